@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies run one way: Diagnostics, Exact ← Records ← RulesLanguage ← Batch ← jifen.
+// Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only.
+let package = Package(
+    name: "jifen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jifen", targets: ["jifen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .target(name: "Diagnostics"),
+        .target(name: "Exact"),
+        .target(
+            name: "Records",
+            dependencies: ["Diagnostics", "Exact", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(name: "Pay", dependencies: ["Exact"]),
+        .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records"]),
+        .target(name: "Generator", dependencies: ["Exact"]),
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .executableTarget(
+            name: "jifen",
+            dependencies: [
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["Diagnostics"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
+        .testTarget(name: "ExactTests", dependencies: ["Exact"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], resources: []),
+        .testTarget(name: "PayTests", dependencies: ["Pay"]),
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Generator module: see docs/architecture.md

@@ -1,0 +1,1 @@
+// Pay module: see docs/architecture.md

@@ -1,0 +1,1 @@
+// RulesLanguage module: see docs/architecture.md
