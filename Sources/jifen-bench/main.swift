@@ -1,0 +1,12 @@
+// jifen-bench: release-build benchmarks (make bench). Each benchmark is a subcommand.
+import ArgumentParser
+
+struct JifenBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jifen-bench",
+        abstract: "Benchmarks for jifen (run from a release build; see make bench).",
+        subcommands: []
+    )
+}
+
+JifenBench.main()
