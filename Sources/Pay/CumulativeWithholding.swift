@@ -127,6 +127,12 @@ public struct CumulativeWithholding: Sendable, Hashable, Codable {
         tableStep.formula = PayText(
             zh: "累计预扣预缴应纳税所得额 × 预扣率 − 速算扣除数",
             en: "cumulative taxable income × rate − quick deduction")
+        // Name the inputs as the formula above does.
+        let renamed: [PayText: PayText] = [
+            .taxableAmount: .cumulativeTaxable,
+            .rate: PayText(zh: "预扣率", en: "rate"),
+        ]
+        tableStep.inputs = tableStep.inputs.map { PayInput(renamed[$0.name] ?? $0.name, $0.value) }
         guard case .money(let cumulativeTax) = tableStep.result else { preconditionFailure("tax is money") }
         trace.append(tableStep)
 
