@@ -21,11 +21,12 @@ extension PayQuantity {
 }
 
 extension AppliedRounding {
-    /// `137.9310344827… 四舍五入到 4 位小数`, or just the rule when nothing changed.
+    /// `137.9310344827… 四舍五入保留 4 位小数`, or just the rule when nothing changed.
     public func text(_ language: TraceLanguage) -> String {
         let rule = spec.text(language)
         guard changedValue else { return rule }
-        let before = exact.description + (isExact ? "" : "…")
+        // Trailing zeros of a product's scale say nothing: 345.1680 reads 345.168.
+        let before = isExact ? exact.normalized.description : exact.description + "…"
         return "\(before) \(rule)"
     }
 }
@@ -37,7 +38,7 @@ extension PayTrace {
     /// 日工资 = 月工资 ÷ 月计薪天数
     ///   月工资 = 3,000.00
     ///   月计薪天数 = 21.75
-    ///   结果 = 137.9310（137.9310344827… 四舍五入到 4 位小数）
+    ///   结果 = 137.9310（137.9310344827… 四舍五入保留 4 位小数）
     /// ```
     public func rendered(_ language: TraceLanguage = .zh) -> String {
         var out = ""

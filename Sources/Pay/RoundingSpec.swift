@@ -52,18 +52,16 @@ public struct RoundingSpec: Sendable, Hashable, Codable {
 
     /// 四舍五入到分 / half up to the fen — the words an explanation uses.
     public func text(_ language: TraceLanguage) -> String {
-        let unit: String
         switch (language, scale) {
-        case (.zh, 0): unit = "元"
-        case (.zh, 1): unit = "角"
-        case (.zh, 2): unit = "分"
-        case (.zh, _): unit = "\(scale) 位小数"
-        case (.en, 0): unit = "the yuan"
-        case (.en, 1): unit = "the jiao"
-        case (.en, 2): unit = "the fen"
-        case (.en, _): unit = "\(scale) places"
+        case (.zh, 0): "\(rule.chineseName)到元"
+        case (.zh, 1): "\(rule.chineseName)到角"
+        case (.zh, 2): "\(rule.chineseName)到分"
+        case (.zh, _): "\(rule.chineseName)保留 \(scale) 位小数"
+        case (.en, 0): "\(rule.englishName) to the yuan"
+        case (.en, 1): "\(rule.englishName) to the jiao"
+        case (.en, 2): "\(rule.englishName) to the fen"
+        case (.en, _): "\(rule.englishName) to \(scale) places"
         }
-        return language == .zh ? "\(rule.chineseName)到\(unit)" : "\(rule.englishName) to \(unit)"
     }
 }
 
