@@ -25,14 +25,13 @@ extension BracketTable {
         let (exact, row) = try exactTax(on: amount)
         let (tax, applied) = try rounding.money(exact)
         var inputs = [PayInput(.taxableAmount, .money(amount))]
-        var notes: [PayText] = []
+        var notes: [PayNote] = []
         if let row {
             inputs.append(PayInput(.rate, .rate(rows[row].rate)))
             inputs.append(PayInput(.quickDeduction, .money(rows[row].quickDeduction)))
-            let range = rowText(row)
-            notes.append(PayText(zh: "适用\(name.zh)\(range.zh)", en: "\(name.en): \(range.en)"))
+            notes.append(.bracket(table: name, row: row, lowerBound: effectiveLowerBounds[row], upperBound: rows[row].upperBound))
         } else {
-            notes.append(PayText(zh: "应纳税所得额不大于 0，税额为 0", en: "the taxable amount is not above 0, so the tax is 0"))
+            notes.append(.nothingTaxable)
         }
         let step = PayStep(
             label: .tax,

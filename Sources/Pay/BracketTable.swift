@@ -82,18 +82,6 @@ public struct BracketTable: Sendable, Hashable, Codable {
 
     /// The row's range in words: 第2级（超过 36,000.00 至 144,000.00）.
     func rowText(_ index: Int) -> PayText {
-        let lower = effectiveLowerBounds[index]
-        let upper = rows[index].upperBound
-        let n = index + 1
-        switch (lower, upper) {
-        case (let l?, let u?):
-            return PayText(zh: "第\(n)级（超过 \(l.grouped) 至 \(u.grouped)）", en: "bracket \(n) (over \(l.grouped) up to \(u.grouped))")
-        case (let l?, nil):
-            return PayText(zh: "第\(n)级（超过 \(l.grouped)）", en: "bracket \(n) (over \(l.grouped))")
-        case (nil, let u?):
-            return PayText(zh: "第\(n)级（至 \(u.grouped)）", en: "bracket \(n) (up to \(u.grouped))")
-        case (nil, nil):
-            return PayText(zh: "第\(n)级", en: "bracket \(n)")
-        }
+        PayNote.rangeText(row: index, lower: effectiveLowerBounds[index], upper: rows[index].upperBound)
     }
 }

@@ -85,7 +85,7 @@ public struct CumulativeWithholding: Sendable, Hashable, Codable {
                 formula: PayText(zh: "按规定的全年减除费用", en: "the whole-year deduction as provided"),
                 inputs: [PayInput(.cumulativeBasicDeduction, .money(override))],
                 result: .money(basic),
-                notes: [PayText(zh: "不按月份数累计", en: "not accumulated month by month")]))
+                notes: [.wholeYearBasicDeduction]))
         } else {
             basic = try basicDeductionPerMonth.times(monthsEmployed)
             trace.append(PayStep(
@@ -117,9 +117,7 @@ public struct CumulativeWithholding: Sendable, Hashable, Codable {
                 PayInput(PayText(zh: "累计依法确定的其他扣除", en: "cumulative other deductions"), .money(cumulativeOtherDeductions)),
             ],
             result: .money(taxable),
-            notes: raw < .zero
-                ? [PayText(zh: "计算结果为 \(raw.grouped)，按 0 计", en: "the difference is \(raw.grouped), taken as 0")]
-                : []))
+            notes: raw < .zero ? [.flooredAtZero(difference: raw)] : []))
 
         // 累计应纳税额
         var tableStep = try table.tax(on: taxable).trace.steps[0]
@@ -151,11 +149,7 @@ public struct CumulativeWithholding: Sendable, Hashable, Codable {
                 PayInput(PayText(zh: "累计已预扣预缴税额", en: "tax withheld earlier this year"), .money(taxWithheldEarlier)),
             ],
             result: .money(withholding),
-            notes: due < .zero
-                ? [PayText(
-                    zh: "计算结果为 \(due.grouped)，本月不预扣；多预扣的 \(unrefunded.grouped) 元本月不退，由年度汇算办理",
-                    en: "the difference is \(due.grouped), so nothing is withheld this month; the \(unrefunded.grouped) overpaid is not refunded now but settled at the annual return")]
-                : []))
+            notes: due < .zero ? [.notRefunded(difference: due)] : []))
 
         return WithholdingResult(
             cumulativeBasicDeduction: basic, cumulativeTaxableIncome: taxable,

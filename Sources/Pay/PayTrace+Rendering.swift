@@ -54,7 +54,7 @@ extension PayTrace {
             }
             out += "\n"
             for note in step.notes {
-                out += language == .zh ? "  注：\(note.zh)\n" : "  note: \(note.en)\n"
+                out += language == .zh ? "  注：\(note.text(.zh))\n" : "  note: \(note.text(.en))\n"
             }
         }
         return out

@@ -24,6 +24,9 @@ public enum TraceLanguage: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A value that went into or came out of a step.
+///
+/// Encodes as `{"kind": "money", "value": "555.00"}` (decimals as exact text, a count as
+/// a number) so that programs reading `--format json` need no knowledge of Swift enums.
 public enum PayQuantity: Sendable, Hashable, Codable {
     /// An amount in 分.
     case money(Money)
@@ -33,6 +36,48 @@ public enum PayQuantity: Sendable, Hashable, Codable {
     case rate(Fixed)
     /// A whole count: months, people.
     case count(Int)
+
+    private enum CodingKeys: String, CodingKey { case kind, value }
+    private enum Kind: String, Codable { case money, number, rate, count }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(Kind.self, forKey: .kind) {
+        case .count: self = .count(try c.decode(Int.self, forKey: .value))
+        case let kind:
+            let text = try c.decode(String.self, forKey: .value)
+            guard let f = Fixed(text) else {
+                throw DecodingError.dataCorruptedError(forKey: .value, in: c, debugDescription: "not a decimal: \(text)")
+            }
+            switch kind {
+            case .money:
+                guard let m = Money(text) else {
+                    throw DecodingError.dataCorruptedError(forKey: .value, in: c, debugDescription: "not money: \(text)")
+                }
+                self = .money(m)
+            case .rate: self = .rate(f)
+            default: self = .number(f)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .money(let m):
+            try c.encode(Kind.money, forKey: .kind)
+            try c.encode(m.description, forKey: .value)
+        case .number(let f):
+            try c.encode(Kind.number, forKey: .kind)
+            try c.encode(f.description, forKey: .value)
+        case .rate(let f):
+            try c.encode(Kind.rate, forKey: .kind)
+            try c.encode(f.description, forKey: .value)
+        case .count(let n):
+            try c.encode(Kind.count, forKey: .kind)
+            try c.encode(n, forKey: .value)
+        }
+    }
 }
 
 /// One named value that went into a step.
@@ -87,11 +132,11 @@ public struct PayStep: Sendable, Hashable, Codable {
     /// The rounding applied to reach `result`, if the step rounds at all.
     public var rounding: AppliedRounding?
     /// Remarks an auditor needs: a clamp that applied, a refund not paid, a tie-break.
-    public var notes: [PayText]
+    public var notes: [PayNote]
 
     public init(
         label: PayText, formula: PayText, inputs: [PayInput], result: PayQuantity,
-        rounding: AppliedRounding? = nil, notes: [PayText] = []
+        rounding: AppliedRounding? = nil, notes: [PayNote] = []
     ) {
         self.label = label
         self.formula = formula

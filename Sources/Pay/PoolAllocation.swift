@@ -75,7 +75,7 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
                 formula: PayText(zh: "积分合计为 0 时不分配", en: "nothing is allocated when the total weight is 0"),
                 inputs: [PayInput(PayText(zh: "奖金池", en: "pool"), .money(pool))],
                 result: .money(pool),
-                notes: [PayText(zh: "积分合计为 0，奖金池 \(pool.grouped) 全部未分配", en: "the total weight is 0; the whole pool of \(pool.grouped) is left unallocated")]))
+                notes: [.nothingAllocated(pool: pool)]))
             let shares = entries.map { PoolShares<Key>.Share(key: $0.key, weight: $0.weight, proportionalAmount: .zero, amount: .zero, remainderRank: nil) }
             return PoolShares(shares: shares, unallocated: pool, trace: trace)
         }
@@ -111,18 +111,12 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
             let extra = (rank[i] ?? Int.max) <= leftover
             let amount = extra ? Money(fen: floors[i] + 1) : base
             shares.append(.init(key: e.key, weight: e.weight, proportionalAmount: base, amount: amount, remainderRank: rank[i]))
-            let exact = Self.decimalText(p * weights[i], total)
-            var notes: [PayText] = []
-            if weights[i] == 0 {
-                notes.append(PayText(zh: "积分为 0，不参与分配", en: "weight 0 takes no share"))
-            } else if extra {
-                notes.append(PayText(
-                    zh: "按比例为 \(exact) 元，取整到分为 \(base.grouped)；余数排第 \(rank[i]!)，补 0.01",
-                    en: "proportionally \(exact), \(base.grouped) to the fen; remainder ranks \(rank[i]!), gets 0.01"))
+            let note: PayNote
+            if let r = rank[i] {
+                let (exact, isExact) = Self.proportional(floors[i], remainders[i], total)
+                note = .proportionalShare(exact: exact, isExact: isExact, roundedDown: base, rank: r, receivedFen: extra)
             } else {
-                notes.append(PayText(
-                    zh: "按比例为 \(exact) 元，取整到分为 \(base.grouped)；余数排第 \(rank[i]!)，不补",
-                    en: "proportionally \(exact), \(base.grouped) to the fen; remainder ranks \(rank[i]!), gets nothing more"))
+                note = .zeroWeight
             }
             trace.append(PayStep(
                 label: PayText(zh: "\(e.key) 的份额", en: "share of \(e.key)"),
@@ -132,7 +126,7 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
                     PayInput(PayText(zh: "本人积分", en: "weight"), .number(e.weight)),
                     PayInput(PayText(zh: "积分合计", en: "total weight"), .number(totalWeight)),
                 ],
-                result: .money(amount), notes: notes))
+                result: .money(amount), notes: [note]))
         }
         trace.append(PayStep(
             label: PayText(zh: "尾差分配", en: "remainder"),
@@ -142,21 +136,20 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
                 PayInput(PayText(zh: "取整后合计", en: "sum rounded down"), .money(Money(fen: Int64(allocated)))),
             ],
             result: .count(leftover),
-            notes: [PayText(
-                zh: "剩余 \(leftover) 分按余数从大到小各补 1 分；余数相同时按编号升序",
-                en: "the \(leftover) fen left go one each to the largest remainders; equal remainders by key, ascending")]))
+            notes: [.remainderRule(leftoverFen: leftover)]))
         return PoolShares(shares: shares, unallocated: .zero, trace: trace)
     }
 
-    /// `numerator ÷ denominator` fen as yuan with up to 6 places, "…" marking a cut.
-    static func decimalText(_ numerator: Int128, _ denominator: Int128) -> String {
-        let (scaled, o) = numerator.multipliedReportingOverflow(by: 10_000)
-        let q = o ? 0 : scaled / denominator
-        guard !o, q <= Int128(Int64.max) else { return "≈" }
-        let f = Fixed(units: Int64(q), scale: 6)
-        let n = f.normalized
-        let text = n.scale < 2 ? f.rounded(scale: 2, .down).description : n.description
-        return scaled % denominator == 0 ? text : text + "…"
+    /// The proportional share in yuan, `floor + remainder ÷ total` fen, to 6 places (cut,
+    /// and said so, when it does not terminate there).
+    static func proportional(_ floorFen: Int64, _ remainder: Int128, _ total: Int128) -> (Fixed, Bool) {
+        // remainder < total, so 10^4 × remainder ÷ total < 10^4: four more places of a fen.
+        let (scaled, o) = remainder.multipliedReportingOverflow(by: 10_000)
+        guard !o else { return (Money(fen: floorFen).fixed, false) }
+        let extra = Int64(scaled / total)
+        let (units, o2) = floorFen.multipliedReportingOverflow(by: 10_000)
+        guard !o2 else { return (Money(fen: floorFen).fixed, false) }
+        return (Fixed(units: units + extra, scale: 6), scaled % total == 0)
     }
 }
 

@@ -74,7 +74,7 @@ public struct SocialInsurance: Sendable, Hashable, Codable {
                 lines.append(ContributionLine(key: item.key, name: item.name, base: clamped, amount: .zero, switchedOffReason: reason))
                 trace.append(PayStep(
                     label: item.name, formula: formula, inputs: inputs, result: .money(.zero),
-                    notes: [PayText(zh: "不扣缴：\(reason.zh)", en: "not deducted: \(reason.en)")]))
+                    notes: [.switchedOff(reason: reason)]))
                 continue
             }
             let (amount, applied) = try item.rounding.money(clamped.fixed.times(item.rate))
@@ -92,17 +92,9 @@ public struct SocialInsurance: Sendable, Hashable, Codable {
         return ContributionResult(lines: lines, total: total, trace: trace)
     }
 
-    static func clamp(_ base: Money, _ item: ContributionItem) -> (Money, PayText?) {
-        if let floor = item.baseFloor, base < floor {
-            return (floor, PayText(
-                zh: "缴费工资 \(base.grouped) 低于缴费基数下限 \(floor.grouped)，按下限计",
-                en: "the wage \(base.grouped) is below the base floor \(floor.grouped); the floor is used"))
-        }
-        if let ceiling = item.baseCeiling, base > ceiling {
-            return (ceiling, PayText(
-                zh: "缴费工资 \(base.grouped) 高于缴费基数上限 \(ceiling.grouped)，按上限计",
-                en: "the wage \(base.grouped) is above the base ceiling \(ceiling.grouped); the ceiling is used"))
-        }
+    static func clamp(_ base: Money, _ item: ContributionItem) -> (Money, PayNote?) {
+        if let floor = item.baseFloor, base < floor { return (floor, .raisedToFloor(wage: base, floor: floor)) }
+        if let ceiling = item.baseCeiling, base > ceiling { return (ceiling, .loweredToCeiling(wage: base, ceiling: ceiling)) }
         return (base, nil)
     }
 }

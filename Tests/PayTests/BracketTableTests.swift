@@ -84,7 +84,7 @@ struct BracketTableTests {
         let result = try Fixtures.annualTaxTable.tax(on: y("37000"))
         let step = try #require(result.trace.steps.first)
         #expect(step.inputs.map(\.value) == [.money(y("37000")), .rate(f("0.10")), .money(y("2520"))])
-        #expect(step.notes.map(\.zh) == ["适用个人所得税预扣率表第2级（超过 36,000.00 至 144,000.00）"])
+        #expect(step.notes.map { $0.text(.zh) } == ["适用个人所得税预扣率表第2级（超过 36,000.00 至 144,000.00）"])
     }
 
     @Test("slice by slice shows every bracket")

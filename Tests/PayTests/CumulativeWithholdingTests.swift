@@ -124,7 +124,7 @@ struct CumulativeWithholdingTests {
         #expect(results[2].unrefundedExcess == y("325"))
         #expect(results[3].unrefundedExcess == .zero)
         let step = try #require(results[2].trace.step("本期应预扣预缴税额"))
-        #expect(step.notes.map(\.zh) == ["计算结果为 -325.00，本月不预扣；多预扣的 325.00 元本月不退，由年度汇算办理"])
+        #expect(step.notes.map { $0.text(.zh) } == ["计算结果为 -325.00，本月不预扣；多预扣的 325.00 元本月不退，由年度汇算办理"])
     }
 
     // A county that starts using jifen in July supplies January–June as opening balances;
@@ -199,7 +199,7 @@ struct CumulativeWithholdingTests {
         let r = try CumulativeWithholding(cumulativeIncome: y("4000"), monthsEmployed: 1, basicDeductionPerMonth: y("5000"))
             .compute(with: Fixtures.annualTaxTable)
         let step = try #require(r.trace.step("累计预扣预缴应纳税所得额"))
-        #expect(step.notes.map(\.zh) == ["计算结果为 -1,000.00，按 0 计"])
+        #expect(step.notes.map { $0.text(.zh) } == ["计算结果为 -1,000.00，按 0 计"])
     }
 
     // For a constant monthly income the cumulative tax never falls, so nothing is ever

@@ -53,9 +53,9 @@ struct PoolAllocationTests {
         #expect(result.shares.map(\.remainderRank) == [3, 2, 1])
         let last = try #require(result.trace.steps.last)
         #expect(last.result == .count(1))
-        #expect(last.notes.map(\.zh) == ["剩余 1 分按余数从大到小各补 1 分；余数相同时按编号升序"])
+        #expect(last.notes.map { $0.text(.zh) } == ["剩余 1 分按余数从大到小各补 1 分；余数相同时按编号升序"])
         let share = try #require(result.trace.step("丙 的份额"))
-        #expect(share.notes.map(\.zh) == ["按比例为 0.333333… 元，取整到分为 0.33；余数排第 1，补 0.01"])
+        #expect(share.notes.map { $0.text(.zh) } == ["按比例为 0.333333… 元，取整到分为 0.33；余数排第 1，补 0.01"])
     }
 
     @Test("all weights zero: nothing allocated, the pool reported as unallocated", arguments: [

@@ -36,9 +36,9 @@ struct SocialInsuranceTests {
     @Test("the clamp is explained")
     func clampNotes() throws {
         let low = try Fixtures.socialInsurance.contributions(base: y("2000"))
-        #expect(low.trace.step("养老保险")?.notes.map(\.zh) == ["缴费工资 2,000.00 低于缴费基数下限 3,000.00，按下限计"])
+        #expect(low.trace.step("养老保险")?.notes.map { $0.text(.zh) } == ["缴费工资 2,000.00 低于缴费基数下限 3,000.00，按下限计"])
         let high = try Fixtures.socialInsurance.contributions(base: y("20000"))
-        #expect(high.trace.step("养老保险")?.notes.map(\.en) == ["the wage 20,000.00 is above the base ceiling 15,000.00; the ceiling is used"])
+        #expect(high.trace.step("养老保险")?.notes.map { $0.text(.en) } == ["the wage 20,000.00 is above the base ceiling 15,000.00; the ceiling is used"])
     }
 
     struct HousingCase: CustomTestStringConvertible, Sendable {
@@ -82,7 +82,7 @@ struct SocialInsuranceTests {
         let step = try #require(r.trace.step("养老保险"))
         #expect(step.result == .money(.zero))
         #expect(step.rounding == nil)
-        #expect(step.notes.map(\.zh) == ["不扣缴：公益性岗位，个人缴费由财政补贴"])
+        #expect(step.notes.map { $0.text(.zh) } == ["不扣缴：公益性岗位，个人缴费由财政补贴"])
     }
 
     @Test("the total step lists every item")
