@@ -204,28 +204,20 @@ public struct PayLineResult: Sendable, Hashable, Codable {
     }
 }
 
-/// Year-to-date figures for cumulative withholding (累计预扣法), as of the end of a month.
+/// Year-to-date figures for cumulative withholding (累计预扣法), as of the end of a month:
+/// each pay line's total this year, and the months employed by this payer this year.
+///
+/// The rules name what accumulates (`本年累计（应发合计）`, `此前累计（个人所得税）`), so the
+/// totals are kept by pay-line name rather than in fixed fields.
 public struct YearToDate: Sendable, Hashable, Codable {
-    public var income: Money
-    public var taxFreeIncome: Money
-    public var socialInsurance: Money
-    public var specialAdditionalDeductions: Money
-    public var otherDeductions: Money
-    public var taxWithheld: Money
+    public var totals: [String: Money]
     /// Months employed by this payer this year, this month included.
     public var months: Int
 
-    public init(
-        income: Money = .zero, taxFreeIncome: Money = .zero, socialInsurance: Money = .zero,
-        specialAdditionalDeductions: Money = .zero, otherDeductions: Money = .zero, taxWithheld: Money = .zero,
-        months: Int = 0
-    ) {
-        self.income = income
-        self.taxFreeIncome = taxFreeIncome
-        self.socialInsurance = socialInsurance
-        self.specialAdditionalDeductions = specialAdditionalDeductions
-        self.otherDeductions = otherDeductions
-        self.taxWithheld = taxWithheld
+    public init(totals: [String: Money] = [:], months: Int = 0) {
+        self.totals = totals
         self.months = months
     }
+
+    public subscript(line: String) -> Money { totals[line] ?? .zero }
 }

@@ -93,13 +93,13 @@ struct RunStoreTests {
     @Test func yearToDateComesFromTheLastEarlierMonthAndRefusesGaps() throws {
         let store = try RunStore(path: storePath)
         #expect(try store.yearToDate(before: YearMonth("2020-10")!).isEmpty)
-        try store.record(newRun("2020-10", ytd: YearToDate(income: Money(yuan: 30000), taxWithheld: Money(yuan: 90), months: 10)))
+        try store.record(newRun("2020-10", ytd: YearToDate(totals: ["应发合计": Money(yuan: 30000), "个人所得税": Money(yuan: 90)], months: 10)))
         try store.record(newRun("2020-12"))
         #expect(throws: StoreError.missingEarlierMonths(YearMonth("2020-12")!, missing: [YearMonth("2020-11")!])) {
             _ = try store.yearToDate(before: YearMonth("2020-12")!)
         }
         let ytd = try store.yearToDate(before: YearMonth("2020-11")!)
-        #expect(ytd["FM-001"]?.income == Money(yuan: 30000))
+        #expect(ytd["FM-001"]?["应发合计"] == Money(yuan: 30000))
         // A new year starts from nothing.
         #expect(try store.yearToDate(before: YearMonth("2021-01")!).isEmpty)
     }
