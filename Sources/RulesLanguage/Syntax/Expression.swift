@@ -103,11 +103,18 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
     case clamp
     /// 本年累计（名称）: this year's total of a pay line up to and including this month.
     case yearToDate
+    /// 此前累计（名称）: this year's total of a pay line before this month.
+    case priorToDate
+    /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
+    /// allocated by largest remainder so that the shares sum to the pool.
+    case poolShare
 
     public var keyword: Keyword {
         switch self {
         case .clamp: .clamp
         case .yearToDate: .yearToDate
+        case .priorToDate: .priorToDate
+        case .poolShare: .poolShare
         }
     }
 }

@@ -16,7 +16,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case optional
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
-    case count, sum, distinctDays, max, min, from, clamp, yearToDate
+    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare
     // Field types
     case text, integer, decimal, date, time, money, boolean, enumeration, points, days, times
     // Units (after a number)
@@ -104,6 +104,8 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .from: ("来自", "from", []),
         .clamp: ("限于", "clamp", []),
         .yearToDate: ("本年累计", "year_to_date", []),
+        .priorToDate: ("此前累计", "prior_to_date", []),
+        .poolShare: ("按比例分配", "pool_share", []),
         .text: ("文本", "text", []),
         .integer: ("整数", "integer", []),
         .decimal: ("小数", "decimal", []),
@@ -189,7 +191,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,
-            .max, .min, .from, .clamp, .yearToDate:
+            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare:
             "表达式 expression"
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times:
             "字段类型 field type"

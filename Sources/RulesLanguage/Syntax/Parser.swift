@@ -299,7 +299,11 @@ public struct RulesParser {
     mutating func parseCitation(after keyword: Token, closer: Token.Kind) throws -> Citation {
         let start = peek.span.start
         var end = start
-        while !atLineEnd, !atKind(closer), !atKind(.comma), !atKind(.semicolon), !at(.since), !at(.until) {
+        var nested = 0
+        // A citation may carry its own brackets: 第七条（2021年修订）.
+        while !atLineEnd, nested > 0 || (!atKind(closer) && !atKind(.comma) && !atKind(.semicolon) && !at(.since) && !at(.until)) {
+            if atKind(.lParen) || atKind(.lBracket) { nested += 1 }
+            if atKind(.rParen) || atKind(.rBracket) { nested -= 1 }
             end = advance().span.end
         }
         if end == start { try fail(.emptyCitation(keyword.span)) }
