@@ -65,10 +65,7 @@ extension RulesParser {
                 return FieldType(kind: .enumeration(values), span: Span(start: t.span.start, end: close.span.end))
             }
             if !values.isEmpty {
-                guard eatKind(.listComma) != nil || eatKind(.comma) != nil else {
-                    if atLineEnd { try fail(.unclosedParenthesis(peek.span, openedAt: open.span)) }
-                    try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
-                }
+                guard eatKind(.listComma) != nil || eatKind(.comma) != nil else { try failClosing(open) }
                 skipNewlines()
             }
             if case .string(let s) = peekKind {
@@ -89,6 +86,7 @@ extension RulesParser {
         let attributes = try parseAttributes()
         var clauses: [ItemClause] = []
         var seen: [String: Span] = [:]
+        let errorsBefore = errors.count
         let allowed: [Keyword] = [.take, .each, .total, .dailyCap, .monthlyCap, .floor, .untilZero, .requires]
         let block = try parseBlock(keyword) { p in
             let t = p.peek
@@ -127,8 +125,9 @@ extension RulesParser {
                 clauses.append(.requires(names, span: Span(start: t.span.start, end: names.last!.span.end)))
             }
         }
-        if seen["take"] == nil { errors.append(.missingClause(name.span, declaration: keyword, clause: .take)) }
-        if seen["score"] == nil { errors.append(.missingClause(name.span, declaration: keyword, clause: .each)) }
+        // A clause that failed to parse may be the missing one: do not report it twice.
+        if errors.count == errorsBefore, seen["take"] == nil { errors.append(.missingClause(name.span, declaration: keyword, clause: .take)) }
+        if errors.count == errorsBefore, seen["score"] == nil { errors.append(.missingClause(name.span, declaration: keyword, clause: .each)) }
         return ItemDeclaration(kind: kind, name: name, attributes: attributes, clauses: clauses, span: Span(start: start, end: block.end))
     }
 
@@ -153,6 +152,7 @@ extension RulesParser {
         let attributes = try parseAttributes()
         var selection: Selection?, condition: Expression?, tier: Identifier?
         var seen: [Keyword: Span] = [:]
+        let errorsBefore = errors.count
         let allowed: [Keyword] = [.take, .when, .force]
         let block = try parseBlock(.veto) { p in
             let t = p.peek
@@ -166,8 +166,8 @@ extension RulesParser {
             default: tier = try p.name()
             }
         }
-        if condition == nil { errors.append(.missingClause(name.span, declaration: .veto, clause: .when)) }
-        if tier == nil { errors.append(.missingClause(name.span, declaration: .veto, clause: .force)) }
+        if errors.count == errorsBefore, condition == nil { errors.append(.missingClause(name.span, declaration: .veto, clause: .when)) }
+        if errors.count == errorsBefore, tier == nil { errors.append(.missingClause(name.span, declaration: .veto, clause: .force)) }
         return VetoDeclaration(name: name, attributes: attributes, selection: selection, condition: condition, tier: tier,
                                span: Span(start: start, end: block.end))
     }
@@ -403,7 +403,7 @@ extension RulesParser {
                                     span: Span(start: start, end: close.span.end))
             }
             if atKind(.endOfFile) {
-                try fail(.unclosedBlock(Span.at(previousEnd), openedAt: open.span))
+                try fail(.unclosedBlock(open.span, openedAt: open.span))
             }
             var cells: [Cell] = []
             while !atLineEnd, !atKind(.rBrace) {

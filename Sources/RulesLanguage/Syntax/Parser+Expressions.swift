@@ -10,6 +10,14 @@ extension RulesParser {
         }
     }
 
+    /// A missing ）: unclosed when the line or block ended first, else something stray inside.
+    mutating func failClosing(_ open: Token) throws -> Never {
+        if atLineEnd || atKind(.rBrace) || (index > 0 && tokens[index - 1].kind == .newline) {
+            try fail(.unclosedParenthesis(open.span, openedAt: open.span))
+        }
+        try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
+    }
+
     /// expr = "若" expr "则" expr "否则" expr | or
     mutating func parseExpression() throws -> Expression {
         let saved = depth
@@ -77,8 +85,7 @@ extension RulesParser {
                 }
                 if !set.isEmpty {
                     guard eatKind(.listComma) != nil || eatKind(.comma) != nil else {
-                        if atLineEnd { try fail(.unclosedParenthesis(peek.span, openedAt: open.span)) }
-                        try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
+                        try failClosing(open)
                     }
                     skipNewlines()
                 }
@@ -182,10 +189,7 @@ extension RulesParser {
             skipNewlines()
             let inner = try parseExpression()
             skipNewlines()
-            guard let close = eatKind(.rParen) else {
-                if atLineEnd { try fail(.unclosedParenthesis(t.span, openedAt: t.span)) }
-                try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
-            }
+            guard let close = eatKind(.rParen) else { try failClosing(t) }
             return Expression(.parenthesized(inner), t.span.union(close.span))
         default:
             try fail(.expectedExpression(t.span, found: t.kind))
@@ -203,10 +207,7 @@ extension RulesParser {
             skipNewlines()
             if let close = eatKind(.rParen) { return (args, close.span.end) }
             if !args.isEmpty {
-                guard eatKind(.comma) != nil || eatKind(.listComma) != nil else {
-                    if atLineEnd { try fail(.unclosedParenthesis(open.span, openedAt: open.span)) }
-                    try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
-                }
+                guard eatKind(.comma) != nil || eatKind(.listComma) != nil else { try failClosing(open) }
                 skipNewlines()
             }
             args.append(try parseExpression())
@@ -228,10 +229,7 @@ extension RulesParser {
         skipNewlines()
         if let f = eat(.from) { from = try parseSelection(start: f.span.start) }
         skipNewlines()
-        guard let close = eatKind(.rParen) else {
-            if atLineEnd { try fail(.unclosedParenthesis(open.span, openedAt: open.span)) }
-            try fail(.expectedToken(peek.span, expected: .closeParen, found: peekKind))
-        }
+        guard let close = eatKind(.rParen) else { try failClosing(open) }
         return Expression(.aggregate(aggregate, argument: argument, from: from), keyword.span.union(close.span))
     }
 }

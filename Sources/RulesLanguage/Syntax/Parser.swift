@@ -94,7 +94,8 @@ public struct RulesParser {
 
     /// Records the error and unwinds.
     mutating func fail(_ error: SyntaxError) throws -> Never {
-        errors.append(error)
+        // At bytes the lexer already reported, a second message would only repeat it.
+        if peekKind != .invalid { errors.append(error) }
         throw Abort()
     }
 
@@ -177,7 +178,7 @@ public struct RulesParser {
             do {
                 out.append(try parseDeclaration())
                 // Anything after a complete declaration on its line is a mistake.
-                if !atLineEnd, !isSeparator(peekKind) {
+                if !atLineEnd, !isSeparator(peekKind), !atLineStart {
                     errors.append(.unexpectedAfterClause(peek.span, found: peekKind))
                     syncToDeclaration()
                 }
@@ -234,7 +235,7 @@ public struct RulesParser {
             while isSeparator(peekKind) { advance() }
             if let close = eatKind(.rBrace) { return Span(start: open.span.start, end: close.span.end) }
             if atKind(.endOfFile) || (peek.keyword?.isDeclaration == true && atLineStart && declaration != .test) {
-                errors.append(.unclosedBlock(Span.at(previousEnd), openedAt: open.span))
+                errors.append(.unclosedBlock(open.span, openedAt: open.span))
                 return Span(start: open.span.start, end: previousEnd)
             }
             let before = index
@@ -287,8 +288,8 @@ public struct RulesParser {
                     }
                     a.files.append(StringValue(text: s, span: advance().span))
                 } while eatKind(.listComma) != nil || (atKind(.comma) && isString(peek(1)) && advance().kind == .comma)
-            } else if atLineEnd {
-                try fail(.unclosedParenthesis(peek.span, openedAt: open.span))
+            } else if atLineEnd || atKind(.lBrace) || atKind(.equal) {
+                try fail(.unclosedParenthesis(open.span, openedAt: open.span))
             } else {
                 try fail(.expectedToken(peek.span, expected: closer == .rParen ? .closeParen : .closeBracket, found: peekKind))
             }

@@ -163,7 +163,7 @@ public enum SyntaxError: Sendable, Hashable {
                     L("在这里补上\(expected.zh)。", "Add \(expected.en) here."))
         case .unclosedBlock:
             return (L("大括号没有闭合", "unclosed block"),
-                    L("这里缺少“}”", "'}' is missing here"),
+                    L("这个“{”没有对应的“}”", "this '{' has no matching '}'"),
                     L("在这条规定的最后一行之后补上“}”，与开头的“{”配对。", "Add '}' after the last line of the declaration to match its '{'."))
         case .unknownClause(_, let decl, let found, let allowed):
             let zh = allowed.map(\.chinese).joined(separator: "、"), en = allowed.map(\.english).joined(separator: ", ")
