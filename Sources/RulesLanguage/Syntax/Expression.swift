@@ -1,0 +1,120 @@
+import Diagnostics
+import Exact
+
+/// An expression with its span: a value, a name, arithmetic, a comparison, a condition, an
+/// aggregate over records or a call of a table or built-in.
+public struct Expression: Sendable, Hashable {
+    public indirect enum Kind: Sendable, Hashable {
+        /// `2 分`, `15 元`, `20%`, `0.5`.
+        case number(Fixed, unit: Unit?)
+        case string(String)
+        case date(CivilDate)
+        case month(YearMonth)
+        case boolean(Bool)
+        /// `空`: an empty cell.
+        case none
+        /// `得分`: the cadre's total points.
+        case score
+        /// A field, item, parameter, pay line or enumeration value; resolved by the checker.
+        case name(Identifier)
+        /// `（…）` as written, kept so the formatter can write it back.
+        case parenthesized(Expression)
+        case unary(UnaryOperator, Expression)
+        case binary(BinaryOperator, Expression, Expression)
+        /// `a < b ≤ c`: a chain of comparisons, all of which must hold.
+        case comparison(first: Expression, rest: [ComparisonLink])
+        /// `班次 属于（白班、晚班）`
+        case membership(Expression, [Expression])
+        /// `若 条件 则 甲 否则 乙`
+        case conditional(Expression, Expression, Expression)
+        /// `条数（来自 值班 其中 班次 = 夜班）`, `合计（学时）`, `天数`.
+        case aggregate(Aggregate, argument: Expression?, from: Selection?)
+        /// `岗位工资标准（岗位等级）`: a lookup or bracket table, by name.
+        case call(Identifier, [Expression])
+        /// `限于（值，下限，上限）`, `本年累计（应发合计）`.
+        case builtin(Builtin, [Expression])
+    }
+
+    public var kind: Kind
+    public var span: Span
+
+    public init(_ kind: Kind, _ span: Span) {
+        self.kind = kind
+        self.span = span
+    }
+}
+
+public enum UnaryOperator: Sendable, Hashable { case negate, not }
+
+public enum BinaryOperator: Sendable, Hashable {
+    case add, subtract, multiply, divide, and, or
+
+    /// Binding strength: 或 < 且 < comparisons (3) < + − < × ÷.
+    var precedence: Int {
+        switch self {
+        case .or: 1
+        case .and: 2
+        case .add, .subtract: 4
+        case .multiply, .divide: 5
+        }
+    }
+}
+
+/// One `≤ c` step of a comparison chain.
+public struct ComparisonLink: Sendable, Hashable {
+    public var op: ComparisonOperator
+    public var operand: Expression
+    public init(_ op: ComparisonOperator, _ operand: Expression) {
+        self.op = op
+        self.operand = operand
+    }
+}
+
+public enum ComparisonOperator: Sendable, Hashable, CaseIterable {
+    case equal, notEqual, less, lessEqual, greater, greaterEqual
+}
+
+/// Aggregates over the records an item (or a `来自` clause) selects.
+public enum Aggregate: Sendable, Hashable, CaseIterable {
+    /// 条数: how many records.
+    case count
+    /// 合计（字段）: the sum of a field or expression.
+    case sum
+    /// 天数（字段）: how many distinct days (by 日期 unless a field is named).
+    case distinctDays
+    /// 最大（字段）
+    case max
+    /// 最小（字段）
+    case min
+
+    public var keyword: Keyword {
+        switch self {
+        case .count: .count
+        case .sum: .sum
+        case .distinctDays: .distinctDays
+        case .max: .max
+        case .min: .min
+        }
+    }
+}
+
+public enum Builtin: Sendable, Hashable, CaseIterable {
+    /// 限于（值，下限，上限）: the value clamped to the bounds.
+    case clamp
+    /// 本年累计（名称）: this year's total of a pay line up to and including this month.
+    case yearToDate
+    /// 此前累计（名称）: this year's total of a pay line before this month.
+    case priorToDate
+    /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
+    /// allocated by largest remainder so that the shares sum to the pool.
+    case poolShare
+
+    public var keyword: Keyword {
+        switch self {
+        case .clamp: .clamp
+        case .yearToDate: .yearToDate
+        case .priorToDate: .priorToDate
+        case .poolShare: .poolShare
+        }
+    }
+}

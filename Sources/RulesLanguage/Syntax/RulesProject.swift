@@ -1,0 +1,68 @@
+import Diagnostics
+import Foundation
+
+/// A folder of rules: every `*.jifen` file (the regulation) and every `*.jifen-test` file
+/// (the bureau's test cases) under it, parsed.
+///
+/// ```swift
+/// let project = try RulesProject.load(directory: URL(fileURLWithPath: "rules"))
+/// if project.diagnostics.hasErrors { print(DiagnosticRenderer(sources: project.sources).render(project.diagnostics)) }
+/// ```
+public struct RulesProject: Sendable {
+    /// The parsed rules files, in path order.
+    public var files: [RuleFile]
+    /// The parsed test files, in path order.
+    public var testFiles: [RuleFile]
+    /// The texts of all files, for rendering diagnostics.
+    public var sources: [SourceFile]
+    /// Syntax diagnostics of every file, in path and position order.
+    public var diagnostics: [Diagnostic]
+
+    public static let rulesExtension = "jifen"
+    public static let testExtension = "jifen-test"
+
+    /// Reads and parses every rules and test file under `directory` (recursively). Paths in
+    /// diagnostics are relative to the directory's parent when `relativeTo` is nil, so a
+    /// folder `rules` yields `rules/x.jifen`.
+    public static func load(directory: URL, relativeTo base: URL? = nil) throws -> RulesProject {
+        let fm = FileManager.default
+        let root = directory.standardizedFileURL
+        let prefixBase = (base ?? root.deletingLastPathComponent()).standardizedFileURL.path
+        guard let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root.path])
+        }
+        var urls: [URL] = []
+        for case let url as URL in enumerator {
+            let ext = url.pathExtension
+            if ext == rulesExtension || ext == testExtension { urls.append(url.standardizedFileURL) }
+        }
+        urls.sort { $0.path < $1.path }
+        var project = RulesProject(files: [], testFiles: [], sources: [], diagnostics: [])
+        for url in urls {
+            let data = try Data(contentsOf: url)
+            var path = url.path
+            if path.hasPrefix(prefixBase + "/") { path = String(path.dropFirst(prefixBase.count + 1)) }
+            project.add(SourceFile(path: path, bytes: [UInt8](data)), isTest: url.pathExtension == testExtension)
+        }
+        return project
+    }
+
+    /// Parses in-memory files; used by tests and by `load`.
+    public static func parse(_ files: [SourceFile]) -> RulesProject {
+        var project = RulesProject(files: [], testFiles: [], sources: [], diagnostics: [])
+        for f in files.sorted(by: { $0.path < $1.path }) {
+            project.add(f, isTest: f.path.hasSuffix("." + testExtension))
+        }
+        return project
+    }
+
+    mutating func add(_ source: SourceFile, isTest: Bool) {
+        let (ast, diags) = RulesParser.parse(file: source)
+        sources.append(source)
+        if isTest { testFiles.append(ast) } else { files.append(ast) }
+        diagnostics += diags
+    }
+
+    /// All declarations of the rules files (not the tests), in file order.
+    public var declarations: [Declaration] { files.flatMap(\.declarations) }
+}

@@ -1,0 +1,190 @@
+import Diagnostics
+import Foundation
+import Testing
+
+@testable import RulesLanguage
+
+/// One rules text per syntax error code, with its rendered diagnostics kept as a golden file.
+struct DiagnosticCase: CustomTestStringConvertible, Sendable {
+    var code: String
+    var name: String
+    var path = "rules/示例.jifen"
+    var source: String
+    var testDescription: String { "\(code) \(name)" }
+}
+
+let diagnosticCases: [DiagnosticCase] = [
+    DiagnosticCase(code: "R0001", name: "unexpected-character", source: """
+        积分项 夜间值班 {
+          取 值班
+          每条 2 分 @
+        }
+        """),
+    DiagnosticCase(code: "R0002", name: "unterminated-string", source: """
+        积分项 培训学时 {
+          取 培训 其中 考核 = “合格
+          每条 学时 × 0.5 分
+        }
+        """),
+    DiagnosticCase(code: "R0003", name: "invalid-number", source: """
+        参数 夜班补贴标准 = 12345678901234567890 元
+        """),
+    DiagnosticCase(code: "R0004", name: "invalid-date", source: """
+        参数 分值 {
+          自 2020-10-01 起 15 元
+          自 2021-02-30 起 18 元
+        }
+        """),
+    DiagnosticCase(code: "R0005", name: "expected-declaration", source: """
+        夜间值班 每条 2 分
+
+        基础分 60 分
+        """),
+    DiagnosticCase(code: "R0006", name: "expected-name", source: """
+        积分项 （依据 第五条第一款） {
+          取 值班 其中 班次 = 夜班
+          每条 2 分
+        }
+        """),
+    DiagnosticCase(code: "R0007", name: "expected-token", source: """
+        数据源 值班 {
+          工号 文本
+          日期：日期型
+        }
+        """),
+    DiagnosticCase(code: "R0008", name: "unclosed-block", source: """
+        积分项 夜间值班 {
+          取 值班 其中 班次 = 夜班
+          每条 2 分
+
+        积分项 节假日值班 {
+          取 值班 其中 班次 = 节假日
+          每条 3 分
+        }
+        """),
+    DiagnosticCase(code: "R0009", name: "unknown-clause", source: """
+        积分项 夜间值班 {
+          取 值班 其中 班次 = 夜班
+          每次 2 分
+        }
+        """),
+    DiagnosticCase(code: "R0010", name: "expected-expression", source: """
+        积分项 夜间值班 {
+          取 值班 其中 班次 = 夜班
+          每条
+        }
+        """),
+    DiagnosticCase(code: "R0011", name: "unclosed-parenthesis", source: """
+        应发项 基本工资 = 岗位工资标准（岗位等级
+        """),
+    DiagnosticCase(code: "R0012", name: "nesting-too-deep", source: """
+        参数 甲 = \(String(repeating: "（", count: 70))1\(String(repeating: "）", count: 70))
+        """),
+    DiagnosticCase(code: "R0013", name: "unexpected-after-clause", source: """
+        积分项 夜间值班 {
+          取 值班 其中 班次 = 夜班
+          每条 2 分 3 分
+        }
+        """),
+    DiagnosticCase(code: "R0014", name: "keyword-joined-to-name", source: """
+        积分项 夜间值班 {
+          取值班 其中 班次 = 夜班
+          每条 2 分
+        }
+        """),
+    DiagnosticCase(code: "R0015", name: "duplicate-clause", source: """
+        积分项 夜间值班 {
+          取 值班 其中 班次 = 夜班
+          每条 2 分
+          每月上限 20 分
+          每月上限 30 分
+        }
+        """),
+    DiagnosticCase(code: "R0016", name: "missing-clause", source: """
+        积分项 夜间值班 {
+          每条 2 分
+        }
+        """),
+    DiagnosticCase(code: "R0017", name: "expected-field-type", source: """
+        数据源 值班 {
+          日期：日子
+        }
+        """),
+    DiagnosticCase(code: "R0018", name: "empty-citation", source: """
+        积分项 夜间值班 （依据） {
+          取 值班
+          每条 2 分
+        }
+        """),
+    DiagnosticCase(code: "R0019", name: "expected-rounding", source: """
+        应发项 绩效工资 = 得分 × 分值 {
+          舍入 到毛
+        }
+        """),
+    DiagnosticCase(code: "R0020", name: "record-cell-count", path: "rules/tests/示例.jifen-test", source: """
+        测试 夜班 {
+          月份 2020-12
+          记录 值班 {
+            工号   日期        班次  状态
+            FM001  2020-12-01  夜班
+          }
+        }
+        """),
+    DiagnosticCase(code: "R0021", name: "empty-enumeration", source: """
+        数据源 值班 {
+          班次：枚举（）
+        }
+        """),
+]
+
+@Suite("Syntax diagnostics")
+struct SyntaxDiagnosticTests {
+    @Test("each code renders as its golden file", arguments: diagnosticCases)
+    func golden(_ c: DiagnosticCase) throws {
+        let source = SourceFile(path: c.path, text: c.source)
+        let (zh, diagnostics) = renderDiagnostics(source)
+        let (en, _) = renderDiagnostics(source, language: .en)
+        #expect(diagnostics.map(\.code) == [c.code], "\(zh)")
+        try assertSnapshot("\(c.code)-\(c.name)", source: c.source, output: zh + "\n" + en)
+    }
+
+    @Test("every syntax error case has a golden case")
+    func everyCodeCovered() {
+        let codes = Set(diagnosticCases.map(\.code))
+        #expect(codes.count == diagnosticCases.count)
+        #expect(codes == Set((1...21).map { String(format: "R%04d", $0) }))
+    }
+
+    @Test("one run reports every error and still reads the good declarations")
+    func recovery() {
+        let text = """
+            积分项 甲 {
+              取 值班
+              每次 2 分
+              每月上限
+            }
+
+            垃圾 一行
+
+            积分项 乙 {
+              取 值班
+              每条 （1 + 2 分
+            }
+
+            基础分 60 分
+            """
+        let (file, errors) = RulesParser.parseErrors(file: SourceFile(path: "x.jifen", text: text))
+        #expect(errors.map(\.code) == ["R0009", "R0010", "R0005", "R0011"])
+        #expect(file.declarations.count == 3)
+        if case .baseScore = file.declarations.last {} else { Issue.record("the base score after the errors was not read") }
+    }
+
+    @Test("renders with the file, line, column and caret the clerk needs")
+    func renderedShape() {
+        let source = SourceFile(path: "rules/x.jifen", text: "积分项 甲 {\n  取 值班\n  每条 2 分 3 分\n}\n")
+        let (out, _) = renderDiagnostics(source)
+        #expect(out.hasPrefix("rules/x.jifen:3:10: 错误[R0013]: 这一行末尾多出了“3”"))
+        #expect(out.contains("3 |   每条 2 分 3 分\n  |             ^ 多余的内容"))
+        #expect(out.contains("= 帮助: "))
+    }
+}
