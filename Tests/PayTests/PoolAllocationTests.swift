@@ -58,6 +58,15 @@ struct PoolAllocationTests {
         #expect(share.notes.map { $0.text(.zh) } == ["按比例为 0.333333… 元，取整到分为 0.33；余数排第 1，补 0.01"])
     }
 
+    @Test("one entry's explanation: the total, its share and the remainder rule")
+    func traceForOneEntry() throws {
+        let entries = ["甲", "乙", "丙"].map { PoolAllocation<String>.Entry(key: $0, weight: Fixed(1)) }
+        let result = try PoolAllocation(pool: y("1"), entries: entries).allocate()
+        let trace = try #require(result.trace(for: "乙"))
+        #expect(trace.steps.map(\.label.zh) == ["积分合计", "乙 的份额", "尾差分配"])
+        #expect(result.trace(for: "丁") == nil)
+    }
+
     @Test("all weights zero: nothing allocated, the pool reported as unallocated", arguments: [
         [("A", "0"), ("B", "0.00")], [],
     ])
@@ -100,7 +109,7 @@ struct PoolAllocationTests {
             #expect(result.shares.map(\.amount).sum() == pool)
             #expect(result.unallocated == .zero)
             for s in result.shares {
-                #expect(s.amount.fen - s.proportionalAmount.fen == 0 || s.amount.fen - s.proportionalAmount.fen == 1)
+                #expect(s.amount.fen - s.roundedDownAmount.fen == 0 || s.amount.fen - s.roundedDownAmount.fen == 1)
                 if s.weight.isZero { #expect(s.amount == .zero) }
             }
             for a in result.shares { for b in result.shares where a.weight > b.weight { #expect(a.amount >= b.amount) } }
