@@ -76,7 +76,7 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
                 inputs: [PayInput(PayText(zh: "奖金池", en: "pool"), .money(pool))],
                 result: .money(pool),
                 notes: [.nothingAllocated(pool: pool)]))
-            let shares = entries.map { PoolShares<Key>.Share(key: $0.key, weight: $0.weight, proportionalAmount: .zero, amount: .zero, remainderRank: nil) }
+            let shares = entries.map { PoolShares<Key>.Share(key: $0.key, weight: $0.weight, roundedDownAmount: .zero, amount: .zero, remainderRank: nil) }
             return PoolShares(shares: shares, unallocated: pool, trace: trace)
         }
 
@@ -110,7 +110,7 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
             let base = Money(fen: floors[i])
             let extra = (rank[i] ?? Int.max) <= leftover
             let amount = extra ? Money(fen: floors[i] + 1) : base
-            shares.append(.init(key: e.key, weight: e.weight, proportionalAmount: base, amount: amount, remainderRank: rank[i]))
+            shares.append(.init(key: e.key, weight: e.weight, roundedDownAmount: base, amount: amount, remainderRank: rank[i]))
             let note: PayNote
             if let r = rank[i] {
                 let (exact, isExact) = Self.proportional(floors[i], remainders[i], total)
@@ -148,8 +148,9 @@ public struct PoolAllocation<Key: Comparable & Hashable & Sendable>: Sendable {
         guard !o else { return (Money(fen: floorFen).fixed, false) }
         let extra = Int64(scaled / total)
         let (units, o2) = floorFen.multipliedReportingOverflow(by: 10_000)
-        guard !o2 else { return (Money(fen: floorFen).fixed, false) }
-        return (Fixed(units: units + extra, scale: 6), scaled % total == 0)
+        let (sum, o3) = units.addingReportingOverflow(extra)
+        guard !o2, !o3 else { return (Money(fen: floorFen).fixed, false) }
+        return (Fixed(units: sum, scale: 6), scaled % total == 0)
     }
 }
 
@@ -159,7 +160,7 @@ public struct PoolShares<Key: Comparable & Hashable & Sendable>: Sendable, Hasha
         public var key: Key
         public var weight: Fixed
         /// The proportional share rounded down to the 分, before the remainder.
-        public var proportionalAmount: Money
+        public var roundedDownAmount: Money
         /// What the entry receives.
         public var amount: Money
         /// 1 for the largest remainder; nil for weight 0. Entries ranked at most the number
@@ -174,4 +175,13 @@ public struct PoolShares<Key: Comparable & Hashable & Sendable>: Sendable, Hasha
 
     /// The amount for `key`, if it is among the entries.
     public func amount(for key: Key) -> Money? { shares.first { $0.key == key }?.amount }
+
+    /// The part of the trace that explains one entry's share: the total, the entry's own
+    /// step and how the remainder was shared (or why nothing was allocated).
+    public func trace(for key: Key) -> PayTrace? {
+        guard let i = shares.firstIndex(where: { $0.key == key }) else { return nil }
+        // Layout: [total, (share per entry …, remainder) | unallocated].
+        if unallocated != .zero || trace.steps.count != shares.count + 2 { return trace }
+        return PayTrace(steps: [trace.steps[0], trace.steps[1 + i], trace.steps[trace.steps.count - 1]])
+    }
 }

@@ -219,6 +219,34 @@ struct BracketTableTests {
         }
     }
 
+    // Random tables, often malformed (explicit lower bounds, open rows anywhere, perturbed
+    // quick deductions): validation never traps, and whenever it finds nothing the two
+    // forms of the tax agree on every amount tried.
+    @Test("a table that validates clean computes the same tax both ways: 1,000 seeded tables")
+    func cleanMeansConsistent() throws {
+        var g = SeededGenerator(seed: 0x6A69_6665_6E06)
+        var clean = 0
+        for _ in 0..<1_000 {
+            var table = try Self.randomConsistentTable(&g)
+            for i in table.rows.indices {
+                switch g.int(0...9) {
+                case 0: table.rows[i].quickDeduction = table.rows[i].quickDeduction + Money(fen: g.int(-100...100))
+                case 1: table.rows[i].lowerBound = Money(yuan: g.int(0...300_000))
+                case 2: table.rows[i].upperBound = nil
+                default: break
+                }
+            }
+            let problems = table.validate()
+            guard problems.isEmpty else { continue }
+            clean += 1
+            for _ in 0..<20 {
+                let amount = Money(fen: g.int(-1_000...200_000_000))
+                #expect(try table.exactTax(on: amount).tax == table.exactProgressiveTax(on: amount))
+            }
+        }
+        #expect(clean > 100)  // enough clean tables for the check to mean something
+    }
+
     @Test("an inconsistent table is caught both by validation and by the two forms disagreeing")
     func inconsistentDisagrees() throws {
         var table = Fixtures.annualTaxTable

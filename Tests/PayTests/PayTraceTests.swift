@@ -23,6 +23,17 @@ struct PayTraceRenderingTests {
         #expect(spec.text(.en) == en)
     }
 
+    // The table in docs/pay.md, so that the page cannot drift from the code.
+    @Test("the rounding table of docs/pay.md", arguments: [
+        (Rounding.halfUp, "2.35", "-2.35"), (.halfEven, "2.34", "-2.34"), (.down, "2.34", "-2.34"),
+        (.up, "2.35", "-2.35"), (.floor, "2.34", "-2.35"), (.ceiling, "2.35", "-2.34"),
+    ])
+    func documentedRoundings(_ rule: Rounding, _ positive: String, _ negative: String) throws {
+        let spec = RoundingSpec(rule, scale: 2)
+        #expect(try spec.money(Fixtures.fixed("2.345")).0 == Fixtures.yuan(positive))
+        #expect(try spec.money(Fixtures.fixed("-2.345")).0 == Fixtures.yuan(negative))
+    }
+
     @Test("a pool allocation trace, whole")
     func poolSnapshot() throws {
         let result = try PoolAllocation(pool: Fixtures.yuan("1000"), entries: [
