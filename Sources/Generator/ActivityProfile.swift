@@ -19,16 +19,18 @@ struct ActivityProfile: Sendable {
     var communityTrainings: ClosedRange<Int>
     /// Adjustments per community a month.
     var adjustments: ClosedRange<Int>
+    /// Whether 户号 starts with the community code (`FM-03-1204`) or not (`03-1204`).
+    var prefixesHouseholds: Bool
 
     /// The committed samples: a dozen cadres a community, a readable month.
     static let samples = ActivityProfile(
         dayShiftShare: 170, eveningShiftShare: 100, weekendFactor: 600, secondNightChance: 300,
         casesPerCadre: 700, weekendCaseFactor: 400, leaveChance: 12, absenceChance: 5,
-        communityTrainings: 1...2, adjustments: 0...3)
+        communityTrainings: 1...2, adjustments: 0...3, prefixesHouseholds: true)
 
     /// Province-scale benchmarks: about 200 records per cadre a month.
     static let scale = ActivityProfile(
         dayShiftShare: 450, eveningShiftShare: 300, weekendFactor: 800, secondNightChance: 500,
         casesPerCadre: 7000, weekendCaseFactor: 600, leaveChance: 12, absenceChance: 5,
-        communityTrainings: 2...3, adjustments: 0...2)
+        communityTrainings: 2...3, adjustments: 0...2, prefixesHouseholds: false)
 }

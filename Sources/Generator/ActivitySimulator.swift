@@ -314,7 +314,7 @@ final class ActivitySimulator {
             }
             let cadre = logger ?? available[rng.uniform(available.count)]
             startServiceRow(community: c, cadre: cadre, out: out)
-            out.raw("四点半课堂,,四点半课堂作业辅导（志愿者")
+            out.raw("四点半课堂,,16:30-18:00作业辅导（志愿者")
             out.int(rng.uniform(in: 2...5))
             out.raw("人，学生")
             out.int(rng.uniform(in: 18...45))
@@ -336,9 +336,11 @@ final class ActivitySimulator {
     private func writeCase(community c: Int, cadre: Int, kind: Vocabulary.ServiceKind, lateInMonth: Bool, out: CSVOutput) {
         startServiceRow(community: c, cadre: cadre, out: out)
         out.raw(kind.label); out.comma()
-        // 户号: building-floor-room within the community.
-        out.raw(county.communities[c].codeBytes)
-        out.byte(0x2D)
+        // 户号: building-floor-room, prefixed with the community where its code is short.
+        if profile.prefixesHouseholds {
+            out.raw(county.communities[c].codeBytes)
+            out.byte(0x2D)
+        }
         out.padded(1 + rng.uniform(county.communities[c].buildings), width: 2)
         out.byte(0x2D)
         out.padded(1 + rng.uniform(18), width: 2)

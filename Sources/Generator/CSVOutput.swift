@@ -100,7 +100,13 @@ public final class CSVOutput {
             break
         }
         if !needsQuotes {
-            raw(Array(s.utf8))
+            var s = s
+            s.withUTF8 { u in
+                guard let base = u.baseAddress else { return }
+                ensure(u.count)
+                (storage + count).update(from: base, count: u.count)
+                count += u.count
+            }
             return
         }
         byte(0x22)
