@@ -15,19 +15,19 @@ struct GenCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "写出三个样例月份（2020-10 至 2020-12）到此目录 — regenerate the sample months into DIR.")
+    @Option(help: ArgumentHelp("写出三个样例月份（2020-10 至 2020-12）到此目录 — regenerate the sample months into DIR.", valueName: "DIR"))
     var samples: String?
 
-    @Option(help: "省级规模：社区干部人数 — province scale: number of cadres.")
+    @Option(help: ArgumentHelp("省级规模：社区干部人数 — province scale: number of cadres.", valueName: "N"))
     var cadres: Int?
 
-    @Option(help: "月份，如 2020-12 — the month to generate (scale mode).")
+    @Option(help: ArgumentHelp("月份，如 2020-12 — the month to generate (scale mode).", valueName: "YYYY-MM"))
     var month: String = "2020-12"
 
     @Option(help: "随机种子 — seed (scale mode; samples use a fixed seed).")
     var seed: UInt64 = 7
 
-    @Option(help: "输出目录 — output folder (scale mode).")
+    @Option(help: ArgumentHelp("输出目录 — output folder (scale mode).", valueName: "DIR"))
     var out: String?
 
     @Flag(help: "同时写出期初余额 opening.csv — also write year-to-date opening balances (scale mode).")
