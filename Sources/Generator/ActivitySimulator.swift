@@ -122,8 +122,12 @@ final class ActivitySimulator {
         for c in county.communities.indices {
             sessions[c].removeAll(keepingCapacity: true)
             let k = rng.uniform(in: profile.communityTrainings)
-            for _ in 0..<k where !workdays.isEmpty {
-                let day = rng.pick(workdays)
+            // One session a day at most, never on the county day, so no training row repeats.
+            for _ in 0..<k where workdays.count > k {
+                var day = rng.pick(workdays)
+                while day == countyTrainingDay || sessions[c].contains(where: { $0.day == day }) {
+                    day = rng.pick(workdays)
+                }
                 sessions[c].append(Session(day: day, course: rng.uniform(Vocabulary.communityCourses.count)))
             }
         }
@@ -415,11 +419,15 @@ final class ActivitySimulator {
         let first = month.firstDay.daysSinceEpoch, last = month.lastDay.daysSinceEpoch
         for community in county.communities where !community.cadres.isEmpty {
             let n = rng.uniform(in: profile.adjustments)
+            var used: [(Int, Int)] = []
             for _ in 0..<n {
                 let cadre = community.cadres.lowerBound + rng.uniform(community.cadres.count)
                 let from = max(first, hiredDay[cadre]), to = min(last, leftDay[cadre])
-                guard from <= to else { continue }
-                let template = rng.pick(Vocabulary.adjustments)
+                let t = rng.uniform(Vocabulary.adjustments.count)
+                // The same correction twice for one cadre would read as a duplicated row.
+                guard from <= to, !used.contains(where: { $0 == (cadre, t) }) else { continue }
+                used.append((cadre, t))
+                let template = Vocabulary.adjustments[t]
                 let day = CivilDate(daysSinceEpoch: from + Int32(rng.uniform(Int(to - from) + 1)))
                 // The secretary approves, or the director when the secretary is the one adjusted.
                 let approver = community.cadres.first {

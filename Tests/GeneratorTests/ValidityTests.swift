@@ -128,3 +128,14 @@ import Testing
         #expect(table.rows == [["普通文本", "含,逗号"], ["他说\"好\"", "两\n行"], ["-12.05", "1.5"]])
     }
 }
+
+extension ValidityTests {
+    @Test func noFileHoldsTwoIdenticalRows() throws {
+        for m in try ValidityTests.allMonths() {
+            for (name, table) in [("duty.csv", m.duty), ("service.csv", m.service), ("training.csv", m.training), ("adjustments.csv", m.adjustments)] {
+                let lines = table.rows.map { $0.joined(separator: "\u{1F}") }
+                #expect(Set(lines).count == lines.count, "\(m.folder)/\(name)")
+            }
+        }
+    }
+}
