@@ -138,6 +138,10 @@ extension Checker {
 
     mutating func resolve(_ id: Identifier, _ ctx: ExprContext) -> TExpr {
         let name = id.name
+        // A record's own fields come first: 调整's 分值 field, not the 分值 parameter.
+        if case .record(let s) = ctx, let i = rules.sources[s].schema.fieldIndex(name) {
+            return .field(i, rules.sources[s].types[i])
+        }
         if let p = rules.parameters[name] {
             used.insert("param:" + name)
             return .parameter(name, p.type)
