@@ -13,12 +13,16 @@ import Glibc
 /// - Text after a closing quote is kept literally and silently: `"ab"c` reads as `abc`
 ///   (what Excel and Python's csv module do).
 /// - A line with nothing on it is a row of 0 fields; LF, CRLF and a lone CR all end a line.
-/// - The encoding is decided from the first 64 KiB: a UTF-8 BOM or valid UTF-8 means UTF-8,
-///   anything else is converted from GB18030. Later bytes that break that decision are an error.
+/// - The encoding is decided from the first 64 KiB (or chunk, if larger): a UTF-8 BOM or valid
+///   UTF-8 means UTF-8, and so do a few valid UTF-8 characters before the first invalid byte;
+///   anything else is converted from GB18030. Later bytes that break the decision are an error.
 final class CSVReader {
     static let defaultChunkSize = 1 << 20
     static let defaultMaxRecordBytes = 64 << 20
     private static let detectionSize = 64 << 10
+    /// Valid multibyte UTF-8 characters that make a file UTF-8 even if invalid bytes follow;
+    /// GBK text forms that many valid UTF-8 sequences in a row only by rare chance.
+    private static let utf8Evidence = 4
 
     let path: String
     private let input: FileInput
@@ -123,7 +127,12 @@ final class CSVReader {
         if starts([0xEF, 0xBB, 0xBF]) {
             encoding = .utf8BOM
             bodyStart = 3
-        } else if case .invalid = UTF8Validation.validate(head, from: 0, to: n, isFinal: isWholeFile) {
+        } else if case .invalid(let at, _) = UTF8Validation.validate(head, from: 0, to: n, isFinal: isWholeFile),
+            UTF8Validation.multibyteCount(head, from: 0, to: at) < Self.utf8Evidence
+        {
+            // Invalid UTF-8 with little UTF-8 before it: GB18030. After several valid UTF-8
+            // characters it is a broken UTF-8 file instead, reported with its line as reading
+            // reaches it, rather than read as GB18030 mojibake.
             encoding = .gb18030
             guard let c = GB18030Converter(input: input, chunkSize: chunkSize) else {
                 throw .converterUnavailable(path: path, encoding: "GB18030")
@@ -159,8 +168,11 @@ final class CSVReader {
             pos = 0
         }
         if fill >= maxRecordBytes { throw .recordTooLong(path: path, line: line, limit: maxRecordBytes) }
-        if capacity - fill < chunkSize {
-            let newCapacity = max(capacity * 2, fill + chunkSize)
+        // A record longer than a chunk is scanned again after each read; reading as much as
+        // is already held keeps that linear (each rescan at least doubles the bytes).
+        let readSize = max(chunkSize, fill)
+        if capacity - fill < readSize {
+            let newCapacity = max(capacity * 2, fill + readSize)
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
             grown.update(from: buf, count: fill)
             buf.deallocate()
@@ -169,22 +181,22 @@ final class CSVReader {
         }
         if let converter {
             do {
-                let (produced, finished) = try converter.convert(into: buf + fill, capacity: capacity - fill)
+                let (produced, finished) = try converter.convert(into: buf + fill, capacity: capacity - fill, atLeast: readSize / 2)
                 fill += produced
                 end = fill
                 if finished { isSourceDone = true }
             } catch {
                 switch error {
                 case .read(let e): throw e
-                case .invalid(let offset, let bytes):
+                case .invalid(let offset, let bytes, let produced):
                     // Everything converted so far is in the buffer; the bad bytes come next.
-                    let lineHere = line + UTF8Validation.lineBreaks(buf, from: pos, to: fill)
+                    let lineHere = line + UTF8Validation.lineBreaks(buf, from: pos, to: fill + produced)
                     throw .invalidGB18030(path: path, line: lineHere, offset: offset, bytes: bytes)
                 }
             }
             return
         }
-        let n = try input.read(into: buf + fill, count: chunkSize)
+        let n = try input.read(into: buf + fill, count: readSize)
         if n == 0 { isSourceDone = true }
         fill += n
         switch UTF8Validation.validate(buf, from: end, to: fill, isFinal: isSourceDone) {

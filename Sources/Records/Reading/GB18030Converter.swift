@@ -5,8 +5,9 @@ import Glibc
 final class GB18030Converter {
     /// Why conversion stopped short.
     enum Fault: Error {
-        /// The bytes at `offset` (in the file) are not GB18030.
-        case invalid(offset: Int, bytes: [UInt8])
+        /// The bytes at `offset` (in the file) are not GB18030; `produced` bytes were
+        /// converted before them in this call.
+        case invalid(offset: Int, bytes: [UInt8], produced: Int)
         case read(ReadError)
     }
 
@@ -34,20 +35,21 @@ final class GB18030Converter {
         raw.deallocate()
     }
 
-    /// Converts into `out` until it is full or some output was produced from the input read
-    /// so far; `finished` is true once the whole file has been converted.
-    func convert(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(Fault) -> (produced: Int, finished: Bool) {
+    /// Converts into `out` until it is full, or at least `atLeast` bytes were produced and the
+    /// input read so far is used up; `finished` is true once the whole file has been converted.
+    func convert(into out: UnsafeMutablePointer<UInt8>, capacity: Int, atLeast: Int = 1) throws(Fault) -> (produced: Int, finished: Bool) {
         var produced = 0
         while true {
             if rawStart == rawEnd || needsInput {
-                if produced > 0 { return (produced, false) }
+                if produced >= atLeast { return (produced, false) }
                 if isInputDone {
                     if rawStart < rawEnd {
                         // The file ends inside a multibyte character.
                         throw .invalid(offset: rawFileOffset + rawStart,
-                                            bytes: Array(UnsafeBufferPointer(start: raw + rawStart, count: rawEnd - rawStart)))
+                                       bytes: Array(UnsafeBufferPointer(start: raw + rawStart, count: rawEnd - rawStart)),
+                                       produced: produced)
                     }
-                    return (0, true)
+                    return (produced, true)
                 }
                 let carried = rawEnd - rawStart
                 if rawStart > 0 {
@@ -79,11 +81,13 @@ final class GB18030Converter {
                     // A character cut by the chunk boundary: read on.
                     needsInput = true
                 case EILSEQ:
-                    let n = min(4, rawEnd - rawStart)
+                    // 0x80 and 0xFF start nothing; otherwise show the pair that failed.
+                    let first = raw[rawStart]
+                    let n = min(first == 0x80 || first == 0xFF ? 1 : 2, rawEnd - rawStart)
                     throw .invalid(offset: rawFileOffset + rawStart,
-                                        bytes: Array(UnsafeBufferPointer(start: raw + rawStart, count: n)))
+                                   bytes: Array(UnsafeBufferPointer(start: raw + rawStart, count: n)), produced: produced)
                 default:
-                    throw .invalid(offset: rawFileOffset + rawStart, bytes: [])
+                    throw .invalid(offset: rawFileOffset + rawStart, bytes: [], produced: produced)
                 }
             }
         }

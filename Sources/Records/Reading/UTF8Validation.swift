@@ -49,6 +49,13 @@ enum UTF8Validation {
         return .valid(upTo: to)
     }
 
+    /// Multibyte characters (lead bytes) in `p[from..<to]`, assumed valid UTF-8.
+    static func multibyteCount(_ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+        var n = 0
+        for i in from..<to where p[i] >= 0xC2 { n += 1 }
+        return n
+    }
+
     /// Physical line breaks in `p[from..<to]`: LF, CRLF and a lone CR each count once.
     static func lineBreaks(_ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
         var n = 0, i = from
