@@ -243,8 +243,15 @@ final class CSVReader {
         var i = pos
         var n = 0
         var lines = 0
+        // Locals, so the hot loop does not reload class properties.
+        var spans = self.spans, flags = self.needsUnescape, fieldCapacity = self.fieldCapacity
         while true {
-            if n == fieldCapacity { growFields() }
+            if n == fieldCapacity {
+                growFields()
+                spans = self.spans
+                flags = self.needsUnescape
+                fieldCapacity = self.fieldCapacity
+            }
             let fieldStart = i
             var flag: UInt8 = 0
             var contentStart = i, contentEnd = i
@@ -310,7 +317,7 @@ final class CSVReader {
             }
             spans[2 &* n] = contentStart
             spans[2 &* n &+ 1] = contentEnd
-            needsUnescape[n] = flag
+            flags[n] = flag
             n &+= 1
             if i >= limit { return .record(next: i, fields: n, lines: lines) }
             let b = p[i]
