@@ -13,6 +13,10 @@ public enum TableReader {
     /// for every row. For xlsx, `sheetCandidates` are sheet names to prefer (the first present
     /// wins); otherwise the first sheet is read. Rows absent from an xlsx sheet are not
     /// delivered, but `RawRow.line` is always the real sheet row number.
+    ///
+    /// Rows stream as the file is read, so an error (a bad byte on line 90 000, a failed
+    /// checksum at the end of a sheet) can come after rows were delivered: when `read` throws,
+    /// treat the whole file as unread.
     public static func read(path: String, sheetCandidates: [String] = [],
                             _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
         try read(path: path, sheetCandidates: sheetCandidates, chunkSize: CSVReader.defaultChunkSize, body)

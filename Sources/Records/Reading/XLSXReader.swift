@@ -96,8 +96,12 @@ struct XLSXReader {
     private func stream<H: XMLHandler>(_ part: String, _ entry: Entry, _ archive: Archive, _ handler: inout H) throws(ReadError) {
         let tokenizer = XMLTokenizer(path: path, part: part)
         do {
-            let checksum = try archive.extract(entry, bufferSize: Self.extractBufferSize, skipCRC32: false) { data in
-                try data.withUnsafeBytes { raw in try tokenizer.feed(raw, &handler) }
+            var checksum: UInt32 = 0
+            _ = try archive.extract(entry, bufferSize: Self.extractBufferSize, skipCRC32: true) { data in
+                try data.withUnsafeBytes { raw in
+                    if let base = raw.baseAddress { checksum = CRC32.update(checksum, base, raw.count) }
+                    try tokenizer.feed(raw, &handler)
+                }
             }
             if checksum != entry.checksum {
                 throw ReadError.corruptPart(path: path, part: part, reason: "CRC-32 mismatch")

@@ -32,15 +32,15 @@ struct XMLAttributes {
 
     /// The raw (undecoded) value of the attribute with this qualified name.
     func value(_ name: StaticString) -> XMLBytes? {
-        find { $0.equals(name) }
+        find(name, prefixed: false)
     }
 
     /// The raw value of a prefixed attribute with this local name (`r:id` for `id`).
     func value(prefixedLocal name: StaticString) -> XMLBytes? {
-        find { n in n.localName.count < n.count && n.localName.equals(name) }
+        find(name, prefixed: true)
     }
 
-    private func find(_ match: (XMLBytes) -> Bool) -> XMLBytes? {
+    private func find(_ wanted: StaticString, prefixed: Bool) -> XMLBytes? {
         var i = 0
         while i < count {
             while i < count && Self.isSpace(base[i]) { i += 1 }
@@ -57,7 +57,14 @@ struct XMLAttributes {
             let valueStart = i
             while i < count && base[i] != q { i += 1 }
             guard i < count else { return nil }
-            if match(name) { return XMLBytes(base: base + valueStart, count: i - valueStart) }
+            let matches: Bool
+            if prefixed {
+                let local = name.localName
+                matches = local.count < name.count && local.equals(wanted)
+            } else {
+                matches = name.equals(wanted)
+            }
+            if matches { return XMLBytes(base: base + valueStart, count: i - valueStart) }
             i += 1
         }
         return nil
@@ -82,6 +89,59 @@ protocol XMLHandler {
     mutating func text(_ text: XMLBytes, isRaw: Bool) throws(XMLFault)
 }
 
+/// The qualified names of the open elements, kept in raw memory so that the tokenizer's hot
+/// loop can hold it in a local (class properties pay for dynamic exclusivity checks).
+struct NameStack {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCount = 0, byteCapacity = 256
+    private var starts: UnsafeMutablePointer<Int>
+    private(set) var depth = 0
+    private var depthCapacity = 32
+
+    init() {
+        bytes = .allocate(capacity: byteCapacity)
+        starts = .allocate(capacity: depthCapacity)
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        starts.deallocate()
+    }
+
+    mutating func push(_ name: XMLBytes) {
+        if depth == depthCapacity {
+            let n = UnsafeMutablePointer<Int>.allocate(capacity: depthCapacity * 2)
+            n.update(from: starts, count: depth)
+            starts.deallocate()
+            starts = n
+            depthCapacity *= 2
+        }
+        if byteCount + name.count > byteCapacity {
+            while byteCount + name.count > byteCapacity { byteCapacity *= 2 }
+            let n = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
+            n.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = n
+        }
+        starts[depth] = byteCount
+        depth += 1
+        (bytes + byteCount).update(from: name.base, count: name.count)
+        byteCount += name.count
+    }
+
+    /// The innermost open name; valid until the next push.
+    var top: XMLBytes? {
+        guard depth > 0 else { return nil }
+        let s = starts[depth - 1]
+        return XMLBytes(base: bytes + s, count: byteCount - s)
+    }
+
+    mutating func pop() {
+        depth -= 1
+        byteCount = starts[depth]
+    }
+}
+
 /// An incremental, byte-level XML tokenizer: fed chunks as they are decompressed, it holds
 /// back only an unfinished tag or text run, so a part of any size streams through a buffer
 /// of about one chunk.
@@ -97,9 +157,7 @@ final class XMLTokenizer {
     private var pos = 0, fill = 0
     /// Offset in the part of `buf[0]`.
     private var bufferOffset = 0
-    /// Qualified names of open elements, end to end in `stackBytes`.
-    private let stackBytes = ByteBuffer(capacity: 256)
-    private var stackStarts: [Int] = []
+    private var stack = NameStack()
     private var sawRoot = false
 
     init(path: String, part: String, capacity: Int = 1 << 18) {
@@ -109,7 +167,10 @@ final class XMLTokenizer {
         self.buf = .allocate(capacity: capacity)
     }
 
-    deinit { buf.deallocate() }
+    deinit {
+        buf.deallocate()
+        stack.deallocate()
+    }
 
     func feed<H: XMLHandler>(_ chunk: UnsafeRawBufferPointer, _ handler: inout H) throws(ReadError) {
         guard chunk.count > 0 else { return }
@@ -136,40 +197,40 @@ final class XMLTokenizer {
     /// Ends the part: what is left must be complete and every element closed.
     func finish<H: XMLHandler>(_ handler: inout H) throws(ReadError) {
         try run(&handler, isFinal: true)
-        if let top = stackStarts.last {
-            let name = String(decoding: UnsafeBufferPointer(start: stackBytes.base + top, count: stackBytes.count - top), as: UTF8.self)
-            throw malformed("the part ends before <\(name)> is closed")
+        if let top = stack.top {
+            throw malformed("the part ends before <\(top.string)> is closed", at: pos)
         }
-        if !sawRoot { throw malformed("the part holds no XML element") }
+        if !sawRoot { throw malformed("the part holds no XML element", at: pos) }
     }
 
-    private func malformed(_ reason: String, at offset: Int? = nil) -> ReadError {
-        .malformedXML(path: path, part: part, offset: bufferOffset + (offset ?? pos), reason: reason)
+    private func malformed(_ reason: String, at offset: Int) -> ReadError {
+        .malformedXML(path: path, part: part, offset: bufferOffset + offset, reason: reason)
     }
 
-    private func call(_ body: () throws(XMLFault) -> Void) throws(ReadError) {
+    @inline(__always)
+    private func call(at offset: Int, _ body: () throws(XMLFault) -> Void) throws(ReadError) {
         do {
             try body()
         } catch {
             switch error {
-            case .malformed(let reason): throw malformed(reason)
+            case .malformed(let reason): throw malformed(reason, at: offset)
             case .failed(let e): throw e
             }
         }
     }
 
-    /// Index of the first `byte` in `from..<fill`, or nil.
+    /// Index of the first `byte` in `buf[from..<fill]`, or nil.
     @inline(__always)
-    private func find(_ byte: UInt8, from: Int) -> Int? {
+    private static func find(_ byte: UInt8, _ buf: UnsafeMutablePointer<UInt8>, from: Int, to fill: Int) -> Int? {
         guard from < fill, let r = memchr(buf + from, Int32(byte), fill - from) else { return nil }
         return buf.distance(to: r.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// Index of the first occurrence of `s` in `from..<fill`, or nil.
-    private func find(_ s: StaticString, from: Int) -> Int? {
+    /// Index of the first occurrence of `s` in `buf[from..<fill]`, or nil.
+    private static func find(_ s: StaticString, _ buf: UnsafeMutablePointer<UInt8>, from: Int, to fill: Int) -> Int? {
         let n = s.utf8CodeUnitCount
         var i = from
-        while let j = find(s.utf8Start[0], from: i) {
+        while let j = find(s.utf8Start[0], buf, from: i, to: fill) {
             if j + n > fill { return nil }
             if memcmp(buf + j, s.utf8Start, n) == 0 { return j }
             i = j + 1
@@ -177,77 +238,85 @@ final class XMLTokenizer {
         return nil
     }
 
-    private func hasPrefix(_ s: StaticString, at i: Int) -> Bool {
+    private static func hasPrefix(_ s: StaticString, _ buf: UnsafeMutablePointer<UInt8>, at i: Int, fill: Int) -> Bool {
         i + s.utf8CodeUnitCount <= fill && memcmp(buf + i, s.utf8Start, s.utf8CodeUnitCount) == 0
     }
 
     private func run<H: XMLHandler>(_ h: inout H, isFinal: Bool) throws(ReadError) {
+        // The loop works on locals and writes them back on the way out, error or not.
+        let buf = self.buf, fill = self.fill
+        var pos = self.pos
+        var stack = self.stack
+        var sawRoot = self.sawRoot
+        defer {
+            self.pos = pos
+            self.stack = stack
+            self.sawRoot = sawRoot
+        }
         while pos < fill {
             if buf[pos] != 0x3C {
-                let lt = find(0x3C, from: pos)
+                let lt = Self.find(0x3C, buf, from: pos, to: fill)
                 if lt == nil && !isFinal { return }
                 let end = lt ?? fill
                 let text = XMLBytes(base: buf + pos, count: end - pos)
-                if stackStarts.isEmpty {
+                if stack.depth == 0 {
                     for i in pos..<end where !XMLAttributes.isSpace(buf[i]) {
                         throw malformed("text outside the root element", at: i)
                     }
                 } else {
-                    try call { () throws(XMLFault) in try h.text(text, isRaw: false) }
+                    try call(at: pos) { () throws(XMLFault) in try h.text(text, isRaw: false) }
                 }
                 pos = end
                 continue
             }
             guard pos + 1 < fill else {
-                if isFinal { throw malformed("the part ends inside a tag") }
+                if isFinal { throw malformed("the part ends inside a tag", at: pos) }
                 return
             }
             switch buf[pos + 1] {
             case 0x2F:  // </name>
-                guard let gt = find(0x3E, from: pos + 2) else {
-                    if isFinal { throw malformed("the part ends inside a tag") }
+                guard let gt = Self.find(0x3E, buf, from: pos + 2, to: fill) else {
+                    if isFinal { throw malformed("the part ends inside a tag", at: pos) }
                     return
                 }
                 var nameEnd = gt
                 while nameEnd > pos + 2 && XMLAttributes.isSpace(buf[nameEnd - 1]) { nameEnd -= 1 }
                 let name = XMLBytes(base: buf + pos + 2, count: nameEnd - pos - 2)
-                guard let top = stackStarts.last else {
-                    throw malformed("</\(name.string)> closes nothing")
+                guard let open = stack.top else {
+                    throw malformed("</\(name.string)> closes nothing", at: pos)
                 }
-                let open = XMLBytes(base: stackBytes.base + top, count: stackBytes.count - top)
                 guard open.count == name.count, memcmp(open.base, name.base, name.count) == 0 else {
-                    throw malformed("</\(name.string)> closes <\(open.string)>")
+                    throw malformed("</\(name.string)> closes <\(open.string)>", at: pos)
                 }
-                stackStarts.removeLast()
-                stackBytes.count = top
-                try call { () throws(XMLFault) in try h.endElement(name.localName) }
+                stack.pop()
+                try call(at: pos) { () throws(XMLFault) in try h.endElement(name.localName) }
                 pos = gt + 1
             case 0x3F:  // <?...?>
-                guard let e = find("?>", from: pos + 2) else {
-                    if isFinal { throw malformed("unclosed processing instruction") }
+                guard let e = Self.find("?>", buf, from: pos + 2, to: fill) else {
+                    if isFinal { throw malformed("unclosed processing instruction", at: pos) }
                     return
                 }
                 pos = e + 2
             case 0x21:  // <!-- -->, <![CDATA[ ]]>, <!DOCTYPE >
-                if hasPrefix("<!--", at: pos) {
-                    guard let e = find("-->", from: pos + 4) else {
-                        if isFinal { throw malformed("unclosed comment") }
+                if Self.hasPrefix("<!--", buf, at: pos, fill: fill) {
+                    guard let e = Self.find("-->", buf, from: pos + 4, to: fill) else {
+                        if isFinal { throw malformed("unclosed comment", at: pos) }
                         return
                     }
                     pos = e + 3
-                } else if hasPrefix("<![CDATA[", at: pos) {
-                    guard let e = find("]]>", from: pos + 9) else {
-                        if isFinal { throw malformed("unclosed CDATA section") }
+                } else if Self.hasPrefix("<![CDATA[", buf, at: pos, fill: fill) {
+                    guard let e = Self.find("]]>", buf, from: pos + 9, to: fill) else {
+                        if isFinal { throw malformed("unclosed CDATA section", at: pos) }
                         return
                     }
-                    guard !stackStarts.isEmpty else { throw malformed("CDATA outside the root element") }
+                    guard stack.depth > 0 else { throw malformed("CDATA outside the root element", at: pos) }
                     let text = XMLBytes(base: buf + pos + 9, count: e - pos - 9)
-                    try call { () throws(XMLFault) in try h.text(text, isRaw: true) }
+                    try call(at: pos) { () throws(XMLFault) in try h.text(text, isRaw: true) }
                     pos = e + 3
                 } else {
                     if fill - pos < 9 && !isFinal { return }
-                    guard let gt = find(0x3E, from: pos + 2) else {
-                        if isFinal { throw malformed("unclosed declaration") }
+                    guard let gt = Self.find(0x3E, buf, from: pos + 2, to: fill) else {
+                        if isFinal { throw malformed("unclosed declaration", at: pos) }
                         return
                     }
                     pos = gt + 1
@@ -269,7 +338,7 @@ final class XMLTokenizer {
                     i += 1
                 }
                 guard i < fill else {
-                    if isFinal { throw malformed("the part ends inside a tag") }
+                    if isFinal { throw malformed("the part ends inside a tag", at: pos) }
                     return
                 }
                 let gt = i
@@ -277,16 +346,13 @@ final class XMLTokenizer {
                 let tagEnd = isEmpty ? gt - 1 : gt
                 var nameEnd = pos + 1
                 while nameEnd < tagEnd && !XMLAttributes.isSpace(buf[nameEnd]) { nameEnd += 1 }
-                guard nameEnd > pos + 1 else { throw malformed("a tag without a name") }
+                guard nameEnd > pos + 1 else { throw malformed("a tag without a name", at: pos) }
                 let name = XMLBytes(base: buf + pos + 1, count: nameEnd - pos - 1)
-                if stackStarts.isEmpty && sawRoot { throw malformed("a second root element <\(name.string)>") }
+                if stack.depth == 0 && sawRoot { throw malformed("a second root element <\(name.string)>", at: pos) }
                 sawRoot = true
-                if !isEmpty {
-                    stackStarts.append(stackBytes.count)
-                    stackBytes.append(name.base, count: name.count)
-                }
+                if !isEmpty { stack.push(name) }
                 let attributes = XMLAttributes(base: buf + nameEnd, count: tagEnd - nameEnd)
-                try call { () throws(XMLFault) in try h.startElement(name.localName, attributes, isEmpty: isEmpty) }
+                try call(at: pos) { () throws(XMLFault) in try h.startElement(name.localName, attributes, isEmpty: isEmpty) }
                 pos = gt + 1
             }
         }

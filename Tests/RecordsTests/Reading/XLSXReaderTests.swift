@@ -176,6 +176,19 @@ struct XLSXReaderErrorTests {
         }
     }
 
+    @Test func checksumMismatch() throws {
+        // A stored (uncompressed) part changed after its CRC was written: only the CRC tells.
+        var bytes = MinimalWorkbook.zip(sheet: "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>")
+        let needle = Array("<v>1</v>".utf8)
+        let at = (0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle }!
+        bytes[at + 3] = UInt8(ascii: "7")
+        let dir = ReadingFixtures.directory()
+        let path = ReadingFixtures.write(bytes, name: "crc.xlsx", in: dir)
+        #expect(throws: ReadError.corruptPart(path: path, part: "xl/worksheets/sheet1.xml", reason: "CRC-32 mismatch")) {
+            _ = try TableReader.readAll(path: path)
+        }
+    }
+
     @Test func damagedSheetData() throws {
         // A real workbook with bytes flipped inside the sheet's compressed data.
         let dir = ReadingFixtures.directory()
