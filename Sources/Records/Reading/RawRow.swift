@@ -20,11 +20,11 @@ public struct RawRow: ~Copyable {
     /// A CSV line with nothing on it has 0 fields.
     public let count: Int
 
-    let base: UnsafePointer<UInt8>
+    @usableFromInline let base: UnsafePointer<UInt8>
     /// `count` pairs of (start, end) byte offsets from `base`.
-    let spans: UnsafePointer<Int>
+    @usableFromInline let spans: UnsafePointer<Int>
     /// Cell kinds for xlsx; `nil` for CSV, where every non-empty field is `.text`.
-    let kinds: UnsafePointer<CellKind>?
+    @usableFromInline let kinds: UnsafePointer<CellKind>?
 
     init(line: Int, count: Int, base: UnsafePointer<UInt8>, spans: UnsafePointer<Int>, kinds: UnsafePointer<CellKind>?) {
         self.line = line
@@ -35,7 +35,7 @@ public struct RawRow: ~Copyable {
     }
 
     /// The UTF-8 bytes of field `i`, unquoted and unescaped; empty when `i >= count`.
-    @inline(__always)
+    @inlinable
     public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         guard i >= 0, i < count else { return UnsafeBufferPointer(start: nil, count: 0) }
         let start = spans[2 &* i], end = spans[2 &* i &+ 1]

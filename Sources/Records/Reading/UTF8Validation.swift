@@ -13,15 +13,29 @@ enum UTF8Validation {
     static func validate(_ p: UnsafePointer<UInt8>, from: Int, to: Int, isFinal: Bool) -> Outcome {
         var i = from
         while i < to {
-            // Eight ASCII bytes at a time; most CSV bytes are ASCII or 3-byte CJK.
-            while i &+ 8 <= to {
-                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                i &+= 8
-            }
-            guard i < to else { break }
             let b0 = p[i]
-            if b0 < 0x80 { i &+= 1; continue }
+            if b0 < 0x80 {
+                i &+= 1
+                // Eight ASCII bytes at a time.
+                while i &+ 8 <= to {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 != 0 { break }
+                    i &+= 8
+                }
+                continue
+            }
+            // Fast path for three-byte characters, which is what Chinese text is made of.
+            if b0 & 0xF0 == 0xE0 && i &+ 2 < to {
+                let b1 = p[i &+ 1], b2 = p[i &+ 2]
+                if b2 & 0xC0 == 0x80 {
+                    let ok = b0 == 0xE0 ? (b1 >= 0xA0 && b1 <= 0xBF)
+                        : b0 == 0xED ? (b1 >= 0x80 && b1 <= 0x9F) : (b1 & 0xC0 == 0x80)
+                    if ok {
+                        i &+= 3
+                        continue
+                    }
+                }
+            }
             let need: Int
             var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
             switch b0 {
