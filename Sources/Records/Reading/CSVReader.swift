@@ -15,7 +15,9 @@ import Glibc
 /// - A line with nothing on it is a row of 0 fields; LF, CRLF and a lone CR all end a line.
 /// - The encoding is decided from the first 64 KiB (or chunk, if larger): a UTF-8 BOM or valid
 ///   UTF-8 means UTF-8, and so do a few valid UTF-8 characters before the first invalid byte;
-///   anything else is converted from GB18030. Later bytes that break the decision are an error.
+///   anything else is converted from GB18030. A file that is all ASCII up to its first
+///   invalid UTF-8 byte switches to GB18030 there (ASCII reads the same in both); otherwise
+///   later bytes that break the decision are an error.
 final class CSVReader {
     static let defaultChunkSize = 1 << 20
     static let defaultMaxRecordBytes = 64 << 20
@@ -47,6 +49,8 @@ final class CSVReader {
     private(set) var encoding: TextEncoding = .utf8
     private(set) var delimiter: UInt8 = UInt8(ascii: ",")
     private var converter: GB18030Converter?
+    /// Whether UTF-8 validation has met any non-ASCII byte yet.
+    private var sawNonASCII = false
 
     /// Field spans: (start, end) pairs of offsets into `buf`.
     private var spans: UnsafeMutablePointer<Int>
@@ -199,9 +203,22 @@ final class CSVReader {
         let n = try input.read(into: buf + fill, count: readSize)
         if n == 0 { isSourceDone = true }
         fill += n
-        switch UTF8Validation.validate(buf, from: end, to: fill, isFinal: isSourceDone) {
+        switch UTF8Validation.validate(buf, from: end, to: fill, isFinal: isSourceDone, sawNonASCII: &sawNonASCII) {
         case .valid(let upTo):
             end = upTo
+        case .invalid where !sawNonASCII && encoding == .utf8:
+            // Only ASCII so far, which reads the same in GB18030: a GBK file whose first
+            // chunk happened to be ASCII. Convert from here on.
+            guard let c = GB18030Converter(input: input, chunkSize: chunkSize,
+                                           pending: UnsafeBufferPointer(start: buf + end, count: fill - end),
+                                           pendingOffset: bufferFileOffset + end) else {
+                throw .converterUnavailable(path: path, encoding: "GB18030")
+            }
+            converter = c
+            encoding = .gb18030
+            fill = end
+            isSourceDone = false
+            try refill()
         case .invalid(let at, let length):
             let lineHere = line + UTF8Validation.lineBreaks(buf, from: pos, to: at)
             let bytes = Array(UnsafeBufferPointer(start: buf + at, count: min(length, fill - at)))

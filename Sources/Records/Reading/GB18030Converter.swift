@@ -20,14 +20,21 @@ final class GB18030Converter {
     private var rawFileOffset = 0
     private var isInputDone = false
 
-    /// Returns nil when iconv has no GB18030 converter.
-    init?(input: FileInput, chunkSize: Int) {
+    /// Converts `pending` (bytes already read, from file offset `pendingOffset`) and then the
+    /// rest of `input`; returns nil when iconv has no GB18030 converter.
+    init?(input: FileInput, chunkSize: Int, pending: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0),
+          pendingOffset: Int = 0) {
         guard let cd = iconv_open("UTF-8", "GB18030"), cd != iconv_t(bitPattern: -1) else { return nil }
         self.cd = cd
         self.input = input
         // Room for a chunk plus a carried partial character (at most 3 bytes).
-        self.rawCapacity = chunkSize + 8
+        self.rawCapacity = chunkSize + 8 + pending.count
         self.raw = .allocate(capacity: rawCapacity)
+        if let base = pending.baseAddress {
+            raw.update(from: base, count: pending.count)
+            rawEnd = pending.count
+        }
+        rawFileOffset = pendingOffset
     }
 
     deinit {

@@ -11,6 +11,12 @@ enum UTF8Validation {
     /// Validates `p[from..<to]`; when `isFinal` is false an incomplete sequence at the end is
     /// left for later instead of being an error.
     static func validate(_ p: UnsafePointer<UInt8>, from: Int, to: Int, isFinal: Bool) -> Outcome {
+        var ignored = false
+        return validate(p, from: from, to: to, isFinal: isFinal, sawNonASCII: &ignored)
+    }
+
+    /// `validate`, also setting `sawNonASCII` when a valid non-ASCII character was met.
+    static func validate(_ p: UnsafePointer<UInt8>, from: Int, to: Int, isFinal: Bool, sawNonASCII: inout Bool) -> Outcome {
         var i = from
         while i < to {
             let b0 = p[i]
@@ -31,6 +37,7 @@ enum UTF8Validation {
                     let ok = b0 == 0xE0 ? (b1 >= 0xA0 && b1 <= 0xBF)
                         : b0 == 0xED ? (b1 >= 0x80 && b1 <= 0x9F) : (b1 & 0xC0 == 0x80)
                     if ok {
+                        sawNonASCII = true
                         i &+= 3
                         continue
                     }
@@ -58,6 +65,7 @@ enum UTF8Validation {
                 if !ok { return .invalid(at: i, length: k + 1) }
                 k &+= 1
             }
+            sawNonASCII = true
             i &+= need &+ 1
         }
         return .valid(upTo: to)

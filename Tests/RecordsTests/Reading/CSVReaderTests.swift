@@ -215,6 +215,25 @@ struct CSVReaderErrorTests {
         }
     }
 
+    @Test func gb18030AfterALongASCIIStart() throws {
+        // English header aliases and ASCII rows fill the first 64 KiB; Chinese comes later.
+        var text = "cadre_id,name\n"
+        var expected = [Row(1, ["cadre_id", "name"])]
+        while text.utf8.count < 70_000 {
+            expected.append(Row(expected.count + 1, ["FM-\(expected.count)", "x"]))
+            text += "FM-\(expected.count - 1),x\n"
+        }
+        text += "FM-9,张三\n\"多\n行\",李四\n"
+        expected += [Row(expected.count + 1, ["FM-9", "张三"]), Row(expected.count + 2, ["多\n行", "李四"])]
+        let dir = ReadingFixtures.directory()
+        let path = ReadingFixtures.write(ReadingFixtures.gb18030(text), name: "late.csv", in: dir)
+        for size in [7, 4096, CSVReader.defaultChunkSize] {
+            let (file, rows) = try ReadingFixtures.rows(path, chunkSize: size)
+            #expect(file.format == .csv(.gb18030))
+            #expect(rows == expected, "chunk size \(size)")
+        }
+    }
+
     @Test func recordTooLong() {
         let dir = ReadingFixtures.directory()
         let path = ReadingFixtures.write(Array(("a\n\"" + String(repeating: "x", count: 500)).utf8), name: "t.csv", in: dir)
