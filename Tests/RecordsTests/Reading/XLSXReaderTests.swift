@@ -45,7 +45,7 @@ private let roster: [(Int, Int, WorkbookWriter.Value)] = [
     (0, 0, .text("工号")), (0, 1, .text("姓名")), (0, 2, .text("入职日期")), (0, 3, .text("岗位等级")),
     (0, 4, .text("在岗")), (0, 5, .text("系数")), (0, 6, .text("身份证号")),
     (1, 0, .text("FM-001")), (1, 1, .text("张三")), (1, 2, .date(year: 2020, month: 12, day: 1)),
-    (1, 3, .number(3)), (1, 4, .boolean(true)), (1, 5, .number(0.375)), (1, 6, .number(522632199001011234)),
+    (1, 3, .number(3)), (1, 4, .boolean(true)), (1, 5, .number(0.375)), (1, 6, .number(Double("522632199001011234")!)),  // an ID typed as a number loses digits
     // Row 3 (index 2) is absent; row 4 has a gap in column B and stops at column D.
     (3, 0, .text("FM-002 & \"李四\" <副主任>")), (3, 2, .number(-12.5)), (3, 3, .number(0.015)),
     (3, 4, .boolean(false)),
