@@ -118,7 +118,8 @@ struct SheetHandler: XMLHandler {
     }
 
     private mutating func endCell() throws(XMLFault) {
-        guard hasValue else { return }
+        // `<v></v>` is an empty cell whatever its type says.
+        guard hasValue, value.count > 0 else { return }
         let start = rowBytes.count
         var kind = CellKind.text
         let v = value.bytes

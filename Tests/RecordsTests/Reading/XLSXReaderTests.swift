@@ -114,7 +114,7 @@ struct XLSXReaderTests {
             <x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="inlineStr"><x:is><x:t xml:space="preserve"> 张&#x4E09; &amp;&#20004;</x:t></x:is></x:c></x:row>
             <x:row r="7"><x:c r="B7" t="e"><x:v>#N/A</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c><x:v>1.5E-2</x:v></x:c><x:c><x:v>5.22632199001011E+17</x:v></x:c></x:row>
             <x:row r="8" spans="1:3"/>
-            <x:row r="9"><x:c r="A9" s="1"/><x:c r="C9" t="str"><x:f>A1</x:f><x:v><![CDATA[a<b]]></x:v></x:c><x:c r="D9" t="inlineStr"><x:is><x:r><x:t>富</x:t></x:r><x:r><x:t>民</x:t></x:r><x:rPh><x:t>fu</x:t></x:rPh></x:is></x:c></x:row>
+            <x:row r="9"><x:c r="A9" s="1"/><x:c r="C9" t="str"><x:f>A1</x:f><x:v><![CDATA[a<b]]></x:v></x:c><x:c r="D9" t="inlineStr"><x:is><x:r><x:t>富</x:t></x:r><x:r><x:t>民</x:t></x:r><x:rPh><x:t>fu</x:t></x:rPh></x:is></x:c><x:c r="E9" t="s"><x:v></x:v></x:c></x:row>
             </x:sheetData><x:mergeCells count="0"/></x:worksheet>
             """
         let shared = """
