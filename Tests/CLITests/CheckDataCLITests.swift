@@ -49,3 +49,19 @@ struct CheckDataCLITests {
         #expect(r.status == 64)
     }
 }
+
+struct SampleMonthsCLITests {
+    @Test(arguments: ["2020-10", "2020-11", "2020-12"])
+    func sampleMonthsAreCleanAndFullyReconciled(_ month: String) throws {
+        let r = try CheckDataCLITests.run(["check-data", "samples/\(month)"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("发现 0 个错误"))
+        // Every file's row count balances: read = accepted (no rejected, no ignored rows).
+        let table = r.stdout.split(separator: "\n").filter { $0.contains(".csv") }
+        #expect(table.count >= 5)
+        for line in table {
+            let n = line.split(separator: " ").compactMap { Int($0) }
+            #expect(n.count == 4 && n[0] == n[1] + n[2] + n[3] && n[2] == 0, "\(line)")
+        }
+    }
+}
