@@ -33,10 +33,12 @@ test: setup
 	$(SWIFT) test
 
 bench: setup
-	$(SWIFT) build -c release --product jifen --product jifen-bench
+	$(SWIFT) build -c release --product jifen
+	$(SWIFT) build -c release --product jifen-bench
 	@mkdir -p bench-data
 	@test -f bench-data/50000/duty.csv || .build/release/jifen gen --cadres 50000 --month 2020-12 --seed 7 --out bench-data/50000
 	.build/release/jifen-bench ingest bench-data/50000
+	.build/release/jifen-bench validate bench-data/50000 --month 2020-12
 
 clean:
 	rm -rf .build out
