@@ -24,6 +24,10 @@ let package = Package(
         .target(name: "Pay", dependencies: ["Exact"]),
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
         .target(
+            name: "Batch",
+            dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay"]
+        ),
+        .target(
             name: "Store",
             dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
         ),
@@ -37,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store",
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
         .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

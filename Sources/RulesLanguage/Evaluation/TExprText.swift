@@ -28,7 +28,12 @@ struct TExprText {
         case .monthsEmployed: return "本年任职月数"
         case .negate(let x, _): return "-" + wrapped(x)
         case .not(let x): return "非 " + wrapped(x)
-        case .arithmetic(let op, let a, let b, _): return "\(wrapped(a)) \(symbol(op)) \(wrapped(b))"
+        case .arithmetic(let op, let a, let b, _):
+            // Parentheses only where precedence needs them: a + b + c reads without.
+            let additive = op == .add || op == .subtract
+            let left = additive ? text(a) : wrapped(a)
+            let right = additive && op == .add ? (isAdditive(b) ? "（\(text(b))）" : text(b)) : wrapped(b)
+            return "\(left) \(symbol(op)) \(right)"
         case .logical(let op, let a, let b): return "\(text(a)) \(op == .and ? "且" : "或") \(text(b))"
         case .compare(let first, let links):
             return ([text(first)] + links.map { "\(symbol($0.0)) \(text($0.1))" }).joined(separator: " ")
@@ -56,6 +61,11 @@ struct TExprText {
         case .priorToDate(let n): return "此前累计（\(n)）"
         case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.map { "，" + text($0) } ?? "")）"
         }
+    }
+
+    func isAdditive(_ e: TExpr) -> Bool {
+        if case .arithmetic(let op, _, _, _) = e { return op == .add || op == .subtract }
+        return false
     }
 
     func wrapped(_ e: TExpr) -> String {
