@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
         .target(
             name: "Store",
-            dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Diagnostics", "Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records"]),
         .target(name: "Generator", dependencies: ["Exact"]),
