@@ -44,6 +44,8 @@ struct PayrollWorkbook {
         try ws.text(1, 0, input.subtitle, Styles.subtitle)
         try ws.rowHeight(headerRow, 30)
         for (i, h) in headers.enumerated() { try ws.text(headerRow, i, h, Styles.header) }
+        // In constant-memory mode a range must be set before its rows are flushed.
+        try ws.autofilter(firstRow: headerRow, firstCol: 0, lastRow: headerRow + input.results.cadres.count, lastCol: headers.count - 1)
 
         var row = firstData
         for (n, c) in input.results.cadres.enumerated() {
@@ -89,7 +91,6 @@ struct PayrollWorkbook {
         try ws.blank(row, L.tier, Styles.totalLabel)
 
         ws.freeze(row: firstData, col: 3)
-        try ws.autofilter(firstRow: headerRow, firstCol: 0, lastRow: max(headerRow, lastData), lastCol: headers.count - 1)
         try ws.printSetup(landscape: true, repeatRows: headerRow...headerRow, header: input.pageHeader(Self.name))
         try wb.close()
     }

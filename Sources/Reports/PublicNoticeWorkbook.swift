@@ -32,6 +32,8 @@ struct PublicNoticeWorkbook {
         try ws.text(0, 0, "\(s.county)\(input.monthText)社区干部积分考核结果公示", CellStyle(bold: true, fontSize: 16))
         try ws.text(1, 0, "现将\(input.monthText)社区干部积分考核结果予以公示，接受群众监督。", Styles.subtitle)
         for (i, h) in headers.enumerated() { try ws.text(2, i, h, Styles.header) }
+        // In constant-memory mode a range must be set before its rows are flushed.
+        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
 
         var row = 3, n = 1
         let cadres = input.results.cadres
@@ -67,7 +69,6 @@ struct PublicNoticeWorkbook {
                 n += 1
             }
         }
-        let lastData = row - 1
         row += 1
         if let p = s.noticePeriod {
             try ws.text(row, 0, "公示期：\(p.from.chineseDescription)至\(p.to.chineseDescription)（共 \(p.from.distance(to: p.to) + 1) 天）")
@@ -79,7 +80,6 @@ struct PublicNoticeWorkbook {
         }
         try ws.text(row + 1, headers.count - 1, s.bureau, CellStyle(align: .right))
         try ws.printSetup(landscape: false, repeatRows: 2...2, header: input.pageHeader(Self.name))
-        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: max(2, lastData), lastCol: headers.count - 1)
         try wb.close()
     }
 

@@ -127,6 +127,8 @@ struct ReconciliationWorkbook {
             try ws.columnWidth(i, widths[i])
         }
         let rows = input.rejected.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+        // In constant-memory mode a range must be set before its rows are flushed.
+        if !rows.isEmpty { try ws.autofilter(firstRow: 0, firstCol: 0, lastRow: rows.count, lastCol: headers.count - 1) }
         for (k, r) in rows.enumerated() {
             try ws.text(k + 1, 0, r.file, Styles.text)
             try ws.integer(k + 1, 1, r.line, Styles.integer)
@@ -135,7 +137,6 @@ struct ReconciliationWorkbook {
             try ws.text(k + 1, 4, r.cells.joined(separator: " | "), Styles.text)
         }
         ws.freeze(row: 1)
-        if !rows.isEmpty { try ws.autofilter(firstRow: 0, firstCol: 0, lastRow: rows.count, lastCol: headers.count - 1) }
     }
 
     private func writeRun(_ ws: XlsxSheet) throws(ReportError) {

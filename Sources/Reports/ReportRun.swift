@@ -51,7 +51,7 @@ public struct ReportRun: Sendable, Hashable, Codable {
 
     /// `createdAt` as seconds since 1970 UTC; when it does not parse, the first day of the
     /// month after the run's month, so that the value is still fixed by the inputs.
-    var createdSeconds: Int {
+    public var createdSeconds: Int {
         if let s = Self.parseISO8601(createdAt) { return s }
         let d = month.next.firstDay
         return Int(d.daysSinceEpoch) * 86_400

@@ -37,6 +37,8 @@ struct ScoreBreakdownWorkbook {
             try ws.text(2, i, h, Styles.header)
             try ws.columnWidth(i, i < 4 ? [10, 9, 12, 12][i] : 10)
         }
+        // In constant-memory mode a range must be set before its rows are flushed.
+        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
         var row = 3
         for c in input.results.cadres {
             func sum(_ kind: ScoreLine.Kind, _ name: String? = nil) -> Fixed? {
@@ -58,7 +60,6 @@ struct ScoreBreakdownWorkbook {
             row += 1
         }
         ws.freeze(row: 3, col: 2)
-        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: max(2, row - 1), lastCol: headers.count - 1)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 全县"))
     }
 
@@ -76,6 +77,8 @@ struct ScoreBreakdownWorkbook {
             try ws.text(2, i, h, Styles.header)
             try ws.columnWidth(i, widths[i])
         }
+        let lineCount = cadres.map { input.results.cadres[$0].score.lines.count + 1 }.reduce(0, +)
+        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + lineCount, lastCol: headers.count - 1)
         let ordered = cadres.sorted { a, b in
             let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
             return x != y ? x < y : a < b
@@ -119,7 +122,6 @@ struct ScoreBreakdownWorkbook {
             row += 1
         }
         ws.freeze(row: 3, col: 2)
-        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: max(2, row - 1), lastCol: headers.count - 1)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))
     }
 }
