@@ -25,7 +25,20 @@ import TestSupport
         return folder
     }
 
-    static let folder: String = try! writeAll()
+    /// The sample reports every test reads; `JIFEN_REPORTS_OUT=dir` keeps them in `dir`
+    /// for `scripts/libreoffice-check.sh`.
+    static let folder: String = {
+        let folder = try! writeAll()
+        if let keep = ProcessInfo.processInfo.environment["JIFEN_REPORTS_OUT"], !keep.isEmpty {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            for kind in ReportKind.allCases {
+                let target = keep + "/" + kind.fileName
+                try? FileManager.default.removeItem(atPath: target)
+                try! FileManager.default.copyItem(atPath: folder + "/" + kind.fileName, toPath: target)
+            }
+        }
+        return folder
+    }()
 
     static func read(_ kind: ReportKind) throws -> XlsxFile {
         try XlsxFile(path: folder + "/" + kind.fileName)
