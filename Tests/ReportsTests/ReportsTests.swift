@@ -205,6 +205,45 @@ import TestSupport
         }
     }
 
+    @Test func anEmptyMonthStillWritesEveryReport() throws {
+        let s = Self.sample
+        let empty = MonthResults(month: s.results.month, cadres: [])
+        let summary = RunSummary(cadres: 0, rowsUsed: 0, rowsIgnored: 0, rowsRejected: 0, pointsTotal: .zero, gross: .zero, deductions: .zero, net: .zero, tiers: [:], files: [])
+        let folder = PackagePaths.temporaryDirectory("jifen-reports")
+        let written = try ReportSet.write(results: empty, summary: summary, run: s.run, rejected: [], payees: [], settings: Self.settings, to: folder)
+        #expect(written.count == 7)
+        let payroll = try #require(try XlsxFile(path: written[.payroll]!).sheet("工资表"))
+        // No pay lines: 应发合计, 扣款合计, 实发金额 are columns I, J, K; their totals are 0.
+        #expect(payroll.cell("K3")?.value == "实发金额")
+        #expect(payroll.cell("K4")?.formula == "0" && payroll.cell("K4")?.value == "0")
+        let bank = try #require(try XlsxFile(path: written[.bankTransfer]!).sheets.first)
+        #expect(bank.rows.count == 1)
+    }
+
+    @Test func aFolderThatIsAFileIsReported() throws {
+        let s = Self.sample
+        let file = PackagePaths.temporaryDirectory("jifen-reports") + "/not-a-folder"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        #expect {
+            try ReportSet.write(results: s.results, summary: s.summary, run: s.run, rejected: [], payees: s.payees, settings: Self.settings, to: file)
+        } throws: { error in
+            if case .cannotCreateFolder(let path, _) = error as? ReportError { return path == file }
+            return false
+        }
+    }
+
+    @Test func communitySheetNamesAreMadeAcceptable() throws {
+        var results = Self.sample.results
+        results.cadres[0].community = "城北/城西联合社区[试点]"
+        results.cadres[4].community = "全县"
+        results.cadres[7].community = String(repeating: "很长的社区名", count: 6)
+        let s = Self.sample
+        let folder = PackagePaths.temporaryDirectory("jifen-reports")
+        try ReportSet.write(results: results, summary: s.summary, run: s.run, rejected: [], payees: s.payees, settings: Self.settings, to: folder, only: [.scoreBreakdown])
+        let names = try XlsxFile(path: folder + "/积分明细.xlsx").sheets.map(\.name)
+        #expect(names == ["全县", "城北_城西联合社区_试点_", "古州社区", "全县(2)", "城北社区", String(String(repeating: "很长的社区名", count: 6).prefix(31)), "车江社区", "忠诚社区"])
+    }
+
     struct TimeCase: Sendable, CustomTestStringConvertible {
         var text: String
         var seconds: Int?
