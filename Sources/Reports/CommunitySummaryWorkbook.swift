@@ -57,8 +57,8 @@ struct CommunitySummaryWorkbook {
             try ws.formula(row, 6 + k, XlsxSheet.sum(col: 6 + k, rows: range), cached: Double(n), Styles.totalInteger)
         }
         let g = 6 + tiers.count
-        try ws.formula(row, g, XlsxSheet.sum(col: g, rows: range), cached: input.results.gross, Styles.totalMoney)
-        try ws.formula(row, g + 1, XlsxSheet.sum(col: g + 1, rows: range), cached: input.results.net, Styles.totalMoney)
+        try ws.formula(row, g, XlsxSheet.sum(col: g, rows: range), cached: input.gross, Styles.totalMoney)
+        try ws.formula(row, g + 1, XlsxSheet.sum(col: g + 1, rows: range), cached: input.net, Styles.totalMoney)
         ws.freeze(row: 3, col: 1)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader(Self.name))
 

@@ -71,22 +71,21 @@ struct PayrollWorkbook {
         let dataRows = lastData >= firstData ? firstData...lastData : nil
 
         // Totals: SUM formulas whose cached values are the exact sums in 分.
-        let all = input.results.cadres.indices
         try ws.text(row, 0, "合计", Styles.totalLabel)
         try ws.text(row, 1, "", Styles.totalLabel)
         try ws.text(row, 2, "\(input.results.cadres.count) 人", Styles.totalLabel)
         for col in 3..<8 { try ws.blank(row, col, Styles.totalLabel) }
         for (k, name) in input.earningNames.enumerated() {
             let col = L.earnings.lowerBound + k
-            try ws.formula(row, col, XlsxSheet.sum(col: col, rows: dataRows), cached: input.lineTotal(name, kind: .earning, cadres: all), Styles.totalMoney)
+            try ws.formula(row, col, XlsxSheet.sum(col: col, rows: dataRows), cached: input.lineTotal(name, kind: .earning).total, Styles.totalMoney)
         }
-        try ws.formula(row, L.gross, XlsxSheet.sum(col: L.gross, rows: dataRows), cached: input.results.gross, Styles.totalMoney)
+        try ws.formula(row, L.gross, XlsxSheet.sum(col: L.gross, rows: dataRows), cached: input.gross, Styles.totalMoney)
         for (k, name) in input.deductionNames.enumerated() {
             let col = L.deductions.lowerBound + k
-            try ws.formula(row, col, XlsxSheet.sum(col: col, rows: dataRows), cached: input.lineTotal(name, kind: .deduction, cadres: all), Styles.totalMoney)
+            try ws.formula(row, col, XlsxSheet.sum(col: col, rows: dataRows), cached: input.lineTotal(name, kind: .deduction).total, Styles.totalMoney)
         }
-        try ws.formula(row, L.totalDeductions, XlsxSheet.sum(col: L.totalDeductions, rows: dataRows), cached: input.results.deductions, Styles.totalMoney)
-        try ws.formula(row, L.net, XlsxSheet.sum(col: L.net, rows: dataRows), cached: input.results.net, Styles.totalMoney)
+        try ws.formula(row, L.totalDeductions, XlsxSheet.sum(col: L.totalDeductions, rows: dataRows), cached: input.deductions, Styles.totalMoney)
+        try ws.formula(row, L.net, XlsxSheet.sum(col: L.net, rows: dataRows), cached: input.net, Styles.totalMoney)
         try ws.blank(row, L.points, Styles.totalLabel)
         try ws.blank(row, L.tier, Styles.totalLabel)
 

@@ -25,9 +25,10 @@ struct ReconciliationWorkbook {
     }
 
     private func writeMoney(_ ws: XlsxSheet) throws(ReportError) {
-        let r = input.results, s = input.summary
+        let s = input.summary
+        let r = (gross: input.gross, deductions: input.deductions, net: input.net)
         // The bank file pays each cadre's net: its total is summed row by row as written.
-        let bankTotal = r.cadres.map(\.pay.net).sum()
+        let bankTotal = input.results.cadres.map(\.pay.net).sum()
         try ws.text(0, 0, input.title("核对表"), Styles.title)
         try ws.text(1, 0, input.subtitle, Styles.subtitle)
         for (i, h) in ["项目", "金额", "核对", "说明"].enumerated() { try ws.text(2, i, h, Styles.header) }
@@ -70,9 +71,8 @@ struct ReconciliationWorkbook {
         }
         // Per pay line totals.
         row += 1
-        for (i, h) in ["类别", "项目", "合计", "人数"].enumerated() { try ws.text(row, i, h, Styles.header) }
+        for (i, h) in ["类别", "项目", "合计", "笔数"].enumerated() { try ws.text(row, i, h, Styles.header) }
         row += 1
-        let all = r.cadres.indices
         let kinds: [(PayLineResult.Kind, String, [String])] = [
             (.earning, "应发项", input.earningNames), (.deduction, "扣款项", input.deductionNames), (.info, "说明项", input.infoNames),
         ]
@@ -80,8 +80,9 @@ struct ReconciliationWorkbook {
             for name in names {
                 try ws.text(row, 0, label, Styles.text)
                 try ws.text(row, 1, name, Styles.text)
-                try ws.money(row, 2, input.lineTotal(name, kind: kind, cadres: all), Styles.money)
-                try ws.integer(row, 3, r.cadres.filter { $0.pay.lines.contains { $0.kind == kind && $0.name == name } }.count, Styles.integer)
+                let t = input.lineTotal(name, kind: kind)
+                try ws.money(row, 2, t.total, Styles.money)
+                try ws.integer(row, 3, t.lines, Styles.integer)
                 row += 1
             }
         }

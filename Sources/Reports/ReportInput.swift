@@ -19,6 +19,17 @@ struct ReportInput: Sendable {
     let infoNames: [String]
     /// Communities in order of first appearance, each with the indices of its cadres.
     let communities: [(name: String, cadres: [Int])]
+    /// Σ 应发, Σ 扣款, Σ 实发 over all cadres, summed once.
+    let gross: Money
+    let deductions: Money
+    let net: Money
+    private let lineIndex: [LineKey: Int]
+    private let lineTotals: [(total: Money, lines: Int)]
+
+    private struct LineKey: Hashable {
+        var kind: PayLineResult.Kind
+        var name: String
+    }
 
     init(
         results: MonthResults, summary: RunSummary, run: ReportRun, rejected: [StoredRejectedRow],
@@ -31,12 +42,27 @@ struct ReportInput: Sendable {
         self.settings = settings
         self.payees = payees
         var names: [PayLineResult.Kind: [String]] = [:]
-        var seen: Set<String> = []
+        var lineIndex: [LineKey: Int] = [:]
+        var lineTotals: [(total: Money, lines: Int)] = []
         var groups: [String: Int] = [:]
+        var gross = Money.zero, deductions = Money.zero
         var communities: [(name: String, cadres: [Int])] = []
         for (i, c) in results.cadres.enumerated() {
-            for line in c.pay.lines where seen.insert("\(line.kind.rawValue)\u{0}\(line.name)").inserted {
-                names[line.kind, default: []].append(line.name)
+            for line in c.pay.lines {
+                switch line.kind {
+                case .earning: gross = gross + line.amount
+                case .deduction: deductions = deductions + line.amount
+                case .info: break
+                }
+                let key = LineKey(kind: line.kind, name: line.name)
+                if let k = lineIndex[key] {
+                    lineTotals[k].total = lineTotals[k].total + line.amount
+                    lineTotals[k].lines += 1
+                } else {
+                    lineIndex[key] = lineTotals.count
+                    lineTotals.append((line.amount, 1))
+                    names[line.kind, default: []].append(line.name)
+                }
             }
             if let g = groups[c.community] {
                 communities[g].cadres.append(i)
@@ -45,6 +71,11 @@ struct ReportInput: Sendable {
                 communities.append((c.community, [i]))
             }
         }
+        self.gross = gross
+        self.deductions = deductions
+        self.net = gross - deductions
+        self.lineIndex = lineIndex
+        self.lineTotals = lineTotals
         earningNames = names[.earning] ?? []
         deductionNames = names[.deduction] ?? []
         infoNames = names[.info] ?? []
@@ -81,13 +112,9 @@ struct ReportInput: Sendable {
     /// The bank file's remark with the month filled in.
     var bankRemark: String { settings.bankRemark.replacingOccurrences(of: "{月份}", with: monthText) }
 
-    /// Sum of one pay line over some cadres, in 分.
-    func lineTotal(_ name: String, kind: PayLineResult.Kind, cadres: some Sequence<Int>) -> Money {
-        var t = Money.zero
-        for i in cadres {
-            for l in results.cadres[i].pay.lines where l.kind == kind && l.name == name { t = t + l.amount }
-        }
-        return t
+    /// Sum of one pay line over all cadres, in 分, and how many lines it has.
+    func lineTotal(_ name: String, kind: PayLineResult.Kind) -> (total: Money, lines: Int) {
+        lineIndex[LineKey(kind: kind, name: name)].map { lineTotals[$0] } ?? (.zero, 0)
     }
 }
 

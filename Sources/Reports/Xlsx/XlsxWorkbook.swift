@@ -4,11 +4,13 @@ import Exact
 /// A libxlsxwriter workbook being written: the one owner of the C handle.
 ///
 /// Not Sendable: a workbook is built on one thread and closed there. Formats are made once
-/// per distinct `CellStyle` and reused, since Excel caps the number of cell styles.
+/// per distinct `CellStyle` and reused, since Excel caps the number of cell styles. A
+/// workbook uses a dozen or so, so they are found by a linear search with `==`, which
+/// costs far less per cell than hashing the style.
 final class XlsxWorkbook {
     let path: String
     private var handle: UnsafeMutablePointer<lxw_workbook>?
-    private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
+    private var formats: [(style: CellStyle, format: UnsafeMutablePointer<lxw_format>)] = []
 
     /// Opens `path` for writing. `constantMemory` streams each row to a temporary file as
     /// soon as the next row starts: rows must then be written top to bottom, and strings
@@ -43,7 +45,7 @@ final class XlsxWorkbook {
     /// The format for a style, made on first use.
     func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
         guard let style, let wb = handle else { return nil }
-        if let f = formats[style] { return f }
+        for entry in formats where entry.style == style { return entry.format }
         guard let f = workbook_add_format(wb) else { return nil }
         if let numFormat = style.numberFormat { format_set_num_format(f, numFormat) }
         if style.bold { format_set_bold(f) }
@@ -60,7 +62,7 @@ final class XlsxWorkbook {
         if style.topBorder { format_set_top(f, UInt8(LXW_BORDER_MEDIUM.rawValue)) }
         if style.dashedBottom { format_set_bottom(f, UInt8(LXW_BORDER_DASHED.rawValue)) }
         if let fill = style.fill { format_set_bg_color(f, fill) }
-        formats[style] = f
+        formats.append((style, f))
         return f
     }
 
@@ -95,7 +97,7 @@ final class XlsxWorkbook {
     func close() throws(ReportError) {
         let wb = try open()
         handle = nil
-        formats = [:]
+        formats = []
         try check(workbook_close(wb), "workbook_close")
     }
 
