@@ -11,7 +11,7 @@ struct PayrollWorkbook {
     static let name = "工资表"
     let input: ReportInput
 
-    /// Column indices of the money columns, for totals and tests.
+    /// Column indices of the pay columns, which depend on the lines the month has.
     struct Layout {
         let earnings: Range<Int>
         let gross: Int
@@ -20,7 +20,6 @@ struct PayrollWorkbook {
         let net: Int
         let points: Int
         let tier: Int
-        var moneyColumns: [Int] { Array(earnings) + [gross] + Array(deductions) + [totalDeductions, net] }
     }
 
     var layout: Layout {

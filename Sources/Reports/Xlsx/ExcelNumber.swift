@@ -4,11 +4,14 @@ import Exact
 ///
 /// An xlsx cell holds an IEEE double. For an amount of `fen` 分 we write `Double(fen) / 100`:
 /// `fen` converts exactly (|fen| ≤ 2⁵³) and IEEE division rounds correctly, so the result
-/// is the double nearest to the decimal `fen/100`. libxlsxwriter prints it with `%.16G`,
-/// and since half an ulp is below half a unit of the 16th significant digit, the file holds
-/// the decimal text itself (`1234.56`, never `1234.5600000000001`). Excel and LibreOffice
-/// parse that text back to the same double, display it with two places and sum it
-/// correctly; every total jifen writes is computed from 分, not by adding doubles.
+/// is the double nearest to the decimal `fen/100` — the same double Excel stores when a
+/// clerk types the amount. Excel and LibreOffice display it with two places and add it
+/// correctly, and every total jifen writes is computed from 分, not by adding doubles.
+///
+/// libxlsxwriter 1.1.4 prints the double with `%.16G`, which for some amounts shows a noise
+/// digit in the XML (`77.01000000000001` for 77.01, whose nearest double lies just over
+/// half a unit of the 16th digit away). That text still parses back to the very same
+/// double, so no reader sees a value between two 分; the tests check exactly that.
 ///
 /// Points and other `Fixed` values follow the same argument with `10^scale`.
 enum ExcelNumber {

@@ -124,7 +124,7 @@ struct XlsxSheet {
         return s
     }
 
-    /// `SUM(D4:D15)`, or `0` written as `SUM()` never is: an empty range sums to 0.
+    /// `SUM(D4:D15)`; with no rows to sum, the formula `0`.
     static func sum(col: Int, rows: ClosedRange<Int>?) -> String {
         guard let rows else { return "0" }
         return "SUM(\(reference(rows.lowerBound, col)):\(reference(rows.upperBound, col)))"
