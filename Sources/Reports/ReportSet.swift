@@ -32,7 +32,11 @@ public enum ReportKind: String, Sendable, Hashable, CaseIterable, Codable {
 /// The same inputs give the same bytes: every workbook's creation time is the run's time,
 /// rows and sheets follow roster order, and nothing reads the clock. The workbooks are
 /// independent, so with `settings.writesInParallel` they are written on several threads
-/// (each libxlsxwriter workbook is its own object; nothing is shared).
+/// (each libxlsxwriter workbook is its own object). One caveat: libxlsxwriter 1.1.4 formats
+/// the creation time with the non-reentrant `gmtime` when a workbook closes. Within one
+/// call every workbook passes the same time, so the shared buffer only ever holds that
+/// value; two calls for different runs at the same moment in one process could in theory
+/// mix their timestamps, so callers that do that should turn parallel writing off.
 public enum ReportSet {
     @discardableResult
     public static func write(
