@@ -29,7 +29,7 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Diagnostics", "Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records", "Pay", "Results"]),
         .target(name: "Generator", dependencies: ["Exact"]),
@@ -38,10 +38,11 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        .target(name: "Reports", dependencies: ["CXlsxWriter", "Exact", "Results", "Store", "Pay"]),
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch",
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +62,10 @@ let package = Package(
         .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
