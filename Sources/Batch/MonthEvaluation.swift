@@ -59,17 +59,19 @@ public struct MonthEvaluation {
         var opening: [String: YearToDate] = [:]
         let validator = MonthValidator(month: month, schemas: schemas)
         let files = validator.locate(folder: folder).files
-        let check = validator.validate(folder: folder, onRoster: { roster in
+        var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
+        let check = validator.validate(folder: folder, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
             // Records are cited by the name of the file they came from (duty.csv:12).
             for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
                 if let path = files[schema.name] { s.fileNames[i] = String(path.split(separator: "/").last ?? Substring(path)) }
             }
             scorer = s
-        }) { source, decoder, row in
-            if source < rules.sources.count { scorer?.consume(source: source, decoder: decoder, row: row) }
-            if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
-        }
+            sink = { source, decoder, row in
+                if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
+                if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
+            }
+        })
         diagnostics = check.diagnostics + diagnostics
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer

@@ -22,7 +22,7 @@ struct Validate: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var accepted = 0
-        let check = MonthValidator(month: m).validate(folder: folder, retainText: [], sink: { (_: Int, _: borrowing FieldDecoder, _: borrowing DecodedRow) in accepted += 1 })
+        let check = MonthValidator(month: m).validate(folder: folder, retainText: []) { _, _, _ in accepted += 1 }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let bytes = check.files.map(\.byteCount).reduce(0, +)

@@ -70,8 +70,9 @@ public struct MonthValidator {
     ///   - onRoster: called once the roster is read and before any activity row, so a
     ///     consumer that needs the roster (the scorer) can be set up.
     public func validate(
-        folder: String, retainText: Set<String>? = nil, onRoster: (Roster) -> Void = { _ in },
-        sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in }
+        folder: String, retainText: Set<String>? = nil,
+        sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in },
+        onRoster: (Roster) -> Void = { _ in }
     ) -> MonthCheck {
         let (files, folderProblems) = locate(folder: folder)
         var reports: [FileReport] = []
