@@ -39,8 +39,12 @@ struct RulesOption: ParsableArguments {
     @Option(name: .customLong("rules"), help: "规则文件夹（默认 rules）。 The rules folder.")
     var path: String = "rules"
 
-    /// Loads and checks the rules; prints every problem and exits 65 when they are wrong.
     func load(language: Language) throws -> LoadedRules {
+        try Self.load(path: path, language: language)
+    }
+
+    /// Loads and checks the rules; prints every problem and exits 65 when they are wrong.
+    static func load(path: String, language: Language) throws -> LoadedRules {
         let loaded: LoadedRules
         do {
             loaded = try LoadedRules.load(directory: path)

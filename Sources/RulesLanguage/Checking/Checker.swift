@@ -241,7 +241,7 @@ public struct Checker {
     }
 
     /// A literal's value and type from its unit: 分 points, 元 money, % a rate (÷100).
-    static func literal(_ n: Fixed, _ unit: Unit?) -> (Fixed, ValueType) {
+    public static func literal(_ n: Fixed, _ unit: Unit?) -> (Fixed, ValueType) {
         switch unit {
         case .points?: (n, .points)
         case .yuan?: (n, .money)
@@ -297,7 +297,7 @@ public struct Checker {
             let rate = Self.literal(rateN, rateUnit).0
             rows.append(BracketTable.Row(upTo: money(r.upTo), rate: rate, quickDeduction: money(r.quickDeduction) ?? .zero))
         }
-        let table = BracketTable(rows: rows)
+        let table = BracketTable(name: PayText(zh: d.name.name, en: d.name.name), rows: rows)
         for p in table.validate() {
             let (index, zh, en) = Self.describe(p)
             let span = index.map { $0 < d.rows.count ? d.rows[$0].span : d.name.span } ?? d.name.span
