@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Exact
 import Foundation
+import Batch
 import Records
 
 /// `jifen check-data MONTH_DIR`: validates a month's records and accounts for every row.
@@ -17,6 +18,9 @@ struct CheckDataCommand: ParsableCommand {
     @OptionGroup var month: MonthOption
     @OptionGroup var output: OutputOptions
 
+    @Option(name: .customLong("rules"), help: "按此规则文件夹中声明的数据来源校验（默认 rules，如存在）。 Validate against the sources the rules declare.")
+    var rulesPath: String = "rules"
+
     @Option(name: .customLong("rejected"), help: "把被拒绝的行及原因写入此 CSV 文件。 Write rejected rows with reasons to this CSV file.")
     var rejectedPath: String?
 
@@ -25,7 +29,15 @@ struct CheckDataCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: folder) else {
             throw ValidationError(output.language == .zh ? "找不到文件夹 \(folder)" : "no such folder: \(folder)")
         }
-        let check = MonthValidator(month: month).validate(folder: folder)
+        // The county's rules declare its sources (a new column, a new activity file); without
+        // rules the standard sources of a month are used.
+        var schemas = StandardSchemas.all
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: rulesPath, isDirectory: &isDirectory), isDirectory.boolValue {
+            let loaded = try RulesOption.load(path: rulesPath, language: output.language)
+            schemas = MonthEvaluation(rules: loaded.rules, month: month).schemas
+        }
+        let check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
         let renderer = DiagnosticRenderer(language: output.language)
         let diagnostics = check.diagnostics.sortedByLocation()
         if !diagnostics.isEmpty {
