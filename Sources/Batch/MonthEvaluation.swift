@@ -60,7 +60,9 @@ public struct MonthEvaluation {
         let validator = MonthValidator(month: month, schemas: schemas)
         let files = validator.locate(folder: folder).files
         var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
-        let check = validator.validate(folder: folder, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
+        // With record detail every text is kept for the summaries; without, only what rules read.
+        let retain: Set<String>? = keepRecords ? nil : rules.textFieldsRead
+        let check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
             // Records are cited by the name of the file they came from (duty.csv:12).
             for (i, schema) in schemas.enumerated() where i < s.fileNames.count {

@@ -23,7 +23,9 @@ public final class RunStore: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            // A rollback journal, not WAL: a run appends up to a gigabyte of input copies,
+            // which WAL would write twice (to the log, then to the database).
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {

@@ -201,3 +201,43 @@ public struct CheckedRules: Sendable {
         return seen
     }
 }
+
+extension CheckedRules {
+    /// The text fields a record expression reads, by name: what a batch must keep as
+    /// interned codes. Free text no rule reads (事项, 备注) is checked but not kept, so memory
+    /// does not grow with the records.
+    public var textFieldsRead: Set<String> {
+        var out: Set<String> = []
+        func walk(_ e: TExpr, _ source: Int) {
+            switch e {
+            case .field(let i, _):
+                let f = sources[source].schema.fields[i]
+                if f.type.isInterned { out.insert(f.name) }
+            case .negate(let x, _), .not(let x): walk(x, source)
+            case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
+                walk(a, source)
+                walk(b, source)
+            case .compare(let a, let links):
+                walk(a, source)
+                for (_, x) in links { walk(x, source) }
+            case .member(let a, let xs):
+                walk(a, source)
+                for x in xs { walk(x, source) }
+            case .conditional(let a, let b, let c, _):
+                walk(a, source)
+                walk(b, source)
+                walk(c, source)
+            default: break
+            }
+        }
+        for item in items {
+            if let f = item.filter { walk(f, item.source) }
+            if case .each(let e) = item.scoring { walk(e, item.source) }
+        }
+        for acc in accumulators {
+            if let f = acc.filter { walk(f, acc.source) }
+            if let a = acc.argument { walk(a, acc.source) }
+        }
+        return out
+    }
+}
