@@ -11,8 +11,9 @@ struct HashLineTable {
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
+        // Room for `capacity` keys below the 0.7 load factor at which the table grows.
         var n = 64
-        while n < capacity * 2 { n <<= 1 }
+        while n * 7 < capacity * 10 { n <<= 1 }
         keys = Array(repeating: 0, count: n)
         lines = Array(repeating: 0, count: n)
         tags = Array(repeating: 0, count: n)
