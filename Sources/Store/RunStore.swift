@@ -44,6 +44,15 @@ public final class RunStore: Sendable {
     /// run, copying the inputs by content. Refuses a closed month. One transaction.
     @discardableResult
     public func record(_ run: NewRun) throws(StoreError) -> Int64 {
+        // The heavy, pure work happens before the write transaction and on every core:
+        // encoding each cadre's result and hashing each input file.
+        let details: [Data]
+        let hashes: [(String, Int)]
+        do {
+            (details, hashes) = try Self.prepare(run)
+        } catch {
+            throw .database(String(describing: error))
+        }
         do {
             return try queue.write { db -> Int64 in
                 let month = run.month.description
@@ -67,8 +76,8 @@ public final class RunStore: Sendable {
                     let previousID: Int64 = previous["id"]
                     try db.execute(sql: "UPDATE run SET state = 'superseded', supersededBy = ? WHERE id = ?", arguments: [id, previousID])
                 }
-                for input in run.inputs {
-                    let (sha, size) = try Self.storeBlob(db, path: input.path)
+                for (input, (sha, size)) in zip(run.inputs, hashes) {
+                    try Self.storeBlob(db, path: input.path, sha256: sha, size: size)
                     try db.execute(sql: "INSERT INTO runInput (runID, role, name, sha256, byteCount) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [id, input.role.rawValue, input.name, sha, size])
                 }
@@ -76,12 +85,11 @@ public final class RunStore: Sendable {
                     INSERT INTO cadreResult (runID, cadreID, seq, name, community, post, level, points, tier, rank, groupSize,
                       grossFen, deductionsFen, netFen, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                let encoder = JSONEncoder.sorted
                 for (seq, c) in run.results.cadres.enumerated() {
                     try insert.execute(arguments: [
                         id, c.cadreID, seq, c.name, c.community, c.post, c.level, c.score.total.description, c.standing.tier,
                         c.standing.rank, c.standing.groupSize, c.pay.gross.fen, c.pay.deductions.fen, c.pay.net.fen,
-                        try encoder.encode(c),
+                        details[seq],
                     ])
                 }
                 let reject = try db.makeStatement(sql: "INSERT INTO rejectedRow (runID, file, line, codes, reasons, cells) VALUES (?, ?, ?, ?, ?, ?)")
@@ -99,9 +107,37 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Copies a file into the content-addressed blob tables (once per content) and returns
-    /// its SHA-256 and size. Reads in chunks: memory stays flat whatever the file's size.
-    static func storeBlob(_ db: Database, path: String) throws -> (String, Int) {
+    /// Encodes the results and hashes the inputs, spreading the work over the cores.
+    static func prepare(_ run: NewRun) throws -> ([Data], [(String, Int)]) {
+        let cadres = run.results.cadres
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, cadres.count / 256 + 1))
+        let encoded = ConcurrentSlots<[Data]>(count: chunks)
+        let hashed = ConcurrentSlots<(String, Int)>(count: run.inputs.count)
+        let failure = ConcurrentSlots<String>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: chunks + run.inputs.count) { task in
+            if task < chunks {
+                let encoder = JSONEncoder.sorted
+                let lo = cadres.count * task / chunks, hi = cadres.count * (task + 1) / chunks
+                do {
+                    encoded.set(task, try cadres[lo..<hi].map { try encoder.encode($0) })
+                } catch {
+                    failure.set(0, String(describing: error))
+                }
+            } else {
+                let i = task - chunks
+                do {
+                    hashed.set(i, try hashFile(run.inputs[i].path))
+                } catch {
+                    failure.set(0, String(describing: error))
+                }
+            }
+        }
+        if let message = failure.values[0] { throw StoreError.database(message) }
+        return (encoded.values.flatMap { $0 ?? [] }, hashed.values.map { $0 ?? ("", 0) })
+    }
+
+    /// SHA-256 and size of a file, read in chunks so memory stays flat.
+    static func hashFile(_ path: String) throws -> (String, Int) {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.database("cannot read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -110,17 +146,21 @@ public final class RunStore: Sendable {
             chunk.withUnsafeBytes { hasher.update($0) }
             size += chunk.count
         }
-        let sha = hasher.finalizeHex()
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha]) == true { return (sha, size) }
+        return (hasher.finalizeHex(), size)
+    }
+
+    /// Copies a file into the content-addressed blob tables, once per content.
+    static func storeBlob(_ db: Database, path: String, sha256 sha: String, size: Int) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha]) == true { return }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.database("cannot read \(path)") }
+        defer { try? handle.close() }
         try db.execute(sql: "INSERT INTO blob (sha256, byteCount) VALUES (?, ?)", arguments: [sha, size])
-        try handle.seek(toOffset: 0)
         var seq = 0
         let insert = try db.makeStatement(sql: "INSERT INTO blobChunk (sha256, seq, content) VALUES (?, ?, ?)")
         while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
             try insert.execute(arguments: [sha, seq, chunk])
             seq += 1
         }
-        return (sha, size)
     }
 
     /// Writes a stored input back out, byte for byte (to reproduce or explain an old run).
@@ -320,5 +360,19 @@ extension JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
+    }
+}
+
+/// Slots written by concurrent tasks, each task its own index.
+final class ConcurrentSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [T?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ v: T) {
+        lock.lock()
+        values[i] = v
+        lock.unlock()
     }
 }
