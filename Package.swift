@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "jifen-bench",
             dependencies: [
-                "Exact", "Records", "Pay", "RulesLanguage", "Generator",
+                "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Batch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

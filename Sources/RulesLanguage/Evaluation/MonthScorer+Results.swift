@@ -62,7 +62,7 @@ extension MonthScorer {
             }
             var value = raw
             var clips: [Clip] = []
-            if let cap = item.dailyCap, let k = itemPrograms[item.source].first(where: { $0.item == i })?.dailySlot {
+            if let cap = item.dailyCap, let k = itemPrograms[item.source].first(where: { $0.item == i })?.dailySlot, k >= 0 {
                 var capped = Fixed.zero
                 for day in 0..<31 {
                     let s = daySums[(c * dailyCount + k) * 31 + day]

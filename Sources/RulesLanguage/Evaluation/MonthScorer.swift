@@ -13,21 +13,27 @@ public final class MonthScorer {
     /// the records; the batch keeps them unless asked not to.
     public let keepRecords: Bool
 
+    /// An item compiled for one source: plain values only, so looping over programs per
+    /// row copies nothing that is reference counted.
     struct ItemProgram {
         var item: Int
-        var filter: RecordPredicate?
-        var amount: RecordNumber?
-        var constant: Fixed?
-        var dateField: Int?
-        var dailySlot: Int?
+        var filterStart: Int
+        var filterCount: Int
+        var amount: AmountOp
+        var dateField: Int
+        var dailySlot: Int
     }
 
     struct AccumulatorProgram {
         var accumulator: Int
-        var filter: RecordPredicate?
-        var argument: RecordValueFn?
+        var filterStart: Int
+        var filterCount: Int
         var kind: Aggregate
-        var period: Period
+        /// A plain field argument, or -1 with `argumentClosure` set.
+        var argumentField: Int
+        var argumentType: Records.FieldType.CompareKind
+        var argumentScale: Int
+        var argumentClosure: Int
     }
 
     var itemPrograms: [[ItemProgram]]
@@ -36,15 +42,20 @@ public final class MonthScorer {
     let accumulatorCount: Int
     let dailyCount: Int
     let firstDay: Int64
+    let filterOps: UnsafeMutableBufferPointer<FilterOp>
+    let filterClosures: [RecordPredicate]
+    let amountClosures: [RecordNumber]
+    let argumentClosures: [RecordValueFn]
 
-    // Per cadre state, flat: [cadre * count + index].
-    var itemSum: [Fixed]
-    var itemRecords: [[RecordRef]]
-    var daySums: [Fixed]
-    var accCount: [Int32]
-    var accSum: [Fixed]
-    var accDays: [UInt32]
+    // Per cadre state, flat: [cadre * count + index]. Raw buffers: a class's array
+    // properties would pay exclusivity checks and uniqueness tests on every record.
+    let itemSum: UnsafeMutableBufferPointer<Fixed>
+    let daySums: UnsafeMutableBufferPointer<Fixed>
+    let accCount: UnsafeMutableBufferPointer<Int32>
+    let accSum: UnsafeMutableBufferPointer<Fixed>
+    let accDays: UnsafeMutableBufferPointer<UInt32>
     var accExtreme: [RowValue]
+    var itemRecords: [[RecordRef]]
     /// The file each source's records came from, for record references.
     public var fileNames: [String]
     let summaries: [RecordSummary]
@@ -54,45 +65,86 @@ public final class MonthScorer {
         self.roster = roster
         self.keepRecords = keepRecords
         let sources = rules.checked.sources
-        itemPrograms = Array(repeating: [], count: sources.count)
-        accumulatorPrograms = Array(repeating: [], count: sources.count)
+        var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
+        var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
+        var ops: [FilterOp] = []
+        var filterClosures: [RecordPredicate] = []
+        var amountClosures: [RecordNumber] = []
+        var argumentClosures: [RecordValueFn] = []
         var daily = 0
         for (i, item) in rules.items.enumerated() {
             let schema = sources[item.source].schema
             let compiler = RecordCompiler(schema: schema, parameters: rules.parameters)
-            var program = ItemProgram(item: i, filter: item.filter.map(compiler.predicate), amount: nil, constant: nil,
-                                      dateField: schema.dateField.flatMap(schema.fieldIndex), dailySlot: nil)
-            if case .each(let e) = item.scoring {
-                if case .number(let n, _) = e { program.constant = n } else if case .parameter(let name, _) = e {
-                    program.constant = rules.parameters[name] ?? .zero
-                } else { program.amount = compiler.number(e) }
-            }
-            if item.dailyCap != nil, program.dateField != nil {
-                program.dailySlot = daily
+            let start = ops.count
+            if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+            var amount = AmountOp.constant(.zero)
+            if case .each(let e) = item.scoring { amount = compiler.amount(e, parameters: rules.parameters, closures: &amountClosures) }
+            let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
+            var slot = -1
+            if item.dailyCap != nil, dateField >= 0 {
+                slot = daily
                 daily += 1
             }
-            itemPrograms[item.source].append(program)
+            itemPrograms[item.source].append(ItemProgram(
+                item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot))
         }
         for (i, acc) in rules.checked.accumulators.enumerated() {
-            let compiler = RecordCompiler(schema: sources[acc.source].schema, parameters: rules.parameters)
+            let schema = sources[acc.source].schema
+            let compiler = RecordCompiler(schema: schema, parameters: rules.parameters)
+            let start = ops.count
+            if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+            var field = -1, closure = -1, scale = 0
+            var kind = Records.FieldType.CompareKind.other
+            switch acc.argument {
+            case .field(let f, _)?:
+                field = f
+                scale = schema.fields[f].type.scale
+                kind = schema.fields[f].type.kindForCompare(scale: scale)
+                if case .date = schema.fields[f].type { kind = .other }
+            case let e?:
+                argumentClosures.append(compiler.value(e))
+                closure = argumentClosures.count - 1
+            case nil: break
+            }
             accumulatorPrograms[acc.source].append(AccumulatorProgram(
-                accumulator: i, filter: acc.filter.map(compiler.predicate), argument: acc.argument.map(compiler.value),
-                kind: acc.kind, period: acc.period))
+                accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
+                argumentField: field, argumentType: kind, argumentScale: scale, argumentClosure: closure))
         }
+        self.itemPrograms = itemPrograms
+        self.accumulatorPrograms = accumulatorPrograms
+        filterOps = UnsafeMutableBufferPointer.allocate(capacity: max(1, ops.count))
+        _ = filterOps.initialize(from: ops)
+        self.filterClosures = filterClosures
+        self.amountClosures = amountClosures
+        self.argumentClosures = argumentClosures
         itemCount = rules.items.count
         accumulatorCount = rules.checked.accumulators.count
         dailyCount = daily
         firstDay = Int64(rules.month.firstDay.daysSinceEpoch)
         let n = roster.count
-        itemSum = Array(repeating: .zero, count: n * itemCount)
-        itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
-        daySums = Array(repeating: .zero, count: n * daily * 31)
-        accCount = Array(repeating: 0, count: n * accumulatorCount)
-        accSum = Array(repeating: .zero, count: n * accumulatorCount)
-        accDays = Array(repeating: 0, count: n * accumulatorCount)
+        func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, count))
+            b.initialize(repeating: value)
+            return b
+        }
+        itemSum = buffer(n * itemCount, .zero)
+        daySums = buffer(n * daily * 31, .zero)
+        accCount = buffer(n * accumulatorCount, 0)
+        accSum = buffer(n * accumulatorCount, .zero)
+        accDays = buffer(n * accumulatorCount, 0)
         accExtreme = Array(repeating: .none, count: n * accumulatorCount)
+        itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         summaries = sources.map { RecordSummary(schema: $0.schema) }
+    }
+
+    deinit {
+        filterOps.deallocate()
+        itemSum.deallocate()
+        daySums.deallocate()
+        accCount.deallocate()
+        accSum.deallocate()
+        accDays.deallocate()
     }
 
     /// Offers one accepted row of `source` (its index in the rules' sources) to the items
@@ -100,46 +152,78 @@ public final class MonthScorer {
     public func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow) {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
-        for p in itemPrograms[source] {
-            if let f = p.filter, !f(row, decoder) { continue }
-            guard let points = p.constant ?? p.amount?(row, decoder) else { continue }
-            let slot = cadre * itemCount + p.item
-            itemSum[slot] = itemSum[slot] + points
-            var date: CivilDate? = nil
-            if let d = p.dateField, row.present[d] {
-                date = CivilDate(daysSinceEpoch: Int32(row.payload[d]))
-                if let k = p.dailySlot {
-                    let day = Int(row.payload[d] - firstDay)
-                    if day >= 0 && day < 31 {
-                        let i = (cadre * dailyCount + k) * 31 + day
-                        daySums[i] = daySums[i] + points
+        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures)
+        row.payload.withUnsafeBufferPointer { payload in
+            row.present.withUnsafeBufferPointer { present in
+                itemPrograms[source].withUnsafeBufferPointer { programs in
+                    for p in programs {
+                        guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
+                        let points: Fixed
+                        switch p.amount {
+                        case .constant(let c): points = c
+                        case .field(let f, let scale):
+                            guard present[f] else { continue }
+                            points = Fixed(units: payload[f], scale: scale)
+                        case .fieldTimes(let f, let scale, let factor):
+                            guard present[f] else { continue }
+                            points = Fixed(units: payload[f], scale: scale) * factor
+                        case .closure(let i):
+                            guard let v = amountClosures[i](row, decoder) else { continue }
+                            points = v
+                        }
+                        let slot = cadre * itemCount + p.item
+                        itemSum[slot] = itemSum[slot] + points
+                        if p.dailySlot >= 0, p.dateField >= 0, present[p.dateField] {
+                            let day = Int(payload[p.dateField] - firstDay)
+                            if day >= 0 && day < 31 {
+                                let i = (cadre * dailyCount + p.dailySlot) * 31 + day
+                                daySums[i] = daySums[i] + points
+                            }
+                        }
+                        if keepRecords {
+                            let date = p.dateField >= 0 && present[p.dateField] ? CivilDate(daysSinceEpoch: Int32(payload[p.dateField])) : nil
+                            itemRecords[slot].append(RecordRef(
+                                file: fileNames[source], line: row.line, date: date,
+                                summary: summaries[source].text(row, decoder), points: points))
+                        }
                     }
                 }
-            }
-            if keepRecords {
-                itemRecords[slot].append(RecordRef(
-                    file: fileNames[source], line: row.line, date: date,
-                    summary: summaries[source].text(row, decoder), points: points))
-            }
-        }
-        for p in accumulatorPrograms[source] {
-            if let f = p.filter, !f(row, decoder) { continue }
-            let slot = cadre * accumulatorCount + p.accumulator
-            accCount[slot] += 1
-            guard let arg = p.argument else { continue }
-            let v = arg(row, decoder)
-            switch p.kind {
-            case .count: break
-            case .sum: if let n = v.number { accSum[slot] = accSum[slot] + n }
-            case .distinctDays:
-                if case .date(let d) = v {
-                    let day = Int64(d) - firstDay
-                    if day >= 0 && day < 31 { accDays[slot] |= 1 << UInt32(day) }
+                accumulatorPrograms[source].withUnsafeBufferPointer { programs in
+                    for p in programs {
+                        guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
+                        let slot = cadre * accumulatorCount + p.accumulator
+                        accCount[slot] += 1
+                        if p.kind == .count { continue }
+                        let v: RowValue
+                        if p.argumentField >= 0 {
+                            let f = p.argumentField
+                            guard present[f] else { continue }
+                            if p.kind == .distinctDays {
+                                let day = payload[f] - firstDay
+                                if day >= 0 && day < 31 { accDays[slot] |= 1 << UInt32(day) }
+                                continue
+                            }
+                            v = p.argumentType == .integer ? .number(Fixed(units: payload[f], scale: p.argumentScale)) : .date(Int32(payload[f]))
+                        } else if p.argumentClosure >= 0 {
+                            v = argumentClosures[p.argumentClosure](row, decoder)
+                        } else {
+                            continue
+                        }
+                        switch p.kind {
+                        case .count: break
+                        case .sum: if let n = v.number { accSum[slot] = accSum[slot] + n }
+                        case .distinctDays:
+                            if case .date(let d) = v {
+                                let day = Int64(d) - firstDay
+                                if day >= 0 && day < 31 { accDays[slot] |= 1 << UInt32(day) }
+                            }
+                        case .max:
+                            if accExtreme[slot] == .none || (RowValue.compare(v, accExtreme[slot]) ?? 0) > 0 { accExtreme[slot] = v }
+                        case .min:
+                            if accExtreme[slot] == .none || (RowValue.compare(v, accExtreme[slot]) ?? 0) < 0 { accExtreme[slot] = v }
+                        }
+                    }
                 }
-            case .max:
-                if accExtreme[slot] == .none || (RowValue.compare(v, accExtreme[slot]) ?? 0) > 0 { accExtreme[slot] = v }
-            case .min:
-                if accExtreme[slot] == .none || (RowValue.compare(v, accExtreme[slot]) ?? 0) < 0 { accExtreme[slot] = v }
             }
         }
     }
