@@ -143,3 +143,34 @@ extension ExpectedValue.Target {
         }
     }
 }
+
+@Suite("English names that are also keywords")
+struct SoftKeywordTests {
+    @Test("a field called date or hours still reads as a name in an English file")
+    func softNames() {
+        let text = """
+            source training {
+              date: date
+              hours: decimal
+            }
+            item study {
+              take training where date >= 2020-12-01
+              each hours * 0.5 pt
+            }
+            """
+        let (file, errors) = RulesParser.parseErrors(file: SourceFile(path: "t.jifen", text: text))
+        #expect(errors.isEmpty, "\(errors)")
+        guard case .source(let s) = file.declarations[0], case .item(let item) = file.declarations[1] else {
+            Issue.record("not read")
+            return
+        }
+        #expect(s.fields.map(\.name.name) == ["date", "hours"])
+        guard case .binary(.multiply, let l, _) = item.scoring?.amount.kind, case .name(let id) = l.kind else {
+            Issue.record("hours not a name")
+            return
+        }
+        #expect(id.name == "hours")
+        let formatted = RulesFormatter.format(SourceFile(path: "t.jifen", text: text))
+        #expect(RulesFormatter.format(SourceFile(path: "t.jifen", text: formatted)) == formatted)
+    }
+}

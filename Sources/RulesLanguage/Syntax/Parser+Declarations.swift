@@ -11,7 +11,7 @@ extension RulesParser {
         let attributes = try parseAttributes()
         var fields: [FieldDeclaration] = []
         let block = try parseBlock(.source) { p in
-            guard case .identifier = p.peekKind else {
+            guard p.isIdentifier(p.peek) else {
                 try p.fail(p.unknownClause(.source, allowed: []))
             }
             let fieldName = try p.name()
@@ -204,7 +204,7 @@ extension RulesParser {
                 orderingSpan = Span(start: t.span.start, end: p.previousEnd)
                 return
             }
-            guard case .identifier = t.kind else { try p.fail(p.unknownClause(.tiers, allowed: [.order])) }
+            guard p.isIdentifier(t) else { try p.fail(p.unknownClause(.tiers, allowed: [.order])) }
             let tier = try p.name()
             _ = try p.expect(.colon, .colon)
             var condition: Expression?
@@ -432,8 +432,9 @@ extension RulesParser {
             switch t.kind {
             case .keyword(.score): target = .score
             case .keyword(.tier): target = .tier
-            case .identifier(let n): target = .name(Identifier(name: n, span: t.span))
-            default: try p.fail(p.unknownClause(.expect, allowed: [.score, .tier]))
+            default:
+                guard let id = p.nameToken(t) else { try p.fail(p.unknownClause(.expect, allowed: [.score, .tier])) }
+                target = .name(id)
             }
             p.advance()
             _ = try p.expect(.equal, .equals)

@@ -180,6 +180,14 @@ extension RulesParser {
                 let (args, end) = try parseArguments()
                 return Expression(.builtin(builtin, args), Span(start: t.span.start, end: end))
             }
+            if let id = nameToken(t) {
+                advance()
+                if atKind(.lParen) {
+                    let (args, end) = try parseArguments()
+                    return Expression(.call(id, args), Span(start: t.span.start, end: end))
+                }
+                return Expression(.name(id), t.span)
+            }
             try fail(.expectedExpression(t.span, found: t.kind))
         case .lParen:
             advance()
