@@ -51,6 +51,9 @@ struct LexerTests {
         Case(text: "取值班", kinds: [.identifier("取值班")]),
         Case(text: "a # 注释\n\n\nb", kinds: [.identifier("a"), .newline, .identifier("b")]),
         Case(text: "ITEM Item", kinds: [.keyword(.item), .keyword(.item)]),
+        Case(text: "得分 》 90 《＝ 95 》＝ 1", kinds: [.keyword(.score), .greater, .number(Fixed(90)), .lessEqual, .number(Fixed(95)), .greaterEqual, .number(Fixed(1))]),
+        Case(text: "0。5 分。", kinds: [.number(Fixed("0.5")!), .keyword(.unitPoints), .fullStop]),
+        Case(text: "《个人所得税法》第十一条", kinds: [.title("个人所得税法"), .identifier("第十一条")]),
     ])
     func tokens(_ c: Case) {
         #expect(kinds(c.text) == c.kinds)
