@@ -337,6 +337,8 @@ extension RulesParser {
         return PayLineDeclaration(kind: kind, name: name, attributes: attributes, formula: formula, clauses: clauses, span: Span(start: start, end: end))
     }
 
+    /// rounding = { "四舍五入" | "银行家舍入" | "舍去" | "进一" | "到分" | "到角" | "到元" }   (at least one,
+    ///            at most one mode and one place; a missing mode is 四舍五入, a missing place 到分)
     mutating func parseRounding(start: Span) throws -> RoundingDeclaration {
         var mode: Rounding?, place: RoundingDeclaration.Place?
         while true {

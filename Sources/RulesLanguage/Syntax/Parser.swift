@@ -352,6 +352,7 @@ public struct RulesParser {
         return total + current
     }
 
+    /// date = DATE   (2021-01-01, 2021/1/1, 2021年1月1日)
     mutating func parseDate() throws -> DateValue {
         if case .date(let d) = peekKind { return DateValue(date: d, span: advance().span) }
         try fail(.expectedToken(peek.span, expected: .date, found: peekKind))
