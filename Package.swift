@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(name: "Diagnostics"),
@@ -21,6 +22,11 @@ let package = Package(
             dependencies: ["Diagnostics", "Exact", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Pay", dependencies: ["Exact"]),
+        .target(name: "Results", dependencies: ["Exact", "Pay"]),
+        .target(
+            name: "Store",
+            dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records"]),
         .target(name: "Generator", dependencies: ["Exact"]),
         .systemLibrary(
@@ -31,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator",
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,9 +51,10 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Diagnostics"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], resources: []),
-        .testTarget(name: "PayTests", dependencies: ["Pay"]),
-        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
+        .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

@@ -17,6 +17,30 @@ public struct DiagnosticRenderer: Sendable {
         diagnostics.map(render).joined(separator: "\n")
     }
 
+    /// Renders at most `limit` diagnostics of each code in each file, then one line saying
+    /// how many more there are, so that a file broken on every row stays readable.
+    public func render(_ diagnostics: [Diagnostic], limitPerCode limit: Int) -> String {
+        var shown: [String: Int] = [:]
+        var out: [String] = []
+        for d in diagnostics {
+            let key = d.location.path + "\u{0}" + d.code
+            let n = shown[key, default: 0]
+            shown[key] = n + 1
+            if n < limit { out.append(render(d)) }
+        }
+        var hidden: [(String, String, Int)] = []
+        for (key, n) in shown where n > limit {
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            hidden.append((String(parts[0]), String(parts[1]), n - limit))
+        }
+        for (path, code, n) in hidden.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+            out.append(language == .zh
+                ? "\(path): 另有 \(n) 条 [\(code)] 未显示（完整列表见 --rejected 输出的文件）\n"
+                : "\(path): \(n) more [\(code)] not shown (see the --rejected file for all)\n")
+        }
+        return out.joined(separator: "\n")
+    }
+
     public func render(_ d: Diagnostic) -> String {
         var out = "\(header(d))\n"
         if case .source(let path, let span) = d.location, let file = sources[path] {

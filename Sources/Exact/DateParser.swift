@@ -54,7 +54,7 @@ public enum DateParser {
 
     /// Splits a text into runs of ASCII digits separated by exactly one separator character;
     /// nil when any other character occurs, a group is too long, or separators double up.
-    /// A single trailing separator is allowed only for the closing `日`, `分` or `秒`.
+    /// A single trailing separator is allowed only for a closing `日`, `月`, `分` or `秒`.
     public static func digitGroups(_ s: String, separators: String = "-/.年月日 ") -> [DigitGroup]? {
         let seps = Set(separators.unicodeScalars)
         var groups: [DigitGroup] = []
@@ -78,7 +78,7 @@ public enum DateParser {
         }
         if digits > 0 {
             groups.append(DigitGroup(value: value, digits: digits))
-        } else if let last = lastSeparator, !"日分秒".unicodeScalars.contains(last) {
+        } else if let last = lastSeparator, !"日月分秒".unicodeScalars.contains(last) {
             return nil
         }
         return groups.isEmpty ? nil : groups

@@ -28,3 +28,38 @@ public enum CellKind: UInt8, Sendable, Hashable {
     /// A formula error such as `#N/A`, rendered as written.
     case error
 }
+
+/// What reading one table file found: where it was, how it was stored, and how much of it
+/// there was, for the reconciliation (`rows read = accepted + rejected`).
+public struct TableFile: Sendable, Hashable {
+    public let path: String
+    public let format: TableFormat
+    /// Rows delivered to the callback, header and blank rows included.
+    public let rowCount: Int
+    /// Size of the file on disk in bytes.
+    public let byteCount: Int
+    /// The CSV field separator that was used (`,` or a tab); `nil` for xlsx.
+    public let delimiter: Character?
+
+    public init(path: String, format: TableFormat, rowCount: Int, byteCount: Int, delimiter: Character? = nil) {
+        self.path = path
+        self.format = format
+        self.rowCount = rowCount
+        self.byteCount = byteCount
+        self.delimiter = delimiter
+    }
+}
+
+/// One row copied out as strings, for tests and small files (`TableReader.readAll`).
+public struct TableRow: Sendable, Hashable {
+    /// CSV: the 1-based physical line where the record starts; xlsx: the sheet row number.
+    public let line: Int
+    public let fields: [String]
+    public let kinds: [CellKind]
+
+    public init(line: Int, fields: [String], kinds: [CellKind]) {
+        self.line = line
+        self.fields = fields
+        self.kinds = kinds
+    }
+}

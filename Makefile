@@ -1,0 +1,42 @@
+# jifen — the two commands a new machine needs are `make demo` and `make test`.
+# Both install what is missing first (as root: apt-get), then build.
+
+SWIFT ?= swift
+SAMPLES := samples
+MONTHS := 2020-10 2020-11 2020-12
+
+.PHONY: setup build release demo test bench clean
+
+# System packages: libxlsxwriter for the reports (and pkg-config to find it).
+setup:
+	@if ! pkg-config --exists xlsxwriter 2>/dev/null; then \
+	  echo "==> installing libxlsxwriter-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config libxlsxwriter-dev >/dev/null; \
+	fi
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release --product jifen
+
+# The demo: validate each sample month and print its reconciliation.
+demo: release
+	@for m in $(MONTHS); do \
+	  echo "==> jifen check-data $(SAMPLES)/$$m"; \
+	  .build/release/jifen check-data $(SAMPLES)/$$m || exit $$?; \
+	  echo; \
+	done
+
+test: setup
+	$(SWIFT) build --product jifen
+	$(SWIFT) test
+
+bench: setup
+	$(SWIFT) build -c release --product jifen --product jifen-bench
+	@mkdir -p bench-data
+	@test -f bench-data/50000/duty.csv || .build/release/jifen gen --cadres 50000 --month 2020-12 --seed 7 --out bench-data/50000
+	.build/release/jifen-bench ingest bench-data/50000
+
+clean:
+	rm -rf .build out

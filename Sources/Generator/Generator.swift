@@ -1,1 +1,0 @@
-// Generator module: see docs/architecture.md

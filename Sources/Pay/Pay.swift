@@ -1,1 +1,0 @@
-// Pay module: see docs/architecture.md

@@ -1,0 +1,60 @@
+import Glibc
+
+/// An open file read with plain `read(2)`, so that reading throws `ReadError` and never
+/// maps or copies more than the chunk asked for.
+final class FileInput {
+    let path: String
+    let fd: Int32
+    /// Size of the file in bytes when it was opened.
+    let size: Int
+
+    init(path: String) throws(ReadError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT || e == ENOTDIR { throw .fileNotFound(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(e)))
+        }
+        var st = stat()
+        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+            close(fd)
+            throw .unreadable(path: path, reason: "not a regular file")
+        }
+        self.fd = fd
+        self.size = Int(st.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// Reads up to `count` bytes into `into`; 0 means end of file.
+    func read(into: UnsafeMutableRawPointer, count: Int) throws(ReadError) -> Int {
+        while true {
+            let n = Glibc.read(fd, into, count)
+            if n >= 0 { return n }
+            let e = errno
+            if e == EINTR { continue }
+            throw .unreadable(path: path, reason: String(cString: strerror(e)))
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset` without moving the file position.
+    func peek(into: UnsafeMutableRawPointer, count: Int, at offset: Int = 0) throws(ReadError) -> Int {
+        var done = 0
+        while done < count {
+            let n = pread(fd, into + done, count - done, off_t(offset + done))
+            if n == 0 { break }
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                throw .unreadable(path: path, reason: String(cString: strerror(e)))
+            }
+            done += n
+        }
+        return done
+    }
+
+    func seek(to offset: Int) {
+        lseek(fd, off_t(offset), SEEK_SET)
+    }
+}

@@ -1,0 +1,90 @@
+/// A field of a record file: its canonical (Chinese) name, accepted aliases and type.
+public struct FieldSpec: Sendable, Hashable {
+    public var name: String
+    public var aliases: [String]
+    public var type: FieldType
+    public var isRequired: Bool
+    /// Whether a row may leave it empty.
+    public var isOptionalValue: Bool
+
+    public init(_ name: String, aliases: [String] = [], _ type: FieldType, required: Bool = true, optionalValue: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.type = type
+        self.isRequired = required
+        self.isOptionalValue = optionalValue || !required
+    }
+}
+
+/// What role a source plays in a month.
+public enum SourceRole: String, Sendable, Hashable {
+    /// The roster: one row per cadre, fixed and checked core fields.
+    case roster
+    /// An activity log: rows by cadre and date that earn or lose points.
+    case activity
+    /// Manual corrections, each with a reason.
+    case adjustments
+    /// Year-to-date balances for a county starting mid-year.
+    case opening
+}
+
+/// The shape of one record file: its names, role and fields.
+///
+/// The standard sources are in `StandardSchemas`; the rules language can declare more
+/// activity sources (a volunteer log, say) with the same structure, so a county adds a
+/// column or a whole source without a code change.
+public struct SourceSchema: Sendable, Hashable {
+    /// The Chinese name used in rules and messages (`值班`).
+    public var name: String
+    /// File stems that hold this source (`duty`, `值班`), compared case-insensitively.
+    public var fileStems: [String]
+    public var role: SourceRole
+    public var fields: [FieldSpec]
+    /// The field naming the cadre (`工号`); nil for none.
+    public var cadreField: String?
+    /// The field holding the record's date, checked to lie in the month; nil for none.
+    public var dateField: String?
+    /// A field whose values must be unique (`编号`); nil for none.
+    public var keyField: String?
+    /// For duty-like sources: start and end time fields whose intervals per cadre must not
+    /// overlap, and an optional end-date field for shifts longer than a day.
+    public var shift: ShiftFields?
+    /// Whether a file for this source must be present in every month.
+    public var isRequired: Bool
+
+    public struct ShiftFields: Sendable, Hashable {
+        public var start: String
+        public var end: String
+        public var endDate: String?
+        public var status: String?
+        /// Statuses for which the cadre was not there (absence, leave): their shifts may
+        /// coincide with another cadre's cover shift and are not checked for overlap.
+        public var absentStatuses: [String]
+        public init(start: String, end: String, endDate: String? = nil, status: String? = nil, absentStatuses: [String] = []) {
+            self.start = start
+            self.end = end
+            self.endDate = endDate
+            self.status = status
+            self.absentStatuses = absentStatuses
+        }
+    }
+
+    public init(
+        name: String, fileStems: [String], role: SourceRole, fields: [FieldSpec], cadreField: String? = "工号",
+        dateField: String? = nil, keyField: String? = nil, shift: ShiftFields? = nil, isRequired: Bool = false
+    ) {
+        self.name = name
+        self.fileStems = fileStems
+        self.role = role
+        self.fields = fields
+        self.cadreField = cadreField
+        self.dateField = dateField
+        self.keyField = keyField
+        self.shift = shift
+        self.isRequired = isRequired
+    }
+
+    public func fieldIndex(_ name: String) -> Int? {
+        fields.firstIndex { $0.name == name || $0.aliases.contains(name) }
+    }
+}

@@ -1,0 +1,45 @@
+import Diagnostics
+
+/// What became of one input file: every row accounted for, and the problems found.
+public struct FileReport: Sendable {
+    public var path: String
+    public var source: String
+    public var format: TableFormat?
+    /// Rows after the header (data rows, blank rows and anything else).
+    public var rowsRead = 0
+    public var accepted = 0
+    public var rejected = 0
+    /// Blank rows, and title rows above the header.
+    public var ignored = 0
+    public var headerLine: Int?
+    public var byteCount = 0
+    public var problems: [RecordProblem] = []
+    public var rejectedRows: [RejectedRow] = []
+    /// For the roster: 工号 of rejected rows and their lines, so that the records of those
+    /// cadres say why they cannot be used instead of calling the cadre unknown.
+    public var rejectedCadres: [String: Int] = [:]
+
+    public init(path: String, source: String) {
+        self.path = path
+        self.source = source
+    }
+
+    /// rows read = accepted + rejected + ignored, always; anything else is a bug.
+    public var isBalanced: Bool { rowsRead == accepted + rejected + ignored }
+
+    public var diagnostics: [Diagnostic] { problems.map(\.diagnostic) }
+
+    public var sheet: String? {
+        if case .xlsx(let s)? = format { return s }
+        return nil
+    }
+}
+
+/// A row left out of the month, with every reason, so that nothing disappears silently.
+public struct RejectedRow: Sendable, Hashable {
+    public var origin: RowOrigin
+    public var codes: [String]
+    public var reasons: [String]
+    /// The row's cells as read, personal data masked.
+    public var cells: [String]
+}

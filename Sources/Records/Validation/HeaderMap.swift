@@ -1,0 +1,58 @@
+import Exact
+
+/// Which column of a file holds which field of a schema.
+struct HeaderMap {
+    /// For each schema field, the 0-based column index, or nil when absent.
+    var columnOfField: [Int?]
+    /// Header names by column index, as written (trimmed).
+    var names: [String]
+    /// Columns the schema does not know, with their names.
+    var unused: [(column: Int, name: String)]
+    var duplicates: [(column: Int, name: String, first: Int)]
+
+    /// How a header cell is compared with field names: full-width folded, case-folded,
+    /// without a leading required-mark `*` and without a trailing unit in brackets
+    /// (`学时（小时）`, `金额(元)`).
+    static func normalize(_ s: String) -> String {
+        var t = TextNormalizer.normalize(s).trimmingSpaces
+        while t.hasPrefix("*") { t = String(t.dropFirst()).trimmingSpaces }
+        if t.hasSuffix(")"), let open = t.lastIndex(of: "("), open != t.startIndex {
+            t = String(t[..<open]).trimmingSpaces
+        }
+        return t.lowercased().replacingOccurrencesOf(" ")
+    }
+
+    static func lookup(_ schema: SourceSchema) -> [String: Int] {
+        var map: [String: Int] = [:]
+        for (i, f) in schema.fields.enumerated() {
+            for name in [f.name] + f.aliases { map[normalize(name)] = i }
+        }
+        return map
+    }
+
+    /// How many of the schema's field names a row holds; used to find the header row
+    /// below any title rows.
+    static func score(_ cells: [String], lookup: [String: Int]) -> Int {
+        Set(cells.compactMap { lookup[normalize($0)] }).count
+    }
+
+    init(cells: [String], schema: SourceSchema, lookup: [String: Int]) {
+        columnOfField = Array(repeating: nil, count: schema.fields.count)
+        names = cells.map { $0.trimmingSpaces }
+        unused = []
+        duplicates = []
+        for (column, raw) in cells.enumerated() {
+            let name = raw.trimmingSpaces
+            if name.isEmpty { continue }
+            guard let field = lookup[Self.normalize(name)] else {
+                unused.append((column, name))
+                continue
+            }
+            if let first = columnOfField[field] {
+                duplicates.append((column, name, first))
+            } else {
+                columnOfField[field] = column
+            }
+        }
+    }
+}

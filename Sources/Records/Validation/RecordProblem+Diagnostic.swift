@@ -1,0 +1,246 @@
+import Diagnostics
+import Exact
+
+extension RecordProblem {
+    /// The one place where data problems are worded, in Chinese and English, with a fix.
+    public var diagnostic: Diagnostic {
+        switch self {
+        case .reader(let error):
+            return error.diagnostic
+        case .unknownFile(let path):
+            return Diagnostic(
+                .warning, code: "D0020", at: .file(path: path),
+                summary: L("未识别的文件，本次不使用", "file not recognised; it is not used"),
+                help: L("如果它是某类记录，请按规则中的数据来源名称命名（如 duty.csv 或 值班.csv）。", "If it holds records, name it after its source in the rules (e.g. duty.csv or 值班.csv)."))
+        case .ambiguousFiles(let source, let paths):
+            return Diagnostic(
+                .error, code: "D0021", at: .file(path: paths.first ?? ""),
+                summary: L("“\(source)”有多个文件，无法确定使用哪一个", "source '\(source)' has more than one file"),
+                found: paths.map(Self.fileName).joined(separator: "、"),
+                help: L("每类记录只保留一个文件（CSV 或 xlsx 二选一），删除或移走其余的。", "Keep one file per source (CSV or xlsx, not both) and remove the others."))
+        case .missingSource(let source, let folder, let stems, let required):
+            return Diagnostic(
+                required ? .error : .warning, code: "D0022", at: .file(path: folder),
+                summary: required
+                    ? L("缺少“\(source)”文件", "the '\(source)' file is missing")
+                    : L("没有“\(source)”文件，本月该类记录按无记录处理", "no '\(source)' file; this month has no such records"),
+                expected: L("文件名为 " + stems.map { "\($0).csv 或 \($0).xlsx" }.joined(separator: "、"), "a file named " + stems.map { "\($0).csv or \($0).xlsx" }.joined(separator: ", ")),
+                help: L("把本月的“\(source)”放进该文件夹。", "Put this month's '\(source)' file in the folder."))
+        case .noHeader(let path, let sheet, let expected):
+            return Diagnostic(
+                .error, code: "D0023", at: sheet.map { .cell(path: path, sheet: $0, reference: "A1", columnName: nil) } ?? .row(path: path, line: 1, column: nil, columnName: nil),
+                summary: L("找不到表头行", "no header row found"),
+                expected: L("前几行中有一行列名，包括：" + expected.joined(separator: "、"), "a row of column names near the top, including: " + expected.joined(separator: ", ")),
+                help: L("在第一行写上列名（如“\(expected.prefix(3).joined(separator: "”“"))”），数据从第二行开始。", "Put the column names in the first row and the data below it."))
+        case .missingColumn(let place, let field, let found):
+            return Diagnostic(
+                .error, code: "D0024", at: location(place),
+                summary: L("缺少必填列“\(field.name)”", "required column '\(field.name)' is missing"),
+                found: found.isEmpty ? nil : found.joined(separator: ", "),
+                expected: L("列名“\(field.name)”" + (field.aliases.isEmpty ? "" : "（或 \(field.aliases.joined(separator: "、"))）"), "a column named '\(field.name)'" + (field.aliases.isEmpty ? "" : " (or \(field.aliases.joined(separator: ", ")))")),
+                help: L("在表头中加上“\(field.name)”列并填写每一行；列名需与规则一致。", "Add a '\(field.name)' column to the header and fill it for every row."))
+        case .duplicateColumn(let place, let name, let firstColumn):
+            return Diagnostic(
+                .error, code: "D0025", at: location(place),
+                summary: L("列“\(name)”出现了两次", "column '\(name)' appears twice"),
+                notes: [L("第一次出现在第 \(firstColumn) 列", "first seen in column \(firstColumn)")],
+                help: L("删除重复的列，或给它改一个不同的名字。", "Delete the repeated column or give it another name."))
+        case .unusedColumn(let place, let name):
+            return Diagnostic(
+                .warning, code: "D0026", at: location(place),
+                summary: L("列“\(name)”未被规则使用，按文本保留", "column '\(name)' is not used by the rules; kept as text"),
+                help: L("如果它应当计分，请在规则的数据来源中声明该字段。", "If it should count, declare the field in the rules' source."))
+        case .extraCells(let place, let count):
+            return Diagnostic(
+                .warning, code: "D0027", at: location(place),
+                summary: L("该行在表头之外还有 \(count) 个单元格有内容，已忽略", "\(count) cell(s) beyond the header columns are ignored"),
+                help: L("检查是否多打了逗号或把内容填到了表头以外的列。", "Check for a stray comma or values typed outside the header's columns."))
+        case .value(let place, let found, let type, let problem):
+            return valueDiagnostic(place, found: found, type: type, problem: problem)
+        case .missingValue(let place, let type):
+            let e = type.expectation
+            return Diagnostic(
+                .error, code: "D0110", at: location(place),
+                summary: L("“\(place.columnName ?? "")”不能为空", "'\(place.columnName ?? "")' must not be empty"),
+                expected: L(e.zh, e.en),
+                help: L("填写该单元格；如果这一行不应计入，请整行删除。", "Fill in the cell, or delete the whole row if it should not count."))
+        case .dateOutsideMonth(let place, let date, let month):
+            return Diagnostic(
+                .error, code: "D0201", at: location(place),
+                summary: L("日期 \(date) 不在本月（\(month.chineseDescription)）内", "date \(date) is outside the month \(month)"),
+                found: date.description,
+                expected: L("\(month.firstDay) 至 \(month.lastDay) 之间的日期", "a date from \(month.firstDay) to \(month.lastDay)"),
+                help: L("改正日期；如属其他月份，请放到该月的文件中。", "Correct the date, or move the row to that month's file."))
+        case .unknownCadre(let place, let id):
+            return Diagnostic(
+                .error, code: "D0202", at: location(place),
+                summary: L("工号“\(id)”不在本月花名册中", "cadre '\(id)' is not on the roster"),
+                found: id,
+                help: L("核对工号是否写错；新入职人员请先加入花名册（cadres.csv）。", "Check the 工号 for a typo; add a new cadre to the roster first."))
+        case .rosterRowRejected(let place, let id, let rosterLine):
+            return Diagnostic(
+                .error, code: "D0210", at: location(place),
+                summary: L("\(id) 在花名册中的那一行有错误，其记录暂不能使用", "the roster row of '\(id)' has errors, so their records cannot be used"),
+                found: id,
+                notes: [L("花名册第 \(rosterLine) 行", "roster line \(rosterLine)")],
+                help: L("先改正花名册中该行的错误，这条记录即可使用。", "Fix that roster row first; this record then counts."))
+        case .notEmployed(let place, let id, let date, let hiredOn, let leftOn):
+            let span = "\(hiredOn) 至 \(leftOn?.description ?? "今")"
+            return Diagnostic(
+                .error, code: "D0203", at: location(place),
+                summary: L("\(id) 在 \(date) 不在职", "cadre '\(id)' was not employed on \(date)"),
+                found: date.description,
+                expected: L("在职期间 \(span) 内的日期", "a date within the employment \(hiredOn) to \(leftOn?.description ?? "now")"),
+                help: L("核对日期或花名册中的入职、离职日期。", "Check the date, or the hiring and leaving dates on the roster."))
+        case .duplicateKey(let place, let key, let firstLine):
+            return Diagnostic(
+                .error, code: "D0204", at: location(place),
+                summary: L("编号“\(key)”重复", "'\(key)' is used twice"),
+                found: key,
+                notes: [L("第一次出现在第 \(firstLine) 行", "first used on line \(firstLine)")],
+                help: L("每条记录的\(place.columnName ?? "编号")必须唯一：改正其中一条的编号，或删除重复录入的一行。", "Each record needs its own \(place.columnName ?? "id"): correct one of them, or delete the row entered twice."))
+        case .duplicateRow(let place, let firstLine):
+            return Diagnostic(
+                .error, code: "D0205", at: location(place),
+                summary: L("与第 \(firstLine) 行完全相同的重复行", "this row repeats line \(firstLine) exactly"),
+                help: L("删除重复录入的一行；如果确实是两条记录，请在备注中区分。", "Delete the row entered twice; if they are two real records, tell them apart in a note."))
+        case .overlappingShifts(let place, let id, let otherLine, let start, let end, let otherStart, let otherEnd):
+            return Diagnostic(
+                .error, code: "D0206", at: location(place),
+                summary: L("\(id) 的班次时间重叠", "cadre '\(id)' has overlapping shifts"),
+                found: "\(start)–\(end)",
+                notes: [L("与第 \(otherLine) 行的 \(otherStart)–\(otherEnd) 重叠", "overlaps \(otherStart)–\(otherEnd) on line \(otherLine)")],
+                help: L("一个人同一时间只能值一个班：改正开始或结束时间，或删除其中一行。", "One person can stand only one shift at a time: correct the times or delete one row."))
+        case .shiftLength(let place, let minutes):
+            return Diagnostic(
+                .error, code: "D0207", at: location(place),
+                summary: minutes == 0 ? L("班次时长为零", "the shift has no length") : L("班次超过 24 小时（\(Self.hours(minutes))）", "the shift is longer than 24 hours (\(Self.hoursEN(minutes)))"),
+                expected: L("开始与结束之间大于 0、不超过 24 小时", "more than 0 and at most 24 hours between start and end"),
+                help: L("核对开始、结束时间（结束不晚于开始表示跨午夜）和结束日期。", "Check the start and end (an end at or before the start crosses midnight) and the end date."))
+        case .adjustmentWithoutReason(let place):
+            return Diagnostic(
+                .error, code: "D0208", at: location(place),
+                summary: L("手工调整没有填写原因", "manual adjustment has no reason"),
+                help: L("每一项调整都必须写明原因（并由批准人签批），否则不能计入。", "Every adjustment must state its reason (and be approved) to count."))
+        case .adjustmentValue(let place, let hasPoints, let hasAmount):
+            return Diagnostic(
+                .error, code: "D0209", at: location(place),
+                summary: hasPoints && hasAmount
+                    ? L("调整同时填写了分值和金额", "adjustment has both points and an amount")
+                    : L("调整既没有分值也没有金额", "adjustment has neither points nor an amount"),
+                expected: L("分值 或 金额 二者填其一", "either 分值 (points) or 金额 (amount), not both"),
+                help: L("积分调整填“分值”，报酬调整填“金额”；两种调整请分成两行。", "Put points in 分值 or money in 金额; split a row that adjusts both."))
+        case .conflictingRosterRows(let place, let id, let firstLine):
+            return Diagnostic(
+                .error, code: "D0301", at: location(place),
+                summary: L("工号“\(id)”在花名册中出现了两次", "cadre '\(id)' appears twice on the roster"),
+                notes: [L("第一次出现在第 \(firstLine) 行", "first listed on line \(firstLine)")],
+                help: L("每人在花名册中只占一行：合并两行，保留正确的信息。", "List each person once: merge the rows, keeping the right details."))
+        case .sharedIDNumber(let place, let otherID, let otherLine):
+            return Diagnostic(
+                .error, code: "D0302", at: location(place),
+                summary: L("身份证号与工号“\(otherID)”（第 \(otherLine) 行）相同", "ID number is the same as cadre '\(otherID)' (line \(otherLine))"),
+                help: L("同一个人只能有一个工号；核对身份证号是否录错。", "One person has one 工号; check the ID number for a typo."))
+        case .leftBeforeHired(let place, let hiredOn, let leftOn):
+            return Diagnostic(
+                .error, code: "D0303", at: location(place),
+                summary: L("离职日期 \(leftOn) 早于入职日期 \(hiredOn)", "leaving date \(leftOn) is before hiring date \(hiredOn)"),
+                help: L("核对入职、离职日期。", "Check the hiring and leaving dates."))
+        case .notEmployedThisMonth(let place, let id, let month):
+            return Diagnostic(
+                .warning, code: "D0401", at: location(place),
+                summary: L("\(id) 在\(month.chineseDescription)不在职，本月不计分、不发放", "cadre '\(id)' is not employed in \(month); not scored or paid"),
+                help: L("如已离职，可从本月花名册中移除。", "If they have left, remove them from this month's roster."))
+        case .longShift(let place, let minutes):
+            return Diagnostic(
+                .warning, code: "D0402", at: location(place),
+                summary: L("班次长达 \(Self.hours(minutes))，请核实", "a shift of \(Self.hoursEN(minutes)); please confirm"),
+                help: L("若时间无误可忽略此提示。", "Ignore this if the times are right."))
+        case .longService(let place, let minutes):
+            return Diagnostic(
+                .warning, code: "D0403", at: location(place),
+                summary: L("一项服务用时 \(minutes) 分钟，请核实", "one service took \(minutes) minutes; please confirm"),
+                help: L("用时以分钟填写；若填成了秒或多写了位数，请改正。", "Minutes are expected; correct it if seconds or an extra digit were typed."))
+        case .manyTrainingHours(let place, let hours):
+            return Diagnostic(
+                .warning, code: "D0404", at: location(place),
+                summary: L("一天培训 \(hours.shortDescription) 学时，请核实", "\(hours.shortDescription) training hours in one day; please confirm"),
+                help: L("若时间无误可忽略此提示。", "Ignore this if it is right."))
+        case .noActivity(let place, let id):
+            return Diagnostic(
+                .warning, code: "D0405", at: location(place),
+                summary: L("\(id) 本月没有任何值班、服务或培训记录", "cadre '\(id)' has no records this month"),
+                help: L("核对是否漏报；若确实无记录可忽略。", "Check whether records were left out."))
+        }
+    }
+
+    private func valueDiagnostic(_ place: Place, found: String, type: FieldType, problem: ValueProblem) -> Diagnostic {
+        let e = type.expectation
+        let column = place.columnName ?? ""
+        func d(_ code: String, _ zh: String, _ en: String, help: Localized, severity: Severity = .error) -> Diagnostic {
+            Diagnostic(severity, code: code, at: Self.location(place), summary: L(zh, en), found: found, expected: L(e.zh, e.en), help: help)
+        }
+        switch problem {
+        case .missing:
+            return d("D0110", "“\(column)”不能为空", "'\(column)' must not be empty", help: L("填写该单元格。", "Fill in the cell."))
+        case .notANumber:
+            return d("D0101", "“\(column)”不是数字", "'\(column)' is not a number", help: L("只填数字（可带小数点），不要夹带文字或单位。", "Write digits only (a decimal point is fine), without words or units."))
+        case .notAnInteger:
+            return d("D0102", "“\(column)”应为整数", "'\(column)' must be a whole number", help: L("去掉小数部分。", "Remove the decimal part."))
+        case .tooManyPlaces(let allowed):
+            return d("D0103", "“\(column)”的小数位数超过 \(allowed) 位", "'\(column)' has more than \(allowed) decimal places", help: L("最多保留 \(allowed) 位小数；金额精确到分。", "Keep at most \(allowed) decimal places; money is exact to the 分."))
+        case .outOfRange:
+            return d("D0108", "“\(column)”的数值超出合理范围", "'\(column)' is out of range", help: L("核对数值，是否多打或少打了位数、写成了负数。", "Check the value for an extra or missing digit or a minus sign."))
+        case .notADate:
+            return d("D0104", "“\(column)”不是有效日期", "'\(column)' is not a valid date", help: L("请写成 2020-12-01 的形式，并确认该日期真实存在。", "Write the date as 2020-12-01 and make sure the day exists."))
+        case .notATime:
+            return d("D0105", "“\(column)”不是有效时间", "'\(column)' is not a valid time", help: L("请写成 08:00 的形式（24 小时制）。", "Write the time as 08:00 (24-hour clock)."))
+        case .notABoolean:
+            return d("D0106", "“\(column)”应填“是”或“否”", "'\(column)' must be 是 or 否", help: L("填写“是”或“否”。", "Write 是 (yes) or 否 (no)."))
+        case .notInEnumeration:
+            return d("D0107", "“\(column)”的取值不在允许范围内", "'\(column)' is not one of the allowed values", help: L("从允许的取值中选一个；如确需新增，请先在规则的数据来源中声明。", "Pick one of the allowed values; to add a new one, declare it in the rules' source first."))
+        case .storedAsNumber:
+            return d("D0109", "“\(column)”被存成了数字，Excel 只保留 15 位有效数字，已丢失位数", "'\(column)' was stored as a number; Excel keeps 15 digits, so digits were lost", help: L("把该列设为“文本”格式后重新录入完整号码（或在号码前加英文单引号）。", "Format the column as Text and type the full number again (or prefix it with an apostrophe)."))
+        case .idNumber(let p):
+            switch p {
+            case .length(let n):
+                return d("D0111", "身份证号长度为 \(n) 位，应为 18 位", "the ID number has \(n) characters, not 18", help: L("核对身份证号是否漏打或多打；15 位旧号码请换成 18 位。", "Check for a missing or extra character; replace an old 15-digit number with the 18-character one."))
+            case .characters:
+                return d("D0112", "身份证号含有非法字符", "the ID number has characters other than digits and a final X", help: L("前 17 位只能是数字，最后一位是数字或 X。", "The first 17 characters are digits; the last is a digit or X."))
+            case .checkDigit(let expected):
+                return d("D0113", "身份证号校验码错误", "the ID number's check character is wrong", help: L("按前 17 位计算，最后一位应为 \(expected)；请对照身份证核对每一位。", "From the first 17 digits the last should be \(expected); check every digit against the card."))
+            case .birthDate:
+                return d("D0114", "身份证号中的出生日期无效", "the ID number's birth date is not a real date", help: L("第 7–14 位是出生日期（年月日），请对照身份证核对。", "Characters 7 to 14 are the birth date; check them against the card."))
+            }
+        case .bankAccountDigits:
+            return d("D0115", "银行账号应为 16–19 位数字", "the bank account must be 16 to 19 digits", help: L("对照银行卡核对账号，只填数字。", "Check the account against the card and write digits only."))
+        case .phoneDigits:
+            return d("D0116", "手机号应为 11 位数字", "the phone number must be 11 digits", help: L("核对手机号；该列不影响计分和发放。", "Check the number; it does not affect points or pay."), severity: .warning)
+        }
+    }
+
+    private func location(_ p: Place) -> Location { Self.location(p) }
+
+    static func location(_ p: Place) -> Location {
+        if let sheet = p.sheet {
+            let ref = p.column.map { CellReference.reference(row: p.line - 1, column: $0 - 1) } ?? "A\(p.line)"
+            return .cell(path: p.path, sheet: sheet, reference: ref, columnName: p.columnName)
+        }
+        return .row(path: p.path, line: p.line, column: p.column, columnName: p.columnName)
+    }
+
+    static func hours(_ minutes: Int) -> String {
+        minutes % 60 == 0 ? "\(minutes / 60) 小时" : "\(minutes / 60) 小时 \(minutes % 60) 分"
+    }
+
+    static func hoursEN(_ minutes: Int) -> String {
+        minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
+    }
+
+    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    public var severity: Severity { diagnostic.severity }
+}
+
+@inline(__always)
+func L(_ zh: String, _ en: String) -> Localized { Localized(zh: zh, en: en) }

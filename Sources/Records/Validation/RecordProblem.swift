@@ -1,0 +1,107 @@
+import Exact
+
+/// Where in a record file a problem lies: the file, the row and, when known, the column.
+public struct Place: Sendable, Hashable {
+    public var path: String
+    public var sheet: String?
+    public var line: Int
+    /// 1-based column index.
+    public var column: Int?
+    public var columnName: String?
+
+    public init(path: String, sheet: String? = nil, line: Int, column: Int? = nil, columnName: String? = nil) {
+        self.path = path
+        self.sheet = sheet
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+    }
+
+    public init(_ origin: RowOrigin, column: Int? = nil, columnName: String? = nil) {
+        self.init(path: origin.path, sheet: origin.sheet, line: origin.line, column: column, columnName: columnName)
+    }
+
+    public var origin: RowOrigin { RowOrigin(path: path, sheet: sheet, line: line) }
+}
+
+/// A problem in the month's data, held as data. `RecordProblem+Diagnostic.swift` words it.
+public enum RecordProblem: Sendable, Hashable {
+    // Files and headers
+    case reader(ReadError)
+    case unknownFile(path: String)
+    case ambiguousFiles(source: String, paths: [String])
+    case missingSource(source: String, folder: String, stems: [String], required: Bool)
+    case noHeader(path: String, sheet: String?, expected: [String])
+    case missingColumn(Place, field: FieldSpec, found: [String])
+    case duplicateColumn(Place, name: String, firstColumn: Int)
+    case unusedColumn(Place, name: String)
+    case extraCells(Place, count: Int)
+
+    // Values
+    case value(Place, found: String, type: FieldType, problem: ValueProblem)
+    case missingValue(Place, type: FieldType)
+
+    // Rows against the month and the roster
+    case dateOutsideMonth(Place, date: CivilDate, month: YearMonth)
+    case unknownCadre(Place, id: String)
+    case rosterRowRejected(Place, id: String, rosterLine: Int)
+    case notEmployed(Place, id: String, date: CivilDate, hiredOn: CivilDate, leftOn: CivilDate?)
+    case duplicateKey(Place, key: String, firstLine: Int)
+    case duplicateRow(Place, firstLine: Int)
+    case overlappingShifts(Place, id: String, otherLine: Int, start: String, end: String, otherStart: String, otherEnd: String)
+    case shiftLength(Place, minutes: Int)
+    case adjustmentWithoutReason(Place)
+    case adjustmentValue(Place, hasPoints: Bool, hasAmount: Bool)
+
+    // Roster
+    case conflictingRosterRows(Place, id: String, firstLine: Int)
+    case sharedIDNumber(Place, otherID: String, otherLine: Int)
+    case leftBeforeHired(Place, hiredOn: CivilDate, leftOn: CivilDate)
+
+    // Warnings: suspicious but legal
+    case notEmployedThisMonth(Place, id: String, month: YearMonth)
+    case longShift(Place, minutes: Int)
+    case longService(Place, minutes: Int)
+    case manyTrainingHours(Place, hours: Fixed)
+    case noActivity(Place, id: String)
+}
+
+extension RecordProblem {
+    /// The same problem located in an xlsx sheet (the sheet is known once the file is read).
+    func placedInSheet(_ sheet: String) -> RecordProblem {
+        func p(_ place: Place) -> Place {
+            var place = place
+            place.sheet = sheet
+            return place
+        }
+        switch self {
+        case .reader, .unknownFile, .ambiguousFiles, .missingSource: return self
+        case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
+        case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)
+        case .duplicateColumn(let a, let b, let c): return .duplicateColumn(p(a), name: b, firstColumn: c)
+        case .unusedColumn(let a, let b): return .unusedColumn(p(a), name: b)
+        case .extraCells(let a, let b): return .extraCells(p(a), count: b)
+        case .value(let a, let b, let c, let d): return .value(p(a), found: b, type: c, problem: d)
+        case .missingValue(let a, let b): return .missingValue(p(a), type: b)
+        case .dateOutsideMonth(let a, let b, let c): return .dateOutsideMonth(p(a), date: b, month: c)
+        case .unknownCadre(let a, let b): return .unknownCadre(p(a), id: b)
+        case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, rosterLine: c)
+        case .notEmployed(let a, let b, let c, let d, let e): return .notEmployed(p(a), id: b, date: c, hiredOn: d, leftOn: e)
+        case .duplicateKey(let a, let b, let c): return .duplicateKey(p(a), key: b, firstLine: c)
+        case .duplicateRow(let a, let b): return .duplicateRow(p(a), firstLine: b)
+        case .overlappingShifts(let a, let b, let c, let d, let e, let f, let g):
+            return .overlappingShifts(p(a), id: b, otherLine: c, start: d, end: e, otherStart: f, otherEnd: g)
+        case .shiftLength(let a, let b): return .shiftLength(p(a), minutes: b)
+        case .adjustmentWithoutReason(let a): return .adjustmentWithoutReason(p(a))
+        case .adjustmentValue(let a, let b, let c): return .adjustmentValue(p(a), hasPoints: b, hasAmount: c)
+        case .conflictingRosterRows(let a, let b, let c): return .conflictingRosterRows(p(a), id: b, firstLine: c)
+        case .sharedIDNumber(let a, let b, let c): return .sharedIDNumber(p(a), otherID: b, otherLine: c)
+        case .leftBeforeHired(let a, let b, let c): return .leftBeforeHired(p(a), hiredOn: b, leftOn: c)
+        case .notEmployedThisMonth(let a, let b, let c): return .notEmployedThisMonth(p(a), id: b, month: c)
+        case .longShift(let a, let b): return .longShift(p(a), minutes: b)
+        case .longService(let a, let b): return .longService(p(a), minutes: b)
+        case .manyTrainingHours(let a, let b): return .manyTrainingHours(p(a), hours: b)
+        case .noActivity(let a, let b): return .noActivity(p(a), id: b)
+        }
+    }
+}

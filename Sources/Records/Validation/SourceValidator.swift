@@ -1,0 +1,384 @@
+import Diagnostics
+import Exact
+
+/// One accepted row, decoded: a payload per schema field (see `FieldDecoder`), which
+/// fields are present, the cadre's roster index and the row's line.
+///
+/// The arrays are reused from row to row: copy what you keep.
+public struct DecodedRow: Sendable {
+    public var payload: [Int64]
+    public var present: [Bool]
+    /// Index in the roster, or -1 when the source has no cadre field or no roster was given.
+    public var cadre: Int32
+    public var line: Int
+}
+
+/// Reads one file of a source, decodes and checks every row against the schema, the month
+/// and the roster, and hands accepted rows to a sink as they stream by.
+///
+/// Memory stays bounded by the roster and the duplicate fingerprints; rows are not kept.
+public struct SourceValidator {
+    public let schema: SourceSchema
+    public let month: YearMonth
+    public let roster: Roster?
+    public private(set) var decoder: FieldDecoder
+    /// Extra checks on a decoded row (the roster's cross-row rules); a returned error
+    /// rejects the row.
+    var rowCheck: ((inout SourceValidator, DecodedRow, RowOrigin) -> [RecordProblem])?
+    /// Fields kept as text codes; others are checked but not interned (free text at
+    /// province scale would otherwise grow with the rows).
+    let retain: [Bool]
+
+    private let cadreIndex: Int?
+    private let dateIndex: Int?
+    private let keyIndex: Int?
+    private let shiftIndexes: (start: Int, end: Int, endDate: Int?, status: Int?, absent: Set<Int64>)?
+    private let minutesIndex: Int?
+    private let hoursIndex: Int?
+    private var cadreOfCode: [Int32] = []
+
+    private let rejectedCadres: [String: Int]
+
+    public init(
+        schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
+        retainText: Set<String>? = nil
+    ) {
+        self.rejectedCadres = rejectedCadres
+        self.schema = schema
+        self.month = month
+        self.roster = roster
+        self.decoder = FieldDecoder(fields: schema.fields)
+        self.retain = schema.fields.map { f in
+            guard case .text = f.type, let keep = retainText else { return true }
+            return keep.contains(f.name) || f.name == schema.cadreField
+        }
+        cadreIndex = schema.cadreField.flatMap(schema.fieldIndex)
+        dateIndex = schema.dateField.flatMap(schema.fieldIndex)
+        keyIndex = schema.keyField.flatMap(schema.fieldIndex)
+        if let s = schema.shift, let a = schema.fieldIndex(s.start), let b = schema.fieldIndex(s.end) {
+            let statusIndex = s.status.flatMap(schema.fieldIndex)
+            var absent: Set<Int64> = []
+            if let si = statusIndex, case .enumeration(let words) = schema.fields[si].type {
+                for w in s.absentStatuses { if let k = words.firstIndex(of: w) { absent.insert(Int64(k)) } }
+            }
+            shiftIndexes = (a, b, s.endDate.flatMap(schema.fieldIndex), statusIndex, absent)
+        } else {
+            shiftIndexes = nil
+        }
+        minutesIndex = schema.fieldIndex("用时")
+        if let h = schema.fieldIndex("学时"), case .decimal = schema.fields[h].type { hoursIndex = h } else { hoursIndex = nil }
+    }
+
+    /// Reads and checks `path`, calling `sink` for every accepted row.
+    public mutating func validate(path: String, sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void) -> FileReport {
+        var report = FileReport(path: path, source: schema.name)
+        let lookup = HeaderMap.lookup(schema)
+        var header: HeaderMap? = nil
+        var pending: [(line: Int, cells: [String])] = []  // rows above the header
+        var keys = HashLineTable()
+        var rows = HashLineTable()
+        var shifts: [Int64: [Interval]] = [:]
+        var trainingHours: [Int64: Fixed] = [:]
+        var decoded = DecodedRow(
+            payload: Array(repeating: 0, count: schema.fields.count),
+            present: Array(repeating: false, count: schema.fields.count), cadre: -1, line: 0)
+        let requiredHeaderScore = max(1, min(2, schema.fields.filter(\.isRequired).count))
+        var headerFailed = false
+
+        do {
+            let file = try TableReader.read(path: path, sheetCandidates: [schema.name] + schema.fileStems) { row in
+                if let map = header {
+                    report.rowsRead += 1
+                    if row.isBlank {
+                        report.ignored += 1
+                        return
+                    }
+                    checkRow(row, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                             shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                    return
+                }
+                if headerFailed {
+                    report.rowsRead += 1
+                    report.rejected += 1
+                    report.rejectedRows.append(RejectedRow(
+                        origin: RowOrigin(path: path, line: row.line), codes: ["D0023"], reasons: ["找不到表头行"],
+                        cells: (0..<row.count).map { row.string($0) }))
+                    return
+                }
+                if row.isBlank {
+                    pending.append((row.line, []))
+                    return
+                }
+                let cells = (0..<row.count).map { row.string($0) }
+                if HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore {
+                    let map = HeaderMap(cells: cells, schema: schema, lookup: lookup)
+                    header = map
+                    report.headerLine = row.line
+                    // Title rows above the header are accounted for as ignored.
+                    report.rowsRead += pending.count
+                    report.ignored += pending.count
+                    pending = []
+                    checkHeader(map, line: row.line, path: path, report: &report)
+                } else if pending.filter({ !$0.cells.isEmpty }).count >= 9 {
+                    headerFailed = true
+                    report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
+                    for p in pending + [(row.line, cells)] {
+                        report.rowsRead += 1
+                        if p.cells.isEmpty { report.ignored += 1; continue }
+                        report.rejected += 1
+                        report.rejectedRows.append(RejectedRow(origin: RowOrigin(path: path, line: p.line), codes: ["D0023"], reasons: ["找不到表头行"], cells: p.cells))
+                    }
+                    pending = []
+                } else {
+                    pending.append((row.line, cells))
+                }
+            }
+            report.format = file.format
+            report.byteCount = file.byteCount
+        } catch {
+            report.problems.append(.reader(error))
+            return report
+        }
+        if header == nil, !headerFailed {
+            if pending.contains(where: { !$0.cells.isEmpty }) {
+                report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
+                for p in pending {
+                    report.rowsRead += 1
+                    if p.cells.isEmpty { report.ignored += 1; continue }
+                    report.rejected += 1
+                    report.rejectedRows.append(RejectedRow(origin: RowOrigin(path: path, line: p.line), codes: ["D0023"], reasons: ["找不到表头行"], cells: p.cells))
+                }
+            } else {
+                report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
+                report.rowsRead += pending.count
+                report.ignored += pending.count
+            }
+        }
+        if let sheet = report.sheet {
+            report.problems = report.problems.map { $0.placedInSheet(sheet) }
+            report.rejectedRows = report.rejectedRows.map { r in
+                var r = r
+                r.origin.sheet = sheet
+                return r
+            }
+        }
+        return report
+    }
+
+    private func checkHeader(_ map: HeaderMap, line: Int, path: String, report: inout FileReport) {
+        for (i, f) in schema.fields.enumerated() where f.isRequired && map.columnOfField[i] == nil {
+            report.problems.append(.missingColumn(Place(path: path, line: line), field: f, found: map.names.filter { !$0.isEmpty }))
+        }
+        for d in map.duplicates {
+            report.problems.append(.duplicateColumn(Place(path: path, line: line, column: d.column + 1, columnName: d.name), name: d.name, firstColumn: d.first + 1))
+        }
+        for u in map.unused {
+            report.problems.append(.unusedColumn(Place(path: path, line: line, column: u.column + 1, columnName: u.name), name: u.name))
+        }
+    }
+
+    struct Interval {
+        var start: Int64
+        var end: Int64
+        var line: Int32
+        var startText: TimeOfDay
+        var endText: TimeOfDay
+    }
+
+    // swiftlint:disable:next function_body_length
+    private mutating func checkRow(
+        _ row: borrowing RawRow, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
+        keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
+        trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
+    ) {
+        let path = report.path
+        let origin = RowOrigin(path: path, line: row.line)
+        var problems: [RecordProblem] = []
+        var hasError = false
+        var rowHash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var keyHash: UInt64 = 0
+        func place(_ field: Int) -> Place {
+            let column = map.columnOfField[field]
+            return Place(path: path, line: row.line, column: column.map { $0 + 1 }, columnName: schema.fields[field].name)
+        }
+        func add(_ p: RecordProblem) {
+            problems.append(p)
+            if p.severity == .error { hasError = true }
+        }
+
+        for f in 0..<schema.fields.count {
+            decoded.present[f] = false
+            guard let column = map.columnOfField[f] else { continue }
+            let raw = FieldDecoder.trimmed(row.bytes(column))
+            for b in raw { rowHash = (rowHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            rowHash = (rowHash ^ 0x1F) &* 0x0000_0100_0000_01B3
+            if f == keyIndex { keyHash = Interner.hash(raw) }
+            let spec = schema.fields[f]
+            if !retain[f] {
+                decoded.present[f] = !raw.isEmpty
+                decoded.payload[f] = 0
+                if raw.isEmpty, !spec.isOptionalValue { add(.missingValue(place(f), type: spec.type)) }
+                continue
+            }
+            switch decoder.decode(f, raw, kind: row.kind(column)) {
+            case nil:
+                if !spec.isOptionalValue { add(.missingValue(place(f), type: spec.type)) }
+            case .success(let v)?:
+                decoded.payload[f] = v
+                decoded.present[f] = true
+            case .failure(let problem)?:
+                let text = String(decoding: raw, as: UTF8.self)
+                let found = spec.type.isPersonal ? Self.mask(text, spec.type) : text
+                add(.value(place(f), found: found, type: spec.type, problem: problem))
+            }
+        }
+        if row.count > map.names.count {
+            let extra = (map.names.count..<row.count).filter { FieldDecoder.trimmed(row.bytes($0)).count > 0 }.count
+            if extra > 0 { add(.extraCells(Place(path: path, line: row.line), count: extra)) }
+        }
+
+        // The cadre, the month and employment.
+        decoded.cadre = -1
+        var cadre: Cadre? = nil
+        if let ci = cadreIndex, decoded.present[ci], schema.role != .roster, let roster {
+            let code = Int(decoded.payload[ci])
+            while cadreOfCode.count <= code { cadreOfCode.append(-2) }
+            if cadreOfCode[code] == -2 {
+                cadreOfCode[code] = Int32(roster.index(of: decoder.text(ci, decoded.payload[ci])) ?? -1)
+            }
+            decoded.cadre = cadreOfCode[code]
+            if decoded.cadre < 0 {
+                let id = decoder.text(ci, decoded.payload[ci])
+                if let line = rejectedCadres[id] {
+                    add(.rosterRowRejected(place(ci), id: id, rosterLine: line))
+                } else {
+                    add(.unknownCadre(place(ci), id: id))
+                }
+            } else {
+                cadre = roster.cadres[Int(decoded.cadre)]
+            }
+        }
+        if let di = dateIndex, decoded.present[di] {
+            let date = CivilDate(daysSinceEpoch: Int32(decoded.payload[di]))
+            if !month.contains(date) {
+                add(.dateOutsideMonth(place(di), date: date, month: month))
+            } else if let c = cadre, !c.isEmployed(on: date) {
+                add(.notEmployed(place(di), id: c.id, date: date, hiredOn: c.hiredOn, leftOn: c.leftOn))
+            }
+        }
+
+        // Duplicates: a repeated key, or a row repeated whole.
+        if let ki = keyIndex, decoded.present[ki] || map.columnOfField[ki] != nil, keyHash != 0 {
+            if let first = keys.insert(keyHash, line: row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
+                if first.tag == UInt32(truncatingIfNeeded: rowHash) {
+                    add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
+                } else if schema.role == .roster {
+                    add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: first.line))
+                } else {
+                    let key = retain[ki] ? decoder.text(ki, decoded.payload[ki]) : row.string(map.columnOfField[ki]!)
+                    add(.duplicateKey(place(ki), key: key, firstLine: first.line))
+                }
+            }
+        } else if keyIndex == nil, let first = rows.insert(rowHash, line: row.line) {
+            add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
+        }
+
+        // Adjustments: a reason, and points or an amount.
+        if schema.role == .adjustments {
+            if let ri = schema.fieldIndex("原因"), !decoded.present[ri], map.columnOfField[ri] != nil {
+                add(.adjustmentWithoutReason(place(ri)))
+            }
+            let p = schema.fieldIndex("分值").map { decoded.present[$0] } ?? false
+            let a = schema.fieldIndex("金额").map { decoded.present[$0] } ?? false
+            if p == a { add(.adjustmentValue(Place(path: path, line: row.line), hasPoints: p, hasAmount: a)) }
+        }
+
+        // Shifts: length and overlap per cadre.
+        if !hasError, let s = shiftIndexes, let di = dateIndex, decoded.present[s.start], decoded.present[s.end] {
+            let day = decoded.payload[di]
+            let start = day * 1440 + decoded.payload[s.start]
+            var end = (s.endDate.flatMap { decoded.present[$0] ? decoded.payload[$0] : nil } ?? day) * 1440 + decoded.payload[s.end]
+            let explicitEnd = s.endDate.map { decoded.present[$0] } ?? false
+            if !explicitEnd, end <= start { end += 1440 }
+            let minutes = Int(end - start)
+            if minutes <= 0 || minutes > 1440 {
+                add(.shiftLength(place(s.end), minutes: max(0, minutes)))
+            } else {
+                if minutes > 16 * 60 { add(.longShift(place(s.end), minutes: minutes)) }
+                let absent = s.status.map { decoded.present[$0] && s.absent.contains(decoded.payload[$0]) } ?? false
+                if !absent, let ci = cadreIndex {
+                    let who = decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]
+                    let interval = Interval(start: start, end: end, line: Int32(clamping: row.line),
+                                            startText: TimeOfDay(minutes: Int16(decoded.payload[s.start])),
+                                            endText: TimeOfDay(minutes: Int16(decoded.payload[s.end])))
+                    var list = shifts[who, default: []]
+                    var lo = 0, hi = list.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if list[mid].start < start { lo = mid + 1 } else { hi = mid }
+                    }
+                    var clash: Interval? = nil
+                    if lo > 0, list[lo - 1].end > start { clash = list[lo - 1] }
+                    if clash == nil, lo < list.count, list[lo].start < end { clash = list[lo] }
+                    if let c = clash {
+                        add(.overlappingShifts(
+                            place(s.start), id: decoder.text(ci, decoded.payload[ci]), otherLine: Int(c.line),
+                            start: interval.startText.description, end: interval.endText.description,
+                            otherStart: c.startText.description, otherEnd: c.endText.description))
+                    } else {
+                        list.insert(interval, at: lo)
+                        shifts[who] = list
+                    }
+                }
+            }
+        }
+
+        // Suspicious but legal.
+        if let mi = minutesIndex, decoded.present[mi], case .integer = schema.fields[mi].type, decoded.payload[mi] > 480 {
+            add(.longService(place(mi), minutes: Int(decoded.payload[mi])))
+        }
+        if !hasError, let hi = hoursIndex, let di = dateIndex, let ci = cadreIndex, decoded.present[hi], decoded.present[di] {
+            let key = (decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]) &* 100_000 &+ decoded.payload[di]
+            let before = trainingHours[key, default: .zero]
+            let after = before + Fixed(units: decoded.payload[hi], scale: schema.fields[hi].type.scale)
+            trainingHours[key] = after
+            if before <= Fixed(8), after > Fixed(8) { add(.manyTrainingHours(place(hi), hours: after)) }
+        }
+
+        if !hasError, let check = rowCheck {
+            decoded.line = row.line
+            for p in check(&self, decoded, origin) { add(p) }
+        }
+
+        report.problems.append(contentsOf: problems)
+        if hasError {
+            report.rejected += 1
+            if schema.role == .roster, let ci = cadreIndex, let column = map.columnOfField[ci] {
+                let id = row.string(column).trimmingSpaces
+                if !id.isEmpty, report.rejectedCadres[id] == nil { report.rejectedCadres[id] = row.line }
+            }
+            let personal = Set(schema.fields.indices.filter { schema.fields[$0].type.isPersonal }.compactMap { map.columnOfField[$0] })
+            let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
+            report.rejectedRows.append(RejectedRow(
+                origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
+                cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : row.string($0) }))
+        } else {
+            report.accepted += 1
+            decoded.line = row.line
+            sink(decoded, decoder)
+        }
+    }
+
+    static func mask(_ text: String, _ type: FieldType) -> String {
+        switch type {
+        case .idNumber: PersonalData.maskIDNumber(text)
+        case .bankAccount: PersonalData.maskBankAccount(text)
+        case .phone: PersonalData.maskPhone(text)
+        default: text
+        }
+    }
+
+    static func maskAny(_ text: String) -> String {
+        text.count >= 15 ? PersonalData.maskIDNumber(text) : PersonalData.mask(text, keepFirst: 3, keepLast: 2)
+    }
+}

@@ -1,0 +1,214 @@
+import Exact
+
+/// Turns the raw bytes of a source's fields into `Int64` payloads, field by field.
+///
+/// Payloads by type: text-like fields hold their interned code; integers their value;
+/// decimals and money their units at the field's scale; dates days since 1970; times
+/// minutes; booleans 0/1; enumerations the index of the word.
+public struct FieldDecoder: Sendable {
+    public let fields: [FieldSpec]
+    public private(set) var interners: [Interner]
+    private let enumBytes: [[[UInt8]]]
+
+    public init(fields: [FieldSpec]) {
+        self.fields = fields
+        self.interners = Array(repeating: Interner(), count: fields.count)
+        self.enumBytes = fields.map { f in
+            switch f.type {
+            case .enumeration(let words), .enumerationOrScore(let words, _): words.map { Array($0.utf8) }
+            default: []
+            }
+        }
+    }
+
+    /// Decodes field `index` from `raw` (already located in the row).
+    public mutating func decode(
+        _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind
+    ) -> Result<Int64, ValueProblem>? {
+        let bytes = Self.trimmed(raw)
+        if bytes.isEmpty { return nil }
+        let type = fields[index].type
+        switch type {
+        case .text:
+            return .success(Int64(interners[index].intern(bytes)))
+        case .idNumber:
+            if kind == .number { return .failure(.storedAsNumber) }
+            let upper = bytes.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
+            if let p = IDNumber.problem(upper) { return .failure(.idNumber(p)) }
+            return .success(Int64(upper.withUnsafeBufferPointer { interners[index].intern($0) }))
+        case .bankAccount:
+            if kind == .number, bytes.count > 15 { return .failure(.storedAsNumber) }
+            // Accounts are often written in groups of four: keep the digits only.
+            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            guard (16...19).contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                return .failure(.bankAccountDigits)
+            }
+            return .success(Int64(digits.withUnsafeBufferPointer { interners[index].intern($0) }))
+        case .phone:
+            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            guard digits.count == 11, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                return .failure(.phoneDigits)
+            }
+            return .success(Int64(digits.withUnsafeBufferPointer { interners[index].intern($0) }))
+        case .integer(let lo, let hi):
+            guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.notAnInteger) }
+            if let lo, v < lo { return .failure(.outOfRange) }
+            if let hi, v > hi { return .failure(.outOfRange) }
+            return .success(v)
+        case .decimal(let scale, let lo, let hi):
+            guard let f = Self.number(bytes, kind: kind, scale: scale) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: scale)) }
+            let value = Fixed(units: v, scale: scale)
+            if let lo, value < lo { return .failure(.outOfRange) }
+            if let hi, value > hi { return .failure(.outOfRange) }
+            return .success(v)
+        case .money:
+            guard let f = Self.number(bytes, kind: kind, scale: 2) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: 2)) }
+            return .success(v)
+        case .date:
+            return Self.date(bytes, kind: kind).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
+        case .time:
+            return Self.time(bytes, kind: kind).map { .success(Int64($0.minutes)) } ?? .failure(.notATime)
+        case .boolean:
+            return Self.boolean(bytes).map { .success($0 ? 1 : 0) } ?? .failure(.notABoolean)
+        case .enumeration:
+            if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
+            return .failure(.notInEnumeration)
+        case .enumerationOrScore(let words, let maxScore):
+            if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
+            guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notInEnumeration) }
+            guard case .success(let v) = f, v >= 0, v <= maxScore else { return .failure(.outOfRange) }
+            return .success(Int64(words.count) + v)
+        }
+    }
+
+    /// The text of a payload, for messages and explanations.
+    public func text(_ index: Int, _ payload: Int64) -> String {
+        let type = fields[index].type
+        switch type {
+        case .text, .idNumber, .bankAccount, .phone: return interners[index].string(Int32(payload))
+        case .integer: return String(payload)
+        case .decimal(let s, _, _): return Fixed(units: payload, scale: s).shortDescription
+        case .money: return Money(fen: payload).description
+        case .date: return CivilDate(daysSinceEpoch: Int32(payload)).description
+        case .time: return TimeOfDay(minutes: Int16(payload)).description
+        case .boolean: return payload != 0 ? "是" : "否"
+        case .enumeration(let words): return words[Int(payload)]
+        case .enumerationOrScore(let words, _):
+            return payload < words.count ? words[Int(payload)] : String(payload - Int64(words.count))
+        }
+    }
+
+    private func enumIndex(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let words = enumBytes[index]
+        for (i, w) in words.enumerated() where w.count == bytes.count {
+            if w.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return i }
+        }
+        // Slow path: full-width letters, stray inner spaces.
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            let s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).trimmingSpaces
+            for (i, w) in words.enumerated() where String(decoding: w, as: UTF8.self) == s { return i }
+        }
+        return nil
+    }
+
+    // MARK: - Scanners
+
+    /// `raw` without leading and trailing ASCII spaces, tabs, NBSP and ideographic spaces.
+    @inline(__always)
+    static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = raw.count
+        while lo < hi {
+            let b = raw[lo]
+            if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A { lo += 1; continue }
+            if b == 0xE3, hi - lo >= 3, raw[lo + 1] == 0x80, raw[lo + 2] == 0x80 { lo += 3; continue }
+            if b == 0xC2, hi - lo >= 2, raw[lo + 1] == 0xA0 { lo += 2; continue }
+            break
+        }
+        while hi > lo {
+            let b = raw[hi - 1]
+            if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A { hi -= 1; continue }
+            if b == 0x80, hi - lo >= 3, raw[hi - 2] == 0x80, raw[hi - 3] == 0xE3 { hi -= 3; continue }
+            if b == 0xA0, hi - lo >= 2, raw[hi - 2] == 0xC2 { hi -= 2; continue }
+            break
+        }
+        return UnsafeBufferPointer(rebasing: raw[lo..<hi])
+    }
+
+    /// Parses a number to units at `scale`: nil when it is not a number, `.failure` when it
+    /// has more places than `scale`. Spreadsheet numbers (binary doubles written as text)
+    /// whose extra places are noise below 10⁻⁹ are rounded to `scale`.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, scale: Int) -> Result<Int64, ValueProblem>? {
+        let fixed: Fixed?
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            fixed = Fixed(String(decoding: bytes, as: UTF8.self))
+        } else {
+            var s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).trimmingSpaces
+            // 元 or a currency sign after or before an amount is harmless.
+            for unit in ["元", "¥", "￥"] { s = s.replacingOccurrencesOf(unit) }
+            fixed = Fixed(s)
+        }
+        guard let f = fixed else { return nil }
+        if f.scale <= scale { return f.widened(to: scale).map { .success($0.units) } ?? nil }
+        let rounded = f.rounded(scale: scale, .halfUp)
+        if kind == .number, let diff = f.subtracting(rounded), diff.rounded(scale: 9, .halfUp).isZero {
+            return rounded.widened(to: scale).map { .success($0.units) } ?? nil
+        }
+        return .failure(.tooManyPlaces(allowed: scale))
+    }
+
+    static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> CivilDate? {
+        // Fast path: 2020-12-01.
+        if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") {
+            if let y = digits(bytes, 0, 4), let m = digits(bytes, 5, 2), let d = digits(bytes, 8, 2) {
+                return CivilDate(year: y, month: m, day: d)
+            }
+        }
+        if kind == .number, let f = Fixed(String(decoding: bytes, as: UTF8.self)) {
+            guard let whole = f.rounded(scale: 0, .floor).wholeValue else { return nil }
+            return CivilDate(excelSerial: Int(whole))
+        }
+        return DateParser.parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func time(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> TimeOfDay? {
+        if bytes.count == 5, bytes[2] == UInt8(ascii: ":"), let h = digits(bytes, 0, 2), let m = digits(bytes, 3, 2) {
+            return TimeOfDay(hour: h, minute: m)
+        }
+        if kind == .number, let f = Fixed(String(decoding: bytes, as: UTF8.self)) {
+            // A date-time serial: keep the time of day.
+            let fraction = f.subtracting(f.rounded(scale: 0, .floor)) ?? f
+            return DateParser.time(excelFraction: fraction)
+        }
+        return DateParser.parseTime(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func boolean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).lowercased()
+        switch s {
+        case "是", "true", "1", "y", "yes", "有", "√", "✓": return true
+        case "否", "false", "0", "n", "no", "无", "×": return false
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    static func digits(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ n: Int) -> Int? {
+        var v = 0
+        for i in at..<(at + n) {
+            let c = b[i]
+            guard c >= 48, c <= 57 else { return nil }
+            v = v * 10 + Int(c - 48)
+        }
+        return v
+    }
+}
+
+extension String {
+    func replacingOccurrencesOf(_ needle: String) -> String {
+        guard contains(needle) else { return self }
+        return split(separator: needle, omittingEmptySubsequences: false).joined()
+    }
+}

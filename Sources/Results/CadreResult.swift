@@ -1,0 +1,223 @@
+import Exact
+import Pay
+
+/// What one month's scoring and pay came to for one cadre, with everything an explanation
+/// needs: every score line with its records and clipping, the tier and why, and every pay
+/// line with its trace.
+public struct CadreResult: Sendable, Hashable, Codable {
+    public var cadreID: String
+    public var name: String
+    public var community: String
+    public var grid: String?
+    public var post: String
+    public var level: Int
+    public var score: ScoreCard
+    public var standing: Standing
+    public var pay: PaySlip
+    /// Year-to-date figures after this month, which the next month's income tax starts from.
+    public var yearToDate: YearToDate?
+
+    public init(
+        cadreID: String, name: String, community: String, grid: String?, post: String, level: Int,
+        score: ScoreCard, standing: Standing, pay: PaySlip, yearToDate: YearToDate? = nil
+    ) {
+        self.cadreID = cadreID
+        self.name = name
+        self.community = community
+        self.grid = grid
+        self.post = post
+        self.level = level
+        self.score = score
+        self.standing = standing
+        self.pay = pay
+        self.yearToDate = yearToDate
+    }
+}
+
+/// A cadre's points: total = base + items − deductions + adjustments, line by line.
+public struct ScoreCard: Sendable, Hashable, Codable {
+    public var lines: [ScoreLine]
+    public var total: Fixed
+
+    public init(lines: [ScoreLine], total: Fixed) {
+        self.lines = lines
+        self.total = total
+    }
+}
+
+/// One line of a score: the base score, an item, a deduction or a manual adjustment.
+public struct ScoreLine: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case base, item, deduction, adjustment
+    }
+
+    public var kind: Kind
+    public var name: String
+    /// The article of the regulation: 第五条第二款.
+    public var citation: String?
+    /// Points before caps and floors (deductions are negative).
+    public var raw: Fixed
+    /// Points counted in the total.
+    public var points: Fixed
+    /// Each cap or floor that took effect, with how much it clipped.
+    public var clips: [Clip]
+    /// The records that contributed, in file order.
+    public var records: [RecordRef]
+    /// For adjustments: the reason and who approved it.
+    public var reason: String?
+    public var approvedBy: String?
+
+    public init(
+        kind: Kind, name: String, citation: String? = nil, raw: Fixed, points: Fixed, clips: [Clip] = [],
+        records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil
+    ) {
+        self.kind = kind
+        self.name = name
+        self.citation = citation
+        self.raw = raw
+        self.points = points
+        self.clips = clips
+        self.records = records
+        self.reason = reason
+        self.approvedBy = approvedBy
+    }
+
+    /// Points lost to caps and floors.
+    public var clipped: Fixed { raw - points }
+}
+
+/// A cap or floor that took effect.
+public struct Clip: Sendable, Hashable, Codable {
+    public enum Scope: Sendable, Hashable, Codable {
+        /// 每日上限 on one day.
+        case day(CivilDate)
+        /// 每月上限.
+        case month
+        /// 扣完为止: a deduction stopped at its floor.
+        case floor
+    }
+
+    public var scope: Scope
+    public var limit: Fixed
+    /// Points the limit removed (always ≥ 0).
+    public var removed: Fixed
+
+    public init(scope: Scope, limit: Fixed, removed: Fixed) {
+        self.scope = scope
+        self.limit = limit
+        self.removed = removed
+    }
+}
+
+/// A record that contributed to a score line.
+public struct RecordRef: Sendable, Hashable, Codable {
+    /// File name (without folder) and line: enough to find the row, stable across machines.
+    public var file: String
+    public var line: Int
+    public var date: CivilDate?
+    /// A few words on the record for a person: 夜班 20:00–08:00, 全程代办 低保申请.
+    public var summary: String
+    /// Points the record earned before any cap.
+    public var points: Fixed
+
+    public init(file: String, line: Int, date: CivilDate?, summary: String, points: Fixed) {
+        self.file = file
+        self.line = line
+        self.date = date
+        self.summary = summary
+        self.points = points
+    }
+}
+
+/// Where the cadre stands: rank in the group, tier, and why.
+public struct Standing: Sendable, Hashable, Codable {
+    /// The group ranks and quotas are counted in (the community).
+    public var group: String
+    /// 1-based rank in the group by total points, ties broken as the rules state.
+    public var rank: Int
+    public var groupSize: Int
+    public var tier: String
+    public var reasons: [TierReason]
+
+    public init(group: String, rank: Int, groupSize: Int, tier: String, reasons: [TierReason]) {
+        self.group = group
+        self.rank = rank
+        self.groupSize = groupSize
+        self.tier = tier
+        self.reasons = reasons
+    }
+}
+
+/// One reason in the chain that decided a tier.
+public enum TierReason: Sendable, Hashable, Codable {
+    /// The score met the tier's threshold: `总分 ≥ 90`.
+    case threshold(tier: String, condition: String)
+    /// The tier's quota in the group admitted this rank: 优秀 20% of 12 → 2 places, rank 1.
+    case withinQuota(tier: String, share: Fixed, places: Int, rank: Int)
+    /// The quota was full, so the cadre went to the next tier down.
+    case quotaFull(tier: String, share: Fixed, places: Int, rank: Int, to: String)
+    /// A one-vote veto forced the tier.
+    case veto(name: String, citation: String?, tier: String, record: RecordRef?)
+    /// Tied on points with others; the tie-break decided the order.
+    case tieBreak(rule: String, with: [String])
+}
+
+/// The pay slip: earnings, deductions and net pay, each line with its trace.
+public struct PaySlip: Sendable, Hashable, Codable {
+    public var lines: [PayLineResult]
+
+    public init(lines: [PayLineResult]) { self.lines = lines }
+
+    /// 应发合计: the sum of earnings.
+    public var gross: Money { lines.filter { $0.kind == .earning }.map(\.amount).sum() }
+    /// 扣款合计: the sum of deductions.
+    public var deductions: Money { lines.filter { $0.kind == .deduction }.map(\.amount).sum() }
+    /// 实发金额.
+    public var net: Money { gross - deductions }
+
+    public func amount(of name: String) -> Money? { lines.first { $0.name == name }?.amount }
+}
+
+/// A named money line of the pay slip.
+public struct PayLineResult: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// Part of gross pay (基本报酬, 绩效报酬, allowances).
+        case earning
+        /// Withheld from gross pay (social insurance, income tax).
+        case deduction
+        /// Shown for information, not paid (分值, a day rate).
+        case info
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var amount: Money
+    public var citation: String?
+    public var trace: PayTrace
+
+    public init(name: String, kind: Kind, amount: Money, citation: String? = nil, trace: PayTrace = PayTrace()) {
+        self.name = name
+        self.kind = kind
+        self.amount = amount
+        self.citation = citation
+        self.trace = trace
+    }
+}
+
+/// Year-to-date figures for cumulative withholding (累计预扣法), as of the end of a month:
+/// each pay line's total this year, and the months employed by this payer this year.
+///
+/// The rules name what accumulates (`本年累计（应发合计）`, `此前累计（个人所得税）`), so the
+/// totals are kept by pay-line name rather than in fixed fields.
+public struct YearToDate: Sendable, Hashable, Codable {
+    public var totals: [String: Money]
+    /// Months employed by this payer this year, this month included.
+    public var months: Int
+
+    public init(totals: [String: Money] = [:], months: Int = 0) {
+        self.totals = totals
+        self.months = months
+    }
+
+    public subscript(line: String) -> Money { totals[line] ?? .zero }
+}

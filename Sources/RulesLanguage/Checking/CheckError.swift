@@ -1,0 +1,183 @@
+import Diagnostics
+
+/// A place in a rules file.
+public struct Site: Sendable, Hashable {
+    public var path: String
+    public var span: Span
+    public init(_ path: String, _ span: Span) {
+        self.path = path
+        self.span = span
+    }
+}
+
+/// What the checker finds wrong, held as data. `diagnostic` is the one place that words it.
+/// Codes: R01xx names, R02xx types and units, R03xx structure, R04xx warnings.
+public enum CheckError: Sendable, Hashable {
+    case unknownName(Site, name: String, context: String, suggestions: [String])
+    case unknownSource(Site, name: String, known: [String])
+    case unknownField(Site, name: String, source: String, known: [String])
+    case unknownTier(Site, name: String, known: [String])
+    case unknownTable(Site, name: String)
+    case duplicateDeclaration(Site, name: String, first: Site)
+    case notAnEnumerationValue(Site, value: String, field: String, allowed: [String])
+    case unknownPayLine(Site, name: String)
+
+    case incomparable(Site, left: ValueType, right: ValueType)
+    case mixedUnits(Site, op: String, left: ValueType, right: ValueType)
+    case expectedCondition(Site, found: ValueType)
+    case expectedType(Site, expected: ValueType, found: ValueType, role: String)
+    case aggregateWithoutRecords(Site, name: String)
+    case argumentCount(Site, name: String, expected: String, found: Int)
+    case quotaShare(Site)
+    case divisionOfNonNumbers(Site)
+
+    case cycle(Site, names: [String])
+    case tiersOverlap(Site, first: String, second: String, range: String)
+    case tiersGap(Site, range: String)
+    case bracketProblem(Site, table: String, problem: String, problemEN: String)
+    case quotasOverHundred(Site, total: String)
+    case versionGap(Site, name: String, from: String, to: String)
+    case versionOverlap(Site, name: String, other: Site)
+    case needsRounding(Site, line: String)
+    case netLineCount(Site, count: Int)
+    case adjustmentWithoutReason(Site, item: String)
+    case duplicateTableKey(Site, table: String, key: String)
+    case notConstant(Site, what: String)
+
+    case unused(Site, kind: String, name: String)
+    case midMonthDate(Site, date: String)
+
+    public var site: Site {
+        switch self {
+        case .unknownName(let s, _, _, _), .unknownSource(let s, _, _), .unknownField(let s, _, _, _),
+            .unknownTier(let s, _, _), .unknownTable(let s, _), .duplicateDeclaration(let s, _, _),
+            .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .incomparable(let s, _, _),
+            .mixedUnits(let s, _, _, _), .expectedCondition(let s, _), .expectedType(let s, _, _, _),
+            .aggregateWithoutRecords(let s, _), .argumentCount(let s, _, _, _), .quotaShare(let s),
+            .divisionOfNonNumbers(let s), .cycle(let s, _), .tiersOverlap(let s, _, _, _), .tiersGap(let s, _),
+            .bracketProblem(let s, _, _, _), .quotasOverHundred(let s, _), .versionGap(let s, _, _, _),
+            .versionOverlap(let s, _, _), .needsRounding(let s, _), .netLineCount(let s, _),
+            .adjustmentWithoutReason(let s, _), .duplicateTableKey(let s, _, _), .notConstant(let s, _),
+            .unused(let s, _, _), .midMonthDate(let s, _):
+            return s
+        }
+    }
+
+    public var diagnostic: Diagnostic {
+        let w = wording
+        return Diagnostic(
+            w.severity, code: w.code, at: .source(path: site.path, span: site.span), summary: w.summary,
+            label: w.label, notes: w.notes, help: w.help)
+    }
+
+    private typealias Wording = (code: String, severity: Severity, summary: Localized, label: Localized?, notes: [Localized], help: Localized)
+
+    private var wording: Wording {
+        func L(_ zh: String, _ en: String) -> Localized { Localized(zh: zh, en: en) }
+        func list(_ names: [String]) -> String { names.prefix(8).joined(separator: "、") }
+        func e(_ code: String, _ summary: Localized, _ label: Localized?, _ help: Localized, notes: [Localized] = []) -> Wording {
+            (code, .error, summary, label, notes, help)
+        }
+        switch self {
+        case .unknownName(_, let name, let context, let suggestions):
+            return e("R0101", L("未定义的名称“\(name)”", "unknown name '\(name)'"), L("这里找不到“\(name)”", "nothing called '\(name)' here"),
+                     suggestions.isEmpty
+                        ? L("在\(context)中可用的名称里没有它；检查拼写，或先声明它。", "No \(context) has this name; check the spelling or declare it first.")
+                        : L("是不是想写：\(list(suggestions))？", "Did you mean: \(suggestions.prefix(8).joined(separator: ", "))?"))
+        case .unknownSource(_, let name, let known):
+            return e("R0102", L("未声明的数据源“\(name)”", "unknown source '\(name)'"), L("没有这个数据源", "no such source"),
+                     L("已声明的数据源有：\(list(known))；或用“数据源 \(name) { … }”声明它。", "Declared sources: \(known.joined(separator: ", ")); or declare it with 'source \(name) { … }'."))
+        case .unknownField(_, let name, let source, let known):
+            return e("R0103", L("数据源“\(source)”没有字段“\(name)”", "source '\(source)' has no field '\(name)'"), L("不是\(source)的字段", "not a field of \(source)"),
+                     L("\(source)的字段有：\(list(known))。", "The fields of \(source) are: \(known.joined(separator: ", "))."))
+        case .unknownTier(_, let name, let known):
+            return e("R0104", L("未定义的等次“\(name)”", "unknown tier '\(name)'"), L("等次评定中没有它", "not a tier"),
+                     L("等次评定中的等次有：\(list(known))。", "The tiers are: \(known.joined(separator: ", "))."))
+        case .unknownTable(_, let name):
+            return e("R0105", L("“\(name)”不是对照表或累进表", "'\(name)' is not a table"), L("不能这样查表", "cannot be looked up"),
+                     L("用“对照表 \(name) 按 … { … }”或“累进表 \(name) { … }”声明它。", "Declare it with 'table \(name) by … { … }' or 'brackets \(name) { … }'."))
+        case .duplicateDeclaration(_, let name, let first):
+            return e("R0106", L("“\(name)”重复定义", "'\(name)' is defined twice"), L("第二次定义", "defined again here"),
+                     L("改用另一个名称；若是新版本，请用（自 日期 起）和（至 日期）标明各自的施行期间。", "Use another name; for a new version, give each its period with (since DATE) and (until DATE)."),
+                     notes: [L("第一次定义在 \(first.path)", "first defined in \(first.path)")])
+        case .notAnEnumerationValue(_, let value, let field, let allowed):
+            return e("R0107", L("“\(value)”不是“\(field)”的取值", "'\(value)' is not a value of '\(field)'"), L("不在取值范围内", "not an allowed value"),
+                     L("“\(field)”的取值有：\(list(allowed))。", "'\(field)' takes: \(allowed.joined(separator: ", "))."))
+        case .unknownPayLine(_, let name):
+            return e("R0108", L("“\(name)”不是工资项目", "'\(name)' is not a pay line"), L("这里需要工资项目的名称", "a pay line's name is needed here"),
+                     L("本年累计、此前累计只用于应发项、扣款项、计算项的名称。", "Year-to-date totals take the name of a pay line."))
+        case .incomparable(_, let l, let r):
+            return e("R0201", L("不能把\(l.chineseName)与\(r.chineseName)比较", "cannot compare \(l.englishName) with \(r.englishName)"), L("类型不同", "different kinds of value"),
+                     r == .text || l == .text
+                        ? L("数字不要加引号：写 40 而不是 “40”。", "Write numbers without quotes: 40, not \"40\".")
+                        : L("比较的两边应是同一种量：积分与积分、金额与金额。", "Compare like with like: points with points, money with money."))
+        case .mixedUnits(_, let op, let l, let r):
+            return e("R0202", L("\(l.chineseName)与\(r.chineseName)不能相\(op)", "cannot \(op == "加" ? "add" : op == "减" ? "subtract" : op == "乘" ? "multiply" : "divide") \(l.englishName) and \(r.englishName)"), L("单位不一致", "units do not match"),
+                     l == .points && r == .money || l == .money && r == .points
+                        ? L("积分要乘以分值（每分多少元）才能变成金额，例如“得分 × 分值”。", "Points become money only through a rate, e.g. 得分 × 分值 (yuan per point).")
+                        : L("检查两边的单位：积分、元、百分比和计数不能随意混用。", "Check the units on both sides: points, yuan, percentages and counts do not mix freely."))
+        case .expectedCondition(_, let found):
+            return e("R0203", L("这里需要一个条件，得到的是\(found.chineseName)", "a condition is needed here, found \(found.englishName)"), L("不是条件", "not a condition"),
+                     L("写成比较，例如“班次 = 夜班”或“得分 ≥ 90 分”。", "Write a comparison such as 班次 = 夜班 or 得分 ≥ 90 分."))
+        case .expectedType(_, let expected, let found, let role):
+            return e("R0204", L("\(role)应为\(expected.chineseName)，这里是\(found.chineseName)", "\(role) must be \(expected.englishName), found \(found.englishName)"), L("类型不对", "wrong kind of value"),
+                     expected == .points ? L("积分项的分值要带“分”，例如“每条 2 分”。", "Item amounts are points: write 2 分.")
+                        : expected == .money ? L("工资项目的结果要是金额，例如“50 元 × 条数（…）”。", "Pay lines come to money, e.g. 50 元 × 条数（…）.")
+                        : L("换成\(expected.chineseName)类型的值。", "Use a value of type \(expected.englishName)."))
+        case .aggregateWithoutRecords(_, let name):
+            return e("R0205", L("“\(name)”不知道统计哪些记录", "'\(name)' has no records to count"), L("缺少记录范围", "no records given"),
+                     L("在积分项或一票否决里使用，或写明来源：“\(name)（来自 值班 其中 …）”。", "Use it inside an item or veto, or name the records: \(name)（来自 值班 其中 …）."))
+        case .argumentCount(_, let name, let expected, let found):
+            return e("R0206", L("“\(name)”需要 \(expected) 个参数，这里有 \(found) 个", "'\(name)' takes \(expected) argument(s), found \(found)"), L("参数个数不对", "wrong number of arguments"),
+                     L("按“\(name)（…）”的写法补齐或删去参数。", "Give \(name) the arguments it takes."))
+        case .quotaShare:
+            return e("R0207", L("名额比例应在 0% 与 100% 之间", "a quota must be between 0% and 100%"), L("比例不对", "not a share"),
+                     L("写成百分比，例如“名额 20% 按 社区”。", "Write a percentage, e.g. 名额 20% 按 社区."))
+        case .divisionOfNonNumbers:
+            return e("R0208", L("只能对数量做除法", "only quantities can be divided"), L("不能相除", "cannot divide"),
+                     L("除号两边应是金额、积分或数值。", "Both sides of ÷ must be quantities."))
+        case .cycle(_, let names):
+            return e("R0301", L("循环定义：\(names.joined(separator: " → "))", "cyclic definition: \(names.joined(separator: " → "))"), L("这里引用了自己", "refers back to itself"),
+                     L("每个项目只能用在它之前算出的项目；拆开这个循环。", "Each line may use only lines computed before it; break the cycle."))
+        case .tiersOverlap(_, let a, let b, let range):
+            return e("R0302", L("等次“\(a)”与“\(b)”的条件重叠（\(range)）", "tiers '\(a)' and '\(b)' overlap (\(range))"), L("与前一个等次重叠", "overlaps another tier"),
+                     L("调整分数线，使每个得分只落在一个等次里。", "Adjust the bounds so each score falls in exactly one tier."))
+        case .tiersGap(_, let range):
+            return e("R0303", L("得分在 \(range) 时没有等次", "no tier covers scores \(range)"), L("等次之间有空档", "a gap between tiers"),
+                     L("调整分数线补上空档，或加一条“其余”等次。", "Close the gap, or add a tier for everyone else (其余)."))
+        case .bracketProblem(_, let table, let p, let pEN):
+            return e("R0304", L("累进表“\(table)”有误：\(p)", "bracket table '\(table)' is wrong: \(pEN)"), L("这一档有问题", "this row"),
+                     L("各档上限应逐档递增、首尾相接，速算扣除数应与税率一致。", "Bounds must increase row by row without gaps, and quick deductions must match the rates."))
+        case .quotasOverHundred(_, let total):
+            return e("R0305", L("名额比例合计 \(total)，超过 100%", "quotas add up to \(total), over 100%"), L("名额超过 100%", "over 100%"),
+                     L("降低名额比例。", "Lower the quotas."))
+        case .versionGap(_, let name, let from, let to):
+            return e("R0306", L("“\(name)”在 \(from) 至 \(to) 期间没有施行的版本", "'\(name)' has no version in force from \(from) to \(to)"), L("施行期间有空档", "a gap between versions"),
+                     L("让新版本的“自”紧接旧版本的“至”。", "Start the new version the day after the old one ends."))
+        case .versionOverlap(_, let name, _):
+            return e("R0307", L("“\(name)”有两个版本同时施行", "two versions of '\(name)' are in force at once"), L("施行期间重叠", "periods overlap"),
+                     L("给旧版本加上（至 日期），或调整新版本的（自 日期 起）。", "End the old version with (until DATE), or move the new one's start."))
+        case .needsRounding(_, let line):
+            return e("R0308", L("“\(line)”的结果可能不足一分，需要声明舍入", "'\(line)' may come to fractions of a 分 and needs a rounding"), L("缺少舍入", "no rounding"),
+                     L("加上“{ 舍入 四舍五入 到分 }”（或到元）。", "Add { 舍入 四舍五入 到分 } (or 到元)."))
+        case .netLineCount(_, let count):
+            return e("R0309", count == 0 ? L("没有实发项", "there is no net pay line") : L("实发项有 \(count) 个，只能有一个", "there are \(count) net pay lines; there must be one"), L("实发项", "net pay"),
+                     L("用“实发项 实发工资 = 应发合计 - 扣款合计”声明唯一的实发项。", "Declare exactly one net line, e.g. 实发项 实发工资 = 应发合计 - 扣款合计."))
+        case .adjustmentWithoutReason(_, let item):
+            return e("R0310", L("调整项“\(item)”没有要求注明原因", "adjustment '\(item)' does not require a reason"), L("缺少“须注明 原因”", "no 'requires 原因'"),
+                     L("手工调整必须有原因：加上“须注明 原因、批准人”。", "Manual adjustments must carry a reason: add 须注明 原因、批准人."))
+        case .duplicateTableKey(_, let table, let key):
+            return e("R0311", L("对照表“\(table)”中“\(key)”出现两次", "table '\(table)' has the key '\(key)' twice"), L("重复的行", "repeated row"),
+                     L("删除重复的一行。", "Delete the repeated row."))
+        case .notConstant(_, let what):
+            return e("R0312", L("\(what)必须是固定的数值", "\(what) must be a fixed value"), L("不是常量", "not a constant"),
+                     L("写成带单位的数字，例如 60 分、15 元、8%。", "Write a number with its unit, e.g. 60 分, 15 元, 8%."))
+        case .unused(_, let kind, let name):
+            return ("R0401", .warning, L("\(kind)“\(name)”没有被使用", "\(kind) '\(name)' is never used"), L("未使用", "unused"), [],
+                    L("如果不需要，可以删除它。", "Delete it if it is not needed."))
+        case .midMonthDate(_, let date):
+            return ("R0402", .warning, L("生效日期 \(date) 不是月初，将从下个月起适用", "effective date \(date) is not the first of a month; it applies from the next month"), L("不是月初", "not the 1st"), [],
+                    L("按月结算：新规定从某月 1 日起施行最清楚。", "Pay is monthly: start new rules on the 1st of a month."))
+        }
+    }
+}

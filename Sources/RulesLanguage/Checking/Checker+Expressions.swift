@@ -1,0 +1,344 @@
+import Diagnostics
+import Exact
+import Records
+
+/// Where an expression is evaluated, which decides what its names mean.
+enum ExprContext {
+    /// One record of a source: fields, enumeration values, parameters.
+    case record(source: Int)
+    /// All of a cadre's records selected by an item or veto: aggregates over them
+    /// (条数, 合计（学时）), parameters.
+    case selection(source: Int, filter: TExpr?, period: Period)
+    /// The cadre: 得分, items, pay lines, parameters, roster fields.
+    case cadre
+}
+
+extension Checker {
+    mutating func check(_ e: Expression, _ ctx: ExprContext) -> TExpr {
+        switch e.kind {
+        case .number(let n, let unit):
+            let (v, t) = Self.literal(n, unit)
+            return .number(v, t)
+        case .string(let s): return .text(s)
+        case .date(let d): return .date(d)
+        case .month: return .unknown(errors: &errors, site(e.span), "月份")
+        case .boolean(let b): return .boolean(b)
+        case .none: return .none
+        case .score:
+            if case .cadre = ctx { return .score }
+            errors.append(.unknownName(site(e.span), name: "得分", context: "记录", suggestions: []))
+            return .number(.zero, .unknown)
+        case .parenthesized(let inner): return check(inner, ctx)
+        case .name(let id): return resolve(id, ctx)
+        case .unary(let op, let x):
+            let v = check(x, ctx)
+            switch op {
+            case .negate:
+                if !v.type.isNumeric { errors.append(.expectedType(site(x.span), expected: .number, found: v.type, role: "负号后")) }
+                return .negate(v, v.type)
+            case .not:
+                requireCondition(v, x.span)
+                return .not(v)
+            }
+        case .binary(let op, let l, let r):
+            let a = check(l, ctx), b = check(r, ctx)
+            switch op {
+            case .and, .or:
+                requireCondition(a, l.span)
+                requireCondition(b, r.span)
+                return .logical(op, a, b)
+            default:
+                return .arithmetic(op, a, b, arithmeticType(op, a.type, b.type, e.span))
+            }
+        case .comparison(let first, let rest):
+            var links: [(ComparisonOperator, TExpr)] = []
+            var left: TExpr
+            var remaining = rest[...]
+            if case .name(let id) = first.kind, !isKnownName(id.name, ctx), let r0 = rest.first {
+                // `夜班 = 班次`: an enumeration value written before the field.
+                let right = check(r0.operand, ctx)
+                left = checkAgainst(first, right.type, ctx)
+                links.append((r0.op, right))
+                remaining = rest.dropFirst()
+            } else {
+                left = check(first, ctx)
+            }
+            let firstT = left
+            if let last = links.last { left = last.1 }
+            for link in remaining {
+                let right = checkAgainst(link.operand, left.type, ctx)
+                if !left.type.isComparable(with: right.type) {
+                    errors.append(.incomparable(site(link.operand.span), left: left.type, right: right.type))
+                }
+                links.append((link.op, right))
+                left = right
+            }
+            return .compare(firstT, links)
+        case .membership(let x, let options):
+            let v = check(x, ctx)
+            let opts = options.map { o -> TExpr in
+                let t = checkAgainst(o, v.type, ctx)
+                if !v.type.isComparable(with: t.type) { errors.append(.incomparable(site(o.span), left: v.type, right: t.type)) }
+                return t
+            }
+            return .member(v, opts)
+        case .conditional(let c, let a, let b):
+            let cond = check(c, ctx)
+            requireCondition(cond, c.span)
+            let x = check(a, ctx), y = check(b, ctx)
+            var t = x.type
+            if x.type != y.type {
+                if x.type == .number || x.type == .unknown { t = y.type } else if !(y.type == .number || y.type == .unknown) {
+                    errors.append(.mixedUnits(site(b.span), op: "比", left: x.type, right: y.type))
+                }
+            }
+            return .conditional(cond, x, y, t)
+        case .aggregate(let kind, let argument, let from):
+            return aggregate(kind, argument, from, ctx, e.span)
+        case .call(let id, let args):
+            return call(id, args, ctx, e.span)
+        case .builtin(let b, let args):
+            return builtin(b, args, ctx, e.span)
+        }
+    }
+
+    /// Checks `e` where a value of type `expected` is wanted: a bare name that is one of an
+    /// enumeration's values becomes that value.
+    mutating func checkAgainst(_ e: Expression, _ expected: ValueType, _ ctx: ExprContext) -> TExpr {
+        if case .enumeration(let values) = expected {
+            switch e.kind {
+            case .name(let id) where !isKnownName(id.name, ctx):
+                if let i = values.firstIndex(of: id.name) { return .enumCode(Int64(i), id.name) }
+                errors.append(.notAnEnumerationValue(site(id.span), value: id.name, field: "", allowed: values))
+                return .number(.zero, .unknown)
+            case .string(let s):
+                if let i = values.firstIndex(of: s) { return .enumCode(Int64(i), s) }
+                errors.append(.notAnEnumerationValue(site(e.span), value: s, field: "", allowed: values))
+                return .number(.zero, .unknown)
+            default: break
+            }
+        }
+        return check(e, ctx)
+    }
+
+    func isKnownName(_ name: String, _ ctx: ExprContext) -> Bool {
+        switch ctx {
+        case .record(let s), .selection(let s, _, _):
+            return rules.sources[s].schema.fieldIndex(name) != nil || rules.parameters[name] != nil
+        case .cadre:
+            return Self.scoreNames.contains(name) || itemNames.contains(name) || payLineNames[name] != nil
+                || rules.parameters[name] != nil || rosterFieldType(name) != nil
+        }
+    }
+
+    func rosterFieldType(_ name: String) -> ValueType? {
+        guard let r = rules.rosterSource, let i = rules.sources[r].schema.fieldIndex(name) else { return nil }
+        return rules.sources[r].types[i]
+    }
+
+    mutating func resolve(_ id: Identifier, _ ctx: ExprContext) -> TExpr {
+        let name = id.name
+        // A record's own fields come first: 调整's 分值 field, not the 分值 parameter.
+        if case .record(let s) = ctx, let i = rules.sources[s].schema.fieldIndex(name) {
+            return .field(i, rules.sources[s].types[i])
+        }
+        if let p = rules.parameters[name] {
+            used.insert("param:" + name)
+            return .parameter(name, p.type)
+        }
+        switch ctx {
+        case .record(let s):
+            let source = rules.sources[s]
+            if let i = source.schema.fieldIndex(name) { return .field(i, source.types[i]) }
+            errors.append(.unknownField(site(id.span), name: name, source: source.name, known: source.schema.fields.map(\.name)))
+            return .number(.zero, .unknown)
+        case .selection(let s, _, _):
+            let source = rules.sources[s]
+            errors.append(.unknownName(site(id.span), name: name, context: "“\(source.name)”的统计（如 条数、合计（字段））",
+                                       suggestions: source.schema.fieldIndex(name) != nil ? ["合计（\(name)）", "最大（\(name)）"] : []))
+            return .number(.zero, .unknown)
+        case .cadre:
+            if Self.scoreNames.contains(name) { return .score }
+            if Self.monthsEmployedNames.contains(name) { return .monthsEmployed }
+            if itemNames.contains(name) { return .item(name) }
+            if let kind = payLineNames[name] {
+                used.insert("line:" + name)
+                return .payLine(name, kind == .value ? .unknown : .money)
+            }
+            if let t = rosterFieldType(name) { return .rosterField(name, t) }
+            let all = Array(itemNames) + Array(payLineNames.keys) + Array(rules.parameters.keys)
+                + (rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? [])
+            let suggestions = all.filter { c in c.contains { name.contains($0) } }.sorted()
+            errors.append(.unknownName(site(id.span), name: name, context: "积分项、工资项目、参数和花名册字段", suggestions: Array(suggestions.prefix(5))))
+            return .number(.zero, .unknown)
+        }
+    }
+
+    mutating func requireCondition(_ v: TExpr, _ span: Span) {
+        if v.type != .boolean && v.type != .unknown { errors.append(.expectedCondition(site(span), found: v.type)) }
+    }
+
+    mutating func arithmeticType(_ op: BinaryOperator, _ a: ValueType, _ b: ValueType, _ span: Span) -> ValueType {
+        if a == .unknown || b == .unknown { return .unknown }
+        guard a.isNumeric, b.isNumeric else {
+            errors.append(.mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
+            return .unknown
+        }
+        switch op {
+        case .add, .subtract:
+            if a == b { return a }
+            if a == .number { return b }
+            if b == .number { return a }
+        case .multiply:
+            if a == .number { return b }
+            if b == .number { return a }
+            if a == .count { return b }
+            if b == .count { return a }
+            if (a == .points && b == .money) || (a == .money && b == .points) { return .money }
+        case .divide:
+            if b == .number || b == .count { return a }
+            if a == b { return .number }
+            if a == .money && b == .points { return .money }
+        default: break
+        }
+        errors.append(.mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
+        return .unknown
+    }
+
+    static func opName(_ op: BinaryOperator) -> String {
+        switch op {
+        case .add: "加"
+        case .subtract: "减"
+        case .multiply: "乘"
+        case .divide: "除"
+        case .and, .or: "连接"
+        }
+    }
+
+    mutating func aggregate(_ kind: Aggregate, _ argument: Expression?, _ from: Selection?, _ ctx: ExprContext, _ span: Span) -> TExpr {
+        var source: Int
+        var filter: TExpr?
+        var period = Period.always
+        if let from {
+            guard let s = resolveSource(from.source) else { return .number(.zero, .unknown) }
+            source = s
+            filter = from.filter.map { f in
+                let v = check(f, .record(source: s))
+                requireCondition(v, f.span)
+                return v
+            }
+        } else if case .selection(let s, let f, let p) = ctx {
+            source = s
+            filter = f
+            period = p
+        } else {
+            errors.append(.aggregateWithoutRecords(site(span), name: kind.keyword.chinese))
+            return .number(.zero, .unknown)
+        }
+        var arg: TExpr? = argument.map { check($0, .record(source: source)) }
+        let type: ValueType
+        switch kind {
+        case .count:
+            type = .count
+        case .distinctDays:
+            if arg == nil, let d = rules.sources[source].schema.dateField, let i = rules.sources[source].schema.fieldIndex(d) {
+                arg = .field(i, .date)
+            }
+            if let a = arg, a.type != .date, a.type != .unknown {
+                errors.append(.expectedType(site(argument?.span ?? span), expected: .date, found: a.type, role: "天数的参数"))
+            }
+            type = .count
+        case .sum, .max, .min:
+            guard let a = arg else {
+                errors.append(.argumentCount(site(span), name: kind.keyword.chinese, expected: "1", found: 0))
+                return .number(.zero, .unknown)
+            }
+            if !a.type.isNumeric && !(kind != .sum && (a.type == .date || a.type == .time)) {
+                errors.append(.expectedType(site(argument!.span), expected: .number, found: a.type, role: "\(kind.keyword.chinese)的参数"))
+            }
+            type = a.type
+        }
+        let acc = Accumulator(source: source, filter: filter, kind: kind, argument: arg, period: period)
+        used.insert("source:" + rules.sources[source].name)
+        if let i = rules.accumulators.firstIndex(of: acc) { return .aggregate(i, type) }
+        rules.accumulators.append(acc)
+        return .aggregate(rules.accumulators.count - 1, type)
+    }
+
+    mutating func resolveSource(_ id: Identifier) -> Int? {
+        if let s = rules.source(named: id.name) {
+            used.insert("source:" + id.name)
+            return s
+        }
+        errors.append(.unknownSource(site(id.span), name: id.name, known: rules.sources.map(\.name)))
+        return nil
+    }
+
+    mutating func call(_ id: Identifier, _ args: [Expression], _ ctx: ExprContext, _ span: Span) -> TExpr {
+        if let tables = rules.lookups[id.name] {
+            used.insert("table:" + id.name)
+            guard args.count == 1 else {
+                errors.append(.argumentCount(site(span), name: id.name, expected: "1", found: args.count))
+                return .number(.zero, .unknown)
+            }
+            return .lookup(id.name, check(args[0], ctx), tables[0].valueType)
+        }
+        if rules.brackets[id.name] != nil {
+            used.insert("table:" + id.name)
+            guard args.count == 1 else {
+                errors.append(.argumentCount(site(span), name: id.name, expected: "1", found: args.count))
+                return .number(.zero, .unknown)
+            }
+            let a = check(args[0], ctx)
+            if a.type != .money && a.type != .unknown { errors.append(.expectedType(site(args[0].span), expected: .money, found: a.type, role: "累进表的参数")) }
+            return .bracket(id.name, a)
+        }
+        errors.append(.unknownTable(site(id.span), name: id.name))
+        return .number(.zero, .unknown)
+    }
+
+    mutating func builtin(_ b: Builtin, _ args: [Expression], _ ctx: ExprContext, _ span: Span) -> TExpr {
+        let name = b.keyword.chinese
+        switch b {
+        case .clamp:
+            guard args.count == 3 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "3", found: args.count))
+                return .number(.zero, .unknown)
+            }
+            let v = check(args[0], ctx), lo = check(args[1], ctx), hi = check(args[2], ctx)
+            for (x, e) in [(lo, args[1]), (hi, args[2])] where !v.type.isComparable(with: x.type) {
+                errors.append(.incomparable(site(e.span), left: v.type, right: x.type))
+            }
+            return .clamp(v, lo, hi, v.type)
+        case .yearToDate, .priorToDate:
+            guard args.count == 1 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "1", found: args.count))
+                return .number(.zero, .money)
+            }
+            guard case .name(let id) = args[0].kind, payLineNames[id.name] != nil else {
+                errors.append(.unknownPayLine(site(args[0].span), name: String(describing: args[0].kind).prefix(20).description))
+                return .number(.zero, .money)
+            }
+            used.insert("line:" + id.name)
+            return b == .yearToDate ? .yearToDate(id.name) : .priorToDate(id.name)
+        case .poolShare:
+            guard args.count == 2 || args.count == 3 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "2 或 3", found: args.count))
+                return .number(.zero, .money)
+            }
+            let pool = check(args[0], ctx), weight = check(args[1], ctx)
+            if pool.type != .money && pool.type != .unknown { errors.append(.expectedType(site(args[0].span), expected: .money, found: pool.type, role: "奖励池")) }
+            if !weight.type.isNumeric { errors.append(.expectedType(site(args[1].span), expected: .points, found: weight.type, role: "分配权重")) }
+            let group = args.count == 3 ? check(args[2], ctx) : nil
+            return .poolShare(pool, weight, group)
+        }
+    }
+}
+
+extension TExpr {
+    static func unknown(errors: inout [CheckError], _ site: Site, _ what: String) -> TExpr {
+        errors.append(.notConstant(site, what: what))
+        return .number(.zero, .unknown)
+    }
+
+}

@@ -1,0 +1,67 @@
+import Diagnostics
+import Exact
+
+/// What the store refuses or cannot do, as data; `diagnostic` words it for the clerk.
+public enum StoreError: Error, Sendable, Hashable {
+    case cannotOpen(path: String, reason: String)
+    /// Another batch holds the store.
+    case busy(path: String, holder: String)
+    case monthClosed(YearMonth, runID: Int64)
+    case noRun(YearMonth)
+    case runNotFound(Int64)
+    case wrongState(YearMonth, state: RunState, action: String)
+    /// Earlier months of the same year without a run: income tax cannot be withheld
+    /// cumulatively over a gap.
+    case missingEarlierMonths(YearMonth, missing: [YearMonth])
+    case reasonRequired
+    case database(String)
+
+    public var diagnostic: Diagnostic {
+        func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
+            Diagnostic(.error, code: code, at: .file(path: ""), summary: Localized(zh: zh, en: en), help: help)
+        }
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return d("S0001", "无法打开数据库 \(path)：\(reason)", "cannot open the store \(path): \(reason)",
+                     help: Localized(zh: "检查路径和权限；数据库文件会自动创建。", en: "Check the path and permissions; the file is created when missing."))
+        case .busy(let path, let holder):
+            return d("S0002", "另一个批处理正在使用数据库 \(path)（\(holder)）", "another batch is using the store \(path) (\(holder))",
+                     help: Localized(zh: "等它结束后再运行，或加上 --wait 让本次排队等待。", en: "Run again when it ends, or pass --wait to queue."))
+        case .monthClosed(let m, let id):
+            return d("S0003", "\(m.chineseDescription)已关账（运行 #\(id)），不能重新计算或修改", "\(m) is closed (run #\(id)); it cannot be re-run or changed",
+                     help: Localized(zh: "确需更正时，先用 jifen batch reopen --month \(m) --reason \"原因\" 重新打开（会记入审计日志）。", en: "To correct it, reopen it first: jifen batch reopen --month \(m) --reason \"…\" (audited)."))
+        case .noRun(let m):
+            return d("S0004", "\(m.chineseDescription)还没有运行记录", "\(m) has no run yet",
+                     help: Localized(zh: "先运行 jifen batch run --month \(m)。", en: "Run jifen batch run --month \(m) first."))
+        case .runNotFound(let id):
+            return d("S0005", "没有编号为 #\(id) 的运行", "there is no run #\(id)",
+                     help: Localized(zh: "用 jifen batch list 查看所有运行。", en: "See jifen batch list for the runs."))
+        case .wrongState(let m, let state, let action):
+            return d("S0006", "\(m.chineseDescription)当前状态为“\(state.chineseName)”，不能\(action)", "\(m) is \(state.rawValue); cannot \(action)")
+        case .missingEarlierMonths(let m, let missing):
+            let list = missing.map(\.description).joined(separator: "、")
+            return d("S0007", "\(m.chineseDescription)之前同年的月份没有运行：\(list)", "earlier months of the year have no run: \(list)",
+                     help: Localized(zh: "个税按累计预扣法计算，需要先按顺序运行这些月份；若本县从年中开始使用 jifen，请在第一个月提供期初文件 opening.csv。", en: "Cumulative withholding needs those months run first, in order; a county starting mid-year supplies opening.csv in its first month."))
+        case .reasonRequired:
+            return d("S0008", "重新打开已关账月份必须写明原因", "reopening a closed month needs a reason",
+                     help: Localized(zh: "加上 --reason \"原因\"。", en: "Pass --reason \"…\"."))
+        case .database(let message):
+            return d("S0009", "数据库错误：\(message)", "database error: \(message)")
+        }
+    }
+}
+
+/// The life of a month's run: a draft until published for 公示, then closed. A draft or
+/// published run replaced by a re-run is superseded (kept as history).
+public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
+    case draft, published, closed, superseded
+
+    public var chineseName: String {
+        switch self {
+        case .draft: "草稿"
+        case .published: "公示中"
+        case .closed: "已关账"
+        case .superseded: "已被替代"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// The store's schema, one named migration per change (never edit a shipped one).
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: runs, inputs, results, rejected rows, audit") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("month", .text).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("rulesHash", .text).notNull()
+                t.column("rulesVersion", .text).notNull()
+                t.column("engineVersion", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("publishedAt", .text)
+                t.column("objectionsUntil", .text)
+                t.column("closedAt", .text)
+                t.column("supersededBy", .integer).references("run")
+                t.column("cadreCount", .integer).notNull()
+                t.column("rowsUsed", .integer).notNull()
+                t.column("rowsIgnored", .integer).notNull()
+                t.column("rowsRejected", .integer).notNull()
+                t.column("pointsTotal", .text).notNull()
+                t.column("grossFen", .integer).notNull()
+                t.column("deductionsFen", .integer).notNull()
+                t.column("netFen", .integer).notNull()
+                t.column("summary", .blob).notNull()
+            }
+            try db.create(table: "blob") { t in
+                t.primaryKey("sha256", .text)
+                t.column("byteCount", .integer).notNull()
+            }
+            try db.create(table: "blobChunk") { t in
+                t.column("sha256", .text).notNull().references("blob", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("content", .blob).notNull()
+                t.primaryKey(["sha256", "seq"])
+            }
+            try db.create(table: "runInput") { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("role", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("sha256", .text).notNull().references("blob")
+                t.column("byteCount", .integer).notNull()
+                t.primaryKey(["runID", "name"])
+            }
+            try db.create(table: "cadreResult") { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("cadreID", .text).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("community", .text).notNull()
+                t.column("post", .text).notNull()
+                t.column("level", .integer).notNull()
+                t.column("points", .text).notNull()
+                t.column("tier", .text).notNull()
+                t.column("rank", .integer).notNull()
+                t.column("groupSize", .integer).notNull()
+                t.column("grossFen", .integer).notNull()
+                t.column("deductionsFen", .integer).notNull()
+                t.column("netFen", .integer).notNull()
+                t.column("detail", .blob).notNull()
+                t.primaryKey(["runID", "cadreID"])
+            }
+            try db.create(table: "rejectedRow") { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("file", .text).notNull()
+                t.column("line", .integer).notNull()
+                t.column("codes", .text).notNull()
+                t.column("reasons", .text).notNull()
+                t.column("cells", .text).notNull()
+            }
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("month", .text)
+                t.column("runID", .integer)
+                t.column("reason", .text)
+                t.column("detail", .text)
+            }
+        }
+        return m
+    }
+}

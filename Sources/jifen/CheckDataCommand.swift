@@ -1,0 +1,43 @@
+import ArgumentParser
+import Diagnostics
+import Exact
+import Foundation
+import Records
+
+/// `jifen check-data MONTH_DIR`: validates a month's records and accounts for every row.
+struct CheckDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-data",
+        abstract: "校验一个月的数据文件，报告全部问题并核对每一行。 Validate a month's record files.",
+        discussion: "退出码 Exit codes: 0 无错误 no errors, 65 数据有错误 data errors, 64 用法错误 usage.")
+
+    @Argument(help: "月份数据文件夹，如 samples/2020-12。 The month folder.")
+    var folder: String
+
+    @OptionGroup var month: MonthOption
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("rejected"), help: "把被拒绝的行及原因写入此 CSV 文件。 Write rejected rows with reasons to this CSV file.")
+    var rejectedPath: String?
+
+    func run() throws {
+        let month = try self.month.resolve(folder: folder)
+        guard FileManager.default.fileExists(atPath: folder) else {
+            throw ValidationError(output.language == .zh ? "找不到文件夹 \(folder)" : "no such folder: \(folder)")
+        }
+        let check = MonthValidator(month: month).validate(folder: folder)
+        let renderer = DiagnosticRenderer(language: output.language)
+        let diagnostics = check.diagnostics.sortedByLocation()
+        if !diagnostics.isEmpty {
+            print(renderer.render(diagnostics, limitPerCode: output.limit), terminator: "")
+            print()
+        }
+        print(ReconciliationTable.render(check, language: output.language), terminator: "")
+        if let rejectedPath {
+            try ReconciliationTable.rejectedCSV(check.rejectedRows).write(toFile: rejectedPath, atomically: true, encoding: .utf8)
+            print(output.language == .zh ? "被拒绝的 \(check.rejectedRows.count) 行已写入 \(rejectedPath)" : "\(check.rejectedRows.count) rejected rows written to \(rejectedPath)")
+        }
+        print(renderer.tally(diagnostics))
+        if diagnostics.hasErrors { throw ExitCode(65) }
+    }
+}

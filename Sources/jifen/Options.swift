@@ -1,0 +1,34 @@
+import ArgumentParser
+import Diagnostics
+import Exact
+
+/// `--month 2020-12`, defaulting to the month named by the data folder.
+struct MonthOption: ParsableArguments {
+    @Option(help: "月份，如 2020-12；缺省时取数据文件夹名。 The month, e.g. 2020-12; defaults to the folder's name.")
+    var month: String?
+
+    func resolve(folder: String) throws -> YearMonth {
+        if let month {
+            guard let m = YearMonth(month) else { throw ValidationError("月份“\(month)”无效，应写成 2020-12。 Invalid month '\(month)'; write it as 2020-12.") }
+            return m
+        }
+        let last = folder.split(separator: "/").last.map(String.init) ?? folder
+        guard let m = YearMonth(last) else {
+            throw ValidationError("无法从文件夹名“\(last)”看出月份，请加上 --month 2020-12。 Cannot tell the month from '\(last)'; pass --month.")
+        }
+        return m
+    }
+}
+
+/// Language and verbosity of what jifen prints.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "输出语言 zh 或 en。 Output language: zh (default) or en.")
+    var lang: Language = .zh
+
+    @Option(help: "每个文件每种问题最多显示几条。 Show at most this many problems of each kind per file.")
+    var limit: Int = 20
+
+    var language: Language { lang }
+}
+
+extension Language: ExpressibleByArgument {}

@@ -1,0 +1,124 @@
+import Exact
+import Foundation
+import Pay
+import Results
+import Store
+import TestSupport
+import Testing
+
+/// The store on a real SQLite file with the real migrator.
+struct RunStoreTests {
+    let dir = PackagePaths.temporaryDirectory("store")
+    var storePath: String { dir + "/jifen.sqlite" }
+
+    func input(_ name: String, _ text: String) -> InputFile {
+        let path = dir + "/" + name
+        try? text.write(toFile: path, atomically: true, encoding: .utf8)
+        return InputFile(role: .data, name: name, path: path)
+    }
+
+    func cadre(_ id: String, net: Int64, ytd: YearToDate? = nil) -> CadreResult {
+        CadreResult(
+            cadreID: id, name: "张三", community: "富民", grid: nil, post: "网格员", level: 3,
+            score: ScoreCard(lines: [ScoreLine(kind: .base, name: "基础分", raw: Fixed(60), points: Fixed(60))], total: Fixed(60)),
+            standing: Standing(group: "富民", rank: 1, groupSize: 1, tier: "称职", reasons: []),
+            pay: PaySlip(lines: [PayLineResult(name: "基本报酬", kind: .earning, amount: Money(fen: net))]), yearToDate: ytd)
+    }
+
+    func newRun(_ month: String, net: Int64 = 300_000, inputs: [InputFile] = [], ytd: YearToDate? = nil) -> NewRun {
+        let results = MonthResults(month: YearMonth(month)!, cadres: [cadre("FM-001", net: net, ytd: ytd)])
+        return NewRun(
+            month: YearMonth(month)!, rulesHash: "abc", rulesVersion: "2020", engineVersion: "test", actor: "张科长",
+            at: "\(month)-28T10:00:00Z", inputs: inputs, results: results, rejected: [],
+            summary: RunSummary(cadres: 1, rowsUsed: 10, rowsIgnored: 0, rowsRejected: 0, pointsTotal: Fixed(60),
+                                gross: Money(fen: net), deductions: .zero, net: Money(fen: net), tiers: ["称职": 1], files: []))
+    }
+
+    @Test func rerunningADraftReplacesItAndKeepsHistory() throws {
+        // Given a store with a draft for December
+        let store = try RunStore(path: storePath)
+        let first = try store.record(newRun("2020-12", net: 100))
+        // When the month is run again
+        let second = try store.record(newRun("2020-12", net: 200))
+        // Then the new run is current and the old one is kept, superseded
+        #expect(try store.currentRun(month: YearMonth("2020-12")!)?.id == second)
+        let old = try store.run(id: first)
+        #expect(old.state == .superseded)
+        #expect(old.supersededBy == second)
+        #expect(try store.results(runID: first).cadres[0].pay.net == Money(fen: 100))
+        #expect(try store.auditLog().map(\.action) == ["run", "run"])
+    }
+
+    @Test func aClosedMonthCannotBeRerunUntilReopenedWithAReason() throws {
+        let store = try RunStore(path: storePath)
+        try store.record(newRun("2020-11"))
+        try store.publish(month: YearMonth("2020-11")!, actor: "张科长", at: "2020-12-01", objectionsUntil: "2020-12-08")
+        try store.close(month: YearMonth("2020-11")!, actor: "张科长", at: "2020-12-10")
+        #expect(throws: StoreError.self) { try store.record(newRun("2020-11")) }
+        #expect(throws: StoreError.reasonRequired) {
+            try store.reopen(month: YearMonth("2020-11")!, actor: "李局长", at: "2020-12-11", reason: "  ")
+        }
+        try store.reopen(month: YearMonth("2020-11")!, actor: "李局长", at: "2020-12-11", reason: "网格员申诉成立，补录服务记录")
+        let entry = try #require(try store.auditLog(month: YearMonth("2020-11")!).last)
+        #expect(entry.action == "reopen")
+        #expect(entry.actor == "李局长")
+        #expect(entry.reason == "网格员申诉成立，补录服务记录")
+        #expect(try store.currentRun(month: YearMonth("2020-11")!)?.state == .draft)
+        try store.record(newRun("2020-11"))
+    }
+
+    @Test func stateTransitionsAreChecked() throws {
+        let store = try RunStore(path: storePath)
+        #expect(throws: StoreError.noRun(YearMonth("2020-10")!)) {
+            try store.publish(month: YearMonth("2020-10")!, actor: "x", at: "t", objectionsUntil: "u")
+        }
+        try store.record(newRun("2020-10"))
+        #expect(throws: StoreError.self) { try store.reopen(month: YearMonth("2020-10")!, actor: "x", at: "t", reason: "r") }
+    }
+
+    @Test func inputsAreStoredOnceByContentAndComeBackByteForByte() throws {
+        let store = try RunStore(path: storePath)
+        let text = "工号,日期\nFM-001,2020-12-01\n" + String(repeating: "x", count: 5 << 20)
+        let a = input("duty.csv", text)
+        try store.record(newRun("2020-12", inputs: [a]))
+        try store.record(newRun("2020-12", inputs: [a]))
+        let run = try #require(try store.currentRun(month: YearMonth("2020-12")!))
+        let sha = try #require(run.inputs.first?.sha256)
+        #expect(sha.count == 64)
+        let out = dir + "/exported.csv"
+        try store.exportBlob(sha256: sha, to: out)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == text)
+    }
+
+    @Test func yearToDateComesFromTheLastEarlierMonthAndRefusesGaps() throws {
+        let store = try RunStore(path: storePath)
+        #expect(try store.yearToDate(before: YearMonth("2020-10")!).isEmpty)
+        try store.record(newRun("2020-10", ytd: YearToDate(totals: ["应发合计": Money(yuan: 30000), "个人所得税": Money(yuan: 90)], months: 10)))
+        try store.record(newRun("2020-12"))
+        #expect(throws: StoreError.missingEarlierMonths(YearMonth("2020-12")!, missing: [YearMonth("2020-11")!])) {
+            _ = try store.yearToDate(before: YearMonth("2020-12")!)
+        }
+        let ytd = try store.yearToDate(before: YearMonth("2020-11")!)
+        #expect(ytd["FM-001"]?["应发合计"] == Money(yuan: 30000))
+        // A new year starts from nothing.
+        #expect(try store.yearToDate(before: YearMonth("2021-01")!).isEmpty)
+    }
+
+    @Test func aSecondBatchIsRefusedWhileTheFirstHoldsTheLock() throws {
+        let lock = try RunLock(storePath: storePath, holder: "pid 1 batch 2020-12")
+        #expect(throws: StoreError.busy(path: storePath, holder: "pid 1 batch 2020-12")) {
+            _ = try RunLock(storePath: storePath, holder: "pid 2")
+        }
+        _ = lock
+    }
+
+    @Test func sha256MatchesTheStandardVectors() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var s = SHA256()
+        for _ in 0..<1000 { s.update(Array(repeating: UInt8(ascii: "a"), count: 1000)) }
+        #expect(s.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
