@@ -27,7 +27,7 @@ let package = Package(
             name: "Store",
             dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records"]),
+        .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records", "Pay"]),
         .target(name: "Generator", dependencies: ["Exact"]),
         .systemLibrary(
             name: "CXlsxWriter",
