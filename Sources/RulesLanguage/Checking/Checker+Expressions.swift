@@ -54,7 +54,8 @@ extension Checker {
             var links: [(ComparisonOperator, TExpr)] = []
             var left: TExpr
             var remaining = rest[...]
-            if case .name(let id) = first.kind, !isKnownName(id.name, ctx), let r0 = rest.first {
+            if case .name(let id) = first.kind, !isKnownName(id.name, ctx), let r0 = rest.first,
+               case .name(let other) = r0.operand.kind, isKnownName(other.name, ctx) {
                 // `夜班 = 班次`: an enumeration value written before the field.
                 let right = check(r0.operand, ctx)
                 left = checkAgainst(first, right.type, ctx, field: Self.fieldName(r0.operand))
@@ -113,6 +114,11 @@ extension Checker {
     }
 
     mutating func checkAgainst(_ e: Expression, _ expected: ValueType, _ ctx: ExprContext, field: String = "") -> TExpr {
+        // The other side was already reported unknown (`班别 = 白班`): a bare name here is
+        // most likely its value, and a second error would only repeat the first.
+        if expected == .unknown, case .name(let id) = e.kind, !isKnownName(id.name, ctx) {
+            return .number(.zero, .unknown)
+        }
         if case .enumeration(let values) = expected {
             switch e.kind {
             case .name(let id) where !isKnownName(id.name, ctx):
@@ -324,7 +330,10 @@ extension Checker {
                 return .number(.zero, .money)
             }
             guard case .name(let id) = args[0].kind, payLineNames[id.name] != nil else {
-                errors.append(.unknownPayLine(site(args[0].span), name: String(describing: args[0].kind).prefix(20).description))
+                // Name what was written when it is a name; anything else is shown by its place.
+                let written: String
+                if case .name(let id) = args[0].kind { written = id.name } else { written = "括号里的算式" }
+                errors.append(.unknownPayLine(site(args[0].span), name: written))
                 return .number(.zero, .money)
             }
             used.insert("line:" + id.name)
