@@ -33,10 +33,11 @@ struct DocumentationTests {
         #expect(checked >= 10)
     }
 
-    @Test("shows an example of every syntax error code")
+    @Test("shows an example of every syntax and checker code")
     func errorCodes() throws {
         let doc = try document()
-        for code in (1...21).map({ String(format: "R%04d", $0) }) {
+        let checkerCodes = checkerCases.map(\.code)
+        for code in (1...21).map({ String(format: "R%04d", $0) }) + checkerCodes {
             #expect(doc.contains("### \(code) "), "\(code) missing")
             #expect(doc.contains("错误[\(code)]") || doc.contains("警告[\(code)]"), "\(code) has no rendered example")
         }
