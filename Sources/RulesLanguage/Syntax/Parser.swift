@@ -13,8 +13,8 @@ import Exact
 /// let (file, diagnostics) = RulesParser.parse(file: SourceFile(path: "rules/x.jifen", text: text))
 /// ```
 public struct RulesParser {
-    /// How deep brackets and prefix operators may nest in one expression.
-    public static let maxDepth = 64
+    /// How deep brackets, prefix operators and chains of operators may nest in one expression.
+    public static let maxDepth = 100
 
     let source: SourceFile
     var tokens: [Token]
