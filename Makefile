@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean
+.PHONY: setup build release demo test bench clean libreoffice-check
 
 # System packages: libxlsxwriter for the reports (and pkg-config to find it).
 setup:
@@ -33,10 +33,18 @@ test: setup
 	$(SWIFT) test
 
 bench: setup
-	$(SWIFT) build -c release --product jifen --product jifen-bench
+	$(SWIFT) build -c release --product jifen
+	$(SWIFT) build -c release --product jifen-bench
 	@mkdir -p bench-data
 	@test -f bench-data/50000/duty.csv || .build/release/jifen gen --cadres 50000 --month 2020-12 --seed 7 --out bench-data/50000
 	.build/release/jifen-bench ingest bench-data/50000
+	.build/release/jifen-bench validate bench-data/50000 --month 2020-12
+
+# The sample reports opened in LibreOffice Calc, recalculated and compared (installs
+# libreoffice-calc if missing; slow the first time).
+libreoffice-check: setup
+	JIFEN_REPORTS_OUT=$(CURDIR)/out/report-sample $(SWIFT) test --filter ReportsTests
+	scripts/libreoffice-check.sh out/report-sample
 
 clean:
 	rm -rf .build out

@@ -24,20 +24,25 @@ let package = Package(
         .target(name: "Pay", dependencies: ["Exact"]),
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
         .target(
-            name: "Store",
-            dependencies: ["Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "Batch",
+            dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay"]
         ),
-        .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records", "Pay"]),
+        .target(
+            name: "Store",
+            dependencies: ["Diagnostics", "Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records", "Pay", "Results"]),
         .target(name: "Generator", dependencies: ["Exact"]),
         .systemLibrary(
             name: "CXlsxWriter",
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        .target(name: "Reports", dependencies: ["CXlsxWriter", "Exact", "Results", "Store", "Pay"]),
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store",
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,8 +59,13 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
         .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

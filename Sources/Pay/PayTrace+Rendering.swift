@@ -13,7 +13,7 @@ extension PayQuantity {
     }
 
     /// `0.08` → `8%`, `3` → `300%`, `0.005` → `0.5%`: exact, no places lost.
-    static func percent(_ f: Fixed) -> String {
+    public static func percent(_ f: Fixed) -> String {
         let n = f.normalized
         let hundred = n.scale >= 2 ? Fixed(units: n.units, scale: n.scale - 2) : n * Fixed(100)
         return hundred.normalized.description + "%"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Exact
+import RulesLanguage
 
 /// `--month 2020-12`, defaulting to the month named by the data folder.
 struct MonthOption: ParsableArguments {
@@ -32,3 +33,30 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension Language: ExpressibleByArgument {}
+
+/// `--rules rules/`: where the bureau's rules are, checked before anything runs.
+struct RulesOption: ParsableArguments {
+    @Option(name: .customLong("rules"), help: "规则文件夹（默认 rules）。 The rules folder.")
+    var path: String = "rules"
+
+    func load(language: Language) throws -> LoadedRules {
+        try Self.load(path: path, language: language)
+    }
+
+    /// Loads and checks the rules; prints every problem and exits 65 when they are wrong.
+    static func load(path: String, language: Language) throws -> LoadedRules {
+        let loaded: LoadedRules
+        do {
+            loaded = try LoadedRules.load(directory: path)
+        } catch {
+            throw ValidationError(language == .zh ? "无法读取规则文件夹 \(path)" : "cannot read the rules folder \(path)")
+        }
+        if loaded.hasErrors {
+            let renderer = DiagnosticRenderer(language: language, sources: loaded.project.sources)
+            print(renderer.render(loaded.diagnostics.sortedByLocation()))
+            print(renderer.tally(loaded.diagnostics))
+            throw ExitCode(65)
+        }
+        return loaded
+    }
+}

@@ -84,16 +84,17 @@ public enum StandardSchemas {
         ]
     )
 
+    /// Year-to-date balances for a county that starts jifen mid-year. A column `累计X`
+    /// holds this year's total of the pay line named X before the first month jifen runs
+    /// (`累计应发合计` for 应发合计); the aliases accept the usual payroll wording.
     public static let opening = SourceSchema(
         name: "期初", fileStems: ["opening", "期初"], role: .opening,
         fields: [
             FieldSpec("工号", aliases: ["cadre_id"], .text),
-            FieldSpec("累计收入", aliases: ["ytd_income"], .money),
-            FieldSpec("累计免税收入", aliases: ["ytd_tax_free_income"], .money, required: false),
-            FieldSpec("累计社保", aliases: ["ytd_social_insurance"], .money),
-            FieldSpec("累计专项附加扣除", aliases: ["ytd_special_additional_deduction"], .money),
-            FieldSpec("累计其他扣除", aliases: ["ytd_other_deductions"], .money, required: false),
-            FieldSpec("累计已预扣税额", aliases: ["ytd_tax_withheld"], .money),
+            FieldSpec("累计应发合计", aliases: ["累计收入", "ytd_income"], .money),
+            FieldSpec("累计社保合计", aliases: ["累计社保", "ytd_social_insurance"], .money),
+            FieldSpec("累计专项附加", aliases: ["累计专项附加扣除", "ytd_special_additional_deduction"], .money),
+            FieldSpec("累计个人所得税", aliases: ["累计已预扣税额", "ytd_tax_withheld"], .money),
             FieldSpec("累计月数", aliases: ["ytd_months"], .integer(min: 0, max: 11), required: false),
         ],
         keyField: "工号"

@@ -67,9 +67,12 @@ public struct MonthValidator {
 
     /// Validates the whole folder; `sink` receives each accepted activity row with its
     /// source's index in `schemas` (the batch scores them as they stream by).
+    ///   - onRoster: called once the roster is read and before any activity row, so a
+    ///     consumer that needs the roster (the scorer) can be set up.
     public func validate(
         folder: String, retainText: Set<String>? = nil,
-        sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in }
+        sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in },
+        onRoster: (Roster) -> Void = { _ in }
     ) -> MonthCheck {
         let (files, folderProblems) = locate(folder: folder)
         var reports: [FileReport] = []
@@ -81,6 +84,7 @@ public struct MonthValidator {
             rejectedCadres = report.rejectedCadres
             reports.append(report)
         }
+        onRoster(roster)
         var active = Array(repeating: false, count: roster.count)
         for (index, schema) in schemas.enumerated() where schema.role != .roster {
             guard let path = files[schema.name] else { continue }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Exact
+import Foundation
 
 /// One accepted row, decoded: a payload per schema field (see `FieldDecoder`), which
 /// fields are present, the cadre's roster index and the row's line.
@@ -36,6 +37,18 @@ public struct SourceValidator {
     private let minutesIndex: Int?
     private let hoursIndex: Int?
     private var cadreOfCode: [Int32] = []
+    // Per-field facts and source roles, computed once: reading them from `schema` in the
+    // row loop would copy specs and compare enum raw values (strings) per row.
+    private let optionalValue: [Bool]
+    private let personal: [Bool]
+    private let isRoster: Bool
+    private let isAdjustments: Bool
+    private let adjustmentFields: (reason: Int?, points: Int?, amount: Int?)
+    private let hoursScale: Int
+    private let minutesIsInteger: Bool
+    /// Employment per roster index: first and last day (days since 1970).
+    private let hired: [Int64]
+    private let left: [Int64]
 
     private let rejectedCadres: [String: Int]
 
@@ -67,6 +80,15 @@ public struct SourceValidator {
         }
         minutesIndex = schema.fieldIndex("用时")
         if let h = schema.fieldIndex("学时"), case .decimal = schema.fields[h].type { hoursIndex = h } else { hoursIndex = nil }
+        hoursScale = hoursIndex.map { schema.fields[$0].type.scale } ?? 0
+        if let mi = minutesIndex, case .integer = schema.fields[mi].type { minutesIsInteger = true } else { minutesIsInteger = false }
+        optionalValue = schema.fields.map(\.isOptionalValue)
+        personal = schema.fields.map(\.type.isPersonal)
+        isRoster = schema.role == .roster
+        isAdjustments = schema.role == .adjustments
+        adjustmentFields = (schema.fieldIndex("原因"), schema.fieldIndex("分值"), schema.fieldIndex("金额"))
+        hired = roster?.cadres.map { Int64($0.hiredOn.daysSinceEpoch) } ?? []
+        left = roster?.cadres.map { Int64($0.leftOn?.daysSinceEpoch ?? Int32.max) } ?? []
     }
 
     /// Reads and checks `path`, calling `sink` for every accepted row.
@@ -75,8 +97,11 @@ public struct SourceValidator {
         let lookup = HeaderMap.lookup(schema)
         var header: HeaderMap? = nil
         var pending: [(line: Int, cells: [String])] = []  // rows above the header
-        var keys = HashLineTable()
-        var rows = HashLineTable()
+        // Sized from the file (≈ 60 bytes a row) so the tables do not rehash as they fill.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let expectedRows = max(1024, (size ?? 0) / 60)
+        var keys = HashLineTable(capacity: keyIndex == nil ? 16 : expectedRows)
+        var rows = HashLineTable(capacity: keyIndex == nil ? expectedRows : 16)
         var shifts: [Int64: [Interval]] = [:]
         var trainingHours: [Int64: Fixed] = [:]
         var decoded = DecodedRow(
@@ -213,23 +238,23 @@ public struct SourceValidator {
             for b in raw { rowHash = (rowHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             rowHash = (rowHash ^ 0x1F) &* 0x0000_0100_0000_01B3
             if f == keyIndex { keyHash = Interner.hash(raw) }
-            let spec = schema.fields[f]
             if !retain[f] {
                 decoded.present[f] = !raw.isEmpty
                 decoded.payload[f] = 0
-                if raw.isEmpty, !spec.isOptionalValue { add(.missingValue(place(f), type: spec.type)) }
+                if raw.isEmpty, !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
                 continue
             }
             switch decoder.decode(f, raw, kind: row.kind(column)) {
             case nil:
-                if !spec.isOptionalValue { add(.missingValue(place(f), type: spec.type)) }
+                if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
             case .success(let v)?:
                 decoded.payload[f] = v
                 decoded.present[f] = true
             case .failure(let problem)?:
+                let type = schema.fields[f].type
                 let text = String(decoding: raw, as: UTF8.self)
-                let found = spec.type.isPersonal ? Self.mask(text, spec.type) : text
-                add(.value(place(f), found: found, type: spec.type, problem: problem))
+                let found = personal[f] ? Self.mask(text, type) : text
+                add(.value(place(f), found: found, type: type, problem: problem))
             }
         }
         if row.count > map.names.count {
@@ -239,8 +264,7 @@ public struct SourceValidator {
 
         // The cadre, the month and employment.
         decoded.cadre = -1
-        var cadre: Cadre? = nil
-        if let ci = cadreIndex, decoded.present[ci], schema.role != .roster, let roster {
+        if let ci = cadreIndex, decoded.present[ci], !isRoster, let roster {
             let code = Int(decoded.payload[ci])
             while cadreOfCode.count <= code { cadreOfCode.append(-2) }
             if cadreOfCode[code] == -2 {
@@ -254,15 +278,15 @@ public struct SourceValidator {
                 } else {
                     add(.unknownCadre(place(ci), id: id))
                 }
-            } else {
-                cadre = roster.cadres[Int(decoded.cadre)]
             }
         }
         if let di = dateIndex, decoded.present[di] {
             let date = CivilDate(daysSinceEpoch: Int32(decoded.payload[di]))
             if !month.contains(date) {
                 add(.dateOutsideMonth(place(di), date: date, month: month))
-            } else if let c = cadre, !c.isEmployed(on: date) {
+            } else if decoded.cadre >= 0, let roster,
+                      decoded.payload[di] < hired[Int(decoded.cadre)] || decoded.payload[di] > left[Int(decoded.cadre)] {
+                let c = roster.cadres[Int(decoded.cadre)]
                 add(.notEmployed(place(di), id: c.id, date: date, hiredOn: c.hiredOn, leftOn: c.leftOn))
             }
         }
@@ -272,7 +296,7 @@ public struct SourceValidator {
             if let first = keys.insert(keyHash, line: row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
                 if first.tag == UInt32(truncatingIfNeeded: rowHash) {
                     add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
-                } else if schema.role == .roster {
+                } else if isRoster {
                     add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: first.line))
                 } else {
                     let key = retain[ki] ? decoder.text(ki, decoded.payload[ki]) : row.string(map.columnOfField[ki]!)
@@ -284,12 +308,12 @@ public struct SourceValidator {
         }
 
         // Adjustments: a reason, and points or an amount.
-        if schema.role == .adjustments {
-            if let ri = schema.fieldIndex("原因"), !decoded.present[ri], map.columnOfField[ri] != nil {
+        if isAdjustments {
+            if let ri = adjustmentFields.reason, !decoded.present[ri], map.columnOfField[ri] != nil {
                 add(.adjustmentWithoutReason(place(ri)))
             }
-            let p = schema.fieldIndex("分值").map { decoded.present[$0] } ?? false
-            let a = schema.fieldIndex("金额").map { decoded.present[$0] } ?? false
+            let p = adjustmentFields.points.map { decoded.present[$0] } ?? false
+            let a = adjustmentFields.amount.map { decoded.present[$0] } ?? false
             if p == a { add(.adjustmentValue(Place(path: path, line: row.line), hasPoints: p, hasAmount: a)) }
         }
 
@@ -311,7 +335,7 @@ public struct SourceValidator {
                     let interval = Interval(start: start, end: end, line: Int32(clamping: row.line),
                                             startText: TimeOfDay(minutes: Int16(decoded.payload[s.start])),
                                             endText: TimeOfDay(minutes: Int16(decoded.payload[s.end])))
-                    var list = shifts[who, default: []]
+                    let list = shifts[who] ?? []
                     var lo = 0, hi = list.count
                     while lo < hi {
                         let mid = (lo + hi) / 2
@@ -326,21 +350,21 @@ public struct SourceValidator {
                             start: interval.startText.description, end: interval.endText.description,
                             otherStart: c.startText.description, otherEnd: c.endText.description))
                     } else {
-                        list.insert(interval, at: lo)
-                        shifts[who] = list
+                        // Mutated in place: a copy out and back would copy the list each time.
+                        shifts[who, default: []].insert(interval, at: lo)
                     }
                 }
             }
         }
 
         // Suspicious but legal.
-        if let mi = minutesIndex, decoded.present[mi], case .integer = schema.fields[mi].type, decoded.payload[mi] > 480 {
+        if minutesIsInteger, let mi = minutesIndex, decoded.present[mi], decoded.payload[mi] > 480 {
             add(.longService(place(mi), minutes: Int(decoded.payload[mi])))
         }
         if !hasError, let hi = hoursIndex, let di = dateIndex, let ci = cadreIndex, decoded.present[hi], decoded.present[di] {
             let key = (decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]) &* 100_000 &+ decoded.payload[di]
             let before = trainingHours[key, default: .zero]
-            let after = before + Fixed(units: decoded.payload[hi], scale: schema.fields[hi].type.scale)
+            let after = before + Fixed(units: decoded.payload[hi], scale: hoursScale)
             trainingHours[key] = after
             if before <= Fixed(8), after > Fixed(8) { add(.manyTrainingHours(place(hi), hours: after)) }
         }
@@ -353,7 +377,7 @@ public struct SourceValidator {
         report.problems.append(contentsOf: problems)
         if hasError {
             report.rejected += 1
-            if schema.role == .roster, let ci = cadreIndex, let column = map.columnOfField[ci] {
+            if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
                 let id = row.string(column).trimmingSpaces
                 if !id.isEmpty, report.rejectedCadres[id] == nil { report.rejectedCadres[id] = row.line }
             }

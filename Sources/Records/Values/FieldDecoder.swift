@@ -9,9 +9,38 @@ public struct FieldDecoder: Sendable {
     public let fields: [FieldSpec]
     public private(set) var interners: [Interner]
     private let enumBytes: [[[UInt8]]]
+    /// The type of each field without its payload, and its numeric bounds in units: read in
+    /// the row loop instead of `fields[i].type`, which would copy arrays per field per row.
+    private let kinds: [Kind]
+    private let bounds: [(min: Int64?, max: Int64?)]
+
+    enum Kind: UInt8 { case text, idNumber, bankAccount, phone, integer, decimal, money, date, time, boolean, enumeration, enumerationOrScore }
 
     public init(fields: [FieldSpec]) {
         self.fields = fields
+        self.kinds = fields.map { f in
+            switch f.type {
+            case .text: .text
+            case .idNumber: .idNumber
+            case .bankAccount: .bankAccount
+            case .phone: .phone
+            case .integer: .integer
+            case .decimal: .decimal
+            case .money: .money
+            case .date: .date
+            case .time: .time
+            case .boolean: .boolean
+            case .enumeration: .enumeration
+            case .enumerationOrScore: .enumerationOrScore
+            }
+        }
+        self.bounds = fields.map { f in
+            switch f.type {
+            case .integer(let lo, let hi): (lo, hi)
+            case .decimal(let scale, let lo, let hi): (lo?.widened(to: scale)?.units, hi?.widened(to: scale)?.units)
+            default: (nil, nil)
+            }
+        }
         self.interners = Array(repeating: Interner(), count: fields.count)
         self.enumBytes = fields.map { f in
             switch f.type {
@@ -27,10 +56,31 @@ public struct FieldDecoder: Sendable {
     ) -> Result<Int64, ValueProblem>? {
         let bytes = Self.trimmed(raw)
         if bytes.isEmpty { return nil }
-        let type = fields[index].type
-        switch type {
+        switch kinds[index] {
         case .text:
             return .success(Int64(interners[index].intern(bytes)))
+        case .enumeration:
+            if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
+            return .failure(.notInEnumeration)
+        case .date:
+            return Self.date(bytes, kind: kind).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
+        case .time:
+            return Self.time(bytes, kind: kind).map { .success(Int64($0.minutes)) } ?? .failure(.notATime)
+        case .boolean:
+            return Self.boolean(bytes).map { .success($0 ? 1 : 0) } ?? .failure(.notABoolean)
+        case .integer:
+            guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.notAnInteger) }
+            return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
+        case .decimal:
+            let scale = fields[index].type.scale
+            guard let f = Self.number(bytes, kind: kind, scale: scale) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: scale)) }
+            return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
+        case .money:
+            guard let f = Self.number(bytes, kind: kind, scale: 2) else { return .failure(.notANumber) }
+            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: 2)) }
+            return .success(v)
         case .idNumber:
             if kind == .number { return .failure(.storedAsNumber) }
             let upper = bytes.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
@@ -50,38 +100,21 @@ public struct FieldDecoder: Sendable {
                 return .failure(.phoneDigits)
             }
             return .success(Int64(digits.withUnsafeBufferPointer { interners[index].intern($0) }))
-        case .integer(let lo, let hi):
-            guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.notAnInteger) }
-            if let lo, v < lo { return .failure(.outOfRange) }
-            if let hi, v > hi { return .failure(.outOfRange) }
-            return .success(v)
-        case .decimal(let scale, let lo, let hi):
-            guard let f = Self.number(bytes, kind: kind, scale: scale) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: scale)) }
-            let value = Fixed(units: v, scale: scale)
-            if let lo, value < lo { return .failure(.outOfRange) }
-            if let hi, value > hi { return .failure(.outOfRange) }
-            return .success(v)
-        case .money:
-            guard let f = Self.number(bytes, kind: kind, scale: 2) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: 2)) }
-            return .success(v)
-        case .date:
-            return Self.date(bytes, kind: kind).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
-        case .time:
-            return Self.time(bytes, kind: kind).map { .success(Int64($0.minutes)) } ?? .failure(.notATime)
-        case .boolean:
-            return Self.boolean(bytes).map { .success($0 ? 1 : 0) } ?? .failure(.notABoolean)
-        case .enumeration:
-            if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
-            return .failure(.notInEnumeration)
-        case .enumerationOrScore(let words, let maxScore):
+        case .enumerationOrScore:
+            guard case .enumerationOrScore(let words, let maxScore) = fields[index].type else { return nil }
             if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
             guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notInEnumeration) }
             guard case .success(let v) = f, v >= 0, v <= maxScore else { return .failure(.outOfRange) }
             return .success(Int64(words.count) + v)
         }
+    }
+
+    @inline(__always)
+    private func inBounds(_ index: Int, _ v: Int64) -> Bool {
+        let b = bounds[index]
+        if let lo = b.min, v < lo { return false }
+        if let hi = b.max, v > hi { return false }
+        return true
     }
 
     /// The text of a payload, for messages and explanations.
@@ -141,6 +174,7 @@ public struct FieldDecoder: Sendable {
     /// has more places than `scale`. Spreadsheet numbers (binary doubles written as text)
     /// whose extra places are noise below 10⁻⁹ are rounded to `scale`.
     static func number(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, scale: Int) -> Result<Int64, ValueProblem>? {
+        if let v = plainUnits(bytes, scale: scale) { return .success(v) }
         let fixed: Fixed?
         if bytes.allSatisfy({ $0 < 0x80 }) {
             fixed = Fixed(String(decoding: bytes, as: UTF8.self))
@@ -157,6 +191,37 @@ public struct FieldDecoder: Sendable {
             return rounded.widened(to: scale).map { .success($0.units) } ?? nil
         }
         return .failure(.tooManyPlaces(allowed: scale))
+    }
+
+    /// `-12.5` as units at `scale` straight from ASCII bytes, for the common case; nil for
+    /// anything else (separators, full-width digits, too many places), which the general
+    /// path then handles.
+    @inline(__always)
+    static func plainUnits(_ b: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
+        var i = 0
+        var negative = false
+        if b.count > 0, b[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        var v: Int64 = 0
+        var digits = 0, places = -1
+        while i < b.count {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                guard digits < 17 else { return nil }
+                v = v * 10 + Int64(c - 48)
+                digits += 1
+                if places >= 0 { places += 1 }
+            } else if c == UInt8(ascii: "."), places < 0 {
+                places = 0
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, places != 0 else { return nil }
+        let have = max(places, 0)
+        guard have <= scale else { return nil }
+        for _ in have..<scale { v *= 10 }
+        return negative ? -v : v
     }
 
     static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> CivilDate? {
@@ -186,6 +251,11 @@ public struct FieldDecoder: Sendable {
     }
 
     static func boolean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // 是 and 否 first, without building a string.
+        if bytes.count == 3 {
+            if bytes[0] == 0xE6, bytes[1] == 0x98, bytes[2] == 0xAF { return true }
+            if bytes[0] == 0xE5, bytes[1] == 0x90, bytes[2] == 0xA6 { return false }
+        }
         let s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).lowercased()
         switch s {
         case "是", "true", "1", "y", "yes", "有", "√", "✓": return true

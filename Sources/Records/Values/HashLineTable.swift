@@ -20,8 +20,13 @@ struct HashLineTable {
 
     /// Inserts `key`; when it was already present returns the first line and tag instead.
     mutating func insert(_ key: UInt64, line: Int, tag: UInt32 = 0) -> (line: Int, tag: UInt32)? {
-        let k = key == 0 ? 1 : key
-        var i = Int(truncatingIfNeeded: k) & (keys.count - 1)
+        // Mix the bits: row fingerprints are plain FNV, whose low bits cluster under
+        // linear probing.
+        var m = key ^ (key >> 31)
+        m = m &* 0x9E37_79B9_7F4A_7C15
+        m ^= m >> 29
+        let k = m == 0 ? 1 : m
+        var i = Int(truncatingIfNeeded: k >> 20) & (keys.count - 1)
         while keys[i] != 0 {
             if keys[i] == k { return (Int(lines[i]), tags[i]) }
             i = (i + 1) & (keys.count - 1)
@@ -41,7 +46,7 @@ struct HashLineTable {
         lines = Array(repeating: 0, count: n)
         tags = Array(repeating: 0, count: n)
         for j in 0..<oldKeys.count where oldKeys[j] != 0 {
-            var i = Int(truncatingIfNeeded: oldKeys[j]) & (n - 1)
+            var i = Int(truncatingIfNeeded: oldKeys[j] >> 20) & (n - 1)
             while keys[i] != 0 { i = (i + 1) & (n - 1) }
             keys[i] = oldKeys[j]
             lines[i] = oldLines[j]

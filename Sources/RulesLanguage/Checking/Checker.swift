@@ -160,7 +160,7 @@ public struct Checker {
         let standard = StandardSchemas.all.first { $0.name == name || !Set($0.fileStems).isDisjoint(with: stems) }
         var fields: [FieldSpec] = []
         for f in d.fields {
-            let base = standard?.fields.first { $0.name == f.name.name }
+            let base = standard?.fields.first { $0.name == f.name.name || $0.aliases.contains(f.name.name) }
             let type: Records.FieldType
             switch f.type.kind {
             case .text: type = base.map { b in if case .text = b.type { b.type } else if b.type.isPersonal { b.type } else { .text } } ?? .text
@@ -173,7 +173,11 @@ public struct Checker {
             case .boolean: type = .boolean
             case .enumeration(let values): type = .enumeration(values.map(\.name))
             }
-            fields.append(FieldSpec(f.name.name, aliases: base?.aliases ?? [], type, required: !f.isOptional || (base?.isRequired ?? false), optionalValue: f.isOptional))
+            // A field declared by one of a standard field's aliases keeps the standard name,
+            // so both spellings of the header are accepted.
+            let name = base?.name ?? f.name.name
+            let aliases = (base?.aliases ?? []) + (base != nil && base!.name != f.name.name ? [f.name.name] : [])
+            fields.append(FieldSpec(name, aliases: Array(Set(aliases)).sorted(), type, required: !f.isOptional || (base?.isRequired ?? false), optionalValue: f.isOptional))
         }
         var schema: SourceSchema
         if let standard {
@@ -195,7 +199,11 @@ public struct Checker {
         }
         if rules.sources.contains(where: { $0.name == name }) { return }
         // The rules' own words for a field's kind win: 积分型 is points, not a plain number.
-        let declared = Dictionary(d.fields.map { ($0.name.name, $0.type.kind) }, uniquingKeysWith: { a, _ in a })
+        var declared: [String: FieldType.Kind] = [:]
+        for f in d.fields {
+            let canonical = standard?.fields.first { $0.name == f.name.name || $0.aliases.contains(f.name.name) }?.name ?? f.name.name
+            declared[canonical] = f.type.kind
+        }
         let types = schema.fields.map { f -> ValueType in
             switch declared[f.name] {
             case .points?: .points
@@ -233,7 +241,7 @@ public struct Checker {
     }
 
     /// A literal's value and type from its unit: 分 points, 元 money, % a rate (÷100).
-    static func literal(_ n: Fixed, _ unit: Unit?) -> (Fixed, ValueType) {
+    public static func literal(_ n: Fixed, _ unit: Unit?) -> (Fixed, ValueType) {
         switch unit {
         case .points?: (n, .points)
         case .yuan?: (n, .money)
@@ -294,7 +302,7 @@ public struct Checker {
             let rate = Self.literal(rateN, rateUnit).0
             rows.append(BracketTable.Row(upTo: money(r.upTo), rate: rate, quickDeduction: money(r.quickDeduction) ?? .zero))
         }
-        let table = BracketTable(rows: rows)
+        let table = BracketTable(name: PayText(zh: d.name.name, en: d.name.name), rows: rows)
         for p in table.validate() {
             let (index, zh, en) = Self.describe(p)
             let span = index.map { $0 < d.rows.count ? d.rows[$0].span : d.name.span } ?? d.name.span

@@ -1,0 +1,133 @@
+import Diagnostics
+import Exact
+import Records
+import Results
+import RulesLanguage
+
+/// Validates a month's records against the rules' sources and scores them as they stream:
+/// the heart of `jifen batch run`, `jifen explain` and `jifen test`.
+///
+/// ```swift
+/// let outcome = MonthEvaluation(rules: loaded.rules, month: m).run(folder: "samples/2020-12")
+/// if let results = outcome.results { … }
+/// ```
+public struct MonthEvaluation {
+    public var rules: CheckedRules
+    public var month: YearMonth
+    /// Keep every contributing record for explanations (memory then grows with records).
+    public var keepRecords = true
+    /// Score the valid rows even when some rows are rejected (each rejection is recorded).
+    public var skipInvalid = false
+
+    public init(rules: CheckedRules, month: YearMonth) {
+        self.rules = rules
+        self.month = month
+    }
+
+    public struct Outcome: Sendable {
+        public var check: MonthCheck
+        public var results: MonthResults?
+        /// Data problems, plus problems of the month itself (no rules in force, pay that
+        /// does not add up).
+        public var diagnostics: [Diagnostic]
+        /// Year-to-date balances from the month's opening file, by 工号.
+        public var opening: [String: YearToDate]
+    }
+
+    /// The schemas a month is validated with: the rules' sources, then the standard sources
+    /// the rules do not declare (so an opening or adjustments file is still checked).
+    public var schemas: [SourceSchema] {
+        var out = rules.sources.map(\.schema)
+        for s in StandardSchemas.all where !out.contains(where: { $0.name == s.name || $0.role == .roster && s.role == .roster }) {
+            out.append(s)
+        }
+        return out
+    }
+
+    public func run(folder: String, prior: [String: YearToDate] = [:]) -> Outcome {
+        let monthRules = MonthRules(rules, month: month)
+        var diagnostics: [Diagnostic] = []
+        for name in monthRules.missingVersions {
+            diagnostics.append(Diagnostic(
+                .error, code: "B0001", at: .file(path: folder),
+                summary: Localized(zh: "\(month.chineseDescription)没有施行中的“\(name)”", en: "no version of '\(name)' is in force in \(month)"),
+                help: Localized(zh: "在规则中给“\(name)”补上覆盖本月的版本（自 … 起 / 至 …）。", en: "Give '\(name)' a version in force this month.")))
+        }
+        let schemas = self.schemas
+        let openingSource = schemas.firstIndex { $0.role == .opening }
+        var scorer: MonthScorer? = nil
+        var opening: [String: YearToDate] = [:]
+        let validator = MonthValidator(month: month, schemas: schemas)
+        let files = validator.locate(folder: folder).files
+        var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
+        let check = validator.validate(folder: folder, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
+            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
+            // Records are cited by the name of the file they came from (duty.csv:12).
+            for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
+                if let path = files[schema.name] { s.fileNames[i] = String(path.split(separator: "/").last ?? Substring(path)) }
+            }
+            scorer = s
+            sink = { source, decoder, row in
+                if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
+                if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
+            }
+        })
+        diagnostics = check.diagnostics + diagnostics
+        guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
+              let scorer
+        else {
+            return Outcome(check: check, results: nil, diagnostics: diagnostics, opening: opening)
+        }
+        var start = opening
+        for (id, y) in prior { start[id] = y }
+        do {
+            let results = try scorer.finish(prior: start)
+            return Outcome(check: check, results: results, diagnostics: diagnostics, opening: opening)
+        } catch {
+            diagnostics.append(Self.diagnostic(error, folder: folder))
+            return Outcome(check: check, results: nil, diagnostics: diagnostics, opening: opening)
+        }
+    }
+
+    /// Problems that make a whole file unusable: `--skip-invalid` skips rows, not files.
+    static func hasFileLevelErrors(_ check: MonthCheck) -> Bool {
+        check.problems.contains { p in
+            switch p {
+            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn: return true
+            case .missingSource(_, _, _, let required): return required
+            default: return false
+            }
+        }
+    }
+
+    /// `累计X` columns hold the year's total of pay line X; `累计月数` the months employed.
+    static func addOpening(_ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow, _ schema: SourceSchema, into out: inout [String: YearToDate]) {
+        guard let idIndex = schema.cadreField.flatMap(schema.fieldIndex), row.present[idIndex] else { return }
+        var ytd = YearToDate()
+        for (i, f) in schema.fields.enumerated() where row.present[i] {
+            if f.name == "累计月数" {
+                ytd.months = Int(row.payload[i])
+            } else if f.name.hasPrefix("累计"), case .money = f.type {
+                ytd.totals[String(f.name.dropFirst(2))] = Money(fen: row.payload[i])
+            }
+        }
+        out[decoder.text(idIndex, row.payload[idIndex])] = ytd
+    }
+
+    static func diagnostic(_ e: EvaluationError, folder: String) -> Diagnostic {
+        switch e {
+        case .payLine(let cadre, let line):
+            return Diagnostic(.error, code: "B0002", at: .file(path: folder),
+                              summary: Localized(zh: "无法计算 \(cadre) 的“\(line)”", en: "cannot compute '\(line)' for \(cadre)"),
+                              help: Localized(zh: "检查该项目用到的对照表是否有对应的行、是否除以了零。", en: "Check that its tables have a row for the value and nothing divides by zero."))
+        case .netMismatch(let cadre, let net, let expected):
+            return Diagnostic(.error, code: "B0003", at: .file(path: folder),
+                              summary: Localized(zh: "\(cadre) 的实发项为 \(net)，与应发减扣款 \(expected) 不符", en: "net pay of \(cadre) is \(net), not gross − deductions = \(expected)"),
+                              help: Localized(zh: "实发项应等于全部应发项之和减去全部扣款项之和。", en: "The net line must equal the earnings minus the withholdings."))
+        case .pool(let line, let reason):
+            return Diagnostic(.error, code: "B0004", at: .file(path: folder),
+                              summary: Localized(zh: "“\(line)”的奖励池无法分配：\(reason)", en: "the pool of '\(line)' cannot be shared: \(reason)"),
+                              help: Localized(zh: "检查奖励池金额和分配权重。", en: "Check the pool and the weights."))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Exact
+import Results
+
+/// 工资条: one slip per cadre, to print and cut, in one sheet grouped by community.
+///
+/// Each slip is a header row and a value row (工号, 姓名, 岗位, each earning, 应发合计, each
+/// deduction, 扣款合计, 实发金额, each information line such as 分值, 积分, 等次) followed by
+/// an empty row with a dashed bottom edge to cut along. Each community starts on a new page
+/// under a heading with its name and headcount. No ID number or account: a slip is handed
+/// to a person and may be seen by others.
+struct PaySlipsWorkbook {
+    static let name = "工资条"
+    let input: ReportInput
+
+    func write(to path: String) throws(ReportError) {
+        let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
+        try wb.setProperties(input.properties(Self.name))
+        let ws = try wb.addSheet(Self.name)
+        let headers = ["工号", "姓名", "岗位"] + input.earningNames + ["应发合计"] + input.deductionNames + ["扣款合计", "实发金额"]
+            + input.infoNames + ["积分", "等次"]
+        for i in headers.indices { try ws.columnWidth(i, i < 3 ? [10, 9, 12][i] : 11) }
+        let slipHeader = CellStyle(bold: true, align: .center, wrap: true, border: true, fill: 0xF2F2F2)
+        let cut = CellStyle(dashedBottom: true)
+
+        try ws.text(0, 0, input.title(Self.name), Styles.title)
+        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        var row = 3
+        var breaks: [Int] = []
+        let cadres = input.results.cadres
+        for (k, community) in input.communities.enumerated() {
+            if k > 0 { breaks.append(row) }
+            try ws.text(row, 0, "\(community.name)（\(community.cadres.count) 人）", CellStyle(bold: true, fontSize: 12))
+            row += 2
+            for i in community.cadres {
+                let c = cadres[i]
+                try ws.rowHeight(row, 28)
+                for (col, h) in headers.enumerated() { try ws.text(row, col, h, slipHeader) }
+                row += 1
+                var col = 0
+                try ws.text(row, col, c.cadreID, Styles.text); col += 1
+                try ws.text(row, col, c.name, Styles.text); col += 1
+                try ws.text(row, col, c.post, Styles.text); col += 1
+                for name in input.earningNames { try amount(ws, row, col, c, .earning, name); col += 1 }
+                try ws.money(row, col, c.pay.gross, Styles.money); col += 1
+                for name in input.deductionNames { try amount(ws, row, col, c, .deduction, name); col += 1 }
+                try ws.money(row, col, c.pay.deductions, Styles.money); col += 1
+                try ws.money(row, col, c.pay.net, CellStyle(numberFormat: "#,##0.00", bold: true, border: true)); col += 1
+                for name in input.infoNames { try amount(ws, row, col, c, .info, name); col += 1 }
+                try ws.number(row, col, c.score.total, Styles.points); col += 1
+                try ws.text(row, col, c.standing.tier, Styles.text)
+                row += 1
+                for col in headers.indices { try ws.blank(row, col, cut) }
+                row += 2
+            }
+        }
+        try ws.printSetup(landscape: true, repeatRows: nil, header: input.pageHeader(Self.name))
+        try ws.pageBreaks(before: breaks)
+        try wb.close()
+    }
+
+    private func amount(_ ws: XlsxSheet, _ row: Int, _ col: Int, _ c: CadreResult, _ kind: PayLineResult.Kind, _ name: String) throws(ReportError) {
+        if let line = c.pay.lines.first(where: { $0.kind == kind && $0.name == name }) {
+            try ws.money(row, col, line.amount, Styles.money)
+        } else {
+            try ws.blank(row, col, Styles.money)
+        }
+    }
+}

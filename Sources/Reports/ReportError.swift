@@ -1,0 +1,37 @@
+import Pay
+
+/// Why writing a report failed, as facts; the CLI words it through its diagnostics.
+///
+/// Never holds an ID number or bank account: a missing payee is named by 工号.
+public enum ReportError: Error, Sendable, Hashable {
+    /// The output folder could not be created.
+    case cannotCreateFolder(path: String, reason: String)
+    /// libxlsxwriter returned an error code from `operation`.
+    case xlsx(file: String, operation: String, code: Int32, message: String)
+    /// A sheet name Excel does not accept (too long, a reserved character, a duplicate).
+    case invalidSheetName(file: String, name: String, message: String)
+    /// A cadre in the results has no payee record (ID number, account) to pay into.
+    case missingPayee(cadreID: String)
+    /// A bank column is configured twice or names nothing.
+    case invalidBankColumns(reason: String)
+    /// An amount too large to store exactly in a spreadsheet cell (beyond 2⁵³ units).
+    case numberTooLarge(file: String, value: String)
+
+    /// A one-line summary in Chinese and English.
+    public var summary: PayText {
+        switch self {
+        case .cannotCreateFolder(let path, let reason):
+            PayText(zh: "无法创建报表目录 '\(path)'：\(reason)", en: "cannot create the report folder '\(path)': \(reason)")
+        case .xlsx(let file, let op, let code, let message):
+            PayText(zh: "写入 '\(file)' 失败（\(op)，错误 \(code)：\(message)）", en: "cannot write '\(file)' (\(op), error \(code): \(message))")
+        case .invalidSheetName(let file, let name, let message):
+            PayText(zh: "'\(file)' 的工作表名 '\(name)' 无效：\(message)", en: "sheet name '\(name)' in '\(file)' is not valid: \(message)")
+        case .missingPayee(let id):
+            PayText(zh: "干部 '\(id)' 没有身份证号和银行账号，无法制作工资表和代发文件", en: "cadre '\(id)' has no ID number or bank account for the payroll and bank file")
+        case .invalidBankColumns(let reason):
+            PayText(zh: "银行代发列设置有误：\(reason)", en: "the bank file's columns are wrong: \(reason)")
+        case .numberTooLarge(let file, let value):
+            PayText(zh: "'\(file)' 中的数值 \(value) 过大，表格无法精确保存", en: "the value \(value) in '\(file)' is too large to store exactly")
+        }
+    }
+}

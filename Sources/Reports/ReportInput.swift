@@ -1,0 +1,138 @@
+import Exact
+import Pay
+import Results
+import Store
+
+/// Everything a report reads, with the layout facts several reports share worked out once:
+/// pay line columns, communities in order, titles.
+struct ReportInput: Sendable {
+    var results: MonthResults
+    var summary: RunSummary
+    var run: ReportRun
+    var rejected: [StoredRejectedRow]
+    var settings: ReportSettings
+    var payees: [String: Payee]
+
+    /// Earning, deduction and info line names, each in order of first appearance in roster order.
+    let earningNames: [String]
+    let deductionNames: [String]
+    let infoNames: [String]
+    /// Communities in order of first appearance, each with the indices of its cadres.
+    let communities: [(name: String, cadres: [Int])]
+    /// Σ 应发, Σ 扣款, Σ 实发 over all cadres, summed once.
+    let gross: Money
+    let deductions: Money
+    let net: Money
+    private let lineIndex: [LineKey: Int]
+    private let lineTotals: [(total: Money, lines: Int)]
+
+    private struct LineKey: Hashable {
+        var kind: PayLineResult.Kind
+        var name: String
+    }
+
+    init(
+        results: MonthResults, summary: RunSummary, run: ReportRun, rejected: [StoredRejectedRow],
+        settings: ReportSettings, payees: [String: Payee]
+    ) {
+        self.results = results
+        self.summary = summary
+        self.run = run
+        self.rejected = rejected
+        self.settings = settings
+        self.payees = payees
+        var names: [PayLineResult.Kind: [String]] = [:]
+        var lineIndex: [LineKey: Int] = [:]
+        var lineTotals: [(total: Money, lines: Int)] = []
+        var groups: [String: Int] = [:]
+        var gross = Money.zero, deductions = Money.zero
+        var communities: [(name: String, cadres: [Int])] = []
+        for (i, c) in results.cadres.enumerated() {
+            for line in c.pay.lines {
+                switch line.kind {
+                case .earning: gross = gross + line.amount
+                case .deduction: deductions = deductions + line.amount
+                case .info: break
+                }
+                let key = LineKey(kind: line.kind, name: line.name)
+                if let k = lineIndex[key] {
+                    lineTotals[k].total = lineTotals[k].total + line.amount
+                    lineTotals[k].lines += 1
+                } else {
+                    lineIndex[key] = lineTotals.count
+                    lineTotals.append((line.amount, 1))
+                    names[line.kind, default: []].append(line.name)
+                }
+            }
+            if let g = groups[c.community] {
+                communities[g].cadres.append(i)
+            } else {
+                groups[c.community] = communities.count
+                communities.append((c.community, [i]))
+            }
+        }
+        self.gross = gross
+        self.deductions = deductions
+        self.net = gross - deductions
+        self.lineIndex = lineIndex
+        self.lineTotals = lineTotals
+        earningNames = names[.earning] ?? []
+        deductionNames = names[.deduction] ?? []
+        infoNames = names[.info] ?? []
+        self.communities = communities
+    }
+
+    /// 2020年12月
+    var monthText: String { "\(results.month.year)年\(results.month.month)月" }
+
+    /// 榕江县 2020年12月 社区干部工资表
+    func title(_ report: String) -> String { "\(settings.county)\(monthText)社区干部\(report)" }
+
+    /// 运行 #12 · 规则 2020.12（3f2a9c1d）· 制表：榕江县民政局
+    var subtitle: String {
+        "运行 #\(run.id) · 规则 \(run.rulesVersion)（\(run.rulesHash.prefix(8))）· 制表：\(settings.bureau)"
+    }
+
+    /// The page header: county, month, report and run.
+    func pageHeader(_ report: String) -> String { "\(settings.county) \(monthText) \(report) 运行 #\(run.id)" }
+
+    func properties(_ report: String) -> DocumentProperties {
+        DocumentProperties(
+            title: title(report), subject: "\(settings.county) \(monthText) \(report)", author: settings.bureau,
+            company: settings.bureau, category: "社区干部积分考核", keywords: "jifen, \(results.month), 运行 \(run.id)",
+            comments: "运行 #\(run.id)，规则 \(run.rulesVersion) sha256 \(run.rulesHash)，引擎 \(run.engineVersion)",
+            created: run.createdSeconds)
+    }
+
+    func payee(_ c: CadreResult) throws(ReportError) -> Payee {
+        guard let p = payees[c.cadreID] else { throw .missingPayee(cadreID: c.cadreID) }
+        return p
+    }
+
+    /// The bank file's remark with the month filled in.
+    var bankRemark: String { settings.bankRemark.replacingOccurrences(of: "{月份}", with: monthText) }
+
+    /// Sum of one pay line over all cadres, in 分, and how many lines it has.
+    func lineTotal(_ name: String, kind: PayLineResult.Kind) -> (total: Money, lines: Int) {
+        lineIndex[LineKey(kind: kind, name: name)].map { lineTotals[$0] } ?? (.zero, 0)
+    }
+}
+
+/// The styles reports share.
+enum Styles {
+    static let title = CellStyle(bold: true, fontSize: 16)
+    static let subtitle = CellStyle(fontSize: 10)
+    static let header = CellStyle(bold: true, align: .center, wrap: true, border: true, fill: 0xDDEBF7)
+    static let text = CellStyle(border: true)
+    /// Text kept as text when edited (ID numbers, accounts).
+    static let digits = CellStyle(numberFormat: "@", border: true)
+    static let integer = CellStyle(numberFormat: "0", border: true)
+    static let money = CellStyle(numberFormat: "#,##0.00", border: true)
+    static let points = CellStyle(numberFormat: "0.00", border: true)
+    static let percent = CellStyle(numberFormat: "0.0%", border: true)
+    static let totalLabel = CellStyle(bold: true, border: true, topBorder: true)
+    static let totalMoney = CellStyle(numberFormat: "#,##0.00", bold: true, border: true, topBorder: true)
+    static let totalInteger = CellStyle(numberFormat: "0", bold: true, border: true, topBorder: true)
+    static let totalPoints = CellStyle(numberFormat: "0.00", bold: true, border: true, topBorder: true)
+    static let note = CellStyle(wrap: true)
+}

@@ -1,0 +1,106 @@
+import Dispatch
+import Foundation
+import Results
+import Store
+
+/// One of the seven reports and its fixed file name.
+public enum ReportKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case payroll, bankTransfer, scoreBreakdown, communitySummary, publicNotice, paySlips, reconciliation
+
+    public var fileName: String {
+        switch self {
+        case .payroll: "工资表.xlsx"
+        case .bankTransfer: "银行代发.xlsx"
+        case .scoreBreakdown: "积分明细.xlsx"
+        case .communitySummary: "社区汇总.xlsx"
+        case .publicNotice: "公示表.xlsx"
+        case .paySlips: "工资条.xlsx"
+        case .reconciliation: "核对.xlsx"
+        }
+    }
+}
+
+/// Writes a month's reports into a folder.
+///
+/// ```swift
+/// let written = try ReportSet.write(
+///     results: results, summary: summary, run: ReportRun(record), rejected: rejected,
+///     payees: payees, settings: ReportSettings(), to: "out/2020-12")
+/// // written[.payroll] == "out/2020-12/工资表.xlsx"
+/// ```
+///
+/// The same inputs give the same bytes: every workbook's creation time is the run's time,
+/// rows and sheets follow roster order, and nothing reads the clock. The workbooks are
+/// independent, so with `settings.writesInParallel` they are written on several threads
+/// (each libxlsxwriter workbook is its own object). One caveat: libxlsxwriter 1.1.4 formats
+/// the creation time with the non-reentrant `gmtime` when a workbook closes. Within one
+/// call every workbook passes the same time, so the shared buffer only ever holds that
+/// value; two calls for different runs at the same moment in one process could in theory
+/// mix their timestamps, so callers that do that should turn parallel writing off.
+public enum ReportSet {
+    @discardableResult
+    public static func write(
+        results: MonthResults, summary: RunSummary, run: ReportRun, rejected: [StoredRejectedRow],
+        payees: [Payee], settings: ReportSettings, to folder: String, only: Set<ReportKind>? = nil
+    ) throws(ReportError) -> [ReportKind: String] {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateFolder(path: folder, reason: error.localizedDescription)
+        }
+        var byID: [String: Payee] = [:]
+        for p in payees { byID[p.cadreID] = p }
+        let input = ReportInput(results: results, summary: summary, run: run, rejected: rejected, settings: settings, payees: byID)
+        let kinds = ReportKind.allCases.filter { only?.contains($0) ?? true }
+        let paths = kinds.map { (folder as NSString).appendingPathComponent($0.fileName) }
+
+        let outcomes = Outcomes(count: kinds.count)
+        let work: @Sendable (Int) -> Void = { i in
+            do throws(ReportError) {
+                try write(kinds[i], input: input, to: paths[i])
+            } catch {
+                outcomes.set(i, error)
+            }
+        }
+        if settings.writesInParallel && kinds.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: kinds.count, execute: work)
+        } else {
+            for i in kinds.indices { work(i) }
+        }
+        // Report the first failure in the fixed report order, whatever finished first.
+        if let error = outcomes.firstError { throw error }
+        return Dictionary(uniqueKeysWithValues: zip(kinds, paths))
+    }
+
+    static func write(_ kind: ReportKind, input: ReportInput, to path: String) throws(ReportError) {
+        switch kind {
+        case .payroll: try PayrollWorkbook(input: input).write(to: path)
+        case .bankTransfer: try BankTransferWorkbook(input: input).write(to: path)
+        case .scoreBreakdown: try ScoreBreakdownWorkbook(input: input).write(to: path)
+        case .communitySummary: try CommunitySummaryWorkbook(input: input).write(to: path)
+        case .publicNotice: try PublicNoticeWorkbook(input: input).write(to: path)
+        case .paySlips: try PaySlipsWorkbook(input: input).write(to: path)
+        case .reconciliation: try ReconciliationWorkbook(input: input).write(to: path)
+        }
+    }
+}
+
+/// Errors of the workbooks written in parallel, by report index.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [ReportError?]
+
+    init(count: Int) { errors = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ e: ReportError) {
+        lock.lock()
+        errors[i] = e
+        lock.unlock()
+    }
+
+    var firstError: ReportError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.compactMap { $0 }.first
+    }
+}

@@ -1,0 +1,118 @@
+import Exact
+
+/// What a bureau configures about its reports: names for titles, the bank's template, and
+/// what the public notice shows.
+///
+/// ```swift
+/// var settings = ReportSettings()
+/// settings.bankColumns = [.init(.account, header: "收款账号"), .init(.accountName), .init(.amount)]
+/// settings.noticeShowsPerformancePay = true
+/// settings.noticePeriod = .init(from: CivilDate(year: 2021, month: 1, day: 5)!, to: CivilDate(year: 2021, month: 1, day: 11)!)
+/// ```
+public struct ReportSettings: Sendable, Hashable, Codable {
+    /// 榕江县: opens every title.
+    public var county: String
+    /// The bureau that issues the reports: author of the files, signatory of the notice.
+    public var bureau: String
+    /// The bank file's columns, in order. Each bank has its own batch-payroll template.
+    public var bankColumns: [BankColumn]
+    /// 备注 text in the bank file; `{月份}` is replaced by the month (2020年12月).
+    public var bankRemark: String
+    /// Whether the 公示表 shows the performance pay line.
+    public var noticeShowsPerformancePay: Bool
+    /// The pay line the notice shows as performance pay.
+    public var performancePayLine: String
+    /// An identifier the notice shows beside the name, if any (an ID number only masked).
+    public var noticeIdentifier: NoticeIdentifier
+    /// The 公示 period.
+    public var noticePeriod: NoticePeriod?
+    /// Where and how to raise an objection: office, phone, mailbox.
+    public var objectionContact: String
+    /// Tiers from best to worst, for columns, counts and charts.
+    public var tierOrder: [String]
+    /// Where libxlsxwriter keeps its temporary files in constant-memory mode (nil: system).
+    public var temporaryDirectory: String?
+    /// Whether independent workbooks are written on several threads.
+    public var writesInParallel: Bool
+
+    public init(
+        county: String = "榕江县", bureau: String = "榕江县民政局",
+        bankColumns: [BankColumn] = [BankColumn(.account), BankColumn(.accountName), BankColumn(.amount)],
+        bankRemark: String = "{月份}社区干部报酬", noticeShowsPerformancePay: Bool = false,
+        performancePayLine: String = "绩效报酬", noticeIdentifier: NoticeIdentifier = .none,
+        noticePeriod: NoticePeriod? = nil, objectionContact: String = "",
+        tierOrder: [String] = ["优秀", "称职", "基本称职", "不称职"], temporaryDirectory: String? = nil,
+        writesInParallel: Bool = true
+    ) {
+        self.county = county
+        self.bureau = bureau
+        self.bankColumns = bankColumns
+        self.bankRemark = bankRemark
+        self.noticeShowsPerformancePay = noticeShowsPerformancePay
+        self.performancePayLine = performancePayLine
+        self.noticeIdentifier = noticeIdentifier
+        self.noticePeriod = noticePeriod
+        self.objectionContact = objectionContact
+        self.tierOrder = tierOrder
+        self.temporaryDirectory = temporaryDirectory
+        self.writesInParallel = writesInParallel
+    }
+}
+
+/// A column of the bank transfer file: what it holds and the header the bank's template uses.
+public struct BankColumn: Sendable, Hashable, Codable {
+    public enum Field: String, Sendable, Hashable, Codable, CaseIterable {
+        /// 账号, written as text.
+        case account
+        /// 户名: the account holder (the payee's account name, else the cadre's name).
+        case accountName
+        /// 金额: net pay, a number with two decimals and no thousands separator.
+        case amount
+        /// 身份证号, written as text.
+        case idNumber
+        /// 备注: `ReportSettings.bankRemark`.
+        case remark
+        /// 工号.
+        case cadreID
+
+        public var defaultHeader: String {
+            switch self {
+            case .account: "账号"
+            case .accountName: "户名"
+            case .amount: "金额"
+            case .idNumber: "身份证号"
+            case .remark: "备注"
+            case .cadreID: "工号"
+            }
+        }
+    }
+
+    public var field: Field
+    public var header: String
+
+    public init(_ field: Field, header: String? = nil) {
+        self.field = field
+        self.header = header ?? field.defaultHeader
+    }
+}
+
+/// What the public notice may show to tell two people of the same name apart.
+public enum NoticeIdentifier: String, Sendable, Hashable, Codable {
+    /// Nothing: the recommended choice.
+    case none
+    /// The ID number masked to its first 6 and last 4 digits (`522632********1234`).
+    case maskedIDNumber
+    /// The 工号, which is not personal data.
+    case cadreID
+}
+
+/// The 公示 period: first and last day.
+public struct NoticePeriod: Sendable, Hashable, Codable {
+    public var from: CivilDate
+    public var to: CivilDate
+
+    public init(from: CivilDate, to: CivilDate) {
+        self.from = from
+        self.to = to
+    }
+}

@@ -1,0 +1,127 @@
+import Exact
+import Results
+
+/// 积分明细: where every cadre's points came from.
+///
+/// A county sheet (全县) first, one row per cadre: base, each item's points, deductions,
+/// adjustments, total, rank in community, tier. Then one sheet per community in roster
+/// order, one row per score line — category, item, article, raw points, the cap or floor
+/// that applied and what it clipped, points counted, records, adjustment reason and
+/// approver — and per cadre a 合计 row whose `SUM` (with its cached value) must equal the
+/// total, with rank, tier and the reasons for the tier. Cadres are in rank order there.
+struct ScoreBreakdownWorkbook {
+    static let name = "积分明细"
+    let input: ReportInput
+
+    func write(to path: String) throws(ReportError) {
+        let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
+        try wb.setProperties(input.properties(Self.name))
+        let names = SheetNames.unique(["全县"] + input.communities.map(\.name))
+        try writeCounty(try wb.addSheet(names[0]))
+        for (k, community) in input.communities.enumerated() {
+            try writeCommunity(try wb.addSheet(names[k + 1]), name: community.name, cadres: community.cadres)
+        }
+        try wb.close()
+    }
+
+    private func writeCounty(_ ws: XlsxSheet) throws(ReportError) {
+        var itemNames: [String] = []
+        var seen: Set<String> = []
+        for c in input.results.cadres {
+            for l in c.score.lines where l.kind == .item && seen.insert(l.name).inserted { itemNames.append(l.name) }
+        }
+        let headers = ["工号", "姓名", "社区", "岗位", "基础分"] + itemNames + ["扣分合计", "调整合计", "总分", "社区排名", "等次"]
+        try ws.text(0, 0, input.title("积分明细（全县）"), Styles.title)
+        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        for (i, h) in headers.enumerated() {
+            try ws.text(2, i, h, Styles.header)
+            try ws.columnWidth(i, i < 4 ? [10, 9, 12, 12][i] : 10)
+        }
+        // In constant-memory mode a range must be set before its rows are flushed.
+        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
+        var row = 3
+        for c in input.results.cadres {
+            func sum(_ kind: ScoreLine.Kind, _ name: String? = nil) -> Fixed? {
+                let ls = c.score.lines.filter { $0.kind == kind && (name == nil || $0.name == name) }
+                return ls.isEmpty ? nil : ls.map(\.points).reduce(Fixed.zero, +)
+            }
+            try ws.text(row, 0, c.cadreID, Styles.text)
+            try ws.text(row, 1, c.name, Styles.text)
+            try ws.text(row, 2, c.community, Styles.text)
+            try ws.text(row, 3, c.post, Styles.text)
+            let values = [sum(.base)] + itemNames.map { sum(.item, $0) } + [sum(.deduction), sum(.adjustment)]
+            for (k, v) in values.enumerated() {
+                if let v { try ws.number(row, 4 + k, v, Styles.points) } else { try ws.blank(row, 4 + k, Styles.points) }
+            }
+            let t = 4 + values.count
+            try ws.number(row, t, c.score.total, Styles.points)
+            try ws.integer(row, t + 1, c.standing.rank, Styles.integer)
+            try ws.text(row, t + 2, c.standing.tier, Styles.text)
+            row += 1
+        }
+        ws.freeze(row: 3, col: 2)
+        try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 全县"))
+    }
+
+    static let detailHeaders = [
+        "工号", "姓名", "岗位", "类别", "项目", "条款", "原始分", "封顶/保底", "削减分", "计入分", "记录数", "调整原因", "审批人", "总分", "社区排名", "等次",
+        "等次依据",
+    ]
+
+    private func writeCommunity(_ ws: XlsxSheet, name: String, cadres: [Int]) throws(ReportError) {
+        let headers = Self.detailHeaders
+        let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8, 9, 40]
+        try ws.text(0, 0, input.title("积分明细（\(name)）"), Styles.title)
+        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        for (i, h) in headers.enumerated() {
+            try ws.text(2, i, h, Styles.header)
+            try ws.columnWidth(i, widths[i])
+        }
+        let lineCount = cadres.map { input.results.cadres[$0].score.lines.count + 1 }.reduce(0, +)
+        try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + lineCount, lastCol: headers.count - 1)
+        let ordered = cadres.sorted { a, b in
+            let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
+            return x != y ? x < y : a < b
+        }
+        var row = 3
+        for i in ordered {
+            let c = input.results.cadres[i]
+            let first = row
+            for line in c.score.lines {
+                try ws.text(row, 0, c.cadreID, Styles.text)
+                try ws.text(row, 1, c.name, Styles.text)
+                try ws.text(row, 2, c.post, Styles.text)
+                try ws.text(row, 3, ScoreText.kind(line.kind), Styles.text)
+                try ws.text(row, 4, line.name, Styles.text)
+                try ws.text(row, 5, line.citation ?? "", Styles.text)
+                try ws.number(row, 6, line.raw, Styles.points)
+                try ws.text(row, 7, ScoreText.clips(line.clips), Styles.text)
+                if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, Styles.points) } else { try ws.blank(row, 8, Styles.points) }
+                try ws.number(row, 9, line.points, Styles.points)
+                try ws.integer(row, 10, line.records.count, Styles.integer)
+                try ws.text(row, 11, line.reason ?? "", Styles.text)
+                try ws.text(row, 12, line.approvedBy ?? "", Styles.text)
+                for col in 13..<headers.count { try ws.blank(row, col, Styles.text) }
+                row += 1
+            }
+            let sum = c.score.lines.map(\.points).reduce(Fixed.zero, +)
+            try ws.text(row, 0, c.cadreID, Styles.totalLabel)
+            try ws.text(row, 1, c.name, Styles.totalLabel)
+            try ws.text(row, 2, c.post, Styles.totalLabel)
+            try ws.text(row, 3, "合计", Styles.totalLabel)
+            for col in 4...8 { try ws.blank(row, col, Styles.totalLabel) }
+            let range = row > first ? first...(row - 1) : nil
+            try ws.formula(row, 9, XlsxSheet.sum(col: 9, rows: range), cached: try ExcelNumber.double(sum, file: name), Styles.totalPoints)
+            try ws.integer(row, 10, c.score.lines.map(\.records.count).reduce(0, +), Styles.totalInteger)
+            try ws.blank(row, 11, Styles.totalLabel)
+            try ws.blank(row, 12, Styles.totalLabel)
+            try ws.number(row, 13, c.score.total, Styles.totalPoints)
+            try ws.integer(row, 14, c.standing.rank, Styles.totalInteger)
+            try ws.text(row, 15, c.standing.tier, Styles.totalLabel)
+            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), Styles.totalLabel)
+            row += 1
+        }
+        ws.freeze(row: 3, col: 2)
+        try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))
+    }
+}

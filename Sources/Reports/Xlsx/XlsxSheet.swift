@@ -1,0 +1,158 @@
+import CXlsxWriter
+import Exact
+
+/// A worksheet of an `XlsxWorkbook`: cell writes and sheet settings, each C error code
+/// turned into a `ReportError`.
+///
+/// Rows and columns are 0-based as in libxlsxwriter; `XlsxSheet.reference` gives A1 text.
+struct XlsxSheet {
+    let handle: UnsafeMutablePointer<lxw_worksheet>
+    unowned let workbook: XlsxWorkbook
+
+    // MARK: - Cells
+
+    func text(_ row: Int, _ col: Int, _ value: String, _ style: CellStyle? = nil) throws(ReportError) {
+        if value.isEmpty {
+            if style != nil { try blank(row, col, style) }
+            return
+        }
+        try workbook.check(worksheet_write_string(handle, r(row), c(col), value, workbook.format(style)), "worksheet_write_string")
+    }
+
+    func blank(_ row: Int, _ col: Int, _ style: CellStyle?) throws(ReportError) {
+        try workbook.check(worksheet_write_blank(handle, r(row), c(col), workbook.format(style)), "worksheet_write_blank")
+    }
+
+    func integer(_ row: Int, _ col: Int, _ value: Int, _ style: CellStyle? = nil) throws(ReportError) {
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), Double(value), workbook.format(style)), "worksheet_write_number")
+    }
+
+    /// Money as a number holding exactly the amount in yuan (see `ExcelNumber`).
+    func money(_ row: Int, _ col: Int, _ value: Money, _ style: CellStyle? = nil) throws(ReportError) {
+        let v = try ExcelNumber.double(value, file: workbook.path)
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, workbook.format(style)), "worksheet_write_number")
+    }
+
+    /// Points or another exact decimal as a number.
+    func number(_ row: Int, _ col: Int, _ value: Fixed, _ style: CellStyle? = nil) throws(ReportError) {
+        let v = try ExcelNumber.double(value, file: workbook.path)
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, workbook.format(style)), "worksheet_write_number")
+    }
+
+    /// A formula with its result stored, so that a reader that does not recalculate shows
+    /// the right value (libxlsxwriter stores 0 otherwise).
+    func formula(_ row: Int, _ col: Int, _ formula: String, cached: Double, _ style: CellStyle? = nil) throws(ReportError) {
+        try workbook.check(
+            worksheet_write_formula_num(handle, r(row), c(col), formula, workbook.format(style), cached), "worksheet_write_formula_num")
+    }
+
+    func formula(_ row: Int, _ col: Int, _ formula: String, cached: Money, _ style: CellStyle? = nil) throws(ReportError) {
+        try self.formula(row, col, formula, cached: try ExcelNumber.double(cached, file: workbook.path), style)
+    }
+
+    func formula(_ row: Int, _ col: Int, _ formula: String, cachedText: String, _ style: CellStyle? = nil) throws(ReportError) {
+        try workbook.check(
+            worksheet_write_formula_str(handle, r(row), c(col), formula, workbook.format(style), cachedText), "worksheet_write_formula_str")
+    }
+
+    // MARK: - Layout
+
+    func columnWidth(_ col: Int, _ width: Double, through last: Int? = nil) throws(ReportError) {
+        try workbook.check(worksheet_set_column(handle, c(col), c(last ?? col), width, nil), "worksheet_set_column")
+    }
+
+    func rowHeight(_ row: Int, _ height: Double) throws(ReportError) {
+        try workbook.check(worksheet_set_row(handle, r(row), height, nil), "worksheet_set_row")
+    }
+
+    /// Freezes the rows above `row` and the columns left of `col`.
+    func freeze(row: Int, col: Int = 0) {
+        worksheet_freeze_panes(handle, r(row), c(col))
+    }
+
+    func autofilter(firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) throws(ReportError) {
+        try workbook.check(worksheet_autofilter(handle, r(firstRow), c(firstCol), r(lastRow), c(lastCol)), "worksheet_autofilter")
+    }
+
+    func insertChart(_ chart: XlsxChart, row: Int, col: Int) throws(ReportError) {
+        try workbook.check(worksheet_insert_chart(handle, r(row), c(col), chart.handle), "worksheet_insert_chart")
+    }
+
+    // MARK: - Printing
+
+    /// A4, the given orientation, one page wide, centred, with the rows
+    /// `repeatRows` printed on every page and a header and page-number footer.
+    func printSetup(landscape: Bool, repeatRows: ClosedRange<Int>?, header: String) throws(ReportError) {
+        if landscape { worksheet_set_landscape(handle) } else { worksheet_set_portrait(handle) }
+        worksheet_set_paper(handle, 9)  // A4
+        worksheet_fit_to_pages(handle, 1, 0)
+        worksheet_center_horizontally(handle)
+        worksheet_set_margins(handle, 0.4, 0.4, 0.6, 0.6)
+        if let rows = repeatRows {
+            try workbook.check(worksheet_repeat_rows(handle, r(rows.lowerBound), r(rows.upperBound)), "worksheet_repeat_rows")
+        }
+        try workbook.check(worksheet_set_header(handle, "&C" + XlsxSheet.headerEscaped(header)), "worksheet_set_header")
+        try workbook.check(worksheet_set_footer(handle, "&C第 &P 页，共 &N 页"), "worksheet_set_footer")
+    }
+
+    /// Page breaks above each of these rows (at most 1023, Excel's limit; later ones are dropped).
+    func pageBreaks(before rows: [Int]) throws(ReportError) {
+        var breaks = rows.filter { $0 > 0 }.prefix(1023).map { lxw_row_t($0) }
+        guard !breaks.isEmpty else { return }
+        breaks.append(0)
+        try workbook.check(worksheet_set_h_pagebreaks(handle, &breaks), "worksheet_set_h_pagebreaks")
+    }
+
+    /// `&` starts a control code in headers and footers; a literal one is doubled.
+    static func headerEscaped(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&&") }
+
+    // MARK: - References
+
+    /// `A1`-style reference, 0-based: (0, 0) → `A1`, (3, 27) → `AB4`.
+    static func reference(_ row: Int, _ col: Int, absolute: Bool = false) -> String {
+        let d = absolute ? "$" : ""
+        return d + columnName(col) + d + String(row + 1)
+    }
+
+    static func columnName(_ col: Int) -> String {
+        var n = col + 1, s = ""
+        while n > 0 {
+            let m = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + m))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
+    /// `SUM(D4:D15)`; with no rows to sum, the formula `0`.
+    static func sum(col: Int, rows: ClosedRange<Int>?) -> String {
+        guard let rows else { return "0" }
+        return "SUM(\(reference(rows.lowerBound, col)):\(reference(rows.upperBound, col)))"
+    }
+
+    /// `'城北社区'!$B$2:$B$5`: sheet names are always quoted, quotes doubled.
+    static func range(sheet: String, firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int) -> String {
+        "='\(sheet.replacingOccurrences(of: "'", with: "''"))'!"
+            + reference(firstRow, firstCol, absolute: true) + ":" + reference(lastRow, lastCol, absolute: true)
+    }
+
+    private func r(_ row: Int) -> lxw_row_t { lxw_row_t(row) }
+    private func c(_ col: Int) -> lxw_col_t { lxw_col_t(col) }
+}
+
+/// A native chart: column charts over ranges of a sheet.
+struct XlsxChart {
+    let handle: UnsafeMutablePointer<lxw_chart>
+
+    func addSeries(name: String, categories: String, values: String) {
+        let series = chart_add_series(handle, categories, values)
+        chart_series_set_name(series, name)
+    }
+
+    func setTitle(_ title: String, xAxis: String, yAxis: String) {
+        chart_title_set_name(handle, title)
+        chart_axis_set_name(handle.pointee.x_axis, xAxis)
+        chart_axis_set_name(handle.pointee.y_axis, yAxis)
+        chart_legend_set_position(handle, UInt8(LXW_CHART_LEGEND_BOTTOM.rawValue))
+    }
+}

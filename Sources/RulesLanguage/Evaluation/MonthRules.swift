@@ -1,0 +1,46 @@
+import Exact
+import Pay
+import Records
+
+/// The rules in force for one month: the version of each item, table and pay line whose
+/// period contains the month's first day, and each parameter's value then.
+public struct MonthRules: Sendable {
+    public let month: YearMonth
+    public let checked: CheckedRules
+    public let items: [CheckedItem]
+    public let vetoes: [CheckedVeto]
+    public let base: Fixed
+    public let baseCitation: String?
+    public let tiers: CheckedTiers?
+    public let parameters: [String: Fixed]
+    public let lookups: [String: CheckedLookup]
+    public let brackets: [String: BracketTable]
+    public let payLines: [CheckedPayLine]
+
+    public init(_ rules: CheckedRules, month: YearMonth) {
+        self.month = month
+        self.checked = rules
+        items = rules.items.filter { $0.period.contains(month) }
+        vetoes = rules.vetoes.filter { $0.period.contains(month) }
+        let bases = rules.base.filter { $0.period.contains(month) }
+        base = bases.map(\.points).reduce(.zero, +)
+        baseCitation = bases.first?.citation
+        tiers = rules.tiers.first { $0.period.contains(month) }
+        var params: [String: Fixed] = [:]
+        for (name, p) in rules.parameters { if let v = p.value(in: month) { params[name] = v } }
+        parameters = params
+        lookups = rules.lookups.compactMapValues { $0.first { $0.period.contains(month) } }
+        brackets = rules.brackets.compactMapValues { $0.first { $0.period.contains(month) }?.table }
+        payLines = rules.payLines.filter { $0.period.contains(month) }
+    }
+
+    /// Names that have no version in force this month although the rules use them, so a
+    /// batch can refuse the month instead of scoring it wrongly.
+    public var missingVersions: [String] {
+        var missing: [String] = []
+        for name in Set(checked.items.map(\.name)) where !items.contains(where: { $0.name == name }) { missing.append(name) }
+        for (name, p) in checked.parameters where parameters[name] == nil && !p.values.isEmpty { missing.append(name) }
+        if tiers == nil && !checked.tiers.isEmpty { missing.append("等次评定") }
+        return missing.sorted()
+    }
+}

@@ -1,0 +1,353 @@
+import Exact
+import Pay
+import Records
+import Results
+
+/// Why a month could not be paid: an arithmetic failure or a line that does not add up.
+public enum EvaluationError: Error, Sendable, Hashable {
+    /// A pay line could not be computed for a cadre (overflow, division by zero, a table
+    /// with no row for the value).
+    case payLine(cadre: String, line: String)
+    /// The net line differs from gross minus deductions.
+    case netMismatch(cadre: String, net: Money, expected: Money)
+    /// Pool shares did not add up to the pool.
+    case pool(line: String, reason: String)
+}
+
+extension MonthScorer {
+    /// Scores, ranks, assigns tiers and pays every cadre employed in the month.
+    ///
+    /// - Parameters:
+    ///   - prior: year-to-date totals each cadre ended the previous month with (from the
+    ///     store, or the opening balances in a county's first month), by 工号.
+    public func finish(prior: [String: YearToDate] = [:]) throws(EvaluationError) -> MonthResults {
+        let month = rules.month
+        let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
+        var cards: [Int: ScoreCard] = [:]
+        var itemPoints: [Int: [String: Fixed]] = [:]
+        for c in cadres {
+            let (card, points) = scoreCard(cadre: c)
+            cards[c] = card
+            itemPoints[c] = points
+        }
+        let standings = standings(cadres: cadres, cards: cards, itemPoints: itemPoints)
+        let slips = try pay(cadres: cadres, cards: cards, itemPoints: itemPoints, prior: prior)
+        var results: [CadreResult] = []
+        for c in cadres {
+            let cadre = roster.cadres[c]
+            results.append(CadreResult(
+                cadreID: cadre.id, name: cadre.name, community: cadre.community, grid: cadre.grid, post: cadre.post,
+                level: cadre.level, score: cards[c]!, standing: standings[c]!, pay: slips[c]!.slip, yearToDate: slips[c]!.ytd))
+        }
+        return MonthResults(month: month, cadres: results)
+    }
+
+    // MARK: - Score
+
+    func scoreCard(cadre c: Int) -> (ScoreCard, [String: Fixed]) {
+        var lines: [ScoreLine] = []
+        var points: [String: Fixed] = [:]
+        if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
+            lines.append(ScoreLine(kind: .base, name: "基础分", citation: rules.baseCitation, raw: rules.base, points: rules.base))
+        }
+        var running = rules.base
+        var deductions: [(Int, ScoreLine, Fixed)] = []
+        var adjustments: [ScoreLine] = []
+        for (i, item) in rules.items.enumerated() {
+            let slot = c * itemCount + i
+            var raw = itemSum[slot]
+            if case .total(let e) = item.scoring {
+                var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:], lines: [:], prior: YearToDate(), months: 0)
+                raw = evaluate(e, &ctx).number ?? .zero
+            }
+            var value = raw
+            var clips: [Clip] = []
+            if let cap = item.dailyCap, let k = itemPrograms[item.source].first(where: { $0.item == i })?.dailySlot {
+                var capped = Fixed.zero
+                for day in 0..<31 {
+                    let s = daySums[(c * dailyCount + k) * 31 + day]
+                    if s > cap {
+                        clips.append(Clip(scope: .day(rules.month.firstDay.advanced(by: day)), limit: cap, removed: s - cap))
+                        capped = capped + cap
+                    } else {
+                        capped = capped + s
+                    }
+                }
+                value = capped
+            }
+            if let cap = item.monthlyCap, value > cap {
+                clips.append(Clip(scope: .month, limit: cap, removed: value - cap))
+                value = cap
+            }
+            let records = keepRecords ? itemRecords[slot] : []
+            switch item.kind {
+            case .points:
+                if let floor = item.floor, value < floor {
+                    clips.append(Clip(scope: .floor, limit: floor, removed: floor - value))
+                    value = floor
+                }
+                running = running + value
+                lines.append(ScoreLine(kind: .item, name: item.name, citation: item.citation, raw: raw, points: value, clips: clips, records: records))
+                points[item.name] = value
+            case .deduction:
+                deductions.append((i, ScoreLine(kind: .deduction, name: item.name, citation: item.citation, raw: raw.negated(),
+                                                points: value.negated(), clips: clips, records: records), value))
+            case .adjustment:
+                adjustments.append(ScoreLine(kind: .adjustment, name: item.name, citation: item.citation, raw: raw, points: value,
+                                             clips: clips, records: records, reason: records.map(\.summary).joined(separator: "；")))
+                points[item.name] = value
+            }
+        }
+        // Deductions draw on the running score in declaration order; a floor (扣完为止 = 0)
+        // is the level below which a deduction stops.
+        for (i, var line, amount) in deductions {
+            var applied = amount
+            if let floor = rules.items[i].floor {
+                let room = max(.zero, running - floor)
+                if applied > room {
+                    line.clips.append(Clip(scope: .floor, limit: floor, removed: applied - room))
+                    applied = room
+                }
+            }
+            running = running - applied
+            line.points = applied.negated()
+            lines.append(line)
+            points[rules.items[i].name] = applied
+        }
+        for a in adjustments { running = running + a.points }
+        lines.append(contentsOf: adjustments)
+        return (ScoreCard(lines: lines, total: running), points)
+    }
+
+    // MARK: - Standing
+
+    func standings(cadres: [Int], cards: [Int: ScoreCard], itemPoints: [Int: [String: Fixed]]) -> [Int: Standing] {
+        var out: [Int: Standing] = [:]
+        let tiers = rules.tiers
+        let groupField = tiers?.rules.compactMap { $0.quota?.group }.first ?? (rosterHasField("社区") ? "社区" : nil)
+        func context(_ c: Int) -> CadreContext {
+            CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!, lines: [:], prior: YearToDate(), months: 0)
+        }
+        func group(_ c: Int) -> String {
+            guard let g = groupField else { return "" }
+            return rosterValue(g, .text, cadre: c).text
+        }
+        var groups: [String: [Int]] = [:]
+        for c in cadres { groups[group(c), default: []].append(c) }
+        let ordering = tiers?.ordering ?? []
+        let orderText = (ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" } + ["工号 从低到高"]).joined(separator: "、")
+        for key in groups.keys.sorted() {
+            var members = groups[key]!
+            var keys: [Int: [RowValue]] = [:]
+            for c in members {
+                var ctx = context(c)
+                keys[c] = (ordering.isEmpty ? [.number(cards[c]!.total)] : ordering.map { evaluate($0.key, &ctx) }) + [.text(roster.cadres[c].id)]
+            }
+            let descending = (ordering.isEmpty ? [true] : ordering.map(\.descending)) + [false]
+            members.sort { a, b in
+                for (i, d) in descending.enumerated() {
+                    let c = RowValue.compare(keys[a]![i], keys[b]![i]) ?? 0
+                    if c != 0 { return d ? c > 0 : c < 0 }
+                }
+                return false
+            }
+            var used: [Int: Int] = [:]
+            for (rank, c) in members.enumerated() {
+                var reasons: [TierReason] = []
+                var ctx = context(c)
+                let tied = members.filter { $0 != c && cards[$0]!.total == cards[c]!.total }.map { roster.cadres[$0].id }
+                if !tied.isEmpty { reasons.append(.tieBreak(rule: orderText, with: tied)) }
+                var tier = ""
+                if let veto = rules.vetoes.first(where: { v in evaluate(v.condition, &ctx).isTrue }) {
+                    tier = veto.tier
+                    reasons.append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
+                } else if let tiers {
+                    var index = tiers.rules.firstIndex { r in r.condition.map { evaluate($0, &ctx).isTrue } ?? true }
+                    if let i = index, tiers.rules[i].condition != nil {
+                        reasons.append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(tiers.rules[i].condition!)))
+                    }
+                    // A full quota sends the cadre down to the next tier in the list.
+                    while let i = index, let q = tiers.rules[i].quota {
+                        let places = (q.share * Fixed(members.count)).rounded(scale: 0, .down).wholeValue.map(Int.init) ?? 0
+                        if used[i, default: 0] < places {
+                            used[i, default: 0] += 1
+                            reasons.append(.withinQuota(tier: tiers.rules[i].tier, share: q.share, places: places, rank: rank + 1))
+                            break
+                        }
+                        let next = i + 1 < tiers.rules.count ? i + 1 : nil
+                        reasons.append(.quotaFull(tier: tiers.rules[i].tier, share: q.share, places: places, rank: rank + 1,
+                                                  to: next.map { tiers.rules[$0].tier } ?? ""))
+                        index = next
+                    }
+                    tier = index.map { tiers.rules[$0].tier } ?? ""
+                }
+                out[c] = Standing(group: key, rank: rank + 1, groupSize: members.count, tier: tier, reasons: reasons)
+            }
+        }
+        return out
+    }
+
+    func rosterHasField(_ name: String) -> Bool {
+        guard let r = rules.checked.rosterSource else { return false }
+        return rules.checked.sources[r].schema.fieldIndex(name) != nil
+    }
+
+    // MARK: - Pay
+
+    func pay(cadres: [Int], cards: [Int: ScoreCard], itemPoints: [Int: [String: Fixed]], prior: [String: YearToDate])
+        throws(EvaluationError) -> [Int: (slip: PaySlip, ytd: YearToDate)]
+    {
+        let month = rules.month
+        var contexts: [Int: CadreContext] = [:]
+        for c in cadres {
+            let cadre = roster.cadres[c]
+            let p = prior[cadre.id]
+            let months: Int
+            if let p, p.months > 0 {
+                months = p.months + 1
+            } else {
+                let start = cadre.hiredOn.year == month.year ? cadre.hiredOn.month : 1
+                months = max(1, month.month - start + 1)
+            }
+            contexts[c] = CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!, lines: [:], prior: p ?? YearToDate(), months: months)
+        }
+        var lines: [Int: [PayLineResult]] = [:]
+        let text = TExprText(rules: rules.checked)
+        for line in rules.payLines {
+            let shares = try poolShares(line, cadres: cadres, contexts: &contexts)
+            for c in cadres {
+                var ctx = contexts[c]!
+                ctx.poolShare = shares?.amounts[c]
+                ctx.extraSteps = []
+                let (value, step) = try compute(line, &ctx, formula: text.text(line.expression))
+                ctx.lines[line.name] = value
+                contexts[c] = ctx
+                guard line.type == .money || line.kind != .value else { continue }
+                let kind: PayLineResult.Kind = line.kind == .earning ? .earning : line.kind == .withholding ? .deduction : .info
+                var trace = PayTrace(steps: ctx.extraSteps + [step])
+                if let s = shares, let t = s.traces[c] { trace.steps.insert(contentsOf: t.steps, at: 0) }
+                lines[c, default: []].append(PayLineResult(
+                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
+            }
+        }
+        var out: [Int: (PaySlip, YearToDate)] = [:]
+        for c in cadres {
+            let slip = PaySlip(lines: lines[c] ?? [])
+            if let net = rules.payLines.first(where: { $0.kind == .net }), let amount = slip.amount(of: net.name), amount != slip.net {
+                throw .netMismatch(cadre: roster.cadres[c].id, net: amount, expected: slip.net)
+            }
+            let ctx = contexts[c]!
+            var ytd = YearToDate(totals: ctx.prior.totals, months: ctx.months)
+            for line in rules.payLines where line.type == .money {
+                ytd.totals[line.name] = ctx.prior[line.name] + (Money(ctx.lines[line.name] ?? .zero, .halfUp) ?? .zero)
+            }
+            out[c] = (slip, ytd)
+        }
+        return out
+    }
+
+    /// One line for one cadre: exemption, formula, floor, then the declared rounding.
+    func compute(_ line: CheckedPayLine, _ ctx: inout CadreContext, formula: String) throws(EvaluationError) -> (Fixed, PayStep) {
+        let label = PayText(zh: line.name, en: line.name)
+        var inputs: [PayInput] = []
+        var names: [(String, TExpr)] = []
+        TExprText.names(line.expression, into: &names)
+        let text = TExprText(rules: rules.checked)
+        for (name, e) in names {
+            let v = evaluate(e, &ctx)
+            guard let n = v.number else { continue }
+            let shown = name.isEmpty ? text.text(e) : name
+            if inputs.contains(where: { $0.name.zh == shown }) { continue }
+            var type = e.type
+            if case .payLine(let line, _) = e { type = rules.payLines.first { $0.name == line }?.type ?? type }
+            let q: PayQuantity = type == .money ? .money(Money(n, .halfUp) ?? .zero)
+                : type == .count ? .count(Int(n.wholeValue ?? 0)) : .number(n.normalized)
+            inputs.append(PayInput(PayText(zh: shown, en: shown), q))
+        }
+        for (condition, _) in line.exemptions where evaluate(condition, &ctx).isTrue {
+            let note = PayNote.switchedOff(reason: PayText(zh: "不适用：\(text.text(condition))", en: "not applicable: \(text.text(condition))"))
+            return (.zero, PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: .money(.zero), notes: [note]))
+        }
+        var exact: Fixed
+        // A line that is one quotient rounds once, at its own places, as it declares.
+        if case .arithmetic(.divide, let a, let b, _) = line.expression, let r = line.rounding,
+           let x = evaluate(a, &ctx).number, let y = evaluate(b, &ctx).number {
+            guard let q = x.dividing(by: y, scale: Arithmetic.quotientScale, .halfUp) else { throw .payLine(cadre: roster.cadres[ctx.cadre].id, line: line.name) }
+            exact = q
+            if let direct = x.dividing(by: y, scale: r.scale, r.rule) {
+                var step = PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: .money(Money(direct, .halfUp) ?? .zero),
+                                   rounding: AppliedRounding(spec: r, exact: q, rounded: direct, isExact: false))
+                if let floor = line.floor, direct < floor {
+                    step.notes.append(.remark(text: PayText(zh: "不低于 \(floor.shortDescription)", en: "at least \(floor.shortDescription)")))
+                    return (floor, step)
+                }
+                return (direct, step)
+            }
+        } else {
+            guard let v = evaluate(line.expression, &ctx).number else { throw .payLine(cadre: roster.cadres[ctx.cadre].id, line: line.name) }
+            exact = v
+        }
+        var notes: [PayNote] = []
+        if let floor = line.floor, exact < floor {
+            notes.append(.remark(text: PayText(zh: "低于下限 \(floor.shortDescription)，按下限计", en: "below the floor \(floor.shortDescription); floor used")))
+            exact = floor
+        }
+        var rounding: AppliedRounding? = nil
+        var value = exact
+        if let r = line.rounding, let (v, applied) = try? r.apply(exact) {
+            value = v
+            rounding = applied
+        } else if line.type == .money, exact.normalized.scale > 2 {
+            // The checker requires a rounding wherever this can happen; keep the 分 exact anyway.
+            value = exact.rounded(scale: 2, .halfUp)
+        }
+        let result: PayQuantity = line.type == .money ? .money(Money(value, .halfUp) ?? .zero) : .number(value)
+        return (value, PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: result, rounding: rounding, notes: notes))
+    }
+
+    /// The shares of a pool line for every cadre, allocated by largest remainder so they sum
+    /// to the pool exactly (within each group when the line names one).
+    func poolShares(_ line: CheckedPayLine, cadres: [Int], contexts: inout [Int: CadreContext])
+        throws(EvaluationError) -> (amounts: [Int: Money], traces: [Int: PayTrace])?
+    {
+        guard case .poolShare(let poolE, let weightE, let groupE)? = Self.findPool(line.expression) else { return nil }
+        var groups: [String: [Int]] = [:]
+        var weights: [Int: Fixed] = [:]
+        var pool = Money.zero
+        for c in cadres {
+            var ctx = contexts[c]!
+            pool = Money(evaluate(poolE, &ctx).number ?? .zero, .halfUp) ?? .zero
+            weights[c] = max(.zero, evaluate(weightE, &ctx).number ?? .zero)
+            groups[groupE.map { evaluate($0, &ctx).text } ?? "", default: []].append(c)
+        }
+        var amounts: [Int: Money] = [:]
+        var traces: [Int: PayTrace] = [:]
+        for (_, members) in groups {
+            let entries = members.map { PoolAllocation<String>.Entry(key: roster.cadres[$0].id, weight: weights[$0]!) }
+            let shares: PoolShares<String>
+            do {
+                shares = try PoolAllocation(pool: pool, entries: entries).allocate()
+            } catch {
+                throw .pool(line: line.name, reason: String(describing: error))
+            }
+            var byID: [String: Money] = [:]
+            for s in shares.shares { byID[s.key] = s.amount }
+            for c in members {
+                amounts[c] = byID[roster.cadres[c].id] ?? .zero
+                if keepRecords { traces[c] = shares.trace(for: roster.cadres[c].id) }
+            }
+        }
+        return (amounts, traces)
+    }
+
+    static func findPool(_ e: TExpr) -> TExpr? {
+        switch e {
+        case .poolShare: return e
+        case .arithmetic(_, let a, let b, _): return findPool(a) ?? findPool(b)
+        case .negate(let x, _): return findPool(x)
+        case .conditional(_, let a, let b, _): return findPool(a) ?? findPool(b)
+        case .clamp(let a, _, _, _): return findPool(a)
+        default: return nil
+        }
+    }
+}

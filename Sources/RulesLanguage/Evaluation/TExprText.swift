@@ -1,0 +1,126 @@
+import Exact
+
+/// Writes a checked expression back as a clerk reads it, for formulas in explanations:
+/// `得分 × 分值`, `条数（值班 其中 班次 = 夜班）`.
+struct TExprText {
+    let rules: CheckedRules
+    /// The source whose fields `.field` nodes name, in record context.
+    var source: Int?
+
+    func text(_ e: TExpr) -> String {
+        switch e {
+        case .number(let n, let t):
+            switch t {
+            case .points: return "\(n.shortDescription) 分"
+            case .money: return "\(n.shortDescription) 元"
+            default: return n.shortDescription
+            }
+        case .text(let s): return "“\(s)”"
+        case .date(let d): return d.description
+        case .boolean(let b): return b ? "是" : "否"
+        case .none: return "空"
+        case .field(let i, _):
+            guard let s = source else { return "字段\(i)" }
+            return rules.sources[s].schema.fields[i].name
+        case .enumCode(_, let name): return name
+        case .score: return "得分"
+        case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): return n
+        case .monthsEmployed: return "本年任职月数"
+        case .negate(let x, _): return "-" + wrapped(x)
+        case .not(let x): return "非 " + wrapped(x)
+        case .arithmetic(let op, let a, let b, _):
+            // Parentheses only where precedence needs them: a + b + c reads without.
+            let additive = op == .add || op == .subtract
+            let left = additive ? text(a) : wrapped(a)
+            let right = additive && op == .add ? (isAdditive(b) ? "（\(text(b))）" : text(b)) : wrapped(b)
+            return "\(left) \(symbol(op)) \(right)"
+        case .logical(let op, let a, let b): return "\(text(a)) \(op == .and ? "且" : "或") \(text(b))"
+        case .compare(let first, let links):
+            return ([text(first)] + links.map { "\(symbol($0.0)) \(text($0.1))" }).joined(separator: " ")
+        case .member(let x, let options): return "\(text(x)) 属于（\(options.map(text).joined(separator: "、"))）"
+        case .conditional(let c, let a, let b, _): return "若 \(text(c)) 则 \(text(a)) 否则 \(text(b))"
+        case .aggregate(let i, _):
+            let acc = rules.accumulators[i]
+            let inner = TExprText(rules: rules, source: acc.source)
+            let what = acc.argument.map { inner.text($0) } ?? ""
+            let filter = acc.filter.map { " 其中 " + inner.text($0) } ?? ""
+            let name: String
+            switch acc.kind {
+            case .count: name = "条数"
+            case .sum: name = "合计"
+            case .distinctDays: name = "天数"
+            case .max: name = "最大"
+            case .min: name = "最小"
+            }
+            let from = "\(rules.sources[acc.source].name)\(filter)"
+            return what.isEmpty || acc.kind == .count ? "\(name)（\(from)）" : "\(name)（\(what)，\(from)）"
+        case .lookup(let name, let key, _): return "\(name)（\(text(key))）"
+        case .bracket(let name, let x): return "\(name)（\(text(x))）"
+        case .clamp(let v, let lo, let hi, _): return "限于（\(text(v))，\(text(lo))，\(text(hi))）"
+        case .yearToDate(let n): return "本年累计（\(n)）"
+        case .priorToDate(let n): return "此前累计（\(n)）"
+        case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.map { "，" + text($0) } ?? "")）"
+        }
+    }
+
+    func isAdditive(_ e: TExpr) -> Bool {
+        if case .arithmetic(let op, _, _, _) = e { return op == .add || op == .subtract }
+        return false
+    }
+
+    func wrapped(_ e: TExpr) -> String {
+        if case .arithmetic(let op, _, _, _) = e, op == .add || op == .subtract { return "（\(text(e))）" }
+        return text(e)
+    }
+
+    func symbol(_ op: BinaryOperator) -> String {
+        switch op {
+        case .add: "+"
+        case .subtract: "-"
+        case .multiply: "×"
+        case .divide: "÷"
+        case .and: "且"
+        case .or: "或"
+        }
+    }
+
+    func symbol(_ op: ComparisonOperator) -> String {
+        switch op {
+        case .equal: "="
+        case .notEqual: "≠"
+        case .less: "<"
+        case .lessEqual: "≤"
+        case .greater: ">"
+        case .greaterEqual: "≥"
+        }
+    }
+
+    /// The names an expression reads, for a trace's inputs.
+    static func names(_ e: TExpr, into out: inout [(String, TExpr)]) {
+        switch e {
+        case .score: out.append(("得分", e))
+        case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
+        case .monthsEmployed: out.append(("本年任职月数", e))
+        case .aggregate, .yearToDate, .priorToDate: out.append(("", e))
+        case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): names(x, into: &out)
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
+            names(a, into: &out)
+            names(b, into: &out)
+        case .compare(let a, let links):
+            names(a, into: &out)
+            for (_, x) in links { names(x, into: &out) }
+        case .member(let a, let xs):
+            names(a, into: &out)
+            for x in xs { names(x, into: &out) }
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
+            names(a, into: &out)
+            names(b, into: &out)
+            names(c, into: &out)
+        case .poolShare(let a, let b, let c):
+            names(a, into: &out)
+            names(b, into: &out)
+            if let c { names(c, into: &out) }
+        default: break
+        }
+    }
+}

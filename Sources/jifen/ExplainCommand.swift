@@ -1,0 +1,53 @@
+import ArgumentParser
+import Batch
+import Diagnostics
+import Exact
+import Foundation
+import Pay
+import Results
+import RulesLanguage
+
+/// `jifen explain --cadre 工号 --month 2020-12 DATA_DIR`: every point and every yuan of one cadre.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "解释一名干部本月的每一分积分和每一元报酬。 Explain one cadre's points and pay.")
+
+    @Argument(help: "月份数据文件夹。 The month folder.")
+    var folder: String
+
+    @Option(help: "工号。 The cadre's id.")
+    var cadre: String
+
+    @OptionGroup var month: MonthOption
+    @OptionGroup var rulesOption: RulesOption
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "输出格式 text 或 json。 Output format: text or json.")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        let month = try self.month.resolve(folder: folder)
+        let loaded = try rulesOption.load(language: output.language)
+        let outcome = MonthEvaluation(rules: loaded.rules, month: month).run(folder: folder)
+        guard let results = outcome.results else {
+            let renderer = DiagnosticRenderer(language: output.language)
+            print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit))
+            print(renderer.tally(outcome.diagnostics))
+            throw ExitCode(65)
+        }
+        guard let result = results.cadres.first(where: { $0.cadreID == cadre }) else {
+            throw ValidationError(output.language == .zh ? "\(month.chineseDescription)没有工号为“\(cadre)”的在职干部" : "no cadre '\(cadre)' employed in \(month)")
+        }
+        switch format {
+        case .text:
+            print(Explanation(language: output.language == .zh ? .zh : .en).render(result, month: month), terminator: "")
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+    }
+}
