@@ -20,13 +20,17 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product jifen
 
-# The demo: validate each sample month and print its reconciliation.
+# The demo: the three sample months in order into a fresh store, with all reports.
 demo: release
+	@rm -rf store/jifen.sqlite store/jifen.sqlite-wal store/jifen.sqlite-shm out
 	@for m in $(MONTHS); do \
-	  echo "==> jifen check-data $(SAMPLES)/$$m"; \
-	  .build/release/jifen check-data $(SAMPLES)/$$m || exit $$?; \
+	  echo "==> jifen batch run --month $$m"; \
+	  .build/release/jifen batch run --month $$m --quiet || exit $$?; \
 	  echo; \
 	done
+	@.build/release/jifen batch list
+	@echo
+	@echo "数据库 store: store/jifen.sqlite    报表 reports: out/<月份>/    解释 explain: .build/release/jifen explain samples/2020-12 --cadre FM-001"
 
 test: setup
 	$(SWIFT) build --product jifen

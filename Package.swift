@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay"]
+            dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
         ),
         .target(
             name: "Store",

@@ -49,7 +49,7 @@ public enum ReconciliationTable {
         return "\"" + s.replacingOccurrencesOf("\"", with: "\"\"") + "\""
     }
 
-    static func formatText(_ f: TableFormat?, _ language: Language) -> String {
+    public static func formatText(_ f: TableFormat?, _ language: Language) -> String {
         switch f {
         case .csv(let e)?: "CSV \(e.rawValue)"
         case .xlsx(let sheet)?: "xlsx[\(sheet)]"

@@ -1,0 +1,227 @@
+import Diagnostics
+import Exact
+import Foundation
+import Records
+import Reports
+import Results
+import RulesLanguage
+import Store
+
+/// Where a batch reads and writes, and how it behaves.
+public struct BatchOptions: Sendable {
+    public var month: YearMonth
+    /// The month's folder of record files.
+    public var dataFolder: String
+    public var rulesFolder: String
+    public var storePath: String
+    /// Reports go to `<outFolder>/<month>/`.
+    public var outFolder: String
+    public var actor: String
+    public var skipInvalid = false
+    /// Reports to write; nil for all.
+    public var reports: Set<ReportKind>?
+    public var settings = ReportSettings()
+    /// Seconds to wait for another batch holding the store; 0 refuses at once.
+    public var wait: Double = 0
+    /// Keep every record behind each item in the stored results (explanations, portal).
+    public var keepRecords = true
+    /// When the run happened, as stored (ISO 8601). Reports use a time derived from the
+    /// month instead, so the same inputs give the same report bytes.
+    public var now: String
+
+    public init(month: YearMonth, dataFolder: String, rulesFolder: String, storePath: String, outFolder: String, actor: String, now: String) {
+        self.month = month
+        self.dataFolder = dataFolder
+        self.rulesFolder = rulesFolder
+        self.storePath = storePath
+        self.outFolder = outFolder
+        self.actor = actor
+        self.now = now
+    }
+}
+
+/// The stages of a batch, for progress and timings.
+public enum BatchStage: String, Sendable, CaseIterable {
+    case rules = "检查规则"
+    case data = "校验并计分"
+    case pay = "计算报酬"
+    case store = "保存运行"
+    case reports = "生成报表"
+}
+
+/// What a batch did: the run it stored and what it found, or why it stopped.
+public struct BatchOutcome: Sendable {
+    public var diagnostics: [Diagnostic] = []
+    /// Sources to render rules diagnostics with.
+    public var sources: [SourceFile] = []
+    public var runID: Int64?
+    public var results: MonthResults?
+    public var summary: RunSummary?
+    public var reports: [ReportKind: String] = [:]
+    public var timings: [(stage: BatchStage, seconds: Double)] = []
+    public var stopped: Bool { runID == nil }
+}
+
+/// The monthly batch: check the rules, validate and score the month, pay, prove the money
+/// reconciles, store the run in one transaction, write the reports.
+public struct BatchRunner {
+    public static let engineVersion = "jifen 0.1"
+
+    public var options: BatchOptions
+    public var progress: (BatchStage) -> Void = { _ in }
+
+    public init(options: BatchOptions) {
+        self.options = options
+    }
+
+    public func run() -> BatchOutcome {
+        var out = BatchOutcome()
+        let clock = ContinuousClock()
+        var stageStart = clock.now
+        func lap(_ stage: BatchStage) {
+            let d = clock.now - stageStart
+            out.timings.append((stage, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+            stageStart = clock.now
+        }
+        func stop(_ d: Diagnostic) -> BatchOutcome {
+            out.diagnostics.append(d)
+            return out
+        }
+        // One batch at a time on a store; the kernel frees the lock if this process dies.
+        let lock: RunLock
+        do {
+            try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
+        } catch let e as StoreError {
+            return stop(e.diagnostic)
+        } catch {
+            return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)
+        }
+        defer { withExtendedLifetime(lock) {} }
+
+        progress(.rules)
+        let loaded: LoadedRules
+        do {
+            loaded = try LoadedRules.load(directory: options.rulesFolder)
+        } catch {
+            return stop(Diagnostic(.error, code: "B0010", at: .file(path: options.rulesFolder),
+                                   summary: Localized(zh: "无法读取规则文件夹", en: "cannot read the rules folder"),
+                                   help: Localized(zh: "用 --rules 指定规则文件夹。", en: "Point --rules at the rules folder.")))
+        }
+        out.sources = loaded.project.sources
+        if loaded.hasErrors {
+            out.diagnostics = loaded.diagnostics
+            return out
+        }
+        lap(.rules)
+
+        let store: RunStore
+        let prior: [String: YearToDate]
+        do {
+            store = try RunStore(path: options.storePath)
+            if let current = try store.currentRun(month: options.month), current.state == .closed {
+                throw StoreError.monthClosed(options.month, runID: current.id)
+            }
+            prior = try store.yearToDate(before: options.month)
+        } catch let e as StoreError {
+            return stop(e.diagnostic)
+        } catch {
+            return stop(StoreError.database("\(error)").diagnostic)
+        }
+
+        progress(.data)
+        var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
+        evaluation.skipInvalid = options.skipInvalid
+        evaluation.keepRecords = options.keepRecords
+        let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
+        out.diagnostics = outcome.diagnostics
+        lap(.data)
+        guard let results = outcome.results else { return out }
+        progress(.pay)
+
+        // The money must add up before anything is written.
+        let bank = results.cadres.map(\.pay.net).sum()
+        guard results.reconciles, bank == results.net else {
+            return stop(Diagnostic(.error, code: "B0005", at: .file(path: options.dataFolder),
+                                   summary: Localized(zh: "报酬不平衡：实发 + 扣款 ≠ 应发", en: "pay does not reconcile: net + deductions ≠ gross"),
+                                   help: Localized(zh: "这是规则或程序的错误；本次运行未保存，也未生成报表。", en: "This is a fault in the rules or jifen; nothing was stored or written.")))
+        }
+        let summary = Self.summary(outcome.check, results)
+        out.summary = summary
+        lap(.pay)
+
+        progress(.store)
+        let rejected = outcome.check.rejectedRows.map {
+            StoredRejectedRow(file: String($0.origin.path.split(separator: "/").last ?? ""), line: $0.origin.line, codes: $0.codes, reasons: $0.reasons, cells: $0.cells)
+        }
+        var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
+        for f in outcome.check.files { inputs.append(InputFile(role: .data, name: String(f.path.split(separator: "/").last ?? ""), path: f.path)) }
+        let runID: Int64
+        let record: RunRecord
+        do {
+            runID = try store.record(NewRun(
+                month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
+                engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
+                results: results, rejected: rejected, summary: summary))
+            record = try store.run(id: runID)
+        } catch {
+            return stop(error.diagnostic)
+        }
+        out.runID = runID
+        out.results = results
+        lap(.store)
+
+        progress(.reports)
+        var run = ReportRun(record)
+        run.createdAt = "\(options.month.lastDay)T00:00:00Z"
+        let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
+        var settings = options.settings
+        settings.tierOrder = loaded.rules.tierOrder
+        do {
+            out.reports = try ReportSet.write(
+                results: results, summary: summary, run: run, rejected: rejected, payees: payees, settings: settings,
+                to: options.outFolder + "/" + options.month.description, only: options.reports)
+        } catch {
+            out.diagnostics.append(Diagnostic(.error, code: "B0006", at: .file(path: options.outFolder),
+                                              summary: Localized(zh: "报表未能写出：\(error.summary.zh)", en: "reports not written: \(error.summary.en)"),
+                                              help: Localized(zh: "运行已保存；修正后用 jifen report --run \(runID) 重新生成。", en: "The run is stored; fix this and rerun jifen report --run \(runID).")))
+        }
+        lap(.reports)
+        return out
+    }
+
+    static func rulesFilePath(_ shown: String, folder: String) -> String {
+        // Rules paths are shown relative to the folder's parent (`rules/x.jifen`).
+        let parent = (folder as NSString).deletingLastPathComponent
+        return parent.isEmpty ? shown : parent + "/" + shown
+    }
+
+    /// The rules' version for a month: the hash, with the dates of the versions in force.
+    static func rulesVersion(_ rules: CheckedRules, _ month: YearMonth) -> String {
+        let dates = Set(rules.items.compactMap(\.period.since) + rules.payLines.compactMap(\.period.since)
+                        + rules.parameters.values.flatMap { $0.values.compactMap(\.since) }).filter { $0 <= month.firstDay }
+        let latest = dates.max().map { "自 \($0)" } ?? "初版"
+        return "\(latest)（\(String(rules.hash.prefix(8)))）"
+    }
+
+    public static func summary(_ check: MonthCheck, _ results: MonthResults) -> RunSummary {
+        var tiers: [String: Int] = [:]
+        for c in results.cadres { tiers[c.standing.tier, default: 0] += 1 }
+        let files = check.files.map { f in
+            RunSummary.FileLine(name: String(f.path.split(separator: "/").last ?? ""), source: f.source,
+                                format: ReconciliationTable.formatText(f.format, .zh), read: f.rowsRead,
+                                accepted: f.accepted, rejected: f.rejected, ignored: f.ignored)
+        }
+        return RunSummary(
+            cadres: results.cadres.count, rowsUsed: files.map(\.accepted).reduce(0, +), rowsIgnored: files.map(\.ignored).reduce(0, +),
+            rowsRejected: files.map(\.rejected).reduce(0, +), pointsTotal: results.cadres.map(\.score.total).reduce(.zero, +),
+            gross: results.gross, deductions: results.deductions, net: results.net, tiers: tiers, files: files)
+    }
+}
+
+extension Error {
+    var diagnostic: Diagnostic {
+        if let e = self as? StoreError { return e.diagnostic }
+        return StoreError.database("\(self)").diagnostic
+    }
+}

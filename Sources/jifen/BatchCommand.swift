@@ -1,0 +1,291 @@
+import ArgumentParser
+import Batch
+import Diagnostics
+import Exact
+import Foundation
+import Reports
+import Store
+
+/// `jifen batch …`: the monthly run and the life of a month (publish, close, reopen).
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "月度批处理：计分、计酬、存档、出报表。 The monthly batch.",
+        subcommands: [Run.self, List.self, Show.self, Publish.self, Close.self, Reopen.self])
+}
+
+/// Where things are: flags, else `jifen.json`, else the repository's defaults.
+struct ProjectOptions: ParsableArguments {
+    @Option(help: "数据根文件夹，月份子文件夹如 samples/2020-12（默认 samples）。 Data root.")
+    var data: String?
+    @Option(help: "规则文件夹（默认 rules）。 Rules folder.")
+    var rules: String?
+    @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.")
+    var store: String?
+    @Option(help: "报表输出文件夹（默认 out）。 Reports folder.")
+    var out: String?
+    @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
+    var config: String = "jifen.json"
+
+    var project: ProjectConfig { ProjectConfig.load(config) }
+    var dataRoot: String { data ?? project.data ?? "samples" }
+    var rulesFolder: String { rules ?? project.rules ?? "rules" }
+    var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
+    var outFolder: String { out ?? project.out ?? "out" }
+
+    func openStore() throws -> RunStore {
+        do { return try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+    }
+}
+
+/// `jifen.json`: the county's settings for reports and where things are.
+struct ProjectConfig: Codable {
+    var data: String?
+    var rules: String?
+    var store: String?
+    var out: String?
+    var reports: ReportSettings?
+    /// Working days the 公示 lasts.
+    var noticeWorkingDays: Int?
+
+    static func load(_ path: String) -> ProjectConfig {
+        guard let data = FileManager.default.contents(atPath: path), let c = try? JSONDecoder().decode(ProjectConfig.self, from: data) else {
+            return ProjectConfig()
+        }
+        return c
+    }
+}
+
+enum CLIError: Error {
+    case store(StoreError)
+}
+
+/// Runs `body`, rendering a store error as the clerk's diagnostic with its exit code
+/// (75 when another batch holds the store, 65 otherwise).
+func withStoreErrors(_ language: Language = .zh, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as StoreError {
+        print(DiagnosticRenderer(language: language).render(e.diagnostic))
+        throw ExitCode(e.isBusy ? 75 : 65)
+    } catch CLIError.store(let e) {
+        print(DiagnosticRenderer(language: language).render(e.diagnostic))
+        throw ExitCode(e.isBusy ? 75 : 65)
+    }
+}
+
+extension StoreError {
+    var isBusy: Bool {
+        if case .busy = self { return true }
+        return false
+    }
+}
+
+extension BatchCommand {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "运行一个月的批处理。 Run a month.",
+            discussion: "退出码 Exit codes: 0 成功 ok, 65 规则或数据有错误 errors in rules or data, 75 数据库被占用 store busy.")
+
+        @Option(help: "月份，如 2020-12。 The month.")
+        var month: String
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
+        @Flag(help: "跳过有错误的行（每一行都记录原因），其余照常计算。 Run on the valid rows.")
+        var skipInvalid = false
+        @Flag(help: "不显示进度。 No progress.")
+        var quiet = false
+        @Option(help: "只生成这些报表（逗号分隔：payroll,bankTransfer,scoreBreakdown,communitySummary,publicNotice,paySlips,reconciliation）。 Reports to write.")
+        var reports: String?
+        @Option(help: "操作人（默认当前用户）。 Who runs it.")
+        var actor: String?
+        @Option(help: "数据库被占用时最多等待的秒数。 Seconds to wait for a busy store.")
+        var wait: Double = 0
+        @Flag(help: "不保存每条记录的明细（省内存，适合全省规模）。 Do not keep per-record detail.")
+        var noRecordDetail = false
+
+        func run() throws {
+            guard let m = YearMonth(month) else { throw ValidationError("月份“\(month)”无效，应写成 2020-12。 Invalid month.") }
+            var options = BatchOptions(
+                month: m, dataFolder: project.dataRoot + "/" + m.description, rulesFolder: project.rulesFolder,
+                storePath: project.storePath, outFolder: project.outFolder,
+                actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", now: Self.now())
+            options.skipInvalid = skipInvalid
+            options.wait = wait
+            options.keepRecords = !noRecordDetail
+            if let s = project.project.reports { options.settings = s }
+            if let r = reports {
+                var kinds: Set<ReportKind> = []
+                for name in r.split(separator: ",") {
+                    guard let k = ReportKind(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else { throw ValidationError("未知的报表“\(name)”。 Unknown report '\(name)'.") }
+                    kinds.insert(k)
+                }
+                options.reports = kinds
+            }
+            var runner = BatchRunner(options: options)
+            let showProgress = !quiet && isatty(STDERR_FILENO) != 0
+            let zh = output.language == .zh
+            if showProgress {
+                runner.progress = { stage in
+                    FileHandle.standardError.write(Data("  … \(zh ? stage.rawValue : String(describing: stage))\n".utf8))
+                }
+            }
+            let outcome = runner.run()
+            let renderer = DiagnosticRenderer(language: output.language, sources: outcome.sources)
+            let diagnostics = outcome.diagnostics.sortedByLocation()
+            if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
+            guard let runID = outcome.runID, let summary = outcome.summary else {
+                print(renderer.tally(diagnostics))
+                if diagnostics.contains(where: { $0.code == "S0002" }) { throw ExitCode(75) }
+                throw ExitCode(65)
+            }
+            print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
+                                          timings: outcome.timings, language: output.language))
+            if diagnostics.hasErrors { throw ExitCode(65) }
+        }
+
+        static func now() -> String {
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(identifier: "UTC")
+            return f.string(from: Date())
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出所有运行。 List the runs.")
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                let runs = try project.openStore().runs()
+                if runs.isEmpty { print("数据库中还没有运行。 No runs yet."); return }
+                var rows = [["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]]
+                for r in runs {
+                    rows.append(["#\(r.id)", r.month.description, r.state.chineseName, String(r.summary.cadres), r.summary.net.grouped, r.rulesVersion, r.createdAt, r.createdBy])
+                }
+                print(TextTable.render(rows), terminator: "")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示一个月当前的运行。 Show a month's run.")
+        @Option(help: "月份。 The month.") var month: String
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let store = try project.openStore()
+                guard let r = try store.currentRun(month: m) else { throw CLIError.store(.noRun(m)) }
+                print("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)")
+                print("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)")
+                if let p = r.publishedAt { print("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")") }
+                if let c = r.closedAt { print("关账 \(c)") }
+                print("人数 \(r.summary.cadres)  行：使用 \(r.summary.rowsUsed)，忽略 \(r.summary.rowsIgnored)，拒绝 \(r.summary.rowsRejected)")
+                print("应发 \(r.summary.gross.grouped)  扣款 \(r.summary.deductions.grouped)  实发 \(r.summary.net.grouped)")
+                print("等次 " + r.summary.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，"))
+                print("输入文件：")
+                for i in r.inputs { print("  \(i.role == "rules" ? "规则" : "数据")  \(i.name)  \(i.byteCount) 字节  sha256 \(i.sha256.prefix(16))…") }
+                let audit = try store.auditLog(month: m)
+                if !audit.isEmpty {
+                    print("审计：")
+                    for a in audit { print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { "  原因：\($0)" } ?? "")\(a.detail.map { "  \($0)" } ?? "")") }
+                }
+            }
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "发布公示（开始申诉期）。 Publish a month for 公示.")
+        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "公示期的工作日数（默认 5）。 Working days of the notice.") var days: Int?
+        @Option(help: "操作人。 Who.") var actor: String?
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let today = CivilDate(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
+                let until = WorkingDays.add(days ?? project.project.noticeWorkingDays ?? 5, to: today)
+                try project.openStore().publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
+                print("\(m.chineseDescription)已发布公示，申诉截止 \(until)。")
+            }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "关账：此后不能重算或修改。 Close a month.")
+        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "操作人。 Who.") var actor: String?
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                try project.openStore().close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                print("\(m.chineseDescription)已关账。")
+            }
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "重新打开已关账的月份（记入审计日志）。 Reopen a closed month.")
+        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "原因（必填）。 Why (required).") var reason: String
+        @Option(help: "操作人。 Who.") var actor: String?
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                try project.openStore().reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
+                print("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。")
+            }
+        }
+    }
+}
+
+/// Adds working days (Monday to Friday) to a date. Public holidays are not known here; a
+/// county that needs them sets the notice period in days itself.
+enum WorkingDays {
+    static func add(_ n: Int, to date: CivilDate) -> CivilDate {
+        var d = date
+        var left = n
+        while left > 0 {
+            d = d.advanced(by: 1)
+            if d.weekday <= 5 { left -= 1 }
+        }
+        return d
+    }
+}
+
+/// Columns padded to display width for terminal tables.
+enum TextTable {
+    static func render(_ rows: [[String]]) -> String {
+        let n = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: n)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], DiagnosticRenderer.displayWidth(c)) } }
+        return rows.map { r in
+            r.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - DiagnosticRenderer.displayWidth(c)) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The few lines a clerk reads after a run.
+enum BatchSummaryText {
+    static func render(month: YearMonth, runID: Int64, summary s: RunSummary, reports: [ReportKind: String], storePath: String,
+                       timings: [(stage: BatchStage, seconds: Double)], language: Language) -> String {
+        var out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
+        out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
+        out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 " + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "、") + "\n"
+        out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
+        out += "  数据库：\(storePath)\n"
+        if let any = reports.values.sorted().first {
+            out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
+        }
+        out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+        return out
+    }
+}
