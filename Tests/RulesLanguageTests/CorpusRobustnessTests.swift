@@ -124,12 +124,13 @@ struct CorpusRobustnessTests {
     }
 
     @Test("nesting 10,000 levels deep", arguments: [
-        "（", "(", "【", "{", "｛", "-", "非 ", "若 ", "条数（", "合计（来自 值班 其中 ", "限于（", "岗位工资标准（", "枚举（", "“",
+        "（", "(", "【", "{", "｛", "-", "非 ", "若 ", "条数（", "合计（来自 值班 其中 ", "限于（", "岗位工资标准（", "枚举（", "“", "1 + ", "a 且 ", "2 × ", "- 1 - ", "若 a 则 1 否则 ",
     ])
     func deepNesting(_ opener: String) {
         let deep = String(repeating: opener, count: 10_000)
         let texts = [
             "参数 甲 = \(deep)1",
+            "参数 甲 = （\(deep)1）",
             "积分项 甲 {\n  取 值班\n  每条 \(deep)2 分\n}\n",
             "等次评定 {\n  优秀：\(deep)\n}\n",
             deep,

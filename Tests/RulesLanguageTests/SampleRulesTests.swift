@@ -80,3 +80,29 @@ struct SampleRulesTests {
         }
     }
 }
+
+@Suite("The sample rules pass the checker")
+struct SampleRulesCheckTests {
+    @Test("jifen check rules/ is clean: no error and no warning")
+    func checkerClean() throws {
+        let loaded = try LoadedRules.load(directory: repositoryRoot.appendingPathComponent("rules").path)
+        let rendered = DiagnosticRenderer(sources: loaded.project.sources).render(loaded.diagnostics)
+        #expect(loaded.diagnostics.isEmpty, "\(rendered)")
+    }
+}
+
+extension SampleRulesCheckTests {
+    @Test("a slip in an enumeration value is caught and names its field")
+    func enumerationSlip() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-typo-\(UUID().uuidString)")
+        let rules = dir.appendingPathComponent("rules")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("rules/榕江县积分管理考核办法.jifen"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "班次 = 夜班 且 状态 属于（到岗、替班）\n  每条 2 分", with: "班次 = 夜半 且 状态 属于（到岗、替补）\n  每条 2 分")
+        try text.write(to: rules.appendingPathComponent("x.jifen"), atomically: true, encoding: .utf8)
+        let loaded = try LoadedRules.load(directory: rules.path)
+        #expect(loaded.diagnostics.map(\.code) == ["R0107", "R0107"])
+        #expect(loaded.diagnostics.map(\.summary.zh) == ["“夜半”不是“班次”的取值", "“替补”不是“状态”的取值"])
+    }
+}

@@ -78,7 +78,7 @@ let diagnosticCases: [DiagnosticCase] = [
         应发项 基本工资 = 岗位工资标准（岗位等级
         """),
     DiagnosticCase(code: "R0012", name: "nesting-too-deep", source: """
-        参数 甲 = \(String(repeating: "（", count: 70))1\(String(repeating: "）", count: 70))
+        参数 甲 = \(String(repeating: "（", count: 101))1\(String(repeating: "）", count: 101))
         """),
     DiagnosticCase(code: "R0013", name: "unexpected-after-clause", source: """
         积分项 夜间值班 {

@@ -100,7 +100,8 @@ public enum CheckError: Sendable, Hashable {
             return e("R0106", L("“\(name)”重复定义", "'\(name)' is defined twice"), L("第二次定义", "defined again here"),
                      L("改用另一个名称；若是新版本，请用（自 日期 起）和（至 日期）标明各自的施行期间。", "Use another name; for a new version, give each its period with (since DATE) and (until DATE)."),
                      notes: [L("第一次定义在 \(first.path)", "first defined in \(first.path)")])
-        case .notAnEnumerationValue(_, let value, let field, let allowed):
+        case .notAnEnumerationValue(_, let value, let named, let allowed):
+            let field = named.isEmpty ? "这一项" : named
             return e("R0107", L("“\(value)”不是“\(field)”的取值", "'\(value)' is not a value of '\(field)'"), L("不在取值范围内", "not an allowed value"),
                      L("“\(field)”的取值有：\(list(allowed))。", "'\(field)' takes: \(allowed.joined(separator: ", "))."))
         case .unknownPayLine(_, let name):

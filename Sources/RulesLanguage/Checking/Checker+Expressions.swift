@@ -54,10 +54,11 @@ extension Checker {
             var links: [(ComparisonOperator, TExpr)] = []
             var left: TExpr
             var remaining = rest[...]
-            if case .name(let id) = first.kind, !isKnownName(id.name, ctx), let r0 = rest.first {
+            if case .name(let id) = first.kind, !isKnownName(id.name, ctx), let r0 = rest.first,
+               case .name(let other) = r0.operand.kind, isKnownName(other.name, ctx) {
                 // `夜班 = 班次`: an enumeration value written before the field.
                 let right = check(r0.operand, ctx)
-                left = checkAgainst(first, right.type, ctx)
+                left = checkAgainst(first, right.type, ctx, field: Self.fieldName(r0.operand))
                 links.append((r0.op, right))
                 remaining = rest.dropFirst()
             } else {
@@ -65,8 +66,10 @@ extension Checker {
             }
             let firstT = left
             if let last = links.last { left = last.1 }
+            var leftExpression = rest.count > remaining.count ? rest[0].operand : first
             for link in remaining {
-                let right = checkAgainst(link.operand, left.type, ctx)
+                let right = checkAgainst(link.operand, left.type, ctx, field: Self.fieldName(leftExpression))
+                leftExpression = link.operand
                 if !left.type.isComparable(with: right.type) {
                     errors.append(.incomparable(site(link.operand.span), left: left.type, right: right.type))
                 }
@@ -77,7 +80,7 @@ extension Checker {
         case .membership(let x, let options):
             let v = check(x, ctx)
             let opts = options.map { o -> TExpr in
-                let t = checkAgainst(o, v.type, ctx)
+                let t = checkAgainst(o, v.type, ctx, field: Self.fieldName(x))
                 if !v.type.isComparable(with: t.type) { errors.append(.incomparable(site(o.span), left: v.type, right: t.type)) }
                 return t
             }
@@ -104,16 +107,27 @@ extension Checker {
 
     /// Checks `e` where a value of type `expected` is wanted: a bare name that is one of an
     /// enumeration's values becomes that value.
-    mutating func checkAgainst(_ e: Expression, _ expected: ValueType, _ ctx: ExprContext) -> TExpr {
+    /// The field an enumeration value is compared with, named in R0107.
+    static func fieldName(_ e: Expression) -> String {
+        if case .name(let id) = e.kind { return id.name }
+        return ""
+    }
+
+    mutating func checkAgainst(_ e: Expression, _ expected: ValueType, _ ctx: ExprContext, field: String = "") -> TExpr {
+        // The other side was already reported unknown (`班别 = 白班`): a bare name here is
+        // most likely its value, and a second error would only repeat the first.
+        if expected == .unknown, case .name(let id) = e.kind, !isKnownName(id.name, ctx) {
+            return .number(.zero, .unknown)
+        }
         if case .enumeration(let values) = expected {
             switch e.kind {
             case .name(let id) where !isKnownName(id.name, ctx):
                 if let i = values.firstIndex(of: id.name) { return .enumCode(Int64(i), id.name) }
-                errors.append(.notAnEnumerationValue(site(id.span), value: id.name, field: "", allowed: values))
+                errors.append(.notAnEnumerationValue(site(id.span), value: id.name, field: field, allowed: values))
                 return .number(.zero, .unknown)
             case .string(let s):
                 if let i = values.firstIndex(of: s) { return .enumCode(Int64(i), s) }
-                errors.append(.notAnEnumerationValue(site(e.span), value: s, field: "", allowed: values))
+                errors.append(.notAnEnumerationValue(site(e.span), value: s, field: field, allowed: values))
                 return .number(.zero, .unknown)
             default: break
             }
@@ -316,7 +330,10 @@ extension Checker {
                 return .number(.zero, .money)
             }
             guard case .name(let id) = args[0].kind, payLineNames[id.name] != nil else {
-                errors.append(.unknownPayLine(site(args[0].span), name: String(describing: args[0].kind).prefix(20).description))
+                // Name what was written when it is a name; anything else is shown by its place.
+                let written: String
+                if case .name(let id) = args[0].kind { written = id.name } else { written = "括号里的算式" }
+                errors.append(.unknownPayLine(site(args[0].span), name: written))
                 return .number(.zero, .money)
             }
             used.insert("line:" + id.name)

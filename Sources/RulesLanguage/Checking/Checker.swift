@@ -265,7 +265,12 @@ public struct Checker {
                 default: errors.append(.notConstant(site(k.span), what: "对照表的键"))
                 }
                 if let key, !seen.insert(key).inserted {
-                    errors.append(.duplicateTableKey(site(k.span), table: d.name.name, key: String(describing: key)))
+                    let shown: String =
+                        switch key {
+                        case .number(let n): n.description
+                        case .text(let t): t
+                        }
+                    errors.append(.duplicateTableKey(site(k.span), table: d.name.name, key: shown))
                 }
             }
             guard case .number(let n, let unit) = r.value.kind else {

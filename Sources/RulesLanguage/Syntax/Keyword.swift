@@ -168,6 +168,20 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Whether an English spelling of this keyword may also serve as a name where a name is
+    /// expected: field types, units, declarations and test words never start an expression,
+    /// so a field called `date` or `hours` stays usable in an English file.
+    public var isSoft: Bool {
+        switch self {
+        case .text, .integer, .decimal, .date, .time, .money, .boolean, .points, .days, .times, .file,
+            .unitPoints, .unitYuan, .unitHours, .unitMinutes, .unitDays, .unitTimes, .unitMonths, .unitPersons,
+            .source, .item, .deduction, .adjustment, .base, .veto, .tiers, .parameter, .table, .brackets,
+            .earning, .withholding, .net, .value, .test, .month, .records, .expect, .tier:
+            true
+        default: false
+        }
+    }
+
     /// The unit a unit keyword stands for.
     public var unit: Unit? {
         switch self {

@@ -71,8 +71,13 @@ public struct Lexer {
                 lexNumber()
             case 0x22, 0x201C, 0x201D, 0x300C:  // " “ ” 「
                 lexString(closers: [0x22, 0x201C, 0x201D, 0x300D], open: length)
-            case 0x300A:  // 《
+            case 0x300A where isTitleAhead(after: length):  // 《个人所得税法》
                 lexString(closers: [0x300B], open: length, isTitle: true)
+            case 0x300A, 0x300B:
+                // A Chinese input method types < and > as 《 and 》.
+                position += length
+                append(v == 0x300A ? .less : .greater, start, position)
+                combineOperator()
             default:
                 if let kind = Lexer.punctuation[v] {
                     position += length
@@ -186,7 +191,8 @@ public struct Lexer {
             append(date, start, position)
             return
         }
-        if let (s, len) = peekScalar(), s.value == 0x2E || s.value == 0xFF0E {
+        // 。 between digits is a decimal point typed on a Chinese input method (0。5).
+        if let (s, len) = peekScalar(), s.value == 0x2E || s.value == 0xFF0E || s.value == 0x3002 {
             let save = position
             position += len
             let frac = readDigits()
@@ -296,6 +302,24 @@ public struct Lexer {
         errors.append(.unterminatedString(Span(start: start, end: end)))
         let text = String(scalars)
         append(isTitle ? .title(text) : .string(text), start, end)
+    }
+
+    /// Whether the 《 at the position opens a document title: its 》 follows on the same line,
+    /// with no space inside and not starting with a digit (`《 90` is a comparison).
+    func isTitleAhead(after open: Int) -> Bool {
+        var i = position + open
+        var first = true
+        while let (s, len) = scalar(at: i) {
+            switch s.value {
+            case 0x300B: return !first
+            case 0x0A, 0x0D, 0x20, 0x09, 0x3000, 0x300A: return false
+            case 0x30...0x39, 0xFF10...0xFF19, 0x3D, 0xFF1D: if first { return false }
+            default: break
+            }
+            first = false
+            i += len
+        }
+        return false
     }
 
     // MARK: - UTF-8

@@ -11,7 +11,7 @@ extension RulesParser {
         let attributes = try parseAttributes()
         var fields: [FieldDeclaration] = []
         let block = try parseBlock(.source) { p in
-            guard case .identifier = p.peekKind else {
+            guard p.isIdentifier(p.peek) else {
                 try p.fail(p.unknownClause(.source, allowed: []))
             }
             let fieldName = try p.name()
@@ -204,7 +204,7 @@ extension RulesParser {
                 orderingSpan = Span(start: t.span.start, end: p.previousEnd)
                 return
             }
-            guard case .identifier = t.kind else { try p.fail(p.unknownClause(.tiers, allowed: [.order])) }
+            guard p.isIdentifier(t) else { try p.fail(p.unknownClause(.tiers, allowed: [.order])) }
             let tier = try p.name()
             _ = try p.expect(.colon, .colon)
             var condition: Expression?
@@ -337,6 +337,8 @@ extension RulesParser {
         return PayLineDeclaration(kind: kind, name: name, attributes: attributes, formula: formula, clauses: clauses, span: Span(start: start, end: end))
     }
 
+    /// rounding = { "四舍五入" | "银行家舍入" | "舍去" | "进一" | "到分" | "到角" | "到元" }   (at least one,
+    ///            at most one mode and one place; a missing mode is 四舍五入, a missing place 到分)
     mutating func parseRounding(start: Span) throws -> RoundingDeclaration {
         var mode: Rounding?, place: RoundingDeclaration.Place?
         while true {
@@ -432,8 +434,9 @@ extension RulesParser {
             switch t.kind {
             case .keyword(.score): target = .score
             case .keyword(.tier): target = .tier
-            case .identifier(let n): target = .name(Identifier(name: n, span: t.span))
-            default: try p.fail(p.unknownClause(.expect, allowed: [.score, .tier]))
+            default:
+                guard let id = p.nameToken(t) else { try p.fail(p.unknownClause(.expect, allowed: [.score, .tier])) }
+                target = .name(id)
             }
             p.advance()
             _ = try p.expect(.equal, .equals)

@@ -42,7 +42,12 @@ extension RulesParser {
     /// product = unary { ( "×" | "÷" ) unary }
     mutating func parseBinary(minPrecedence: Int) throws -> Expression {
         var left = minPrecedence <= 3 ? try parseNotOrComparison(minPrecedence: minPrecedence) : try parseUnary()
+        // Each operator of a chain deepens the tree by one level, which later passes (hashing,
+        // formatting, freeing) walk recursively: a chain counts toward the nesting limit.
+        let saved = depth
+        defer { depth = saved }
         while let op = binaryOperator(), op.precedence >= minPrecedence {
+            try enter()
             advance()
             skipNewlines()
             let right = try parseBinary(minPrecedence: op.precedence + 1)
@@ -180,12 +185,18 @@ extension RulesParser {
                 let (args, end) = try parseArguments()
                 return Expression(.builtin(builtin, args), Span(start: t.span.start, end: end))
             }
+            if let id = nameToken(t) {
+                advance()
+                if atKind(.lParen) {
+                    let (args, end) = try parseArguments()
+                    return Expression(.call(id, args), Span(start: t.span.start, end: end))
+                }
+                return Expression(.name(id), t.span)
+            }
             try fail(.expectedExpression(t.span, found: t.kind))
         case .lParen:
+            // The inner parseExpression counts this level.
             advance()
-            let saved = depth
-            try enter()
-            defer { depth = saved }
             skipNewlines()
             let inner = try parseExpression()
             skipNewlines()
@@ -199,9 +210,6 @@ extension RulesParser {
     /// arguments = "（" [ expr { "，" expr } ] "）"
     mutating func parseArguments() throws -> ([Expression], Int) {
         let open = advance()
-        let saved = depth
-        try enter()
-        defer { depth = saved }
         var args: [Expression] = []
         while true {
             skipNewlines()
@@ -219,9 +227,6 @@ extension RulesParser {
         guard let open = eatKind(.lParen) else {
             return Expression(.aggregate(aggregate, argument: nil, from: nil), keyword.span)
         }
-        let saved = depth
-        try enter()
-        defer { depth = saved }
         skipNewlines()
         var argument: Expression?
         var from: Selection?

@@ -13,8 +13,8 @@ import Exact
 /// let (file, diagnostics) = RulesParser.parse(file: SourceFile(path: "rules/x.jifen", text: text))
 /// ```
 public struct RulesParser {
-    /// How deep brackets and prefix operators may nest in one expression.
-    public static let maxDepth = 64
+    /// How deep brackets, prefix operators and chains of operators may nest in one expression.
+    public static let maxDepth = 100
 
     let source: SourceFile
     var tokens: [Token]
@@ -111,17 +111,17 @@ public struct RulesParser {
 
     /// A name; a Chinese keyword run into a name (`取值班`) is reported as such.
     mutating func expectName(after keyword: Keyword) throws -> Identifier {
-        if case .identifier(let name) = peekKind {
-            let t = advance()
-            return Identifier(name: name, span: t.span)
+        if let id = nameToken(peek) {
+            advance()
+            return id
         }
         try fail(.expectedName(peek.span, after: keyword, found: peekKind))
     }
 
     mutating func name(_ expected: SyntaxError.Expected = .name) throws -> Identifier {
-        if case .identifier(let name) = peekKind {
-            let t = advance()
-            return Identifier(name: name, span: t.span)
+        if let id = nameToken(peek) {
+            advance()
+            return id
         }
         try fail(.expectedToken(peek.span, expected: expected, found: peekKind))
     }
@@ -140,8 +140,18 @@ public struct RulesParser {
     }
 
     func isIdentifier(_ t: Token) -> Bool {
-        if case .identifier = t.kind { return true }
-        return false
+        nameToken(t) != nil
+    }
+
+    /// The token as a name: an identifier, or an English keyword that cannot start anything
+    /// where a name is expected (a field called `date` or `hours` in an English file).
+    func nameToken(_ t: Token) -> Identifier? {
+        switch t.kind {
+        case .identifier(let name): return Identifier(name: name, span: t.span)
+        case .keyword(let k) where k.isSoft && t.span.start < source.bytes.count && source.bytes[t.span.start] < 0x80:
+            return Identifier(name: TextNormalizer.normalize(source.text(t.span)), span: t.span)
+        default: return nil
+        }
     }
 
     func isString(_ t: Token) -> Bool {
@@ -342,6 +352,7 @@ public struct RulesParser {
         return total + current
     }
 
+    /// date = DATE   (2021-01-01, 2021/1/1, 2021年1月1日)
     mutating func parseDate() throws -> DateValue {
         if case .date(let d) = peekKind { return DateValue(date: d, span: advance().span) }
         try fail(.expectedToken(peek.span, expected: .date, found: peekKind))

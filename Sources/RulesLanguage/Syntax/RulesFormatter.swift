@@ -6,7 +6,9 @@ import Exact
 /// punctuation for a Chinese file), comments kept where they were.
 ///
 /// Formatting is idempotent and keeps the syntax tree: `parse(format(x))` equals `parse(x)`
-/// apart from spans. A file with syntax errors is returned unchanged.
+/// apart from spans. A file with syntax errors is returned unchanged. Comments stay before
+/// the line they preceded or at the end of the line they ended; one written inside a formula
+/// that spans several lines moves to just after that clause.
 ///
 /// ```swift
 /// let text = RulesFormatter.format(SourceFile(path: "rules/x.jifen", text: "积分项 甲{取 值班\n每条 2分}"))

@@ -28,7 +28,10 @@ public struct RulesProject: Sendable {
         let fm = FileManager.default
         let root = directory.standardizedFileURL
         let prefixBase = (base ?? root.deletingLastPathComponent()).standardizedFileURL.path
-        guard let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root.path])
         }
         var urls: [URL] = []
