@@ -65,3 +65,15 @@ struct SampleMonthsCLITests {
         }
     }
 }
+
+struct RulesCLITests {
+    @Test func theSampleRulesAreCleanTheirTestsPassAndCoverEverything() throws {
+        let check = try CheckDataCLITests.run(["check", "rules"])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("发现 0 个错误、0 个警告"))
+        let test = try CheckDataCLITests.run(["test", "rules", "--coverage"])
+        #expect(test.status == 0, "\(test.stdout)")
+        #expect(test.stdout.contains("全部积分项、等次、表格行和工资项目都有测试覆盖"))
+        #expect(test.stdout.contains(" 0 failed"))
+    }
+}

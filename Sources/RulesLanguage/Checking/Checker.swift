@@ -160,7 +160,11 @@ public struct Checker {
         let standard = StandardSchemas.all.first { $0.name == name || !Set($0.fileStems).isDisjoint(with: stems) }
         var fields: [FieldSpec] = []
         for f in d.fields {
-            let base = standard?.fields.first { $0.name == f.name.name || $0.aliases.contains(f.name.name) }
+            // Opening balances are named by the rules themselves: `累计X` feeds pay line X,
+            // so their declared names are kept rather than mapped to the standard ones.
+            let base = standard?.role == .opening
+                ? standard?.fields.first { $0.name == f.name.name }
+                : standard?.fields.first { $0.name == f.name.name || $0.aliases.contains(f.name.name) }
             let type: Records.FieldType
             switch f.type.kind {
             case .text: type = base.map { b in if case .text = b.type { b.type } else if b.type.isPersonal { b.type } else { .text } } ?? .text
@@ -185,7 +189,10 @@ public struct Checker {
             schema.fileStems = stems.isEmpty ? standard.fileStems : stems
             // Declared fields replace the standard ones; standard fields not declared stay
             // (the roster's fixed core, a duty file's 结束日期).
-            var merged = standard.fields.map { s in fields.first { $0.name == s.name } ?? s }
+            var merged = standard.role == .opening
+                ? standard.fields.filter { s in s.name == standard.cadreField || s.name == "累计月数" || fields.contains { $0.name == s.name } }
+                    .map { s in fields.first { $0.name == s.name } ?? s }
+                : standard.fields.map { s in fields.first { $0.name == s.name } ?? s }
             for f in fields where !merged.contains(where: { $0.name == f.name }) { merged.append(f) }
             schema.fields = merged
         } else {
