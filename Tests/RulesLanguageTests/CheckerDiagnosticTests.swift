@@ -140,6 +140,7 @@ let checkerCases: [DiagnosticCase] = [
           排序 得分 从高到低、工号 从低到高
         }
         """ }),
+    DiagnosticCase(code: "R0208", name: "division-of-non-numbers", source: regulation { $0.net = "实发项 实发工资 = 绩效工资 + “全程代办” ÷ 2" }),
     DiagnosticCase(code: "R0301", name: "cycle", source: regulation { $0.net = "实发项 实发工资 = 绩效工资 + 补贴"; $0.extra = """
         计算项 补贴 = 津贴 {
           舍入 四舍五入 到分
@@ -265,8 +266,7 @@ struct CheckerDiagnosticTests {
 
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
-        // R0208 (division of non-numbers) has no place in the checker that raises it yet.
-        let expected = (101...108).map { String(format: "R%04d", $0) } + (201...207).map { String(format: "R%04d", $0) }
+        let expected = (101...108).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
             + (301...312).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }

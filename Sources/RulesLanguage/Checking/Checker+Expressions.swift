@@ -195,7 +195,7 @@ extension Checker {
     mutating func arithmeticType(_ op: BinaryOperator, _ a: ValueType, _ b: ValueType, _ span: Span) -> ValueType {
         if a == .unknown || b == .unknown { return .unknown }
         guard a.isNumeric, b.isNumeric else {
-            errors.append(.mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
+            errors.append(op == .divide ? .divisionOfNonNumbers(site(span)) : .mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
             return .unknown
         }
         switch op {
