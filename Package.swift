@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
         .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(

@@ -309,12 +309,13 @@ final class ActivitySimulator {
             let kind = Vocabulary.ServiceKind(rawValue: rng.weightedIndex(weights))!
             writeCase(community: c, cadre: cadre, kind: kind, lateInMonth: lateInMonth, out: out)
         }
-        // The 四点半课堂 meets on school days 16:30–18:00; a cadre on the late shift logs it.
+        // The 四点半课堂 meets on school days 16:30–18:00. The community's first 委员 runs it
+        // when at work (as a designated coordinator would); otherwise a cadre on the late
+        // shift logs it.
         if HolidayCalendar.isSchoolDay(day) {
-            var logger: Int? = nil
-            for row in rows where row.kind == .evening && (row.status == .present || row.status == .substitute) {
+            var logger: Int? = available.first { county.cadres[$0].post == .member }
+            for row in rows where logger == nil && row.kind == .evening && (row.status == .present || row.status == .substitute) {
                 logger = row.cadre
-                break
             }
             let cadre = logger ?? available[rng.uniform(available.count)]
             startServiceRow(community: c, cadre: cadre, out: out)

@@ -138,3 +138,32 @@ struct BatchTests {
         #expect(summary.files.allSatisfy { $0.read == $0.accepted + $0.rejected + $0.ignored })
     }
 }
+
+/// Golden explanations: what a cadre reads about their month, in both languages, after the
+/// three sample months ran in order (so income tax uses the real year to date).
+struct ExplanationTests {
+    @Test(arguments: ["FM-005", "FM-006", "YG-012"])
+    func explanationMatchesItsGoldenFile(_ cadre: String) throws {
+        let root = PackagePaths.temporaryDirectory("explain")
+        var last: MonthResults?
+        for month in ["2020-10", "2020-11", "2020-12"] {
+            let o = BatchTests.options(month: month, data: PackagePaths.path("samples/\(month)"), store: root + "/s.sqlite", out: root + "/out")
+            var options = o
+            options.reports = [.payroll]
+            last = BatchRunner(options: options).run().results
+        }
+        let results = try #require(last)
+        let r = try #require(results.cadres.first { $0.cadreID == cadre })
+        let text = Explanation(language: .zh).render(r, month: results.month) + "\n" + Explanation(language: .en, showRecords: false).render(r, month: results.month)
+        Snapshot.assertMatches(text, named: "explain-\(cadre)-2020-12.txt")
+    }
+
+    @Test func someSampleCadreHasAClippedCapAVetoOrAQuotaToExplain() throws {
+        let root = PackagePaths.temporaryDirectory("explain-kinds")
+        var options = BatchTests.options(month: "2020-12", data: PackagePaths.path("samples/2020-12"), store: root + "/s.sqlite", out: root + "/out")
+        options.reports = [.payroll]
+        let results = try #require(BatchRunner(options: options).run().results)
+        #expect(results.cadres.contains { $0.score.lines.contains { !$0.clips.isEmpty } }, "no cap clipped anything")
+        #expect(results.cadres.contains { $0.standing.reasons.contains { if case .withinQuota = $0 { true } else { false } } })
+    }
+}
