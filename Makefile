@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean libreoffice-check
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip
 
 # System packages: libxlsxwriter for the reports (and pkg-config to find it).
 setup:
@@ -49,6 +49,16 @@ bench: setup
 libreoffice-check: setup
 	JIFEN_REPORTS_OUT=$(CURDIR)/out/report-sample $(SWIFT) test --filter ReportsTests
 	scripts/libreoffice-check.sh out/report-sample
+
+# The sample months' reports as a real spreadsheet program sees them: each month's seven
+# workbooks opened in LibreOffice with recalculation forced, totals and identifiers checked.
+report-roundtrip: setup
+	$(SWIFT) build --product jifen
+	@rm -rf .build/report-roundtrip
+	@for m in $(MONTHS); do \
+	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
+	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
+	done
 
 clean:
 	rm -rf .build out
