@@ -116,13 +116,8 @@ public final class RunStore: Sendable {
         let failure = ConcurrentSlots<String>(count: 1)
         DispatchQueue.concurrentPerform(iterations: chunks + run.inputs.count) { task in
             if task < chunks {
-                let encoder = JSONEncoder.sorted
                 let lo = cadres.count * task / chunks, hi = cadres.count * (task + 1) / chunks
-                do {
-                    encoded.set(task, try cadres[lo..<hi].map { try encoder.encode($0) })
-                } catch {
-                    failure.set(0, String(describing: error))
-                }
+                encoded.set(task, cadres[lo..<hi].map { Data(ResultJSON.encode($0)) })
             } else {
                 let i = task - chunks
                 do {
