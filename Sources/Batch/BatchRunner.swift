@@ -129,6 +129,18 @@ public struct BatchRunner {
             return stop(StoreError.database("\(error)").diagnostic)
         }
 
+        // Hash the month's files on a spare core while the records are validated: the store
+        // keeps a copy of each input by its SHA-256.
+        let hashes = HashBox()
+        let hashing = DispatchGroup()
+        let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
+            .locate(folder: options.dataFolder).files.values.sorted()
+        DispatchQueue.global().async(group: hashing) {
+            for path in monthFiles {
+                if let h = try? RunStore.hashFile(path) { hashes.set(path, h) }
+            }
+        }
+
         progress(.data)
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
         evaluation.skipInvalid = options.skipInvalid
@@ -156,13 +168,16 @@ public struct BatchRunner {
         }
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
         for f in outcome.check.files { inputs.append(InputFile(role: .data, name: String(f.path.split(separator: "/").last ?? ""), path: f.path)) }
+        hashing.wait()
         let runID: Int64
         let record: RunRecord
         do {
-            runID = try store.record(NewRun(
+            var newRun = NewRun(
                 month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
                 engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
-                results: results, rejected: rejected, summary: summary))
+                results: results, rejected: rejected, summary: summary)
+            newRun.knownHashes = hashes.values
+            runID = try store.record(newRun)
             record = try store.run(id: runID)
         } catch {
             return stop(error.diagnostic)
@@ -223,5 +238,23 @@ extension Error {
     var diagnostic: Diagnostic {
         if let e = self as? StoreError { return e.diagnostic }
         return StoreError.database("\(self)").diagnostic
+    }
+}
+
+/// Hashes computed on another thread, by path.
+final class HashBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String: (sha256: String, size: Int)] = [:]
+
+    func set(_ path: String, _ h: (String, Int)) {
+        lock.lock()
+        stored[path] = (h.0, h.1)
+        lock.unlock()
+    }
+
+    var values: [String: (sha256: String, size: Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }

@@ -96,6 +96,9 @@ public struct NewRun: Sendable {
     public var results: MonthResults
     public var rejected: [StoredRejectedRow]
     public var summary: RunSummary
+    /// SHA-256 and size of input files already hashed (by path), so a batch can hash them
+    /// on a spare core while it validates.
+    public var knownHashes: [String: (sha256: String, size: Int)] = [:]
 
     public init(
         month: YearMonth, rulesHash: String, rulesVersion: String, engineVersion: String, actor: String, at: String,

@@ -120,6 +120,10 @@ public final class RunStore: Sendable {
                 encoded.set(task, cadres[lo..<hi].map { Data(ResultJSON.encode($0)) })
             } else {
                 let i = task - chunks
+                if let known = run.knownHashes[run.inputs[i].path] {
+                    hashed.set(i, (known.sha256, known.size))
+                    return
+                }
                 do {
                     hashed.set(i, try hashFile(run.inputs[i].path))
                 } catch {
@@ -132,7 +136,7 @@ public final class RunStore: Sendable {
     }
 
     /// SHA-256 and size of a file, read in chunks so memory stays flat.
-    static func hashFile(_ path: String) throws -> (String, Int) {
+    public static func hashFile(_ path: String) throws -> (String, Int) {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.database("cannot read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()
