@@ -1,5 +1,8 @@
 import Exact
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import GRDB
 import Results
 
@@ -46,10 +49,9 @@ public final class RunStore: Sendable {
     public func record(_ run: NewRun) throws(StoreError) -> Int64 {
         // The heavy, pure work happens before the write transaction and on every core:
         // encoding each cadre's result and hashing each input file.
-        let details: [Data]
         let hashes: [(String, Int)]
         do {
-            (details, hashes) = try Self.prepare(run)
+            hashes = try Self.hashInputs(run)
         } catch {
             throw .database(String(describing: error))
         }
@@ -85,12 +87,21 @@ public final class RunStore: Sendable {
                     INSERT INTO cadreResult (runID, cadreID, seq, name, community, post, level, points, tier, rank, groupSize,
                       grossFen, deductionsFen, netFen, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for (seq, c) in run.results.cadres.enumerated() {
-                    try insert.execute(arguments: [
-                        id, c.cadreID, seq, c.name, c.community, c.post, c.level, c.score.total.description, c.standing.tier,
-                        c.standing.rank, c.standing.groupSize, c.pay.gross.fen, c.pay.deductions.fen, c.pay.net.fen,
-                        details[seq],
-                    ])
+                // Encoded a slice at a time on every core, so memory holds one slice of JSON.
+                let cadres = run.results.cadres
+                var start = 0
+                while start < cadres.count {
+                    let end = min(cadres.count, start + 4096)
+                    let details = Self.encode(cadres[start..<end])
+                    for seq in start..<end {
+                        let c = cadres[seq]
+                        try insert.execute(arguments: [
+                            id, c.cadreID, seq, c.name, c.community, c.post, c.level, c.score.total.description, c.standing.tier,
+                            c.standing.rank, c.standing.groupSize, c.pay.gross.fen, c.pay.deductions.fen, c.pay.net.fen,
+                            details[seq - start],
+                        ])
+                    }
+                    start = end
                 }
                 let reject = try db.makeStatement(sql: "INSERT INTO rejectedRow (runID, file, line, codes, reasons, cells) VALUES (?, ?, ?, ?, ?, ?)")
                 for r in run.rejected {
@@ -107,43 +118,54 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Encodes the results and hashes the inputs, spreading the work over the cores.
-    static func prepare(_ run: NewRun) throws -> ([Data], [(String, Int)]) {
-        let cadres = run.results.cadres
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, cadres.count / 256 + 1))
-        let encoded = ConcurrentSlots<[Data]>(count: chunks)
+    /// Each result's JSON, encoded on every core.
+    static func encode(_ cadres: ArraySlice<CadreResult>) -> [Data] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, cadres.count / 64 + 1))
+        let encoded = ConcurrentSlots<[Data]>(count: parts)
+        let base = cadres.startIndex
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = base + cadres.count * p / parts, hi = base + cadres.count * (p + 1) / parts
+            encoded.set(p, cadres[lo..<hi].map { Data(ResultJSON.encode($0)) })
+        }
+        return encoded.values.flatMap { $0 ?? [] }
+    }
+
+    /// The inputs' SHA-256 and sizes (those not already known), hashed on every core.
+    static func hashInputs(_ run: NewRun) throws -> [(String, Int)] {
         let hashed = ConcurrentSlots<(String, Int)>(count: run.inputs.count)
         let failure = ConcurrentSlots<String>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: chunks + run.inputs.count) { task in
-            if task < chunks {
-                let lo = cadres.count * task / chunks, hi = cadres.count * (task + 1) / chunks
-                encoded.set(task, cadres[lo..<hi].map { Data(ResultJSON.encode($0)) })
-            } else {
-                let i = task - chunks
-                if let known = run.knownHashes[run.inputs[i].path] {
-                    hashed.set(i, (known.sha256, known.size))
-                    return
-                }
-                do {
-                    hashed.set(i, try hashFile(run.inputs[i].path))
-                } catch {
-                    failure.set(0, String(describing: error))
-                }
+        DispatchQueue.concurrentPerform(iterations: run.inputs.count) { i in
+            if let known = run.knownHashes[run.inputs[i].path] {
+                hashed.set(i, (known.sha256, known.size))
+                return
+            }
+            do {
+                hashed.set(i, try hashFile(run.inputs[i].path))
+            } catch {
+                failure.set(0, String(describing: error))
             }
         }
         if let message = failure.values[0] { throw StoreError.database(message) }
-        return (encoded.values.flatMap { $0 ?? [] }, hashed.values.map { $0 ?? ("", 0) })
+        return hashed.values.map { $0 ?? ("", 0) }
     }
 
-    /// SHA-256 and size of a file, read in chunks so memory stays flat.
+    /// SHA-256 and size of a file, read in chunks so memory stays flat. Plain POSIX reads:
+    /// this runs on another thread while the readers open files, and a file handle that
+    /// closes its descriptor twice could close one of theirs.
     public static func hashFile(_ path: String) throws -> (String, Int) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.database("cannot read \(path)") }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
+        defer { Glibc.close(fd) }
         var hasher = SHA256()
         var size = 0
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            chunk.withUnsafeBytes { hasher.update($0) }
-            size += chunk.count
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, chunkSize)
+            if n < 0 { throw StoreError.database("cannot read \(path)") }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            size += n
         }
         return (hasher.finalizeHex(), size)
     }
@@ -151,13 +173,18 @@ public final class RunStore: Sendable {
     /// Copies a file into the content-addressed blob tables, once per content.
     static func storeBlob(_ db: Database, path: String, sha256 sha: String, size: Int) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha]) == true { return }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.database("cannot read \(path)") }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
+        defer { Glibc.close(fd) }
         try db.execute(sql: "INSERT INTO blob (sha256, byteCount) VALUES (?, ?)", arguments: [sha, size])
-        var seq = 0
         let insert = try db.makeStatement(sql: "INSERT INTO blobChunk (sha256, seq, content) VALUES (?, ?, ?)")
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            try insert.execute(arguments: [sha, seq, chunk])
+        var seq = 0
+        var chunk = Data(count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
+            if n < 0 { throw StoreError.database("cannot read \(path)") }
+            if n == 0 { break }
+            try insert.execute(arguments: [sha, seq, n == chunkSize ? chunk : chunk.prefix(n)])
             seq += 1
         }
     }

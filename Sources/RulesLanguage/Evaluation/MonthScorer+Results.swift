@@ -194,12 +194,43 @@ extension MonthScorer {
 
     // MARK: - Pay
 
+    /// What a pay line's trace says that is the same for every cadre, worked out once:
+    /// shared strings rather than one copy per cadre.
+    struct LineText {
+        var label: PayText
+        var formula: PayText
+        var inputs: [(name: PayText, expression: TExpr, type: ValueType)]
+        var exemptions: [(condition: TExpr, note: PayNote)]
+    }
+
+    func lineText(_ line: CheckedPayLine) -> LineText {
+        let text = TExprText(rules: rules.checked)
+        let formula = text.text(line.expression)
+        var names: [(String, TExpr)] = []
+        TExprText.names(line.expression, into: &names)
+        var inputs: [(PayText, TExpr, ValueType)] = []
+        for (name, e) in names {
+            let shown = name.isEmpty ? text.text(e) : name
+            if inputs.contains(where: { $0.0.zh == shown }) { continue }
+            var type = e.type
+            if case .payLine(let l, _) = e { type = rules.payLines.first { $0.name == l }?.type ?? type }
+            inputs.append((PayText(zh: shown, en: shown), e, type))
+        }
+        let exemptions = line.exemptions.map { (condition, _) in
+            (condition, PayNote.switchedOff(reason: PayText(zh: "不适用：\(text.text(condition))", en: "not applicable: \(text.text(condition))")))
+        }
+        return LineText(label: PayText(zh: line.name, en: line.name), formula: PayText(zh: formula, en: formula),
+                        inputs: inputs.map { (name: $0.0, expression: $0.1, type: $0.2) },
+                        exemptions: exemptions.map { (condition: $0.0, note: $0.1) })
+    }
+
     func pay(cadres: [Int], cards: [Int: ScoreCard], itemPoints: [Int: [String: Fixed]], prior: [String: YearToDate])
         throws(EvaluationError) -> [Int: (slip: PaySlip, ytd: YearToDate)]
     {
         let month = rules.month
-        var contexts: [Int: CadreContext] = [:]
-        for c in cadres {
+        // One context per cadre, in an array mutated in place: a dictionary of contexts
+        // would copy each cadre's line values every time a line is added.
+        var contexts: [CadreContext] = cadres.map { c in
             let cadre = roster.cadres[c]
             let p = prior[cadre.id]
             let months: Int
@@ -209,34 +240,33 @@ extension MonthScorer {
                 let start = cadre.hiredOn.year == month.year ? cadre.hiredOn.month : 1
                 months = max(1, month.month - start + 1)
             }
-            contexts[c] = CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!, lines: [:], prior: p ?? YearToDate(), months: months)
+            return CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!, lines: [:], prior: p ?? YearToDate(), months: months)
         }
-        var lines: [Int: [PayLineResult]] = [:]
-        let text = TExprText(rules: rules.checked)
+        var lines: [[PayLineResult]] = Array(repeating: [], count: cadres.count)
         for line in rules.payLines {
-            let shares = try poolShares(line, cadres: cadres, contexts: &contexts)
-            for c in cadres {
-                var ctx = contexts[c]!
-                ctx.poolShare = shares?.amounts[c]
-                ctx.extraSteps = []
-                let (value, step) = try compute(line, &ctx, formula: text.text(line.expression))
-                ctx.lines[line.name] = value
-                contexts[c] = ctx
+            let texts = lineText(line)
+            let shares = try poolShares(line, contexts: &contexts)
+            let kind: PayLineResult.Kind = line.kind == .earning ? .earning : line.kind == .withholding ? .deduction : .info
+            for k in cadres.indices {
+                contexts[k].poolShare = shares?.amounts[k]
+                contexts[k].extraSteps = []
+                let (value, step) = try compute(line, &contexts[k], texts)
+                contexts[k].lines[line.name] = value
                 guard line.type == .money || line.kind != .value else { continue }
-                let kind: PayLineResult.Kind = line.kind == .earning ? .earning : line.kind == .withholding ? .deduction : .info
-                var trace = PayTrace(steps: ctx.extraSteps + [step])
-                if let s = shares, let t = s.traces[c] { trace.steps.insert(contentsOf: t.steps, at: 0) }
-                lines[c, default: []].append(PayLineResult(
+                var trace = PayTrace(steps: contexts[k].extraSteps + [step])
+                if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
+                lines[k].append(PayLineResult(
                     name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
             }
         }
         var out: [Int: (PaySlip, YearToDate)] = [:]
-        for c in cadres {
-            let slip = PaySlip(lines: lines[c] ?? [])
-            if let net = rules.payLines.first(where: { $0.kind == .net }), let amount = slip.amount(of: net.name), amount != slip.net {
+        let net = rules.payLines.first(where: { $0.kind == .net })
+        for (k, c) in cadres.enumerated() {
+            let slip = PaySlip(lines: lines[k])
+            if let net, let amount = slip.amount(of: net.name), amount != slip.net {
                 throw .netMismatch(cadre: roster.cadres[c].id, net: amount, expected: slip.net)
             }
-            let ctx = contexts[c]!
+            let ctx = contexts[k]
             var ytd = YearToDate(totals: ctx.prior.totals, months: ctx.months)
             for line in rules.payLines where line.type == .money {
                 ytd.totals[line.name] = ctx.prior[line.name] + (Money(ctx.lines[line.name] ?? .zero, .halfUp) ?? .zero)
@@ -247,26 +277,19 @@ extension MonthScorer {
     }
 
     /// One line for one cadre: exemption, formula, floor, then the declared rounding.
-    func compute(_ line: CheckedPayLine, _ ctx: inout CadreContext, formula: String) throws(EvaluationError) -> (Fixed, PayStep) {
-        let label = PayText(zh: line.name, en: line.name)
+    func compute(_ line: CheckedPayLine, _ ctx: inout CadreContext, _ texts: LineText) throws(EvaluationError) -> (Fixed, PayStep) {
+        let label = texts.label
+        let formula = texts.formula
         var inputs: [PayInput] = []
-        var names: [(String, TExpr)] = []
-        TExprText.names(line.expression, into: &names)
-        let text = TExprText(rules: rules.checked)
-        for (name, e) in names {
-            let v = evaluate(e, &ctx)
-            guard let n = v.number else { continue }
-            let shown = name.isEmpty ? text.text(e) : name
-            if inputs.contains(where: { $0.name.zh == shown }) { continue }
-            var type = e.type
-            if case .payLine(let line, _) = e { type = rules.payLines.first { $0.name == line }?.type ?? type }
-            let q: PayQuantity = type == .money ? .money(Money(n, .halfUp) ?? .zero)
-                : type == .count ? .count(Int(n.wholeValue ?? 0)) : .number(n.normalized)
-            inputs.append(PayInput(PayText(zh: shown, en: shown), q))
+        inputs.reserveCapacity(texts.inputs.count)
+        for input in texts.inputs {
+            guard let n = evaluate(input.expression, &ctx).number else { continue }
+            let q: PayQuantity = input.type == .money ? .money(Money(n, .halfUp) ?? .zero)
+                : input.type == .count ? .count(Int(n.wholeValue ?? 0)) : .number(n.normalized)
+            inputs.append(PayInput(input.name, q))
         }
-        for (condition, _) in line.exemptions where evaluate(condition, &ctx).isTrue {
-            let note = PayNote.switchedOff(reason: PayText(zh: "不适用：\(text.text(condition))", en: "not applicable: \(text.text(condition))"))
-            return (.zero, PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: .money(.zero), notes: [note]))
+        for (condition, note) in texts.exemptions where evaluate(condition, &ctx).isTrue {
+            return (.zero, PayStep(label: label, formula: formula, inputs: inputs, result: .money(.zero), notes: [note]))
         }
         var exact: Fixed
         // A line that is one quotient rounds once, at its own places, as it declares.
@@ -275,7 +298,7 @@ extension MonthScorer {
             guard let q = x.dividing(by: y, scale: Arithmetic.quotientScale, .halfUp) else { throw .payLine(cadre: roster.cadres[ctx.cadre].id, line: line.name) }
             exact = q
             if let direct = x.dividing(by: y, scale: r.scale, r.rule) {
-                var step = PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: .money(Money(direct, .halfUp) ?? .zero),
+                var step = PayStep(label: label, formula: formula, inputs: inputs, result: .money(Money(direct, .halfUp) ?? .zero),
                                    rounding: AppliedRounding(spec: r, exact: q, rounded: direct, isExact: false))
                 if let floor = line.floor, direct < floor {
                     step.notes.append(.remark(text: PayText(zh: "不低于 \(floor.shortDescription)", en: "at least \(floor.shortDescription)")))
@@ -302,28 +325,30 @@ extension MonthScorer {
             value = exact.rounded(scale: 2, .halfUp)
         }
         let result: PayQuantity = line.type == .money ? .money(Money(value, .halfUp) ?? .zero) : .number(value)
-        return (value, PayStep(label: label, formula: PayText(zh: formula, en: formula), inputs: inputs, result: result, rounding: rounding, notes: notes))
+        return (value, PayStep(label: label, formula: formula, inputs: inputs, result: result, rounding: rounding, notes: notes))
     }
 
     /// The shares of a pool line for every cadre, allocated by largest remainder so they sum
     /// to the pool exactly (within each group when the line names one).
-    func poolShares(_ line: CheckedPayLine, cadres: [Int], contexts: inout [Int: CadreContext])
+    /// The shares of a pool line, by position in `contexts`, allocated by largest remainder
+    /// so they sum to the pool exactly (within each group when the line names one).
+    func poolShares(_ line: CheckedPayLine, contexts: inout [CadreContext])
         throws(EvaluationError) -> (amounts: [Int: Money], traces: [Int: PayTrace])?
     {
         guard case .poolShare(let poolE, let weightE, let groupE)? = Self.findPool(line.expression) else { return nil }
         var groups: [String: [Int]] = [:]
-        var weights: [Int: Fixed] = [:]
+        var weights: [Fixed] = Array(repeating: .zero, count: contexts.count)
         var pool = Money.zero
-        for c in cadres {
-            var ctx = contexts[c]!
-            pool = Money(evaluate(poolE, &ctx).number ?? .zero, .halfUp) ?? .zero
-            weights[c] = max(.zero, evaluate(weightE, &ctx).number ?? .zero)
-            groups[groupE.map { evaluate($0, &ctx).text } ?? "", default: []].append(c)
+        for k in contexts.indices {
+            pool = Money(evaluate(poolE, &contexts[k]).number ?? .zero, .halfUp) ?? .zero
+            weights[k] = max(.zero, evaluate(weightE, &contexts[k]).number ?? .zero)
+            groups[groupE.map { evaluate($0, &contexts[k]).text } ?? "", default: []].append(k)
         }
         var amounts: [Int: Money] = [:]
         var traces: [Int: PayTrace] = [:]
-        for (_, members) in groups {
-            let entries = members.map { PoolAllocation<String>.Entry(key: roster.cadres[$0].id, weight: weights[$0]!) }
+        for key in groups.keys.sorted() {
+            let members = groups[key]!
+            let entries = members.map { PoolAllocation<String>.Entry(key: roster.cadres[contexts[$0].cadre].id, weight: weights[$0]) }
             let shares: PoolShares<String>
             do {
                 shares = try PoolAllocation(pool: pool, entries: entries).allocate()
@@ -332,9 +357,10 @@ extension MonthScorer {
             }
             var byID: [String: Money] = [:]
             for s in shares.shares { byID[s.key] = s.amount }
-            for c in members {
-                amounts[c] = byID[roster.cadres[c].id] ?? .zero
-                if keepRecords { traces[c] = shares.trace(for: roster.cadres[c].id) }
+            for k in members {
+                let id = roster.cadres[contexts[k].cadre].id
+                amounts[k] = byID[id] ?? .zero
+                if keepRecords { traces[k] = shares.trace(for: id) }
             }
         }
         return (amounts, traces)
