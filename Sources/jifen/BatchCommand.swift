@@ -11,7 +11,7 @@ struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "月度批处理：计分、计酬、存档、出报表。 The monthly batch.",
-        subcommands: [Run.self, List.self, Show.self, Publish.self, Close.self, Reopen.self])
+        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self])
 }
 
 /// Where things are: flags, else `jifen.json`, else the repository's defaults.
@@ -193,6 +193,48 @@ extension BatchCommand {
                     for a in audit { print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { "  原因：\($0)" } ?? "")\(a.detail.map { "  \($0)" } ?? "")") }
                 }
             }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "比较两次运行：每人的积分、等次、实发是否变化，规则或数据是否变化。 Compare two runs.")
+        @Argument(help: "运行编号 A。 Run A.") var a: Int64
+        @Argument(help: "运行编号 B。 Run B.") var b: Int64
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            try withStoreErrors {
+                let store = try project.openStore()
+                let ra = try store.run(id: a), rb = try store.run(id: b)
+                let comparison = RunComparison(
+                    before: try store.results(runID: a), after: try store.results(runID: b),
+                    rulesChanged: ra.rulesHash != rb.rulesHash, dataChanged: RunComparison.dataDifferences(ra, rb))
+                print(comparison.text(before: "#\(a)（\(ra.month)）", after: "#\(b)（\(rb.month)）"), terminator: "")
+            }
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "预览规则修改对已运行月份的影响（不保存）。 Preview a rules change on a month already run.")
+        @Option(help: "月份。 The month.") var month: String
+        @Option(name: .customLong("rules"), help: "新的规则文件夹。 The new rules folder.") var newRules: String
+        @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
+        @Option(help: "项目配置文件。 Project config.") var config: String = "jifen.json"
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+            let path = store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite"
+            let runStore: RunStore
+            do { runStore = try RunStore(path: path) } catch { throw CLIError.store(error) }
+            let outcome = BatchPreview.run(store: runStore, month: m, rulesFolder: newRules)
+            let renderer = DiagnosticRenderer(language: output.language, sources: outcome.sources)
+            if !outcome.diagnostics.isEmpty { print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit)) }
+            guard let c = outcome.comparison else {
+                print(renderer.tally(outcome.diagnostics))
+                throw ExitCode(65)
+            }
+            print(c.text(before: "运行 #\(outcome.runID ?? 0)", after: "新规则（未保存）"), terminator: "")
         }
     }
 

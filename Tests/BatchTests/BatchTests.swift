@@ -196,3 +196,34 @@ struct ResultJSONTests {
         #expect(back == r)
     }
 }
+
+struct DiffAndPreviewTests {
+    @Test func aRerunWithTheSameInputsChangesNothingAndARulesChangeIsPreviewedWithoutStoring() throws {
+        let root = PackagePaths.temporaryDirectory("diff")
+        var options = BatchTests.options(month: "2020-10", data: PackagePaths.path("samples/2020-10"), store: root + "/s.sqlite", out: root + "/out")
+        options.reports = [.payroll]
+        let first = try #require(BatchRunner(options: options).run().runID)
+        let second = try #require(BatchRunner(options: options).run().runID)
+        let store = try RunStore(path: options.storePath)
+        let same = RunComparison(before: try store.results(runID: first), after: try store.results(runID: second),
+                                 rulesChanged: false, dataChanged: RunComparison.dataDifferences(try store.run(id: first), try store.run(id: second)))
+        #expect(same.changes.isEmpty)
+        #expect(same.unchanged == 48)
+        #expect(same.dataChanged.isEmpty)
+
+        // Raise the point value from 15 to 16 元 and preview October under it.
+        let rules = root + "/rules"
+        try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: rules)
+        for name in try FileManager.default.contentsOfDirectory(atPath: rules) where name.hasSuffix(".jifen") {
+            let path = rules + "/" + name
+            let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "自 2020-10-01 起 15 元", with: "自 2020-10-01 起 16 元")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let preview = BatchPreview.run(store: store, month: YearMonth("2020-10")!, rulesFolder: rules)
+        let c = try #require(preview.comparison)
+        #expect(c.rulesChanged)
+        #expect(c.changes.count == 48)
+        #expect(c.changes.allSatisfy { ($0.netAfter ?? .zero) > ($0.netBefore ?? .zero) })
+        #expect(try store.runs().count == 2)
+    }
+}
