@@ -69,6 +69,8 @@ public struct BatchRunner {
 
     public var options: BatchOptions
     public var progress: (BatchStage) -> Void = { _ in }
+    /// Rows validated and scored so far, while the data stage runs.
+    public var rowProgress: ((Int) -> Void)? = nil
 
     public init(options: BatchOptions) {
         self.options = options
@@ -145,6 +147,7 @@ public struct BatchRunner {
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
+        evaluation.onRows = rowProgress
         let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
         out.diagnostics = outcome.diagnostics
         lap(.data)

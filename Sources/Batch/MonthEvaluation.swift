@@ -18,6 +18,8 @@ public struct MonthEvaluation {
     public var keepRecords = true
     /// Score the valid rows even when some rows are rejected (each rejection is recorded).
     public var skipInvalid = false
+    /// Called with the count of accepted rows so far, every 65,536 rows.
+    public var onRows: ((Int) -> Void)? = nil
 
     public init(rules: CheckedRules, month: YearMonth) {
         self.rules = rules
@@ -69,7 +71,11 @@ public struct MonthEvaluation {
                 if let path = files[schema.name] { s.fileNames[i] = String(path.split(separator: "/").last ?? Substring(path)) }
             }
             scorer = s
+            var rows = 0
+            let onRows = self.onRows
             sink = { source, decoder, row in
+                rows += 1
+                if rows & 0xFFFF == 0 { onRows?(rows) }
                 if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }

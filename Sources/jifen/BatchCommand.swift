@@ -126,8 +126,14 @@ extension BatchCommand {
             let showProgress = !quiet && isatty(STDERR_FILENO) != 0
             let zh = output.language == .zh
             if showProgress {
+                let started = Date()
                 runner.progress = { stage in
-                    FileHandle.standardError.write(Data("  … \(zh ? stage.rawValue : String(describing: stage))\n".utf8))
+                    FileHandle.standardError.write(Data("\r  … \(zh ? stage.rawValue : String(describing: stage))\u{1B}[K\n".utf8))
+                }
+                runner.rowProgress = { rows in
+                    let rate = Double(rows) / max(0.001, Date().timeIntervalSince(started))
+                    let line = zh ? "\r    已处理 \(rows) 行，每秒 \(Int(rate)) 行\u{1B}[K" : "\r    \(rows) rows, \(Int(rate)) rows/s\u{1B}[K"
+                    FileHandle.standardError.write(Data(line.utf8))
                 }
             }
             let outcome = runner.run()
