@@ -44,7 +44,7 @@ public struct BatchOptions: Sendable {
 public enum BatchStage: String, Sendable, CaseIterable {
     case rules = "检查规则"
     case data = "校验并计分"
-    case pay = "计算报酬"
+    case pay = "核对金额"
     case store = "保存运行"
     case reports = "生成报表"
 }
@@ -161,7 +161,8 @@ public struct BatchRunner {
                                    summary: Localized(zh: "报酬不平衡：实发 + 扣款 ≠ 应发", en: "pay does not reconcile: net + deductions ≠ gross"),
                                    help: Localized(zh: "这是规则或程序的错误；本次运行未保存，也未生成报表。", en: "This is a fault in the rules or jifen; nothing was stored or written.")))
         }
-        let summary = Self.summary(outcome.check, results)
+        var summary = Self.summary(outcome.check, results)
+        summary.tierOrder = loaded.rules.tierOrder
         out.summary = summary
         lap(.pay)
 

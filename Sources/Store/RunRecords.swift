@@ -48,6 +48,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var net: Money
     public var tiers: [String: Int]
     public var files: [FileLine]
+    /// The rules' tiers, best first, so reports written later list them in the same order.
+    public var tierOrder: [String]?
 
     public init(
         cadres: Int, rowsUsed: Int, rowsIgnored: Int, rowsRejected: Int, pointsTotal: Fixed, gross: Money,

@@ -86,3 +86,22 @@ struct BatchCLITests {
         #expect(explain.stdout.contains("实发金额"))
     }
 }
+
+struct ReportCLITests {
+    @Test func reportsWrittenAgainFromTheStoreAreByteIdentical() throws {
+        let root = PackagePaths.temporaryDirectory("report-again")
+        for month in ["2020-10", "2020-11"] {
+            let r = try CheckDataCLITests.run(["batch", "run", "--month", month, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+            #expect(r.status == 0)
+        }
+        let again = try CheckDataCLITests.run(["report", "--run", "2", "--store", root + "/s.sqlite", "--out", root + "/again"])
+        #expect(again.status == 0, "\(again.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: root + "/out/2020-11").sorted()
+        #expect(names.count == 7)
+        for name in names {
+            let a = FileManager.default.contents(atPath: root + "/out/2020-11/" + name)
+            let b = FileManager.default.contents(atPath: root + "/again/2020-11/" + name)
+            #expect(a != nil && a == b, "\(name) differs")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Diagnostics
+import Exact
+import Foundation
+import Records
+import Reports
+import Results
+import Store
+
+/// Writes a stored run's reports again, from the store alone: results, summary and rejected
+/// rows from its tables, payees from the roster file the run used (kept by content).
+public enum ReportRewriter {
+    public static func write(store: RunStore, runID: Int64, settings: ReportSettings, outFolder: String) throws -> [ReportKind: String] {
+        let record = try store.run(id: runID)
+        let results = try store.results(runID: runID)
+        let rejected = try store.rejectedRows(runID: runID)
+        // The roster as the run read it: the stored copy of its file.
+        let folder = NSTemporaryDirectory() + "jifen-report-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var payees: [Payee] = []
+        let rosterNames = Set(StandardSchemas.roster.fileStems.flatMap { ["\($0).csv", "\($0).xlsx"] })
+        if let input = record.inputs.first(where: { $0.role == "data" && rosterNames.contains($0.name.lowercased()) }) {
+            let path = folder + "/" + input.name
+            try store.exportBlob(sha256: input.sha256, to: path)
+            let (roster, _) = RosterReader(month: record.month).read(path: path)
+            payees = roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
+        }
+        var run = ReportRun(record)
+        run.createdAt = "\(record.month.lastDay)T00:00:00Z"
+        var settings = settings
+        if let order = record.summary.tierOrder { settings.tierOrder = order }
+        return try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
+                                   settings: settings, to: outFolder + "/" + record.month.description)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Batch
+import Diagnostics
+import Foundation
+import Reports
+import Store
+
+/// `jifen report --run ID`: writes a stored run's seven reports again.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "从数据库重新生成某次运行的报表。 Write a stored run's reports again.")
+
+    @Option(name: .customLong("run"), help: "运行编号（见 jifen batch list）。 The run id.")
+    var runID: Int64
+    @OptionGroup var project: ProjectOptions
+
+    func run() throws {
+        try withStoreErrors {
+            let store = try project.openStore()
+            do {
+                let written = try ReportRewriter.write(store: store, runID: runID, settings: project.project.reports ?? ReportSettings(), outFolder: project.outFolder)
+                let folder = written.values.sorted().first.map { ($0 as NSString).deletingLastPathComponent } ?? project.outFolder
+                print("运行 #\(runID) 的 \(written.count) 个报表已写入 \(folder)/")
+            } catch let e as ReportError {
+                print("报表未能写出：\(e.summary.zh)")
+                throw ExitCode(73)
+            }
+        }
+    }
+}
