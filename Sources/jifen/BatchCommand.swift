@@ -334,6 +334,18 @@ enum BatchSummaryText {
             out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
         }
         out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+        let total = timings.map(\.seconds).reduce(0, +)
+        let rows = s.rowsUsed + s.rowsIgnored + s.rowsRejected
+        out += String(format: "\n  合计 %.2f 秒，每秒 %.0f 行；峰值内存 %@", total, Double(rows) / max(total, 0.001), peakMemory())
         return out
+    }
+
+    /// The process's peak resident memory (VmHWM), as the kernel reports it.
+    static func peakMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return "未知" }
+        let kb = Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "") ?? 0
+        return String(format: "%.0f MB", Double(kb) / 1024)
     }
 }
