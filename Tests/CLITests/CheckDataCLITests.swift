@@ -4,21 +4,10 @@ import Testing
 
 /// Runs the built `jifen` binary (make test builds it first) and checks what a clerk sees.
 struct CheckDataCLITests {
-    static var binary: String { PackagePaths.path(".build/debug/jifen") }
+    static var binary: String { CLI.binary }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try CLI.run(arguments)
     }
 
     @Test func exitsWith65AndReportsEveryErrorOfTheRun() throws {
