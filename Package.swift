@@ -38,7 +38,10 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
-        .target(name: "Reports", dependencies: ["CXlsxWriter", "Exact", "Results", "Store", "Pay"]),
+        .target(
+            name: "Reports",
+            dependencies: ["CXlsxWriter", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .executableTarget(
             name: "jifen",
             dependencies: [

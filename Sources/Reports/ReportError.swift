@@ -16,6 +16,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case invalidBankColumns(reason: String)
     /// An amount too large to store exactly in a spreadsheet cell (beyond 2⁵³ units).
     case numberTooLarge(file: String, value: String)
+    /// The finished workbook could not be rewritten (shortest numbers).
+    case cannotWrite(path: String, reason: String)
 
     /// A one-line summary in Chinese and English.
     public var summary: PayText {
@@ -30,6 +32,8 @@ public enum ReportError: Error, Sendable, Hashable {
             PayText(zh: "干部 '\(id)' 没有身份证号和银行账号，无法制作工资表和代发文件", en: "cadre '\(id)' has no ID number or bank account for the payroll and bank file")
         case .invalidBankColumns(let reason):
             PayText(zh: "银行代发列设置有误：\(reason)", en: "the bank file's columns are wrong: \(reason)")
+        case .cannotWrite(let path, let reason):
+            PayText(zh: "无法改写 '\(path)'：\(reason)", en: "cannot rewrite '\(path)': \(reason)")
         case .numberTooLarge(let file, let value):
             PayText(zh: "'\(file)' 中的数值 \(value) 过大，表格无法精确保存", en: "the value \(value) in '\(file)' is too large to store exactly")
         }

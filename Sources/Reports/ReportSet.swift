@@ -74,8 +74,12 @@ public enum ReportSet {
 
     static func write(_ kind: ReportKind, input: ReportInput, to path: String) throws(ReportError) {
         switch kind {
-        case .payroll: try PayrollWorkbook(input: input).write(to: path)
-        case .bankTransfer: try BankTransferWorkbook(input: input).write(to: path)
+        case .payroll:
+            try PayrollWorkbook(input: input).write(to: path)
+            try ShortestNumbers.rewrite(path: path, modified: Date(timeIntervalSince1970: TimeInterval(input.run.createdSeconds)))
+        case .bankTransfer:
+            try BankTransferWorkbook(input: input).write(to: path)
+            try ShortestNumbers.rewrite(path: path, modified: Date(timeIntervalSince1970: TimeInterval(input.run.createdSeconds)))
         case .scoreBreakdown: try ScoreBreakdownWorkbook(input: input).write(to: path)
         case .communitySummary: try CommunitySummaryWorkbook(input: input).write(to: path)
         case .publicNotice: try PublicNoticeWorkbook(input: input).write(to: path)
