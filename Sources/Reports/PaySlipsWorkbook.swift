@@ -12,6 +12,8 @@ struct PaySlipsWorkbook {
     static let name = "工资条"
     let input: ReportInput
 
+    static let slipsPerPage = 6
+
     func write(to path: String) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
@@ -31,7 +33,10 @@ struct PaySlipsWorkbook {
             if k > 0 { breaks.append(row) }
             try ws.text(row, 0, "\(community.name)（\(community.cadres.count) 人）", CellStyle(bold: true, fontSize: 12))
             row += 2
-            for i in community.cadres {
+            for (n, i) in community.cadres.enumerated() {
+                // Six slips a page at most (each about 75 pt high), so a page break never
+                // cuts through a slip; beyond Excel's 1,023 breaks, pages fall where they may.
+                if n > 0 && n % Self.slipsPerPage == 0 { breaks.append(row) }
                 let c = cadres[i]
                 try ws.rowHeight(row, 28)
                 for (col, h) in headers.enumerated() { try ws.text(row, col, h, slipHeader) }
