@@ -137,8 +137,9 @@ struct PortalService: Sendable {
         }
         let code = ActivationCodes.normalize(rawCode)
         guard record.usedAt == nil, Self.constantTimeEqual(RunStore.secretHash(code), record.codeHash) else {
-            try store.recordActivationFailure(cadreID: cadreID, now: now, maxAttempts: config.maxFailures, lockSeconds: config.lockSeconds)
+            let lock = try store.recordActivationFailure(cadreID: cadreID, now: now, maxAttempts: config.maxFailures, lockSeconds: config.lockSeconds)
             try store.audit(at: at, actor: cadreID, action: "activate-failed", detail: record.usedAt == nil ? "wrong code" : "code already used")
+            if let lock { throw Refusal.locked(minutes: Int((lock - now + 59) / 60)) }
             throw invalid
         }
         let name = try latestName(cadreID: cadreID) ?? cadreID

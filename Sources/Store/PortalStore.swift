@@ -85,15 +85,18 @@ extension RunStore {
         }
     }
 
-    /// Counts a wrong activation code for the cadre, locking like a failed login.
-    public func recordActivationFailure(cadreID: String, now: Int64, maxAttempts: Int, lockSeconds: Int64) throws(PortalStoreError) {
+    /// Counts a wrong activation code for the cadre, locking like a failed login. Returns the
+    /// lock's end when this failure set one.
+    @discardableResult
+    public func recordActivationFailure(cadreID: String, now: Int64, maxAttempts: Int, lockSeconds: Int64) throws(PortalStoreError) -> Int64? {
         try portalWrite { db in
             let failed = (try Int.fetchOne(db, sql: "SELECT failedAttempts FROM activationCode WHERE cadreID = ?", arguments: [cadreID]) ?? 0) + 1
             if failed >= maxAttempts {
                 try db.execute(sql: "UPDATE activationCode SET failedAttempts = 0, lockedUntil = ? WHERE cadreID = ?", arguments: [now + lockSeconds, cadreID])
-            } else {
-                try db.execute(sql: "UPDATE activationCode SET failedAttempts = ? WHERE cadreID = ?", arguments: [failed, cadreID])
+                return now + lockSeconds
             }
+            try db.execute(sql: "UPDATE activationCode SET failedAttempts = ? WHERE cadreID = ?", arguments: [failed, cadreID])
+            return nil
         }
     }
 
