@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Diagnostics", "Exact", "Results", "Store", "Pay",
+                "Diagnostics", "Exact", "Records", "Results", "Store", "Pay",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]

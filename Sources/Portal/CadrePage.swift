@@ -24,7 +24,12 @@ enum CadrePage {
         if let until = view.run.objectionsUntil, view.run.state == RunState.published.rawValue {
             b += view.run.objectionsOpen ? " 申诉截止 \(e(until))" : " 申诉期已于 \(e(until)) 结束"
         }
-        b += "</span></div>"
+        b += "</span>"
+        if let p = view.personal {
+            b += "<span>身份证号</span><span id=\"id-number\">\(e(p.idNumber))</span>"
+            b += "<span>工资账户</span><span id=\"account\">\(p.bank.map { e($0) + " " } ?? "")\(e(p.bankAccount))</span>"
+        }
+        b += "</div>"
         if !r.standing.reasons.isEmpty {
             b += "<ul class=\"records\">" + r.standing.reasons.map { "<li>\(e(Explanation().reasonText($0)))</li>" }.joined() + "</ul>"
         }

@@ -26,6 +26,9 @@ struct CadreView: Sendable, Encodable {
     var history: [CadreMonth]
     var objections: [Objection]
     var references: [Reference]
+    /// The cadre's own ID number, account and phone, masked; present only when the cadre
+    /// themself is asking.
+    var personal: MaskedPersonal?
 
     /// Months a cadre sees: published for 公示 or closed. Staff also see drafts.
     static func visibleStates(for role: PortalRole) -> [RunState] {
@@ -73,7 +76,8 @@ extension PortalService {
             objectionsUntil: run.objectionsUntil, objectionsOpen: CadreView.objectionsOpen(run, today: clock.chinaToday))
         return CadreView(
             run: info, result: result, history: try store.history(cadreID: cadreID, states: CadreView.visibleStates(for: v.user.role)),
-            objections: try store.objections(cadreID: cadreID), references: CadreView.references(result))
+            objections: try store.objections(cadreID: cadreID), references: CadreView.references(result),
+            personal: v.user.role == .cadre && v.user.cadreID == cadreID ? rosterMasks.masked(store: store, run: run, cadreID: cadreID) : nil)
     }
 
     /// The latest month the visitor may see of this cadre.

@@ -13,6 +13,7 @@ import Store
 /// merely not linking somewhere.
 struct PortalService: Sendable {
     let config: PortalConfig
+    let rosterMasks = RosterMasks()
     var store: RunStore { config.store }
     var clock: PortalClock { config.clock }
 

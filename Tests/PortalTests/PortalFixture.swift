@@ -29,6 +29,14 @@ enum DemoStore {
         return root
     }()
 
+    /// A cadre's roster row by column name.
+    static func rosterRow(_ cadreID: String) -> [String: String] {
+        let text = try! String(contentsOfFile: PackagePaths.path("samples/2020-12/cadres.csv"), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let row = lines.first { $0.first == cadreID }!
+        return Dictionary(uniqueKeysWithValues: zip(lines[0], row).map { ($0, $1) })
+    }
+
     /// The roster's ID numbers, bank accounts and phones: none may appear on any page.
     static let personalData: [String] = {
         let text = try! String(contentsOfFile: PackagePaths.path("samples/2020-12/cadres.csv"), encoding: .utf8)

@@ -57,6 +57,11 @@ import Testing
             #expect(page.body.contains("<strong id=\"net\">\(result.pay.net.grouped) 元</strong>"))
             #expect(page.body.contains("<svg"))
             #expect(page.body.contains("公示中"))
+            // The cadre's own ID number and account, masked: first 6 and last 4; last 4.
+            let row = DemoStore.rosterRow(Self.cadre)
+            let id = try #require(row["身份证号"]), account = try #require(row["银行账号"])
+            #expect(page.body.contains("<span id=\"id-number\">\(id.prefix(6))********\(id.suffix(4))</span>"))
+            #expect(page.body.contains(String(repeating: "*", count: account.count - 4) + account.suffix(4)))
             // The API says the same.
             let api = try await b.get("/api/cadres/\(Self.cadre)/2020-12")
             #expect(api.status == .ok)
@@ -230,7 +235,10 @@ import Testing
             #expect(try await staff.post("/staff/objections/\(objection.id)/decide", [("decision", "accepted"), ("reply", "改判")]).status == .conflict)
             // Staff viewing the cadre's page is audited.
             #expect(try await staff.get("/staff/cadre?id=\(Self.cadre)&month=2020-12").location == "/cadre/\(Self.cadre)/2020-12")
-            #expect(try await staff.get("/cadre/\(Self.cadre)/2020-12").body.contains("工作人员查看"))
+            let staffView = try await staff.get("/cadre/\(Self.cadre)/2020-12")
+            #expect(staffView.body.contains("工作人员查看"))
+            // Staff see the cadre's points and pay, not even the masked ID number or account.
+            #expect(!staffView.body.contains("id-number") && !staffView.body.contains("工资账户"))
 
             let after = try await cadre.get("/cadre/\(Self.cadre)/2020-12")
             #expect(after.body.contains("经核实考勤机记录，当日已到岗"))
