@@ -59,13 +59,13 @@ enum CadrePage {
         b += "</section>"
 
         // Pay slip.
-        b += "<section aria-labelledby=\"pay\"><h2 id=\"pay\">工资条</h2><div class=\"scroll\"><table><thead><tr><th>项目</th><th>类别</th><th class=\"n\">金额（元）</th></tr></thead><tbody>"
+        b += "<section aria-labelledby=\"pay\"><h2 id=\"pay\">工资条</h2><div class=\"scroll\"><table><thead><tr><th>项目</th><th class=\"nw\">类别</th><th class=\"n\">金额（元）</th></tr></thead><tbody>"
         for line in r.pay.lines {
             let kind = switch line.kind { case .earning: "应发"; case .deduction: "扣款"; case .info: "计算" }
             b += "<tr><td>\(e(line.name))\(line.citation.map { "<br><span class=\"muted\">依据 \(e($0))</span>" } ?? "")"
             let trace = line.trace.rendered(.zh)
-            if !trace.isEmpty { b += "<br><span class=\"muted\">\(e(trace).replacingOccurrences(of: "\n", with: "<br>"))</span>" }
-            b += "</td><td>\(kind)</td><td class=\"n\">\(HTML.yuan(line.amount))</td></tr>"
+            if !trace.isEmpty { b += "<details><summary class=\"muted\">计算过程</summary><p class=\"muted\">\(e(trace).replacingOccurrences(of: "\n", with: "<br>"))</p></details>" }
+            b += "</td><td class=\"nw\">\(kind)</td><td class=\"n\">\(HTML.yuan(line.amount))</td></tr>"
         }
         b += "</tbody><tfoot><tr><th>应发合计</th><td></td><td class=\"n\">\(HTML.yuan(r.pay.gross))</td></tr>"
         b += "<tr><th>扣款合计</th><td></td><td class=\"n\">\(HTML.yuan(r.pay.deductions))</td></tr>"
@@ -102,36 +102,41 @@ enum CadrePage {
     }
 }
 
-/// Points and net pay over the months as an inline SVG: two lines, each on its own scale.
+/// Points and net pay over the months as inline SVG: two small line charts, one above the
+/// other, each on its own scale from zero, every month labelled.
 enum Chart {
     static func svg(_ history: [CadreMonth]) -> String {
         guard !history.isEmpty else { return "<p class=\"muted\">暂无历史数据。</p>" }
-        let width: Int64 = 320, height: Int64 = 150, left: Int64 = 24, right: Int64 = 24, top: Int64 = 22, bottom: Int64 = 22
-        let plotW = width - left - right, plotH = height - top - bottom
+        let months = history.map { "\($0.month.month)月" }
         // Points in hundredths and pay in 分: whole numbers, so the geometry is exact too.
-        let points = history.map { $0.points.rounded(scale: 2, .halfUp).units }
-        let pay = history.map(\.net.fen)
-        func xs(_ i: Int) -> Int64 { history.count == 1 ? left + plotW / 2 : left + plotW * Int64(i) / Int64(history.count - 1) }
-        func ys(_ v: Int64, _ maxV: Int64) -> Int64 { top + plotH - (maxV <= 0 ? 0 : plotH * max(0, v) / maxV) }
-        let maxP = (points.max() ?? 0), maxM = (pay.max() ?? 0)
-        var s = "<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"历月积分与实发金额\" xmlns=\"http://www.w3.org/2000/svg\">"
-        s += "<title>历月积分（实线）与实发金额（虚线）</title>"
-        s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(width - right)\" y2=\"\(top + plotH)\" stroke=\"#999\"/>"
-        s += "<text x=\"\(left)\" y=\"12\" font-size=\"10\" fill=\"#9b1c1c\">— 积分</text><text x=\"\(left + 70)\" y=\"12\" font-size=\"10\" fill=\"#1c4f9b\">- - 实发（元）</text>"
-        let pp = points.indices.map { "\(xs($0)),\(ys(points[$0], maxP))" }.joined(separator: " ")
-        let mp = pay.indices.map { "\(xs($0)),\(ys(pay[$0], maxM))" }.joined(separator: " ")
-        s += "<polyline points=\"\(pp)\" fill=\"none\" stroke=\"#9b1c1c\" stroke-width=\"2\"/>"
-        s += "<polyline points=\"\(mp)\" fill=\"none\" stroke=\"#1c4f9b\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"
-        for i in history.indices {
-            let x = xs(i)
-            s += "<circle cx=\"\(x)\" cy=\"\(ys(points[i], maxP))\" r=\"3\" fill=\"#9b1c1c\"/>"
-            s += "<circle cx=\"\(x)\" cy=\"\(ys(pay[i], maxM))\" r=\"3\" fill=\"#1c4f9b\"/>"
-            s += "<text x=\"\(x)\" y=\"\(height - 6)\" font-size=\"10\" text-anchor=\"middle\" fill=\"#333\">\(history[i].month.month)月</text>"
-            if i == history.count - 1 || history.count <= 6 {
-                s += "<text x=\"\(x)\" y=\"\(ys(points[i], maxP) - 5)\" font-size=\"9\" text-anchor=\"middle\" fill=\"#9b1c1c\">\(HTML.points(history[i].points))</text>"
+        let points = panel(title: "积分", values: history.map { $0.points.rounded(scale: 2, .halfUp).units },
+                           labels: history.map { HTML.points($0.points) }, months: months, color: "#9b1c1c")
+        let pay = panel(title: "实发（元）", values: history.map(\.net.fen), labels: history.map { HTML.yuan($0.net) }, months: months, color: "#1c4f9b")
+        return points + pay
+    }
+
+    static func panel(title: String, values: [Int64], labels: [String], months: [String], color: String) -> String {
+        let width: Int64 = 320, height: Int64 = 110, left: Int64 = 30, right: Int64 = 30, top: Int64 = 34, bottom: Int64 = 20
+        let plotW = width - left - right, plotH = height - top - bottom
+        let maxV = values.max() ?? 0
+        func x(_ i: Int) -> Int64 { values.count == 1 ? left + plotW / 2 : left + plotW * Int64(i) / Int64(values.count - 1) }
+        func y(_ v: Int64) -> Int64 { top + plotH - (maxV <= 0 ? 0 : plotH * max(0, v) / maxV) }
+        var s = "<svg viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"历月\(HTML.esc(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        s += "<title>历月\(HTML.esc(title))</title>"
+        s += "<text x=\"4\" y=\"13\" font-size=\"11\" font-weight=\"bold\" fill=\"\(color)\">\(HTML.esc(title))</text>"
+        s += "<line x1=\"\(left - 10)\" y1=\"\(top + plotH)\" x2=\"\(width - right + 10)\" y2=\"\(top + plotH)\" stroke=\"#bbb\"/>"
+        if values.count > 1 {
+            s += "<polyline points=\"\(values.indices.map { "\(x($0)),\(y(values[$0]))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+        }
+        // Label every month when they fit (a year at most), else the first and the last.
+        let labelled = values.count <= 12 ? Set(values.indices) : Set([0, values.count - 1])
+        for i in values.indices {
+            s += "<circle cx=\"\(x(i))\" cy=\"\(y(values[i]))\" r=\"3\" fill=\"\(color)\"/>"
+            if labelled.contains(i) {
+                s += "<text x=\"\(x(i))\" y=\"\(y(values[i]) - 6)\" font-size=\"9\" text-anchor=\"middle\" fill=\"#333\">\(HTML.esc(labels[i]))</text>"
+                s += "<text x=\"\(x(i))\" y=\"\(height - 5)\" font-size=\"9\" text-anchor=\"middle\" fill=\"#666\">\(HTML.esc(months[i]))</text>"
             }
         }
-        s += "</svg>"
-        return s
+        return s + "</svg>"
     }
 }

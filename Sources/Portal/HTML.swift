@@ -43,7 +43,7 @@ enum HTML {
         section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.75rem;margin:0 0 .75rem}
         h2{font-size:1.1rem;margin:.2rem 0 .5rem}h3{font-size:1rem;margin:.5rem 0 .25rem}
         table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #eee;padding:.3rem .25rem;text-align:left;vertical-align:top}
-        td.n,th.n{text-align:right;white-space:nowrap}
+        td.n,th.n{text-align:right;white-space:nowrap}.nw{white-space:nowrap}details p{margin:.2rem 0}summary{cursor:pointer}
         .big{font-size:1.6rem;font-weight:700}.muted{color:#666;font-size:.85rem}.warn{color:#9b1c1c}
         .kv{display:grid;grid-template-columns:auto 1fr;gap:.15rem .75rem}
         .scroll{overflow-x:auto}
