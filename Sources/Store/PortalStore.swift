@@ -199,20 +199,23 @@ extension RunStore {
     // MARK: - Cadres
 
     /// A cadre's points and net pay in the current run of every month whose state is one of
-    /// `states`, oldest first.
+    /// `states`, oldest first. One primary-key lookup per month: `cadreResult` is keyed by
+    /// run first, so a scan by cadre alone would read every row of every month.
     public func history(cadreID: String, states: [RunState]) throws(PortalStoreError) -> [CadreMonth] {
         try portalRead { db in
             let marks = states.map { _ in "?" }.joined(separator: ",")
-            var args: [any DatabaseValueConvertible] = [cadreID]
-            args += states.map(\.rawValue)
-            return try Row.fetchAll(db, sql: """
-                SELECT run.id AS runID, run.month, run.state, c.points, c.netFen, c.tier FROM cadreResult c JOIN run ON run.id = c.runID
-                WHERE c.cadreID = ? AND run.state IN (\(marks)) ORDER BY run.month
-                """, arguments: StatementArguments(args)).compactMap { r in
-                guard let m = YearMonth(r["month"] as String), let p = Fixed(r["points"] as String) else { return nil }
-                return CadreMonth(month: m, runID: r["runID"], state: RunState(rawValue: r["state"]) ?? .draft, points: p,
-                                  net: Money(fen: r["netFen"]), tier: r["tier"])
+            let runs = try Row.fetchAll(db, sql: "SELECT id, month, state FROM run WHERE state IN (\(marks)) ORDER BY month",
+                                        arguments: StatementArguments(states.map(\.rawValue)))
+            let lookup = try db.cachedStatement(sql: "SELECT points, netFen, tier FROM cadreResult WHERE runID = ? AND cadreID = ?")
+            var out: [CadreMonth] = []
+            for run in runs {
+                let runID: Int64 = run["id"]
+                guard let r = try Row.fetchOne(lookup, arguments: [runID, cadreID]),
+                      let m = YearMonth(run["month"] as String), let p = Fixed(r["points"] as String) else { continue }
+                out.append(CadreMonth(month: m, runID: runID, state: RunState(rawValue: run["state"]) ?? .draft, points: p,
+                                      net: Money(fen: r["netFen"]), tier: r["tier"]))
             }
+            return out
         }
     }
 
