@@ -139,6 +139,18 @@ extension PortalService {
             }
         }
 
+        api.get("staff/runs/:month/cadres") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                let m = try month(context)
+                guard let run = try store.currentRun(month: m) else { throw Refusal.notFound }
+                guard let community = request.uri.queryParameters["community"].map(String.init) else {
+                    return Self.json(try store.communities(runID: run.id).map { ["community": $0.community, "cadres": String($0.cadres)] })
+                }
+                return Self.json(try store.cadreSummaries(runID: run.id, community: community))
+            }
+        }
+
         api.post("staff/runs/:month/publish") { request, context in
             await self.api(context) {
                 let v = try apiVisitor(request, [.staff], post: true)

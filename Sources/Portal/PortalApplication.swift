@@ -237,6 +237,17 @@ extension PortalService {
             }
         }
 
+        router.get("/staff/runs/:month") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let m = try month(context)
+                guard let run = try store.currentRun(month: m) else { throw Refusal.notFound }
+                let community = request.uri.queryParameters["community"].map(String.init)
+                let rows = try community.map { try store.cadreSummaries(runID: run.id, community: $0) } ?? []
+                return Self.html(StaffPages.cadres(month: m, communities: try store.communities(runID: run.id), community: community, rows: rows, nav: nav(v)))
+            }
+        }
+
         router.post("/staff/runs/:month/publish") { request, context in
             await page(request, context) {
                 let v = try require(request, [.staff])

@@ -14,7 +14,7 @@ enum StaffPages {
         if runs.isEmpty { b += "<p class=\"muted\">还没有运行。</p>" }
         for r in runs {
             let s = r.summary
-            b += "<h3>\(e(r.month.chineseDescription)) <span class=\"state\">\(e(r.state.chineseName))</span></h3>"
+            b += "<h3><a href=\"/staff/runs/\(r.month)\">\(e(r.month.chineseDescription))</a> <span class=\"state\">\(e(r.state.chineseName))</span></h3>"
             b += "<div class=\"kv\"><span>运行</span><span>#\(r.id) · \(e(r.rulesVersion)) · \(e(r.createdAt))</span>"
             b += "<span>人数</span><span>\(s.cadres)</span><span>记录</span><span>使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)</span>"
             b += "<span>应发合计</span><span>\(HTML.yuan(s.gross)) 元</span><span>扣款合计</span><span>\(HTML.yuan(s.deductions)) 元</span>"
@@ -34,6 +34,25 @@ enum StaffPages {
         }
         b += "</section>"
         return HTML.page(title: "各月运行", nav: nav, body: b)
+    }
+
+    /// A month's communities, or one community's cadres with links to their pages.
+    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav) -> String {
+        let e = HTML.esc
+        var b = "<section><h2>\(e(month.chineseDescription)) 各社区</h2><ul>"
+        for c in communities {
+            b += "<li><a href=\"/staff/runs/\(month)?community=\(HTML.segment(c.community))\">\(e(c.community))</a> <span class=\"muted\">\(c.cadres) 人</span></li>"
+        }
+        b += "</ul></section>"
+        if let community {
+            b += "<section><h2>\(e(community))</h2><div class=\"scroll\"><table><thead><tr><th>名次</th><th>姓名</th><th class=\"n\">积分</th><th>等次</th><th class=\"n\">实发（元）</th></tr></thead><tbody>"
+            for r in rows {
+                b += "<tr><td>\(r.rank)</td><td><a href=\"/cadre/\(HTML.segment(r.cadreID))/\(month)\">\(e(r.name))</a><br><span class=\"muted\">\(e(r.cadreID))</span></td>"
+                b += "<td class=\"n\">\(HTML.points(r.points))</td><td>\(e(r.tier))</td><td class=\"n\">\(HTML.yuan(r.net))</td></tr>"
+            }
+            b += "</tbody></table></div><p class=\"muted\">打开干部页面会记入审计日志。</p></section>"
+        }
+        return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b)
     }
 
     static func objections(open: [Objection], decided: [Objection], nav: HTML.Nav, message: String? = nil) -> String {

@@ -113,6 +113,18 @@ public struct CadreListing: Sendable, Hashable {
     public var community: String
 }
 
+/// A cadre's line in a run's list for staff: figures only, no personal data.
+public struct CadreSummaryRow: Sendable, Hashable, Codable {
+    public var cadreID: String
+    public var name: String
+    public var community: String
+    public var points: Fixed
+    public var tier: String
+    public var rank: Int
+    public var groupSize: Int
+    public var net: Money
+}
+
 /// What the portal's store operations refuse, as data.
 public enum PortalStoreError: Error, Sendable, Hashable {
     case userExists(String)

@@ -227,6 +227,27 @@ extension RunStore {
         }
     }
 
+    /// A run's communities with their number of cadres, by name.
+    public func communities(runID: Int64) throws(PortalStoreError) -> [(community: String, cadres: Int)] {
+        try portalRead { db in
+            try Row.fetchAll(db, sql: "SELECT community, COUNT(*) AS n FROM cadreResult WHERE runID = ? GROUP BY community ORDER BY community", arguments: [runID])
+                .map { (community: $0["community"] as String, cadres: $0["n"] as Int) }
+        }
+    }
+
+    /// A community's cadres in a run, by rank.
+    public func cadreSummaries(runID: Int64, community: String) throws(PortalStoreError) -> [CadreSummaryRow] {
+        try portalRead { db in
+            try Row.fetchAll(db, sql: """
+                SELECT cadreID, name, community, points, tier, rank, groupSize, netFen FROM cadreResult
+                WHERE runID = ? AND community = ? ORDER BY rank, seq
+                """, arguments: [runID, community]).map { r in
+                CadreSummaryRow(cadreID: r["cadreID"], name: r["name"], community: r["community"], points: Fixed(r["points"] as String) ?? .zero,
+                                tier: r["tier"], rank: r["rank"], groupSize: r["groupSize"], net: Money(fen: r["netFen"]))
+            }
+        }
+    }
+
     // MARK: - Plumbing
 
     static func portalUser(_ r: Row) -> PortalUser {

@@ -118,6 +118,8 @@ import Testing
             Probe(method: .get, uri: "/staff"),
             Probe(method: .get, uri: "/staff/cadre?id=\(o)"),
             Probe(method: .get, uri: "/staff/objections"),
+            Probe(method: .get, uri: "/staff/runs/2020-12?community=\(Browser.encode("富民"))"),
+            Probe(method: .get, uri: "/api/staff/runs/2020-12/cadres?community=\(Browser.encode("富民"))"),
             Probe(method: .post, uri: "/staff/runs/2020-12/close"),
             Probe(method: .post, uri: "/staff/objections/1/decide"),
             Probe(method: .get, uri: "/finance"),
@@ -251,6 +253,28 @@ import Testing
         for a in ["publish", "login", "objection", "objection-rejected", "view-cadre"] { #expect(actions.contains(a), "audit has \(a)") }
         #expect(audit.contains { $0.action == "view-cadre" && $0.actor == "张科长" && $0.detail == Self.cadre })
         #expect(audit.contains { $0.action == "objection-rejected" && $0.reason == "经核实考勤机记录，当日已到岗" })
+    }
+
+    /// Staff find cadres by month and community, with figures and links to their pages.
+    @Test func staffBrowsesCadresByCommunity() async throws {
+        let f = try PortalFixture()
+        let run = try #require(try f.store.currentRun(month: YearMonth("2020-12")!))
+        let cadres = try f.store.results(runID: run.id).cadres.filter { $0.community == "富民" }
+        try await f.application().test(.router) { client in
+            let staff = Browser(client)
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            let months = try await staff.get("/staff/runs/2020-12")
+            #expect(months.body.contains("富民</a> <span class=\"muted\">\(cadres.count) 人"))
+            let page = try await staff.get("/staff/runs/2020-12?community=\(Browser.encode("富民"))")
+            #expect(page.status == .ok)
+            for c in cadres {
+                #expect(page.body.contains("<a href=\"/cadre/\(c.cadreID)/2020-12\">\(c.name)</a>"))
+            }
+            let api = try await staff.get("/api/staff/runs/2020-12/cadres?community=\(Browser.encode("富民"))")
+            let rows = try JSONSerialization.jsonObject(with: Data(api.body.utf8)) as? [[String: Any]]
+            #expect(rows?.count == cadres.count)
+            #expect(rows?.first?["rank"] as? Int == 1)
+        }
     }
 
     /// After the window, and on a closed month, objections are refused.
