@@ -51,6 +51,9 @@ extension PortalService {
             var bar: HTML.Nav?
             if let v = try? visitor(request) { bar = nav(v) }
             return Self.html(LoginPages.refusal(r, nav: bar), status: .init(code: r.status))
+        } catch let e as HTTPError where e.status.code < 500 {
+            // Hummingbird's own refusals (a body over the limit): their status, our page.
+            return Self.html(LoginPages.refusal(.badRequest("请求无效。"), nav: nil), status: e.status)
         } catch {
             context.logger.error("portal error", metadata: ["type": "\(type(of: error))"])
             return Self.html(LoginPages.refusal(.conflict("服务器内部错误，请稍后再试。"), nav: nil), status: .internalServerError)
@@ -67,6 +70,8 @@ extension PortalService {
             return try await body()
         } catch let r as Refusal {
             return Self.json(APIError(error: r.code, message: r.message), status: .init(code: r.status))
+        } catch let e as HTTPError where e.status.code < 500 {
+            return Self.json(APIError(error: "bad-request", message: "请求无效。"), status: e.status)
         } catch {
             context.logger.error("portal api error", metadata: ["type": "\(type(of: error))"])
             return Self.json(APIError(error: "internal", message: "服务器内部错误"), status: .internalServerError)
@@ -221,7 +226,7 @@ extension PortalService {
             await page(request, context) {
                 let v = try require(request, [.staff])
                 let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
-                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, today: clock.chinaToday, nav: nav(v)))
+                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, nav: nav(v)))
             }
         }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
+import NIOCore
 import Store
 
 /// The portal's request handling over one store: sessions, access rules and the shared
@@ -209,8 +210,11 @@ struct PortalService: Sendable {
     }
 
     static func body(_ request: Request) async throws -> String {
-        let buffer = try await request.body.collect(upTo: maxBody)
-        return String(buffer: buffer)
+        do {
+            return String(buffer: try await request.body.collect(upTo: maxBody))
+        } catch is NIOTooManyBytesError {
+            throw Refusal.tooLarge
+        }
     }
 
     /// The request's form, with its CSRF token checked against the session's.

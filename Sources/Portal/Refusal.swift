@@ -12,6 +12,8 @@ enum Refusal: Error, Sendable, Equatable {
     case conflict(String)
     /// Too many failed attempts.
     case locked(minutes: Int)
+    /// A request body over the portal's limit.
+    case tooLarge
 
     var status: Int {
         switch self {
@@ -21,6 +23,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .badRequest: 400
         case .conflict: 409
         case .locked: 429
+        case .tooLarge: 413
         }
     }
 
@@ -33,6 +36,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .badRequest: "bad-request"
         case .conflict: "conflict"
         case .locked: "locked"
+        case .tooLarge: "too-large"
         }
     }
 
@@ -44,6 +48,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .notFound: "找不到该页面或数据。"
         case .badRequest(let m), .conflict(let m): m
         case .locked(let minutes): "失败次数过多，账户已锁定，请 \(minutes) 分钟后再试。"
+        case .tooLarge: "提交的内容过长。"
         }
     }
 }

@@ -3,7 +3,7 @@ import Store
 
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
-    static func runs(_ runs: [RunRecord], defaultDays: Int, today: CivilDate, nav: HTML.Nav, message: String? = nil) -> String {
+    static func runs(_ runs: [RunRecord], defaultDays: Int, nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }

@@ -105,6 +105,11 @@ extension RunStore {
     /// already used by a concurrent request.
     public func activate(cadreID: String, displayName: String, passwordHash: String, at: String) throws(PortalStoreError) -> Int64? {
         try portalWrite { db in
+            // A staff or finance account already named like this cadre's 工号 would take
+            // the cadre's user name: refuse rather than merge the two.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM portalUser WHERE username = ? AND (cadreID IS NULL OR cadreID != ?)", arguments: [cadreID, cadreID]) == true {
+                throw PortalStoreError.userExists(cadreID)
+            }
             try db.execute(sql: "UPDATE activationCode SET usedAt = ? WHERE cadreID = ? AND usedAt IS NULL", arguments: [at, cadreID])
             guard db.changesCount == 1 else { return nil }
             let id: Int64

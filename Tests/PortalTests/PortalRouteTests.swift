@@ -335,6 +335,19 @@ import Testing
         #expect(!audit.contains { "\($0.actor) \($0.detail ?? "")".contains("13800000000") || ($0.detail ?? "").contains("wrong-") })
     }
 
+    /// A body over the limit is refused with its own status, not a server error.
+    @Test func oversizedBodiesAreRefused() async throws {
+        let f = try PortalFixture()
+        try await f.application().test(.router) { client in
+            let b = Browser(client)
+            try await b.get("/login")
+            let big = String(repeating: "x", count: 70_000)
+            let form = try await b.post("/login", [("username", big), ("password", "x")])
+            #expect(form.status == .contentTooLarge, "\(form.status) \(form.body.prefix(300))")
+            #expect(try await b.postJSON("/api/login", #"{"username":"\#(big)","password":"x"}"#).status == .contentTooLarge)
+        }
+    }
+
     /// Wrong activation codes are throttled like passwords.
     @Test func activationCodesAreThrottled() async throws {
         let f = try PortalFixture()
