@@ -23,7 +23,8 @@ struct ServeCommand: ParsableCommand {
             store: store, outFolder: project.outFolder, secureCookies: secureCookies, sessionSeconds: Int64(sessionMinutes) * 60,
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
         let app = PortalApplication.build(config, host: host, port: port)
-        print("干部门户：http://\(host):\(port)/  （Ctrl-C 停止） Portal at http://\(host):\(port)/")
+        // Unbuffered, so that it shows before the server's own log lines.
+        FileHandle.standardOutput.write(Data("干部门户：http://\(host):\(port)/  （Ctrl-C 停止） Portal at http://\(host):\(port)/\n".utf8))
         // The root command is synchronous; the server runs on the concurrency pool while
         // this thread waits for it to stop (on SIGINT/SIGTERM, handled by the service group).
         let done = DispatchSemaphore(value: 0)
