@@ -228,9 +228,12 @@ import Testing
             // A reference that is not on the cadre's page is refused.
             #expect(try await cadre.post("/cadre/\(Self.cadre)/2020-12/objections", [("reference", "record:duty.csv:99999"), ("reason", "x")]).status == .badRequest)
 
+            // A reason is text, never markup, wherever it is shown.
+            #expect(try await cadre.post("/cadre/\(Self.cadre)/2020-12/objections", [("reference", "tier"), ("reason", "<script>alert(1)</script>")]).status == .seeOther)
             let queue = try await staff.get("/staff/objections")
             #expect(queue.body.contains("那天我请了病假，没有值班"))
-            let objection = try #require(try f.store.objections(state: .open).first)
+            #expect(queue.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !queue.body.contains("<script>"))
+            let objection = try #require(try f.store.objections(state: .open).first { $0.reference.hasPrefix("record:") })
             // A decision needs a written reply.
             #expect(try await staff.post("/staff/objections/\(objection.id)/decide", [("decision", "rejected"), ("reply", " ")]).status == .badRequest)
             #expect(try await staff.post("/staff/objections/\(objection.id)/decide", [("decision", "rejected"), ("reply", "经核实考勤机记录，当日已到岗")]).status == .seeOther)
