@@ -53,7 +53,7 @@ struct PortalFixture {
     let root: String
     let store: RunStore
     let clock: PortalClock
-    let config: PortalConfig
+    var config: PortalConfig
     static let staffPassword = "staff-pass-1"
     static let financePassword = "finance-pass-1"
 

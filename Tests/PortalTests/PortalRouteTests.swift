@@ -338,6 +338,25 @@ import Testing
         #expect(!audit.contains { "\($0.actor) \($0.detail ?? "")".contains("13800000000") || ($0.detail ?? "").contains("wrong-") })
     }
 
+    /// Behind TLS the cookies carry Secure; the session cookie lasts as long as the session.
+    @Test func secureCookiesWhenConfigured() async throws {
+        var setup = try PortalFixture()
+        setup.config.secureCookies = true
+        setup.config.sessionSeconds = 1800
+        let f = setup
+        try await f.application().test(.router) { client in
+            let b = Browser(client)
+            let form = try await b.get("/login")
+            #expect(form.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
+            let login = try await b.post("/login", [("username", "张科长"), ("password", PortalFixture.staffPassword)])
+            let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("jifen_session=") })
+            #expect(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=1800"))
+            // The server ends the session too, whatever the browser keeps.
+            f.clock.advance(by: 1801)
+            #expect(try await b.get("/staff").location == "/login")
+        }
+    }
+
     /// A body over the limit is refused with its own status, not a server error.
     @Test func oversizedBodiesAreRefused() async throws {
         let f = try PortalFixture()
