@@ -61,7 +61,7 @@ extension PortalService {
         api.post("login") { request, context in
             await self.api(context) {
                 let body = try await Self.decode(LoginRequest.self, request)
-                let li = try login(username: body.username.trimmingWhitespace, password: body.password)
+                let li = try await login(username: body.username.trimmingWhitespace, password: body.password)
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r
@@ -71,7 +71,7 @@ extension PortalService {
         api.post("activate") { request, context in
             await self.api(context) {
                 let body = try await Self.decode(ActivateRequest.self, request)
-                let li = try activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password)
+                let li = try await activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password)
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r

@@ -132,7 +132,7 @@ extension PortalService {
                 try checkPre(request, form)
                 let username = form.text("username") ?? ""
                 do {
-                    let li = try login(username: username, password: form["password"] ?? "")
+                    let li = try await login(username: username, password: form["password"] ?? "")
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r
@@ -158,7 +158,7 @@ extension PortalService {
                 try checkPre(request, form)
                 let cadre = form.text("cadre") ?? ""
                 do {
-                    let li = try activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "")
+                    let li = try await activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "")
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
 import NIOCore
+import NIOPosix
 import Store
 
 /// The portal's request handling over one store: sessions, access rules and the shared
@@ -15,6 +16,20 @@ import Store
 struct PortalService: Sendable {
     let config: PortalConfig
     let rosterMasks = RosterMasks()
+    /// A bcrypt hash, at the configured cost, of nothing anyone types: checking a password
+    /// against it makes an unknown account cost the same time as a real one.
+    let dummyHash: String
+
+    init(config: PortalConfig) {
+        self.config = config
+        dummyHash = Bcrypt.hash(Self.randomToken(), cost: config.bcryptCost)
+    }
+
+    /// Runs bcrypt off the concurrency pool: at cost 12 a check takes a quarter of a second,
+    /// and the pool has a thread per core, so page views would wait behind logins.
+    static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
     var store: RunStore { config.store }
     var clock: PortalClock { config.clock }
 
@@ -86,11 +101,12 @@ struct PortalService: Sendable {
 
     /// Checks a password with throttling; every outcome is audited (never the password, and
     /// never a user name that matches no account: it may be a mistyped password).
-    func login(username: String, password: String) throws -> LoggedIn {
+    func login(username: String, password: String) async throws -> LoggedIn {
         let now = clock.epochSeconds
         let at = clock.timestamp
         guard let user = try store.user(username: username) else {
-            _ = Bcrypt.verify(password, hash: Self.dummyHash)  // the same time as a real check
+            let dummy = dummyHash
+            _ = try await Self.offload { Bcrypt.verify(password, hash: dummy) }
             try store.audit(at: at, actor: "（未知账户）", action: "login-failed", detail: "unknown account")
             throw Refusal.badRequest("用户名或密码错误。")
         }
@@ -98,7 +114,8 @@ struct PortalService: Sendable {
             try store.audit(at: at, actor: user.username, action: "login-refused", detail: "locked")
             throw Refusal.locked(minutes: Int((until - now + 59) / 60))
         }
-        guard Bcrypt.verify(password, hash: user.passwordHash) else {
+        let stored = user.passwordHash
+        guard try await Self.offload({ Bcrypt.verify(password, hash: stored) }) else {
             let lock = try store.recordLoginFailure(userID: user.id, now: now, maxAttempts: config.maxFailures, lockSeconds: config.lockSeconds)
             try store.audit(at: at, actor: user.username, action: "login-failed", detail: lock == nil ? "wrong password" : "wrong password; locked")
             if let lock { throw Refusal.locked(minutes: Int((lock - now + 59) / 60)) }
@@ -118,11 +135,9 @@ struct PortalService: Sendable {
         return LoggedIn(token: token, csrf: csrf, user: user, expiresAt: expires)
     }
 
-    /// A valid bcrypt hash of nothing anyone types, so unknown accounts cost the same time.
-    static let dummyHash = Bcrypt.hash(randomToken(), cost: 4)
 
     /// Sets a cadre's password with a one-time activation code, then logs them in.
-    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String) throws -> LoggedIn {
+    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String) async throws -> LoggedIn {
         let cadreID = rawID.trimmingWhitespace
         guard password == again else { throw Refusal.badRequest("两次输入的密码不一致。") }
         guard password.count >= 8, password.count <= 64 else { throw Refusal.badRequest("密码长度应为 8 到 64 个字符。") }
@@ -145,7 +160,8 @@ struct PortalService: Sendable {
             throw invalid
         }
         let name = try latestName(cadreID: cadreID) ?? cadreID
-        let hash = Bcrypt.hash(password, cost: config.bcryptCost)
+        let cost = config.bcryptCost
+        let hash = try await Self.offload { Bcrypt.hash(password, cost: cost) }
         guard let userID = try store.activate(cadreID: cadreID, displayName: name, passwordHash: hash, at: at),
               let user = try store.user(id: userID)
         else { throw invalid }
