@@ -37,7 +37,9 @@ enum CadrePage {
 
         // Score lines.
         b += "<section aria-labelledby=\"items\"><h2 id=\"items\">得分明细</h2>"
-        for line in r.score.lines {
+        // Items with nothing this month are named once at the end, not given a heading each.
+        let empty = r.score.lines.filter { $0.kind != .base && $0.points == .zero && $0.raw == .zero && $0.records.isEmpty && $0.clips.isEmpty && ($0.reason ?? "").isEmpty }
+        for line in r.score.lines where !empty.contains(line) {
             b += "<h3>\(e(line.name)) <span class=\"n\">\(HTML.signed(line.points)) 分</span></h3>"
             var notes: [String] = []
             if let c = line.citation { notes.append("依据 \(e(c))") }
@@ -55,6 +57,9 @@ enum CadrePage {
                 }
                 b += "</ul>"
             }
+        }
+        if !empty.isEmpty {
+            b += "<p class=\"muted\">本月无记录：\(empty.map { e($0.name) }.joined(separator: "、"))</p>"
         }
         b += "</section>"
 
