@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean libreoffice-check
+.PHONY: setup build release demo test bench clean libreoffice-check portal-check
 
 # System packages: libxlsxwriter for the reports (and pkg-config to find it).
 setup:
@@ -49,6 +49,12 @@ bench: setup
 libreoffice-check: setup
 	JIFEN_REPORTS_OUT=$(CURDIR)/out/report-sample $(SWIFT) test --filter ReportsTests
 	scripts/libreoffice-check.sh out/report-sample
+
+# The portal in headless Chromium at phone width (installs chromium if missing); screenshots
+# in out/portal-check/.
+portal-check: setup
+	$(SWIFT) build --product jifen
+	JIFEN=.build/debug/jifen scripts/portal-browser-check.sh
 
 clean:
 	rm -rf .build out
