@@ -95,7 +95,7 @@ enum CadrePage {
         }
         if viewer.role == .cadre && view.run.objectionsOpen {
             b += "<form method=\"post\" action=\"/cadre/\(HTML.segment(r.cadreID))/\(month)/objections\">\(HTML.csrfField(nav.csrf))"
-            b += "<label for=\"reference\">申诉的项目或记录</label><select id=\"reference\" name=\"reference\" required>"
+            b += "<label for=\"reference\">申诉的项目或记录</label><select id=\"reference\" name=\"reference\" required><option value=\"\" selected disabled>请选择</option>"
             for ref in view.references { b += "<option value=\"\(e(ref.value))\">\(e(ref.label))</option>" }
             b += "</select><label for=\"reason\">理由</label><textarea id=\"reason\" name=\"reason\" rows=\"4\" maxlength=\"1000\" required></textarea>"
             b += "<button type=\"submit\">提交申诉</button></form>"
