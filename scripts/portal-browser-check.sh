@@ -2,7 +2,8 @@
 # A browser check of the cadres' portal: Debian's headless Chromium, at phone width (360 px),
 # drives the real forms of `jifen serve` on a store the real batch wrote from the samples:
 # a cadre activates with a code, sees their score, tier, items and pay slip, and objects to
-# a record; a screenshot is left in $OUT (default out/portal-check/).
+# a record; staff reject it with a reply; the cadre logs in again and reads it. Screenshots
+# are left in $OUT (default out/portal-check/).
 #
 #   scripts/portal-browser-check.sh            # builds jifen (debug) first
 #   JIFEN=.build/debug/jifen scripts/portal-browser-check.sh
@@ -38,6 +39,7 @@ done
 "$JIFEN" batch close --month 2020-10 --actor 浏览器检查 --store "$STORE" >/dev/null
 "$JIFEN" batch close --month 2020-11 --actor 浏览器检查 --store "$STORE" >/dev/null
 "$JIFEN" batch publish --month 2020-12 --days 5 --actor 浏览器检查 --store "$STORE" >/dev/null
+"$JIFEN" user add --role staff --name 浏览器检查 --password browser-staff-1 --store "$STORE" >/dev/null
 "$JIFEN" user activation-codes --month 2020-12 --store "$STORE" --out "$WORK/codes.csv" >/dev/null
 CODE=$(awk -F, '$1=="FM-001"{print $4}' "$WORK/codes.csv")
 
@@ -49,4 +51,5 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 
-python3 scripts/portal_browser_check.py --base "http://127.0.0.1:$PORT" --store "$STORE" --cadre FM-001 --code "$CODE" --out "$OUT"
+python3 scripts/portal_browser_check.py --base "http://127.0.0.1:$PORT" --store "$STORE" --cadre FM-001 --code "$CODE" --out "$OUT" \
+    --staff 浏览器检查 --staff-password browser-staff-1

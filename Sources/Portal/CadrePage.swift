@@ -90,7 +90,7 @@ enum CadrePage {
         for o in view.objections {
             b += "<div><p><strong>\(e(o.month))</strong> · \(e(o.referenceLabel)) <span class=\"state\">\(e(o.state.chineseName))</span></p>"
             b += "<p>理由：\(e(o.reason))</p>"
-            if let reply = o.reply { b += "<p>答复：\(e(reply))\(o.repliedAt.map { " <span class=\"muted\">\(e($0))</span>" } ?? "")</p>" }
+            if let reply = o.reply { b += "<p>答复：\(e(reply))\(o.repliedAt.map { " <span class=\"muted\">\(e(HTML.time($0)))</span>" } ?? "")</p>" }
             b += "</div>"
         }
         if viewer.role == .cadre && view.run.objectionsOpen {

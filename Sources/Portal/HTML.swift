@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 
 /// Server-rendered HTML: escaping and the page frame every page shares.
 ///
@@ -86,6 +87,18 @@ enum HTML {
     static func signed(_ f: Fixed) -> String { f.isNegative ? "−" + f.negated().shortDescription : "+" + f.shortDescription }
 
     static func yuan(_ m: Money) -> String { m.grouped }
+
+    /// An audit-style UTC timestamp (`2021-01-05T01:00:00Z`) as China time, `2021-01-05 09:00`;
+    /// anything else (a plain date) as it is.
+    static func time(_ iso: String) -> String {
+        let f = ISO8601DateFormatter()
+        guard let date = f.date(from: iso) else { return iso }
+        let out = DateFormatter()
+        out.locale = Locale(identifier: "en_US_POSIX")
+        out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        out.dateFormat = "yyyy-MM-dd HH:mm"
+        return out.string(from: date)
+    }
 }
 
 extension String {

@@ -15,13 +15,13 @@ enum StaffPages {
         for r in runs {
             let s = r.summary
             b += "<h3><a href=\"/staff/runs/\(r.month)\">\(e(r.month.chineseDescription))</a> <span class=\"state\">\(e(r.state.chineseName))</span></h3>"
-            b += "<div class=\"kv\"><span>运行</span><span>#\(r.id) · \(e(r.rulesVersion)) · \(e(r.createdAt))</span>"
+            b += "<div class=\"kv\"><span>运行</span><span>#\(r.id) · \(e(r.rulesVersion)) · \(e(HTML.time(r.createdAt)))</span>"
             b += "<span>人数</span><span>\(s.cadres)</span><span>记录</span><span>使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)</span>"
             b += "<span>应发合计</span><span>\(HTML.yuan(s.gross)) 元</span><span>扣款合计</span><span>\(HTML.yuan(s.deductions)) 元</span>"
             b += "<span>实发合计</span><span>\(HTML.yuan(s.net)) 元</span>"
             b += "<span>等次</span><span>\(e(s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")))</span>"
-            if let p = r.publishedAt { b += "<span>公示</span><span>\(e(p)) 起，申诉截止 \(e(r.objectionsUntil ?? "—"))</span>" }
-            if let c = r.closedAt { b += "<span>关账</span><span>\(e(c))</span>" }
+            if let p = r.publishedAt { b += "<span>公示</span><span>\(e(HTML.time(p))) 起，申诉截止 \(e(r.objectionsUntil ?? "—"))</span>" }
+            if let c = r.closedAt { b += "<span>关账</span><span>\(e(HTML.time(c)))</span>" }
             b += "</div>"
             if r.state == .draft {
                 b += "<form method=\"post\" action=\"/staff/runs/\(r.month)/publish\">\(HTML.csrfField(nav.csrf))"
@@ -63,7 +63,7 @@ enum StaffPages {
         if open.isEmpty { b += "<p class=\"muted\">没有待处理的申诉。</p>" }
         for o in open {
             b += "<div id=\"o\(o.id)\"><h3>#\(o.id) · \(e(o.month)) · <a href=\"/cadre/\(HTML.segment(o.cadreID))/\(e(o.month))\">\(e(o.cadreID))</a></h3>"
-            b += "<p>\(e(o.referenceLabel))</p><p>理由：\(e(o.reason))</p><p class=\"muted\">提交于 \(e(o.createdAt))</p>"
+            b += "<p>\(e(o.referenceLabel))</p><p>理由：\(e(o.reason))</p><p class=\"muted\">提交于 \(e(HTML.time(o.createdAt)))</p>"
             b += "<form method=\"post\" action=\"/staff/objections/\(o.id)/decide\">\(HTML.csrfField(nav.csrf))"
             b += "<label for=\"reply-\(o.id)\">答复（采纳时写明处理：调整或数据更正）</label><textarea id=\"reply-\(o.id)\" name=\"reply\" rows=\"3\" maxlength=\"1000\" required></textarea>"
             b += "<button type=\"submit\" name=\"decision\" value=\"accepted\">采纳</button> <button type=\"submit\" name=\"decision\" value=\"rejected\">不采纳</button></form></div>"
@@ -97,7 +97,7 @@ enum FinancePages {
         var b = "<section><h2>已关账月份的报表</h2>"
         if months.isEmpty { b += "<p class=\"muted\">还没有已关账的月份。</p>" }
         for m in months {
-            b += "<h3>\(e(m.month))\(m.closedAt.map { " <span class=\"muted\">关账 \(e($0))</span>" } ?? "")</h3>"
+            b += "<h3>\(e(m.month))\(m.closedAt.map { " <span class=\"muted\">关账 \(e(HTML.time($0)))</span>" } ?? "")</h3>"
             if m.files.isEmpty { b += "<p class=\"muted\">报表文件夹中没有文件。</p>" }
             b += "<ul>" + m.files.map { "<li><a href=\"\(e($0.href))\">\(e($0.name))</a> <span class=\"muted\">\($0.bytes) 字节</span></li>" }.joined() + "</ul>"
         }

@@ -56,6 +56,11 @@ struct PortalUnitTests {
         #expect(PortalClock(fixedAt: Date(timeIntervalSince1970: 1_609_775_999)).chinaToday.description == "2021-01-04")
     }
 
+    @Test func timestampsShowInChinaTime() {
+        #expect(HTML.time("2021-01-05T17:30:00Z") == "2021-01-06 01:30")
+        #expect(HTML.time("2021-01-12") == "2021-01-12")
+    }
+
     @Test func constantTimeComparison() {
         #expect(PortalService.constantTimeEqual("abc", "abc"))
         #expect(!PortalService.constantTimeEqual("abc", "abd"))
