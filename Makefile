@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check
 
 # System packages: libxlsxwriter for the reports (and pkg-config to find it).
 setup:
@@ -71,6 +71,12 @@ report-roundtrip: setup
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
 	done
+
+# The portal in headless Chromium at phone width (installs chromium if missing); screenshots
+# in out/portal-check/.
+portal-check: setup
+	$(SWIFT) build --product jifen
+	JIFEN=.build/debug/jifen scripts/portal-browser-check.sh
 
 clean:
 	rm -rf .build out

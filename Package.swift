@@ -5,7 +5,7 @@ import PackageDescription
 // Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only.
 let package = Package(
     name: "jifen",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "jifen", targets: ["jifen"]),
     ],
@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
     ],
     targets: [
         .target(name: "Diagnostics"),
@@ -42,10 +44,18 @@ let package = Package(
             name: "Reports",
             dependencies: ["CXlsxWriter", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        .target(
+            name: "Portal",
+            dependencies: [
+                "Diagnostics", "Exact", "Records", "Results", "Store", "Pay",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports",
+                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,6 +80,13 @@ let package = Package(
             dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: [
+                "Portal", "Store", "Results", "Exact", "Pay", "Batch", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -69,7 +69,7 @@ public struct Explanation {
 
     func signed(_ f: Fixed) -> String { (f.isNegative ? "−" + f.negated().shortDescription : "+" + f.shortDescription) + (language == .zh ? " 分" : " pts") }
 
-    func clipText(_ c: Clip, _ kind: ScoreLine.Kind) -> String {
+    public func clipText(_ c: Clip, _ kind: ScoreLine.Kind) -> String {
         let zh = language == .zh
         switch c.scope {
         case .day(let d): return zh ? "每日上限 \(pts(c.limit))：\(d) 扣减 \(pts(c.removed))" : "daily cap \(pts(c.limit)): \(d) clipped \(pts(c.removed))"
@@ -81,7 +81,7 @@ public struct Explanation {
         }
     }
 
-    func reasonText(_ r: TierReason) -> String {
+    public func reasonText(_ r: TierReason) -> String {
         let zh = language == .zh
         switch r {
         case .threshold(let tier, let condition): return zh ? "满足“\(condition)” → \(tier)" : "meets \(condition) → \(tier)"

@@ -83,6 +83,49 @@ enum StoreMigrations {
                 t.column("detail", .text)
             }
         }
+        m.registerMigration("v2: portal users, activation codes, sessions, objections") { db in
+            try db.create(table: "portalUser") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("username", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("cadreID", .text).unique()
+                t.column("displayName", .text).notNull()
+                t.column("passwordHash", .text).notNull()
+                t.column("failedAttempts", .integer).notNull().defaults(to: 0)
+                t.column("lockedUntil", .integer)
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "activationCode") { t in
+                t.primaryKey("cadreID", .text)
+                t.column("codeHash", .text).notNull()
+                t.column("month", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("usedAt", .text)
+                t.column("failedAttempts", .integer).notNull().defaults(to: 0)
+                t.column("lockedUntil", .integer)
+            }
+            try db.create(table: "portalSession") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("userID", .integer).notNull().references("portalUser", onDelete: .cascade).indexed()
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+            }
+            try db.create(table: "objection") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runID", .integer).notNull().references("run")
+                t.column("month", .text).notNull()
+                t.column("cadreID", .text).notNull().indexed()
+                t.column("reference", .text).notNull()
+                t.column("referenceLabel", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("reply", .text)
+                t.column("repliedBy", .text)
+                t.column("createdAt", .text).notNull()
+                t.column("repliedAt", .text)
+            }
+        }
         return m
     }
 }

@@ -1,0 +1,71 @@
+import Exact
+import Foundation
+import HummingbirdBcrypt
+import Store
+
+/// One-time activation codes for cadres: generated for a month's roster, stored hashed,
+/// printed once on a sheet the bureau hands out.
+public enum ActivationCodes {
+    /// Letters and digits that cannot be mistaken for one another when read off paper.
+    static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    /// A new code: 12 characters from 32 (60 bits), shown as `ABCD-EFGH-JKLM`.
+    public static func newCode() -> String {
+        var g = SystemRandomNumberGenerator()
+        let chars = (0..<12).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] }
+        return String(chars[0..<4]) + "-" + String(chars[4..<8]) + "-" + String(chars[8..<12])
+    }
+
+    /// The code as compared: upper case, without dashes or spaces.
+    public static func normalize(_ code: String) -> String {
+        String(code.uppercased().filter { $0.isLetter || $0.isNumber })
+    }
+
+    /// One printed line of the sheet.
+    public struct Entry: Sendable, Hashable {
+        public var cadreID: String
+        public var name: String
+        public var community: String
+        public var code: String
+    }
+
+    /// Issues a new code to every cadre of the month's current run (an account already
+    /// activated is skipped unless `includeActivated`), stores them hashed and returns the
+    /// sheet's lines.
+    public static func issue(store: RunStore, month: YearMonth, includeActivated: Bool, actor: String, at: String) throws -> [Entry] {
+        guard let run = try store.currentRun(month: month) else { throw StoreError.noRun(month) }
+        var entries: [Entry] = []
+        for c in try store.cadreListing(runID: run.id) {
+            if !includeActivated, try store.user(username: c.cadreID) != nil { continue }
+            entries.append(Entry(cadreID: c.cadreID, name: c.name, community: c.community, code: newCode()))
+        }
+        try store.replaceActivationCodes(entries.map { ($0.cadreID, normalize($0.code)) }, month: month, actor: actor, at: at)
+        return entries
+    }
+
+    /// The printable sheet: one block per cadre, to be cut apart.
+    public static func sheet(_ entries: [Entry], month: YearMonth, portalAddress: String) -> String {
+        var out = ""
+        for e in entries {
+            out += "积分考核干部门户 · 激活通知（\(month.chineseDescription)）\n"
+            out += "社区：\(e.community)　姓名：\(e.name)　工号：\(e.cadreID)\n"
+            out += "激活码：\(e.code)（只能使用一次，请妥善保管）\n"
+            out += "打开 \(portalAddress)/activate ，输入工号和激活码，设置自己的密码。\n"
+            out += String(repeating: "-", count: 40) + "\n"
+        }
+        return out
+    }
+
+    /// The same as CSV (工号,姓名,社区,激活码), for a mail merge.
+    public static func csv(_ entries: [Entry]) -> String {
+        func field(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        var out = "工号,姓名,社区,激活码\n"
+        for e in entries { out += [e.cadreID, e.name, e.community, e.code].map(field).joined(separator: ",") + "\n" }
+        return out
+    }
+}
+
+/// Password hashing for accounts made outside the portal (`jifen user add`): bcrypt.
+public enum Passwords {
+    public static func hash(_ password: String, cost: UInt8 = 12) -> String { Bcrypt.hash(password, cost: cost) }
+}

@@ -1,0 +1,206 @@
+import Exact
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Store
+
+/// The JSON API under `/api/`: the same data as the pages, under the same access rules.
+/// A client logs in with `POST /api/login`, keeps the session cookie, and sends the
+/// returned CSRF token as `X-CSRF-Token` with every other POST.
+extension PortalService {
+    struct LoginRequest: Decodable { var username: String; var password: String }
+    struct ActivateRequest: Decodable { var cadreID: String; var code: String; var password: String }
+    struct ObjectionRequest: Decodable { var reference: String; var reason: String }
+    struct PublishRequest: Decodable { var days: Int? }
+    struct DecisionRequest: Decodable { var decision: String; var reply: String }
+
+    struct Account: Encodable {
+        var username: String
+        var role: String
+        var cadreID: String?
+        var displayName: String
+        var csrfToken: String
+        var expiresAt: Int64
+    }
+
+    struct RunSummaryDTO: Encodable {
+        var id: Int64
+        var month: String
+        var state: String
+        var stateName: String
+        var publishedAt: String?
+        var objectionsUntil: String?
+        var closedAt: String?
+        var summary: RunSummary
+    }
+
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    /// Decodes a JSON body; refuses anything but `application/json`, which a cross-site form
+    /// cannot send.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        guard let ct = request.headers[.contentType], ct.lowercased().hasPrefix("application/json") else { throw Refusal.badRequest("需要 JSON 请求体。") }
+        let text = try await body(request)
+        guard let value = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else { throw Refusal.badRequest("JSON 请求体无效。") }
+        return value
+    }
+
+    func apiVisitor(_ request: Request, _ roles: Set<PortalRole>, post: Bool) throws -> Visitor {
+        let v = try require(request, roles)
+        if post { try checkCSRF(v, request.headers[Self.csrfHeader]) }
+        return v
+    }
+
+    func account(_ li: LoggedIn) -> Account {
+        Account(username: li.user.username, role: li.user.role.rawValue, cadreID: li.user.cadreID, displayName: li.user.displayName, csrfToken: li.csrf, expiresAt: li.expiresAt)
+    }
+
+    func addAPI(to router: Router<BasicRequestContext>) {
+        let api = router.group("api")
+
+        api.post("login") { request, context in
+            await self.api(context) {
+                let body = try await Self.decode(LoginRequest.self, request)
+                let li = try await login(username: body.username.trimmingWhitespace, password: body.password)
+                var r = Self.json(account(li))
+                r.setCookie(sessionCookie(li))
+                return r
+            }
+        }
+
+        api.post("activate") { request, context in
+            await self.api(context) {
+                let body = try await Self.decode(ActivateRequest.self, request)
+                let li = try await activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password)
+                var r = Self.json(account(li))
+                r.setCookie(sessionCookie(li))
+                return r
+            }
+        }
+
+        api.post("logout") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, Set(PortalRole.allCases), post: true)
+                try logout(v)
+                var r = Self.json(["ok": true])
+                r.setCookie(clearedSessionCookie())
+                return r
+            }
+        }
+
+        api.get("me") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, Set(PortalRole.allCases), post: false)
+                return Self.json(Account(username: v.user.username, role: v.user.role.rawValue, cadreID: v.user.cadreID, displayName: v.user.displayName,
+                                         csrfToken: v.session.csrfToken, expiresAt: v.session.expiresAt))
+            }
+        }
+
+        api.get("cadres/:id/months") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.cadre, .staff], post: false)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                try auditView(v, cadreID: id, month: nil, runID: nil, api: true)
+                return Self.json(try store.history(cadreID: id, states: CadreView.visibleStates(for: v.user.role)))
+            }
+        }
+
+        api.get("cadres/:id/:month") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.cadre, .staff], post: false)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let m = try month(context)
+                guard let view = try cadreView(cadreID: id, month: m, for: v) else { throw Refusal.notFound }
+                try auditView(v, cadreID: id, month: m, runID: view.run.id, api: true)
+                return Self.json(view)
+            }
+        }
+
+        api.post("cadres/:id/:month/objections") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.cadre], post: true)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let m = try month(context)
+                let body = try await Self.decode(ObjectionRequest.self, request)
+                return Self.json(try object(v, cadreID: id, month: m, reference: body.reference, reason: body.reason), status: .created)
+            }
+        }
+
+        api.get("staff/runs") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                return Self.json(try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }.map { r in
+                    RunSummaryDTO(id: r.id, month: r.month.description, state: r.state.rawValue, stateName: r.state.chineseName, publishedAt: r.publishedAt,
+                                  objectionsUntil: r.objectionsUntil, closedAt: r.closedAt, summary: r.summary)
+                })
+            }
+        }
+
+        api.get("staff/runs/:month/cadres") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                let m = try month(context)
+                guard let run = try store.currentRun(month: m) else { throw Refusal.notFound }
+                guard let community = request.uri.queryParameters["community"].map(String.init) else {
+                    return Self.json(try store.communities(runID: run.id).map { ["community": $0.community, "cadres": String($0.cadres)] })
+                }
+                return Self.json(try store.cadreSummaries(runID: run.id, community: community))
+            }
+        }
+
+        api.post("staff/runs/:month/publish") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                let m = try month(context)
+                let body = try await Self.decode(PublishRequest.self, request)
+                let until = try publish(v, month: m, days: body.days)
+                return Self.json(["month": m.description, "objectionsUntil": until.description])
+            }
+        }
+
+        api.post("staff/runs/:month/close") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                let m = try month(context)
+                try close(v, month: m)
+                return Self.json(["month": m.description, "state": RunState.closed.rawValue])
+            }
+        }
+
+        api.get("staff/objections") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                let state = request.uri.queryParameters["state"].flatMap { ObjectionState(rawValue: String($0)) }
+                return Self.json(try store.objections(state: state))
+            }
+        }
+
+        api.post("staff/objections/:oid/decide") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                guard let oid = context.parameters.get("oid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
+                let body = try await Self.decode(DecisionRequest.self, request)
+                try decide(v, objectionID: oid, decision: body.decision, reply: body.reply)
+                guard let o = try store.objection(id: oid) else { throw Refusal.notFound }
+                return Self.json(o)
+            }
+        }
+
+        api.get("finance/months") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.finance], post: false)
+                return Self.json(try closedMonths())
+            }
+        }
+
+        api.get("finance/:month/:file") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.finance], post: false)
+                return try download(v, month: try month(context), file: context.parameters.get("file") ?? "")
+            }
+        }
+    }
+}

@@ -1,0 +1,409 @@
+import Exact
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Store
+
+/// Builds the portal: its router (for tests, in-process) and the application `jifen serve` runs.
+///
+/// ```swift
+/// let app = PortalApplication.build(PortalConfig(store: store), host: "127.0.0.1", port: 8080)
+/// try await app.runService()
+/// ```
+public enum PortalApplication {
+    public static func build(_ config: PortalConfig, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil) -> some ApplicationProtocol {
+        var log = logger ?? Logger(label: "jifen.portal")
+        if logger == nil { log.logLevel = .info }
+        return Application(router: router(config), configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
+    }
+
+    public static func router(_ config: PortalConfig) -> Router<BasicRequestContext> {
+        let p = PortalService(config: config)
+        let router = Router()
+        // Only the method, path and status are logged: paths carry 工号 at most, never
+        // names, ID numbers, accounts or phones, and bodies are never logged.
+        router.add(middleware: LogRequestsMiddleware(.info))
+        p.addPages(to: router)
+        p.addAPI(to: router)
+        return router
+    }
+}
+
+extension PortalService {
+    // MARK: - Wrappers
+
+    func nav(_ v: Visitor) -> HTML.Nav {
+        switch v.user.role {
+        case .cadre: HTML.Nav(links: [("/me", "我的积分")], csrf: v.session.csrfToken)
+        case .staff: HTML.Nav(links: [("/staff", "各月运行"), ("/staff/objections", "申诉处理")], csrf: v.session.csrfToken)
+        case .finance: HTML.Nav(links: [("/finance", "报表下载")], csrf: v.session.csrfToken)
+        }
+    }
+
+    /// Runs an HTML handler, turning a refusal into a page (or, when not logged in, the login
+    /// form) and any other failure into a 500 that says nothing of the data.
+    func page(_ request: Request, _ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let r as Refusal {
+            if r == .notLoggedIn { return Self.redirect("/login") }
+            var bar: HTML.Nav?
+            if let v = try? visitor(request) { bar = nav(v) }
+            return Self.html(LoginPages.refusal(r, nav: bar), status: .init(code: r.status))
+        } catch let e as HTTPError where e.status.code < 500 {
+            // Hummingbird's own refusals (a body over the limit): their status, our page.
+            return Self.html(LoginPages.refusal(.badRequest("请求无效。"), nav: nil), status: e.status)
+        } catch {
+            context.logger.error("portal error", metadata: ["type": "\(type(of: error))"])
+            return Self.html(LoginPages.refusal(.conflict("服务器内部错误，请稍后再试。"), nav: nil), status: .internalServerError)
+        }
+    }
+
+    struct APIError: Encodable {
+        var error: String
+        var message: String
+    }
+
+    func api(_ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let r as Refusal {
+            return Self.json(APIError(error: r.code, message: r.message), status: .init(code: r.status))
+        } catch let e as HTTPError where e.status.code < 500 {
+            return Self.json(APIError(error: "bad-request", message: "请求无效。"), status: e.status)
+        } catch {
+            context.logger.error("portal api error", metadata: ["type": "\(type(of: error))"])
+            return Self.json(APIError(error: "internal", message: "服务器内部错误"), status: .internalServerError)
+        }
+    }
+
+    func month(_ context: BasicRequestContext) throws -> YearMonth {
+        guard let s = context.parameters.get("month"), let m = YearMonth(s) else { throw Refusal.notFound }
+        return m
+    }
+
+    func cadreParam(_ context: BasicRequestContext) throws -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 64 else { throw Refusal.notFound }
+        return id
+    }
+
+    /// The pre-login CSRF token of the browser, or a new one.
+    func preToken(_ request: Request) -> (String, isNew: Bool) {
+        if let t = request.cookies[Self.preCookie]?.value, t.count == 64, t.allSatisfy(\.isHexDigit) { return (t, false) }
+        return (Self.randomToken(), true)
+    }
+
+    func checkPre(_ request: Request, _ form: Form) throws {
+        guard let cookie = request.cookies[Self.preCookie]?.value, let supplied = form["csrf"], Self.constantTimeEqual(cookie, supplied) else { throw Refusal.badCSRF }
+    }
+
+    func home(for user: PortalUser) -> String {
+        switch user.role {
+        case .cadre: "/cadre/\(HTML.segment(user.cadreID ?? ""))"
+        case .staff: "/staff"
+        case .finance: "/finance"
+        }
+    }
+
+    // MARK: - Pages
+
+    func addPages(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, context in
+            await page(request, context) {
+                guard let v = try visitor(request) else { return Self.redirect("/login") }
+                return Self.redirect(home(for: v.user))
+            }
+        }
+
+        router.get("/login") { request, context in
+            await page(request, context) {
+                if let v = try visitor(request) { return Self.redirect(home(for: v.user)) }
+                let (token, isNew) = preToken(request)
+                var r = Self.html(LoginPages.login(csrf: token))
+                if isNew { r.setCookie(preCookie(token)) }
+                return r
+            }
+        }
+
+        router.post("/login") { request, context in
+            await page(request, context) {
+                let form = Form(try await Self.body(request))
+                try checkPre(request, form)
+                let username = form.text("username") ?? ""
+                do {
+                    let li = try await login(username: username, password: form["password"] ?? "")
+                    var r = Self.redirect(home(for: li.user))
+                    r.setCookie(sessionCookie(li))
+                    return r
+                } catch let refusal as Refusal {
+                    let status: HTTPResponse.Status = refusal == .badCSRF ? .forbidden : .init(code: refusal.status == 400 ? 401 : refusal.status)
+                    return Self.html(LoginPages.login(csrf: form["csrf"] ?? "", message: refusal.message, username: username), status: status)
+                }
+            }
+        }
+
+        router.get("/activate") { request, context in
+            await page(request, context) {
+                let (token, isNew) = preToken(request)
+                var r = Self.html(LoginPages.activate(csrf: token))
+                if isNew { r.setCookie(preCookie(token)) }
+                return r
+            }
+        }
+
+        router.post("/activate") { request, context in
+            await page(request, context) {
+                let form = Form(try await Self.body(request))
+                try checkPre(request, form)
+                let cadre = form.text("cadre") ?? ""
+                do {
+                    let li = try await activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "")
+                    var r = Self.redirect(home(for: li.user))
+                    r.setCookie(sessionCookie(li))
+                    return r
+                } catch let refusal as Refusal {
+                    return Self.html(LoginPages.activate(csrf: form["csrf"] ?? "", message: refusal.message, cadreID: cadre), status: .init(code: refusal.status))
+                }
+            }
+        }
+
+        router.post("/logout") { request, context in
+            await page(request, context) {
+                guard let v = try visitor(request) else { return Self.redirect("/login") }
+                _ = try await form(request, v)
+                try logout(v)
+                var r = Self.redirect("/login")
+                r.setCookie(clearedSessionCookie())
+                return r
+            }
+        }
+
+        router.get("/me") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre])
+                return Self.redirect(home(for: v.user))
+            }
+        }
+
+        router.get("/cadre/:id") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre, .staff])
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                guard let m = try latestMonth(cadreID: id, for: v) else {
+                    return Self.html(HTML.page(title: "我的积分", nav: nav(v), body: "<section><h2>暂无数据</h2><p>还没有已公示的月份。</p></section>"))
+                }
+                return Self.redirect("/cadre/\(HTML.segment(id))/\(m)")
+            }
+        }
+
+        router.get("/cadre/:id/:month") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre, .staff])
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let m = try month(context)
+                guard let view = try cadreView(cadreID: id, month: m, for: v) else { throw Refusal.notFound }
+                try auditView(v, cadreID: id, month: m, runID: view.run.id, api: false)
+                return Self.html(CadrePage.render(view, viewer: v.user, nav: nav(v), message: request.uri.queryParameters["done"].map { _ in "申诉已提交。" }))
+            }
+        }
+
+        router.post("/cadre/:id/:month/objections") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre])
+                let f = try await form(request, v)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let m = try month(context)
+                _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
+                return Self.redirect("/cadre/\(HTML.segment(id))/\(m)?done=1#objections")
+            }
+        }
+
+        router.get("/staff") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
+                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, nav: nav(v)))
+            }
+        }
+
+        router.get("/staff/cadre") { request, context in
+            await page(request, context) {
+                _ = try require(request, [.staff])
+                guard let id = request.uri.queryParameters["id"].map({ String($0).trimmingWhitespace }), !id.isEmpty else { throw Refusal.badRequest("请输入工号。") }
+                if let ms = request.uri.queryParameters["month"].map({ String($0).trimmingWhitespace }), !ms.isEmpty {
+                    guard let m = YearMonth(ms) else { throw Refusal.badRequest("月份应写成 2020-12。") }
+                    return Self.redirect("/cadre/\(HTML.segment(id))/\(m)")
+                }
+                return Self.redirect("/cadre/\(HTML.segment(id))")
+            }
+        }
+
+        router.get("/staff/runs/:month") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let m = try month(context)
+                guard let run = try store.currentRun(month: m) else { throw Refusal.notFound }
+                let community = request.uri.queryParameters["community"].map(String.init)
+                let rows = try community.map { try store.cadreSummaries(runID: run.id, community: $0) } ?? []
+                return Self.html(StaffPages.cadres(month: m, communities: try store.communities(runID: run.id), community: community, rows: rows, nav: nav(v)))
+            }
+        }
+
+        router.post("/staff/runs/:month/publish") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let f = try await form(request, v)
+                _ = try publish(v, month: try month(context), days: f["days"].flatMap { Int($0) })
+                return Self.redirect("/staff")
+            }
+        }
+
+        router.post("/staff/runs/:month/close") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                _ = try await form(request, v)
+                try close(v, month: try month(context))
+                return Self.redirect("/staff")
+            }
+        }
+
+        router.get("/staff/objections") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let all = try store.objections(state: nil)
+                return Self.html(StaffPages.objections(open: all.filter { $0.state == .open }, decided: all.filter { $0.state != .open }, nav: nav(v)))
+            }
+        }
+
+        router.post("/staff/objections/:oid/decide") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                let f = try await form(request, v)
+                guard let oid = context.parameters.get("oid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
+                try decide(v, objectionID: oid, decision: f["decision"], reply: f["reply"])
+                return Self.redirect("/staff/objections")
+            }
+        }
+
+        router.get("/finance") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.finance])
+                return Self.html(FinancePages.render(try closedMonths(), nav: nav(v)))
+            }
+        }
+
+        router.get("/finance/:month/:file") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.finance])
+                return try download(v, month: try month(context), file: context.parameters.get("file") ?? "")
+            }
+        }
+    }
+
+    // MARK: - Staff and finance actions shared by pages and API
+
+    func publish(_ v: Visitor, month: YearMonth, days: Int?) throws -> CivilDate {
+        let n = days ?? config.objectionWorkingDays
+        guard (1...30).contains(n) else { throw Refusal.badRequest("公示期应为 1 到 30 个工作日。") }
+        let until = ObjectionWindow.end(startingAfter: clock.chinaToday, workingDays: n)
+        do {
+            try store.publish(month: month, actor: v.actor, at: clock.timestamp, objectionsUntil: until.description)
+        } catch {
+            throw Refusal.conflict(Self.storeMessage(error))
+        }
+        return until
+    }
+
+    func close(_ v: Visitor, month: YearMonth) throws {
+        do {
+            try store.close(month: month, actor: v.actor, at: clock.timestamp)
+        } catch {
+            throw Refusal.conflict(Self.storeMessage(error))
+        }
+    }
+
+    func decide(_ v: Visitor, objectionID: Int64, decision: String?, reply: String?) throws {
+        guard let state = decision.flatMap(ObjectionState.init(rawValue:)), state != .open else { throw Refusal.badRequest("请选择采纳或不采纳。") }
+        guard let reply = reply?.trimmingWhitespace, !reply.isEmpty else { throw Refusal.badRequest("请写明答复。") }
+        guard reply.count <= 1000 else { throw Refusal.badRequest("答复不超过 1000 字。") }
+        let failure: PortalStoreError?
+        do {
+            try store.decideObjection(id: objectionID, state: state, reply: reply, actor: v.actor, at: clock.timestamp)
+            failure = nil
+        } catch {
+            failure = error
+        }
+        switch failure {
+        case nil: return
+        case .objectionNotFound?: throw Refusal.notFound
+        case .objectionNotOpen?: throw Refusal.conflict("该申诉已处理。")
+        case let other?: throw other
+        }
+    }
+
+    static func storeMessage(_ error: any Error) -> String {
+        if let e = error as? StoreError { return e.diagnostic.summary.zh }
+        return "无法完成。"
+    }
+
+    /// Closed months with the files in their reports folder.
+    func closedMonths() throws -> [FinancePages.Month] {
+        try store.runs().filter { $0.state == .closed }.sorted { $0.month > $1.month }.map { r in
+            FinancePages.Month(month: r.month.description, closedAt: r.closedAt, files: reportFiles(r.month).map { name, size in
+                FinancePages.File(name: name, bytes: size, href: "/finance/\(r.month)/\(HTML.segment(name))")
+            })
+        }
+    }
+
+    func reportFiles(_ month: YearMonth) -> [(String, Int)] {
+        let dir = (config.outFolder as NSString).appendingPathComponent(month.description)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.sorted().compactMap { name in
+            guard !name.hasPrefix(".") else { return nil }
+            var isDir: ObjCBool = false
+            let path = (dir as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+            return (name, size ?? 0)
+        }
+    }
+
+    /// A report file of a closed month: only names listed in its folder, never a path.
+    func download(_ v: Visitor, month: YearMonth, file: String) throws -> Response {
+        guard let run = try store.currentRun(month: month), run.state == .closed else { throw Refusal.notFound }
+        let name = file.removingPercentEncoding ?? file
+        guard reportFiles(month).contains(where: { $0.0 == name }) else { throw Refusal.notFound }
+        let path = ((config.outFolder as NSString).appendingPathComponent(month.description) as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path) else { throw Refusal.notFound }
+        try store.audit(at: clock.timestamp, actor: v.actor, action: "download", month: month, runID: run.id, detail: name)
+        let type: String
+        switch (name as NSString).pathExtension.lowercased() {
+        case "xlsx": type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case "csv": type = "text/csv; charset=utf-8"
+        case "txt": type = "text/plain; charset=utf-8"
+        case "json": type = "application/json"
+        default: type = "application/octet-stream"
+        }
+        var h = Self.headers(contentType: type)
+        h[.contentDisposition] = "attachment; filename*=UTF-8''\(HTML.segment(name))"
+        return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// When the 公示's objection window ends: a number of working days (Monday to Friday) after
+/// the day it is published. Public holidays are not known here, as in `jifen batch publish`.
+enum ObjectionWindow {
+    static func end(startingAfter day: CivilDate, workingDays n: Int) -> CivilDate {
+        var d = day
+        var left = n
+        while left > 0 {
+            d = d.advanced(by: 1)
+            if d.weekday <= 5 { left -= 1 }
+        }
+        return d
+    }
+}

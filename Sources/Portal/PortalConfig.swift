@@ -1,0 +1,81 @@
+import Exact
+import Foundation
+import Store
+
+/// How the portal runs: where the store and the reports are, cookie and session settings,
+/// throttling, and the clock (set by tests).
+public struct PortalConfig: Sendable {
+    public var store: RunStore
+    /// The reports folder the batch writes (`out/<month>/…`), offered to finance.
+    public var outFolder: String
+    /// Adds `Secure` to cookies: set when the portal is served behind TLS.
+    public var secureCookies: Bool
+    /// How long a session lasts from login, in seconds.
+    public var sessionSeconds: Int64
+    /// Working days the objection window lasts when staff publish without saying.
+    public var objectionWorkingDays: Int
+    /// bcrypt cost; tests lower it so that they run quickly.
+    public var bcryptCost: UInt8
+    /// Failures before an account (or an activation code) is locked, and for how long.
+    public var maxFailures: Int
+    public var lockSeconds: Int64
+    public var clock: PortalClock
+
+    public init(
+        store: RunStore, outFolder: String = "out", secureCookies: Bool = false, sessionSeconds: Int64 = 8 * 3600,
+        objectionWorkingDays: Int = 5, bcryptCost: UInt8 = 12, maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60,
+        clock: PortalClock = PortalClock()
+    ) {
+        self.store = store
+        self.outFolder = outFolder
+        self.secureCookies = secureCookies
+        self.sessionSeconds = sessionSeconds
+        self.objectionWorkingDays = objectionWorkingDays
+        self.bcryptCost = bcryptCost
+        self.maxFailures = maxFailures
+        self.lockSeconds = lockSeconds
+        self.clock = clock
+    }
+}
+
+/// The portal's clock: the real time, shifted by an offset that tests move forward to
+/// expire sessions, end locks and close objection windows.
+public final class PortalClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval = 0
+    private let fixedStart: Date?
+
+    /// The real clock, or a fixed start time that only `advance` moves.
+    public init(fixedAt start: Date? = nil) { fixedStart = start }
+
+    public func now() -> Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return (fixedStart ?? Date()).addingTimeInterval(offset)
+    }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.lock()
+        offset += seconds
+        lock.unlock()
+    }
+
+    /// Seconds since 1970, as sessions and locks are stored.
+    public var epochSeconds: Int64 { Int64(now().timeIntervalSince1970) }
+
+    /// An ISO 8601 timestamp in UTC for the audit log.
+    public var timestamp: String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: now())
+    }
+}
+
+extension PortalClock {
+    /// Today in China (UTC+8, no daylight saving): the day objection windows are counted in.
+    public var chinaToday: CivilDate {
+        let seconds = epochSeconds + 8 * 3600
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        return CivilDate(daysSinceEpoch: Int32(days))
+    }
+}

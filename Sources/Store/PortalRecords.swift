@@ -1,0 +1,134 @@
+import Exact
+
+/// Who a portal account is: bureau staff, finance, or a cadre who sees only their own data.
+public enum PortalRole: String, Sendable, Hashable, Codable, CaseIterable {
+    case staff, finance, cadre
+
+    public var chineseName: String {
+        switch self {
+        case .staff: "民政局工作人员"
+        case .finance: "财务"
+        case .cadre: "社区干部"
+        }
+    }
+}
+
+/// A portal account. Cadres log in with their 工号 as the user name.
+public struct PortalUser: Sendable, Hashable {
+    public var id: Int64
+    public var username: String
+    public var role: PortalRole
+    /// The cadre the account belongs to (cadres only).
+    public var cadreID: String?
+    public var displayName: String
+    /// bcrypt hash of the password.
+    public var passwordHash: String
+    public var failedAttempts: Int
+    /// Seconds since 1970 until which logins are refused, after too many failures.
+    public var lockedUntil: Int64?
+}
+
+/// A logged-in session: found by the hash of its cookie token, with its CSRF token.
+public struct PortalSession: Sendable, Hashable {
+    public var user: PortalUser
+    public var csrfToken: String
+    public var createdAt: Int64
+    public var expiresAt: Int64
+}
+
+/// A cadre's one-time activation code as stored (hashed) and how it has been used.
+public struct ActivationRecord: Sendable, Hashable {
+    public var cadreID: String
+    public var codeHash: String
+    public var month: String
+    public var usedAt: String?
+    public var failedAttempts: Int
+    public var lockedUntil: Int64?
+}
+
+/// Where an objection's state stands: open until staff accept or reject it.
+public enum ObjectionState: String, Sendable, Hashable, Codable, CaseIterable {
+    case open, accepted, rejected
+
+    public var chineseName: String {
+        switch self {
+        case .open: "待处理"
+        case .accepted: "已采纳"
+        case .rejected: "未采纳"
+        }
+    }
+}
+
+/// A cadre's objection (申诉) to an item or a record of a published month.
+public struct Objection: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var runID: Int64
+    public var month: String
+    public var cadreID: String
+    /// `item:<line name>` or `record:<file>:<line>`.
+    public var reference: String
+    /// The reference in words, as the cadre saw it when objecting.
+    public var referenceLabel: String
+    public var reason: String
+    public var state: ObjectionState
+    public var reply: String?
+    public var repliedBy: String?
+    public var createdAt: String
+    public var repliedAt: String?
+}
+
+/// A new objection as the portal hands it to the store.
+public struct NewObjection: Sendable, Hashable {
+    public var runID: Int64
+    public var month: YearMonth
+    public var cadreID: String
+    public var reference: String
+    public var referenceLabel: String
+    public var reason: String
+
+    public init(runID: Int64, month: YearMonth, cadreID: String, reference: String, referenceLabel: String, reason: String) {
+        self.runID = runID
+        self.month = month
+        self.cadreID = cadreID
+        self.reference = reference
+        self.referenceLabel = referenceLabel
+        self.reason = reason
+    }
+}
+
+/// One month of a cadre's history for the chart: points and net pay.
+public struct CadreMonth: Sendable, Hashable, Codable {
+    public var month: YearMonth
+    public var runID: Int64
+    public var state: RunState
+    public var points: Fixed
+    public var net: Money
+    public var tier: String
+}
+
+/// A cadre of a run as listed (without decoding the whole result).
+public struct CadreListing: Sendable, Hashable {
+    public var cadreID: String
+    public var name: String
+    public var community: String
+}
+
+/// A cadre's line in a run's list for staff: figures only, no personal data.
+public struct CadreSummaryRow: Sendable, Hashable, Codable {
+    public var cadreID: String
+    public var name: String
+    public var community: String
+    public var points: Fixed
+    public var tier: String
+    public var rank: Int
+    public var groupSize: Int
+    public var net: Money
+}
+
+/// What the portal's store operations refuse, as data.
+public enum PortalStoreError: Error, Sendable, Hashable {
+    case userExists(String)
+    case objectionNotFound(Int64)
+    case objectionNotOpen(Int64, ObjectionState)
+    case database(String)
+}

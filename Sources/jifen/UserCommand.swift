@@ -1,0 +1,101 @@
+import ArgumentParser
+import Exact
+import Foundation
+import Portal
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jifen user …`: portal accounts. Staff and finance are added here; cadres activate
+/// themselves with a one-time code from the printed sheet.
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "门户账户：添加工作人员、生成干部激活码。 Portal accounts.",
+        subcommands: [Add.self, ActivationCodesCommand.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "添加民政局工作人员或财务账户。 Add a staff or finance account.")
+        @Option(help: "角色 staff 或 finance。 Role.") var role: String
+        @Option(help: "姓名，也是登录用户名。 Name, also the user name.") var name: String
+        @Option(help: "登录用户名（默认同姓名）。 User name (defaults to the name).") var username: String?
+        @Option(help: "密码（不给则提示输入）。 Password (prompted when absent).") var password: String?
+        @Option(help: "操作人。 Who.") var actor: String?
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            guard let r = PortalRole(rawValue: role), r != .cadre else {
+                throw ValidationError("角色应为 staff 或 finance；干部用激活码激活。 Role must be staff or finance; cadres activate with a code.")
+            }
+            let pw = try password ?? Self.prompt()
+            guard pw.count >= 8 else { throw ValidationError("密码至少 8 个字符。 The password needs at least 8 characters.") }
+            var store: RunStore!
+            try withStoreErrors { store = try project.openStore() }
+            let user = username ?? name
+            do {
+                try store.addUser(username: user, role: r, displayName: name, passwordHash: Passwords.hash(pw),
+                                  actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())
+            } catch .userExists {
+                throw ValidationError("用户名“\(user)”已存在。 The user name '\(user)' exists.")
+            } catch {
+                throw ValidationError("无法保存账户：\(error)。 Cannot save the account.")
+            }
+            print("已添加\(r.chineseName)账户：\(user)")
+        }
+
+        static func prompt() throws -> String {
+            #if canImport(Glibc)
+            guard let a = getpass("密码 Password: ").map({ String(cString: $0) }), let b = getpass("再次输入 Again: ").map({ String(cString: $0) }) else {
+                throw ValidationError("无法读取密码。 Cannot read the password.")
+            }
+            #else
+            print("密码 Password: ", terminator: "")
+            let a = readLine() ?? ""
+            print("再次输入 Again: ", terminator: "")
+            let b = readLine() ?? ""
+            #endif
+            guard a == b else { throw ValidationError("两次输入的密码不一致。 The passwords differ.") }
+            return a
+        }
+    }
+
+    struct ActivationCodesCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "activation-codes",
+            abstract: "为某月名单上的干部生成一次性激活码（可打印）。 One-time activation codes for a month's cadres.")
+        @Option(help: "月份，如 2020-12。 The month.") var month: String
+        @Option(help: "输出文件（.csv 为表格，否则为可打印文本；默认打印到屏幕）。 Output file (.csv or text).") var out: String?
+        @Option(help: "激活通知上印的门户地址。 The portal address printed on the sheet.") var address: String = "http://127.0.0.1:8080"
+        @Flag(help: "已激活的干部也重新生成（旧密码仍可用，直到用新码激活）。 Include cadres already activated.") var all = false
+        @Option(help: "操作人。 Who.") var actor: String?
+        @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
+        @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String = "jifen.json"
+
+        func run() throws {
+            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+            var opened: RunStore!
+            try withStoreErrors {
+                opened = try RunStore(path: self.store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite")
+            }
+            let entries: [ActivationCodes.Entry]
+            do {
+                entries = try ActivationCodes.issue(store: opened, month: m, includeActivated: all, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())
+            } catch let e as StoreError {
+                try withStoreErrors { throw e }
+                return
+            }
+            let text = out?.lowercased().hasSuffix(".csv") == true ? ActivationCodes.csv(entries) : ActivationCodes.sheet(entries, month: m, portalAddress: address)
+            if let out {
+                let dir = (out as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                guard FileManager.default.createFile(atPath: out, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw ValidationError("无法写入 \(out)。 Cannot write \(out).")
+                }
+                print("已为 \(entries.count) 名干部生成激活码，写入 \(out)（激活码只显示这一次，请妥善保管并在分发后删除文件）。")
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Exact
+import Foundation
+import Testing
+
+@testable import Portal
+
+/// The portal's small pieces: escaping, form decoding, the objection window, codes, the chart.
+struct PortalUnitTests {
+    @Test(arguments: [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("\"a\" & 'b'", "&quot;a&quot; &amp; &#39;b&#39;"),
+        ("富民社区", "富民社区"),
+    ])
+    func escaping(_ raw: String, _ escaped: String) {
+        #expect(HTML.esc(raw) == escaped)
+    }
+
+    @Test func pathSegmentsArePercentEncoded() {
+        #expect(HTML.segment("FM-001") == "FM-001")
+        #expect(HTML.segment("a/b") == "a%2Fb")
+        #expect(HTML.segment("富") == "%E5%AF%8C")
+    }
+
+    @Test func formDecoding() {
+        let f = Form("a=1&b=%E5%AF%8C+%E6%B0%91&c&d=%zz&a=2")
+        #expect(f["a"] == "2")
+        #expect(f["b"] == "富 民")
+        #expect(f["c"] == "")
+        #expect(f["d"] == "%zz")
+        #expect(f.text("c") == nil)
+    }
+
+    /// Working days after the day of publishing (Monday to Friday).
+    @Test(arguments: [
+        ("2021-01-05", 5, "2021-01-12"),  // Tuesday → Tuesday
+        ("2021-01-08", 1, "2021-01-11"),  // Friday → Monday
+        ("2021-01-09", 1, "2021-01-11"),  // Saturday → Monday
+        ("2021-01-04", 10, "2021-01-18"),
+    ])
+    func objectionWindow(_ from: String, _ days: Int, _ until: String) {
+        #expect(ObjectionWindow.end(startingAfter: CivilDate(iso: from)!, workingDays: days).description == until)
+    }
+
+    @Test func activationCodes() {
+        let code = ActivationCodes.newCode()
+        let parts = code.split(separator: "-")
+        #expect(parts.count == 3 && parts.allSatisfy { $0.count == 4 })
+        #expect(code.allSatisfy { $0 == "-" || ActivationCodes.alphabet.contains($0) })
+        #expect(ActivationCodes.normalize(" abcd-efgh jklm ") == "ABCDEFGHJKLM")
+        #expect(Set((0..<200).map { _ in ActivationCodes.newCode() }).count == 200)
+    }
+
+    @Test func chinaTodayCrossesMidnightAtUTCPlusEight() {
+        // 2021-01-04 16:30 UTC is 00:30 on the 5th in China.
+        #expect(PortalClock(fixedAt: Date(timeIntervalSince1970: 1_609_777_800)).chinaToday.description == "2021-01-05")
+        #expect(PortalClock(fixedAt: Date(timeIntervalSince1970: 1_609_775_999)).chinaToday.description == "2021-01-04")
+    }
+
+    @Test func timestampsShowInChinaTime() {
+        #expect(HTML.time("2021-01-05T17:30:00Z") == "2021-01-06 01:30")
+        #expect(HTML.time("2021-01-12") == "2021-01-12")
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(PortalService.constantTimeEqual("abc", "abc"))
+        #expect(!PortalService.constantTimeEqual("abc", "abd"))
+        #expect(!PortalService.constantTimeEqual("abc", "abcd"))
+        #expect(PortalService.randomToken().count == 64)
+        #expect(PortalService.randomToken() != PortalService.randomToken())
+    }
+}
