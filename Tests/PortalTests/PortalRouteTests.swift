@@ -11,7 +11,7 @@ import Testing
 /// The portal as people use it, in-process: activation, login, pages, objections, refusals.
 @Suite struct PortalRouteTests {
     static let cadre = "FM-001"
-    static let other = "FM-002"
+    static let other = "WL-002"  // another community: FM-002 approves FM-001's adjustment, so its name is on FM-001's page
     static let password = "cadre-pass-1"
 
     /// A cadre activates with the code, sets a password, logs in later, and sees their own
