@@ -172,3 +172,18 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.minutes < b.minutes }
 }
+
+extension CivilDate {
+    /// The date `n` working days (Monday to Friday) after this one: when a 公示 or an
+    /// objection window of `n` working days ends. Public holidays are not known here; a
+    /// county that needs them states the period in calendar days instead.
+    public func addingWorkingDays(_ n: Int) -> CivilDate {
+        var d = self
+        var left = n
+        while left > 0 {
+            d = d.advanced(by: 1)
+            if d.weekday <= 5 { left -= 1 }
+        }
+        return d
+    }
+}

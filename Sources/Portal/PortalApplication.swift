@@ -309,7 +309,7 @@ extension PortalService {
     func publish(_ v: Visitor, month: YearMonth, days: Int?) throws -> CivilDate {
         let n = days ?? config.objectionWorkingDays
         guard (1...30).contains(n) else { throw Refusal.badRequest("公示期应为 1 到 30 个工作日。") }
-        let until = ObjectionWindow.end(startingAfter: clock.chinaToday, workingDays: n)
+        let until = clock.chinaToday.addingWorkingDays(n)
         do {
             try store.publish(month: month, actor: v.actor, at: clock.timestamp, objectionsUntil: until.description)
         } catch {
@@ -391,19 +391,5 @@ extension PortalService {
         var h = Self.headers(contentType: type)
         h[.contentDisposition] = "attachment; filename*=UTF-8''\(HTML.segment(name))"
         return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// When the 公示's objection window ends: a number of working days (Monday to Friday) after
-/// the day it is published. Public holidays are not known here, as in `jifen batch publish`.
-enum ObjectionWindow {
-    static func end(startingAfter day: CivilDate, workingDays n: Int) -> CivilDate {
-        var d = day
-        var left = n
-        while left > 0 {
-            d = d.advanced(by: 1)
-            if d.weekday <= 5 { left -= 1 }
-        }
-        return d
     }
 }

@@ -255,7 +255,7 @@ extension BatchCommand {
             try withStoreErrors {
                 guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
                 let today = CivilDate(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
-                let until = WorkingDays.add(days ?? project.project.noticeWorkingDays ?? 5, to: today)
+                let until = today.addingWorkingDays(days ?? project.project.noticeWorkingDays ?? 5)
                 try project.openStore().publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
                 print("\(m.chineseDescription)已发布公示，申诉截止 \(until)。")
             }
@@ -291,20 +291,6 @@ extension BatchCommand {
                 print("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。")
             }
         }
-    }
-}
-
-/// Adds working days (Monday to Friday) to a date. Public holidays are not known here; a
-/// county that needs them sets the notice period in days itself.
-enum WorkingDays {
-    static func add(_ n: Int, to date: CivilDate) -> CivilDate {
-        var d = date
-        var left = n
-        while left > 0 {
-            d = d.advanced(by: 1)
-            if d.weekday <= 5 { left -= 1 }
-        }
-        return d
     }
 }
 
