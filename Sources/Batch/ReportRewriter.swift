@@ -29,6 +29,11 @@ public enum ReportRewriter {
         run.createdAt = "\(record.month.lastDay)T00:00:00Z"
         var settings = settings
         if let order = record.summary.tierOrder { settings.tierOrder = order }
+        // Once the month is published, the notice states its real period.
+        if let from = record.publishedAt.flatMap({ DateParser.parse(String($0.prefix(10))) }),
+           let to = record.objectionsUntil.flatMap({ DateParser.parse(String($0.prefix(10))) }) {
+            settings.noticePeriod = NoticePeriod(from: from, to: to)
+        }
         return try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
                                    settings: settings, to: outFolder + "/" + record.month.description)
     }

@@ -73,6 +73,10 @@ struct PublicNoticeWorkbook {
         if let p = s.noticePeriod {
             try ws.text(row, 0, "公示期：\(p.from.chineseDescription)至\(p.to.chineseDescription)（共 \(p.from.distance(to: p.to) + 1) 天）")
             row += 1
+        } else if let days = s.noticeWorkingDays {
+            // Written before publication: the dates are not known yet, the length is.
+            try ws.text(row, 0, "公示期：自发布之日起 \(days) 个工作日")
+            row += 1
         }
         if !s.objectionContact.isEmpty {
             try ws.text(row, 0, "如有异议，请在公示期内向以下渠道反映：\(s.objectionContact)")

@@ -34,6 +34,8 @@ public struct ReportSettings: Sendable, Hashable, Codable {
     public var temporaryDirectory: String?
     /// Whether independent workbooks are written on several threads.
     public var writesInParallel: Bool
+    /// Working days the 公示 lasts, stated on a notice written before its dates are set.
+    public var noticeWorkingDays: Int?
 
     public init(
         county: String = "榕江县", bureau: String = "榕江县民政局",
@@ -42,7 +44,7 @@ public struct ReportSettings: Sendable, Hashable, Codable {
         performancePayLine: String = "绩效报酬", noticeIdentifier: NoticeIdentifier = .none,
         noticePeriod: NoticePeriod? = nil, objectionContact: String = "",
         tierOrder: [String] = ["优秀", "称职", "基本称职", "不称职"], temporaryDirectory: String? = nil,
-        writesInParallel: Bool = true
+        writesInParallel: Bool = true, noticeWorkingDays: Int? = 5
     ) {
         self.county = county
         self.bureau = bureau
@@ -56,6 +58,7 @@ public struct ReportSettings: Sendable, Hashable, Codable {
         self.tierOrder = tierOrder
         self.temporaryDirectory = temporaryDirectory
         self.writesInParallel = writesInParallel
+        self.noticeWorkingDays = noticeWorkingDays
     }
 }
 
