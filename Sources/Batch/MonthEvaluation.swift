@@ -68,7 +68,7 @@ public struct MonthEvaluation {
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
             // Records are cited by the name of the file they came from (duty.csv:12).
             for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
-                if let path = files[schema.name] { s.fileNames[i] = String(path.split(separator: "/").last ?? Substring(path)) }
+                if let path = files[schema.name] { s.fileNames[i] = FileName.of(path) }
             }
             scorer = s
             var rows = 0

@@ -18,13 +18,6 @@ public enum TextNormalizer {
         default: u
         }
     }
-
-    /// Whether the byte sequence is plain ASCII, so a caller can skip normalising.
-    @inlinable
-    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for b in bytes where b >= 0x80 { return false }
-        return true
-    }
 }
 
 extension StringProtocol {

@@ -74,7 +74,7 @@ public struct RowOrigin: Sendable, Hashable, Codable, Comparable {
 
     /// `duty.csv:14` or `service.xlsx[服务台账]:14`.
     public var description: String {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
+        let file = FileName.of(path)
         return sheet.map { "\(file)[\($0)]:\(line)" } ?? "\(file):\(line)"
     }
 }
@@ -96,4 +96,12 @@ public struct Roster: Sendable {
     public func index(of id: String) -> Int? { indexByID[id] }
     public subscript(id: String) -> Cadre? { indexByID[id].map { cadres[$0] } }
     public var count: Int { cadres.count }
+}
+
+/// The last component of a path (`samples/2020-12/duty.csv` → `duty.csv`): how files are
+/// named in messages, record references and stored inputs.
+public enum FileName {
+    public static func of(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
 }

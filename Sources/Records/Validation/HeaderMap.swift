@@ -1,3 +1,4 @@
+import Foundation
 import Exact
 
 /// Which column of a file holds which field of a schema.
@@ -19,7 +20,7 @@ struct HeaderMap {
         if t.hasSuffix(")"), let open = t.lastIndex(of: "("), open != t.startIndex {
             t = String(t[..<open]).trimmingSpaces
         }
-        return t.lowercased().replacingOccurrencesOf(" ")
+        return t.lowercased().replacingOccurrences(of: " ", with: "")
     }
 
     static func lookup(_ schema: SourceSchema) -> [String: Int] {

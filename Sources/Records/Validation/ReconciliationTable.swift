@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 
 /// The per-file account of a month's rows — read = accepted + rejected + ignored — as text
@@ -46,7 +47,7 @@ public enum ReconciliationTable {
 
     static func csvQuote(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrencesOf("\"", with: "\"\"") + "\""
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     public static func formatText(_ f: TableFormat?, _ language: Language) -> String {
@@ -57,7 +58,7 @@ public enum ReconciliationTable {
         }
     }
 
-    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    static func fileName(_ path: String) -> String { FileName.of(path) }
 
     /// Columns padded to their display width (CJK characters are two columns wide).
     static func table(_ rows: [[String]]) -> String {
@@ -76,12 +77,5 @@ public enum ReconciliationTable {
             out += "  " + line + "\n"
         }
         return out
-    }
-}
-
-extension String {
-    func replacingOccurrencesOf(_ needle: String, with replacement: String) -> String {
-        guard contains(needle) else { return self }
-        return split(separator: needle, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

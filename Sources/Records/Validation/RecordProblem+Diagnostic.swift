@@ -237,7 +237,7 @@ extension RecordProblem {
         minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
     }
 
-    static func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+    static func fileName(_ path: String) -> String { FileName.of(path) }
 
     public var severity: Severity { diagnostic.severity }
 }

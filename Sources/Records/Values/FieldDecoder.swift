@@ -1,3 +1,4 @@
+import Foundation
 import Exact
 
 /// Turns the raw bytes of a source's fields into `Int64` payloads, field by field.
@@ -181,7 +182,7 @@ public struct FieldDecoder: Sendable {
         } else {
             var s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).trimmingSpaces
             // 元 or a currency sign after or before an amount is harmless.
-            for unit in ["元", "¥", "￥"] { s = s.replacingOccurrencesOf(unit) }
+            for unit in ["元", "¥", "￥"] { s = s.replacingOccurrences(of: unit, with: "") }
             fixed = Fixed(s)
         }
         guard let f = fixed else { return nil }
@@ -273,12 +274,5 @@ public struct FieldDecoder: Sendable {
             v = v * 10 + Int(c - 48)
         }
         return v
-    }
-}
-
-extension String {
-    func replacingOccurrencesOf(_ needle: String) -> String {
-        guard contains(needle) else { return self }
-        return split(separator: needle, omittingEmptySubsequences: false).joined()
     }
 }

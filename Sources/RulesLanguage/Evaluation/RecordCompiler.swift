@@ -206,7 +206,3 @@ extension Records.FieldType {
 
     enum CompareKind { case integer, other }
 }
-
-extension ComparisonOperator {
-    var flippedOperator: ComparisonOperator { flipped }
-}
