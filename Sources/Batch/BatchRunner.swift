@@ -168,10 +168,10 @@ public struct BatchRunner {
 
         progress(.store)
         let rejected = outcome.check.rejectedRows.map {
-            StoredRejectedRow(file: String($0.origin.path.split(separator: "/").last ?? ""), line: $0.origin.line, codes: $0.codes, reasons: $0.reasons, cells: $0.cells)
+            StoredRejectedRow(file: FileName.of($0.origin.path), line: $0.origin.line, codes: $0.codes, reasons: $0.reasons, cells: $0.cells)
         }
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
-        for f in outcome.check.files { inputs.append(InputFile(role: .data, name: String(f.path.split(separator: "/").last ?? ""), path: f.path)) }
+        for f in outcome.check.files { inputs.append(InputFile(role: .data, name: FileName.of(f.path), path: f.path)) }
         hashing.wait()
         let runID: Int64
         let record: RunRecord
@@ -191,8 +191,7 @@ public struct BatchRunner {
         lap(.store)
 
         progress(.reports)
-        var run = ReportRun(record)
-        run.createdAt = "\(options.month.lastDay)T00:00:00Z"
+        let run = ReportRun.reproducible(record)
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = loaded.rules.tierOrder
@@ -227,7 +226,7 @@ public struct BatchRunner {
         var tiers: [String: Int] = [:]
         for c in results.cadres { tiers[c.standing.tier, default: 0] += 1 }
         let files = check.files.map { f in
-            RunSummary.FileLine(name: String(f.path.split(separator: "/").last ?? ""), source: f.source,
+            RunSummary.FileLine(name: FileName.of(f.path), source: f.source,
                                 format: ReconciliationTable.formatText(f.format, .zh), read: f.rowsRead,
                                 accepted: f.accepted, rejected: f.rejected, ignored: f.ignored)
         }

@@ -25,8 +25,7 @@ public enum ReportRewriter {
             let (roster, _) = RosterReader(month: record.month).read(path: path)
             payees = roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         }
-        var run = ReportRun(record)
-        run.createdAt = "\(record.month.lastDay)T00:00:00Z"
+        let run = ReportRun.reproducible(record)
         var settings = settings
         if let order = record.summary.tierOrder { settings.tierOrder = order }
         // Once the month is published, the notice states its real period.

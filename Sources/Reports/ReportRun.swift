@@ -41,6 +41,14 @@ public struct ReportRun: Sendable, Hashable, Codable {
         self.inputs = inputs
     }
 
+    /// The run as its reports show it: the document time is the month's last day, not the
+    /// moment it ran, so the same inputs give the same report bytes whenever they are written.
+    public static func reproducible(_ record: RunRecord) -> ReportRun {
+        var run = ReportRun(record)
+        run.createdAt = "\(record.month.lastDay)T00:00:00Z"
+        return run
+    }
+
     /// The run as the store holds it.
     public init(_ record: RunRecord) {
         self.init(
