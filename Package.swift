@@ -19,9 +19,10 @@ let package = Package(
     targets: [
         .target(name: "Diagnostics"),
         .target(name: "Exact"),
+        .target(name: "CSupport"),
         .target(
             name: "Records",
-            dependencies: ["Diagnostics", "Exact", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Diagnostics", "Exact", "CSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Pay", dependencies: ["Exact"]),
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
