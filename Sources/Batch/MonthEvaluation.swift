@@ -62,8 +62,15 @@ public struct MonthEvaluation {
         let validator = MonthValidator(month: month, schemas: schemas)
         let files = validator.locate(folder: folder).files
         var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
-        // With record detail every text is kept for the summaries; without, only what rules read.
-        let retain: Set<String>? = keepRecords ? nil : rules.textFieldsRead
+        // Only the texts someone reads are interned: what the rules read and, with record
+        // detail, what the records' summaries show. Never a source's key (编号), unique per
+        // row, which would make memory grow with the rows.
+        var retain = rules.textFieldsRead
+        if keepRecords {
+            for source in rules.sources {
+                for f in source.schema.fields where f.name != source.schema.keyField { retain.insert(f.name) }
+            }
+        }
         let check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
             // Records are cited by the name of the file they came from (duty.csv:12).

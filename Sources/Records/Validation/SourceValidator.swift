@@ -100,7 +100,7 @@ public struct SourceValidator {
         // Sized from the file (rows of these files run 60–120 bytes) so the tables rarely
         // rehash as they fill; an underestimate only costs one growth.
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let expectedRows = max(1024, (size ?? 0) / 100)
+        let expectedRows = max(1024, size / 100)
         var keys = HashLineTable(capacity: keyIndex == nil ? 16 : expectedRows)
         var rows = HashLineTable(capacity: keyIndex == nil ? expectedRows : 16)
         var shifts: [Int64: [Interval]] = [:]
@@ -112,7 +112,7 @@ public struct SourceValidator {
         var headerFailed = false
 
         do {
-            let file = try TableReader.read(path: path, sheetCandidates: [schema.name] + schema.fileStems) { row in
+            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems) { row in
                 if let map = header {
                     report.rowsRead += 1
                     if row.isBlank {
@@ -238,7 +238,10 @@ public struct SourceValidator {
             let raw = FieldDecoder.trimmed(row.bytes(column))
             for b in raw { rowHash = (rowHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             rowHash = (rowHash ^ 0x1F) &* 0x0000_0100_0000_01B3
-            if f == keyIndex { keyHash = Interner.hash(raw) }
+            if f == keyIndex {
+                keyHash = Interner.hash(raw)
+                keys.prefetch(keyHash)
+            }
             if !retain[f] {
                 decoded.present[f] = !raw.isEmpty
                 decoded.payload[f] = 0
@@ -375,7 +378,7 @@ public struct SourceValidator {
             for p in check(&self, decoded, origin) { add(p) }
         }
 
-        report.problems.append(contentsOf: problems)
+        if !problems.isEmpty { report.problems.append(contentsOf: problems) }
         if hasError {
             report.rejected += 1
             if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
