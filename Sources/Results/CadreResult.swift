@@ -169,11 +169,19 @@ public struct PaySlip: Sendable, Hashable, Codable {
     public init(lines: [PayLineResult]) { self.lines = lines }
 
     /// 应发合计: the sum of earnings.
-    public var gross: Money { lines.filter { $0.kind == .earning }.map(\.amount).sum() }
+    public var gross: Money { total(of: .earning) }
     /// 扣款合计: the sum of deductions.
-    public var deductions: Money { lines.filter { $0.kind == .deduction }.map(\.amount).sum() }
+    public var deductions: Money { total(of: .deduction) }
     /// 实发金额.
     public var net: Money { gross - deductions }
+
+    /// Sums by index: copying the lines out (filter, map) would retain every line's texts,
+    /// which at province scale made the totals cost more than computing the pay.
+    private func total(of kind: PayLineResult.Kind) -> Money {
+        var sum = Money.zero
+        for i in lines.indices where lines[i].kind == kind { sum = sum + lines[i].amount }
+        return sum
+    }
 
     public func amount(of name: String) -> Money? { lines.first { $0.name == name }?.amount }
 }

@@ -11,13 +11,26 @@ public struct MonthResults: Sendable, Hashable, Codable {
         self.cadres = cadres
     }
 
-    public var gross: Money { cadres.map(\.pay.gross).sum() }
-    public var deductions: Money { cadres.map(\.pay.deductions).sum() }
-    public var net: Money { cadres.map(\.pay.net).sum() }
+    public var gross: Money { totals.gross }
+    public var deductions: Money { totals.deductions }
+    public var net: Money { totals.net }
+
+    /// Σ gross, Σ deductions and Σ net in one pass over the cadres, by index (no copies).
+    public var totals: (gross: Money, deductions: Money, net: Money) {
+        var g = Money.zero, d = Money.zero, n = Money.zero
+        for i in cadres.indices {
+            g = g + cadres[i].pay.gross
+            d = d + cadres[i].pay.deductions
+            n = n + cadres[i].pay.net
+        }
+        return (g, d, n)
+    }
 
     /// Σ net + Σ deductions = Σ gross, per cadre and in total, to the 分.
     public var reconciles: Bool {
-        cadres.allSatisfy { $0.pay.net + $0.pay.deductions == $0.pay.gross } && net + deductions == gross
+        for i in cadres.indices where cadres[i].pay.net + cadres[i].pay.deductions != cadres[i].pay.gross { return false }
+        let t = totals
+        return t.net + t.deductions == t.gross
     }
 
     /// Cadres per tier, in order of first appearance in `tierOrder`.

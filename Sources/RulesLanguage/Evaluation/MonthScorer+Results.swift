@@ -247,17 +247,36 @@ extension MonthScorer {
             let texts = lineText(line)
             let shares = try poolShares(line, contexts: &contexts)
             let kind: PayLineResult.Kind = line.kind == .earning ? .earning : line.kind == .withholding ? .deduction : .info
-            for k in cadres.indices {
-                contexts[k].poolShare = shares?.amounts[k]
-                contexts[k].extraSteps = []
-                let (value, step) = try compute(line, &contexts[k], texts)
-                contexts[k].lines[line.name] = value
-                guard line.type == .money || line.kind != .value else { continue }
-                var trace = PayTrace(steps: contexts[k].extraSteps + [step])
-                if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
-                lines[k].append(PayLineResult(
-                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
+            // Each cadre's line on any core: chunk i touches only its own cadres' contexts,
+            // lines and error slot.
+            var failures: [EvaluationError?] = Array(repeating: nil, count: cadres.count)
+            contexts.withUnsafeMutableBufferPointer { contexts in
+                lines.withUnsafeMutableBufferPointer { lines in
+                    failures.withUnsafeMutableBufferPointer { failures in
+                        CadreChunks.run(count: contexts.count) { range in
+                            for k in range {
+                                contexts[k].poolShare = shares?.amounts[k]
+                                contexts[k].extraSteps = []
+                                let value: Fixed, step: PayStep
+                                do throws(EvaluationError) {
+                                    (value, step) = try compute(line, &contexts[k], texts)
+                                } catch {
+                                    failures[k] = error
+                                    continue
+                                }
+                                contexts[k].lines[line.name] = value
+                                guard line.type == .money || line.kind != .value else { continue }
+                                var trace = PayTrace(steps: contexts[k].extraSteps + [step])
+                                if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
+                                lines[k].append(PayLineResult(
+                                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
+                            }
+                        }
+                    }
+                }
             }
+            // The first failure in roster order, whichever thread met it first.
+            if let failure = failures.first(where: { $0 != nil }) ?? nil { throw failure }
         }
         var out: [Int: (PaySlip, YearToDate)] = [:]
         let net = rules.payLines.first(where: { $0.kind == .net })

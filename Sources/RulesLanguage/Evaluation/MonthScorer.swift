@@ -36,8 +36,8 @@ public final class MonthScorer {
         var argumentClosure: Int
     }
 
-    var itemPrograms: [[ItemProgram]]
-    var accumulatorPrograms: [[AccumulatorProgram]]
+    let itemPrograms: [[ItemProgram]]
+    let accumulatorPrograms: [[AccumulatorProgram]]
     let itemCount: Int
     let accumulatorCount: Int
     let dailyCount: Int

@@ -1,0 +1,36 @@
+import Dispatch
+import Foundation
+
+/// Runs per-cadre work on every core in contiguous chunks: cadres are independent once a
+/// line's pool shares are known, and at province scale the pay of 50,000 cadres is worth
+/// two cores.
+///
+/// `body(range)` must touch only the elements of `range` in whatever it mutates; it runs
+/// on several threads at once, which the type system is told (`@unchecked Sendable`) rather
+/// than shown, so keep the bodies small and obviously partitioned.
+enum CadreChunks {
+    nonisolated(unsafe) static var minimumChunk = 2_048
+
+    static func run(count: Int, _ body: (Range<Int>) -> Void) {
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / minimumChunk))
+        if threads == 1 {
+            body(0..<count)
+            return
+        }
+        // More chunks than threads, so a slow chunk does not leave a core idle.
+        let chunks = threads * 4
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { i in
+                let lo = count * i / chunks, hi = count * (i + 1) / chunks
+                if lo < hi { box.value(lo..<hi) }
+            }
+        }
+    }
+}
+
+/// A value handed to other threads by a caller that guarantees they do not race on it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
