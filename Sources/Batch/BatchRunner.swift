@@ -137,8 +137,9 @@ public struct BatchRunner {
         let hashing = DispatchGroup()
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
             .locate(folder: options.dataFolder).files.values.sorted()
+        let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
         DispatchQueue.global().async(group: hashing) {
-            for path in monthFiles {
+            for path in monthFiles + rulesFiles {
                 if let h = try? RunStore.hashFile(path) { hashes.set(path, h) }
             }
         }
@@ -155,7 +156,8 @@ public struct BatchRunner {
         progress(.pay)
 
         // The money must add up before anything is written.
-        let bank = results.cadres.map(\.pay.net).sum()
+        var bank = Money.zero
+        for i in results.cadres.indices { bank = bank + results.cadres[i].pay.net }
         guard results.reconciles, bank == results.net else {
             return stop(Diagnostic(.error, code: "B0005", at: .file(path: options.dataFolder),
                                    summary: Localized(zh: "报酬不平衡：实发 + 扣款 ≠ 应发", en: "pay does not reconcile: net + deductions ≠ gross"),
@@ -173,17 +175,32 @@ public struct BatchRunner {
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
         for f in outcome.check.files { inputs.append(InputFile(role: .data, name: FileName.of(f.path), path: f.path)) }
         hashing.wait()
+        let known = hashes.values
+        var newRun = NewRun(
+            month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
+            engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
+            results: results, rejected: rejected, summary: summary)
+        newRun.knownHashes = known
+
+        // The reports are written while the run is stored: they need only the run's id,
+        // which the store lock makes predictable, and they go to a staging folder that
+        // replaces the month's reports only once the run is committed.
+        let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
+        var settings = options.settings
+        settings.tierOrder = loaded.rules.tierOrder
+        let folder = options.outFolder + "/" + options.month.description
+        let write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
+                                  folder: folder, only: options.reports)
+        let predicted = (try? store.nextRunID()).flatMap { id in Self.reportRun(id: id, newRun, known) }
+        let early = predicted.map { write.start(run: $0) }
+
         let runID: Int64
         let record: RunRecord
         do {
-            var newRun = NewRun(
-                month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
-                engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
-                results: results, rejected: rejected, summary: summary)
-            newRun.knownHashes = hashes.values
             runID = try store.record(newRun)
             record = try store.run(id: runID)
         } catch {
+            early?.discard()
             return stop(error.diagnostic)
         }
         out.runID = runID
@@ -192,20 +209,40 @@ public struct BatchRunner {
 
         progress(.reports)
         let run = ReportRun.reproducible(record)
-        let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
-        var settings = options.settings
-        settings.tierOrder = loaded.rules.tierOrder
-        do {
-            out.reports = try ReportSet.write(
-                results: results, summary: summary, run: run, rejected: rejected, payees: payees, settings: settings,
-                to: options.outFolder + "/" + options.month.description, only: options.reports)
-        } catch {
+        let written: Result<[ReportKind: String], ReportError>
+        if let early, early.run == run {
+            written = early.finish()
+        } else {
+            // Not predicted (an input could not be hashed ahead): write them now.
+            early?.discard()
+            written = write.start(run: run).finish()
+        }
+        switch written {
+        case .success(let paths):
+            out.reports = paths
+        case .failure(let error):
             out.diagnostics.append(Diagnostic(.error, code: "B0006", at: .file(path: options.outFolder),
                                               summary: Localized(zh: "报表未能写出：\(error.summary.zh)", en: "reports not written: \(error.summary.en)"),
                                               help: Localized(zh: "运行已保存；修正后用 jifen report --run \(runID) 重新生成。", en: "The run is stored; fix this and rerun jifen report --run \(runID).")))
         }
         lap(.reports)
         return out
+    }
+
+    /// The run as its reports will show it once stored, from what the batch already knows;
+    /// nil when an input's hash is not known yet.
+    static func reportRun(id: Int64, _ run: NewRun, _ hashes: [String: (sha256: String, size: Int)]) -> ReportRun? {
+        var inputs: [ReportRun.Input] = []
+        for i in run.inputs {
+            guard let h = hashes[i.path] else { return nil }
+            inputs.append(ReportRun.Input(name: i.name, role: i.role.rawValue, sha256: h.sha256, byteCount: h.size))
+        }
+        // The store lists a run's inputs by role, then name (SQLite's byte order).
+        inputs.sort { a, b in
+            a.role != b.role ? Array(a.role.utf8).lexicographicallyPrecedes(b.role.utf8) : Array(a.name.utf8).lexicographicallyPrecedes(b.name.utf8)
+        }
+        return ReportRun(id: id, month: run.month, rulesVersion: run.rulesVersion, rulesHash: run.rulesHash,
+                         engineVersion: run.engineVersion, createdAt: "\(run.month.lastDay)T00:00:00Z", inputs: inputs)
     }
 
     static func rulesFilePath(_ shown: String, folder: String) -> String {
