@@ -131,6 +131,15 @@ public struct BatchRunner {
             return stop(StoreError.database("\(error)").diagnostic)
         }
 
+        // Adjustments from accepted objections join the month's adjustments.
+        let extra: StoredAdjustments.Prepared?
+        do {
+            extra = try StoredAdjustments.prepare(store: store, rules: loaded.rules, month: options.month)
+        } catch {
+            return stop(error.diagnostic)
+        }
+        defer { extra?.remove() }
+
         // Hash the month's files on a spare core while the records are validated: the store
         // keeps a copy of each input by its SHA-256.
         let hashes = HashBox()
@@ -148,6 +157,7 @@ public struct BatchRunner {
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
+        evaluation.extraAdjustments = extra?.path
         let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
         out.diagnostics = outcome.diagnostics
         lap(.data)
@@ -181,6 +191,7 @@ public struct BatchRunner {
                 engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
                 results: results, rejected: rejected, summary: summary)
             newRun.knownHashes = hashes.values
+            newRun.adjustmentLines = extra?.lines ?? []
             runID = try store.record(newRun)
             record = try store.run(id: runID)
         } catch {

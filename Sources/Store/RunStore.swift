@@ -107,6 +107,7 @@ public final class RunStore: Sendable {
                 for r in run.rejected {
                     try reject.execute(arguments: [id, r.file, r.line, r.codes.joined(separator: " "), r.reasons.joined(separator: "\n"), r.cells.joined(separator: "\u{1F}")])
                 }
+                try Self.linkAdjustments(db, runID: id, run.adjustmentLines)
                 let detail = previous.map { "replaces run #\($0["id"] as Int64)" }
                 try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: month, runID: id, reason: nil, detail: detail)
                 return id
