@@ -97,7 +97,7 @@ extension PortalService {
     /// the communities (and one community's cadres).
     func runPage(_ v: Visitor, month: YearMonth, community: String?, rerun: Int64?, message: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         guard let run = try store.currentRun(month: month) else { throw Refusal.notFound }
-        let replaced = rerun == run.id ? try store.runs().first { $0.supersededBy == run.id }?.id : nil
+        let replaced = rerun == run.id ? try store.runs().first { $0.supersededBy == run.id } : nil
         let header = StaffPages.runHeader(run, replaced: replaced, adjustments: try store.adjustments(month: month), nav: nav(v), message: message)
         let rows = try community.map { try store.cadreSummaries(runID: run.id, community: $0) } ?? []
         return Self.html(StaffPages.cadres(month: month, communities: try store.communities(runID: run.id), community: community, rows: rows, nav: nav(v), header: header),

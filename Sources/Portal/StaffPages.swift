@@ -140,14 +140,18 @@ enum StaffPages {
 
     /// The head of a month's run page: its state and totals, the month's adjustments from
     /// objections, and the re-run button (or why there is none).
-    static func runHeader(_ run: RunRecord, replaced: Int64?, adjustments: [ObjectionAdjustment], nav: HTML.Nav, message: String?) -> String {
+    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], nav: HTML.Nav, message: String?) -> String {
         let e = HTML.esc
         let s = run.summary
         var b = ""
         if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
         b += "<section><h2>\(e(run.month.chineseDescription)) · 运行 #\(run.id) <span class=\"state\" id=\"run-state\">\(e(run.state.chineseName))</span></h2>"
         if let replaced {
-            b += "<p class=\"msg\">已重新计算：运行 #\(run.id) 替代运行 #\(replaced)（原运行保留为历史）。\(run.state == .draft ? "新运行为草稿，发布公示后干部才能看到。" : "")</p>"
+            let was = replaced.summary
+            b += "<p class=\"msg\" id=\"rerun\">已重新计算：运行 #\(run.id) 替代运行 #\(replaced.id)（原运行保留为历史）。"
+            b += "积分合计 \(HTML.points(was.pointsTotal)) → \(HTML.points(s.pointsTotal))，实发合计 \(HTML.yuan(was.net)) → \(HTML.yuan(s.net)) 元。"
+            if run.state == .draft { b += "新运行为草稿，<a href=\"/staff\">发布公示</a>后干部才能看到。" }
+            b += "</p>"
         }
         b += "<div class=\"kv\"><span>人数</span><span>\(s.cadres)</span><span>记录</span><span>使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)</span>"
         b += "<span>积分合计</span><span id=\"points-total\">\(HTML.points(s.pointsTotal))</span>"

@@ -83,6 +83,7 @@ import TestSupport
             #expect(rerun.location == "/staff/runs/2020-12?rerun=\(now.id)")
             let shown = try await staff.get(rerun.location ?? "")
             #expect(shown.body.contains("已重新计算：运行 #\(now.id) 替代运行 #\(before.id)"))
+            #expect(shown.body.contains("积分合计 \(before.summary.pointsTotal.shortDescription) → \(now.summary.pointsTotal.shortDescription)"))
             #expect(shown.body.contains("<span id=\"net-total\">\(now.summary.net.grouped) 元</span>"))
             #expect(shown.body.contains("已计入"))
             #expect(now.summary.pointsTotal == before.summary.pointsTotal + Fixed(2))
