@@ -142,5 +142,10 @@ struct PortalCLITests {
         #expect(diff.status == 0)
         #expect(diff.stdout.contains("数据有变化（申诉调整.csv）"), "\(diff.stdout)")
         #expect(diff.stdout.contains("FM-001"), "\(diff.stdout)")
+        // `explain` with the store scores the accepted adjustment as the batch did; without, not.
+        let explained = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", "FM-001", "--store", store])
+        #expect(explained.status == 0 && explained.stdout.contains("申诉调整.csv:2") && explained.stdout.contains("申诉#\(oid)"), "\(explained.stdout)")
+        let plain = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", "FM-001"])
+        #expect(plain.status == 0 && !plain.stdout.contains("申诉调整.csv"))
     }
 }
