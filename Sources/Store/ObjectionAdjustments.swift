@@ -60,6 +60,14 @@ extension RunStore {
         }
     }
 
+    /// How many of the month's adjustments the run does not include.
+    static func pendingAdjustments(_ db: Database, month: YearMonth, runID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM objectionAdjustment a
+            WHERE a.month = ? AND NOT EXISTS (SELECT 1 FROM runAdjustment ra WHERE ra.adjustmentID = a.id AND ra.runID = ?)
+            """, arguments: [month.description, runID]) ?? 0
+    }
+
     /// Links a newly recorded run to the adjustments it included (inside `record`'s transaction).
     static func linkAdjustments(_ db: Database, runID: Int64, _ lines: [(adjustmentID: Int64, line: Int)]) throws {
         guard !lines.isEmpty else { return }

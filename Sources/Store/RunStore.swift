@@ -216,9 +216,12 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Closes the month: its run can no longer be re-run or changed.
+    /// Closes the month: its run can no longer be re-run or changed. Refused while an
+    /// accepted objection's adjustment is not in the run yet: closing then would drop it.
     public func close(month: YearMonth, actor: String, at: String) throws(StoreError) {
         try transition(month: month, from: [.published, .draft], to: .closed, action: "close", actorAndTime: (actor, at), reason: nil) { db, id in
+            let pending = try Self.pendingAdjustments(db, month: month, runID: id)
+            if pending > 0 { throw StoreError.pendingAdjustments(month, count: pending) }
             try db.execute(sql: "UPDATE run SET closedAt = ? WHERE id = ?", arguments: [at, id])
         }
     }
