@@ -191,7 +191,7 @@ public struct BatchRunner {
                 engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
                 results: results, rejected: rejected, summary: summary)
             newRun.knownHashes = hashes.values
-            newRun.adjustmentLines = extra?.lines ?? []
+            newRun.adjustmentLines = extra?.included(rejected: rejected) ?? []
             runID = try store.record(newRun)
             record = try store.run(id: runID)
         } catch {

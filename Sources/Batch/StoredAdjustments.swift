@@ -29,6 +29,23 @@ public enum StoredAdjustments {
         public var lines: [(adjustmentID: Int64, line: Int)]
         public var count: Int
 
+        public init(path: String, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
+            self.path = path
+            self.lines = lines
+            self.count = count
+        }
+
+        /// The adjustments a run included: all but those whose rows it rejected (with
+        /// `--skip-invalid`), which stay pending.
+        public func included(rejected: [StoredRejectedRow]) -> [(adjustmentID: Int64, line: Int)] {
+            let out = Set(rejected.filter { $0.file == StoredAdjustments.fileName }.map(\.line))
+            guard !out.isEmpty else { return lines }
+            var ranges = lines.map(\.line) + [Int.max]
+            ranges.removeFirst()
+            // An adjustment's rows run from its line to the next adjustment's.
+            return zip(lines, ranges).filter { l, next in !out.contains { $0 >= l.line && $0 < next } }.map(\.0)
+        }
+
         /// Deletes the temporary folder holding the file.
         public func remove() {
             try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)

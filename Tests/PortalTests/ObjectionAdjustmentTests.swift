@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Portal
+import Records
 import Results
 import Store
 import Testing
@@ -162,6 +163,57 @@ import TestSupport
         // The same rules over the stored inputs change nothing: the adjustments are read back.
         let preview = BatchPreview.run(store: f.store, month: Self.month, rulesFolder: PackagePaths.path("rules"))
         #expect(preview.comparison?.changes.isEmpty == true, "\(preview.diagnostics.prefix(3))")
+    }
+
+    /// An adjustment whose row the month cannot use (a cadre not in the roster) stops the
+    /// run with a diagnostic naming `申诉调整.csv`; with `--skip-invalid` the run records the
+    /// rejected row and the adjustment stays pending, while the others are included.
+    @Test func anUnusableAdjustmentIsRejectedAndStaysPending() throws {
+        let f = try Self.fixture()
+        let run = try #require(try f.store.currentRun(month: Self.month))
+        var ids: [Int64] = []
+        for cadre in ["XX-999", Self.cadre] {
+            let oid = try f.store.addObjection(NewObjection(runID: run.id, month: Self.month, cadreID: cadre, reference: "tier", referenceLabel: "等次", reason: "漏记"),
+                                               at: "2021-01-05T02:00:00Z")
+            ids.append(try #require(try f.store.acceptObjection(id: oid, .adjustment(points: Fixed(2), amount: nil, reason: "补记", approver: "张科长"),
+                                                                reply: "采纳", actor: "张科长", at: "2021-01-05T03:00:00Z")))
+        }
+        var options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: PackagePaths.path("rules"),
+                                   storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
+        let stopped = BatchRunner(options: options).run()
+        #expect(stopped.stopped)
+        #expect(stopped.diagnostics.contains { $0.severity == .error && $0.location.path.hasSuffix("/" + StoredAdjustments.fileName) })
+        options.skipInvalid = true
+        let outcome = BatchRunner(options: options).run()
+        let id = try #require(outcome.runID)
+        #expect(try f.store.rejectedRows(runID: id).contains { $0.file == StoredAdjustments.fileName && $0.line == 2 })
+        let stored = try f.store.adjustments(month: Self.month)
+        #expect(stored.map(\.includedIn) == [nil, id])
+        let old = try #require(try f.store.result(runID: run.id, cadreID: Self.cadre))
+        #expect(try f.store.result(runID: id, cadreID: Self.cadre)?.score.total == old.score.total + Fixed(2))
+        #expect(stored.map(\.id) == ids)
+    }
+
+    /// An adjustment with points and an amount is two rows; rejecting either leaves it out.
+    @Test func adjustmentRowsAndLines() throws {
+        let schema = StandardSchemas.adjustments
+        let a = ObjectionAdjustment(id: 7, objectionID: 12, month: "2020-12", cadreID: "FM-001", points: Fixed("-1.5"), amount: Money("120.50"),
+                                    reason: "扣分，补交通费，\"备注\"", approver: "张科长", createdAt: "")
+        let b = ObjectionAdjustment(id: 8, objectionID: 13, month: "2020-12", cadreID: "FM-002", points: Fixed(2), amount: nil, reason: "补记", approver: "张科长", createdAt: "")
+        let (text, lines) = StoredAdjustments.csv([a, b], schema: schema, month: Self.month)
+        #expect(text == #"""
+            工号,项目,分值,金额,原因,批准人
+            FM-001,申诉#12,-1.5,,"扣分，补交通费，""备注""",张科长
+            FM-001,申诉#12,,120.50,"扣分，补交通费，""备注""",张科长
+            FM-002,申诉#13,2,,补记,张科长
+
+            """#)
+        #expect(lines.map(\.adjustmentID) == [7, 8] && lines.map(\.line) == [2, 4])
+        let prepared = StoredAdjustments.Prepared(path: "/tmp/x/申诉调整.csv", lines: lines, count: 2)
+        func rejected(_ line: Int) -> StoredRejectedRow { StoredRejectedRow(file: StoredAdjustments.fileName, line: line, codes: [], reasons: [], cells: []) }
+        #expect(prepared.included(rejected: []).map(\.adjustmentID) == [7, 8])
+        #expect(prepared.included(rejected: [rejected(3)]).map(\.adjustmentID) == [8])
+        #expect(prepared.included(rejected: [rejected(4)]).map(\.adjustmentID) == [7])
     }
 
     /// A rejection or a data fix stores no adjustment: the re-run gives the same scores and
