@@ -226,7 +226,11 @@ extension PortalService {
             await page(request, context) {
                 let v = try require(request, [.staff])
                 let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
-                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, nav: nav(v)))
+                var pending: [YearMonth: Int] = [:]
+                for r in runs where r.state != .closed {
+                    pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count
+                }
+                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, nav: nav(v)))
             }
         }
 

@@ -3,7 +3,7 @@ import Store
 
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
-    static func runs(_ runs: [RunRecord], defaultDays: Int, nav: HTML.Nav, message: String? = nil) -> String {
+    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
@@ -23,6 +23,9 @@ enum StaffPages {
             if let p = r.publishedAt { b += "<span>公示</span><span>\(e(HTML.time(p))) 起，申诉截止 \(e(r.objectionsUntil ?? "—"))</span>" }
             if let c = r.closedAt { b += "<span>关账</span><span>\(e(HTML.time(c)))</span>" }
             b += "</div>"
+            if let n = pending[r.month], n > 0 {
+                b += "<p class=\"warn\">有 \(n) 条采纳申诉的调整尚未计入，<a href=\"/staff/runs/\(r.month)\">前往重新计算</a>。</p>"
+            }
             if r.state == .draft {
                 b += "<form method=\"post\" action=\"/staff/runs/\(r.month)/publish\">\(HTML.csrfField(nav.csrf))"
                 b += "<label for=\"days-\(r.month)\">公示期（工作日）</label><input type=\"number\" id=\"days-\(r.month)\" name=\"days\" min=\"1\" max=\"30\" value=\"\(defaultDays)\">"

@@ -79,7 +79,8 @@ import TestSupport
             #expect(early.status == .conflict && early.body.contains("有 1 条采纳申诉的调整尚未计入运行，不能关账"))
             #expect(try f.store.currentRun(month: Self.month)?.state == .published)
 
-            // The run page names the pending adjustment and offers the re-run.
+            // The runs list and the run page name the pending adjustment and offer the re-run.
+            #expect(try await staff.get("/staff").body.contains("有 1 条采纳申诉的调整尚未计入"))
             let runPage = try await staff.get("/staff/runs/2020-12")
             #expect(runPage.body.contains("申诉#\(oid)") && runPage.body.contains("待计入") && runPage.body.contains("action=\"/staff/runs/2020-12/rerun\""))
             let rerun = try await staff.post("/staff/runs/2020-12/rerun", [])
