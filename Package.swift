@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Results", "Store", "Pay",
+                "Diagnostics", "Exact", "Records", "Results", "Store", "Pay", "RulesLanguage", "Batch", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]

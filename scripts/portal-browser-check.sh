@@ -2,7 +2,9 @@
 # A browser check of the cadres' portal: Debian's headless Chromium, at phone width (360 px),
 # drives the real forms of `jifen serve` on a store the real batch wrote from the samples:
 # a cadre activates with a code, sees their score, tier, items and pay slip, and objects to
-# a record; staff reject it with a reply; the cadre logs in again and reads it. Screenshots
+# a record; staff reject it with a reply; the cadre logs in again and reads it; the cadre
+# objects to the tier, staff accept it with +2 points, re-run the month and publish it again,
+# and the cadre sees the raised total and the objection resolved. Screenshots
 # are left in $OUT (default out/portal-check/).
 #
 #   scripts/portal-browser-check.sh            # builds jifen (debug) first

@@ -30,12 +30,20 @@ public enum BatchPreview {
             let folder = NSTemporaryDirectory() + "jifen-preview-\(UUID().uuidString)/\(month)"
             defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var extra: String? = nil
             for input in run.inputs where input.role == "data" {
+                // The objections' adjustments are read after the files, as the run read them.
+                if input.name == StoredAdjustments.fileName {
+                    extra = (folder as NSString).deletingLastPathComponent + "/" + input.name
+                    try store.exportBlob(sha256: input.sha256, to: extra!)
+                    continue
+                }
                 try store.exportBlob(sha256: input.sha256, to: folder + "/" + input.name)
             }
             let prior = try store.yearToDate(before: month)
             var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
             evaluation.keepRecords = false
+            evaluation.extraAdjustments = extra
             let outcome = evaluation.run(folder: folder, prior: prior)
             out.diagnostics = outcome.diagnostics
             guard let results = outcome.results else { return out }

@@ -131,6 +131,15 @@ public struct BatchRunner {
             return stop(StoreError.database("\(error)").diagnostic)
         }
 
+        // Adjustments from accepted objections join the month's adjustments.
+        let extra: StoredAdjustments.Prepared?
+        do {
+            extra = try StoredAdjustments.prepare(store: store, rules: loaded.rules, month: options.month)
+        } catch {
+            return stop(error.diagnostic)
+        }
+        defer { extra?.remove() }
+
         // Hash the month's files on a spare core while the records are validated: the store
         // keeps a copy of each input by its SHA-256.
         let hashes = HashBox()
@@ -138,8 +147,9 @@ public struct BatchRunner {
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
             .locate(folder: options.dataFolder).files.values.sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
+        let extraFiles = extra.map { [$0.path] } ?? []
         DispatchQueue.global().async(group: hashing) {
-            for path in monthFiles + rulesFiles {
+            for path in monthFiles + rulesFiles + extraFiles {
                 if let h = try? RunStore.hashFile(path) { hashes.set(path, h) }
             }
         }
@@ -149,6 +159,7 @@ public struct BatchRunner {
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
+        evaluation.extraAdjustments = extra?.path
         let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
         out.diagnostics = outcome.diagnostics
         lap(.data)
@@ -181,6 +192,7 @@ public struct BatchRunner {
             engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
             results: results, rejected: rejected, summary: summary)
         newRun.knownHashes = known
+        newRun.adjustmentLines = extra?.included(rejected: rejected) ?? []
 
         // The reports are written while the run is stored: they need only the run's id,
         // which the store lock makes predictable, and they go to a staging folder that

@@ -20,6 +20,9 @@ public struct MonthEvaluation {
     public var skipInvalid = false
     /// Called with the count of accepted rows so far, every 65,536 rows.
     public var onRows: ((Int) -> Void)? = nil
+    /// A file of further adjustment rows (the store's `申诉调整.csv`), read after the month's
+    /// files as rows of the rules' adjustments source.
+    public var extraAdjustments: String? = nil
 
     public init(rules: CheckedRules, month: YearMonth) {
         self.rules = rules
@@ -71,7 +74,7 @@ public struct MonthEvaluation {
                 for f in source.schema.fields where f.name != source.schema.keyField { retain.insert(f.name) }
             }
         }
-        let check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
+        var check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
             // Records are cited by the name of the file they came from (duty.csv:12).
             for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
@@ -87,6 +90,9 @@ public struct MonthEvaluation {
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }
         })
+        if let extra = extraAdjustments, let scorer {
+            scoreExtraAdjustments(path: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
+        }
         diagnostics = check.diagnostics + diagnostics
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer

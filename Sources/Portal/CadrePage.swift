@@ -91,6 +91,7 @@ enum CadrePage {
             b += "<div><p><strong>\(e(o.month))</strong> · \(e(o.referenceLabel)) <span class=\"state\">\(e(o.state.chineseName))</span></p>"
             b += "<p>理由：\(e(o.reason))</p>"
             if let reply = o.reply { b += "<p>答复：\(e(reply))\(o.repliedAt.map { " <span class=\"muted\">\(e(HTML.time($0)))</span>" } ?? "")</p>" }
+            b += StaffPages.resolution(o, staff: viewer.role == .staff)
             b += "</div>"
         }
         if viewer.role == .cadre && view.run.objectionsOpen {

@@ -56,6 +56,7 @@ enum HTML {
         .state{display:inline-block;padding:0 .4rem;border-radius:3px;background:#eee;font-size:.85rem}
         .msg{padding:.5rem .75rem;border-radius:4px;background:#fff4e5;border:1px solid #f0c36d;margin-bottom:.75rem}
         svg{width:100%;height:auto}
+        fieldset{border:1px solid #ddd;border-radius:4px;margin:.5rem 0;padding:.25rem .6rem .6rem}legend{font-weight:600;padding:0 .25rem}
         """
 
     /// The whole page: header with the account's links, then `body`.

@@ -12,7 +12,16 @@ extension PortalService {
     struct ActivateRequest: Decodable { var cadreID: String; var code: String; var password: String }
     struct ObjectionRequest: Decodable { var reference: String; var reason: String }
     struct PublishRequest: Decodable { var days: Int? }
-    struct DecisionRequest: Decodable { var decision: String; var reply: String }
+    /// `decision` is `adjustment` (with `points` and/or `amount`, and `reason`), `dataFix`
+    /// (with `dataFix`: the file and record to be corrected) or `rejected`.
+    struct DecisionRequest: Decodable {
+        var decision: String
+        var reply: String
+        var points: String?
+        var amount: String?
+        var reason: String?
+        var dataFix: String?
+    }
 
     struct Account: Encodable {
         var username: String
@@ -170,6 +179,13 @@ extension PortalService {
             }
         }
 
+        api.post("staff/runs/:month/rerun") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                return Self.json(try await rerun(v, month: try month(context)), status: .created)
+            }
+        }
+
         api.get("staff/objections") { request, context in
             await self.api(context) {
                 _ = try apiVisitor(request, [.staff], post: false)
@@ -183,7 +199,8 @@ extension PortalService {
                 let v = try apiVisitor(request, [.staff], post: true)
                 guard let oid = context.parameters.get("oid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
                 let body = try await Self.decode(DecisionRequest.self, request)
-                try decide(v, objectionID: oid, decision: body.decision, reply: body.reply)
+                try decide(v, objectionID: oid, DecisionInput(decision: body.decision, reply: body.reply, points: body.points, amount: body.amount,
+                                                              reason: body.reason, dataFix: body.dataFix))
                 guard let o = try store.objection(id: oid) else { throw Refusal.notFound }
                 return Self.json(o)
             }

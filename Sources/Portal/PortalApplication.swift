@@ -226,7 +226,11 @@ extension PortalService {
             await page(request, context) {
                 let v = try require(request, [.staff])
                 let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
-                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, nav: nav(v)))
+                var pending: [YearMonth: Int] = [:]
+                for r in runs where r.state != .closed {
+                    pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count
+                }
+                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, nav: nav(v)))
             }
         }
 
@@ -245,11 +249,23 @@ extension PortalService {
         router.get("/staff/runs/:month") { request, context in
             await page(request, context) {
                 let v = try require(request, [.staff])
+                return try runPage(v, month: try month(context), community: request.uri.queryParameters["community"].map(String.init),
+                                   rerun: request.uri.queryParameters["rerun"].flatMap { Int64(String($0)) })
+            }
+        }
+
+        router.post("/staff/runs/:month/rerun") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                _ = try await form(request, v)
                 let m = try month(context)
-                guard let run = try store.currentRun(month: m) else { throw Refusal.notFound }
-                let community = request.uri.queryParameters["community"].map(String.init)
-                let rows = try community.map { try store.cadreSummaries(runID: run.id, community: $0) } ?? []
-                return Self.html(StaffPages.cadres(month: m, communities: try store.communities(runID: run.id), community: community, rows: rows, nav: nav(v)))
+                do {
+                    let outcome = try await rerun(v, month: m)
+                    return Self.redirect("/staff/runs/\(m)?rerun=\(outcome.runID)")
+                } catch let r as Refusal {
+                    guard case .conflict(let message) = r else { throw r }
+                    return try runPage(v, month: m, community: nil, rerun: nil, message: message, status: .conflict)
+                }
             }
         }
 
@@ -274,8 +290,8 @@ extension PortalService {
         router.get("/staff/objections") { request, context in
             await page(request, context) {
                 let v = try require(request, [.staff])
-                let all = try store.objections(state: nil)
-                return Self.html(StaffPages.objections(open: all.filter { $0.state == .open }, decided: all.filter { $0.state != .open }, nav: nav(v)))
+                let done = request.uri.queryParameters["done"].flatMap { Int64(String($0)) }
+                return try objectionsPage(v, message: try done.flatMap { try decidedMessage($0) })
             }
         }
 
@@ -284,8 +300,18 @@ extension PortalService {
                 let v = try require(request, [.staff])
                 let f = try await form(request, v)
                 guard let oid = context.parameters.get("oid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
-                try decide(v, objectionID: oid, decision: f["decision"], reply: f["reply"])
-                return Self.redirect("/staff/objections")
+                let input = DecisionInput(decision: f["decision"], reply: f["reply"], points: f["points"], amount: f["amount"], reason: f["reason"], dataFix: f["fix"])
+                do {
+                    try decide(v, objectionID: oid, input)
+                } catch let r as Refusal {
+                    // Staff see the queue again with the message and what they typed.
+                    switch r {
+                    case .badRequest(let message), .conflict(let message):
+                        return try objectionsPage(v, message: message, draft: (oid, input), status: .init(code: r.status))
+                    default: throw r
+                    }
+                }
+                return Self.redirect("/staff/objections?done=\(oid)#o\(oid)")
             }
         }
 
@@ -323,25 +349,6 @@ extension PortalService {
             try store.close(month: month, actor: v.actor, at: clock.timestamp)
         } catch {
             throw Refusal.conflict(Self.storeMessage(error))
-        }
-    }
-
-    func decide(_ v: Visitor, objectionID: Int64, decision: String?, reply: String?) throws {
-        guard let state = decision.flatMap(ObjectionState.init(rawValue:)), state != .open else { throw Refusal.badRequest("请选择采纳或不采纳。") }
-        guard let reply = reply?.trimmingWhitespace, !reply.isEmpty else { throw Refusal.badRequest("请写明答复。") }
-        guard reply.count <= 1000 else { throw Refusal.badRequest("答复不超过 1000 字。") }
-        let failure: PortalStoreError?
-        do {
-            try store.decideObjection(id: objectionID, state: state, reply: reply, actor: v.actor, at: clock.timestamp)
-            failure = nil
-        } catch {
-            failure = error
-        }
-        switch failure {
-        case nil: return
-        case .objectionNotFound?: throw Refusal.notFound
-        case .objectionNotOpen?: throw Refusal.conflict("该申诉已处理。")
-        case let other?: throw other
         }
     }
 

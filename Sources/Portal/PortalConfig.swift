@@ -1,5 +1,6 @@
 import Exact
 import Foundation
+import Reports
 import Store
 
 /// How the portal runs: where the store and the reports are, cookie and session settings,
@@ -20,6 +21,9 @@ public struct PortalConfig: Sendable {
     public var maxFailures: Int
     public var lockSeconds: Int64
     public var clock: PortalClock
+    /// Where a month's data and the rules are, for staff accepting an objection with an
+    /// adjustment and re-running a month from the portal; nil when the portal cannot.
+    public var batch: PortalBatchSettings?
 
     public init(
         store: RunStore, outFolder: String = "out", secureCookies: Bool = false, sessionSeconds: Int64 = 8 * 3600,
@@ -35,6 +39,22 @@ public struct PortalConfig: Sendable {
         self.maxFailures = maxFailures
         self.lockSeconds = lockSeconds
         self.clock = clock
+    }
+}
+
+/// How the portal runs a month's batch again, as `jifen batch run` would: the data root
+/// (month folders), the rules and the report settings. The store and the reports folder
+/// are the portal's own.
+public struct PortalBatchSettings: Sendable {
+    /// The folder holding a folder per month (`samples/2020-12`).
+    public var dataRoot: String
+    public var rulesFolder: String
+    public var reportSettings: ReportSettings
+
+    public init(dataRoot: String, rulesFolder: String, reportSettings: ReportSettings = ReportSettings()) {
+        self.dataRoot = dataRoot
+        self.rulesFolder = rulesFolder
+        self.reportSettings = reportSettings
     }
 }
 

@@ -3,7 +3,7 @@ import Store
 
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
-    static func runs(_ runs: [RunRecord], defaultDays: Int, nav: HTML.Nav, message: String? = nil) -> String {
+    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
@@ -23,6 +23,9 @@ enum StaffPages {
             if let p = r.publishedAt { b += "<span>公示</span><span>\(e(HTML.time(p))) 起，申诉截止 \(e(r.objectionsUntil ?? "—"))</span>" }
             if let c = r.closedAt { b += "<span>关账</span><span>\(e(HTML.time(c)))</span>" }
             b += "</div>"
+            if let n = pending[r.month], n > 0 {
+                b += "<p class=\"warn\">有 \(n) 条采纳申诉的调整尚未计入，<a href=\"/staff/runs/\(r.month)\">前往重新计算</a>。</p>"
+            }
             if r.state == .draft {
                 b += "<form method=\"post\" action=\"/staff/runs/\(r.month)/publish\">\(HTML.csrfField(nav.csrf))"
                 b += "<label for=\"days-\(r.month)\">公示期（工作日）</label><input type=\"number\" id=\"days-\(r.month)\" name=\"days\" min=\"1\" max=\"30\" value=\"\(defaultDays)\">"
@@ -37,9 +40,9 @@ enum StaffPages {
     }
 
     /// A month's communities, or one community's cadres with links to their pages.
-    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav) -> String {
+    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav, header: String = "") -> String {
         let e = HTML.esc
-        var b = "<section><h2>\(e(month.chineseDescription)) 各社区</h2><ul>"
+        var b = header + "<section><h2>\(e(month.chineseDescription)) 各社区</h2><ul>"
         for c in communities {
             b += "<li><a href=\"/staff/runs/\(month)?community=\(HTML.segment(c.community))\">\(e(c.community))</a> <span class=\"muted\">\(c.cadres) 人</span></li>"
         }
@@ -55,26 +58,135 @@ enum StaffPages {
         return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b)
     }
 
-    static func objections(open: [Objection], decided: [Objection], nav: HTML.Nav, message: String? = nil) -> String {
+    /// The objections queue: each open objection with its decision form (accept with an
+    /// adjustment, accept with a data fix, or reject), then the decided ones with what was done.
+    static func objections(
+        open: [Objection], decided: [Objection], support: AdjustmentSupport?, approver: String, nav: HTML.Nav,
+        message: String? = nil, draft: (id: Int64, input: DecisionInput)? = nil
+    ) -> String {
         let e = HTML.esc
         var b = ""
-        if let message { b += "<p class=\"msg\">\(e(message))</p>" }
+        if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
         b += "<section><h2>待处理申诉（\(open.count)）</h2>"
         if open.isEmpty { b += "<p class=\"muted\">没有待处理的申诉。</p>" }
         for o in open {
+            let typed = draft?.id == o.id ? draft?.input : nil
             b += "<div id=\"o\(o.id)\"><h3>#\(o.id) · \(e(o.month)) · <a href=\"/cadre/\(HTML.segment(o.cadreID))/\(e(o.month))\">\(e(o.cadreID))</a></h3>"
             b += "<p>\(e(o.referenceLabel))</p><p>理由：\(e(o.reason))</p><p class=\"muted\">提交于 \(e(HTML.time(o.createdAt)))</p>"
             b += "<form method=\"post\" action=\"/staff/objections/\(o.id)/decide\">\(HTML.csrfField(nav.csrf))"
-            b += "<label for=\"reply-\(o.id)\">答复（采纳时写明处理：调整或数据更正）</label><textarea id=\"reply-\(o.id)\" name=\"reply\" rows=\"3\" maxlength=\"1000\" required></textarea>"
-            b += "<button type=\"submit\" name=\"decision\" value=\"accepted\">采纳</button> <button type=\"submit\" name=\"decision\" value=\"rejected\">不采纳</button></form></div>"
+            b += "<label for=\"reply-\(o.id)\">答复（干部可见）</label><textarea id=\"reply-\(o.id)\" name=\"reply\" rows=\"3\" maxlength=\"1000\" required>\(e(typed?.reply ?? ""))</textarea>"
+            b += "<fieldset><legend>采纳并调整本月</legend>"
+            if let support {
+                if support.points {
+                    b += "<label for=\"points-\(o.id)\">分值（加分写 +2，扣分写 -1.5）</label>"
+                    b += "<input type=\"text\" id=\"points-\(o.id)\" name=\"points\" inputmode=\"decimal\" maxlength=\"12\" value=\"\(e(typed?.points ?? ""))\">"
+                }
+                if support.amount {
+                    b += "<label for=\"amount-\(o.id)\">金额（元，补发写 150，扣回写 -200）</label>"
+                    b += "<input type=\"text\" id=\"amount-\(o.id)\" name=\"amount\" inputmode=\"decimal\" maxlength=\"16\" value=\"\(e(typed?.amount ?? ""))\">"
+                }
+                let reason = typed?.reason ?? String(PortalService.oneLine(o.reason).prefix(200))
+                b += "<label for=\"reason-\(o.id)\">调整原因（记入调整记录和积分明细）</label>"
+                b += "<input type=\"text\" id=\"reason-\(o.id)\" name=\"reason\" maxlength=\"200\" value=\"\(e(reason))\">"
+                b += "<p class=\"muted\">批准人：\(e(approver))。调整作为“申诉#\(o.id)”计入本月调整，重新计算本月后生效\(support.amount ? "；金额是否计入报酬取决于规则的应发、扣款项" : "")。</p>"
+                b += "<button type=\"submit\" name=\"decision\" value=\"adjustment\">采纳并调整</button>"
+            } else {
+                b += "<p class=\"muted\">规则没有声明调整数据源，不能以调整方式采纳。</p>"
+            }
+            b += "</fieldset><fieldset><legend>采纳并更正源数据</legend>"
+            b += "<label for=\"fix-\(o.id)\">要更正的数据文件和记录</label>"
+            b += "<input type=\"text\" id=\"fix-\(o.id)\" name=\"fix\" maxlength=\"200\" value=\"\(e(typed?.dataFix ?? fixTarget(o)))\">"
+            b += "<p class=\"muted\">不保存调整：更正数据文件后，在本月运行页面点“重新计算”。</p>"
+            b += "<button type=\"submit\" name=\"decision\" value=\"dataFix\">采纳并更正数据</button></fieldset>"
+            b += "<button type=\"submit\" name=\"decision\" value=\"rejected\">不采纳</button></form></div>"
         }
         b += "</section><section><h2>已处理</h2>"
         if decided.isEmpty { b += "<p class=\"muted\">暂无。</p>" }
         for o in decided.reversed().prefix(100) {
-            b += "<p>#\(o.id) · \(e(o.month)) · \(e(o.cadreID)) · \(e(o.referenceLabel)) <span class=\"state\">\(e(o.state.chineseName))</span><br>答复：\(e(o.reply ?? ""))（\(e(o.repliedBy ?? ""))）</p>"
+            b += "<div id=\"o\(o.id)\"><p>#\(o.id) · \(e(o.month)) · \(e(o.cadreID)) · \(e(o.referenceLabel)) <span class=\"state\">\(e(o.state.chineseName))</span><br>答复：\(e(o.reply ?? ""))（\(e(o.repliedBy ?? ""))）</p>"
+            b += resolution(o, staff: true) + "</div>"
         }
         b += "</section>"
         return HTML.page(title: "申诉处理", nav: nav, body: b)
+    }
+
+    /// The file and record an objection names, as a data fix's default target.
+    static func fixTarget(_ o: Objection) -> String {
+        let parts = o.reference.split(separator: ":", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "record" else { return "" }
+        return "\(parts[1]) 第 \(parts[2]) 行"
+    }
+
+    /// What an accepted objection led to: the adjustment and whether a run includes it yet,
+    /// or the data fix promised. Empty for others.
+    static func resolution(_ o: Objection, staff: Bool) -> String {
+        let e = HTML.esc
+        switch o.resolution {
+        case .adjustment?:
+            guard let a = o.adjustment else { return "" }
+            var values: [String] = []
+            if let p = a.points { values.append("\(HTML.signed(p)) 分") }
+            if let m = a.amount { values.append("\(m.fen < 0 ? "−" + HTML.yuan(Money(fen: -m.fen)) : "+" + HTML.yuan(m)) 元") }
+            var t = "<p class=\"adjustment\">处理：调整 \(values.joined(separator: "、"))，原因：\(e(a.reason))（批准：\(e(a.approver))）· "
+            if let run = a.includedIn {
+                t += "已计入本月重新计算的结果（运行 #\(run)）"
+            } else {
+                t += staff ? "<span class=\"warn\">待重新计算</span> <a href=\"/staff/runs/\(e(a.month))\">前往重新计算</a>" : "待重新计算后生效"
+            }
+            return t + "</p>"
+        case .dataFix?:
+            return "<p class=\"adjustment\">处理：更正源数据（\(e(o.dataFix ?? ""))），更正后重新计算本月</p>"
+        case nil:
+            return ""
+        }
+    }
+
+    /// The head of a month's run page: its state and totals, the month's adjustments from
+    /// objections, and the re-run button (or why there is none).
+    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], nav: HTML.Nav, message: String?) -> String {
+        let e = HTML.esc
+        let s = run.summary
+        var b = ""
+        if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
+        b += "<section><h2>\(e(run.month.chineseDescription)) · 运行 #\(run.id) <span class=\"state\" id=\"run-state\">\(e(run.state.chineseName))</span></h2>"
+        if let replaced {
+            let was = replaced.summary
+            b += "<p class=\"msg\" id=\"rerun\">已重新计算：运行 #\(run.id) 替代运行 #\(replaced.id)（原运行保留为历史）。"
+            b += "积分合计 \(HTML.points(was.pointsTotal)) → \(HTML.points(s.pointsTotal))，实发合计 \(HTML.yuan(was.net)) → \(HTML.yuan(s.net)) 元。"
+            if run.state == .draft { b += "新运行为草稿，<a href=\"/staff\">发布公示</a>后干部才能看到。" }
+            b += "</p>"
+        }
+        b += "<div class=\"kv\"><span>人数</span><span>\(s.cadres)</span><span>记录</span><span>使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)</span>"
+        b += "<span>积分合计</span><span id=\"points-total\">\(HTML.points(s.pointsTotal))</span>"
+        b += "<span>应发合计</span><span id=\"gross\">\(HTML.yuan(s.gross)) 元</span><span>扣款合计</span><span>\(HTML.yuan(s.deductions)) 元</span>"
+        b += "<span>实发合计</span><span id=\"net-total\">\(HTML.yuan(s.net)) 元</span>"
+        b += "<span>等次</span><span>\(e(s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")))</span>"
+        b += "<span>规则</span><span>\(e(run.rulesVersion))</span><span>计算</span><span>\(e(HTML.time(run.createdAt))) · \(e(run.createdBy))</span></div>"
+        if !adjustments.isEmpty {
+            b += "<h3>申诉调整（\(adjustments.count)）</h3><ul class=\"records\">"
+            for a in adjustments {
+                var values: [String] = []
+                if let p = a.points { values.append("\(HTML.signed(p)) 分") }
+                if let m = a.amount { values.append("\(HTML.yuan(m)) 元") }
+                b += "<li>申诉#\(a.objectionID) · \(e(a.cadreID)) · \(values.joined(separator: "、")) · \(e(a.reason))（批准：\(e(a.approver))） "
+                b += a.includedIn == run.id ? "<span class=\"muted\">已计入</span>" : "<span class=\"warn\">待计入</span>"
+                b += "</li>"
+            }
+            b += "</ul>"
+            let pending = adjustments.filter { $0.includedIn != run.id }.count
+            if pending > 0 && run.state != .closed { b += "<p class=\"warn\">有 \(pending) 条采纳申诉的调整尚未计入，请重新计算本月。</p>" }
+        }
+        switch run.state {
+        case .draft, .published:
+            b += "<form method=\"post\" action=\"/staff/runs/\(run.month)/rerun\">\(HTML.csrfField(nav.csrf))<button type=\"submit\">重新计算</button></form>"
+            b += "<p class=\"muted\">按数据文件夹和规则重新计算本月，并计入全部采纳申诉的调整；新的草稿替代当前运行（当前运行保留为历史）\(run.state == .published ? "，公示中的月份需重新发布公示" : "")。</p>"
+        case .closed:
+            b += "<p class=\"muted\">本月已关账，不能重新计算。确需更正时，先用 jifen batch reopen --month \(run.month) --reason \"原因\" 重新打开。</p>"
+        case .superseded:
+            break
+        }
+        b += "</section>"
+        return b
     }
 }
 

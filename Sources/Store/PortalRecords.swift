@@ -75,6 +75,68 @@ public struct Objection: Sendable, Hashable, Codable {
     public var repliedBy: String?
     public var createdAt: String
     public var repliedAt: String?
+    /// How an accepted objection was resolved (nil while open, when rejected, or when
+    /// accepted before resolutions were recorded).
+    public var resolution: ObjectionResolution?
+    /// For a data fix: the file or record staff said will be corrected.
+    public var dataFix: String?
+    /// For an adjustment: the adjustment stored with the acceptance.
+    public var adjustment: ObjectionAdjustment?
+}
+
+/// How staff resolved an objection they accepted.
+public enum ObjectionResolution: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Points and/or an amount added to the month as an adjustment row.
+    case adjustment
+    /// The source data will be corrected; nothing is stored beyond the decision.
+    case dataFix
+
+    public var chineseName: String {
+        switch self {
+        case .adjustment: "调整"
+        case .dataFix: "更正数据"
+        }
+    }
+}
+
+/// An accepted objection's adjustment: every later run of its month scores it as a row of
+/// the month's adjustments (`申诉调整.csv`), until the month is closed.
+public struct ObjectionAdjustment: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var objectionID: Int64
+    public var month: String
+    public var cadreID: String
+    public var points: Fixed?
+    public var amount: Money?
+    public var reason: String
+    /// Who approved it: the staff member who accepted the objection.
+    public var approver: String
+    public var createdAt: String
+    /// The month's current run when that run included this adjustment; nil while pending
+    /// (accepted since the month was last run).
+    public var includedIn: Int64?
+
+    public init(id: Int64, objectionID: Int64, month: String, cadreID: String, points: Fixed?, amount: Money?, reason: String,
+                approver: String, createdAt: String, includedIn: Int64? = nil) {
+        self.id = id
+        self.objectionID = objectionID
+        self.month = month
+        self.cadreID = cadreID
+        self.points = points
+        self.amount = amount
+        self.reason = reason
+        self.approver = approver
+        self.createdAt = createdAt
+        self.includedIn = includedIn
+    }
+}
+
+/// What staff accept an objection with.
+public enum Acceptance: Sendable, Hashable {
+    /// Points and/or an amount (at least one), with the reason written on the adjustment.
+    case adjustment(points: Fixed?, amount: Money?, reason: String, approver: String)
+    /// The named file or record will be corrected at the source.
+    case dataFix(String)
 }
 
 /// A new objection as the portal hands it to the store.
@@ -130,5 +192,7 @@ public enum PortalStoreError: Error, Sendable, Hashable {
     case userExists(String)
     case objectionNotFound(Int64)
     case objectionNotOpen(Int64, ObjectionState)
+    /// The objection's month is closed: it can no longer be adjusted.
+    case monthClosed(String)
     case database(String)
 }

@@ -170,6 +170,7 @@ extension RunStore {
     }
 
     /// Accepts or rejects an open objection with staff's written reply. Audited with the reply.
+    /// (An acceptance that adjusts the month or promises a data fix: `acceptObjection`.)
     public func decideObjection(id: Int64, state: ObjectionState, reply: String, actor: String, at: String) throws(PortalStoreError) {
         try portalWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM objection WHERE id = ?", arguments: [id]) else { throw PortalStoreError.objectionNotFound(id) }
@@ -183,20 +184,20 @@ extension RunStore {
     }
 
     public func objection(id: Int64) throws(PortalStoreError) -> Objection? {
-        try portalRead { db in try Row.fetchOne(db, sql: "SELECT * FROM objection WHERE id = ?", arguments: [id]).map(Self.objection) }
+        try portalRead { db in try Row.fetchOne(db, sql: Self.objectionQuery + " WHERE o.id = ?", arguments: [id]).map(Self.objection) }
     }
 
     /// A cadre's objections, newest first.
     public func objections(cadreID: String) throws(PortalStoreError) -> [Objection] {
-        try portalRead { db in try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE cadreID = ? ORDER BY id DESC", arguments: [cadreID]).map(Self.objection) }
+        try portalRead { db in try Row.fetchAll(db, sql: Self.objectionQuery + " WHERE o.cadreID = ? ORDER BY o.id DESC", arguments: [cadreID]).map(Self.objection) }
     }
 
     /// The queue: objections in a state (all when nil), oldest first.
     public func objections(state: ObjectionState?) throws(PortalStoreError) -> [Objection] {
         try portalRead { db in
             let rows = state == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM objection ORDER BY id")
-                : try Row.fetchAll(db, sql: "SELECT * FROM objection WHERE state = ? ORDER BY id", arguments: [state!.rawValue])
+                ? try Row.fetchAll(db, sql: Self.objectionQuery + " ORDER BY o.id")
+                : try Row.fetchAll(db, sql: Self.objectionQuery + " WHERE o.state = ? ORDER BY o.id", arguments: [state!.rawValue])
             return rows.map(Self.objection)
         }
     }
@@ -263,7 +264,9 @@ extension RunStore {
     static func objection(_ r: Row) -> Objection {
         Objection(id: r["id"], runID: r["runID"], month: r["month"], cadreID: r["cadreID"], reference: r["reference"],
                   referenceLabel: r["referenceLabel"], reason: r["reason"], state: ObjectionState(rawValue: r["state"]) ?? .open,
-                  reply: r["reply"], repliedBy: r["repliedBy"], createdAt: r["createdAt"], repliedAt: r["repliedAt"])
+                  reply: r["reply"], repliedBy: r["repliedBy"], createdAt: r["createdAt"], repliedAt: r["repliedAt"],
+                  resolution: (r["resolution"] as String?).flatMap(ObjectionResolution.init(rawValue:)), dataFix: r["dataFix"],
+                  adjustment: objectionAdjustment(r))
     }
 
     func portalRead<T>(_ body: (Database) throws -> T) throws(PortalStoreError) -> T {

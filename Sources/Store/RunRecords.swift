@@ -101,6 +101,9 @@ public struct NewRun: Sendable {
     /// SHA-256 and size of input files already hashed (by path), so a batch can hash them
     /// on a spare core while it validates.
     public var knownHashes: [String: (sha256: String, size: Int)] = [:]
+    /// Adjustments from accepted objections the run included, with their line in its
+    /// `申诉调整.csv` input.
+    public var adjustmentLines: [(adjustmentID: Int64, line: Int)] = []
 
     public init(
         month: YearMonth, rulesHash: String, rulesVersion: String, engineVersion: String, actor: String, at: String,

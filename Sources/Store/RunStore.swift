@@ -107,6 +107,7 @@ public final class RunStore: Sendable {
                 for r in run.rejected {
                     try reject.execute(arguments: [id, r.file, r.line, r.codes.joined(separator: " "), r.reasons.joined(separator: "\n"), r.cells.joined(separator: "\u{1F}")])
                 }
+                try Self.linkAdjustments(db, runID: id, run.adjustmentLines)
                 let detail = previous.map { "replaces run #\($0["id"] as Int64)" }
                 try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: month, runID: id, reason: nil, detail: detail)
                 return id
@@ -215,9 +216,12 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Closes the month: its run can no longer be re-run or changed.
+    /// Closes the month: its run can no longer be re-run or changed. Refused while an
+    /// accepted objection's adjustment is not in the run yet: closing then would drop it.
     public func close(month: YearMonth, actor: String, at: String) throws(StoreError) {
         try transition(month: month, from: [.published, .draft], to: .closed, action: "close", actorAndTime: (actor, at), reason: nil) { db, id in
+            let pending = try Self.pendingAdjustments(db, month: month, runID: id)
+            if pending > 0 { throw StoreError.pendingAdjustments(month, count: pending) }
             try db.execute(sql: "UPDATE run SET closedAt = ? WHERE id = ?", arguments: [at, id])
         }
     }

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, Hashable {
     /// cumulatively over a gap.
     case missingEarlierMonths(YearMonth, missing: [YearMonth])
     case reasonRequired
+    /// Adjustments from accepted objections that the month's run does not include yet.
+    case pendingAdjustments(YearMonth, count: Int)
     case database(String)
 
     public var diagnostic: Diagnostic {
@@ -45,6 +47,9 @@ public enum StoreError: Error, Sendable, Hashable {
         case .reasonRequired:
             return d("S0008", "重新打开已关账月份必须写明原因", "reopening a closed month needs a reason",
                      help: Localized(zh: "加上 --reason \"原因\"。", en: "Pass --reason \"…\"."))
+        case .pendingAdjustments(let m, let n):
+            return d("S0010", "\(m.chineseDescription)有 \(n) 条采纳申诉的调整尚未计入运行，不能关账", "\(m) has \(n) adjustment(s) from accepted objections its run does not include yet; it cannot be closed",
+                     help: Localized(zh: "先重新计算本月（jifen batch run --month \(m)，或门户运行页面的“重新计算”），再关账。", en: "Re-run the month first (jifen batch run --month \(m), or 重新计算 in the portal), then close it."))
         case .database(let message):
             return d("S0009", "数据库错误：\(message)", "database error: \(message)")
         }

@@ -126,6 +126,34 @@ enum StoreMigrations {
                 t.column("repliedAt", .text)
             }
         }
+        m.registerMigration("v3: objections accepted with an adjustment or a data fix") { db in
+            // How an accepted objection was resolved, and for a data fix which file or record
+            // staff will correct.
+            try db.alter(table: "objection") { t in
+                t.add(column: "resolution", .text)
+                t.add(column: "dataFix", .text)
+            }
+            // An accepted objection's adjustment, scored by every later run of its month as a
+            // row of the month's adjustments.
+            try db.create(table: "objectionAdjustment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("objectionID", .integer).notNull().unique().references("objection")
+                t.column("month", .text).notNull().indexed()
+                t.column("cadreID", .text).notNull()
+                t.column("points", .text)
+                t.column("amountFen", .integer)
+                t.column("reason", .text).notNull()
+                t.column("approver", .text).notNull()
+                t.column("createdAt", .text).notNull()
+            }
+            // Which adjustments a run included, and at which line of its `申诉调整.csv` input.
+            try db.create(table: "runAdjustment") { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("adjustmentID", .integer).notNull().references("objectionAdjustment").indexed()
+                t.column("line", .integer).notNull()
+                t.primaryKey(["runID", "adjustmentID"])
+            }
+        }
         return m
     }
 }

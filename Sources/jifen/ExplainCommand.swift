@@ -6,6 +6,7 @@ import Foundation
 import Pay
 import Results
 import RulesLanguage
+import Store
 
 /// `jifen explain --cadre 工号 --month 2020-12 DATA_DIR`: every point and every yuan of one cadre.
 struct ExplainCommand: ParsableCommand {
@@ -26,12 +27,30 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "输出格式 text 或 json。 Output format: text or json.")
     var format: Format = .text
 
+    @Option(help: "计入该数据库中本月采纳申诉的调整，与批处理一致。 Include the month's adjustments from accepted objections in this store, as the batch does.")
+    var store: String?
+
     enum Format: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
         let month = try self.month.resolve(folder: folder)
         let loaded = try rulesOption.load(language: output.language)
-        let outcome = MonthEvaluation(rules: loaded.rules, month: month).run(folder: folder)
+        var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
+        var extra: StoredAdjustments.Prepared? = nil
+        if let store {
+            do {
+                extra = try StoredAdjustments.prepare(store: try RunStore(path: store), rules: loaded.rules, month: month)
+            } catch let e as StoredAdjustmentsError {
+                print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
+                throw ExitCode(65)
+            } catch let e as StoreError {
+                print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
+                throw ExitCode(65)
+            }
+        }
+        defer { extra?.remove() }
+        evaluation.extraAdjustments = extra?.path
+        let outcome = evaluation.run(folder: folder)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)
             print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Portal
+import Reports
 import Store
 
 /// `jifen serve`: the cadres' web portal over the store the batch writes.
@@ -19,9 +20,13 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         var store: RunStore!
         try withStoreErrors { store = try project.openStore() }
-        let config = PortalConfig(
+        var config = PortalConfig(
             store: store, outFolder: project.outFolder, secureCookies: secureCookies, sessionSeconds: Int64(sessionMinutes) * 60,
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
+        // Staff re-run a month from the portal with the same data, rules and report settings
+        // as `jifen batch run`.
+        config.batch = PortalBatchSettings(dataRoot: project.dataRoot, rulesFolder: project.rulesFolder,
+                                           reportSettings: project.project.reports ?? ReportSettings())
         let app = PortalApplication.build(config, host: host, port: port)
         // Unbuffered, so that it shows before the server's own log lines.
         FileHandle.standardOutput.write(Data("干部门户：http://\(host):\(port)/  （Ctrl-C 停止） Portal at http://\(host):\(port)/\n".utf8))

@@ -69,4 +69,83 @@ struct PortalCLITests {
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
     }
+
+    /// The whole objection flow through `jifen serve`'s API, as another client would drive
+    /// it: staff publish, a cadre objects, staff accept with +2 points and re-run the month
+    /// with the data and rules `serve` was given; `jifen batch show` then lists the stored
+    /// `申诉调整.csv` and `jifen batch diff` says the data changed for that cadre.
+    @Test func serveAcceptsAnAdjustmentAndRerunsTheMonth() async throws {
+        let root = try Self.demoStore()
+        let store = root + "/s.sqlite"
+        #expect(try CheckDataCLITests.run(["user", "add", "--role", "staff", "--name", "张科长", "--password", "staff-pass-1", "--store", store]).status == 0)
+        #expect(try CheckDataCLITests.run(["user", "activation-codes", "--month", "2020-12", "--store", store, "--out", root + "/codes.csv"]).status == 0)
+        let codes = try String(contentsOfFile: root + "/codes.csv", encoding: .utf8).split(separator: "\n")
+        let code = try #require(codes.first { $0.hasPrefix("FM-001,") }?.split(separator: ",").last.map(String.init))
+        let port = 20_000 + Int(getpid() % 20_000) + 1
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CheckDataCLITests.binary)
+        p.arguments = ["serve", "--store", store, "--out", root + "/out", "--data", "samples", "--rules", "rules", "--port", String(port)]
+        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+
+        // Each account's cookie is sent by hand: a shared cookie jar would send the last one.
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        let session = URLSession(configuration: configuration)
+        /// One API call: JSON in, status and JSON out, the session cookie kept by the caller.
+        func call(_ path: String, _ json: String, cookie: String? = nil, csrf: String? = nil) async throws -> (Int, [String: Any], String?) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+            if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
+            let (data, response) = try await session.data(for: request)
+            let http = response as! HTTPURLResponse
+            let setCookie = (http.value(forHTTPHeaderField: "Set-Cookie") ?? "").split(separator: ";").first.map(String.init)
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return (http.statusCode, object, setCookie)
+        }
+        var up = false
+        for _ in 0..<100 where !up {
+            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/login")!)) != nil { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(up)
+
+        let (_, staff, staffCookie) = try await call("/api/login", #"{"username":"张科长","password":"staff-pass-1"}"#)
+        let staffCSRF = try #require(staff["csrfToken"] as? String)
+        #expect(try await call("/api/staff/runs/2020-12/publish", #"{"days":5}"#, cookie: staffCookie, csrf: staffCSRF).0 == 200)
+        let (_, cadre, cadreCookie) = try await call("/api/activate", #"{"cadreID":"FM-001","code":"\#(code)","password":"cadre-pass-1"}"#)
+        let cadreCSRF = try #require(cadre["csrfToken"] as? String)
+        let (objected, objection, _) = try await call("/api/cadres/FM-001/2020-12/objections", #"{"reference":"tier","reason":"12月20日协助防汛，未计分"}"#, cookie: cadreCookie, csrf: cadreCSRF)
+        #expect(objected == 201)
+        let oid = try #require(objection["id"] as? Int)
+        let decide = #"{"decision":"adjustment","points":"+2","reason":"协助防汛，经核实补记","reply":"经核实属实，加 2 分"}"#
+        let (decided, decision, _) = try await call("/api/staff/objections/\(oid)/decide", decide, cookie: staffCookie, csrf: staffCSRF)
+        #expect(decided == 200, "\(decision)")
+        let (rerun, outcome, _) = try await call("/api/staff/runs/2020-12/rerun", "{}", cookie: staffCookie, csrf: staffCSRF)
+        #expect(rerun == 201)
+        let newRun = try #require(outcome["runID"] as? Int), oldRun = try #require(outcome["replaced"] as? Int)
+        #expect(outcome["adjustments"] as? Int == 1)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+
+        let show = try CheckDataCLITests.run(["batch", "show", "--month", "2020-12", "--store", store])
+        #expect(show.status == 0 && show.stdout.contains("运行 #\(newRun)") && show.stdout.contains("申诉调整.csv"))
+        #expect(show.stdout.contains("objection-accepted") && show.stdout.contains("rerun"))
+        let diff = try CheckDataCLITests.run(["batch", "diff", String(oldRun), String(newRun), "--store", store])
+        #expect(diff.status == 0)
+        #expect(diff.stdout.contains("数据有变化（申诉调整.csv）"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("FM-001"), "\(diff.stdout)")
+        // `explain` with the store scores the accepted adjustment as the batch did; without, not.
+        let explained = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", "FM-001", "--store", store])
+        #expect(explained.status == 0 && explained.stdout.contains("申诉调整.csv:2") && explained.stdout.contains("申诉#\(oid)"), "\(explained.stdout)")
+        let plain = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", "FM-001"])
+        #expect(plain.status == 0 && !plain.stdout.contains("申诉调整.csv"))
+    }
 }

@@ -1,0 +1,188 @@
+import Diagnostics
+import Exact
+import Foundation
+import Records
+import RulesLanguage
+import Store
+
+/// Adjustments from accepted objections, scored by a month's runs as rows of the month's
+/// adjustments.
+///
+/// The store's adjustments for the month are written out as `申诉调整.csv`, in the columns of
+/// the rules' adjustments source, and read after the month's files through the same
+/// validator and scorer as `adjustments.csv`. The file is stored with the run's inputs, so a
+/// run stays reproducible and `batch diff` names it when the adjustments changed.
+///
+/// ```swift
+/// let extra = try StoredAdjustments.prepare(store: store, rules: rules, month: m)
+/// evaluation.extraAdjustments = extra?.path
+/// ```
+public enum StoredAdjustments {
+    /// The name of the adjustments file a run reads from the store, and stores as an input.
+    public static let fileName = "申诉调整.csv"
+
+    /// What a month's store adjustments became: the file to score and the line of each.
+    public struct Prepared: Sendable {
+        public var path: String
+        /// Each adjustment's line in the file (an adjustment with points and an amount has
+        /// two rows; the first is recorded).
+        public var lines: [(adjustmentID: Int64, line: Int)]
+        public var count: Int
+
+        public init(path: String, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
+            self.path = path
+            self.lines = lines
+            self.count = count
+        }
+
+        /// The adjustments a run included: all but those whose rows it rejected (with
+        /// `--skip-invalid`), which stay pending.
+        public func included(rejected: [StoredRejectedRow]) -> [(adjustmentID: Int64, line: Int)] {
+            let out = Set(rejected.filter { $0.file == StoredAdjustments.fileName }.map(\.line))
+            guard !out.isEmpty else { return lines }
+            var ranges = lines.map(\.line) + [Int.max]
+            ranges.removeFirst()
+            // An adjustment's rows run from its line to the next adjustment's.
+            return zip(lines, ranges).filter { l, next in !out.contains { $0 >= l.line && $0 < next } }.map(\.0)
+        }
+
+        /// Deletes the temporary folder holding the file.
+        public func remove() {
+            try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+        }
+    }
+
+    /// The rules' adjustments source: its index among the rules' sources and its schema.
+    public static func source(_ rules: CheckedRules) -> (index: Int, schema: SourceSchema)? {
+        guard let i = rules.sources.firstIndex(where: { $0.schema.role == .adjustments }) else { return nil }
+        return (i, rules.sources[i].schema)
+    }
+
+    /// Which values the adjustments source takes: points (a `分值` number), an amount (a
+    /// `金额` money column).
+    public static func supports(_ schema: SourceSchema) -> (points: Bool, amount: Bool) {
+        let points = schema.fieldIndex("分值").map { i -> Bool in
+            if case .decimal = schema.fields[i].type { return true }
+            if case .integer = schema.fields[i].type { return true }
+            return false
+        } ?? false
+        let amount = schema.fieldIndex("金额").map { i -> Bool in
+            if case .money = schema.fields[i].type { return true }
+            return false
+        } ?? false
+        return (points, amount)
+    }
+
+    /// The adjustments as CSV in the source's columns, one row per value, with the first
+    /// line of each adjustment. `项目` names the objection (`申诉#12`), so explanations and
+    /// the score breakdown say where the row came from.
+    public static func csv(_ adjustments: [ObjectionAdjustment], schema: SourceSchema, month: YearMonth) -> (text: String, lines: [(adjustmentID: Int64, line: Int)]) {
+        var text = schema.fields.map { quote($0.name) }.joined(separator: ",") + "\n"
+        var lines: [(Int64, Int)] = []
+        var line = 1
+        for a in adjustments {
+            var values: [(points: Fixed?, amount: Money?)] = []
+            if let p = a.points { values.append((p, nil)) }
+            if let m = a.amount { values.append((nil, m)) }
+            for (k, v) in values.enumerated() {
+                line += 1
+                if k == 0 { lines.append((a.id, line)) }
+                let cells = schema.fields.map { f -> String in
+                    if f.name == schema.cadreField { return a.cadreID }
+                    // A source with a date column gets the month's last day: the adjustment
+                    // belongs to the month, not to the day it was accepted.
+                    if f.name == schema.dateField { return month.lastDay.description }
+                    switch f.name {
+                    case "项目": return "申诉#\(a.objectionID)"
+                    case "分值": return v.points?.shortDescription ?? ""
+                    case "金额": return v.amount?.fixed.description ?? ""
+                    case "原因": return a.reason
+                    case "批准人": return a.approver
+                    default: return ""
+                    }
+                }
+                text += cells.map(quote).joined(separator: ",") + "\n"
+            }
+        }
+        return (text, lines)
+    }
+
+    /// Writes the month's stored adjustments to a temporary `申诉调整.csv`; nil when the
+    /// month has none. Refuses when the rules cannot take them.
+    public static func prepare(store: RunStore, rules: CheckedRules, month: YearMonth) throws(StoredAdjustmentsError) -> Prepared? {
+        let stored: [ObjectionAdjustment]
+        do {
+            stored = try store.adjustments(month: month)
+        } catch {
+            throw .store("\(error)")
+        }
+        guard !stored.isEmpty else { return nil }
+        guard let schema = source(rules)?.schema else { throw .noAdjustmentsSource(month, count: stored.count) }
+        let can = supports(schema)
+        if stored.contains(where: { $0.points != nil }) && !can.points { throw .unsupported(month, field: "分值") }
+        if stored.contains(where: { $0.amount != nil }) && !can.amount { throw .unsupported(month, field: "金额") }
+        let (text, lines) = csv(stored, schema: schema, month: month)
+        let dir = NSTemporaryDirectory() + "jifen-adjustments-\(UUID().uuidString)"
+        let path = dir + "/" + fileName
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw .write("\(error)")
+        }
+        return Prepared(path: path, lines: lines, count: stored.count)
+    }
+
+    static func quote(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Why a month's stored adjustments cannot be included in its run.
+public enum StoredAdjustmentsError: Error, Sendable, Hashable {
+    /// The month has adjustments but the rules declare no adjustments source.
+    case noAdjustmentsSource(YearMonth, count: Int)
+    /// An adjustment has a value the rules' adjustments source has no column for.
+    case unsupported(YearMonth, field: String)
+    case store(String)
+    case write(String)
+
+    public var diagnostic: Diagnostic {
+        switch self {
+        case .noAdjustmentsSource(let m, let n):
+            return Diagnostic(.error, code: "B0011", at: .file(path: StoredAdjustments.fileName),
+                              summary: Localized(zh: "\(m.chineseDescription)有 \(n) 条采纳申诉的调整，但规则没有声明调整数据源", en: "\(m) has \(n) adjustment(s) from accepted objections, but the rules declare no adjustments source"),
+                              help: Localized(zh: "在规则中声明“数据源 调整”（含 分值、原因、批准人），调整才能计分。", en: "Declare an adjustments source (with 分值, 原因, 批准人) in the rules."))
+        case .unsupported(let m, let field):
+            return Diagnostic(.error, code: "B0012", at: .file(path: StoredAdjustments.fileName),
+                              summary: Localized(zh: "\(m.chineseDescription)的申诉调整有“\(field)”，但规则的调整数据源没有这一列", en: "\(m)'s objection adjustments have '\(field)', which the rules' adjustments source lacks"),
+                              help: Localized(zh: "在调整数据源中声明“\(field)”。", en: "Declare '\(field)' in the adjustments source."))
+        case .store(let message):
+            return StoreError.database(message).diagnostic
+        case .write(let message):
+            return Diagnostic(.error, code: "B0013", at: .file(path: StoredAdjustments.fileName),
+                              summary: Localized(zh: "无法写出申诉调整文件：\(message)", en: "cannot write the objection adjustments: \(message)"))
+        }
+    }
+}
+
+extension MonthEvaluation {
+    /// Validates and scores an extra adjustments file after the month's files, exactly as
+    /// rows of the month's adjustments file: its rows are cited by its own name, and its
+    /// report joins the month's (rows read, accepted, rejected).
+    func scoreExtraAdjustments(path: String, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
+        guard let source = StoredAdjustments.source(rules) else {
+            diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
+            return
+        }
+        let index = source.index, schema = source.schema
+        let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
+        var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain)
+        let fileName = scorer.fileNames[index]
+        scorer.fileNames[index] = FileName.of(path)
+        let report = validator.validate(path: path) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
+        scorer.fileNames[index] = fileName
+        check.files.append(report)
+    }
+}

@@ -1,0 +1,160 @@
+import Batch
+import Exact
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RulesLanguage
+import Store
+
+/// What staff submit when they decide an objection, from the form or the API.
+struct DecisionInput: Sendable {
+    /// `adjustment`, `dataFix` or `rejected`.
+    var decision: String?
+    var reply: String?
+    /// Points as written (`+2`, `-1.5`), for an adjustment.
+    var points: String?
+    /// An amount in 元 as written (`-200`, `150.50`), for an adjustment.
+    var amount: String?
+    /// The adjustment's reason.
+    var reason: String?
+    /// For a data fix: which file and record will be corrected.
+    var dataFix: String?
+}
+
+/// The values an adjustment may take under the rules in force: points and/or an amount.
+struct AdjustmentSupport: Sendable, Equatable {
+    var points: Bool
+    var amount: Bool
+    /// Decimal places the points column takes.
+    var pointsScale: Int
+}
+
+extension PortalService {
+    /// Decides an open objection: rejects it, or accepts it with an adjustment of the month
+    /// or with a data fix. Every refusal says why in words staff can act on.
+    func decide(_ v: Visitor, objectionID: Int64, _ input: DecisionInput) throws {
+        guard let objection = try store.objection(id: objectionID) else { throw Refusal.notFound }
+        guard objection.state == .open else { throw Refusal.conflict("该申诉已处理。") }
+        let decision = input.decision ?? ""
+        guard ["adjustment", "dataFix", "rejected"].contains(decision) else {
+            throw Refusal.badRequest(decision == "accepted"
+                ? "采纳时请选择处理方式：调整积分或金额，或更正源数据。" : "请选择：采纳并调整、采纳并更正数据，或不采纳。")
+        }
+        guard let reply = input.reply?.trimmingWhitespace, !reply.isEmpty else { throw Refusal.badRequest("请写明答复。") }
+        guard reply.count <= 1000 else { throw Refusal.badRequest("答复不超过 1000 字。") }
+        let at = clock.timestamp
+        do {
+            switch decision {
+            case "rejected":
+                try store.decideObjection(id: objectionID, state: .rejected, reply: reply, actor: v.actor, at: at)
+            case "dataFix":
+                guard let target = input.dataFix.map(Self.oneLine), !target.isEmpty else {
+                    throw Refusal.badRequest("请写明要更正的数据文件和记录，如“duty.csv 第 12 行”。")
+                }
+                guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
+                try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
+            default:
+                let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName)
+                try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at)
+            }
+        } catch let e as PortalStoreError {
+            switch e {
+            case .objectionNotFound: throw Refusal.notFound
+            case .objectionNotOpen: throw Refusal.conflict("该申诉已处理。")
+            case .monthClosed(let m):
+                throw Refusal.conflict("\(YearMonth(m)?.chineseDescription ?? m)已关账，不能再调整。确需更正时，先用 jifen batch reopen --month \(m) --reason \"原因\" 重新打开。")
+            default: throw e
+            }
+        }
+    }
+
+    /// Reads and checks an adjustment against the rules' adjustments source.
+    func adjustment(_ input: DecisionInput, approver: String) throws -> Acceptance {
+        guard let support = try adjustmentSupport() else {
+            throw Refusal.conflict("规则没有声明调整数据源，不能以调整方式采纳；请选择“采纳并更正数据”，或先在规则中声明“数据源 调整”。")
+        }
+        let pointsText = input.points.map { TextNormalizer.normalize($0).trimmingWhitespace } ?? ""
+        let amountText = input.amount.map { TextNormalizer.normalize($0).trimmingWhitespace } ?? ""
+        var points: Fixed? = nil
+        var amount: Money? = nil
+        if !pointsText.isEmpty {
+            guard support.points else { throw Refusal.badRequest("规则的调整数据源没有“分值”列，不能调整积分。") }
+            guard let p = Fixed(pointsText), !pointsText.contains(",") else {
+                throw Refusal.badRequest("分值“\(Self.short(pointsText))”不是数字，应写成 +2 或 -1.5。")
+            }
+            guard !p.isZero else { throw Refusal.badRequest("分值不能为 0。") }
+            guard p.normalized.scale <= support.pointsScale else { throw Refusal.badRequest("分值最多 \(support.pointsScale) 位小数。") }
+            guard (p.isNegative ? p.negated() : p) <= Fixed(1000) else { throw Refusal.badRequest("分值应在 -1000 到 +1000 之间。") }
+            points = p
+        }
+        if !amountText.isEmpty {
+            guard support.amount else { throw Refusal.badRequest("规则的调整数据源没有“金额”列，不能调整金额。") }
+            guard let m = Money(amountText), !amountText.contains(",") else {
+                throw Refusal.badRequest("金额“\(Self.short(amountText))”应写成元，最多两位小数，如 -200 或 150.50。")
+            }
+            guard m != .zero else { throw Refusal.badRequest("金额不能为 0。") }
+            guard m.fen.magnitude <= 100_000_000 else { throw Refusal.badRequest("金额应在 -1,000,000 到 1,000,000 元之间。") }
+            amount = m
+        }
+        guard points != nil || amount != nil else {
+            throw Refusal.badRequest(support.amount ? "请填写调整的分值或金额。" : "请填写调整的分值。")
+        }
+        guard let reason = input.reason.map(Self.oneLine), !reason.isEmpty else { throw Refusal.badRequest("请写明调整原因。") }
+        guard reason.count <= 200 else { throw Refusal.badRequest("调整原因不超过 200 字。") }
+        return .adjustment(points: points, amount: amount, reason: reason, approver: approver)
+    }
+
+    /// What an adjustment may hold under the configured rules; nil when they declare no
+    /// adjustments source (or the portal has no rules).
+    func adjustmentSupport() throws -> AdjustmentSupport? {
+        guard let batch = config.batch else { return nil }
+        let loaded: LoadedRules
+        do {
+            loaded = try LoadedRules.load(directory: batch.rulesFolder)
+        } catch {
+            throw Refusal.conflict("无法读取规则文件夹，不能核对调整。")
+        }
+        guard !loaded.hasErrors else { throw Refusal.conflict("规则有错误（用 jifen check 查看），不能核对调整。") }
+        guard let schema = StoredAdjustments.source(loaded.rules)?.schema else { return nil }
+        let can = StoredAdjustments.supports(schema)
+        guard can.points || can.amount else { return nil }
+        let scale = schema.fieldIndex("分值").map { schema.fields[$0].type.scale } ?? 0
+        return AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
+    }
+
+    /// Free text for a CSV cell and a single line in the reports: line breaks become spaces.
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ").trimmingWhitespace
+    }
+
+    /// A value quoted back in a message, shortened.
+    static func short(_ s: String) -> String { s.count > 20 ? String(s.prefix(20)) + "…" : s }
+}
+
+extension PortalService {
+    /// The objections queue page, with a message and what staff typed when a decision was
+    /// refused.
+    func objectionsPage(_ v: Visitor, message: String? = nil, draft: (id: Int64, input: DecisionInput)? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let all = try store.objections(state: nil)
+        let open = all.filter { $0.state == .open }
+        // Rules are read only when there is something to decide.
+        let support: AdjustmentSupport? = open.isEmpty ? nil : ((try? adjustmentSupport()) ?? nil)
+        return Self.html(StaffPages.objections(
+            open: open, decided: all.filter { $0.state != .open }, support: support,
+            approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, nav: nav(v), message: message, draft: draft), status: status)
+    }
+
+    /// What the queue says after a decision.
+    func decidedMessage(_ id: Int64) throws -> String? {
+        guard let o = try store.objection(id: id), o.state != .open else { return nil }
+        switch (o.state, o.resolution) {
+        case (.accepted, .adjustment?):
+            let month = YearMonth(o.month)?.chineseDescription ?? o.month
+            return "已采纳申诉 #\(o.id)，调整已保存；在\(month)运行页面点“重新计算”后计入结果。"
+        case (.accepted, .dataFix?):
+            return "已采纳申诉 #\(o.id)：请更正“\(o.dataFix ?? "")”，再重新计算本月。"
+        default:
+            return "已处理申诉 #\(o.id)。"
+        }
+    }
+}
