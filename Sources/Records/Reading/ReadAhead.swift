@@ -10,13 +10,26 @@ extension TableReader {
     /// error), so callers switch between the two freely.
     public static func readAhead(path: String, sheetCandidates: [String] = [],
                                  _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+        try readAhead(path: path, sheetCandidates: sheetCandidates, precheck: nil) { row, _ in body(row) }
+    }
+
+    /// `readAhead`, also running `precheck`'s plan on the reading thread for every batch
+    /// that starts after the plan is published; `body` gets each row's precheck, if any.
+    static func readAhead(path: String, sheetCandidates: [String] = [], precheck: RowPrecheck?,
+                          _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
         let pipe = RowPipe()
         let thread = Thread {
             var batch = pipe.emptyBatch()
+            var plan: RowPrecheck.Plan? = nil
+            var decoder: FieldDecoder? = nil
             let result: Result<TableFile, ReadError>
             do throws(ReadError) {
                 result = .success(try read(path: path, sheetCandidates: sheetCandidates) { row in
-                    batch.append(row)
+                    if batch.rowCount == 0, plan == nil, let p = precheck?.plan {
+                        plan = p
+                        decoder = p.decoder
+                    }
+                    batch.append(row, plan: plan, decoder: &decoder)
                     if batch.isFull {
                         pipe.send(batch)
                         batch = pipe.emptyBatch()
@@ -32,7 +45,7 @@ extension TableReader {
         thread.start()
         while let batch = pipe.receive() {
             for r in 0..<batch.rowCount {
-                body(batch.row(r))
+                body(batch.row(r), batch.isPrechecked ? PrecheckedRow(batch: batch, index: r) : nil)
             }
             pipe.recycle(batch)
         }
@@ -40,11 +53,39 @@ extension TableReader {
     }
 }
 
+/// One row's precheck, valid while its batch is being consumed.
+struct PrecheckedRow {
+    unowned(unsafe) let batch: RowBatch
+    let index: Int
+
+    var rowHash: UInt64 { batch.prechecked.rowHash[index] }
+    var keyHash: UInt64 { batch.prechecked.keyHash[index] }
+
+    /// A later row's key fingerprint in the same batch, to prefetch its slot.
+    func keyHash(ahead n: Int) -> UInt64? {
+        let p = batch.prechecked
+        return index + n < p.count ? p.keyHash[index + n] : nil
+    }
+
+    /// Copies every field's precheck into `decoded`: payload and presence of the early
+    /// fields, and absent for the others until the validator decodes them.
+    func fill(_ decoded: inout DecodedRow, early: [Bool]) {
+        batch.fill(index, &decoded)
+    }
+
+    /// The row's prechecked problems, in field order (extra cells last).
+    var problems: ArraySlice<(field: Int, problem: RecordProblem)> {
+        let p = batch.prechecked
+        return p.problems[Int(p.problemStart[index])..<Int(p.problemStart[index + 1])]
+    }
+}
+
 /// Rows copied out of a reader's buffer: field bytes, field spans and cell kinds, in
 /// buffers of its own that stay put while the consumer reads them.
 final class RowBatch: @unchecked Sendable {
     static let byteTarget = 1 << 20
-    static let rowTarget = 16_384
+    /// Rows per batch; tests make it tiny so that files of a few rows span many batches.
+    nonisolated(unsafe) static var rowTarget = 16_384
 
     private var bytes: Buffer<UInt8>
     /// Per field, (start, end) offsets into `bytes`.
@@ -54,6 +95,9 @@ final class RowBatch: @unchecked Sendable {
     private var hasKinds = false
     /// Per row: first field index, field count, line.
     private var rows: [(field: Int, count: Int, line: Int)] = []
+    /// The rows' prechecks, when the batch was read with a plan.
+    private(set) var prechecked = PrecheckedRows()
+    private(set) var isPrechecked = false
 
     init() {
         bytes = Buffer(capacity: Self.byteTarget + 4096)
@@ -72,11 +116,35 @@ final class RowBatch: @unchecked Sendable {
     var isFull: Bool { rows.count >= Self.rowTarget || bytes.count >= Self.byteTarget }
 
     func reset() {
+        isPrechecked = false
         bytes.count = 0
         spans.count = 0
         kinds.count = 0
         rows.removeAll(keepingCapacity: true)
         hasKinds = false
+    }
+
+    func append(_ row: borrowing RawRow, plan: RowPrecheck.Plan?, decoder: inout FieldDecoder?) {
+        if let plan, decoder != nil {
+            if rows.isEmpty {
+                isPrechecked = true
+                prechecked.reset(fieldCount: plan.fields.count)
+            }
+            if isPrechecked { prechecked.append(row, plan: plan, decoder: &decoder!) }
+        }
+        append(row)
+    }
+
+    func fill(_ r: Int, _ decoded: inout DecodedRow) {
+        let n = prechecked.fieldCount
+        prechecked.payload.withUnsafeBufferPointer { payload in
+            prechecked.present.withUnsafeBufferPointer { present in
+                for f in 0..<n {
+                    decoded.payload[f] = payload[r &* n &+ f]
+                    decoded.present[f] = present[r &* n &+ f]
+                }
+            }
+        }
     }
 
     func append(_ row: borrowing RawRow) {

@@ -51,6 +51,8 @@ public struct SourceValidator {
     private let left: [Int64]
 
     private let rejectedCadres: [String: Int]
+    /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
+    private let isEarly: [Bool]
 
     public init(
         schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
@@ -82,6 +84,13 @@ public struct SourceValidator {
         if let h = schema.fieldIndex("学时"), case .decimal = schema.fields[h].type { hoursIndex = h } else { hoursIndex = nil }
         hoursScale = hoursIndex.map { schema.fields[$0].type.scale } ?? 0
         if let mi = minutesIndex, case .integer = schema.fields[mi].type { minutesIsInteger = true } else { minutesIsInteger = false }
+        isEarly = zip(schema.fields, retain).map { f, kept in
+            switch f.type {
+            case .text: !kept
+            case .idNumber, .bankAccount, .phone: false
+            default: true
+            }
+        }
         optionalValue = schema.fields.map(\.isOptionalValue)
         personal = schema.fields.map(\.type.isPersonal)
         isRoster = schema.role == .roster
@@ -110,16 +119,17 @@ public struct SourceValidator {
             present: Array(repeating: false, count: schema.fields.count), cadre: -1, line: 0)
         let requiredHeaderScore = max(1, min(2, schema.fields.filter(\.isRequired).count))
         var headerFailed = false
+        let precheck = RowPrecheck()
 
         do {
-            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems) { row in
+            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems, precheck: precheck) { row, pre in
                 if let map = header {
                     report.rowsRead += 1
                     if row.isBlank {
                         report.ignored += 1
                         return
                     }
-                    checkRow(row, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                    checkRow(row, pre: pre, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
                              shifts: &shifts, trainingHours: &trainingHours, sink: sink)
                     return
                 }
@@ -139,6 +149,7 @@ public struct SourceValidator {
                 if HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore {
                     let map = HeaderMap(cells: cells, schema: schema, lookup: lookup)
                     header = map
+                    precheck.publish(precheckPlan(map, path: path))
                     report.headerLine = row.line
                     // Title rows above the header are accounted for as ignored.
                     report.rowsRead += pending.count
@@ -191,6 +202,13 @@ public struct SourceValidator {
         return report
     }
 
+    private func precheckPlan(_ map: HeaderMap, path: String) -> RowPrecheck.Plan {
+        RowPrecheck.Plan(
+            path: path, columnOfField: map.columnOfField, early: isEarly,
+            presenceOnly: schema.fields.indices.map { !retain[$0] }, optionalValue: optionalValue, personal: personal,
+            fields: schema.fields, keyIndex: keyIndex, headerWidth: map.names.count, decoder: FieldDecoder(fields: schema.fields))
+    }
+
     private func checkHeader(_ map: HeaderMap, line: Int, path: String, report: inout FileReport) {
         for (i, f) in schema.fields.enumerated() where f.isRequired && map.columnOfField[i] == nil {
             report.problems.append(.missingColumn(Place(path: path, line: line), field: f, found: map.names.filter { !$0.isEmpty }))
@@ -213,7 +231,7 @@ public struct SourceValidator {
 
     // swiftlint:disable:next function_body_length
     private mutating func checkRow(
-        _ row: borrowing RawRow, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
+        _ row: borrowing RawRow, pre: PrecheckedRow?, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
         keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
         trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
     ) {
@@ -232,7 +250,45 @@ public struct SourceValidator {
             if p.severity == .error { hasError = true }
         }
 
-        for f in 0..<schema.fields.count {
+        if let pre {
+            // The reading thread did the rest: copy it, and decode what must be interned here.
+            pre.fill(&decoded, early: isEarly)
+            rowHash = pre.rowHash
+            keyHash = pre.keyHash
+            if keyIndex != nil {
+                keys.prefetch(keyHash)
+                if let ahead = pre.keyHash(ahead: 8) { keys.prefetch(ahead) }
+            }
+            let early = pre.problems
+            var next = early.startIndex
+            for f in 0..<schema.fields.count {
+                while next < early.endIndex, early[next].field == f {
+                    add(early[next].problem)
+                    next += 1
+                }
+                guard !isEarly[f], let column = map.columnOfField[f] else { continue }
+                decoded.present[f] = false
+                let raw = FieldDecoder.trimmed(row.bytes(column))
+                switch decoder.decode(f, raw, kind: row.kind(column)) {
+                case nil:
+                    if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
+                case .success(let v)?:
+                    decoded.payload[f] = v
+                    decoded.present[f] = true
+                case .failure(let problem)?:
+                    let type = schema.fields[f].type
+                    let text = String(decoding: raw, as: UTF8.self)
+                    let found = personal[f] ? Self.mask(text, type) : text
+                    add(.value(place(f), found: found, type: type, problem: problem))
+                }
+            }
+            // Extra cells, after the fields.
+            while next < early.endIndex {
+                add(early[next].problem)
+                next += 1
+            }
+        }
+        for f in 0..<schema.fields.count where pre == nil {
             decoded.present[f] = false
             guard let column = map.columnOfField[f] else { continue }
             let raw = FieldDecoder.trimmed(row.bytes(column))
@@ -261,7 +317,7 @@ public struct SourceValidator {
                 add(.value(place(f), found: found, type: type, problem: problem))
             }
         }
-        if row.count > map.names.count {
+        if pre == nil, row.count > map.names.count {
             let extra = (map.names.count..<row.count).filter { FieldDecoder.trimmed(row.bytes($0)).count > 0 }.count
             if extra > 0 { add(.extraCells(Place(path: path, line: row.line), count: extra)) }
         }
