@@ -44,39 +44,33 @@ extension TableReader {
         thread.stackSize = 4 << 20
         thread.start()
         while let batch = pipe.receive() {
-            for r in 0..<batch.rowCount {
-                body(batch.row(r), batch.isPrechecked ? PrecheckedRow(batch: batch, index: r) : nil)
-            }
+            batch.lend(body)
             pipe.recycle(batch)
         }
         return try pipe.result!.get()
     }
 }
 
-/// One row's precheck, valid while its batch is being consumed.
+/// One row's precheck, lent with the row: plain pointers into its batch, valid only
+/// during the callback (no reference counting per row).
 struct PrecheckedRow {
-    unowned(unsafe) let batch: RowBatch
-    let index: Int
-
-    var rowHash: UInt64 { batch.prechecked.rowHash[index] }
-    var keyHash: UInt64 { batch.prechecked.keyHash[index] }
-
-    /// A later row's key fingerprint in the same batch, to prefetch its slot.
-    func keyHash(ahead n: Int) -> UInt64? {
-        let p = batch.prechecked
-        return index + n < p.count ? p.keyHash[index + n] : nil
-    }
+    let payload: UnsafePointer<Int64>
+    let present: UnsafePointer<Bool>
+    let fieldCount: Int
+    let rowHash: UInt64
+    let keyHash: UInt64
+    /// The key fingerprint of a row eight ahead in the batch, to prefetch its slot.
+    let keyHashAhead: UInt64?
+    /// The row's prechecked problems, in field order (extra cells last).
+    let problems: UnsafeBufferPointer<(field: Int, problem: RecordProblem)>
 
     /// Copies every field's precheck into `decoded`: payload and presence of the early
     /// fields, and absent for the others until the validator decodes them.
-    func fill(_ decoded: inout DecodedRow, early: [Bool]) {
-        batch.fill(index, &decoded)
-    }
-
-    /// The row's prechecked problems, in field order (extra cells last).
-    var problems: ArraySlice<(field: Int, problem: RecordProblem)> {
-        let p = batch.prechecked
-        return p.problems[Int(p.problemStart[index])..<Int(p.problemStart[index + 1])]
+    func fill(_ decoded: inout DecodedRow) {
+        for f in 0..<fieldCount {
+            decoded.payload[f] = payload[f]
+            decoded.present[f] = present[f]
+        }
     }
 }
 
@@ -135,13 +129,31 @@ final class RowBatch: @unchecked Sendable {
         append(row)
     }
 
-    func fill(_ r: Int, _ decoded: inout DecodedRow) {
-        let n = prechecked.fieldCount
-        prechecked.payload.withUnsafeBufferPointer { payload in
-            prechecked.present.withUnsafeBufferPointer { present in
-                for f in 0..<n {
-                    decoded.payload[f] = payload[r &* n &+ f]
-                    decoded.present[f] = present[r &* n &+ f]
+    /// Lends every row, with its precheck when the batch has one, to `body`.
+    func lend(_ body: (borrowing RawRow, PrecheckedRow?) -> Void) {
+        let rows = self.rows, bytes = self.bytes, spans = self.spans, kinds = self.kinds, hasKinds = self.hasKinds
+        func raw(_ r: Int) -> RawRow {
+            let (field, count, line) = rows[r]
+            return RawRow(line: line, count: count, base: UnsafePointer(bytes.base), spans: UnsafePointer(spans.base + 2 * field),
+                          kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil)
+        }
+        guard isPrechecked else {
+            for r in rows.indices { body(raw(r), nil) }
+            return
+        }
+        let p = prechecked
+        let n = p.fieldCount
+        p.payload.withUnsafeBufferPointer { payload in
+            p.present.withUnsafeBufferPointer { present in
+                p.problems.withUnsafeBufferPointer { problems in
+                    for r in rows.indices {
+                        let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
+                        let pre = PrecheckedRow(
+                            payload: payload.baseAddress! + r * n, present: present.baseAddress! + r * n, fieldCount: n,
+                            rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
+                            problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
+                        body(raw(r), pre)
+                    }
                 }
             }
         }
@@ -185,11 +197,6 @@ final class RowBatch: @unchecked Sendable {
         rows.append((first, row.count, row.line))
     }
 
-    func row(_ r: Int) -> RawRow {
-        let (field, count, line) = rows[r]
-        return RawRow(line: line, count: count, base: UnsafePointer(bytes.base), spans: UnsafePointer(spans.base + 2 * field),
-                      kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil)
-    }
 
     /// A growable buffer of trivial values, freed by hand.
     struct Buffer<T> {

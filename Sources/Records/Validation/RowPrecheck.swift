@@ -28,8 +28,10 @@ final class RowPrecheck: @unchecked Sendable {
         return published
     }
 
-    /// Everything the precheck needs, fixed once the header is found.
-    struct Plan: @unchecked Sendable {
+    /// Everything the precheck needs, fixed once the header is found. A class: the reading
+    /// thread hands it on with every row, and a struct of arrays would be retained field
+    /// by field each time.
+    final class Plan: @unchecked Sendable {
         let path: String
         let columnOfField: [Int?]
         /// Fields decoded early: every kind except those interned on the validator's
@@ -45,6 +47,20 @@ final class RowPrecheck: @unchecked Sendable {
         /// A decoder of its own for the reading thread: decoding the early kinds never
         /// touches its interners.
         let decoder: FieldDecoder
+
+        init(path: String, columnOfField: [Int?], early: [Bool], presenceOnly: [Bool], optionalValue: [Bool], personal: [Bool],
+             fields: [FieldSpec], keyIndex: Int?, headerWidth: Int, decoder: FieldDecoder) {
+            self.path = path
+            self.columnOfField = columnOfField
+            self.early = early
+            self.presenceOnly = presenceOnly
+            self.optionalValue = optionalValue
+            self.personal = personal
+            self.fields = fields
+            self.keyIndex = keyIndex
+            self.headerWidth = headerWidth
+            self.decoder = decoder
+        }
     }
 }
 
@@ -73,10 +89,11 @@ struct PrecheckedRows {
 
     /// Prechecks one row with `plan`, appending its results.
     mutating func append(_ row: borrowing RawRow, plan: RowPrecheck.Plan, decoder: inout FieldDecoder) {
+        let columnOfField = plan.columnOfField, presenceOnly = plan.presenceOnly, early = plan.early, optionalValue = plan.optionalValue
         var rowHash: UInt64 = 0xcbf2_9ce4_8422_2325
         var keyHash: UInt64 = 0
         for f in 0..<plan.fields.count {
-            guard let column = plan.columnOfField[f] else {
+            guard let column = columnOfField[f] else {
                 payload.append(0)
                 present.append(false)
                 continue
@@ -88,13 +105,13 @@ struct PrecheckedRows {
             func place() -> Place {
                 Place(path: plan.path, line: row.line, column: column + 1, columnName: plan.fields[f].name)
             }
-            if plan.presenceOnly[f] {
+            if presenceOnly[f] {
                 payload.append(0)
                 present.append(!raw.isEmpty)
-                if raw.isEmpty, !plan.optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
+                if raw.isEmpty, !optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
                 continue
             }
-            guard plan.early[f] else {
+            guard early[f] else {
                 payload.append(0)
                 present.append(false)
                 continue
@@ -103,7 +120,7 @@ struct PrecheckedRows {
             case nil:
                 payload.append(0)
                 present.append(false)
-                if !plan.optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
+                if !optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
             case .success(let v)?:
                 payload.append(v)
                 present.append(true)

@@ -252,12 +252,12 @@ public struct SourceValidator {
 
         if let pre {
             // The reading thread did the rest: copy it, and decode what must be interned here.
-            pre.fill(&decoded, early: isEarly)
+            pre.fill(&decoded)
             rowHash = pre.rowHash
             keyHash = pre.keyHash
             if keyIndex != nil {
                 keys.prefetch(keyHash)
-                if let ahead = pre.keyHash(ahead: 8) { keys.prefetch(ahead) }
+                if let ahead = pre.keyHashAhead { keys.prefetch(ahead) }
             }
             let early = pre.problems
             var next = early.startIndex
