@@ -23,12 +23,18 @@ extension MonthScorer {
     public func finish(prior: [String: YearToDate] = [:]) throws(EvaluationError) -> MonthResults {
         let month = rules.month
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
-        var cards: [Int: ScoreCard] = [:]
-        var itemPoints: [Int: [String: Fixed]] = [:]
-        for c in cadres {
-            let (card, points) = scoreCard(cadre: c)
-            cards[c] = card
-            itemPoints[c] = points
+        // Score cards on every core: each reads only the scorer's totals.
+        var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
+        scored.withUnsafeMutableBufferPointer { scored in
+            CadreChunks.run(count: cadres.count) { range in
+                for k in range { scored[k] = scoreCard(cadre: cadres[k]) }
+            }
+        }
+        var cards: [Int: ScoreCard] = Dictionary(minimumCapacity: cadres.count)
+        var itemPoints: [Int: [String: Fixed]] = Dictionary(minimumCapacity: cadres.count)
+        for (k, c) in cadres.enumerated() {
+            cards[c] = scored[k]!.0
+            itemPoints[c] = scored[k]!.1
         }
         let standings = standings(cadres: cadres, cards: cards, itemPoints: itemPoints)
         let slips = try pay(cadres: cadres, cards: cards, itemPoints: itemPoints, prior: prior)
