@@ -1,4 +1,9 @@
 import Exact
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Pay
 
 /// Writes a `CadreResult` as JSON straight into bytes, in the exact form its synthesized
@@ -17,28 +22,34 @@ public enum ResultJSON {
     /// Each result's JSON, one after another in one buffer: one allocation for a whole slice
     /// of cadres instead of one per cadre.
     public static func encode(_ results: some Collection<CadreResult>) -> Slice {
-        var w = Writer(capacity: max(16384, results.count * 16384))
+        // Mapped, and sized for the largest results (with every record's reference): pages
+        // never written cost nothing, and unmapping returns the memory at once, where malloc
+        // would keep these buffers in each thread's arena.
+        var w = Writer(capacity: max(65536, results.count * 65536), mapped: true)
         var ends: [Int] = []
         ends.reserveCapacity(results.count)
         for r in results {
             w.cadre(r)
             ends.append(w.count)
         }
-        return Slice(base: w.take(), ends: ends)
+        let (base, capacity) = w.take()
+        return Slice(base: base, capacity: capacity, ends: ends)
     }
 
     /// The JSON of several results in one buffer, read in place.
     public final class Slice: @unchecked Sendable {
         // Written once by the encoder, then only read: safe to share.
         private let base: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
         private let ends: [Int]
 
-        init(base: UnsafeMutablePointer<UInt8>, ends: [Int]) {
+        init(base: UnsafeMutablePointer<UInt8>, capacity: Int, ends: [Int]) {
             self.base = base
+            self.capacity = capacity
             self.ends = ends
         }
 
-        deinit { base.deallocate() }
+        deinit { Writer.free(base, capacity, mapped: true) }
 
         /// How many results the slice holds.
         public var count: Int { ends.count }
@@ -56,19 +67,33 @@ public enum ResultJSON {
         private var base: UnsafeMutablePointer<UInt8>
         private(set) var count = 0
         private var capacity: Int
+        private let mapped: Bool
 
-        init(capacity: Int) {
+        init(capacity: Int, mapped: Bool = false) {
             self.capacity = capacity
-            base = .allocate(capacity: capacity)
+            self.mapped = mapped
+            base = Self.allocate(capacity, mapped: mapped)
         }
 
-        deinit { base.deallocate() }
+        deinit { Self.free(base, capacity, mapped: mapped) }
 
-        /// Hands the buffer over to the caller, who deallocates it.
-        consuming func take() -> UnsafeMutablePointer<UInt8> {
-            let b = base
+        static func allocate(_ capacity: Int, mapped: Bool) -> UnsafeMutablePointer<UInt8> {
+            guard mapped else { return .allocate(capacity: capacity) }
+            guard let p = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+                fatalError("out of memory mapping \(capacity) bytes")
+            }
+            return p.assumingMemoryBound(to: UInt8.self)
+        }
+
+        static func free(_ p: UnsafeMutablePointer<UInt8>, _ capacity: Int, mapped: Bool) {
+            if mapped { munmap(p, capacity) } else { p.deallocate() }
+        }
+
+        /// Hands the mapped buffer and its size over to the caller, who frees it.
+        consuming func take() -> (UnsafeMutablePointer<UInt8>, Int) {
+            let taken = (base, capacity)
             discard self
-            return b
+            return taken
         }
 
         func bytes(from start: Int) -> [UInt8] {
@@ -84,9 +109,9 @@ public enum ResultJSON {
         mutating func grow(_ needed: Int) {
             var c = capacity * 2
             while c < needed { c *= 2 }
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            let bigger = Self.allocate(c, mapped: mapped)
             bigger.update(from: base, count: count)
-            base.deallocate()
+            Self.free(base, capacity, mapped: mapped)
             base = bigger
             capacity = c
         }
