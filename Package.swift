@@ -30,9 +30,13 @@ let package = Package(
             name: "Batch",
             dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
         ),
+        .target(name: "CSHA256"),
         .target(
             name: "Store",
-            dependencies: ["Diagnostics", "Exact", "Results", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CSHA256", "Diagnostics", "Exact", "Results",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "RulesLanguage", dependencies: ["Diagnostics", "Exact", "Records", "Pay", "Results"]),
         .target(name: "Generator", dependencies: ["Exact"]),

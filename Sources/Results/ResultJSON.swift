@@ -1,4 +1,9 @@
 import Exact
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Pay
 
 /// Writes a `CadreResult` as JSON straight into bytes, in the exact form its synthesized
@@ -9,68 +14,252 @@ import Pay
 /// a few microseconds; a test decodes its output for every sample cadre and compares.
 public enum ResultJSON {
     public static func encode(_ r: CadreResult) -> [UInt8] {
-        var w = Writer()
+        var w = Writer(capacity: 16384)
         w.cadre(r)
-        return w.out
+        return w.bytes(from: 0)
     }
 
-    struct Writer {
-        var out: [UInt8] = []
+    /// Each result's JSON, one after another in one buffer: one allocation for a whole slice
+    /// of cadres instead of one per cadre.
+    public static func encode(_ results: some Collection<CadreResult>) -> Slice {
+        // Mapped, and sized for the largest results (with every record's reference): pages
+        // never written cost nothing, and unmapping returns the memory at once, where malloc
+        // would keep these buffers in each thread's arena.
+        var w = Writer(capacity: max(65536, results.count * 65536), mapped: true)
+        var ends: [Int] = []
+        ends.reserveCapacity(results.count)
+        for r in results {
+            w.cadre(r)
+            ends.append(w.count)
+        }
+        let (base, capacity) = w.take()
+        return Slice(base: base, capacity: capacity, ends: ends)
+    }
 
-        init() { out.reserveCapacity(8192) }
+    /// The JSON of several results in one buffer, read in place.
+    public final class Slice: @unchecked Sendable {
+        // Written once by the encoder, then only read: safe to share.
+        private let base: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
+        private let ends: [Int]
+
+        init(base: UnsafeMutablePointer<UInt8>, capacity: Int, ends: [Int]) {
+            self.base = base
+            self.capacity = capacity
+            self.ends = ends
+        }
+
+        deinit { Writer.free(base, capacity, mapped: true) }
+
+        /// How many results the slice holds.
+        public var count: Int { ends.count }
+
+        /// Result `i`'s JSON, valid during `body`.
+        public func withResult<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            let start = i == 0 ? 0 : ends[i - 1]
+            return try body(UnsafeRawBufferPointer(start: base + start, count: ends[i] - start))
+        }
+    }
+
+    /// Bytes appended through a raw pointer: `[UInt8].append` checks uniqueness and capacity
+    /// on every byte, which was most of the writer's time.
+    struct Writer: ~Copyable {
+        private var base: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
+        private var capacity: Int
+        private let mapped: Bool
+
+        init(capacity: Int, mapped: Bool = false) {
+            self.capacity = capacity
+            self.mapped = mapped
+            base = Self.allocate(capacity, mapped: mapped)
+        }
+
+        deinit { Self.free(base, capacity, mapped: mapped) }
+
+        static func allocate(_ capacity: Int, mapped: Bool) -> UnsafeMutablePointer<UInt8> {
+            guard mapped else { return .allocate(capacity: capacity) }
+            guard let p = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+                fatalError("out of memory mapping \(capacity) bytes")
+            }
+            return p.assumingMemoryBound(to: UInt8.self)
+        }
+
+        static func free(_ p: UnsafeMutablePointer<UInt8>, _ capacity: Int, mapped: Bool) {
+            if mapped { munmap(p, capacity) } else { p.deallocate() }
+        }
+
+        /// Hands the mapped buffer and its size over to the caller, who frees it.
+        consuming func take() -> (UnsafeMutablePointer<UInt8>, Int) {
+            let taken = (base, capacity)
+            discard self
+            return taken
+        }
+
+        func bytes(from start: Int) -> [UInt8] {
+            Array(UnsafeBufferPointer(start: base + start, count: count - start))
+        }
+
+        @inline(__always)
+        mutating func reserve(_ n: Int) {
+            if count + n > capacity { grow(count + n) }
+        }
+
+        @inline(never)
+        mutating func grow(_ needed: Int) {
+            var c = capacity * 2
+            while c < needed { c *= 2 }
+            let bigger = Self.allocate(c, mapped: mapped)
+            bigger.update(from: base, count: count)
+            Self.free(base, capacity, mapped: mapped)
+            base = bigger
+            capacity = c
+        }
+
+        @inline(__always)
+        mutating func byte(_ b: UInt8) {
+            reserve(1)
+            base[count] = b
+            count += 1
+        }
+
+        @inline(__always)
+        mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+            reserve(n)
+            (base + count).update(from: p, count: n)
+            count += n
+        }
 
         mutating func raw(_ s: StaticString) {
-            s.withUTF8Buffer { out.append(contentsOf: $0) }
+            append(s.utf8Start, s.utf8CodeUnitCount)
         }
 
         mutating func string(_ s: String) {
-            out.append(0x22)
-            for b in s.utf8 {
-                switch b {
-                case 0x22: out.append(0x5C); out.append(0x22)
-                case 0x5C: out.append(0x5C); out.append(0x5C)
-                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                default: out.append(b)
+            var s = s
+            s.withUTF8 { u in
+                byte(0x22)
+                guard let p = u.baseAddress else { return }
+                var run = 0
+                for i in 0..<u.count {
+                    let b = u[i]
+                    if b >= 0x20 && b != 0x22 && b != 0x5C { continue }
+                    append(p + run, i - run)
+                    run = i + 1
+                    escape(b)
                 }
+                append(p + run, u.count - run)
             }
-            out.append(0x22)
+            byte(0x22)
         }
 
-        mutating func int<T: BinaryInteger>(_ n: T) { out.append(contentsOf: String(n).utf8) }
+        mutating func escape(_ b: UInt8) {
+            switch b {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                raw("\\u00")
+                byte(hex.utf8Start[Int(b >> 4)])
+                byte(hex.utf8Start[Int(b & 0xF)])
+            }
+        }
+
+        /// Decimal digits of a magnitude, without a sign.
+        mutating func digits(_ n: UInt64) {
+            var length = 1
+            var rest = n / 10
+            while rest > 0 { length += 1; rest /= 10 }
+            reserve(length)
+            var n = n
+            var i = count + length
+            repeat {
+                i -= 1
+                base[i] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+                n /= 10
+            } while n > 0
+            count += length
+        }
+
+        mutating func int<T: BinaryInteger>(_ n: T) {
+            if n < 0 { byte(0x2D) }
+            digits(UInt64(n.magnitude))
+        }
+
         mutating func bool(_ b: Bool) { if b { raw("true") } else { raw("false") } }
-        mutating func key(_ k: StaticString) {
-            out.append(0x22)
-            raw(k)
-            raw("\":")
-        }
-        mutating func comma() { out.append(0x2C) }
+        mutating func comma() { byte(0x2C) }
 
-        mutating func fixed(_ f: Fixed) { string(f.description) }
+        /// `Fixed.description` (exactly `scale` places), quoted, without building a String.
+        mutating func fixed(_ f: Fixed) {
+            byte(0x22)
+            if f.units < 0 { byte(0x2D) }
+            let magnitude = f.units.magnitude
+            if f.scale == 0 {
+                digits(magnitude)
+            } else {
+                let p = UInt64(Fixed.pow10(f.scale))
+                digits(magnitude / p)
+                byte(0x2E)
+                var frac = magnitude % p
+                reserve(f.scale)
+                for i in stride(from: count + f.scale - 1, through: count, by: -1) {
+                    base[i] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30
+                    frac /= 10
+                }
+                count += f.scale
+            }
+            byte(0x22)
+        }
+
+        /// `CivilDate.description` (`2020-12-09`), quoted.
+        mutating func date(_ d: CivilDate) {
+            let c = d.components
+            byte(0x22)
+            padded(c.year, 4)
+            byte(0x2D)
+            padded(c.month, 2)
+            byte(0x2D)
+            padded(c.day, 2)
+            byte(0x22)
+        }
+
+        /// `CivilDate.pad`: at least `width` characters, zeros in front.
+        mutating func padded(_ n: Int, _ width: Int) {
+            guard n >= 0 else {
+                let t = String(n)
+                for _ in 0..<max(0, width - t.utf8.count) { byte(0x30) }
+                for b in t.utf8 { byte(b) }
+                return
+            }
+            var length = 1
+            var rest = n / 10
+            while rest > 0 { length += 1; rest /= 10 }
+            for _ in 0..<max(0, width - length) { byte(0x30) }
+            digits(UInt64(n))
+        }
+
         mutating func money(_ m: Money) {
             raw("{\"fen\":")
             int(m.fen)
-            out.append(0x7D)
+            byte(0x7D)
         }
         mutating func text(_ t: PayText) {
             raw("{\"zh\":")
             string(t.zh)
             raw(",\"en\":")
             string(t.en)
-            out.append(0x7D)
+            byte(0x7D)
         }
 
         mutating func array<T>(_ xs: [T], _ each: (inout Writer, T) -> Void) {
-            out.append(0x5B)
+            byte(0x5B)
             for (i, x) in xs.enumerated() {
                 if i > 0 { comma() }
                 each(&self, x)
             }
-            out.append(0x5D)
+            byte(0x5D)
         }
 
         mutating func cadre(_ r: CadreResult) {
@@ -87,19 +276,38 @@ public enum ResultJSON {
             standing(r.standing)
             raw(",\"pay\":{\"lines\":")
             array(r.pay.lines) { $0.payLine($1) }
-            out.append(0x7D)
+            byte(0x7D)
             if let y = r.yearToDate {
                 raw(",\"yearToDate\":{\"totals\":{")
-                for (i, (k, v)) in y.totals.sorted(by: { $0.key < $1.key }).enumerated() {
+                for (i, (k, v)) in Self.sortedByKey(y.totals).enumerated() {
                     if i > 0 { comma() }
                     string(k)
-                    out.append(0x3A)
+                    byte(0x3A)
                     money(v)
                 }
                 raw("},\"months\":"); int(y.months)
-                out.append(0x7D)
+                byte(0x7D)
             }
-            out.append(0x7D)
+            byte(0x7D)
+        }
+
+        /// The pairs in `String` order of their keys. For keys that Unicode normalization leaves
+        /// alone (ASCII, Latin, CJK unified ideographs: the pay lines' names) that is the order
+        /// of their UTF-8 bytes, which is far cheaper to compare than `String.<`.
+        static func sortedByKey(_ totals: [String: Money]) -> [(key: String, value: Money)] {
+            let pairs = Array(totals)
+            if pairs.allSatisfy({ Self.sortsByBytes($0.key) }) {
+                return pairs.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
+            return pairs.sorted { $0.key < $1.key }
+        }
+
+        /// True when every scalar is one that NFC keeps as it is and never combines with a
+        /// neighbour, so `String` comparison (on NFC scalars) equals byte comparison.
+        static func sortsByBytes(_ s: String) -> Bool {
+            s.unicodeScalars.allSatisfy { u in
+                u.value < 0x300 || (0x4E00...0x9FFF).contains(u.value) || (0xFF01...0xFF5E).contains(u.value)
+            }
         }
 
         mutating func scoreLine(_ l: ScoreLine) {
@@ -112,26 +320,26 @@ public enum ResultJSON {
             array(l.clips) { w, c in
                 w.raw("{\"scope\":")
                 switch c.scope {
-                case .day(let d): w.raw("{\"day\":{\"_0\":"); w.string(d.description); w.raw("}}")
+                case .day(let d): w.raw("{\"day\":{\"_0\":"); w.date(d); w.raw("}}")
                 case .month: w.raw("{\"month\":{}}")
                 case .floor: w.raw("{\"floor\":{}}")
                 }
                 w.raw(",\"limit\":"); w.fixed(c.limit)
                 w.raw(",\"removed\":"); w.fixed(c.removed)
-                w.out.append(0x7D)
+                w.byte(0x7D)
             }
             raw(",\"records\":")
             array(l.records) { w, r in
                 w.raw("{\"file\":"); w.string(r.file)
                 w.raw(",\"line\":"); w.int(r.line)
-                if let d = r.date { w.raw(",\"date\":"); w.string(d.description) }
+                if let d = r.date { w.raw(",\"date\":"); w.date(d) }
                 w.raw(",\"summary\":"); w.string(r.summary)
                 w.raw(",\"points\":"); w.fixed(r.points)
-                w.out.append(0x7D)
+                w.byte(0x7D)
             }
             if let r = l.reason { raw(",\"reason\":"); string(r) }
             if let a = l.approvedBy { raw(",\"approvedBy\":"); string(a) }
-            out.append(0x7D)
+            byte(0x7D)
         }
 
         mutating func standing(_ s: Standing) {
@@ -141,7 +349,7 @@ public enum ResultJSON {
             raw(",\"tier\":"); string(s.tier)
             raw(",\"reasons\":")
             array(s.reasons) { w, r in w.reason(r) }
-            out.append(0x7D)
+            byte(0x7D)
         }
 
         mutating func reason(_ r: TierReason) {
@@ -160,8 +368,8 @@ public enum ResultJSON {
                 raw(",\"tier\":"); string(tier)
                 if let rec = record {
                     raw(",\"record\":{\"file\":"); string(rec.file); raw(",\"line\":"); int(rec.line)
-                    if let d = rec.date { raw(",\"date\":"); string(d.description) }
-                    raw(",\"summary\":"); string(rec.summary); raw(",\"points\":"); fixed(rec.points); out.append(0x7D)
+                    if let d = rec.date { raw(",\"date\":"); date(d) }
+                    raw(",\"summary\":"); string(rec.summary); raw(",\"points\":"); fixed(rec.points); byte(0x7D)
                 }
                 raw("}}")
             case .tieBreak(let rule, let with):
@@ -183,12 +391,12 @@ public enum ResultJSON {
 
         mutating func quantity(_ q: PayQuantity) {
             switch q {
-            case .money(let m): raw("{\"kind\":\"money\",\"value\":"); string(m.description)
-            case .number(let f): raw("{\"kind\":\"number\",\"value\":"); string(f.description)
-            case .rate(let f): raw("{\"kind\":\"rate\",\"value\":"); string(f.description)
+            case .money(let m): raw("{\"kind\":\"money\",\"value\":"); fixed(m.fixed)
+            case .number(let f): raw("{\"kind\":\"number\",\"value\":"); fixed(f)
+            case .rate(let f): raw("{\"kind\":\"rate\",\"value\":"); fixed(f)
             case .count(let n): raw("{\"kind\":\"count\",\"value\":"); int(n)
             }
-            out.append(0x7D)
+            byte(0x7D)
         }
 
         mutating func step(_ s: PayStep) {
@@ -196,7 +404,7 @@ public enum ResultJSON {
             raw(",\"formula\":"); text(s.formula)
             raw(",\"inputs\":")
             array(s.inputs) { w, i in
-                w.raw("{\"name\":"); w.text(i.name); w.raw(",\"value\":"); w.quantity(i.value); w.out.append(0x7D)
+                w.raw("{\"name\":"); w.text(i.name); w.raw(",\"value\":"); w.quantity(i.value); w.byte(0x7D)
             }
             raw(",\"result\":"); quantity(s.result)
             if let r = s.rounding {
@@ -205,11 +413,11 @@ public enum ResultJSON {
                 raw("},\"exact\":"); fixed(r.exact)
                 raw(",\"rounded\":"); fixed(r.rounded)
                 raw(",\"isExact\":"); bool(r.isExact)
-                out.append(0x7D)
+                byte(0x7D)
             }
             raw(",\"notes\":")
             array(s.notes) { $0.note($1) }
-            out.append(0x7D)
+            byte(0x7D)
         }
 
         mutating func note(_ n: PayNote) {

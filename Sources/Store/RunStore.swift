@@ -4,6 +4,7 @@ import Foundation
     import Glibc
 #endif
 import GRDB
+import GRDBSQLite
 import Results
 
 /// The embedded SQLite store: every run of every month, its inputs by content, its results,
@@ -28,6 +29,11 @@ public final class RunStore: Sendable {
         config.prepareDatabase { db in
             // A rollback journal, not WAL: a run appends up to a gigabyte of input copies,
             // which WAL would write twice (to the log, then to the database).
+            // 16 KB pages (SQLite's default is 4 KB) for a new store: a run writes a gigabyte of
+            // input copies and 16 KB of JSON per cadre, and each page is one write call. Four
+            // times fewer calls took the store stage of a 50,000-cadre run from 3.7 to 2.5 s.
+            // Only a new, empty file takes it; an existing store keeps its page size.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -47,14 +53,15 @@ public final class RunStore: Sendable {
     /// run, copying the inputs by content. Refuses a closed month. One transaction.
     @discardableResult
     public func record(_ run: NewRun) throws(StoreError) -> Int64 {
-        // The heavy, pure work happens before the write transaction and on every core:
-        // encoding each cadre's result and hashing each input file.
+        // The pure work starts before the write transaction, on the other cores: hashing the
+        // inputs not hashed yet, and encoding the results' JSON a few slices ahead.
         let hashes: [(String, Int)]
         do {
             hashes = try Self.hashInputs(run)
         } catch {
             throw .database(String(describing: error))
         }
+        let pipeline = ResultPipeline(run.results.cadres)
         do {
             return try queue.write { db -> Int64 in
                 let month = run.month.description
@@ -83,26 +90,7 @@ public final class RunStore: Sendable {
                     try db.execute(sql: "INSERT INTO runInput (runID, role, name, sha256, byteCount) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [id, input.role.rawValue, input.name, sha, size])
                 }
-                let insert = try db.makeStatement(sql: """
-                    INSERT INTO cadreResult (runID, cadreID, seq, name, community, post, level, points, tier, rank, groupSize,
-                      grossFen, deductionsFen, netFen, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                // Encoded a slice at a time on every core, so memory holds one slice of JSON.
-                let cadres = run.results.cadres
-                var start = 0
-                while start < cadres.count {
-                    let end = min(cadres.count, start + 4096)
-                    let details = Self.encode(cadres[start..<end])
-                    for seq in start..<end {
-                        let c = cadres[seq]
-                        try insert.execute(arguments: [
-                            id, c.cadreID, seq, c.name, c.community, c.post, c.level, c.score.total.description, c.standing.tier,
-                            c.standing.rank, c.standing.groupSize, c.pay.gross.fen, c.pay.deductions.fen, c.pay.net.fen,
-                            details[seq - start],
-                        ])
-                    }
-                    start = end
-                }
+                try Self.insertResults(db, runID: id, run.results.cadres, pipeline)
                 let reject = try db.makeStatement(sql: "INSERT INTO rejectedRow (runID, file, line, codes, reasons, cells) VALUES (?, ?, ?, ?, ?, ?)")
                 for r in run.rejected {
                     try reject.execute(arguments: [id, r.file, r.line, r.codes.joined(separator: " "), r.reasons.joined(separator: "\n"), r.cells.joined(separator: "\u{1F}")])
@@ -119,16 +107,38 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Each result's JSON, encoded on every core.
-    static func encode(_ cadres: ArraySlice<CadreResult>) -> [Data] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, cadres.count / 64 + 1))
-        let encoded = ConcurrentSlots<[Data]>(count: parts)
-        let base = cadres.startIndex
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let lo = base + cadres.count * p / parts, hi = base + cadres.count * (p + 1) / parts
-            encoded.set(p, cadres[lo..<hi].map { Data(ResultJSON.encode($0)) })
+    /// Inserts each cadre's row, its JSON taken from `pipeline` as it comes.
+    static func insertResults(_ db: Database, runID: Int64, _ cadres: [CadreResult], _ pipeline: ResultPipeline) throws {
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO cadreResult (runID, cadreID, seq, name, community, post, level, points, tier, rank, groupSize,
+              grossFen, deductionsFen, netFen, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let raw = RawStatement(db, insert)
+        while let parts = pipeline.next() {
+            for (lo, json) in parts {
+                for i in 0..<json.count {
+                    let c = cadres[lo + i]
+                    raw.bind(1, runID)
+                    raw.bind(2, c.cadreID)
+                    raw.bind(3, Int64(lo + i))
+                    raw.bind(4, c.name)
+                    raw.bind(5, c.community)
+                    raw.bind(6, c.post)
+                    raw.bind(7, Int64(c.level))
+                    raw.bind(8, c.score.total.description)
+                    raw.bind(9, c.standing.tier)
+                    raw.bind(10, Int64(c.standing.rank))
+                    raw.bind(11, Int64(c.standing.groupSize))
+                    raw.bind(12, c.pay.gross.fen)
+                    raw.bind(13, c.pay.deductions.fen)
+                    raw.bind(14, c.pay.net.fen)
+                    try json.withResult(i) { bytes in
+                        raw.bindStatic(15, bytes)
+                        try raw.run()
+                    }
+                }
+            }
         }
-        return encoded.values.flatMap { $0 ?? [] }
     }
 
     /// The inputs' SHA-256 and sizes (those not already known), hashed on every core.
@@ -171,7 +181,8 @@ public final class RunStore: Sendable {
         return (hasher.finalizeHex(), size)
     }
 
-    /// Copies a file into the content-addressed blob tables, once per content.
+    /// Copies a file into the content-addressed blob tables, once per content: read into one
+    /// buffer, reused, and bound without copying.
     static func storeBlob(_ db: Database, path: String, sha256 sha: String, size: Int) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha]) == true { return }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -179,21 +190,33 @@ public final class RunStore: Sendable {
         defer { Glibc.close(fd) }
         try db.execute(sql: "INSERT INTO blob (sha256, byteCount) VALUES (?, ?)", arguments: [sha, size])
         let insert = try db.makeStatement(sql: "INSERT INTO blobChunk (sha256, seq, content) VALUES (?, ?, ?)")
-        var seq = 0
-        var chunk = Data(count: chunkSize)
+        let raw = RawStatement(db, insert)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var seq: Int64 = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
-            if n < 0 { throw StoreError.database("cannot read \(path)") }
+            // A chunk is full unless the file ends: short reads are topped up.
+            var n = 0
+            while n < chunkSize {
+                let got = Glibc.read(fd, buffer.baseAddress! + n, chunkSize - n)
+                if got < 0 { throw StoreError.database("cannot read \(path)") }
+                if got == 0 { break }
+                n += got
+            }
             if n == 0 { break }
-            try insert.execute(arguments: [sha, seq, n == chunkSize ? chunk : chunk.prefix(n)])
+            raw.bind(1, sha)
+            raw.bind(2, seq)
+            raw.bindStatic(3, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try raw.run()
             seq += 1
+            if n < chunkSize { break }
         }
     }
 
     /// Writes a stored input back out, byte for byte (to reproduce or explain an old run).
     public func exportBlob(sha256: String, to path: String) throws(StoreError) {
         do {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             guard let out = FileHandle(forWritingAtPath: path) else { throw StoreError.database("cannot write \(path)") }
             defer { try? out.close() }
             try queue.read { db in

@@ -1,0 +1,52 @@
+import GRDB
+import GRDBSQLite
+
+/// A GRDB-prepared statement bound and stepped through SQLite's C API, for the two inserts a
+/// province-scale run repeats a million times over: no argument arrays, and blobs bound
+/// without SQLite taking a private copy.
+struct RawStatement {
+    private let db: Database
+    private let handle: OpaquePointer
+
+    /// `statement` must outlive this value (it finalizes the handle).
+    init(_ db: Database, _ statement: Statement) {
+        self.db = db
+        handle = statement.sqliteStatement
+    }
+
+    /// SQLite's "copy this now" destructor, which Swift cannot spell as a constant.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: String) {
+        var value = value
+        _ = value.withUTF8 { utf8 in
+            // A null pointer would bind NULL; an empty string must stay an empty string.
+            if let base = utf8.baseAddress {
+                sqlite3_bind_text(handle, index, base, Int32(utf8.count), Self.transient)
+            } else {
+                sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            }
+        }
+    }
+
+    /// Binds bytes that SQLite reads in place: they must stay valid until `run()` returns.
+    func bindStatic(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob64(handle, index, bytes.baseAddress, sqlite3_uint64(bytes.count), nil)
+    }
+
+    /// Steps the statement to its end, then resets it and forgets the bindings (so no
+    /// statically bound bytes are referenced once the caller frees them).
+    func run() throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else {
+            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)"
+            throw StoreError.database(message)
+        }
+    }
+}
