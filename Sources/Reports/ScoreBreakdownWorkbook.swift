@@ -17,14 +17,14 @@ struct ScoreBreakdownWorkbook {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
         let names = SheetNames.unique(["全县"] + input.communities.map(\.name))
-        try writeCounty(try wb.addSheet(names[0]))
+        try writeCounty(try wb.addSheet(names[0]), wb)
         for (k, community) in input.communities.enumerated() {
-            try writeCommunity(try wb.addSheet(names[k + 1]), name: community.name, cadres: community.cadres)
+            try writeCommunity(try wb.addSheet(names[k + 1]), wb, name: community.name, cadres: community.cadres)
         }
         try wb.close()
     }
 
-    private func writeCounty(_ ws: XlsxSheet) throws(ReportError) {
+    private func writeCounty(_ ws: XlsxSheet, _ wb: XlsxWorkbook) throws(ReportError) {
         var itemNames: [String] = []
         var seen: Set<String> = []
         for c in input.results.cadres {
@@ -39,24 +39,37 @@ struct ScoreBreakdownWorkbook {
         }
         // In constant-memory mode a range must be set before its rows are flushed.
         try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
+        // Value columns: base, each item, deductions, adjustments; a column a cadre has no
+        // line for stays blank.
+        var itemColumn: [String: Int] = [:]
+        for (k, name) in itemNames.enumerated() { itemColumn[name] = 1 + k }
+        let valueCount = itemNames.count + 3
+        let text = wb.resolve(Styles.text), points = wb.resolve(Styles.points), integer = wb.resolve(Styles.integer)
+        var values = [Fixed?](repeating: nil, count: valueCount)
         var row = 3
         for c in input.results.cadres {
-            func sum(_ kind: ScoreLine.Kind, _ name: String? = nil) -> Fixed? {
-                let ls = c.score.lines.filter { $0.kind == kind && (name == nil || $0.name == name) }
-                return ls.isEmpty ? nil : ls.map(\.points).reduce(Fixed.zero, +)
+            for k in values.indices { values[k] = nil }
+            for l in c.score.lines {
+                let k: Int
+                switch l.kind {
+                case .base: k = 0
+                case .item: k = itemColumn[l.name]!
+                case .deduction: k = valueCount - 2
+                case .adjustment: k = valueCount - 1
+                }
+                values[k] = (values[k] ?? .zero) + l.points
             }
-            try ws.text(row, 0, c.cadreID, Styles.text)
-            try ws.text(row, 1, c.name, Styles.text)
-            try ws.text(row, 2, c.community, Styles.text)
-            try ws.text(row, 3, c.post, Styles.text)
-            let values = [sum(.base)] + itemNames.map { sum(.item, $0) } + [sum(.deduction), sum(.adjustment)]
+            try ws.text(row, 0, c.cadreID, text)
+            try ws.text(row, 1, c.name, text)
+            try ws.text(row, 2, c.community, text)
+            try ws.text(row, 3, c.post, text)
             for (k, v) in values.enumerated() {
-                if let v { try ws.number(row, 4 + k, v, Styles.points) } else { try ws.blank(row, 4 + k, Styles.points) }
+                if let v { try ws.number(row, 4 + k, v, points) } else { try ws.blank(row, 4 + k, points) }
             }
             let t = 4 + values.count
-            try ws.number(row, t, c.score.total, Styles.points)
-            try ws.integer(row, t + 1, c.standing.rank, Styles.integer)
-            try ws.text(row, t + 2, c.standing.tier, Styles.text)
+            try ws.number(row, t, c.score.total, points)
+            try ws.integer(row, t + 1, c.standing.rank, integer)
+            try ws.text(row, t + 2, c.standing.tier, text)
             row += 1
         }
         ws.freeze(row: 3, col: 2)
@@ -68,7 +81,7 @@ struct ScoreBreakdownWorkbook {
         "等次依据",
     ]
 
-    private func writeCommunity(_ ws: XlsxSheet, name: String, cadres: [Int]) throws(ReportError) {
+    private func writeCommunity(_ ws: XlsxSheet, _ wb: XlsxWorkbook, name: String, cadres: [Int]) throws(ReportError) {
         let headers = Self.detailHeaders
         let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8, 9, 40]
         try ws.text(0, 0, input.title("积分明细（\(name)）"), Styles.title)
@@ -83,42 +96,53 @@ struct ScoreBreakdownWorkbook {
             let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
             return x != y ? x < y : a < b
         }
+        let text = wb.resolve(Styles.text), points = wb.resolve(Styles.points), integer = wb.resolve(Styles.integer)
+        let totalLabel = wb.resolve(Styles.totalLabel), totalPoints = wb.resolve(Styles.totalPoints)
+        let totalInteger = wb.resolve(Styles.totalInteger)
         var row = 3
         for i in ordered {
             let c = input.results.cadres[i]
             let first = row
+            let id = c.cadreID, cadreName = c.name, post = c.post
+            var sum = Fixed.zero, records = 0
             for line in c.score.lines {
-                try ws.text(row, 0, c.cadreID, Styles.text)
-                try ws.text(row, 1, c.name, Styles.text)
-                try ws.text(row, 2, c.post, Styles.text)
-                try ws.text(row, 3, ScoreText.kind(line.kind), Styles.text)
-                try ws.text(row, 4, line.name, Styles.text)
-                try ws.text(row, 5, line.citation ?? "", Styles.text)
-                try ws.number(row, 6, line.raw, Styles.points)
-                try ws.text(row, 7, ScoreText.clips(line.clips), Styles.text)
-                if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, Styles.points) } else { try ws.blank(row, 8, Styles.points) }
-                try ws.number(row, 9, line.points, Styles.points)
-                try ws.integer(row, 10, line.records.count, Styles.integer)
-                try ws.text(row, 11, line.reason ?? "", Styles.text)
-                try ws.text(row, 12, line.approvedBy ?? "", Styles.text)
-                for col in 13..<headers.count { try ws.blank(row, col, Styles.text) }
+                try ws.text(row, 0, id, text)
+                try ws.text(row, 1, cadreName, text)
+                try ws.text(row, 2, post, text)
+                try ws.text(row, 3, ScoreText.kind(line.kind), text)
+                try ws.text(row, 4, line.name, text)
+                try ws.text(row, 5, line.citation ?? "", text)
+                try ws.number(row, 6, line.raw, points)
+                if line.clips.isEmpty {
+                    try ws.blank(row, 7, text)
+                    try ws.blank(row, 8, points)
+                } else {
+                    try ws.text(row, 7, ScoreText.clips(line.clips), text)
+                    if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, points) } else { try ws.blank(row, 8, points) }
+                }
+                try ws.number(row, 9, line.points, points)
+                try ws.integer(row, 10, line.records.count, integer)
+                try ws.text(row, 11, line.reason ?? "", text)
+                try ws.text(row, 12, line.approvedBy ?? "", text)
+                for col in 13..<headers.count { try ws.blank(row, col, text) }
+                sum = sum + line.points
+                records += line.records.count
                 row += 1
             }
-            let sum = c.score.lines.map(\.points).reduce(Fixed.zero, +)
-            try ws.text(row, 0, c.cadreID, Styles.totalLabel)
-            try ws.text(row, 1, c.name, Styles.totalLabel)
-            try ws.text(row, 2, c.post, Styles.totalLabel)
-            try ws.text(row, 3, "合计", Styles.totalLabel)
-            for col in 4...8 { try ws.blank(row, col, Styles.totalLabel) }
+            try ws.text(row, 0, id, totalLabel)
+            try ws.text(row, 1, cadreName, totalLabel)
+            try ws.text(row, 2, post, totalLabel)
+            try ws.text(row, 3, "合计", totalLabel)
+            for col in 4...8 { try ws.blank(row, col, totalLabel) }
             let range = row > first ? first...(row - 1) : nil
-            try ws.formula(row, 9, XlsxSheet.sum(col: 9, rows: range), cached: try ExcelNumber.double(sum, file: name), Styles.totalPoints)
-            try ws.integer(row, 10, c.score.lines.map(\.records.count).reduce(0, +), Styles.totalInteger)
-            try ws.blank(row, 11, Styles.totalLabel)
-            try ws.blank(row, 12, Styles.totalLabel)
-            try ws.number(row, 13, c.score.total, Styles.totalPoints)
-            try ws.integer(row, 14, c.standing.rank, Styles.totalInteger)
-            try ws.text(row, 15, c.standing.tier, Styles.totalLabel)
-            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), Styles.totalLabel)
+            try ws.formula(row, 9, XlsxSheet.sum(col: 9, rows: range), cached: try ExcelNumber.double(sum, file: name), totalPoints)
+            try ws.integer(row, 10, records, totalInteger)
+            try ws.blank(row, 11, totalLabel)
+            try ws.blank(row, 12, totalLabel)
+            try ws.number(row, 13, c.score.total, totalPoints)
+            try ws.integer(row, 14, c.standing.rank, totalInteger)
+            try ws.text(row, 15, c.standing.tier, totalLabel)
+            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), totalLabel)
             row += 1
         }
         ws.freeze(row: 3, col: 2)

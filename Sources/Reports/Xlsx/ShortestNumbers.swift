@@ -24,6 +24,18 @@ enum ShortestNumbers {
             }
             let temporary = path + ".tmp"
             try? FileManager.default.removeItem(atPath: temporary)
+            try DeflateLevel.fast { () throws(ReportError) in try write(entries, to: temporary, modified: modified) }
+            // The finished file replaces the first one in one step.
+            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func write(_ entries: [(path: String, data: Data)], to temporary: String, modified: Date) throws(ReportError) {
+        do {
             do {
                 let target = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
                 for (name, data) in entries {
@@ -33,10 +45,8 @@ enum ShortestNumbers {
                     }
                 }
             }
-            // The finished file replaces the first one in one step.
-            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw .cannotWrite(path: temporary, reason: "\(error)")
         }
     }
 
