@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 import Results
 
 /// 积分明细: where every cadre's points came from.
@@ -13,15 +14,85 @@ struct ScoreBreakdownWorkbook {
     static let name = "积分明细"
     let input: ReportInput
 
+    /// The formats of the community sheets, made before any of them is written.
+    struct Formats {
+        let title, subtitle, header, text, points, integer, totalLabel, totalPoints, totalInteger: XlsxFormat
+
+        init(_ wb: XlsxWorkbook) {
+            title = wb.resolve(Styles.title)
+            subtitle = wb.resolve(Styles.subtitle)
+            header = wb.resolve(Styles.header)
+            text = wb.resolve(Styles.text)
+            points = wb.resolve(Styles.points)
+            integer = wb.resolve(Styles.integer)
+            totalLabel = wb.resolve(Styles.totalLabel)
+            totalPoints = wb.resolve(Styles.totalPoints)
+            totalInteger = wb.resolve(Styles.totalInteger)
+        }
+
+        /// Gives each format its number in the file now, in the order the county sheet and then
+        /// the first community sheet would first use them, so that the sheets can then be
+        /// written in any order (and on several threads) without touching the workbook.
+        func number() {
+            for f in [title, subtitle, header, text, points, integer, totalLabel, totalPoints, totalInteger] { f.number() }
+        }
+    }
+
+    /// Threads writing community sheets at once (the calling one included).
+    static let sheetThreads = 2
+
     func write(to path: String) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
         let names = SheetNames.unique(["全县"] + input.communities.map(\.name))
-        try writeCounty(try wb.addSheet(names[0]), wb)
-        for (k, community) in input.communities.enumerated() {
-            try writeCommunity(try wb.addSheet(names[k + 1]), wb, name: community.name, cadres: community.cadres)
-        }
+        let county = try wb.addSheet(names[0])
+        var sheets: [XlsxSheet] = []
+        sheets.reserveCapacity(input.communities.count)
+        for k in input.communities.indices { sheets.append(try wb.addSheet(names[k + 1])) }
+        let formats = Formats(wb)
+        try writeCounty(county, wb)
+        formats.number()
+        try writeCommunities(sheets, formats, parallel: input.settings.writesInParallel)
         try wb.close()
+    }
+
+    /// Writes the community sheets, on `sheetThreads` threads when `parallel`: 积分明细 is by
+    /// far the largest report (a row per score line), and one thread writing it would be
+    /// the whole stage's critical path.
+    ///
+    /// This is safe because in constant-memory mode a libxlsxwriter worksheet keeps its
+    /// cells in its own structures and streams its rows to its own temporary file; the
+    /// only workbook state a cell write touches is the format's number in the file, which
+    /// `Formats.number` fixed beforehand. Sheets are added (and their temporary files
+    /// opened) before, and the workbook is closed after, on the calling thread. Each
+    /// sheet's XML depends only on its own cells, so the bytes are the same whichever thread
+    /// writes which sheet, and in whatever order.
+    private func writeCommunities(_ sheets: [XlsxSheet], _ formats: Formats, parallel: Bool) throws(ReportError) {
+        let communities = input.communities
+        guard parallel, sheets.count > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            for (k, c) in communities.enumerated() { try writeCommunity(sheets[k], formats, name: c.name, cadres: c.cadres) }
+            return
+        }
+        let shared = SheetQueue(sheets: sheets)
+        let work: @Sendable () -> Void = { [self] in
+            while let k = shared.next() {
+                do throws(ReportError) {
+                    try writeCommunity(shared.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres)
+                } catch {
+                    shared.fail(k, error)
+                }
+            }
+        }
+        let helpers = (1..<Self.sheetThreads).map { _ in
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread { work(); done.signal() }
+            thread.stackSize = 1 << 20
+            thread.start()
+            return done
+        }
+        work()
+        for done in helpers { done.wait() }
+        if let error = shared.firstError { throw error }
     }
 
     private func writeCounty(_ ws: XlsxSheet, _ wb: XlsxWorkbook) throws(ReportError) {
@@ -81,13 +152,13 @@ struct ScoreBreakdownWorkbook {
         "等次依据",
     ]
 
-    private func writeCommunity(_ ws: XlsxSheet, _ wb: XlsxWorkbook, name: String, cadres: [Int]) throws(ReportError) {
+    private func writeCommunity(_ ws: XlsxSheet, _ f: Formats, name: String, cadres: [Int]) throws(ReportError) {
         let headers = Self.detailHeaders
         let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8, 9, 40]
-        try ws.text(0, 0, input.title("积分明细（\(name)）"), Styles.title)
-        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        try ws.text(0, 0, input.title("积分明细（\(name)）"), f.title)
+        try ws.text(1, 0, input.subtitle, f.subtitle)
         for (i, h) in headers.enumerated() {
-            try ws.text(2, i, h, Styles.header)
+            try ws.text(2, i, h, f.header)
             try ws.columnWidth(i, widths[i])
         }
         let lineCount = cadres.map { input.results.cadres[$0].score.lines.count + 1 }.reduce(0, +)
@@ -96,9 +167,8 @@ struct ScoreBreakdownWorkbook {
             let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
             return x != y ? x < y : a < b
         }
-        let text = wb.resolve(Styles.text), points = wb.resolve(Styles.points), integer = wb.resolve(Styles.integer)
-        let totalLabel = wb.resolve(Styles.totalLabel), totalPoints = wb.resolve(Styles.totalPoints)
-        let totalInteger = wb.resolve(Styles.totalInteger)
+        let text = f.text, points = f.points, integer = f.integer
+        let totalLabel = f.totalLabel, totalPoints = f.totalPoints, totalInteger = f.totalInteger
         var row = 3
         for i in ordered {
             let c = input.results.cadres[i]
@@ -147,5 +217,42 @@ struct ScoreBreakdownWorkbook {
         }
         ws.freeze(row: 3, col: 2)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))
+    }
+}
+
+/// The community sheets shared by the threads writing them: the next one to write, and the
+/// errors by sheet.
+///
+/// `@unchecked Sendable` because the sheets hold libxlsxwriter pointers: each sheet is
+/// handed to exactly one thread by `next()` (see `ScoreBreakdownWorkbook.writeCommunities`).
+private final class SheetQueue: @unchecked Sendable {
+    let sheets: [XlsxSheet]
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var errors: [Int: ReportError] = [:]
+
+    init(sheets: [XlsxSheet]) { self.sheets = sheets }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < sheets.count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func fail(_ k: Int, _ error: ReportError) {
+        lock.lock()
+        errors[k] = error
+        // Stop handing out sheets: the workbook will not be written.
+        nextIndex = sheets.count
+        lock.unlock()
+    }
+
+    /// The error of the first sheet that failed, in sheet order.
+    var firstError: ReportError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.keys.min().flatMap { errors[$0] }
     }
 }

@@ -123,8 +123,16 @@ final class XlsxWorkbook {
 
 /// A format of an `XlsxWorkbook`, resolved once so that loops writing many cells skip the
 /// style lookup. Valid until the workbook closes.
-struct XlsxFormat {
+struct XlsxFormat: @unchecked Sendable {
+    // Sendable for writing sheets on several threads: once numbered (`number()`), a format
+    // is only read while cells are written.
     let pointer: UnsafeMutablePointer<lxw_format>?
+
+    /// Fixes the format's number in the file now rather than at its first written cell, after
+    /// which writing a cell with it no longer touches the workbook.
+    func number() {
+        if let pointer { _ = lxw_format_get_xf_index(pointer) }
+    }
 }
 
 /// The document properties of a report.
