@@ -47,24 +47,41 @@ struct ReportInput: Sendable {
         var groups: [String: Int] = [:]
         var gross = Money.zero, deductions = Money.zero
         var communities: [(name: String, cadres: [Int])] = []
+        // Cadres mostly have the same lines in the same order: the previous cadre's k-th line
+        // is tried before hashing the name.
+        var previous: [(kind: PayLineResult.Kind, name: String, index: Int)] = []
         for (i, c) in results.cadres.enumerated() {
-            for line in c.pay.lines {
+            for (n, line) in c.pay.lines.enumerated() {
                 switch line.kind {
                 case .earning: gross = gross + line.amount
                 case .deduction: deductions = deductions + line.amount
                 case .info: break
                 }
+                if n < previous.count, previous[n].kind == line.kind, previous[n].name == line.name {
+                    let k = previous[n].index
+                    lineTotals[k].total = lineTotals[k].total + line.amount
+                    lineTotals[k].lines += 1
+                    continue
+                }
                 let key = LineKey(kind: line.kind, name: line.name)
-                if let k = lineIndex[key] {
+                let k: Int
+                if let found = lineIndex[key] {
+                    k = found
                     lineTotals[k].total = lineTotals[k].total + line.amount
                     lineTotals[k].lines += 1
                 } else {
+                    k = lineTotals.count
                     lineIndex[key] = lineTotals.count
                     lineTotals.append((line.amount, 1))
                     names[line.kind, default: []].append(line.name)
                 }
+                let entry = (line.kind, line.name, k)
+                if n < previous.count { previous[n] = entry } else { previous.append(entry) }
             }
-            if let g = groups[c.community] {
+            // Roster order keeps a community's cadres together, so the last group usually matches.
+            if let last = communities.indices.last, communities[last].name == c.community {
+                communities[last].cadres.append(i)
+            } else if let g = groups[c.community] {
                 communities[g].cadres.append(i)
             } else {
                 groups[c.community] = communities.count

@@ -7,6 +7,20 @@ import Store
 public enum ReportKind: String, Sendable, Hashable, CaseIterable, Codable {
     case payroll, bankTransfer, scoreBreakdown, communitySummary, publicNotice, paySlips, reconciliation
 
+    /// Rank by the work of writing it at scale (积分明细 has a row per score line, 工资条
+    /// three rows per cadre), largest first: the order workbooks are started in.
+    var writingOrder: Int {
+        switch self {
+        case .scoreBreakdown: 0
+        case .paySlips: 1
+        case .payroll: 2
+        case .bankTransfer: 3
+        case .publicNotice: 4
+        case .communitySummary: 5
+        case .reconciliation: 6
+        }
+    }
+
     public var fileName: String {
         switch self {
         case .payroll: "工资表.xlsx"
@@ -55,7 +69,10 @@ public enum ReportSet {
         let paths = kinds.map { (folder as NSString).appendingPathComponent($0.fileName) }
 
         let outcomes = Outcomes(count: kinds.count)
-        let work: @Sendable (Int) -> Void = { i in
+        // Biggest first, so that the last workbook to finish is a small one.
+        let order = kinds.indices.sorted { kinds[$0].writingOrder < kinds[$1].writingOrder }
+        let work: @Sendable (Int) -> Void = { n in
+            let i = order[n]
             do throws(ReportError) {
                 try write(kinds[i], input: input, to: paths[i])
             } catch {

@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 import Results
 
 /// 积分明细: where every cadre's points came from.
@@ -13,18 +14,88 @@ struct ScoreBreakdownWorkbook {
     static let name = "积分明细"
     let input: ReportInput
 
+    /// The formats of the community sheets, made before any of them is written.
+    struct Formats {
+        let title, subtitle, header, text, points, integer, totalLabel, totalPoints, totalInteger: XlsxFormat
+
+        init(_ wb: XlsxWorkbook) {
+            title = wb.resolve(Styles.title)
+            subtitle = wb.resolve(Styles.subtitle)
+            header = wb.resolve(Styles.header)
+            text = wb.resolve(Styles.text)
+            points = wb.resolve(Styles.points)
+            integer = wb.resolve(Styles.integer)
+            totalLabel = wb.resolve(Styles.totalLabel)
+            totalPoints = wb.resolve(Styles.totalPoints)
+            totalInteger = wb.resolve(Styles.totalInteger)
+        }
+
+        /// Gives each format its number in the file now, in the order the county sheet and then
+        /// the first community sheet would first use them, so that the sheets can then be
+        /// written in any order (and on several threads) without touching the workbook.
+        func number() {
+            for f in [title, subtitle, header, text, points, integer, totalLabel, totalPoints, totalInteger] { f.number() }
+        }
+    }
+
+    /// Threads writing community sheets at once (the calling one included).
+    static let sheetThreads = 2
+
     func write(to path: String) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
         let names = SheetNames.unique(["全县"] + input.communities.map(\.name))
-        try writeCounty(try wb.addSheet(names[0]))
-        for (k, community) in input.communities.enumerated() {
-            try writeCommunity(try wb.addSheet(names[k + 1]), name: community.name, cadres: community.cadres)
-        }
+        let county = try wb.addSheet(names[0])
+        var sheets: [XlsxSheet] = []
+        sheets.reserveCapacity(input.communities.count)
+        for k in input.communities.indices { sheets.append(try wb.addSheet(names[k + 1])) }
+        let formats = Formats(wb)
+        try writeCounty(county, wb)
+        formats.number()
+        try writeCommunities(sheets, formats, parallel: input.settings.writesInParallel)
         try wb.close()
     }
 
-    private func writeCounty(_ ws: XlsxSheet) throws(ReportError) {
+    /// Writes the community sheets, on `sheetThreads` threads when `parallel`: 积分明细 is by
+    /// far the largest report (a row per score line), and one thread writing it would be
+    /// the whole stage's critical path.
+    ///
+    /// This is safe because in constant-memory mode a libxlsxwriter worksheet keeps its
+    /// cells in its own structures and streams its rows to its own temporary file; the
+    /// only workbook state a cell write touches is the format's number in the file, which
+    /// `Formats.number` fixed beforehand. Sheets are added (and their temporary files
+    /// opened) before, and the workbook is closed after, on the calling thread. Each
+    /// sheet's XML depends only on its own cells, so the bytes are the same whichever thread
+    /// writes which sheet, and in whatever order.
+    private func writeCommunities(_ sheets: [XlsxSheet], _ formats: Formats, parallel: Bool) throws(ReportError) {
+        let communities = input.communities
+        guard parallel, sheets.count > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            for (k, c) in communities.enumerated() { try writeCommunity(sheets[k], formats, name: c.name, cadres: c.cadres) }
+            return
+        }
+        let shared = SheetQueue(sheets: sheets)
+        let work: @Sendable () -> Void = { [self] in
+            while let k = shared.next() {
+                do throws(ReportError) {
+                    try writeCommunity(shared.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres)
+                } catch {
+                    shared.fail(k, error)
+                }
+            }
+        }
+        let helpers = (1..<Self.sheetThreads).map { _ in
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread { work(); done.signal() }
+            thread.stackSize = 1 << 20
+            thread.start()
+            return done
+        }
+        work()
+        for done in helpers { done.wait() }
+        if let error = shared.firstError { throw error }
+    }
+
+    private func writeCounty(_ ws: XlsxSheet, _ wb: XlsxWorkbook) throws(ReportError) {
         var itemNames: [String] = []
         var seen: Set<String> = []
         for c in input.results.cadres {
@@ -39,24 +110,37 @@ struct ScoreBreakdownWorkbook {
         }
         // In constant-memory mode a range must be set before its rows are flushed.
         try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
+        // Value columns: base, each item, deductions, adjustments; a column a cadre has no
+        // line for stays blank.
+        var itemColumn: [String: Int] = [:]
+        for (k, name) in itemNames.enumerated() { itemColumn[name] = 1 + k }
+        let valueCount = itemNames.count + 3
+        let text = wb.resolve(Styles.text), points = wb.resolve(Styles.points), integer = wb.resolve(Styles.integer)
+        var values = [Fixed?](repeating: nil, count: valueCount)
         var row = 3
         for c in input.results.cadres {
-            func sum(_ kind: ScoreLine.Kind, _ name: String? = nil) -> Fixed? {
-                let ls = c.score.lines.filter { $0.kind == kind && (name == nil || $0.name == name) }
-                return ls.isEmpty ? nil : ls.map(\.points).reduce(Fixed.zero, +)
+            for k in values.indices { values[k] = nil }
+            for l in c.score.lines {
+                let k: Int
+                switch l.kind {
+                case .base: k = 0
+                case .item: k = itemColumn[l.name]!
+                case .deduction: k = valueCount - 2
+                case .adjustment: k = valueCount - 1
+                }
+                values[k] = (values[k] ?? .zero) + l.points
             }
-            try ws.text(row, 0, c.cadreID, Styles.text)
-            try ws.text(row, 1, c.name, Styles.text)
-            try ws.text(row, 2, c.community, Styles.text)
-            try ws.text(row, 3, c.post, Styles.text)
-            let values = [sum(.base)] + itemNames.map { sum(.item, $0) } + [sum(.deduction), sum(.adjustment)]
+            try ws.text(row, 0, c.cadreID, text)
+            try ws.text(row, 1, c.name, text)
+            try ws.text(row, 2, c.community, text)
+            try ws.text(row, 3, c.post, text)
             for (k, v) in values.enumerated() {
-                if let v { try ws.number(row, 4 + k, v, Styles.points) } else { try ws.blank(row, 4 + k, Styles.points) }
+                if let v { try ws.number(row, 4 + k, v, points) } else { try ws.blank(row, 4 + k, points) }
             }
             let t = 4 + values.count
-            try ws.number(row, t, c.score.total, Styles.points)
-            try ws.integer(row, t + 1, c.standing.rank, Styles.integer)
-            try ws.text(row, t + 2, c.standing.tier, Styles.text)
+            try ws.number(row, t, c.score.total, points)
+            try ws.integer(row, t + 1, c.standing.rank, integer)
+            try ws.text(row, t + 2, c.standing.tier, text)
             row += 1
         }
         ws.freeze(row: 3, col: 2)
@@ -68,13 +152,13 @@ struct ScoreBreakdownWorkbook {
         "等次依据",
     ]
 
-    private func writeCommunity(_ ws: XlsxSheet, name: String, cadres: [Int]) throws(ReportError) {
+    private func writeCommunity(_ ws: XlsxSheet, _ f: Formats, name: String, cadres: [Int]) throws(ReportError) {
         let headers = Self.detailHeaders
         let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8, 9, 40]
-        try ws.text(0, 0, input.title("积分明细（\(name)）"), Styles.title)
-        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        try ws.text(0, 0, input.title("积分明细（\(name)）"), f.title)
+        try ws.text(1, 0, input.subtitle, f.subtitle)
         for (i, h) in headers.enumerated() {
-            try ws.text(2, i, h, Styles.header)
+            try ws.text(2, i, h, f.header)
             try ws.columnWidth(i, widths[i])
         }
         let lineCount = cadres.map { input.results.cadres[$0].score.lines.count + 1 }.reduce(0, +)
@@ -83,45 +167,92 @@ struct ScoreBreakdownWorkbook {
             let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
             return x != y ? x < y : a < b
         }
+        let text = f.text, points = f.points, integer = f.integer
+        let totalLabel = f.totalLabel, totalPoints = f.totalPoints, totalInteger = f.totalInteger
         var row = 3
         for i in ordered {
             let c = input.results.cadres[i]
             let first = row
+            let id = c.cadreID, cadreName = c.name, post = c.post
+            var sum = Fixed.zero, records = 0
             for line in c.score.lines {
-                try ws.text(row, 0, c.cadreID, Styles.text)
-                try ws.text(row, 1, c.name, Styles.text)
-                try ws.text(row, 2, c.post, Styles.text)
-                try ws.text(row, 3, ScoreText.kind(line.kind), Styles.text)
-                try ws.text(row, 4, line.name, Styles.text)
-                try ws.text(row, 5, line.citation ?? "", Styles.text)
-                try ws.number(row, 6, line.raw, Styles.points)
-                try ws.text(row, 7, ScoreText.clips(line.clips), Styles.text)
-                if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, Styles.points) } else { try ws.blank(row, 8, Styles.points) }
-                try ws.number(row, 9, line.points, Styles.points)
-                try ws.integer(row, 10, line.records.count, Styles.integer)
-                try ws.text(row, 11, line.reason ?? "", Styles.text)
-                try ws.text(row, 12, line.approvedBy ?? "", Styles.text)
-                for col in 13..<headers.count { try ws.blank(row, col, Styles.text) }
+                try ws.text(row, 0, id, text)
+                try ws.text(row, 1, cadreName, text)
+                try ws.text(row, 2, post, text)
+                try ws.text(row, 3, ScoreText.kind(line.kind), text)
+                try ws.text(row, 4, line.name, text)
+                try ws.text(row, 5, line.citation ?? "", text)
+                try ws.number(row, 6, line.raw, points)
+                if line.clips.isEmpty {
+                    try ws.blank(row, 7, text)
+                    try ws.blank(row, 8, points)
+                } else {
+                    try ws.text(row, 7, ScoreText.clips(line.clips), text)
+                    if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, points) } else { try ws.blank(row, 8, points) }
+                }
+                try ws.number(row, 9, line.points, points)
+                try ws.integer(row, 10, line.records.count, integer)
+                try ws.text(row, 11, line.reason ?? "", text)
+                try ws.text(row, 12, line.approvedBy ?? "", text)
+                for col in 13..<headers.count { try ws.blank(row, col, text) }
+                sum = sum + line.points
+                records += line.records.count
                 row += 1
             }
-            let sum = c.score.lines.map(\.points).reduce(Fixed.zero, +)
-            try ws.text(row, 0, c.cadreID, Styles.totalLabel)
-            try ws.text(row, 1, c.name, Styles.totalLabel)
-            try ws.text(row, 2, c.post, Styles.totalLabel)
-            try ws.text(row, 3, "合计", Styles.totalLabel)
-            for col in 4...8 { try ws.blank(row, col, Styles.totalLabel) }
+            try ws.text(row, 0, id, totalLabel)
+            try ws.text(row, 1, cadreName, totalLabel)
+            try ws.text(row, 2, post, totalLabel)
+            try ws.text(row, 3, "合计", totalLabel)
+            for col in 4...8 { try ws.blank(row, col, totalLabel) }
             let range = row > first ? first...(row - 1) : nil
-            try ws.formula(row, 9, XlsxSheet.sum(col: 9, rows: range), cached: try ExcelNumber.double(sum, file: name), Styles.totalPoints)
-            try ws.integer(row, 10, c.score.lines.map(\.records.count).reduce(0, +), Styles.totalInteger)
-            try ws.blank(row, 11, Styles.totalLabel)
-            try ws.blank(row, 12, Styles.totalLabel)
-            try ws.number(row, 13, c.score.total, Styles.totalPoints)
-            try ws.integer(row, 14, c.standing.rank, Styles.totalInteger)
-            try ws.text(row, 15, c.standing.tier, Styles.totalLabel)
-            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), Styles.totalLabel)
+            try ws.formula(row, 9, XlsxSheet.sum(col: 9, rows: range), cached: try ExcelNumber.double(sum, file: name), totalPoints)
+            try ws.integer(row, 10, records, totalInteger)
+            try ws.blank(row, 11, totalLabel)
+            try ws.blank(row, 12, totalLabel)
+            try ws.number(row, 13, c.score.total, totalPoints)
+            try ws.integer(row, 14, c.standing.rank, totalInteger)
+            try ws.text(row, 15, c.standing.tier, totalLabel)
+            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), totalLabel)
             row += 1
         }
         ws.freeze(row: 3, col: 2)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))
+    }
+}
+
+/// The community sheets shared by the threads writing them: the next one to write, and the
+/// errors by sheet.
+///
+/// `@unchecked Sendable` because the sheets hold libxlsxwriter pointers: each sheet is
+/// handed to exactly one thread by `next()` (see `ScoreBreakdownWorkbook.writeCommunities`).
+private final class SheetQueue: @unchecked Sendable {
+    let sheets: [XlsxSheet]
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var errors: [Int: ReportError] = [:]
+
+    init(sheets: [XlsxSheet]) { self.sheets = sheets }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < sheets.count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func fail(_ k: Int, _ error: ReportError) {
+        lock.lock()
+        errors[k] = error
+        // Stop handing out sheets: the workbook will not be written.
+        nextIndex = sheets.count
+        lock.unlock()
+    }
+
+    /// The error of the first sheet that failed, in sheet order.
+    var firstError: ReportError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.keys.min().flatMap { errors[$0] }
     }
 }

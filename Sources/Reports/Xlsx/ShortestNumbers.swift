@@ -24,6 +24,18 @@ enum ShortestNumbers {
             }
             let temporary = path + ".tmp"
             try? FileManager.default.removeItem(atPath: temporary)
+            try DeflateLevel.fast { () throws(ReportError) in try write(entries, to: temporary, modified: modified) }
+            // The finished file replaces the first one in one step.
+            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func write(_ entries: [(path: String, data: Data)], to temporary: String, modified: Date) throws(ReportError) {
+        do {
             do {
                 let target = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
                 for (name, data) in entries {
@@ -33,45 +45,45 @@ enum ShortestNumbers {
                     }
                 }
             }
-            // The finished file replaces the first one in one step.
-            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw .cannotWrite(path: temporary, reason: "\(error)")
         }
     }
 
     /// Every `<v>…</v>` holding a decimal with more digits than its double needs.
     static func shorten(_ xml: Data) -> Data {
-        let bytes = [UInt8](xml)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        let open: [UInt8] = Array("<v>".utf8), close: [UInt8] = Array("</v>".utf8)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x3C, i + 3 <= bytes.count, bytes[i + 1] == 0x76, bytes[i + 2] == 0x3E {
-                var j = i + 3
-                while j < bytes.count, bytes[j] != 0x3C { j += 1 }
-                let text = bytes[(i + 3)..<j]
-                out.append(contentsOf: open)
+        xml.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Data in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            var out = Data()
+            out.reserveCapacity(n)
+            var copied = 0  // bytes before this are in `out`
+            var i = 0
+            while i + 3 <= n {
+                // Find the next "<v>"; only what lies between it and "</v>" may change.
+                guard bytes[i] == 0x3C, bytes[i + 1] == 0x76, bytes[i + 2] == 0x3E else {
+                    i += 1
+                    continue
+                }
+                let start = i + 3
+                var j = start
+                while j < n, bytes[j] != 0x3C { j += 1 }
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<j])
                 // Only plain decimals with a point and many digits: integers, shared-string
                 // indexes and exponents are left as written.
                 if text.count > 15, text.contains(0x2E), !text.contains(where: { $0 == 0x45 || $0 == 0x65 }),
                    let d = Double(String(decoding: text, as: UTF8.self)) {
-                    let short = Array(d.description.utf8)
-                    if !short.contains(where: { $0 == 0x65 }), Double(d.description) == d { out.append(contentsOf: short) } else { out.append(contentsOf: text) }
-                } else {
-                    out.append(contentsOf: text)
+                    let short = d.description
+                    if !short.utf8.contains(0x65), Double(short) == d {
+                        out.append(UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                        out.append(contentsOf: short.utf8)
+                        copied = j
+                    }
                 }
                 i = j
-                if j + close.count <= bytes.count, Array(bytes[j..<(j + close.count)]) == close {
-                    out.append(contentsOf: close)
-                    i = j + close.count
-                }
-                continue
             }
-            out.append(bytes[i])
-            i += 1
+            out.append(UnsafeBufferPointer(rebasing: bytes[copied..<n]))
+            return out
         }
-        return Data(out)
     }
 }

@@ -16,34 +16,65 @@ struct XlsxSheet {
             if style != nil { try blank(row, col, style) }
             return
         }
-        try workbook.check(worksheet_write_string(handle, r(row), c(col), value, workbook.format(style)), "worksheet_write_string")
+        try text(row, col, value, workbook.resolve(style))
     }
 
     func blank(_ row: Int, _ col: Int, _ style: CellStyle?) throws(ReportError) {
-        try workbook.check(worksheet_write_blank(handle, r(row), c(col), workbook.format(style)), "worksheet_write_blank")
+        try blank(row, col, workbook.resolve(style))
     }
 
     func integer(_ row: Int, _ col: Int, _ value: Int, _ style: CellStyle? = nil) throws(ReportError) {
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), Double(value), workbook.format(style)), "worksheet_write_number")
+        try integer(row, col, value, workbook.resolve(style))
     }
 
     /// Money as a number holding exactly the amount in yuan (see `ExcelNumber`).
     func money(_ row: Int, _ col: Int, _ value: Money, _ style: CellStyle? = nil) throws(ReportError) {
-        let v = try ExcelNumber.double(value, file: workbook.path)
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, workbook.format(style)), "worksheet_write_number")
+        try money(row, col, value, workbook.resolve(style))
     }
 
     /// Points or another exact decimal as a number.
     func number(_ row: Int, _ col: Int, _ value: Fixed, _ style: CellStyle? = nil) throws(ReportError) {
+        try number(row, col, value, workbook.resolve(style))
+    }
+
+    // The same with a format resolved beforehand, for the loops that write most cells.
+
+    /// Text; an empty text leaves a styled blank (or nothing, without a format).
+    func text(_ row: Int, _ col: Int, _ value: String, _ format: XlsxFormat) throws(ReportError) {
+        if value.isEmpty {
+            if format.pointer != nil { try blank(row, col, format) }
+            return
+        }
+        try workbook.check(worksheet_write_string(handle, r(row), c(col), value, format.pointer), "worksheet_write_string")
+    }
+
+    func blank(_ row: Int, _ col: Int, _ format: XlsxFormat) throws(ReportError) {
+        try workbook.check(worksheet_write_blank(handle, r(row), c(col), format.pointer), "worksheet_write_blank")
+    }
+
+    func integer(_ row: Int, _ col: Int, _ value: Int, _ format: XlsxFormat) throws(ReportError) {
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), Double(value), format.pointer), "worksheet_write_number")
+    }
+
+    func money(_ row: Int, _ col: Int, _ value: Money, _ format: XlsxFormat) throws(ReportError) {
         let v = try ExcelNumber.double(value, file: workbook.path)
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, workbook.format(style)), "worksheet_write_number")
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, format.pointer), "worksheet_write_number")
+    }
+
+    func number(_ row: Int, _ col: Int, _ value: Fixed, _ format: XlsxFormat) throws(ReportError) {
+        let v = try ExcelNumber.double(value, file: workbook.path)
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, format.pointer), "worksheet_write_number")
     }
 
     /// A formula with its result stored, so that a reader that does not recalculate shows
     /// the right value (libxlsxwriter stores 0 otherwise).
     func formula(_ row: Int, _ col: Int, _ formula: String, cached: Double, _ style: CellStyle? = nil) throws(ReportError) {
+        try self.formula(row, col, formula, cached: cached, workbook.resolve(style))
+    }
+
+    func formula(_ row: Int, _ col: Int, _ formula: String, cached: Double, _ format: XlsxFormat) throws(ReportError) {
         try workbook.check(
-            worksheet_write_formula_num(handle, r(row), c(col), formula, workbook.format(style), cached), "worksheet_write_formula_num")
+            worksheet_write_formula_num(handle, r(row), c(col), formula, format.pointer, cached), "worksheet_write_formula_num")
     }
 
     func formula(_ row: Int, _ col: Int, _ formula: String, cached: Money, _ style: CellStyle? = nil) throws(ReportError) {

@@ -42,6 +42,9 @@ final class XlsxWorkbook {
         return XlsxSheet(handle: ws, workbook: self)
     }
 
+    /// The format for a style, made on first use, to pass to the cell writers.
+    func resolve(_ style: CellStyle?) -> XlsxFormat { XlsxFormat(pointer: format(style)) }
+
     /// The format for a style, made on first use.
     func format(_ style: CellStyle?) -> UnsafeMutablePointer<lxw_format>? {
         guard let style, let wb = handle else { return nil }
@@ -94,12 +97,16 @@ final class XlsxWorkbook {
     }
 
     /// Writes the file and releases the handle.
+    ///
+    /// The parts are deflated at `deflateLevel` rather than zlib's default: see `DeflateLevel`.
     func close() throws(ReportError) {
         let wb = try open()
         handle = nil
         formats = []
-        try check(workbook_close(wb), "workbook_close")
+        let status = DeflateLevel.fast { () -> lxw_error in workbook_close(wb) }
+        try check(status, "workbook_close")
     }
+
 
     func check(_ error: lxw_error, _ operation: String) throws(ReportError) {
         guard error != LXW_NO_ERROR else { return }
@@ -111,6 +118,20 @@ final class XlsxWorkbook {
             throw .xlsx(file: path, operation: "use after close", code: -1, message: "the workbook is closed")
         }
         return handle
+    }
+}
+
+/// A format of an `XlsxWorkbook`, resolved once so that loops writing many cells skip the
+/// style lookup. Valid until the workbook closes.
+struct XlsxFormat: @unchecked Sendable {
+    // Sendable for writing sheets on several threads: once numbered (`number()`), a format
+    // is only read while cells are written.
+    let pointer: UnsafeMutablePointer<lxw_format>?
+
+    /// Fixes the format's number in the file now rather than at its first written cell, after
+    /// which writing a cell with it no longer touches the workbook.
+    func number() {
+        if let pointer { _ = lxw_format_get_xf_index(pointer) }
     }
 }
 

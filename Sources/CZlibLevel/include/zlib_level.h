@@ -1,0 +1,14 @@
+#ifndef JIFEN_ZLIB_LEVEL_H
+#define JIFEN_ZLIB_LEVEL_H
+
+/// Sets the deflate level that streams started on the calling thread use when their caller
+/// asks for zlib's default level (`Z_DEFAULT_COMPRESSION`, 6); -1 goes back to the default.
+/// Only takes effect when `jifen_zlib_level_interposed` says the interposition is live.
+void jifen_zlib_level_set(int level);
+
+/// How many deflate streams this process started through the interposed `deflateInit2_`
+/// (whatever their level); 0 means the executable does not export the symbol, so zlib's own
+/// `deflateInit2_` runs and every stream keeps its caller's level.
+long jifen_zlib_level_interposed(void);
+
+#endif
