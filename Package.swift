@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
         .target(
             name: "Batch",
-            dependencies: ["Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
+            dependencies: ["CSupport", "Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
         ),
         .target(name: "CSHA256"),
         .target(

@@ -1,5 +1,6 @@
 import Diagnostics
 import Exact
+import CSupport
 import Foundation
 import Records
 import Reports
@@ -162,6 +163,9 @@ public struct BatchRunner {
         evaluation.extraAdjustments = extra?.path
         let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
         out.diagnostics = outcome.diagnostics
+        // Scoring freed the reader's batches, the interners and the pay contexts; hand that
+        // memory back before storing and writing reports, so the peak is what is live.
+        jifen_release_free_memory()
         lap(.data)
         guard let results = outcome.results else { return out }
         progress(.pay)

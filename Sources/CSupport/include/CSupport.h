@@ -1,12 +1,23 @@
 #ifndef JIFEN_CSUPPORT_H
 #define JIFEN_CSUPPORT_H
 
+#include <malloc.h>
+
 /// Asks the CPU to start loading the cache line at `address` for writing. Swift has no
 /// prefetch of its own; the duplicate-key table of a ten-million-row file is far larger
 /// than any cache, so its probe is started as soon as a row's key is hashed and the rest
 /// of the row is decoded while the line is on its way.
 static inline void jifen_prefetch_write(const void *address) {
     __builtin_prefetch(address, 1, 3);
+}
+
+/// Returns the heap's free memory to the kernel (glibc's `malloc_trim`, which Swift's Glibc
+/// module does not export). Called between a batch's stages, when scoring has freed what
+/// it no longer needs, so the peak resident memory is what is live.
+static inline void jifen_release_free_memory(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 #endif
