@@ -55,6 +55,10 @@ bench: setup
 	  .build/release/jifen batch run --month 2020-12 --data bench-data/$$n --store bench-data/store-$$n.sqlite \
 	    --out bench-data/out-$$n --quiet --no-record-detail || exit $$?; \
 	done
+	@echo "==> batch, 50000 cadres, payroll only (the issue's pandas comparison: score and write the payroll)"
+	@rm -f bench-data/store-payroll.sqlite*
+	.build/release/jifen batch run --month 2020-12 --data bench-data/50000 --store bench-data/store-payroll.sqlite \
+	  --out bench-data/out-payroll --quiet --no-record-detail --reports payroll
 
 # The sample reports opened in LibreOffice Calc, recalculated and compared (installs
 # libreoffice-calc if missing; slow the first time).
