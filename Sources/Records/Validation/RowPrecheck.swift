@@ -4,9 +4,10 @@ import Foundation
 /// fields that are not interned, the row's and key's fingerprints, missing values and
 /// extra cells. `SourceValidator` publishes a plan once it has found the header, and the
 /// reading thread (`TableReader.readAhead`) runs it on every row it reads after that, so
-/// this work happens on the other core. The validator then finishes each row in file order
-/// (interning, roster, month, duplicates, shifts) exactly as it does for rows without a
-/// precheck, and reports the prechecked problems in the same field order.
+/// this work happens on the other core; rows read before the plan existed are prechecked by
+/// the same code on the validator's thread. The validator then finishes every row in file
+/// order (interning, roster, month, duplicates, shifts), reporting the prechecked problems
+/// in field order.
 final class RowPrecheck: @unchecked Sendable {
     private let lock = NSLock()
     private var published: Plan?

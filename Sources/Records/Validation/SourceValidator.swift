@@ -120,6 +120,11 @@ public struct SourceValidator {
         let requiredHeaderScore = max(1, min(2, schema.fields.filter(\.isRequired).count))
         var headerFailed = false
         let precheck = RowPrecheck()
+        // Rows the reading thread read before the plan existed are prechecked here, by the
+        // same code, so every row is finished one way.
+        var plan: RowPrecheck.Plan? = nil
+        var planDecoder: FieldDecoder? = nil
+        let own = RowBatch()
 
         do {
             let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems, precheck: precheck) { row, pre in
@@ -129,8 +134,17 @@ public struct SourceValidator {
                         report.ignored += 1
                         return
                     }
-                    checkRow(row, pre: pre, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
-                             shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                    if let pre {
+                        checkRow(row, pre: pre, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                        return
+                    }
+                    own.reset()
+                    own.append(row, plan: plan, decoder: &planDecoder)
+                    own.lend { row, pre in
+                        checkRow(row, pre: pre!, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                    }
                     return
                 }
                 if headerFailed {
@@ -149,7 +163,9 @@ public struct SourceValidator {
                 if HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore {
                     let map = HeaderMap(cells: cells, schema: schema, lookup: lookup)
                     header = map
-                    precheck.publish(precheckPlan(map, path: path))
+                    plan = precheckPlan(map, path: path)
+                    planDecoder = plan!.decoder
+                    precheck.publish(plan!)
                     report.headerLine = row.line
                     // Title rows above the header are accounted for as ignored.
                     report.rowsRead += pending.count
@@ -231,7 +247,7 @@ public struct SourceValidator {
 
     // swiftlint:disable:next function_body_length
     private mutating func checkRow(
-        _ row: borrowing RawRow, pre: PrecheckedRow?, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
+        _ row: borrowing RawRow, pre: PrecheckedRow, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
         keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
         trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
     ) {
@@ -239,8 +255,6 @@ public struct SourceValidator {
         let origin = RowOrigin(path: path, line: row.line)
         var problems: [RecordProblem] = []
         var hasError = false
-        var rowHash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var keyHash: UInt64 = 0
         func place(_ field: Int) -> Place {
             let column = map.columnOfField[field]
             return Place(path: path, line: row.line, column: column.map { $0 + 1 }, columnName: schema.fields[field].name)
@@ -250,60 +264,24 @@ public struct SourceValidator {
             if p.severity == .error { hasError = true }
         }
 
-        if let pre {
-            // The reading thread did the rest: copy it, and decode what must be interned here.
-            pre.fill(&decoded)
-            rowHash = pre.rowHash
-            keyHash = pre.keyHash
-            if keyIndex != nil {
-                keys.prefetch(keyHash)
-                if let ahead = pre.keyHashAhead { keys.prefetch(ahead) }
-            }
-            let early = pre.problems
-            var next = early.startIndex
-            for f in 0..<schema.fields.count {
-                while next < early.endIndex, early[next].field == f {
-                    add(early[next].problem)
-                    next += 1
-                }
-                guard !isEarly[f], let column = map.columnOfField[f] else { continue }
-                decoded.present[f] = false
-                let raw = FieldDecoder.trimmed(row.bytes(column))
-                switch decoder.decode(f, raw, kind: row.kind(column)) {
-                case nil:
-                    if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
-                case .success(let v)?:
-                    decoded.payload[f] = v
-                    decoded.present[f] = true
-                case .failure(let problem)?:
-                    let type = schema.fields[f].type
-                    let text = String(decoding: raw, as: UTF8.self)
-                    let found = personal[f] ? Self.mask(text, type) : text
-                    add(.value(place(f), found: found, type: type, problem: problem))
-                }
-            }
-            // Extra cells, after the fields.
-            while next < early.endIndex {
+        // The precheck (`RowPrecheck`) decoded all but the interned fields and fingerprinted
+        // the row and its key: copy that, and decode what must be interned here.
+        pre.fill(&decoded)
+        let rowHash = pre.rowHash, keyHash = pre.keyHash
+        if keyIndex != nil {
+            keys.prefetch(keyHash)
+            if let ahead = pre.keyHashAhead { keys.prefetch(ahead) }
+        }
+        let early = pre.problems
+        var next = early.startIndex
+        for f in 0..<schema.fields.count {
+            while next < early.endIndex, early[next].field == f {
                 add(early[next].problem)
                 next += 1
             }
-        }
-        for f in 0..<schema.fields.count where pre == nil {
+            guard !isEarly[f], let column = map.columnOfField[f] else { continue }
             decoded.present[f] = false
-            guard let column = map.columnOfField[f] else { continue }
             let raw = FieldDecoder.trimmed(row.bytes(column))
-            for b in raw { rowHash = (rowHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            rowHash = (rowHash ^ 0x1F) &* 0x0000_0100_0000_01B3
-            if f == keyIndex {
-                keyHash = Interner.hash(raw)
-                keys.prefetch(keyHash)
-            }
-            if !retain[f] {
-                decoded.present[f] = !raw.isEmpty
-                decoded.payload[f] = 0
-                if raw.isEmpty, !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
-                continue
-            }
             switch decoder.decode(f, raw, kind: row.kind(column)) {
             case nil:
                 if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
@@ -317,9 +295,10 @@ public struct SourceValidator {
                 add(.value(place(f), found: found, type: type, problem: problem))
             }
         }
-        if pre == nil, row.count > map.names.count {
-            let extra = (map.names.count..<row.count).filter { FieldDecoder.trimmed(row.bytes($0)).count > 0 }.count
-            if extra > 0 { add(.extraCells(Place(path: path, line: row.line), count: extra)) }
+        // Extra cells, after the fields.
+        while next < early.endIndex {
+            add(early[next].problem)
+            next += 1
         }
 
         // The cadre, the month and employment.
