@@ -128,10 +128,7 @@ struct PrecheckedRows {
             case .failure(let problem)?:
                 payload.append(0)
                 present.append(false)
-                let type = plan.fields[f].type
-                let text = String(decoding: raw, as: UTF8.self)
-                let found = plan.personal[f] ? SourceValidator.mask(text, type) : text
-                problems.append((f, .value(place(), found: found, type: type, problem: problem)))
+                problems.append((f, SourceValidator.valueProblem(place(), raw, plan.fields[f].type, personal: plan.personal[f], problem)))
             }
         }
         if row.count > plan.headerWidth {

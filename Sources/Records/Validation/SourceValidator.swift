@@ -289,10 +289,7 @@ public struct SourceValidator {
                 decoded.payload[f] = v
                 decoded.present[f] = true
             case .failure(let problem)?:
-                let type = schema.fields[f].type
-                let text = String(decoding: raw, as: UTF8.self)
-                let found = personal[f] ? Self.mask(text, type) : text
-                add(.value(place(f), found: found, type: type, problem: problem))
+                add(Self.valueProblem(place(f), raw, schema.fields[f].type, personal: personal[f], problem))
             }
         }
         // Extra cells, after the fields.
@@ -430,6 +427,13 @@ public struct SourceValidator {
             decoded.line = row.line
             sink(decoded, decoder)
         }
+    }
+
+    /// A field that did not decode, with what was found (masked when it is personal data).
+    static func valueProblem(_ place: Place, _ raw: UnsafeBufferPointer<UInt8>, _ type: FieldType, personal: Bool,
+                             _ problem: ValueProblem) -> RecordProblem {
+        let text = String(decoding: raw, as: UTF8.self)
+        return .value(place, found: personal ? mask(text, type) : text, type: type, problem: problem)
     }
 
     static func mask(_ text: String, _ type: FieldType) -> String {
