@@ -328,7 +328,9 @@ public struct SourceValidator {
         }
 
         // Duplicates: a repeated key, or a row repeated whole.
-        if let ki = keyIndex, decoded.present[ki] || map.columnOfField[ki] != nil, keyHash != 0 {
+        // A blank or undecodable key is already reported as such; it identifies nothing, so
+        // two such rows are not duplicates of each other.
+        if let ki = keyIndex, decoded.present[ki], keyHash != 0 {
             if let first = keys.insert(keyHash, line: row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
                 if first.tag == UInt32(truncatingIfNeeded: rowHash) {
                     add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
