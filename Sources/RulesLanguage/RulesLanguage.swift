@@ -19,6 +19,14 @@ public struct LoadedRules: Sendable {
         }
         var (rules, checkDiagnostics) = Checker.check(project.files)
         rules.hash = RulesHash.of(project.sources)
+        let declarations = project.declarations
+        var missing: [String] = []
+        if !declarations.contains(where: { if case .source = $0 { true } else { false } }) { missing.append("数据源") }
+        if !declarations.contains(where: { if case .item = $0 { true } else { false } }) { missing.append("积分项") }
+        if !declarations.contains(where: { if case .payLine = $0 { true } else { false } }) { missing.append("工资项目") }
+        if project.files.isEmpty || !missing.isEmpty {
+            checkDiagnostics.insert(CheckError.incompleteRules(folder: directory, fileCount: project.files.count, missing: missing), at: 0)
+        }
         return LoadedRules(project: project, rules: rules, diagnostics: project.diagnostics + checkDiagnostics)
     }
 }

@@ -70,6 +70,26 @@ public enum CheckError: Sendable, Hashable {
             label: w.label, notes: w.notes, help: w.help)
     }
 
+    /// A rules folder that cannot pay anyone: no rules files at all, or no data source, no
+    /// item that earns or loses points, or no pay line. Located at the folder, since what is
+    /// wrong is what is not there. (Before this check a folder with no rules files checked
+    /// clean and a batch paid every cadre 0.00.)
+    public static func incompleteRules(folder: String, fileCount: Int, missing: [String]) -> Diagnostic {
+        if fileCount == 0 {
+            return Diagnostic(
+                .error, code: "R0313", at: .file(path: folder),
+                summary: Localized(zh: "规则文件夹中没有规则文件（*.jifen）", en: "the rules folder has no rules files (*.jifen)"),
+                help: Localized(zh: "用 --rules 指向存放办法的文件夹（例如 rules），或在 jifen.json 的 \"rules\" 中写明。", en: "Point --rules at the folder holding the regulation (e.g. rules), or set \"rules\" in jifen.json."))
+        }
+        let list = missing.joined(separator: "、")
+        return Diagnostic(
+            .error, code: "R0314", at: .file(path: folder),
+            summary: Localized(zh: "规则不完整：缺少\(list)", en: "the rules are incomplete: no \(list)"),
+            notes: [Localized(zh: "没有这些声明就算不出任何人的积分或报酬。", en: "Without these nobody's points or pay can be computed.")],
+            help: Localized(zh: "至少声明一个“数据源”、一个“积分项”（或扣分项、调整项）和工资项目（含“实发项”）；见 docs/rules-language.md。",
+                            en: "Declare at least one 数据源, one 积分项 (or 扣分项/调整项) and the pay lines, including a 实发项; see docs/rules-language.md."))
+    }
+
     private typealias Wording = (code: String, severity: Severity, summary: Localized, label: Localized?, notes: [Localized], help: Localized)
 
     private var wording: Wording {

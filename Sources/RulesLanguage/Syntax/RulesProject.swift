@@ -29,21 +29,35 @@ public struct RulesProject: Sendable {
         let root = directory.standardizedFileURL
         let prefixBase = (base ?? root.deletingLastPathComponent()).standardizedFileURL.path
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
-        else {
+        guard fm.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root.path])
         }
-        var urls: [URL] = []
-        for case let url as URL in enumerator {
-            let ext = url.pathExtension
-            if ext == rulesExtension || ext == testExtension { urls.append(url.standardizedFileURL) }
+        // The folder may be a symbolic link (a deployment pointing `rules` at this year's
+        // regulation), and so may folders inside it: the enumerator does not follow links, so
+        // walk the real folders and show each file under the path the user gave.
+        var found: [(shown: String, url: URL)] = []
+        var visited: Set<String> = []
+        func walk(_ real: URL, shown: String) throws {
+            guard visited.insert(real.path).inserted else { return }
+            let names = try fm.contentsOfDirectory(atPath: real.path).sorted()
+            for name in names where !name.hasPrefix(".") {
+                let child = real.appendingPathComponent(name)
+                let resolved = child.resolvingSymlinksInPath()
+                var childIsDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: resolved.path, isDirectory: &childIsDirectory) else { continue }
+                if childIsDirectory.boolValue {
+                    try walk(resolved, shown: shown + "/" + name)
+                } else if child.pathExtension == rulesExtension || child.pathExtension == testExtension {
+                    found.append((shown + "/" + name, resolved))
+                }
+            }
         }
-        urls.sort { $0.path < $1.path }
+        try walk(root.resolvingSymlinksInPath(), shown: root.path)
+        found.sort { $0.shown < $1.shown }
         var project = RulesProject(files: [], testFiles: [], sources: [], diagnostics: [])
-        for url in urls {
+        for (shown, url) in found {
             let data = try Data(contentsOf: url)
-            var path = url.path
+            var path = shown
             if path.hasPrefix(prefixBase + "/") { path = String(path.dropFirst(prefixBase.count + 1)) }
             project.add(SourceFile(path: path, bytes: [UInt8](data)), isTest: url.pathExtension == testExtension)
         }
