@@ -122,6 +122,8 @@ public struct BatchRunner {
         let prior: [String: YearToDate]
         do {
             store = try RunStore(path: options.storePath)
+            // What an interrupted batch left in the report folder, finished or cleaned.
+            ReportFolder.recover(outFolder: options.outFolder, store: store)
             if let current = try store.currentRun(month: options.month), current.state == .closed {
                 throw StoreError.monthClosed(options.month, runID: current.id)
             }
@@ -178,6 +180,11 @@ public struct BatchRunner {
                                    summary: Localized(zh: "报酬不平衡：实发 + 扣款 ≠ 应发", en: "pay does not reconcile: net + deductions ≠ gross"),
                                    help: Localized(zh: "这是规则或程序的错误；本次运行未保存，也未生成报表。", en: "This is a fault in the rules or jifen; nothing was stored or written.")))
         }
+        // Pay that no bank should be asked to move stops the run here (PayrollGuard).
+        let guarded = PayrollGuard.check(results, roster: outcome.check.roster, floor: Self.netFloor(loaded.rules),
+                                         dataFolder: options.dataFolder)
+        out.diagnostics += guarded
+        if guarded.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
         summary.tierOrder = loaded.rules.tierOrder
         out.summary = summary
@@ -204,9 +211,8 @@ public struct BatchRunner {
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = loaded.rules.tierOrder
-        let folder = options.outFolder + "/" + options.month.description
         let write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
-                                  folder: folder, only: options.reports)
+                                  outFolder: options.outFolder, only: options.reports)
         let predicted = (try? store.nextRunID()).flatMap { id in Self.reportRun(id: id, newRun, known) }
         let early = predicted.map { write.start(run: $0) }
 
@@ -259,6 +265,12 @@ public struct BatchRunner {
         }
         return ReportRun(id: id, month: run.month, rulesVersion: run.rulesVersion, rulesHash: run.rulesHash,
                          engineVersion: run.engineVersion, createdAt: "\(run.month.lastDay)T00:00:00Z", inputs: inputs)
+    }
+
+    /// The lowest net pay the rules allow: the 实发项's `下限`, never below 0.00.
+    public static func netFloor(_ rules: CheckedRules) -> Money {
+        let stated = rules.payLines.first { $0.kind == .net }?.floor.flatMap { Money($0, .halfUp) } ?? .zero
+        return max(stated, .zero)
     }
 
     static func rulesFilePath(_ shown: String, folder: String) -> String {

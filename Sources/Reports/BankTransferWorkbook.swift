@@ -5,8 +5,8 @@ import Results
 ///
 /// A header row and one row per cadre, nothing else: no title, no totals, no styling a
 /// parser could trip on. The account and ID number are text; the amount is net pay as a
-/// number with format `0.00` (no thousands separator). Rows follow the payroll, so the
-/// row count and Σ 金额 equal the payroll's. Written without constant-memory mode so that
+/// number with format `0.00` (no thousands separator). Rows follow the payroll, so Σ 金额
+/// equals the payroll's 实发; cadres paid 0.00 have no row, and a negative net pay is refused. Written without constant-memory mode so that
 /// strings go to the shared string table, as Excel itself writes them: some bank import
 /// tools read only that form.
 struct BankTransferWorkbook {
@@ -31,7 +31,13 @@ struct BankTransferWorkbook {
             try ws.columnWidth(i, Self.width(col.field))
         }
         let remark = input.bankRemark
-        for (n, c) in input.results.cadres.enumerated() {
+        // Nobody is paid a negative amount (a bank could read it as a debit), and a cadre
+        // paid 0.00 has no transfer to make: such rows stay out (the batch warns, B0022).
+        var n = -1
+        for c in input.results.cadres {
+            if c.pay.net < .zero { throw .negativePay(cadreID: c.cadreID, net: c.pay.net.description) }
+            if c.pay.net == .zero { continue }
+            n += 1
             let payee = try input.payee(c)
             for (i, col) in columns.enumerated() {
                 switch col.field {

@@ -18,6 +18,9 @@ public enum ReportError: Error, Sendable, Hashable {
     case numberTooLarge(file: String, value: String)
     /// The finished workbook could not be rewritten (shortest numbers).
     case cannotWrite(path: String, reason: String)
+    /// A net pay below zero would reach the bank file. The batch refuses such a run before
+    /// storing it (B0020); this is the last line of defence for runs stored before that check.
+    case negativePay(cadreID: String, net: String)
 
     /// A one-line summary in Chinese and English.
     public var summary: PayText {
@@ -34,6 +37,8 @@ public enum ReportError: Error, Sendable, Hashable {
             PayText(zh: "银行代发列设置有误：\(reason)", en: "the bank file's columns are wrong: \(reason)")
         case .cannotWrite(let path, let reason):
             PayText(zh: "无法改写 '\(path)'：\(reason)", en: "cannot rewrite '\(path)': \(reason)")
+        case .negativePay(let id, let net):
+            PayText(zh: "干部 '\(id)' 的实发工资为 \(net) 元，负数不能写入银行代发文件", en: "cadre '\(id)' has a negative net pay of \(net); it cannot go into a bank file")
         case .numberTooLarge(let file, let value):
             PayText(zh: "'\(file)' 中的数值 \(value) 过大，表格无法精确保存", en: "the value \(value) in '\(file)' is too large to store exactly")
         }

@@ -325,7 +325,7 @@ extension MonthScorer {
             if let direct = x.dividing(by: y, scale: r.scale, r.rule) {
                 var step = PayStep(label: label, formula: formula, inputs: inputs, result: .money(Money(direct, .halfUp) ?? .zero),
                                    rounding: AppliedRounding(spec: r, exact: q, rounded: direct, isExact: false))
-                if let floor = line.floor, direct < floor {
+                if let floor = line.floor, line.kind != .net, direct < floor {
                     step.notes.append(.remark(text: PayText(zh: "不低于 \(floor.shortDescription)", en: "at least \(floor.shortDescription)")))
                     return (floor, step)
                 }
@@ -336,7 +336,9 @@ extension MonthScorer {
             exact = v
         }
         var notes: [PayNote] = []
-        if let floor = line.floor, exact < floor {
+        // The net line's floor is not a clamp: net pay must equal gross minus deductions,
+        // and one below the floor stops the run (Batch's PayrollGuard).
+        if let floor = line.floor, line.kind != .net, exact < floor {
             notes.append(.remark(text: PayText(zh: "低于下限 \(floor.shortDescription)，按下限计", en: "below the floor \(floor.shortDescription); floor used")))
             exact = floor
         }

@@ -1,0 +1,82 @@
+import Diagnostics
+import Exact
+import Records
+import Results
+
+/// Pay that must never leave: the checks between scoring and storing that stop a run whose
+/// money no bank should be asked to move.
+///
+/// - A net pay below the floor (0.00 unless the rules' 实发项 states `下限 X 元`) stops the
+///   run (B0020), one located error per cadre, at the cadre's roster row, with the
+///   adjustments behind it. A negative amount in a bank file is at best refused by the bank
+///   and at worst read as a debit; the money has to be settled by a person, not by the batch.
+/// - A month in which every cadre's net pay is 0.00 stops the run (B0021): it is what rules
+///   that compute nothing produce, never a real payroll.
+/// - A cadre whose net pay is exactly 0.00 is paid nothing: the bank file leaves the row
+///   out, and the batch says so as a warning (B0022) so finance is never surprised.
+public enum PayrollGuard {
+    /// The diagnostics for `results`; errors stop the run before anything is stored.
+    public static func check(_ results: MonthResults, roster: Roster, floor: Money, dataFolder: String) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let cadres = results.cadres
+        guard !cadres.isEmpty else { return out }
+        if cadres.allSatisfy({ $0.pay.net == .zero }) {
+            out.append(Diagnostic(
+                .error, code: "B0021", at: .file(path: dataFolder),
+                summary: Localized(zh: "全部 \(cadres.count) 名干部的实发工资都是 0.00 元", en: "every one of the \(cadres.count) cadres' net pay is 0.00"),
+                notes: [Localized(zh: "这通常是规则没有计算任何工资项目，或数据没有被读到。", en: "This usually means the rules compute no pay line, or no data was read.")],
+                help: Localized(zh: "用 jifen check rules 检查规则，用 jifen explain 查看一名干部的计算过程；本次运行未保存，也未生成报表。",
+                                en: "Check the rules with jifen check rules and one cadre's computation with jifen explain; nothing was stored or written.")))
+            return out
+        }
+        var zero: [String] = []
+        for c in cadres {
+            let net = c.pay.net
+            if net < floor {
+                out.append(belowFloor(c, floor: floor, roster: roster, dataFolder: dataFolder))
+            } else if net == .zero {
+                zero.append(c.cadreID)
+            }
+        }
+        if !zero.isEmpty, !out.hasErrors {
+            let shown = zero.prefix(10).joined(separator: "、") + (zero.count > 10 ? " 等" : "")
+            out.append(Diagnostic(
+                .warning, code: "B0022", at: .file(path: dataFolder),
+                summary: Localized(zh: "\(zero.count) 名干部本月实发 0.00 元，不列入银行代发：\(shown)",
+                                   en: "\(zero.count) cadres are paid 0.00 this month and are left out of the bank file: \(shown)"),
+                help: Localized(zh: "核对这些干部的花名册和本月记录；工资表中仍列出他们。",
+                                en: "Check these cadres' roster rows and records; the payroll still lists them.")))
+        }
+        return out
+    }
+
+    /// A reason as a note shows it: the first 40 characters.
+    static func clip(_ s: String) -> String {
+        s.count <= 40 ? s : String(s.prefix(40)) + "…"
+    }
+
+    static func belowFloor(_ c: CadreResult, floor: Money, roster: Roster, dataFolder: String) -> Diagnostic {
+        let location: Location = roster.index(of: c.cadreID).map {
+            let o = roster.cadres[$0].origin
+            return .row(path: o.path, line: o.line, column: nil, columnName: nil)
+        } ?? .file(path: dataFolder)
+        var notes: [Localized] = [
+            Localized(zh: "应发 \(c.pay.gross) 元，扣款 \(c.pay.deductions) 元，得分 \(c.score.total.shortDescription) 分",
+                      en: "gross \(c.pay.gross), deductions \(c.pay.deductions), score \(c.score.total.shortDescription)"),
+        ]
+        for line in c.score.lines where line.kind == .adjustment && line.points != .zero {
+            let refs = line.records.prefix(5).map { "\($0.file):\($0.line)" }.joined(separator: "、")
+            let reason = line.reason.map { "，原因：\(clip($0))" } ?? ""
+            notes.append(Localized(zh: "调整“\(line.name)” \(line.points.shortDescription) 分\(refs.isEmpty ? "" : "（\(refs)）")\(reason)",
+                                   en: "adjustment '\(line.name)' \(line.points.shortDescription) points\(refs.isEmpty ? "" : " (\(refs))")"))
+        }
+        let floorText = floor == .zero ? "0 元" : "下限 \(floor) 元"
+        return Diagnostic(
+            .error, code: "B0020", at: location,
+            summary: Localized(zh: "干部 \(c.cadreID) 的实发工资 \(c.pay.net) 元低于\(floorText)",
+                               en: "cadre \(c.cadreID)'s net pay \(c.pay.net) is below \(floor == .zero ? "zero" : "the floor \(floor)")"),
+            notes: notes,
+            help: Localized(zh: "核对这名干部的调整和扣款（jifen explain … --cadre \(c.cadreID)）；确需扣回的款项由财务另行处理。本次运行未保存，也未生成银行代发文件。",
+                            en: "Check this cadre's adjustments and deductions (jifen explain … --cadre \(c.cadreID)); money to recover is settled by finance separately. Nothing was stored and no bank file was written."))
+    }
+}
