@@ -50,9 +50,17 @@ let package = Package(
             name: "CZlibLevel",
             linkerSettings: [.linkedLibrary("z"), .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=deflateInit2_"])]
         ),
+        // Makes libxlsxwriter print numbers in shortest exact form (see Sources/CShortestNumber).
+        .target(
+            name: "CShortestNumber",
+            linkerSettings: [.linkedLibrary("dl"), .unsafeFlags([
+                "-Xlinker", "--export-dynamic-symbol=snprintf", "-Xlinker", "--export-dynamic-symbol=fprintf",
+                "-Xlinker", "--export-dynamic-symbol=__fprintf_chk",
+            ])]
+        ),
         .target(
             name: "Reports",
-            dependencies: ["CXlsxWriter", "CZlibLevel", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Portal",
@@ -89,7 +97,7 @@ let package = Package(
             name: "ReportsTests",
             dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(
             name: "PortalTests",
             dependencies: [

@@ -94,17 +94,19 @@ public enum ReportSet {
 
     static func write(_ kind: ReportKind, input: ReportInput, to path: String) throws(ReportError) {
         switch kind {
-        case .payroll:
-            try PayrollWorkbook(input: input).write(to: path)
-            try ShortestNumbers.rewrite(path: path, modified: Date(timeIntervalSince1970: TimeInterval(input.run.createdSeconds)))
-        case .bankTransfer:
-            try BankTransferWorkbook(input: input).write(to: path)
-            try ShortestNumbers.rewrite(path: path, modified: Date(timeIntervalSince1970: TimeInterval(input.run.createdSeconds)))
+        case .payroll: try PayrollWorkbook(input: input).write(to: path)
+        case .bankTransfer: try BankTransferWorkbook(input: input).write(to: path)
         case .scoreBreakdown: try ScoreBreakdownWorkbook(input: input).write(to: path)
         case .communitySummary: try CommunitySummaryWorkbook(input: input).write(to: path)
         case .publicNotice: try PublicNoticeWorkbook(input: input).write(to: path)
         case .paySlips: try PaySlipsWorkbook(input: input).write(to: path)
         case .reconciliation: try ReconciliationWorkbook(input: input).write(to: path)
+        }
+        // Every number in every report is stored in its shortest exact text (94.4, never
+        // 94.40000000000001): printed so by CShortestNumber when its interposition is live,
+        // otherwise rewritten after the fact.
+        if !ShortestNumbers.printedShortest {
+            try ShortestNumbers.rewrite(path: path, modified: Date(timeIntervalSince1970: TimeInterval(input.run.createdSeconds)))
         }
     }
 }

@@ -1,3 +1,4 @@
+import CShortestNumber
 import Foundation
 import ZIPFoundation
 
@@ -5,11 +6,17 @@ import ZIPFoundation
 ///
 /// libxlsxwriter 1.1.4 prints numbers with `%.16G`, so 77.01 is stored as the text
 /// `77.01000000000001`: the same double, and Excel or LibreOffice read it back exactly, but
-/// a bank's import tool that reads the XML text could see three decimals. Finance's files
-/// (payroll, bank transfer) are therefore rewritten with the shortest text that reads back
-/// as the same double (`77.01`), as Excel itself writes. Entries keep their order, and
+/// a bank's import tool that reads the XML text could see three decimals. `CShortestNumber`
+/// normally makes the library print the shortest text itself; where that interposition is
+/// not live, every workbook is rewritten here with the shortest text that reads back as the
+/// same double (`77.01`), as Excel itself writes. Entries keep their order, and
 /// their time is the run's, so the same inputs still give the same bytes.
 enum ShortestNumbers {
+    /// Whether libxlsxwriter already prints numbers in shortest form in this process
+    /// (CShortestNumber's interposed `snprintf` is the one the library calls), so that no
+    /// rewrite is needed.
+    static let printedShortest = jifen_shortest_number_live() != 0
+
     static func rewrite(path: String, modified: Date) throws(ReportError) {
         do {
             var entries: [(path: String, data: Data)] = []
