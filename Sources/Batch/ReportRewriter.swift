@@ -33,7 +33,18 @@ public enum ReportRewriter {
            let to = record.objectionsUntil.flatMap({ DateParser.parse(String($0.prefix(10))) }) {
             settings.noticePeriod = NoticePeriod(from: from, to: to)
         }
-        return try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
-                                   settings: settings, to: outFolder + "/" + record.month.description)
+        // Written beside the month's folder and put in its place whole (ReportFolder).
+        let staging = ReportFolder.stagingPath(outFolder: outFolder, month: record.month, runID: runID)
+        let target = outFolder + "/" + record.month.description
+        do {
+            let staged = try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
+                                             settings: settings, to: staging)
+            try ReportFolder.seal(staging, runID: runID, month: record.month)
+            try ReportFolder.install(staging, as: target)
+            return staged.mapValues { target + "/" + ($0 as NSString).lastPathComponent }
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
     }
 }

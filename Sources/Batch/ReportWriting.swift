@@ -15,23 +15,33 @@ struct ReportWriting: Sendable {
     var rejected: [StoredRejectedRow]
     var payees: [Payee]
     var settings: ReportSettings
-    /// `<out>/<month>`: where the reports end up.
-    var folder: String
+    /// Reports go to `<outFolder>/<month>/`.
+    var outFolder: String
     var only: Set<ReportKind>?
 
-    /// Starts writing the reports of `run` into a staging folder beside `folder`.
+    /// Starts writing the reports of `run` into a staging folder beside the month's
+    /// (`ReportFolder`).
     func start(run: ReportRun) -> Job {
-        let parent = (folder as NSString).deletingLastPathComponent
-        let staging = (parent.isEmpty ? "." : parent) + "/.staging-\((folder as NSString).lastPathComponent)-\(ProcessInfo.processInfo.processIdentifier)-\(run.id)"
+        let staging = ReportFolder.stagingPath(outFolder: outFolder, month: run.month, runID: run.id)
+        let folder = outFolder + "/" + run.month.description
         let job = Job(run: run, staging: staging, folder: folder)
         let write = self
         job.thread = Thread {
             try? FileManager.default.removeItem(atPath: staging)
             let result: Result<[ReportKind: String], ReportError>
             do throws(ReportError) {
-                result = .success(try ReportSet.write(
+                let paths = try ReportSet.write(
                     results: write.results, summary: write.summary, run: run, rejected: write.rejected, payees: write.payees,
-                    settings: write.settings, to: staging, only: write.only))
+                    settings: write.settings, to: staging, only: write.only)
+                // Sealed as soon as the set is complete, whether or not the run is committed
+                // yet: after a crash, `ReportFolder.recover` installs a sealed set of the
+                // store's current run and deletes any other.
+                do {
+                    try ReportFolder.seal(staging, runID: run.id, month: run.month)
+                } catch {
+                    throw ReportError.cannotWrite(path: staging, reason: "\(error)")
+                }
+                result = .success(paths)
             } catch {
                 result = .failure(error)
             }
@@ -62,28 +72,27 @@ struct ReportWriting: Sendable {
             finished.signal()
         }
 
-        /// Waits for the reports and moves them into the month's folder, replacing the
-        /// files of an earlier run one by one (`rename` is atomic per file).
-        func finish() -> Result<[ReportKind: String], ReportError> {
-            finished.wait()
-            defer { try? FileManager.default.removeItem(atPath: staging) }
-            guard case .success(let staged)? = result else {
-                return result ?? .failure(.cannotCreateFolder(path: folder, reason: "reports were not written"))
-            }
+        /// Replaces the month's report folder with the sealed staging folder in one step.
+        func install(_ staged: [ReportKind: String]) -> Result<[ReportKind: String], ReportError> {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try ReportFolder.install(staging, as: folder)
             } catch {
-                return .failure(.cannotCreateFolder(path: folder, reason: error.localizedDescription))
+                try? FileManager.default.removeItem(atPath: staging)
+                return .failure(.cannotWrite(path: folder, reason: "\(error)"))
             }
             var moved: [ReportKind: String] = [:]
-            for (kind, path) in staged.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                let target = (folder as NSString).appendingPathComponent(kind.fileName)
-                if rename(path, target) != 0 {
-                    return .failure(.cannotWrite(path: target, reason: String(cString: strerror(errno))))
-                }
-                moved[kind] = target
-            }
+            for kind in staged.keys { moved[kind] = (folder as NSString).appendingPathComponent(kind.fileName) }
             return .success(moved)
+        }
+
+        /// Waits for the sealed reports and puts them in place.
+        func finish() -> Result<[ReportKind: String], ReportError> {
+            finished.wait()
+            guard case .success(let staged)? = result else {
+                try? FileManager.default.removeItem(atPath: staging)
+                return result ?? .failure(.cannotCreateFolder(path: folder, reason: "reports were not written"))
+            }
+            return install(staged)
         }
 
         /// Waits for the writing to end and drops what it wrote.

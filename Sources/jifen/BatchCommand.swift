@@ -33,8 +33,20 @@ struct ProjectOptions: ParsableArguments {
     var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
     var outFolder: String { out ?? project.out ?? "out" }
 
+    /// Opens the store, first finishing or cleaning what an interrupted batch left in the
+    /// report folder (when no batch is running).
     func openStore() throws -> RunStore {
-        do { return try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+        let store: RunStore
+        do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+        for r in ReportFolder.recoverIfIdle(storePath: storePath, outFolder: outFolder, store: store) {
+            switch r {
+            case .finished(let month, let run):
+                FileHandle.standardError.write(Data("已完成上次中断的报表替换：\(outFolder)/\(month)/ 现为运行 #\(run) 的报表。\n".utf8))
+            case .removed(let path):
+                FileHandle.standardError.write(Data("已删除中断运行留下的报表暂存文件夹 \(path)。\n".utf8))
+            }
+        }
+        return store
     }
 }
 
@@ -191,6 +203,14 @@ extension BatchCommand {
                 print("人数 \(r.summary.cadres)  行：使用 \(r.summary.rowsUsed)，忽略 \(r.summary.rowsIgnored)，拒绝 \(r.summary.rowsRejected)")
                 print("应发 \(r.summary.gross.grouped)  扣款 \(r.summary.deductions.grouped)  实发 \(r.summary.net.grouped)")
                 print("等次 " + r.summary.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，"))
+                switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
+                case false?:
+                    print("注意：\(project.outFolder)/\(m)/ 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。")
+                case nil:
+                    print("注意：\(project.outFolder)/\(m)/ 中没有报表；用 jifen report --run \(r.id) 生成。")
+                case true?:
+                    print("报表 \(project.outFolder)/\(m)/ 为本次运行所生成。")
+                }
                 print("输入文件：")
                 for i in r.inputs { print("  \(i.role == "rules" ? "规则" : "数据")  \(i.name)  \(i.byteCount) 字节  sha256 \(i.sha256.prefix(16))…") }
                 let audit = try store.auditLog(month: m)

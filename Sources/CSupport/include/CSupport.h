@@ -1,7 +1,11 @@
 #ifndef JIFEN_CSUPPORT_H
 #define JIFEN_CSUPPORT_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /// Asks the CPU to start loading the cache line at `address` for writing. Swift has no
 /// prefetch of its own; the duplicate-key table of a ten-million-row file is far larger
@@ -17,6 +21,19 @@ static inline void jifen_prefetch_write(const void *address) {
 static inline void jifen_release_free_memory(void) {
 #ifdef __GLIBC__
     malloc_trim(0);
+#endif
+}
+
+/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`, which Swift's
+/// Glibc module does not export): a month's report folder is replaced whole, so a reader
+/// or a crash sees the old set or the new set, never a mix. Returns 0, or -1 with errno
+/// set (EINVAL or ENOSYS where the file system or kernel cannot exchange).
+static inline int jifen_exchange_paths(const char *a, const char *b) {
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */);
+#else
+    errno = ENOSYS;
+    return -1;
 #endif
 }
 
