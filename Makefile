@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check crash-check
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # and pkg-config to find them.
@@ -82,6 +82,14 @@ report-roundtrip: setup
 portal-check: setup
 	$(SWIFT) build --product jifen
 	JIFEN=.build/debug/jifen scripts/portal-browser-check.sh
+
+# kill -9 at random moments of a batch (24 trials): the store stays consistent with whole
+# runs only, out/<month> holds one run's complete set, no staging folder outlives the next
+# command (scripts/crash_check.py).
+CRASH_TRIALS ?= 24
+crash-check: setup
+	$(SWIFT) build --product jifen
+	python3 scripts/crash_check.py .build/debug/jifen .build/crash-check $(CRASH_TRIALS)
 
 clean:
 	rm -rf .build out
