@@ -58,9 +58,20 @@ public enum StoredAdjustments {
         return (i, rules.sources[i].schema)
     }
 
-    /// Which values the adjustments source takes: points (a `分值` number), an amount (a
-    /// `金额` money column).
-    public static func supports(_ schema: SourceSchema) -> (points: Bool, amount: Bool) {
+    /// Which values an adjustment may carry and have counted: the adjustments source has the
+    /// column (`分值` a number, `金额` money) and the rules use its value somewhere (an item
+    /// scores 分值, a pay line sums 金额). A value the rules never read would show as included
+    /// and change nothing.
+    public static func supports(_ rules: CheckedRules) -> (points: Bool, amount: Bool) {
+        guard let (index, schema) = source(rules) else { return (false, false) }
+        let declared = declares(schema)
+        func used(_ name: String) -> Bool { schema.fieldIndex(name).map { rules.usesValue(ofField: $0, inSource: index) } ?? false }
+        return (declared.points && used("分值"), declared.amount && used("金额"))
+    }
+
+    /// Which value columns the adjustments source declares: points (a `分值` number), an
+    /// amount (a `金额` money column).
+    public static func declares(_ schema: SourceSchema) -> (points: Bool, amount: Bool) {
         let points = schema.fieldIndex("分值").map { i -> Bool in
             if case .decimal = schema.fields[i].type { return true }
             if case .integer = schema.fields[i].type { return true }
@@ -118,9 +129,14 @@ public enum StoredAdjustments {
         }
         guard !stored.isEmpty else { return nil }
         guard let schema = source(rules)?.schema else { throw .noAdjustmentsSource(month, count: stored.count) }
-        let can = supports(schema)
-        if stored.contains(where: { $0.points != nil }) && !can.points { throw .unsupported(month, field: "分值") }
-        if stored.contains(where: { $0.amount != nil }) && !can.amount { throw .unsupported(month, field: "金额") }
+        let declared = declares(schema), used = supports(rules)
+        for (field, has, isDeclared, isUsed) in [("分值", { (a: ObjectionAdjustment) in a.points != nil }, declared.points, used.points),
+                                                 ("金额", { (a: ObjectionAdjustment) in a.amount != nil }, declared.amount, used.amount)] {
+            let holding = stored.filter(has)
+            guard !holding.isEmpty else { continue }
+            if !isDeclared { throw .unsupported(month, field: field) }
+            if !isUsed { throw .ignored(month, field: field, objections: holding.map(\.objectionID)) }
+        }
         let (text, lines) = csv(stored, schema: schema, month: month)
         let dir = NSTemporaryDirectory() + "jifen-adjustments-\(UUID().uuidString)"
         let path = dir + "/" + fileName
@@ -145,6 +161,9 @@ public enum StoredAdjustmentsError: Error, Sendable, Hashable {
     case noAdjustmentsSource(YearMonth, count: Int)
     /// An adjustment has a value the rules' adjustments source has no column for.
     case unsupported(YearMonth, field: String)
+    /// Adjustments carry a value (`分值` or `金额`) that no item or pay line of the rules reads:
+    /// they would be marked included and change nothing.
+    case ignored(YearMonth, field: String, objections: [Int64])
     case store(String)
     case write(String)
 
@@ -158,6 +177,16 @@ public enum StoredAdjustmentsError: Error, Sendable, Hashable {
             return Diagnostic(.error, code: "B0012", at: .file(path: StoredAdjustments.fileName),
                               summary: Localized(zh: "\(m.chineseDescription)的申诉调整有“\(field)”，但规则的调整数据源没有这一列", en: "\(m)'s objection adjustments have '\(field)', which the rules' adjustments source lacks"),
                               help: Localized(zh: "在调整数据源中声明“\(field)”。", en: "Declare '\(field)' in the adjustments source."))
+        case .ignored(let m, let field, let ids):
+            let list = ids.prefix(10).map { "#\($0)" }.joined(separator: "、")
+            return Diagnostic(.error, code: "B0014", at: .file(path: StoredAdjustments.fileName),
+                              summary: Localized(zh: "\(m.chineseDescription)采纳申诉的调整（\(list)）有“\(field)”，但规则没有任何积分项或工资项目使用它",
+                                                 en: "\(m)'s objection adjustments (\(list)) carry '\(field)', which no item or pay line of the rules uses"),
+                              notes: [Localized(zh: "计入这样的调整不会改变任何结果。", en: "Including them would change no result.")],
+                              help: Localized(zh: field == "金额" ? "在规则中加一个使用调整金额的工资项目（如 应发项 调整金额 = 合计（金额）来自 调整），或撤销这些调整。"
+                                                : "在规则中加一个按分值计分的调整项（每条 分值），或撤销这些调整。",
+                                              en: field == "金额" ? "Add a pay line that uses the adjustments' 金额, or withdraw these adjustments."
+                                                : "Add an adjustment item that scores 分值, or withdraw these adjustments."))
         case .store(let message):
             return StoreError.database(message).diagnostic
         case .write(let message):

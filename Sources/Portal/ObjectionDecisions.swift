@@ -21,12 +21,19 @@ struct DecisionInput: Sendable {
     var dataFix: String?
 }
 
-/// The values an adjustment may take under the rules in force: points and/or an amount.
+/// The values an adjustment may take under the rules in force: points and/or an amount, each
+/// only when the rules use it, within the limits the rules state.
 struct AdjustmentSupport: Sendable, Equatable {
     var points: Bool
     var amount: Bool
     /// Decimal places the points column takes.
     var pointsScale: Int
+    /// The largest magnitude of one adjustment (调整分值上限, 调整金额上限); without a stated
+    /// limit, a sanity bound (1,000 points, 1,000,000.00 元).
+    var pointsLimit: Fixed = Fixed(1000)
+    var amountLimit: Money = Money(fen: 100_000_000)
+    var pointsLimitStated = false
+    var amountLimitStated = false
 }
 
 extension PortalService {
@@ -54,7 +61,7 @@ extension PortalService {
                 guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
                 try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
             default:
-                let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName)
+                let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, month: YearMonth(objection.month))
                 try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at)
             }
         } catch let e as PortalStoreError {
@@ -69,8 +76,8 @@ extension PortalService {
     }
 
     /// Reads and checks an adjustment against the rules' adjustments source.
-    func adjustment(_ input: DecisionInput, approver: String) throws -> Acceptance {
-        guard let support = try adjustmentSupport() else {
+    func adjustment(_ input: DecisionInput, approver: String, month: YearMonth? = nil) throws -> Acceptance {
+        guard let support = try adjustmentSupport(month: month) else {
             throw Refusal.conflict("规则没有声明调整数据源，不能以调整方式采纳；请选择“采纳并更正数据”，或先在规则中声明“数据源 调整”。")
         }
         let pointsText = input.points.map { TextNormalizer.normalize($0).trimmingWhitespace } ?? ""
@@ -78,22 +85,32 @@ extension PortalService {
         var points: Fixed? = nil
         var amount: Money? = nil
         if !pointsText.isEmpty {
-            guard support.points else { throw Refusal.badRequest("规则的调整数据源没有“分值”列，不能调整积分。") }
+            guard support.points else { throw Refusal.badRequest("规则不按调整的“分值”计分，不能调整积分。") }
             guard let p = Fixed(pointsText), !pointsText.contains(",") else {
                 throw Refusal.badRequest("分值“\(Self.short(pointsText))”不是数字，应写成 +2 或 -1.5。")
             }
             guard !p.isZero else { throw Refusal.badRequest("分值不能为 0。") }
             guard p.normalized.scale <= support.pointsScale else { throw Refusal.badRequest("分值最多 \(support.pointsScale) 位小数。") }
-            guard (p.isNegative ? p.negated() : p) <= Fixed(1000) else { throw Refusal.badRequest("分值应在 -1000 到 +1000 之间。") }
+            guard (p.isNegative ? p.negated() : p) <= support.pointsLimit else {
+                let limit = support.pointsLimit.shortDescription
+                throw Refusal.badRequest(support.pointsLimitStated
+                    ? "分值应在 -\(limit) 到 +\(limit) 之间（规则“调整分值上限”）；超出时请更正源数据后重新计算。"
+                    : "分值应在 -\(limit) 到 +\(limit) 之间。")
+            }
             points = p
         }
         if !amountText.isEmpty {
-            guard support.amount else { throw Refusal.badRequest("规则的调整数据源没有“金额”列，不能调整金额。") }
+            guard support.amount else { throw Refusal.badRequest("规则没有使用调整“金额”的工资项目，不能调整金额；请调整分值。") }
             guard let m = Money(amountText), !amountText.contains(",") else {
                 throw Refusal.badRequest("金额“\(Self.short(amountText))”应写成元，最多两位小数，如 -200 或 150.50。")
             }
             guard m != .zero else { throw Refusal.badRequest("金额不能为 0。") }
-            guard m.fen.magnitude <= 100_000_000 else { throw Refusal.badRequest("金额应在 -1,000,000 到 1,000,000 元之间。") }
+            guard m.fen.magnitude <= support.amountLimit.fen.magnitude else {
+                let limit = support.amountLimit.grouped
+                throw Refusal.badRequest(support.amountLimitStated
+                    ? "金额应在 -\(limit) 到 \(limit) 元之间（规则“调整金额上限”）。"
+                    : "金额应在 -\(limit) 到 \(limit) 元之间。")
+            }
             amount = m
         }
         guard points != nil || amount != nil else {
@@ -104,9 +121,10 @@ extension PortalService {
         return .adjustment(points: points, amount: amount, reason: reason, approver: approver)
     }
 
-    /// What an adjustment may hold under the configured rules; nil when they declare no
-    /// adjustments source (or the portal has no rules).
-    func adjustmentSupport() throws -> AdjustmentSupport? {
+    /// What an adjustment of `month` may hold under the configured rules (limits as in force
+    /// that month; the latest when nil); nil when they declare no adjustments source, use no
+    /// adjustment value, or the portal has no rules.
+    func adjustmentSupport(month: YearMonth? = nil) throws -> AdjustmentSupport? {
         guard let batch = config.batch else { return nil }
         let loaded: LoadedRules
         do {
@@ -116,10 +134,14 @@ extension PortalService {
         }
         guard !loaded.hasErrors else { throw Refusal.conflict("规则有错误（用 jifen check 查看），不能核对调整。") }
         guard let schema = StoredAdjustments.source(loaded.rules)?.schema else { return nil }
-        let can = StoredAdjustments.supports(schema)
+        let can = StoredAdjustments.supports(loaded.rules)
         guard can.points || can.amount else { return nil }
         let scale = schema.fieldIndex("分值").map { schema.fields[$0].type.scale } ?? 0
-        return AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
+        var support = AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
+        let limits = loaded.rules.adjustmentLimits(in: month ?? YearMonth(year: 9999, month: 12)!)
+        if let p = limits.points { support.pointsLimit = p; support.pointsLimitStated = true }
+        if let a = limits.amount, let m = Money(a, .halfUp) { support.amountLimit = m; support.amountLimitStated = true }
+        return support
     }
 
     /// Free text for a CSV cell and a single line in the reports: line breaks become spaces.

@@ -54,9 +54,10 @@ import TestSupport
             try await staff.login("张科长", PortalFixture.staffPassword)
             let queue = try await staff.get("/staff/objections")
             #expect(queue.body.contains("采纳并调整") && queue.body.contains("采纳并更正数据") && queue.body.contains("不采纳"))
-            // The reason is prefilled from the objection; the rules take amounts too.
+            // The reason is prefilled from the objection. The sample rules score 分值 and no
+            // pay line reads 金额, so no amount is offered: it would be "included" and pay nothing.
             #expect(queue.body.contains("name=\"reason\" maxlength=\"200\" value=\"12月20日协助防汛，未计分\""))
-            #expect(queue.body.contains("name=\"amount\""))
+            #expect(!queue.body.contains("name=\"amount\""))
             #expect(queue.body.contains("批准人：张科长"))
 
             let decided = try await staff.post("/staff/objections/\(oid)/decide", [
@@ -136,7 +137,8 @@ import TestSupport
     /// run, not only the first after the acceptance; a preview reads them back from the
     /// run's stored inputs. Points and an amount make two adjustment rows.
     @Test func batchRunsIncludeStoredAdjustments() async throws {
-        let f = try Self.fixture()
+        let rules = try Self.rulesUsingAmounts()
+        let f = try Self.fixture(rules: rules)
         let before = try #require(try f.store.currentRun(month: Self.month))
         let old = try #require(try f.store.result(runID: before.id, cadreID: Self.cadre))
         let oid = try f.store.addObjection(NewObjection(runID: before.id, month: Self.month, cadreID: Self.cadre, reference: "tier",
@@ -144,7 +146,7 @@ import TestSupport
         try f.store.acceptObjection(id: oid, .adjustment(points: Fixed("-1.5")!, amount: Money("120.50")!, reason: "扣 1.5 分，补交通费", approver: "张科长"),
                                     reply: "部分采纳", actor: "张科长", at: "2021-01-05T03:00:00Z")
         func run() throws -> Int64 {
-            let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: PackagePaths.path("rules"),
+            let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: rules,
                                        storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
             let outcome = BatchRunner(options: options).run()
             #expect(outcome.diagnostics.filter { $0.severity == .error }.isEmpty, "\(outcome.diagnostics.prefix(3))")
@@ -154,6 +156,8 @@ import TestSupport
             let id = try run()
             let r = try #require(try f.store.result(runID: id, cadreID: Self.cadre))
             #expect(r.score.total == old.score.total - Fixed("1.5")!)
+            // The amount is paid: the rules' pay line sums the adjustments' 金额.
+            #expect(r.pay.lines.first { $0.name == "申诉补发" }?.amount == Money("120.50"))
             let rows = r.score.lines.flatMap(\.records).filter { $0.file == StoredAdjustments.fileName }
             // The amount row carries no points: the rules' item takes rows with 分值 only.
             #expect(rows.map(\.line) == [2])
@@ -162,7 +166,7 @@ import TestSupport
             #expect(try f.store.adjustments(month: Self.month).first?.includedIn == id)
         }
         // The same rules over the stored inputs change nothing: the adjustments are read back.
-        let preview = BatchPreview.run(store: f.store, month: Self.month, rulesFolder: PackagePaths.path("rules"))
+        let preview = BatchPreview.run(store: f.store, month: Self.month, rulesFolder: rules)
         #expect(preview.comparison?.changes.isEmpty == true, "\(preview.diagnostics.prefix(3))")
     }
 
@@ -280,9 +284,8 @@ import TestSupport
         ([("points", "1.555"), ("reason", "补记")], "分值最多 2 位小数"),
         ([("points", "0"), ("reason", "补记")], "分值不能为 0"),
         ([("points", "1,000"), ("reason", "补记")], "不是数字"),
-        ([("amount", "12.345"), ("reason", "补记")], "金额“12.345”应写成元"),
-        ([("amount", "0"), ("reason", "补记")], "金额不能为 0"),
-        ([("points", ""), ("amount", ""), ("reason", "补记")], "请填写调整的分值或金额"),
+        ([("amount", "150"), ("reason", "补记")], "规则没有使用调整“金额”的工资项目"),
+        ([("points", ""), ("amount", ""), ("reason", "补记")], "请填写调整的分值。"),
         ([("points", "2"), ("reason", "  ")], "请写明调整原因"),
         ([("points", "2"), ("reason", String(repeating: "长", count: 201))], "调整原因不超过 200 字"),
     ])
@@ -404,6 +407,69 @@ import TestSupport
         guard let r = text.range(of: start), let end = text.range(of: "\n}\n", range: r.upperBound..<text.endIndex) else { return text }
         return String(text[..<r.lowerBound]) + String(text[end.upperBound...])
     }
+    /// The sample rules with a pay line that pays the adjustments' 金额 and the limits on one
+    /// adjustment a county states (调整分值上限 10 分, 调整金额上限 2000 元).
+    static func rulesUsingAmounts() throws -> String {
+        let folder = PackagePaths.temporaryDirectory("rules-amounts") + "/rules"
+        try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: folder)
+        let path = folder + "/榕江县积分管理考核办法.jifen"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let total = "计算项 应发合计 = 基本工资 + 绩效工资 + 四点半课堂奖励 + 夜班补贴 + 节假日值班工资"
+        #expect(text.contains(total))
+        text = text.replacingOccurrences(of: total, with: """
+            应发项 申诉补发 （依据 第九条） = 合计（金额 来自 调整 其中 金额 ≠ 空）
+
+            \(total) + 申诉补发
+
+            参数 调整分值上限 （依据 第九条第二款） = 10 分
+
+            参数 调整金额上限 （依据 第九条第二款） = 2000 元
+            """)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// Rules that pay amounts and state limits: amounts are offered, and values beyond the
+    /// limits, or not in 元 to the 分, are refused with the limit named.
+    @Test(arguments: [
+        ([("points", "10.5"), ("reason", "补记")], "分值应在 -10 到 +10 之间（规则“调整分值上限”）"),
+        ([("points", "-11"), ("reason", "补记")], "分值应在 -10 到 +10 之间"),
+        ([("amount", "2000.01"), ("reason", "补记")], "金额应在 -2,000.00 到 2,000.00 元之间（规则“调整金额上限”）"),
+        ([("amount", "-1000000"), ("reason", "补记")], "金额应在 -2,000.00 到 2,000.00 元之间"),
+        ([("amount", "12.345"), ("reason", "补记")], "金额“12.345”应写成元"),
+        ([("amount", "0"), ("reason", "补记")], "金额不能为 0"),
+    ])
+    func adjustmentsBeyondTheRulesLimitsAreRefused(fields: [(String, String)], message: String) async throws {
+        let f = try Self.fixture(rules: try Self.rulesUsingAmounts())
+        try await f.application().test(.router) { client in
+            let oid = try await Self.objection(f, client)
+            let staff = Browser(client)
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            let queue = try await staff.get("/staff/objections")
+            #expect(queue.body.contains("name=\"amount\""))
+            let page = try await staff.post("/staff/objections/\(oid)/decide", [("decision", "adjustment"), ("reply", "采纳")] + fields)
+            #expect(page.status == .badRequest)
+            #expect(page.body.contains(HTMLText.escape(message)), "\(message)")
+            #expect(try f.store.adjustments(month: Self.month).isEmpty)
+        }
+    }
+
+    /// A stored adjustment whose value the rules never read (an amount, under rules that pay
+    /// no adjustment amounts) stops the next run instead of showing as included.
+    @Test func aStoredAdjustmentTheRulesIgnoreIsAnErrorAtTheNextRun() throws {
+        let f = try Self.fixture()
+        let before = try #require(try f.store.currentRun(month: Self.month))
+        let oid = try f.store.addObjection(NewObjection(runID: before.id, month: Self.month, cadreID: Self.cadre, reference: "tier",
+                                                        referenceLabel: "等次", reason: "漏发"), at: "2021-01-05T02:00:00Z")
+        try f.store.acceptObjection(id: oid, .adjustment(points: nil, amount: Money("1000000.00")!, reason: "补发", approver: "张科长"),
+                                    reply: "采纳", actor: "张科长", at: "2021-01-05T03:00:00Z")
+        let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: PackagePaths.path("rules"),
+                                   storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
+        let outcome = BatchRunner(options: options).run()
+        #expect(outcome.stopped)
+        #expect(outcome.diagnostics.contains { $0.code == "B0014" && $0.summary.zh.contains("#\(oid)") }, "\(outcome.diagnostics.prefix(3))")
+        #expect(try f.store.currentRun(month: Self.month)?.id == before.id)
+    }
 }
 
 /// HTML escaping as the portal does it, for matching messages in pages.
@@ -412,4 +478,5 @@ enum HTMLText {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
+
 }

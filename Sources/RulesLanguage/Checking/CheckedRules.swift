@@ -37,6 +37,24 @@ public indirect enum TExpr: Sendable, Hashable {
     case poolShare(TExpr, TExpr, TExpr?)
 
     public static func == (a: TExpr, b: TExpr) -> Bool { String(describing: a) == String(describing: b) }
+
+    /// Whether the expression reads the record field `field` (not through an aggregate,
+    /// which reads its own source's records).
+    public func references(field: Int) -> Bool {
+        switch self {
+        case .field(let f, _): return f == field
+        case .number, .text, .date, .boolean, .none, .enumCode, .score, .item, .payLine, .parameter, .rosterField,
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate:
+            return false
+        case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return a.references(field: field) || b.references(field: field)
+        case .compare(let a, let rest): return a.references(field: field) || rest.contains { $0.1.references(field: field) }
+        case .member(let a, let list): return a.references(field: field) || list.contains { $0.references(field: field) }
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
+            return a.references(field: field) || b.references(field: field) || c.references(field: field)
+        case .poolShare(let a, let b, let c): return a.references(field: field) || b.references(field: field) || c?.references(field: field) == true
+        }
+    }
     public func hash(into h: inout Hasher) { h.combine(String(describing: self)) }
 
     public var type: ValueType {
@@ -194,6 +212,34 @@ public struct CheckedRules: Sendable {
 
     public func source(named name: String) -> Int? { sources.firstIndex { $0.name == name } }
 
+    /// Parameters that bound what staff may accept as an adjustment in the portal; they are
+    /// read by the portal, not by a formula, so they are never reported unused.
+    public static let adjustmentLimitNames: Set<String> = [
+        AdjustmentLimits.pointsLimitName, AdjustmentLimits.amountLimitName,
+    ]
+
+    /// The adjustment limits the rules state for `month` (reserved parameters 调整分值上限 and
+    /// 调整金额上限); nil where a limit is not stated.
+    public func adjustmentLimits(in month: YearMonth) -> AdjustmentLimits {
+        func value(_ name: String) -> Fixed? { parameters[name]?.value(in: month) }
+        return AdjustmentLimits(points: value(AdjustmentLimits.pointsLimitName), amount: value(AdjustmentLimits.amountLimitName))
+    }
+
+    /// Whether the value of `field` in the records of `source` can reach a result: it appears
+    /// in an item's scoring (每条 分值) or in an aggregate's argument (合计（金额）). A field
+    /// only filtered on (其中 分值 ≠ 空) reaches nothing.
+    public func usesValue(ofField field: Int, inSource source: Int) -> Bool {
+        for item in items where item.source == source {
+            switch item.scoring {
+            case .each(let e), .total(let e): if e.references(field: field) { return true }
+            }
+        }
+        for a in accumulators where a.source == source {
+            if a.argument?.references(field: field) == true { return true }
+        }
+        return false
+    }
+
     /// The tier names in the order the rules list them (best first).
     public var tierOrder: [String] {
         var seen: [String] = []
@@ -240,4 +286,14 @@ extension CheckedRules {
         }
         return out
     }
+}
+
+/// Bounds on one adjustment accepted in the portal, as the rules state them:
+/// `参数 调整分值上限 = 10 分` (at most ±10 points) and `参数 调整金额上限 = 2000 元`
+/// (at most ±2,000.00). nil: not stated.
+public struct AdjustmentLimits: Sendable, Equatable {
+    public static let pointsLimitName = "调整分值上限"
+    public static let amountLimitName = "调整金额上限"
+    public var points: Fixed?
+    public var amount: Fixed?
 }

@@ -273,7 +273,8 @@ extension Checker {
         sources: [Decl<SourceDeclaration>], lines: [Decl<PayLineDeclaration>]
     ) {
         var seen: Set<String> = []
-        for p in params where !used.contains("param:" + p.value.name.name) && seen.insert("p" + p.value.name.name).inserted {
+        for p in params where !used.contains("param:" + p.value.name.name) && !CheckedRules.adjustmentLimitNames.contains(p.value.name.name)
+            && seen.insert("p" + p.value.name.name).inserted {
             errors.append(.unused(Site(p.path, p.value.name.span), kind: "参数", name: p.value.name.name))
         }
         for t in tables where !used.contains("table:" + t.value.name.name) && seen.insert("t" + t.value.name.name).inserted {
