@@ -108,7 +108,7 @@ public enum StoredAdjustments {
                     case "分值": return v.points?.shortDescription ?? ""
                     case "金额": return v.amount?.fixed.description ?? ""
                     case "原因": return a.reason
-                    case "批准人": return a.approver
+                    case "批准人": return a.secondApprover.map { "\(a.approver)、\($0)（复核）" } ?? a.approver
                     default: return ""
                     }
                 }
@@ -123,7 +123,8 @@ public enum StoredAdjustments {
     public static func prepare(store: RunStore, rules: CheckedRules, month: YearMonth) throws(StoredAdjustmentsError) -> Prepared? {
         let stored: [ObjectionAdjustment]
         do {
-            stored = try store.adjustments(month: month)
+            // Adjustments above the review line wait for a second staff member's approval.
+            stored = try store.adjustments(month: month).filter { !$0.awaitingApproval }
         } catch {
             throw .store("\(error)")
         }

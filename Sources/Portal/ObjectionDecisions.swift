@@ -34,6 +34,8 @@ struct AdjustmentSupport: Sendable, Equatable {
     var amountLimit: Money = Money(fen: 100_000_000)
     var pointsLimitStated = false
     var amountLimitStated = false
+    /// The rules' limits, for the review lines.
+    var limits = AdjustmentLimits()
 }
 
 extension PortalService {
@@ -61,8 +63,13 @@ extension PortalService {
                 guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
                 try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
             default:
-                let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, month: YearMonth(objection.month))
-                try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at)
+                let month = YearMonth(objection.month)
+                let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, month: month)
+                var review = false
+                if case .adjustment(let p, let a, _, _) = adjustment, let limits = try adjustmentSupport(month: month)?.limits {
+                    review = limits.needsSecondApproval(points: p, amountUnits: a?.fixed)
+                }
+                try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at, needsSecondApproval: review)
             }
         } catch let e as PortalStoreError {
             switch e {
@@ -139,6 +146,7 @@ extension PortalService {
         let scale = schema.fieldIndex("分值").map { schema.fields[$0].type.scale } ?? 0
         var support = AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
         let limits = loaded.rules.adjustmentLimits(in: month ?? YearMonth(year: 9999, month: 12)!)
+        support.limits = limits
         if let p = limits.points { support.pointsLimit = p; support.pointsLimitStated = true }
         if let a = limits.amount, let m = Money(a, .halfUp) { support.amountLimit = m; support.amountLimitStated = true }
         return support
@@ -154,6 +162,24 @@ extension PortalService {
 }
 
 extension PortalService {
+    /// A second staff member approves an adjustment above the review line; refusals say why.
+    func approveAdjustment(_ v: Visitor, adjustmentID: Int64) throws {
+        do throws(PortalStoreError) {
+            try store.approveAdjustment(id: adjustmentID, actor: v.actor, displayName: v.user.displayName.isEmpty ? v.actor : v.user.displayName,
+                                        at: clock.timestamp)
+        } catch {
+            switch error {
+            case .adjustmentNotFound: throw Refusal.notFound
+            case .adjustmentNotAwaiting: throw Refusal.conflict("该调整不需要复核，或已复核。")
+            case .sameApprover: throw Refusal.conflict("采纳调整的工作人员不能复核自己的调整，请由另一名工作人员复核。")
+            case .monthClosed(let m): throw Refusal.conflict("\(YearMonth(m)?.chineseDescription ?? m)已关账，不能再复核调整。")
+            default: throw error
+            }
+        }
+    }
+}
+
+extension PortalService {
     /// The objections queue page, with a message and what staff typed when a decision was
     /// refused.
     func objectionsPage(_ v: Visitor, message: String? = nil, draft: (id: Int64, input: DecisionInput)? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -162,7 +188,7 @@ extension PortalService {
         // Rules are read only when there is something to decide.
         let support: AdjustmentSupport? = open.isEmpty ? nil : ((try? adjustmentSupport()) ?? nil)
         return Self.html(StaffPages.objections(
-            open: open, decided: all.filter { $0.state != .open }, support: support,
+            open: open, decided: all.filter { $0.state != .open }, support: support, awaiting: try store.adjustmentsAwaitingApproval(), actor: v.actor,
             approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, nav: nav(v), message: message, draft: draft), status: status)
     }
 
@@ -172,6 +198,9 @@ extension PortalService {
         switch (o.state, o.resolution) {
         case (.accepted, .adjustment?):
             let month = YearMonth(o.month)?.chineseDescription ?? o.month
+            if o.adjustment?.awaitingApproval == true {
+                return "已采纳申诉 #\(o.id)，调整超过规则的复核线，须另一名工作人员在本页“待复核的调整”中复核通过后，重新计算\(month)才计入。"
+            }
             return "已采纳申诉 #\(o.id)，调整已保存；在\(month)运行页面点“重新计算”后计入结果。"
         case (.accepted, .dataFix?):
             return "已采纳申诉 #\(o.id)：请更正“\(o.dataFix ?? "")”，再重新计算本月。"

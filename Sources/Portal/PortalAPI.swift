@@ -206,6 +206,22 @@ extension PortalService {
             }
         }
 
+        api.get("staff/adjustments/awaiting") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                return Self.json(try store.adjustmentsAwaitingApproval().map { $0.adjustment })
+            }
+        }
+
+        api.post("staff/adjustments/:aid/approve") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                guard let aid = context.parameters.get("aid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
+                try approveAdjustment(v, adjustmentID: aid)
+                return Self.json(["approved": aid])
+            }
+        }
+
         api.get("finance/months") { request, context in
             await self.api(context) {
                 _ = try apiVisitor(request, [.finance], post: false)

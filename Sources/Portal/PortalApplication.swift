@@ -315,6 +315,21 @@ extension PortalService {
             }
         }
 
+        router.post("/staff/adjustments/:aid/approve") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.staff])
+                _ = try await form(request, v)
+                guard let aid = context.parameters.get("aid").flatMap({ Int64($0) }) else { throw Refusal.notFound }
+                do {
+                    try approveAdjustment(v, adjustmentID: aid)
+                } catch let r as Refusal {
+                    if case .conflict(let message) = r { return try objectionsPage(v, message: message, status: .init(code: r.status)) }
+                    throw r
+                }
+                return Self.redirect("/staff/objections#a\(aid)")
+            }
+        }
+
         router.get("/finance") { request, context in
             await page(request, context) {
                 let v = try require(request, [.finance])

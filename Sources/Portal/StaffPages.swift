@@ -61,12 +61,28 @@ enum StaffPages {
     /// The objections queue: each open objection with its decision form (accept with an
     /// adjustment, accept with a data fix, or reject), then the decided ones with what was done.
     static func objections(
-        open: [Objection], decided: [Objection], support: AdjustmentSupport?, approver: String, nav: HTML.Nav,
+        open: [Objection], decided: [Objection], support: AdjustmentSupport?,
+        awaiting: [(adjustment: ObjectionAdjustment, acceptedBy: String?)] = [], actor: String = "", approver: String, nav: HTML.Nav,
         message: String? = nil, draft: (id: Int64, input: DecisionInput)? = nil
     ) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
+        if !awaiting.isEmpty {
+            b += "<section><h2>待复核的调整（\(awaiting.count)）</h2><p class=\"muted\">超过规则复核线的调整，须由采纳人以外的工作人员复核通过后才计入。</p>"
+            for (a, acceptedBy) in awaiting {
+                var values: [String] = []
+                if let p = a.points { values.append("\(HTML.signed(p)) 分") }
+                if let m = a.amount { values.append("\(m.fen < 0 ? "−" + HTML.yuan(Money(fen: -m.fen)) : "+" + HTML.yuan(m)) 元") }
+                b += "<div id=\"a\(a.id)\"><p>申诉 #\(a.objectionID) · \(e(a.month)) · \(e(a.cadreID)) · 调整 \(values.joined(separator: "、"))，原因：\(e(a.reason))（采纳：\(e(a.approver))）</p>"
+                if acceptedBy == actor {
+                    b += "<p class=\"muted\">这是您采纳的调整，须由另一名工作人员复核。</p></div>"
+                } else {
+                    b += "<form method=\"post\" action=\"/staff/adjustments/\(a.id)/approve\">\(HTML.csrfField(nav.csrf))<button type=\"submit\">复核通过</button></form></div>"
+                }
+            }
+            b += "</section>"
+        }
         b += "<section><h2>待处理申诉（\(open.count)）</h2>"
         if open.isEmpty { b += "<p class=\"muted\">没有待处理的申诉。</p>" }
         for o in open {
@@ -127,8 +143,10 @@ enum StaffPages {
             var values: [String] = []
             if let p = a.points { values.append("\(HTML.signed(p)) 分") }
             if let m = a.amount { values.append("\(m.fen < 0 ? "−" + HTML.yuan(Money(fen: -m.fen)) : "+" + HTML.yuan(m)) 元") }
-            var t = "<p class=\"adjustment\">处理：调整 \(values.joined(separator: "、"))，原因：\(e(a.reason))（批准：\(e(a.approver))）· "
-            if let run = a.includedIn {
+            var t = "<p class=\"adjustment\">处理：调整 \(values.joined(separator: "、"))，原因：\(e(a.reason))（批准：\(e(a.approver))\(a.secondApprover.map { "，复核：" + e($0) } ?? "")）· "
+            if a.awaitingApproval {
+                t += staff ? "<span class=\"warn\">待另一名工作人员复核</span>" : "待复核后生效"
+            } else if let run = a.includedIn {
                 t += "已计入本月重新计算的结果（运行 #\(run)）"
             } else {
                 t += staff ? "<span class=\"warn\">待重新计算</span> <a href=\"/staff/runs/\(e(a.month))\">前往重新计算</a>" : "待重新计算后生效"

@@ -115,9 +115,16 @@ public struct ObjectionAdjustment: Sendable, Hashable, Codable {
     /// The month's current run when that run included this adjustment; nil while pending
     /// (accepted since the month was last run).
     public var includedIn: Int64?
+    /// Above the review line the rules state (调整复核分值, 调整复核金额), an adjustment counts
+    /// only once a second staff member has approved it: true until then.
+    public var awaitingApproval: Bool = false
+    /// Who approved it second, when it needed it.
+    public var secondApprover: String?
 
     public init(id: Int64, objectionID: Int64, month: String, cadreID: String, points: Fixed?, amount: Money?, reason: String,
-                approver: String, createdAt: String, includedIn: Int64? = nil) {
+                approver: String, createdAt: String, includedIn: Int64? = nil, awaitingApproval: Bool = false, secondApprover: String? = nil) {
+        self.awaitingApproval = awaitingApproval
+        self.secondApprover = secondApprover
         self.id = id
         self.objectionID = objectionID
         self.month = month
@@ -194,5 +201,10 @@ public enum PortalStoreError: Error, Sendable, Hashable {
     case objectionNotOpen(Int64, ObjectionState)
     /// The objection's month is closed: it can no longer be adjusted.
     case monthClosed(String)
+    case adjustmentNotFound(Int64)
+    /// The adjustment needs no second approval, or has it already.
+    case adjustmentNotAwaiting(Int64)
+    /// The staff member who accepted an adjustment cannot also approve it.
+    case sameApprover(Int64)
     case database(String)
 }

@@ -154,6 +154,17 @@ enum StoreMigrations {
                 t.primaryKey(["runID", "adjustmentID"])
             }
         }
+        m.registerMigration("v5: adjustments awaiting a second staff member's approval") { db in
+            // An adjustment above the rules' review line (调整复核分值, 调整复核金额) is stored
+            // awaiting approval; it joins the month's runs only once another staff member
+            // approves it. Adjustments stored before this migration needed no approval.
+            try db.alter(table: "objectionAdjustment") { t in
+                t.add(column: "needsSecondApproval", .boolean).notNull().defaults(to: false)
+                t.add(column: "acceptedBy", .text)
+                t.add(column: "secondApprover", .text)
+                t.add(column: "secondApprovedAt", .text)
+            }
+        }
         return m
     }
 }

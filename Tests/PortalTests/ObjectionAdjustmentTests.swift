@@ -424,6 +424,10 @@ import TestSupport
             参数 调整分值上限 （依据 第九条第二款） = 10 分
 
             参数 调整金额上限 （依据 第九条第二款） = 2000 元
+
+            参数 调整复核分值 （依据 第九条第二款） = 5 分
+
+            参数 调整复核金额 （依据 第九条第二款） = 500 元
             """)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return folder
@@ -452,6 +456,61 @@ import TestSupport
             #expect(page.body.contains(HTMLText.escape(message)), "\(message)")
             #expect(try f.store.adjustments(month: Self.month).isEmpty)
         }
+    }
+
+    /// Above the rules' review line an adjustment waits for a second staff member: runs leave
+    /// it out, the staff member who accepted it cannot approve it, another one can, and from
+    /// then on it counts, with both names on the adjustment row.
+    @Test func anAdjustmentAboveTheReviewLineCountsOnlyAfterASecondApproval() async throws {
+        let rules = try Self.rulesUsingAmounts()
+        let f = try Self.fixture(rules: rules)
+        try f.store.addUser(username: "王股长", role: .staff, displayName: "王股长", passwordHash: Passwords.hash("second-pass-1", cost: 4),
+                            actor: "测试", at: "2021-01-04T00:00:00Z")
+        let before = try #require(try f.store.currentRun(month: Self.month))
+        let old = try #require(try f.store.result(runID: before.id, cadreID: Self.cadre))
+        @Sendable func run() throws -> CadreResult {
+            let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: rules,
+                                       storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
+            let outcome = BatchRunner(options: options).run()
+            #expect(!outcome.diagnostics.hasErrors, "\(outcome.diagnostics.prefix(3))")
+            let id = try #require(outcome.runID)
+            return try #require(try f.store.result(runID: id, cadreID: Self.cadre))
+        }
+        try await f.application().test(.router) { client in
+            let oid = try await Self.objection(f, client)
+            let staff = Browser(client)
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            _ = try await staff.get("/staff/objections")
+            let decided = try await staff.post("/staff/objections/\(oid)/decide", [("decision", "adjustment"), ("reply", "采纳"), ("points", "+8"), ("reason", "补记")])
+            #expect(decided.status == .seeOther)
+            let queue = try await staff.get("/staff/objections?done=\(oid)")
+            #expect(queue.body.contains("须另一名工作人员"), "\(queue.body)")
+            let stored = try #require(try f.store.adjustments(month: Self.month).first)
+            #expect(stored.awaitingApproval)
+            // Not counted yet.
+            let unapproved = try run()
+            #expect(unapproved.score.total == old.score.total)
+            // Not by the one who accepted it.
+            let own = try await staff.post("/staff/adjustments/\(stored.id)/approve", [])
+            #expect(own.status == .conflict)
+            #expect(own.body.contains("不能复核自己的调整"))
+            #expect(try f.store.adjustments(month: Self.month).first?.awaitingApproval == true)
+            // Another staff member approves.
+            let second = Browser(client)
+            try await second.login("王股长", "second-pass-1")
+            let page = try await second.get("/staff/objections")
+            #expect(page.body.contains("待复核的调整（1）") && page.body.contains("/staff/adjustments/\(stored.id)/approve"))
+            #expect(try await second.post("/staff/adjustments/\(stored.id)/approve", []).status == .seeOther)
+            #expect(try await second.post("/staff/adjustments/\(stored.id)/approve", []).status == .conflict)
+        }
+        let approved = try #require(try f.store.adjustments(month: Self.month).first)
+        #expect(!approved.awaitingApproval && approved.secondApprover == "王股长")
+        let after = try run()
+        #expect(after.score.total == old.score.total + Fixed(8))
+        let record = try #require(after.score.lines.flatMap(\.records).first { $0.file == StoredAdjustments.fileName })
+        #expect(record.points == Fixed(8))
+        #expect(record.summary.contains("王股长（复核）"), "\(record.summary)")
+        #expect(try f.store.auditLog(month: Self.month).contains { $0.action == "adjustment-approved" && $0.actor == "王股长" })
     }
 
     /// A stored adjustment whose value the rules never read (an amount, under rules that pay

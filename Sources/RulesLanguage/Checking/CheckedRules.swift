@@ -216,13 +216,15 @@ public struct CheckedRules: Sendable {
     /// read by the portal, not by a formula, so they are never reported unused.
     public static let adjustmentLimitNames: Set<String> = [
         AdjustmentLimits.pointsLimitName, AdjustmentLimits.amountLimitName,
+        AdjustmentLimits.pointsReviewName, AdjustmentLimits.amountReviewName,
     ]
 
     /// The adjustment limits the rules state for `month` (reserved parameters 调整分值上限 and
     /// 调整金额上限); nil where a limit is not stated.
     public func adjustmentLimits(in month: YearMonth) -> AdjustmentLimits {
         func value(_ name: String) -> Fixed? { parameters[name]?.value(in: month) }
-        return AdjustmentLimits(points: value(AdjustmentLimits.pointsLimitName), amount: value(AdjustmentLimits.amountLimitName))
+        return AdjustmentLimits(points: value(AdjustmentLimits.pointsLimitName), amount: value(AdjustmentLimits.amountLimitName),
+                                pointsReview: value(AdjustmentLimits.pointsReviewName), amountReview: value(AdjustmentLimits.amountReviewName))
     }
 
     /// Whether the value of `field` in the records of `source` can reach a result: it appears
@@ -289,11 +291,32 @@ extension CheckedRules {
 }
 
 /// Bounds on one adjustment accepted in the portal, as the rules state them:
-/// `参数 调整分值上限 = 10 分` (at most ±10 points) and `参数 调整金额上限 = 2000 元`
-/// (at most ±2,000.00). nil: not stated.
+/// `参数 调整分值上限 = 10 分` (at most ±10 points), `参数 调整金额上限 = 2000 元` (at most
+/// ±2,000.00), and the review lines above which a second staff member must approve it,
+/// `参数 调整复核分值 = 5 分` and `参数 调整复核金额 = 500 元`. nil: not stated.
 public struct AdjustmentLimits: Sendable, Equatable {
     public static let pointsLimitName = "调整分值上限"
     public static let amountLimitName = "调整金额上限"
+    public static let pointsReviewName = "调整复核分值"
+    public static let amountReviewName = "调整复核金额"
     public var points: Fixed?
     public var amount: Fixed?
+    public var pointsReview: Fixed?
+    public var amountReview: Fixed?
+
+    public init(points: Fixed? = nil, amount: Fixed? = nil, pointsReview: Fixed? = nil, amountReview: Fixed? = nil) {
+        self.points = points
+        self.amount = amount
+        self.pointsReview = pointsReview
+        self.amountReview = amountReview
+    }
+
+    /// Whether an adjustment of these values needs a second staff member's approval.
+    public func needsSecondApproval(points p: Fixed?, amountUnits a: Fixed?) -> Bool {
+        func above(_ v: Fixed?, _ line: Fixed?) -> Bool {
+            guard let v, let line else { return false }
+            return (v.isNegative ? v.negated() : v) > line
+        }
+        return above(p, pointsReview) || above(a, amountReview)
+    }
 }
