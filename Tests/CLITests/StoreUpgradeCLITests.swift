@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Stores outlive versions: a store written by an earlier main (`Fixtures/store-caebf9e`,
+/// schema v1–v3) opens with this one, migrates, and serves its whole history.
+struct StoreUpgradeCLITests {
+    static let fixture = "Tests/CLITests/Fixtures/store-caebf9e/jifen.sqlite"
+
+    /// A copy of the fixture store, so that the committed file is never migrated in place.
+    static func copy(_ label: String) throws -> (root: String, store: String) {
+        let root = PackagePaths.temporaryDirectory(label)
+        try FileManager.default.copyItem(atPath: PackagePaths.path(fixture), toPath: root + "/jifen.sqlite")
+        return (root, root + "/jifen.sqlite")
+    }
+
+    @Test func anEarlierMainsStoreOpensMigratesAndServesItsHistory() throws {
+        let (root, store) = try Self.copy("upgrade")
+        let out = root + "/out"
+        // Given a store of the earlier schema, when this main lists and shows its runs:
+        let list = try CLI.run(["batch", "list", "--store", store, "--out", out])
+        #expect(list.status == 0, "\(list.stderr)")
+        for text in ["#5", "#1", "181,974.23", "201,701.23", "已关账", "公示中", "已被替代"] {
+            #expect(list.stdout.contains(text), "\(text) in \(list.stdout)")
+        }
+        let show = try CLI.run(["batch", "show", "--month", "2020-12", "--store", store, "--out", out])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("运行 #5") && show.stdout.contains("申诉调整.csv"), "\(show.stdout)")
+        // No reports here yet: show says so and how to make them.
+        #expect(show.stdout.contains("jifen report --run 5"))
+        // Then its runs compare, and its reports are written again from the store alone.
+        let diff = try CLI.run(["batch", "diff", "4", "5", "--store", store, "--out", out])
+        #expect(diff.status == 0 && diff.stdout.contains("变化 1 人"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("FM-001"))
+        let report = try CLI.run(["report", "--run", "5", "--store", store, "--out", out])
+        #expect(report.status == 0, "\(report.stdout)\(report.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/2020-12").filter { $0.hasSuffix(".xlsx") }.count == 7)
+        let again = try CLI.run(["batch", "show", "--month", "2020-12", "--store", store, "--out", out])
+        #expect(again.stdout.contains("为本次运行所生成"), "\(again.stdout)")
+        // A closed month of the old store stays closed.
+        let closed = try CLI.run(["batch", "run", "--month", "2020-10", "--store", store, "--out", out, "--quiet"])
+        #expect(closed.status != 0)
+        // A new run of the open month includes the adjustment the old portal accepted, so
+        // nothing changes against the old run.
+        let rerun = try CLI.run(["batch", "run", "--month", "2020-12", "--store", store, "--out", out, "--quiet"])
+        #expect(rerun.status == 0, "\(rerun.stdout)")
+        #expect(rerun.stdout.contains("运行 #6"))
+        let same = try CLI.run(["batch", "diff", "5", "6", "--store", store, "--out", out])
+        #expect(same.stdout.contains("变化 0 人"), "\(same.stdout)")
+    }
+}
