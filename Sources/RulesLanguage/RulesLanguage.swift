@@ -22,7 +22,8 @@ public struct LoadedRules: Sendable {
         let declarations = project.declarations
         var missing: [String] = []
         if !declarations.contains(where: { if case .source = $0 { true } else { false } }) { missing.append("数据源") }
-        if !declarations.contains(where: { if case .item = $0 { true } else { false } }) { missing.append("积分项") }
+        // Items are not required: a regulation may pay fixed amounts only (the tax office's
+        // examples are such rules); without items every cadre simply has the base score.
         if !declarations.contains(where: { if case .payLine = $0 { true } else { false } }) { missing.append("工资项目") }
         if project.files.isEmpty || !missing.isEmpty {
             checkDiagnostics.insert(CheckError.incompleteRules(folder: directory, fileCount: project.files.count, missing: missing), at: 0)

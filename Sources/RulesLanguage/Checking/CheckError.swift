@@ -70,8 +70,8 @@ public enum CheckError: Sendable, Hashable {
             label: w.label, notes: w.notes, help: w.help)
     }
 
-    /// A rules folder that cannot pay anyone: no rules files at all, or no data source, no
-    /// item that earns or loses points, or no pay line. Located at the folder, since what is
+    /// A rules folder that cannot pay anyone: no rules files at all, or no data source or no
+    /// pay line. Located at the folder, since what is
     /// wrong is what is not there. (Before this check a folder with no rules files checked
     /// clean and a batch paid every cadre 0.00.)
     public static func incompleteRules(folder: String, fileCount: Int, missing: [String]) -> Diagnostic {
@@ -86,8 +86,8 @@ public enum CheckError: Sendable, Hashable {
             .error, code: "R0314", at: .file(path: folder),
             summary: Localized(zh: "规则不完整：缺少\(list)", en: "the rules are incomplete: no \(list)"),
             notes: [Localized(zh: "没有这些声明就算不出任何人的积分或报酬。", en: "Without these nobody's points or pay can be computed.")],
-            help: Localized(zh: "至少声明一个“数据源”、一个“积分项”（或扣分项、调整项）和工资项目（含“实发项”）；见 docs/rules-language.md。",
-                            en: "Declare at least one 数据源, one 积分项 (or 扣分项/调整项) and the pay lines, including a 实发项; see docs/rules-language.md."))
+            help: Localized(zh: "至少声明一个“数据源”和工资项目（含“实发项”）；见 docs/rules-language.md。",
+                            en: "Declare at least one 数据源 and the pay lines, including a 实发项; see docs/rules-language.md."))
     }
 
     private typealias Wording = (code: String, severity: Severity, summary: Localized, label: Localized?, notes: [Localized], help: Localized)
