@@ -1,5 +1,6 @@
 import Diagnostics
 import Exact
+import Pay
 import Records
 import Results
 import RulesLanguage
@@ -23,6 +24,8 @@ public struct MonthEvaluation {
     /// A file of further adjustment rows (the store's `申诉调整.csv`), read after the month's
     /// files as rows of the rules' adjustments source.
     public var extraAdjustments: String? = nil
+    /// How the work is spread over threads; the results are the same whatever it is.
+    public var tuning = EvaluationTuning()
 
     public init(rules: CheckedRules, month: YearMonth) {
         self.rules = rules
@@ -62,7 +65,7 @@ public struct MonthEvaluation {
         let openingSource = schemas.firstIndex { $0.role == .opening }
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
-        let validator = MonthValidator(month: month, schemas: schemas)
+        let validator = MonthValidator(month: month, schemas: schemas, tuning: tuning.validation)
         let files = validator.locate(folder: folder).files
         var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
         // Only the texts someone reads are interned: what the rules read and, with record
@@ -75,7 +78,7 @@ public struct MonthEvaluation {
             }
         }
         var check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
-            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
+            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks)
             // Records are cited by the name of the file they came from (duty.csv:12).
             for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
                 if let path = files[schema.name] { s.fileNames[i] = FileName.of(path) }
@@ -107,6 +110,18 @@ public struct MonthEvaluation {
         } catch {
             diagnostics.append(Self.diagnostic(error, folder: folder))
             return Outcome(check: check, results: nil, diagnostics: diagnostics, opening: opening)
+        }
+    }
+
+    /// Settings for speed that never change a result, passed down rather than held in
+    /// statics: how files are read ahead and prechecked, and how cadres are split over cores.
+    public struct EvaluationTuning: Sendable, Hashable {
+        public var validation: ValidationTuning
+        public var chunks: CadreChunks
+
+        public init(validation: ValidationTuning = ValidationTuning(), chunks: CadreChunks = CadreChunks()) {
+            self.validation = validation
+            self.chunks = chunks
         }
     }
 

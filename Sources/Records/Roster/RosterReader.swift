@@ -5,14 +5,16 @@ import Exact
 public struct RosterReader {
     public var schema: SourceSchema
     public var month: YearMonth
+    public var tuning: ValidationTuning
 
-    public init(schema: SourceSchema = StandardSchemas.roster, month: YearMonth) {
+    public init(schema: SourceSchema = StandardSchemas.roster, month: YearMonth, tuning: ValidationTuning = ValidationTuning()) {
         self.schema = schema
         self.month = month
+        self.tuning = tuning
     }
 
     public func read(path: String) -> (Roster, FileReport) {
-        var validator = SourceValidator(schema: schema, month: month, roster: nil)
+        var validator = SourceValidator(schema: schema, month: month, roster: nil, tuning: tuning)
         let f = { (name: String) in schema.fieldIndex(name)! }
         let (iID, iIDNumber, iHired, iLeft) = (f("工号"), f("身份证号"), f("入职日期"), f("离职日期"))
         var idNumbers: [Int64: (id: String, line: Int)] = [:]

@@ -27,10 +27,13 @@ public struct MonthCheck: Sendable {
 public struct MonthValidator {
     public var month: YearMonth
     public var schemas: [SourceSchema]
+    /// How each file's validation spreads its work (the same findings whatever it is).
+    public var tuning: ValidationTuning
 
-    public init(month: YearMonth, schemas: [SourceSchema] = StandardSchemas.all) {
+    public init(month: YearMonth, schemas: [SourceSchema] = StandardSchemas.all, tuning: ValidationTuning = ValidationTuning()) {
         self.month = month
         self.schemas = schemas
+        self.tuning = tuning
     }
 
     /// The files of a folder assigned to sources, and those that belong to none.
@@ -79,7 +82,7 @@ public struct MonthValidator {
         var roster = Roster()
         var rejectedCadres: [String: Int] = [:]
         if let rosterSchema = schemas.first(where: { $0.role == .roster }), let path = files[rosterSchema.name] {
-            let (r, report) = RosterReader(schema: rosterSchema, month: month).read(path: path)
+            let (r, report) = RosterReader(schema: rosterSchema, month: month, tuning: tuning).read(path: path)
             roster = r
             rejectedCadres = report.rejectedCadres
             reports.append(report)
@@ -88,7 +91,8 @@ public struct MonthValidator {
         var active = Array(repeating: false, count: roster.count)
         for (index, schema) in schemas.enumerated() where schema.role != .roster {
             guard let path = files[schema.name] else { continue }
-            var validator = SourceValidator(schema: schema, month: month, roster: roster, rejectedCadres: rejectedCadres, retainText: retainText)
+            var validator = SourceValidator(schema: schema, month: month, roster: roster, rejectedCadres: rejectedCadres, retainText: retainText,
+                                            tuning: tuning)
             let report = validator.validate(path: path) { row, decoder in
                 if row.cadre >= 0 { active[Int(row.cadre)] = true }
                 sink(index, decoder, row)

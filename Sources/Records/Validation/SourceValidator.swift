@@ -53,11 +53,14 @@ public struct SourceValidator {
     private let rejectedCadres: [String: Int]
     /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
     private let isEarly: [Bool]
+    /// Batch size and whether the reading thread prechecks; never changes what is found.
+    public let tuning: ValidationTuning
 
     public init(
         schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
-        retainText: Set<String>? = nil
+        retainText: Set<String>? = nil, tuning: ValidationTuning = ValidationTuning()
     ) {
+        self.tuning = tuning
         self.rejectedCadres = rejectedCadres
         self.schema = schema
         self.month = month
@@ -127,7 +130,8 @@ public struct SourceValidator {
         let own = RowBatch()
 
         do {
-            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems, precheck: precheck) { row, pre in
+            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems,
+                                                 rowsPerBatch: tuning.rowsPerBatch, precheck: precheck) { row, pre in
                 if let map = header {
                     report.rowsRead += 1
                     if row.isBlank {
@@ -165,7 +169,7 @@ public struct SourceValidator {
                     header = map
                     plan = precheckPlan(map, path: path)
                     planDecoder = plan!.decoder
-                    precheck.publish(plan!)
+                    if tuning.precheckOnReader { precheck.publish(plan!) }
                     report.headerLine = row.line
                     // Title rows above the header are accounted for as ignored.
                     report.rowsRead += pending.count

@@ -26,7 +26,7 @@ extension MonthScorer {
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
         scored.withUnsafeMutableBufferPointer { scored in
-            CadreChunks.run(count: cadres.count) { range in
+            chunks.run(count: cadres.count) { range in
                 for k in range { scored[k] = scoreCard(cadre: cadres[k]) }
             }
         }
@@ -259,7 +259,7 @@ extension MonthScorer {
             contexts.withUnsafeMutableBufferPointer { contexts in
                 lines.withUnsafeMutableBufferPointer { lines in
                     failures.withUnsafeMutableBufferPointer { failures in
-                        CadreChunks.run(count: contexts.count) { range in
+                        chunks.run(count: contexts.count) { range in
                             for k in range {
                                 contexts[k].poolShare = shares?.amounts[k]
                                 contexts[k].extraSteps = []

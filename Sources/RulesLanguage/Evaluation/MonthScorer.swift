@@ -12,6 +12,8 @@ public final class MonthScorer {
     /// Whether to keep every contributing record for explanations. Memory then grows with
     /// the records; the batch keeps them unless asked not to.
     public let keepRecords: Bool
+    /// How per-cadre work is split over cores (the same results however it is split).
+    public let chunks: CadreChunks
 
     /// An item compiled for one source: plain values only, so looping over programs per
     /// row copies nothing that is reference counted.
@@ -60,10 +62,11 @@ public final class MonthScorer {
     public var fileNames: [String]
     let summaries: [RecordSummary]
 
-    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true) {
+    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
         self.rules = rules
         self.roster = roster
         self.keepRecords = keepRecords
+        self.chunks = chunks
         let sources = rules.checked.sources
         var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
         var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
