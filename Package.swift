@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies run one way: Diagnostics, Exact ← Records ← RulesLanguage ← Batch ← jifen.
-// Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only.
+// Pay is pure arithmetic and the payroll over Exact (it asks the rules for formula values
+// through a protocol). CXlsxWriter is imported by Reports only.
 let package = Package(
     name: "jifen",
     platforms: [.macOS(.v14)],

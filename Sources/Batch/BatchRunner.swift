@@ -45,7 +45,7 @@ public struct BatchOptions: Sendable {
 public enum BatchStage: String, Sendable, CaseIterable {
     case rules = "检查规则"
     case data = "校验并计分"
-    case pay = "核对金额"
+    case pay = "计算并核对报酬"
     case store = "保存运行"
     case reports = "生成报表"
 }
@@ -63,8 +63,9 @@ public struct BatchOutcome: Sendable {
     public var stopped: Bool { runID == nil }
 }
 
-/// The monthly batch: check the rules, validate and score the month, pay, prove the money
-/// reconciles, store the run in one transaction, write the reports.
+/// The monthly batch: check the rules, validate and score the month, pay it (Pay's
+/// `Payroll`), prove the money reconciles, store the run in one transaction, write the
+/// reports.
 public struct BatchRunner {
     public static let engineVersion = "jifen 0.1"
 
@@ -163,16 +164,23 @@ public struct BatchRunner {
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.path
-        let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
-        out.diagnostics = outcome.diagnostics
-        // Scoring freed the reader's batches, the interners and the pay contexts; hand that
-        // memory back before storing and writing reports, so the peak is what is live.
-        jifen_release_free_memory()
+        var scored: MonthEvaluation.Scored? = evaluation.score(folder: options.dataFolder)
+        out.diagnostics = scored!.diagnostics
         lap(.data)
-        guard let results = outcome.results else { return out }
-        progress(.pay)
+        guard scored!.month != nil else { return out }
 
-        // The money must add up before anything is written.
+        // The payroll pays every cadre (Pay's Payroll); the money must add up before
+        // anything is written.
+        progress(.pay)
+        let outcome = evaluation.pay(scored!, prior: prior)
+        // The scorer's totals go now, not when the run ends.
+        scored = nil
+        out.diagnostics = outcome.diagnostics
+        // Scoring and pay freed the reader's batches, the interners and the pay sheets;
+        // hand that memory back before storing and writing reports, so the peak is what is
+        // live.
+        jifen_release_free_memory()
+        guard let results = outcome.results else { return out }
         var bank = Money.zero
         for i in results.cadres.indices { bank = bank + results.cadres[i].pay.net }
         guard results.reconciles, bank == results.net else {
