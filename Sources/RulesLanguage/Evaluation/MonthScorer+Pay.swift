@@ -107,10 +107,10 @@ public struct PayLineFormulas: PayFormulas {
     }
 
     func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {
-        var context = CadreContext(cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k])
-        // The sheet moves into the context and back, so no dictionary is copied.
-        swap(&context.sheet, &sheet)
-        defer { swap(&context.sheet, &sheet) }
-        return scorer.evaluate(e, &context)
+        var scope = CadreScope(scorer: scorer, context: CadreContext(cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k]))
+        // The sheet moves into the scope and back, so no dictionary is copied.
+        swap(&scope.context.sheet, &sheet)
+        defer { swap(&scope.context.sheet, &sheet) }
+        return Interpreter.evaluate(e, in: &scope)
     }
 }
