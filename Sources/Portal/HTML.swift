@@ -102,6 +102,17 @@ enum HTML {
     }
 }
 
+extension HTML {
+    /// Seconds since 1970 as China time, `2021-01-05 09:15`.
+    static func time(epoch: Int64) -> String {
+        let out = DateFormatter()
+        out.locale = Locale(identifier: "en_US_POSIX")
+        out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        out.dateFormat = "yyyy-MM-dd HH:mm"
+        return out.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+    }
+}
+
 extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -17,9 +17,19 @@ public struct PortalConfig: Sendable {
     public var objectionWorkingDays: Int
     /// bcrypt cost; tests lower it so that they run quickly.
     public var bcryptCost: UInt8
-    /// Failures before an account (or an activation code) is locked, and for how long.
-    public var maxFailures: Int
-    public var lockSeconds: Int64
+    /// Login and activation throttling: failures per address and account, per account, per
+    /// address, and how long locks last (docs/portal.md, "Throttling").
+    public var throttle: ThrottlePolicy
+    /// Failures from one address at one account before that pair is locked.
+    public var maxFailures: Int {
+        get { throttle.pairLimit }
+        set { throttle.pairLimit = newValue }
+    }
+    /// How long a first lock lasts.
+    public var lockSeconds: Int64 {
+        get { throttle.lockSeconds }
+        set { throttle.lockSeconds = newValue }
+    }
     public var clock: PortalClock
     /// Where a month's data and the rules are, for staff accepting an objection with an
     /// adjustment and re-running a month from the portal; nil when the portal cannot.
@@ -36,8 +46,7 @@ public struct PortalConfig: Sendable {
         self.sessionSeconds = sessionSeconds
         self.objectionWorkingDays = objectionWorkingDays
         self.bcryptCost = bcryptCost
-        self.maxFailures = maxFailures
-        self.lockSeconds = lockSeconds
+        self.throttle = ThrottlePolicy(pairLimit: maxFailures, lockSeconds: lockSeconds)
         self.clock = clock
     }
 }
