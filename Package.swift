@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports", "Portal",
+                "CSupport", "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

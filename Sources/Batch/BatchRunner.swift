@@ -1,6 +1,5 @@
 import Diagnostics
 import Exact
-import CSupport
 import Foundation
 import Records
 import Reports
@@ -72,6 +71,10 @@ public struct BatchRunner {
     public var progress: (BatchStage) -> Void = { _ in }
     /// Rows validated and scored so far, while the data stage runs.
     public var rowProgress: ((Int) -> Void)? = nil
+    /// Called once scoring has freed what it no longer needs, before storing and writing
+    /// reports: the CLI hands freed heap back to the kernel there (`malloc_trim`), a
+    /// process-wide act a library leaves to the program's entry point.
+    public var releaseMemory: () -> Void = {}
 
     public init(options: BatchOptions) {
         self.options = options
@@ -165,9 +168,9 @@ public struct BatchRunner {
         evaluation.extraAdjustments = extra?.path
         let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
         out.diagnostics = outcome.diagnostics
-        // Scoring freed the reader's batches, the interners and the pay contexts; hand that
-        // memory back before storing and writing reports, so the peak is what is live.
-        jifen_release_free_memory()
+        // Scoring freed the reader's batches, the interners and the pay contexts; the caller
+        // may hand that memory back before storing and writing reports.
+        releaseMemory()
         lap(.data)
         guard let results = outcome.results else { return out }
         progress(.pay)

@@ -184,7 +184,15 @@ extension PortalService {
         api.post("staff/runs/:month/rerun") { request, context in
             await self.api(context) {
                 let v = try apiVisitor(request, [.staff], post: true)
-                return Self.json(try await rerun(v, month: try month(context)), status: .created)
+                return Self.json(try rerun(v, month: try month(context)), status: .accepted)
+            }
+        }
+
+        api.get("staff/requests/:rid") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                guard let id = context.parameters.get("rid").flatMap({ Int64($0) }), let r = try store.batchRequest(id: id) else { throw Refusal.notFound }
+                return Self.json(r)
             }
         }
 

@@ -262,7 +262,7 @@ extension PortalService {
             await page(request, context) {
                 let v = try require(request, [.staff])
                 return try runPage(v, month: try month(context), community: request.uri.queryParameters["community"].map(String.init),
-                                   rerun: request.uri.queryParameters["rerun"].flatMap { Int64(String($0)) })
+                                   request: request.uri.queryParameters["request"].flatMap { Int64(String($0)) })
             }
         }
 
@@ -272,11 +272,11 @@ extension PortalService {
                 _ = try await form(request, v)
                 let m = try month(context)
                 do {
-                    let outcome = try await rerun(v, month: m)
-                    return Self.redirect("/staff/runs/\(m)?rerun=\(outcome.runID)")
+                    let queued = try rerun(v, month: m)
+                    return Self.redirect("/staff/runs/\(m)?request=\(queued.id)#request")
                 } catch let r as Refusal {
                     guard case .conflict(let message) = r else { throw r }
-                    return try runPage(v, month: m, community: nil, rerun: nil, message: message, status: .conflict)
+                    return try runPage(v, month: m, community: nil, message: message, status: .conflict)
                 }
             }
         }

@@ -59,11 +59,19 @@ public struct PortalBatchSettings: Sendable {
     public var dataRoot: String
     public var rulesFolder: String
     public var reportSettings: ReportSettings
+    /// The `jifen` program the portal starts to execute a queued re-run (`jifen batch work`);
+    /// nil: re-runs cannot be started from the portal.
+    public var executable: String?
+    /// The project config (`jifen.json`) the worker reads its report settings from.
+    public var configPath: String?
 
-    public init(dataRoot: String, rulesFolder: String, reportSettings: ReportSettings = ReportSettings()) {
+    public init(dataRoot: String, rulesFolder: String, reportSettings: ReportSettings = ReportSettings(), executable: String? = nil,
+                configPath: String? = nil) {
         self.dataRoot = dataRoot
         self.rulesFolder = rulesFolder
         self.reportSettings = reportSettings
+        self.executable = executable
+        self.configPath = configPath
     }
 }
 

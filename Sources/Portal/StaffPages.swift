@@ -68,7 +68,8 @@ enum StaffPages {
     }
 
     /// A month's communities, or one community's cadres with links to their pages.
-    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav, header: String = "") -> String {
+    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav,
+                       header: String = "", refreshSeconds: Int? = nil) -> String {
         let e = HTML.esc
         var b = header + "<section><h2>\(e(month.chineseDescription)) 各社区</h2><ul>"
         for c in communities {
@@ -83,7 +84,7 @@ enum StaffPages {
             }
             b += "</tbody></table></div><p class=\"muted\">打开干部页面会记入审计日志。</p></section>"
         }
-        return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b)
+        return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b, refreshSeconds: refreshSeconds)
     }
 
     /// The objections queue: each open objection with its decision form (accept with an
@@ -189,11 +190,19 @@ enum StaffPages {
 
     /// The head of a month's run page: its state and totals, the month's adjustments from
     /// objections, and the re-run button (or why there is none).
-    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], nav: HTML.Nav, message: String?) -> String {
+    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], request: BatchRequest? = nil,
+                          nav: HTML.Nav, message: String?) -> String {
         let e = HTML.esc
         let s = run.summary
         var b = ""
         if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
+        if let request, !request.isFinished {
+            var doing = request.state.chineseName
+            if let stage = request.stage { doing += "：\(stage)" + (request.rows.map { "，已处理 \($0) 行" } ?? "") }
+            b += "<p class=\"msg\" role=\"status\" id=\"request\">重新计算（请求 #\(request.id)，\(e(request.requestedBy)) 于 \(e(HTML.time(request.requestedAt)))）\(e(doing))……本页每 2 秒刷新。</p>"
+        } else if let request, request.state == .failed {
+            b += "<p class=\"warn\" role=\"status\" id=\"request\">重新计算（请求 #\(request.id)）未完成：\(e(request.message ?? ""))</p>"
+        }
         b += "<section><h2>\(e(run.month.chineseDescription)) · 运行 #\(run.id) <span class=\"state\" id=\"run-state\">\(e(run.state.chineseName))</span></h2>"
         if let replaced {
             let was = replaced.summary

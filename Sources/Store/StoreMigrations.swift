@@ -193,6 +193,24 @@ enum StoreMigrations {
                 t.add(column: "secondApprovedAt", .text)
             }
         }
+        m.registerMigration("v5b: batch requests the portal queues for a worker process") { db in
+            // 重新计算 in the portal records a request here and a separate `jifen batch work`
+            // process executes it (BatchRequests.swift), reporting progress and outcome.
+            try db.create(table: "batchRequest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("month", .text).notNull().indexed()
+                t.column("requestedBy", .text).notNull()
+                t.column("requestedAt", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("pid", .integer)
+                t.column("startedAt", .text)
+                t.column("finishedAt", .text)
+                t.column("stage", .text)
+                t.column("rows", .integer)
+                t.column("runID", .integer)
+                t.column("message", .text)
+            }
+        }
         return m
     }
 }

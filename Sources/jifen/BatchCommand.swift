@@ -11,7 +11,7 @@ struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "月度批处理：计分、计酬、存档、出报表。 The monthly batch.",
-        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self])
+        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self, Work.self])
 }
 
 /// Where things are: flags, else `jifen.json`, else the repository's defaults.
@@ -135,6 +135,7 @@ extension BatchCommand {
                 options.reports = kinds
             }
             var runner = BatchRunner(options: options)
+            runner.releaseMemory = Jifen.releaseMemory
             let showProgress = !quiet && isatty(STDERR_FILENO) != 0
             let zh = output.language == .zh
             if showProgress {
@@ -166,6 +167,34 @@ extension BatchCommand {
             let f = ISO8601DateFormatter()
             f.timeZone = TimeZone(identifier: "UTC")
             return f.string(from: Date())
+        }
+    }
+
+    /// Executes a re-run the portal queued; the portal starts it, people need not.
+    struct Work: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "执行门户排队的重新计算（由门户启动）。 Execute a re-run the portal queued (started by the portal).",
+            shouldDisplay: false)
+        @Option(help: "请求编号。 The request.") var request: Int64
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            var worker = RequestWorker(storePath: project.storePath, dataRoot: project.dataRoot, rulesFolder: project.rulesFolder,
+                                       outFolder: project.outFolder)
+            worker.settings = project.project.reports ?? ReportSettings()
+            worker.prepare = { $0.releaseMemory = Jifen.releaseMemory }
+            let done: BatchRequest
+            do {
+                done = try worker.execute(requestID: request)
+            } catch {
+                switch error {
+                case .notQueued(let id): FileHandle.standardError.write(Data("请求 #\(id) 不在排队中。\n".utf8))
+                case .store(let message): FileHandle.standardError.write(Data("无法读取数据库：\(message)\n".utf8))
+                }
+                throw ExitCode(65)
+            }
+            print("请求 #\(done.id) \(done.state.chineseName)\(done.runID.map { "：运行 #\($0)" } ?? "")\(done.message.map { "。\($0)" } ?? "")")
+            if done.state == .failed { throw ExitCode(65) }
         }
     }
 

@@ -190,11 +190,14 @@ struct PortalCLITests {
         configuration.httpCookieAcceptPolicy = .never
         let session = URLSession(configuration: configuration)
         /// One API call: JSON in, status and JSON out, the session cookie kept by the caller.
-        func call(_ path: String, _ json: String, cookie: String? = nil, csrf: String? = nil) async throws -> (Int, [String: Any], String?) {
+        /// POSTs `json`, or GETs when it is nil.
+        func call(_ path: String, _ json: String?, cookie: String? = nil, csrf: String? = nil) async throws -> (Int, [String: Any], String?) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(json.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            if let json {
+                request.httpMethod = "POST"
+                request.httpBody = Data(json.utf8)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
             if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
             if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
             let (data, response) = try await session.data(for: request)
@@ -220,10 +223,21 @@ struct PortalCLITests {
         let decide = #"{"decision":"adjustment","points":"+2","reason":"协助防汛，经核实补记","reply":"经核实属实，加 2 分"}"#
         let (decided, decision, _) = try await call("/api/staff/objections/\(oid)/decide", decide, cookie: staffCookie, csrf: staffCSRF)
         #expect(decided == 200, "\(decision)")
-        let (rerun, outcome, _) = try await call("/api/staff/runs/2020-12/rerun", "{}", cookie: staffCookie, csrf: staffCSRF)
-        #expect(rerun == 201)
-        let newRun = try #require(outcome["runID"] as? Int), oldRun = try #require(outcome["replaced"] as? Int)
-        #expect(outcome["adjustments"] as? Int == 1)
+        // The portal queues the re-run and starts `jifen batch work` to execute it.
+        let (rerun, queued, _) = try await call("/api/staff/runs/2020-12/rerun", "{}", cookie: staffCookie, csrf: staffCSRF)
+        #expect(rerun == 202, "\(queued)")
+        let requestID = try #require(queued["id"] as? Int)
+        var outcome: [String: Any] = [:]
+        for _ in 0..<600 {
+            let (status, body, _) = try await call("/api/staff/requests/\(requestID)", nil, cookie: staffCookie, csrf: nil)
+            #expect(status == 200)
+            outcome = body
+            if ["done", "failed"].contains(body["state"] as? String ?? "") { break }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(outcome["state"] as? String == "done", "\(outcome)")
+        let newRun = try #require(outcome["runID"] as? Int)
+        let oldRun = newRun - 1
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
 
