@@ -209,7 +209,7 @@ def main():
         # itself every 2 s while it runs; read it until the outcome shows.
         text = b.js("document.body.innerText")
         check("请求 #" in text or "已重新计算" in text, "重新计算 shows the queued re-run in progress")
-        url = b.js("location.href")
+        url = b.js("location.href").split("#")[0]
         for _ in range(120):
             if "已重新计算" in text or "未完成" in text:
                 break

@@ -59,6 +59,9 @@ public struct BatchOutcome: Sendable {
     public var summary: RunSummary?
     public var reports: [ReportKind: String] = [:]
     public var timings: [(stage: BatchStage, seconds: Double)] = []
+    /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
+    /// says so): a fact, not a code to look for among the diagnostics.
+    public var isBusy = false
     public var stopped: Bool { runID == nil }
 }
 
@@ -99,6 +102,7 @@ public struct BatchRunner {
             try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
         } catch let e as StoreError {
+            if case .busy = e { out.isBusy = true }
             return stop(e.diagnostic)
         } catch {
             return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)

@@ -98,7 +98,7 @@ public struct RequestWorker {
         prepare(&runner)
         let outcome = runner.run()
         guard let runID = outcome.runID else {
-            if outcome.diagnostics.contains(where: { $0.code == "S0002" }) {
+            if outcome.isBusy {
                 return try finish(nil, "另一个批处理一直占用数据库，请等它结束后再点“重新计算”。")
             }
             let errors = outcome.diagnostics.filter { $0.severity == .error }

@@ -20,18 +20,14 @@ struct ProjectOptions: ParsableArguments {
     var data: String?
     @Option(help: "规则文件夹（默认 rules）。 Rules folder.")
     var rules: String?
-    @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.")
-    var store: String?
-    @Option(help: "报表输出文件夹（默认 out）。 Reports folder.")
-    var out: String?
-    @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
-    var config: String = "jifen.json"
+    @OptionGroup var storage: StoreOptions
 
-    var project: ProjectConfig { ProjectConfig.load(config) }
+    var config: String { storage.config }
+    var project: ProjectConfig { storage.project }
     var dataRoot: String { data ?? project.data ?? "samples" }
     var rulesFolder: String { rules ?? project.rules ?? "rules" }
-    var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
-    var outFolder: String { out ?? project.out ?? "out" }
+    var storePath: String { storage.storePath }
+    var outFolder: String { storage.outFolder }
 
     /// Opens the store, first finishing or cleaning what an interrupted batch left in the
     /// report folder (when no batch is running).
@@ -48,6 +44,20 @@ struct ProjectOptions: ParsableArguments {
         }
         return store
     }
+}
+
+/// Where the store and the reports are: `--store`, `--out`, `--config` (`jifen.json`).
+struct StoreOptions: ParsableArguments {
+    @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.")
+    var store: String?
+    @Option(help: "报表输出文件夹（默认 out）。 Reports folder.")
+    var out: String?
+    @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
+    var config: String = "jifen.json"
+
+    var project: ProjectConfig { ProjectConfig.load(config) }
+    var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
+    var outFolder: String { out ?? project.out ?? "out" }
 }
 
 /// `jifen.json`: the county's settings for reports and where things are.
@@ -79,10 +89,10 @@ func withStoreErrors(_ language: Language = .zh, _ body: () throws -> Void) thro
         try body()
     } catch let e as StoreError {
         print(DiagnosticRenderer(language: language).render(e.diagnostic))
-        throw ExitCode(e.isBusy ? 75 : 65)
+        throw (e.isBusy ? ExitStatus.busy : ExitStatus.dataError).exit
     } catch CLIError.store(let e) {
         print(DiagnosticRenderer(language: language).render(e.diagnostic))
-        throw ExitCode(e.isBusy ? 75 : 65)
+        throw (e.isBusy ? ExitStatus.busy : ExitStatus.dataError).exit
     }
 }
 
@@ -100,7 +110,7 @@ extension BatchCommand {
             discussion: "退出码 Exit codes: 0 成功 ok, 65 规则或数据有错误 errors in rules or data, 75 数据库被占用 store busy.")
 
         @Option(help: "月份，如 2020-12。 The month.")
-        var month: String
+        var month: YearMonth
         @OptionGroup var project: ProjectOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "跳过有错误的行（每一行都记录原因），其余照常计算。 Run on the valid rows.")
@@ -117,7 +127,7 @@ extension BatchCommand {
         var noRecordDetail = false
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份“\(month)”无效，应写成 2020-12。 Invalid month.") }
+            let m = month
             var options = BatchOptions(
                 month: m, dataFolder: project.dataRoot + "/" + m.description, rulesFolder: project.rulesFolder,
                 storePath: project.storePath, outFolder: project.outFolder,
@@ -155,12 +165,11 @@ extension BatchCommand {
             if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
             guard let runID = outcome.runID, let summary = outcome.summary else {
                 print(renderer.tally(diagnostics))
-                if diagnostics.contains(where: { $0.code == "S0002" }) { throw ExitCode(75) }
-                throw ExitCode(65)
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
             }
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
-            if diagnostics.hasErrors { throw ExitCode(65) }
+            if let status = ExitStatus.of(diagnostics) { throw status }
         }
 
         static func now() -> String {
@@ -191,10 +200,10 @@ extension BatchCommand {
                 case .notQueued(let id): FileHandle.standardError.write(Data("请求 #\(id) 不在排队中。\n".utf8))
                 case .store(let message): FileHandle.standardError.write(Data("无法读取数据库：\(message)\n".utf8))
                 }
-                throw ExitCode(65)
+                throw ExitStatus.dataError.exit
             }
             print("请求 #\(done.id) \(done.state.chineseName)\(done.runID.map { "：运行 #\($0)" } ?? "")\(done.message.map { "。\($0)" } ?? "")")
-            if done.state == .failed { throw ExitCode(65) }
+            if done.state == .failed { throw ExitStatus.dataError.exit }
         }
     }
 
@@ -217,12 +226,12 @@ extension BatchCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "显示一个月当前的运行。 Show a month's run.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
             try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let m = month
                 let store = try project.openStore()
                 guard let r = try store.currentRun(month: m) else { throw CLIError.store(.noRun(m)) }
                 print("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)")
@@ -271,15 +280,14 @@ extension BatchCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "预览规则修改对已运行月份的影响（不保存）。 Preview a rules change on a month already run.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(name: .customLong("rules"), help: "新的规则文件夹。 The new rules folder.") var newRules: String
-        @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
-        @Option(help: "项目配置文件。 Project config.") var config: String = "jifen.json"
+        @OptionGroup var storage: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
-            let path = store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite"
+            let m = month
+            let path = storage.storePath
             let runStore: RunStore
             do { runStore = try RunStore(path: path) } catch { throw CLIError.store(error) }
             let outcome = BatchPreview.run(store: runStore, month: m, rulesFolder: newRules)
@@ -287,7 +295,7 @@ extension BatchCommand {
             if !outcome.diagnostics.isEmpty { print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit)) }
             guard let c = outcome.comparison else {
                 print(renderer.tally(outcome.diagnostics))
-                throw ExitCode(65)
+                throw ExitStatus.dataError.exit
             }
             print(c.text(before: "运行 #\(outcome.runID ?? 0)", after: "新规则（未保存）"), terminator: "")
         }
@@ -295,14 +303,14 @@ extension BatchCommand {
 
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "发布公示（开始申诉期）。 Publish a month for 公示.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "公示期的工作日数（默认 5）。 Working days of the notice.") var days: Int?
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
             try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let m = month
                 let today = CivilDate(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
                 let until = today.addingWorkingDays(days ?? project.project.noticeWorkingDays ?? 5)
                 try project.openStore().publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
@@ -313,13 +321,13 @@ extension BatchCommand {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "关账：此后不能重算或修改。 Close a month.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
             try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let m = month
                 try project.openStore().close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
                 print("\(m.chineseDescription)已关账。")
             }
@@ -328,14 +336,14 @@ extension BatchCommand {
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "重新打开已关账的月份（记入审计日志）。 Reopen a closed month.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "原因（必填）。 Why (required).") var reason: String
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
             try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+                let m = month
                 try project.openStore().reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
                 print("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。")
             }
@@ -360,18 +368,35 @@ enum TextTable {
 enum BatchSummaryText {
     static func render(month: YearMonth, runID: Int64, summary s: RunSummary, reports: [ReportKind: String], storePath: String,
                        timings: [(stage: BatchStage, seconds: Double)], language: Language) -> String {
-        var out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
-        out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
-        out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 " + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "、") + "\n"
-        out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
-        out += "  数据库：\(storePath)\n"
-        if let any = reports.values.sorted().first {
-            out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
-        }
-        out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+        let zh = language == .zh
+        let tiers = s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: zh ? "、" : ", ")
         let total = timings.map(\.seconds).reduce(0, +)
         let rows = s.rowsUsed + s.rowsIgnored + s.rowsRejected
-        out += String(format: "\n  合计 %.2f 秒，每秒 %.0f 行；峰值内存 %@", total, Double(rows) / max(total, 0.001), peakMemory())
+        let rate = Double(rows) / max(total, 0.001)
+        var out: String
+        if zh {
+            out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
+            out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
+            out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 \(tiers)\n"
+            out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
+            out += "  数据库：\(storePath)\n"
+            if let any = reports.values.sorted().first {
+                out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
+            }
+            out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+            out += String(format: "\n  合计 %.2f 秒，每秒 %.0f 行；峰值内存 %@", total, rate, peakMemory())
+        } else {
+            out = "\(month) batch done: run #\(runID) (draft)\n"
+            out += "  \(s.cadres) cadres; rows used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)\n"
+            out += "  points total \(s.pointsTotal.shortDescription); tiers \(tiers)\n"
+            out += "  gross \(s.gross.grouped) − deductions \(s.deductions.grouped) = net \(s.net.grouped) (the bank file's total is the same)\n"
+            out += "  store: \(storePath)\n"
+            if let any = reports.values.sorted().first {
+                out += "  reports: \((any as NSString).deletingLastPathComponent)/ (\(reports.count))\n"
+            }
+            out += "  time: " + timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+            out += String(format: "\n  total %.2f s, %.0f rows/s; peak memory %@", total, rate, peakMemory())
+        }
         return out
     }
 

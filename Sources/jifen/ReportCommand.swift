@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
                 print("运行 #\(runID) 的 \(written.count) 个报表已写入 \(folder)/")
             } catch let e as ReportError {
                 print("报表未能写出：\(e.summary.zh)")
-                throw ExitCode(73)
+                throw ExitStatus.cannotWrite.exit
             }
         }
     }

@@ -45,7 +45,7 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if failed.isSet { throw ExitCode(1) }
+        if failed.isSet { throw ExitStatus.serverFailed.exit }
     }
 }
 

@@ -100,7 +100,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "activation-codes",
             abstract: "为某月名单上的干部生成一次性激活码（可打印）。 One-time activation codes for a month's cadres.")
-        @Option(help: "月份，如 2020-12。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "输出文件（.csv 为表格，否则为可打印文本；默认打印到屏幕）。 Output file (.csv or text).") var out: String?
         @Option(help: "激活通知上印的门户地址。 The portal address printed on the sheet.") var address: String = "http://127.0.0.1:8080"
         @Flag(help: "已激活的干部也重新生成（旧密码仍可用，直到用新码激活）。 Include cadres already activated.") var all = false
@@ -109,7 +109,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String = "jifen.json"
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+            let m = month
             var opened: RunStore!
             try withStoreErrors {
                 opened = try RunStore(path: self.store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite")
