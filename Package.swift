@@ -97,6 +97,7 @@ let package = Package(
             name: "ReportsTests",
             dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
         .testTarget(
             name: "PortalTests",
