@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies run one way: Diagnostics, Exact ← Records ← RulesLanguage ← Batch ← jifen.
-// Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only.
+// Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only; ZIPFoundation
+// by Reports (the xlsx reader inflates with zlib itself, Records/Reading/ZipArchive.swift).
 let package = Package(
     name: "jifen",
     platforms: [.macOS(.v14)],
@@ -19,10 +20,11 @@ let package = Package(
     targets: [
         .target(name: "Diagnostics"),
         .target(name: "Exact"),
-        .target(name: "CSupport"),
+        // zlib: the xlsx reader inflates workbook parts itself (Records/Reading/ZipArchive.swift).
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "Records",
-            dependencies: ["Diagnostics", "Exact", "CSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Diagnostics", "Exact", "CSupport"]
         ),
         .target(name: "Pay", dependencies: ["Exact"]),
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
@@ -79,7 +81,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Diagnostics"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter", "CSupport"], exclude: ["Validation/Snapshots"]),
         .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"], exclude: ["Fixtures", "Snapshots"]),

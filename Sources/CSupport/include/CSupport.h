@@ -2,6 +2,7 @@
 #define JIFEN_CSUPPORT_H
 
 #include <malloc.h>
+#include <zlib.h>
 
 /// Asks the CPU to start loading the cache line at `address` for writing. Swift has no
 /// prefetch of its own; the duplicate-key table of a ten-million-row file is far larger
@@ -18,6 +19,18 @@ static inline void jifen_release_free_memory(void) {
 #ifdef __GLIBC__
     malloc_trim(0);
 #endif
+}
+
+/// Starts an inflate stream for raw deflate data (zip compression method 8, no zlib
+/// header); the xlsx reader inflates parts itself (see `ZipArchive`). zlib's
+/// `inflateInit2` is a macro, which Swift cannot call.
+static inline int jifen_inflate_init_raw(z_stream *stream) {
+    return inflateInit2(stream, -MAX_WBITS);
+}
+
+/// Starts a raw deflate stream at `level`: the tests build workbooks (and zip bombs) with it.
+static inline int jifen_deflate_init_raw(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
 }
 
 #endif
