@@ -78,6 +78,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets over the readers and the rules language (docs/architecture.md, "Fuzzing"):
+        // `make fuzz` builds them with libFuzzer; an ordinary build makes replay tools of them.
+        .target(name: "CLibFuzzer", path: "Sources/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "jifen-fuzz-csv", dependencies: ["FuzzSupport", "Records", "Diagnostics"], path: "Sources/Fuzz/CSV"),
+        .executableTarget(name: "jifen-fuzz-xlsx", dependencies: ["FuzzSupport", "Records", "Diagnostics", "CSupport"], path: "Sources/Fuzz/XLSX"),
+        .executableTarget(name: "jifen-fuzz-rules", dependencies: ["FuzzSupport", "RulesLanguage", "Diagnostics"], path: "Sources/Fuzz/Rules"),
         .target(name: "TestSupport", dependencies: ["Diagnostics"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
