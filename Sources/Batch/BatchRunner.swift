@@ -1,6 +1,5 @@
 import Diagnostics
 import Exact
-import CSupport
 import Foundation
 import Records
 import Reports
@@ -60,6 +59,9 @@ public struct BatchOutcome: Sendable {
     public var summary: RunSummary?
     public var reports: [ReportKind: String] = [:]
     public var timings: [(stage: BatchStage, seconds: Double)] = []
+    /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
+    /// says so): a fact, not a code to look for among the diagnostics.
+    public var isBusy = false
     public var stopped: Bool { runID == nil }
 }
 
@@ -73,6 +75,10 @@ public struct BatchRunner {
     public var progress: (BatchStage) -> Void = { _ in }
     /// Rows validated and scored so far, while the data stage runs.
     public var rowProgress: ((Int) -> Void)? = nil
+    /// Called once scoring has freed what it no longer needs, before storing and writing
+    /// reports: the CLI hands freed heap back to the kernel there (`malloc_trim`), a
+    /// process-wide act a library leaves to the program's entry point.
+    public var releaseMemory: () -> Void = {}
 
     public init(options: BatchOptions) {
         self.options = options
@@ -97,6 +103,7 @@ public struct BatchRunner {
             try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
         } catch let e as StoreError {
+            if case .busy = e { out.isBusy = true }
             return stop(e.diagnostic)
         } catch {
             return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)
@@ -176,10 +183,9 @@ public struct BatchRunner {
         // The scorer's totals go now, not when the run ends.
         scored = nil
         out.diagnostics = outcome.diagnostics
-        // Scoring and pay freed the reader's batches, the interners and the pay sheets;
-        // hand that memory back before storing and writing reports, so the peak is what is
-        // live.
-        jifen_release_free_memory()
+        // Scoring and pay freed the reader's batches, the interners and the pay sheets; the
+        // caller may hand that memory back before storing and writing reports.
+        releaseMemory()
         guard let results = outcome.results else { return out }
         var bank = Money.zero
         for i in results.cadres.indices { bank = bank + results.cadres[i].pay.net }

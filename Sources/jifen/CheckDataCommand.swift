@@ -50,6 +50,6 @@ struct CheckDataCommand: ParsableCommand {
             print(output.language == .zh ? "被拒绝的 \(check.rejectedRows.count) 行已写入 \(rejectedPath)" : "\(check.rejectedRows.count) rejected rows written to \(rejectedPath)")
         }
         print(renderer.tally(diagnostics))
-        if diagnostics.hasErrors { throw ExitCode(65) }
+        if let status = ExitStatus.of(diagnostics) { throw status }
     }
 }
