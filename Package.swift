@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Records", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Portal",
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Reports", "Records", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),

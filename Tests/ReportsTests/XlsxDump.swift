@@ -20,10 +20,37 @@ struct XlsxFile {
         var numberFormat: String
     }
 
+    /// A data validation (`<dataValidation>`): what the cells of `range` accept.
+    struct Validation {
+        var range: String
+        /// `list`, `date`, `time`, `whole`, `decimal`, `textLength`, `custom`, or `` for any.
+        var type: String
+        var formula1: String?
+        var formula2: String?
+        var promptTitle: String
+        var prompt: String
+        var errorStyle: String
+        /// The first column of the range, 0-based.
+        var column: Int { XlsxFile.position(String(range.prefix { $0 != ":" })).1 }
+    }
+
+    /// A `<col>` range's default format.
+    struct ColumnFormat {
+        var first: Int
+        var last: Int
+        var numberFormat: String
+        var isLocked: Bool
+    }
+
     struct Sheet {
         var name: String
         var cells: [Cell]
         var settings: [String]
+        var isHidden = false
+        var isProtected = false
+        var validations: [Validation] = []
+        var columns: [ColumnFormat] = []
+        func validation(column: Int) -> Validation? { validations.first { $0.column == column } }
         func cell(_ ref: String) -> Cell? { cells.first { $0.ref == ref } }
         /// Cells by row, 0-based, as text values.
         var rows: [[Cell]] {
@@ -69,6 +96,7 @@ struct XlsxFile {
             let id = xf.attributes["numFmtId"] ?? "0"
             return custom[id] ?? builtin[id] ?? "numFmt#\(id)"
         }
+        let locked = xfs.map { xf in xf.first("protection")?.attributes["locked"] != "0" }
 
         definedNames = workbook.all("definedName").map { "\($0.attributes["name"] ?? "") \($0.attributes["localSheetId"].map { "[\($0)]" } ?? "")= \($0.text)" }
         sheets = try workbook.all("sheet").map { s in
@@ -102,7 +130,21 @@ struct XlsxFile {
             if xml.first("drawing") != nil { settings.append("drawing") }
             let merges = xml.all("mergeCell").compactMap { $0.attributes["ref"] }
             if !merges.isEmpty { settings.append("merged " + merges.joined(separator: ",")) }
-            return Sheet(name: s.attributes["name"] ?? "", cells: cells, settings: settings)
+            var sheet = Sheet(name: s.attributes["name"] ?? "", cells: cells, settings: settings)
+            sheet.isHidden = s.attributes["state"] == "hidden" || s.attributes["state"] == "veryHidden"
+            sheet.isProtected = xml.first("sheetProtection")?.attributes["sheet"] == "1"
+            sheet.validations = xml.all("dataValidation").map { v in
+                Validation(range: v.attributes["sqref"] ?? "", type: v.attributes["type"] ?? "", formula1: v.first("formula1")?.text,
+                           formula2: v.first("formula2")?.text, promptTitle: v.attributes["promptTitle"] ?? "",
+                           prompt: v.attributes["prompt"] ?? "", errorStyle: v.attributes["errorStyle"] ?? "stop")
+            }
+            sheet.columns = xml.all("col").map { c in
+                let style = Int(c.attributes["style"] ?? "0") ?? 0
+                return ColumnFormat(first: (Int(c.attributes["min"] ?? "1") ?? 1) - 1, last: (Int(c.attributes["max"] ?? "1") ?? 1) - 1,
+                                    numberFormat: style < formats.count ? formats[style] : "General",
+                                    isLocked: style < locked.count ? locked[style] : true)
+            }
+            return sheet
         }
 
         properties = []
@@ -139,6 +181,17 @@ struct XlsxFile {
         return (row - 1, col - 1)
     }
 
+    /// `0` → `A`, `27` → `AB`.
+    static func columnName(_ col: Int) -> String {
+        var n = col + 1, s = ""
+        while n > 0 {
+            let m = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + m))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
     /// The text dump compared against golden files.
     var dump: String {
         var out: [String] = []
@@ -149,8 +202,19 @@ struct XlsxFile {
             out += definedNames.map { "  \($0)" }
         }
         for s in sheets {
-            out.append("sheet \(s.name)")
+            out.append("sheet \(s.name)" + (s.isHidden ? " (hidden)" : "") + (s.isProtected ? " (protected)" : ""))
             out += s.settings.map { "  # \($0)" }
+            for c in s.columns where !c.isLocked || c.numberFormat != "General" {
+                out.append("  # column \(XlsxFile.columnName(c.first))\(c.last > c.first ? "–" + XlsxFile.columnName(c.last) : "") [\(c.numberFormat)]\(c.isLocked ? "" : " unlocked")")
+            }
+            for v in s.validations {
+                var line = "  # validation \(v.range) \(v.type.isEmpty ? "any" : v.type)"
+                if let f = v.formula1 { line += " \(f)" }
+                if let f = v.formula2 { line += " … \(f)" }
+                if v.errorStyle != "stop" { line += " (\(v.errorStyle))" }
+                line += " 「\(v.promptTitle)」\(v.prompt)"
+                out.append(line)
+            }
             // Blank cells carry only borders: left out of the dump.
             for c in s.cells where !(c.value.isEmpty && c.formula == nil) {
                 var line = "  \(c.ref) \(c.type)"
