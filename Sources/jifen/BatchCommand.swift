@@ -31,16 +31,20 @@ struct ProjectOptions: ParsableArguments {
 
     /// Opens the store, first finishing or cleaning what an interrupted batch left in the
     /// report folder (when no batch is running).
-    func openStore() throws -> RunStore {
+    func openStore(_ language: Language = .zh) throws -> RunStore {
         let store: RunStore
         do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+        let zh = language == .zh
         for r in ReportFolder.recoverIfIdle(storePath: storePath, outFolder: outFolder, store: store) {
+            let text: String
             switch r {
             case .finished(let month, let run):
-                FileHandle.standardError.write(Data("已完成上次中断的报表替换：\(outFolder)/\(month)/ 现为运行 #\(run) 的报表。\n".utf8))
+                text = zh ? "已完成上次中断的报表替换：\(outFolder)/\(month)/ 现为运行 #\(run) 的报表。"
+                    : "finished an interrupted report replacement: \(outFolder)/\(month)/ now holds run #\(run)'s reports."
             case .removed(let path):
-                FileHandle.standardError.write(Data("已删除中断运行留下的报表暂存文件夹 \(path)。\n".utf8))
+                text = zh ? "已删除中断运行留下的报表暂存文件夹 \(path)。" : "deleted the staging folder an interrupted run left: \(path)."
             }
+            FileHandle.standardError.write(Data((text + "\n").utf8))
         }
         return store
     }
@@ -210,14 +214,17 @@ extension BatchCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "列出所有运行。 List the runs.")
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
-                let runs = try project.openStore().runs()
-                if runs.isEmpty { print("数据库中还没有运行。 No runs yet."); return }
-                var rows = [["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]]
+            try withStoreErrors(output.language) {
+                let runs = try project.openStore(output.language).runs()
+                if runs.isEmpty { print(output.say("数据库中还没有运行。", "No runs yet.")); return }
+                var rows = [output.language == .zh ? ["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]
+                    : ["run", "month", "state", "cadres", "net total", "rules", "time", "by"]]
                 for r in runs {
-                    rows.append(["#\(r.id)", r.month.description, r.state.chineseName, String(r.summary.cadres), r.summary.net.grouped, r.rulesVersion, r.createdAt, r.createdBy])
+                    rows.append(["#\(r.id)", r.month.description, output.say(r.state.chineseName, r.state.rawValue), String(r.summary.cadres), r.summary.net.grouped,
+                                 r.rulesVersion, r.createdAt, r.createdBy])
                 }
                 print(TextTable.render(rows), terminator: "")
             }
@@ -228,33 +235,46 @@ extension BatchCommand {
         static let configuration = CommandConfiguration(abstract: "显示一个月当前的运行。 Show a month's run.")
         @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
+            try withStoreErrors(output.language) {
                 let m = month
-                let store = try project.openStore()
+                let say = output.say
+                let store = try project.openStore(output.language)
                 guard let r = try store.currentRun(month: m) else { throw CLIError.store(.noRun(m)) }
-                print("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)")
-                print("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)")
-                if let p = r.publishedAt { print("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")") }
-                if let c = r.closedAt { print("关账 \(c)") }
-                print("人数 \(r.summary.cadres)  行：使用 \(r.summary.rowsUsed)，忽略 \(r.summary.rowsIgnored)，拒绝 \(r.summary.rowsRejected)")
-                print("应发 \(r.summary.gross.grouped)  扣款 \(r.summary.deductions.grouped)  实发 \(r.summary.net.grouped)")
-                print("等次 " + r.summary.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，"))
+                let s = r.summary
+                print(say("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)", "run #\(r.id)  \(m)  \(r.state.rawValue)"))
+                print(say("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)",
+                          "rules \(r.rulesVersion)  engine \(r.engineVersion)  by \(r.createdBy) at \(r.createdAt)"))
+                if let p = r.publishedAt { print(say("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")", "published \(p); objections until \(r.objectionsUntil ?? "—")")) }
+                if let c = r.closedAt { print(say("关账 \(c)", "closed \(c)")) }
+                print(say("人数 \(s.cadres)  行：使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)",
+                          "cadres \(s.cadres)  rows: used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)"))
+                print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
+                          "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
+                print(say("等次 ", "tiers ") + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: say("，", ", ")))
+                let folder = "\(project.outFolder)/\(m)/"
                 switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
                 case false?:
-                    print("注意：\(project.outFolder)/\(m)/ 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。")
+                    print(say("注意：\(folder) 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
+                              "note: the reports in \(folder) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
                 case nil:
-                    print("注意：\(project.outFolder)/\(m)/ 中没有报表；用 jifen report --run \(r.id) 生成。")
+                    print(say("注意：\(folder) 中没有报表；用 jifen report --run \(r.id) 生成。",
+                              "note: there are no reports in \(folder); write them with jifen report --run \(r.id)."))
                 case true?:
-                    print("报表 \(project.outFolder)/\(m)/ 为本次运行所生成。")
+                    print(say("报表 \(folder) 为本次运行所生成。", "the reports in \(folder) are this run's."))
                 }
-                print("输入文件：")
-                for i in r.inputs { print("  \(i.role == "rules" ? "规则" : "数据")  \(i.name)  \(i.byteCount) 字节  sha256 \(i.sha256.prefix(16))…") }
+                print(say("输入文件：", "inputs:"))
+                for i in r.inputs {
+                    print("  \(i.role == "rules" ? say("规则", "rules") : say("数据", "data"))  \(i.name)  \(i.byteCount) \(say("字节", "bytes"))  sha256 \(i.sha256.prefix(16))…")
+                }
                 let audit = try store.auditLog(month: m)
                 if !audit.isEmpty {
-                    print("审计：")
-                    for a in audit { print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { "  原因：\($0)" } ?? "")\(a.detail.map { "  \($0)" } ?? "")") }
+                    print(say("审计：", "audit:"))
+                    for a in audit {
+                        print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { say("  原因：", "  reason: ") + $0 } ?? "")\(a.detail.map { "  \($0)" } ?? "")")
+                    }
                 }
             }
         }
@@ -307,14 +327,15 @@ extension BatchCommand {
         @Option(help: "公示期的工作日数（默认 5）。 Working days of the notice.") var days: Int?
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
+            try withStoreErrors(output.language) {
                 let m = month
                 let today = CivilDate(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
                 let until = today.addingWorkingDays(days ?? project.project.noticeWorkingDays ?? 5)
-                try project.openStore().publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
-                print("\(m.chineseDescription)已发布公示，申诉截止 \(until)。")
+                try project.openStore(output.language).publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
+                print(output.say("\(m.chineseDescription)已发布公示，申诉截止 \(until)。", "\(m) is published for 公示; objections until \(until)."))
             }
         }
     }
@@ -324,12 +345,13 @@ extension BatchCommand {
         @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
+            try withStoreErrors(output.language) {
                 let m = month
-                try project.openStore().close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
-                print("\(m.chineseDescription)已关账。")
+                try project.openStore(output.language).close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                print(output.say("\(m.chineseDescription)已关账。", "\(m) is closed."))
             }
         }
     }
@@ -340,12 +362,13 @@ extension BatchCommand {
         @Option(help: "原因（必填）。 Why (required).") var reason: String
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
+            try withStoreErrors(output.language) {
                 let m = month
-                try project.openStore().reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
-                print("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。")
+                try project.openStore(output.language).reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
+                print(output.say("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。", "\(m) is open again as a draft; the reason is in the audit log."))
             }
         }
     }

@@ -57,6 +57,9 @@ struct OutputOptions: ParsableArguments {
     var limit: Int = 20
 
     var language: Language { lang }
+
+    /// The text of a message in the chosen language.
+    func say(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 }
 
 extension Language: ExpressibleByArgument {}

@@ -41,6 +41,31 @@ public enum TableReader {
         }
     }
 
+    /// Reads a table held in memory, exactly as `read(path:)` reads a file: `name` gives the
+    /// format by its extension and names the table in errors. For uploads and the fuzz
+    /// targets, which need no file on disk.
+    public static func read(bytes: UnsafeRawBufferPointer, name: String, sheetCandidates: [String] = [],
+                            _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+        try read(bytes: bytes, name: name, sheetCandidates: sheetCandidates, chunkSize: CSVReader.defaultChunkSize, body)
+    }
+
+    /// `read(bytes:)` with the CSV chunk size chosen, so that the CSV fuzz target can check
+    /// that chunk boundaries change nothing.
+    @_spi(Fuzzing)
+    public static func read(bytes: UnsafeRawBufferPointer, name: String, sheetCandidates: [String] = [], chunkSize: Int,
+                            _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+        switch Self.fileExtension(name) {
+        case "csv":
+            return try CSVReader(input: FileInput(path: name, bytes: bytes), chunkSize: chunkSize).run(body)
+        case "xlsx", "xlsm":
+            return try XLSXReader(path: name, bytes: bytes).read(sheetCandidates: sheetCandidates, body)
+        case "xls":
+            throw .legacyExcelFormat(path: name)
+        case let ext:
+            throw .unsupportedFileType(path: name, extension: ext.isEmpty ? "" : "." + ext)
+        }
+    }
+
     /// Reads a whole file into memory as strings: for tests and small files.
     public static func readAll(path: String, sheetCandidates: [String] = []) throws(ReadError) -> (TableFile, [TableRow]) {
         try readAll(path: path, sheetCandidates: sheetCandidates, chunkSize: CSVReader.defaultChunkSize)
