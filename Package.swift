@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(name: "jifen-fuzz-csv", dependencies: ["FuzzSupport", "Records", "Diagnostics"], path: "Sources/Fuzz/CSV"),
         .executableTarget(name: "jifen-fuzz-xlsx", dependencies: ["FuzzSupport", "Records", "Diagnostics", "CSupport"], path: "Sources/Fuzz/XLSX"),
         .executableTarget(name: "jifen-fuzz-rules", dependencies: ["FuzzSupport", "RulesLanguage", "Diagnostics"], path: "Sources/Fuzz/Rules"),
-        .target(name: "TestSupport", dependencies: ["Diagnostics"]),
+        .target(name: "TestSupport", dependencies: ["Diagnostics", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter", "CSupport"], exclude: ["Validation/Snapshots"]),
