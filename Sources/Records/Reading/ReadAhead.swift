@@ -8,14 +8,14 @@ extension TableReader {
     /// this lets the scan run on the other core while the caller decodes and checks rows.
     /// What `body` sees is exactly what `read` delivers (same rows, lines, fields, kinds and
     /// error), so callers switch between the two freely.
-    public static func readAhead(path: String, sheetCandidates: [String] = [],
+    public static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
                                  _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
-        try readAhead(path: path, sheetCandidates: sheetCandidates, precheck: nil) { row, _ in body(row) }
+        try readAhead(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, precheck: nil) { row, _ in body(row) }
     }
 
     /// `readAhead`, also running `precheck`'s plan on the reading thread for every batch
     /// that starts after the plan is published; `body` gets each row's precheck, if any.
-    static func readAhead(path: String, sheetCandidates: [String] = [], precheck: RowPrecheck?,
+    static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil, precheck: RowPrecheck?,
                           _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
         let pipe = RowPipe()
         let thread = Thread {
@@ -24,7 +24,7 @@ extension TableReader {
             var decoder: FieldDecoder? = nil
             let result: Result<TableFile, ReadError>
             do throws(ReadError) {
-                result = .success(try read(path: path, sheetCandidates: sheetCandidates) { row in
+                result = .success(try read(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader) { row in
                     if batch.rowCount == 0, plan == nil, let p = precheck?.plan {
                         plan = p
                         decoder = p.decoder
