@@ -112,14 +112,14 @@ public struct TemplateMaker {
         for m in months {
             let folder = (dataRoot as NSString).appendingPathComponent(m.description)
             let files = MonthValidator(month: m, schemas: schemas).locate(folder: folder).files
-            if let path = files[roster.name] { return (m, [path]) }
+            if let paths = files[roster.name] { return (m, paths) }
         }
         return nil
     }
 
     /// The roster's cadres, and how many rows were rejected.
     private func readRoster(_ paths: [String], schema: SourceSchema) -> (Roster, Int) {
-        let (roster, report) = RosterReader(schema: schema, month: month).read(path: paths[0])
-        return (roster, report.rejected)
+        let (roster, reports) = RosterReader(schema: schema, month: month).read(paths: paths)
+        return (roster, reports.map(\.rejected).reduce(0, +))
     }
 }
