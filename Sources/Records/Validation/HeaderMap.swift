@@ -64,3 +64,13 @@ struct HeaderMap {
         }
     }
 }
+
+extension SourceSchema {
+    /// The field a header cell names, compared as the validator compares (full-width folded,
+    /// case-folded, a leading `*` and a trailing unit in brackets ignored); nil for a column
+    /// the schema does not know or a derived one.
+    public func field(forHeader header: String) -> FieldSpec? {
+        guard !SourceSchema.isDerivedColumn(header) else { return nil }
+        return HeaderMap.lookup(self)[HeaderMap.normalize(header)].map { fields[$0] }
+    }
+}
