@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Records", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Portal",
@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(name: "jifen-fuzz-csv", dependencies: ["FuzzSupport", "Records", "Diagnostics"], path: "Sources/Fuzz/CSV"),
         .executableTarget(name: "jifen-fuzz-xlsx", dependencies: ["FuzzSupport", "Records", "Diagnostics", "CSupport"], path: "Sources/Fuzz/XLSX"),
         .executableTarget(name: "jifen-fuzz-rules", dependencies: ["FuzzSupport", "RulesLanguage", "Diagnostics"], path: "Sources/Fuzz/Rules"),
-        .target(name: "TestSupport", dependencies: ["Diagnostics"]),
+        .target(name: "TestSupport", dependencies: ["Diagnostics", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter", "CSupport"], exclude: ["Validation/Snapshots"]),
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Reports", "Records", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),

@@ -156,7 +156,7 @@ public struct BatchRunner {
         let hashes = HashBox()
         let hashing = DispatchGroup()
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
-            .locate(folder: options.dataFolder).files.values.sorted()
+            .locate(folder: options.dataFolder).files.values.flatMap { $0 }.sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
         let extraFiles = extra.map { [$0.path] } ?? []
         DispatchQueue.global().async(group: hashing) {

@@ -85,7 +85,6 @@ public struct MonthEvaluation {
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
         let validator = MonthValidator(month: month, schemas: schemas, tuning: tuning.validation)
-        let files = validator.locate(folder: folder).files
         var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
         // Only the texts someone reads are interned: what the rules read and, with record
         // detail, what the records' summaries show. Never a source's key (编号), unique per
@@ -98,10 +97,6 @@ public struct MonthEvaluation {
         }
         var check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks)
-            // Records are cited by the name of the file they came from (duty.csv:12).
-            for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
-                if let path = files[schema.name] { s.fileNames[i] = FileName.of(path) }
-            }
             scorer = s
             var rows = 0
             let onRows = self.onRows
@@ -111,6 +106,10 @@ public struct MonthEvaluation {
                 if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }
+        }, onFile: { source, path in
+            // Records are cited by the name of the file they came from (duty.csv:12, or
+            // 值班-富民.xlsx:12 when the source has a file per community).
+            if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
         })
         if let extra = extraAdjustments, let scorer {
             scoreExtraAdjustments(path: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)

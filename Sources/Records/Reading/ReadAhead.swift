@@ -8,15 +8,18 @@ extension TableReader {
     /// this lets the scan run on the other core while the caller decodes and checks rows.
     /// What `body` sees is exactly what `read` delivers (same rows, lines, fields, kinds and
     /// error), so callers switch between the two freely.
-    public static func readAhead(path: String, sheetCandidates: [String] = [], rowsPerBatch: Int = RowBatch.defaultRowTarget,
+    public static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                                 rowsPerBatch: Int = RowBatch.defaultRowTarget,
                                  _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
-        try readAhead(path: path, sheetCandidates: sheetCandidates, rowsPerBatch: rowsPerBatch, precheck: nil) { row, _ in body(row) }
+        try readAhead(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
+                      precheck: nil) { row, _ in body(row) }
     }
 
     /// `readAhead`, also running `precheck`'s plan on the reading thread for every batch
     /// that starts after the plan is published; `body` gets each row's precheck, if any.
-    static func readAhead(path: String, sheetCandidates: [String] = [], rowsPerBatch: Int = RowBatch.defaultRowTarget,
-                          precheck: RowPrecheck?, _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
+    static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                          rowsPerBatch: Int = RowBatch.defaultRowTarget, precheck: RowPrecheck?,
+                          _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
         let pipe = RowPipe(rowTarget: rowsPerBatch)
         let thread = Thread {
             var batch = pipe.emptyBatch()
@@ -24,7 +27,7 @@ extension TableReader {
             var decoder: FieldDecoder? = nil
             let result: Result<TableFile, ReadError>
             do throws(ReadError) {
-                result = .success(try read(path: path, sheetCandidates: sheetCandidates) { row in
+                result = .success(try read(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader) { row in
                     if batch.rowCount == 0, plan == nil, let p = precheck?.plan {
                         plan = p
                         decoder = p.decoder

@@ -22,7 +22,8 @@ struct XLSXReader {
         self.bytes = bytes
     }
 
-    func read(sheetCandidates: [String], _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+    func read(sheetCandidates: [String], sheetHeader: SheetHeaderTest? = nil,
+              _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
         let input: FileInput
         if let bytes { input = FileInput(path: path, bytes: bytes) } else { input = try FileInput(path: path) }
         try checkMagic(input)
@@ -55,22 +56,29 @@ struct XLSXReader {
         var rels = RelationshipsHandler()
         try stream(relsPart, relsEntry, archive, &rels)
 
-        let sheet = Self.choose(workbook.sheets, candidates: sheetCandidates)
-        guard let sheetRel = rels.relationships.first(where: { $0.id == sheet.relationshipID }) else {
-            throw .missingPart(path: path, part: Excerpt.of("\(relsPart)#\(sheet.relationshipID)"))
-        }
-        let sheetPart = Self.resolve(sheetRel.target, relativeTo: workbookDir)
-        guard let sheetEntry = entry(sheetPart) else { throw .missingPart(path: path, part: Excerpt.of(sheetPart)) }
-
         let sharedPart = rels.relationships.first(where: { $0.type.hasSuffix("/sharedStrings") })
             .map { Self.resolve($0.target, relativeTo: workbookDir) } ?? workbookDir + "sharedStrings.xml"
         var shared = SharedStringsHandler(path: path, part: Excerpt.of(sharedPart))
-        var compressed = sheetEntry.compressedSize
-        if let sharedEntry = entry(sharedPart) {
+        let sharedEntry = entry(sharedPart)
+        if let sharedEntry {
             shared.reserve(forPartBytes: sharedEntry.uncompressedSize)
             try stream(sharedPart, sharedEntry, archive, &shared)
-            compressed += sharedEntry.compressedSize
         }
+
+        func part(of sheet: WorkbookHandler.Sheet) throws(ReadError) -> (String, ZipEntry) {
+            guard let sheetRel = rels.relationships.first(where: { $0.id == sheet.relationshipID }) else {
+                throw .missingPart(path: path, part: Excerpt.of("\(relsPart)#\(sheet.relationshipID)"))
+            }
+            let sheetPart = Self.resolve(sheetRel.target, relativeTo: workbookDir)
+            guard let sheetEntry = entry(sheetPart) else { throw .missingPart(path: path, part: Excerpt.of(sheetPart)) }
+            return (sheetPart, sheetEntry)
+        }
+        let sheet = Self.choose(workbook.sheets, candidates: sheetCandidates) { (candidate) -> Bool in
+            guard let sheetHeader, let (p, e) = try? part(of: candidate) else { return false }
+            return probe(candidate, p, e, archive, shared, sheetHeader)
+        }
+        let (sheetPart, sheetEntry) = try part(of: sheet)
+        let compressed = sheetEntry.compressedSize + (sharedEntry?.compressedSize ?? 0)
 
         // The handler holds the callback only while the sheet streams through it.
         let result = withoutActuallyEscaping(body) { emit -> Result<TableFile, ReadError> in
@@ -110,15 +118,56 @@ struct XLSXReader {
         try tokenizer.finish(&handler)
     }
 
-    /// The first candidate the workbook has (exactly, then ignoring case and surrounding
-    /// spaces), else the first sheet.
-    static func choose(_ sheets: [WorkbookHandler.Sheet], candidates: [String]) -> WorkbookHandler.Sheet {
+    /// The sheet to read, never a hidden one (unless all are): the first named as a candidate
+    /// (exactly, then ignoring case and surrounding spaces), else the first that `hasHeader`,
+    /// else the first. `hasHeader` is asked only when there is more than one sheet to choose
+    /// from, in workbook order.
+    static func choose(_ sheets: [WorkbookHandler.Sheet], candidates: [String],
+                       hasHeader: (WorkbookHandler.Sheet) -> Bool = { _ in false }) -> WorkbookHandler.Sheet {
+        let visible = sheets.filter { !$0.isHidden }
+        let shown = visible.isEmpty ? sheets : visible
         for c in candidates {
-            if let s = sheets.first(where: { $0.name == c }) { return s }
+            if let s = shown.first(where: { $0.name == c }) { return s }
             let key = c.trimmingCharacters(in: .whitespaces).lowercased()
-            if let s = sheets.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == key }) { return s }
+            if let s = shown.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == key }) { return s }
         }
-        return sheets[0]
+        if shown.count > 1, let s = shown.first(where: hasHeader) { return s }
+        return shown[0]
+    }
+
+    /// The rows a header is looked for in, as the validator looks (blank rows not counted).
+    static let headerProbeRows = 10
+
+    /// Whether one of a sheet's first non-blank rows is a header `isHeader` accepts. Reads
+    /// only as far as it must: once decided, the rest of the part is inflated (to finish the
+    /// zip stream) but not parsed. A sheet that cannot be read is no match.
+    private func probe(_ sheet: WorkbookHandler.Sheet, _ part: String, _ entry: ZipEntry, _ archive: ZipArchive,
+                       _ shared: SharedStringsHandler, _ isHeader: @escaping SheetHeaderTest) -> Bool {
+        final class Verdict {
+            var decided = false
+            var found = false
+            var rows = 0
+        }
+        let verdict = Verdict()
+        var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared) { row in
+            guard !verdict.decided, !row.isBlank else { return }
+            verdict.rows += 1
+            if isHeader(row.strings) {
+                verdict.found = true
+                verdict.decided = true
+            } else if verdict.rows >= Self.headerProbeRows {
+                verdict.decided = true
+            }
+        }
+        let tokenizer = XMLTokenizer(path: path, part: Excerpt.of(part), capacity: max(64, min(1 << 18, entry.uncompressedSize + 1)))
+        do throws(ReadError) {
+            try archive.extract(entry, part: Excerpt.of(part)) { (chunk) throws(ReadError) in
+                if !verdict.decided { try tokenizer.feed(chunk, &handler) }
+            }
+        } catch {
+            return false
+        }
+        return verdict.found
     }
 
     /// `xl/` for `xl/workbook.xml`; `""` for a part at the root.
@@ -172,6 +221,9 @@ struct WorkbookHandler: XMLHandler {
     struct Sheet {
         var name: String
         var relationshipID: String
+        /// `state="hidden"` or `"veryHidden"`: a sheet the workbook keeps out of sight (a
+        /// template's list sheet).
+        var isHidden = false
     }
     var sheets: [Sheet] = []
 
@@ -182,7 +234,9 @@ struct WorkbookHandler: XMLHandler {
         }
         // Excel's sheet names are at most 31 characters; a longer one (not from Excel) is kept
         // as an excerpt, since it is shown in every diagnostic about the sheet.
-        sheets.append(Sheet(name: Excerpt.of(try XMLText.string(sheetName)), relationshipID: try XMLText.string(rid)))
+        let state = try a.value("state").map { (v) throws(XMLFault) in try XMLText.string(v) }
+        sheets.append(Sheet(name: Excerpt.of(try XMLText.string(sheetName)), relationshipID: try XMLText.string(rid),
+                            isHidden: state == "hidden" || state == "veryHidden"))
     }
 
     mutating func endElement(_ name: XMLBytes) throws(XMLFault) {}

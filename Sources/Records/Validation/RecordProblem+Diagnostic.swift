@@ -28,7 +28,7 @@ extension RecordProblem {
                 help: L("把本月的“\(source)”放进该文件夹。", "Put this month's '\(source)' file in the folder."))
         case .noHeader(let path, let sheet, let expected):
             return Diagnostic(
-                .error, code: "D0023", at: sheet.map { .cell(path: path, sheet: $0, reference: "A1", columnName: nil) } ?? .row(path: path, line: 1, column: nil, columnName: nil),
+                .error, code: "D0023", at: sheet.map { .cell(path: path, sheet: $0, reference: "1:1", columnName: nil) } ?? .row(path: path, line: 1, column: nil, columnName: nil),
                 summary: L("找不到表头行", "no header row found"),
                 expected: L("前几行中有一行列名，包括：" + expected.joined(separator: "、"), "a row of column names near the top, including: " + expected.joined(separator: ", ")),
                 help: L("在第一行写上列名（如“\(expected.prefix(3).joined(separator: "”“"))”），数据从第二行开始。", "Put the column names in the first row and the data below it."))
@@ -92,24 +92,24 @@ extension RecordProblem {
                 found: date.description,
                 expected: L("在职期间 \(span) 内的日期", "a date within the employment \(hiredOn) to \(leftOn?.description ?? "now")"),
                 help: L("核对日期或花名册中的入职、离职日期。", "Check the date, or the hiring and leaving dates on the roster."))
-        case .duplicateKey(let place, let key, let firstLine):
+        case .duplicateKey(let place, let key, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0204", at: location(place),
                 summary: L("编号“\(x(key))”重复", "'\(x(key))' is used twice"),
                 found: x(key),
-                notes: [L("第一次出现在第 \(firstLine) 行", "first used on line \(firstLine)")],
+                notes: [L("第一次出现在\(Self.lineZH(firstLine, firstFile))", "first used on \(Self.lineEN(firstLine, firstFile))")],
                 help: L("每条记录的\(x(place.columnName ?? "编号"))必须唯一：改正其中一条的编号，或删除重复录入的一行。", "Each record needs its own \(x(place.columnName ?? "id")): correct one of them, or delete the row entered twice."))
-        case .duplicateRow(let place, let firstLine):
+        case .duplicateRow(let place, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0205", at: location(place),
-                summary: L("与第 \(firstLine) 行完全相同的重复行", "this row repeats line \(firstLine) exactly"),
+                summary: L("与\(Self.lineZH(firstLine, firstFile))完全相同的重复行", "this row repeats \(Self.lineEN(firstLine, firstFile)) exactly"),
                 help: L("删除重复录入的一行；如果确实是两条记录，请在备注中区分。", "Delete the row entered twice; if they are two real records, tell them apart in a note."))
-        case .overlappingShifts(let place, let id, let otherLine, let start, let end, let otherStart, let otherEnd):
+        case .overlappingShifts(let place, let id, let otherLine, let start, let end, let otherStart, let otherEnd, let otherFile):
             return Diagnostic(
                 .error, code: "D0206", at: location(place),
                 summary: L("\(x(id)) 的班次时间重叠", "cadre '\(x(id))' has overlapping shifts"),
                 found: "\(start)–\(end)",
-                notes: [L("与第 \(otherLine) 行的 \(otherStart)–\(otherEnd) 重叠", "overlaps \(otherStart)–\(otherEnd) on line \(otherLine)")],
+                notes: [L("与\(Self.lineZH(otherLine, otherFile))的 \(otherStart)–\(otherEnd) 重叠", "overlaps \(otherStart)–\(otherEnd) on \(Self.lineEN(otherLine, otherFile))")],
                 help: L("一个人同一时间只能值一个班：改正开始或结束时间，或删除其中一行。", "One person can stand only one shift at a time: correct the times or delete one row."))
         case .shiftLength(let place, let minutes):
             return Diagnostic(
@@ -130,16 +130,16 @@ extension RecordProblem {
                     : L("调整既没有分值也没有金额", "adjustment has neither points nor an amount"),
                 expected: L("分值 或 金额 二者填其一", "either 分值 (points) or 金额 (amount), not both"),
                 help: L("积分调整填“分值”，报酬调整填“金额”；两种调整请分成两行。", "Put points in 分值 or money in 金额; split a row that adjusts both."))
-        case .conflictingRosterRows(let place, let id, let firstLine):
+        case .conflictingRosterRows(let place, let id, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0301", at: location(place),
                 summary: L("工号“\(x(id))”在花名册中出现了两次", "cadre '\(x(id))' appears twice on the roster"),
-                notes: [L("第一次出现在第 \(firstLine) 行", "first listed on line \(firstLine)")],
+                notes: [L("第一次出现在\(Self.lineZH(firstLine, firstFile))", "first listed on \(Self.lineEN(firstLine, firstFile))")],
                 help: L("每人在花名册中只占一行：合并两行，保留正确的信息。", "List each person once: merge the rows, keeping the right details."))
-        case .sharedIDNumber(let place, let otherID, let otherLine):
+        case .sharedIDNumber(let place, let otherID, let otherLine, let otherFile):
             return Diagnostic(
                 .error, code: "D0302", at: location(place),
-                summary: L("身份证号与工号“\(x(otherID))”（第 \(otherLine) 行）相同", "ID number is the same as cadre '\(x(otherID))' (line \(otherLine))"),
+                summary: L("身份证号与工号“\(x(otherID))”（\(Self.lineZH(otherLine, otherFile))）相同", "ID number is the same as cadre '\(x(otherID))' (\(Self.lineEN(otherLine, otherFile)))"),
                 help: L("同一个人只能有一个工号；核对身份证号是否录错。", "One person has one 工号; check the ID number for a typo."))
         case .leftBeforeHired(let place, let hiredOn, let leftOn):
             return Diagnostic(
@@ -224,10 +224,20 @@ extension RecordProblem {
     static func location(_ p: Place) -> Location {
         let columnName = p.columnName.map { x($0) }
         if let sheet = p.sheet {
-            let ref = p.column.map { CellReference.reference(row: p.line - 1, column: $0 - 1) } ?? "A\(p.line)"
+            // A problem of the whole row names the row (`12:12`, as Excel writes a row).
+            let ref = p.column.map { CellReference.reference(row: p.line - 1, column: $0 - 1) } ?? "\(p.line):\(p.line)"
             return .cell(path: p.path, sheet: sheet, reference: ref, columnName: columnName)
         }
         return .row(path: p.path, line: p.line, column: p.column, columnName: columnName)
+    }
+
+    /// `第 12 行`, or `值班-卧龙.xlsx 第 12 行` for a row of another file of the source.
+    static func lineZH(_ line: Int, _ file: String?) -> String {
+        file.map { "\(fileName($0)) 第 \(line) 行" } ?? "第 \(line) 行"
+    }
+
+    static func lineEN(_ line: Int, _ file: String?) -> String {
+        file.map { "line \(line) of \(fileName($0))" } ?? "line \(line)"
     }
 
     static func hours(_ minutes: Int) -> String {

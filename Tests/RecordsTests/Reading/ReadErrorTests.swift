@@ -59,6 +59,6 @@ struct ReadErrorTests {
 
             """)
         let x = ReadError.badSharedString(path: "s.xlsx", sheet: "服务台账", reference: "C14", index: 99).diagnostic
-        #expect(en.header(x) == "s.xlsx[服务台账]!C14: error[D0017]: the cell refers to shared string 99, which does not exist")
+        #expect(en.header(x) == "s.xlsx[服务台账]!C14 (row 14): error[D0017]: the cell refers to shared string 99, which does not exist")
     }
 }

@@ -17,11 +17,12 @@ enum WorkbookWriter {
     }
 
     /// Writes sheets of (zero-based row, column, value) cells.
-    static func write(_ path: String, constantMemory: Bool = false, sheets: [(String, [(Int, Int, Value)])]) {
+    static func write(_ path: String, constantMemory: Bool = false, sheets: [(String, [(Int, Int, Value)])], hidden: Set<String> = []) {
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
         let wb = workbook_new_opt(path, &options)!
         let dateFormat = workbook_add_format(wb)
         format_set_num_format(dateFormat, "yyyy-mm-dd")
+        var activated = false
         for (name, cells) in sheets {
             let ws = workbook_add_worksheet(wb, name)!
             for (r, c, v) in cells {
@@ -35,6 +36,13 @@ enum WorkbookWriter {
                 case .boolean(let b): worksheet_write_boolean(ws, row, col, b ? 1 : 0, nil)
                 case .formulaText(let f, let result): worksheet_write_formula_str(ws, row, col, f, nil, result)
                 }
+            }
+            // A hidden sheet cannot be the one shown: the first visible sheet is.
+            if hidden.contains(name) {
+                worksheet_hide(ws)
+            } else if !activated {
+                worksheet_activate(ws)
+                activated = true
             }
         }
         precondition(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter failed")
