@@ -52,6 +52,12 @@ struct TemplateTests {
         #expect(!sheet.isHidden && sheet.isProtected)
         #expect(sheet.settings.contains("freeze A2"))
         let headers = sheet.rows[0].map(\.value)
+        // The header is locked (the sheet's protection keeps it as written), the data columns not.
+        #expect(sheet.rows[0].allSatisfy { $0.isLocked })
+        // Printed one page wide, the header on every page.
+        #expect(sheet.settings.contains("page orientation=landscape paperSize=9 fitToHeight=0"))
+        #expect(sheet.settings.contains("fitToPage 1"))
+        #expect(file.definedNames.contains("_xlnm.Print_Titles [0]= '\(sheet.name)'!$1:$1"))
         for field in schema.fields {
             let column = try #require(headers.firstIndex { $0 == field.name || $0 == "*" + field.name }, "no column \(field.name)")
             let v = try #require(sheet.validation(column: column), "\(schema.name).\(field.name) has no validation")

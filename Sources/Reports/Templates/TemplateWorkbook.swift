@@ -45,7 +45,9 @@ struct TemplateWorkbook {
         try ws.rowHeight(0, 30)
         ws.freeze(row: 1)
         ws.showGridlines()
-        ws.landscape()
+        // Printed (to collect on paper, or to check what was typed): one page wide, the
+        // header row on every page, the template's name above and page numbers below.
+        try ws.printSetup(landscape: true, repeatRows: 0...0, header: "\(schema.name)录入模板　\(settings.month.chineseDescription)　\(scope)")
         ws.protect(XlsxProtection())
 
         if let lists {

@@ -134,11 +134,6 @@ extension XlsxSheet {
     /// Gridlines on screen and on paper.
     func showGridlines() { worksheet_gridlines(handle, UInt8(LXW_SHOW_ALL_GRIDLINES.rawValue)) }
 
-    func landscape() {
-        worksheet_set_landscape(handle)
-        worksheet_set_paper(handle, 9)  // A4
-    }
-
     /// A formula with a text result stored, written with a resolved format.
     func formula(_ row: Int, _ col: Int, _ formula: String, cachedText: String, _ format: XlsxFormat) throws(ReportError) {
         try workbook.check(
