@@ -4,8 +4,13 @@
 SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
+# The month after the last sample month: the one whose data the clerks type next, so the
+# demo and the round trip make its data-entry templates (computed, never written out).
+NEXT_MONTH := $(shell echo $(lastword $(MONTHS)) | awk -F- '{ y = $$1; m = $$2 + 1; if (m > 12) { m = 1; y++ } printf "%04d-%02d", y, m }')
+# The community whose own templates (值班-富民.xlsx …) the round trip and the picture use.
+TEMPLATE_COMMUNITY ?= 富民
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check crash-check fuzz
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # and pkg-config to find them.
@@ -69,6 +74,9 @@ libreoffice-check: setup
 
 # The sample months' reports as a real spreadsheet program sees them: each month's seven
 # workbooks opened in LibreOffice with recalculation forced, totals and identifiers checked.
+# Then the next month's data-entry templates, the county's and one community's, each opened
+# and saved by LibreOffice: sheets, header, protection, every validation and dropdown value
+# kept, 姓名（自动）computed (scripts/libreoffice-template-check.sh).
 report-roundtrip: setup
 	$(SWIFT) build --product jifen
 	@rm -rf .build/report-roundtrip
@@ -76,6 +84,16 @@ report-roundtrip: setup
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
 	done
+	@t=.build/report-roundtrip/templates/$(NEXT_MONTH); \
+	  .build/debug/jifen template --month $(NEXT_MONTH) --out $$t >/dev/null && \
+	  .build/debug/jifen template --month $(NEXT_MONTH) --community $(TEMPLATE_COMMUNITY) --out $$t >/dev/null && \
+	  scripts/libreoffice-template-check.sh $$t
+
+# The picture of a filled template in docs/clerk-guide.md, as LibreOffice renders it
+# (LibreOffice headless → PDF → PNG; installs LibreOffice and poppler-utils if missing).
+template-picture: setup
+	$(SWIFT) build --product jifen
+	scripts/template-picture.sh .build/debug/jifen $(NEXT_MONTH) $(TEMPLATE_COMMUNITY) docs/images/template-duty.png
 
 # The portal in headless Chromium at phone width (installs chromium if missing); screenshots
 # in out/portal-check/.
