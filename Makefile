@@ -26,7 +26,8 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product jifen
 
-# The demo: the three sample months in order into a fresh store, with all reports.
+# The demo: the three sample months in order into a fresh store, with all reports, then the
+# data-entry templates of the month after (docs/clerk-guide.md).
 demo: release
 	@rm -rf store/jifen.sqlite store/jifen.sqlite-wal store/jifen.sqlite-shm out
 	@for m in $(MONTHS); do \
@@ -36,7 +37,12 @@ demo: release
 	done
 	@.build/release/jifen batch list
 	@echo
+	@echo "==> jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)"
+	@log=$$(.build/release/jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)) || { echo "$$log"; exit 1; }; \
+	  echo "$$log" | tail -n 1
+	@echo
 	@echo "数据库 store: store/jifen.sqlite    报表 reports: out/<月份>/    解释 explain: .build/release/jifen explain samples/2020-12 --cadre FM-001"
+	@echo "录入模板 templates for $(NEXT_MONTH): out/templates/$(NEXT_MONTH)/    文书指南 clerk guide: docs/clerk-guide.md"
 
 test: setup
 	$(SWIFT) build --product jifen
