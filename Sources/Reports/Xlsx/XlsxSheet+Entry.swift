@@ -129,6 +129,13 @@ extension XlsxSheet {
             worksheet_set_column(handle, lxw_col_t(col), lxw_col_t(col), width, workbook.format(style)), "worksheet_set_column")
     }
 
+    /// The default format and width of the columns `cols`, as one `<col>` element.
+    func columnFormat(_ cols: ClosedRange<Int>, width: Double, _ style: CellStyle) throws(ReportError) {
+        try workbook.check(
+            worksheet_set_column(handle, lxw_col_t(cols.lowerBound), lxw_col_t(cols.upperBound), width, workbook.format(style)),
+            "worksheet_set_column")
+    }
+
     func hide() { worksheet_hide(handle) }
 
     /// Gridlines on screen and on paper.
