@@ -4,8 +4,13 @@
 SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
+# The month after the last sample month: the one whose data the clerks type next, so the
+# demo and the round trip make its data-entry templates (computed, never written out).
+NEXT_MONTH := $(shell echo $(lastword $(MONTHS)) | awk -F- '{ y = $$1; m = $$2 + 1; if (m > 12) { m = 1; y++ } printf "%04d-%02d", y, m }')
+# The community whose own templates (值班-富民.xlsx …) the round trip and the picture use.
+TEMPLATE_COMMUNITY ?= 富民
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check crash-check fuzz
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # and pkg-config to find them.
@@ -21,7 +26,8 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product jifen
 
-# The demo: the three sample months in order into a fresh store, with all reports.
+# The demo: the three sample months in order into a fresh store, with all reports, then the
+# data-entry templates of the month after (docs/clerk-guide.md).
 demo: release
 	@rm -rf store/jifen.sqlite store/jifen.sqlite-wal store/jifen.sqlite-shm out
 	@for m in $(MONTHS); do \
@@ -31,7 +37,12 @@ demo: release
 	done
 	@.build/release/jifen batch list
 	@echo
+	@echo "==> jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)"
+	@log=$$(.build/release/jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)) || { echo "$$log"; exit 1; }; \
+	  echo "$$log" | tail -n 1
+	@echo
 	@echo "数据库 store: store/jifen.sqlite    报表 reports: out/<月份>/    解释 explain: .build/release/jifen explain samples/2020-12 --cadre FM-001"
+	@echo "录入模板 templates for $(NEXT_MONTH): out/templates/$(NEXT_MONTH)/    文书指南 clerk guide: docs/clerk-guide.md"
 
 test: setup
 	$(SWIFT) build --product jifen
@@ -69,6 +80,9 @@ libreoffice-check: setup
 
 # The sample months' reports as a real spreadsheet program sees them: each month's seven
 # workbooks opened in LibreOffice with recalculation forced, totals and identifiers checked.
+# Then the next month's data-entry templates, the county's and one community's, each opened
+# and saved by LibreOffice: sheets, header, protection, every validation and dropdown value
+# kept, 姓名（自动）computed (scripts/libreoffice-template-check.sh).
 report-roundtrip: setup
 	$(SWIFT) build --product jifen
 	@rm -rf .build/report-roundtrip
@@ -76,6 +90,16 @@ report-roundtrip: setup
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
 	done
+	@t=.build/report-roundtrip/templates/$(NEXT_MONTH); \
+	  .build/debug/jifen template --month $(NEXT_MONTH) --out $$t >/dev/null && \
+	  .build/debug/jifen template --month $(NEXT_MONTH) --community $(TEMPLATE_COMMUNITY) --out $$t >/dev/null && \
+	  scripts/libreoffice-template-check.sh $$t
+
+# The picture of a filled template in docs/clerk-guide.md, as LibreOffice renders it
+# (LibreOffice headless → PDF → PNG; installs LibreOffice and poppler-utils if missing).
+template-picture: setup
+	$(SWIFT) build --product jifen
+	scripts/template-picture.sh .build/debug/jifen $(NEXT_MONTH) $(TEMPLATE_COMMUNITY) docs/images/template-duty.png
 
 # The portal in headless Chromium at phone width (installs chromium if missing); screenshots
 # in out/portal-check/.

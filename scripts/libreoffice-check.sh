@@ -5,30 +5,21 @@
 #
 #   scripts/libreoffice-check.sh out/2020-12
 #
-# LibreOffice trusts cached formula values by default (OOXMLRecalcMode 1, "never" in
-# headless use), so a fresh profile sets it to 0 ("always recalculate").
+# LibreOffice trusts cached formula values by default, so a fresh profile makes it
+# recalculate (scripts/libreoffice-env.sh).
 set -euo pipefail
 
 out_dir=${1:?usage: $0 OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
-if ! command -v soffice >/dev/null 2>&1; then
-    echo "installing libreoffice-calc (no recommends)…" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null
-fi
+. "$here/libreoffice-env.sh"
+need_packages soffice:libreoffice-calc
 
 work=$(mktemp -d /tmp/jifen-lo-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 profile="$work/profile"
-mkdir -p "$profile/user" "$work/csv"
-cat > "$profile/user/registrymodifications.xcu" <<'XCU'
-<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-XCU
+lo_profile "$profile"
+mkdir -p "$work/csv"
 
 shopt -s nullglob
 reports=("$out_dir"/*.xlsx)

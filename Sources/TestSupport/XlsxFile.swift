@@ -20,6 +20,8 @@ public struct XlsxFile {
         public var value: String
         public var formula: String?
         public var numberFormat: String
+        /// Whether the cell's format locks it (Excel's default) when its sheet is protected.
+        public var isLocked = true
     }
 
     /// A data validation (`<dataValidation>`): what the cells of `range` accept.
@@ -117,7 +119,8 @@ public struct XlsxFile {
                 default: value = v
                 }
                 let style = Int(c.attributes["s"] ?? "0") ?? 0
-                cells.append(Cell(ref: ref, row: row, col: col, type: type, value: value, formula: c.first("f")?.text, numberFormat: style < formats.count ? formats[style] : "General"))
+                cells.append(Cell(ref: ref, row: row, col: col, type: type, value: value, formula: c.first("f")?.text, numberFormat: style < formats.count ? formats[style] : "General",
+                                  isLocked: style < locked.count ? locked[style] : true))
             }
             var settings: [String] = []
             if let pane = xml.first("pane") { settings.append("freeze \(pane.attributes["topLeftCell"] ?? "")") }

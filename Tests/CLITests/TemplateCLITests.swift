@@ -252,4 +252,34 @@ struct TemplateCLITests {
         #expect(!again.stdout.contains("[D0026]"), "\(again.stdout)")
         #expect(again.stdout.contains("值班.xlsx 工作表“值班”") && again.stdout.contains("[D0107]"))
     }
+
+    /// A rejected row's numbers go back as the input stored them, however many digits: 22:00
+    /// is 0.9166666666666666, an ID number typed as a number 5.22632199001011E+17 (more than a
+    /// double's 2^53 in units, which exact report values refuse).
+    @Test func rejectedRowsKeepEveryNumberAsStored() throws {
+        let out = try Self.template()
+        let folder = PackagePaths.temporaryDirectory("jifen-numbers") + "/" + Self.month
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let roster = try TemplateFiller(out + "/花名册.xlsx")
+        var typed = Self.rosterRows([Self.newCadre(0)])[0]
+        typed["身份证号"] = .number("5.22632199001011E+17")
+        try roster.write(rows: Self.rosterRows(Self.cadres) + [typed], names: Self.names, to: folder + "/花名册.xlsx")
+        let duty = try TemplateFiller(out + "/值班.xlsx")
+        var late = Self.validRow(duty, 0)
+        late["班次"] = .text("晚 班")
+        late["开始"] = .number("0.5833333333333334")  // 14:00
+        late["结束"] = .number("0.9166666666666666")  // 22:00
+        try duty.write(rows: [late], names: Self.names, to: folder + "/值班.xlsx")
+        let rejected = folder + "/../rejected.xlsx"
+        let r = try CLI.run(["check-data", folder, "--month", Self.month, "--rejected", rejected])
+        #expect(r.status == 65, "\(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("无法写出"), "\(r.stdout)")
+        let book = try XlsxFile(path: rejected)
+        let shift = try #require(book.sheet("值班"))
+        let end = try #require(shift.cells.first { $0.row == 1 && $0.type == "n" && Double($0.value) == 0.9166666666666666 })
+        #expect(end.numberFormat == "hh:mm")
+        let people = try #require(book.sheet("花名册"))
+        #expect(people.rows.count == 2)
+        #expect(people.cells.contains { $0.row == 1 && $0.value.contains("D0") })
+    }
 }

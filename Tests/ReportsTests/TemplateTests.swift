@@ -52,6 +52,15 @@ struct TemplateTests {
         #expect(!sheet.isHidden && sheet.isProtected)
         #expect(sheet.settings.contains("freeze A2"))
         let headers = sheet.rows[0].map(\.value)
+        // The header is locked (the sheet's protection keeps it as written); every column, to
+        // the sheet's last, is not, so a clerk can delete whole rows below the header.
+        #expect(sheet.rows[0].allSatisfy { $0.isLocked })
+        #expect(sheet.columns.allSatisfy { !$0.isLocked })
+        #expect(sheet.columns.last?.last == 16_383)
+        // Printed one page wide, the header on every page.
+        #expect(sheet.settings.contains("page orientation=landscape paperSize=9 fitToHeight=0"))
+        #expect(sheet.settings.contains("fitToPage 1"))
+        #expect(file.definedNames.contains("_xlnm.Print_Titles [0]= '\(sheet.name)'!$1:$1"))
         for field in schema.fields {
             let column = try #require(headers.firstIndex { $0 == field.name || $0 == "*" + field.name }, "no column \(field.name)")
             let v = try #require(sheet.validation(column: column), "\(schema.name).\(field.name) has no validation")
@@ -71,11 +80,13 @@ struct TemplateTests {
             case .text where field.name == schema.cadreField && schema.role != .roster:
                 #expect(v.type == "list" && v.formula1 == "'列表'!$A$2:$A$4")
                 #expect(try Self.listValues(v, file) == Self.cadres.map(\.id))
-                // 姓名 beside it, by formula over the list sheet, locked.
+                // 姓名 beside it, by formula over the list sheet; unlocked like every cell
+                // below the header, or Excel would refuse to sort or delete the rows.
                 #expect(headers[column + 1] == "姓名（自动）")
                 let name = try #require(sheet.cell("\(XlsxFile.columnName(column + 1))2"))
                 #expect(name.formula?.contains("INDEX('列表'!$B$2:$B$4,MATCH($\(XlsxFile.columnName(column))2,'列表'!$A$2:$A$4,0))") == true)
-                #expect(sheet.columns.first { $0.first == column + 1 }?.isLocked == true)
+                #expect(!name.isLocked)
+                #expect(sheet.columns.first { $0.first == column + 1 }?.isLocked == false)
             case .date where field.name == schema.dateField:
                 #expect(v.type == "date" && v.formula1 == "44197" && v.formula2 == "44227")  // 2021-01-01 … 2021-01-31
                 #expect(format.numberFormat == "yyyy-mm-dd")

@@ -47,8 +47,10 @@ public enum RejectedRowsWorkbook {
                 try ws.integer(r + 1, 0, row.origin.line)
                 try ws.text(r + 1, 1, problems(row, names: names), problem)
                 for (i, cell) in row.cells.enumerated() where !cell.isEmpty {
-                    if i < row.kinds.count, row.kinds[i] == .number, let number = Fixed(cell) {
-                        try ws.number(r + 1, i + 2, number, columnStyle(i < types.count ? types[i] : nil))
+                    // A number cell's text is the double the input stored (any number of
+                    // digits: 22:00 is 0.9166666666666666), so it goes back as that double.
+                    if i < row.kinds.count, row.kinds[i] == .number, let number = Double(cell), number.isFinite {
+                        try ws.number(r + 1, i + 2, stored: number, columnStyle(i < types.count ? types[i] : nil))
                     } else {
                         try ws.text(r + 1, i + 2, cell, text)
                     }

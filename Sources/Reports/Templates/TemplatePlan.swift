@@ -195,7 +195,7 @@ struct TemplatePlan {
     private func nameColumn(idColumn: Int) -> TemplateColumn {
         TemplateColumn(
             header: SourceSchema.derivedColumnHeader("姓名"), content: .cadreName(idColumn: idColumn), width: 12,
-            style: CellStyle(fill: 0xF2F2F2, fontColor: 0x404040),
+            style: CellStyle(fill: 0xF2F2F2, fontColor: 0x404040, unlocked: true),
             validation: XlsxValidation(
                 rule: .any, inputTitle: "姓名（自动）", inputMessage: "按左侧工号自动显示，不必填写；显示“不在名单”时请核对工号。",
                 errorMessage: "本列自动显示，不必填写。"))

@@ -4,9 +4,12 @@ import Records
 /// A data-entry workbook for one source: a sheet named after the source with its header,
 /// validations and input messages, and a hidden list sheet for the longer dropdowns.
 ///
-/// The header row is frozen and locked, and the sheet protected without a password: the
-/// data cells' columns carry an unlocked format, so clerks type, paste, sort and insert rows
-/// below the header but cannot retype the header or the 姓名 formulas.
+/// The header row is frozen and locked, and the sheet protected without a password: every
+/// other cell, the 姓名 formulas' and the columns right of the template's included, carries
+/// an unlocked format, so clerks type, paste, sort, insert and delete rows below the header
+/// (Excel sorts only unlocked cells on a protected sheet, and deletes only rows whose cells
+/// are all unlocked) but cannot retype or delete the header. A 姓名 formula typed over is
+/// harmless: the column is skipped when the sheet is read.
 struct TemplateWorkbook {
     let schema: SourceSchema
     let settings: TemplateSettings
@@ -34,6 +37,10 @@ struct TemplateWorkbook {
                 try ws.validate(column: i, firstRow: 1, lastRow: TemplatePlan.lastRow, v)
             }
         }
+        // Right of the template: unlocked too, so whole rows can be deleted.
+        if plan.columns.count <= Self.lastColumn {
+            try ws.columnFormat(plan.columns.count...Self.lastColumn, width: 8.43, CellStyle(unlocked: true))
+        }
         // The 姓名 formulas, row by row (a formula cannot be given to a whole column).
         for (i, column) in plan.columns.enumerated() {
             guard case .cadreName(let idColumn) = column.content else { continue }
@@ -45,7 +52,9 @@ struct TemplateWorkbook {
         try ws.rowHeight(0, 30)
         ws.freeze(row: 1)
         ws.showGridlines()
-        ws.landscape()
+        // Printed (to collect on paper, or to check what was typed): one page wide, the
+        // header row on every page, the template's name above and page numbers below.
+        try ws.printSetup(landscape: true, repeatRows: 0...0, header: "\(schema.name)录入模板　\(settings.month.chineseDescription)　\(scope)")
         ws.protect(XlsxProtection())
 
         if let lists {
@@ -61,6 +70,9 @@ struct TemplateWorkbook {
         }
         try wb.close()
     }
+
+    /// The sheet's last column, XFD (0-based).
+    static let lastColumn = 16_383
 
     /// A source's name as a sheet name: at most 31 characters, without `[]:*?/\`.
     static func sheetName(_ name: String) -> String {

@@ -129,15 +129,17 @@ extension XlsxSheet {
             worksheet_set_column(handle, lxw_col_t(col), lxw_col_t(col), width, workbook.format(style)), "worksheet_set_column")
     }
 
+    /// The default format and width of the columns `cols`, as one `<col>` element.
+    func columnFormat(_ cols: ClosedRange<Int>, width: Double, _ style: CellStyle) throws(ReportError) {
+        try workbook.check(
+            worksheet_set_column(handle, lxw_col_t(cols.lowerBound), lxw_col_t(cols.upperBound), width, workbook.format(style)),
+            "worksheet_set_column")
+    }
+
     func hide() { worksheet_hide(handle) }
 
     /// Gridlines on screen and on paper.
     func showGridlines() { worksheet_gridlines(handle, UInt8(LXW_SHOW_ALL_GRIDLINES.rawValue)) }
-
-    func landscape() {
-        worksheet_set_landscape(handle)
-        worksheet_set_paper(handle, 9)  // A4
-    }
 
     /// A formula with a text result stored, written with a resolved format.
     func formula(_ row: Int, _ col: Int, _ formula: String, cachedText: String, _ format: XlsxFormat) throws(ReportError) {

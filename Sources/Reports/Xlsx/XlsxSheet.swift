@@ -37,6 +37,13 @@ struct XlsxSheet {
         try number(row, col, value, workbook.resolve(style))
     }
 
+    /// A number as a file stored it, read back as a double (a time 0.9166666666666666, an ID
+    /// typed as a number 5.22632199001011E+17), written back the same; `number(_:_:_:_:)` is
+    /// for the values jifen computes, which must be exact.
+    func number(_ row: Int, _ col: Int, stored value: Double, _ style: CellStyle? = nil) throws(ReportError) {
+        try workbook.check(worksheet_write_number(handle, r(row), c(col), value, workbook.resolve(style).pointer), "worksheet_write_number")
+    }
+
     // The same with a format resolved beforehand, for the loops that write most cells.
 
     /// Text; an empty text leaves a styled blank (or nothing, without a format).
