@@ -3,7 +3,13 @@ import Foundation
 /// Runs the built `jifen` binary (make test builds it first) from the package root, as a
 /// clerk would, and returns what it printed and its exit status.
 public enum CLI {
-    public static var binary: String { PackagePaths.path(".build/debug/jifen") }
+    /// `.build/debug/jifen`, or `JIFEN_BINARY` when set (a build with another scratch path).
+    public static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["JIFEN_BINARY"], !path.isEmpty {
+            return path.hasPrefix("/") ? path : PackagePaths.path(path)
+        }
+        return PackagePaths.path(".build/debug/jifen")
+    }
 
     public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
