@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Records
+import Results
 import Store
 
 /// What a re-run from the portal produced: the new draft and the run it replaced.

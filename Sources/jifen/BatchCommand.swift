@@ -4,6 +4,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Reports
+import Results
 import Store
 
 /// `jifen batch …`: the monthly run and the life of a month (publish, close, reopen).
