@@ -369,7 +369,7 @@ public final class RunStore: RunStoring {
         }
     }
 
-    public func auditLog(month: YearMonth? = nil) throws(StoreError) -> [AuditEntry] {
+    public func auditLog(month: YearMonth?) throws(StoreError) -> [AuditEntry] {
         try read { db in
             var request = AuditRow.order(AuditRow.Columns.id)
             if let month { request = request.filter(AuditRow.Columns.month == month.description) }
