@@ -94,6 +94,18 @@ struct RawStatement {
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        try check(code)
+    }
+
+    /// Steps the statement and resets it, keeping its bindings: for a statement whose every
+    /// parameter is bound again, with copies (`transient`), before each run.
+    func runRebinding() throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        try check(code)
+    }
+
+    private func check(_ code: Int32) throws {
         guard code == SQLITE_DONE else {
             let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)"
             throw StoreError.database(message)

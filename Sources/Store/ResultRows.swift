@@ -86,66 +86,67 @@ final class ResultWriter {
         // Items first, on this thread: numbers in order of first appearance.
         var scoreItemOf: [Int64] = []
         var payItemOf: [Int64] = []
-        for c in cadres {
-            for (k, line) in c.score.lines.enumerated() { scoreItemOf.append(try scoreItem(line, k)) }
-            for (k, line) in c.pay.lines.enumerated() { payItemOf.append(try payItem(line, k)) }
+        for i in cadres.indices {
+            for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
+            for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
         // Documents on every core.
         let documents = encodeDocuments(cadres, payItemOf)
-        // Rows.
+        // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
+        // out would retain every text it holds, which was most of this loop's time.
         let cadre = RawStatement(db, cadreStatement), scoreLine = RawStatement(db, scoreLineStatement)
         let clip = RawStatement(db, clipStatement), reason = RawStatement(db, reasonStatement)
         let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
         let trace = RawStatement(db, traceStatement)
         var scoreAt = 0, payAt = 0
-        for (i, c) in zip(cadres.indices, cadres) {
+        for i in cadres.indices {
             let seq = nextSeq
             nextSeq += 1
-            let ytd = c.yearToDate
+            let months = cadres[i].yearToDate.map { Int64($0.months) }
             if updatesCadres {
-                cadre.bind(1, c.grid)
-                cadre.bind(2, c.standing.group)
-                cadre.bind(3, ytd.map { Int64($0.months) })
+                cadre.bind(1, cadres[i].grid)
+                cadre.bind(2, cadres[i].standing.group)
+                cadre.bind(3, months)
                 cadre.bind(4, runID)
                 cadre.bind(5, seq)
             } else {
                 cadre.bind(1, runID)
                 cadre.bind(2, seq)
-                cadre.bind(3, c.cadreID)
-                cadre.bind(4, c.name)
-                cadre.bind(5, c.community)
-                cadre.bind(6, c.grid)
-                cadre.bind(7, c.post)
-                cadre.bind(8, Int64(c.level))
-                cadre.bind(9, c.score.total)
-                cadre.bind(10, c.standing.tier)
-                cadre.bind(11, Int64(c.standing.rank))
-                cadre.bind(12, Int64(c.standing.groupSize))
-                cadre.bind(13, c.standing.group)
-                cadre.bind(14, c.pay.gross.fen)
-                cadre.bind(15, c.pay.deductions.fen)
-                cadre.bind(16, c.pay.net.fen)
-                cadre.bind(17, ytd.map { Int64($0.months) })
+                cadre.bind(3, cadres[i].cadreID)
+                cadre.bind(4, cadres[i].name)
+                cadre.bind(5, cadres[i].community)
+                cadre.bind(6, cadres[i].grid)
+                cadre.bind(7, cadres[i].post)
+                cadre.bind(8, Int64(cadres[i].level))
+                cadre.bind(9, cadres[i].score.total)
+                cadre.bind(10, cadres[i].standing.tier)
+                cadre.bind(11, Int64(cadres[i].standing.rank))
+                cadre.bind(12, Int64(cadres[i].standing.groupSize))
+                cadre.bind(13, cadres[i].standing.group)
+                cadre.bind(14, cadres[i].pay.gross.fen)
+                cadre.bind(15, cadres[i].pay.deductions.fen)
+                cadre.bind(16, cadres[i].pay.net.fen)
+                cadre.bind(17, months)
             }
-            try cadre.run()
-            for (k, line) in c.score.lines.enumerated() {
+            try cadre.runRebinding()
+            for k in cadres[i].score.lines.indices {
                 scoreLine.bind(1, runID)
                 scoreLine.bind(2, seq)
                 scoreLine.bind(3, Int64(k))
                 scoreLine.bind(4, scoreItemOf[scoreAt])
-                scoreLine.bind(5, line.raw)
-                scoreLine.bind(6, line.points)
-                scoreLine.bind(7, Int64(line.recordCount))
-                scoreLine.bind(8, line.reason)
-                scoreLine.bind(9, line.approvedBy)
-                try scoreLine.run()
+                scoreLine.bind(5, cadres[i].score.lines[k].raw)
+                scoreLine.bind(6, cadres[i].score.lines[k].points)
+                scoreLine.bind(7, Int64(cadres[i].score.lines[k].recordCount))
+                scoreLine.bind(8, cadres[i].score.lines[k].reason)
+                scoreLine.bind(9, cadres[i].score.lines[k].approvedBy)
+                try scoreLine.runRebinding()
                 scoreAt += 1
-                for (n, lineClip) in line.clips.enumerated() {
+                for n in cadres[i].score.lines[k].clips.indices {
                     clip.bind(1, runID)
                     clip.bind(2, seq)
                     clip.bind(3, Int64(k))
                     clip.bind(4, Int64(n))
-                    switch lineClip.scope {
+                    switch cadres[i].score.lines[k].clips[n].scope {
                     case .day(let d):
                         clip.bind(5, "day")
                         clip.bind(6, d.description)
@@ -156,40 +157,56 @@ final class ResultWriter {
                         clip.bind(5, "floor")
                         clip.bind(6, nil as String?)
                     }
-                    clip.bind(7, lineClip.limit)
-                    clip.bind(8, lineClip.removed)
-                    try clip.run()
+                    clip.bind(7, cadres[i].score.lines[k].clips[n].limit)
+                    clip.bind(8, cadres[i].score.lines[k].clips[n].removed)
+                    try clip.runRebinding()
                 }
             }
-            for (k, r) in c.standing.reasons.enumerated() {
-                try insertReason(reason, seq: seq, k: k, r)
+            for k in cadres[i].standing.reasons.indices {
+                try insertReason(reason, seq: seq, k: k, cadres[i].standing.reasons[k])
             }
             // Year-to-date totals ride on the pay line of the same name; others get a row.
-            var unplaced = ytd?.totals ?? [:]
-            for (k, line) in c.pay.lines.enumerated() {
+            var placed = 0
+            for k in cadres[i].pay.lines.indices {
                 payLine.bind(1, runID)
                 payLine.bind(2, seq)
                 payLine.bind(3, Int64(k))
                 payLine.bind(4, payItemOf[payAt])
-                payLine.bind(5, line.amount.fen)
-                payLine.bind(6, unplaced.isEmpty ? nil : unplaced.removeValue(forKey: line.name)?.fen)
-                try payLine.run()
+                payLine.bind(5, cadres[i].pay.lines[k].amount.fen)
+                var year: Int64? = nil
+                if months != nil, let total = cadres[i].yearToDate?.totals[cadres[i].pay.lines[k].name],
+                   Self.firstLine(named: cadres[i].pay.lines[k].name, cadres[i].pay.lines, k) {
+                    year = total.fen
+                    placed += 1
+                }
+                payLine.bind(6, year)
+                try payLine.runRebinding()
                 payAt += 1
             }
-            for (name, amount) in unplaced.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                year.bind(1, runID)
-                year.bind(2, seq)
-                year.bind(3, name)
-                year.bind(4, amount.fen)
-                try year.run()
+            if let totals = cadres[i].yearToDate?.totals, placed < totals.count {
+                let names = Set(cadres[i].pay.lines.map(\.name))
+                for (name, amount) in totals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where !names.contains(name) {
+                    year.bind(1, runID)
+                    year.bind(2, seq)
+                    year.bind(3, name)
+                    year.bind(4, amount.fen)
+                    try year.runRebinding()
+                }
             }
             if let document = documents[i - cadres.startIndex] {
                 trace.bind(1, runID)
                 trace.bind(2, seq)
                 trace.bind(3, bytes: document)
-                try trace.run()
+                try trace.runRebinding()
             }
         }
+    }
+
+    /// Whether line `k` is the first of the slip named `name` (a year-to-date total rides on
+    /// the first only).
+    private static func firstLine(named name: String, _ lines: [PayLineResult], _ k: Int) -> Bool {
+        for j in 0..<k where same(lines[j].name, name) { return false }
+        return true
     }
 
     private func insertReason(_ s: RawStatement, seq: Int64, k: Int, _ r: TierReason) throws {
@@ -232,16 +249,34 @@ final class ResultWriter {
         case .tieBreak(let rule, let with):
             s.bind(4, "tieBreak")
             s.bind(18, rule)
-            let json = (try? JSONEncoder().encode(with)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-            s.bind(19, json)
+            s.bind(19, Self.jsonArray(with))
         }
         try s.run()
+    }
+
+    /// The texts as a JSON array, as `JSONDecoder` reads it back.
+    static func jsonArray(_ texts: [String]) -> String {
+        var out = "["
+        for (i, t) in texts.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for u in t.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     private func scoreItem(_ line: ScoreLine, _ k: Int) throws -> Int64 {
         if k < lastScore.count {
             let last = lastScore[k].key
-            if last.kind == line.kind, last.name == line.name, last.citation == line.citation { return lastScore[k].item }
+            if last.kind == line.kind, same(last.name, line.name), same(last.citation, line.citation) { return lastScore[k].item }
         }
         let key = ScoreItemKey(kind: line.kind, name: line.name, citation: line.citation)
         let item: Int64
@@ -264,7 +299,11 @@ final class ResultWriter {
 
     /// The rounding a trace applied last: part of what a pay line is.
     static func rounding(_ trace: PayTrace) -> RoundingSpec? {
-        for step in trace.steps.reversed() { if let r = step.rounding { return r.spec } }
+        var j = trace.steps.count - 1
+        while j >= 0 {
+            if let r = trace.steps[j].rounding { return r.spec }
+            j -= 1
+        }
         return nil
     }
 
@@ -272,7 +311,7 @@ final class ResultWriter {
         let rounding = Self.rounding(line.trace)
         if k < lastPay.count {
             let last = lastPay[k].key
-            if last.name == line.name, last.kind == line.kind, last.citation == line.citation, last.rounding == rounding {
+            if last.kind == line.kind, same(last.name, line.name), same(last.citation, line.citation), last.rounding == rounding {
                 return lastPay[k].item
             }
         }
@@ -331,6 +370,22 @@ final class ResultWriter {
             out.set(p, docs)
         }
         return out.values.flatMap { $0! }
+    }
+}
+
+/// Whether two texts have the same UTF-8 bytes: far cheaper than `==` on Chinese text, which
+/// compares canonical equivalence. Used where a false "different" costs only a lookup.
+@inline(__always)
+func same(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
+@inline(__always)
+func same(_ a: String?, _ b: String?) -> Bool {
+    switch (a, b) {
+    case (nil, nil): true
+    case (let a?, let b?): same(a, b)
+    default: false
     }
 }
 

@@ -30,6 +30,10 @@ struct StoreUpgradeTests {
             #expect(queue.body.contains("+2 分") && queue.body.contains("运行 #5"), "\(queue.body)")
             let runs = try await staff.get("/staff")
             #expect(runs.status == .ok && runs.body.contains("2020-12"))
+            // A cadre's page reads the converted result whole: lines, records, pay.
+            let page = try await staff.get("/cadre/FM-001/2020-12")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("88.5") && page.body.contains("第 ") && page.body.contains("工资条"), "\(page.body)")
         }
     }
 }
