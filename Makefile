@@ -5,7 +5,7 @@ SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check crash-check
+.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # libzstd for the store's compressed inputs, and pkg-config to find them.
@@ -90,6 +90,26 @@ CRASH_TRIALS ?= 24
 crash-check: setup
 	$(SWIFT) build --product jifen
 	python3 scripts/crash_check.py .build/debug/jifen .build/crash-check $(CRASH_TRIALS)
+
+# Fuzzing (docs/architecture.md, "Fuzzing"): the CSV reader, the xlsx reader and the rules
+# language under libFuzzer with AddressSanitizer, one target at a time for FUZZ_SECONDS each,
+# from seeds made of samples/ and rules/. The corpus grows in $(FUZZ_DIR)/corpus across runs;
+# crashes, timeouts and OOMs are saved in $(FUZZ_DIR)/artifacts and fail the target. Each
+# target prints how many inputs it ran and what it found.
+# Replay one with an ordinary build: swift build --product jifen-fuzz-csv && .build/debug/jifen-fuzz-csv FILE
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?= csv xlsx rules
+FUZZ_DIR ?= .build-fuzzer
+FUZZ_BUILD = $(SWIFT) build -c release --scratch-path $(FUZZ_DIR) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DJIFEN_FUZZ
+FUZZ_OPTIONS ?= -rss_limit_mb=2048 -timeout=10 -detect_leaks=0 -use_value_profile=1 -print_final_stats=1
+fuzz: setup
+	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product jifen-fuzz-$$t || exit $$?; done
+	@rm -rf $(FUZZ_DIR)/seeds && mkdir -p $(FUZZ_DIR)/artifacts $(FUZZ_DIR)/logs && touch $(FUZZ_DIR)/logs/started
+	@$(FUZZ_DIR)/release/jifen-fuzz-csv --make-seeds $(FUZZ_DIR)/seeds/csv $(SAMPLES)/*/*.csv $(SAMPLES)/bad/*/*.csv
+	@$(FUZZ_DIR)/release/jifen-fuzz-xlsx --make-seeds $(FUZZ_DIR)/seeds/xlsx $(SAMPLES)/*/*.csv $(SAMPLES)/bad/*/*.csv $(SAMPLES)/bad/*/*.xlsx
+	@$(FUZZ_DIR)/release/jifen-fuzz-rules --make-seeds $(FUZZ_DIR)/seeds/rules rules/*.jifen rules/tests/*.jifen-test
+	@for t in $(FUZZ_TARGETS); do 	  echo "==> fuzzing $$t for $(FUZZ_SECONDS) s"; 	  mkdir -p $(FUZZ_DIR)/corpus/$$t; 	  SWIFT_BACKTRACE=enable=no $(FUZZ_DIR)/release/jifen-fuzz-$$t $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$$t 	    -dict=$(FUZZ_DIR)/seeds/$$t.dict -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) 	    -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- > $(FUZZ_DIR)/logs/$$t.log 2>&1; 	  tail -n 3 $(FUZZ_DIR)/logs/$$t.log | grep -v '^stat::' || true; 	done
+	@failed=0; for t in $(FUZZ_TARGETS); do 	  runs=$$(grep -m1 'stat::number_of_executed_units' $(FUZZ_DIR)/logs/$$t.log | awk '{print $$2}'); 	  found=$$(ls $(FUZZ_DIR)/artifacts 2>/dev/null | grep -c "^$$t-" || true); 	  echo "$$t: $${runs:-0} executions, $$found crashes/timeouts/OOMs (logs: $(FUZZ_DIR)/logs/$$t.log)"; 	  [ "$$found" -eq 0 ] || failed=1; 	done; 	if [ $$failed -ne 0 ]; then find $(FUZZ_DIR)/artifacts -newer $(FUZZ_DIR)/logs/started -type f; exit 1; fi
 
 clean:
 	rm -rf .build out

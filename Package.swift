@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Dependencies run one way: Diagnostics, Exact ← Records ← RulesLanguage ← Batch ← jifen.
-// Pay is pure arithmetic over Exact. CXlsxWriter is imported by Reports only.
+// Pay is pure arithmetic and the payroll over Exact (it asks the rules for formula values
+// through a protocol). CXlsxWriter is imported by Reports only; ZIPFoundation by Reports
+// (the xlsx reader inflates with zlib itself, Records/Reading/ZipArchive.swift).
 let package = Package(
     name: "jifen",
     platforms: [.macOS(.v14)],
@@ -19,10 +21,11 @@ let package = Package(
     targets: [
         .target(name: "Diagnostics"),
         .target(name: "Exact"),
-        .target(name: "CSupport"),
+        // zlib: the xlsx reader inflates workbook parts itself (Records/Reading/ZipArchive.swift).
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "Records",
-            dependencies: ["Diagnostics", "Exact", "CSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Diagnostics", "Exact", "CSupport"]
         ),
         .target(name: "Pay", dependencies: ["Exact"]),
         .target(name: "Results", dependencies: ["Exact", "Pay"]),
@@ -62,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Results", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Records", "Results", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Portal",
@@ -75,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "jifen",
             dependencies: [
-                "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports", "Portal",
+                "CSupport", "Diagnostics", "Exact", "Records", "Pay", "RulesLanguage", "Generator", "Results", "Store", "Batch", "Reports", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,10 +89,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["Diagnostics"]),
+        // Fuzz targets over the readers and the rules language (docs/architecture.md, "Fuzzing"):
+        // `make fuzz` builds them with libFuzzer; an ordinary build makes replay tools of them.
+        .target(name: "CLibFuzzer", path: "Sources/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "jifen-fuzz-csv", dependencies: ["FuzzSupport", "Records", "Diagnostics"], path: "Sources/Fuzz/CSV"),
+        .executableTarget(name: "jifen-fuzz-xlsx", dependencies: ["FuzzSupport", "Records", "Diagnostics", "CSupport"], path: "Sources/Fuzz/XLSX"),
+        .executableTarget(name: "jifen-fuzz-rules", dependencies: ["FuzzSupport", "RulesLanguage", "Diagnostics"], path: "Sources/Fuzz/Rules"),
+        .target(name: "TestSupport", dependencies: ["Diagnostics", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ExactTests", dependencies: ["Exact"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter"], exclude: ["Validation/Snapshots"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport", "CXlsxWriter", "CSupport"], exclude: ["Validation/Snapshots"]),
         .testTarget(name: "PayTests", dependencies: ["Pay"], exclude: ["Snapshots"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "TestSupport"], exclude: ["Fixtures", "Snapshots"]),
@@ -97,8 +107,9 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "TestSupport", "Results", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Reports", "Records", "TestSupport", "Results", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
         .testTarget(
             name: "PortalTests",

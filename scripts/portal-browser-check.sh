@@ -41,7 +41,7 @@ done
 "$JIFEN" batch close --month 2020-10 --actor 浏览器检查 --store "$STORE" >/dev/null
 "$JIFEN" batch close --month 2020-11 --actor 浏览器检查 --store "$STORE" >/dev/null
 "$JIFEN" batch publish --month 2020-12 --days 5 --actor 浏览器检查 --store "$STORE" >/dev/null
-"$JIFEN" user add --role staff --name 浏览器检查 --password browser-staff-1 --store "$STORE" >/dev/null
+printf '%s\n' browser-staff-1 | "$JIFEN" user add --role staff --name 浏览器检查 --password-stdin --store "$STORE" >/dev/null
 "$JIFEN" user activation-codes --month 2020-12 --store "$STORE" --out "$WORK/codes.csv" >/dev/null
 CODE=$(awk -F, '$1=="FM-001"{print $4}' "$WORK/codes.csv")
 

@@ -205,7 +205,17 @@ def main():
         b.goto(a.base + "/staff/runs/2020-12")
         check("待计入" in b.js("document.body.innerText"), "the run page lists the pending adjustment")
         b.submit("form[action$='/rerun']", {})
+        # The portal queues the re-run for a separate jifen process and the page reloads
+        # itself every 2 s while it runs; read it until the outcome shows.
         text = b.js("document.body.innerText")
+        check("请求 #" in text or "已重新计算" in text, "重新计算 shows the queued re-run in progress")
+        url = b.js("location.href").split("#")[0]
+        for _ in range(120):
+            if "已重新计算" in text or "未完成" in text:
+                break
+            time.sleep(1)
+            b.goto(url)
+            text = b.js("document.body.innerText")
         check("已重新计算" in text and "已计入" in text, "重新计算 makes a new draft that includes the adjustment")
         b.screenshot(os.path.join(a.out, "staff-360-rerun.png"), full=False)
         b.goto(a.base + "/staff")

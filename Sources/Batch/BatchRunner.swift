@@ -1,6 +1,5 @@
 import Diagnostics
 import Exact
-import CSupport
 import Foundation
 import Records
 import Reports
@@ -45,7 +44,7 @@ public struct BatchOptions: Sendable {
 public enum BatchStage: String, Sendable, CaseIterable {
     case rules = "检查规则"
     case data = "校验并计分"
-    case pay = "核对金额"
+    case pay = "计算并核对报酬"
     case store = "保存运行"
     case reports = "生成报表"
 }
@@ -60,11 +59,15 @@ public struct BatchOutcome: Sendable {
     public var summary: RunSummary?
     public var reports: [ReportKind: String] = [:]
     public var timings: [(stage: BatchStage, seconds: Double)] = []
+    /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
+    /// says so): a fact, not a code to look for among the diagnostics.
+    public var isBusy = false
     public var stopped: Bool { runID == nil }
 }
 
-/// The monthly batch: check the rules, validate and score the month, pay, prove the money
-/// reconciles, store the run in one transaction, write the reports.
+/// The monthly batch: check the rules, validate and score the month, pay it (Pay's
+/// `Payroll`), prove the money reconciles, store the run in one transaction, write the
+/// reports.
 public struct BatchRunner {
     public static let engineVersion = "jifen 0.1"
 
@@ -72,6 +75,10 @@ public struct BatchRunner {
     public var progress: (BatchStage) -> Void = { _ in }
     /// Rows validated and scored so far, while the data stage runs.
     public var rowProgress: ((Int) -> Void)? = nil
+    /// Called once scoring has freed what it no longer needs, before storing and writing
+    /// reports: the CLI hands freed heap back to the kernel there (`malloc_trim`), a
+    /// process-wide act a library leaves to the program's entry point.
+    public var releaseMemory: () -> Void = {}
 
     public init(options: BatchOptions) {
         self.options = options
@@ -96,6 +103,7 @@ public struct BatchRunner {
             try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
         } catch let e as StoreError {
+            if case .busy = e { out.isBusy = true }
             return stop(e.diagnostic)
         } catch {
             return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)
@@ -147,7 +155,7 @@ public struct BatchRunner {
         // core while the records are validated; they are dropped again unless a run is
         // recorded with them.
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
-            .locate(folder: options.dataFolder).files.values.sorted()
+            .locate(folder: options.dataFolder).files.values.flatMap { $0 }.sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
         let extraFiles = extra.map { [$0.path] } ?? []
         let ingest = store.ingest(paths: monthFiles + rulesFiles + extraFiles)
@@ -159,16 +167,22 @@ public struct BatchRunner {
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.path
-        let outcome = evaluation.run(folder: options.dataFolder, prior: prior)
-        out.diagnostics = outcome.diagnostics
-        // Scoring freed the reader's batches, the interners and the pay contexts; hand that
-        // memory back before storing and writing reports, so the peak is what is live.
-        jifen_release_free_memory()
+        var scored: MonthEvaluation.Scored? = evaluation.score(folder: options.dataFolder)
+        out.diagnostics = scored!.diagnostics
         lap(.data)
-        guard let results = outcome.results else { return out }
-        progress(.pay)
+        guard scored!.month != nil else { return out }
 
-        // The money must add up before anything is written.
+        // The payroll pays every cadre (Pay's Payroll); the money must add up before
+        // anything is written.
+        progress(.pay)
+        let outcome = evaluation.pay(scored!, prior: prior)
+        // The scorer's totals go now, not when the run ends.
+        scored = nil
+        out.diagnostics = outcome.diagnostics
+        // Scoring and pay freed the reader's batches, the interners and the pay sheets; the
+        // caller may hand that memory back before storing and writing reports.
+        releaseMemory()
+        guard let results = outcome.results else { return out }
         var bank = Money.zero
         for i in results.cadres.indices { bank = bank + results.cadres[i].pay.net }
         guard results.reconciles, bank == results.net else {

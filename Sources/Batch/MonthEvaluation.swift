@@ -1,5 +1,6 @@
 import Diagnostics
 import Exact
+import Pay
 import Records
 import Results
 import RulesLanguage
@@ -23,6 +24,8 @@ public struct MonthEvaluation {
     /// A file of further adjustment rows (the store's `申诉调整.csv`), read after the month's
     /// files as rows of the rules' adjustments source.
     public var extraAdjustments: String? = nil
+    /// How the work is spread over threads; the results are the same whatever it is.
+    public var tuning = EvaluationTuning()
 
     public init(rules: CheckedRules, month: YearMonth) {
         self.rules = rules
@@ -49,7 +52,26 @@ public struct MonthEvaluation {
         return out
     }
 
+    /// A month validated, scored and ranked, not yet paid (`pay(_:prior:)`).
+    public struct Scored {
+        public var check: MonthCheck
+        /// nil when the records or the rules stop the month.
+        public var month: ScoredMonth?
+        public var roster: Roster
+        public var diagnostics: [Diagnostic]
+        public var opening: [String: YearToDate]
+    }
+
+    /// Validates, scores and pays a month folder.
+    ///   - prior: year-to-date totals each cadre ended the previous month with (from the
+    ///     store), by 工号; the folder's opening balances fill in the others.
     public func run(folder: String, prior: [String: YearToDate] = [:]) -> Outcome {
+        pay(score(folder: folder), prior: prior)
+    }
+
+    /// Validates a month folder and scores its records as they stream; the rules then rank
+    /// and assign tiers.
+    public func score(folder: String) -> Scored {
         let monthRules = MonthRules(rules, month: month)
         var diagnostics: [Diagnostic] = []
         for name in monthRules.missingVersions {
@@ -62,8 +84,7 @@ public struct MonthEvaluation {
         let openingSource = schemas.firstIndex { $0.role == .opening }
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
-        let validator = MonthValidator(month: month, schemas: schemas)
-        let files = validator.locate(folder: folder).files
+        let validator = MonthValidator(month: month, schemas: schemas, tuning: tuning.validation)
         var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
         // Only the texts someone reads are interned: what the rules read and, with record
         // detail, what the records' summaries show. Never a source's key (编号), unique per
@@ -75,11 +96,7 @@ public struct MonthEvaluation {
             }
         }
         var check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
-            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords)
-            // Records are cited by the name of the file they came from (duty.csv:12).
-            for (i, schema) in schemas.enumerated() where i < s.fileNames.count {
-                if let path = files[schema.name] { s.fileNames[i] = FileName.of(path) }
-            }
+            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks)
             scorer = s
             var rows = 0
             let onRows = self.onRows
@@ -89,6 +106,10 @@ public struct MonthEvaluation {
                 if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }
+        }, onFile: { source, path in
+            // Records are cited by the name of the file they came from (duty.csv:12, or
+            // 值班-富民.xlsx:12 when the source has a file per community).
+            if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
         })
         if let extra = extraAdjustments, let scorer {
             scoreExtraAdjustments(path: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
@@ -97,16 +118,68 @@ public struct MonthEvaluation {
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer
         else {
-            return Outcome(check: check, results: nil, diagnostics: diagnostics, opening: opening)
+            return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
         }
-        var start = opening
+        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening)
+    }
+
+    /// Pays a scored month with Pay's `Payroll` and puts each cadre's result together.
+    ///   - prior: year-to-date totals each cadre ended the previous month with (from the
+    ///     store), by 工号; the month's opening balances fill in the others.
+    public func pay(_ scored: Scored, prior: [String: YearToDate] = [:]) -> Outcome {
+        var diagnostics = scored.diagnostics
+        guard let month = scored.month else {
+            return Outcome(check: scored.check, results: nil, diagnostics: diagnostics, opening: scored.opening)
+        }
+        var start = scored.opening
         for (id, y) in prior { start[id] = y }
         do {
-            let results = try scorer.finish(prior: start)
-            return Outcome(check: check, results: results, diagnostics: diagnostics, opening: opening)
+            let results = try pay(month, roster: scored.roster, prior: start)
+            return Outcome(check: scored.check, results: results, diagnostics: diagnostics, opening: scored.opening)
         } catch {
-            diagnostics.append(Self.diagnostic(error, folder: folder))
-            return Outcome(check: check, results: nil, diagnostics: diagnostics, opening: opening)
+            diagnostics.append(Self.diagnostic(error, folder: scored.check.folder))
+            return Outcome(check: scored.check, results: nil, diagnostics: diagnostics, opening: scored.opening)
+        }
+    }
+
+    func pay(_ scored: ScoredMonth, roster: Roster, prior: [String: YearToDate]) throws(PayrollError) -> MonthResults {
+        let payroll = Payroll(month: month, lines: scored.payLines, chunks: tuning.chunks, tracesPools: keepRecords)
+        let payees = scored.cadres.map { c in
+            let cadre = roster.cadres[c]
+            let p = prior[cadre.id]
+            return Payroll.Cadre(id: cadre.id, hiredOn: cadre.hiredOn, prior: p?.totals ?? [:], priorMonths: p?.months ?? 0)
+        }
+        let slips = try payroll.pay(payees, formulas: scored.formulas)
+        var results: [CadreResult] = []
+        results.reserveCapacity(slips.count)
+        for (k, c) in scored.cadres.enumerated() {
+            let cadre = roster.cadres[c]
+            let slip = PaySlip(lines: slips[k].lines.map { line in
+                let kind: PayLineResult.Kind
+                switch line.kind {
+                case .earning: kind = .earning
+                case .deduction: kind = .deduction
+                case .info: kind = .info
+                }
+                return PayLineResult(name: line.name, kind: kind, amount: line.amount, citation: line.citation, trace: line.trace)
+            })
+            results.append(CadreResult(
+                cadreID: cadre.id, name: cadre.name, community: cadre.community, grid: cadre.grid, post: cadre.post, level: cadre.level,
+                score: scored.cards[k], standing: scored.standings[k], pay: slip,
+                yearToDate: YearToDate(totals: slips[k].yearToDate, months: slips[k].months)))
+        }
+        return MonthResults(month: month, cadres: results)
+    }
+
+    /// Settings for speed that never change a result, passed down rather than held in
+    /// statics: how files are read ahead and prechecked, and how cadres are split over cores.
+    public struct EvaluationTuning: Sendable, Hashable {
+        public var validation: ValidationTuning
+        public var chunks: CadreChunks
+
+        public init(validation: ValidationTuning = ValidationTuning(), chunks: CadreChunks = CadreChunks()) {
+            self.validation = validation
+            self.chunks = chunks
         }
     }
 
@@ -135,7 +208,7 @@ public struct MonthEvaluation {
         out[decoder.text(idIndex, row.payload[idIndex])] = ytd
     }
 
-    static func diagnostic(_ e: EvaluationError, folder: String) -> Diagnostic {
+    static func diagnostic(_ e: PayrollError, folder: String) -> Diagnostic {
         switch e {
         case .payLine(let cadre, let line):
             return Diagnostic(.error, code: "B0002", at: .file(path: folder),

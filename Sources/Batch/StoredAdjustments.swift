@@ -209,7 +209,8 @@ extension MonthEvaluation {
         }
         let index = source.index, schema = source.schema
         let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
-        var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain)
+        var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
+                                        tuning: tuning.validation)
         let fileName = scorer.fileNames[index]
         scorer.fileNames[index] = FileName.of(path)
         let report = validator.validate(path: path) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }

@@ -35,7 +35,7 @@ public enum Location: Sendable, Hashable {
     /// A CSV row: 1-based physical line number of the row's start, and an optional 1-based
     /// column index with its header name.
     case row(path: String, line: Int, column: Int?, columnName: String?)
-    /// An xlsx cell: sheet name and the A1-style reference.
+    /// An xlsx cell: sheet name and the A1-style reference (`C14`), or a whole row (`14:14`).
     case cell(path: String, sheet: String, reference: String, columnName: String?)
     /// A whole file, or a place outside any file (`path` empty).
     case file(path: String)
@@ -136,9 +136,14 @@ public enum CellReference {
         "\(columnName(column))\(row + 1)"
     }
 
-    /// 1-based row number of a reference, `row("C14") == 14`.
+    /// 1-based row number of a reference, `row("C14") == 14`; of a whole row, `row("14:14") == 14`.
     public static func row(_ ref: String) -> Int? {
-        Int(String(ref.drop { $0.isLetter }))
+        Int(String(ref.drop { $0.isLetter }.prefix { $0 != ":" }))
+    }
+
+    /// Whether a reference names a whole row (`14:14`) rather than a cell.
+    public static func isWholeRow(_ ref: String) -> Bool {
+        ref.first.map { $0.isASCII && $0.isNumber } ?? false
     }
 
     /// 1-based column number of a reference, `column("C14") == 3`.

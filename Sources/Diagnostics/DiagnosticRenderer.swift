@@ -75,7 +75,13 @@ public struct DiagnosticRenderer: Sendable {
         case .row(let path, let line, let column, _):
             return column.map { "\(path):\(line):\($0)" } ?? "\(path):\(line)"
         case .cell(let path, let sheet, let ref, _):
-            return "\(path)[\(sheet)]!\(ref)"
+            // The cell for the clerk to click, and the row as a row count would give it.
+            let row = CellReference.row(ref).map(String.init) ?? "?"
+            let whole = CellReference.isWholeRow(ref)
+            switch language {
+            case .zh: return whole ? "\(path) 工作表“\(sheet)” 第 \(row) 行" : "\(path) 工作表“\(sheet)” \(ref)（第 \(row) 行）"
+            case .en: return whole ? "\(path)[\(sheet)] row \(row)" : "\(path)[\(sheet)]!\(ref) (row \(row))"
+            }
         case .file(let path):
             return path.isEmpty ? "jifen" : path
         }

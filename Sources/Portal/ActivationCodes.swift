@@ -1,6 +1,7 @@
 import Exact
 import Foundation
 import HummingbirdBcrypt
+import Records
 import Store
 
 /// One-time activation codes for cadres: generated for a month's roster, stored hashed,
@@ -56,11 +57,11 @@ public enum ActivationCodes {
         return out
     }
 
-    /// The same as CSV (工号,姓名,社区,激活码), for a mail merge.
+    /// The same as CSV (工号,姓名,社区,激活码), for a mail merge. Names and communities come
+    /// from the roster: a cell that a spreadsheet would run as a formula is neutralised.
     public static func csv(_ entries: [Entry]) -> String {
-        func field(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         var out = "工号,姓名,社区,激活码\n"
-        for e in entries { out += [e.cadreID, e.name, e.community, e.code].map(field).joined(separator: ",") + "\n" }
+        for e in entries { out += SpreadsheetCSV.row([e.cadreID, e.name, e.community, e.code]) + "\n" }
         return out
     }
 }

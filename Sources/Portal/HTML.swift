@@ -60,9 +60,11 @@ enum HTML {
         """
 
     /// The whole page: header with the account's links, then `body`.
-    static func page(title: String, nav: Nav?, body: String) -> String {
+    /// A whole page; `refreshSeconds` reloads it (a batch in progress), without JavaScript.
+    static func page(title: String, nav: Nav?, body: String, refreshSeconds: Int? = nil) -> String {
         var h = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         h += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        if let refreshSeconds { h += "<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">" }
         h += "<title>\(esc(title)) · 积分考核</title><style>\(style)</style></head><body>"
         h += "<header><h1>积分考核 · 干部门户</h1>"
         if let nav {
@@ -99,6 +101,17 @@ enum HTML {
         out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
         out.dateFormat = "yyyy-MM-dd HH:mm"
         return out.string(from: date)
+    }
+}
+
+extension HTML {
+    /// Seconds since 1970 as China time, `2021-01-05 09:15`.
+    static func time(epoch: Int64) -> String {
+        let out = DateFormatter()
+        out.locale = Locale(identifier: "en_US_POSIX")
+        out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        out.dateFormat = "yyyy-MM-dd HH:mm"
+        return out.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
     }
 }
 

@@ -13,6 +13,7 @@ extension PortalService {
     struct ActivateRequest: Decodable { var cadreID: String; var code: String; var password: String }
     struct ObjectionRequest: Decodable { var reference: String; var reason: String }
     struct PublishRequest: Decodable { var days: Int? }
+    struct UnlockRequest: Decodable { var username: String }
     /// `decision` is `adjustment` (with `points` and/or `amount`, and `reason`), `dataFix`
     /// (with `dataFix`: the file and record to be corrected) or `rejected`.
     struct DecisionRequest: Decodable {
@@ -65,13 +66,13 @@ extension PortalService {
         Account(username: li.user.username, role: li.user.role.rawValue, cadreID: li.user.cadreID, displayName: li.user.displayName, csrfToken: li.csrf, expiresAt: li.expiresAt)
     }
 
-    func addAPI(to router: Router<BasicRequestContext>) {
+    func addAPI<Context: PortalRequestContext>(to router: Router<Context>) {
         let api = router.group("api")
 
         api.post("login") { request, context in
             await self.api(context) {
                 let body = try await Self.decode(LoginRequest.self, request)
-                let li = try await login(username: body.username.trimmingWhitespace, password: body.password)
+                let li = try await login(username: body.username.trimmingWhitespace, password: body.password, address: context.clientAddress(of: request))
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r
@@ -81,7 +82,8 @@ extension PortalService {
         api.post("activate") { request, context in
             await self.api(context) {
                 let body = try await Self.decode(ActivateRequest.self, request)
-                let li = try await activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password)
+                let li = try await activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password,
+                                            address: context.clientAddress(of: request))
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r
@@ -183,7 +185,30 @@ extension PortalService {
         api.post("staff/runs/:month/rerun") { request, context in
             await self.api(context) {
                 let v = try apiVisitor(request, [.staff], post: true)
-                return Self.json(try await rerun(v, month: try month(context)), status: .created)
+                return Self.json(try rerun(v, month: try month(context)), status: .accepted)
+            }
+        }
+
+        api.get("staff/requests/:rid") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                guard let id = context.parameters.get("rid").flatMap({ Int64($0) }), let r = try store.batchRequest(id: id) else { throw Refusal.notFound }
+                return Self.json(r)
+            }
+        }
+
+        api.get("staff/locks") { request, context in
+            await self.api(context) {
+                _ = try apiVisitor(request, [.staff], post: false)
+                return Self.json(try store.activeLocks(now: clock.epochSeconds))
+            }
+        }
+
+        api.post("staff/unlock") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.staff], post: true)
+                let body = try await Self.decode(UnlockRequest.self, request)
+                return Self.json(["username": try unlock(v, username: body.username)])
             }
         }
 

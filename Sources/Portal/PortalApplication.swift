@@ -15,15 +15,18 @@ public enum PortalApplication {
     public static func build(_ config: PortalConfig, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "jifen.portal")
         if logger == nil { log.logLevel = .info }
-        return Application(router: router(config), configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
+        return Application(router: router(config, context: PortalContext.self), configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
     }
 
-    public static func router(_ config: PortalConfig) -> Router<BasicRequestContext> {
+    /// The portal's routes over `config`'s store. `Context` tells the client's address:
+    /// `PortalContext` (the connection's peer) when served.
+    public static func router<Context: PortalRequestContext>(_ config: PortalConfig, context: Context.Type = PortalContext.self) -> Router<Context> {
         let p = PortalService(config: config)
-        let router = Router()
-        // Only the method, path and status are logged: paths carry 工号 at most, never
-        // names, ID numbers, accounts or phones, and bodies are never logged.
-        router.add(middleware: LogRequestsMiddleware(.info))
+        // HEAD answers wherever GET does, with the same headers.
+        let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
+        // First, so that it wraps every route and the not-found answer: the security headers
+        // on every response, errors as pages (or JSON under /api/), and the log line.
+        router.add(middleware: PortalMiddleware<Context>())
         p.addPages(to: router)
         p.addAPI(to: router)
         return router
@@ -41,22 +44,36 @@ extension PortalService {
         }
     }
 
+    /// Any failure as the refusal shown for it and the status it answers with: Hummingbird's
+    /// own (no route, a body over the limit) with their status, anything unforeseen as a 500
+    /// that says nothing of the data (its type is logged).
+    static func refusal(for error: any Error, logger: Logger) -> (Refusal, HTTPResponse.Status) {
+        switch error {
+        case let r as Refusal:
+            return (r, .init(code: r.status))
+        case let e as HTTPError where e.status == .notFound:
+            return (.notFound, .notFound)
+        case let e as HTTPError where e.status == .contentTooLarge:
+            return (.tooLarge, .contentTooLarge)
+        case let e as HTTPError where e.status.code < 500:
+            return (.badRequest("请求无效。"), e.status)
+        default:
+            logger.error("portal error", metadata: ["type": "\(type(of: error))"])
+            return (.serverError, .internalServerError)
+        }
+    }
+
     /// Runs an HTML handler, turning a refusal into a page (or, when not logged in, the login
-    /// form) and any other failure into a 500 that says nothing of the data.
-    func page(_ request: Request, _ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
+    /// form) and any other failure into a page with its status.
+    func page(_ request: Request, _ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let r as Refusal {
+        } catch {
+            let (r, status) = Self.refusal(for: error, logger: context.logger)
             if r == .notLoggedIn { return Self.redirect("/login") }
             var bar: HTML.Nav?
-            if let v = try? visitor(request) { bar = nav(v) }
-            return Self.html(LoginPages.refusal(r, nav: bar), status: .init(code: r.status))
-        } catch let e as HTTPError where e.status.code < 500 {
-            // Hummingbird's own refusals (a body over the limit): their status, our page.
-            return Self.html(LoginPages.refusal(.badRequest("请求无效。"), nav: nil), status: e.status)
-        } catch {
-            context.logger.error("portal error", metadata: ["type": "\(type(of: error))"])
-            return Self.html(LoginPages.refusal(.conflict("服务器内部错误，请稍后再试。"), nav: nil), status: .internalServerError)
+            if error is Refusal, let v = try? visitor(request) { bar = nav(v) }
+            return Self.html(LoginPages.refusal(r, nav: bar), status: status)
         }
     }
 
@@ -65,39 +82,26 @@ extension PortalService {
         var message: String
     }
 
-    func api(_ context: BasicRequestContext, _ body: () async throws -> Response) async -> Response {
+    func api(_ context: some RequestContext, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let r as Refusal {
-            return Self.json(APIError(error: r.code, message: r.message), status: .init(code: r.status))
-        } catch let e as HTTPError where e.status.code < 500 {
-            return Self.json(APIError(error: "bad-request", message: "请求无效。"), status: e.status)
         } catch {
-            context.logger.error("portal api error", metadata: ["type": "\(type(of: error))"])
-            return Self.json(APIError(error: "internal", message: "服务器内部错误"), status: .internalServerError)
+            let (r, status) = Self.refusal(for: error, logger: context.logger)
+            return Self.json(APIError(error: r.code, message: r.message), status: status)
         }
     }
 
-    func month(_ context: BasicRequestContext) throws -> YearMonth {
+    func month(_ context: some RequestContext) throws -> YearMonth {
         guard let s = context.parameters.get("month"), let m = YearMonth(s) else { throw Refusal.notFound }
         return m
     }
 
-    func cadreParam(_ context: BasicRequestContext) throws -> String {
+    func cadreParam(_ context: some RequestContext) throws -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 64 else { throw Refusal.notFound }
         return id
     }
 
     /// The pre-login CSRF token of the browser, or a new one.
-    func preToken(_ request: Request) -> (String, isNew: Bool) {
-        if let t = request.cookies[Self.preCookie]?.value, t.count == 64, t.allSatisfy(\.isHexDigit) { return (t, false) }
-        return (Self.randomToken(), true)
-    }
-
-    func checkPre(_ request: Request, _ form: Form) throws {
-        guard let cookie = request.cookies[Self.preCookie]?.value, let supplied = form["csrf"], Self.constantTimeEqual(cookie, supplied) else { throw Refusal.badCSRF }
-    }
-
     func home(for user: PortalUser) -> String {
         switch user.role {
         case .cadre: "/cadre/\(HTML.segment(user.cadreID ?? ""))"
@@ -108,7 +112,7 @@ extension PortalService {
 
     // MARK: - Pages
 
-    func addPages(to router: Router<BasicRequestContext>) {
+    func addPages<Context: PortalRequestContext>(to router: Router<Context>) {
         router.get("/") { request, context in
             await page(request, context) {
                 guard let v = try visitor(request) else { return Self.redirect("/login") }
@@ -119,9 +123,9 @@ extension PortalService {
         router.get("/login") { request, context in
             await page(request, context) {
                 if let v = try visitor(request) { return Self.redirect(home(for: v.user)) }
-                let (token, isNew) = preToken(request)
-                var r = Self.html(LoginPages.login(csrf: token))
-                if isNew { r.setCookie(preCookie(token)) }
+                let (cookie, isNew) = preToken(request)
+                var r = Self.html(LoginPages.login(csrf: preFormToken(cookie)))
+                if isNew { r.setCookie(preCookie(cookie)) }
                 return r
             }
         }
@@ -132,22 +136,21 @@ extension PortalService {
                 try checkPre(request, form)
                 let username = form.text("username") ?? ""
                 do {
-                    let li = try await login(username: username, password: form["password"] ?? "")
+                    let li = try await login(username: username, password: form["password"] ?? "", address: context.clientAddress(of: request))
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r
                 } catch let refusal as Refusal {
-                    let status: HTTPResponse.Status = refusal == .badCSRF ? .forbidden : .init(code: refusal.status == 400 ? 401 : refusal.status)
-                    return Self.html(LoginPages.login(csrf: form["csrf"] ?? "", message: refusal.message, username: username), status: status)
+                    return Self.html(LoginPages.login(csrf: form["csrf"] ?? "", message: refusal.message, username: username), status: .init(code: refusal.status))
                 }
             }
         }
 
         router.get("/activate") { request, context in
             await page(request, context) {
-                let (token, isNew) = preToken(request)
-                var r = Self.html(LoginPages.activate(csrf: token))
-                if isNew { r.setCookie(preCookie(token)) }
+                let (cookie, isNew) = preToken(request)
+                var r = Self.html(LoginPages.activate(csrf: preFormToken(cookie)))
+                if isNew { r.setCookie(preCookie(cookie)) }
                 return r
             }
         }
@@ -158,7 +161,8 @@ extension PortalService {
                 try checkPre(request, form)
                 let cadre = form.text("cadre") ?? ""
                 do {
-                    let li = try await activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "")
+                    let li = try await activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "",
+                                                address: context.clientAddress(of: request))
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r
@@ -224,13 +228,21 @@ extension PortalService {
 
         router.get("/staff") { request, context in
             await page(request, context) {
+                try staffHome(try require(request, [.staff]))
+            }
+        }
+
+        router.post("/staff/unlock") { request, context in
+            await page(request, context) {
                 let v = try require(request, [.staff])
-                let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
-                var pending: [YearMonth: Int] = [:]
-                for r in runs where r.state != .closed {
-                    pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count
+                let f = try await form(request, v)
+                do {
+                    let name = try unlock(v, username: f["username"])
+                    return try staffHome(v, message: "已解除“\(name)”的登录和激活锁定。")
+                } catch let r as Refusal {
+                    guard case .badRequest(let message) = r else { throw r }
+                    return try staffHome(v, message: message, status: .badRequest)
                 }
-                return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, nav: nav(v)))
             }
         }
 
@@ -250,7 +262,7 @@ extension PortalService {
             await page(request, context) {
                 let v = try require(request, [.staff])
                 return try runPage(v, month: try month(context), community: request.uri.queryParameters["community"].map(String.init),
-                                   rerun: request.uri.queryParameters["rerun"].flatMap { Int64(String($0)) })
+                                   request: request.uri.queryParameters["request"].flatMap { Int64(String($0)) })
             }
         }
 
@@ -260,11 +272,11 @@ extension PortalService {
                 _ = try await form(request, v)
                 let m = try month(context)
                 do {
-                    let outcome = try await rerun(v, month: m)
-                    return Self.redirect("/staff/runs/\(m)?rerun=\(outcome.runID)")
+                    let queued = try rerun(v, month: m)
+                    return Self.redirect("/staff/runs/\(m)?request=\(queued.id)#request")
                 } catch let r as Refusal {
                     guard case .conflict(let message) = r else { throw r }
-                    return try runPage(v, month: m, community: nil, rerun: nil, message: message, status: .conflict)
+                    return try runPage(v, month: m, community: nil, message: message, status: .conflict)
                 }
             }
         }
@@ -346,6 +358,25 @@ extension PortalService {
     }
 
     // MARK: - Staff and finance actions shared by pages and API
+
+    /// Staff's home: the runs by month, the locks in force and the unlock form.
+    func staffHome(_ v: Visitor, message: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
+        var pending: [YearMonth: Int] = [:]
+        for r in runs where r.state != .closed {
+            pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count
+        }
+        let locks = try store.activeLocks(now: clock.epochSeconds)
+        return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, locks: locks, nav: nav(v), message: message), status: status)
+    }
+
+    /// Lifts every lock of an account or 工号 (any address, logins and activations). Audited.
+    func unlock(_ v: Visitor, username raw: String?) throws -> String {
+        let name = (raw ?? "").trimmingWhitespace
+        guard !name.isEmpty, name.count <= 64 else { throw Refusal.badRequest("请输入要解锁的用户名或工号。") }
+        try store.unlock(name: name, actor: v.actor, at: clock.timestamp)
+        return name
+    }
 
     func publish(_ v: Visitor, month: YearMonth, days: Int?) throws -> CivilDate {
         let n = days ?? config.objectionWorkingDays

@@ -17,9 +17,19 @@ public struct PortalConfig: Sendable {
     public var objectionWorkingDays: Int
     /// bcrypt cost; tests lower it so that they run quickly.
     public var bcryptCost: UInt8
-    /// Failures before an account (or an activation code) is locked, and for how long.
-    public var maxFailures: Int
-    public var lockSeconds: Int64
+    /// Login and activation throttling: failures per address and account, per account, per
+    /// address, and how long locks last (docs/portal.md, "Throttling").
+    public var throttle: ThrottlePolicy
+    /// Failures from one address at one account before that pair is locked.
+    public var maxFailures: Int {
+        get { throttle.pairLimit }
+        set { throttle.pairLimit = newValue }
+    }
+    /// How long a first lock lasts.
+    public var lockSeconds: Int64 {
+        get { throttle.lockSeconds }
+        set { throttle.lockSeconds = newValue }
+    }
     public var clock: PortalClock
     /// Where a month's data and the rules are, for staff accepting an objection with an
     /// adjustment and re-running a month from the portal; nil when the portal cannot.
@@ -36,8 +46,7 @@ public struct PortalConfig: Sendable {
         self.sessionSeconds = sessionSeconds
         self.objectionWorkingDays = objectionWorkingDays
         self.bcryptCost = bcryptCost
-        self.maxFailures = maxFailures
-        self.lockSeconds = lockSeconds
+        self.throttle = ThrottlePolicy(pairLimit: maxFailures, lockSeconds: lockSeconds)
         self.clock = clock
     }
 }
@@ -50,11 +59,19 @@ public struct PortalBatchSettings: Sendable {
     public var dataRoot: String
     public var rulesFolder: String
     public var reportSettings: ReportSettings
+    /// The `jifen` program the portal starts to execute a queued re-run (`jifen batch work`);
+    /// nil: re-runs cannot be started from the portal.
+    public var executable: String?
+    /// The project config (`jifen.json`) the worker reads its report settings from.
+    public var configPath: String?
 
-    public init(dataRoot: String, rulesFolder: String, reportSettings: ReportSettings = ReportSettings()) {
+    public init(dataRoot: String, rulesFolder: String, reportSettings: ReportSettings = ReportSettings(), executable: String? = nil,
+                configPath: String? = nil) {
         self.dataRoot = dataRoot
         self.rulesFolder = rulesFolder
         self.reportSettings = reportSettings
+        self.executable = executable
+        self.configPath = configPath
     }
 }
 

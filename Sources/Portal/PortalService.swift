@@ -19,10 +19,17 @@ struct PortalService: Sendable {
     /// A bcrypt hash, at the configured cost, of nothing anyone types: checking a password
     /// against it makes an unknown account cost the same time as a real one.
     let dummyHash: String
+    /// The key that signs pre-login form tokens: kept in the store, so that every process
+    /// serving it accepts the forms any of them issued.
+    let preKey: [UInt8]
 
     init(config: PortalConfig) {
         self.config = config
         dummyHash = Bcrypt.hash(Self.randomToken(), cost: config.bcryptCost)
+        // Without the store nothing works anyway (sessions are there); a key of this
+        // process's own still signs its forms.
+        let secret = (try? config.store.portalSecret("pre-session", at: config.clock.timestamp, make: Self.randomToken)) ?? Self.randomToken()
+        preKey = Array(secret.utf8)
     }
 
     /// Runs bcrypt off the concurrency pool: at cost 12 a check takes a quarter of a second,
@@ -34,8 +41,11 @@ struct PortalService: Sendable {
     var clock: PortalClock { config.clock }
 
     static let sessionCookie = "jifen_session"
-    /// A pre-login CSRF token (double-submit) for the login and activation forms.
+    /// The pre-login cookie of the login and activation forms: `<nonce>.<issued at>`; the
+    /// forms carry its HMAC under `preKey`, so only a pair the server issued is accepted.
     static let preCookie = "jifen_pre"
+    /// How long a pre-login cookie (and so a login form) stays good.
+    static let preSeconds: Int64 = 3600
     static let maxBody = 64 * 1024
 
     // MARK: - Who is asking
@@ -99,31 +109,47 @@ struct PortalService: Sendable {
         var expiresAt: Int64
     }
 
-    /// Checks a password with throttling; every outcome is audited (never the password, and
-    /// never a user name that matches no account: it may be a mistyped password).
-    func login(username: String, password: String) async throws -> LoggedIn {
+    /// Where a request came from, as the throttle keys it ("-" when unknown: in-process tests).
+    static func addressKey(_ address: String?) -> String {
+        guard let address, !address.isEmpty else { return "-" }
+        return String(address.prefix(64))
+    }
+
+    static func minutes(until: Int64, now: Int64) -> Int { Int(max(until - now, 1) + 59) / 60 }
+
+    /// Checks a password with throttling (docs/portal.md): the attempt is counted against the
+    /// address, the account from this address and the account from everywhere before bcrypt
+    /// runs, so parallel guesses cannot outrun the count. Every outcome is audited (never the
+    /// password, and never a user name that matches no account: it may be a mistyped password).
+    func login(username: String, password: String, address: String?) async throws -> LoggedIn {
+        // Nothing longer can be an account's password (bcrypt would ignore the rest).
+        guard password.utf8.count <= PasswordPolicy.maxBytes else { throw Refusal.password(.tooLong) }
         let now = clock.epochSeconds
         let at = clock.timestamp
-        guard let user = try store.user(username: username) else {
-            let dummy = dummyHash
-            _ = try await Self.offload { Bcrypt.verify(password, hash: dummy) }
-            try store.audit(at: at, actor: "（未知账户）", action: "login-failed", detail: "unknown account")
-            throw Refusal.badRequest("用户名或密码错误。")
+        let from = Self.addressKey(address)
+        let user = try store.user(username: username)
+        let actor = user?.username ?? "（未知账户）"
+        let ticket: AttemptTicket
+        switch try store.reserveAttempt(kind: .login, address: from, name: username, label: user?.username, now: now, policy: config.throttle) {
+        case .refused(let lock):
+            try store.audit(at: at, actor: actor, action: "login-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
+            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now))
+        case .allowed(let t):
+            ticket = t
         }
-        if let until = user.lockedUntil, until > now {
-            try store.audit(at: at, actor: user.username, action: "login-refused", detail: "locked")
-            throw Refusal.locked(minutes: Int((until - now + 59) / 60))
+        // An unknown account costs the same bcrypt time as a real one.
+        let hash = user?.passwordHash ?? dummyHash
+        let matches = try await Self.offload { Bcrypt.verify(password, hash: hash) }
+        guard matches, let user else {
+            let locks = try store.attemptFailed(ticket, now: now, at: at, policy: config.throttle)
+            let what = user == nil ? "unknown account" : "wrong password"
+            try store.audit(at: at, actor: actor, action: "login-failed", detail: "\(what)\(locks.isEmpty ? "" : "; locked") address \(from)")
+            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now)) }
+            throw Refusal.badCredentials
         }
-        let stored = user.passwordHash
-        guard try await Self.offload({ Bcrypt.verify(password, hash: stored) }) else {
-            let lock = try store.recordLoginFailure(userID: user.id, now: now, maxAttempts: config.maxFailures, lockSeconds: config.lockSeconds)
-            try store.audit(at: at, actor: user.username, action: "login-failed", detail: lock == nil ? "wrong password" : "wrong password; locked")
-            if let lock { throw Refusal.locked(minutes: Int((lock - now + 59) / 60)) }
-            throw Refusal.badRequest("用户名或密码错误。")
-        }
-        try store.recordLoginSuccess(userID: user.id)
+        try store.attemptSucceeded(ticket)
         let li = try startSession(user)
-        try store.audit(at: at, actor: user.username, action: "login", detail: user.role.rawValue)
+        try store.audit(at: at, actor: user.username, action: "login", detail: "\(user.role.rawValue) address \(from)")
         return li
     }
 
@@ -136,37 +162,46 @@ struct PortalService: Sendable {
     }
 
 
-    /// Sets a cadre's password with a one-time activation code, then logs them in.
-    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String) async throws -> LoggedIn {
+    /// Sets a cadre's password with a one-time activation code, then logs them in. Wrong
+    /// codes are throttled like passwords, counted before the code is compared.
+    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String, address: String?) async throws -> LoggedIn {
         let cadreID = rawID.trimmingWhitespace
-        guard password == again else { throw Refusal.badRequest("两次输入的密码不一致。") }
-        guard password.count >= 8, password.count <= 64 else { throw Refusal.badRequest("密码长度应为 8 到 64 个字符。") }
+        guard password == again else { throw Refusal.password(.differ) }
+        if let problem = PasswordPolicy.problem(password) { throw Refusal.password(problem) }
         let now = clock.epochSeconds
         let at = clock.timestamp
-        let invalid = Refusal.badRequest("工号或激活码不正确，或激活码已使用。")
-        guard !cadreID.isEmpty, cadreID.count <= 64, let record = try store.activation(cadreID: cadreID) else {
-            try store.audit(at: at, actor: "（未知账户）", action: "activate-failed", detail: "no code")
-            throw invalid
+        let from = Self.addressKey(address)
+        guard !cadreID.isEmpty, cadreID.count <= 64 else {
+            try store.audit(at: at, actor: "（未知账户）", action: "activate-failed", detail: "no code address \(from)")
+            throw Refusal.badActivation
         }
-        if let until = record.lockedUntil, until > now {
-            try store.audit(at: at, actor: cadreID, action: "activate-refused", detail: "locked")
-            throw Refusal.locked(minutes: Int((until - now + 59) / 60))
+        let record = try store.activation(cadreID: cadreID)
+        let actor = record == nil ? "（未知账户）" : cadreID
+        let ticket: AttemptTicket
+        switch try store.reserveAttempt(kind: .activate, address: from, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
+        case .refused(let lock):
+            try store.audit(at: at, actor: actor, action: "activate-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
+            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now))
+        case .allowed(let t):
+            ticket = t
         }
         let code = ActivationCodes.normalize(rawCode)
-        guard record.usedAt == nil, Self.constantTimeEqual(RunStore.secretHash(code), record.codeHash) else {
-            let lock = try store.recordActivationFailure(cadreID: cadreID, now: now, maxAttempts: config.maxFailures, lockSeconds: config.lockSeconds)
-            try store.audit(at: at, actor: cadreID, action: "activate-failed", detail: record.usedAt == nil ? "wrong code" : "code already used")
-            if let lock { throw Refusal.locked(minutes: Int((lock - now + 59) / 60)) }
-            throw invalid
+        guard let record, record.usedAt == nil, Self.constantTimeEqual(RunStore.secretHash(code), record.codeHash) else {
+            let locks = try store.attemptFailed(ticket, now: now, at: at, policy: config.throttle)
+            let what = record == nil ? "no code" : record?.usedAt == nil ? "wrong code" : "code already used"
+            try store.audit(at: at, actor: actor, action: "activate-failed", detail: "\(what)\(locks.isEmpty ? "" : "; locked") address \(from)")
+            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now)) }
+            throw Refusal.badActivation
         }
+        try store.attemptSucceeded(ticket)
         let name = try latestName(cadreID: cadreID) ?? cadreID
         let cost = config.bcryptCost
         let hash = try await Self.offload { Bcrypt.hash(password, cost: cost) }
         guard let userID = try store.activate(cadreID: cadreID, displayName: name, passwordHash: hash, at: at),
               let user = try store.user(id: userID)
-        else { throw invalid }
+        else { throw Refusal.badActivation }
         let li = try startSession(user)
-        try store.audit(at: at, actor: user.username, action: "login", detail: "after activation")
+        try store.audit(at: at, actor: user.username, action: "login", detail: "after activation address \(from)")
         return li
     }
 
@@ -192,19 +227,59 @@ struct PortalService: Sendable {
         Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", secure: config.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    func preCookie(_ token: String) -> Cookie {
-        Cookie(name: Self.preCookie, value: token, maxAge: 3600, path: "/", secure: config.secureCookies, httpOnly: true, sameSite: .strict)
+    func preCookie(_ value: String) -> Cookie {
+        Cookie(name: Self.preCookie, value: value, maxAge: Int(Self.preSeconds), path: "/", secure: config.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    /// Headers every response carries: no scripts, no framing, no caching of personal pages.
+    // MARK: - Pre-login form tokens
+
+    /// When a pre-login cookie this server could have issued was issued; nil for anything
+    /// else, or one older than `preSeconds` (or from the future).
+    func preIssued(_ cookie: String?) -> Int64? {
+        guard let cookie, cookie.utf8.count <= 64 else { return nil }
+        let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 32, parts[0].allSatisfy(\.isHexDigit), let issued = Int64(parts[1]) else { return nil }
+        let now = clock.epochSeconds
+        guard issued <= now + 60, now - issued < Self.preSeconds else { return nil }
+        return issued
+    }
+
+    /// The form's token for a pre-login cookie: its HMAC under the server's key.
+    func preFormToken(_ cookie: String) -> String {
+        HMACSHA256.hex(key: preKey, message: "jifen-pre\u{0}" + cookie)
+    }
+
+    /// The request's pre-login cookie when still good for half its life, else a new one.
+    func preToken(_ request: Request) -> (cookie: String, isNew: Bool) {
+        let current = request.cookies[Self.preCookie]?.value
+        if let issued = preIssued(current), clock.epochSeconds - issued < Self.preSeconds / 2 { return (current!, false) }
+        return ("\(Self.randomToken().prefix(32)).\(clock.epochSeconds)", true)
+    }
+
+    /// Refuses a login or activation form unless its token is the HMAC of a pre-login cookie
+    /// this server issued within the hour: a cookie and field the client made up together
+    /// are refused.
+    func checkPre(_ request: Request, _ form: Form) throws {
+        let cookie = request.cookies[Self.preCookie]?.value
+        guard preIssued(cookie) != nil, let cookie, let supplied = form["csrf"], Self.constantTimeEqual(preFormToken(cookie), supplied) else {
+            throw Refusal.badCSRF
+        }
+    }
+
+    /// Headers every response carries, errors and unrouted paths too (`PortalMiddleware`): no
+    /// scripts, no framing, no caching of personal pages.
+    static let securityHeaders: [(HTTPField.Name, String)] = [
+        (.cacheControl, "no-store"),
+        (.contentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        (HTTPField.Name("X-Content-Type-Options")!, "nosniff"),
+        (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+        (HTTPField.Name("X-Frame-Options")!, "DENY"),
+    ]
+
     static func headers(contentType: String) -> HTTPFields {
         var h = HTTPFields()
         h[.contentType] = contentType
-        h[.cacheControl] = "no-store"
-        h[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        h[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        h[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        h[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        for (name, value) in securityHeaders { h[name] = value }
         return h
     }
 

@@ -8,22 +8,32 @@ enum Refusal: Error, Sendable, Equatable {
     case badCSRF
     case notFound
     case badRequest(String)
+    /// A wrong user name or password (the two are not told apart).
+    case badCredentials
+    /// A wrong 工号 or activation code, or a code already used.
+    case badActivation
+    /// A new password the policy refuses, or a login password no account can have.
+    case password(PasswordProblem)
     /// The request is understood but the state of things refuses it (a closed window).
     case conflict(String)
-    /// Too many failed attempts.
+    /// Too many failed attempts from this address, at this account, or at this account from
+    /// everywhere (see docs/portal.md).
     case locked(minutes: Int)
     /// A request body over the portal's limit.
     case tooLarge
+    /// Anything else that went wrong: said without a word about the data.
+    case serverError
 
     var status: Int {
         switch self {
-        case .notLoggedIn: 401
+        case .notLoggedIn, .badCredentials: 401
         case .forbidden, .badCSRF: 403
         case .notFound: 404
-        case .badRequest: 400
+        case .badRequest, .badActivation, .password: 400
         case .conflict: 409
         case .locked: 429
         case .tooLarge: 413
+        case .serverError: 500
         }
     }
 
@@ -34,9 +44,13 @@ enum Refusal: Error, Sendable, Equatable {
         case .badCSRF: "bad-csrf"
         case .notFound: "not-found"
         case .badRequest: "bad-request"
+        case .badCredentials: "bad-credentials"
+        case .badActivation: "bad-activation"
+        case .password: "bad-password"
         case .conflict: "conflict"
         case .locked: "locked"
         case .tooLarge: "too-large"
+        case .serverError: "internal"
         }
     }
 
@@ -47,8 +61,55 @@ enum Refusal: Error, Sendable, Equatable {
         case .badCSRF: "表单已过期或来源不明，请返回重新提交。"
         case .notFound: "找不到该页面或数据。"
         case .badRequest(let m), .conflict(let m): m
-        case .locked(let minutes): "失败次数过多，账户已锁定，请 \(minutes) 分钟后再试。"
+        case .badCredentials: "用户名或密码错误。"
+        case .badActivation: "工号或激活码不正确，或激活码已使用。"
+        case .password(let p): p.message
+        case .locked(let minutes): "尝试次数过多，已暂时锁定，请 \(minutes) 分钟后再试；急需登录请联系民政局工作人员解锁。"
         case .tooLarge: "提交的内容过长。"
+        case .serverError: "服务器内部错误，请稍后再试。"
         }
+    }
+}
+
+/// What is wrong with a password someone chose (or typed at login), worded once for the
+/// portal and `jifen user add`.
+public enum PasswordProblem: Error, Sendable, Hashable {
+    case tooShort
+    /// Over bcrypt's 72 bytes: the rest would be ignored, so longer ones are refused.
+    case tooLong
+    case differ
+
+    public var message: String {
+        switch self {
+        case .tooShort: "密码至少 \(PasswordPolicy.minCharacters) 个字符。"
+        case .tooLong: "密码过长：最多 \(PasswordPolicy.maxBytes) 字节（字母、数字、符号每个 1 字节，汉字每个 3 字节）。"
+        case .differ: "两次输入的密码不一致。"
+        }
+    }
+
+    /// The same for the command line's English half.
+    public var english: String {
+        switch self {
+        case .tooShort: "The password needs at least \(PasswordPolicy.minCharacters) characters."
+        case .tooLong: "The password is too long: at most \(PasswordPolicy.maxBytes) bytes of UTF-8."
+        case .differ: "The passwords differ."
+        }
+    }
+}
+
+/// Which passwords accounts may have. bcrypt reads only the first 72 bytes of a password, so
+/// a longer one would be accepted with anything after its 72nd byte: refused instead, where
+/// it is set and at login.
+public enum PasswordPolicy {
+    public static let minCharacters = 8
+    public static let maxBytes = 72
+    /// The rule as the forms state it.
+    public static let hint = "至少 \(minCharacters) 个字符，最多 \(maxBytes) 字节（字母、数字、符号每个 1 字节，汉字每个 3 字节）"
+
+    /// Why a new password is refused, or nil.
+    public static func problem(_ password: String) -> PasswordProblem? {
+        if password.count < minCharacters { return .tooShort }
+        if password.utf8.count > maxBytes { return .tooLong }
+        return nil
     }
 }

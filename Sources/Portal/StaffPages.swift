@@ -3,7 +3,7 @@ import Store
 
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
-    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], nav: HTML.Nav, message: String? = nil) -> String {
+    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], locks: [ActiveLock] = [], nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
@@ -36,11 +36,40 @@ enum StaffPages {
             }
         }
         b += "</section>"
+        b += Self.locks(locks, csrf: nav.csrf)
         return HTML.page(title: "各月运行", nav: nav, body: b)
     }
 
+    /// The login and activation locks in force, and the form that lifts an account's locks.
+    static func locks(_ locks: [ActiveLock], csrf: String) -> String {
+        let e = HTML.esc
+        var b = "<section id=\"locks\"><h2>登录锁定</h2>"
+        if locks.isEmpty { b += "<p class=\"muted\">目前没有锁定。</p>" }
+        if !locks.isEmpty {
+            b += "<div class=\"scroll\"><table><thead><tr><th>账户</th><th>范围</th><th>地址</th><th>解锁时间</th></tr></thead><tbody>"
+            for l in locks {
+                let who = l.scope == .address ? "（全部账户）" : (l.label ?? "（未知账户）")
+                let scope: String
+                switch l.scope {
+                case .pair: scope = "该地址"
+                case .account: scope = "所有地址"
+                case .address: scope = "该地址的全部尝试"
+                }
+                let kind = l.kind == "activate" ? "激活" : l.kind == "login" ? "登录" : "登录和激活"
+                b += "<tr><td>\(e(who))</td><td>\(e(kind))：\(e(scope))</td><td>\(e(l.address.isEmpty ? "—" : l.address))</td><td class=\"nw\">\(e(HTML.time(epoch: l.until)))</td></tr>"
+            }
+            b += "</tbody></table></div>"
+        }
+        b += "<form method=\"post\" action=\"/staff/unlock\">\(HTML.csrfField(csrf))"
+        b += "<label for=\"unlock-username\">解除锁定的用户名或工号</label><input type=\"text\" id=\"unlock-username\" name=\"username\" maxlength=\"64\" required>"
+        b += "<button type=\"submit\">解除锁定</button></form>"
+        b += "<p class=\"muted\">解除该账户在所有地址的登录和激活锁定，记入审计日志。按地址的锁定到时自动解除。</p></section>"
+        return b
+    }
+
     /// A month's communities, or one community's cadres with links to their pages.
-    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav, header: String = "") -> String {
+    static func cadres(month: YearMonth, communities: [(community: String, cadres: Int)], community: String?, rows: [CadreSummaryRow], nav: HTML.Nav,
+                       header: String = "", refreshSeconds: Int? = nil) -> String {
         let e = HTML.esc
         var b = header + "<section><h2>\(e(month.chineseDescription)) 各社区</h2><ul>"
         for c in communities {
@@ -55,7 +84,7 @@ enum StaffPages {
             }
             b += "</tbody></table></div><p class=\"muted\">打开干部页面会记入审计日志。</p></section>"
         }
-        return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b)
+        return HTML.page(title: "\(month.chineseDescription) 干部", nav: nav, body: b, refreshSeconds: refreshSeconds)
     }
 
     /// The objections queue: each open objection with its decision form (accept with an
@@ -161,11 +190,19 @@ enum StaffPages {
 
     /// The head of a month's run page: its state and totals, the month's adjustments from
     /// objections, and the re-run button (or why there is none).
-    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], nav: HTML.Nav, message: String?) -> String {
+    static func runHeader(_ run: RunRecord, replaced: RunRecord?, adjustments: [ObjectionAdjustment], request: BatchRequest? = nil,
+                          nav: HTML.Nav, message: String?) -> String {
         let e = HTML.esc
         let s = run.summary
         var b = ""
         if let message { b += "<p class=\"msg\" role=\"status\">\(e(message))</p>" }
+        if let request, !request.isFinished {
+            var doing = request.state.chineseName
+            if let stage = request.stage { doing += "：\(stage)" + (request.rows.map { "，已处理 \($0) 行" } ?? "") }
+            b += "<p class=\"msg\" role=\"status\" id=\"request\">重新计算（请求 #\(request.id)，\(e(request.requestedBy)) 于 \(e(HTML.time(request.requestedAt)))）\(e(doing))……本页每 2 秒刷新。</p>"
+        } else if let request, request.state == .failed {
+            b += "<p class=\"warn\" role=\"status\" id=\"request\">重新计算（请求 #\(request.id)）未完成：\(e(request.message ?? ""))</p>"
+        }
         b += "<section><h2>\(e(run.month.chineseDescription)) · 运行 #\(run.id) <span class=\"state\" id=\"run-state\">\(e(run.state.chineseName))</span></h2>"
         if let replaced {
             let was = replaced.summary

@@ -65,8 +65,8 @@ public enum ReportSet {
         for p in payees { byID[p.cadreID] = p }
         let input = ReportInput(results: results, summary: summary, run: run, rejected: rejected, settings: settings, payees: byID)
         // A temporary file per worksheet stays open until its workbook closes (积分明细 has
-        // one sheet per community), beside the other workbooks written at the same time.
-        OpenFileLimit.raise(toAtLeast: input.communities.count + 1_024)
+        // one sheet per community): the CLI raises the open-file limit at start
+        // (`OpenFileLimit.raiseToHardLimit`) for counties with thousands of communities.
         let kinds = ReportKind.allCases.filter { only?.contains($0) ?? true }
         let paths = kinds.map { (folder as NSString).appendingPathComponent($0.fileName) }
 

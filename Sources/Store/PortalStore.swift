@@ -40,26 +40,6 @@ extension RunStore {
         try portalRead { db in try Row.fetchOne(db, sql: "SELECT * FROM portalUser WHERE id = ?", arguments: [id]).map(Self.portalUser) }
     }
 
-    /// Counts a failed login; the `maxAttempts`-th locks the account until `now + lockSeconds`
-    /// and starts the count again. Returns the lock's end when this failure set one.
-    @discardableResult
-    public func recordLoginFailure(userID: Int64, now: Int64, maxAttempts: Int, lockSeconds: Int64) throws(PortalStoreError) -> Int64? {
-        try portalWrite { db in
-            let failed = (try Int.fetchOne(db, sql: "SELECT failedAttempts FROM portalUser WHERE id = ?", arguments: [userID]) ?? 0) + 1
-            if failed >= maxAttempts {
-                try db.execute(sql: "UPDATE portalUser SET failedAttempts = 0, lockedUntil = ? WHERE id = ?", arguments: [now + lockSeconds, userID])
-                return now + lockSeconds
-            }
-            try db.execute(sql: "UPDATE portalUser SET failedAttempts = ? WHERE id = ?", arguments: [failed, userID])
-            return nil
-        }
-    }
-
-    /// Clears the failure count and any lock after a successful login.
-    public func recordLoginSuccess(userID: Int64) throws(PortalStoreError) {
-        try portalWrite { db in try db.execute(sql: "UPDATE portalUser SET failedAttempts = 0, lockedUntil = NULL WHERE id = ?", arguments: [userID]) }
-    }
-
     // MARK: - Activation
 
     /// Replaces the activation codes of these cadres (an earlier unused code stops working).
@@ -82,21 +62,6 @@ extension RunStore {
                 ActivationRecord(cadreID: r["cadreID"], codeHash: r["codeHash"], month: r["month"], usedAt: r["usedAt"],
                                  failedAttempts: r["failedAttempts"], lockedUntil: r["lockedUntil"])
             }
-        }
-    }
-
-    /// Counts a wrong activation code for the cadre, locking like a failed login. Returns the
-    /// lock's end when this failure set one.
-    @discardableResult
-    public func recordActivationFailure(cadreID: String, now: Int64, maxAttempts: Int, lockSeconds: Int64) throws(PortalStoreError) -> Int64? {
-        try portalWrite { db in
-            let failed = (try Int.fetchOne(db, sql: "SELECT failedAttempts FROM activationCode WHERE cadreID = ?", arguments: [cadreID]) ?? 0) + 1
-            if failed >= maxAttempts {
-                try db.execute(sql: "UPDATE activationCode SET failedAttempts = 0, lockedUntil = ? WHERE cadreID = ?", arguments: [now + lockSeconds, cadreID])
-                return now + lockSeconds
-            }
-            try db.execute(sql: "UPDATE activationCode SET failedAttempts = ? WHERE cadreID = ?", arguments: [failed, cadreID])
-            return nil
         }
     }
 

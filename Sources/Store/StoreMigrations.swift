@@ -154,6 +154,34 @@ enum StoreMigrations {
                 t.primaryKey(["runID", "adjustmentID"])
             }
         }
+        m.registerMigration("v4-portal: login throttle by address and account, portal secrets") { db in
+            // Failed logins and activations counted per key, checked and counted in one
+            // IMMEDIATE transaction before the password is checked (PortalThrottle.swift).
+            // `scope` is pair (one address at one account), account (all addresses) or
+            // address (all accounts); `subject` is the SHA-256 of the user name or 工号 as
+            // typed ("" for an address key), so names that match no account are never stored;
+            // `label` is the user name when it matched an account, for staff to see.
+            try db.create(table: "portalThrottle") { t in
+                t.column("scope", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("address", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("label", .text)
+                t.column("failures", .integer).notNull().defaults(to: 0)
+                t.column("locks", .integer).notNull().defaults(to: 0)
+                t.column("lockedUntil", .integer)
+                t.column("updatedAt", .integer).notNull().indexed()
+                t.primaryKey(["scope", "kind", "address", "subject"])
+            }
+            try db.create(index: "portalThrottle_subject", on: "portalThrottle", columns: ["subject"])
+            // Server secrets shared by every process serving the store (the key that signs
+            // pre-login form tokens).
+            try db.create(table: "portalSecret") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+                t.column("createdAt", .text).notNull()
+            }
+        }
         m.registerMigration("v5: adjustments awaiting a second staff member's approval") { db in
             // An adjustment above the rules' review line (调整复核分值, 调整复核金额) is stored
             // awaiting approval; it joins the month's runs only once another staff member
@@ -163,6 +191,24 @@ enum StoreMigrations {
                 t.add(column: "acceptedBy", .text)
                 t.add(column: "secondApprover", .text)
                 t.add(column: "secondApprovedAt", .text)
+            }
+        }
+        m.registerMigration("v5b: batch requests the portal queues for a worker process") { db in
+            // 重新计算 in the portal records a request here and a separate `jifen batch work`
+            // process executes it (BatchRequests.swift), reporting progress and outcome.
+            try db.create(table: "batchRequest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("month", .text).notNull().indexed()
+                t.column("requestedBy", .text).notNull()
+                t.column("requestedAt", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("pid", .integer)
+                t.column("startedAt", .text)
+                t.column("finishedAt", .text)
+                t.column("stage", .text)
+                t.column("rows", .integer)
+                t.column("runID", .integer)
+                t.column("message", .text)
             }
         }
         m.registerMigration("v6: results as typed rows with traces as documents, inputs compressed") { db in

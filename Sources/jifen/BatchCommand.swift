@@ -12,7 +12,7 @@ struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "月度批处理：计分、计酬、存档、出报表。 The monthly batch.",
-        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self])
+        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self, Work.self])
 }
 
 /// Where things are: flags, else `jifen.json`, else the repository's defaults.
@@ -21,6 +21,38 @@ struct ProjectOptions: ParsableArguments {
     var data: String?
     @Option(help: "规则文件夹（默认 rules）。 Rules folder.")
     var rules: String?
+    @OptionGroup var storage: StoreOptions
+
+    var config: String { storage.config }
+    var project: ProjectConfig { storage.project }
+    var dataRoot: String { data ?? project.data ?? "samples" }
+    var rulesFolder: String { rules ?? project.rules ?? "rules" }
+    var storePath: String { storage.storePath }
+    var outFolder: String { storage.outFolder }
+
+    /// Opens the store, first finishing or cleaning what an interrupted batch left in the
+    /// report folder (when no batch is running).
+    func openStore(_ language: Language = .zh) throws -> RunStore {
+        let store: RunStore
+        do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+        let zh = language == .zh
+        for r in ReportFolder.recoverIfIdle(storePath: storePath, outFolder: outFolder, store: store) {
+            let text: String
+            switch r {
+            case .finished(let month, let run):
+                text = zh ? "已完成上次中断的报表替换：\(outFolder)/\(month)/ 现为运行 #\(run) 的报表。"
+                    : "finished an interrupted report replacement: \(outFolder)/\(month)/ now holds run #\(run)'s reports."
+            case .removed(let path):
+                text = zh ? "已删除中断运行留下的报表暂存文件夹 \(path)。" : "deleted the staging folder an interrupted run left: \(path)."
+            }
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+        return store
+    }
+}
+
+/// Where the store and the reports are: `--store`, `--out`, `--config` (`jifen.json`).
+struct StoreOptions: ParsableArguments {
     @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.")
     var store: String?
     @Option(help: "报表输出文件夹（默认 out）。 Reports folder.")
@@ -29,26 +61,8 @@ struct ProjectOptions: ParsableArguments {
     var config: String = "jifen.json"
 
     var project: ProjectConfig { ProjectConfig.load(config) }
-    var dataRoot: String { data ?? project.data ?? "samples" }
-    var rulesFolder: String { rules ?? project.rules ?? "rules" }
     var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
     var outFolder: String { out ?? project.out ?? "out" }
-
-    /// Opens the store, first finishing or cleaning what an interrupted batch left in the
-    /// report folder (when no batch is running).
-    func openStore() throws -> RunStore {
-        let store: RunStore
-        do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
-        for r in ReportFolder.recoverIfIdle(storePath: storePath, outFolder: outFolder, store: store) {
-            switch r {
-            case .finished(let month, let run):
-                FileHandle.standardError.write(Data("已完成上次中断的报表替换：\(outFolder)/\(month)/ 现为运行 #\(run) 的报表。\n".utf8))
-            case .removed(let path):
-                FileHandle.standardError.write(Data("已删除中断运行留下的报表暂存文件夹 \(path)。\n".utf8))
-            }
-        }
-        return store
-    }
 }
 
 /// `jifen.json`: the county's settings for reports and where things are.
@@ -80,10 +94,10 @@ func withStoreErrors(_ language: Language = .zh, _ body: () throws -> Void) thro
         try body()
     } catch let e as StoreError {
         print(DiagnosticRenderer(language: language).render(e.diagnostic))
-        throw ExitCode(e.isBusy ? 75 : 65)
+        throw (e.isBusy ? ExitStatus.busy : ExitStatus.dataError).exit
     } catch CLIError.store(let e) {
         print(DiagnosticRenderer(language: language).render(e.diagnostic))
-        throw ExitCode(e.isBusy ? 75 : 65)
+        throw (e.isBusy ? ExitStatus.busy : ExitStatus.dataError).exit
     }
 }
 
@@ -101,7 +115,7 @@ extension BatchCommand {
             discussion: "退出码 Exit codes: 0 成功 ok, 65 规则或数据有错误 errors in rules or data, 75 数据库被占用 store busy.")
 
         @Option(help: "月份，如 2020-12。 The month.")
-        var month: String
+        var month: YearMonth
         @OptionGroup var project: ProjectOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "跳过有错误的行（每一行都记录原因），其余照常计算。 Run on the valid rows.")
@@ -118,7 +132,7 @@ extension BatchCommand {
         var noRecordDetail = false
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份“\(month)”无效，应写成 2020-12。 Invalid month.") }
+            let m = month
             var options = BatchOptions(
                 month: m, dataFolder: project.dataRoot + "/" + m.description, rulesFolder: project.rulesFolder,
                 storePath: project.storePath, outFolder: project.outFolder,
@@ -136,6 +150,7 @@ extension BatchCommand {
                 options.reports = kinds
             }
             var runner = BatchRunner(options: options)
+            runner.releaseMemory = Jifen.releaseMemory
             let showProgress = !quiet && isatty(STDERR_FILENO) != 0
             let zh = output.language == .zh
             if showProgress {
@@ -155,12 +170,11 @@ extension BatchCommand {
             if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
             guard let runID = outcome.runID, let summary = outcome.summary else {
                 print(renderer.tally(diagnostics))
-                if diagnostics.contains(where: { $0.code == "S0002" }) { throw ExitCode(75) }
-                throw ExitCode(65)
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
             }
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
-            if diagnostics.hasErrors { throw ExitCode(65) }
+            if let status = ExitStatus.of(diagnostics) { throw status }
         }
 
         static func now() -> String {
@@ -170,17 +184,48 @@ extension BatchCommand {
         }
     }
 
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "列出所有运行。 List the runs.")
+    /// Executes a re-run the portal queued; the portal starts it, people need not.
+    struct Work: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "执行门户排队的重新计算（由门户启动）。 Execute a re-run the portal queued (started by the portal).",
+            shouldDisplay: false)
+        @Option(help: "请求编号。 The request.") var request: Int64
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
-            try withStoreErrors {
-                let runs = try project.openStore().runs()
-                if runs.isEmpty { print("数据库中还没有运行。 No runs yet."); return }
-                var rows = [["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]]
+            var worker = RequestWorker(storePath: project.storePath, dataRoot: project.dataRoot, rulesFolder: project.rulesFolder,
+                                       outFolder: project.outFolder)
+            worker.settings = project.project.reports ?? ReportSettings()
+            worker.prepare = { $0.releaseMemory = Jifen.releaseMemory }
+            let done: BatchRequest
+            do {
+                done = try worker.execute(requestID: request)
+            } catch {
+                switch error {
+                case .notQueued(let id): FileHandle.standardError.write(Data("请求 #\(id) 不在排队中。\n".utf8))
+                case .store(let message): FileHandle.standardError.write(Data("无法读取数据库：\(message)\n".utf8))
+                }
+                throw ExitStatus.dataError.exit
+            }
+            print("请求 #\(done.id) \(done.state.chineseName)\(done.runID.map { "：运行 #\($0)" } ?? "")\(done.message.map { "。\($0)" } ?? "")")
+            if done.state == .failed { throw ExitStatus.dataError.exit }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出所有运行。 List the runs.")
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try withStoreErrors(output.language) {
+                let runs = try project.openStore(output.language).runs()
+                if runs.isEmpty { print(output.say("数据库中还没有运行。", "No runs yet.")); return }
+                var rows = [output.language == .zh ? ["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]
+                    : ["run", "month", "state", "cadres", "net total", "rules", "time", "by"]]
                 for r in runs {
-                    rows.append(["#\(r.id)", r.month.description, r.state.chineseName, String(r.summary.cadres), r.summary.net.grouped, r.rulesVersion, r.createdAt, r.createdBy])
+                    rows.append(["#\(r.id)", r.month.description, output.say(r.state.chineseName, r.state.rawValue), String(r.summary.cadres), r.summary.net.grouped,
+                                 r.rulesVersion, r.createdAt, r.createdBy])
                 }
                 print(TextTable.render(rows), terminator: "")
             }
@@ -189,35 +234,48 @@ extension BatchCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "显示一个月当前的运行。 Show a month's run.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
-                let store = try project.openStore()
+            try withStoreErrors(output.language) {
+                let m = month
+                let say = output.say
+                let store = try project.openStore(output.language)
                 guard let r = try store.currentRun(month: m) else { throw CLIError.store(.noRun(m)) }
-                print("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)")
-                print("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)")
-                if let p = r.publishedAt { print("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")") }
-                if let c = r.closedAt { print("关账 \(c)") }
-                print("人数 \(r.summary.cadres)  行：使用 \(r.summary.rowsUsed)，忽略 \(r.summary.rowsIgnored)，拒绝 \(r.summary.rowsRejected)")
-                print("应发 \(r.summary.gross.grouped)  扣款 \(r.summary.deductions.grouped)  实发 \(r.summary.net.grouped)")
-                print("等次 " + r.summary.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，"))
+                let s = r.summary
+                print(say("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)", "run #\(r.id)  \(m)  \(r.state.rawValue)"))
+                print(say("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)",
+                          "rules \(r.rulesVersion)  engine \(r.engineVersion)  by \(r.createdBy) at \(r.createdAt)"))
+                if let p = r.publishedAt { print(say("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")", "published \(p); objections until \(r.objectionsUntil ?? "—")")) }
+                if let c = r.closedAt { print(say("关账 \(c)", "closed \(c)")) }
+                print(say("人数 \(s.cadres)  行：使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)",
+                          "cadres \(s.cadres)  rows: used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)"))
+                print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
+                          "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
+                print(say("等次 ", "tiers ") + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: say("，", ", ")))
+                let folder = "\(project.outFolder)/\(m)/"
                 switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
                 case false?:
-                    print("注意：\(project.outFolder)/\(m)/ 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。")
+                    print(say("注意：\(folder) 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
+                              "note: the reports in \(folder) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
                 case nil:
-                    print("注意：\(project.outFolder)/\(m)/ 中没有报表；用 jifen report --run \(r.id) 生成。")
+                    print(say("注意：\(folder) 中没有报表；用 jifen report --run \(r.id) 生成。",
+                              "note: there are no reports in \(folder); write them with jifen report --run \(r.id)."))
                 case true?:
-                    print("报表 \(project.outFolder)/\(m)/ 为本次运行所生成。")
+                    print(say("报表 \(folder) 为本次运行所生成。", "the reports in \(folder) are this run's."))
                 }
-                print("输入文件：")
-                for i in r.inputs { print("  \(i.role == "rules" ? "规则" : "数据")  \(i.name)  \(i.byteCount) 字节  sha256 \(i.sha256.prefix(16))…") }
+                print(say("输入文件：", "inputs:"))
+                for i in r.inputs {
+                    print("  \(i.role == "rules" ? say("规则", "rules") : say("数据", "data"))  \(i.name)  \(i.byteCount) \(say("字节", "bytes"))  sha256 \(i.sha256.prefix(16))…")
+                }
                 let audit = try store.auditLog(month: m)
                 if !audit.isEmpty {
-                    print("审计：")
-                    for a in audit { print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { "  原因：\($0)" } ?? "")\(a.detail.map { "  \($0)" } ?? "")") }
+                    print(say("审计：", "audit:"))
+                    for a in audit {
+                        print("  \(a.at)  \(a.actor)  \(a.action)\(a.runID.map { " #\($0)" } ?? "")\(a.reason.map { say("  原因：", "  reason: ") + $0 } ?? "")\(a.detail.map { "  \($0)" } ?? "")")
+                    }
                 }
             }
         }
@@ -243,15 +301,14 @@ extension BatchCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "预览规则修改对已运行月份的影响（不保存）。 Preview a rules change on a month already run.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(name: .customLong("rules"), help: "新的规则文件夹。 The new rules folder.") var newRules: String
-        @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
-        @Option(help: "项目配置文件。 Project config.") var config: String = "jifen.json"
+        @OptionGroup var storage: StoreOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
-            let path = store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite"
+            let m = month
+            let path = storage.storePath
             let runStore: RunStore
             do { runStore = try RunStore(path: path) } catch { throw CLIError.store(error) }
             let outcome = BatchPreview.run(store: runStore, month: m, rulesFolder: newRules)
@@ -259,7 +316,7 @@ extension BatchCommand {
             if !outcome.diagnostics.isEmpty { print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit)) }
             guard let c = outcome.comparison else {
                 print(renderer.tally(outcome.diagnostics))
-                throw ExitCode(65)
+                throw ExitStatus.dataError.exit
             }
             print(c.text(before: "运行 #\(outcome.runID ?? 0)", after: "新规则（未保存）"), terminator: "")
         }
@@ -267,49 +324,52 @@ extension BatchCommand {
 
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "发布公示（开始申诉期）。 Publish a month for 公示.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "公示期的工作日数（默认 5）。 Working days of the notice.") var days: Int?
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+            try withStoreErrors(output.language) {
+                let m = month
                 let today = CivilDate(daysSinceEpoch: Int32(Date().timeIntervalSince1970 / 86_400))
                 let until = today.addingWorkingDays(days ?? project.project.noticeWorkingDays ?? 5)
-                try project.openStore().publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
-                print("\(m.chineseDescription)已发布公示，申诉截止 \(until)。")
+                try project.openStore(output.language).publish(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), objectionsUntil: until.description)
+                print(output.say("\(m.chineseDescription)已发布公示，申诉截止 \(until)。", "\(m) is published for 公示; objections until \(until)."))
             }
         }
     }
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "关账：此后不能重算或修改。 Close a month.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
-                try project.openStore().close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
-                print("\(m.chineseDescription)已关账。")
+            try withStoreErrors(output.language) {
+                let m = month
+                try project.openStore(output.language).close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                print(output.say("\(m.chineseDescription)已关账。", "\(m) is closed."))
             }
         }
     }
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "重新打开已关账的月份（记入审计日志）。 Reopen a closed month.")
-        @Option(help: "月份。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "原因（必填）。 Why (required).") var reason: String
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try withStoreErrors {
-                guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
-                try project.openStore().reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
-                print("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。")
+            try withStoreErrors(output.language) {
+                let m = month
+                try project.openStore(output.language).reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
+                print(output.say("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。", "\(m) is open again as a draft; the reason is in the audit log."))
             }
         }
     }
@@ -332,18 +392,35 @@ enum TextTable {
 enum BatchSummaryText {
     static func render(month: YearMonth, runID: Int64, summary s: RunSummary, reports: [ReportKind: String], storePath: String,
                        timings: [(stage: BatchStage, seconds: Double)], language: Language) -> String {
-        var out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
-        out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
-        out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 " + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "、") + "\n"
-        out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
-        out += "  数据库：\(storePath)\n"
-        if let any = reports.values.sorted().first {
-            out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
-        }
-        out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+        let zh = language == .zh
+        let tiers = s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: zh ? "、" : ", ")
         let total = timings.map(\.seconds).reduce(0, +)
         let rows = s.rowsUsed + s.rowsIgnored + s.rowsRejected
-        out += String(format: "\n  合计 %.2f 秒，每秒 %.0f 行；峰值内存 %@", total, Double(rows) / max(total, 0.001), peakMemory())
+        let rate = Double(rows) / max(total, 0.001)
+        var out: String
+        if zh {
+            out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
+            out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
+            out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 \(tiers)\n"
+            out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
+            out += "  数据库：\(storePath)\n"
+            if let any = reports.values.sorted().first {
+                out += "  报表：\((any as NSString).deletingLastPathComponent)/（\(reports.count) 个）\n"
+            }
+            out += "  用时：" + timings.map { "\($0.stage.rawValue) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+            out += String(format: "\n  合计 %.2f 秒，每秒 %.0f 行；峰值内存 %@", total, rate, peakMemory())
+        } else {
+            out = "\(month) batch done: run #\(runID) (draft)\n"
+            out += "  \(s.cadres) cadres; rows used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)\n"
+            out += "  points total \(s.pointsTotal.shortDescription); tiers \(tiers)\n"
+            out += "  gross \(s.gross.grouped) − deductions \(s.deductions.grouped) = net \(s.net.grouped) (the bank file's total is the same)\n"
+            out += "  store: \(storePath)\n"
+            if let any = reports.values.sorted().first {
+                out += "  reports: \((any as NSString).deletingLastPathComponent)/ (\(reports.count))\n"
+            }
+            out += "  time: " + timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+            out += String(format: "\n  total %.2f s, %.0f rows/s; peak memory %@", total, rate, peakMemory())
+        }
         return out
     }
 

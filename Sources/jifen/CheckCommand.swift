@@ -27,6 +27,6 @@ struct CheckCommand: ParsableCommand {
         if !diagnostics.isEmpty { print(renderer.render(diagnostics)) }
         let files = loaded.project.files.count
         print(output.language == .zh ? "已检查 \(files) 个规则文件：\(renderer.tally(diagnostics))" : "checked \(files) rules file(s): \(renderer.tally(diagnostics))")
-        if diagnostics.hasErrors { throw ExitCode(65) }
+        if let status = ExitStatus.of(diagnostics) { throw status }
     }
 }

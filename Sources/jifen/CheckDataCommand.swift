@@ -4,6 +4,7 @@ import Exact
 import Foundation
 import Batch
 import Records
+import Reports
 
 /// `jifen check-data MONTH_DIR`: validates a month's records and accounts for every row.
 struct CheckDataCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct CheckDataCommand: ParsableCommand {
     @Option(name: .customLong("rules"), help: "按此规则文件夹中声明的数据来源校验（默认 rules，如存在）。 Validate against the sources the rules declare.")
     var rulesPath: String = "rules"
 
-    @Option(name: .customLong("rejected"), help: "把被拒绝的行及原因写入此 CSV 文件。 Write rejected rows with reasons to this CSV file.")
+    @Option(name: .customLong("rejected"), help: "把被拒绝的行及原因写入此文件：.xlsx 为每个输入文件一张表（问题列在前，改正后可交回），否则为 CSV。 Write rejected rows with reasons to this file: an .xlsx (a sheet per input file, to fix and send back) or CSV.")
     var rejectedPath: String?
 
     func run() throws {
@@ -46,10 +47,17 @@ struct CheckDataCommand: ParsableCommand {
         }
         print(ReconciliationTable.render(check, language: output.language), terminator: "")
         if let rejectedPath {
-            try ReconciliationTable.rejectedCSV(check.rejectedRows).write(toFile: rejectedPath, atomically: true, encoding: .utf8)
+            if rejectedPath.lowercased().hasSuffix(".xlsx") {
+                do { try RejectedRowsWorkbook.write(check, schemas: schemas, to: rejectedPath) } catch {
+                    print(output.language == .zh ? "无法写出 \(rejectedPath)：\(error.summary.zh)" : "cannot write \(rejectedPath): \(error.summary.en)")
+                    throw ExitStatus.cannotWrite.exit
+                }
+            } else {
+                try ReconciliationTable.rejectedCSV(check.rejectedRows).write(toFile: rejectedPath, atomically: true, encoding: .utf8)
+            }
             print(output.language == .zh ? "被拒绝的 \(check.rejectedRows.count) 行已写入 \(rejectedPath)" : "\(check.rejectedRows.count) rejected rows written to \(rejectedPath)")
         }
         print(renderer.tally(diagnostics))
-        if diagnostics.hasErrors { throw ExitCode(65) }
+        if let status = ExitStatus.of(diagnostics) { throw status }
     }
 }

@@ -42,10 +42,10 @@ struct ExplainCommand: ParsableCommand {
                 extra = try StoredAdjustments.prepare(store: try RunStore(path: store), rules: loaded.rules, month: month)
             } catch let e as StoredAdjustmentsError {
                 print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
-                throw ExitCode(65)
+                throw ExitStatus.dataError.exit
             } catch let e as StoreError {
                 print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
-                throw ExitCode(65)
+                throw ExitStatus.dataError.exit
             }
         }
         defer { extra?.remove() }
@@ -55,7 +55,7 @@ struct ExplainCommand: ParsableCommand {
             let renderer = DiagnosticRenderer(language: output.language)
             print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit))
             print(renderer.tally(outcome.diagnostics))
-            throw ExitCode(65)
+            throw ExitStatus.dataError.exit
         }
         guard let result = results.cadres.first(where: { $0.cadreID == cadre }) else {
             throw ValidationError(output.language == .zh ? "\(month.chineseDescription)没有工号为“\(cadre)”的在职干部" : "no cadre '\(cadre)' employed in \(month)")

@@ -55,7 +55,7 @@ struct FormatCommand: ParsableCommand {
         for file in changed { print(check ? (zh ? "需要整理：\(file)" : "not formatted: \(file)") : (zh ? "已整理：\(file)" : "formatted: \(file)")) }
         print(zh ? "共 \(files.count) 个文件，\(check ? "需要整理" : "已整理") \(changed.count) 个，有错误未改动 \(broken) 个"
                  : "\(files.count) file(s): \(changed.count) \(check ? "not formatted" : "formatted"), \(broken) left unchanged for syntax errors")
-        if broken > 0 { throw ExitCode(65) }
-        if check && !changed.isEmpty { throw ExitCode(1) }
+        if broken > 0 { throw ExitStatus.dataError.exit }
+        if check && !changed.isEmpty { throw ExitStatus.checkFailed.exit }
     }
 }

@@ -22,7 +22,7 @@ struct GenCommand: ParsableCommand {
     var cadres: Int?
 
     @Option(help: ArgumentHelp("月份，如 2020-12 — the month to generate (scale mode).", valueName: "YYYY-MM"))
-    var month: String = "2020-12"
+    var month: YearMonth = YearMonth(year: 2020, month: 12)!
 
     @Option(help: "随机种子 — seed (scale mode; samples use a fixed seed).")
     var seed: UInt64 = 7
@@ -42,9 +42,6 @@ struct GenCommand: ParsableCommand {
         }
         if cadres != nil {
             guard out != nil else { throw ValidationError("规模模式需要 --out DIR — scale mode needs --out DIR") }
-            guard YearMonth(month) != nil else {
-                throw ValidationError("月份应写作 2020-12 — write the month as 2020-12, got '\(month)'")
-            }
             guard let n = cadres, n > 0 else { throw ValidationError("--cadres 必须为正数 — --cadres must be positive") }
         }
     }
@@ -54,14 +51,14 @@ struct GenCommand: ParsableCommand {
             if let samples {
                 let summaries = try DataGenerator.writeSamples(to: URL(fileURLWithPath: samples))
                 for s in summaries { report(s) }
-            } else if let cadres, let out, let month = YearMonth(month) {
+            } else if let cadres, let out {
                 let s = try DataGenerator.writeScaleMonth(
                     cadres: cadres, month: month, seed: seed, to: URL(fileURLWithPath: out), opening: opening)
                 report(s)
             }
         } catch {
             FileHandle.standardError.write(Data((GenCommand.describe(error) + "\n").utf8))
-            throw ExitCode(error.isUsage ? 64 : 73)
+            throw (error.isUsage ? ExitStatus.usage : ExitStatus.cannotWrite).exit
         }
     }
 

@@ -3,16 +3,43 @@ import Diagnostics
 import Exact
 import RulesLanguage
 
+/// A month on the command line, checked by the parser: `--month 2020-12`.
+extension YearMonth: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// Why `jifen` exits, in the sysexits spirit; the one place exit codes are numbered.
+enum ExitStatus: Int32 {
+    /// A rules test failed (`jifen test`), `fmt --check` found files to reformat, or the
+    /// portal stopped on an error.
+    case checkFailed = 1
+    static let serverFailed = ExitStatus.checkFailed
+    case usage = 64
+    /// Errors in the data or the rules: nothing was stored.
+    case dataError = 65
+    /// A report or output file could not be written.
+    case cannotWrite = 73
+    /// Another batch holds the store.
+    case busy = 75
+
+    var exit: ExitCode { ExitCode(rawValue) }
+
+    /// The status for a command that printed `diagnostics`: busy when another batch held the
+    /// store, a data error when any is an error.
+    static func of(_ diagnostics: [Diagnostic], busy: Bool = false) -> ExitCode? {
+        if busy { return ExitStatus.busy.exit }
+        return diagnostics.hasErrors ? ExitStatus.dataError.exit : nil
+    }
+}
+
 /// `--month 2020-12`, defaulting to the month named by the data folder.
 struct MonthOption: ParsableArguments {
     @Option(help: "月份，如 2020-12；缺省时取数据文件夹名。 The month, e.g. 2020-12; defaults to the folder's name.")
-    var month: String?
+    var month: YearMonth?
 
     func resolve(folder: String) throws -> YearMonth {
-        if let month {
-            guard let m = YearMonth(month) else { throw ValidationError("月份“\(month)”无效，应写成 2020-12。 Invalid month '\(month)'; write it as 2020-12.") }
-            return m
-        }
+        if let month { return month }
         let last = folder.split(separator: "/").last.map(String.init) ?? folder
         guard let m = YearMonth(last) else {
             throw ValidationError("无法从文件夹名“\(last)”看出月份，请加上 --month 2020-12。 Cannot tell the month from '\(last)'; pass --month.")
@@ -30,6 +57,9 @@ struct OutputOptions: ParsableArguments {
     var limit: Int = 20
 
     var language: Language { lang }
+
+    /// The text of a message in the chosen language.
+    func say(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }
 }
 
 extension Language: ExpressibleByArgument {}
@@ -55,7 +85,7 @@ struct RulesOption: ParsableArguments {
             let renderer = DiagnosticRenderer(language: language, sources: loaded.project.sources)
             print(renderer.render(loaded.diagnostics.sortedByLocation()))
             print(renderer.tally(loaded.diagnostics))
-            throw ExitCode(65)
+            throw ExitStatus.dataError.exit
         }
         return loaded
     }

@@ -14,17 +14,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "运行编号（见 jifen batch list）。 The run id.")
     var runID: Int64
     @OptionGroup var project: ProjectOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try withStoreErrors {
-            let store = try project.openStore()
+        try withStoreErrors(output.language) {
+            let store = try project.openStore(output.language)
             do {
                 let written = try ReportRewriter.write(store: store, runID: runID, settings: project.project.reports ?? ReportSettings(), outFolder: project.outFolder)
                 let folder = written.values.sorted().first.map { ($0 as NSString).deletingLastPathComponent } ?? project.outFolder
-                print("运行 #\(runID) 的 \(written.count) 个报表已写入 \(folder)/")
+                print(output.say("运行 #\(runID) 的 \(written.count) 个报表已写入 \(folder)/", "run #\(runID)'s \(written.count) reports written to \(folder)/"))
             } catch let e as ReportError {
-                print("报表未能写出：\(e.summary.zh)")
-                throw ExitCode(73)
+                print(output.say("报表未能写出：\(e.summary.zh)", "reports not written: \(e.summary.en)"))
+                throw ExitStatus.cannotWrite.exit
             }
         }
     }

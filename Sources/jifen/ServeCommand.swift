@@ -25,8 +25,11 @@ struct ServeCommand: ParsableCommand {
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
         // Staff re-run a month from the portal with the same data, rules and report settings
         // as `jifen batch run`.
+        // Re-runs are executed by this same program in a separate process (`jifen batch work`).
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         config.batch = PortalBatchSettings(dataRoot: project.dataRoot, rulesFolder: project.rulesFolder,
-                                           reportSettings: project.project.reports ?? ReportSettings())
+                                           reportSettings: project.project.reports ?? ReportSettings(), executable: executable,
+                                           configPath: FileManager.default.fileExists(atPath: project.config) ? project.config : nil)
         let app = PortalApplication.build(config, host: host, port: port)
         // Unbuffered, so that it shows before the server's own log lines.
         FileHandle.standardOutput.write(Data("干部门户：http://\(host):\(port)/  （Ctrl-C 停止） Portal at http://\(host):\(port)/\n".utf8))
@@ -42,7 +45,7 @@ struct ServeCommand: ParsableCommand {
             done.signal()
         }
         done.wait()
-        if failed.isSet { throw ExitCode(1) }
+        if failed.isSet { throw ExitStatus.serverFailed.exit }
     }
 }
 

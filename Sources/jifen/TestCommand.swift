@@ -42,6 +42,6 @@ struct TestCommand: ParsableCommand {
             }
         }
         print("\(zh ? "测试" : "tests"): \(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw ExitStatus.checkFailed.exit }
     }
 }

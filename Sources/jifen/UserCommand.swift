@@ -12,24 +12,34 @@ import Glibc
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "门户账户：添加工作人员、生成干部激活码。 Portal accounts.",
-        subcommands: [Add.self, ActivationCodesCommand.self])
+        abstract: "门户账户：添加工作人员、生成干部激活码、解除锁定。 Portal accounts.",
+        subcommands: [Add.self, ActivationCodesCommand.self, Unlock.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "添加民政局工作人员或财务账户。 Add a staff or finance account.")
         @Option(help: "角色 staff 或 finance。 Role.") var role: String
         @Option(help: "姓名，也是登录用户名。 Name, also the user name.") var name: String
         @Option(help: "登录用户名（默认同姓名）。 User name (defaults to the name).") var username: String?
-        @Option(help: "密码（不给则提示输入）。 Password (prompted when absent).") var password: String?
+        @Flag(name: .customLong("password-stdin"), help: "从标准输入读取密码（一行），供脚本使用；不给则在终端提示输入（不回显）。 Read the password from standard input; prompted without echo otherwise.")
+        var passwordStdin = false
+        /// Gone: a password on the command line stays in the shell's history and shows in the
+        /// process list. Kept hidden only to say so.
+        @Option(name: .customLong("password"), help: .hidden) var passwordOnCommandLine: String?
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
+            guard passwordOnCommandLine == nil else {
+                throw ValidationError("""
+                    不再支持 --password：命令行上的密码会留在命令历史和进程列表中。请在提示时输入，或用 --password-stdin 从标准输入读取。 \
+                    --password is no longer accepted (it leaks through shell history and the process list): type it when prompted, or pipe it with --password-stdin.
+                    """)
+            }
             guard let r = PortalRole(rawValue: role), r != .cadre else {
                 throw ValidationError("角色应为 staff 或 finance；干部用激活码激活。 Role must be staff or finance; cadres activate with a code.")
             }
-            let pw = try password ?? Self.prompt()
-            guard pw.count >= 8 else { throw ValidationError("密码至少 8 个字符。 The password needs at least 8 characters.") }
+            let pw = try passwordStdin ? Self.readStandardInput() : Self.prompt()
+            if let problem = PasswordPolicy.problem(pw) { throw ValidationError("\(problem.message) \(problem.english)") }
             var store: RunStore!
             try withStoreErrors { store = try project.openStore() }
             let user = username ?? name
@@ -44,19 +54,45 @@ struct UserCommand: ParsableCommand {
             print("已添加\(r.chineseName)账户：\(user)")
         }
 
+        /// The first line of standard input, without its line ending.
+        static func readStandardInput() throws -> String {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("标准输入中没有密码。 No password on standard input.")
+            }
+            return line.hasSuffix("\r") ? String(line.dropLast()) : line
+        }
+
+        /// Asks twice at the terminal, without echo. Refuses when standard input is not a
+        /// terminal: a script says --password-stdin.
         static func prompt() throws -> String {
-            #if canImport(Glibc)
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw ValidationError("标准输入不是终端：请用 --password-stdin 从标准输入读取密码。 Standard input is not a terminal: use --password-stdin.")
+            }
             guard let a = getpass("密码 Password: ").map({ String(cString: $0) }), let b = getpass("再次输入 Again: ").map({ String(cString: $0) }) else {
                 throw ValidationError("无法读取密码。 Cannot read the password.")
             }
-            #else
-            print("密码 Password: ", terminator: "")
-            let a = readLine() ?? ""
-            print("再次输入 Again: ", terminator: "")
-            let b = readLine() ?? ""
-            #endif
-            guard a == b else { throw ValidationError("两次输入的密码不一致。 The passwords differ.") }
+            guard a == b else { throw ValidationError("\(PasswordProblem.differ.message) \(PasswordProblem.differ.english)") }
             return a
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "解除账户或干部工号在所有地址的登录和激活锁定（记入审计日志）。 Lift an account's login and activation locks.")
+        @Argument(help: "用户名或工号。 The user name or 工号.") var name: String
+        @Option(help: "操作人。 Who.") var actor: String?
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            var store: RunStore!
+            try withStoreErrors { store = try project.openStore() }
+            let cleared: Int
+            do {
+                cleared = try store.unlock(name: name, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())
+            } catch {
+                throw ValidationError("无法解除锁定：\(error)。 Cannot unlock.")
+            }
+            print(cleared == 0 ? "“\(name)”没有锁定或失败记录。" : "已解除“\(name)”的锁定和失败记录（\(cleared) 项）。")
         }
     }
 
@@ -64,7 +100,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "activation-codes",
             abstract: "为某月名单上的干部生成一次性激活码（可打印）。 One-time activation codes for a month's cadres.")
-        @Option(help: "月份，如 2020-12。 The month.") var month: String
+        @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "输出文件（.csv 为表格，否则为可打印文本；默认打印到屏幕）。 Output file (.csv or text).") var out: String?
         @Option(help: "激活通知上印的门户地址。 The portal address printed on the sheet.") var address: String = "http://127.0.0.1:8080"
         @Flag(help: "已激活的干部也重新生成（旧密码仍可用，直到用新码激活）。 Include cadres already activated.") var all = false
@@ -73,7 +109,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String = "jifen.json"
 
         func run() throws {
-            guard let m = YearMonth(month) else { throw ValidationError("月份无效。 Invalid month.") }
+            let m = month
             var opened: RunStore!
             try withStoreErrors {
                 opened = try RunStore(path: self.store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite")

@@ -1,7 +1,8 @@
 import Batch
 import Exact
 import Foundation
-@testable import RulesLanguage
+import Pay
+import RulesLanguage
 import TestSupport
 import Testing
 
@@ -11,13 +12,11 @@ struct ParallelPayTests {
     @Test func chunkedPayEqualsSequential() throws {
         let loaded = try LoadedRules.load(directory: PackagePaths.path("rules"))
         #expect(!loaded.hasErrors)
-        let evaluation = MonthEvaluation(rules: loaded.rules, month: YearMonth("2020-12")!)
+        var evaluation = MonthEvaluation(rules: loaded.rules, month: YearMonth("2020-12")!)
         let folder = PackagePaths.path("samples/2020-12")
         // 48 cadres: one thread at the default chunk size.
         let sequential = try #require(evaluation.run(folder: folder).results)
-        let saved = CadreChunks.minimumChunk
-        CadreChunks.minimumChunk = 1
-        defer { CadreChunks.minimumChunk = saved }
+        evaluation.tuning.chunks = CadreChunks(minimumChunk: 1)
         let chunked = try #require(evaluation.run(folder: folder).results)
         #expect(chunked == sequential)
         #expect(chunked.cadres.count == 48)

@@ -33,9 +33,24 @@ struct RendererTests {
                               summary: Localized(zh: "未知工号", en: "unknown cadre"))
         let r = DiagnosticRenderer(language: .en)
         #expect(r.header(row) == "duty.csv:14:3: error[D0104]: invalid date")
-        #expect(r.header(cell) == "service.xlsx[服务台账]!C14: warning[D0202]: unknown cadre")
+        #expect(r.header(cell) == "service.xlsx[服务台账]!C14 (row 14): warning[D0202]: unknown cadre")
         #expect(r.render(row).contains("= found: 2020-13-01"))
         #expect(r.tally([row, cell]) == "1 error, 1 warning")
+    }
+
+    /// A clerk looks for the sheet and the cell, and a row count gives the row: both shown.
+    @Test func xlsxDiagnosticsNameSheetCellAndRow() {
+        let cell = Diagnostic(.error, code: "D0107", at: .cell(path: "值班-富民.xlsx", sheet: "值班", reference: "C12", columnName: "班次"),
+                              summary: Localized(zh: "“班次”的取值不在允许范围内", en: "'班次' is not one of the allowed values"))
+        let row = Diagnostic(.error, code: "D0205", at: .cell(path: "值班-富民.xlsx", sheet: "值班", reference: "12:12", columnName: nil),
+                             summary: Localized(zh: "重复行", en: "repeated row"))
+        let zh = DiagnosticRenderer(language: .zh), en = DiagnosticRenderer(language: .en)
+        #expect(zh.header(cell) == "值班-富民.xlsx 工作表“值班” C12（第 12 行）: 错误[D0107]: “班次”的取值不在允许范围内")
+        #expect(zh.header(row) == "值班-富民.xlsx 工作表“值班” 第 12 行: 错误[D0205]: 重复行")
+        #expect(en.header(cell) == "值班-富民.xlsx[值班]!C12 (row 12): error[D0107]: '班次' is not one of the allowed values")
+        #expect(en.header(row) == "值班-富民.xlsx[值班] row 12: error[D0205]: repeated row")
+        #expect(CellReference.row("12:12") == 12 && CellReference.column("12:12") == nil)
+        #expect([cell, row].sortedByLocation().map(\.code) == ["D0205", "D0107"])
     }
 
     @Test func limitsRepeatedCodesPerFile() {

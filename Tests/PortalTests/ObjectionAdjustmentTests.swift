@@ -24,8 +24,26 @@ import TestSupport
     static func fixture(dataRoot: String = PackagePaths.path("samples"), rules: String = PackagePaths.path("rules")) throws -> PortalFixture {
         var f = try PortalFixture()
         f.config.outFolder = f.root + "/out"
-        f.config.batch = PortalBatchSettings(dataRoot: dataRoot, rulesFolder: rules)
+        // Re-runs are executed by the built `jifen` in a separate process, as `jifen serve` does.
+        f.config.batch = PortalBatchSettings(dataRoot: dataRoot, rulesFolder: rules, executable: CLI.binary)
         return f
+    }
+
+    /// Waits for the worker process to finish a queued re-run; returns the finished request.
+    static func finished(_ f: PortalFixture, request id: Int64, seconds: Double = 180) async throws -> BatchRequest {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let r = try f.store.batchRequest(id: id), r.isFinished { return r }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        Issue.record("request #\(id) did not finish within \(seconds) s")
+        return try #require(try f.store.batchRequest(id: id))
+    }
+
+    /// The request a re-run redirect names (`/staff/runs/2020-12?request=7#request`).
+    static func requestID(_ location: String?) throws -> Int64 {
+        let query = try #require(location?.split(separator: "=").last?.split(separator: "#").first)
+        return try #require(Int64(query))
     }
 
     /// Publishes 2020-12 and has the cadre object to their tier; returns the objection's id.
@@ -84,12 +102,17 @@ import TestSupport
             #expect(try await staff.get("/staff").body.contains("有 1 条采纳申诉的调整尚未计入"))
             let runPage = try await staff.get("/staff/runs/2020-12")
             #expect(runPage.body.contains("申诉#\(oid)") && runPage.body.contains("待计入") && runPage.body.contains("action=\"/staff/runs/2020-12/rerun\""))
+            // The portal queues the re-run; a separate `jifen batch work` process executes it.
             let rerun = try await staff.post("/staff/runs/2020-12/rerun", [])
             #expect(rerun.status == .seeOther)
+            let requestID = try Self.requestID(rerun.location)
+            #expect(rerun.location == "/staff/runs/2020-12?request=\(requestID)#request")
+            let done = try await Self.finished(f, request: requestID)
+            #expect(done.state == .done && done.requestedBy == "张科长", "\(done.message ?? "")")
             let now = try #require(try f.store.currentRun(month: Self.month))
-            #expect(now.id != before.id && now.state == .draft)
-            #expect(rerun.location == "/staff/runs/2020-12?rerun=\(now.id)")
+            #expect(now.id != before.id && now.state == .draft && done.runID == now.id)
             let shown = try await staff.get(rerun.location ?? "")
+            #expect(!shown.body.contains("http-equiv=\"refresh\""))
             #expect(shown.body.contains("已重新计算：运行 #\(now.id) 替代运行 #\(before.id)"))
             #expect(shown.body.contains("积分合计 \(before.summary.pointsTotal.shortDescription) → \(now.summary.pointsTotal.shortDescription)"))
             #expect(shown.body.contains("<span id=\"net-total\">\(now.summary.net.grouped) 元</span>"))
@@ -242,7 +265,9 @@ import TestSupport
             let queue = try await staff.get("/staff/objections?done=\(second)")
             #expect(queue.body.contains("处理：更正源数据（service.csv 第 7 行）"))
 
-            #expect(try await staff.post("/staff/runs/2020-12/rerun", []).status == .seeOther)
+            let rerun = try await staff.post("/staff/runs/2020-12/rerun", [])
+            #expect(rerun.status == .seeOther)
+            #expect(try await Self.finished(f, request: try Self.requestID(rerun.location)).state == .done)
         }
         let now = try #require(try f.store.currentRun(month: Self.month))
         #expect(now.id != before.id)
@@ -379,27 +404,57 @@ import TestSupport
             let accepted = try await staff.postJSON("/api/staff/objections/\(oid)/decide", json, csrfHeader: token)
             #expect(accepted.status == .ok && accepted.body.contains("\"resolution\":\"adjustment\""))
             let rerun = try await staff.postJSON("/api/staff/runs/2020-12/rerun", "{}", csrfHeader: token)
-            #expect(rerun.status == .created && rerun.body.contains("\"replaced\":\(before.id)") && rerun.body.contains("\"adjustments\":1"))
+            #expect(rerun.status == .accepted && rerun.body.contains("\"state\":\"queued\""), "\(rerun.body)")
+            let request = try #require(try f.store.latestBatchRequest(month: Self.month))
+            _ = try await Self.finished(f, request: request.id)
+            let status = try await staff.get("/api/staff/requests/\(request.id)")
+            let now = try #require(try f.store.currentRun(month: Self.month))
+            #expect(status.status == .ok && status.body.contains("\"state\":\"done\"") && status.body.contains("\"runID\":\(now.id)"), "\(status.body)")
+            #expect(try f.store.adjustments(month: Self.month).first?.includedIn == now.id)
         }
         #expect(try f.store.adjustments(month: Self.month).count == 1)
         #expect(try f.store.runs().filter { $0.month == Self.month }.count == 2)
     }
 
-    /// A re-run while another batch holds the store says so and changes nothing.
+    /// A re-run while another batch holds the store waits for it: the page shows the request
+    /// in progress (and reloads itself), a second press returns the same request, and once the
+    /// other batch ends the re-run completes.
     @Test func rerunWhileBusy() async throws {
         let f = try Self.fixture()
         let before = try #require(try f.store.currentRun(month: Self.month))
-        let lock = try RunLock(storePath: f.store.path, holder: "pid 1 测试 2020-12")
+        let held = HeldLock(try RunLock(storePath: f.store.path, holder: "pid 1 测试 2020-12"))
         try await f.application().test(.router) { client in
             let staff = Browser(client)
             try await staff.login("张科长", PortalFixture.staffPassword)
             _ = try await staff.get("/staff/runs/2020-12")
             let page = try await staff.post("/staff/runs/2020-12/rerun", [])
-            #expect(page.status == .conflict)
-            #expect(page.body.contains("另一个批处理正在使用数据库，请等它结束后再点“重新计算”。"))
+            #expect(page.status == .seeOther)
+            let id = try Self.requestID(page.location)
+            try await Task.sleep(nanoseconds: 1_500_000_000)
+            let waiting = try await staff.get(page.location ?? "")
+            #expect(waiting.body.contains("请求 #\(id)") && waiting.body.contains("http-equiv=\"refresh\""), "\(waiting.body)")
+            #expect(try f.store.batchRequest(id: id)?.isFinished == false)
+            // Pressed again: the same request, no second batch.
+            let again = try await staff.post("/staff/runs/2020-12/rerun", [])
+            #expect(try Self.requestID(again.location) == id)
+            #expect(try f.store.currentRun(month: Self.month)?.id == before.id)
+            held.release()
+            let done = try await Self.finished(f, request: id)
+            #expect(done.state == .done, "\(done.message ?? "")")
         }
-        withExtendedLifetime(lock) {}
-        #expect(try f.store.currentRun(month: Self.month)?.id == before.id)
+        #expect(try f.store.currentRun(month: Self.month)?.id != before.id)
+    }
+
+    /// A worker process that dies leaves its request failed, not 计算中 forever.
+    @Test func aRequestWhoseWorkerDiedIsFailed() throws {
+        let f = try Self.fixture()
+        let (request, _) = try f.store.enqueueRerun(month: Self.month, actor: "张科长", at: "2021-01-05T02:00:00Z")
+        // A pid that cannot be alive (beyond the kernel's pid_max).
+        _ = try f.store.claimRequest(id: request.id, pid: Int32.max - 1, at: "2021-01-05T02:00:01Z")
+        let seen = try #require(try f.store.batchRequest(id: request.id))
+        #expect(seen.state == .failed && seen.message?.contains("计算进程意外退出") == true)
+        let (next, isNew) = try f.store.enqueueRerun(month: Self.month, actor: "张科长", at: "2021-01-05T02:01:00Z")
+        #expect(isNew && next.id != request.id)
     }
 
     /// The text from `from` to its closing `}` line removed.
@@ -532,6 +587,13 @@ import TestSupport
 }
 
 /// HTML escaping as the portal does it, for matching messages in pages.
+/// A store lock a test holds until it lets go (from inside a concurrent test closure).
+final class HeldLock: @unchecked Sendable {
+    private var lock: RunLock?
+    init(_ lock: RunLock) { self.lock = lock }
+    func release() { lock = nil }
+}
+
 enum HTMLText {
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")

@@ -69,10 +69,14 @@ struct PortalFixture {
         try store.addUser(username: "李会计", role: .finance, displayName: "李会计", passwordHash: Passwords.hash(Self.financePassword, cost: 4), actor: "测试", at: "2021-01-04T00:00:00Z")
     }
 
-    func application() -> some ApplicationProtocol {
+    func application() -> some ApplicationProtocol { application(PortalContext.self) }
+
+    /// The portal with another request context: `PeerContext` lets a test say which address
+    /// each request comes from.
+    func application<Context: PortalRequestContext>(_ context: Context.Type) -> Application<RouterResponder<Context>> {
         var logger = Logger(label: "portal-test")
         logger.logLevel = .warning
-        return Application(router: PortalApplication.router(config), logger: logger)
+        return Application(router: PortalApplication.router(config, context: Context.self), logger: logger)
     }
 
     /// Fresh activation codes for the month's cadres, by cadre id.
@@ -82,14 +86,31 @@ struct PortalFixture {
     }
 }
 
+/// An in-process request context whose client address is the request's `X-Test-Peer`
+/// header, standing for the connection's peer address that `PortalContext` reads when served.
+/// Only tests have it: the portal itself trusts no header for the address.
+struct PeerContext: PortalRequestContext {
+    static let header = HTTPField.Name("X-Test-Peer")!
+    var coreContext: CoreRequestContextStorage
+
+    init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+
+    func clientAddress(of request: Request) -> String? { request.headers[Self.header] }
+}
+
 /// A browser in a test: keeps cookies, reads CSRF tokens off forms, follows nothing by itself.
 final class Browser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
     /// The CSRF token of the last page that had a form.
     var csrf: String?
+    /// The address it connects from, under `PeerContext`.
+    var peer: String?
 
-    init(_ client: any TestClientProtocol) { self.client = client }
+    init(_ client: any TestClientProtocol, peer: String? = nil) {
+        self.client = client
+        self.peer = peer
+    }
 
     struct Page {
         var status: HTTPResponse.Status
@@ -124,6 +145,7 @@ final class Browser {
         var h = HTTPFields()
         if !cookies.isEmpty { h[.cookie] = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { h[.contentType] = contentType }
+        if let peer { h[PeerContext.header] = peer }
         for (n, v) in extra { h[n] = v }
         let r = try await client.execute(uri: uri, method: method, headers: h, body: body.map { ByteBuffer(string: $0) })
         for c in r.headers[values: .setCookie] {

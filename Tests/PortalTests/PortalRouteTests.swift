@@ -132,6 +132,9 @@ import Testing
             Probe(method: .post, uri: "/api/staff/runs/2020-12/close", json: "{}"),
             Probe(method: .get, uri: "/api/finance/months"),
             Probe(method: .get, uri: "/api/finance/2020-10/\(Browser.encode(file))"),
+            Probe(method: .post, uri: "/staff/unlock"),
+            Probe(method: .post, uri: "/api/staff/unlock", json: #"{"username":"张科长"}"#),
+            Probe(method: .get, uri: "/api/staff/locks"),
         ]
 
         try await f.application().test(.router) { client in

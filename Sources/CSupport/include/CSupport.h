@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /// Asks the CPU to start loading the cache line at `address` for writing. Swift has no
 /// prefetch of its own; the duplicate-key table of a ten-million-row file is far larger
@@ -35,6 +36,18 @@ static inline int jifen_exchange_paths(const char *a, const char *b) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+/// Starts an inflate stream for raw deflate data (zip compression method 8, no zlib
+/// header); the xlsx reader inflates parts itself (see `ZipArchive`). zlib's
+/// `inflateInit2` is a macro, which Swift cannot call.
+static inline int jifen_inflate_init_raw(z_stream *stream) {
+    return inflateInit2(stream, -MAX_WBITS);
+}
+
+/// Starts a raw deflate stream at `level`: the tests build workbooks (and zip bombs) with it.
+static inline int jifen_deflate_init_raw(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
 }
 
 #endif

@@ -20,7 +20,9 @@ import Glibc
 ///   later bytes that break the decision are an error.
 final class CSVReader {
     static let defaultChunkSize = 1 << 20
-    static let defaultMaxRecordBytes = 64 << 20
+    static let defaultMaxRecordBytes = ReadLimits.maxCSVRecordBytes
+    /// Excel's column limit, the most fields a record may have (D0033).
+    static let maxFields = 16_384
     private static let detectionSize = 64 << 10
     /// Valid multibyte UTF-8 characters that make a file UTF-8 even if invalid bytes follow;
     /// GBK text forms that many valid UTF-8 sequences in a row only by rare chance.
@@ -59,10 +61,15 @@ final class CSVReader {
     private var needsUnescape: UnsafeMutablePointer<UInt8>
     private var fieldCapacity = 64
 
-    init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes) throws(ReadError) {
-        self.path = path
-        self.input = try FileInput(path: path)
-        self.chunkSize = max(4, chunkSize)
+    convenience init(path: String, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes) throws(ReadError) {
+        self.init(input: try FileInput(path: path), chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
+    }
+
+    init(input: FileInput, chunkSize: Int = defaultChunkSize, maxRecordBytes: Int = defaultMaxRecordBytes) {
+        self.path = input.path
+        self.input = input
+        // A chunk larger than the file only costs memory (cadres.csv is a few kilobytes).
+        self.chunkSize = max(4, min(chunkSize, input.size + 4))
         self.maxRecordBytes = maxRecordBytes
         self.capacity = self.chunkSize * 2
         self.buf = .allocate(capacity: capacity)
@@ -92,9 +99,18 @@ final class CSVReader {
                 try refill()
             case .unterminated(let extraLines):
                 throw .unterminatedQuote(path: path, line: line + extraLines)
+            case .fieldTooLong(let field, let extraLines, let start, let quoted):
+                // Cut short while still growing: its start is all there is to show.
+                let from = quoted ? start + 1 : start
+                let bytes = UnsafeBufferPointer(start: buf + from, count: end - from)
+                throw .fieldTooLong(path: path, line: line + extraLines, column: field + 1, quoted: quoted,
+                                    excerpt: Excerpt.of(bytes, exceeding: ReadLimits.maxCellCharacters))
+            case .tooManyFields:
+                throw .tooManyFields(path: path, line: line, limit: Self.maxFields)
             case .record(let next, let n, let extraLines):
                 var count = n
                 for i in 0..<n where needsUnescape[i] == 1 { unescape(field: i) }
+                if next - pos > ReadLimits.maxCellCharacters { try checkFieldLengths(n) }
                 if n == 1 && spans[0] == spans[1] && needsUnescape[0] == 0 {
                     // An empty line, not a line holding `""`.
                     count = 0
@@ -113,7 +129,7 @@ final class CSVReader {
 
     /// Decides the encoding and delimiter from the start of the file.
     private func start() throws(ReadError) {
-        let peekSize = max(Self.detectionSize, chunkSize)
+        let peekSize = min(max(Self.detectionSize, chunkSize), max(1, input.size))
         let head = UnsafeMutablePointer<UInt8>.allocate(capacity: peekSize)
         defer { head.deallocate() }
         let n = try input.peek(into: head, count: peekSize)
@@ -236,6 +252,11 @@ final class CSVReader {
         case incomplete
         /// End of file inside a quoted field that opened `lines` lines below the record start.
         case unterminated(lines: Int)
+        /// Field `field`, starting at `start`, `lines` lines below the record start, is already
+        /// longer than any field may be (`ReadLimits.maxCellBytes`) and not yet complete.
+        case fieldTooLong(field: Int, lines: Int, start: Int, quoted: Bool)
+        /// More than `maxFields` fields.
+        case tooManyFields
     }
 
     private func growFields() {
@@ -262,7 +283,9 @@ final class CSVReader {
         var lines = 0
         // Locals, so the hot loop does not reload class properties.
         var spans = self.spans, flags = self.needsUnescape, fieldCapacity = self.fieldCapacity
+        let maxFieldBytes = ReadLimits.maxCellBytes
         while true {
+            if n == Self.maxFields { return .tooManyFields }
             if n == fieldCapacity {
                 growFields()
                 spans = self.spans
@@ -304,14 +327,25 @@ final class CSVReader {
                         i &+= 1
                     }
                 }
-                if !closed { return atEOF ? .unterminated(lines: openLines) : .incomplete }
+                if !closed {
+                    if atEOF { return .unterminated(lines: openLines) }
+                    if limit &- fieldStart > maxFieldBytes &+ 1 {
+                        return .fieldTooLong(field: n, lines: openLines, start: fieldStart, quoted: true)
+                    }
+                    return .incomplete
+                }
                 let afterQuote = i
                 while i < limit {
                     let b = p[i]
                     if b == delim || b == lf || b == cr { break }
                     i &+= 1
                 }
-                if i == limit && !atEOF { return .incomplete }
+                if i == limit && !atEOF {
+                    if i &- fieldStart > maxFieldBytes &+ 2 {
+                        return .fieldTooLong(field: n, lines: openLines, start: fieldStart, quoted: true)
+                    }
+                    return .incomplete
+                }
                 if i > afterQuote { flag = 1 }
                 if flag == 0 {
                     flag = 2
@@ -328,7 +362,12 @@ final class CSVReader {
                     if b <= 0x2C && (b == delim || b == lf || b == cr) { break }
                     i &+= 1
                 }
-                if i == limit && !atEOF { return .incomplete }
+                if i == limit && !atEOF {
+                    if i &- fieldStart > maxFieldBytes {
+                        return .fieldTooLong(field: n, lines: lines, start: fieldStart, quoted: false)
+                    }
+                    return .incomplete
+                }
                 contentStart = fieldStart
                 contentEnd = i
             }
@@ -349,6 +388,19 @@ final class CSVReader {
                 return .record(next: i &+ 1, fields: n, lines: lines &+ 1)
             }
             return .record(next: p[i &+ 1] == lf ? i &+ 2 : i &+ 1, fields: n, lines: lines &+ 1)
+        }
+    }
+
+    /// Throws D0031 for the first field of the record at `pos` longer than Excel allows.
+    private func checkFieldLengths(_ n: Int) throws(ReadError) {
+        for i in 0..<n {
+            let start = spans[2 * i], end = spans[2 * i + 1]
+            let field = UnsafeBufferPointer(start: buf + start, count: end - start)
+            guard UTF8Count.exceedsCellLimit(field) else { continue }
+            // A quoted field's span starts at its quote (unescaped) or just after it.
+            let quoted = needsUnescape[i] != 0
+            let lineHere = line + UTF8Validation.lineBreaks(buf, from: pos, to: start)
+            throw .fieldTooLong(path: path, line: lineHere, column: i + 1, quoted: quoted, excerpt: Excerpt.of(field))
         }
     }
 

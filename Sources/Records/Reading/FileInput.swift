@@ -1,12 +1,16 @@
 import Glibc
 
 /// An open file read with plain `read(2)`, so that reading throws `ReadError` and never
-/// maps or copies more than the chunk asked for.
+/// maps or copies more than the chunk asked for; or bytes held in memory, read the same way
+/// (`TableReader.read(bytes:name:)`, the fuzz targets).
 final class FileInput {
     let path: String
     let fd: Int32
     /// Size of the file in bytes when it was opened.
     let size: Int
+    /// The bytes, when the input is held in memory (then `fd` is -1).
+    private let memory: UnsafeMutableRawBufferPointer?
+    private var position = 0
 
     init(path: String) throws(ReadError) {
         self.path = path
@@ -23,12 +27,31 @@ final class FileInput {
         }
         self.fd = fd
         self.size = Int(st.st_size)
+        self.memory = nil
     }
 
-    deinit { close(fd) }
+    /// Input from a copy of `bytes`; `path` only names it in errors.
+    init(path: String, bytes: UnsafeRawBufferPointer) {
+        self.path = path
+        self.fd = -1
+        self.size = bytes.count
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 16)
+        if let base = bytes.baseAddress { copy.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+        self.memory = copy
+    }
+
+    deinit {
+        if let memory { memory.deallocate() } else { close(fd) }
+    }
 
     /// Reads up to `count` bytes into `into`; 0 means end of file.
     func read(into: UnsafeMutableRawPointer, count: Int) throws(ReadError) -> Int {
+        if let memory {
+            let n = max(0, min(count, size - position))
+            if n > 0 { into.copyMemory(from: memory.baseAddress! + position, byteCount: n) }
+            position += n
+            return n
+        }
         while true {
             let n = Glibc.read(fd, into, count)
             if n >= 0 { return n }
@@ -40,6 +63,11 @@ final class FileInput {
 
     /// Reads up to `count` bytes at `offset` without moving the file position.
     func peek(into: UnsafeMutableRawPointer, count: Int, at offset: Int = 0) throws(ReadError) -> Int {
+        if let memory {
+            let n = offset >= size || offset < 0 ? 0 : min(count, size - offset)
+            if n > 0 { into.copyMemory(from: memory.baseAddress! + offset, byteCount: n) }
+            return n
+        }
         var done = 0
         while done < count {
             let n = pread(fd, into + done, count - done, off_t(offset + done))
@@ -55,6 +83,10 @@ final class FileInput {
     }
 
     func seek(to offset: Int) {
+        if memory != nil {
+            position = max(0, min(offset, size))
+            return
+        }
         lseek(fd, off_t(offset), SEEK_SET)
     }
 }

@@ -8,23 +8,26 @@ extension TableReader {
     /// this lets the scan run on the other core while the caller decodes and checks rows.
     /// What `body` sees is exactly what `read` delivers (same rows, lines, fields, kinds and
     /// error), so callers switch between the two freely.
-    public static func readAhead(path: String, sheetCandidates: [String] = [],
+    public static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                                 rowsPerBatch: Int = RowBatch.defaultRowTarget,
                                  _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
-        try readAhead(path: path, sheetCandidates: sheetCandidates, precheck: nil) { row, _ in body(row) }
+        try readAhead(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
+                      precheck: nil) { row, _ in body(row) }
     }
 
     /// `readAhead`, also running `precheck`'s plan on the reading thread for every batch
     /// that starts after the plan is published; `body` gets each row's precheck, if any.
-    static func readAhead(path: String, sheetCandidates: [String] = [], precheck: RowPrecheck?,
+    static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                          rowsPerBatch: Int = RowBatch.defaultRowTarget, precheck: RowPrecheck?,
                           _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
-        let pipe = RowPipe()
+        let pipe = RowPipe(rowTarget: rowsPerBatch)
         let thread = Thread {
             var batch = pipe.emptyBatch()
             var plan: RowPrecheck.Plan? = nil
             var decoder: FieldDecoder? = nil
             let result: Result<TableFile, ReadError>
             do throws(ReadError) {
-                result = .success(try read(path: path, sheetCandidates: sheetCandidates) { row in
+                result = .success(try read(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader) { row in
                     if batch.rowCount == 0, plan == nil, let p = precheck?.plan {
                         plan = p
                         decoder = p.decoder
@@ -76,10 +79,12 @@ struct PrecheckedRow {
 
 /// Rows copied out of a reader's buffer: field bytes, field spans and cell kinds, in
 /// buffers of its own that stay put while the consumer reads them.
-final class RowBatch: @unchecked Sendable {
+public final class RowBatch: @unchecked Sendable {
     static let byteTarget = 1 << 20
-    /// Rows per batch; tests make it tiny so that files of a few rows span many batches.
-    nonisolated(unsafe) static var rowTarget = 16_384
+    /// Rows per batch unless a validation is tuned otherwise (`ValidationTuning`); tests
+    /// choose a tiny one so that files of a few rows span many batches.
+    public static let defaultRowTarget = 16_384
+    let rowTarget: Int
 
     private var bytes: Buffer<UInt8>
     /// Per field, (start, end) offsets into `bytes`.
@@ -93,11 +98,12 @@ final class RowBatch: @unchecked Sendable {
     private(set) var prechecked = PrecheckedRows()
     private(set) var isPrechecked = false
 
-    init() {
+    init(rowTarget: Int = RowBatch.defaultRowTarget) {
+        self.rowTarget = max(1, rowTarget)
         bytes = Buffer(capacity: Self.byteTarget + 4096)
-        spans = Buffer(capacity: Self.rowTarget * 24)
+        spans = Buffer(capacity: self.rowTarget * 24)
         kinds = Buffer(capacity: 64)
-        rows.reserveCapacity(Self.rowTarget)
+        rows.reserveCapacity(self.rowTarget)
     }
 
     deinit {
@@ -107,7 +113,7 @@ final class RowBatch: @unchecked Sendable {
     }
 
     var rowCount: Int { rows.count }
-    var isFull: Bool { rows.count >= Self.rowTarget || bytes.count >= Self.byteTarget }
+    var isFull: Bool { rows.count >= rowTarget || bytes.count >= Self.byteTarget }
 
     func reset() {
         isPrechecked = false
@@ -251,6 +257,11 @@ final class RowPipe: @unchecked Sendable {
     private(set) var result: Result<TableFile, ReadError>?
     /// Batches in flight at most: enough to keep both threads busy, little memory.
     private let limit = 4
+    private let rowTarget: Int
+
+    init(rowTarget: Int) {
+        self.rowTarget = rowTarget
+    }
 
     func emptyBatch() -> RowBatch {
         condition.lock()
@@ -258,7 +269,7 @@ final class RowPipe: @unchecked Sendable {
         while free.isEmpty && allocated >= limit { condition.wait() }
         if let b = free.popLast() { return b }
         allocated += 1
-        return RowBatch()
+        return RowBatch(rowTarget: rowTarget)
     }
 
     func send(_ batch: RowBatch) {

@@ -1,7 +1,7 @@
 import Diagnostics
 
 extension ReadError {
-    /// The error as a diagnostic (codes D0001–D0019), in Chinese and English.
+    /// The error as a diagnostic (codes D0001–D0019 and D0028–D0033), in Chinese and English.
     public var diagnostic: Diagnostic {
         switch self {
         case .fileNotFound(let path):
@@ -134,7 +134,85 @@ extension ReadError {
                            "the workbook is password-protected, or is an old .xls file renamed to .xlsx"),
                 help: zhEn("请在 Excel 中取消打开密码（文件→信息→保护工作簿），并“另存为”Excel 工作簿（*.xlsx）。",
                         "Remove the open password in Excel (File → Info → Protect Workbook) and save as Excel Workbook (*.xlsx)."))
+        case .partTooLarge(let path, let part, let size, let limit):
+            return Diagnostic(
+                .error, code: "D0028", at: .file(path: path),
+                summary: zhEn("工作簿中的“\(part)”解压后超过 \(Self.size(limit))", "part '\(part)' is over \(Self.size(limit)) uncompressed"),
+                found: Self.size(size),
+                expected: zhEn("每个部分解压后不超过 \(Self.size(limit))", "at most \(Self.size(limit)) a part"),
+                help: zhEn("请把数据分成几个较小的文件，或在 Excel 中“另存为”CSV UTF-8 后使用。",
+                        "Split the data into smaller files, or save it from Excel as CSV UTF-8."))
+        case .compressionRatio(let path, let part, let compressed, let inflated, let ratio):
+            return Diagnostic(
+                .error, code: "D0029", at: .file(path: path),
+                summary: zhEn("工作簿中的“\(part)”压缩比超过 \(ratio):1，可能是恶意构造的“压缩炸弹”",
+                           "part '\(part)' inflates over \(ratio) times its compressed size, like a zip bomb"),
+                found: "\(Self.size(compressed)) → \(Self.size(inflated))",
+                expected: zhEn("解压后不超过压缩大小的 \(ratio) 倍（Excel 保存的表格通常为 5–20 倍）",
+                            "at most \(ratio):1 (sheets saved by Excel: 5–20:1)"),
+                help: Self.bombHelp)
+        case .cellTooLong(let path, let place, let excerpt):
+            let location: Location
+            let summary: Localized
+            let limit = ReadLimits.maxCellCharacters
+            switch place {
+            case .cell(let sheet, let reference):
+                location = .cell(path: path, sheet: sheet, reference: reference, columnName: nil)
+                summary = zhEn("单元格超过 \(limit) 个字符（Excel 单元格的上限）", "the cell is over \(limit) characters, Excel's limit")
+            case .sharedString(let part, let index):
+                location = .file(path: path)
+                summary = zhEn("“\(part)”中的共享文本（编号 \(index)）超过 \(limit) 个字符（Excel 单元格的上限）",
+                               "shared string \(index) in '\(part)' is over \(limit) characters, Excel's limit")
+            }
+            return Diagnostic(
+                .error, code: "D0030", at: location, summary: summary, found: excerpt,
+                expected: zhEn("每个单元格不超过 \(limit) 个字符", "at most \(limit) characters"),
+                help: zhEn("请删减该单元格的内容，或拆分到几个单元格。", "Shorten the cell, or split it over several cells."))
+        case .fieldTooLong(let path, let line, let column, let quoted, let excerpt):
+            let limit = ReadLimits.maxCellCharacters
+            return Diagnostic(
+                .error, code: "D0031", at: .row(path: path, line: line, column: column, columnName: nil),
+                summary: zhEn("第 \(line) 行第 \(column) 列的单元格超过 \(limit) 个字符",
+                           "field \(column) of line \(line) is over \(limit) characters"),
+                found: excerpt,
+                expected: zhEn("每个单元格不超过 \(limit) 个字符（Excel 单元格的上限）", "at most \(limit) characters, Excel's limit"),
+                help: quoted
+                    ? zhEn("这个单元格以英文双引号开头，通常是引号没有成对，把后面的行都吞了进去：请检查这一行附近的双引号（\"）。",
+                           "An unbalanced quote may have swallowed the lines after it: check the quotes (\").")
+                    : zhEn("请删减该单元格的内容，或拆分到几个单元格。", "Shorten the field, or split it over several columns."))
+        case .expansionTooLarge(let path, let sheet, let row, let bytes, let compressed, let ratio):
+            return Diagnostic(
+                .error, code: "D0032", at: .file(path: path),
+                summary: zhEn("工作表“\(sheet)”读到第 \(row) 行时，内容已超过压缩大小的 \(ratio) 倍",
+                           "sheet '\(sheet)' expands by row \(row) to over \(ratio) times its compressed size"),
+                found: "\(Self.size(compressed)) → \(Self.size(bytes))",
+                notes: [zhEn("一段很长的共享文本被大量单元格重复引用。", "One long shared string is repeated in very many cells.")],
+                help: Self.bombHelp)
+        case .tooManyFields(let path, let line, let limit):
+            return Diagnostic(
+                .error, code: "D0033", at: .row(path: path, line: line, column: nil, columnName: nil),
+                summary: zhEn("第 \(line) 行超过 \(limit) 列", "line \(line) has more than \(limit) fields"),
+                expected: zhEn("每行不超过 \(limit) 列（Excel 的列数上限）", "at most \(limit) fields, Excel's column limit"),
+                help: zhEn("请检查分隔符是否正确，或在 Excel 中“另存为”CSV。", "Check the delimiter, or save the table from Excel as CSV."))
         }
+    }
+
+    /// What to do about a workbook that inflates or expands like a bomb.
+    private static let bombHelp = zhEn("请在 Excel 中打开后“另存为”CSV UTF-8 再使用；来源不明的文件请不要使用，并告知管理员。",
+                                       "Save it from Excel as CSV UTF-8; do not use files of unknown origin.")
+
+    /// A byte count as people read it: `812 B`, `53.2 KB`, `8.0 MB`, `2.0 GB`.
+    static func size(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        let units = ["KB", "MB", "GB", "TB"]
+        var v = Double(n) / 1024
+        var u = 0
+        while v >= 1024 && u < units.count - 1 {
+            v /= 1024
+            u += 1
+        }
+        let tenths = Int((v * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[u])"
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {

@@ -41,6 +41,25 @@ public enum ReadError: Error, Sendable, Hashable {
     /// D0019: an `.xlsx` file that is an OLE compound file: password-protected, or an old
     /// `.xls` renamed.
     case protectedWorkbook(path: String)
+    // D0020–D0027 are the validator's (RecordProblem); the reader's limits go on from D0028.
+    /// D0028: a workbook part is larger uncompressed than `limit` bytes: `size` as its zip
+    /// header declares, or as many bytes inflated when the header understated it.
+    case partTooLarge(path: String, part: String, size: Int, limit: Int)
+    /// D0029: a workbook part inflates to more than `ratio` times its compressed size (a
+    /// "zip bomb"): `inflated` bytes declared or produced from `compressed`.
+    case compressionRatio(path: String, part: String, compressed: Int, inflated: Int, ratio: Int)
+    /// D0030: an xlsx cell, or a shared string, holds more than 32,767 characters (Excel's
+    /// limit); `excerpt` is its start and length.
+    case cellTooLong(path: String, place: XLSXPlace, excerpt: String)
+    /// D0031: a CSV field holds more than 32,767 characters; `quoted` when it opened with a
+    /// quote, which is then usually unbalanced.
+    case fieldTooLong(path: String, line: Int, column: Int, quoted: Bool, excerpt: String)
+    /// D0032: a sheet's rows, with shared strings filled in, come to more than `ratio` times
+    /// the compressed size of the sheet and its shared strings: one long string repeated in
+    /// very many cells.
+    case expansionTooLarge(path: String, sheet: String, row: Int, bytes: Int, compressed: Int, ratio: Int)
+    /// D0033: a CSV record has more than 16,384 fields (Excel's column limit).
+    case tooManyFields(path: String, line: Int, limit: Int)
 
     /// The file the error is about.
     public var path: String {
@@ -51,8 +70,18 @@ public enum ReadError: Error, Sendable, Hashable {
             .converterUnavailable(let p, _), .unterminatedQuote(let p, _), .recordTooLong(let p, _, _),
             .notZip(let p), .corruptPart(let p, _, _), .missingPart(let p, _), .noSheets(let p),
             .malformedXML(let p, _, _, _), .badSharedString(let p, _, _, _),
-            .tooManyColumns(let p, _, _, _), .protectedWorkbook(let p):
+            .tooManyColumns(let p, _, _, _), .protectedWorkbook(let p), .partTooLarge(let p, _, _, _),
+            .compressionRatio(let p, _, _, _, _), .cellTooLong(let p, _, _), .fieldTooLong(let p, _, _, _, _),
+            .expansionTooLarge(let p, _, _, _, _, _), .tooManyFields(let p, _, _):
             p
         }
     }
+}
+
+/// Where in a workbook an over-long value is: a cell of a sheet, or an item of the shared
+/// strings (read before the sheet, so the cells that use it are not known yet).
+public enum XLSXPlace: Sendable, Hashable {
+    case cell(sheet: String, reference: String)
+    /// `index` is 0-based, as cells refer to it.
+    case sharedString(part: String, index: Int)
 }

@@ -13,6 +13,10 @@ struct SheetHandler: XMLHandler {
     let shared: SharedStringsHandler
     let emit: (borrowing RawRow) -> Void
     private(set) var rowCount = 0
+    /// Compressed size of the sheet and shared-strings parts, and the row bytes delivered so
+    /// far: rows may carry at most `ReadLimits.maxExpansionRatio` times the former.
+    private let compressedBytes: Int
+    private var deliveredBytes = 0
 
     static let maxColumns = 16_384
 
@@ -43,10 +47,12 @@ struct SheetHandler: XMLHandler {
     private var column = -1
     private var cellType = CellType.number
 
-    init(path: String, sheet: String, shared: SharedStringsHandler, emit: @escaping (borrowing RawRow) -> Void) {
+    init(path: String, sheet: String, shared: SharedStringsHandler, compressedBytes: Int = .max,
+         emit: @escaping (borrowing RawRow) -> Void) {
         self.path = path
         self.sheet = sheet
         self.shared = shared
+        self.compressedBytes = compressedBytes
         self.emit = emit
         cells.reserveCapacity(64)
     }
@@ -80,7 +86,7 @@ struct SheetHandler: XMLHandler {
             inCell = !isEmpty
         } else if name.equals("row") {
             if let r = a.value("r") {
-                guard let n = Self.decimal(r.buffer), n >= 1 else { throw .malformed("bad row number '\(r.string)'") }
+                guard let n = Self.decimal(r.buffer), n >= 1 else { throw .malformed("bad row number '\(r.excerpt)'") }
                 rowNumber = n
             } else {
                 rowNumber += 1
@@ -114,12 +120,21 @@ struct SheetHandler: XMLHandler {
     }
 
     mutating func text(_ text: XMLBytes, isRaw: Bool) throws(XMLFault) {
-        if capturing { try XMLText.append(text, isRaw: isRaw, to: value) }
+        guard capturing else { return }
+        try XMLText.append(text, isRaw: isRaw, to: value)
+        if value.count > ReadLimits.maxCellBytes { throw cellTooLong(cut: true) }
+    }
+
+    private func cellTooLong(cut: Bool) -> XMLFault {
+        let ref = CellReference.reference(row: rowNumber - 1, column: max(column, 0))
+        return .failed(.cellTooLong(path: path, place: .cell(sheet: sheet, reference: ref),
+                                    excerpt: Excerpt.of(value.bytes, exceeding: cut ? ReadLimits.maxCellCharacters : nil)))
     }
 
     private mutating func endCell() throws(XMLFault) {
         // `<v></v>` is an empty cell whatever its type says.
         guard hasValue, value.count > 0 else { return }
+        if UTF8Count.exceedsCellLimit(value.bytes) { throw cellTooLong(cut: false) }
         let start = rowBytes.count
         var kind = CellKind.text
         let v = value.bytes
@@ -152,6 +167,11 @@ struct SheetHandler: XMLHandler {
             rowBytes.append(v.baseAddress!, count: v.count)
         }
         guard rowBytes.count > start else { return }
+        if ZipArchive.ratioExceeded(inflated: deliveredBytes + rowBytes.count, compressed: compressedBytes,
+                                    ratio: ReadLimits.maxExpansionRatio) {
+            throw .failed(.expansionTooLarge(path: path, sheet: sheet, row: rowNumber, bytes: deliveredBytes + rowBytes.count,
+                                             compressed: compressedBytes, ratio: ReadLimits.maxExpansionRatio))
+        }
         cells.append(Cell(column: column, start: start, end: rowBytes.count, kind: kind))
     }
 
@@ -172,6 +192,7 @@ struct SheetHandler: XMLHandler {
             kinds[c.column] = c.kind
         }
         rowCount += 1
+        deliveredBytes += rowBytes.count
         emit(RawRow(line: rowNumber, count: count, base: UnsafePointer(rowBytes.base),
                     spans: UnsafePointer(spans), kinds: UnsafePointer(kinds)))
     }
@@ -189,7 +210,7 @@ struct SheetHandler: XMLHandler {
             }
             i += 1
         }
-        guard n > 0 else { throw .malformed("bad cell reference '\(r.string)'") }
+        guard n > 0 else { throw .malformed("bad cell reference '\(r.excerpt)'") }
         return n - 1
     }
 

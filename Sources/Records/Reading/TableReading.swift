@@ -11,6 +11,11 @@ public enum TextEncoding: String, Sendable, Hashable, Codable {
     case gb18030 = "GB18030"
 }
 
+/// Whether a row of cells is the header of the table a caller wants: how the xlsx reader
+/// finds the data sheet of a workbook whose sheets have other names (`Sheet1`, a clerk's
+/// own name). Called on the reading thread.
+public typealias SheetHeaderTest = @Sendable ([String]) -> Bool
+
 /// How a table was stored.
 public enum TableFormat: Sendable, Hashable {
     case csv(TextEncoding)

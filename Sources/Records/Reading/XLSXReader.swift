@@ -1,34 +1,38 @@
 import Foundation
-import ZIPFoundation
 
 /// Reads one sheet of an xlsx workbook as rows of raw fields, streaming the sheet part through
-/// `XMLTokenizer` as ZIPFoundation inflates it.
+/// `XMLTokenizer` as `ZipArchive` inflates it.
 ///
 /// Parts are found as a consumer of Office files should: `_rels/.rels` names the workbook,
 /// the workbook's relationships name the sheets and the shared strings. Shared strings are
 /// held in one byte arena (cells refer to them at random); the sheet itself never is.
+/// Everything is read within `ReadLimits`.
 struct XLSXReader {
     let path: String
-    static let extractBufferSize = 1 << 18
+    private let bytes: UnsafeRawBufferPointer?
 
     init(path: String) {
         self.path = path
+        self.bytes = nil
     }
 
-    func read(sheetCandidates: [String], _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
-        let input = try FileInput(path: path)
+    /// A workbook held in memory; `path` names it in errors. The bytes must outlive `read`.
+    init(path: String, bytes: UnsafeRawBufferPointer) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    func read(sheetCandidates: [String], sheetHeader: SheetHeaderTest? = nil,
+              _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+        let input: FileInput
+        if let bytes { input = FileInput(path: path, bytes: bytes) } else { input = try FileInput(path: path) }
         try checkMagic(input)
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw .notZip(path: path)
+        let archive = try ZipArchive(input)
+        var entries: [String: ZipEntry] = [:]
+        for entry in archive.entries {
+            entries[entry.name.lowercased()] = entry
         }
-        var entries: [String: Entry] = [:]
-        for entry in archive where entry.type == .file {
-            entries[entry.path.lowercased()] = entry
-        }
-        func entry(_ part: String) -> Entry? { entries[part.lowercased()] }
+        func entry(_ part: String) -> ZipEntry? { entries[part.lowercased()] }
 
         // The package relationships name the workbook part.
         var workbookPart = "xl/workbook.xml"
@@ -40,7 +44,7 @@ struct XLSXReader {
             }
         }
         guard let workbookEntry = entry(workbookPart) else {
-            throw .missingPart(path: path, part: workbookPart)
+            throw .missingPart(path: path, part: Excerpt.of(workbookPart))
         }
         var workbook = WorkbookHandler()
         try stream(workbookPart, workbookEntry, archive, &workbook)
@@ -48,27 +52,37 @@ struct XLSXReader {
 
         let workbookDir = Self.directory(of: workbookPart)
         let relsPart = workbookDir + "_rels/" + String(workbookPart.dropFirst(workbookDir.count)) + ".rels"
-        guard let relsEntry = entry(relsPart) else { throw .missingPart(path: path, part: relsPart) }
+        guard let relsEntry = entry(relsPart) else { throw .missingPart(path: path, part: Excerpt.of(relsPart)) }
         var rels = RelationshipsHandler()
         try stream(relsPart, relsEntry, archive, &rels)
 
-        let sheet = Self.choose(workbook.sheets, candidates: sheetCandidates)
-        guard let sheetRel = rels.relationships.first(where: { $0.id == sheet.relationshipID }) else {
-            throw .missingPart(path: path, part: "\(relsPart)#\(sheet.relationshipID)")
-        }
-        let sheetPart = Self.resolve(sheetRel.target, relativeTo: workbookDir)
-        guard let sheetEntry = entry(sheetPart) else { throw .missingPart(path: path, part: sheetPart) }
-
-        var shared = SharedStringsHandler()
         let sharedPart = rels.relationships.first(where: { $0.type.hasSuffix("/sharedStrings") })
             .map { Self.resolve($0.target, relativeTo: workbookDir) } ?? workbookDir + "sharedStrings.xml"
-        if let sharedEntry = entry(sharedPart) {
+        var shared = SharedStringsHandler(path: path, part: Excerpt.of(sharedPart))
+        let sharedEntry = entry(sharedPart)
+        if let sharedEntry {
+            shared.reserve(forPartBytes: sharedEntry.uncompressedSize)
             try stream(sharedPart, sharedEntry, archive, &shared)
         }
 
+        func part(of sheet: WorkbookHandler.Sheet) throws(ReadError) -> (String, ZipEntry) {
+            guard let sheetRel = rels.relationships.first(where: { $0.id == sheet.relationshipID }) else {
+                throw .missingPart(path: path, part: Excerpt.of("\(relsPart)#\(sheet.relationshipID)"))
+            }
+            let sheetPart = Self.resolve(sheetRel.target, relativeTo: workbookDir)
+            guard let sheetEntry = entry(sheetPart) else { throw .missingPart(path: path, part: Excerpt.of(sheetPart)) }
+            return (sheetPart, sheetEntry)
+        }
+        let sheet = Self.choose(workbook.sheets, candidates: sheetCandidates) { (candidate) -> Bool in
+            guard let sheetHeader, let (p, e) = try? part(of: candidate) else { return false }
+            return probe(candidate, p, e, archive, shared, sheetHeader)
+        }
+        let (sheetPart, sheetEntry) = try part(of: sheet)
+        let compressed = sheetEntry.compressedSize + (sharedEntry?.compressedSize ?? 0)
+
         // The handler holds the callback only while the sheet streams through it.
         let result = withoutActuallyEscaping(body) { emit -> Result<TableFile, ReadError> in
-            var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared, emit: emit)
+            var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared, compressedBytes: compressed, emit: emit)
             do throws(ReadError) {
                 try stream(sheetPart, sheetEntry, archive, &handler)
             } catch {
@@ -92,37 +106,68 @@ struct XLSXReader {
         guard n >= 4, head[0] == 0x50, head[1] == 0x4B else { throw .notZip(path: path) }
     }
 
-    /// Streams one part through a handler, checking its CRC.
-    private func stream<H: XMLHandler>(_ part: String, _ entry: Entry, _ archive: Archive, _ handler: inout H) throws(ReadError) {
-        let tokenizer = XMLTokenizer(path: path, part: part)
-        do {
-            var checksum: UInt32 = 0
-            _ = try archive.extract(entry, bufferSize: Self.extractBufferSize, skipCRC32: true) { data in
-                try data.withUnsafeBytes { raw in
-                    if let base = raw.baseAddress { checksum = CRC32.update(checksum, base, raw.count) }
-                    try tokenizer.feed(raw, &handler)
-                }
-            }
-            if checksum != entry.checksum {
-                throw ReadError.corruptPart(path: path, part: part, reason: "CRC-32 mismatch")
-            }
-        } catch let error as ReadError {
-            throw error
-        } catch {
-            throw .corruptPart(path: path, part: part, reason: String(describing: error))
+    /// Streams one part through a handler; the archive checks sizes, ratio and CRC.
+    private func stream<H: XMLHandler>(_ part: String, _ entry: ZipEntry, _ archive: ZipArchive, _ handler: inout H) throws(ReadError) {
+        // Part names come from the workbook's relationships and may be as long as a tag:
+        // errors name them by an excerpt.
+        let shown = Excerpt.of(part)
+        let tokenizer = XMLTokenizer(path: path, part: shown, capacity: max(64, min(1 << 18, entry.uncompressedSize + 1)))
+        try archive.extract(entry, part: shown) { (chunk) throws(ReadError) in
+            try tokenizer.feed(chunk, &handler)
         }
         try tokenizer.finish(&handler)
     }
 
-    /// The first candidate the workbook has (exactly, then ignoring case and surrounding
-    /// spaces), else the first sheet.
-    static func choose(_ sheets: [WorkbookHandler.Sheet], candidates: [String]) -> WorkbookHandler.Sheet {
+    /// The sheet to read, never a hidden one (unless all are): the first named as a candidate
+    /// (exactly, then ignoring case and surrounding spaces), else the first that `hasHeader`,
+    /// else the first. `hasHeader` is asked only when there is more than one sheet to choose
+    /// from, in workbook order.
+    static func choose(_ sheets: [WorkbookHandler.Sheet], candidates: [String],
+                       hasHeader: (WorkbookHandler.Sheet) -> Bool = { _ in false }) -> WorkbookHandler.Sheet {
+        let visible = sheets.filter { !$0.isHidden }
+        let shown = visible.isEmpty ? sheets : visible
         for c in candidates {
-            if let s = sheets.first(where: { $0.name == c }) { return s }
+            if let s = shown.first(where: { $0.name == c }) { return s }
             let key = c.trimmingCharacters(in: .whitespaces).lowercased()
-            if let s = sheets.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == key }) { return s }
+            if let s = shown.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == key }) { return s }
         }
-        return sheets[0]
+        if shown.count > 1, let s = shown.first(where: hasHeader) { return s }
+        return shown[0]
+    }
+
+    /// The rows a header is looked for in, as the validator looks (blank rows not counted).
+    static let headerProbeRows = 10
+
+    /// Whether one of a sheet's first non-blank rows is a header `isHeader` accepts. Reads
+    /// only as far as it must: once decided, the rest of the part is inflated (to finish the
+    /// zip stream) but not parsed. A sheet that cannot be read is no match.
+    private func probe(_ sheet: WorkbookHandler.Sheet, _ part: String, _ entry: ZipEntry, _ archive: ZipArchive,
+                       _ shared: SharedStringsHandler, _ isHeader: @escaping SheetHeaderTest) -> Bool {
+        final class Verdict {
+            var decided = false
+            var found = false
+            var rows = 0
+        }
+        let verdict = Verdict()
+        var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared) { row in
+            guard !verdict.decided, !row.isBlank else { return }
+            verdict.rows += 1
+            if isHeader(row.strings) {
+                verdict.found = true
+                verdict.decided = true
+            } else if verdict.rows >= Self.headerProbeRows {
+                verdict.decided = true
+            }
+        }
+        let tokenizer = XMLTokenizer(path: path, part: Excerpt.of(part), capacity: max(64, min(1 << 18, entry.uncompressedSize + 1)))
+        do throws(ReadError) {
+            try archive.extract(entry, part: Excerpt.of(part)) { (chunk) throws(ReadError) in
+                if !verdict.decided { try tokenizer.feed(chunk, &handler) }
+            }
+        } catch {
+            return false
+        }
+        return verdict.found
     }
 
     /// `xl/` for `xl/workbook.xml`; `""` for a part at the root.
@@ -176,6 +221,9 @@ struct WorkbookHandler: XMLHandler {
     struct Sheet {
         var name: String
         var relationshipID: String
+        /// `state="hidden"` or `"veryHidden"`: a sheet the workbook keeps out of sight (a
+        /// template's list sheet).
+        var isHidden = false
     }
     var sheets: [Sheet] = []
 
@@ -184,7 +232,11 @@ struct WorkbookHandler: XMLHandler {
         guard let sheetName = a.value("name"), let rid = a.value(prefixedLocal: "id") else {
             throw .malformed("a sheet without name or r:id")
         }
-        sheets.append(Sheet(name: try XMLText.string(sheetName), relationshipID: try XMLText.string(rid)))
+        // Excel's sheet names are at most 31 characters; a longer one (not from Excel) is kept
+        // as an excerpt, since it is shown in every diagnostic about the sheet.
+        let state = try a.value("state").map { (v) throws(XMLFault) in try XMLText.string(v) }
+        sheets.append(Sheet(name: Excerpt.of(try XMLText.string(sheetName)), relationshipID: try XMLText.string(rid),
+                            isHidden: state == "hidden" || state == "veryHidden"))
     }
 
     mutating func endElement(_ name: XMLBytes) throws(XMLFault) {}
@@ -194,6 +246,8 @@ struct WorkbookHandler: XMLHandler {
 /// Reads `xl/sharedStrings.xml` into one byte arena: `<si><t>` or rich-text runs
 /// `<si><r><t>`, concatenated; phonetic hints `<rPh>` are skipped.
 struct SharedStringsHandler: XMLHandler {
+    let path: String
+    let part: String
     let arena = ByteBuffer(capacity: 1 << 12)
     /// Start offset of each string in `arena`, plus the end of the last.
     private(set) var starts: [Int] = [0]
@@ -201,7 +255,20 @@ struct SharedStringsHandler: XMLHandler {
     private var inText = false
     private var phoneticDepth = 0
 
+    /// The most strings worth reserving room for: `uniqueCount` is only a hint, and each
+    /// `<si/>` takes at least 5 bytes of the part.
+    private var reserveLimit = 1 << 16
+
+    init(path: String = "", part: String = "") {
+        self.path = path
+        self.part = part
+    }
+
     var count: Int { starts.count - 1 }
+
+    mutating func reserve(forPartBytes n: Int) {
+        reserveLimit = min(1 << 22, n / 5)
+    }
 
     func string(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
         guard i >= 0, i < count else { return nil }
@@ -211,14 +278,14 @@ struct SharedStringsHandler: XMLHandler {
     mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes, isEmpty: Bool) throws(XMLFault) {
         if name.equals("si") {
             inItem = true
-            if isEmpty { endItem() }
+            if isEmpty { try endItem() }
         } else if name.equals("rPh") {
             if !isEmpty { phoneticDepth += 1 }
         } else if name.equals("t") {
             inText = inItem && phoneticDepth == 0 && !isEmpty
         } else if name.equals("sst"), let unique = a.value("uniqueCount") {
             let n = Int(unique.string) ?? 0
-            starts.reserveCapacity(min(n, 1 << 22) + 1)
+            starts.reserveCapacity(min(n, reserveLimit) + 1)
         }
     }
 
@@ -228,17 +295,29 @@ struct SharedStringsHandler: XMLHandler {
         } else if name.equals("rPh") {
             phoneticDepth -= 1
         } else if name.equals("si") {
-            endItem()
+            try endItem()
         }
     }
 
-    private mutating func endItem() {
+    private mutating func endItem() throws(XMLFault) {
         inItem = false
         inText = false
+        let item = UnsafeBufferPointer(start: arena.base + starts[starts.count - 1], count: arena.count - starts[starts.count - 1])
+        if UTF8Count.exceedsCellLimit(item) { throw tooLong(item, cut: false) }
         starts.append(arena.count)
     }
 
     mutating func text(_ text: XMLBytes, isRaw: Bool) throws(XMLFault) {
-        if inText { try XMLText.append(text, isRaw: isRaw, to: arena) }
+        guard inText else { return }
+        try XMLText.append(text, isRaw: isRaw, to: arena)
+        let length = arena.count - starts[starts.count - 1]
+        if length > ReadLimits.maxCellBytes {
+            throw tooLong(UnsafeBufferPointer(start: arena.base + starts[starts.count - 1], count: length), cut: true)
+        }
+    }
+
+    private func tooLong(_ item: UnsafeBufferPointer<UInt8>, cut: Bool) -> XMLFault {
+        .failed(.cellTooLong(path: path, place: .sharedString(part: part, index: count),
+                             excerpt: Excerpt.of(item, exceeding: cut ? ReadLimits.maxCellCharacters : nil)))
     }
 }

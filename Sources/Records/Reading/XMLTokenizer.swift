@@ -23,6 +23,10 @@ struct XMLBytes {
     }
 
     var string: String { String(decoding: buffer, as: UTF8.self) }
+
+    /// The bytes as an error message may quote them: a short excerpt (names and values in a
+    /// malformed part can be as long as the part).
+    var excerpt: String { Excerpt.of(buffer) }
 }
 
 /// The attributes of a start tag, parsed only when asked for.
@@ -143,12 +147,14 @@ struct NameStack {
 }
 
 /// An incremental, byte-level XML tokenizer: fed chunks as they are decompressed, it holds
-/// back only an unfinished tag or text run, so a part of any size streams through a buffer
-/// of about one chunk.
+/// back only an unfinished tag, so a part of any size streams through a buffer of about one
+/// chunk. Text, comments, CDATA sections and processing instructions stream through however
+/// long they are; a tag is held whole, up to `ReadLimits.maxTagBytes`.
 ///
 /// It checks what a reader of spreadsheet parts needs to trust: tags close in order, the
-/// document does not end inside a tag or element. It skips comments, processing
-/// instructions and DOCTYPE, and does not resolve DTD entities.
+/// document does not end inside a tag or element, elements nest at most
+/// `ReadLimits.maxXMLDepth` deep. It skips comments, processing instructions and DOCTYPE,
+/// and does not resolve DTD entities.
 final class XMLTokenizer {
     let path: String
     let part: String
@@ -159,6 +165,36 @@ final class XMLTokenizer {
     private var bufferOffset = 0
     private var stack = NameStack()
     private var sawRoot = false
+    /// A comment, processing instruction or CDATA section that the bytes so far left open,
+    /// and its offset in the part (for errors).
+    private var open: Construct?
+    private var openOffset = 0
+
+    private enum Construct {
+        case comment, processingInstruction, cdata
+
+        var terminator: StaticString {
+            switch self {
+            case .comment: "-->"
+            case .processingInstruction: "?>"
+            case .cdata: "]]>"
+            }
+        }
+
+        var unclosed: String {
+            switch self {
+            case .comment: "unclosed comment"
+            case .processingInstruction: "unclosed processing instruction"
+            case .cdata: "unclosed CDATA section"
+            }
+        }
+    }
+
+    /// The buffer's size: about a chunk plus the longest tag, whatever the part holds.
+    var bufferCapacity: Int { capacity }
+
+    /// Text held back waiting for its end is passed on in pieces once it reaches this size.
+    static let textFlushBytes = 1 << 16
 
     init(path: String, part: String, capacity: Int = 1 << 18) {
         self.path = path
@@ -198,7 +234,7 @@ final class XMLTokenizer {
     func finish<H: XMLHandler>(_ handler: inout H) throws(ReadError) {
         try run(&handler, isFinal: true)
         if let top = stack.top {
-            throw malformed("the part ends before <\(top.string)> is closed", at: pos)
+            throw malformed("the part ends before <\(top.excerpt)> is closed", at: pos)
         }
         if !sawRoot { throw malformed("the part holds no XML element", at: pos) }
     }
@@ -242,6 +278,47 @@ final class XMLTokenizer {
         i + s.utf8CodeUnitCount <= fill && memcmp(buf + i, s.utf8Start, s.utf8CodeUnitCount) == 0
     }
 
+    /// Where text in `buf[from..<fill]` can be cut without splitting an entity reference
+    /// (at most 12 bytes, `&` to `;`) or a CR LF pair.
+    private static func safeTextEnd(_ buf: UnsafeMutablePointer<UInt8>, from: Int, to fill: Int) -> Int {
+        var end = fill
+        var i = fill - 1
+        while i >= max(from, fill - 12) {
+            if buf[i] == 0x26 { end = i; break }
+            i -= 1
+        }
+        if end > from && buf[end - 1] == 0x0D { end -= 1 }
+        return end
+    }
+
+    /// The bytes of an open comment, processing instruction or CDATA section, from `pos`:
+    /// up to its terminator, or all that can be passed on before more bytes come.
+    /// Returns false when it is still open and more input is needed.
+    private func continueConstruct<H: XMLHandler>(_ c: Construct, _ h: inout H, pos: inout Int, isFinal: Bool) throws(ReadError) -> Bool {
+        let buf = self.buf, fill = self.fill
+        if let e = Self.find(c.terminator, buf, from: pos, to: fill) {
+            if c == .cdata && e > pos {
+                let text = XMLBytes(base: buf + pos, count: e - pos)
+                try call(at: pos) { () throws(XMLFault) in try h.text(text, isRaw: true) }
+            }
+            pos = e + c.terminator.utf8CodeUnitCount
+            open = nil
+            return true
+        }
+        if isFinal {
+            throw .malformedXML(path: path, part: part, offset: openOffset, reason: c.unclosed)
+        }
+        // Keep back what could be the start of a cut terminator.
+        let keep = max(pos, fill - (c.terminator.utf8CodeUnitCount - 1))
+        if c == .cdata && keep > pos {
+            let text = XMLBytes(base: buf + pos, count: keep - pos)
+            try call(at: pos) { () throws(XMLFault) in try h.text(text, isRaw: true) }
+        }
+        pos = keep
+        open = c
+        return false
+    }
+
     private func run<H: XMLHandler>(_ h: inout H, isFinal: Bool) throws(ReadError) {
         // The loop works on locals and writes them back on the way out, error or not.
         let buf = self.buf, fill = self.fill
@@ -253,11 +330,23 @@ final class XMLTokenizer {
             self.stack = stack
             self.sawRoot = sawRoot
         }
+        if let c = open {
+            guard try continueConstruct(c, &h, pos: &pos, isFinal: isFinal) else { return }
+        }
         while pos < fill {
             if buf[pos] != 0x3C {
-                let lt = Self.find(0x3C, buf, from: pos, to: fill)
-                if lt == nil && !isFinal { return }
-                let end = lt ?? fill
+                var end: Int
+                if let lt = Self.find(0x3C, buf, from: pos, to: fill) {
+                    end = lt
+                } else if isFinal {
+                    end = fill
+                } else {
+                    // Text runs on past the bytes in hand: pass on what can be cut safely
+                    // once there is a lot of it, so that no text is held whole.
+                    guard fill - pos >= Self.textFlushBytes else { return }
+                    end = Self.safeTextEnd(buf, from: pos, to: fill)
+                    guard end > pos else { return }
+                }
                 let text = XMLBytes(base: buf + pos, count: end - pos)
                 if stack.depth == 0 {
                     for i in pos..<end where !XMLAttributes.isSpace(buf[i]) {
@@ -277,46 +366,42 @@ final class XMLTokenizer {
             case 0x2F:  // </name>
                 guard let gt = Self.find(0x3E, buf, from: pos + 2, to: fill) else {
                     if isFinal { throw malformed("the part ends inside a tag", at: pos) }
+                    if fill - pos > ReadLimits.maxTagBytes { throw malformed("a tag longer than \(ReadLimits.maxTagBytes) bytes", at: pos) }
                     return
                 }
                 var nameEnd = gt
                 while nameEnd > pos + 2 && XMLAttributes.isSpace(buf[nameEnd - 1]) { nameEnd -= 1 }
                 let name = XMLBytes(base: buf + pos + 2, count: nameEnd - pos - 2)
                 guard let open = stack.top else {
-                    throw malformed("</\(name.string)> closes nothing", at: pos)
+                    throw malformed("</\(name.excerpt)> closes nothing", at: pos)
                 }
                 guard open.count == name.count, memcmp(open.base, name.base, name.count) == 0 else {
-                    throw malformed("</\(name.string)> closes <\(open.string)>", at: pos)
+                    throw malformed("</\(name.excerpt)> closes <\(open.excerpt)>", at: pos)
                 }
                 stack.pop()
                 try call(at: pos) { () throws(XMLFault) in try h.endElement(name.localName) }
                 pos = gt + 1
             case 0x3F:  // <?...?>
-                guard let e = Self.find("?>", buf, from: pos + 2, to: fill) else {
-                    if isFinal { throw malformed("unclosed processing instruction", at: pos) }
-                    return
-                }
-                pos = e + 2
+                openOffset = bufferOffset + pos
+                pos += 2
+                guard try continueConstruct(.processingInstruction, &h, pos: &pos, isFinal: isFinal) else { return }
             case 0x21:  // <!-- -->, <![CDATA[ ]]>, <!DOCTYPE >
                 if Self.hasPrefix("<!--", buf, at: pos, fill: fill) {
-                    guard let e = Self.find("-->", buf, from: pos + 4, to: fill) else {
-                        if isFinal { throw malformed("unclosed comment", at: pos) }
-                        return
-                    }
-                    pos = e + 3
+                    openOffset = bufferOffset + pos
+                    pos += 4
+                    guard try continueConstruct(.comment, &h, pos: &pos, isFinal: isFinal) else { return }
                 } else if Self.hasPrefix("<![CDATA[", buf, at: pos, fill: fill) {
-                    guard let e = Self.find("]]>", buf, from: pos + 9, to: fill) else {
-                        if isFinal { throw malformed("unclosed CDATA section", at: pos) }
-                        return
-                    }
                     guard stack.depth > 0 else { throw malformed("CDATA outside the root element", at: pos) }
-                    let text = XMLBytes(base: buf + pos + 9, count: e - pos - 9)
-                    try call(at: pos) { () throws(XMLFault) in try h.text(text, isRaw: true) }
-                    pos = e + 3
+                    openOffset = bufferOffset + pos
+                    pos += 9
+                    guard try continueConstruct(.cdata, &h, pos: &pos, isFinal: isFinal) else { return }
                 } else {
                     if fill - pos < 9 && !isFinal { return }
                     guard let gt = Self.find(0x3E, buf, from: pos + 2, to: fill) else {
                         if isFinal { throw malformed("unclosed declaration", at: pos) }
+                        if fill - pos > ReadLimits.maxTagBytes {
+                            throw malformed("a declaration longer than \(ReadLimits.maxTagBytes) bytes", at: pos)
+                        }
                         return
                     }
                     pos = gt + 1
@@ -339,6 +424,7 @@ final class XMLTokenizer {
                 }
                 guard i < fill else {
                     if isFinal { throw malformed("the part ends inside a tag", at: pos) }
+                    if fill - pos > ReadLimits.maxTagBytes { throw malformed("a tag longer than \(ReadLimits.maxTagBytes) bytes", at: pos) }
                     return
                 }
                 let gt = i
@@ -348,9 +434,14 @@ final class XMLTokenizer {
                 while nameEnd < tagEnd && !XMLAttributes.isSpace(buf[nameEnd]) { nameEnd += 1 }
                 guard nameEnd > pos + 1 else { throw malformed("a tag without a name", at: pos) }
                 let name = XMLBytes(base: buf + pos + 1, count: nameEnd - pos - 1)
-                if stack.depth == 0 && sawRoot { throw malformed("a second root element <\(name.string)>", at: pos) }
+                if stack.depth == 0 && sawRoot { throw malformed("a second root element <\(name.excerpt)>", at: pos) }
                 sawRoot = true
-                if !isEmpty { stack.push(name) }
+                if !isEmpty {
+                    guard stack.depth < ReadLimits.maxXMLDepth else {
+                        throw malformed("elements nested more than \(ReadLimits.maxXMLDepth) deep", at: pos)
+                    }
+                    stack.push(name)
+                }
                 let attributes = XMLAttributes(base: buf + nameEnd, count: tagEnd - nameEnd)
                 try call(at: pos) { () throws(XMLFault) in try h.startElement(name.localName, attributes, isEmpty: isEmpty) }
                 pos = gt + 1
@@ -403,18 +494,18 @@ enum XMLText {
                     case 0x30...0x39: d = UInt32(c - 0x30)
                     case 0x61...0x66 where isHex: d = UInt32(c - 0x61 + 10)
                     case 0x41...0x46 where isHex: d = UInt32(c - 0x41 + 10)
-                    default: throw .malformed("bad character reference &\(name.string);")
+                    default: throw .malformed("bad character reference &\(name.excerpt);")
                     }
                     value = value * (isHex ? 16 : 10) + d
-                    guard value <= 0x10FFFF else { throw .malformed("bad character reference &\(name.string);") }
+                    guard value <= 0x10FFFF else { throw .malformed("bad character reference &\(name.excerpt);") }
                     k += 1
                 }
                 guard let scalar = Unicode.Scalar(value) else {
-                    throw .malformed("bad character reference &\(name.string);")
+                    throw .malformed("bad character reference &\(name.excerpt);")
                 }
                 for u in UTF8.encode(scalar)! { out.append(u) }
             } else {
-                throw .malformed("unknown entity &\(name.string);")
+                throw .malformed("unknown entity &\(name.excerpt);")
             }
             i = semi + 1
         }

@@ -5,25 +5,35 @@ import Exact
 public struct RosterReader {
     public var schema: SourceSchema
     public var month: YearMonth
+    public var tuning: ValidationTuning
 
-    public init(schema: SourceSchema = StandardSchemas.roster, month: YearMonth) {
+    public init(schema: SourceSchema = StandardSchemas.roster, month: YearMonth, tuning: ValidationTuning = ValidationTuning()) {
         self.schema = schema
         self.month = month
+        self.tuning = tuning
     }
 
     public func read(path: String) -> (Roster, FileReport) {
-        var validator = SourceValidator(schema: schema, month: month, roster: nil)
+        let (roster, reports) = read(paths: [path])
+        return (roster, reports[0])
+    }
+
+    /// Reads a roster kept as several files (one per community), as one: a 工号 or an ID
+    /// number in two files is a conflict as it would be in one. A report per file.
+    public func read(paths: [String]) -> (Roster, [FileReport]) {
+        var validator = SourceValidator(schema: schema, month: month, roster: nil, tuning: tuning)
         let f = { (name: String) in schema.fieldIndex(name)! }
         let (iID, iIDNumber, iHired, iLeft) = (f("工号"), f("身份证号"), f("入职日期"), f("离职日期"))
-        var idNumbers: [Int64: (id: String, line: Int)] = [:]
+        var idNumbers: [Int64: (id: String, origin: RowOrigin)] = [:]
         validator.rowCheck = { v, row, origin in
             var problems: [RecordProblem] = []
             let id = v.decoder.text(iID, row.payload[iID])
             if row.present[iIDNumber] {
                 if let other = idNumbers[row.payload[iIDNumber]] {
-                    problems.append(.sharedIDNumber(Place(origin, column: nil, columnName: "身份证号"), otherID: other.id, otherLine: other.line))
+                    problems.append(.sharedIDNumber(Place(origin, column: nil, columnName: "身份证号"), otherID: other.id, otherLine: other.origin.line,
+                                                    otherFile: other.origin.path == origin.path ? nil : other.origin.path))
                 } else {
-                    idNumbers[row.payload[iIDNumber]] = (id, origin.line)
+                    idNumbers[row.payload[iIDNumber]] = (id, origin)
                 }
             }
             if row.present[iLeft], row.present[iHired], row.payload[iLeft] < row.payload[iHired] {
@@ -35,16 +45,22 @@ public struct RosterReader {
             return problems
         }
         var cadres: [Cadre] = []
-        var report = validator.validate(path: path) { row, decoder in
-            cadres.append(cadre(row, decoder: decoder, path: path))
+        var reports: [FileReport] = []
+        for path in paths {
+            let first = cadres.count
+            var report = validator.validate(path: path) { row, decoder in
+                cadres.append(cadre(row, decoder: decoder, path: path))
+            }
+            for c in cadres[first...] where !c.isEmployed(in: month) {
+                report.problems.append(.notEmployedThisMonth(Place(c.origin), id: c.id, month: month))
+            }
+            if let sheet = report.sheet {
+                for i in first..<cadres.count { cadres[i].origin.sheet = sheet }
+                report.problems = report.problems.map { $0.placedInSheet(sheet) }
+            }
+            reports.append(report)
         }
-        for c in cadres where !c.isEmployed(in: month) {
-            report.problems.append(.notEmployedThisMonth(Place(c.origin), id: c.id, month: month))
-        }
-        if let sheet = report.sheet {
-            for i in cadres.indices { cadres[i].origin.sheet = sheet }
-        }
-        return (Roster(cadres), report)
+        return (Roster(cadres), reports)
     }
 
     private func cadre(_ row: borrowing DecodedRow, decoder: borrowing FieldDecoder, path: String) -> Cadre {

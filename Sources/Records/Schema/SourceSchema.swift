@@ -1,3 +1,5 @@
+import Exact
+
 /// A field of a record file: its canonical (Chinese) name, accepted aliases and type.
 public struct FieldSpec: Sendable, Hashable {
     public var name: String
@@ -86,5 +88,22 @@ public struct SourceSchema: Sendable, Hashable {
 
     public func fieldIndex(_ name: String) -> Int? {
         fields.firstIndex { $0.name == name || $0.aliases.contains(name) }
+    }
+}
+
+extension SourceSchema {
+    /// The note that marks a column made by formula rather than typed (`姓名（自动）` beside
+    /// a template's 工号, `问题（自动）` in a rejected-rows workbook). Readers skip such a
+    /// column without a word, so a filled template or a corrected rejected-rows file is read
+    /// as it is.
+    public static let derivedColumnNote = "自动"
+
+    /// `姓名（自动）`: a header with the derived-column note.
+    public static func derivedColumnHeader(_ name: String) -> String { name + "（" + derivedColumnNote + "）" }
+
+    /// Whether a header names a derived column, in full-width or ASCII brackets.
+    public static func isDerivedColumn(_ header: String) -> Bool {
+        TextNormalizer.normalize(header).trimmingSpaces.replacingOccurrences(of: " ", with: "")
+            .hasSuffix("(" + derivedColumnNote + ")")
     }
 }

@@ -12,6 +12,8 @@ public struct FileReport: Sendable {
     /// Blank rows, and title rows above the header.
     public var ignored = 0
     public var headerLine: Int?
+    /// The header's column names as written, once the header is found.
+    public var columns: [String] = []
     public var byteCount = 0
     public var problems: [RecordProblem] = []
     public var rejectedRows: [RejectedRow] = []
@@ -42,4 +44,8 @@ public struct RejectedRow: Sendable, Hashable {
     public var reasons: [String]
     /// The row's cells as read, personal data masked.
     public var cells: [String]
+    /// The 1-based column of each error (parallel to `codes`); nil for the whole row.
+    public var columns: [Int?] = []
+    /// How the spreadsheet stored each cell (parallel to `cells`); empty when unknown.
+    public var kinds: [CellKind] = []
 }

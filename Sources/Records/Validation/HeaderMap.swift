@@ -9,6 +9,8 @@ struct HeaderMap {
     var names: [String]
     /// Columns the schema does not know, with their names.
     var unused: [(column: Int, name: String)]
+    /// Columns made by formula (`姓名（自动）`, see `SourceSchema.isDerivedColumn`): not read.
+    var derived: [Int]
     var duplicates: [(column: Int, name: String, first: Int)]
 
     /// How a header cell is compared with field names: full-width folded, case-folded,
@@ -41,10 +43,15 @@ struct HeaderMap {
         columnOfField = Array(repeating: nil, count: schema.fields.count)
         names = cells.map { $0.trimmingSpaces }
         unused = []
+        derived = []
         duplicates = []
         for (column, raw) in cells.enumerated() {
             let name = raw.trimmingSpaces
             if name.isEmpty { continue }
+            if SourceSchema.isDerivedColumn(name) {
+                derived.append(column)
+                continue
+            }
             guard let field = lookup[Self.normalize(name)] else {
                 unused.append((column, name))
                 continue
@@ -55,5 +62,15 @@ struct HeaderMap {
                 columnOfField[field] = column
             }
         }
+    }
+}
+
+extension SourceSchema {
+    /// The field a header cell names, compared as the validator compares (full-width folded,
+    /// case-folded, a leading `*` and a trailing unit in brackets ignored); nil for a column
+    /// the schema does not know or a derived one.
+    public func field(forHeader header: String) -> FieldSpec? {
+        guard !SourceSchema.isDerivedColumn(header) else { return nil }
+        return HeaderMap.lookup(self)[HeaderMap.normalize(header)].map { fields[$0] }
     }
 }

@@ -27,16 +27,26 @@ public struct MonthCheck: Sendable {
 public struct MonthValidator {
     public var month: YearMonth
     public var schemas: [SourceSchema]
+    /// How each file's validation spreads its work (the same findings whatever it is).
+    public var tuning: ValidationTuning
 
-    public init(month: YearMonth, schemas: [SourceSchema] = StandardSchemas.all) {
+    public init(month: YearMonth, schemas: [SourceSchema] = StandardSchemas.all, tuning: ValidationTuning = ValidationTuning()) {
         self.month = month
         self.schemas = schemas
+        self.tuning = tuning
     }
 
     /// The files of a folder assigned to sources, and those that belong to none.
-    public func locate(folder: String) -> (files: [String: String], problems: [RecordProblem]) {
+    ///
+    /// A file belongs to a source when its name (without `.csv`/`.xlsx`, case ignored) is one
+    /// of the source's file stems or its name (`duty.csv`, `值班.xlsx`), or one of those, a
+    /// `-` (or `_`, `－`) and a part's name: one file per community (`值班-富民.xlsx`,
+    /// `值班-卧龙.xlsx`), all read as the source, in name order. Two files of one source for
+    /// the same part (`duty.csv` and `值班.xlsx`, `值班-富民.csv` and `值班-富民.xlsx`) are
+    /// one too many (D0021).
+    public func locate(folder: String) -> (files: [String: [String]], problems: [RecordProblem]) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-        var bySource: [String: [String]] = [:]
+        var bySource: [String: [(part: String, path: String)]] = [:]
         var problems: [RecordProblem] = []
         for name in names where !name.hasPrefix(".") && !name.hasPrefix("~$") {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
@@ -48,16 +58,22 @@ public struct MonthValidator {
                 continue
             }
             let stem = String(name[..<name.index(name.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: dot))])
-            let source = schemas.first { s in s.fileStems.contains { $0.lowercased() == stem.lowercased() } || s.name == stem }
-            if let source { bySource[source.name, default: []].append(path) } else { problems.append(.unknownFile(path: path)) }
+            if let (source, part) = Self.source(ofStem: stem, schemas) {
+                bySource[source, default: []].append((part, path))
+            } else {
+                problems.append(.unknownFile(path: path))
+            }
         }
-        var files: [String: String] = [:]
+        var files: [String: [String]] = [:]
         for schema in schemas {
-            let paths = bySource[schema.name] ?? []
-            if paths.count > 1 {
-                problems.append(.ambiguousFiles(source: schema.name, paths: paths))
-            } else if let p = paths.first {
-                files[schema.name] = p
+            let found = bySource[schema.name] ?? []
+            var parts: [String: [String]] = [:]
+            for f in found { parts[f.part.lowercased(), default: []].append(f.path) }
+            let clashing = found.filter { (parts[$0.part.lowercased()]?.count ?? 0) > 1 }.map(\.path)
+            if !clashing.isEmpty {
+                problems.append(.ambiguousFiles(source: schema.name, paths: clashing))
+            } else if !found.isEmpty {
+                files[schema.name] = found.map(\.path)
             } else if schema.isRequired || schema.role == .activity {
                 problems.append(.missingSource(source: schema.name, folder: folder, stems: schema.fileStems, required: schema.isRequired))
             }
@@ -65,40 +81,72 @@ public struct MonthValidator {
         return (files, problems)
     }
 
+    /// The separators between a source's stem and a part's name in a file name.
+    static let partSeparators: Set<Character> = ["-", "_", "－"]
+
+    /// The source a file stem names and the part (`富民` of `值班-富民`; "" for the whole).
+    /// An exact stem wins; else the longest stem followed by a separator.
+    static func source(ofStem stem: String, _ schemas: [SourceSchema]) -> (String, String)? {
+        let key = stem.lowercased()
+        func names(_ s: SourceSchema) -> [String] { (s.fileStems + [s.name]).map { $0.lowercased() } }
+        if let s = schemas.first(where: { names($0).contains(key) }) { return (s.name, "") }
+        var best: (source: String, part: String, length: Int)? = nil
+        for s in schemas {
+            for n in names(s) where key.count > n.count + 1 && key.hasPrefix(n) {
+                let rest = key.dropFirst(n.count)
+                guard let sep = rest.first, partSeparators.contains(sep), n.count > (best?.length ?? -1) else { continue }
+                best = (s.name, String(stem.dropFirst(n.count + 1)), n.count)
+            }
+        }
+        return best.map { ($0.source, $0.part) }
+    }
+
     /// Validates the whole folder; `sink` receives each accepted activity row with its
     /// source's index in `schemas` (the batch scores them as they stream by).
     ///   - onRoster: called once the roster is read and before any activity row, so a
     ///     consumer that needs the roster (the scorer) can be set up.
+    ///   - onFile: called before each activity file's rows, with its source's index: rows
+    ///     that follow came from that file (a source may have one per community).
     public func validate(
         folder: String, retainText: Set<String>? = nil,
         sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in },
-        onRoster: (Roster) -> Void = { _ in }
+        onRoster: (Roster) -> Void = { _ in },
+        onFile: (_ source: Int, _ path: String) -> Void = { _, _ in }
     ) -> MonthCheck {
         let (files, folderProblems) = locate(folder: folder)
         var reports: [FileReport] = []
         var roster = Roster()
         var rejectedCadres: [String: Int] = [:]
-        if let rosterSchema = schemas.first(where: { $0.role == .roster }), let path = files[rosterSchema.name] {
-            let (r, report) = RosterReader(schema: rosterSchema, month: month).read(path: path)
+        if let rosterSchema = schemas.first(where: { $0.role == .roster }), let paths = files[rosterSchema.name] {
+            let (r, rosterReports) = RosterReader(schema: rosterSchema, month: month, tuning: tuning).read(paths: paths)
             roster = r
-            rejectedCadres = report.rejectedCadres
-            reports.append(report)
+            for report in rosterReports {
+                rejectedCadres.merge(report.rejectedCadres) { first, _ in first }
+            }
+            reports += rosterReports
         }
+        let rosterReports = reports.count
         onRoster(roster)
         var active = Array(repeating: false, count: roster.count)
         for (index, schema) in schemas.enumerated() where schema.role != .roster {
-            guard let path = files[schema.name] else { continue }
-            var validator = SourceValidator(schema: schema, month: month, roster: roster, rejectedCadres: rejectedCadres, retainText: retainText)
-            let report = validator.validate(path: path) { row, decoder in
-                if row.cadre >= 0 { active[Int(row.cadre)] = true }
-                sink(index, decoder, row)
+            guard let paths = files[schema.name] else { continue }
+            // One validator for all the source's files: duplicates are found across them.
+            var validator = SourceValidator(schema: schema, month: month, roster: roster, rejectedCadres: rejectedCadres, retainText: retainText,
+                                            tuning: tuning)
+            for path in paths {
+                onFile(index, path)
+                let report = validator.validate(path: path) { row, decoder in
+                    if row.cadre >= 0 { active[Int(row.cadre)] = true }
+                    sink(index, decoder, row)
+                }
+                reports.append(report)
             }
-            reports.append(report)
         }
         // Cadres employed this month with no records at all are worth a look.
-        if reports.contains(where: { r in schemas.contains { $0.name == r.source && $0.role == .activity } }) {
+        if rosterReports > 0, reports.contains(where: { r in schemas.contains { $0.name == r.source && $0.role == .activity } }) {
             for (i, c) in roster.cadres.enumerated() where !active[i] && c.isEmployed(in: month) {
-                reports[0].problems.append(.noActivity(Place(c.origin), id: c.id))
+                let r = reports[..<rosterReports].firstIndex { $0.path == c.origin.path } ?? 0
+                reports[r].problems.append(.noActivity(Place(c.origin), id: c.id))
             }
         }
         return MonthCheck(month: month, folder: folder, roster: roster, files: reports, folderProblems: folderProblems)

@@ -40,14 +40,11 @@ public enum ReconciliationTable {
                 r.origin.sheet.map { "\(r.origin.path)[\($0)]" } ?? r.origin.path, String(r.origin.line),
                 r.codes.joined(separator: " "), r.reasons.joined(separator: "；"), r.cells.joined(separator: " | "),
             ]
-            out += fields.map(csvQuote).joined(separator: ",") + "\r\n"
+            // The cells are the data file's, as typed: neutralised so that a clerk opening
+            // the file in Excel never runs one as a formula.
+            out += SpreadsheetCSV.row(fields) + "\r\n"
         }
         return out
-    }
-
-    static func csvQuote(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     public static func formatText(_ f: TableFormat?, _ language: Language) -> String {

@@ -28,7 +28,7 @@ extension RecordProblem {
                 help: L("把本月的“\(source)”放进该文件夹。", "Put this month's '\(source)' file in the folder."))
         case .noHeader(let path, let sheet, let expected):
             return Diagnostic(
-                .error, code: "D0023", at: sheet.map { .cell(path: path, sheet: $0, reference: "A1", columnName: nil) } ?? .row(path: path, line: 1, column: nil, columnName: nil),
+                .error, code: "D0023", at: sheet.map { .cell(path: path, sheet: $0, reference: "1:1", columnName: nil) } ?? .row(path: path, line: 1, column: nil, columnName: nil),
                 summary: L("找不到表头行", "no header row found"),
                 expected: L("前几行中有一行列名，包括：" + expected.joined(separator: "、"), "a row of column names near the top, including: " + expected.joined(separator: ", ")),
                 help: L("在第一行写上列名（如“\(expected.prefix(3).joined(separator: "”“"))”），数据从第二行开始。", "Put the column names in the first row and the data below it."))
@@ -36,19 +36,19 @@ extension RecordProblem {
             return Diagnostic(
                 .error, code: "D0024", at: location(place),
                 summary: L("缺少必填列“\(field.name)”", "required column '\(field.name)' is missing"),
-                found: found.isEmpty ? nil : found.joined(separator: ", "),
+                found: found.isEmpty ? nil : Excerpt.list(found, separator: ", "),
                 expected: L("列名“\(field.name)”" + (field.aliases.isEmpty ? "" : "（或 \(field.aliases.joined(separator: "、"))）"), "a column named '\(field.name)'" + (field.aliases.isEmpty ? "" : " (or \(field.aliases.joined(separator: ", ")))")),
                 help: L("在表头中加上“\(field.name)”列并填写每一行；列名需与规则一致。", "Add a '\(field.name)' column to the header and fill it for every row."))
         case .duplicateColumn(let place, let name, let firstColumn):
             return Diagnostic(
                 .error, code: "D0025", at: location(place),
-                summary: L("列“\(name)”出现了两次", "column '\(name)' appears twice"),
+                summary: L("列“\(x(name))”出现了两次", "column '\(x(name))' appears twice"),
                 notes: [L("第一次出现在第 \(firstColumn) 列", "first seen in column \(firstColumn)")],
                 help: L("删除重复的列，或给它改一个不同的名字。", "Delete the repeated column or give it another name."))
         case .unusedColumn(let place, let name):
             return Diagnostic(
                 .warning, code: "D0026", at: location(place),
-                summary: L("列“\(name)”未被规则使用，按文本保留", "column '\(name)' is not used by the rules; kept as text"),
+                summary: L("列“\(x(name))”未被规则使用，按文本保留", "column '\(x(name))' is not used by the rules; kept as text"),
                 help: L("如果它应当计分，请在规则的数据来源中声明该字段。", "If it should count, declare the field in the rules' source."))
         case .extraCells(let place, let count):
             return Diagnostic(
@@ -61,7 +61,7 @@ extension RecordProblem {
             let e = type.expectation
             return Diagnostic(
                 .error, code: "D0110", at: location(place),
-                summary: L("“\(place.columnName ?? "")”不能为空", "'\(place.columnName ?? "")' must not be empty"),
+                summary: L("“\(x(place.columnName ?? ""))”不能为空", "'\(x(place.columnName ?? ""))' must not be empty"),
                 expected: L(e.zh, e.en),
                 help: L("填写该单元格；如果这一行不应计入，请整行删除。", "Fill in the cell, or delete the whole row if it should not count."))
         case .dateOutsideMonth(let place, let date, let month):
@@ -74,42 +74,42 @@ extension RecordProblem {
         case .unknownCadre(let place, let id):
             return Diagnostic(
                 .error, code: "D0202", at: location(place),
-                summary: L("工号“\(id)”不在本月花名册中", "cadre '\(id)' is not on the roster"),
-                found: id,
+                summary: L("工号“\(x(id))”不在本月花名册中", "cadre '\(x(id))' is not on the roster"),
+                found: x(id),
                 help: L("核对工号是否写错；新入职人员请先加入花名册（cadres.csv）。", "Check the 工号 for a typo; add a new cadre to the roster first."))
         case .rosterRowRejected(let place, let id, let rosterLine):
             return Diagnostic(
                 .error, code: "D0210", at: location(place),
-                summary: L("\(id) 在花名册中的那一行有错误，其记录暂不能使用", "the roster row of '\(id)' has errors, so their records cannot be used"),
-                found: id,
+                summary: L("\(x(id)) 在花名册中的那一行有错误，其记录暂不能使用", "the roster row of '\(x(id))' has errors, so their records cannot be used"),
+                found: x(id),
                 notes: [L("花名册第 \(rosterLine) 行", "roster line \(rosterLine)")],
                 help: L("先改正花名册中该行的错误，这条记录即可使用。", "Fix that roster row first; this record then counts."))
         case .notEmployed(let place, let id, let date, let hiredOn, let leftOn):
             let span = "\(hiredOn) 至 \(leftOn?.description ?? "今")"
             return Diagnostic(
                 .error, code: "D0203", at: location(place),
-                summary: L("\(id) 在 \(date) 不在职", "cadre '\(id)' was not employed on \(date)"),
+                summary: L("\(x(id)) 在 \(date) 不在职", "cadre '\(x(id))' was not employed on \(date)"),
                 found: date.description,
                 expected: L("在职期间 \(span) 内的日期", "a date within the employment \(hiredOn) to \(leftOn?.description ?? "now")"),
                 help: L("核对日期或花名册中的入职、离职日期。", "Check the date, or the hiring and leaving dates on the roster."))
-        case .duplicateKey(let place, let key, let firstLine):
+        case .duplicateKey(let place, let key, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0204", at: location(place),
-                summary: L("编号“\(key)”重复", "'\(key)' is used twice"),
-                found: key,
-                notes: [L("第一次出现在第 \(firstLine) 行", "first used on line \(firstLine)")],
-                help: L("每条记录的\(place.columnName ?? "编号")必须唯一：改正其中一条的编号，或删除重复录入的一行。", "Each record needs its own \(place.columnName ?? "id"): correct one of them, or delete the row entered twice."))
-        case .duplicateRow(let place, let firstLine):
+                summary: L("编号“\(x(key))”重复", "'\(x(key))' is used twice"),
+                found: x(key),
+                notes: [L("第一次出现在\(Self.lineZH(firstLine, firstFile))", "first used on \(Self.lineEN(firstLine, firstFile))")],
+                help: L("每条记录的\(x(place.columnName ?? "编号"))必须唯一：改正其中一条的编号，或删除重复录入的一行。", "Each record needs its own \(x(place.columnName ?? "id")): correct one of them, or delete the row entered twice."))
+        case .duplicateRow(let place, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0205", at: location(place),
-                summary: L("与第 \(firstLine) 行完全相同的重复行", "this row repeats line \(firstLine) exactly"),
+                summary: L("与\(Self.lineZH(firstLine, firstFile))完全相同的重复行", "this row repeats \(Self.lineEN(firstLine, firstFile)) exactly"),
                 help: L("删除重复录入的一行；如果确实是两条记录，请在备注中区分。", "Delete the row entered twice; if they are two real records, tell them apart in a note."))
-        case .overlappingShifts(let place, let id, let otherLine, let start, let end, let otherStart, let otherEnd):
+        case .overlappingShifts(let place, let id, let otherLine, let start, let end, let otherStart, let otherEnd, let otherFile):
             return Diagnostic(
                 .error, code: "D0206", at: location(place),
-                summary: L("\(id) 的班次时间重叠", "cadre '\(id)' has overlapping shifts"),
+                summary: L("\(x(id)) 的班次时间重叠", "cadre '\(x(id))' has overlapping shifts"),
                 found: "\(start)–\(end)",
-                notes: [L("与第 \(otherLine) 行的 \(otherStart)–\(otherEnd) 重叠", "overlaps \(otherStart)–\(otherEnd) on line \(otherLine)")],
+                notes: [L("与\(Self.lineZH(otherLine, otherFile))的 \(otherStart)–\(otherEnd) 重叠", "overlaps \(otherStart)–\(otherEnd) on \(Self.lineEN(otherLine, otherFile))")],
                 help: L("一个人同一时间只能值一个班：改正开始或结束时间，或删除其中一行。", "One person can stand only one shift at a time: correct the times or delete one row."))
         case .shiftLength(let place, let minutes):
             return Diagnostic(
@@ -130,16 +130,16 @@ extension RecordProblem {
                     : L("调整既没有分值也没有金额", "adjustment has neither points nor an amount"),
                 expected: L("分值 或 金额 二者填其一", "either 分值 (points) or 金额 (amount), not both"),
                 help: L("积分调整填“分值”，报酬调整填“金额”；两种调整请分成两行。", "Put points in 分值 or money in 金额; split a row that adjusts both."))
-        case .conflictingRosterRows(let place, let id, let firstLine):
+        case .conflictingRosterRows(let place, let id, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0301", at: location(place),
-                summary: L("工号“\(id)”在花名册中出现了两次", "cadre '\(id)' appears twice on the roster"),
-                notes: [L("第一次出现在第 \(firstLine) 行", "first listed on line \(firstLine)")],
+                summary: L("工号“\(x(id))”在花名册中出现了两次", "cadre '\(x(id))' appears twice on the roster"),
+                notes: [L("第一次出现在\(Self.lineZH(firstLine, firstFile))", "first listed on \(Self.lineEN(firstLine, firstFile))")],
                 help: L("每人在花名册中只占一行：合并两行，保留正确的信息。", "List each person once: merge the rows, keeping the right details."))
-        case .sharedIDNumber(let place, let otherID, let otherLine):
+        case .sharedIDNumber(let place, let otherID, let otherLine, let otherFile):
             return Diagnostic(
                 .error, code: "D0302", at: location(place),
-                summary: L("身份证号与工号“\(otherID)”（第 \(otherLine) 行）相同", "ID number is the same as cadre '\(otherID)' (line \(otherLine))"),
+                summary: L("身份证号与工号“\(x(otherID))”（\(Self.lineZH(otherLine, otherFile))）相同", "ID number is the same as cadre '\(x(otherID))' (\(Self.lineEN(otherLine, otherFile)))"),
                 help: L("同一个人只能有一个工号；核对身份证号是否录错。", "One person has one 工号; check the ID number for a typo."))
         case .leftBeforeHired(let place, let hiredOn, let leftOn):
             return Diagnostic(
@@ -149,7 +149,7 @@ extension RecordProblem {
         case .notEmployedThisMonth(let place, let id, let month):
             return Diagnostic(
                 .warning, code: "D0401", at: location(place),
-                summary: L("\(id) 在\(month.chineseDescription)不在职，本月不计分、不发放", "cadre '\(id)' is not employed in \(month); not scored or paid"),
+                summary: L("\(x(id)) 在\(month.chineseDescription)不在职，本月不计分、不发放", "cadre '\(x(id))' is not employed in \(month); not scored or paid"),
                 help: L("如已离职，可从本月花名册中移除。", "If they have left, remove them from this month's roster."))
         case .longShift(let place, let minutes):
             return Diagnostic(
@@ -169,16 +169,16 @@ extension RecordProblem {
         case .noActivity(let place, let id):
             return Diagnostic(
                 .warning, code: "D0405", at: location(place),
-                summary: L("\(id) 本月没有任何值班、服务或培训记录", "cadre '\(id)' has no records this month"),
+                summary: L("\(x(id)) 本月没有任何值班、服务或培训记录", "cadre '\(x(id))' has no records this month"),
                 help: L("核对是否漏报；若确实无记录可忽略。", "Check whether records were left out."))
         }
     }
 
     private func valueDiagnostic(_ place: Place, found: String, type: FieldType, problem: ValueProblem) -> Diagnostic {
         let e = type.expectation
-        let column = place.columnName ?? ""
+        let column = x(place.columnName ?? "")
         func d(_ code: String, _ zh: String, _ en: String, help: Localized, severity: Severity = .error) -> Diagnostic {
-            Diagnostic(severity, code: code, at: Self.location(place), summary: L(zh, en), found: found, expected: L(e.zh, e.en), help: help)
+            Diagnostic(severity, code: code, at: Self.location(place), summary: L(zh, en), found: x(found), expected: L(e.zh, e.en), help: help)
         }
         switch problem {
         case .missing:
@@ -222,11 +222,22 @@ extension RecordProblem {
     private func location(_ p: Place) -> Location { Self.location(p) }
 
     static func location(_ p: Place) -> Location {
+        let columnName = p.columnName.map { x($0) }
         if let sheet = p.sheet {
-            let ref = p.column.map { CellReference.reference(row: p.line - 1, column: $0 - 1) } ?? "A\(p.line)"
-            return .cell(path: p.path, sheet: sheet, reference: ref, columnName: p.columnName)
+            // A problem of the whole row names the row (`12:12`, as Excel writes a row).
+            let ref = p.column.map { CellReference.reference(row: p.line - 1, column: $0 - 1) } ?? "\(p.line):\(p.line)"
+            return .cell(path: p.path, sheet: sheet, reference: ref, columnName: columnName)
         }
-        return .row(path: p.path, line: p.line, column: p.column, columnName: p.columnName)
+        return .row(path: p.path, line: p.line, column: p.column, columnName: columnName)
+    }
+
+    /// `第 12 行`, or `值班-卧龙.xlsx 第 12 行` for a row of another file of the source.
+    static func lineZH(_ line: Int, _ file: String?) -> String {
+        file.map { "\(fileName($0)) 第 \(line) 行" } ?? "第 \(line) 行"
+    }
+
+    static func lineEN(_ line: Int, _ file: String?) -> String {
+        file.map { "line \(line) of \(fileName($0))" } ?? "line \(line)"
     }
 
     static func hours(_ minutes: Int) -> String {
@@ -244,3 +255,7 @@ extension RecordProblem {
 
 @inline(__always)
 func L(_ zh: String, _ en: String) -> Localized { Localized(zh: zh, en: en) }
+
+/// A value from a file as a diagnostic shows it: whole if short, else an excerpt with its
+/// length (a header cell or ID can be as long as a cell allows).
+private func x(_ s: String) -> String { Excerpt.of(s) }

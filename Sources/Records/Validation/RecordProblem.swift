@@ -46,16 +46,16 @@ public enum RecordProblem: Sendable, Hashable {
     case unknownCadre(Place, id: String)
     case rosterRowRejected(Place, id: String, rosterLine: Int)
     case notEmployed(Place, id: String, date: CivilDate, hiredOn: CivilDate, leftOn: CivilDate?)
-    case duplicateKey(Place, key: String, firstLine: Int)
-    case duplicateRow(Place, firstLine: Int)
-    case overlappingShifts(Place, id: String, otherLine: Int, start: String, end: String, otherStart: String, otherEnd: String)
+    case duplicateKey(Place, key: String, firstLine: Int, firstFile: String? = nil)
+    case duplicateRow(Place, firstLine: Int, firstFile: String? = nil)
+    case overlappingShifts(Place, id: String, otherLine: Int, start: String, end: String, otherStart: String, otherEnd: String, otherFile: String? = nil)
     case shiftLength(Place, minutes: Int)
     case adjustmentWithoutReason(Place)
     case adjustmentValue(Place, hasPoints: Bool, hasAmount: Bool)
 
     // Roster
-    case conflictingRosterRows(Place, id: String, firstLine: Int)
-    case sharedIDNumber(Place, otherID: String, otherLine: Int)
+    case conflictingRosterRows(Place, id: String, firstLine: Int, firstFile: String? = nil)
+    case sharedIDNumber(Place, otherID: String, otherLine: Int, otherFile: String? = nil)
     case leftBeforeHired(Place, hiredOn: CivilDate, leftOn: CivilDate)
 
     // Warnings: suspicious but legal
@@ -87,15 +87,15 @@ extension RecordProblem {
         case .unknownCadre(let a, let b): return .unknownCadre(p(a), id: b)
         case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, rosterLine: c)
         case .notEmployed(let a, let b, let c, let d, let e): return .notEmployed(p(a), id: b, date: c, hiredOn: d, leftOn: e)
-        case .duplicateKey(let a, let b, let c): return .duplicateKey(p(a), key: b, firstLine: c)
-        case .duplicateRow(let a, let b): return .duplicateRow(p(a), firstLine: b)
-        case .overlappingShifts(let a, let b, let c, let d, let e, let f, let g):
-            return .overlappingShifts(p(a), id: b, otherLine: c, start: d, end: e, otherStart: f, otherEnd: g)
+        case .duplicateKey(let a, let b, let c, let d): return .duplicateKey(p(a), key: b, firstLine: c, firstFile: d)
+        case .duplicateRow(let a, let b, let c): return .duplicateRow(p(a), firstLine: b, firstFile: c)
+        case .overlappingShifts(let a, let b, let c, let d, let e, let f, let g, let h):
+            return .overlappingShifts(p(a), id: b, otherLine: c, start: d, end: e, otherStart: f, otherEnd: g, otherFile: h)
         case .shiftLength(let a, let b): return .shiftLength(p(a), minutes: b)
         case .adjustmentWithoutReason(let a): return .adjustmentWithoutReason(p(a))
         case .adjustmentValue(let a, let b, let c): return .adjustmentValue(p(a), hasPoints: b, hasAmount: c)
-        case .conflictingRosterRows(let a, let b, let c): return .conflictingRosterRows(p(a), id: b, firstLine: c)
-        case .sharedIDNumber(let a, let b, let c): return .sharedIDNumber(p(a), otherID: b, otherLine: c)
+        case .conflictingRosterRows(let a, let b, let c, let d): return .conflictingRosterRows(p(a), id: b, firstLine: c, firstFile: d)
+        case .sharedIDNumber(let a, let b, let c, let d): return .sharedIDNumber(p(a), otherID: b, otherLine: c, otherFile: d)
         case .leftBeforeHired(let a, let b, let c): return .leftBeforeHired(p(a), hiredOn: b, leftOn: c)
         case .notEmployedThisMonth(let a, let b, let c): return .notEmployedThisMonth(p(a), id: b, month: c)
         case .longShift(let a, let b): return .longShift(p(a), minutes: b)

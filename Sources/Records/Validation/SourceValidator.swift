@@ -53,11 +53,16 @@ public struct SourceValidator {
     private let rejectedCadres: [String: Int]
     /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
     private let isEarly: [Bool]
+    /// Batch size and whether the reading thread prechecks; never changes what is found.
+    public let tuning: ValidationTuning
+    /// What the rows of this source remember of each other across its files.
+    private let memory = SourceMemory()
 
     public init(
         schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
-        retainText: Set<String>? = nil
+        retainText: Set<String>? = nil, tuning: ValidationTuning = ValidationTuning()
     ) {
+        self.tuning = tuning
         self.rejectedCadres = rejectedCadres
         self.schema = schema
         self.month = month
@@ -101,6 +106,10 @@ public struct SourceValidator {
     }
 
     /// Reads and checks `path`, calling `sink` for every accepted row.
+    ///
+    /// Called again for another file of the same source (one file per community), the rows
+    /// are checked as if all the files were one: a key, a whole row or a cadre's shift
+    /// already seen in an earlier file is a duplicate or an overlap, named by its file.
     public mutating func validate(path: String, sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void) -> FileReport {
         var report = FileReport(path: path, source: schema.name)
         let lookup = HeaderMap.lookup(schema)
@@ -110,14 +119,22 @@ public struct SourceValidator {
         // rehash as they fill; an underestimate only costs one growth.
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let expectedRows = max(1024, size / 100)
-        var keys = HashLineTable(capacity: keyIndex == nil ? 16 : expectedRows)
-        var rows = HashLineTable(capacity: keyIndex == nil ? expectedRows : 16)
-        var shifts: [Int64: [Interval]] = [:]
-        var trainingHours: [Int64: Fixed] = [:]
+        // Lines are kept in the tables offset by `base`, so that an earlier file's line is
+        // told from this one's (`SourceMemory.origin`).
+        let base = memory.begin(path)
+        var lastLine = 0
+        var keys = memory.keys.take() ?? HashLineTable(capacity: keyIndex == nil ? 16 : expectedRows)
+        var rows = memory.rows.take() ?? HashLineTable(capacity: keyIndex == nil ? expectedRows : 16)
+        var shifts = memory.shifts
+        var trainingHours = memory.trainingHours
+        memory.shifts = [:]
+        memory.trainingHours = [:]
         var decoded = DecodedRow(
             payload: Array(repeating: 0, count: schema.fields.count),
             present: Array(repeating: false, count: schema.fields.count), cadre: -1, line: 0)
         let requiredHeaderScore = max(1, min(2, schema.fields.filter(\.isRequired).count))
+        // A workbook's data sheet, whatever its name: the first whose header is this source's.
+        let isHeader: SheetHeaderTest = { cells in HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore }
         var headerFailed = false
         let precheck = RowPrecheck()
         // Rows the reading thread read before the plan existed are prechecked here, by the
@@ -127,7 +144,11 @@ public struct SourceValidator {
         let own = RowBatch()
 
         do {
-            let file = try TableReader.readAhead(path: path, sheetCandidates: [schema.name] + schema.fileStems, precheck: precheck) { row, pre in
+            let file = try TableReader.readAhead(
+                path: path, sheetCandidates: [schema.name] + schema.fileStems, sheetHeader: isHeader,
+                rowsPerBatch: tuning.rowsPerBatch, precheck: precheck
+            ) { row, pre in
+                lastLine = max(lastLine, row.line)
                 if let map = header {
                     report.rowsRead += 1
                     if row.isBlank {
@@ -135,14 +156,14 @@ public struct SourceValidator {
                         return
                     }
                     if let pre {
-                        checkRow(row, pre: pre, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                        checkRow(row, pre: pre, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
                                  shifts: &shifts, trainingHours: &trainingHours, sink: sink)
                         return
                     }
                     own.reset()
                     own.append(row, plan: plan, decoder: &planDecoder)
                     own.lend { row, pre in
-                        checkRow(row, pre: pre!, map: map, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                        checkRow(row, pre: pre!, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
                                  shifts: &shifts, trainingHours: &trainingHours, sink: sink)
                     }
                     return
@@ -165,8 +186,9 @@ public struct SourceValidator {
                     header = map
                     plan = precheckPlan(map, path: path)
                     planDecoder = plan!.decoder
-                    precheck.publish(plan!)
+                    if tuning.precheckOnReader { precheck.publish(plan!) }
                     report.headerLine = row.line
+                    report.columns = map.names
                     // Title rows above the header are accounted for as ignored.
                     report.rowsRead += pending.count
                     report.ignored += pending.count
@@ -189,9 +211,11 @@ public struct SourceValidator {
             report.format = file.format
             report.byteCount = file.byteCount
         } catch {
+            memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
             report.problems.append(.reader(error))
             return report
         }
+        memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
         if header == nil, !headerFailed {
             if pending.contains(where: { !$0.cells.isEmpty }) {
                 report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
@@ -247,7 +271,7 @@ public struct SourceValidator {
 
     // swiftlint:disable:next function_body_length
     private mutating func checkRow(
-        _ row: borrowing RawRow, pre: PrecheckedRow, map: HeaderMap, decoded: inout DecodedRow, report: inout FileReport,
+        _ row: borrowing RawRow, pre: PrecheckedRow, map: HeaderMap, base: Int, decoded: inout DecodedRow, report: inout FileReport,
         keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
         trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
     ) {
@@ -331,18 +355,20 @@ public struct SourceValidator {
         // A blank or undecodable key is already reported as such; it identifies nothing, so
         // two such rows are not duplicates of each other.
         if let ki = keyIndex, decoded.present[ki], keyHash != 0 {
-            if let first = keys.insert(keyHash, line: row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
-                if first.tag == UInt32(truncatingIfNeeded: rowHash) {
-                    add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
+            if let seen = keys.insert(keyHash, line: base + row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
+                let first = memory.origin(seen.line, current: path)
+                if seen.tag == UInt32(truncatingIfNeeded: rowHash) {
+                    add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line, firstFile: first.file))
                 } else if isRoster {
-                    add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: first.line))
+                    add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: first.line, firstFile: first.file))
                 } else {
                     let key = retain[ki] ? decoder.text(ki, decoded.payload[ki]) : row.string(map.columnOfField[ki]!)
-                    add(.duplicateKey(place(ki), key: key, firstLine: first.line))
+                    add(.duplicateKey(place(ki), key: key, firstLine: first.line, firstFile: first.file))
                 }
             }
-        } else if keyIndex == nil, let first = rows.insert(rowHash, line: row.line) {
-            add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line))
+        } else if keyIndex == nil, let seen = rows.insert(rowHash, line: base + row.line) {
+            let first = memory.origin(seen.line, current: path)
+            add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line, firstFile: first.file))
         }
 
         // Adjustments: a reason, and points or an amount.
@@ -370,7 +396,7 @@ public struct SourceValidator {
                 let absent = s.status.map { decoded.present[$0] && s.absent.contains(decoded.payload[$0]) } ?? false
                 if !absent, let ci = cadreIndex {
                     let who = decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]
-                    let interval = Interval(start: start, end: end, line: Int32(clamping: row.line),
+                    let interval = Interval(start: start, end: end, line: Int32(clamping: base + row.line),
                                             startText: TimeOfDay(minutes: Int16(decoded.payload[s.start])),
                                             endText: TimeOfDay(minutes: Int16(decoded.payload[s.end])))
                     let list = shifts[who] ?? []
@@ -383,10 +409,11 @@ public struct SourceValidator {
                     if lo > 0, list[lo - 1].end > start { clash = list[lo - 1] }
                     if clash == nil, lo < list.count, list[lo].start < end { clash = list[lo] }
                     if let c = clash {
+                        let other = memory.origin(Int(c.line), current: path)
                         add(.overlappingShifts(
-                            place(s.start), id: decoder.text(ci, decoded.payload[ci]), otherLine: Int(c.line),
+                            place(s.start), id: decoder.text(ci, decoded.payload[ci]), otherLine: other.line,
                             start: interval.startText.description, end: interval.endText.description,
-                            otherStart: c.startText.description, otherEnd: c.endText.description))
+                            otherStart: c.startText.description, otherEnd: c.endText.description, otherFile: other.file))
                     } else {
                         // Mutated in place: a copy out and back would copy the list each time.
                         shifts[who, default: []].insert(interval, at: lo)
@@ -423,7 +450,9 @@ public struct SourceValidator {
             let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
             report.rejectedRows.append(RejectedRow(
                 origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
-                cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : row.string($0) }))
+                cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : row.string($0) },
+                columns: errors.map { d in if case .row(_, _, let c, _) = d.location { c } else { nil } },
+                kinds: (0..<row.count).map { row.kind($0) }))
         } else {
             report.accepted += 1
             decoded.line = row.line

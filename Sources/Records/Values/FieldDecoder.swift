@@ -9,6 +9,10 @@ import Exact
 public struct FieldDecoder: Sendable {
     public let fields: [FieldSpec]
     public private(set) var interners: [Interner]
+    /// Which decoder this is (copies share it). A text's code means something only to the
+    /// decoder that interned it: a month's file and the store's adjustments of the same
+    /// source are read by two, so whoever remembers a code remembers this beside it.
+    public let identity: UInt64
     private let enumBytes: [[[UInt8]]]
     /// The type of each field without its payload, and its numeric bounds in units: read in
     /// the row loop instead of `fields[i].type`, which would copy arrays per field per row.
@@ -19,6 +23,7 @@ public struct FieldDecoder: Sendable {
 
     public init(fields: [FieldSpec]) {
         self.fields = fields
+        identity = DecoderIdentity.next()
         self.kinds = fields.map { f in
             switch f.type {
             case .text: .text
@@ -274,5 +279,21 @@ public struct FieldDecoder: Sendable {
             v = v * 10 + Int(c - 48)
         }
         return v
+    }
+}
+
+/// Hands out decoder identities, never the same twice in a process.
+private final class DecoderIdentity: @unchecked Sendable {
+    static let shared = DecoderIdentity()
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+
+    static func next() -> UInt64 { shared.take() }
+
+    private func take() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
     }
 }

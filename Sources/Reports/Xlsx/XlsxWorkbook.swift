@@ -65,6 +65,8 @@ final class XlsxWorkbook {
         if style.topBorder { format_set_top(f, UInt8(LXW_BORDER_MEDIUM.rawValue)) }
         if style.dashedBottom { format_set_bottom(f, UInt8(LXW_BORDER_DASHED.rawValue)) }
         if let fill = style.fill { format_set_bg_color(f, fill) }
+        if let color = style.fontColor { format_set_font_color(f, color) }
+        if style.unlocked { format_set_unlocked(f) }
         formats.append((style, f))
         return f
     }
@@ -160,4 +162,7 @@ struct CellStyle: Hashable {
     var topBorder = false
     var dashedBottom = false
     var fill: UInt32?
+    var fontColor: UInt32?
+    /// Editable on a protected sheet (cells are locked by default).
+    var unlocked = false
 }

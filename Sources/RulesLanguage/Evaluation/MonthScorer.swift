@@ -12,6 +12,10 @@ public final class MonthScorer {
     /// Whether to keep every contributing record for explanations. Memory then grows with
     /// the records; the batch keeps them unless asked not to.
     public let keepRecords: Bool
+    /// How per-cadre work is split over cores (the same results however it is split).
+    public let chunks: CadreChunks
+    /// The parameters and tables in force, which expressions read.
+    let tables: RuleTables
 
     /// An item compiled for one source: plain values only, so looping over programs per
     /// row copies nothing that is reference counted.
@@ -31,10 +35,13 @@ public final class MonthScorer {
         var kind: Aggregate
         /// A plain field argument, or -1 with `argumentClosure` set.
         var argumentField: Int
-        var argumentType: Records.FieldType.CompareKind
+        var argumentKind: ArgumentKind
         var argumentScale: Int
         var argumentClosure: Int
     }
+
+    /// What a plain field argument's payload is read as.
+    enum ArgumentKind { case number, date, time }
 
     let itemPrograms: [[ItemProgram]]
     let accumulatorPrograms: [[AccumulatorProgram]]
@@ -42,6 +49,8 @@ public final class MonthScorer {
     let accumulatorCount: Int
     let dailyCount: Int
     let firstDay: Int64
+    /// Days in the month: 天数 counts only dates within it.
+    let dayCount: Int64
     let filterOps: UnsafeMutableBufferPointer<FilterOp>
     let filterClosures: [RecordPredicate]
     let amountClosures: [RecordNumber]
@@ -60,10 +69,12 @@ public final class MonthScorer {
     public var fileNames: [String]
     let summaries: [RecordSummary]
 
-    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true) {
+    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
         self.rules = rules
         self.roster = roster
         self.keepRecords = keepRecords
+        self.chunks = chunks
+        tables = RuleTables(rules)
         let sources = rules.checked.sources
         var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
         var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
@@ -74,11 +85,11 @@ public final class MonthScorer {
         var daily = 0
         for (i, item) in rules.items.enumerated() {
             let schema = sources[item.source].schema
-            let compiler = RecordCompiler(schema: schema, parameters: rules.parameters)
+            let compiler = RecordCompiler(schema: schema, tables: tables)
             let start = ops.count
             if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
             var amount = AmountOp.constant(.zero)
-            if case .each(let e) = item.scoring { amount = compiler.amount(e, parameters: rules.parameters, closures: &amountClosures) }
+            if case .each(let e) = item.scoring { amount = compiler.amount(e, closures: &amountClosures) }
             let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
             var slot = -1
             if item.dailyCap != nil, dateField >= 0 {
@@ -90,17 +101,16 @@ public final class MonthScorer {
         }
         for (i, acc) in rules.checked.accumulators.enumerated() {
             let schema = sources[acc.source].schema
-            let compiler = RecordCompiler(schema: schema, parameters: rules.parameters)
+            let compiler = RecordCompiler(schema: schema, tables: tables)
             let start = ops.count
             if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
             var field = -1, closure = -1, scale = 0
-            var kind = Records.FieldType.CompareKind.other
+            var kind = ArgumentKind.number
             switch acc.argument {
-            case .field(let f, _)?:
+            case .field(let f, _)? where schema.fields[f].type.isNumber || [.date, .time].contains(schema.fields[f].type):
                 field = f
                 scale = schema.fields[f].type.scale
-                kind = schema.fields[f].type.kindForCompare(scale: scale)
-                if case .date = schema.fields[f].type { kind = .other }
+                kind = schema.fields[f].type == .date ? .date : schema.fields[f].type == .time ? .time : .number
             case let e?:
                 argumentClosures.append(compiler.value(e))
                 closure = argumentClosures.count - 1
@@ -108,7 +118,7 @@ public final class MonthScorer {
             }
             accumulatorPrograms[acc.source].append(AccumulatorProgram(
                 accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
-                argumentField: field, argumentType: kind, argumentScale: scale, argumentClosure: closure))
+                argumentField: field, argumentKind: kind, argumentScale: scale, argumentClosure: closure))
         }
         self.itemPrograms = itemPrograms
         self.accumulatorPrograms = accumulatorPrograms
@@ -121,6 +131,7 @@ public final class MonthScorer {
         accumulatorCount = rules.checked.accumulators.count
         dailyCount = daily
         firstDay = Int64(rules.month.firstDay.daysSinceEpoch)
+        dayCount = Int64(rules.month.lastDay.daysSinceEpoch) - firstDay + 1
         let n = roster.count
         func buffer<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, count))
@@ -158,19 +169,7 @@ public final class MonthScorer {
                 itemPrograms[source].withUnsafeBufferPointer { programs in
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
-                        let points: Fixed
-                        switch p.amount {
-                        case .constant(let c): points = c
-                        case .field(let f, let scale):
-                            guard present[f] else { continue }
-                            points = Fixed(units: payload[f], scale: scale)
-                        case .fieldTimes(let f, let scale, let factor):
-                            guard present[f] else { continue }
-                            points = Fixed(units: payload[f], scale: scale) * factor
-                        case .closure(let i):
-                            guard let v = amountClosures[i](row, decoder) else { continue }
-                            points = v
-                        }
+                        guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else { continue }
                         let slot = cadre * itemCount + p.item
                         itemSum[slot] = itemSum[slot] + points
                         if p.dailySlot >= 0, p.dateField >= 0, present[p.dateField] {
@@ -200,10 +199,14 @@ public final class MonthScorer {
                             guard present[f] else { continue }
                             if p.kind == .distinctDays {
                                 let day = payload[f] - firstDay
-                                if day >= 0 && day < 31 { accDays[slot] |= 1 << UInt32(day) }
+                                if day >= 0 && day < dayCount { accDays[slot] |= 1 << UInt32(day) }
                                 continue
                             }
-                            v = p.argumentType == .integer ? .number(Fixed(units: payload[f], scale: p.argumentScale)) : .date(Int32(payload[f]))
+                            switch p.argumentKind {
+                            case .number: v = .number(Fixed(units: payload[f], scale: p.argumentScale))
+                            case .date: v = .date(Int32(payload[f]))
+                            case .time: v = .time(Int16(payload[f]))
+                            }
                         } else if p.argumentClosure >= 0 {
                             v = argumentClosures[p.argumentClosure](row, decoder)
                         } else {
@@ -215,7 +218,7 @@ public final class MonthScorer {
                         case .distinctDays:
                             if case .date(let d) = v {
                                 let day = Int64(d) - firstDay
-                                if day >= 0 && day < 31 { accDays[slot] |= 1 << UInt32(day) }
+                                if day >= 0 && day < dayCount { accDays[slot] |= 1 << UInt32(day) }
                             }
                         case .max:
                             if accExtreme[slot] == .none || (RowValue.compare(v, accExtreme[slot]) ?? 0) > 0 { accExtreme[slot] = v }

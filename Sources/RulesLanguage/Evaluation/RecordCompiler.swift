@@ -1,4 +1,5 @@
 import Exact
+import Pay
 import Records
 
 /// A test on one record, compiled once from a checked filter: no names are looked up and no
@@ -11,10 +12,13 @@ typealias RecordValueFn = @Sendable (borrowing DecodedRow, borrowing FieldDecode
 /// Compiles record-context expressions of one source into closures over decoded rows.
 struct RecordCompiler {
     let schema: SourceSchema
-    let parameters: [String: Fixed]
+    let tables: RuleTables
 
-    /// Remembers the code a text literal got in a field's interner, once it has one.
+    /// Remembers the code a text literal got in a field's interner, once it has one, and
+    /// whose interner that is: rows of one source may come through two decoders (the
+    /// month's file, then the store's adjustments), each with codes of its own.
     final class CodeCache: @unchecked Sendable {
+        var decoder: UInt64 = 0
         var code: Int64 = -1
     }
 
@@ -56,12 +60,12 @@ struct RecordCompiler {
         guard case .field(let i, _) = a else { return nil }
         let type = schema.fields[i].type
         switch (b, op) {
-        case (.enumCode(let c, _), .equal): return { r, _ in r.present[i] && r.payload[i] == c }
-        case (.enumCode(let c, _), .notEqual): return { r, _ in !r.present[i] || r.payload[i] != c }
+        case (.enumCode(let c, _), .equal) where type.isEnumeration: return { r, _ in r.present[i] && r.payload[i] == c }
+        case (.enumCode(let c, _), .notEqual) where type.isEnumeration: return { r, _ in !r.present[i] || r.payload[i] != c }
         case (.none, .equal): return { r, _ in !r.present[i] }
         case (.none, .notEqual): return { r, _ in r.present[i] }
-        case (.boolean(let v), .equal): return { r, _ in r.present[i] && (r.payload[i] != 0) == v }
-        case (.boolean(let v), .notEqual): return { r, _ in !r.present[i] || (r.payload[i] != 0) != v }
+        case (.boolean(let v), .equal) where type == .boolean: return { r, _ in r.present[i] && (r.payload[i] != 0) == v }
+        case (.boolean(let v), .notEqual) where type == .boolean: return { r, _ in !r.present[i] || (r.payload[i] != 0) != v }
         case (.text(let s), .equal), (.text(let s), .notEqual):
             let negate = op == .notEqual
             if case .enumeration(let words) = type {
@@ -72,13 +76,17 @@ struct RecordCompiler {
             let cache = CodeCache()
             return { r, d in
                 guard r.present[i] else { return negate }
+                if cache.decoder != d.identity {
+                    cache.decoder = d.identity
+                    cache.code = -1
+                }
                 if cache.code < 0, let c = d.interners[i].code(of: s) { cache.code = Int64(c) }
                 return (cache.code >= 0 && r.payload[i] == cache.code) != negate
             }
         case (.number(let n, _), _):
-            let scale = type.scale
-            guard case .integer = type.kindForCompare(scale: scale), let units = n.widened(to: scale), units.scale == scale,
-                  n.normalized.scale <= scale else { return nil }
+            // The constant as a count of the field's units: 8.0 against a whole number is 8,
+            // 2.5 against money 250 分; a constant finer than the field is compared exactly.
+            guard type.isNumber, let units = n.normalized.widened(to: type.scale), units.scale == type.scale else { return nil }
             let k = units.units
             switch op {
             case .equal: return { r, _ in r.present[i] && r.payload[i] == k }
@@ -100,7 +108,7 @@ struct RecordCompiler {
 
     func number(_ e: TExpr) -> RecordNumber {
         if case .number(let n, _) = e { return { _, _ in n } }
-        if case .field(let i, _) = e {
+        if case .field(let i, _) = e, schema.fields[i].type.isNumber {
             let scale = schema.fields[i].type.scale
             return { r, _ in r.present[i] ? Fixed(units: r.payload[i], scale: scale) : nil }
         }
@@ -118,8 +126,8 @@ struct RecordCompiler {
         case .none: return { _, _ in .none }
         case .enumCode(let c, _): return { _, _ in .code(c) }
         case .parameter(let name, _):
-            let v = parameters[name] ?? .zero
-            return { _, _ in .number(v) }
+            let v = tables.parameter(name)
+            return { _, _ in v }
         case .field(let i, _):
             let type = schema.fields[i].type
             switch type {
@@ -151,58 +159,64 @@ struct RecordCompiler {
             }
         case .compare(let first, let links):
             let f = value(first)
-            let rest = links.map { ($0.0, value($0.1)) }
+            let rest = links.map { (op: $0.0, value: value($0.1), expression: $0.1) }
             return { r, d in
                 var left = f(r, d)
-                for (op, g) in rest {
-                    let right = g(r, d)
-                    if !RowValue.holds(op, left, right) { return .boolean(false) }
+                var leftExpression = first
+                for link in rest {
+                    let right = link.value(r, d)
+                    if !Interpreter.holds(link.op, left, leftExpression, right, link.expression) { return .boolean(false) }
                     left = right
+                    leftExpression = link.expression
                 }
                 return .boolean(true)
             }
         case .member(let x, let options):
             let f = value(x)
-            let opts = options.map(value)
+            let opts = options.map { (value: value($0), expression: $0) }
             return { r, d in
                 let v = f(r, d)
-                return .boolean(opts.contains { RowValue.holds(.equal, v, $0(r, d)) })
+                return .boolean(opts.contains { Interpreter.holds(.equal, v, x, $0.value(r, d), $0.expression) })
             }
         case .conditional(let c, let a, let b, _):
             let p = value(c), x = value(a), y = value(b)
             return { r, d in p(r, d).isTrue ? x(r, d) : y(r, d) }
-        default:
-            // Cadre-level nodes cannot occur in a checked record expression.
+        case .lookup(let name, let key, _):
+            guard let table = tables.lookups[name] else { return { _, _ in .none } }
+            let k = value(key)
+            return { r, d in Interpreter.lookup(table, k(r, d), key) }
+        case .bracket(let name, let x):
+            guard let table = tables.brackets[name] else { return { _, _ in .none } }
+            let f = value(x)
+            return { r, d in
+                guard let v = f(r, d).number, let amount = Money(v, .halfUp), let traced = try? table.tax(on: amount) else { return .none }
+                return .number(traced.value.fixed)
+            }
+        case .clamp(let v, let lo, let hi, _):
+            let f = value(v), a = value(lo), b = value(hi)
+            return { r, d in
+                guard let x = f(r, d).number, let low = a(r, d).number, let high = b(r, d).number else { return .none }
+                return .number(max(low, min(high, x)))
+            }
+        case .score, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare:
+            // Names of a cadre, which a record does not have.
             return { _, _ in .none }
         }
     }
 }
 
-/// Exact arithmetic for evaluation. Quotients inside an expression are carried to ten
-/// places (四舍五入); a pay line's own division rounds once, as the line declares.
-enum Arithmetic {
-    static let quotientScale = 10
-
-    static func apply(_ op: BinaryOperator, _ a: Fixed, _ b: Fixed) -> Fixed? {
-        switch op {
-        case .add: return a.adding(b)
-        case .subtract: return a.subtracting(b)
-        case .multiply: return a.multiplying(b)
-        case .divide: return a.dividing(by: b, scale: quotientScale, .halfUp)
-        case .and, .or: return nil
-        }
-    }
-}
-
 extension Records.FieldType {
-    /// Whether a field's payload is an exact count of units at `scale` (so a constant can
-    /// be compared with the payload directly).
-    func kindForCompare(scale: Int) -> CompareKind {
+    /// Whether the payload is an exact count of units at `scale` (so a constant can be
+    /// compared with the payload directly).
+    var isNumber: Bool {
         switch self {
-        case .integer, .decimal, .money: .integer
-        default: .other
+        case .integer, .decimal, .money: true
+        default: false
         }
     }
 
-    enum CompareKind { case integer, other }
+    var isEnumeration: Bool {
+        if case .enumeration = self { return true }
+        return false
+    }
 }

@@ -40,7 +40,8 @@ extension RecordCompiler {
             ops.append(.not)
         case .compare(.field(let i, _), let links) where links.count == 1:
             if let op = simple(i, links[0].0, links[0].1) { ops.append(op) } else { fallback(e, &ops, &closures) }
-        case .member(.field(let i, _), let options) where options.allSatisfy({ if case .enumCode(let c, _) = $0 { c < 64 } else { false } }):
+        case .member(.field(let i, _), let options)
+            where schema.fields[i].type.isEnumeration && options.allSatisfy({ if case .enumCode(let c, _) = $0 { c < 64 } else { false } }):
             var mask: UInt64 = 0
             for case .enumCode(let c, _) in options { mask |= 1 << UInt64(c) }
             ops.append(.inMask(field: i, mask: mask))
@@ -57,39 +58,57 @@ extension RecordCompiler {
     private func simple(_ i: Int, _ op: ComparisonOperator, _ b: TExpr) -> FilterOp? {
         let type = schema.fields[i].type
         switch (b, op) {
-        case (.enumCode(let c, _), .equal): return .equals(field: i, code: c)
-        case (.enumCode(let c, _), .notEqual): return .notEquals(field: i, code: c)
+        case (.enumCode(let c, _), .equal) where type.isEnumeration: return .equals(field: i, code: c)
+        case (.enumCode(let c, _), .notEqual) where type.isEnumeration: return .notEquals(field: i, code: c)
         case (.none, .equal): return .absent(i)
         case (.none, .notEqual): return .present(i)
-        case (.boolean(let v), .equal): return .equals(field: i, code: v ? 1 : 0)
-        case (.boolean(let v), .notEqual): return .notEquals(field: i, code: v ? 1 : 0)
+        case (.boolean(let v), .equal) where type == .boolean: return .equals(field: i, code: v ? 1 : 0)
+        case (.boolean(let v), .notEqual) where type == .boolean: return .notEquals(field: i, code: v ? 1 : 0)
         case (.text(let s), .equal), (.text(let s), .notEqual):
             guard case .enumeration(let words) = type else { return nil }
             let c = Int64(words.firstIndex(of: s) ?? -1)
             return op == .equal ? .equals(field: i, code: c) : .notEquals(field: i, code: c)
         case (.number(let n, _), _):
-            switch type {
-            case .integer, .decimal, .money: break
-            default: return nil
-            }
-            let scale = type.scale
-            guard n.normalized.scale <= scale, let units = n.widened(to: scale) else { return nil }
+            // The constant as a count of the field's units (8.0 against a whole number is
+            // 8); one finer than the field is left to the closure, which compares exactly.
+            guard type.isNumber, let units = n.normalized.widened(to: type.scale), units.scale == type.scale else { return nil }
             return .compare(field: i, op: op, value: units.units)
         default:
             return nil
         }
     }
 
-    func amount(_ e: TExpr, parameters: [String: Fixed], closures: inout [RecordNumber]) -> AmountOp {
+    func amount(_ e: TExpr, closures: inout [RecordNumber]) -> AmountOp {
         switch e {
         case .number(let n, _): return .constant(n)
-        case .parameter(let name, _): return .constant(parameters[name] ?? .zero)
-        case .field(let i, _): return .field(i, scale: schema.fields[i].type.scale)
-        case .arithmetic(.multiply, .field(let i, _), .number(let n, _), _), .arithmetic(.multiply, .number(let n, _), .field(let i, _), _):
+        case .parameter(let name, _): return .constant(tables.parameters[name] ?? .zero)
+        case .field(let i, _) where schema.fields[i].type.isNumber: return .field(i, scale: schema.fields[i].type.scale)
+        case .arithmetic(.multiply, .field(let i, _), .number(let n, _), _) where schema.fields[i].type.isNumber,
+             .arithmetic(.multiply, .number(let n, _), .field(let i, _), _) where schema.fields[i].type.isNumber:
             return .fieldTimes(i, scale: schema.fields[i].type.scale, n)
         default:
             closures.append(number(e))
             return .closure(closures.count - 1)
+        }
+    }
+}
+
+extension AmountOp {
+    /// A record's points; nil when a field it needs is blank.
+    @inline(__always)
+    func points(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
+                _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ closures: [RecordNumber]) -> Fixed? {
+        switch self {
+        case .constant(let c): return c
+        case .field(let f, let scale):
+            guard present[f] else { return nil }
+            return Fixed(units: payload[f], scale: scale)
+        case .fieldTimes(let f, let scale, let factor):
+            guard present[f] else { return nil }
+            // A product beyond exact numbers is blank, as the reference has it.
+            return Fixed(units: payload[f], scale: scale).multiplying(factor)
+        case .closure(let i):
+            return closures[i](row, decoder)
         }
     }
 }

@@ -28,13 +28,27 @@ public enum RowValue: Sendable, Hashable {
     static func compare(_ a: RowValue, _ b: RowValue) -> Int? {
         switch (a, b) {
         case (.number(let x), .number(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.text(let x), .text(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.text(let x), .text(let y)): return compareText(x, y)
         case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.time(let x), .time(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.code(let x), .code(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.none, .none): return 0
         default: return nil
+        }
+    }
+
+    /// Text compares by its Unicode scalars (as UTF-8 bytes), as records are interned and
+    /// keys matched: "é" written as one scalar and as e + U+0301 are different texts.
+    static func compareText(_ x: String, _ y: String) -> Int {
+        var a = x.utf8.makeIterator(), b = y.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return 0
+            case (nil, _): return -1
+            case (_, nil): return 1
+            case (let p?, let q?): if p != q { return p < q ? -1 : 1 }
+            }
         }
     }
 

@@ -27,7 +27,7 @@ struct ReadAheadTests {
         // More rows than one batch holds, with quoted fields spanning lines, escaped
         // quotes, empty lines and CRLF, so rows straddle batch and chunk boundaries.
         var text = "工号,事项,备注\r\n"
-        for i in 0..<(RowBatch.rowTarget * 2 + 777) {
+        for i in 0..<(RowBatch.defaultRowTarget * 2 + 777) {
             switch i % 7 {
             case 0: text += "FM-\(i),\"多行\n说明 \(i)\",\"他说\"\"好\"\"\"\r\n"
             case 3: text += "\n"
@@ -38,7 +38,7 @@ struct ReadAheadTests {
         let path = ReadingFixtures.write(Array(text.utf8), name: "service.csv", in: dir)
         let (direct, a, ahead, b) = Self.both(path)
         #expect(try direct.get() == ahead.get())
-        #expect(a.count == RowBatch.rowTarget * 2 + 778)
+        #expect(a.count == RowBatch.defaultRowTarget * 2 + 778)
         #expect(a == b)
     }
 

@@ -17,11 +17,17 @@ struct ReadErrorTests {
         .malformedXML(path: "a.xlsx", part: "xl/worksheets/sheet1.xml", offset: 812, reason: "</a> closes <b>"),
         .badSharedString(path: "a.xlsx", sheet: "花名册", reference: "B3", index: 5),
         .tooManyColumns(path: "a.xlsx", sheet: "花名册", row: 2, column: 16385), .protectedWorkbook(path: "a.xlsx"),
+        .partTooLarge(path: "a.xlsx", part: "xl/worksheets/sheet1.xml", size: 3 << 30, limit: 2 << 30),
+        .compressionRatio(path: "a.xlsx", part: "xl/sharedStrings.xml", compressed: 54_000, inflated: 50 << 20, ratio: 100),
+        .cellTooLong(path: "a.xlsx", place: .cell(sheet: "培训", reference: "A1"), excerpt: "AAAA…（共 209715200 字）"),
+        .fieldTooLong(path: "a.csv", line: 2, column: 3, quoted: true, excerpt: "坏…（超过 32767 字）"),
+        .expansionTooLarge(path: "a.xlsx", sheet: "培训", row: 48, bytes: 8 << 20, compressed: 1_200, ratio: 100),
+        .tooManyFields(path: "a.csv", line: 2, limit: 16_384),
     ]
 
-    @Test func codesAreD0001ToD0019InOrder() {
+    @Test func codesAreD0001ToD0019ThenD0028ToD0033InOrder() {
         let codes = Self.all.map(\.diagnostic.code)
-        #expect(codes == (1...19).map { "D" + String(repeating: "0", count: 4 - String($0).count) + String($0) })
+        #expect(codes == (Array(1...19) + Array(28...33)).map { "D" + String(repeating: "0", count: 4 - String($0).count) + String($0) })
     }
 
     @Test(arguments: all)
@@ -43,7 +49,16 @@ struct ReadErrorTests {
                = 帮助: 请在这一行找到多余或缺少的英文双引号（"），补齐或删除后再保存。
 
             """)
+        let bomb = ReadError.compressionRatio(path: "training.xlsx", part: "xl/sharedStrings.xml", compressed: 54_318,
+                                              inflated: 52_428_913, ratio: 100).diagnostic
+        #expect(zh.render(bomb) == """
+            training.xlsx: 错误[D0029]: 工作簿中的“xl/sharedStrings.xml”压缩比超过 100:1，可能是恶意构造的“压缩炸弹”
+               = 实际: 53.0 KB → 50.0 MB
+               = 应为: 解压后不超过压缩大小的 100 倍（Excel 保存的表格通常为 5–20 倍）
+               = 帮助: 请在 Excel 中打开后“另存为”CSV UTF-8 再使用；来源不明的文件请不要使用，并告知管理员。
+
+            """)
         let x = ReadError.badSharedString(path: "s.xlsx", sheet: "服务台账", reference: "C14", index: 99).diagnostic
-        #expect(en.header(x) == "s.xlsx[服务台账]!C14: error[D0017]: the cell refers to shared string 99, which does not exist")
+        #expect(en.header(x) == "s.xlsx[服务台账]!C14 (row 14): error[D0017]: the cell refers to shared string 99, which does not exist")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CSupport
 import Glibc
 @testable import Records
 
@@ -103,8 +104,8 @@ struct StoredZip {
     }
 }
 
-private func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
-private func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
 
 /// The smallest workbook around one sheet part, with optional shared strings.
 enum MinimalWorkbook {
@@ -119,4 +120,105 @@ enum MinimalWorkbook {
         if let sharedStrings { z.add("xl/sharedStrings.xml", sharedStrings) }
         return z.bytes()
     }
+}
+
+/// Writes a zip of deflated entries, each given as pieces repeated many times, so that a test
+/// can build a zip bomb (hundreds of megabytes that deflate to a few hundred kilobytes)
+/// without holding it in memory. `declaredSize` makes an entry's headers lie about its
+/// uncompressed size.
+struct DeflatedZip {
+    struct Piece {
+        var bytes: [UInt8]
+        var times: Int
+    }
+
+    private var out: [UInt8] = []
+    private var central: [UInt8] = []
+    private var count = 0
+
+    mutating func add(_ name: String, _ text: String) {
+        add(name, [Piece(bytes: Array(text.utf8), times: 1)])
+    }
+
+    mutating func add(_ name: String, _ pieces: [Piece], declaredSize: UInt32? = nil) {
+        var stream = z_stream()
+        precondition(jifen_deflate_init_raw(&stream, 9) == Z_OK)
+        defer { deflateEnd(&stream) }
+        var compressed: [UInt8] = []
+        var crc: UInt32 = 0
+        var size = 0
+        let outCapacity = 1 << 16
+        var outBuffer = [UInt8](repeating: 0, count: outCapacity)
+        func run(_ input: UnsafeBufferPointer<UInt8>, flush: Int32) {
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = UInt32(input.count)
+            repeat {
+                let status = outBuffer.withUnsafeMutableBufferPointer { o -> Int32 in
+                    stream.next_out = o.baseAddress
+                    stream.avail_out = UInt32(outCapacity)
+                    return deflate(&stream, flush)
+                }
+                compressed += outBuffer[0..<(outCapacity - Int(stream.avail_out))]
+                if status == Z_STREAM_END { break }
+            } while stream.avail_out == 0 || (flush == Z_FINISH)
+        }
+        for piece in pieces {
+            // Repeat the piece up to about a megabyte, then feed that block as often as needed.
+            let per = max(1, (1 << 20) / max(1, piece.bytes.count))
+            var block: [UInt8] = []
+            for _ in 0..<min(per, piece.times) { block += piece.bytes }
+            var left = piece.times
+            while left > 0 {
+                let n = min(left, per)
+                block.withUnsafeBufferPointer { b in
+                    let slice = UnsafeBufferPointer(rebasing: b[0..<(n * piece.bytes.count)])
+                    crc = slice.isEmpty ? crc : UInt32(crc32(uLong(crc), slice.baseAddress!, uInt(slice.count)))
+                    size += slice.count
+                    run(slice, flush: Z_NO_FLUSH)
+                }
+                left -= n
+            }
+        }
+        let empty: [UInt8] = [0]
+        empty.withUnsafeBufferPointer { run(UnsafeBufferPointer(rebasing: $0[0..<0]), flush: Z_FINISH) }
+
+        let offset = out.count
+        let nameBytes = Array(name.utf8)
+        let declared = declaredSize ?? UInt32(size)
+        func header(_ sig: UInt32, central: Bool) -> [UInt8] {
+            var h: [UInt8] = le32(sig)
+            if central { h += le16(20) }
+            h += le16(20) + le16(0) + le16(8) + le16(0) + le16(0x21)
+            h += le32(crc) + le32(UInt32(compressed.count)) + le32(declared)
+            h += le16(UInt16(nameBytes.count)) + le16(0)
+            if central { h += le16(0) + le16(0) + le16(0) + le32(0) + le32(UInt32(offset)) }
+            return h + nameBytes
+        }
+        out += header(0x0403_4B50, central: false) + compressed
+        central += header(0x0201_4B50, central: true)
+        count += 1
+    }
+
+    func bytes() -> [UInt8] {
+        var z = out
+        let cdOffset = z.count
+        z += central
+        z += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
+        z += le32(UInt32(central.count)) + le32(UInt32(cdOffset)) + le16(0)
+        return z
+    }
+
+    /// The parts of a one-sheet workbook, for a bomb to be added to.
+    static func workbook() -> DeflatedZip {
+        var z = DeflatedZip()
+        z.add("[Content_Types].xml", #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#)
+        z.add("_rels/.rels", #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)
+        z.add("xl/workbook.xml", #"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="培训" sheetId="1" r:id="rId1"/></sheets></workbook>"#)
+        z.add("xl/_rels/workbook.xml.rels", #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#)
+        return z
+    }
+}
+
+extension DeflatedZip.Piece {
+    static func text(_ s: String, times: Int = 1) -> Self { Self(bytes: Array(s.utf8), times: times) }
 }

@@ -17,11 +17,12 @@ enum WorkbookWriter {
     }
 
     /// Writes sheets of (zero-based row, column, value) cells.
-    static func write(_ path: String, constantMemory: Bool = false, sheets: [(String, [(Int, Int, Value)])]) {
+    static func write(_ path: String, constantMemory: Bool = false, sheets: [(String, [(Int, Int, Value)])], hidden: Set<String> = []) {
         var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 0)
         let wb = workbook_new_opt(path, &options)!
         let dateFormat = workbook_add_format(wb)
         format_set_num_format(dateFormat, "yyyy-mm-dd")
+        var activated = false
         for (name, cells) in sheets {
             let ws = workbook_add_worksheet(wb, name)!
             for (r, c, v) in cells {
@@ -36,6 +37,13 @@ enum WorkbookWriter {
                 case .formulaText(let f, let result): worksheet_write_formula_str(ws, row, col, f, nil, result)
                 }
             }
+            // A hidden sheet cannot be the one shown: the first visible sheet is.
+            if hidden.contains(name) {
+                worksheet_hide(ws)
+            } else if !activated {
+                worksheet_activate(ws)
+                activated = true
+            }
         }
         precondition(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter failed")
     }
@@ -45,7 +53,7 @@ private let roster: [(Int, Int, WorkbookWriter.Value)] = [
     (0, 0, .text("工号")), (0, 1, .text("姓名")), (0, 2, .text("入职日期")), (0, 3, .text("岗位等级")),
     (0, 4, .text("在岗")), (0, 5, .text("系数")), (0, 6, .text("身份证号")),
     (1, 0, .text("FM-001")), (1, 1, .text("张三")), (1, 2, .date(year: 2020, month: 12, day: 1)),
-    (1, 3, .number(3)), (1, 4, .boolean(true)), (1, 5, .number(0.375)), (1, 6, .number(Double("522632199001011234")!)),  // an ID typed as a number loses digits
+    (1, 3, .number(3)), (1, 4, .boolean(true)), (1, 5, .number(0.375)), (1, 6, .number(Double("522632199001011234")!)),  // an ID typed as a number loses digits: the file holds the double's shortest text, 5.2263219900101126E+17
     // Row 3 (index 2) is absent; row 4 has a gap in column B and stops at column D.
     (3, 0, .text("FM-002 & \"李四\" <副主任>")), (3, 2, .number(-12.5)), (3, 3, .number(0.015)),
     (3, 4, .boolean(false)),
@@ -54,7 +62,7 @@ private let roster: [(Int, Int, WorkbookWriter.Value)] = [
 
 private let expectedRoster: [Row] = [
     Row(1, ["工号", "姓名", "入职日期", "岗位等级", "在岗", "系数", "身份证号"]),
-    Row(2, ["FM-001", "张三", "44166", "3", "TRUE", "0.375", "522632199001011300"]),
+    Row(2, ["FM-001", "张三", "44166", "3", "TRUE", "0.375", "522632199001011260"]),
     Row(4, ["FM-002 & \"李四\" <副主任>", "", "-12.5", "0.015", "FALSE"]),
     Row(5, ["", "合计", "", "0.0000001"]),
 ]

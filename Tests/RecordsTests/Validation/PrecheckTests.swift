@@ -8,12 +8,12 @@ import Testing
 /// Rows prechecked on the reading thread (`RowPrecheck`) must come out exactly as rows the
 /// validator checks alone: same problems in the same order, same rejected rows, same
 /// accepted payloads.
-@Suite(.serialized)
 struct PrecheckTests {
     /// Everything a validation produced, as text.
-    static func outcome(_ folder: String) -> String {
+    static func outcome(_ folder: String, _ tuning: ValidationTuning) -> String {
         var out = ""
-        let check = MonthValidator(month: YearMonth("2020-12")!).validate(folder: folder) { source, decoder, row in
+        let validator = MonthValidator(month: YearMonth("2020-12")!, tuning: tuning)
+        let check = validator.validate(folder: folder) { source, decoder, row in
             out += "\(source):\(row.line):\(row.cadre):"
             for f in 0..<row.payload.count {
                 out += row.present[f] ? decoder.text(f, row.payload[f]) : "∅"
@@ -28,18 +28,10 @@ struct PrecheckTests {
     }
 
     static func compare(_ folder: String) {
-        let savedTarget = RowBatch.rowTarget
-        defer {
-            RowBatch.rowTarget = savedTarget
-            RowPrecheck.isEnabled = true
-        }
         // Two rows a batch: the header's batch is checked by the validator alone, the
         // rest (after the reader takes the published plan) on the reading thread.
-        RowBatch.rowTarget = 2
-        RowPrecheck.isEnabled = false
-        let alone = outcome(folder)
-        RowPrecheck.isEnabled = true
-        let prechecked = outcome(folder)
+        let alone = outcome(folder, ValidationTuning(rowsPerBatch: 2, precheckOnReader: false))
+        let prechecked = outcome(folder, ValidationTuning(rowsPerBatch: 2, precheckOnReader: true))
         #expect(prechecked == alone, "\(folder)")
     }
 

@@ -5,28 +5,57 @@ import ZIPFoundation
 import FoundationXML
 #endif
 
-/// A test-only xlsx reader: enough of SpreadsheetML to turn a report into a text dump of
-/// sheets, cells, types, number formats and formulas with cached values.
-struct XlsxFile {
-    struct Cell {
-        var ref: String
-        var row: Int
-        var col: Int
+/// A test-only xlsx reader: enough of SpreadsheetML to turn a report or a template into a
+/// text dump of sheets, cells, types, number formats, formulas with cached values, column
+/// formats, sheet states and protection, and data validations. Written apart from the
+/// project's own reader (`Records/Reading`), so a test compares two readings.
+public struct XlsxFile {
+    public struct Cell {
+        public var ref: String
+        public var row: Int
+        public var col: Int
         /// `s` shared string, `inlineStr`, `str` formula text, `n` number, `b`, `e`.
-        var type: String
+        public var type: String
         /// Text for strings; the stored text of `<v>` for numbers (exactly as in the file).
-        var value: String
-        var formula: String?
-        var numberFormat: String
+        public var value: String
+        public var formula: String?
+        public var numberFormat: String
     }
 
-    struct Sheet {
-        var name: String
-        var cells: [Cell]
-        var settings: [String]
-        func cell(_ ref: String) -> Cell? { cells.first { $0.ref == ref } }
+    /// A data validation (`<dataValidation>`): what the cells of `range` accept.
+    public struct Validation {
+        public var range: String
+        /// `list`, `date`, `time`, `whole`, `decimal`, `textLength`, `custom`, or `` for any.
+        public var type: String
+        public var formula1: String?
+        public var formula2: String?
+        public var promptTitle: String
+        public var prompt: String
+        public var errorStyle: String
+        /// The first column of the range, 0-based.
+        public var column: Int { XlsxFile.position(String(range.prefix { $0 != ":" })).1 }
+    }
+
+    /// A `<col>` range's default format.
+    public struct ColumnFormat {
+        public var first: Int
+        public var last: Int
+        public var numberFormat: String
+        public var isLocked: Bool
+    }
+
+    public struct Sheet {
+        public var name: String
+        public var cells: [Cell]
+        public var settings: [String]
+        public var isHidden = false
+        public var isProtected = false
+        public var validations: [Validation] = []
+        public var columns: [ColumnFormat] = []
+        public func validation(column: Int) -> Validation? { validations.first { $0.column == column } }
+        public func cell(_ ref: String) -> Cell? { cells.first { $0.ref == ref } }
         /// Cells by row, 0-based, as text values.
-        var rows: [[Cell]] {
+        public var rows: [[Cell]] {
             var out: [[Cell]] = []
             for c in cells {
                 while out.count <= c.row { out.append([]) }
@@ -36,14 +65,14 @@ struct XlsxFile {
         }
     }
 
-    var sheets: [Sheet]
-    var properties: [String]
-    var charts: [String]
-    var definedNames: [String]
+    public var sheets: [Sheet]
+    public var properties: [String]
+    public var charts: [String]
+    public var definedNames: [String]
 
-    func sheet(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
+    public func sheet(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
 
-    init(path: String) throws {
+    public init(path: String) throws {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         func read(_ name: String) throws -> Data? {
             guard let entry = archive[name] else { return nil }
@@ -69,6 +98,7 @@ struct XlsxFile {
             let id = xf.attributes["numFmtId"] ?? "0"
             return custom[id] ?? builtin[id] ?? "numFmt#\(id)"
         }
+        let locked = xfs.map { xf in xf.first("protection")?.attributes["locked"] != "0" }
 
         definedNames = workbook.all("definedName").map { "\($0.attributes["name"] ?? "") \($0.attributes["localSheetId"].map { "[\($0)]" } ?? "")= \($0.text)" }
         sheets = try workbook.all("sheet").map { s in
@@ -102,7 +132,21 @@ struct XlsxFile {
             if xml.first("drawing") != nil { settings.append("drawing") }
             let merges = xml.all("mergeCell").compactMap { $0.attributes["ref"] }
             if !merges.isEmpty { settings.append("merged " + merges.joined(separator: ",")) }
-            return Sheet(name: s.attributes["name"] ?? "", cells: cells, settings: settings)
+            var sheet = Sheet(name: s.attributes["name"] ?? "", cells: cells, settings: settings)
+            sheet.isHidden = s.attributes["state"] == "hidden" || s.attributes["state"] == "veryHidden"
+            sheet.isProtected = xml.first("sheetProtection")?.attributes["sheet"] == "1"
+            sheet.validations = xml.all("dataValidation").map { v in
+                Validation(range: v.attributes["sqref"] ?? "", type: v.attributes["type"] ?? "", formula1: v.first("formula1")?.text,
+                           formula2: v.first("formula2")?.text, promptTitle: v.attributes["promptTitle"] ?? "",
+                           prompt: v.attributes["prompt"] ?? "", errorStyle: v.attributes["errorStyle"] ?? "stop")
+            }
+            sheet.columns = xml.all("col").map { c in
+                let style = Int(c.attributes["style"] ?? "0") ?? 0
+                return ColumnFormat(first: (Int(c.attributes["min"] ?? "1") ?? 1) - 1, last: (Int(c.attributes["max"] ?? "1") ?? 1) - 1,
+                                    numberFormat: style < formats.count ? formats[style] : "General",
+                                    isLocked: style < locked.count ? locked[style] : true)
+            }
+            return sheet
         }
 
         properties = []
@@ -131,7 +175,7 @@ struct XlsxFile {
     }
 
     /// `AB12` → (11, 27).
-    static func position(_ ref: String) -> (Int, Int) {
+    public static func position(_ ref: String) -> (Int, Int) {
         var col = 0, row = 0
         for ch in ref.unicodeScalars {
             if ch.value >= 65 && ch.value <= 90 { col = col * 26 + Int(ch.value - 64) } else if ch.value >= 48 && ch.value <= 57 { row = row * 10 + Int(ch.value - 48) }
@@ -139,8 +183,19 @@ struct XlsxFile {
         return (row - 1, col - 1)
     }
 
+    /// `0` → `A`, `27` → `AB`.
+    public static func columnName(_ col: Int) -> String {
+        var n = col + 1, s = ""
+        while n > 0 {
+            let m = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + m))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+
     /// The text dump compared against golden files.
-    var dump: String {
+    public var dump: String {
         var out: [String] = []
         out.append("properties:")
         out += properties.map { "  \($0)" }
@@ -149,8 +204,19 @@ struct XlsxFile {
             out += definedNames.map { "  \($0)" }
         }
         for s in sheets {
-            out.append("sheet \(s.name)")
+            out.append("sheet \(s.name)" + (s.isHidden ? " (hidden)" : "") + (s.isProtected ? " (protected)" : ""))
             out += s.settings.map { "  # \($0)" }
+            for c in s.columns where !c.isLocked || c.numberFormat != "General" {
+                out.append("  # column \(XlsxFile.columnName(c.first))\(c.last > c.first ? "–" + XlsxFile.columnName(c.last) : "") [\(c.numberFormat)]\(c.isLocked ? "" : " unlocked")")
+            }
+            for v in s.validations {
+                var line = "  # validation \(v.range) \(v.type.isEmpty ? "any" : v.type)"
+                if let f = v.formula1 { line += " \(f)" }
+                if let f = v.formula2 { line += " … \(f)" }
+                if v.errorStyle != "stop" { line += " (\(v.errorStyle))" }
+                line += " 「\(v.promptTitle)」\(v.prompt)"
+                out.append(line)
+            }
             // Blank cells carry only borders: left out of the dump.
             for c in s.cells where !(c.value.isEmpty && c.formula == nil) {
                 var line = "  \(c.ref) \(c.type)"
@@ -169,18 +235,18 @@ struct XlsxFile {
 }
 
 /// A minimal DOM: elements with attributes, children and text.
-final class XML: NSObject, XMLParserDelegate {
-    final class Element {
-        let name: String
-        let attributes: [String: String]
-        var children: [Element] = []
-        var text = ""
-        init(name: String, attributes: [String: String]) {
+public final class XML: NSObject, XMLParserDelegate {
+    public final class Element {
+        public let name: String
+        public let attributes: [String: String]
+        public var children: [Element] = []
+        public var text = ""
+        public init(name: String, attributes: [String: String]) {
             self.name = name
             self.attributes = attributes
         }
-        func all(_ n: String) -> [Element] { children.flatMap { ($0.name == n ? [$0] : []) + $0.all(n) } }
-        func first(_ n: String) -> Element? {
+        public func all(_ n: String) -> [Element] { children.flatMap { ($0.name == n ? [$0] : []) + $0.all(n) } }
+        public func first(_ n: String) -> Element? {
             for c in children {
                 if c.name == n { return c }
                 if let f = c.first(n) { return f }
@@ -191,7 +257,7 @@ final class XML: NSObject, XMLParserDelegate {
 
     private var stack: [Element] = [Element(name: "#document", attributes: [:])]
 
-    static func parse(_ data: Data) throws -> Element {
+    public static func parse(_ data: Data) throws -> Element {
         let x = XML()
         let p = XMLParser(data: data)
         p.delegate = x
@@ -199,16 +265,16 @@ final class XML: NSObject, XMLParserDelegate {
         return x.stack[0]
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
         stack.append(Element(name: qualifiedName ?? name, attributes: attributes))
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    public func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         let e = stack.removeLast()
         stack[stack.count - 1].children.append(e)
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    public func parser(_ parser: XMLParser, foundCharacters string: String) {
         stack[stack.count - 1].text += string
     }
 }

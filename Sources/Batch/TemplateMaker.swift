@@ -1,0 +1,125 @@
+import Diagnostics
+import Exact
+import Foundation
+import Records
+import Reports
+import RulesLanguage
+
+/// Makes a month's data-entry templates (`jifen template`): one workbook per source the
+/// rules declare, with 工号 offered from the month's roster.
+///
+/// ```swift
+/// let outcome = TemplateMaker(rules: loaded.rules, month: YearMonth("2021-01")!, dataRoot: "samples", community: "富民")
+///     .make(to: "out/templates/2021-01")
+/// // outcome.written: 花名册-富民.xlsx, 值班-富民.xlsx, …; outcome.roster: samples/2020-12/cadres.csv
+/// ```
+///
+/// The roster is found as the batch finds it, in `<dataRoot>/<month>`; when that folder does
+/// not exist yet or holds no roster (templates are made before the month), the latest earlier
+/// month folder's roster is used, and a note says which.
+public struct TemplateMaker {
+    public var rules: CheckedRules
+    public var month: YearMonth
+    public var dataRoot: String
+    public var community: String?
+
+    public init(rules: CheckedRules, month: YearMonth, dataRoot: String, community: String? = nil) {
+        self.rules = rules
+        self.month = month
+        self.dataRoot = dataRoot
+        self.community = community.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public struct Outcome: Sendable {
+        /// The files written, in the rules' order of sources.
+        public var written: [String] = []
+        /// The roster files the 工号 lists came from, and their month.
+        public var rosterPaths: [String] = []
+        public var rosterMonth: YearMonth?
+        /// How many cadres the 工号 dropdowns offer.
+        public var cadreCount = 0
+        public var diagnostics: [Diagnostic] = []
+    }
+
+    public func make(to folder: String) -> Outcome {
+        var out = Outcome()
+        let sources = rules.sources.map(\.schema)
+        var settings = TemplateSettings(month: month, community: community)
+        let schema = sources.first { $0.role == .roster } ?? StandardSchemas.roster
+        if let (rosterMonth, paths) = rosterFiles() {
+            out.rosterPaths = paths
+            out.rosterMonth = rosterMonth
+            let (roster, rejected) = readRoster(paths, schema: schema)
+            let employed = roster.cadres.filter { $0.isEmployed(in: month) }
+            var communities: [String] = []
+            for c in employed where !communities.contains(c.community) { communities.append(c.community) }
+            let offered = employed.filter { c in community.map { c.community == $0 } ?? true }
+            if let community, offered.isEmpty {
+                out.diagnostics.append(Diagnostic(
+                    .error, code: "B0030", at: .file(path: paths[0]),
+                    summary: Localized(zh: "花名册中没有“\(community)”社区在\(month.chineseDescription)在职的人员", en: "the roster has no cadre of community '\(community)' employed in \(month)"),
+                    found: communities.joined(separator: "、"),
+                    help: Localized(zh: "核对社区名称，写成花名册“社区”列中的样子。", en: "Check the community's name; write it as the roster's 社区 column does.")))
+                return out
+            }
+            if rosterMonth != month {
+                out.diagnostics.append(Diagnostic(
+                    .note, code: "B0031", at: .file(path: paths[0]),
+                    summary: Localized(zh: "\(month) 的文件夹中还没有花名册，工号名单取自 \(rosterMonth) 的花名册",
+                                       en: "no roster for \(month) yet; the 工号 lists come from \(rosterMonth)'s roster"),
+                    help: Localized(zh: "人员有变动时，先把本月花名册放进 \(dataRoot)/\(month)/ 再重新生成模板。",
+                                    en: "If the roster changes, put this month's roster into \(dataRoot)/\(month)/ and make the templates again.")))
+            }
+            if rejected > 0 {
+                out.diagnostics.append(Diagnostic(
+                    .warning, code: "B0032", at: .file(path: paths[0]),
+                    summary: Localized(zh: "花名册有 \(rejected) 行有错误，这些人不在工号下拉列表中", en: "\(rejected) roster rows have errors; those cadres are not in the 工号 lists"),
+                    help: Localized(zh: "用 jifen check-data 查看并改正花名册。", en: "Run jifen check-data on the roster's folder and fix it.")))
+            }
+            settings = TemplateSettings(
+                month: month, community: community,
+                cadres: offered.map { TemplateCadre(id: $0.id, name: $0.name, community: $0.community) },
+                communities: communities, rosterNote: paths.joined(separator: "、"))
+            out.cadreCount = offered.count
+        } else {
+            out.diagnostics.append(Diagnostic(
+                .warning, code: "B0033", at: .file(path: dataRoot),
+                summary: Localized(zh: "没有找到 \(month) 或更早月份的花名册，工号没有下拉列表", en: "no roster for \(month) or an earlier month; 工号 has no dropdown"),
+                help: Localized(zh: "把花名册放进 \(dataRoot)/\(month)/（或用 --data 指定数据根文件夹）后重新生成。",
+                                en: "Put the roster into \(dataRoot)/\(month)/ (or point --data at the data root) and make the templates again.")))
+            if let community {
+                settings = TemplateSettings(month: month, community: community, communities: [community])
+            }
+        }
+        do {
+            out.written = try TemplateSet.write(sources: sources, settings: settings, to: folder)
+        } catch {
+            out.diagnostics.append(Diagnostic(
+                .error, code: "B0034", at: .file(path: folder),
+                summary: Localized(zh: "模板未能写出：\(error.summary.zh)", en: "templates not written: \(error.summary.en)"),
+                help: Localized(zh: "检查 --out 文件夹能否写入。", en: "Check that the --out folder can be written.")))
+        }
+        return out
+    }
+
+    /// The month whose roster the templates offer, and its roster files: this month's when
+    /// its folder has one, else the latest earlier month folder's.
+    public func rosterFiles() -> (YearMonth, [String])? {
+        let schemas = rules.sources.map(\.schema)
+        guard let roster = schemas.first(where: { $0.role == .roster }) else { return nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dataRoot)) ?? []
+        let months = names.compactMap(YearMonth.init).filter { $0 <= month }.sorted(by: >)
+        for m in months {
+            let folder = (dataRoot as NSString).appendingPathComponent(m.description)
+            let files = MonthValidator(month: m, schemas: schemas).locate(folder: folder).files
+            if let paths = files[roster.name] { return (m, paths) }
+        }
+        return nil
+    }
+
+    /// The roster's cadres, and how many rows were rejected.
+    private func readRoster(_ paths: [String], schema: SourceSchema) -> (Roster, Int) {
+        let (roster, reports) = RosterReader(schema: schema, month: month).read(paths: paths)
+        return (roster, reports.map(\.rejected).reduce(0, +))
+    }
+}

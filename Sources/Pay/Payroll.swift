@@ -1,0 +1,265 @@
+import Exact
+
+/// The month's payroll: every pay line of the rules, in the order they can be computed,
+/// for every cadre employed, each line with its trace; then each slip checked (net =
+/// gross − withholdings) and the year to date carried forward.
+///
+/// The rules language scores and ranks; the payroll pays. It asks the rules for the values
+/// of the lines' formulas (`PayFormulas`), which read 得分, items, the lines computed so
+/// far and the year to date, and does the rest itself: pool shares, 不适用, floors,
+/// roundings, traces, totals.
+///
+/// ```swift
+/// let payroll = Payroll(month: YearMonth("2020-12")!, lines: lines)
+/// let slips = try payroll.pay(cadres, formulas: formulas)
+/// slips[0].net   // 实发金额
+/// ```
+public struct Payroll {
+    /// Quotients inside a formula are carried to this many places (四舍五入); a line that
+    /// is one quotient rounds once, at its own places.
+    public static let quotientScale = 10
+
+    public var month: YearMonth
+    public var lines: [PayrollLine]
+    /// How cadres are split over cores (the same slips however they are split).
+    public var chunks: CadreChunks
+    /// Whether a pool line's trace starts with how the pool was shared (the batch leaves
+    /// this out when it keeps no record detail).
+    public var tracesPools: Bool
+
+    public init(month: YearMonth, lines: [PayrollLine], chunks: CadreChunks = CadreChunks(), tracesPools: Bool = true) {
+        self.month = month
+        self.lines = lines
+        self.chunks = chunks
+        self.tracesPools = tracesPools
+    }
+
+    /// A cadre to pay: the 工号 (pool shares break ties by it), and where the year stood.
+    public struct Cadre: Sendable, Hashable {
+        public var id: String
+        public var hiredOn: CivilDate
+        /// Each line's total this year before this month, by name.
+        public var prior: [String: Money]
+        /// Months employed this year before this month, when known (0 when not).
+        public var priorMonths: Int
+
+        public init(id: String, hiredOn: CivilDate, prior: [String: Money] = [:], priorMonths: Int = 0) {
+            self.id = id
+            self.hiredOn = hiredOn
+            self.prior = prior
+            self.priorMonths = priorMonths
+        }
+    }
+
+    /// A line on a slip.
+    public struct PaidLine: Sendable, Hashable {
+        public enum Kind: Sendable, Hashable {
+            case earning, deduction
+            /// Shown, not paid (a money 计算项, the net line).
+            case info
+        }
+
+        public var name: String
+        public var kind: Kind
+        public var amount: Money
+        public var citation: String?
+        public var trace: PayTrace
+    }
+
+    /// One cadre's pay: the slip's lines and the year to date after this month.
+    public struct Slip: Sendable, Hashable {
+        public var lines: [PaidLine]
+        /// Each money line's total this year, this month included, by name.
+        public var yearToDate: [String: Money]
+        /// Months employed this year, this month included.
+        public var months: Int
+
+        public var gross: Money { total(.earning) }
+        public var deductions: Money { total(.deduction) }
+        public var net: Money { gross - deductions }
+
+        func total(_ kind: PaidLine.Kind) -> Money {
+            var sum = Money.zero
+            for i in lines.indices where lines[i].kind == kind { sum = sum + lines[i].amount }
+            return sum
+        }
+    }
+
+    /// Pays `cadres` (slips in the same order). Throws the first failure in cadre order.
+    public func pay(_ cadres: [Cadre], formulas: some PayFormulas) throws(PayrollError) -> [Slip] {
+        // One sheet per cadre, in an array mutated in place: a dictionary of sheets would
+        // copy each cadre's line values every time a line is added.
+        var sheets = cadres.map { PaySheet(prior: $0.prior, months: months($0)) }
+        var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)
+        for (l, line) in lines.enumerated() {
+            let texts = LineTexts(line)
+            let shares = try poolShares(l, cadres, &sheets, formulas)
+            let kind: PaidLine.Kind = line.kind == .earning ? .earning : line.kind == .withholding ? .deduction : .info
+            // Each cadre's line on any core: chunk i touches only its own cadres' sheets,
+            // lines and error slot.
+            var failures: [PayrollError?] = Array(repeating: nil, count: cadres.count)
+            sheets.withUnsafeMutableBufferPointer { sheets in
+                paid.withUnsafeMutableBufferPointer { paid in
+                    failures.withUnsafeMutableBufferPointer { failures in
+                        chunks.run(count: sheets.count) { range in
+                            for k in range {
+                                sheets[k].poolShare = shares?.amounts[k]
+                                sheets[k].steps = []
+                                let value: Fixed, step: PayStep
+                                do throws(PayrollError) {
+                                    (value, step) = try compute(l, texts, cadre: k, id: cadres[k].id, &sheets[k], formulas)
+                                } catch {
+                                    failures[k] = error
+                                    continue
+                                }
+                                sheets[k].lines[line.name] = value
+                                guard line.isMoney || line.kind != .value else { continue }
+                                var trace = PayTrace(steps: sheets[k].steps + [step])
+                                if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
+                                paid[k].append(PaidLine(
+                                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
+                            }
+                        }
+                    }
+                }
+            }
+            // The first failure in cadre order, whichever thread met it first.
+            if let failure = failures.first(where: { $0 != nil }) ?? nil { throw failure }
+        }
+        var slips: [Slip] = []
+        slips.reserveCapacity(cadres.count)
+        let net = lines.first { $0.kind == .net }
+        for k in cadres.indices {
+            var slip = Slip(lines: paid[k], yearToDate: sheets[k].prior, months: sheets[k].months)
+            if let net, let amount = slip.lines.first(where: { $0.name == net.name })?.amount, amount != slip.net {
+                throw .netMismatch(cadre: cadres[k].id, net: amount, expected: slip.net)
+            }
+            for line in lines where line.isMoney {
+                slip.yearToDate[line.name] = (sheets[k].prior[line.name] ?? .zero) + (Money(sheets[k].lines[line.name] ?? .zero, .halfUp) ?? .zero)
+            }
+            slips.append(slip)
+        }
+        return slips
+    }
+
+    /// Months employed this year, this month included: one more than the year to date
+    /// says, or counted from the month of hire (or January).
+    func months(_ cadre: Cadre) -> Int {
+        if cadre.priorMonths > 0 { return cadre.priorMonths + 1 }
+        let start = cadre.hiredOn.year == month.year ? cadre.hiredOn.month : 1
+        return max(1, month.month - start + 1)
+    }
+
+    /// What a line's trace says that is the same for every cadre, worked out once: shared
+    /// strings rather than one copy per cadre.
+    struct LineTexts {
+        var label: PayText
+        var formula: PayText
+        var inputs: [(name: PayText, shown: PayrollLine.Shown)]
+        var exemptions: [PayNote]
+
+        init(_ line: PayrollLine) {
+            label = PayText(zh: line.name, en: line.name)
+            formula = PayText(zh: line.formula, en: line.formula)
+            inputs = line.inputs.map { (PayText(zh: $0.name, en: $0.name), $0.shown) }
+            exemptions = line.exemptions.map { PayNote.switchedOff(reason: PayText(zh: "不适用：\($0)", en: "not applicable: \($0)")) }
+        }
+    }
+
+    /// One line for one cadre: exemption, formula, floor, then the declared rounding.
+    func compute(_ l: Int, _ texts: LineTexts, cadre k: Int, id: String, _ sheet: inout PaySheet, _ formulas: some PayFormulas)
+        throws(PayrollError) -> (Fixed, PayStep)
+    {
+        let line = lines[l]
+        let label = texts.label, formula = texts.formula
+        var inputs: [PayInput] = []
+        inputs.reserveCapacity(texts.inputs.count)
+        for (i, input) in texts.inputs.enumerated() {
+            guard let n = formulas.number(.input(i), ofLine: l, cadre: k, sheet: &sheet) else { continue }
+            let q: PayQuantity
+            switch input.shown {
+            case .money: q = .money(Money(n, .halfUp) ?? .zero)
+            case .count: q = .count(Int(n.wholeValue ?? 0))
+            case .number: q = .number(n.normalized)
+            }
+            inputs.append(PayInput(input.name, q))
+        }
+        for (i, note) in texts.exemptions.enumerated() where formulas.exempts(i, ofLine: l, cadre: k, sheet: &sheet) {
+            return (.zero, PayStep(label: label, formula: formula, inputs: inputs, result: .money(.zero), notes: [note]))
+        }
+        var exact: Fixed
+        // A line that is one quotient rounds once, at its own places, as it declares.
+        if line.isQuotient, let r = line.rounding, let x = formulas.number(.dividend, ofLine: l, cadre: k, sheet: &sheet),
+           let y = formulas.number(.divisor, ofLine: l, cadre: k, sheet: &sheet) {
+            guard let q = x.dividing(by: y, scale: Self.quotientScale, .halfUp) else { throw .payLine(cadre: id, line: line.name) }
+            exact = q
+            if let direct = x.dividing(by: y, scale: r.scale, r.rule) {
+                var step = PayStep(label: label, formula: formula, inputs: inputs, result: .money(Money(direct, .halfUp) ?? .zero),
+                                   rounding: AppliedRounding(spec: r, exact: q, rounded: direct, isExact: false))
+                if let floor = line.floor, line.kind != .net, direct < floor {
+                    step.notes.append(.remark(text: PayText(zh: "不低于 \(floor.shortDescription)", en: "at least \(floor.shortDescription)")))
+                    return (floor, step)
+                }
+                return (direct, step)
+            }
+        } else {
+            guard let v = formulas.number(.formula, ofLine: l, cadre: k, sheet: &sheet) else { throw .payLine(cadre: id, line: line.name) }
+            exact = v
+        }
+        var notes: [PayNote] = []
+        // The net line's floor is not a clamp: net pay must equal gross minus deductions,
+        // and one below the floor stops the run (Batch's PayrollGuard).
+        if let floor = line.floor, line.kind != .net, exact < floor {
+            notes.append(.remark(text: PayText(zh: "低于下限 \(floor.shortDescription)，按下限计", en: "below the floor \(floor.shortDescription); floor used")))
+            exact = floor
+        }
+        var rounding: AppliedRounding? = nil
+        var value = exact
+        if let r = line.rounding, let (v, applied) = try? r.apply(exact) {
+            value = v
+            rounding = applied
+        } else if line.isMoney, exact.normalized.scale > 2 {
+            // The checker requires a rounding wherever this can happen; keep the 分 exact anyway.
+            value = exact.rounded(scale: 2, .halfUp)
+        }
+        let result: PayQuantity = line.isMoney ? .money(Money(value, .halfUp) ?? .zero) : .number(value)
+        return (value, PayStep(label: label, formula: formula, inputs: inputs, result: result, rounding: rounding, notes: notes))
+    }
+
+    /// The shares of a pool line, by cadre, allocated by largest remainder so they sum to
+    /// the pool exactly (within each group when the line names one); nil for other lines.
+    func poolShares(_ l: Int, _ cadres: [Cadre], _ sheets: inout [PaySheet], _ formulas: some PayFormulas)
+        throws(PayrollError) -> (amounts: [Int: Money], traces: [Int: PayTrace])?
+    {
+        let line = lines[l]
+        guard line.sharesPool else { return nil }
+        var groups: [String: [Int]] = [:]
+        var weights: [Fixed] = Array(repeating: .zero, count: cadres.count)
+        var pool = Money.zero
+        for k in cadres.indices {
+            pool = Money(formulas.number(.pool, ofLine: l, cadre: k, sheet: &sheets[k]) ?? .zero, .halfUp) ?? .zero
+            weights[k] = max(.zero, formulas.number(.weight, ofLine: l, cadre: k, sheet: &sheets[k]) ?? .zero)
+            groups[formulas.poolGroup(ofLine: l, cadre: k, sheet: &sheets[k]), default: []].append(k)
+        }
+        var amounts: [Int: Money] = [:]
+        var traces: [Int: PayTrace] = [:]
+        for key in groups.keys.sorted() {
+            let members = groups[key]!
+            let entries = members.map { PoolAllocation<String>.Entry(key: cadres[$0].id, weight: weights[$0]) }
+            let shares: PoolShares<String>
+            do {
+                shares = try PoolAllocation(pool: pool, entries: entries).allocate()
+            } catch {
+                throw .pool(line: line.name, reason: String(describing: error))
+            }
+            var byID: [String: Money] = [:]
+            for s in shares.shares { byID[s.key] = s.amount }
+            for k in members {
+                let id = cadres[k].id
+                amounts[k] = byID[id] ?? .zero
+                if tracesPools { traces[k] = shares.trace(for: id) }
+            }
+        }
+        return (amounts, traces)
+    }
+}

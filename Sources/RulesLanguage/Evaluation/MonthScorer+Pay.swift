@@ -1,0 +1,116 @@
+import Exact
+import Pay
+import Results
+
+extension MonthScorer {
+    /// The month's pay lines described for the payroll (`Pay.PayrollLine`: kind, rounding,
+    /// floor and the texts of their traces, worked out once), and beside them the parts of
+    /// each line's formula the payroll will ask for.
+    func payroll() -> ([PayrollLine], [PayLineFormulas.Parts]) {
+        let text = TExprText(rules: rules.checked)
+        var lines: [PayrollLine] = []
+        var parts: [PayLineFormulas.Parts] = []
+        for line in rules.payLines {
+            var names: [(String, TExpr)] = []
+            TExprText.names(line.expression, into: &names)
+            var inputs: [PayrollLine.Input] = []
+            var inputExpressions: [TExpr] = []
+            for (name, e) in names {
+                let shown = name.isEmpty ? text.text(e) : name
+                if inputs.contains(where: { $0.name == shown }) { continue }
+                var type = e.type
+                if case .payLine(let l, _) = e { type = rules.payLines.first { $0.name == l }?.type ?? type }
+                inputs.append(PayrollLine.Input(name: shown, shown: type == .money ? .money : type == .count ? .count : .number))
+                inputExpressions.append(e)
+            }
+            var dividend: TExpr? = nil, divisor: TExpr? = nil
+            if case .arithmetic(.divide, let a, let b, _) = line.expression {
+                dividend = a
+                divisor = b
+            }
+            var pool: (TExpr, TExpr, TExpr?)? = nil
+            if case .poolShare(let p, let w, let g)? = Self.findPool(line.expression) { pool = (p, w, g) }
+            let kind: PayrollLine.Kind
+            switch line.kind {
+            case .earning: kind = .earning
+            case .withholding: kind = .withholding
+            case .net: kind = .net
+            case .value: kind = .value
+            }
+            lines.append(PayrollLine(
+                name: line.name, kind: kind, citation: line.citation, isMoney: line.type == .money, rounding: line.rounding,
+                floor: line.floor, formula: text.text(line.expression), inputs: inputs,
+                exemptions: line.exemptions.map { text.text($0.0) }, isQuotient: dividend != nil, sharesPool: pool != nil))
+            parts.append(PayLineFormulas.Parts(
+                formula: line.expression, dividend: dividend, divisor: divisor, inputs: inputExpressions,
+                exemptions: line.exemptions.map(\.0), pool: pool))
+        }
+        return (lines, parts)
+    }
+
+    /// The 按比例分配 inside a formula, where a line shares a pool.
+    static func findPool(_ e: TExpr) -> TExpr? {
+        switch e {
+        case .poolShare: return e
+        case .arithmetic(_, let a, let b, _): return findPool(a) ?? findPool(b)
+        case .negate(let x, _): return findPool(x)
+        case .conditional(_, let a, let b, _): return findPool(a) ?? findPool(b)
+        case .clamp(let a, _, _, _): return findPool(a)
+        default: return nil
+        }
+    }
+}
+
+/// The pay lines' formulas for a scored month, evaluated for one cadre at a time when the
+/// payroll asks: 得分, items, roster fields and aggregates from the scorer, pay lines and
+/// year-to-date totals from the cadre's pay sheet.
+public struct PayLineFormulas: PayFormulas {
+    /// The expressions of one line the payroll may ask for.
+    struct Parts {
+        var formula: TExpr
+        var dividend: TExpr?
+        var divisor: TExpr?
+        var inputs: [TExpr]
+        var exemptions: [TExpr]
+        var pool: (pool: TExpr, weight: TExpr, group: TExpr?)?
+    }
+
+    let scorer: MonthScorer
+    let lines: [Parts]
+    /// By the payroll's cadre index: roster index, score and item points.
+    let cadres: [Int]
+    let scores: [Fixed]
+    let itemPoints: [[String: Fixed]]
+
+    public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {
+        let p = lines[line]
+        let e: TExpr?
+        switch part {
+        case .formula: e = p.formula
+        case .dividend: e = p.dividend
+        case .divisor: e = p.divisor
+        case .input(let i): e = p.inputs[i]
+        case .pool: e = p.pool?.pool
+        case .weight: e = p.pool?.weight
+        }
+        guard let e else { return nil }
+        return evaluate(e, cadre, &sheet).number
+    }
+
+    public func exempts(_ index: Int, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Bool {
+        evaluate(lines[line].exemptions[index], cadre, &sheet).isTrue
+    }
+
+    public func poolGroup(ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> String {
+        guard let g = lines[line].pool?.group else { return "" }
+        return evaluate(g, cadre, &sheet).text
+    }
+
+    func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {
+        var scope = CadreScope(scorer: scorer, context: CadreContext(cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k]))
+        // The sheet moves into the scope and back, so no dictionary is copied.
+        swap(&scope.context.sheet, &sheet)
+        defer { swap(&scope.context.sheet, &sheet) }
+        return Interpreter.evaluate(e, in: &scope)
+    }
+}
