@@ -198,6 +198,14 @@ extension Checker {
             errors.append(op == .divide ? .divisionOfNonNumbers(site(span)) : .mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
             return .unknown
         }
+        if let result = Self.arithmeticResult(op, a, b) { return result }
+        errors.append(.mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
+        return .unknown
+    }
+
+    /// The unit of `a op b` for two numeric types, nil where the units do not mix (the
+    /// language's whole arithmetic table; the differential tests generate from it too).
+    static func arithmeticResult(_ op: BinaryOperator, _ a: ValueType, _ b: ValueType) -> ValueType? {
         switch op {
         case .add, .subtract:
             if a == b { return a }
@@ -215,8 +223,7 @@ extension Checker {
             if a == .money && b == .points { return .money }
         default: break
         }
-        errors.append(.mixedUnits(site(span), op: Self.opName(op), left: a, right: b))
-        return .unknown
+        return nil
     }
 
     static func opName(_ op: BinaryOperator) -> String {

@@ -265,24 +265,7 @@ struct ExpressionGenerator {
 
     /// The checker's type of `a op b`, nil where it reports mixed units.
     static func arithmeticType(_ op: BinaryOperator, _ a: ValueType, _ b: ValueType) -> ValueType? {
-        switch op {
-        case .add, .subtract:
-            if a == b { return a }
-            if a == .number { return b }
-            if b == .number { return a }
-        case .multiply:
-            if a == .number { return b }
-            if b == .number { return a }
-            if a == .count { return b }
-            if b == .count { return a }
-            if (a == .points && b == .money) || (a == .money && b == .points) { return .money }
-        case .divide:
-            if b == .number || b == .count { return a }
-            if a == b { return .number }
-            if a == .money && b == .points { return .money }
-        default: break
-        }
-        return nil
+        Checker.arithmeticResult(op, a, b)
     }
 
     // MARK: Conditions
