@@ -34,10 +34,12 @@ let package = Package(
             dependencies: ["CSupport", "Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
         ),
         .target(name: "CSHA256"),
+        // Stored inputs are zstd frames (Sources/Store/BlobCodec.swift).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "Store",
             dependencies: [
-                "CSHA256", "Diagnostics", "Exact", "Results",
+                "CSHA256", "CZstd", "Diagnostics", "Exact", "Pay", "Results",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -63,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "Reports",
-            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Records", "Results", "Store", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CXlsxWriter", "CZlibLevel", "CShortestNumber", "Exact", "Records", "Results", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Portal",
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["Generator"]),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "Records", "TestSupport", "Results", "Store", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Reports", "Records", "TestSupport", "Results", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),

@@ -47,7 +47,7 @@ public enum BatchPreview {
             let outcome = evaluation.run(folder: folder, prior: prior)
             out.diagnostics = outcome.diagnostics
             guard let results = outcome.results else { return out }
-            let before = try store.results(runID: run.id)
+            let before = try store.results(runID: run.id, detail: .lines)
             out.comparison = RunComparison(before: before, after: results, rulesChanged: loaded.rules.hash != run.rulesHash, dataChanged: [])
         } catch let e as StoreError {
             out.diagnostics.append(e.diagnostic)

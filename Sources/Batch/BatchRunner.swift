@@ -151,19 +151,15 @@ public struct BatchRunner {
         }
         defer { extra?.remove() }
 
-        // Hash the month's files on a spare core while the records are validated: the store
-        // keeps a copy of each input by its SHA-256.
-        let hashes = HashBox()
-        let hashing = DispatchGroup()
+        // The store hashes and copies the month's files (compressed, by content) on a spare
+        // core while the records are validated; they are dropped again unless a run is
+        // recorded with them.
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
             .locate(folder: options.dataFolder).files.values.flatMap { $0 }.sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
         let extraFiles = extra.map { [$0.path] } ?? []
-        DispatchQueue.global().async(group: hashing) {
-            for path in monthFiles + rulesFiles + extraFiles {
-                if let h = try? RunStore.hashFile(path) { hashes.set(path, h) }
-            }
-        }
+        let ingest = store.ingest(paths: monthFiles + rulesFiles + extraFiles)
+        defer { ingest.close() }
 
         progress(.data)
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
@@ -210,33 +206,35 @@ public struct BatchRunner {
         }
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
         for f in outcome.check.files { inputs.append(InputFile(role: .data, name: FileName.of(f.path), path: f.path)) }
-        hashing.wait()
-        let known = hashes.values
         var newRun = NewRun(
             month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
             engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
             results: results, rejected: rejected, summary: summary)
-        newRun.knownHashes = known
         newRun.adjustmentLines = extra?.included(rejected: rejected) ?? []
 
-        // The reports are written while the run is stored: they need only the run's id,
-        // which the store lock makes predictable, and they go to a staging folder that
-        // replaces the month's reports only once the run is committed.
+        // The reports are written while the run is stored: they need only the id and the
+        // inputs the store reserves for it, and they go to a staging folder that replaces
+        // the month's reports only once the run is committed.
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = loaded.rules.tierOrder
         let write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
-        let predicted = (try? store.nextRunID()).flatMap { id in Self.reportRun(id: id, newRun, known) }
-        let early = predicted.map { write.start(run: $0) }
+        let reservation: RunReservation
+        do {
+            reservation = try store.reserveRun(month: options.month, inputs: inputs, ingest: ingest)
+        } catch {
+            return stop(error.diagnostic)
+        }
+        let early = write.start(run: ReportRun(reservation, newRun))
 
         let runID: Int64
         let record: RunRecord
         do {
-            runID = try store.record(newRun)
+            runID = try store.record(newRun, as: reservation)
             record = try store.run(id: runID)
         } catch {
-            early?.discard()
+            early.discard()
             return stop(error.diagnostic)
         }
         out.runID = runID
@@ -244,13 +242,13 @@ public struct BatchRunner {
         lap(.store)
 
         progress(.reports)
-        let run = ReportRun.reproducible(record)
+        let run = ReportRun(record).reproducible
         let written: Result<[ReportKind: String], ReportError>
-        if let early, early.run == run {
+        if early.run == run {
             written = early.finish()
         } else {
-            // Not predicted (an input could not be hashed ahead): write them now.
-            early?.discard()
+            // The store recorded the run otherwise than it reserved it: write them again.
+            early.discard()
             written = write.start(run: run).finish()
         }
         switch written {
@@ -263,22 +261,6 @@ public struct BatchRunner {
         }
         lap(.reports)
         return out
-    }
-
-    /// The run as its reports will show it once stored, from what the batch already knows;
-    /// nil when an input's hash is not known yet.
-    static func reportRun(id: Int64, _ run: NewRun, _ hashes: [String: (sha256: String, size: Int)]) -> ReportRun? {
-        var inputs: [ReportRun.Input] = []
-        for i in run.inputs {
-            guard let h = hashes[i.path] else { return nil }
-            inputs.append(ReportRun.Input(name: i.name, role: i.role.rawValue, sha256: h.sha256, byteCount: h.size))
-        }
-        // The store lists a run's inputs by role, then name (SQLite's byte order).
-        inputs.sort { a, b in
-            a.role != b.role ? Array(a.role.utf8).lexicographicallyPrecedes(b.role.utf8) : Array(a.name.utf8).lexicographicallyPrecedes(b.name.utf8)
-        }
-        return ReportRun(id: id, month: run.month, rulesVersion: run.rulesVersion, rulesHash: run.rulesHash,
-                         engineVersion: run.engineVersion, createdAt: "\(run.month.lastDay)T00:00:00Z", inputs: inputs)
     }
 
     /// The lowest net pay the rules allow: the 实发项's `下限`, never below 0.00.
@@ -320,23 +302,5 @@ extension Error {
     var diagnostic: Diagnostic {
         if let e = self as? StoreError { return e.diagnostic }
         return StoreError.database("\(self)").diagnostic
-    }
-}
-
-/// Hashes computed on another thread, by path.
-final class HashBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String: (sha256: String, size: Int)] = [:]
-
-    func set(_ path: String, _ h: (String, Int)) {
-        lock.lock()
-        stored[path] = (h.0, h.1)
-        lock.unlock()
-    }
-
-    var values: [String: (sha256: String, size: Int)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

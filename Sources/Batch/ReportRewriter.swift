@@ -11,7 +11,7 @@ import Store
 public enum ReportRewriter {
     public static func write(store: RunStore, runID: Int64, settings: ReportSettings, outFolder: String) throws -> [ReportKind: String] {
         let record = try store.run(id: runID)
-        let results = try store.results(runID: runID)
+        let results = try store.results(runID: runID, detail: .lines)
         let rejected = try store.rejectedRows(runID: runID)
         // The roster as the run read it: the stored copy of its file.
         let folder = NSTemporaryDirectory() + "jifen-report-\(UUID().uuidString)"
@@ -25,7 +25,7 @@ public enum ReportRewriter {
             let (roster, _) = RosterReader(month: record.month).read(path: path)
             payees = roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         }
-        let run = ReportRun.reproducible(record)
+        let run = ReportRun(record).reproducible
         var settings = settings
         if let order = record.summary.tierOrder { settings.tierOrder = order }
         // Once the month is published, the notice states its real period.

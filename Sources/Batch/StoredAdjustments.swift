@@ -2,6 +2,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Records
+import Results
 import RulesLanguage
 import Store
 

@@ -2,6 +2,7 @@ import Exact
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Results
 import Store
 
 /// The JSON API under `/api/`: the same data as the pages, under the same access rules.

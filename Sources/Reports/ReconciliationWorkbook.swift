@@ -1,6 +1,5 @@
 import Exact
 import Results
-import Store
 
 /// 核对: the checks an auditor runs before money moves.
 ///

@@ -1,7 +1,6 @@
 import Exact
 import Pay
 import Results
-import Store
 
 /// Everything a report reads, with the layout facts several reports share worked out once:
 /// pay line columns, communities in order, titles.

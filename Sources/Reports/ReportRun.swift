@@ -1,5 +1,4 @@
 import Exact
-import Store
 
 /// The run the reports come from, for titles, document properties and the 核对 sheet.
 public struct ReportRun: Sendable, Hashable, Codable {
@@ -43,18 +42,10 @@ public struct ReportRun: Sendable, Hashable, Codable {
 
     /// The run as its reports show it: the document time is the month's last day, not the
     /// moment it ran, so the same inputs give the same report bytes whenever they are written.
-    public static func reproducible(_ record: RunRecord) -> ReportRun {
-        var run = ReportRun(record)
-        run.createdAt = "\(record.month.lastDay)T00:00:00Z"
+    public var reproducible: ReportRun {
+        var run = self
+        run.createdAt = "\(month.lastDay)T00:00:00Z"
         return run
-    }
-
-    /// The run as the store holds it.
-    public init(_ record: RunRecord) {
-        self.init(
-            id: record.id, month: record.month, rulesVersion: record.rulesVersion, rulesHash: record.rulesHash,
-            engineVersion: record.engineVersion, createdAt: record.createdAt,
-            inputs: record.inputs.map { Input(name: $0.name, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) })
     }
 
     /// `createdAt` as seconds since 1970 UTC; when it does not parse, the first day of the

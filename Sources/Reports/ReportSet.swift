@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import Results
-import Store
 
 /// One of the seven reports and its fixed file name.
 public enum ReportKind: String, Sendable, Hashable, CaseIterable, Codable {
@@ -38,7 +37,7 @@ public enum ReportKind: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// ```swift
 /// let written = try ReportSet.write(
-///     results: results, summary: summary, run: ReportRun(record), rejected: rejected,
+///     results: results, summary: summary, run: run, rejected: rejected,
 ///     payees: payees, settings: ReportSettings(), to: "out/2020-12")
 /// // written[.payroll] == "out/2020-12/工资表.xlsx"
 /// ```

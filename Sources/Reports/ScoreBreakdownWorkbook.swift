@@ -191,12 +191,12 @@ struct ScoreBreakdownWorkbook {
                     if let removed = ScoreText.removed(line.clips) { try ws.number(row, 8, removed, points) } else { try ws.blank(row, 8, points) }
                 }
                 try ws.number(row, 9, line.points, points)
-                try ws.integer(row, 10, line.records.count, integer)
+                try ws.integer(row, 10, line.recordCount, integer)
                 try ws.text(row, 11, line.reason ?? "", text)
                 try ws.text(row, 12, line.approvedBy ?? "", text)
                 for col in 13..<headers.count { try ws.blank(row, col, text) }
                 sum = sum + line.points
-                records += line.records.count
+                records += line.recordCount
                 row += 1
             }
             try ws.text(row, 0, id, totalLabel)

@@ -61,8 +61,12 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     public var points: Fixed
     /// Each cap or floor that took effect, with how much it clipped.
     public var clips: [Clip]
-    /// The records that contributed, in file order.
-    public var records: [RecordRef]
+    /// The records that contributed, in file order. Empty in a line read from the store
+    /// without its trace (the store's `ResultDetail.lines`); `recordCount` still counts them.
+    public var records: [RecordRef] { didSet { recordCount = records.count } }
+    /// How many records contributed: `records.count`, kept when the records themselves are
+    /// not loaded (the reports count a line's records but never list them).
+    public private(set) var recordCount: Int
     /// For adjustments: the reason and who approved it.
     public var reason: String?
     public var approvedBy: String?
@@ -78,12 +82,38 @@ public struct ScoreLine: Sendable, Hashable, Codable {
         self.points = points
         self.clips = clips
         self.records = records
+        self.recordCount = records.count
         self.reason = reason
         self.approvedBy = approvedBy
     }
 
+    /// A line read without its records, which `recordCount` still counts.
+    public init(
+        kind: Kind, name: String, citation: String?, raw: Fixed, points: Fixed, clips: [Clip], recordCount: Int,
+        reason: String?, approvedBy: String?
+    ) {
+        self.init(kind: kind, name: name, citation: citation, raw: raw, points: points, clips: clips, reason: reason, approvedBy: approvedBy)
+        self.recordCount = recordCount
+    }
+
     /// Points lost to caps and floors.
     public var clipped: Fixed { raw - points }
+
+    // The stored JSON of earlier versions and `--format json` have no record count: it is
+    // the records' number.
+    private enum CodingKeys: String, CodingKey {
+        case kind, name, citation, raw, points, clips, records, reason, approvedBy
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try c.decode(Kind.self, forKey: .kind), name: try c.decode(String.self, forKey: .name),
+            citation: try c.decodeIfPresent(String.self, forKey: .citation), raw: try c.decode(Fixed.self, forKey: .raw),
+            points: try c.decode(Fixed.self, forKey: .points), clips: try c.decode([Clip].self, forKey: .clips),
+            records: try c.decode([RecordRef].self, forKey: .records), reason: try c.decodeIfPresent(String.self, forKey: .reason),
+            approvedBy: try c.decodeIfPresent(String.self, forKey: .approvedBy))
+    }
 }
 
 /// A cap or floor that took effect.

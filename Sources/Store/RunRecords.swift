@@ -17,74 +17,6 @@ public struct InputFile: Sendable, Hashable {
     }
 }
 
-/// What the summary of a run says: counts and money totals.
-public struct RunSummary: Sendable, Hashable, Codable {
-    public struct FileLine: Sendable, Hashable, Codable {
-        public var name: String
-        public var source: String
-        public var format: String
-        public var read: Int
-        public var accepted: Int
-        public var rejected: Int
-        public var ignored: Int
-        public init(name: String, source: String, format: String, read: Int, accepted: Int, rejected: Int, ignored: Int) {
-            self.name = name
-            self.source = source
-            self.format = format
-            self.read = read
-            self.accepted = accepted
-            self.rejected = rejected
-            self.ignored = ignored
-        }
-    }
-
-    public var cadres: Int
-    public var rowsUsed: Int
-    public var rowsIgnored: Int
-    public var rowsRejected: Int
-    public var pointsTotal: Fixed
-    public var gross: Money
-    public var deductions: Money
-    public var net: Money
-    public var tiers: [String: Int]
-    public var files: [FileLine]
-    /// The rules' tiers, best first, so reports written later list them in the same order.
-    public var tierOrder: [String]?
-
-    public init(
-        cadres: Int, rowsUsed: Int, rowsIgnored: Int, rowsRejected: Int, pointsTotal: Fixed, gross: Money,
-        deductions: Money, net: Money, tiers: [String: Int], files: [FileLine]
-    ) {
-        self.cadres = cadres
-        self.rowsUsed = rowsUsed
-        self.rowsIgnored = rowsIgnored
-        self.rowsRejected = rowsRejected
-        self.pointsTotal = pointsTotal
-        self.gross = gross
-        self.deductions = deductions
-        self.net = net
-        self.tiers = tiers
-        self.files = files
-    }
-}
-
-/// A row a run left out, with its reasons (personal data already masked).
-public struct StoredRejectedRow: Sendable, Hashable, Codable {
-    public var file: String
-    public var line: Int
-    public var codes: [String]
-    public var reasons: [String]
-    public var cells: [String]
-
-    public init(file: String, line: Int, codes: [String], reasons: [String], cells: [String]) {
-        self.file = file
-        self.line = line
-        self.codes = codes
-        self.reasons = reasons
-        self.cells = cells
-    }
-}
-
 /// Everything a batch hands the store to record, in one transaction.
 public struct NewRun: Sendable {
     public var month: YearMonth
@@ -98,9 +30,6 @@ public struct NewRun: Sendable {
     public var results: MonthResults
     public var rejected: [StoredRejectedRow]
     public var summary: RunSummary
-    /// SHA-256 and size of input files already hashed (by path), so a batch can hash them
-    /// on a spare core while it validates.
-    public var knownHashes: [String: (sha256: String, size: Int)] = [:]
     /// Adjustments from accepted objections the run included, with their line in its
     /// `申诉调整.csv` input.
     public var adjustmentLines: [(adjustmentID: Int64, line: Int)] = []
@@ -137,10 +66,69 @@ public struct RunRecord: Sendable, Hashable {
     public var closedAt: String?
     public var supersededBy: Int64?
     public var summary: RunSummary
-    public var inputs: [(name: String, role: String, sha256: String, byteCount: Int)]
+    /// The run's inputs in the store's listing order (`StoredInput.listingOrder`).
+    public var inputs: [StoredInput]
 
     public static func == (a: RunRecord, b: RunRecord) -> Bool { a.id == b.id && a.state == b.state }
     public func hash(into h: inout Hasher) { h.combine(id) }
+}
+
+/// An input a run used, as the store keeps it: by name, role and content.
+public struct StoredInput: Sendable, Hashable, Codable {
+    public var name: String
+    /// `rules` or `data` (`InputFile.Role`'s raw value).
+    public var role: String
+    /// SHA-256 of the file's bytes (uncompressed), hex: the content's address.
+    public var sha256: String
+    /// The file's size (uncompressed).
+    public var byteCount: Int
+
+    public init(name: String, role: String, sha256: String, byteCount: Int) {
+        self.name = name
+        self.role = role
+        self.sha256 = sha256
+        self.byteCount = byteCount
+    }
+
+    /// The order runs list their inputs in: by role, then name, each by its UTF-8 bytes.
+    public static func listingOrder(_ a: StoredInput, _ b: StoredInput) -> Bool {
+        a.role != b.role ? a.role.utf8.lexicographicallyPrecedes(b.role.utf8) : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+    }
+}
+
+/// The id a run will be recorded under and its inputs as the store lists them, handed out
+/// before the run is recorded so that its reports can be written meanwhile.
+///
+/// Valid while the batch holds the store's `RunLock` (runs are recorded by batches alone):
+/// `record(_:as:)` refuses a reservation whose id was taken since.
+public struct RunReservation: Sendable {
+    public let id: Int64
+    public let month: YearMonth
+    /// In the store's listing order, as `RunRecord.inputs` will hold them.
+    public let inputs: [StoredInput]
+    /// Paths of the inputs by content, for the store to copy those not copied yet.
+    let paths: [String: String]
+    /// The ingest that copied them, told when the run is recorded.
+    let ingest: InputIngest?
+
+    init(id: Int64, month: YearMonth, inputs: [StoredInput], paths: [String: String], ingest: InputIngest?) {
+        self.id = id
+        self.month = month
+        self.inputs = inputs
+        self.paths = paths
+        self.ingest = ingest
+    }
+}
+
+/// How much of a stored result to read.
+public enum ResultDetail: Sendable, Hashable {
+    /// Figures, score lines (with their clips and how many records), standing with its
+    /// reasons, pay lines and year to date: what the reports, `batch diff` and the next
+    /// month need. Score lines come without their records and pay lines without traces.
+    case lines
+    /// Everything, with each score line's records and each pay line's trace (explanations,
+    /// the portal's 积分明细).
+    case full
 }
 
 /// One line of the audit log.

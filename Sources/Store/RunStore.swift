@@ -7,15 +7,16 @@ import GRDB
 import GRDBSQLite
 import Results
 
-/// The embedded SQLite store: every run of every month, its inputs by content, its results,
-/// its rejected rows, and the audit log.
+/// The embedded SQLite store (the one `RunStoring` engine): every run of every month, its
+/// inputs by content (zstd-compressed chunks), its results as rows with each cadre's trace
+/// as a document, its rejected rows, and the audit log. Schema: `StoreMigrations`.
 ///
 /// ```swift
 /// let store = try RunStore(path: "store/jifen.sqlite")
 /// let id = try store.record(newRun)           // one transaction: all or nothing
 /// try store.publish(month: m, actor: "张科长", at: now, objectionsUntil: "2021-01-08")
 /// ```
-public final class RunStore: Sendable {
+public final class RunStore: RunStoring {
     public let path: String
     let queue: DatabaseQueue
 
@@ -30,8 +31,8 @@ public final class RunStore: Sendable {
             // A rollback journal, not WAL: a run appends up to a gigabyte of input copies,
             // which WAL would write twice (to the log, then to the database).
             // 16 KB pages (SQLite's default is 4 KB) for a new store: a run writes a gigabyte of
-            // input copies and 16 KB of JSON per cadre, and each page is one write call. Four
-            // times fewer calls took the store stage of a 50,000-cadre run from 3.7 to 2.5 s.
+            // input copies, and each page is one write call. Four times fewer calls took the
+            // store stage of a 50,000-cadre run (then with its results as JSON) from 3.7 to 2.5 s.
             // Only a new, empty file takes it; an existing store keeps its page size.
             try db.execute(sql: "PRAGMA page_size = 16384")
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
@@ -49,57 +50,103 @@ public final class RunStore: Sendable {
 
     // MARK: - Recording a run
 
-    /// Records a run as the month's draft, superseding the month's earlier draft or published
-    /// run, copying the inputs by content. Refuses a closed month. One transaction.
-    @discardableResult
-    public func record(_ run: NewRun) throws(StoreError) -> Int64 {
-        // The pure work starts before the write transaction, on the other cores: hashing the
-        // inputs not hashed yet, and encoding the results' JSON a few slices ahead.
-        let hashes: [(String, Int)]
+    public func ingest(paths: [String]) -> InputIngest {
+        // What a batch that died left behind (inputs of no run) goes first; only batches,
+        // under the run lock, copy inputs in.
+        try? queue.write { db in
+            try db.execute(sql: "DELETE FROM blob WHERE sha256 NOT IN (SELECT sha256 FROM runInput)")
+        }
+        return InputIngest(paths: paths, copy: { [self] path in try copyIn(path) }, remove: { [self] shas in
+            try? queue.write { db in
+                for sha in shas where try RunInputRow.filter(RunInputRow.Columns.sha256 == sha).fetchCount(db) == 0 {
+                    try BlobRow.deleteOne(db, key: sha)
+                }
+            }
+        })
+    }
+
+    /// Hashes a file and, when the store does not hold its content yet, copies it in
+    /// (compressed off the database queue, inserted in one short transaction).
+    func copyIn(_ path: String) throws -> (sha256: String, size: Int, added: Bool) {
+        let (sha, size) = try Self.hashFile(path)
+        if try queue.read({ db in try BlobRow.exists(db, key: sha) }) { return (sha, size, false) }
+        let chunks = try Self.compressedChunks(path, size: size)
+        let added = try queue.write { db -> Bool in
+            if try BlobRow.exists(db, key: sha) { return false }
+            try Self.insertBlob(db, sha256: sha, size: size, chunks: chunks)
+            return true
+        }
+        return (sha, size, added)
+    }
+
+    public func reserveRun(month: YearMonth, inputs: [InputFile], ingest: InputIngest?) throws(StoreError) -> RunReservation {
+        let known = ingest?.wait() ?? [:]
+        var stored: [StoredInput] = []
+        var paths: [String: String] = [:]
         do {
-            hashes = try Self.hashInputs(run)
+            for input in inputs {
+                let (sha, size) = try known[input.path].map { ($0.sha256, $0.size) } ?? Self.hashFile(input.path)
+                stored.append(StoredInput(name: input.name, role: input.role.rawValue, sha256: sha, byteCount: size))
+                paths[sha] = input.path
+            }
+        } catch let e as StoreError {
+            throw e
         } catch {
             throw .database(String(describing: error))
         }
-        let pipeline = ResultPipeline(run.results.cadres)
+        stored.sort(by: StoredInput.listingOrder)
+        let id = try read { db in try Self.nextRunID(db) }
+        return RunReservation(id: id, month: month, inputs: stored, paths: paths, ingest: ingest)
+    }
+
+    /// The id the next run gets: ids come from `AUTOINCREMENT`, whose counter is part of the
+    /// database and rolls back with a failed run.
+    static func nextRunID(_ db: Database) throws -> Int64 {
+        let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'run'") ?? 0
+        let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run") ?? 0
+        return max(seq, maxID) + 1
+    }
+
+    @discardableResult
+    public func record(_ run: NewRun, as reservation: RunReservation) throws(StoreError) -> Int64 {
+        guard reservation.month == run.month else { throw .database("the reservation is for \(reservation.month), the run for \(run.month)") }
         do {
-            return try queue.write { db -> Int64 in
-                let month = run.month.description
-                let previous = try Row.fetchOne(db, sql: "SELECT id, state FROM run WHERE month = ? AND state != 'superseded'", arguments: [month])
-                if let previous, previous["state"] as String == RunState.closed.rawValue {
-                    throw StoreError.monthClosed(run.month, runID: previous["id"])
-                }
-                let summary = try JSONEncoder.sorted.encode(run.summary)
-                try db.execute(sql: """
-                    INSERT INTO run (month, state, rulesHash, rulesVersion, engineVersion, createdBy, createdAt,
-                      cadreCount, rowsUsed, rowsIgnored, rowsRejected, pointsTotal, grossFen, deductionsFen, netFen, summary)
-                    VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [
-                        month, run.rulesHash, run.rulesVersion, run.engineVersion, run.actor, run.at,
-                        run.summary.cadres, run.summary.rowsUsed, run.summary.rowsIgnored, run.summary.rowsRejected,
-                        run.summary.pointsTotal.description, run.summary.gross.fen, run.summary.deductions.fen,
-                        run.summary.net.fen, summary,
-                    ])
-                let id = db.lastInsertedRowID
+            let id = try queue.write { db -> Int64 in
+                let previous = try RunRow.current(month: run.month).fetchOne(db)
+                if let previous, previous.state == .closed { throw StoreError.monthClosed(run.month, runID: previous.id) }
+                let id = reservation.id
+                guard try Self.nextRunID(db) == id else { throw StoreError.database("run #\(id) was taken since it was reserved") }
+                try RunRow(
+                    id: id, month: run.month.description, state: .draft, rulesHash: run.rulesHash, rulesVersion: run.rulesVersion,
+                    engineVersion: run.engineVersion, createdBy: run.actor, createdAt: run.at, cadreCount: run.summary.cadres,
+                    rowsUsed: run.summary.rowsUsed, rowsIgnored: run.summary.rowsIgnored, rowsRejected: run.summary.rowsRejected,
+                    pointsTotal: run.summary.pointsTotal.description, grossFen: run.summary.gross.fen,
+                    deductionsFen: run.summary.deductions.fen, netFen: run.summary.net.fen,
+                    summary: try JSONEncoder.sorted.encode(run.summary)
+                ).insert(db)
                 if let previous {
-                    let previousID: Int64 = previous["id"]
-                    try db.execute(sql: "UPDATE run SET state = 'superseded', supersededBy = ? WHERE id = ?", arguments: [id, previousID])
+                    try RunRow.filter(key: previous.id).updateAll(db, RunRow.Columns.state.set(to: RunState.superseded),
+                                                                   RunRow.Columns.supersededBy.set(to: id))
                 }
-                for (input, (sha, size)) in zip(run.inputs, hashes) {
-                    try Self.storeBlob(db, path: input.path, sha256: sha, size: size)
-                    try db.execute(sql: "INSERT INTO runInput (runID, role, name, sha256, byteCount) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [id, input.role.rawValue, input.name, sha, size])
+                for input in reservation.inputs {
+                    if try !BlobRow.exists(db, key: input.sha256) {
+                        guard let path = reservation.paths[input.sha256] else { throw StoreError.database("no file for input \(input.name)") }
+                        try Self.insertBlob(db, sha256: input.sha256, size: input.byteCount, chunks: try Self.compressedChunks(path, size: input.byteCount))
+                    }
+                    try RunInputRow(runID: id, role: input.role, name: input.name, sha256: input.sha256, byteCount: input.byteCount).insert(db)
                 }
-                try Self.insertResults(db, runID: id, run.results.cadres, pipeline)
-                let reject = try db.makeStatement(sql: "INSERT INTO rejectedRow (runID, file, line, codes, reasons, cells) VALUES (?, ?, ?, ?, ?, ?)")
+                try ResultWriter(db, runID: id).write(run.results.cadres)
                 for r in run.rejected {
-                    try reject.execute(arguments: [id, r.file, r.line, r.codes.joined(separator: " "), r.reasons.joined(separator: "\n"), r.cells.joined(separator: "\u{1F}")])
+                    try RejectedRowRow(runID: id, file: r.file, line: r.line, codes: r.codes.joined(separator: " "),
+                                       reasons: r.reasons.joined(separator: "\n"), cells: r.cells.joined(separator: "\u{1F}")).insert(db)
                 }
                 try Self.linkAdjustments(db, runID: id, run.adjustmentLines)
-                let detail = previous.map { "replaces run #\($0["id"] as Int64)" }
-                try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: month, runID: id, reason: nil, detail: detail)
+                let detail = previous.map { "replaces run #\($0.id)" }
+                try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
                 return id
             }
+            reservation.ingest?.recorded()
+            return id
         } catch let e as StoreError {
             throw e
         } catch {
@@ -107,51 +154,13 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Inserts each cadre's row, its JSON taken from `pipeline` as it comes.
-    static func insertResults(_ db: Database, runID: Int64, _ cadres: [CadreResult], _ pipeline: ResultPipeline) throws {
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO cadreResult (runID, cadreID, seq, name, community, post, level, points, tier, rank, groupSize,
-              grossFen, deductionsFen, netFen, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let raw = RawStatement(db, insert)
-        while let parts = pipeline.next() {
-            for (lo, json) in parts {
-                for i in 0..<json.count {
-                    let c = cadres[lo + i]
-                    raw.bind(1, runID)
-                    raw.bind(2, c.cadreID)
-                    raw.bind(3, Int64(lo + i))
-                    raw.bind(4, c.name)
-                    raw.bind(5, c.community)
-                    raw.bind(6, c.post)
-                    raw.bind(7, Int64(c.level))
-                    raw.bind(8, c.score.total.description)
-                    raw.bind(9, c.standing.tier)
-                    raw.bind(10, Int64(c.standing.rank))
-                    raw.bind(11, Int64(c.standing.groupSize))
-                    raw.bind(12, c.pay.gross.fen)
-                    raw.bind(13, c.pay.deductions.fen)
-                    raw.bind(14, c.pay.net.fen)
-                    try json.withResult(i) { bytes in
-                        raw.bindStatic(15, bytes)
-                        try raw.run()
-                    }
-                }
-            }
-        }
-    }
-
-    /// The inputs' SHA-256 and sizes (those not already known), hashed on every core.
-    static func hashInputs(_ run: NewRun) throws -> [(String, Int)] {
-        let hashed = ConcurrentSlots<(String, Int)>(count: run.inputs.count)
+    /// The inputs' SHA-256 and sizes, hashed on every core.
+    static func hashInputs(_ paths: [String]) throws -> [(String, Int)] {
+        let hashed = ConcurrentSlots<(String, Int)>(count: paths.count)
         let failure = ConcurrentSlots<String>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: run.inputs.count) { i in
-            if let known = run.knownHashes[run.inputs[i].path] {
-                hashed.set(i, (known.sha256, known.size))
-                return
-            }
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             do {
-                hashed.set(i, try hashFile(run.inputs[i].path))
+                hashed.set(i, try hashFile(paths[i]))
             } catch {
                 failure.set(0, String(describing: error))
             }
@@ -181,19 +190,16 @@ public final class RunStore: Sendable {
         return (hasher.finalizeHex(), size)
     }
 
-    /// Copies a file into the content-addressed blob tables, once per content: read into one
-    /// buffer, reused, and bound without copying.
-    static func storeBlob(_ db: Database, path: String, sha256 sha: String, size: Int) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob WHERE sha256 = ?", arguments: [sha]) == true { return }
+    /// A file's chunks of `chunkSize` bytes (the last shorter), each compressed. `size` is
+    /// what it was hashed at: a file that changed since is refused.
+    static func compressedChunks(_ path: String, size: Int) throws -> [[UInt8]] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
         defer { Glibc.close(fd) }
-        try db.execute(sql: "INSERT INTO blob (sha256, byteCount) VALUES (?, ?)", arguments: [sha, size])
-        let insert = try db.makeStatement(sql: "INSERT INTO blobChunk (sha256, seq, content) VALUES (?, ?, ?)")
-        let raw = RawStatement(db, insert)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }
-        var seq: Int64 = 0
+        var chunks: [[UInt8]] = []
+        var total = 0
         while true {
             // A chunk is full unless the file ends: short reads are topped up.
             var n = 0
@@ -204,12 +210,26 @@ public final class RunStore: Sendable {
                 n += got
             }
             if n == 0 { break }
-            raw.bind(1, sha)
-            raw.bind(2, seq)
-            raw.bindStatic(3, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            try raw.run()
-            seq += 1
+            chunks.append(BlobCodec.compress(UnsafeRawBufferPointer(rebasing: buffer[0..<n])))
+            total += n
             if n < chunkSize { break }
+        }
+        guard total == size else { throw StoreError.database("\(path) changed while it was stored") }
+        return chunks
+    }
+
+    static func insertBlob(_ db: Database, sha256 sha: String, size: Int, chunks: [[UInt8]]) throws {
+        try BlobRow(sha256: sha, byteCount: size).insert(db)
+        let insert = try db.makeStatement(sql: insertSQL(BlobChunkTable.name, BlobChunkTable.Columns.self))
+        let raw = RawStatement(db, insert)
+        for (seq, chunk) in chunks.enumerated() {
+            try chunk.withUnsafeBytes { bytes in
+                raw.bind(1, sha)
+                raw.bind(2, Int64(seq))
+                raw.bindStatic(3, bytes)
+                raw.bind(4, Int64(BlobEncoding.zstd.rawValue))
+                try raw.run()
+            }
         }
     }
 
@@ -220,8 +240,19 @@ public final class RunStore: Sendable {
             guard let out = FileHandle(forWritingAtPath: path) else { throw StoreError.database("cannot write \(path)") }
             defer { try? out.close() }
             try queue.read { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT content FROM blobChunk WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
-                while let row = try rows.next() { out.write(row["content"] as Data) }
+                let rows = try Row.fetchCursor(db, sql: "SELECT content, encoding FROM blobChunk WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
+                while let row = try rows.next() {
+                    let content: Data = row[0]
+                    switch BlobEncoding(rawValue: row[1]) {
+                    case .raw?:
+                        out.write(content)
+                    case .zstd?:
+                        let bytes = try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decompress(b) }
+                        out.write(Data(bytes))
+                    case nil:
+                        throw StoreError.database("a stored input's chunk has an unknown encoding")
+                    }
+                }
             }
         } catch let e as StoreError {
             throw e
@@ -235,7 +266,7 @@ public final class RunStore: Sendable {
     /// Publishes the month's draft for 公示; objections are open until `objectionsUntil`.
     public func publish(month: YearMonth, actor: String, at: String, objectionsUntil: String) throws(StoreError) {
         try transition(month: month, from: [.draft], to: .published, action: "publish", actorAndTime: (actor, at), reason: nil) { db, id in
-            try db.execute(sql: "UPDATE run SET publishedAt = ?, objectionsUntil = ? WHERE id = ?", arguments: [at, objectionsUntil, id])
+            try RunRow.filter(key: id).updateAll(db, RunRow.Columns.publishedAt.set(to: at), RunRow.Columns.objectionsUntil.set(to: objectionsUntil))
         }
     }
 
@@ -245,7 +276,7 @@ public final class RunStore: Sendable {
         try transition(month: month, from: [.published, .draft], to: .closed, action: "close", actorAndTime: (actor, at), reason: nil) { db, id in
             let pending = try Self.pendingAdjustments(db, month: month, runID: id)
             if pending > 0 { throw StoreError.pendingAdjustments(month, count: pending) }
-            try db.execute(sql: "UPDATE run SET closedAt = ? WHERE id = ?", arguments: [at, id])
+            try RunRow.filter(key: id).updateAll(db, RunRow.Columns.closedAt.set(to: at))
         }
     }
 
@@ -253,7 +284,8 @@ public final class RunStore: Sendable {
     public func reopen(month: YearMonth, actor: String, at: String, reason: String) throws(StoreError) {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired }
         try transition(month: month, from: [.closed], to: .draft, action: "reopen", actorAndTime: (actor, at), reason: reason) { db, id in
-            try db.execute(sql: "UPDATE run SET closedAt = NULL, publishedAt = NULL, objectionsUntil = NULL WHERE id = ?", arguments: [id])
+            try RunRow.filter(key: id).updateAll(db, RunRow.Columns.closedAt.set(to: nil), RunRow.Columns.publishedAt.set(to: nil),
+                                                 RunRow.Columns.objectionsUntil.set(to: nil))
         }
     }
 
@@ -263,15 +295,12 @@ public final class RunStore: Sendable {
     ) throws(StoreError) {
         do {
             try queue.write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT id, state FROM run WHERE month = ? AND state != 'superseded'", arguments: [month.description]) else {
-                    throw StoreError.noRun(month)
-                }
-                let id: Int64 = row["id"]
-                let state = RunState(rawValue: row["state"]) ?? .draft
-                guard from.contains(state) else { throw StoreError.wrongState(month, state: state, action: action) }
-                try db.execute(sql: "UPDATE run SET state = ? WHERE id = ?", arguments: [to.rawValue, id])
-                try update(db, id)
-                try Self.audit(db, at: actorAndTime.1, actor: actorAndTime.0, action: action, month: month.description, runID: id, reason: reason, detail: "\(state.rawValue) → \(to.rawValue)")
+                guard let run = try RunRow.current(month: month).fetchOne(db) else { throw StoreError.noRun(month) }
+                guard from.contains(run.state) else { throw StoreError.wrongState(month, state: run.state, action: action) }
+                try RunRow.filter(key: run.id).updateAll(db, RunRow.Columns.state.set(to: to))
+                try update(db, run.id)
+                try Self.audit(db, at: actorAndTime.1, actor: actorAndTime.0, action: action, month: month.description, runID: run.id,
+                               reason: reason, detail: "\(run.state.rawValue) → \(to.rawValue)")
             }
         } catch let e as StoreError {
             throw e
@@ -281,8 +310,8 @@ public final class RunStore: Sendable {
     }
 
     static func audit(_ db: Database, at: String, actor: String, action: String, month: String?, runID: Int64?, reason: String?, detail: String?) throws {
-        try db.execute(sql: "INSERT INTO audit (at, actor, action, month, runID, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [at, actor, action, month, runID, reason, detail])
+        var row = AuditRow(id: nil, at: at, actor: actor, action: action, month: month, runID: runID, reason: reason, detail: detail)
+        try row.insert(db)
     }
 
     /// Records an event that changes nothing else (a view of someone's data, a login).
@@ -298,59 +327,54 @@ public final class RunStore: Sendable {
 
     /// Every run, newest first.
     public func runs() throws(StoreError) -> [RunRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC").map { try Self.runRecord($0, db) } }
+        try read { db in try RunRow.order(RunRow.Columns.id.desc).fetchAll(db).map { try Self.runRecord($0, db) } }
     }
 
     /// The month's current (not superseded) run.
     public func currentRun(month: YearMonth) throws(StoreError) -> RunRecord? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM run WHERE month = ? AND state != 'superseded'", arguments: [month.description])
-                .map { try Self.runRecord($0, db) }
-        }
+        try read { db in try RunRow.current(month: month).fetchOne(db).map { try Self.runRecord($0, db) } }
     }
 
     public func run(id: Int64) throws(StoreError) -> RunRecord {
-        let r = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map { try Self.runRecord($0, db) } }
+        let r = try read { db in try RunRow.fetchOne(db, key: id).map { try Self.runRecord($0, db) } }
         guard let r else { throw .runNotFound(id) }
         return r
     }
 
     /// A run's results, in roster order.
-    public func results(runID: Int64) throws(StoreError) -> MonthResults {
+    public func results(runID: Int64, detail: ResultDetail) throws(StoreError) -> MonthResults {
         let run = try run(id: runID)
-        let cadres = try read { db in
-            try Data.fetchAll(db, sql: "SELECT detail FROM cadreResult WHERE runID = ? ORDER BY seq", arguments: [runID])
-                .map { try JSONDecoder().decode(CadreResult.self, from: $0) }
-        }
+        let cadres = try read { db in try ResultReader(db: db, runID: runID).read(detail: detail) }
         return MonthResults(month: run.month, cadres: cadres)
     }
 
     /// One cadre's result in a run, read without loading the others.
     public func result(runID: Int64, cadreID: String) throws(StoreError) -> CadreResult? {
         try read { db in
-            try Data.fetchOne(db, sql: "SELECT detail FROM cadreResult WHERE runID = ? AND cadreID = ?", arguments: [runID, cadreID])
-                .map { try JSONDecoder().decode(CadreResult.self, from: $0) }
+            guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM cadreResult WHERE runID = ? AND cadreID = ?", arguments: [runID, cadreID]) else {
+                return nil
+            }
+            return try ResultReader(db: db, runID: runID).read(detail: .full, seqs: seq...seq).first
         }
     }
 
     public func rejectedRows(runID: Int64) throws(StoreError) -> [StoredRejectedRow] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rejectedRow WHERE runID = ? ORDER BY rowid", arguments: [runID]).map { r in
+            try RejectedRowRow.filter(RejectedRowRow.Columns.runID == runID).order(Column.rowID).fetchAll(db).map { r in
                 StoredRejectedRow(
-                    file: r["file"], line: r["line"], codes: (r["codes"] as String).split(separator: " ").map(String.init),
-                    reasons: (r["reasons"] as String).split(separator: "\n").map(String.init),
-                    cells: (r["cells"] as String).split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
+                    file: r.file, line: r.line, codes: r.codes.split(separator: " ").map(String.init),
+                    reasons: r.reasons.split(separator: "\n").map(String.init),
+                    cells: r.cells.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
             }
         }
     }
 
-    public func auditLog(month: YearMonth? = nil) throws(StoreError) -> [AuditEntry] {
+    public func auditLog(month: YearMonth?) throws(StoreError) -> [AuditEntry] {
         try read { db in
-            let rows = month == nil
-                ? try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id")
-                : try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE month = ? ORDER BY id", arguments: [month!.description])
-            return rows.map { r in
-                AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], month: r["month"], runID: r["runID"], reason: r["reason"], detail: r["detail"])
+            var request = AuditRow.order(AuditRow.Columns.id)
+            if let month { request = request.filter(AuditRow.Columns.month == month.description) }
+            return try request.fetchAll(db).map { r in
+                AuditEntry(id: r.id ?? 0, at: r.at, actor: r.actor, action: r.action, month: r.month, runID: r.runID, reason: r.reason, detail: r.detail)
             }
         }
     }
@@ -363,9 +387,12 @@ public final class RunStore: Sendable {
     /// may bring opening balances).
     public func yearToDate(before month: YearMonth) throws(StoreError) -> [String: YearToDate] {
         let earlier = try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, month FROM run WHERE state != 'superseded' AND month >= ? AND month < ? ORDER BY month",
-                             arguments: [YearMonth(year: month.year, month: 1)!.description, month.description])
-                .map { (id: $0["id"] as Int64, month: YearMonth($0["month"] as String)!) }
+            try RunRow
+                .filter(RunRow.Columns.state != RunState.superseded)
+                .filter(RunRow.Columns.month >= YearMonth(year: month.year, month: 1)!.description && RunRow.Columns.month < month.description)
+                .order(RunRow.Columns.month)
+                .fetchAll(db)
+                .compactMap { r in YearMonth(r.month).map { (id: r.id, month: $0) } }
         }
         guard let first = earlier.first else { return [:] }
         var expected = first.month
@@ -378,10 +405,28 @@ public final class RunStore: Sendable {
         }
         if !missing.isEmpty { throw .missingEarlierMonths(month, missing: missing) }
         let last = earlier.last!
-        let results = try results(runID: last.id)
-        var out: [String: YearToDate] = [:]
-        for c in results.cadres { if let y = c.yearToDate { out[c.cadreID] = y } }
-        return out
+        return try read { db in
+            var bySeq: [Int64: (cadreID: String, ytd: YearToDate)] = [:]
+            let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
+                                             arguments: [last.id])
+            while let r = try cadres.next() {
+                bySeq[r[0]] = (r[1], YearToDate(totals: [:], months: r[2]))
+            }
+            let lines = try Row.fetchCursor(db, sql: """
+                SELECT l.cadreSeq, i.name, l.yearFen FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item
+                WHERE l.runID = ? AND l.yearFen IS NOT NULL
+                """, arguments: [last.id])
+            while let r = try lines.next() {
+                bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
+            }
+            let others = try Row.fetchCursor(db, sql: "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", arguments: [last.id])
+            while let r = try others.next() {
+                bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
+            }
+            var out: [String: YearToDate] = [:]
+            for (_, c) in bySeq { out[c.cadreID] = c.ytd }
+            return out
+        }
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
@@ -394,16 +439,16 @@ public final class RunStore: Sendable {
         }
     }
 
-    static func runRecord(_ r: Row, _ db: Database) throws -> RunRecord {
-        let id: Int64 = r["id"]
-        let inputs = try Row.fetchAll(db, sql: "SELECT name, role, sha256, byteCount FROM runInput WHERE runID = ? ORDER BY role, name", arguments: [id])
-            .map { (name: $0["name"] as String, role: $0["role"] as String, sha256: $0["sha256"] as String, byteCount: $0["byteCount"] as Int) }
+    static func runRecord(_ r: RunRow, _ db: Database) throws -> RunRecord {
+        let inputs = try RunInputRow.filter(RunInputRow.Columns.runID == r.id).fetchAll(db)
+            .map { StoredInput(name: $0.name, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) }
+            .sorted(by: StoredInput.listingOrder)
+        guard let month = YearMonth(r.month) else { throw StoreError.database("run #\(r.id) has month \(r.month)") }
         return RunRecord(
-            id: id, month: YearMonth(r["month"] as String)!, state: RunState(rawValue: r["state"]) ?? .draft,
-            rulesHash: r["rulesHash"], rulesVersion: r["rulesVersion"], engineVersion: r["engineVersion"],
-            createdBy: r["createdBy"], createdAt: r["createdAt"], publishedAt: r["publishedAt"],
-            objectionsUntil: r["objectionsUntil"], closedAt: r["closedAt"], supersededBy: r["supersededBy"],
-            summary: try JSONDecoder().decode(RunSummary.self, from: r["summary"] as Data), inputs: inputs)
+            id: r.id, month: month, state: r.state, rulesHash: r.rulesHash, rulesVersion: r.rulesVersion, engineVersion: r.engineVersion,
+            createdBy: r.createdBy, createdAt: r.createdAt, publishedAt: r.publishedAt, objectionsUntil: r.objectionsUntil,
+            closedAt: r.closedAt, supersededBy: r.supersededBy, summary: try JSONDecoder().decode(RunSummary.self, from: r.summary),
+            inputs: inputs)
     }
 }
 

@@ -211,6 +211,111 @@ enum StoreMigrations {
                 t.column("message", .text)
             }
         }
+        m.registerMigration("v6: results as typed rows with traces as documents, inputs compressed") { db in
+            // Inputs: each chunk says how it is stored; earlier chunks are raw.
+            try db.alter(table: "blobChunk") { t in
+                t.add(column: "encoding", .integer).notNull().defaults(to: BlobEncoding.raw.rawValue)
+            }
+            // Results: the cadre's row keeps its figures and gains what the JSON alone held;
+            // lines, clips, reasons and year to date get tables of their own, and the
+            // traces one document per cadre. No foreign keys to `cadreResult`: these rows
+            // are written with their run, in its transaction, and runs are never deleted.
+            try db.alter(table: "cadreResult") { t in
+                t.add(column: "grid", .text)
+                t.add(column: "groupName", .text).notNull().defaults(to: "")
+                t.add(column: "yearMonths", .integer)
+            }
+            try db.create(index: "cadreResult_on_runID_seq", on: "cadreResult", columns: ["runID", "seq"], options: .unique)
+            try db.create(table: ScoreItemTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("citation", .text)
+                t.primaryKey(["runID", "seq"])
+            }
+            try db.create(table: ScoreLineTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("item", .integer).notNull()
+                t.column("raw", .text).notNull()
+                t.column("points", .text).notNull()
+                t.column("recordCount", .integer).notNull()
+                t.column("reason", .text)
+                t.column("approvedBy", .text)
+                t.primaryKey(["runID", "cadreSeq", "seq"])
+            }
+            try db.create(table: ScoreClipTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("lineSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("scope", .text).notNull()
+                t.column("day", .text)
+                t.column("limit", .text).notNull()
+                t.column("removed", .text).notNull()
+                t.primaryKey(["runID", "cadreSeq", "lineSeq", "seq"])
+            }
+            try db.create(table: TierReasonTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("tier", .text)
+                t.column("condition", .text)
+                t.column("share", .text)
+                t.column("places", .integer)
+                t.column("rank", .integer)
+                t.column("toTier", .text)
+                t.column("name", .text)
+                t.column("citation", .text)
+                t.column("recordFile", .text)
+                t.column("recordLine", .integer)
+                t.column("recordDate", .text)
+                t.column("recordSummary", .text)
+                t.column("recordPoints", .text)
+                t.column("rule", .text)
+                t.column("tiedWith", .text)
+                t.primaryKey(["runID", "cadreSeq", "seq"])
+            }
+            try db.create(table: PayItemTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("citation", .text)
+                t.column("roundingRule", .text)
+                t.column("roundingScale", .integer)
+                t.column("traceTemplate", .blob).notNull()
+                t.primaryKey(["runID", "seq"])
+            }
+            try db.create(table: PayLineTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("item", .integer).notNull()
+                t.column("amountFen", .integer).notNull()
+                t.column("yearFen", .integer)
+                t.primaryKey(["runID", "cadreSeq", "seq"])
+            }
+            try db.create(table: YearToDateTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("line", .text).notNull()
+                t.column("amountFen", .integer).notNull()
+                t.primaryKey(["runID", "cadreSeq", "line"])
+            }
+            try db.create(table: CadreTraceTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("document", .blob).notNull()
+                t.primaryKey(["runID", "cadreSeq"])
+            }
+            // Every stored run's JSON becomes rows, then the JSON goes.
+            try LegacyResults.convert(db)
+            try db.alter(table: "cadreResult") { t in t.drop(column: "detail") }
+        }
         return m
     }
 }

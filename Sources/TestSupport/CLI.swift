@@ -3,11 +3,13 @@ import Foundation
 /// Runs the built `jifen` binary (make test builds it first) from the package root, as a
 /// clerk would, and returns what it printed and its exit status.
 public enum CLI {
-    /// The binary: `$JIFEN_BINARY` when set; else the `jifen` built beside these tests (so
-    /// `swift test --scratch-path .build-other` runs that build's binary); else
-    /// `.build/debug/jifen`.
+    /// The binary: `$JIFEN_BINARY` when set (a relative path from the package root); else the
+    /// `jifen` built beside these tests (so `swift test --scratch-path .build-other` runs that
+    /// build's binary); else `.build/debug/jifen`.
     public static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["JIFEN_BINARY"], !path.isEmpty { return path }
+        if let path = ProcessInfo.processInfo.environment["JIFEN_BINARY"], !path.isEmpty {
+            return path.hasPrefix("/") ? path : PackagePaths.path(path)
+        }
         if let beside = besideTests, FileManager.default.isExecutableFile(atPath: beside) { return beside }
         return PackagePaths.path(".build/debug/jifen")
     }

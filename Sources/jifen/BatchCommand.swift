@@ -4,6 +4,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Reports
+import Results
 import Store
 
 /// `jifen batch …`: the monthly run and the life of a month (publish, close, reopen).
@@ -291,7 +292,7 @@ extension BatchCommand {
                 let store = try project.openStore()
                 let ra = try store.run(id: a), rb = try store.run(id: b)
                 let comparison = RunComparison(
-                    before: try store.results(runID: a), after: try store.results(runID: b),
+                    before: try store.results(runID: a, detail: .lines), after: try store.results(runID: b, detail: .lines),
                     rulesChanged: ra.rulesHash != rb.rulesHash, dataChanged: RunComparison.dataDifferences(ra, rb))
                 print(comparison.text(before: "#\(a)（\(ra.month)）", after: "#\(b)（\(rb.month)）"), terminator: "")
             }

@@ -168,32 +168,29 @@ struct ExplanationTests {
     }
 }
 
-/// The store's fast JSON writer must produce exactly what the synthesized decoder reads.
-struct ResultJSONTests {
-    @Test func everySampleResultRoundTripsThroughTheFastWriter() throws {
-        let root = PackagePaths.temporaryDirectory("json")
+/// Every sample cadre's result comes back from the store as the batch computed it: whole
+/// with its records and traces, and without them (but with their counts) for the reports.
+struct StoredResultTests {
+    @Test func everySampleResultComesBackFromTheStore() throws {
+        let root = PackagePaths.temporaryDirectory("stored-results")
         var count = 0
         for month in ["2020-10", "2020-11", "2020-12"] {
             var options = BatchTests.options(month: month, data: PackagePaths.path("samples/\(month)"), store: root + "/s.sqlite", out: root + "/out")
             options.reports = [.payroll]
-            let results = try #require(BatchRunner(options: options).run().results)
-            for r in results.cadres {
-                let bytes = ResultJSON.encode(r)
-                let back = try JSONDecoder().decode(CadreResult.self, from: Data(bytes))
-                #expect(back == r, "\(r.cadreID) \(month)")
-                count += 1
+            let outcome = BatchRunner(options: options).run()
+            let results = try #require(outcome.results), id = try #require(outcome.runID)
+            let store = try RunStore(path: options.storePath)
+            #expect(try store.results(runID: id, detail: .full) == results, "\(month)")
+            let lines = try store.results(runID: id, detail: .lines)
+            for (stored, computed) in zip(lines.cadres, results.cadres) {
+                #expect(stored.score.lines.map(\.recordCount) == computed.score.lines.map(\.records.count))
+                #expect(stored.pay.lines.map(\.amount) == computed.pay.lines.map(\.amount))
+                #expect(stored.standing == computed.standing && stored.yearToDate == computed.yearToDate, "\(computed.cadreID)")
             }
+            for c in results.cadres.prefix(3) { #expect(try store.result(runID: id, cadreID: c.cadreID) == c) }
+            count += results.cadres.count
         }
         #expect(count == 144)
-    }
-
-    @Test func textIsEscaped() throws {
-        var r = CadreResult(cadreID: "A\"1\\", name: "张\n三\t", community: "富民\u{1}", grid: nil, post: "网格员", level: 1,
-                            score: ScoreCard(lines: [], total: .zero), standing: Standing(group: "g", rank: 1, groupSize: 1, tier: "称职", reasons: [.tieBreak(rule: "工号", with: ["B\"2"])]),
-                            pay: PaySlip(lines: []))
-        r.yearToDate = YearToDate(totals: ["收\"入": Money(fen: 5)], months: 3)
-        let back = try JSONDecoder().decode(CadreResult.self, from: Data(ResultJSON.encode(r)))
-        #expect(back == r)
     }
 }
 

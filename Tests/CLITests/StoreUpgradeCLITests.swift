@@ -2,20 +2,21 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Stores outlive versions: a store written by an earlier main (`Fixtures/store-caebf9e`,
-/// schema v1–v3) opens with this one, migrates, and serves its whole history.
+/// Stores outlive versions: a store written by an earlier main opens with this one, migrates,
+/// and serves its whole history. `store-caebf9e` has schema v1–v3; `store-7902ee3`, v1–v5
+/// with results as JSON and inputs uncompressed.
 struct StoreUpgradeCLITests {
-    static let fixture = "Tests/CLITests/Fixtures/store-caebf9e/jifen.sqlite"
+    static let fixtures = ["store-caebf9e", "store-7902ee3"]
 
     /// A copy of the fixture store, so that the committed file is never migrated in place.
-    static func copy(_ label: String) throws -> (root: String, store: String) {
-        let root = PackagePaths.temporaryDirectory(label)
-        try FileManager.default.copyItem(atPath: PackagePaths.path(fixture), toPath: root + "/jifen.sqlite")
+    static func copy(_ fixture: String) throws -> (root: String, store: String) {
+        let root = PackagePaths.temporaryDirectory("upgrade-" + fixture)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("Tests/CLITests/Fixtures/\(fixture)/jifen.sqlite"), toPath: root + "/jifen.sqlite")
         return (root, root + "/jifen.sqlite")
     }
 
-    @Test func anEarlierMainsStoreOpensMigratesAndServesItsHistory() throws {
-        let (root, store) = try Self.copy("upgrade")
+    @Test(arguments: fixtures) func anEarlierMainsStoreOpensMigratesAndServesItsHistory(_ fixture: String) throws {
+        let (root, store) = try Self.copy(fixture)
         let out = root + "/out"
         // Given a store of the earlier schema, when this main lists and shows its runs:
         let list = try CLI.run(["batch", "list", "--store", store, "--out", out])

@@ -2,7 +2,6 @@ import Exact
 import Foundation
 import Reports
 import Results
-import Store
 import Testing
 import TestSupport
 

@@ -2,7 +2,6 @@ import Exact
 import Pay
 import Reports
 import Results
-import Store
 
 /// A realistic month built in code: 12 cadres in 4 communities, every pay line kind, day
 /// and month caps, a deduction stopped at its floor, an adjustment with its reason and a

@@ -7,7 +7,7 @@ import Results
 import TestSupport
 import Testing
 
-/// How a run is written: inputs copied once by content in whole chunks, results across slices.
+/// How a run is written: inputs copied once by content in whole compressed chunks, results across slices.
 struct RunStoreWriteTests {
     let base = RunStoreTests()
 
@@ -24,6 +24,9 @@ struct RunStoreWriteTests {
         try store.record(base.newRun("2020-11", inputs: [exact, over, empty]))
         #expect(try count(store, "SELECT COUNT(*) FROM blobChunk") == 3)
         #expect(try count(store, "SELECT COUNT(*) FROM blob") == 3)
+        // Each chunk is compressed on its own: 4 MB of one letter takes a few hundred bytes.
+        #expect(try count(store, "SELECT COUNT(*) FROM blobChunk WHERE encoding = \(BlobEncoding.zstd.rawValue)") == 3)
+        #expect(try count(store, "SELECT MAX(length(content)) FROM blobChunk") < 4096)
 
         // The same contents again, under other names and in another month: nothing new copied.
         let again = base.input("again.csv", String(repeating: "a", count: RunStore.chunkSize))
@@ -42,7 +45,7 @@ struct RunStoreWriteTests {
 
     @Test func resultsSpanningSeveralSlicesComeBackInRosterOrder() throws {
         let store = try RunStore(path: base.storePath)
-        let n = ResultPipeline.sliceSize * 2 + 77
+        let n = ResultWriter.sliceSize * 2 + 77
         let cadres = (0..<n).map { base.cadre(String(format: "FM-%05d", n - $0), net: Int64($0) * 100) }
         var run = base.newRun("2020-12")
         run.results = MonthResults(month: run.month, cadres: cadres)

@@ -1,0 +1,69 @@
+import Exact
+
+/// What the summary of a run says: counts and money totals.
+public struct RunSummary: Sendable, Hashable, Codable {
+    public struct FileLine: Sendable, Hashable, Codable {
+        public var name: String
+        public var source: String
+        public var format: String
+        public var read: Int
+        public var accepted: Int
+        public var rejected: Int
+        public var ignored: Int
+        public init(name: String, source: String, format: String, read: Int, accepted: Int, rejected: Int, ignored: Int) {
+            self.name = name
+            self.source = source
+            self.format = format
+            self.read = read
+            self.accepted = accepted
+            self.rejected = rejected
+            self.ignored = ignored
+        }
+    }
+
+    public var cadres: Int
+    public var rowsUsed: Int
+    public var rowsIgnored: Int
+    public var rowsRejected: Int
+    public var pointsTotal: Fixed
+    public var gross: Money
+    public var deductions: Money
+    public var net: Money
+    public var tiers: [String: Int]
+    public var files: [FileLine]
+    /// The rules' tiers, best first, so reports written later list them in the same order.
+    public var tierOrder: [String]?
+
+    public init(
+        cadres: Int, rowsUsed: Int, rowsIgnored: Int, rowsRejected: Int, pointsTotal: Fixed, gross: Money,
+        deductions: Money, net: Money, tiers: [String: Int], files: [FileLine]
+    ) {
+        self.cadres = cadres
+        self.rowsUsed = rowsUsed
+        self.rowsIgnored = rowsIgnored
+        self.rowsRejected = rowsRejected
+        self.pointsTotal = pointsTotal
+        self.gross = gross
+        self.deductions = deductions
+        self.net = net
+        self.tiers = tiers
+        self.files = files
+    }
+}
+
+/// A row a run left out, with its reasons (personal data already masked).
+public struct StoredRejectedRow: Sendable, Hashable, Codable {
+    public var file: String
+    public var line: Int
+    public var codes: [String]
+    public var reasons: [String]
+    public var cells: [String]
+
+    public init(file: String, line: Int, codes: [String], reasons: [String], cells: [String]) {
+        self.file = file
+        self.line = line
+        self.codes = codes
+        self.reasons = reasons
+        self.cells = cells
+    }
+}

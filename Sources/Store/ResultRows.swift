@@ -1,0 +1,558 @@
+import Dispatch
+import Exact
+import Foundation
+import GRDB
+import Pay
+import Results
+
+/// Writes a run's results as rows: `cadreResult`, `scoreLine` (with `scoreItem`),
+/// `scoreClip`, `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace`.
+///
+/// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
+/// order of first appearance (so the same results give the same rows); the slice's trace
+/// documents are encoded on every core; then its rows are inserted.
+final class ResultWriter {
+    private let runID: Int64
+    private let db: Database
+    /// In the migration the cadres' rows exist already (with their JSON): only the new
+    /// columns are filled in.
+    private let updatesCadres: Bool
+    private var nextSeq: Int64 = 0
+
+    private struct ScoreItemKey: Hashable {
+        var kind: ScoreLine.Kind
+        var name: String
+        var citation: String?
+    }
+
+    private struct PayItemKey: Hashable {
+        var name: String
+        var kind: PayLineResult.Kind
+        var citation: String?
+        var rounding: RoundingSpec?
+    }
+
+    private var scoreItems: [ScoreItemKey: Int64] = [:]
+    private var payItems: [PayItemKey: Int64] = [:]
+    /// Each pay item's template (`TraceDocument`), by item number.
+    private var templates: [PayTrace] = []
+    // The previous cadre's k-th line's item: cadres mostly have the same lines in the same
+    // order, so most lines are matched without hashing their texts.
+    private var lastScore: [(key: ScoreItemKey, item: Int64)] = []
+    private var lastPay: [(key: PayItemKey, item: Int64)] = []
+
+    private let cadreStatement: Statement
+    private let scoreItemStatement: Statement
+    private let scoreLineStatement: Statement
+    private let clipStatement: Statement
+    private let reasonStatement: Statement
+    private let payItemStatement: Statement
+    private let payLineStatement: Statement
+    private let yearStatement: Statement
+    private let traceStatement: Statement
+
+    init(_ db: Database, runID: Int64, updatesCadres: Bool = false) throws {
+        self.db = db
+        self.runID = runID
+        self.updatesCadres = updatesCadres
+        cadreStatement = try db.makeStatement(sql: updatesCadres
+            ? "UPDATE cadreResult SET grid = ?, groupName = ?, yearMonths = ? WHERE runID = ? AND seq = ?"
+            : insertSQL(CadreResultTable.name, CadreResultTable.Columns.self))
+        scoreItemStatement = try db.makeStatement(sql: insertSQL(ScoreItemTable.name, ScoreItemTable.Columns.self))
+        scoreLineStatement = try db.makeStatement(sql: insertSQL(ScoreLineTable.name, ScoreLineTable.Columns.self))
+        clipStatement = try db.makeStatement(sql: insertSQL(ScoreClipTable.name, ScoreClipTable.Columns.self))
+        reasonStatement = try db.makeStatement(sql: insertSQL(TierReasonTable.name, TierReasonTable.Columns.self))
+        payItemStatement = try db.makeStatement(sql: insertSQL(PayItemTable.name, PayItemTable.Columns.self))
+        payLineStatement = try db.makeStatement(sql: insertSQL(PayLineTable.name, PayLineTable.Columns.self))
+        yearStatement = try db.makeStatement(sql: insertSQL(YearToDateTable.name, YearToDateTable.Columns.self))
+        traceStatement = try db.makeStatement(sql: insertSQL(CadreTraceTable.name, CadreTraceTable.Columns.self))
+    }
+
+    /// Cadres per slice: their documents are encoded together, then inserted.
+    static let sliceSize = 1024
+
+    /// Writes all of `cadres`, in slices.
+    func write(_ cadres: [CadreResult]) throws {
+        var lo = 0
+        while lo < cadres.count {
+            let hi = min(cadres.count, lo + Self.sliceSize)
+            try append(cadres[lo..<hi])
+            lo = hi
+        }
+    }
+
+    /// Writes the next cadres in roster order.
+    func append(_ cadres: ArraySlice<CadreResult>) throws {
+        // Items first, on this thread: numbers in order of first appearance.
+        var scoreItemOf: [Int64] = []
+        var payItemOf: [Int64] = []
+        for i in cadres.indices {
+            for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
+            for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
+        }
+        // Documents on every core.
+        let documents = encodeDocuments(cadres, payItemOf)
+        // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
+        // out would retain every text it holds, which was most of this loop's time.
+        let cadre = RawStatement(db, cadreStatement), scoreLine = RawStatement(db, scoreLineStatement)
+        let clip = RawStatement(db, clipStatement), reason = RawStatement(db, reasonStatement)
+        let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
+        let trace = RawStatement(db, traceStatement)
+        var scoreAt = 0, payAt = 0
+        for i in cadres.indices {
+            let seq = nextSeq
+            nextSeq += 1
+            let months = cadres[i].yearToDate.map { Int64($0.months) }
+            if updatesCadres {
+                cadre.bind(1, cadres[i].grid)
+                cadre.bind(2, cadres[i].standing.group)
+                cadre.bind(3, months)
+                cadre.bind(4, runID)
+                cadre.bind(5, seq)
+            } else {
+                cadre.bind(1, runID)
+                cadre.bind(2, seq)
+                cadre.bind(3, cadres[i].cadreID)
+                cadre.bind(4, cadres[i].name)
+                cadre.bind(5, cadres[i].community)
+                cadre.bind(6, cadres[i].grid)
+                cadre.bind(7, cadres[i].post)
+                cadre.bind(8, Int64(cadres[i].level))
+                cadre.bind(9, cadres[i].score.total)
+                cadre.bind(10, cadres[i].standing.tier)
+                cadre.bind(11, Int64(cadres[i].standing.rank))
+                cadre.bind(12, Int64(cadres[i].standing.groupSize))
+                cadre.bind(13, cadres[i].standing.group)
+                cadre.bind(14, cadres[i].pay.gross.fen)
+                cadre.bind(15, cadres[i].pay.deductions.fen)
+                cadre.bind(16, cadres[i].pay.net.fen)
+                cadre.bind(17, months)
+            }
+            try cadre.runRebinding()
+            for k in cadres[i].score.lines.indices {
+                scoreLine.bind(1, runID)
+                scoreLine.bind(2, seq)
+                scoreLine.bind(3, Int64(k))
+                scoreLine.bind(4, scoreItemOf[scoreAt])
+                scoreLine.bind(5, cadres[i].score.lines[k].raw)
+                scoreLine.bind(6, cadres[i].score.lines[k].points)
+                scoreLine.bind(7, Int64(cadres[i].score.lines[k].recordCount))
+                scoreLine.bind(8, cadres[i].score.lines[k].reason)
+                scoreLine.bind(9, cadres[i].score.lines[k].approvedBy)
+                try scoreLine.runRebinding()
+                scoreAt += 1
+                for n in cadres[i].score.lines[k].clips.indices {
+                    clip.bind(1, runID)
+                    clip.bind(2, seq)
+                    clip.bind(3, Int64(k))
+                    clip.bind(4, Int64(n))
+                    switch cadres[i].score.lines[k].clips[n].scope {
+                    case .day(let d):
+                        clip.bind(5, "day")
+                        clip.bind(6, d.description)
+                    case .month:
+                        clip.bind(5, "month")
+                        clip.bind(6, nil as String?)
+                    case .floor:
+                        clip.bind(5, "floor")
+                        clip.bind(6, nil as String?)
+                    }
+                    clip.bind(7, cadres[i].score.lines[k].clips[n].limit)
+                    clip.bind(8, cadres[i].score.lines[k].clips[n].removed)
+                    try clip.runRebinding()
+                }
+            }
+            for k in cadres[i].standing.reasons.indices {
+                try insertReason(reason, seq: seq, k: k, cadres[i].standing.reasons[k])
+            }
+            // Year-to-date totals ride on the pay line of the same name; others get a row.
+            var placed = 0
+            for k in cadres[i].pay.lines.indices {
+                payLine.bind(1, runID)
+                payLine.bind(2, seq)
+                payLine.bind(3, Int64(k))
+                payLine.bind(4, payItemOf[payAt])
+                payLine.bind(5, cadres[i].pay.lines[k].amount.fen)
+                var year: Int64? = nil
+                if months != nil, let total = cadres[i].yearToDate?.totals[cadres[i].pay.lines[k].name],
+                   Self.firstLine(named: cadres[i].pay.lines[k].name, cadres[i].pay.lines, k) {
+                    year = total.fen
+                    placed += 1
+                }
+                payLine.bind(6, year)
+                try payLine.runRebinding()
+                payAt += 1
+            }
+            if let totals = cadres[i].yearToDate?.totals, placed < totals.count {
+                let names = Set(cadres[i].pay.lines.map(\.name))
+                for (name, amount) in totals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) where !names.contains(name) {
+                    year.bind(1, runID)
+                    year.bind(2, seq)
+                    year.bind(3, name)
+                    year.bind(4, amount.fen)
+                    try year.runRebinding()
+                }
+            }
+            if let document = documents[i - cadres.startIndex] {
+                trace.bind(1, runID)
+                trace.bind(2, seq)
+                trace.bind(3, bytes: document)
+                try trace.runRebinding()
+            }
+        }
+    }
+
+    /// Whether line `k` is the first of the slip named `name` (a year-to-date total rides on
+    /// the first only).
+    private static func firstLine(named name: String, _ lines: [PayLineResult], _ k: Int) -> Bool {
+        for j in 0..<k where same(lines[j].name, name) { return false }
+        return true
+    }
+
+    private func insertReason(_ s: RawStatement, seq: Int64, k: Int, _ r: TierReason) throws {
+        s.bind(1, runID)
+        s.bind(2, seq)
+        s.bind(3, Int64(k))
+        // Columns 4…19: kind, tier, condition, share, places, rank, toTier, name, citation,
+        // recordFile, recordLine, recordDate, recordSummary, recordPoints, rule, tiedWith;
+        // unbound ones stay NULL.
+        switch r {
+        case .threshold(let tier, let condition):
+            s.bind(4, "threshold")
+            s.bind(5, tier)
+            s.bind(6, condition)
+        case .withinQuota(let tier, let share, let places, let rank):
+            s.bind(4, "withinQuota")
+            s.bind(5, tier)
+            s.bind(7, share)
+            s.bind(8, Int64(places))
+            s.bind(9, Int64(rank))
+        case .quotaFull(let tier, let share, let places, let rank, let to):
+            s.bind(4, "quotaFull")
+            s.bind(5, tier)
+            s.bind(7, share)
+            s.bind(8, Int64(places))
+            s.bind(9, Int64(rank))
+            s.bind(10, to)
+        case .veto(let name, let citation, let tier, let record):
+            s.bind(4, "veto")
+            s.bind(5, tier)
+            s.bind(11, name)
+            s.bind(12, citation)
+            if let record {
+                s.bind(13, record.file)
+                s.bind(14, Int64(record.line))
+                s.bind(15, record.date?.description)
+                s.bind(16, record.summary)
+                s.bind(17, record.points)
+            }
+        case .tieBreak(let rule, let with):
+            s.bind(4, "tieBreak")
+            s.bind(18, rule)
+            s.bind(19, Self.jsonArray(with))
+        }
+        try s.run()
+    }
+
+    /// The texts as a JSON array, as `JSONDecoder` reads it back.
+    static func jsonArray(_ texts: [String]) -> String {
+        var out = "["
+        for (i, t) in texts.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for u in t.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
+    }
+
+    private func scoreItem(_ line: ScoreLine, _ k: Int) throws -> Int64 {
+        if k < lastScore.count {
+            let last = lastScore[k].key
+            if last.kind == line.kind, same(last.name, line.name), same(last.citation, line.citation) { return lastScore[k].item }
+        }
+        let key = ScoreItemKey(kind: line.kind, name: line.name, citation: line.citation)
+        let item: Int64
+        if let found = scoreItems[key] {
+            item = found
+        } else {
+            item = Int64(scoreItems.count)
+            scoreItems[key] = item
+            let s = RawStatement(db, scoreItemStatement)
+            s.bind(1, runID)
+            s.bind(2, item)
+            s.bind(3, line.kind.rawValue)
+            s.bind(4, line.name)
+            s.bind(5, line.citation)
+            try s.run()
+        }
+        if k < lastScore.count { lastScore[k] = (key, item) } else { lastScore.append((key, item)) }
+        return item
+    }
+
+    /// The rounding a trace applied last: part of what a pay line is.
+    static func rounding(_ trace: PayTrace) -> RoundingSpec? {
+        var j = trace.steps.count - 1
+        while j >= 0 {
+            if let r = trace.steps[j].rounding { return r.spec }
+            j -= 1
+        }
+        return nil
+    }
+
+    private func payItem(_ line: PayLineResult, _ k: Int) throws -> Int64 {
+        let rounding = Self.rounding(line.trace)
+        if k < lastPay.count {
+            let last = lastPay[k].key
+            if last.kind == line.kind, same(last.name, line.name), same(last.citation, line.citation), last.rounding == rounding {
+                return lastPay[k].item
+            }
+        }
+        let key = PayItemKey(name: line.name, kind: line.kind, citation: line.citation, rounding: rounding)
+        let item: Int64
+        if let found = payItems[key] {
+            item = found
+        } else {
+            item = Int64(payItems.count)
+            payItems[key] = item
+            templates.append(line.trace)
+            let s = RawStatement(db, payItemStatement)
+            s.bind(1, runID)
+            s.bind(2, item)
+            s.bind(3, line.name)
+            s.bind(4, line.kind.rawValue)
+            s.bind(5, line.citation)
+            s.bind(6, rounding?.rule.rawValue)
+            s.bind(7, rounding.map { Int64($0.scale) })
+            s.bind(8, bytes: TraceDocument.template(line.trace))
+            try s.run()
+        }
+        if k < lastPay.count { lastPay[k] = (key, item) } else { lastPay.append((key, item)) }
+        return item
+    }
+
+    /// Each cadre's document, nil for a cadre with nothing to trace (no records, no steps).
+    private func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64]) -> [[UInt8]?] {
+        var starts: [Int] = []
+        starts.reserveCapacity(cadres.count)
+        var at = 0
+        for c in cadres {
+            starts.append(at)
+            at += c.pay.lines.count
+        }
+        let firstPay = starts
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, cadres.count / 64))
+        let out = ConcurrentSlots<[[UInt8]?]>(count: parts)
+        let base = cadres.startIndex
+        let templates = self.templates
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = cadres.count * p / parts, hi = cadres.count * (p + 1) / parts
+            var docs: [[UInt8]?] = []
+            docs.reserveCapacity(hi - lo)
+            for i in lo..<hi {
+                let c = cadres[base + i]
+                let hasRecords = c.score.lines.contains { !$0.records.isEmpty }
+                let hasSteps = c.pay.lines.contains { !$0.trace.steps.isEmpty }
+                guard hasRecords || hasSteps else {
+                    docs.append(nil)
+                    continue
+                }
+                let own = (0..<c.pay.lines.count).map { Optional(templates[Int(payItemOf[firstPay[i] + $0])]) }
+                docs.append(TraceDocument.encode(c, templates: own))
+            }
+            out.set(p, docs)
+        }
+        return out.values.flatMap { $0! }
+    }
+}
+
+/// Whether two texts have the same UTF-8 bytes: far cheaper than `==` on Chinese text, which
+/// compares canonical equivalence. Used where a false "different" costs only a lookup.
+@inline(__always)
+func same(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
+@inline(__always)
+func same(_ a: String?, _ b: String?) -> Bool {
+    switch (a, b) {
+    case (nil, nil): true
+    case (let a?, let b?): same(a, b)
+    default: false
+    }
+}
+
+/// Reads a run's results back from their rows, cadre by cadre in roster order.
+struct ResultReader {
+    let db: Database
+    let runID: Int64
+
+    private struct ScoreItem {
+        var kind: ScoreLine.Kind
+        var name: String
+        var citation: String?
+    }
+
+    private struct PayItem {
+        var name: String
+        var kind: PayLineResult.Kind
+        var citation: String?
+        var template: PayTrace?
+    }
+
+    /// The cadres whose `seq` lies in `seqs` (all when nil), in roster order.
+    func read(detail: ResultDetail, seqs: ClosedRange<Int64>? = nil) throws -> [CadreResult] {
+        let scoreItems = try Row.fetchAll(db, sql: "SELECT kind, name, citation FROM scoreItem WHERE runID = ? ORDER BY seq", arguments: [runID])
+            .map { r in ScoreItem(kind: try Self.kind(r[0] as String), name: r[1], citation: r[2]) }
+        let payItems = try Row.fetchAll(db, sql: "SELECT name, kind, citation, traceTemplate FROM payItem WHERE runID = ? ORDER BY seq", arguments: [runID])
+            .map { r in
+                PayItem(name: r[0], kind: try Self.payKind(r[1] as String), citation: r[2],
+                        template: detail == .full ? try TraceDocument.decodeTemplate(Array(r[3] as Data)) : nil)
+            }
+        let range = seqs ?? 0...Int64.max
+        let args: StatementArguments = [runID, range.lowerBound, range.upperBound]
+        let cadres = try Row.fetchCursor(db, sql: """
+            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths
+            FROM cadreResult WHERE runID = ? AND seq BETWEEN ? AND ? ORDER BY seq
+            """, arguments: args)
+        var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
+        var clips = try Grouped(db, "SELECT cadreSeq, lineSeq, scope, day, \"limit\", removed FROM scoreClip WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, lineSeq, seq", args)
+        var reasons = try Grouped(db, """
+            SELECT cadreSeq, kind, tier, condition, share, places, rank, toTier, name, citation, recordFile, recordLine, recordDate,
+              recordSummary, recordPoints, rule, tiedWith FROM tierReason WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq
+            """, args)
+        var pay = try Grouped(db, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
+        var years = try Grouped(db, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, line", args)
+        var traces = detail == .full
+            ? try Grouped(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq", args) : nil
+
+        var out: [CadreResult] = []
+        while let c = try cadres.next() {
+            let seq: Int64 = c[0]
+            var scoreLines: [ScoreLine] = []
+            try lines.each(seq) { r in
+                let item = try Self.item(scoreItems, r[2] as Int64)
+                scoreLines.append(ScoreLine(
+                    kind: item.kind, name: item.name, citation: item.citation, raw: try Self.fixed(r[3]), points: try Self.fixed(r[4]),
+                    clips: [], recordCount: r[5], reason: r[6], approvedBy: r[7]))
+            }
+            try clips.each(seq) { r in
+                let k = Int(r[1] as Int64)
+                guard k < scoreLines.count else { throw StoreError.database("a clip of a missing score line") }
+                let scope: Clip.Scope
+                switch r[2] as String {
+                case "day":
+                    guard let d = (r[3] as String?).flatMap(DateParser.parse) else { throw StoreError.database("a clip without its day") }
+                    scope = .day(d)
+                case "month": scope = .month
+                case "floor": scope = .floor
+                case let other: throw StoreError.database("clip scope \(other)")
+                }
+                scoreLines[k].clips.append(Clip(scope: scope, limit: try Self.fixed(r[4]), removed: try Self.fixed(r[5])))
+            }
+            var tierReasons: [TierReason] = []
+            try reasons.each(seq) { r in tierReasons.append(try Self.reason(r)) }
+            var payLines: [PayLineResult] = []
+            var totals: [String: Money] = [:]
+            var payItemOf: [Int] = []
+            try pay.each(seq) { r in
+                let item = try Self.item(payItems, r[1] as Int64)
+                payItemOf.append(Int(r[1] as Int64))
+                payLines.append(PayLineResult(name: item.name, kind: item.kind, amount: Money(fen: r[2]), citation: item.citation))
+                if let year = r[3] as Int64? { totals[item.name] = Money(fen: year) }
+            }
+            try years.each(seq) { r in totals[r[1]] = Money(fen: r[2]) }
+            let months: Int? = c[12]
+            var result = CadreResult(
+                cadreID: c[1], name: c[2], community: c[3], grid: c[4], post: c[5], level: c[6],
+                score: ScoreCard(lines: scoreLines, total: try Self.fixed(c[7])),
+                standing: Standing(group: c[11], rank: c[9], groupSize: c[10], tier: c[8], reasons: tierReasons),
+                pay: PaySlip(lines: payLines), yearToDate: months.map { YearToDate(totals: totals, months: $0) })
+            if traces != nil {
+                var document: [UInt8]? = nil
+                try traces!.each(seq) { r in document = Array(r[1] as Data) }
+                if let document {
+                    let templates = payItemOf.map { payItems[$0].template }
+                    do {
+                        try TraceDocument.decode(document, into: &result, templates: templates)
+                    } catch {
+                        throw StoreError.database("cadre \(result.cadreID)'s trace: \(error)")
+                    }
+                }
+            }
+            out.append(result)
+        }
+        return out
+    }
+
+    private static func item<T>(_ items: [T], _ n: Int64) throws -> T {
+        guard n >= 0, n < items.count else { throw StoreError.database("item \(n) is missing") }
+        return items[Int(n)]
+    }
+
+    static func fixed(_ text: String?) throws -> Fixed {
+        guard let text, let f = Fixed(text) else { throw StoreError.database("not a decimal: \(text ?? "NULL")") }
+        return f
+    }
+
+    static func kind(_ s: String) throws -> ScoreLine.Kind {
+        guard let k = ScoreLine.Kind(rawValue: s) else { throw StoreError.database("score line kind \(s)") }
+        return k
+    }
+
+    static func payKind(_ s: String) throws -> PayLineResult.Kind {
+        guard let k = PayLineResult.Kind(rawValue: s) else { throw StoreError.database("pay line kind \(s)") }
+        return k
+    }
+
+    static func reason(_ r: Row) throws -> TierReason {
+        switch r[1] as String {
+        case "threshold":
+            return .threshold(tier: r[2], condition: r[3])
+        case "withinQuota":
+            return .withinQuota(tier: r[2], share: try fixed(r[4]), places: r[5], rank: r[6])
+        case "quotaFull":
+            return .quotaFull(tier: r[2], share: try fixed(r[4]), places: r[5], rank: r[6], to: r[7])
+        case "veto":
+            var record: RecordRef? = nil
+            if let file = r[10] as String? {
+                record = RecordRef(file: file, line: r[11], date: (r[12] as String?).flatMap(DateParser.parse), summary: r[13],
+                                   points: try fixed(r[14]))
+            }
+            return .veto(name: r[8], citation: r[9], tier: r[2], record: record)
+        case "tieBreak":
+            let with = try JSONDecoder().decode([String].self, from: Data((r[16] as String? ?? "[]").utf8))
+            return .tieBreak(rule: r[15], with: with)
+        case let other:
+            throw StoreError.database("tier reason \(other)")
+        }
+    }
+
+    /// A cursor over rows keyed by cadre (`cadreSeq` first), read cadre by cadre.
+    struct Grouped {
+        private let cursor: RowCursor
+        private var current: Row?
+        init(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+            cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            current = try cursor.next()
+        }
+
+        /// Calls `body` with each row of cadre `seq`. Rows of earlier cadres (which the
+        /// cadre query did not return) are skipped.
+        mutating func each(_ seq: Int64, _ body: (Row) throws -> Void) throws {
+            while let r = current {
+                let s: Int64 = r[0]
+                if s > seq { return }
+                if s == seq { try body(r) }
+                current = try cursor.next()
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Exact
+import Results
+
+/// A store of runs: what the batch, `jifen report --run`, `batch list/show/diff` and the
+/// explanations need, independent of the database engine.
+///
+/// `RunStore` is the one engine (SQLite through GRDB). Everything engine-specific — SQL text,
+/// the run id's sequence, how blobs are chunked and compressed, the schema's migrations —
+/// stays inside it, so that a second engine (PostgreSQL for a province) implements this
+/// protocol and runs the same tests (`Tests/StoreTests`, each test over `StoreEngines.all`).
+///
+/// ```swift
+/// let store: any RunStoring = try RunStore(path: "store/jifen.sqlite")
+/// let ingest = store.ingest(paths: files)                   // hashed and copied meanwhile
+/// let reservation = try store.reserveRun(month: m, inputs: inputs, ingest: ingest)
+/// // … write the reports for reservation.id and reservation.inputs …
+/// let id = try store.record(newRun, as: reservation)        // one transaction
+/// let results = try store.results(runID: id, detail: .lines)
+/// ```
+public protocol RunStoring: AnyObject, Sendable {
+    // MARK: Recording a run
+
+    /// Starts hashing the files and copying them in by content (compressed) on another
+    /// thread. Inputs so copied belong to no run until one is recorded with them; if none
+    /// is, `InputIngest.close()` removes them again.
+    func ingest(paths: [String]) -> InputIngest
+
+    /// The id the next run will be recorded under and its inputs as the store will list them
+    /// (hashing any input `ingest` did not). Call while holding the store's `RunLock`.
+    func reserveRun(month: YearMonth, inputs: [InputFile], ingest: InputIngest?) throws(StoreError) -> RunReservation
+
+    /// Records a run as the month's draft under its reservation, superseding the month's
+    /// earlier draft or published run. Refuses a closed month. One transaction.
+    func record(_ run: NewRun, as reservation: RunReservation) throws(StoreError) -> Int64
+
+    // MARK: States
+
+    func publish(month: YearMonth, actor: String, at: String, objectionsUntil: String) throws(StoreError)
+    func close(month: YearMonth, actor: String, at: String) throws(StoreError)
+    func reopen(month: YearMonth, actor: String, at: String, reason: String) throws(StoreError)
+
+    // MARK: Reading
+
+    /// Every run, newest first.
+    func runs() throws(StoreError) -> [RunRecord]
+    /// The month's current (not superseded) run.
+    func currentRun(month: YearMonth) throws(StoreError) -> RunRecord?
+    func run(id: Int64) throws(StoreError) -> RunRecord
+    /// A run's results in roster order.
+    func results(runID: Int64, detail: ResultDetail) throws(StoreError) -> MonthResults
+    /// One cadre's whole result in a run (with records and traces).
+    func result(runID: Int64, cadreID: String) throws(StoreError) -> CadreResult?
+    func rejectedRows(runID: Int64) throws(StoreError) -> [StoredRejectedRow]
+    /// The year-to-date figures each cadre ended the month before `month` with.
+    func yearToDate(before month: YearMonth) throws(StoreError) -> [String: YearToDate]
+    /// Writes a stored input back out, byte for byte.
+    func exportBlob(sha256: String, to path: String) throws(StoreError)
+
+    // MARK: Audit
+
+    func audit(at: String, actor: String, action: String, month: YearMonth?, runID: Int64?, reason: String?, detail: String?) throws(StoreError)
+    func auditLog(month: YearMonth?) throws(StoreError) -> [AuditEntry]
+}
+
+extension RunStoring {
+    /// Records a run under a reservation taken now (a caller with no reports to write early).
+    @discardableResult
+    public func record(_ run: NewRun) throws(StoreError) -> Int64 {
+        try record(run, as: try reserveRun(month: run.month, inputs: run.inputs, ingest: nil))
+    }
+
+    /// A run's results with every record and trace.
+    public func results(runID: Int64) throws(StoreError) -> MonthResults {
+        try results(runID: runID, detail: .full)
+    }
+
+    public func auditLog() throws(StoreError) -> [AuditEntry] {
+        try auditLog(month: nil)
+    }
+}

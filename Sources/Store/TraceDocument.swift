@@ -1,0 +1,420 @@
+import Exact
+import Pay
+import Results
+
+/// The parts of a cadre's result that only a person reads — each score line's records and
+/// each pay line's trace — as one compact, versioned binary document per cadre, decoded only
+/// when someone asks (an explanation, the portal's 积分明细), never for the reports.
+///
+/// Format 1, all integers LEB128 varints (signed ones zigzag):
+/// ```
+/// document  = format:u8(1) count(score lines) records* count(pay lines) trace*
+/// records   = count record*        record = str(file) int(line) date str(summary) fixed(points)
+/// trace     = count step*          step   = text(label) text(formula) count input* quantity(result)
+///                                           rounding count note*
+/// input     = text(name) quantity
+/// text      = 0 (as the template's) | 1 str (en = zh) | 2 str str
+/// str       = 0 len bytes (new: takes the next number) | n (the document's n-th string)
+/// quantity  = 0 money(fen) | 1 fixed | 2 fixed (a rate) | 3 int (a count)
+/// fixed     = int(units) u8(scale)     date = 0 (none) | zigzag(days since 1970) + 1
+/// rounding  = 0 | 1 u8(rule) u8(scale) fixed(exact) fixed(rounded) u8(isExact)
+/// note      = u8(case) fields, texts never as the template's
+/// ```
+/// A pay line's labels, formulas and input names are the same for every cadre paid by that
+/// line, so each is written once per run, in the line's template (`TraceDocument.template`,
+/// the first trace of that line seen in the run), and a cadre's document says "as the
+/// template's" in one byte. That keeps a province month's traces to about 500 bytes a cadre
+/// where the JSON of earlier versions took 11 KB.
+enum TraceDocument {
+    static let format: UInt8 = 1
+
+    enum DecodingError: Error, Sendable {
+        case unknownFormat(UInt8)
+        case truncated
+        case invalid(String)
+    }
+
+    // MARK: - Encoding
+
+    /// A cadre's document: its score lines' records and its pay lines' traces, each trace
+    /// against `templates[i]`, the template of pay line `i` (nil: none).
+    static func encode(_ c: CadreResult, templates: [PayTrace?]) -> [UInt8] {
+        var w = Writer()
+        w.bytes.append(format)
+        w.count(c.score.lines.count)
+        for line in c.score.lines {
+            w.count(line.records.count)
+            for r in line.records { w.record(r) }
+        }
+        w.count(c.pay.lines.count)
+        for (i, line) in c.pay.lines.enumerated() {
+            w.trace(line.trace, template: i < templates.count ? templates[i] : nil)
+        }
+        return w.bytes
+    }
+
+    /// A pay line's template: a trace standing alone.
+    static func template(_ trace: PayTrace) -> [UInt8] {
+        var w = Writer()
+        w.bytes.append(format)
+        w.trace(trace, template: nil)
+        return w.bytes
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        private var strings: [String: Int] = [:]
+
+        init() { bytes.reserveCapacity(1024) }
+
+        mutating func uint(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            bytes.append(UInt8(v))
+        }
+
+        mutating func int(_ v: Int64) { uint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+        mutating func count(_ n: Int) { uint(UInt64(n)) }
+
+        mutating func str(_ s: String) {
+            if let n = strings[s] {
+                uint(UInt64(n))
+                return
+            }
+            strings[s] = strings.count + 1
+            bytes.append(0)
+            var s = s
+            s.withUTF8 { u in
+                count(u.count)
+                bytes.append(contentsOf: u)
+            }
+        }
+
+        mutating func fixed(_ f: Fixed) {
+            int(f.units)
+            bytes.append(UInt8(f.scale))
+        }
+
+        mutating func date(_ d: CivilDate?) {
+            // 0 for none, else the zigzagged day number plus one.
+            if let d {
+                let v = Int64(d.daysSinceEpoch)
+                uint(UInt64(bitPattern: (v << 1) ^ (v >> 63)) + 1)
+            } else {
+                bytes.append(0)
+            }
+        }
+
+        mutating func record(_ r: RecordRef) {
+            str(r.file)
+            int(Int64(r.line))
+            date(r.date)
+            str(r.summary)
+            fixed(r.points)
+        }
+
+        mutating func text(_ t: PayText, template: PayText?) {
+            if let template, template == t {
+                bytes.append(0)
+            } else if t.en == t.zh {
+                bytes.append(1)
+                str(t.zh)
+            } else {
+                bytes.append(2)
+                str(t.zh)
+                str(t.en)
+            }
+        }
+
+        mutating func quantity(_ q: PayQuantity) {
+            switch q {
+            case .money(let m): bytes.append(0); int(m.fen)
+            case .number(let f): bytes.append(1); fixed(f)
+            case .rate(let f): bytes.append(2); fixed(f)
+            case .count(let n): bytes.append(3); int(Int64(n))
+            }
+        }
+
+        mutating func trace(_ t: PayTrace, template: PayTrace?) {
+            count(t.steps.count)
+            for (j, s) in t.steps.enumerated() {
+                let ts = template.flatMap { j < $0.steps.count ? $0.steps[j] : nil }
+                text(s.label, template: ts?.label)
+                text(s.formula, template: ts?.formula)
+                count(s.inputs.count)
+                for (k, input) in s.inputs.enumerated() {
+                    text(input.name, template: ts.flatMap { k < $0.inputs.count ? $0.inputs[k].name : nil })
+                    quantity(input.value)
+                }
+                quantity(s.result)
+                if let r = s.rounding {
+                    bytes.append(1)
+                    bytes.append(TraceDocument.code(r.spec.rule))
+                    bytes.append(UInt8(clamping: r.spec.scale))
+                    fixed(r.exact)
+                    fixed(r.rounded)
+                    bytes.append(r.isExact ? 1 : 0)
+                } else {
+                    bytes.append(0)
+                }
+                count(s.notes.count)
+                for n in s.notes { note(n) }
+            }
+        }
+
+        mutating func money(_ m: Money?) {
+            if let m { bytes.append(1); int(m.fen) } else { bytes.append(0) }
+        }
+
+        mutating func note(_ n: PayNote) {
+            switch n {
+            case .bracket(let table, let row, let lower, let upper):
+                bytes.append(0); text(table, template: nil); int(Int64(row)); money(lower); money(upper)
+            case .nothingTaxable: bytes.append(1)
+            case .wholeYearBasicDeduction: bytes.append(2)
+            case .flooredAtZero(let d): bytes.append(3); int(d.fen)
+            case .notRefunded(let d): bytes.append(4); int(d.fen)
+            case .raisedToFloor(let wage, let floor): bytes.append(5); int(wage.fen); int(floor.fen)
+            case .loweredToCeiling(let wage, let ceiling): bytes.append(6); int(wage.fen); int(ceiling.fen)
+            case .switchedOff(let reason): bytes.append(7); text(reason, template: nil)
+            case .zeroWeight: bytes.append(8)
+            case .proportionalShare(let exact, let isExact, let roundedDown, let rank, let receivedFen):
+                bytes.append(9); fixed(exact); bytes.append(isExact ? 1 : 0); int(roundedDown.fen); int(Int64(rank))
+                bytes.append(receivedFen ? 1 : 0)
+            case .remainderRule(let leftover): bytes.append(10); int(Int64(leftover))
+            case .nothingAllocated(let pool): bytes.append(11); int(pool.fen)
+            case .remark(let t): bytes.append(12); text(t, template: nil)
+            }
+        }
+    }
+
+    /// Stable codes for the rounding rules (never reorder).
+    static func code(_ r: Rounding) -> UInt8 {
+        switch r {
+        case .halfUp: 0
+        case .halfEven: 1
+        case .down: 2
+        case .up: 3
+        case .floor: 4
+        case .ceiling: 5
+        }
+    }
+
+    static func rounding(_ code: UInt8) throws(DecodingError) -> Rounding {
+        switch code {
+        case 0: .halfUp
+        case 1: .halfEven
+        case 2: .down
+        case 3: .up
+        case 4: .floor
+        case 5: .ceiling
+        default: throw .invalid("rounding \(code)")
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// The records and traces of `c`'s lines (read without them) from its document.
+    static func decode(_ bytes: [UInt8], into c: inout CadreResult, templates: [PayTrace?]) throws(DecodingError) {
+        var r = Reader(bytes)
+        let version = try r.byte()
+        guard version == format else { throw .unknownFormat(version) }
+        let scoreLines = try r.count()
+        guard scoreLines == c.score.lines.count else { throw .invalid("\(scoreLines) score lines for \(c.score.lines.count)") }
+        for i in 0..<scoreLines {
+            let n = try r.count()
+            var records: [RecordRef] = []
+            records.reserveCapacity(n)
+            for _ in 0..<n { records.append(try r.record()) }
+            c.score.lines[i].records = records
+        }
+        let payLines = try r.count()
+        guard payLines == c.pay.lines.count else { throw .invalid("\(payLines) pay lines for \(c.pay.lines.count)") }
+        for i in 0..<payLines {
+            c.pay.lines[i].trace = try r.trace(template: i < templates.count ? templates[i] : nil)
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the document") }
+    }
+
+    static func decodeTemplate(_ bytes: [UInt8]) throws(DecodingError) -> PayTrace {
+        var r = Reader(bytes)
+        let version = try r.byte()
+        guard version == format else { throw .unknownFormat(version) }
+        let trace = try r.trace(template: nil)
+        guard r.isAtEnd else { throw .invalid("bytes after the template") }
+        return trace
+    }
+
+    struct Reader {
+        private let bytes: [UInt8]
+        private var at = 0
+        private var strings: [String] = []
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var isAtEnd: Bool { at == bytes.count }
+
+        mutating func byte() throws(DecodingError) -> UInt8 {
+            guard at < bytes.count else { throw .truncated }
+            defer { at += 1 }
+            return bytes[at]
+        }
+
+        mutating func uint() throws(DecodingError) -> UInt64 {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                guard shift < 64 else { throw .invalid("varint too long") }
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+        }
+
+        mutating func int() throws(DecodingError) -> Int64 {
+            let u = try uint()
+            return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
+        }
+
+        mutating func count() throws(DecodingError) -> Int {
+            let n = try uint()
+            guard n <= UInt64(bytes.count) else { throw .invalid("count \(n)") }
+            return Int(n)
+        }
+
+        mutating func str() throws(DecodingError) -> String {
+            let n = try uint()
+            if n > 0 {
+                guard n <= UInt64(strings.count) else { throw .invalid("string \(n)") }
+                return strings[Int(n) - 1]
+            }
+            let length = try count()
+            guard at + length <= bytes.count else { throw .truncated }
+            let s = String(decoding: bytes[at..<(at + length)], as: UTF8.self)
+            at += length
+            strings.append(s)
+            return s
+        }
+
+        mutating func fixed() throws(DecodingError) -> Fixed {
+            let units = try int()
+            let scale = Int(try byte())
+            guard scale <= Fixed.maxScale else { throw .invalid("scale \(scale)") }
+            return Fixed(units: units, scale: scale)
+        }
+
+        mutating func date() throws(DecodingError) -> CivilDate? {
+            let v = try uint()
+            guard v > 0 else { return nil }
+            let z = v - 1
+            let days = Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+            guard let d = Int32(exactly: days) else { throw .invalid("date \(days)") }
+            return CivilDate(daysSinceEpoch: d)
+        }
+
+        mutating func record() throws(DecodingError) -> RecordRef {
+            let file = try str()
+            let line = Int(try int())
+            let date = try date()
+            let summary = try str()
+            return RecordRef(file: file, line: line, date: date, summary: summary, points: try fixed())
+        }
+
+        mutating func text(template: PayText?) throws(DecodingError) -> PayText {
+            switch try byte() {
+            case 0:
+                guard let template else { throw .invalid("text as a missing template's") }
+                return template
+            case 1:
+                let zh = try str()
+                return PayText(zh: zh, en: zh)
+            case 2:
+                let zh = try str()
+                return PayText(zh: zh, en: try str())
+            case let tag:
+                throw .invalid("text tag \(tag)")
+            }
+        }
+
+        mutating func quantity() throws(DecodingError) -> PayQuantity {
+            switch try byte() {
+            case 0: return .money(Money(fen: try int()))
+            case 1: return .number(try fixed())
+            case 2: return .rate(try fixed())
+            case 3: return .count(Int(try int()))
+            case let tag: throw .invalid("quantity tag \(tag)")
+            }
+        }
+
+        mutating func money() throws(DecodingError) -> Money? {
+            try byte() == 0 ? nil : Money(fen: try int())
+        }
+
+        mutating func trace(template: PayTrace?) throws(DecodingError) -> PayTrace {
+            let n = try count()
+            var steps: [PayStep] = []
+            steps.reserveCapacity(n)
+            for j in 0..<n {
+                let ts = template.flatMap { j < $0.steps.count ? $0.steps[j] : nil }
+                let label = try text(template: ts?.label)
+                let formula = try text(template: ts?.formula)
+                let inputCount = try count()
+                var inputs: [PayInput] = []
+                inputs.reserveCapacity(inputCount)
+                for k in 0..<inputCount {
+                    let name = try text(template: ts.flatMap { k < $0.inputs.count ? $0.inputs[k].name : nil })
+                    inputs.append(PayInput(name, try quantity()))
+                }
+                let result = try quantity()
+                var rounding: AppliedRounding? = nil
+                if try byte() == 1 {
+                    let rule = try TraceDocument.rounding(try byte())
+                    let scale = Int(try byte())
+                    let exact = try fixed()
+                    let rounded = try fixed()
+                    rounding = AppliedRounding(spec: RoundingSpec(rule, scale: scale), exact: exact, rounded: rounded, isExact: try byte() == 1)
+                }
+                let noteCount = try count()
+                var notes: [PayNote] = []
+                for _ in 0..<noteCount { notes.append(try note()) }
+                steps.append(PayStep(label: label, formula: formula, inputs: inputs, result: result, rounding: rounding, notes: notes))
+            }
+            return PayTrace(steps: steps)
+        }
+
+        mutating func note() throws(DecodingError) -> PayNote {
+            switch try byte() {
+            case 0:
+                let table = try text(template: nil)
+                let row = Int(try int())
+                let lower = try money()
+                return .bracket(table: table, row: row, lowerBound: lower, upperBound: try money())
+            case 1: return .nothingTaxable
+            case 2: return .wholeYearBasicDeduction
+            case 3: return .flooredAtZero(difference: Money(fen: try int()))
+            case 4: return .notRefunded(difference: Money(fen: try int()))
+            case 5:
+                let wage = Money(fen: try int())
+                return .raisedToFloor(wage: wage, floor: Money(fen: try int()))
+            case 6:
+                let wage = Money(fen: try int())
+                return .loweredToCeiling(wage: wage, ceiling: Money(fen: try int()))
+            case 7: return .switchedOff(reason: try text(template: nil))
+            case 8: return .zeroWeight
+            case 9:
+                let exact = try fixed()
+                let isExact = try byte() == 1
+                let down = Money(fen: try int())
+                let rank = Int(try int())
+                return .proportionalShare(exact: exact, isExact: isExact, roundedDown: down, rank: rank, receivedFen: try byte() == 1)
+            case 10: return .remainderRule(leftoverFen: Int(try int()))
+            case 11: return .nothingAllocated(pool: Money(fen: try int()))
+            case 12: return .remark(text: try text(template: nil))
+            case let tag: throw .invalid("note tag \(tag)")
+            }
+        }
+    }
+}
