@@ -38,15 +38,19 @@ def expected(store, cadre):
     """The cadre's December figures as the store has them."""
     db = sqlite3.connect(store)
     run_id, = db.execute("SELECT id FROM run WHERE month = '2020-12' AND state != 'superseded'").fetchone()
-    points, tier, net_fen, detail = db.execute(
-        "SELECT points, tier, netFen, detail FROM cadreResult WHERE runID = ? AND cadreID = ?", (run_id, cadre)).fetchone()
-    d = json.loads(detail)
+    seq, points, tier, net_fen, name = db.execute(
+        "SELECT seq, points, tier, netFen, name FROM cadreResult WHERE runID = ? AND cadreID = ?", (run_id, cadre)).fetchone()
     total = Decimal(points).normalize()
     total_text = format(total, "f")
     net = f"{net_fen // 100:,}.{net_fen % 100:02d}"
-    items = [l["name"] for l in d["score"]["lines"] if l["kind"] == "item" and l.get("records")]
-    pay = [l["name"] for l in d["pay"]["lines"]]
-    return total_text, tier, net, items, pay, d["name"]
+    # The items the cadre has records for, and every pay line, in the order stored.
+    items = [n for n, in db.execute(
+        "SELECT i.name FROM scoreLine l JOIN scoreItem i ON i.runID = l.runID AND i.seq = l.item"
+        " WHERE l.runID = ? AND l.cadreSeq = ? AND i.kind = 'item' AND l.recordCount > 0 ORDER BY l.seq", (run_id, seq))]
+    pay = [n for n, in db.execute(
+        "SELECT i.name FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item"
+        " WHERE l.runID = ? AND l.cadreSeq = ? ORDER BY l.seq", (run_id, seq))]
+    return total_text, tier, net, items, pay, name
 
 
 class Browser:
