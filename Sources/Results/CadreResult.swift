@@ -49,6 +49,8 @@ public struct ScoreCard: Sendable, Hashable, Codable {
 public struct ScoreLine: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case base, item, deduction, adjustment
+        /// 总分范围: the total taken to its floor or ceiling after adjustments.
+        case bound
     }
 
     public var kind: Kind
@@ -66,11 +68,15 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     /// For adjustments: the reason and who approved it.
     public var reason: String?
     public var approvedBy: String?
+    /// For an item scored once over its records (`计 天数（日期） × 0.5 分`): how they were
+    /// counted, with the values: `天数（日期）= 3 → 1.5 分`. Its records earn nothing one by one.
+    public var counting: String?
 
     public init(
         kind: Kind, name: String, citation: String? = nil, raw: Fixed, points: Fixed, clips: [Clip] = [],
-        records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil
+        records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil, counting: String? = nil
     ) {
+        self.counting = counting
         self.kind = kind
         self.name = name
         self.citation = citation
@@ -95,6 +101,10 @@ public struct Clip: Sendable, Hashable, Codable {
         case month
         /// 扣完为止: a deduction stopped at its floor.
         case floor
+        /// 总分范围's 最高: the total lowered to the ceiling.
+        case ceiling
+        /// A 合计上限 over several items, by name: this item's part beyond it.
+        case group(String)
     }
 
     public var scope: Scope

@@ -323,6 +323,8 @@ public enum ResultJSON {
                 case .day(let d): w.raw("{\"day\":{\"_0\":"); w.date(d); w.raw("}}")
                 case .month: w.raw("{\"month\":{}}")
                 case .floor: w.raw("{\"floor\":{}}")
+                case .ceiling: w.raw("{\"ceiling\":{}}")
+                case .group(let g): w.raw("{\"group\":{\"_0\":"); w.string(g); w.raw("}}")
                 }
                 w.raw(",\"limit\":"); w.fixed(c.limit)
                 w.raw(",\"removed\":"); w.fixed(c.removed)
@@ -339,6 +341,7 @@ public enum ResultJSON {
             }
             if let r = l.reason { raw(",\"reason\":"); string(r) }
             if let a = l.approvedBy { raw(",\"approvedBy\":"); string(a) }
+            if let c = l.counting { raw(",\"counting\":"); string(c) }
             byte(0x7D)
         }
 
