@@ -112,11 +112,11 @@ struct ReportCLITests {
 /// the year (本年累计（收入） without the earlier months), so from November on it disagreed
 /// with the payroll. With the store it now starts from the same year to date as the batch.
 struct ExplainStoreCLITests {
-    /// 个人所得税 of `cadre` in the json explanation.
-    static func tax(_ json: String) throws -> String? {
+    /// 个人所得税 in the json explanation, in 分 (money is written as {"fen": N}).
+    static func tax(_ json: String) throws -> Int? {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let lines = (object?["pay"] as? [String: Any])?["lines"] as? [[String: Any]] ?? []
-        return lines.first { $0["name"] as? String == "个人所得税" }?["amount"] as? String
+        return (lines.first { $0["name"] as? String == "个人所得税" }?["amount"] as? [String: Any])?["fen"] as? Int
     }
 
     @Test func explainWithTheStoreWithholdsTheTaxThePayrollWithheld() throws {
@@ -136,7 +136,7 @@ struct ExplainStoreCLITests {
             let explained = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", cadre, "--store", root + "/s.sqlite", "--format", "json"])
             #expect(explained.status == 0, "\(explained.stdout)")
             let tax = try #require(try Self.tax(explained.stdout))
-            #expect(Decimal(string: tax) == paidTax, "\(cadre): payroll \(paid), explain \(tax)")
+            #expect(Decimal(tax) == paidTax * 100, "\(cadre): payroll \(paid), explain \(tax) 分")
             checked += 1
         }
         #expect(checked >= 2)
