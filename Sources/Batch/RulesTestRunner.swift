@@ -187,6 +187,17 @@ public struct RulesTestRunner {
                 }
                 // Lookup rows: the value a table gave is in the formula's inputs.
                 c.tableRows.formUnion(lookupRows(line))
+                // A table by 等次 gave the row of the cadre's tier (or its 其余 row).
+                if let decl = rules.payLines.first(where: { $0.name == line.name }) {
+                    var calls: [(String, String)] = []
+                    Self.lookups(decl.expression, into: &calls)
+                    for (table, key) in calls where key == "等次" {
+                        guard let rows = rules.lookups[table]?.first?.rows else { continue }
+                        if let i = rows.firstIndex(where: { $0.key == .text(r.standing.tier) }) ?? rows.firstIndex(where: { $0.key == nil }) {
+                            c.tableRows.insert("\(table)#\(i)")
+                        }
+                    }
+                }
             }
         }
     }
@@ -216,6 +227,7 @@ public struct RulesTestRunner {
         case .lookup(let name, let key, _):
             switch key {
             case .rosterField(let k, _), .parameter(let k, _), .payLine(let k, _), .item(let k): out.append((name, k))
+            case .tier: out.append((name, "等次"))
             default: break
             }
         case .arithmetic(_, let a, let b, _):

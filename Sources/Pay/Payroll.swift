@@ -114,7 +114,9 @@ public struct Payroll {
                                 }
                                 sheets[k].lines[line.name] = value
                                 guard line.isMoney || line.kind != .value else { continue }
-                                var trace = PayTrace(steps: sheets[k].steps + [step])
+                                var noted = step
+                                noted.notes.insert(contentsOf: formulas.notes(ofLine: l, cadre: k), at: 0)
+                                var trace = PayTrace(steps: sheets[k].steps + [noted])
                                 if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
                                 paid[k].append(PaidLine(
                                     name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))

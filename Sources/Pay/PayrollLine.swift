@@ -102,6 +102,13 @@ public protocol PayFormulas {
     func exempts(_ index: Int, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Bool
     /// The group a cadre shares a pool line's pool in ("" for one pool for all).
     func poolGroup(ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> String
+    /// Notes for the cadre's line that the formula's inputs do not tell (why the tier a
+    /// line reads is what it is).
+    func notes(ofLine line: Int, cadre: Int) -> [PayNote]
+}
+
+extension PayFormulas {
+    public func notes(ofLine line: Int, cadre: Int) -> [PayNote] { [] }
 }
 
 /// One cadre's pay while the lines are computed in order.

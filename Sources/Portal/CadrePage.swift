@@ -43,17 +43,20 @@ enum CadrePage {
             b += "<h3>\(e(line.name)) <span class=\"n\">\(HTML.signed(line.points)) 分</span></h3>"
             var notes: [String] = []
             if let c = line.citation { notes.append("依据 \(e(c))") }
-            if line.clipped != .zero { notes.append("原始 \(HTML.signed(line.raw)) 分") }
+            if line.clipped != .zero && line.kind != .bound { notes.append("原始 \(HTML.signed(line.raw)) 分") }
             if !notes.isEmpty { b += "<p class=\"muted\">\(notes.joined(separator: " · "))</p>" }
             for clip in line.clips { b += "<p class=\"warn\">\(e(Explanation().clipText(clip, line.kind)))</p>" }
             if line.kind == .adjustment || line.kind == .deduction, let reason = line.reason, !reason.isEmpty {
                 b += "<p>原因：\(e(reason))\(line.approvedBy.map { "（批准：\(e($0))）" } ?? "")</p>"
             }
+            // An item counted as a whole (计 天数（日期） × 0.5 分): how, not "+0" per record.
+            if let counting = line.counting { b += "<p>计：\(e(counting))</p>" }
             if !line.records.isEmpty {
                 b += "<ul class=\"records\">"
                 for rec in line.records {
                     let pts = line.kind == .deduction ? rec.points.negated() : rec.points
-                    b += "<li>\(rec.date.map { e($0.description) + " " } ?? "")\(e(rec.summary)) <strong>\(HTML.signed(pts))</strong> <span class=\"muted\">\(e(rec.file)) 第 \(rec.line) 行</span></li>"
+                    let shown = line.counting == nil ? "<strong>\(HTML.signed(pts))</strong> " : ""
+                    b += "<li>\(rec.date.map { e($0.description) + " " } ?? "")\(e(rec.summary)) \(shown)<span class=\"muted\">\(e(rec.file)) 第 \(rec.line) 行</span></li>"
                 }
                 b += "</ul>"
             }

@@ -104,9 +104,12 @@ struct ReportInput: Sendable {
     /// 榕江县 2020年12月 社区干部工资表
     func title(_ report: String) -> String { "\(settings.county)\(monthText)社区干部\(report)" }
 
-    /// 运行 #12 · 规则 2020.12（3f2a9c1d）· 制表：榕江县民政局
+    /// 运行 #12 · 规则 2020.12（3f2a9c1d）· 制表：榕江县民政局. A batch's version already ends
+    /// in the hash (自 2021-01-01（3f2a9c1d）), which is then not written twice.
     var subtitle: String {
-        "运行 #\(run.id) · 规则 \(run.rulesVersion)（\(run.rulesHash.prefix(8))）· 制表：\(settings.bureau)"
+        let hash = String(run.rulesHash.prefix(8))
+        let version = hash.isEmpty || run.rulesVersion.contains(hash) ? run.rulesVersion : "\(run.rulesVersion)（\(hash)）"
+        return "运行 #\(run.id) · 规则 \(version)· 制表：\(settings.bureau)"
     }
 
     /// The page header: county, month, report and run.

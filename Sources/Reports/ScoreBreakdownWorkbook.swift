@@ -126,7 +126,9 @@ struct ScoreBreakdownWorkbook {
                 case .base: k = 0
                 case .item: k = itemColumn[l.name]!
                 case .deduction: k = valueCount - 2
-                case .adjustment: k = valueCount - 1
+                // 总分范围 raising or lowering the total is counted with the adjustments,
+                // so that the columns still add up to 总分.
+                case .adjustment, .bound: k = valueCount - 1
                 }
                 values[k] = (values[k] ?? .zero) + l.points
             }

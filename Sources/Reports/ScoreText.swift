@@ -9,6 +9,7 @@ enum ScoreText {
         case .item: "加分项"
         case .deduction: "扣分项"
         case .adjustment: "调整"
+        case .bound: "总分范围"
         }
     }
 
@@ -22,6 +23,8 @@ enum ScoreText {
                 if let i = dayLimits.firstIndex(where: { $0.limit == clip.limit }) { dayLimits[i].days += 1 } else { dayLimits.append((clip.limit, 1)) }
             case .month: parts.append("每月上限 \(clip.limit.shortDescription)")
             case .floor: parts.append("扣完为止（下限 \(clip.limit.shortDescription)）")
+            case .ceiling: parts.append("总分最高 \(clip.limit.shortDescription)")
+            case .group(let g): parts.append("合计上限“\(g)” \(clip.limit.shortDescription)")
             }
         }
         return (dayLimits.map { "每日上限 \($0.limit.shortDescription)（\($0.days)天）" } + parts).joined(separator: "；")

@@ -49,6 +49,8 @@ public struct ScoreCard: Sendable, Hashable, Codable {
 public struct ScoreLine: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case base, item, deduction, adjustment
+        /// 总分范围: the total taken to its floor or ceiling after adjustments.
+        case bound
     }
 
     public var kind: Kind
@@ -70,11 +72,15 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     /// For adjustments: the reason and who approved it.
     public var reason: String?
     public var approvedBy: String?
+    /// For an item scored once over its records (`计 天数（日期） × 0.5 分`): how they were
+    /// counted, with the values: `天数（日期）= 3 → 1.5 分`. Its records earn nothing one by one.
+    public var counting: String?
 
     public init(
         kind: Kind, name: String, citation: String? = nil, raw: Fixed, points: Fixed, clips: [Clip] = [],
-        records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil
+        records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil, counting: String? = nil
     ) {
+        self.counting = counting
         self.kind = kind
         self.name = name
         self.citation = citation
@@ -90,9 +96,10 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     /// A line read without its records, which `recordCount` still counts.
     public init(
         kind: Kind, name: String, citation: String?, raw: Fixed, points: Fixed, clips: [Clip], recordCount: Int,
-        reason: String?, approvedBy: String?
+        reason: String?, approvedBy: String?, counting: String? = nil
     ) {
-        self.init(kind: kind, name: name, citation: citation, raw: raw, points: points, clips: clips, reason: reason, approvedBy: approvedBy)
+        self.init(kind: kind, name: name, citation: citation, raw: raw, points: points, clips: clips, reason: reason, approvedBy: approvedBy,
+                  counting: counting)
         self.recordCount = recordCount
     }
 
@@ -102,7 +109,7 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     // The stored JSON of earlier versions and `--format json` have no record count: it is
     // the records' number.
     private enum CodingKeys: String, CodingKey {
-        case kind, name, citation, raw, points, clips, records, reason, approvedBy
+        case kind, name, citation, raw, points, clips, records, reason, approvedBy, counting
     }
 
     public init(from decoder: any Decoder) throws {
@@ -112,7 +119,8 @@ public struct ScoreLine: Sendable, Hashable, Codable {
             citation: try c.decodeIfPresent(String.self, forKey: .citation), raw: try c.decode(Fixed.self, forKey: .raw),
             points: try c.decode(Fixed.self, forKey: .points), clips: try c.decode([Clip].self, forKey: .clips),
             records: try c.decode([RecordRef].self, forKey: .records), reason: try c.decodeIfPresent(String.self, forKey: .reason),
-            approvedBy: try c.decodeIfPresent(String.self, forKey: .approvedBy))
+            approvedBy: try c.decodeIfPresent(String.self, forKey: .approvedBy),
+            counting: try c.decodeIfPresent(String.self, forKey: .counting))
     }
 }
 
@@ -125,6 +133,10 @@ public struct Clip: Sendable, Hashable, Codable {
         case month
         /// 扣完为止: a deduction stopped at its floor.
         case floor
+        /// 总分范围's 最高: the total lowered to the ceiling.
+        case ceiling
+        /// A 合计上限 over several items, by name: this item's part beyond it.
+        case group(String)
     }
 
     public var scope: Scope

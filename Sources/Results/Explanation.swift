@@ -20,20 +20,40 @@ public struct Explanation {
             : "\(r.community) · \(r.name) (\(r.cadreID), \(r.post), level \(r.level)) \(month)\n"
         // The score and how it adds up.
         let sum = { (k: ScoreLine.Kind) in r.score.lines.filter { $0.kind == k }.map(\.points).reduce(Fixed.zero, +) }
+        let bounded = r.score.lines.contains { $0.kind == .bound }
         out += zh
-            ? "\n总分 \(pts(r.score.total)) = 基础分 \(pts(sum(.base))) + 加分 \(pts(sum(.item))) − 扣分 \(pts(sum(.deduction).negated())) + 调整 \(pts(sum(.adjustment)))\n"
-            : "\nTotal \(pts(r.score.total)) = base \(pts(sum(.base))) + items \(pts(sum(.item))) − deductions \(pts(sum(.deduction).negated())) + adjustments \(pts(sum(.adjustment)))\n"
+            ? "\n总分 \(pts(r.score.total)) = 基础分 \(pts(sum(.base))) + 加分 \(pts(sum(.item))) − 扣分 \(pts(sum(.deduction).negated())) + 调整 \(pts(sum(.adjustment)))"
+                + (bounded ? "，按总分范围 \(signed(sum(.bound)))" : "") + "\n"
+            : "\nTotal \(pts(r.score.total)) = base \(pts(sum(.base))) + items \(pts(sum(.item))) − deductions \(pts(sum(.deduction).negated())) + adjustments \(pts(sum(.adjustment)))"
+                + (bounded ? ", score range \(signed(sum(.bound)))" : "") + "\n"
         for line in r.score.lines {
             out += "  \(line.name)  \(signed(line.points))"
-            if line.clipped != .zero { out += zh ? "（原始 \(signed(line.raw))）" : " (raw \(signed(line.raw)))" }
+            if line.clipped != .zero && line.kind != .bound { out += zh ? "（原始 \(signed(line.raw))）" : " (raw \(signed(line.raw)))" }
             if let c = line.citation { out += zh ? "  依据 \(c)" : "  per \(c)" }
             out += "\n"
             for clip in line.clips { out += "    " + clipText(clip, line.kind) + "\n" }
-            if let reason = line.reason, !reason.isEmpty, line.kind == .adjustment { out += (zh ? "    原因：" : "    reason: ") + reason + "\n" }
+            if let reason = line.reason, !reason.isEmpty, line.kind == .adjustment {
+                out += (zh ? "    原因：" : "    reason: ") + reason
+                if let by = line.approvedBy { out += zh ? "（批准人：\(by)）" : " (approved by \(by))" }
+                out += "\n"
+            }
+            if let counting = line.counting { out += (zh ? "    计：" : "    counted: ") + counting + "\n" }
             if showRecords {
+                // Records of an item counted as a whole (计 天数（日期） × 0.5 分) earn nothing
+                // one by one: each shows whether its day was counted.
+                let byDay = line.counting?.contains("天数") == true
+                var days: Set<CivilDate> = []
                 for rec in line.records {
                     let date = rec.date.map { "\($0)  " } ?? ""
-                    out += "    \(rec.file):\(rec.line)  \(date)\(rec.summary)  \(signed(line.kind == .deduction ? rec.points.negated() : rec.points))\n"
+                    let mark: String
+                    if line.counting == nil {
+                        mark = signed(line.kind == .deduction ? rec.points.negated() : rec.points)
+                    } else if byDay, let d = rec.date {
+                        mark = days.insert(d).inserted ? (zh ? "计 1 天" : "1 day") : (zh ? "同一天，不重复计" : "same day, not counted again")
+                    } else {
+                        mark = zh ? "计入" : "counted"
+                    }
+                    out += "    \(rec.file):\(rec.line)  \(date)\(rec.summary)  \(mark)\n"
                 }
             } else if !line.records.isEmpty {
                 out += zh ? "    （\(line.records.count) 条记录）\n" : "    (\(line.records.count) records)\n"
@@ -74,6 +94,13 @@ public struct Explanation {
         switch c.scope {
         case .day(let d): return zh ? "每日上限 \(pts(c.limit))：\(d) 扣减 \(pts(c.removed))" : "daily cap \(pts(c.limit)): \(d) clipped \(pts(c.removed))"
         case .month: return zh ? "每月上限 \(pts(c.limit))：扣减 \(pts(c.removed))" : "monthly cap \(pts(c.limit)): clipped \(pts(c.removed))"
+        case .group(let g):
+            return zh ? "合计上限“\(g)” \(pts(c.limit))：按规定的顺序，前面的项目已用去额度，本项扣减 \(pts(c.removed))"
+                : "group cap '\(g)' \(pts(c.limit)): the items before it used the allowance; clipped \(pts(c.removed))"
+        case .ceiling:
+            return zh ? "总分最高 \(pts(c.limit))：减去 \(pts(c.removed))" : "score at most \(pts(c.limit)): lowered by \(pts(c.removed))"
+        case .floor where kind == .bound:
+            return zh ? "总分最低 \(pts(c.limit))：补足 \(pts(c.removed))" : "score at least \(pts(c.limit)): raised by \(pts(c.removed))"
         case .floor:
             return kind == .deduction
                 ? (zh ? "扣完为止（不低于 \(pts(c.limit))）：少扣 \(pts(c.removed))" : "floor \(pts(c.limit)): \(pts(c.removed)) not deducted")

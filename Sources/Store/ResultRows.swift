@@ -139,6 +139,7 @@ final class ResultWriter {
                 scoreLine.bind(7, Int64(cadres[i].score.lines[k].recordCount))
                 scoreLine.bind(8, cadres[i].score.lines[k].reason)
                 scoreLine.bind(9, cadres[i].score.lines[k].approvedBy)
+                scoreLine.bind(10, cadres[i].score.lines[k].counting)
                 try scoreLine.runRebinding()
                 scoreAt += 1
                 for n in cadres[i].score.lines[k].clips.indices {
@@ -155,6 +156,12 @@ final class ResultWriter {
                         clip.bind(6, nil as String?)
                     case .floor:
                         clip.bind(5, "floor")
+                        clip.bind(6, nil as String?)
+                    case .ceiling:
+                        clip.bind(5, "ceiling")
+                        clip.bind(6, nil as String?)
+                    case .group(let name):
+                        clip.bind(5, "group:" + name)
                         clip.bind(6, nil as String?)
                     }
                     clip.bind(7, cadres[i].score.lines[k].clips[n].limit)
@@ -422,7 +429,7 @@ struct ResultReader {
             SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths
             FROM cadreResult WHERE runID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
-        var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
+        var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy, counting FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
         var clips = try Grouped(db, "SELECT cadreSeq, lineSeq, scope, day, \"limit\", removed FROM scoreClip WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, lineSeq, seq", args)
         var reasons = try Grouped(db, """
             SELECT cadreSeq, kind, tier, condition, share, places, rank, toTier, name, citation, recordFile, recordLine, recordDate,
@@ -441,7 +448,7 @@ struct ResultReader {
                 let item = try Self.item(scoreItems, r[2] as Int64)
                 scoreLines.append(ScoreLine(
                     kind: item.kind, name: item.name, citation: item.citation, raw: try Self.fixed(r[3]), points: try Self.fixed(r[4]),
-                    clips: [], recordCount: r[5], reason: r[6], approvedBy: r[7]))
+                    clips: [], recordCount: r[5], reason: r[6], approvedBy: r[7], counting: r[8]))
             }
             try clips.each(seq) { r in
                 let k = Int(r[1] as Int64)
@@ -453,6 +460,8 @@ struct ResultReader {
                     scope = .day(d)
                 case "month": scope = .month
                 case "floor": scope = .floor
+                case "ceiling": scope = .ceiling
+                case let other where other.hasPrefix("group:"): scope = .group(String(other.dropFirst(6)))
                 case let other: throw StoreError.database("clip scope \(other)")
                 }
                 scoreLines[k].clips.append(Clip(scope: scope, limit: try Self.fixed(r[4]), removed: try Self.fixed(r[5])))

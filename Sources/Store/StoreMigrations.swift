@@ -244,6 +244,7 @@ enum StoreMigrations {
                 t.column("recordCount", .integer).notNull()
                 t.column("reason", .text)
                 t.column("approvedBy", .text)
+                t.column("counting", .text)
                 t.primaryKey(["runID", "cadreSeq", "seq"])
             }
             try db.create(table: ScoreClipTable.name, options: .withoutRowID) { t in

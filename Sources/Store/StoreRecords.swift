@@ -130,11 +130,12 @@ enum ScoreItemTable {
 enum ScoreLineTable {
     static let name = "scoreLine"
     enum Columns: String, ColumnExpression, CaseIterable {
-        case runID, cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy
+        case runID, cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy, counting
     }
 }
 
-/// `scoreClip`: a cap or floor that took effect on a score line.
+/// `scoreClip`: a cap or floor that took effect on a score line. `scope` is `day` (with
+/// `day`), `month`, `floor`, `ceiling` (总分范围's 最高) or `group:<name>` (a 合计上限).
 enum ScoreClipTable {
     static let name = "scoreClip"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, lineSeq, seq, scope, day, limit, removed }

@@ -37,9 +37,14 @@ struct ExplainCommand: ParsableCommand {
         let loaded = try rulesOption.load(language: output.language)
         var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
         var extra: StoredAdjustments.Prepared? = nil
+        // With a store, the year to date its earlier months hold, as the batch uses it: the
+        // income tax of February on withholds on the whole year's income, not this month's.
+        var prior: [String: YearToDate] = [:]
         if let store {
             do {
-                extra = try StoredAdjustments.prepare(store: try RunStore(path: store), rules: loaded.rules, month: month)
+                let runs = try RunStore(path: store)
+                prior = try runs.yearToDate(before: month)
+                extra = try StoredAdjustments.prepare(store: runs, rules: loaded.rules, month: month)
             } catch let e as StoredAdjustmentsError {
                 print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
                 throw ExitStatus.dataError.exit
@@ -50,7 +55,7 @@ struct ExplainCommand: ParsableCommand {
         }
         defer { extra?.remove() }
         evaluation.extraAdjustments = extra?.path
-        let outcome = evaluation.run(folder: folder)
+        let outcome = evaluation.run(folder: folder, prior: prior)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)
             print(renderer.render(outcome.diagnostics.sortedByLocation(), limitPerCode: output.limit))

@@ -107,3 +107,38 @@ struct ReportCLITests {
         }
     }
 }
+
+/// Issue 12: `jifen explain --store` withheld income tax as if the month were the first of
+/// the year (本年累计（收入） without the earlier months), so from November on it disagreed
+/// with the payroll. With the store it now starts from the same year to date as the batch.
+struct ExplainStoreCLITests {
+    /// 个人所得税 in the json explanation, in 分 (money is written as {"fen": N}).
+    static func tax(_ json: String) throws -> Int? {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let lines = (object?["pay"] as? [String: Any])?["lines"] as? [[String: Any]] ?? []
+        return (lines.first { $0["name"] as? String == "个人所得税" }?["amount"] as? [String: Any])?["fen"] as? Int
+    }
+
+    @Test func explainWithTheStoreWithholdsTheTaxThePayrollWithheld() throws {
+        let root = PackagePaths.temporaryDirectory("explain-store")
+        for month in ["2020-10", "2020-11", "2020-12"] {
+            let r = try CheckDataCLITests.run(["batch", "run", "--month", month, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+            #expect(r.status == 0, "\(r.stdout)")
+        }
+        let payroll = try #require(try XlsxFile(path: root + "/out/2020-12/工资表.xlsx").sheet("工资表"))
+        let rows = payroll.rows
+        let header = try #require(rows.first { row in row.contains { $0.value == "个人所得税" } })
+        let taxColumn = try #require(header.first { $0.value == "个人所得税" }?.col)
+        var checked = 0
+        for cadre in ["FM-001", "WL-001", "YG-001"] {
+            guard let row = rows.first(where: { $0.contains { $0.value == cadre } }),
+                  let paid = row.first(where: { $0.col == taxColumn })?.value, let paidTax = Decimal(string: paid) else { continue }
+            let explained = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", cadre, "--store", root + "/s.sqlite", "--format", "json"])
+            #expect(explained.status == 0, "\(explained.stdout)")
+            let tax = try #require(try Self.tax(explained.stdout))
+            #expect(Decimal(tax) == paidTax * 100, "\(cadre): payroll \(paid), explain \(tax) 分")
+            checked += 1
+        }
+        #expect(checked >= 2)
+    }
+}

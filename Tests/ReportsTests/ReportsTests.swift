@@ -262,3 +262,25 @@ import TestSupport
         #expect(run.createdSeconds == c.seconds ?? 1_609_459_200)  // else 2021-01-01, the month after
     }
 }
+
+/// Issue 12: a batch's rules version already ends in the hash (自 2020-10-01（3f2a9c1d）);
+/// the subtitles of 工资表 and 积分明细 showed it twice.
+struct SubtitleHashTests {
+    @Test func theRulesHashAppearsOnceInTheSubtitles() throws {
+        var s = ReportsTests.sample
+        s.run.rulesVersion = "自 2020-10-01（\(s.run.rulesHash.prefix(8))）"
+        let folder = PackagePaths.temporaryDirectory("jifen-subtitle")
+        try ReportSet.write(results: s.results, summary: s.summary, run: s.run, rejected: s.rejected, payees: s.payees,
+                            settings: ReportsTests.settings, to: folder, only: [.payroll, .scoreBreakdown])
+        let hash = String(s.run.rulesHash.prefix(8))
+        for name in ["工资表.xlsx", "积分明细.xlsx"] {
+            let file = try XlsxFile(path: folder + "/" + name)
+            let subtitles = file.sheets.compactMap { $0.cell("A2")?.value }.filter { $0.contains("规则") }
+            #expect(!subtitles.isEmpty, "\(name)")
+            for t in subtitles {
+                #expect(t.components(separatedBy: hash).count == 2, "\(name): \(t)")
+                #expect(t.contains("规则 自 2020-10-01（\(hash)）· 制表"), "\(name): \(t)")
+            }
+        }
+    }
+}

@@ -240,6 +240,69 @@ let checkerCases: [DiagnosticCase] = [
           每月上限 20 分
         }
         """ }),
+    DiagnosticCase(code: "R0315", name: "tier-cycle", source: regulation { $0.tiers = """
+        等次评定 {
+          优秀：得分 ≥ 90 分 且 绩效工资 > 1000 元，名额 20% 按 社区
+          称职：60 分 ≤ 得分 < 90 分
+          不称职：其余
+          排序 得分 从高到低、工号 从低到高
+        }
+        """; $0.pay = """
+        参数 分值 = 15 元
+
+        对照表 等次系数 按 等次 {
+          优秀：1.2
+          称职：1
+          不称职：0
+        }
+
+        应发项 绩效工资 = 得分 × 分值 × 等次系数（等次） {
+          舍入 四舍五入 到分
+        }
+        """ }),
+    DiagnosticCase(code: "R0316", name: "tier-table-missing", source: regulation { $0.pay = """
+        参数 分值 = 15 元
+
+        对照表 等次系数 按 等次 {
+          优秀：1.2
+          称职：1
+        }
+
+        应发项 绩效工资 = 得分 × 分值 × 等次系数（等次） {
+          舍入 四舍五入 到分
+        }
+        """ }),
+    DiagnosticCase(code: "R0317", name: "floor-cannot-apply", source: regulation { $0.extra = """
+        数据源 调整 （文件 “adjustments”） {
+          工号：文本
+          分值：积分型，可空
+          原因：文本
+        }
+
+        调整项 人工调整 {
+          取 调整 其中 分值 ≠ 空
+          每条 分值
+          须注明 原因
+          扣完为止
+        }
+        """ }),
+    DiagnosticCase(code: "R0318", name: "empty-score-range", source: regulation { $0.extra = """
+        总分范围 （依据 第四条） {
+          最低 60 分
+          最高 50 分
+        }
+        """ }),
+    DiagnosticCase(code: "R0319", name: "group-cap-mixed", source: regulation { $0.extra = """
+        扣分项 值班缺勤 {
+          取 值班 其中 状态 = 缺勤
+          每条 5 分
+        }
+
+        合计上限 值班封顶 （依据 第五条） {
+          包括 夜间值班、值班缺勤
+          每月上限 20 分
+        }
+        """ }),
     DiagnosticCase(code: "R0401", name: "unused", source: regulation { $0.extra = """
         参数 夜班补贴标准 = 50 元
         """ }),
@@ -267,7 +330,7 @@ struct CheckerDiagnosticTests {
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
         let expected = (101...108).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
-            + (301...312).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
+            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"] + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }
 
@@ -275,6 +338,39 @@ struct CheckerDiagnosticTests {
     func baseIsClean() {
         let (zh, _, diagnostics) = check(SourceFile(path: "rules/示例.jifen", text: Regulation().text))
         #expect(diagnostics.isEmpty, "\(zh)")
+    }
+
+    /// 等次 and 排名 are final only after the score, the vetoes and the quotas: what decides
+    /// them cannot read them, and pay lines can (issue 12, item 1).
+    @Test("the tier and rank are read in pay, and refused where the tier is not decided yet", arguments: [
+        ("", ""),
+        ("积分项 优秀加分 {\n  取 值班\n  每条 若 等次 = 优秀 则 1 分 否则 0 分\n}", "记录的条件和分值里不能用“等次”"),
+        ("一票否决 末位 {\n  当 排名 > 10\n  定为 不称职\n}", "一票否决里不能用“排名”"),
+        ("一票否决 低薪 {\n  当 绩效工资 < 100 元\n  定为 不称职\n}", "一票否决里不能用工资项目“绩效工资”"),
+        ("应发项 优秀奖 = 若 等次 = 良好 则 300 元 否则 0 元", "“良好”不是“等次”的取值"),
+        ("对照表 奖励 按 等次 {\n  优秀：300 元\n  良好：100 元\n  其余：0 元\n}\n\n应发项 等次奖 = 奖励（等次）", "未定义的等次“良好”"),
+        ("对照表 奖励 按 等次 {\n  优秀：300 元\n  其余：0 元\n}\n\n应发项 等次奖 = 奖励（岗位）", "按等次的对照表“奖励”的参数应为"),
+        ("应发项 等次奖 = 若 等次 属于（优秀、称职） 且 排名 ≤ 3 则 300 元 否则 0 元", ""),
+    ])
+    func tierInPay(_ extra: String, _ expected: String) {
+        let text = regulation { $0.extra = extra; $0.net = extra.contains("等次奖") ? "实发项 实发工资 = 绩效工资 + 等次奖" : "实发项 实发工资 = 绩效工资" }
+        let (zh, _, diagnostics) = check(SourceFile(path: "rules/示例.jifen", text: text))
+        let errors = diagnostics.filter(\.isError)
+        if expected.isEmpty {
+            #expect(errors.isEmpty, "\(zh)")
+        } else {
+            #expect(errors.count == 1 && zh.contains(expected), "\(zh)")
+        }
+    }
+
+    @Test("a tier table with an 其余 row needs no row per tier; without tiers 等次 is refused")
+    func tierTableOtherwiseAndNoTiers() {
+        let withOtherwise = regulation { $0.pay = "参数 分值 = 15 元\n\n对照表 系数 按 等次 {\n  优秀：1.2\n  其余：1\n}\n\n应发项 绩效工资 = 得分 × 分值 × 系数（等次） {\n  舍入 四舍五入 到分\n}" }
+        let (zh, _, d) = check(SourceFile(path: "rules/示例.jifen", text: withOtherwise))
+        #expect(d.filter(\.isError).isEmpty, "\(zh)")
+        let noTiers = regulation { $0.tiers = ""; $0.pay = "参数 分值 = 15 元\n\n应发项 绩效工资 = 若 等次 = 优秀 则 100 元 否则 0 元" }
+        let (zh2, _, d2) = check(SourceFile(path: "rules/示例.jifen", text: noTiers))
+        #expect(d2.map(\.code).contains("R0315") && zh2.contains("规则里没有等次评定"), "\(zh2)")
     }
 
     @Test("each checker code renders as its golden file", arguments: checkerCases)

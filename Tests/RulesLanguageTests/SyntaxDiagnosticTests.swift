@@ -135,6 +135,22 @@ let diagnosticCases: [DiagnosticCase] = [
           班次：枚举（）
         }
         """),
+    DiagnosticCase(code: "R0022", name: "keyword-as-name", source: """
+        参数 测试 = 5 元
+        """),
+]
+
+/// Keywords where a name is expected (issue 12, item 10): each message says it is a
+/// keyword, what the keyword is for, and what to write.
+let keywordAsNameCases: [(String, String, String)] = [
+    // A declaration's name.
+    ("积分项 一票否决 {\n  取 值班\n  每条 2 分\n}\n", "“一票否决”是关键字", "例如“一票否决项目”"),
+    // A field's name.
+    ("数据源 值班 {\n  工号：文本\n  等次：文本\n}\n", "“等次”是关键字", "等次系数（等次）"),
+    // What a table is looked up by.
+    ("对照表 系数 按 测试 {\n  1：2\n}\n", "“测试”是关键字", "用在测试用例文件里"),
+    // A name in a formula.
+    ("应发项 补贴 = 月份 × 10 元\n", "“月份”是关键字", "关键字不能单独用作名称"),
 ]
 
 @Suite("Syntax diagnostics")
@@ -152,7 +168,25 @@ struct SyntaxDiagnosticTests {
     func everyCodeCovered() {
         let codes = Set(diagnosticCases.map(\.code))
         #expect(codes.count == diagnosticCases.count)
-        #expect(codes == Set((1...21).map { String(format: "R%04d", $0) }))
+        #expect(codes == Set((1...22).map { String(format: "R%04d", $0) }))
+    }
+
+    @Test("a keyword where a name is expected says it is a keyword and what to write", arguments: keywordAsNameCases.indices)
+    func keywordAsName(_ i: Int) {
+        let (text, summary, help) = keywordAsNameCases[i]
+        let (zh, diagnostics) = renderDiagnostics(SourceFile(path: "rules/示例.jifen", text: text))
+        #expect(diagnostics.map(\.code) == ["R0022"], "\(zh)")
+        #expect(zh.contains(summary) && zh.contains(help), "\(zh)")
+        #expect(!zh.contains("R0007") && !zh.contains("R0010") && !zh.contains("缺少名称"))
+    }
+
+    @Test("等次 and 排名 read as the tier and the rank in formulas, and a table may be keyed by 等次")
+    func tierAndRankParse() {
+        let text = "对照表 等次系数 按 等次 {\n  优秀：1.2\n  其余：1\n}\n\n应发项 绩效报酬 = 得分 × 分值 × 等次系数（等次） + （若 排名 ≤ 3 则 100 元 否则 0 元）\n"
+        let (file, diagnostics) = RulesParser.parse(file: SourceFile(path: "rules/示例.jifen", text: text))
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.code))")
+        guard case .table(let t) = file.declarations.first else { Issue.record("no table"); return }
+        #expect(t.key?.name == "等次")
     }
 
     @Test("one run reports every error and still reads the good declarations")

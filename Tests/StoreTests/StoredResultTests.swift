@@ -41,9 +41,14 @@ enum StoredResultSamples {
                           clips: [Clip(scope: .day(day), limit: Fixed(3), removed: Fixed(1)), Clip(scope: .month, limit: Fixed(10), removed: Fixed("1.0")!),
                                   Clip(scope: .floor, limit: Fixed(-20), removed: Fixed(0))],
                           records: refs),
+                ScoreLine(kind: .item, name: "入户走访", raw: Fixed("2.5")!, points: Fixed(1),
+                          clips: [Clip(scope: .group("加分合计"), limit: Fixed(10), removed: Fixed("1.5")!)],
+                          records: refs, counting: "天数（日期） = 5（同一天多条只算一天） → 2.5 分"),
                 ScoreLine(kind: .deduction, name: "服务投诉", raw: Fixed(-3), points: Fixed(-3), records: Array(refs.prefix(1))),
                 ScoreLine(kind: .adjustment, name: "人工调整", citation: "第九条", raw: .zero, points: .zero, reason: "", approvedBy: nil),
                 ScoreLine(kind: .adjustment, name: "申诉调整", raw: Fixed(2), points: Fixed(2), reason: "协助防汛", approvedBy: "张科长、李科长（复核）"),
+                ScoreLine(kind: .bound, name: "总分范围", raw: .zero, points: Fixed(-1),
+                          clips: [Clip(scope: .ceiling, limit: Fixed(100), removed: Fixed(1))]),
             ], total: Fixed("69.0")!),
             standing: Standing(group: "富民", rank: 2, groupSize: 12, tier: "称职", reasons: [
                 .threshold(tier: "优秀", condition: "得分 ≥ 90 分"),
@@ -66,7 +71,7 @@ enum StoredResultSamples {
         var c = c
         c.score.lines = c.score.lines.map { l in
             ScoreLine(kind: l.kind, name: l.name, citation: l.citation, raw: l.raw, points: l.points, clips: l.clips,
-                      recordCount: l.records.count, reason: l.reason, approvedBy: l.approvedBy)
+                      recordCount: l.records.count, reason: l.reason, approvedBy: l.approvedBy, counting: l.counting)
         }
         for i in c.pay.lines.indices { c.pay.lines[i].trace = PayTrace() }
         return c

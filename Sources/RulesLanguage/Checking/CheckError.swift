@@ -43,6 +43,21 @@ public enum CheckError: Sendable, Hashable {
     case adjustmentWithoutReason(Site, item: String)
     case duplicateTableKey(Site, table: String, key: String)
     case notConstant(Site, what: String)
+    /// R0315: 等次 or 排名 read where the tier is not decided yet (the score, a veto, the
+    /// tiers themselves), or with no 等次评定 at all (`place` empty).
+    case tierTooEarly(Site, word: String, place: String)
+    /// R0315: the tiers (or the score or a veto) read a pay line that reads the tier.
+    case tierCycle(Site, path: [String], place: String)
+    /// R0315: the tiers (or the score or a veto) read a pay line, which is paid only later.
+    case payLineBeforeTiers(Site, line: String, place: String)
+    /// R0317: 扣完为止 or 下限 where it cannot apply (an adjustment counts as written).
+    case floorCannotApply(Site, item: String, clause: String)
+    /// R0318: 总分范围 with its 最低 above its 最高.
+    case emptyScoreRange(Site, floor: String, ceiling: String)
+    /// R0319: a 合计上限 over items of different kinds, or over an adjustment.
+    case groupCapMixed(Site, group: String, item: String)
+    /// R0316: a table by 等次 without a row for a declared tier.
+    case tierTableMissing(Site, table: String, missing: [String], tiers: [String])
 
     case unused(Site, kind: String, name: String)
     case midMonthDate(Site, date: String)
@@ -58,6 +73,8 @@ public enum CheckError: Sendable, Hashable {
             .bracketProblem(let s, _, _, _), .quotasOverHundred(let s, _), .versionGap(let s, _, _, _),
             .versionOverlap(let s, _, _), .needsRounding(let s, _), .netLineCount(let s, _),
             .adjustmentWithoutReason(let s, _), .duplicateTableKey(let s, _, _), .notConstant(let s, _),
+            .tierTooEarly(let s, _, _), .tierCycle(let s, _, _), .payLineBeforeTiers(let s, _, _), .tierTableMissing(let s, _, _, _),
+            .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
             return s
         }
@@ -193,6 +210,50 @@ public enum CheckError: Sendable, Hashable {
         case .notConstant(_, let what):
             return e("R0312", L("\(what)必须是固定的数值", "\(what) must be a fixed value"), L("不是常量", "not a constant"),
                      L("写成带单位的数字，例如 60 分、15 元、8%。", "Write a number with its unit, e.g. 60 分, 15 元, 8%."))
+        case .tierTooEarly(_, let word, let place):
+            let order = L("等次要在得分算出、一票否决和名额都用过之后才确定（先算分，再评等次，最后算工资）。",
+                          "The tier is final only after the score, the vetoes and the quotas (score, then tiers, then pay).")
+            if place.isEmpty {
+                return e("R0315", L("规则里没有等次评定，不能用“\(word)”", "'\(word)' is used but the rules declare no tiers"), L("没有等次评定", "no tiers"),
+                         L("先写“等次评定 { 优秀：得分 ≥ 90 分 … }”，再在工资项目里用“\(word)”。", "Declare the tiers (等次评定 { … }) before reading '\(word)' in pay."))
+            }
+            return e("R0315", L("\(place)里不能用“\(word)”：这时等次还没有评定", "'\(word)' cannot be read in \(place): the tier is not decided yet"),
+                     L("这里还没有\(word)", "no \(word) yet here"),
+                     L("“\(word)”只能用在应发项、扣款项、实发项和计算项里（如 绩效报酬 = 得分 × 分值 × 等次系数（等次））。",
+                       "'\(word)' can be read only in pay lines (e.g. 绩效报酬 = 得分 × 分值 × 等次系数（等次）)."),
+                     notes: [order])
+        case .tierCycle(_, let path, let place):
+            return e("R0315", L("循环定义：\(path.joined(separator: " → "))", "cyclic definition: \(path.joined(separator: " → "))"),
+                     L("\(place)用到了依赖等次的“\(path[1])”", "\(place) reads '\(path[1])', which depends on the tier"),
+                     L("等次由\(place)决定，不能反过来用依赖等次的工资项目；把这个条件改用得分、积分项或花名册字段。",
+                       "The tier is decided by the \(place); it cannot read a pay line that depends on the tier. Use the score, items or roster fields instead."),
+                     notes: [L("等次要在得分算出、一票否决和名额都用过之后才确定，工资在等次之后才计算。",
+                               "The tier is final only after the score, the vetoes and the quotas; pay is computed after the tiers.")])
+        case .payLineBeforeTiers(_, let line, let place):
+            return e("R0315", L("\(place)里不能用工资项目“\(line)”：这时工资还没有计算", "the \(place) cannot read pay line '\(line)': pay is not computed yet"),
+                     L("这里还没有工资", "no pay yet here"),
+                     L("先算分，再评等次，最后算工资；\(place)只能用得分、积分项、参数和花名册字段。",
+                       "Score, then tiers, then pay: the \(place) can read the score, items, parameters and roster fields."))
+        case .tierTableMissing(_, let table, let missing, let tiers):
+            return e("R0316", L("对照表“\(table)”缺少等次“\(list(missing))”", "table '\(table)' has no row for tier '\(missing.joined(separator: ", "))'"),
+                     L("按等次查表，缺了 \(missing.count) 个等次", "\(missing.count) tier(s) missing"),
+                     L("等次评定中的等次有：\(list(tiers))；给每个等次写一行（如“\(missing[0])：0”），或加一行“其余：…”。",
+                       "The tiers are: \(tiers.joined(separator: ", ")); write a row per tier (e.g. '\(missing[0])：0'), or add an '其余：…' row."))
+        case .floorCannotApply(_, let item, let clause):
+            return e("R0317", L("调整项“\(item)”里的“\(clause)”不起作用", "'\(clause)' has no effect in adjustment '\(item)'"),
+                     L("调整按填写的分值计入", "adjustments count as written"),
+                     L("删掉这一行；要让总分不低于某个分数，写“总分范围 { 最低 0 分 }”。",
+                       "Delete this line; to keep the total from going below a score, write 总分范围 { 最低 0 分 }."),
+                     notes: [L("扣完为止、下限只用于扣分项（扣到某个分数为止）和积分项。", "扣完为止 and 下限 apply to deductions and items only.")])
+        case .emptyScoreRange(_, let lo, let hi):
+            return e("R0318", L("总分范围的最低 \(lo) 分高于最高 \(hi) 分", "the score range's floor \(lo) is above its ceiling \(hi)"),
+                     L("没有分数能在这个范围里", "no score fits"),
+                     L("把“最低”改得不高于“最高”，例如“最低 0 分，最高 100 分”。", "Make the floor at most the ceiling, e.g. 最低 0 分，最高 100 分."))
+        case .groupCapMixed(_, let group, let item):
+            return e("R0319", L("合计上限“\(group)”不能包括“\(item)”", "group cap '\(group)' cannot include '\(item)'"),
+                     L("与前面的项目不是同一类", "not the same kind as the others"),
+                     L("一个合计上限只合计同一类的项目：都是积分项（加分合计），或都是扣分项（扣分合计）；调整项不封顶。",
+                       "A group cap sums one kind: all items (points) or all deductions; adjustments are not capped."))
         case .unused(_, let kind, let name):
             return ("R0401", .warning, L("\(kind)“\(name)”没有被使用", "\(kind) '\(name)' is never used"), L("未使用", "unused"), [],
                     L("如果不需要，可以删除它。", "Delete it if it is not needed."))

@@ -15,6 +15,10 @@ public indirect enum TExpr: Sendable, Hashable {
     /// An enumeration value, as the code the records hold.
     case enumCode(Int64, String)
     case score
+    /// The cadre's final tier, as its index in these names (the tiers, best first).
+    case tier([String])
+    /// The cadre's rank in the group tiers are decided in.
+    case rank
     case item(String)
     case payLine(String, ValueType)
     case parameter(String, ValueType)
@@ -43,7 +47,7 @@ public indirect enum TExpr: Sendable, Hashable {
     public func references(field: Int) -> Bool {
         switch self {
         case .field(let f, _): return f == field
-        case .number, .text, .date, .boolean, .none, .enumCode, .score, .item, .payLine, .parameter, .rosterField,
+        case .number, .text, .date, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
              .monthsEmployed, .aggregate, .yearToDate, .priorToDate:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
@@ -69,7 +73,8 @@ public indirect enum TExpr: Sendable, Hashable {
         case .none: return .none
         case .enumCode(_, let v): return .enumeration([v])
         case .score, .item: return .points
-        case .monthsEmployed: return .count
+        case .tier(let names): return .enumeration(names)
+        case .monthsEmployed, .rank: return .count
         case .bracket, .yearToDate, .priorToDate, .poolShare: return .money
         }
     }
@@ -128,6 +133,15 @@ public struct CheckedItem: Sendable {
     public var site: Site
 }
 
+public struct CheckedGroupCap: Sendable {
+    public var name: String
+    public var citation: String?
+    public var period: Period
+    /// The items in the order the regulation states them: earlier ones keep their points.
+    public var items: [String]
+    public var cap: Fixed
+}
+
 public struct CheckedVeto: Sendable {
     public var name: String
     public var citation: String?
@@ -152,6 +166,22 @@ public struct CheckedTiers: Sendable {
     public var ordering: [(key: TExpr, descending: Bool, text: String)]
 }
 
+extension TExpr {
+    /// Whether the expression reads the cadre's tier or rank itself (not through a pay line).
+    public var readsTier: Bool {
+        switch self {
+        case .tier, .rank: return true
+        case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.readsTier
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return a.readsTier || b.readsTier
+        case .compare(let a, let rest): return a.readsTier || rest.contains { $0.1.readsTier }
+        case .member(let a, let list): return a.readsTier || list.contains { $0.readsTier }
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _): return a.readsTier || b.readsTier || c.readsTier
+        case .poolShare(let a, let b, let c): return a.readsTier || b.readsTier || c?.readsTier == true
+        default: return false
+        }
+    }
+}
+
 public struct CheckedParameter: Sendable {
     public var name: String
     public var citation: String?
@@ -170,6 +200,8 @@ public struct CheckedLookup: Sendable {
     public var period: Period
     public var rows: [(key: Key?, value: Fixed)]
     public var valueType: ValueType
+    /// `按 等次`: a row per tier.
+    public var byTier: Bool = false
 }
 
 public struct CheckedBrackets: Sendable {
@@ -200,6 +232,10 @@ public struct CheckedRules: Sendable {
     public var items: [CheckedItem] = []
     public var vetoes: [CheckedVeto] = []
     public var base: [(period: Period, points: Fixed, citation: String?)] = []
+    /// 合计上限: caps on the sum of several items, in declaration order.
+    public var groupCaps: [CheckedGroupCap] = []
+    /// 总分范围: bounds on the total after adjustments.
+    public var scoreRanges: [(period: Period, floor: Fixed?, ceiling: Fixed?, citation: String?)] = []
     public var tiers: [CheckedTiers] = []
     public var parameters: [String: CheckedParameter] = [:]
     public var lookups: [String: [CheckedLookup]] = [:]

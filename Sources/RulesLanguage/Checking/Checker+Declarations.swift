@@ -19,6 +19,36 @@ extension Checker {
         rules.base.append((Self.period(d.attributes), v, d.attributes.citation?.text))
     }
 
+    /// `总分范围 { 最低 0 分，最高 100 分 }`: fixed points, the floor not above the ceiling.
+    mutating func checkScoreRange(_ d: ScoreRangeDeclaration) {
+        let floor = d.floor.flatMap { constantPoints($0, what: "总分的最低分") }
+        let ceiling = d.ceiling.flatMap { constantPoints($0, what: "总分的最高分") }
+        if let lo = floor, let hi = ceiling, lo > hi, let e = d.ceiling {
+            errors.append(.emptyScoreRange(site(e.span), floor: lo.shortDescription, ceiling: hi.shortDescription))
+        }
+        rules.scoreRanges.append((Self.period(d.attributes), floor, ceiling, d.attributes.citation?.text))
+    }
+
+    /// `合计上限`: named items of one kind (all 积分项 or all 扣分项), a fixed cap in points.
+    mutating func checkGroupCap(_ d: GroupCapDeclaration, items: [ItemDeclaration]) {
+        var kinds: [(String, ItemDeclaration.Kind)] = []
+        for id in d.items {
+            guard let item = items.first(where: { $0.name.name == id.name }) else {
+                let names = Array(Set(items.map(\.name.name))).sorted()
+                errors.append(.unknownName(site(id.span), name: id.name, context: "积分项和扣分项", suggestions: names.filter { c in c.contains { id.name.contains($0) } }))
+                continue
+            }
+            if item.kind == .adjustment || kinds.contains(where: { $0.1 != item.kind }) {
+                errors.append(.groupCapMixed(site(id.span), group: d.name.name, item: id.name))
+                continue
+            }
+            kinds.append((id.name, item.kind))
+        }
+        guard let c = d.cap, let cap = constantPoints(c, what: "合计上限") else { return }
+        rules.groupCaps.append(CheckedGroupCap(name: d.name.name, citation: d.attributes.citation?.text, period: Self.period(d.attributes),
+                                               items: d.items.map(\.name), cap: cap))
+    }
+
     mutating func checkItem(_ d: ItemDeclaration) {
         guard let selection = d.selection, let source = resolveSource(selection.source) else { return }
         let period = Self.period(d.attributes)
@@ -50,7 +80,14 @@ extension Checker {
             if cap.period == .day { daily = v } else { monthly = v }
         }
         var floor: Fixed? = nil
-        if let f = d.floor { floor = f.amount.flatMap { constantPoints($0, what: "下限") } ?? .zero }
+        if let f = d.floor {
+            floor = f.amount.flatMap { constantPoints($0, what: "下限") } ?? .zero
+            // An adjustment counts as written: a floor there would silently do nothing.
+            if d.kind == .adjustment {
+                errors.append(.floorCannotApply(site(f.span), item: d.name.name, clause: f.amount == nil ? "扣完为止" : "下限"))
+                floor = nil
+            }
+        }
         let schema = rules.sources[source].schema
         var requires: [Int] = []
         for r in d.requiredFields {
@@ -151,6 +188,64 @@ extension Checker {
                                         ordering: ordering.map { (key: $0.0, descending: $0.1, text: $0.2) }))
     }
 
+    /// `对照表 … 按 等次`: every row a declared tier, and every declared tier a row (or a
+    /// `其余` row for the rest).
+    mutating func checkTierTable(_ d: LookupTableDeclaration) {
+        guard d.key?.name == Keyword.tier.chinese else { return }
+        if var tables = rules.lookups[d.name.name] {
+            for i in tables.indices { tables[i].byTier = true }
+            rules.lookups[d.name.name] = tables
+        }
+        guard !tierOrderNames.isEmpty else {
+            errors.append(.tierTooEarly(site(d.key!.span), word: "等次", place: ""))
+            return
+        }
+        var written: Set<String> = []
+        for r in d.rows {
+            guard let k = r.key else { continue }
+            let name: String
+            switch k.kind {
+            case .name(let id): name = id.name
+            case .string(let s): name = s
+            default:
+                errors.append(.unknownTier(site(k.span), name: "这一行的键", known: tierOrderNames))
+                continue
+            }
+            if !tierNames.contains(name) { errors.append(.unknownTier(site(k.span), name: name, known: tierOrderNames)) }
+            written.insert(name)
+        }
+        let missing = tierOrderNames.filter { !written.contains($0) }
+        if !missing.isEmpty, !d.rows.contains(where: { $0.key == nil }) {
+            errors.append(.tierTableMissing(site(d.name.span), table: d.name.name, missing: missing, tiers: tierOrderNames))
+        }
+    }
+
+    /// A pay line read by the score, a veto or the tiers would not be paid yet there (pay
+    /// comes after the tiers); one that reads the tier itself is a cycle.
+    mutating func reportPayLinesReadBeforeTiers() {
+        var reads: [String: TExpr] = [:]
+        for l in rules.payLines { reads[l.name] = l.expression }
+        var exemptions: [String: [TExpr]] = [:]
+        for l in rules.payLines { exemptions[l.name] = l.exemptions.map(\.0) }
+        /// The chain of lines from `name` to one that reads 等次 or 排名, if any.
+        func path(_ name: String, _ seen: Set<String>) -> [String]? {
+            guard let e = reads[name], !seen.contains(name) else { return nil }
+            let all = [e] + (exemptions[name] ?? [])
+            if all.contains(where: \.readsTier) { return [name] }
+            var names: [String] = []
+            for x in all { Self.collectLines(x, into: &names) }
+            for n in names { if let p = path(n, seen.union([name])) { return [name] + p } }
+            return nil
+        }
+        for r in payLinesReadBeforeTiers {
+            if let p = path(r.line, []) {
+                errors.append(.tierCycle(r.site, path: ["等次"] + p + ["等次"], place: r.place))
+            } else {
+                errors.append(.payLineBeforeTiers(r.site, line: r.line, place: r.place))
+            }
+        }
+    }
+
     // MARK: - Pay lines
 
     mutating func checkPayLine(_ d: PayLineDeclaration) -> CheckedPayLine? {
@@ -197,7 +292,7 @@ extension Checker {
         case .field(_, let t), .rosterField(_, let t), .aggregate(_, let t): return t == .money ? 2 : (t == .count ? 0 : 4)
         case .score, .item: return 2
         case .payLine, .bracket, .yearToDate, .priorToDate, .poolShare: return 2
-        case .monthsEmployed: return 0
+        case .monthsEmployed, .rank: return 0
         case .negate(let x, _): return maxScale(x)
         case .arithmetic(let op, let a, let b, _):
             switch op {

@@ -28,6 +28,19 @@ extension Checker {
             if case .cadre = ctx { return .score }
             errors.append(.unknownName(site(e.span), name: "得分", context: "记录", suggestions: []))
             return .number(.zero, .unknown)
+        case .tier, .rank:
+            let word = e.kind == .tier ? "等次" : "排名"
+            guard case .cadre = ctx, tierBlockedBy == nil else {
+                let place: String
+                if case .cadre = ctx { place = tierBlockedBy ?? "" } else { place = "记录的条件和分值" }
+                errors.append(.tierTooEarly(site(e.span), word: word, place: place))
+                return .number(.zero, .unknown)
+            }
+            if tierOrderNames.isEmpty {
+                errors.append(.tierTooEarly(site(e.span), word: word, place: ""))
+                return .number(.zero, .unknown)
+            }
+            return e.kind == .tier ? .tier(tierOrderNames) : .rank
         case .parenthesized(let inner): return check(inner, ctx)
         case .name(let id): return resolve(id, ctx)
         case .unary(let op, let x):
@@ -110,6 +123,7 @@ extension Checker {
     /// The field an enumeration value is compared with, named in R0107.
     static func fieldName(_ e: Expression) -> String {
         if case .name(let id) = e.kind { return id.name }
+        if case .tier = e.kind { return "等次" }
         return ""
     }
 
@@ -177,6 +191,7 @@ extension Checker {
             if itemNames.contains(name) { return .item(name) }
             if let kind = payLineNames[name] {
                 used.insert("line:" + name)
+                if let place = tierBlockedBy { payLinesReadBeforeTiers.append((name, site(id.span), place)) }
                 return .payLine(name, kind == .value ? .unknown : .money)
             }
             if let t = rosterFieldType(name) { return .rosterField(name, t) }
@@ -302,7 +317,11 @@ extension Checker {
                 errors.append(.argumentCount(site(span), name: id.name, expected: "1", found: args.count))
                 return .number(.zero, .unknown)
             }
-            return .lookup(id.name, check(args[0], ctx), tables[0].valueType)
+            let key = check(args[0], ctx)
+            if tables[0].byTier, key.type != .unknown, !key.readsTier {
+                errors.append(.expectedType(site(args[0].span), expected: .enumeration(tierOrderNames), found: key.type, role: "按等次的对照表“\(id.name)”的参数"))
+            }
+            return .lookup(id.name, key, tables[0].valueType)
         }
         if rules.brackets[id.name] != nil {
             used.insert("table:" + id.name)

@@ -38,6 +38,8 @@ public struct Checker {
         var items: [Decl<ItemDeclaration>] = []
         var vetoes: [Decl<VetoDeclaration>] = []
         var bases: [Decl<BaseScoreDeclaration>] = []
+        var ranges: [Decl<ScoreRangeDeclaration>] = []
+        var groupCaps: [Decl<GroupCapDeclaration>] = []
         var tiers: [Decl<TierDeclaration>] = []
         var params: [Decl<ParameterDeclaration>] = []
         var tables: [Decl<LookupTableDeclaration>] = []
@@ -50,6 +52,8 @@ public struct Checker {
                 case .item(let x): items.append(Decl(path: f.path, value: x))
                 case .veto(let x): vetoes.append(Decl(path: f.path, value: x))
                 case .baseScore(let x): bases.append(Decl(path: f.path, value: x))
+                case .scoreRange(let x): ranges.append(Decl(path: f.path, value: x))
+                case .groupCap(let x): groupCaps.append(Decl(path: f.path, value: x))
                 case .tiers(let x): tiers.append(Decl(path: f.path, value: x))
                 case .parameter(let x): params.append(Decl(path: f.path, value: x))
                 case .table(let x): tables.append(Decl(path: f.path, value: x))
@@ -81,10 +85,20 @@ public struct Checker {
         itemNames = Set(items.map(\.value.name.name))
         payLineNames = Dictionary(lines.map { ($0.value.name.name, $0.value.kind) }, uniquingKeysWith: { a, _ in a })
         tierNames = Set(tiers.flatMap { $0.value.rules.map(\.tier.name) })
+        for t in tiers { for r in t.value.rules where !tierOrderNames.contains(r.tier.name) { tierOrderNames.append(r.tier.name) } }
+        for t in tables { path = t.path; checkTierTable(t.value) }
+        tierBlockedBy = "基础分"
         for b in bases { path = b.path; checkBase(b.value) }
+        tierBlockedBy = "总分范围"
+        for r in ranges { path = r.path; checkScoreRange(r.value) }
+        tierBlockedBy = "积分项"
         for i in items { path = i.path; checkItem(i.value) }
+        for g in groupCaps { path = g.path; checkGroupCap(g.value, items: items.map(\.value)) }
+        tierBlockedBy = "一票否决"
         for v in vetoes { path = v.path; checkVeto(v.value) }
+        tierBlockedBy = "等次评定"
         for t in tiers { path = t.path; checkTiers(t.value) }
+        tierBlockedBy = nil
         var checkedLines: [CheckedPayLine] = []
         var lineSites: [String: Site] = [:]
         for l in lines {
@@ -93,6 +107,7 @@ public struct Checker {
             lineSites[l.value.name.name] = Site(l.path, l.value.name.span)
         }
         rules.payLines = orderPayLines(checkedLines, sites: lineSites)
+        reportPayLinesReadBeforeTiers()
         let nets = lines.filter { $0.value.kind == .net }
         if nets.count != 1, !lines.isEmpty {
             let site = nets.count > 1 ? Site(nets[1].path, nets[1].value.name.span) : Site(lines[0].path, lines[0].value.name.span)
@@ -104,6 +119,13 @@ public struct Checker {
     var itemNames: Set<String> = []
     var payLineNames: [String: PayLineDeclaration.Kind] = [:]
     var tierNames: Set<String> = []
+    /// The tiers the rules declare, best first: the values of `等次`.
+    var tierOrderNames: [String] = []
+    /// While checking what decides the tiers (the score, vetoes, the tiers themselves), the
+    /// name of that part: 等次 and 排名 cannot be read there. Nil in pay.
+    var tierBlockedBy: String? = nil
+    /// Pay lines read while the tiers are being decided, where they would not yet be paid.
+    var payLinesReadBeforeTiers: [(line: String, site: Site, place: String)] = []
 
     func site(_ span: Span) -> Site { Site(path, span) }
 

@@ -11,12 +11,17 @@ struct CadreContext {
     var score: Fixed
     var itemPoints: [String: Fixed]
     var sheet: PaySheet
+    /// The final tier and the rank in the group, once the tiers are decided (pay only).
+    var tier: String?
+    var rank: Int?
 
-    init(cadre: Int, score: Fixed, itemPoints: [String: Fixed], sheet: PaySheet = PaySheet()) {
+    init(cadre: Int, score: Fixed, itemPoints: [String: Fixed], sheet: PaySheet = PaySheet(), tier: String? = nil, rank: Int? = nil) {
         self.cadre = cadre
         self.score = score
         self.itemPoints = itemPoints
         self.sheet = sheet
+        self.tier = tier
+        self.rank = rank
     }
 }
 
@@ -28,6 +33,10 @@ struct CadreScope: EvaluationScope {
     func value(of name: TExpr) -> RowValue {
         switch name {
         case .score: return .number(context.score)
+        case .tier(let names):
+            guard let t = context.tier, let i = names.firstIndex(of: t) else { return .none }
+            return .code(Int64(i))
+        case .rank: return context.rank.map { .number(Fixed($0)) } ?? .none
         case .item(let n): return .number(context.itemPoints[n] ?? .zero)
         case .payLine(let n, _): return .number(context.sheet.lines[n] ?? .zero)
         case .parameter(let n, _): return scorer.tables.parameter(n)

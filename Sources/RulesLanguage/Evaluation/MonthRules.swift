@@ -11,6 +11,12 @@ public struct MonthRules: Sendable {
     public let vetoes: [CheckedVeto]
     public let base: Fixed
     public let baseCitation: String?
+    /// 总分范围 in force: the total is taken to these bounds after adjustments.
+    public let scoreFloor: Fixed?
+    public let scoreCeiling: Fixed?
+    public let scoreRangeCitation: String?
+    /// 合计上限 in force.
+    public let groupCaps: [CheckedGroupCap]
     public let tiers: CheckedTiers?
     public let parameters: [String: Fixed]
     public let lookups: [String: CheckedLookup]
@@ -25,6 +31,11 @@ public struct MonthRules: Sendable {
         let bases = rules.base.filter { $0.period.contains(month) }
         base = bases.map(\.points).reduce(.zero, +)
         baseCitation = bases.first?.citation
+        let range = rules.scoreRanges.first { $0.period.contains(month) }
+        scoreFloor = range?.floor
+        scoreCeiling = range?.ceiling
+        scoreRangeCitation = range?.citation
+        groupCaps = rules.groupCaps.filter { $0.period.contains(month) }
         tiers = rules.tiers.first { $0.period.contains(month) }
         var params: [String: Fixed] = [:]
         for (name, p) in rules.parameters { if let v = p.value(in: month) { params[name] = v } }

@@ -48,6 +48,38 @@ extension MonthScorer {
         return (lines, parts)
     }
 
+    /// By line: whether it reads 等次 or 排名, directly or through a line the slip does not
+    /// show (a non-money 计算项 such as 等次系数值).
+    func linesReadingTier() -> [Bool] {
+        var reads: [String: Bool] = [:]
+        var out: [Bool] = []
+        for line in rules.payLines {
+            var names: [String] = []
+            Checker.collectLines(line.expression, into: &names)
+            for (x, _) in line.exemptions { Checker.collectLines(x, into: &names) }
+            let direct = line.expression.readsTier || line.exemptions.contains { $0.0.readsTier }
+            let through = names.contains { n in reads[n] == true && rules.payLines.first { $0.name == n }.map { $0.kind == .value && $0.type != .money } == true }
+            reads[line.name] = direct || through
+            out.append(direct || through)
+        }
+        return out
+    }
+
+    /// Why the tier is what it is, in a line: 等次 称职：得分 91 分；满足“得分 ≥ 90 分” → 优秀；
+    /// 优秀名额 20%（1 个）已满，排第 2 名，顺延为称职.
+    static func tierNote(_ s: Standing, score: Fixed) -> PayNote {
+        func words(_ language: TraceLanguage) -> String {
+            let e = Explanation(language: language)
+            let reasons = s.reasons.filter { if case .tieBreak = $0 { false } else { true } }.map(e.reasonText)
+            let zh = language == .zh
+            let head = zh ? "等次 \(s.tier)（\(s.group)第 \(s.rank) 名，共 \(s.groupSize) 人）：得分 \(score.shortDescription) 分"
+                : "tier \(s.tier) (rank \(s.rank) of \(s.groupSize) in \(s.group)): score \(score.shortDescription)"
+            let rest = reasons.isEmpty ? (zh ? "其余 → \(s.tier)" : "otherwise → \(s.tier)") : reasons.joined(separator: zh ? "；" : "; ")
+            return head + (zh ? "；" : "; ") + rest
+        }
+        return .remark(text: PayText(zh: words(.zh), en: words(.en)))
+    }
+
     /// The 按比例分配 inside a formula, where a line shares a pool.
     static func findPool(_ e: TExpr) -> TExpr? {
         switch e {
@@ -81,6 +113,18 @@ public struct PayLineFormulas: PayFormulas {
     let cadres: [Int]
     let scores: [Fixed]
     let itemPoints: [[String: Fixed]]
+    /// By the payroll's cadre index: the final tier and the rank in its group.
+    let tiers: [String]
+    let ranks: [Int]
+    /// Why each cadre's tier is what it is, for the notes of lines that read it.
+    let tierNotes: [PayNote]
+    /// By line: whether the line reads 等次 or 排名 (itself or through a 计算项 that is not
+    /// shown on the slip).
+    let readsTier: [Bool]
+
+    public func notes(ofLine line: Int, cadre: Int) -> [PayNote] {
+        readsTier[line] && cadre < tierNotes.count ? [tierNotes[cadre]] : []
+    }
 
     public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {
         let p = lines[line]
@@ -107,7 +151,8 @@ public struct PayLineFormulas: PayFormulas {
     }
 
     func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {
-        var scope = CadreScope(scorer: scorer, context: CadreContext(cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k]))
+        var scope = CadreScope(scorer: scorer, context: CadreContext(
+            cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k], tier: k < tiers.count ? tiers[k] : nil, rank: k < ranks.count ? ranks[k] : nil))
         // The sheet moves into the scope and back, so no dictionary is copied.
         swap(&scope.context.sheet, &sheet)
         defer { swap(&scope.context.sheet, &sheet) }

@@ -37,8 +37,13 @@ extension MonthScorer {
         }
         let standings = standings(cadres: cadres, cards: cards, itemPoints: itemPoints)
         let (payLines, parts) = payroll()
+        let readsTier = linesReadingTier()
+        let anyTier = readsTier.contains(true)
         let formulas = PayLineFormulas(
-            scorer: self, lines: parts, cadres: cadres, scores: cadres.map { cards[$0]!.total }, itemPoints: cadres.map { itemPoints[$0]! })
+            scorer: self, lines: parts, cadres: cadres, scores: cadres.map { cards[$0]!.total }, itemPoints: cadres.map { itemPoints[$0]! },
+            tiers: cadres.map { standings[$0]!.tier }, ranks: cadres.map { standings[$0]!.rank },
+            tierNotes: anyTier ? cadres.map { Self.tierNote(standings[$0]!, score: cards[$0]!.total) } : [],
+            readsTier: readsTier)
         return ScoredMonth(cadres: cadres, cards: cadres.map { cards[$0]! }, standings: cadres.map { standings[$0]! },
                            payLines: payLines, formulas: formulas)
     }
@@ -57,9 +62,11 @@ extension MonthScorer {
         for (i, item) in rules.items.enumerated() {
             let slot = c * itemCount + i
             var raw = itemSum[slot]
+            var counting: String? = nil
             if case .total(let e) = item.scoring {
                 var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:])
                 raw = evaluate(e, &ctx).number ?? .zero
+                if keepRecords { counting = countingText(e, cadre: c, result: raw) }
             }
             var value = raw
             var clips: [Clip] = []
@@ -88,15 +95,49 @@ extension MonthScorer {
                     value = floor
                 }
                 running = running + value
-                lines.append(ScoreLine(kind: .item, name: item.name, citation: item.citation, raw: raw, points: value, clips: clips, records: records))
+                lines.append(ScoreLine(kind: .item, name: item.name, citation: item.citation, raw: raw, points: value, clips: clips, records: records,
+                                       counting: counting))
                 points[item.name] = value
             case .deduction:
                 deductions.append((i, ScoreLine(kind: .deduction, name: item.name, citation: item.citation, raw: raw.negated(),
-                                                points: value.negated(), clips: clips, records: records), value))
+                                                points: value.negated(), clips: clips, records: records, counting: counting), value))
             case .adjustment:
+                // The reason is the 原因 field of each adjustment (the whole row was shown
+                // here before); the approvers, each once.
+                let given = keepRecords ? itemReasons[slot] ?? [] : []
+                let reasons = given.map(\.reason).filter { !$0.isEmpty }
+                var approvers: [String] = []
+                for a in given.map(\.approver) where !a.isEmpty && !approvers.contains(a) { approvers.append(a) }
                 adjustments.append(ScoreLine(kind: .adjustment, name: item.name, citation: item.citation, raw: raw, points: value,
-                                             clips: clips, records: records, reason: records.map(\.summary).joined(separator: "；")))
+                                             clips: clips, records: records, reason: reasons.isEmpty ? nil : reasons.joined(separator: "；"),
+                                             approvedBy: approvers.isEmpty ? nil : approvers.joined(separator: "、")))
                 points[item.name] = value
+            }
+        }
+        // 合计上限: the items keep their points in the stated order until the cap is used up;
+        // the rest is clipped, item by item.
+        for g in rules.groupCaps {
+            var room = g.cap
+            for name in g.items {
+                if let li = lines.firstIndex(where: { $0.kind == .item && $0.name == name }) {
+                    let v = lines[li].points
+                    guard v > .zero else { continue }
+                    let kept = min(v, max(.zero, room))
+                    room = room - kept
+                    guard kept < v else { continue }
+                    lines[li].clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: v - kept))
+                    lines[li].points = kept
+                    running = running - (v - kept)
+                    points[name] = kept
+                } else if let di = deductions.firstIndex(where: { rules.items[$0.0].name == name }) {
+                    let v = deductions[di].2
+                    guard v > .zero else { continue }
+                    let kept = min(v, max(.zero, room))
+                    room = room - kept
+                    guard kept < v else { continue }
+                    deductions[di].1.clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: v - kept))
+                    deductions[di].2 = kept
+                }
             }
         }
         // Deductions draw on the running score in declaration order; a floor (扣完为止 = 0)
@@ -117,7 +158,39 @@ extension MonthScorer {
         }
         for a in adjustments { running = running + a.points }
         lines.append(contentsOf: adjustments)
+        // 总分范围: the total after adjustments taken to its bounds.
+        if let lo = rules.scoreFloor, running < lo {
+            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: lo - running,
+                                   clips: [Clip(scope: .floor, limit: lo, removed: lo - running)]))
+            running = lo
+        } else if let hi = rules.scoreCeiling, running > hi {
+            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: hi - running,
+                                   clips: [Clip(scope: .ceiling, limit: hi, removed: running - hi)]))
+            running = hi
+        }
         return (ScoreCard(lines: lines, total: running), points)
+    }
+
+    /// How an item scored once over its records came to its points:
+    /// `天数（日期） × 0.5 分，天数（日期）= 3（同一天多条只算一天）→ 1.5 分`.
+    func countingText(_ e: TExpr, cadre c: Int, result: Fixed) -> String {
+        let text = TExprText(rules: rules.checked, shortAggregates: true)
+        var used: [Int] = []
+        TExprText.aggregates(e, into: &used)
+        var values: [String] = []
+        for i in used {
+            let v = aggregate(i, cadre: c)
+            let shown: String
+            switch v {
+            case .number(let n): shown = n.shortDescription
+            case .none: shown = "空"
+            default: shown = v.text
+            }
+            var part = "\(text.text(.aggregate(i, .unknown))) = \(shown)"
+            if rules.checked.accumulators[i].kind == .distinctDays { part += "（同一天多条只算一天）" }
+            values.append(part)
+        }
+        return "\(text.text(e))" + (values.isEmpty ? "" : "，" + values.joined(separator: "，")) + " → \(result.shortDescription) 分"
     }
 
     // MARK: - Standing

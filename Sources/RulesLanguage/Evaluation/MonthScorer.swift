@@ -26,6 +26,10 @@ public final class MonthScorer {
         var amount: AmountOp
         var dateField: Int
         var dailySlot: Int
+        /// An adjustment's 原因 and 批准人 fields (-1: none), kept apart from the record's
+        /// summary so that the reason reads as the reason, not the whole row.
+        var reasonField: Int = -1
+        var approverField: Int = -1
     }
 
     struct AccumulatorProgram {
@@ -65,6 +69,8 @@ public final class MonthScorer {
     let accDays: UnsafeMutableBufferPointer<UInt32>
     var accExtreme: [RowValue]
     var itemRecords: [[RecordRef]]
+    /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
+    var itemReasons: [Int: [(reason: String, approver: String)]] = [:]
     /// The file each source's records came from, for record references.
     public var fileNames: [String]
     let summaries: [RecordSummary]
@@ -96,8 +102,13 @@ public final class MonthScorer {
                 slot = daily
                 daily += 1
             }
-            itemPrograms[item.source].append(ItemProgram(
-                item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot))
+            var program = ItemProgram(
+                item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot)
+            if item.kind == .adjustment {
+                program.reasonField = schema.fieldIndex("原因") ?? schema.fieldIndex("reason") ?? -1
+                program.approverField = schema.fieldIndex("批准人") ?? schema.fieldIndex("approver") ?? -1
+            }
+            itemPrograms[item.source].append(program)
         }
         for (i, acc) in rules.checked.accumulators.enumerated() {
             let schema = sources[acc.source].schema
@@ -184,6 +195,10 @@ public final class MonthScorer {
                             itemRecords[slot].append(RecordRef(
                                 file: fileNames[source], line: row.line, date: date,
                                 summary: summaries[source].text(row, decoder), points: points))
+                            if p.reasonField >= 0 || p.approverField >= 0 {
+                                func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
+                                itemReasons[slot, default: []].append((text(p.reasonField), text(p.approverField)))
+                            }
                         }
                     }
                 }

@@ -6,6 +6,8 @@ struct TExprText {
     let rules: CheckedRules
     /// The source whose fields `.field` nodes name, in record context.
     var source: Int?
+    /// Aggregates written without their records (an item's own: 天数（日期）, 条数).
+    var shortAggregates = false
 
     func text(_ e: TExpr) -> String {
         switch e {
@@ -24,6 +26,8 @@ struct TExprText {
             return rules.sources[s].schema.fields[i].name
         case .enumCode(_, let name): return name
         case .score: return "得分"
+        case .tier: return "等次"
+        case .rank: return "排名"
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): return n
         case .monthsEmployed: return "本年任职月数"
         case .negate(let x, _): return "-" + wrapped(x)
@@ -52,6 +56,7 @@ struct TExprText {
             case .max: name = "最大"
             case .min: name = "最小"
             }
+            if shortAggregates { return what.isEmpty || acc.kind == .count ? name : "\(name)（\(what)）" }
             let from = "\(rules.sources[acc.source].name)\(filter)"
             return what.isEmpty || acc.kind == .count ? "\(name)（\(from)）" : "\(name)（\(what)，\(from)）"
         case .lookup(let name, let key, _): return "\(name)（\(text(key))）"
@@ -95,12 +100,38 @@ struct TExprText {
         }
     }
 
+    /// The aggregates an expression reads, each once, in order.
+    static func aggregates(_ e: TExpr, into out: inout [Int]) {
+        switch e {
+        case .aggregate(let i, _): if !out.contains(i) { out.append(i) }
+        case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): aggregates(x, into: &out)
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
+            aggregates(a, into: &out)
+            aggregates(b, into: &out)
+        case .compare(let a, let links):
+            aggregates(a, into: &out)
+            for (_, x) in links { aggregates(x, into: &out) }
+        case .member(let a, let xs):
+            aggregates(a, into: &out)
+            for x in xs { aggregates(x, into: &out) }
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
+            aggregates(a, into: &out)
+            aggregates(b, into: &out)
+            aggregates(c, into: &out)
+        default: break
+        }
+    }
+
     /// The names an expression reads, for a trace's inputs.
     static func names(_ e: TExpr, into out: inout [(String, TExpr)]) {
         switch e {
         case .score: out.append(("得分", e))
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
         case .monthsEmployed: out.append(("本年任职月数", e))
+        case .rank: out.append(("排名", e))
+        // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
+        // itself is told in the line's notes.
+        case .lookup(_, let key, _) where key.readsTier: out.append(("", e))
         case .aggregate, .yearToDate, .priorToDate: out.append(("", e))
         case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): names(x, into: &out)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):

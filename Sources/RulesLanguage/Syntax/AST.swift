@@ -37,6 +37,8 @@ public enum Declaration: Sendable, Hashable {
     case source(SourceDeclaration)
     case item(ItemDeclaration)
     case baseScore(BaseScoreDeclaration)
+    case scoreRange(ScoreRangeDeclaration)
+    case groupCap(GroupCapDeclaration)
     case veto(VetoDeclaration)
     case tiers(TierDeclaration)
     case parameter(ParameterDeclaration)
@@ -50,6 +52,8 @@ public enum Declaration: Sendable, Hashable {
         case .source(let d): d.span
         case .item(let d): d.span
         case .baseScore(let d): d.span
+        case .scoreRange(let d): d.span
+        case .groupCap(let d): d.span
         case .veto(let d): d.span
         case .tiers(let d): d.span
         case .parameter(let d): d.span
@@ -65,7 +69,8 @@ public enum Declaration: Sendable, Hashable {
         switch self {
         case .source(let d): d.name
         case .item(let d): d.name
-        case .baseScore: nil
+        case .baseScore, .scoreRange: nil
+        case .groupCap(let d): d.name
         case .veto(let d): d.name
         case .tiers: nil
         case .parameter(let d): d.name
@@ -81,6 +86,8 @@ public enum Declaration: Sendable, Hashable {
         case .source(let d): d.attributes
         case .item(let d): d.attributes
         case .baseScore(let d): d.attributes
+        case .scoreRange(let d): d.attributes
+        case .groupCap(let d): d.attributes
         case .veto(let d): d.attributes
         case .tiers(let d): d.attributes
         case .parameter(let d): d.attributes

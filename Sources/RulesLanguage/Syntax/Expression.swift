@@ -15,6 +15,10 @@ public struct Expression: Sendable, Hashable {
         case none
         /// `得分`: the cadre's total points.
         case score
+        /// `等次`: the cadre's final tier (after quotas and vetoes); pay only.
+        case tier
+        /// `排名`: the cadre's rank in the group tiers are decided in (1 = first); pay only.
+        case rank
         /// A field, item, parameter, pay line or enumeration value; resolved by the checker.
         case name(Identifier)
         /// `（…）` as written, kept so the formatter can write it back.

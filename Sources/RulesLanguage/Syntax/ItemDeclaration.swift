@@ -101,6 +101,26 @@ public struct BaseScoreDeclaration: Sendable, Hashable {
     public var span: Span
 }
 
+/// `总分范围 { 最低 0 分，最高 100 分 }`: bounds on the total after every item, deduction
+/// and adjustment; a total outside them is taken to the bound (and the explanation says so).
+public struct ScoreRangeDeclaration: Sendable, Hashable {
+    public var attributes: Attributes
+    public var floor: Expression?
+    public var ceiling: Expression?
+    public var span: Span
+}
+
+/// `合计上限 服务加分 { 包括 全程代办、预约上门服务；每月上限 10 分 }`: a cap on the sum of
+/// several items (or several deductions). The items keep their points in the stated order
+/// until the cap is reached; what is beyond it is clipped from the items after that point.
+public struct GroupCapDeclaration: Sendable, Hashable {
+    public var name: Identifier
+    public var attributes: Attributes
+    public var items: [Identifier]
+    public var cap: Expression?
+    public var span: Span
+}
+
 /// `一票否决 重大投诉 { 取 … 当 条数 ≥ 1，定为 不称职 }`: a condition that forces a tier.
 public struct VetoDeclaration: Sendable, Hashable {
     public var name: Identifier

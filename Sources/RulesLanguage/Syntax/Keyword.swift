@@ -5,18 +5,18 @@
 /// separated from names by spaces (`取 值班`, not `取值班`).
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Declarations
-    case source, item, deduction, adjustment, base, veto, tiers, parameter, table, brackets
+    case source, item, deduction, adjustment, base, scoreRange, groupCap, veto, tiers, parameter, table, brackets
     case earning, withholding, net, value
     // Attributes in （…）
     case per, since, onward, until, file
     // Clauses
-    case take, `where`, each, total, dailyCap, monthlyCap, floor, untilZero, requires
+    case take, `where`, each, total, dailyCap, monthlyCap, floor, untilZero, requires, atLeast, atMost, includes
     case when, force, quota, by, order, descending, ascending, otherwise
     case round, halfUp, halfEven, down, up, toFen, toJiao, toYuan, exempt, quick, upTo, above
     case optional
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
-    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare
+    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank
     // Field types
     case text, integer, decimal, date, time, money, boolean, enumeration, points, days, times
     // Units (after a number)
@@ -41,6 +41,8 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .deduction: ("扣分项", "deduction", []),
         .adjustment: ("调整项", "adjustment", []),
         .base: ("基础分", "base", []),
+        .scoreRange: ("总分范围", "score_range", []),
+        .groupCap: ("合计上限", "group_cap", []),
         .veto: ("一票否决", "veto", []),
         .tiers: ("等次评定", "tiers", []),
         .parameter: ("参数", "parameter", []),
@@ -64,6 +66,9 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .floor: ("下限", "floor", []),
         .untilZero: ("扣完为止", "until_zero", []),
         .requires: ("须注明", "requires", []),
+        .atLeast: ("最低", "at_least", []),
+        .atMost: ("最高", "at_most", []),
+        .includes: ("包括", "includes", []),
         .when: ("当", "when", []),
         .force: ("定为", "force", []),
         .quota: ("名额", "quota", []),
@@ -106,6 +111,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .yearToDate: ("本年累计", "year_to_date", []),
         .priorToDate: ("此前累计", "prior_to_date", []),
         .poolShare: ("按比例分配", "pool_share", []),
+        .rank: ("排名", "rank", []),
         .text: ("文本", "text", []),
         .integer: ("整数", "integer", []),
         .decimal: ("小数", "decimal", []),
@@ -161,7 +167,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     /// Keywords that open a top-level declaration in a rules file.
     public var isDeclaration: Bool {
         switch self {
-        case .source, .item, .deduction, .adjustment, .base, .veto, .tiers, .parameter, .table, .brackets,
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
             .earning, .withholding, .net, .value, .test:
             true
         default: false
@@ -175,10 +181,37 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .points, .days, .times, .file,
             .unitPoints, .unitYuan, .unitHours, .unitMinutes, .unitDays, .unitTimes, .unitMonths, .unitPersons,
-            .source, .item, .deduction, .adjustment, .base, .veto, .tiers, .parameter, .table, .brackets,
+            .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
             .earning, .withholding, .net, .value, .test, .month, .records, .expect, .tier:
             true
         default: false
+        }
+    }
+
+    /// Whether a clerk may well have meant this keyword as a name: the word of a
+    /// declaration, a field type, a test file or a tier rule, rather than an operator or a
+    /// clause's verb.
+    public var readsLikeName: Bool {
+        switch self {
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+            .earning, .withholding, .net, .value, .file, .quota, .order,
+            .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times,
+            .test, .month, .records, .expect:
+            true
+        default: false
+        }
+    }
+
+    /// What a keyword means, in a few words, for the message that finds it used as a name.
+    public var meaning: (zh: String, en: String) {
+        switch category {
+        case "声明 declaration": ("开始一条规定", "starts a declaration")
+        case "属性 attribute": ("写在名称后的括号里", "goes in the brackets after a name")
+        case "表达式 expression": ("用在算式里", "is part of formulas")
+        case "字段类型 field type": ("是字段类型", "is a field type")
+        case "单位 unit": ("是单位", "is a unit")
+        case "测试 test file": ("用在测试用例文件里", "is used in test files")
+        default: ("是子句的开头", "starts a clause")
         }
     }
 
@@ -200,18 +233,19 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     /// The keyword category shown in the documentation's keyword table.
     public var category: String {
         switch self {
-        case .source, .item, .deduction, .adjustment, .base, .veto, .tiers, .parameter, .table, .brackets,
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
             .earning, .withholding, .net, .value:
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,
-            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare:
+            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank:
             "表达式 expression"
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times:
             "字段类型 field type"
         case .unitPoints, .unitYuan, .unitHours, .unitMinutes, .unitDays, .unitTimes, .unitMonths, .unitPersons:
             "单位 unit"
-        case .test, .month, .records, .expect, .tier: "测试 test file"
+        case .tier: "表达式 expression"
+        case .test, .month, .records, .expect: "测试 test file"
         default: "子句 clause"
         }
     }

@@ -12,6 +12,7 @@ extension RulesParser {
         var fields: [FieldDeclaration] = []
         let block = try parseBlock(.source) { p in
             guard p.isIdentifier(p.peek) else {
+                if p.peek(1).kind == .colon, let k = p.keywordError(p.peek) { try p.fail(k) }
                 try p.fail(p.unknownClause(.source, allowed: []))
             }
             let fieldName = try p.name()
@@ -146,6 +147,54 @@ extension RulesParser {
         return BaseScoreDeclaration(attributes: attributes, amount: amount, span: Span(start: start, end: amount.span.end))
     }
 
+    /// scoreRange = "总分范围" [attributes] "{" { "最低" expr | "最高" expr } "}"
+    mutating func parseScoreRange(start: Int) throws -> ScoreRangeDeclaration {
+        let attributes = try parseAttributes()
+        var floor: Expression?, ceiling: Expression?
+        var seen: [Keyword: Span] = [:]
+        let errorsBefore = errors.count
+        let block = try parseBlock(.scoreRange) { p in
+            let t = p.peek
+            guard let k = t.keyword, k == .atLeast || k == .atMost else { try p.fail(p.unknownClause(.scoreRange, allowed: [.atLeast, .atMost])) }
+            if let first = seen[k] { try p.fail(.duplicateClause(t.span, clause: k, first: first)) }
+            seen[k] = t.span
+            p.advance()
+            let e = try p.parseExpression()
+            if k == .atLeast { floor = e } else { ceiling = e }
+        }
+        if errors.count == errorsBefore, floor == nil, ceiling == nil {
+            errors.append(.missingClause(Span(start: start, end: block.start), declaration: .scoreRange, clause: .atLeast))
+        }
+        return ScoreRangeDeclaration(attributes: attributes, floor: floor, ceiling: ceiling, span: Span(start: start, end: block.end))
+    }
+
+    /// groupCap = "合计上限" NAME [attributes] "{" { "包括" NAME { "、" NAME } | "每月上限" expr } "}"
+    mutating func parseGroupCap(start: Int) throws -> GroupCapDeclaration {
+        let name = try expectName(after: .groupCap)
+        let attributes = try parseAttributes()
+        var items: [Identifier] = []
+        var cap: Expression?
+        var seen: [Keyword: Span] = [:]
+        let errorsBefore = errors.count
+        let block = try parseBlock(.groupCap) { p in
+            let t = p.peek
+            guard let k = t.keyword, k == .includes || k == .monthlyCap else { try p.fail(p.unknownClause(.groupCap, allowed: [.includes, .monthlyCap])) }
+            if let first = seen[k] { try p.fail(.duplicateClause(t.span, clause: k, first: first)) }
+            seen[k] = t.span
+            p.advance()
+            if k == .monthlyCap {
+                cap = try p.parseExpression()
+                return
+            }
+            repeat { items.append(try p.name()) } while p.eatKind(.listComma) != nil || p.eatKind(.comma) != nil
+        }
+        if errors.count == errorsBefore {
+            if items.isEmpty { errors.append(.missingClause(name.span, declaration: .groupCap, clause: .includes)) }
+            else if cap == nil { errors.append(.missingClause(name.span, declaration: .groupCap, clause: .monthlyCap)) }
+        }
+        return GroupCapDeclaration(name: name, attributes: attributes, items: items, cap: cap, span: Span(start: start, end: block.end))
+    }
+
     /// veto = "一票否决" NAME [attributes] "{" { "取" selection | "当" expr | "定为" NAME } "}"
     mutating func parseVeto(start: Int) throws -> VetoDeclaration {
         let name = try expectName(after: .veto)
@@ -258,7 +307,10 @@ extension RulesParser {
         let name = try expectName(after: .table)
         let attributes = try parseAttributes()
         var key: Identifier?
-        if eat(.by) != nil { key = try self.name() }
+        if eat(.by) != nil {
+            // `按 等次`: a table of the tiers (等次系数, 等次奖).
+            if let t = eat(.tier) { key = Identifier(name: Keyword.tier.chinese, span: t.span) } else { key = try self.name() }
+        }
         var rows: [LookupRow] = []
         let block = try parseBlock(.table) { p in
             let first = p.peek.span.start

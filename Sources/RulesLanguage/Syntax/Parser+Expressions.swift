@@ -166,6 +166,12 @@ extension RulesParser {
         case .keyword(.score):
             advance()
             return Expression(.score, t.span)
+        case .keyword(.tier):
+            advance()
+            return Expression(.tier, t.span)
+        case .keyword(.rank):
+            advance()
+            return Expression(.rank, t.span)
         case .identifier(let n):
             advance()
             let id = Identifier(name: n, span: t.span)
@@ -193,7 +199,7 @@ extension RulesParser {
                 }
                 return Expression(.name(id), t.span)
             }
-            try fail(.expectedExpression(t.span, found: t.kind))
+            try fail(keywordError(t, inFormula: true) ?? .expectedExpression(t.span, found: t.kind))
         case .lParen:
             // The inner parseExpression counts this level.
             advance()

@@ -115,7 +115,7 @@ public struct RulesParser {
             advance()
             return id
         }
-        try fail(.expectedName(peek.span, after: keyword, found: peekKind))
+        try fail(keywordError(peek) ?? .expectedName(peek.span, after: keyword, found: peekKind))
     }
 
     mutating func name(_ expected: SyntaxError.Expected = .name) throws -> Identifier {
@@ -123,7 +123,18 @@ public struct RulesParser {
             advance()
             return id
         }
+        if expected == .name, let k = keywordError(peek) { try fail(k) }
         try fail(.expectedToken(peek.span, expected: expected, found: peekKind))
+    }
+
+    /// A keyword standing where a name or value is expected (`参数 测试 = 5`, `按 一票否决`):
+    /// R0022, which says it is a keyword and what to write instead.
+    /// In a formula only keywords that read like names count (a declaration's or a type's
+    /// word, 测试, 月份 …): `每条 则` is a missing value, not a misused name.
+    func keywordError(_ t: Token, inFormula: Bool = false) -> SyntaxError? {
+        guard case .keyword(let k) = t.kind else { return nil }
+        if inFormula && !k.readsLikeName { return nil }
+        return .keywordAsName(t.span, keyword: k)
     }
 
     /// Skips the rest of a broken clause: up to its line break or the block's `}`.
@@ -200,7 +211,7 @@ public struct RulesParser {
     }
 
     static let declarationKeywords: [Keyword] = [
-        .source, .item, .deduction, .adjustment, .base, .veto, .tiers, .parameter, .table, .brackets,
+        .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
         .earning, .withholding, .net, .value, .test,
     ]
 
@@ -217,6 +228,8 @@ public struct RulesParser {
         case .deduction: return .item(try parseItem(.deduction, keyword: k, start: start))
         case .adjustment: return .item(try parseItem(.adjustment, keyword: k, start: start))
         case .base: return .baseScore(try parseBaseScore(start: start))
+        case .scoreRange: return .scoreRange(try parseScoreRange(start: start))
+        case .groupCap: return .groupCap(try parseGroupCap(start: start))
         case .veto: return .veto(try parseVeto(start: start))
         case .tiers: return .tiers(try parseTiers(start: start))
         case .parameter: return .parameter(try parseParameter(start: start))

@@ -151,6 +151,19 @@ public struct RulesFormatter {
             }
         case .baseScore(let b):
             line(header(.base, nil, b.attributes) + " " + expr(b.amount), indent: 0, start: b.span.start, end: b.span.end)
+        case .groupCap(let g):
+            block(header(.groupCap, g.name, g.attributes), start: g.span.start, headEnd: headerEnd(g.name, g.attributes, fallback: g.span.start), end: g.span.end) { f in
+                if let first = g.items.first, let last = g.items.last {
+                    f.line(f.kw(.includes) + " " + g.items.map(\.name).joined(separator: f.listSep), indent: 1, start: first.span.start, end: last.span.end)
+                }
+                if let c = g.cap { f.line(f.kw(.monthlyCap) + " " + f.expr(c), indent: 1, start: c.span.start, end: c.span.end) }
+            }
+        case .scoreRange(let r):
+            let end = r.attributes.span?.end ?? (r.span.start + Keyword.scoreRange.chinese.utf8.count)
+            block(header(.scoreRange, nil, r.attributes), start: r.span.start, headEnd: end, end: r.span.end) { f in
+                if let x = r.floor { f.line(f.kw(.atLeast) + " " + f.expr(x), indent: 1, start: x.span.start, end: x.span.end) }
+                if let x = r.ceiling { f.line(f.kw(.atMost) + " " + f.expr(x), indent: 1, start: x.span.start, end: x.span.end) }
+            }
         case .veto(let v):
             block(header(.veto, v.name, v.attributes), start: v.span.start, headEnd: headerEnd(v.name, v.attributes, fallback: v.span.start), end: v.span.end) { f in
                 if let s = v.selection { f.line(f.selection(s), indent: 1, start: s.span.start, end: s.span.end) }
@@ -175,7 +188,7 @@ public struct RulesFormatter {
             parameter(p, indent: 0)
         case .table(let t):
             var head = header(.table, t.name, t.attributes)
-            if let key = t.key { head += " " + kw(.by) + " " + key.name }
+            if let key = t.key { head += " " + kw(.by) + " " + (key.name == Keyword.tier.chinese ? kw(.tier) : key.name) }
             block(head, start: t.span.start, headEnd: t.key?.span.end ?? headerEnd(t.name, t.attributes, fallback: t.span.start), end: t.span.end) { f in
                 for row in t.rows {
                     f.line((row.key.map(f.expr) ?? f.kw(.otherwise)) + f.colon + f.expr(row.value), indent: 1, start: row.span.start, end: row.span.end)
@@ -348,6 +361,8 @@ public struct RulesFormatter {
         case .boolean(let b): return kw(b ? .yes : .no)
         case .none: return kw(.none)
         case .score: return kw(.score)
+        case .tier: return kw(.tier)
+        case .rank: return kw(.rank)
         case .name(let id): return id.name
         case .parenthesized(let inner): return paren(expr(inner))
         case .unary(.negate, let operand): return "-" + expr(operand)

@@ -46,6 +46,8 @@ public enum SyntaxError: Sendable, Hashable {
     case recordCellCount(Span, found: Int, expected: Int)
     /// R0021: `枚举（）` with no values.
     case emptyEnumeration(Span)
+    /// R0022: a keyword where a name is expected (`参数 测试 = 5`, `对照表 X 按 一票否决`).
+    case keywordAsName(Span, keyword: Keyword)
 
     /// Punctuation and keywords the parser may be missing.
     public enum Expected: Sendable, Hashable {
@@ -90,7 +92,7 @@ public enum SyntaxError: Sendable, Hashable {
             .expectedExpression(let s, _), .unclosedParenthesis(let s, _), .nestingTooDeep(let s, _),
             .unexpectedAfterClause(let s, _), .keywordJoinedToName(let s, _, _), .duplicateClause(let s, _, _),
             .missingClause(let s, _, _), .expectedFieldType(let s, _), .emptyCitation(let s),
-            .expectedRounding(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s):
+            .expectedRounding(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s), .keywordAsName(let s, _):
             s
         }
     }
@@ -118,6 +120,7 @@ public enum SyntaxError: Sendable, Hashable {
         case .expectedRounding: "R0019"
         case .recordCellCount: "R0020"
         case .emptyEnumeration: "R0021"
+        case .keywordAsName: "R0022"
         }
     }
 
@@ -220,6 +223,20 @@ public enum SyntaxError: Sendable, Hashable {
                     L("格数与表头不符", "cell count differs from the header"),
                     L("每行按表头顺序写满 \(expected) 格，格与格之间用空格隔开；空值写“空”。",
                       "Write \(expected) cells in header order, separated by spaces; write 'none' for an empty cell."))
+        case .keywordAsName(_, let k):
+            let m = k.meaning
+            let zhHelp: String, enHelp: String
+            switch k {
+            case .tier, .score, .rank:
+                zhHelp = "“\(k.chinese)”直接写在算式里就是本人的\(k == .tier ? "最终等次" : k == .rank ? "排名" : "总分")，不用另起名称：例如“等次系数（等次）”、“若 等次 = 优秀 则 300 元 否则 0 元”；名称请换一个，例如“\(k.chinese)标准”。"
+                enHelp = "'\(k.english)' in a formula already means the cadre's \(k == .tier ? "final tier" : k == .rank ? "rank" : "total score"), e.g. 等次系数（等次）; for a name, choose another word, e.g. '\(k.chinese)标准'."
+            default:
+                zhHelp = "关键字不能单独用作名称：换一个名称，例如“\(k.chinese)项目”“本月\(k.chinese)”；全部关键字见 docs/rules-language.md 第 6 节。"
+                enHelp = "A keyword cannot be a name on its own: choose another, e.g. '\(k.chinese)项目'; docs/rules-language.md section 6 lists every keyword."
+            }
+            return (L("“\(k.chinese)”是关键字，不能用作名称", "'\(k.english)' is a keyword and cannot be used as a name"),
+                    L("关键字（\(m.zh)）", "a keyword (\(m.en))"),
+                    L(zhHelp, enHelp))
         case .emptyEnumeration:
             return (L("枚举没有列出任何取值", "enumeration lists no values"),
                     L("括号里是空的", "nothing in the parentheses"),
