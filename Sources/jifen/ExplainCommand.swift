@@ -48,8 +48,7 @@ struct ExplainCommand: ParsableCommand {
                 throw ExitStatus.dataError.exit
             }
         }
-        defer { extra?.remove() }
-        evaluation.extraAdjustments = extra?.path
+        evaluation.extraAdjustments = extra?.file
         let outcome = evaluation.run(folder: folder)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)
