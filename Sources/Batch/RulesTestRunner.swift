@@ -5,8 +5,9 @@ import Records
 import Results
 import RulesLanguage
 
-/// Runs the bureau's test cases (`*.jifen-test`): each writes its records as a small month
-/// folder, runs the real validation and scoring, and compares what it expects.
+/// Runs the bureau's test cases (`*.jifen-test`): each holds its records as a small month's
+/// files in memory (never written out), runs the real validation and scoring, and compares
+/// what it expects.
 public struct RulesTestRunner {
     public var rules: CheckedRules
     public var project: RulesProject
@@ -111,19 +112,20 @@ public struct RulesTestRunner {
             default: break
             }
         }
-        let folder = NSTemporaryDirectory() + "jifen-test-\(UUID().uuidString)/\(month)"
-        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The test's records as the month's files, held in memory (a later block of a source
+        // replaces an earlier one, as a file of the same name would).
+        let folder = month.description
+        var files: [String: InputSet.File] = [:]
         let evaluation = MonthEvaluation(rules: checked, month: month)
         for case .records(let block) in t.clauses {
             guard let schema = evaluation.schemas.first(where: { $0.name == block.source.name }) else {
                 failures.append(Failure(site: Site(path, block.source.span), message: Localized(zh: "没有数据源“\(block.source.name)”", en: "no source '\(block.source.name)'")))
                 continue
             }
-            let csv = Self.csv(block, schema: schema)
-            try? csv.write(toFile: folder + "/" + (schema.fileStems.first ?? schema.name) + ".csv", atomically: true, encoding: .utf8)
+            let path = folder + "/" + (schema.fileStems.first ?? schema.name) + ".csv"
+            files[path] = InputSet.File(path: path, bytes: Array(Self.csv(block, schema: schema).utf8))
         }
-        let outcome = evaluation.run(folder: folder)
+        let outcome = evaluation.run(inputs: InputSet(folder: folder, files: files.keys.sorted().map { files[$0]! }))
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: .zh)
             let text = outcome.diagnostics.filter(\.isError).prefix(5).map { renderer.header($0) }.joined(separator: "\n")

@@ -57,4 +57,55 @@ struct InputSetTests {
         }
         #expect(path == "2020-10/cadres.csv" && line == 3)
     }
+
+    /// The batch with an accepted objection, `batch preview`, `report --run`, `explain
+    /// --store`, `jifen test` and a portal re-run from stored inputs (`batch work`, the data
+    /// folder gone) each run in their own process with `TMPDIR` naming a plain file, not a
+    /// folder: anything that made a temporary folder or file there would fail (a folder that
+    /// is removed afterwards would leave an empty `TMPDIR` behind and go unseen; and root
+    /// ignores a read-only folder's mode).
+    @Test func noCommandWritesATemporaryFolder() throws {
+        let root = PackagePaths.temporaryDirectory("inputset-tmp")
+        let tmp = root + "/tmp-is-a-file"
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: tmp))
+        let data = root + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-10"), toPath: data + "/2020-10")
+        let common = ["--data", data, "--rules", PackagePaths.path("rules"), "--store", root + "/s.sqlite", "--out", root + "/out"]
+        let env = ["TMPDIR": tmp]
+        func jifen(_ args: [String]) throws {
+            let r = try CLI.run(args, environment: env)
+            #expect(r.status == 0, "\(args): \(r.stdout.suffix(600)) \(r.stderr.suffix(600))")
+        }
+
+        try jifen(["batch", "run", "--month", "2020-10", "--quiet"] + common)
+        // An objection accepted with 2 points for FM-001: the next run scores 申诉调整.csv.
+        let store = try RunStore(path: root + "/s.sqlite")
+        let objection = try store.addObjection(NewObjection(runID: 1, month: YearMonth("2020-10")!, cadreID: "FM-001", reference: "tier",
+                                                            referenceLabel: "等次", reason: "协助防汛未计分"), at: "2020-11-03T01:00:00Z")
+        try store.acceptObjection(id: objection, .adjustment(points: Fixed(2), amount: nil, reason: "10月20日协助防汛", approver: "李主任"),
+                                  reply: "属实", actor: "staff", at: "2020-11-03T02:00:00Z")
+        try jifen(["batch", "run", "--month", "2020-10", "--quiet"] + common)
+        let second = try #require(try store.currentRun(month: YearMonth("2020-10")!))
+        #expect(second.inputs.contains { $0.name == StoredAdjustments.fileName })
+        let before = try #require(try store.result(runID: 1, cadreID: "FM-001"))
+        let after = try #require(try store.result(runID: second.id, cadreID: "FM-001"))
+        #expect(after.score.total == before.score.total + Fixed(2))
+
+        try jifen(["batch", "preview", "--month", "2020-10", "--rules", PackagePaths.path("rules"), "--store", root + "/s.sqlite"])
+        try jifen(["report", "--run", "\(second.id)"] + common)
+        try jifen(["explain", data + "/2020-10", "--cadre", "FM-001", "--rules", PackagePaths.path("rules"), "--store", root + "/s.sqlite"])
+        try jifen(["test", PackagePaths.path("rules")])
+
+        // The data folder is gone: the portal's re-run reads the run's stored inputs.
+        try FileManager.default.removeItem(atPath: data + "/2020-10")
+        let request = try store.enqueueRerun(month: YearMonth("2020-10")!, actor: "staff", at: "2020-11-04T01:00:00Z").request
+        try jifen(["batch", "work", "--request", "\(request.id)"] + common)
+        let rerun = try #require(try store.currentRun(month: YearMonth("2020-10")!))
+        #expect(rerun.id == second.id + 1)
+        #expect(Self.dataInputs(rerun) == Self.dataInputs(second))
+        #expect(try store.results(runID: rerun.id) == store.results(runID: second.id))
+
+        #expect(FileManager.default.contents(atPath: tmp) == Data("not a folder".utf8))
+    }
 }
