@@ -3,6 +3,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Records
+import RulesLanguage
 import Results
 import Store
 import TestSupport
@@ -107,5 +108,43 @@ struct InputSetTests {
         #expect(try store.results(runID: rerun.id) == store.results(runID: second.id))
 
         #expect(FileManager.default.contents(atPath: tmp) == Data("not a folder".utf8))
+    }
+
+    /// A test whose record has a problem points at that record's line of the .jifen-test
+    /// file and shows the cell, not a temporary file.
+    @Test func aTestRecordsProblemPointsAtTheTestFilesLine() throws {
+        let root = PackagePaths.temporaryDirectory("inputset-rules")
+        try FileManager.default.createDirectory(atPath: root + "/tests", withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: PackagePaths.path("rules")) where name.hasSuffix(".jifen") {
+            try FileManager.default.copyItem(atPath: PackagePaths.path("rules/" + name), toPath: root + "/" + name)
+        }
+        let test = """
+            测试 坏日期 {
+              月份 2020-12
+              记录 花名册 {
+                工号   姓名  社区  岗位  岗位等级  入职日期
+                FM001  张三  富民  委员  3         2019-03-01
+              }
+              记录 值班 {
+                工号   日期        班次  开始   结束   状态
+                FM001  2020-12-01  夜班  22:00  08:00  到岗
+                FM001  2021-01-05  夜班  22:00  08:00  到岗
+              }
+              期望 FM001 {
+                得分 = 80 分
+              }
+            }
+
+            """
+        try test.write(toFile: root + "/tests/坏日期.jifen-test", atomically: true, encoding: .utf8)
+        let loaded = try LoadedRules.load(directory: root)
+        #expect(!loaded.hasErrors)
+        let report = RulesTestRunner(rules: loaded.rules, project: loaded.project).run()
+        let failure = try #require(report.cases.first?.failures.first)
+        let source = try #require(loaded.project.sources.first { $0.path == failure.site.path })
+        #expect(failure.site.path.hasSuffix("坏日期.jifen-test"))
+        #expect(source.lineAndColumn(of: failure.site.span.start).line == 10)
+        #expect(failure.message.zh.contains("2021-01-05"))
+        #expect(!failure.message.zh.contains("/tmp"))
     }
 }
