@@ -3,6 +3,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Records
+import Reports
 import RulesLanguage
 import Results
 import Store
@@ -146,5 +147,31 @@ struct InputSetTests {
         #expect(source.lineAndColumn(of: failure.site.span.start).line == 10)
         #expect(failure.message.zh.contains("2021-01-05"))
         #expect(!failure.message.zh.contains("/tmp"))
+    }
+
+    /// `report --run` reads the run's roster back from the store, every file of it: with a
+    /// roster kept as a file per community, the bank transfer lists every payee, byte for
+    /// byte as the batch wrote it.
+    @Test func reportRunReadsAPerCommunityRosterWhole() throws {
+        let root = PackagePaths.temporaryDirectory("inputset-roster")
+        let data = root + "/2020-10"
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-10"), toPath: data)
+        let lines = try String(contentsOfFile: data + "/cadres.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+        try FileManager.default.removeItem(atPath: data + "/cadres.csv")
+        var byCommunity: [String: [Substring]] = [:]
+        for line in lines.dropFirst() { byCommunity[String(line.split(separator: ",", omittingEmptySubsequences: false)[3]), default: []].append(line) }
+        #expect(byCommunity.count > 1)
+        for (community, rows) in byCommunity {
+            try (([lines[0]] + rows).joined(separator: "\n") + "\n").write(toFile: data + "/cadres-\(community).csv", atomically: true, encoding: .utf8)
+        }
+        var options = BatchTests.options(month: "2020-10", data: data, store: root + "/s.sqlite", out: root + "/out")
+        options.reports = [.bankTransfer]
+        let outcome = BatchRunner(options: options).run()
+        let runID = try #require(outcome.runID, "\(outcome.diagnostics.prefix(3))")
+        let written = try #require(outcome.reports[.bankTransfer].flatMap { FileManager.default.contents(atPath: $0) })
+        let store = try RunStore(path: root + "/s.sqlite")
+        #expect(try StoredInputs.roster(store: store, run: try store.run(id: runID)).count == byCommunity.count)
+        let again = try ReportRewriter.write(store: store, runID: runID, settings: ReportSettings(), outFolder: root + "/again")
+        #expect(again[.bankTransfer].flatMap { FileManager.default.contents(atPath: $0) } == written)
     }
 }
