@@ -1,6 +1,7 @@
 import Diagnostics
 import Exact
 import Foundation
+import Records
 import Results
 import RulesLanguage
 import Store
@@ -26,25 +27,14 @@ public enum BatchPreview {
                 out.diagnostics = loaded.diagnostics
                 return out
             }
-            // The month exactly as it was run: its data files come back out of the store.
-            let folder = NSTemporaryDirectory() + "jifen-preview-\(UUID().uuidString)/\(month)"
-            defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var extra: String? = nil
-            for input in run.inputs where input.role == "data" {
-                // The objections' adjustments are read after the files, as the run read them.
-                if input.name == StoredAdjustments.fileName {
-                    extra = (folder as NSString).deletingLastPathComponent + "/" + input.name
-                    try store.exportBlob(sha256: input.sha256, to: extra!)
-                    continue
-                }
-                try store.exportBlob(sha256: input.sha256, to: folder + "/" + input.name)
-            }
+            // The month exactly as it was run: its data files come back out of the store,
+            // held in memory; the objections' adjustments are read after them, as the run read them.
+            let stored = try StoredInputs.load(store: store, run: run)
             let prior = try store.yearToDate(before: month)
             var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
             evaluation.keepRecords = false
-            evaluation.extraAdjustments = extra
-            let outcome = evaluation.run(folder: folder, prior: prior)
+            evaluation.extraAdjustments = stored.adjustments
+            let outcome = evaluation.run(inputs: stored.month, prior: prior)
             out.diagnostics = outcome.diagnostics
             guard let results = outcome.results else { return out }
             let before = try store.results(runID: run.id, detail: .lines)

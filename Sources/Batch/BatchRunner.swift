@@ -12,6 +12,9 @@ public struct BatchOptions: Sendable {
     public var month: YearMonth
     /// The month's folder of record files.
     public var dataFolder: String
+    /// The month's files, when they are not read from `dataFolder` (a stored run's inputs,
+    /// held in memory, run again); nil reads the folder.
+    public var inputs: InputSet? = nil
     public var rulesFolder: String
     public var storePath: String
     /// Reports go to `<outFolder>/<month>/`.
@@ -149,16 +152,15 @@ public struct BatchRunner {
         } catch {
             return stop(error.diagnostic)
         }
-        defer { extra?.remove() }
 
-        // The store hashes and copies the month's files (compressed, by content) on a spare
-        // core while the records are validated; they are dropped again unless a run is
-        // recorded with them.
+        // The store hashes and copies the month's files on disk (compressed, by content) on a
+        // spare core while the records are validated; they are dropped again unless a run is
+        // recorded with them. Files held in memory are hashed when the run is reserved.
+        let inputSet = options.inputs ?? InputSet.folder(options.dataFolder)
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
-            .locate(folder: options.dataFolder).files.values.flatMap { $0 }.sorted()
+            .locate(inputSet).files.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
-        let extraFiles = extra.map { [$0.path] } ?? []
-        let ingest = store.ingest(paths: monthFiles + rulesFiles + extraFiles)
+        let ingest = store.ingest(paths: monthFiles + rulesFiles)
         defer { ingest.close() }
 
         progress(.data)
@@ -166,8 +168,8 @@ public struct BatchRunner {
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
-        evaluation.extraAdjustments = extra?.path
-        var scored: MonthEvaluation.Scored? = evaluation.score(folder: options.dataFolder)
+        evaluation.extraAdjustments = extra?.file
+        var scored: MonthEvaluation.Scored? = evaluation.score(inputs: inputSet)
         out.diagnostics = scored!.diagnostics
         lap(.data)
         guard scored!.month != nil else { return out }
@@ -205,7 +207,18 @@ public struct BatchRunner {
             StoredRejectedRow(file: FileName.of($0.origin.path), line: $0.origin.line, codes: $0.codes, reasons: $0.reasons, cells: $0.cells)
         }
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: Self.rulesFilePath($0.path, folder: options.rulesFolder)) }
-        for f in outcome.check.files { inputs.append(InputFile(role: .data, name: FileName.of(f.path), path: f.path)) }
+        // Files held in memory (accepted objections' adjustments, a stored run's inputs) are
+        // stored from memory, the others from disk.
+        var held: [String: [UInt8]] = [:]
+        for f in inputSet.files { if let b = f.bytes { held[f.path] = b } }
+        if let extra, let b = extra.file.bytes { held[extra.file.path] = b }
+        for f in outcome.check.files {
+            if let bytes = held[f.path] {
+                inputs.append(InputFile(role: .data, name: FileName.of(f.path), bytes: bytes))
+            } else {
+                inputs.append(InputFile(role: .data, name: FileName.of(f.path), path: f.path))
+            }
+        }
         var newRun = NewRun(
             month: options.month, rulesHash: loaded.rules.hash, rulesVersion: Self.rulesVersion(loaded.rules, options.month),
             engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,

@@ -21,9 +21,9 @@ public struct MonthEvaluation {
     public var skipInvalid = false
     /// Called with the count of accepted rows so far, every 65,536 rows.
     public var onRows: ((Int) -> Void)? = nil
-    /// A file of further adjustment rows (the store's `申诉调整.csv`), read after the month's
-    /// files as rows of the rules' adjustments source.
-    public var extraAdjustments: String? = nil
+    /// Further adjustment rows (accepted objections' `申诉调整.csv`, held in memory), read
+    /// after the month's files as rows of the rules' adjustments source.
+    public var extraAdjustments: InputSet.File? = nil
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
 
@@ -69,9 +69,20 @@ public struct MonthEvaluation {
         pay(score(folder: folder), prior: prior)
     }
 
+    /// `run(folder:)` for an input set (a folder's files or a stored run's inputs).
+    public func run(inputs: InputSet, prior: [String: YearToDate] = [:]) -> Outcome {
+        pay(score(inputs: inputs), prior: prior)
+    }
+
     /// Validates a month folder and scores its records as they stream; the rules then rank
     /// and assign tiers.
     public func score(folder: String) -> Scored {
+        score(inputs: InputSet.folder(folder))
+    }
+
+    /// `score(folder:)` for an input set: the files may be on disk or held in memory.
+    public func score(inputs: InputSet) -> Scored {
+        let folder = inputs.folder
         let monthRules = MonthRules(rules, month: month)
         var diagnostics: [Diagnostic] = []
         for name in monthRules.missingVersions {
@@ -95,7 +106,7 @@ public struct MonthEvaluation {
                 for f in source.schema.fields where f.name != source.schema.keyField { retain.insert(f.name) }
             }
         }
-        var check = validator.validate(folder: folder, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
+        var check = validator.validate(inputs: inputs, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks)
             scorer = s
             var rows = 0
@@ -112,7 +123,7 @@ public struct MonthEvaluation {
             if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
         })
         if let extra = extraAdjustments, let scorer {
-            scoreExtraAdjustments(path: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
+            scoreExtraAdjustments(file: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
         }
         diagnostics = check.diagnostics + diagnostics
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),

@@ -13,16 +13,12 @@ public enum ReportRewriter {
         let record = try store.run(id: runID)
         let results = try store.results(runID: runID, detail: .lines)
         let rejected = try store.rejectedRows(runID: runID)
-        // The roster as the run read it: the stored copy of its file.
-        let folder = NSTemporaryDirectory() + "jifen-report-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The roster as the run read it: the stored copy of its file, or of its files, one per
+        // community, read into memory.
         var payees: [Payee] = []
-        let rosterNames = Set(StandardSchemas.roster.fileStems.flatMap { ["\($0).csv", "\($0).xlsx"] })
-        if let input = record.inputs.first(where: { $0.role == "data" && rosterNames.contains($0.name.lowercased()) }) {
-            let path = folder + "/" + input.name
-            try store.exportBlob(sha256: input.sha256, to: path)
-            let (roster, _) = RosterReader(month: record.month).read(path: path)
+        let rosterFiles = try StoredInputs.roster(store: store, run: record)
+        if !rosterFiles.isEmpty {
+            let (roster, _) = RosterReader(month: record.month).read(files: rosterFiles)
             payees = roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         }
         let run = ReportRun(record).reproducible

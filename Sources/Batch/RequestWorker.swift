@@ -11,8 +11,8 @@ import Store
 /// data root, rules and report settings; progress and the outcome go to the request's row.
 ///
 /// The month's data is read from `<data root>/<month>` when that folder exists, else from
-/// the copies the month's current run stored, so a re-run still works after the source
-/// folder has been moved away.
+/// the copies the month's current run stored (read into memory, never written out), so a
+/// re-run still works after the source folder has been moved away.
 public struct RequestWorker {
     public var storePath: String
     public var dataRoot: String
@@ -67,27 +67,22 @@ public struct RequestWorker {
         guard current.state != .closed else {
             return try finish(nil, "\(month.chineseDescription)已关账（运行 #\(current.id)），不能重新计算。确需更正时，先用 jifen batch reopen --month \(month) --reason \"原因\" 重新打开。")
         }
-        var folder = (dataRoot as NSString).appendingPathComponent(month.description)
+        let folder = (dataRoot as NSString).appendingPathComponent(month.description)
         var isDir: ObjCBool = false
-        var temporary: String? = nil
+        // The month's files from the folder, else the run's stored inputs held in memory (the
+        // objections' adjustments are prepared again from the store by the batch).
+        var stored: InputSet? = nil
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) || !isDir.boolValue {
-            let root = NSTemporaryDirectory() + "jifen-rerun-\(UUID().uuidString)"
-            folder = root + "/" + month.description
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                for input in current.inputs where input.role == "data" && input.name != StoredAdjustments.fileName {
-                    try store.exportBlob(sha256: input.sha256, to: folder + "/" + input.name)
-                }
+                stored = try StoredInputs.load(store: store, run: current).month
             } catch {
-                try? FileManager.default.removeItem(atPath: root)
                 return try finish(nil, "找不到数据文件夹，也无法取出运行 #\(current.id) 保存的输入文件。")
             }
-            temporary = root
         }
-        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
 
-        var options = BatchOptions(month: month, dataFolder: folder, rulesFolder: rulesFolder, storePath: storePath, outFolder: outFolder,
+        var options = BatchOptions(month: month, dataFolder: stored?.folder ?? folder, rulesFolder: rulesFolder, storePath: storePath, outFolder: outFolder,
                                    actor: request.requestedBy, now: now())
+        options.inputs = stored
         options.settings = settings
         // Another batch (a clerk's CLI run) may hold the store for a while: wait for it.
         options.wait = 600
@@ -107,9 +102,9 @@ public struct RequestWorker {
             return try finish(nil, "重新计算未完成，本月运行没有改变：" + shown.joined(separator: "；") + more + "。")
         }
         try? store.audit(at: now(), actor: request.requestedBy, action: "rerun", month: month, runID: runID,
-                         detail: "request #\(id) from the portal, replaces run #\(current.id); data from \(temporary == nil ? "folder" : "stored inputs")")
+                         detail: "request #\(id) from the portal, replaces run #\(current.id); data from \(stored == nil ? "folder" : "stored inputs")")
         let warnings = outcome.diagnostics.filter { $0.severity == .error }.map { "\($0.code) \($0.summary.zh)" }
-        let source = temporary == nil ? "数据文件夹" : "运行 #\(current.id) 保存的输入文件"
+        let source = stored == nil ? "数据文件夹" : "运行 #\(current.id) 保存的输入文件"
         return try finish(runID, (["数据来自\(source)"] + warnings).joined(separator: "；"))
     }
 

@@ -5,8 +5,9 @@ import Records
 import Results
 import RulesLanguage
 
-/// Runs the bureau's test cases (`*.jifen-test`): each writes its records as a small month
-/// folder, runs the real validation and scoring, and compares what it expects.
+/// Runs the bureau's test cases (`*.jifen-test`): each holds its records as a small month's
+/// files in memory (never written out), runs the real validation and scoring, and compares
+/// what it expects.
 public struct RulesTestRunner {
     public var rules: CheckedRules
     public var project: RulesProject
@@ -111,25 +112,44 @@ public struct RulesTestRunner {
             default: break
             }
         }
-        let folder = NSTemporaryDirectory() + "jifen-test-\(UUID().uuidString)/\(month)"
-        defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The test's records as the month's files, held in memory (a later block of a source
+        // replaces an earlier one, as a file of the same name would).
+        let folder = month.description
+        var files: [String: InputSet.File] = [:]
+        var blocks: [String: RecordsBlock] = [:]
         let evaluation = MonthEvaluation(rules: checked, month: month)
         for case .records(let block) in t.clauses {
             guard let schema = evaluation.schemas.first(where: { $0.name == block.source.name }) else {
                 failures.append(Failure(site: Site(path, block.source.span), message: Localized(zh: "没有数据源“\(block.source.name)”", en: "no source '\(block.source.name)'")))
                 continue
             }
-            let csv = Self.csv(block, schema: schema)
-            try? csv.write(toFile: folder + "/" + (schema.fileStems.first ?? schema.name) + ".csv", atomically: true, encoding: .utf8)
+            let path = folder + "/" + (schema.fileStems.first ?? schema.name) + ".csv"
+            files[path] = InputSet.File(path: path, bytes: Array(Self.csv(block, schema: schema).utf8))
+            blocks[path] = block
         }
-        let outcome = evaluation.run(folder: folder)
+        let outcome = evaluation.run(inputs: InputSet(folder: folder, files: files.keys.sorted().map { files[$0]! }))
         guard let results = outcome.results else {
-            let renderer = DiagnosticRenderer(language: .zh)
-            let text = outcome.diagnostics.filter(\.isError).prefix(5).map { renderer.header($0) }.joined(separator: "\n")
-            let en = DiagnosticRenderer(language: .en)
-            let textEN = outcome.diagnostics.filter(\.isError).prefix(5).map { en.header($0) }.joined(separator: "\n")
-            failures.append(Failure(site: Site(path, t.name.span), message: Localized(zh: "测试记录有错误：\n\(text)", en: "the test's records have errors:\n\(textEN)")))
+            // A problem in a record row points at that row of the .jifen-test file (the cell
+            // when it names a column); the others are listed at the test's name.
+            var unplaced: [Diagnostic] = []
+            for d in outcome.diagnostics.filter(\.isError).prefix(5) {
+                if let cell = Self.cell(of: d.location, in: blocks) {
+                    // The value is shown unless the problem's words already show it.
+                    let zh = d.summary.zh.contains(cell.text) ? "" : "（“\(cell.text)”）"
+                    let en = d.summary.en.contains(cell.text) ? "" : " ('\(cell.text)')"
+                    failures.append(Failure(site: Site(path, cell.span), message: Localized(
+                        zh: "测试记录有错误（\(d.code)）：\(d.summary.zh)\(zh)", en: "the test's record has an error (\(d.code)): \(d.summary.en)\(en)")))
+                } else {
+                    unplaced.append(d)
+                }
+            }
+            if !unplaced.isEmpty {
+                let renderer = DiagnosticRenderer(language: .zh)
+                let text = unplaced.map { renderer.header($0) }.joined(separator: "\n")
+                let en = DiagnosticRenderer(language: .en)
+                let textEN = unplaced.map { en.header($0) }.joined(separator: "\n")
+                failures.append(Failure(site: Site(path, t.name.span), message: Localized(zh: "测试记录有错误：\n\(text)", en: "the test's records have errors:\n\(textEN)")))
+            }
             return CaseResult(name: t.name.name, path: path, failures: failures, checks: 0)
         }
         record(results, into: &coverage)
@@ -146,6 +166,17 @@ public struct RulesTestRunner {
             }
         }
         return CaseResult(name: t.name.name, path: path, failures: failures, checks: checks)
+    }
+
+    /// The cell of a test's records block a problem points at: line 1 of a file is the
+    /// block's header, line 2 its first row; the column when the problem names one the block
+    /// has (filled-in roster columns do not), else the row's first cell.
+    static func cell(of location: Location, in blocks: [String: RecordsBlock]) -> Cell? {
+        guard case .row(let file, let line, let column, _) = location, let block = blocks[file] else { return nil }
+        if line == 1 { return column.flatMap { $0 >= 1 && $0 <= block.header.count ? block.header[$0 - 1] : nil } ?? block.header.first }
+        guard line >= 2, line - 2 < block.rows.count else { return nil }
+        let row = block.rows[line - 2]
+        return column.flatMap { $0 >= 1 && $0 <= row.count ? row[$0 - 1] : nil } ?? row.first
     }
 
     func verify(_ check: ExpectedValue, _ r: CadreResult, path: String) -> Failure? {

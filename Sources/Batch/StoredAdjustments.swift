@@ -9,14 +9,16 @@ import Store
 /// Adjustments from accepted objections, scored by a month's runs as rows of the month's
 /// adjustments.
 ///
-/// The store's adjustments for the month are written out as `申诉调整.csv`, in the columns of
-/// the rules' adjustments source, and read after the month's files through the same
-/// validator and scorer as `adjustments.csv`. The file is stored with the run's inputs, so a
-/// run stays reproducible and `batch diff` names it when the adjustments changed.
+/// The store's adjustments for the month become `申诉调整.csv`, in the columns of the rules'
+/// adjustments source, held in memory (never a temporary file): it is read after the month's
+/// files through the same validator and scorer as `adjustments.csv`, so its rows are
+/// accounted for in the reconciliation and cited as `申诉调整.csv:2`. The same bytes are
+/// stored with the run's inputs, so a run stays reproducible (`batch preview` reads them
+/// back) and `batch diff` names it when the adjustments changed.
 ///
 /// ```swift
 /// let extra = try StoredAdjustments.prepare(store: store, rules: rules, month: m)
-/// evaluation.extraAdjustments = extra?.path
+/// evaluation.extraAdjustments = extra?.file
 /// ```
 public enum StoredAdjustments {
     /// The name of the adjustments file a run reads from the store, and stores as an input.
@@ -24,14 +26,15 @@ public enum StoredAdjustments {
 
     /// What a month's store adjustments became: the file to score and the line of each.
     public struct Prepared: Sendable {
-        public var path: String
+        /// `申诉调整.csv`, held in memory.
+        public var file: InputSet.File
         /// Each adjustment's line in the file (an adjustment with points and an amount has
         /// two rows; the first is recorded).
         public var lines: [(adjustmentID: Int64, line: Int)]
         public var count: Int
 
-        public init(path: String, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
-            self.path = path
+        public init(file: InputSet.File, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
+            self.file = file
             self.lines = lines
             self.count = count
         }
@@ -45,11 +48,6 @@ public enum StoredAdjustments {
             ranges.removeFirst()
             // An adjustment's rows run from its line to the next adjustment's.
             return zip(lines, ranges).filter { l, next in !out.contains { $0 >= l.line && $0 < next } }.map(\.0)
-        }
-
-        /// Deletes the temporary folder holding the file.
-        public func remove() {
-            try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
         }
     }
 
@@ -119,8 +117,8 @@ public enum StoredAdjustments {
         return (text, lines)
     }
 
-    /// Writes the month's stored adjustments to a temporary `申诉调整.csv`; nil when the
-    /// month has none. Refuses when the rules cannot take them.
+    /// The month's stored adjustments as `申诉调整.csv` in memory; nil when the month has
+    /// none. Refuses when the rules cannot take them.
     public static func prepare(store: RunStore, rules: CheckedRules, month: YearMonth) throws(StoredAdjustmentsError) -> Prepared? {
         let stored: [ObjectionAdjustment]
         do {
@@ -140,15 +138,7 @@ public enum StoredAdjustments {
             if !isUsed { throw .ignored(month, field: field, objections: holding.map(\.objectionID)) }
         }
         let (text, lines) = csv(stored, schema: schema, month: month)
-        let dir = NSTemporaryDirectory() + "jifen-adjustments-\(UUID().uuidString)"
-        let path = dir + "/" + fileName
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw .write("\(error)")
-        }
-        return Prepared(path: path, lines: lines, count: stored.count)
+        return Prepared(file: InputSet.File(path: fileName, bytes: Array(text.utf8)), lines: lines, count: stored.count)
     }
 
     static func quote(_ s: String) -> String {
@@ -167,7 +157,6 @@ public enum StoredAdjustmentsError: Error, Sendable, Hashable {
     /// they would be marked included and change nothing.
     case ignored(YearMonth, field: String, objections: [Int64])
     case store(String)
-    case write(String)
 
     public var diagnostic: Diagnostic {
         switch self {
@@ -191,9 +180,6 @@ public enum StoredAdjustmentsError: Error, Sendable, Hashable {
                                                 : "Add an adjustment item that scores 分值, or withdraw these adjustments."))
         case .store(let message):
             return StoreError.database(message).diagnostic
-        case .write(let message):
-            return Diagnostic(.error, code: "B0013", at: .file(path: StoredAdjustments.fileName),
-                              summary: Localized(zh: "无法写出申诉调整文件：\(message)", en: "cannot write the objection adjustments: \(message)"))
         }
     }
 }
@@ -202,7 +188,7 @@ extension MonthEvaluation {
     /// Validates and scores an extra adjustments file after the month's files, exactly as
     /// rows of the month's adjustments file: its rows are cited by its own name, and its
     /// report joins the month's (rows read, accepted, rejected).
-    func scoreExtraAdjustments(path: String, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
+    func scoreExtraAdjustments(file: InputSet.File, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
         guard let source = StoredAdjustments.source(rules) else {
             diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
             return
@@ -212,8 +198,8 @@ extension MonthEvaluation {
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)
         let fileName = scorer.fileNames[index]
-        scorer.fileNames[index] = FileName.of(path)
-        let report = validator.validate(path: path) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
+        scorer.fileNames[index] = file.name
+        let report = validator.validate(file: file) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
         scorer.fileNames[index] = fileName
         check.files.append(report)
     }

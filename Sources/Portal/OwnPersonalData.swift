@@ -1,3 +1,4 @@
+import Batch
 import Diagnostics
 import Foundation
 import Records
@@ -36,14 +37,10 @@ final class RosterMasks: @unchecked Sendable {
     }
 
     static func load(store: RunStore, run: RunRecord) -> [String: MaskedPersonal] {
-        let stems = Set(StandardSchemas.roster.fileStems)
-        guard let input = run.inputs.first(where: { $0.role == InputFile.Role.data.rawValue && stems.contains(($0.name as NSString).deletingPathExtension) }) else { return [:] }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-roster-\(UUID().uuidString)")
-        guard (try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil else { return [:] }
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent((input.name as NSString).lastPathComponent).path
-        guard (try? store.exportBlob(sha256: input.sha256, to: path)) != nil else { return [:] }
-        let (roster, _) = RosterReader(month: run.month).read(path: path)
+        // Read from the store into memory, never written out: the whole numbers stay in this
+        // function. A roster kept as a file per community is read whole.
+        guard let files = try? StoredInputs.roster(store: store, run: run), !files.isEmpty else { return [:] }
+        let (roster, _) = RosterReader(month: run.month).read(files: files)
         var out: [String: MaskedPersonal] = [:]
         for c in roster.cadres {
             out[c.id] = MaskedPersonal(

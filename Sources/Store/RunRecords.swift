@@ -7,13 +7,25 @@ public struct InputFile: Sendable, Hashable {
     public var role: Role
     /// The name recorded: relative to the rules or month folder (`duty.csv`).
     public var name: String
-    /// Where to read it now.
+    /// Where to read it now; for an input held in memory, only what it is known by.
     public var path: String
+    /// The content, when it is held in memory rather than read from `path` (the adjustments
+    /// of accepted objections, a stored run's inputs run again).
+    public var bytes: [UInt8]?
 
     public init(role: Role, name: String, path: String) {
         self.role = role
         self.name = name
         self.path = path
+        self.bytes = nil
+    }
+
+    /// An input held in memory.
+    public init(role: Role, name: String, bytes: [UInt8]) {
+        self.role = role
+        self.name = name
+        self.path = name
+        self.bytes = bytes
     }
 }
 
@@ -106,12 +118,13 @@ public struct RunReservation: Sendable {
     public let month: YearMonth
     /// In the store's listing order, as `RunRecord.inputs` will hold them.
     public let inputs: [StoredInput]
-    /// Paths of the inputs by content, for the store to copy those not copied yet.
-    let paths: [String: String]
+    /// The inputs by content (a path, or bytes held in memory), for the store to copy those
+    /// not copied yet.
+    let paths: [String: InputFile]
     /// The ingest that copied them, told when the run is recorded.
     let ingest: InputIngest?
 
-    init(id: Int64, month: YearMonth, inputs: [StoredInput], paths: [String: String], ingest: InputIngest?) {
+    init(id: Int64, month: YearMonth, inputs: [StoredInput], paths: [String: InputFile], ingest: InputIngest?) {
         self.id = id
         self.month = month
         self.inputs = inputs

@@ -82,12 +82,17 @@ public final class RunStore: RunStoring {
     public func reserveRun(month: YearMonth, inputs: [InputFile], ingest: InputIngest?) throws(StoreError) -> RunReservation {
         let known = ingest?.wait() ?? [:]
         var stored: [StoredInput] = []
-        var paths: [String: String] = [:]
+        var paths: [String: InputFile] = [:]
         do {
             for input in inputs {
-                let (sha, size) = try known[input.path].map { ($0.sha256, $0.size) } ?? Self.hashFile(input.path)
+                let (sha, size): (String, Int)
+                if let bytes = input.bytes {
+                    (sha, size) = Self.hash(bytes)
+                } else {
+                    (sha, size) = try known[input.path].map { ($0.sha256, $0.size) } ?? Self.hashFile(input.path)
+                }
                 stored.append(StoredInput(name: input.name, role: input.role.rawValue, sha256: sha, byteCount: size))
-                paths[sha] = input.path
+                paths[sha] = input
             }
         } catch let e as StoreError {
             throw e
@@ -130,8 +135,9 @@ public final class RunStore: RunStoring {
                 }
                 for input in reservation.inputs {
                     if try !BlobRow.exists(db, key: input.sha256) {
-                        guard let path = reservation.paths[input.sha256] else { throw StoreError.database("no file for input \(input.name)") }
-                        try Self.insertBlob(db, sha256: input.sha256, size: input.byteCount, chunks: try Self.compressedChunks(path, size: input.byteCount))
+                        guard let file = reservation.paths[input.sha256] else { throw StoreError.database("no file for input \(input.name)") }
+                        let chunks = try file.bytes.map(Self.compressedChunks) ?? Self.compressedChunks(file.path, size: input.byteCount)
+                        try Self.insertBlob(db, sha256: input.sha256, size: input.byteCount, chunks: chunks)
                     }
                     try RunInputRow(runID: id, role: input.role, name: input.name, sha256: input.sha256, byteCount: input.byteCount).insert(db)
                 }
@@ -190,6 +196,22 @@ public final class RunStore: RunStoring {
         return (hasher.finalizeHex(), size)
     }
 
+    /// SHA-256 and size of bytes held in memory.
+    static func hash(_ bytes: [UInt8]) -> (String, Int) {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return (hasher.finalizeHex(), bytes.count)
+    }
+
+    /// Bytes held in memory in chunks of `chunkSize`, each compressed, as a file's.
+    static func compressedChunks(_ bytes: [UInt8]) -> [[UInt8]] {
+        bytes.withUnsafeBytes { all in
+            stride(from: 0, to: all.count, by: chunkSize).map { start in
+                BlobCodec.compress(UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + chunkSize)]))
+            }
+        }
+    }
+
     /// A file's chunks of `chunkSize` bytes (the last shorter), each compressed. `size` is
     /// what it was hashed at: a file that changed since is refused.
     static func compressedChunks(_ path: String, size: Int) throws -> [[UInt8]] {
@@ -230,6 +252,38 @@ public final class RunStore: RunStoring {
                 raw.bind(4, Int64(BlobEncoding.zstd.rawValue))
                 try raw.run()
             }
+        }
+    }
+
+    /// A stored input's bytes, in memory (to run or read an old run's inputs again without
+    /// writing them anywhere).
+    public func input(sha256: String) throws(StoreError) -> [UInt8] {
+        do {
+            return try queue.read { db in
+                var out: [UInt8] = []
+                if let size = try Int.fetchOne(db, sql: "SELECT byteCount FROM blob WHERE sha256 = ?", arguments: [sha256]) {
+                    out.reserveCapacity(size)
+                } else {
+                    throw StoreError.database("no stored input \(sha256)")
+                }
+                let rows = try Row.fetchCursor(db, sql: "SELECT content, encoding FROM blobChunk WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
+                while let row = try rows.next() {
+                    let content: Data = row[0]
+                    switch BlobEncoding(rawValue: row[1]) {
+                    case .raw?:
+                        out.append(contentsOf: content)
+                    case .zstd?:
+                        out += try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decompress(b) }
+                    case nil:
+                        throw StoreError.database("a stored input's chunk has an unknown encoding")
+                    }
+                }
+                return out
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(String(describing: error))
         }
     }
 

@@ -55,6 +55,8 @@ public protocol RunStoring: AnyObject, Sendable {
     func yearToDate(before month: YearMonth) throws(StoreError) -> [String: YearToDate]
     /// Writes a stored input back out, byte for byte.
     func exportBlob(sha256: String, to path: String) throws(StoreError)
+    /// A stored input's bytes, in memory.
+    func input(sha256: String) throws(StoreError) -> [UInt8]
 
     // MARK: Audit
 

@@ -53,8 +53,7 @@ struct ExplainCommand: ParsableCommand {
                 throw ExitStatus.dataError.exit
             }
         }
-        defer { extra?.remove() }
-        evaluation.extraAdjustments = extra?.path
+        evaluation.extraAdjustments = extra?.file
         let outcome = evaluation.run(folder: folder, prior: prior)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)

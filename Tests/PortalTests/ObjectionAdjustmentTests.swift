@@ -212,7 +212,7 @@ import TestSupport
                                    storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
         let stopped = BatchRunner(options: options).run()
         #expect(stopped.stopped)
-        #expect(stopped.diagnostics.contains { $0.severity == .error && $0.location.path.hasSuffix("/" + StoredAdjustments.fileName) })
+        #expect(stopped.diagnostics.contains { $0.severity == .error && $0.location.path == StoredAdjustments.fileName })
         options.skipInvalid = true
         let outcome = BatchRunner(options: options).run()
         let id = try #require(outcome.runID)
@@ -239,7 +239,7 @@ import TestSupport
 
             """#)
         #expect(lines.map(\.adjustmentID) == [7, 8] && lines.map(\.line) == [2, 4])
-        let prepared = StoredAdjustments.Prepared(path: "/tmp/x/申诉调整.csv", lines: lines, count: 2)
+        let prepared = StoredAdjustments.Prepared(file: InputSet.File(path: StoredAdjustments.fileName, bytes: []), lines: lines, count: 2)
         func rejected(_ line: Int) -> StoredRejectedRow { StoredRejectedRow(file: StoredAdjustments.fileName, line: line, codes: [], reasons: [], cells: []) }
         #expect(prepared.included(rejected: []).map(\.adjustmentID) == [7, 8])
         #expect(prepared.included(rejected: [rejected(3)]).map(\.adjustmentID) == [8])

@@ -11,13 +11,21 @@ extension TableReader {
     public static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
                                  rowsPerBatch: Int = RowBatch.defaultRowTarget,
                                  _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
-        try readAhead(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
+        try readAhead(file: InputSet.File(path: path), sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
+                      precheck: nil) { row, _ in body(row) }
+    }
+
+    /// `readAhead` of a file of an input set, on disk or held in memory.
+    public static func readAhead(file: InputSet.File, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                                 rowsPerBatch: Int = RowBatch.defaultRowTarget,
+                                 _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+        try readAhead(file: file, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
                       precheck: nil) { row, _ in body(row) }
     }
 
     /// `readAhead`, also running `precheck`'s plan on the reading thread for every batch
     /// that starts after the plan is published; `body` gets each row's precheck, if any.
-    static func readAhead(path: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+    static func readAhead(file: InputSet.File, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
                           rowsPerBatch: Int = RowBatch.defaultRowTarget, precheck: RowPrecheck?,
                           _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
         let pipe = RowPipe(rowTarget: rowsPerBatch)
@@ -27,7 +35,7 @@ extension TableReader {
             var decoder: FieldDecoder? = nil
             let result: Result<TableFile, ReadError>
             do throws(ReadError) {
-                result = .success(try read(path: path, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader) { row in
+                result = .success(try read(file: file, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader) { row in
                     if batch.rowCount == 0, plan == nil, let p = precheck?.plan {
                         plan = p
                         decoder = p.decoder

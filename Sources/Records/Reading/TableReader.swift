@@ -53,13 +53,13 @@ public enum TableReader {
     /// `read(bytes:)` with the CSV chunk size chosen, so that the CSV fuzz target can check
     /// that chunk boundaries change nothing.
     @_spi(Fuzzing)
-    public static func read(bytes: UnsafeRawBufferPointer, name: String, sheetCandidates: [String] = [], chunkSize: Int,
-                            _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
+    public static func read(bytes: UnsafeRawBufferPointer, name: String, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                            chunkSize: Int, _ body: (borrowing RawRow) -> Void) throws(ReadError) -> TableFile {
         switch Self.fileExtension(name) {
         case "csv":
             return try CSVReader(input: FileInput(path: name, bytes: bytes), chunkSize: chunkSize).run(body)
         case "xlsx", "xlsm":
-            return try XLSXReader(path: name, bytes: bytes).read(sheetCandidates: sheetCandidates, body)
+            return try XLSXReader(path: name, bytes: bytes).read(sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, body)
         case "xls":
             throw .legacyExcelFormat(path: name)
         case let ext:

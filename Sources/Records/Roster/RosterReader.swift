@@ -21,6 +21,11 @@ public struct RosterReader {
     /// Reads a roster kept as several files (one per community), as one: a 工号 or an ID
     /// number in two files is a conflict as it would be in one. A report per file.
     public func read(paths: [String]) -> (Roster, [FileReport]) {
+        read(files: paths.map { InputSet.File(path: $0) })
+    }
+
+    /// `read(paths:)` for files of an input set, on disk or held in memory.
+    public func read(files: [InputSet.File]) -> (Roster, [FileReport]) {
         var validator = SourceValidator(schema: schema, month: month, roster: nil, tuning: tuning)
         let f = { (name: String) in schema.fieldIndex(name)! }
         let (iID, iIDNumber, iHired, iLeft) = (f("工号"), f("身份证号"), f("入职日期"), f("离职日期"))
@@ -46,9 +51,10 @@ public struct RosterReader {
         }
         var cadres: [Cadre] = []
         var reports: [FileReport] = []
-        for path in paths {
+        for file in files {
+            let path = file.path
             let first = cadres.count
-            var report = validator.validate(path: path) { row, decoder in
+            var report = validator.validate(file: file) { row, decoder in
                 cadres.append(cadre(row, decoder: decoder, path: path))
             }
             for c in cadres[first...] where !c.isEmployed(in: month) {

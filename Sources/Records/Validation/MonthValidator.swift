@@ -45,13 +45,19 @@ public struct MonthValidator {
     /// the same part (`duty.csv` and `值班.xlsx`, `值班-富民.csv` and `值班-富民.xlsx`) are
     /// one too many (D0021).
     public func locate(folder: String) -> (files: [String: [String]], problems: [RecordProblem]) {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
-        var bySource: [String: [(part: String, path: String)]] = [:]
+        let (files, problems) = locate(InputSet.folder(folder))
+        return (files.mapValues { $0.map(\.path) }, problems)
+    }
+
+    /// `locate(folder:)` for an input set: its files assigned to sources by name, wherever
+    /// their bytes are.
+    public func locate(_ inputs: InputSet) -> (files: [String: [InputSet.File]], problems: [RecordProblem]) {
+        let folder = inputs.folder
+        var bySource: [String: [(part: String, file: InputSet.File)]] = [:]
         var problems: [RecordProblem] = []
-        for name in names where !name.hasPrefix(".") && !name.hasPrefix("~$") {
-            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { continue }
+        for file in inputs.files {
+            let name = file.name, path = file.path
+            guard !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
             let lower = name.lowercased()
             guard let dot = lower.lastIndex(of: "."), [".csv", ".xlsx"].contains(String(lower[dot...])) else {
                 problems.append(.unknownFile(path: path))
@@ -59,21 +65,21 @@ public struct MonthValidator {
             }
             let stem = String(name[..<name.index(name.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: dot))])
             if let (source, part) = Self.source(ofStem: stem, schemas) {
-                bySource[source, default: []].append((part, path))
+                bySource[source, default: []].append((part, file))
             } else {
                 problems.append(.unknownFile(path: path))
             }
         }
-        var files: [String: [String]] = [:]
+        var files: [String: [InputSet.File]] = [:]
         for schema in schemas {
             let found = bySource[schema.name] ?? []
-            var parts: [String: [String]] = [:]
-            for f in found { parts[f.part.lowercased(), default: []].append(f.path) }
-            let clashing = found.filter { (parts[$0.part.lowercased()]?.count ?? 0) > 1 }.map(\.path)
+            var parts: [String: Int] = [:]
+            for f in found { parts[f.part.lowercased(), default: 0] += 1 }
+            let clashing = found.filter { (parts[$0.part.lowercased()] ?? 0) > 1 }.map(\.file.path)
             if !clashing.isEmpty {
                 problems.append(.ambiguousFiles(source: schema.name, paths: clashing))
             } else if !found.isEmpty {
-                files[schema.name] = found.map(\.path)
+                files[schema.name] = found.map(\.file)
             } else if schema.isRequired || schema.role == .activity {
                 problems.append(.missingSource(source: schema.name, folder: folder, stems: schema.fileStems, required: schema.isRequired))
             }
@@ -113,12 +119,24 @@ public struct MonthValidator {
         onRoster: (Roster) -> Void = { _ in },
         onFile: (_ source: Int, _ path: String) -> Void = { _, _ in }
     ) -> MonthCheck {
-        let (files, folderProblems) = locate(folder: folder)
+        validate(inputs: InputSet.folder(folder), retainText: retainText, sink: sink, onRoster: onRoster, onFile: onFile)
+    }
+
+    /// `validate(folder:)` for an input set: a folder's files, a stored run's inputs held in
+    /// memory, or both; each file is named by its `path` in what is found.
+    public func validate(
+        inputs: InputSet, retainText: Set<String>? = nil,
+        sink: (_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) -> Void = { _, _, _ in },
+        onRoster: (Roster) -> Void = { _ in },
+        onFile: (_ source: Int, _ path: String) -> Void = { _, _ in }
+    ) -> MonthCheck {
+        let folder = inputs.folder
+        let (files, folderProblems) = locate(inputs)
         var reports: [FileReport] = []
         var roster = Roster()
         var rejectedCadres: [String: Int] = [:]
         if let rosterSchema = schemas.first(where: { $0.role == .roster }), let paths = files[rosterSchema.name] {
-            let (r, rosterReports) = RosterReader(schema: rosterSchema, month: month, tuning: tuning).read(paths: paths)
+            let (r, rosterReports) = RosterReader(schema: rosterSchema, month: month, tuning: tuning).read(files: paths)
             roster = r
             for report in rosterReports {
                 rejectedCadres.merge(report.rejectedCadres) { first, _ in first }
@@ -133,9 +151,9 @@ public struct MonthValidator {
             // One validator for all the source's files: duplicates are found across them.
             var validator = SourceValidator(schema: schema, month: month, roster: roster, rejectedCadres: rejectedCadres, retainText: retainText,
                                             tuning: tuning)
-            for path in paths {
-                onFile(index, path)
-                let report = validator.validate(path: path) { row, decoder in
+            for file in paths {
+                onFile(index, file.path)
+                let report = validator.validate(file: file) { row, decoder in
                     if row.cadre >= 0 { active[Int(row.cadre)] = true }
                     sink(index, decoder, row)
                 }

@@ -111,13 +111,20 @@ public struct SourceValidator {
     /// are checked as if all the files were one: a key, a whole row or a cadre's shift
     /// already seen in an earlier file is a duplicate or an overlap, named by its file.
     public mutating func validate(path: String, sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void) -> FileReport {
+        validate(file: InputSet.File(path: path), sink: sink)
+    }
+
+    /// `validate(path:)` for a file of an input set, on disk or held in memory: the report and
+    /// every problem name it by `file.path`.
+    public mutating func validate(file: InputSet.File, sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void) -> FileReport {
+        let path = file.path
         var report = FileReport(path: path, source: schema.name)
         let lookup = HeaderMap.lookup(schema)
         var header: HeaderMap? = nil
         var pending: [(line: Int, cells: [String])] = []  // rows above the header
         // Sized from the file (rows of these files run 60–120 bytes) so the tables rarely
         // rehash as they fill; an underestimate only costs one growth.
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = file.byteCount
         let expectedRows = max(1024, size / 100)
         // Lines are kept in the tables offset by `base`, so that an earlier file's line is
         // told from this one's (`SourceMemory.origin`).
@@ -144,8 +151,8 @@ public struct SourceValidator {
         let own = RowBatch()
 
         do {
-            let file = try TableReader.readAhead(
-                path: path, sheetCandidates: [schema.name] + schema.fileStems, sheetHeader: isHeader,
+            let table = try TableReader.readAhead(
+                file: file, sheetCandidates: [schema.name] + schema.fileStems, sheetHeader: isHeader,
                 rowsPerBatch: tuning.rowsPerBatch, precheck: precheck
             ) { row, pre in
                 lastLine = max(lastLine, row.line)
@@ -208,8 +215,8 @@ public struct SourceValidator {
                     pending.append((row.line, cells))
                 }
             }
-            report.format = file.format
-            report.byteCount = file.byteCount
+            report.format = table.format
+            report.byteCount = table.byteCount
         } catch {
             memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
             report.problems.append(.reader(error))
