@@ -7,7 +7,7 @@ extension ReportRun {
         self.init(
             id: record.id, month: record.month, rulesVersion: record.rulesVersion, rulesHash: record.rulesHash,
             engineVersion: record.engineVersion, createdAt: record.createdAt,
-            inputs: record.inputs.map { Input(name: $0.name, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) })
+            inputs: record.inputs)
     }
 
     /// The run as its reports show it once stored under `reservation`, before it is.
@@ -15,7 +15,7 @@ extension ReportRun {
         self.init(
             id: reservation.id, month: run.month, rulesVersion: run.rulesVersion, rulesHash: run.rulesHash,
             engineVersion: run.engineVersion, createdAt: run.at,
-            inputs: reservation.inputs.map { Input(name: $0.name, role: $0.role, sha256: $0.sha256, byteCount: $0.byteCount) })
+            inputs: reservation.inputs)
         self = reproducible
     }
 }

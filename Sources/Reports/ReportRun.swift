@@ -1,21 +1,10 @@
 import Exact
+import Results
 
 /// The run the reports come from, for titles, document properties and the 核对 sheet.
 public struct ReportRun: Sendable, Hashable, Codable {
     /// One input file of the run and its content hash.
-    public struct Input: Sendable, Hashable, Codable {
-        public var name: String
-        public var role: String
-        public var sha256: String
-        public var byteCount: Int
-
-        public init(name: String, role: String, sha256: String, byteCount: Int) {
-            self.name = name
-            self.role = role
-            self.sha256 = sha256
-            self.byteCount = byteCount
-        }
-    }
+    public typealias Input = RunInput
 
     public var id: Int64
     public var month: YearMonth

@@ -51,6 +51,25 @@ public struct RunSummary: Sendable, Hashable, Codable {
     }
 }
 
+/// An input file a run used, by name, role and content: as the store keeps it and as the
+/// reports list it (核对, document properties).
+public struct RunInput: Sendable, Hashable, Codable {
+    public var name: String
+    /// `rules` or `data` (`InputFile.Role`'s raw value).
+    public var role: String
+    /// SHA-256 of the file's bytes (uncompressed), hex: the content's address.
+    public var sha256: String
+    /// The file's size (uncompressed).
+    public var byteCount: Int
+
+    public init(name: String, role: String, sha256: String, byteCount: Int) {
+        self.name = name
+        self.role = role
+        self.sha256 = sha256
+        self.byteCount = byteCount
+    }
+}
+
 /// A row a run left out, with its reasons (personal data already masked).
 public struct StoredRejectedRow: Sendable, Hashable, Codable {
     public var file: String

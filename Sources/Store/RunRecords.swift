@@ -86,24 +86,11 @@ public struct RunRecord: Sendable, Hashable {
 }
 
 /// An input a run used, as the store keeps it: by name, role and content.
-public struct StoredInput: Sendable, Hashable, Codable {
-    public var name: String
-    /// `rules` or `data` (`InputFile.Role`'s raw value).
-    public var role: String
-    /// SHA-256 of the file's bytes (uncompressed), hex: the content's address.
-    public var sha256: String
-    /// The file's size (uncompressed).
-    public var byteCount: Int
+public typealias StoredInput = RunInput
 
-    public init(name: String, role: String, sha256: String, byteCount: Int) {
-        self.name = name
-        self.role = role
-        self.sha256 = sha256
-        self.byteCount = byteCount
-    }
-
+extension RunInput {
     /// The order runs list their inputs in: by role, then name, each by its UTF-8 bytes.
-    public static func listingOrder(_ a: StoredInput, _ b: StoredInput) -> Bool {
+    public static func listingOrder(_ a: RunInput, _ b: RunInput) -> Bool {
         a.role != b.role ? a.role.utf8.lexicographicallyPrecedes(b.role.utf8) : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
     }
 }
