@@ -7,7 +7,7 @@ import Reports
 /// and documented in docs/configuration.md.
 ///
 /// Every key is optional; a missing key takes its default. An unknown key (at any level),
-/// a value of the wrong type or an invalid value is an *error* (C0001–C0004): a misspelt
+/// a key given twice, a value of the wrong type or an invalid value is an *error* (C0001–C0005): a misspelt
 /// `noticeIdentifier` or `bankColumns` silently ignored would change the bank file or what the
 /// public notice shows, so the commands refuse to run rather than guess.
 ///
@@ -233,7 +233,17 @@ private struct ConfigReader {
     // MARK: Values
 
     mutating func object(_ v: JSONSpanValue, at: String) -> [JSONSpanValue.Member]? {
-        if case .object(let m) = v.kind { return m }
+        if case .object(let m) = v.kind {
+            var seen: Set<String> = []
+            for member in m where !seen.insert(member.key).inserted {
+                diagnostics.append(Diagnostic(
+                    .error, code: "C0005", at: .source(path: path, span: member.keySpan),
+                    summary: Localized(zh: "配置项“\(member.key)”写了两次", en: "the key '\(member.key)' is given twice"),
+                    label: Localized(zh: "重复", en: "again"),
+                    help: Localized(zh: "删去其中一个，只留要用的值。", en: "Delete one of them, keeping the value meant.")))
+            }
+            return m
+        }
         wrongType(v, at: at, expected: Localized(zh: "对象 { … }", en: "an object { … }"))
         return nil
     }

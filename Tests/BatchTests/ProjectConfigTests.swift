@@ -63,6 +63,12 @@ struct ProjectConfigTests {
         #expect(loaded.diagnostics[2].help?.zh.contains("可用的配置项有：county、") == true)
     }
 
+    @Test func aKeyGivenTwiceIsAnError() {
+        let loaded = ProjectConfig.parse(path: "j.json", text: #"{"store": "a.sqlite", "reports": {}, "store": "b.sqlite"}"#)
+        #expect(loaded.diagnostics.map(\.code) == ["C0005"])
+        #expect(loaded.diagnostics.first?.summary.zh == "配置项“store”写了两次")
+    }
+
     @Test func didYouMeanIsByEditDistance() {
         #expect(DidYouMean.suggestions(for: "bankColum", among: ProjectConfig.reportKeys) == ["bankColumns"])
         #expect(DidYouMean.suggestions(for: "writesInParalel", among: ProjectConfig.reportKeys) == ["writesInParallel"])
