@@ -91,7 +91,7 @@ public struct ProjectConfig: Sendable, Hashable {
 /// Suggestions by edit distance: the candidates closest to a misspelt name.
 public enum DidYouMean {
     /// The candidates at the smallest Levenshtein distance (case-insensitive) from `name`,
-    /// if that distance is small for the name's length: at most a third of it, and at most 2 for short names.
+    /// if that distance is small for the name's length: at most 2, or a third of its length when that is more.
     public static func suggestions(for name: String, among candidates: [String]) -> [String] {
         let n = Array(name.lowercased())
         let limit = max(2, n.count / 3)
