@@ -60,27 +60,32 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
     var config: String = "jifen.json"
 
-    var project: ProjectConfig { ProjectConfig.load(config) }
+    var project: ProjectConfig { ProjectConfig.checked(config) }
     var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
     var outFolder: String { out ?? project.out ?? "out" }
+
+    /// Stops on an error in the config file before the command runs.
+    func validate() throws { _ = try ProjectConfig.loadOrExit(config) }
 }
 
-/// `jifen.json`: the county's settings for reports and where things are.
-struct ProjectConfig: Codable {
-    var data: String?
-    var rules: String?
-    var store: String?
-    var out: String?
-    var reports: ReportSettings?
-    /// Working days the 公示 lasts.
-    var noticeWorkingDays: Int?
-
-    static func load(_ path: String) -> ProjectConfig {
-        guard let data = FileManager.default.contents(atPath: path), let c = try? JSONDecoder().decode(ProjectConfig.self, from: data) else {
-            return ProjectConfig()
+extension ProjectConfig {
+    /// Reads `jifen.json` (or `--config`), printing its diagnostics; an error in it stops the
+    /// command with exit code 78 before anything else happens.
+    static func loadOrExit(_ path: String) throws -> ProjectConfig {
+        let loaded = ProjectConfig.load(path: path)
+        if !loaded.diagnostics.isEmpty {
+            let renderer = DiagnosticRenderer(language: OutputOptions.languageFromArguments(), sources: loaded.source.map { [$0] } ?? [])
+            print(renderer.render(loaded.diagnostics.sortedByLocation()))
+            if loaded.diagnostics.hasErrors {
+                print(renderer.tally(loaded.diagnostics))
+                throw ExitStatus.configError.exit
+            }
         }
-        return c
+        return loaded.config
     }
+
+    /// The config already checked by `StoreOptions.validate()`.
+    static func checked(_ path: String) -> ProjectConfig { load(path: path).config }
 }
 
 enum CLIError: Error {

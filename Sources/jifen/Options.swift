@@ -22,6 +22,8 @@ enum ExitStatus: Int32 {
     case cannotWrite = 73
     /// Another batch holds the store.
     case busy = 75
+    /// `jifen.json` (or `--config`) has an error: an unknown key, a wrong type, invalid JSON.
+    case configError = 78
 
     var exit: ExitCode { ExitCode(rawValue) }
 
@@ -57,6 +59,16 @@ struct OutputOptions: ParsableArguments {
     var limit: Int = 20
 
     var language: Language { lang }
+
+    /// `--lang` read straight from the command line, for what is printed before the options
+    /// are all parsed (an error in `jifen.json`, found while validating).
+    static func languageFromArguments(_ arguments: [String] = CommandLine.arguments) -> Language {
+        for (i, a) in arguments.enumerated() {
+            if a == "--lang", i + 1 < arguments.count { return Language(rawValue: arguments[i + 1]) ?? .zh }
+            if a.hasPrefix("--lang=") { return Language(rawValue: String(a.dropFirst(7))) ?? .zh }
+        }
+        return .zh
+    }
 
     /// The text of a message in the chosen language.
     func say(_ zh: String, _ en: String) -> String { lang == .zh ? zh : en }

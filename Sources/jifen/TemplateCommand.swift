@@ -34,7 +34,7 @@ struct TemplateCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let project = ProjectConfig.load(config)
+        let project = try ProjectConfig.loadOrExit(config)
         let loaded = try RulesOption.load(path: rules ?? project.rules ?? "rules", language: output.language)
         let outcome = TemplateMaker(rules: loaded.rules, month: month, dataRoot: data ?? project.data ?? "samples", community: community)
             .make(to: out)

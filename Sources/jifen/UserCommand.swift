@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import Exact
 import Foundation
 import Portal
@@ -111,8 +112,9 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let m = month
             var opened: RunStore!
+            let project = try ProjectConfig.loadOrExit(config)
             try withStoreErrors {
-                opened = try RunStore(path: self.store ?? ProjectConfig.load(config).store ?? "store/jifen.sqlite")
+                opened = try RunStore(path: self.store ?? project.store ?? "store/jifen.sqlite")
             }
             let entries: [ActivationCodes.Entry]
             do {

@@ -1,0 +1,89 @@
+import Batch
+import Diagnostics
+import Exact
+import Foundation
+import Reports
+import TestSupport
+import Testing
+
+/// `ProjectConfig`: the one reader of `jifen.json` (issue 12 item 11).
+struct ProjectConfigTests {
+    @Test func theRepositorysConfigReadsEveryKeyItHas() throws {
+        let loaded = ProjectConfig.load(path: PackagePaths.path("jifen.json"))
+        #expect(loaded.diagnostics.isEmpty)
+        let c = loaded.config
+        #expect(c.data == "samples" && c.rules == "rules" && c.store == "store/jifen.sqlite" && c.out == "out")
+        #expect(c.noticeWorkingDays == 5)
+        #expect(c.reports?.performancePayLine == "绩效工资")
+        #expect(c.reports?.bankColumns.map(\.field) == [.account, .accountName, .amount])
+        #expect(c.reports?.objectionContact.hasPrefix("榕江县民政局") == true)
+    }
+
+    @Test func aPartialReportsObjectKeepsTheOtherDefaults() {
+        let loaded = ProjectConfig.parse(path: "j.json", text: #"{"reports": {"county": "从江县", "bankColumns": [{"field": "remark"}]}}"#)
+        #expect(loaded.diagnostics.isEmpty)
+        var expected = ReportSettings()
+        expected.county = "从江县"
+        expected.bankColumns = [BankColumn(.remark)]
+        #expect(loaded.config.reports == expected)
+        #expect(loaded.config.reports?.bankColumns.first?.header == "备注")
+    }
+
+    @Test func everyKeyIsRead() {
+        let text = #"""
+        {"data": "d", "rules": "r", "store": "s", "out": "o", "noticeWorkingDays": 7,
+         "reports": {"county": "c", "bureau": "b", "bankColumns": [{"field": "idNumber", "header": "证件号"}], "bankRemark": "x",
+                     "noticeShowsPerformancePay": true, "performancePayLine": "p", "noticeIdentifier": "cadreID",
+                     "noticePeriod": {"from": "2021-01-04", "to": "2021-01-08"}, "objectionContact": "o", "tierOrder": ["甲", "乙"],
+                     "temporaryDirectory": "/tmp/x", "writesInParallel": false, "noticeWorkingDays": 3}}
+        """#
+        let loaded = ProjectConfig.parse(path: "j.json", text: text)
+        #expect(loaded.diagnostics.isEmpty)
+        let expected = ReportSettings(
+            county: "c", bureau: "b", bankColumns: [BankColumn(.idNumber, header: "证件号")], bankRemark: "x", noticeShowsPerformancePay: true,
+            performancePayLine: "p", noticeIdentifier: .cadreID,
+            noticePeriod: NoticePeriod(from: CivilDate(year: 2021, month: 1, day: 4)!, to: CivilDate(year: 2021, month: 1, day: 8)!),
+            objectionContact: "o", tierOrder: ["甲", "乙"], temporaryDirectory: "/tmp/x", writesInParallel: false, noticeWorkingDays: 3)
+        #expect(loaded.config == ProjectConfig(data: "d", rules: "r", store: "s", out: "o", noticeWorkingDays: 7, reports: expected))
+    }
+
+    @Test func unknownKeysAtEveryLevelAreErrorsWithTheirPlace() {
+        let text = "{\n  \"Store\": \"s\",\n  \"reports\": {\"noticePeriod\": {\"from\": \"2021-01-04\", \"to\": \"2021-01-08\", \"until\": 1},\n    \"zzz\": 1}\n}"
+        let loaded = ProjectConfig.parse(path: "j.json", text: text)
+        #expect(loaded.diagnostics.map(\.code) == ["C0002", "C0002", "C0002"])
+        #expect(loaded.diagnostics.allSatisfy { $0.severity == .error })
+        let where_ = loaded.diagnostics.map { d -> (Int, Int) in
+            guard case .source(_, let span) = d.location, let file = loaded.source else { return (0, 0) }
+            let lc = file.lineAndColumn(of: span.start)
+            return (lc.line, lc.column)
+        }
+        #expect(where_.map(\.0) == [2, 3, 4])
+        #expect(where_[0].1 == 3)
+        #expect(loaded.diagnostics[0].help?.zh == "您是不是想写“store”？")
+        #expect(loaded.diagnostics[2].help?.zh.contains("可用的配置项有：county、") == true)
+    }
+
+    @Test func aKeyGivenTwiceIsAnError() {
+        let loaded = ProjectConfig.parse(path: "j.json", text: #"{"store": "a.sqlite", "reports": {}, "store": "b.sqlite"}"#)
+        #expect(loaded.diagnostics.map(\.code) == ["C0005"])
+        #expect(loaded.diagnostics.first?.summary.zh == "配置项“store”写了两次")
+    }
+
+    @Test func didYouMeanIsByEditDistance() {
+        #expect(DidYouMean.suggestions(for: "bankColum", among: ProjectConfig.reportKeys) == ["bankColumns"])
+        #expect(DidYouMean.suggestions(for: "writesInParalel", among: ProjectConfig.reportKeys) == ["writesInParallel"])
+        #expect(DidYouMean.suggestions(for: "colour", among: ProjectConfig.reportKeys).isEmpty)
+    }
+
+    /// docs/configuration.md lists every key the reader accepts, and nothing else in its tables.
+    @Test func everyKeyIsDocumented() throws {
+        let doc = try String(contentsOfFile: PackagePaths.path("docs/configuration.md"), encoding: .utf8)
+        let all = ProjectConfig.topKeys + ProjectConfig.reportKeys + ProjectConfig.bankColumnKeys + ProjectConfig.noticePeriodKeys
+        for key in Set(all) where key != "from" && key != "to" {
+            #expect(doc.contains("| `\(key)` |"), "docs/configuration.md has no row for \(key)")
+        }
+        #expect(doc.contains(#"{"from": date, "to": date}"#))
+        let rows = doc.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { $0.dropFirst(3).prefix { $0 != "`" } }.map(String.init)
+        for row in rows { #expect(all.contains(row), "docs/configuration.md documents \(row), which jifen does not read") }
+    }
+}

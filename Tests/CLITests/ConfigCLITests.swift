@@ -1,0 +1,70 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `jifen.json` through the built binary (issue 12 item 11): a misspelt or unknown key, a
+/// wrong type or broken JSON stops every command that reads the file, with exit code 78 and
+/// a located diagnostic; the output is compared with golden files in Fixtures/config/
+/// (`JIFEN_UPDATE_GOLDEN=1` rewrites them).
+struct ConfigCLITests {
+    static let folder = "Tests/CLITests/Fixtures/config/"
+
+    static func golden(_ name: String, _ output: String) throws {
+        let path = PackagePaths.path(folder + name)
+        if ProcessInfo.processInfo.environment["JIFEN_UPDATE_GOLDEN"] == "1" {
+            try output.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(output == expected, "\(name) differs from the binary's output:\n\(output)")
+    }
+
+    @Test(arguments: [("misspelt", "zh"), ("misspelt", "en"), ("broken", "zh"), ("types", "zh")])
+    func aBadConfigStopsTheCommandWithLocatedDiagnostics(name: String, lang: String) throws {
+        let root = PackagePaths.temporaryDirectory("config-\(name)")
+        let r = try CLI.run(["batch", "list", "--lang", lang, "--config", Self.folder + name + ".json", "--store", root + "/s.sqlite"])
+        #expect(r.status == 78)
+        try Self.golden("\(name).\(lang).txt", r.stdout)
+        // Nothing ran: the store was not even created.
+        #expect(!FileManager.default.fileExists(atPath: root + "/s.sqlite"))
+    }
+
+    @Test func theMisspeltKeysAreNamedWithWhatWasMeant() throws {
+        let r = try CLI.run(["batch", "list", "--config", Self.folder + "misspelt.json"])
+        for (wrong, meant) in [("noticeWorkingDay", "noticeWorkingDays"), ("bankColum", "bankColumns"), ("headr", "header"),
+                               ("maskedIdNumber", "maskedIDNumber")] {
+            #expect(r.stdout.contains("“\(wrong)”"))
+            #expect(r.stdout.contains("您是不是想写“\(meant)"))
+        }
+        #expect(r.stdout.contains("misspelt.json:3:3: 错误[C0002]"))
+    }
+
+    @Test func everyCommandThatReadsTheConfigStops() throws {
+        let root = PackagePaths.temporaryDirectory("config-commands")
+        let config = Self.folder + "misspelt.json"
+        for command in [["batch", "run", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"],
+                        ["batch", "publish", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite"],
+                        ["report", "--run", "1", "--config", config, "--store", root + "/s.sqlite"],
+                        ["template", "--month", "2020-12", "--out", root + "/t", "--config", config],
+                        ["user", "activation-codes", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite"]] {
+            let r = try CLI.run(command)
+            #expect(r.status == 78, "\(command): \(r.stdout)\(r.stderr)")
+            #expect(r.stdout.contains("C0002"), "\(command)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/out"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/t"))
+    }
+
+    @Test func theRepositorysConfigIsClean() throws {
+        let root = PackagePaths.temporaryDirectory("config-clean")
+        let r = try CLI.run(["batch", "list", "--config", "jifen.json", "--store", root + "/s.sqlite"])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(!r.stdout.contains("C00"))
+    }
+
+    @Test func aMissingConfigIsAllDefaults() throws {
+        let root = PackagePaths.temporaryDirectory("config-missing")
+        let r = try CLI.run(["batch", "list", "--config", root + "/none.json", "--store", root + "/s.sqlite"])
+        #expect(r.status == 0, "\(r.stdout)")
+    }
+}
