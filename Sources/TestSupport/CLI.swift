@@ -32,15 +32,15 @@ public enum CLI {
     /// Runs the binary with `arguments`; `input` is written to its standard input (which is
     /// otherwise empty, never the test runner's); `environment` adds to or overrides the test
     /// runner's environment (`TMPDIR`, say) for that process only.
-    public static func run(_ arguments: [String], input: String? = nil,
-                           environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                           in directory: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         if !environment.isEmpty {
             p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        p.currentDirectoryURL = URL(fileURLWithPath: directory ?? PackagePaths.root)
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -23,7 +23,7 @@ struct ProjectOptions: ParsableArguments {
     var rules: String?
     @OptionGroup var storage: StoreOptions
 
-    var config: String { storage.config }
+    var config: String { storage.configPath }
     var project: ProjectConfig { storage.project }
     var dataRoot: String { data ?? project.data ?? "samples" }
     var rulesFolder: String { rules ?? project.rules ?? "rules" }
@@ -58,21 +58,30 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "报表输出文件夹（默认 out）。 Reports folder.")
     var out: String?
     @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
-    var config: String = "jifen.json"
+    var config: String?
+    var configPath: String { config ?? "jifen.json" }
 
-    var project: ProjectConfig { ProjectConfig.checked(config) }
+    var project: ProjectConfig { ProjectConfig.checked(configPath) }
     var storePath: String { store ?? project.store ?? "store/jifen.sqlite" }
     var outFolder: String { out ?? project.out ?? "out" }
 
     /// Stops on an error in the config file before the command runs.
-    func validate() throws { _ = try ProjectConfig.loadOrExit(config) }
+    func validate() throws { _ = try ProjectConfig.loadOrExit(configPath, named: config != nil) }
 }
 
 extension ProjectConfig {
     /// Reads `jifen.json` (or `--config`), printing its diagnostics; an error in it stops the
-    /// command with exit code 78 before anything else happens.
-    static func loadOrExit(_ path: String) throws -> ProjectConfig {
-        let loaded = ProjectConfig.load(path: path)
+    /// command with exit code 78 before anything else happens. Without `jifen.json` the
+    /// defaults apply; a file named by `--config` (`named`) must exist (C0006).
+    static func loadOrExit(_ path: String, named: Bool) throws -> ProjectConfig {
+        var loaded = ProjectConfig.load(path: path)
+        if named, !FileManager.default.fileExists(atPath: path) {
+            loaded.diagnostics.append(Diagnostic(
+                .error, code: "C0006", at: .file(path: path),
+                summary: Localized(zh: "找不到 --config 指定的配置文件 \(path)", en: "the config file given by --config does not exist: \(path)"),
+                help: Localized(zh: "检查路径是否写错；不写 --config 时使用当前文件夹的 jifen.json（没有则用默认值）。",
+                                en: "Check the path; without --config, jifen.json in this folder is used (defaults if there is none).")))
+        }
         if !loaded.diagnostics.isEmpty {
             let renderer = DiagnosticRenderer(language: OutputOptions.languageFromArguments(), sources: loaded.source.map { [$0] } ?? [])
             print(renderer.render(loaded.diagnostics.sortedByLocation()))

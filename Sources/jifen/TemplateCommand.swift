@@ -30,11 +30,11 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "规则文件夹（默认 rules）。 Rules folder.")
     var rules: String?
     @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.")
-    var config: String = "jifen.json"
+    var config: String?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let project = try ProjectConfig.loadOrExit(config)
+        let project = try ProjectConfig.loadOrExit(config ?? "jifen.json", named: config != nil)
         let loaded = try RulesOption.load(path: rules ?? project.rules ?? "rules", language: output.language)
         let outcome = TemplateMaker(rules: loaded.rules, month: month, dataRoot: data ?? project.data ?? "samples", community: community)
             .make(to: out)

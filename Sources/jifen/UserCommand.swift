@@ -107,12 +107,12 @@ struct UserCommand: ParsableCommand {
         @Flag(help: "已激活的干部也重新生成（旧密码仍可用，直到用新码激活）。 Include cadres already activated.") var all = false
         @Option(help: "操作人。 Who.") var actor: String?
         @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
-        @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String = "jifen.json"
+        @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String?
 
         func run() throws {
             let m = month
             var opened: RunStore!
-            let project = try ProjectConfig.loadOrExit(config)
+            let project = try ProjectConfig.loadOrExit(config ?? "jifen.json", named: config != nil)
             try withStoreErrors {
                 opened = try RunStore(path: self.store ?? project.store ?? "store/jifen.sqlite")
             }

@@ -62,9 +62,19 @@ struct ConfigCLITests {
         #expect(!r.stdout.contains("C00"))
     }
 
-    @Test func aMissingConfigIsAllDefaults() throws {
+    @Test func aMissingJifenJSONIsAllDefaults() throws {
         let root = PackagePaths.temporaryDirectory("config-missing")
+        // Run where there is no jifen.json: the defaults apply and the command runs.
+        let r = try CLI.run(["batch", "list", "--store", root + "/s.sqlite"], in: root)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.contains("C00"))
+    }
+
+    @Test func aConfigNamedByTheOptionMustExist() throws {
+        let root = PackagePaths.temporaryDirectory("config-named")
         let r = try CLI.run(["batch", "list", "--config", root + "/none.json", "--store", root + "/s.sqlite"])
-        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.status == 78, "\(r.stdout)")
+        #expect(r.stdout.contains("C0006"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/s.sqlite"))
     }
 }
