@@ -210,7 +210,8 @@ extension Checker {
             return true
         }
         if rosterFieldType(id.name) != nil { return true }
-        let known = (rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []) + groupingNames.sorted() + [GroupKeys.countyWord]
+        let fields = rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []
+        let known = groupingNames.sorted() + ["社区", GroupKeys.countyWord] + fields.filter { $0 != "社区" }
         errors.append(.unknownField(site(id.span), name: id.name, source: "花名册", known: known))
         return false
     }

@@ -212,7 +212,10 @@ extension MonthScorer {
             CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!)
         }
         let ordering = tiers?.ordering ?? []
-        let orderText = (ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" } + ["工号 从低到高"]).joined(separator: "、")
+        // The 工号 that settles any tie is named once, whether the rules wrote it or not.
+        var orderParts = ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" }
+        if orderParts.last != "工号 从低到高" { orderParts.append("工号 从低到高") }
+        let orderText = orderParts.joined(separator: "、")
         var reasons: [Int: [TierReason]] = [:]
         var vetoed: [Int: CheckedVeto] = [:]
         var reached: [Int: Int?] = [:]
@@ -268,6 +271,7 @@ extension MonthScorer {
             for c in cadres {
                 if let veto = vetoed[c] {
                     reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
+                    if let why = excludedWhy[c] { reasons[c, default: []].append(.notRanked(why: why, tier: veto.tier)) }
                     final[c] = veto.tier
                 } else if let i = reached[c] ?? nil, let condition = tiers.rules[i].condition {
                     reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(condition)))

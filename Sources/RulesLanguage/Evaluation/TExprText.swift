@@ -64,7 +64,7 @@ struct TExprText {
         case .clamp(let v, let lo, let hi, _): return "限于（\(text(v))，\(text(lo))，\(text(hi))）"
         case .yearToDate(let n): return "本年累计（\(n)）"
         case .priorToDate(let n): return "此前累计（\(n)）"
-        case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.map { "，" + text($0) }.joined())）"
+        case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.isEmpty ? "" : "，" + g.map(text).joined(separator: "、"))）"
         case .grouping(let n, _): return n
         case .headcount(let keys): return Self.headcountText(keys)
         }

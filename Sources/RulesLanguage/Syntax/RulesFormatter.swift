@@ -411,6 +411,11 @@ public struct RulesFormatter {
             return kw(agg.keyword) + (argument == nil && from == nil ? "" : paren(inside.joined(separator: " ")))
         case .call(let id, let args):
             return id.name + paren(args.map(expr).joined(separator: comma))
+        case .builtin(.headcount, let args):
+            // 人数（社区、考核组）: a list of group keys, as 名额 … 按 writes them.
+            return kw(.headcount) + paren(args.map(expr).joined(separator: "、"))
+        case .builtin(.poolShare, let args) where args.count > 3:
+            return kw(.poolShare) + paren(args.prefix(2).map(expr).joined(separator: comma) + comma + args.dropFirst(2).map(expr).joined(separator: "、"))
         case .builtin(let b, let args):
             return kw(b.keyword) + paren(args.map(expr).joined(separator: comma))
         }
