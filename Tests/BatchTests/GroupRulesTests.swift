@@ -86,6 +86,13 @@ struct GroupRulesTests {
         #expect(try s("FM004").rank == 1)
         #expect(try s("FM003").tier == "称职")
         #expect(try s("FM003").reasons.first == .tieBreak(rule: "得分 从高到低、条数（值班 其中 班次 = 夜班 且 状态 = 到岗） 从高到低、工号 从低到高", with: ["FM004"]))
+        let text = Explanation(language: .zh).render(try #require(results.cadres.first { $0.cadreID == "FM003" }), month: results.month)
+        #expect(text.contains("""
+            等次：称职 （富民·其他组第 2 名，共 2 人）
+              · 与 FM004 同分，按“得分 从高到低、条数（值班 其中 班次 = 夜班 且 状态 = 到岗） 从高到低、工号 从低到高”排序
+              · 满足“得分 ≥ 84 分” → 优秀
+              · 优秀名额 50%（1 个）已满，排第 2 名，顺延为称职
+            """), "\(text)")
         // 卧龙·正职 has one cadre: 50% of 1 is no place (80 points do not reach 优秀 anyway).
         #expect(try s("WL001").group == "卧龙·正职")
         #expect(try s("WL001").rank == 1)
@@ -165,7 +172,7 @@ struct GroupRulesTests {
         let missing = MonthEvaluation(rules: rules, month: YearMonth("2020-12")!).run(folder: try Self.monthFolder("group-rules-missing", rosterLines: without))
         let header = try #require(missing.diagnostics.first { $0.isError })
         let text = DiagnosticRenderer(language: .zh).header(header)
-        #expect(text.contains("cadres.csv:1") && text.contains("岗位类别"), "\(text)")
+        #expect(header.code == "D0024" && text.contains("cadres.csv:1") && text.contains("岗位类别"), "\(text)")
     }
 
     @Test func theRosterTemplateHasTheAddedColumnWithItsValues() throws {
