@@ -204,4 +204,17 @@ struct GroupRulesTests {
         #expect(try s("WL001").groupSize == 8)
         #expect(try s("FM003").reasons.contains(.quotaFull(tier: "优秀", share: Fixed("0.25")!, places: 2, rank: 4, to: "称职")))
     }
+
+    /// A pool that differs within a group stops the batch (B0004) instead of silently using
+    /// one member's amount.
+    @Test func aPoolMustBeTheSameForEveryMemberOfItsGroup() throws {
+        var text = try String(contentsOfFile: Self.folder + "/考核组办法.jifen", encoding: .utf8)
+        text = text.replacingOccurrences(of: "按比例分配（人数（社区、考核组） × 每人绩效额，", with: "按比例分配（若 岗位类别 = 公益性岗位 则 100 元 否则 200 元，")
+        let project = RulesProject.parse([SourceFile(path: "不一致.jifen", text: text)])
+        let (rules, _) = Checker.check(project.files)
+        let outcome = MonthEvaluation(rules: rules, month: YearMonth("2020-12")!).run(folder: try Self.monthFolder("group-rules-pool"))
+        #expect(outcome.results == nil)
+        let d = try #require(outcome.diagnostics.first { $0.code == "B0004" })
+        #expect(d.summary.zh.contains("富民·其他组") && d.summary.zh.contains("FM003") && d.summary.zh.contains("FM004"), "\(d.summary.zh)")
+    }
 }
