@@ -237,16 +237,27 @@ public struct Payroll {
         guard line.sharesPool else { return nil }
         var groups: [String: [Int]] = [:]
         var weights: [Fixed] = Array(repeating: .zero, count: cadres.count)
-        var pool = Money.zero
+        // The pool is the group's (人数（考核组） × 1500 元 differs by group): every member
+        // must come to the same amount, or the shares would depend on whom one asked.
+        var pools: [String: (Money, Int)] = [:]
         for k in cadres.indices {
-            pool = Money(formulas.number(.pool, ofLine: l, cadre: k, sheet: &sheets[k]) ?? .zero, .halfUp) ?? .zero
+            let pool = Money(formulas.number(.pool, ofLine: l, cadre: k, sheet: &sheets[k]) ?? .zero, .halfUp) ?? .zero
             weights[k] = max(.zero, formulas.number(.weight, ofLine: l, cadre: k, sheet: &sheets[k]) ?? .zero)
-            groups[formulas.poolGroup(ofLine: l, cadre: k, sheet: &sheets[k]), default: []].append(k)
+            let group = formulas.poolGroup(ofLine: l, cadre: k, sheet: &sheets[k])
+            groups[group, default: []].append(k)
+            if let (first, who) = pools[group] {
+                if first != pool {
+                    throw .pool(line: line.name, reason: "奖励池在同一组\(group.isEmpty ? "" : "（\(group)）")内不一致：\(cadres[who].id) 为 \(first)，\(cadres[k].id) 为 \(pool)；奖励池只能用参数和本组的人数计算")
+                }
+            } else {
+                pools[group] = (pool, k)
+            }
         }
         var amounts: [Int: Money] = [:]
         var traces: [Int: PayTrace] = [:]
         for key in groups.keys.sorted() {
             let members = groups[key]!
+            let pool = pools[key]?.0 ?? .zero
             let entries = members.map { PoolAllocation<String>.Entry(key: cadres[$0].id, weight: weights[$0]) }
             let shares: PoolShares<String>
             do {

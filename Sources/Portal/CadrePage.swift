@@ -18,7 +18,9 @@ enum CadrePage {
         b += "<p class=\"muted\">\(e(r.community))\(r.grid.map { " · " + e($0) } ?? "") · \(e(r.post)) · 工号 \(e(r.cadreID))</p>"
         b += "<div class=\"kv\"><span>总分</span><span class=\"big\" id=\"total\">\(HTML.points(r.score.total)) 分</span>"
         b += "<span>等次</span><strong id=\"tier\">\(e(r.standing.tier))</strong>"
-        b += "<span>社区排名</span><span>\(e(r.standing.group))第 \(r.standing.rank) 名，共 \(r.standing.groupSize) 人</span>"
+        b += r.standing.rank == 0
+            ? "<span>社区排名</span><span>\(e(r.standing.group))，按规定不参加排名</span>"
+            : "<span>社区排名</span><span>\(e(r.standing.group))第 \(r.standing.rank) 名，共 \(r.standing.groupSize) 人</span>"
         b += "<span>实发金额</span><strong id=\"net\">\(HTML.yuan(r.pay.net)) 元</strong>"
         b += "<span>公示状态</span><span><span class=\"state\">\(e(view.run.stateName))</span>"
         if let until = view.run.objectionsUntil, view.run.state == RunState.published.rawValue {

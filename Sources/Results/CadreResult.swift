@@ -202,6 +202,10 @@ public enum TierReason: Sendable, Hashable, Codable {
     case veto(name: String, citation: String?, tier: String, record: RecordRef?)
     /// Tied on points with others; the tie-break decided the order.
     case tieBreak(rule: String, with: [String])
+    /// The rules leave the cadre out of ranks and quotas (`排名不含`: 一票否决者, 本月入职,
+    /// 本月离职); a tier that has a quota is out of reach, so the cadre is placed in `tier`,
+    /// the first tier below without one (the same tier when it has none).
+    case notRanked(why: String, tier: String)
 }
 
 /// The pay slip: earnings, deductions and net pay, each line with its trace.

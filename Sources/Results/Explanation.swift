@@ -61,9 +61,7 @@ public struct Explanation {
         }
         // The tier.
         let s = r.standing
-        out += zh
-            ? "\n等次：\(s.tier)（\(s.group)第 \(s.rank) 名，共 \(s.groupSize) 人）\n"
-            : "\nTier: \(s.tier) (rank \(s.rank) of \(s.groupSize) in \(s.group))\n"
+        out += "\n" + (zh ? "等次：" : "Tier: ") + s.tier + " " + Self.standingText(s, zh: zh) + "\n"
         for reason in s.reasons { out += "  · " + reasonText(reason) + "\n" }
         // Pay.
         out += zh ? "\n报酬\n" : "\nPay\n"
@@ -108,6 +106,15 @@ public struct Explanation {
         }
     }
 
+    /// `（富民第 2 名，共 5 人）`, or for a cadre the rules leave out of the ranking
+    /// `（富民，不参加排名，共 5 人参加）`.
+    public static func standingText(_ s: Standing, zh: Bool) -> String {
+        if s.rank == 0 {
+            return zh ? "（\(s.group)，不参加排名，共 \(s.groupSize) 人参加）" : "(\(s.group): not ranked; \(s.groupSize) ranked)"
+        }
+        return zh ? "（\(s.group)第 \(s.rank) 名，共 \(s.groupSize) 人）" : "(rank \(s.rank) of \(s.groupSize) in \(s.group))"
+    }
+
     public func reasonText(_ r: TierReason) -> String {
         let zh = language == .zh
         switch r {
@@ -120,6 +127,8 @@ public struct Explanation {
             return zh ? "一票否决“\(name)”\(citation.map { "（依据 \($0)）" } ?? "") → \(tier)" : "veto '\(name)'\(citation.map { " (per \($0))" } ?? "") → \(tier)"
         case .tieBreak(let rule, let with):
             return zh ? "与 \(with.joined(separator: "、")) 同分，按“\(rule)”排序" : "tied with \(with.joined(separator: ", ")); ordered by \(rule)"
+        case .notRanked(let why, let tier):
+            return zh ? "\(why)，按规定不参加排名和名额 → \(tier)" : "\(why): not ranked and outside the quotas as the rules state → \(tier)"
         }
     }
 }

@@ -257,6 +257,10 @@ final class ResultWriter {
             s.bind(4, "tieBreak")
             s.bind(18, rule)
             s.bind(19, Self.jsonArray(with))
+        case .notRanked(let why, let tier):
+            s.bind(4, "notRanked")
+            s.bind(5, tier)
+            s.bind(6, why)
         }
         try s.run()
     }
@@ -525,6 +529,8 @@ struct ResultReader {
         switch r[1] as String {
         case "threshold":
             return .threshold(tier: r[2], condition: r[3])
+        case "notRanked":
+            return .notRanked(why: r[3], tier: r[2])
         case "withinQuota":
             return .withinQuota(tier: r[2], share: try fixed(r[4]), places: r[5], rank: r[6])
         case "quotaFull":

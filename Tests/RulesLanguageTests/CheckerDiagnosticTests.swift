@@ -303,6 +303,30 @@ let checkerCases: [DiagnosticCase] = [
           每月上限 20 分
         }
         """ }),
+    DiagnosticCase(code: "R0330", name: "grouping-not-roster", source: regulation { $0.extra = """
+        分组 考核组 （依据 第八条） {
+          高分组：得分 ≥ 90 分
+          其他组：其余
+        }
+
+        应发项 正职补贴 = 若 考核组 = 高分组 则 100 元 否则 0 元
+        """ }),
+    DiagnosticCase(code: "R0331", name: "grouping-without-otherwise", source: regulation { $0.extra = """
+        分组 考核组 （依据 第八条） {
+          正职：岗位 属于（“书记”、“主任”）
+        }
+
+        应发项 正职补贴 = 若 考核组 = 正职 则 100 元 否则 0 元
+        """ }),
+    DiagnosticCase(code: "R0332", name: "unknown-rank-exclusion", source: regulation { $0.tiers = """
+        等次评定 {
+          优秀：得分 ≥ 90 分，名额 20% 按 社区
+          称职：60 分 ≤ 得分 < 90 分
+          不称职：得分 < 60 分
+          排序 得分 从高到低、工号 从低到高
+          排名不含 一票否决者、请假者
+        }
+        """ }),
     DiagnosticCase(code: "R0401", name: "unused", source: regulation { $0.extra = """
         参数 夜班补贴标准 = 50 元
         """ }),
@@ -330,7 +354,8 @@ struct CheckerDiagnosticTests {
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
         let expected = (101...108).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
-            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"] + ["R0401", "R0402"]
+            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"]
+            + ["R0330", "R0331", "R0332"] + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }
 

@@ -62,7 +62,7 @@ struct ParserTests {
         #expect(item.scoring?.amount.kind == .number(Fixed(2), unit: .points))
         guard case .tiers(let tiers) = file.declarations[1] else { Issue.record("not tiers"); return }
         #expect(tiers.rules.map(\.tier.name) == ["优秀", "不称职"])
-        #expect(tiers.rules[0].quota?.group.name == "社区")
+        #expect(tiers.rules[0].quota?.groups.names.map(\.name) == ["社区"])
         #expect(tiers.rules[1].condition == nil)
         #expect(tiers.ordering.map(\.direction) == [.descending, .ascending])
         guard case .payLine(let pay) = file.declarations[2] else { Issue.record("not a pay line"); return }
@@ -172,5 +172,73 @@ struct SoftKeywordTests {
         #expect(id.name == "hours")
         let formatted = RulesFormatter.format(SourceFile(path: "t.jifen", text: text))
         #expect(RulesFormatter.format(SourceFile(path: "t.jifen", text: formatted)) == formatted)
+    }
+}
+
+/// 分组, group keys of quotas and ranks, 排名不含 and 人数 (issue 12, items 6 and 8).
+@Suite("Groups other than the community")
+struct GroupSyntaxTests {
+    static let text = """
+        分组 考核组 （依据 第八条） {
+          正职：岗位 属于（“书记”、“主任”）
+          其他组：其余
+        }
+
+        等次评定 {
+          优秀：得分 ≥ 90 分，名额 20% 按 社区、考核组
+          良好：80 分 ≤ 得分 < 90 分，名额 30% 按 全县
+          称职：其余
+          排序 得分 从高到低、工号 从低到高
+          排名 按 考核组
+          排名不含 一票否决者、本月入职、本月离职
+        }
+
+        应发项 绩效 = 按比例分配（人数（社区、考核组） × 1500 元，得分，社区、考核组）
+
+        实发项 实发工资 = 绩效
+
+        """
+
+    @Test func parsesAndFormatsBackTheSame() throws {
+        let (file, diagnostics) = RulesParser.parse(file: SourceFile(path: "g.jifen", text: Self.text))
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.code))")
+        guard case .grouping(let g) = file.declarations[0], case .tiers(let t) = file.declarations[1] else {
+            Issue.record("expected a grouping and tiers")
+            return
+        }
+        #expect(g.groups.map(\.label.name) == ["正职", "其他组"])
+        #expect(g.groups[1].condition == nil)
+        #expect(t.rules[0].quota?.groups.names.map(\.name) == ["社区", "考核组"])
+        #expect(t.rules[1].quota?.groups.names.isEmpty == true)
+        #expect(t.rankGroups?.names.map(\.name) == ["考核组"])
+        #expect(t.rankExclusions.map(\.name) == ["一票否决者", "本月入职", "本月离职"])
+        let formatted = RulesFormatter.format(SourceFile(path: "g.jifen", text: Self.text))
+        #expect(formatted == Self.text, "\(formatted)")
+    }
+
+    @Test func checksTheKeysAndTheExclusions() throws {
+        let (file, _) = RulesParser.parse(file: SourceFile(path: "g.jifen", text: Self.text + """
+            数据源 值班 （文件 “duty”） {
+              工号：文本
+              日期：日期型
+            }
+
+            积分项 值班 {
+              取 值班
+              每条 1 分
+            }
+
+            """))
+        let (rules, diagnostics) = Checker.check([file])
+        #expect(diagnostics.filter(\.isError).isEmpty, "\(diagnostics.map(\.code))")
+        #expect(rules.groupings["考核组"]?.labels == ["正职", "其他组"])
+        #expect(rules.tiers[0].rankGroups == ["考核组"])
+        #expect(rules.tiers[0].exclusions == RankExclusions(vetoed: true, joined: true, left: true))
+        #expect(rules.tiers[0].rules[1].quota?.groups == [])
+        // An unknown group key is an unknown roster field that lists the groupings too.
+        let (bad, _) = RulesParser.parse(file: SourceFile(path: "g.jifen", text: Self.text.replacingOccurrences(of: "排名 按 考核组", with: "排名 按 考核小组")))
+        let (_, errors) = Checker.check([bad])
+        let e = try #require(errors.first { $0.code == "R0103" })
+        #expect(e.help?.zh.contains("考核组") == true, "\(e)")
     }
 }

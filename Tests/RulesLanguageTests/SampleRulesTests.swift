@@ -47,7 +47,7 @@ struct SampleRulesTests {
                 seen.insert("pay \(p.kind)")
                 if let r = p.rounding { seen.insert("round to \(r.place)") }
                 if !p.exemptions.isEmpty { seen.insert("exemption") }
-            case .test, .scoreRange, .groupCap: break
+            case .test, .scoreRange, .groupCap, .grouping: break
             }
         }
         let text = spanless(RuleFile(path: "", declarations: decls, comments: [], keywordLanguage: .chinese, span: .at(0)))

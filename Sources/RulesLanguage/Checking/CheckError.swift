@@ -58,6 +58,12 @@ public enum CheckError: Sendable, Hashable {
     case groupCapMixed(Site, group: String, item: String)
     /// R0316: a table by 等次 without a row for a declared tier.
     case tierTableMissing(Site, table: String, missing: [String], tiers: [String])
+    /// R0330: a 分组 condition reads something other than roster fields and parameters.
+    case groupingNotRoster(Site, grouping: String, read: String)
+    /// R0331: a 分组 whose last group is not `其余`, so a cadre could be in none.
+    case groupingWithoutOtherwise(Site, grouping: String)
+    /// R0332: `排名不含` lists something other than 一票否决者、本月入职、本月离职.
+    case unknownRankExclusion(Site, word: String)
 
     case unused(Site, kind: String, name: String)
     case midMonthDate(Site, date: String)
@@ -75,6 +81,7 @@ public enum CheckError: Sendable, Hashable {
             .adjustmentWithoutReason(let s, _), .duplicateTableKey(let s, _, _), .notConstant(let s, _),
             .tierTooEarly(let s, _, _), .tierCycle(let s, _, _), .payLineBeforeTiers(let s, _, _), .tierTableMissing(let s, _, _, _),
             .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
+            .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
             return s
         }
@@ -254,6 +261,21 @@ public enum CheckError: Sendable, Hashable {
                      L("与前面的项目不是同一类", "not the same kind as the others"),
                      L("一个合计上限只合计同一类的项目：都是积分项（加分合计），或都是扣分项（扣分合计）；调整项不封顶。",
                        "A group cap sums one kind: all items (points) or all deductions; adjustments are not capped."))
+        case .groupingNotRoster(_, let grouping, let read):
+            return e("R0330", L("分组“\(grouping)”的条件用到了“\(read)”", "grouping '\(grouping)' reads '\(read)'"),
+                     L("分组只看花名册", "groupings read the roster only"),
+                     L("分组的条件只能用花名册字段（如 岗位、岗位类别）和参数，例如“正职：岗位 属于（书记、主任）”。",
+                       "A grouping's conditions can read roster fields (岗位, 岗位类别, …) and parameters only, e.g. 正职：岗位 属于（书记、主任）."),
+                     notes: [L("分组在算分之前就确定，名额、排名和奖励池按它分组。", "Groups are fixed before scoring; quotas, ranks and pools are counted in them.")])
+        case .groupingWithoutOtherwise(_, let grouping):
+            return e("R0331", L("分组“\(grouping)”的最后一组不是“其余”", "grouping '\(grouping)' does not end with 其余"),
+                     L("可能有人不在任何一组", "someone could be in no group"),
+                     L("最后加一行“其他组：其余”，让每个人都有一组。", "End it with a group for everyone else, e.g. 其他组：其余."))
+        case .unknownRankExclusion(_, let word):
+            return e("R0332", L("“排名不含”不能列出“\(word)”", "排名不含 cannot list '\(word)'"),
+                     L("不认识的排除对象", "not a known exclusion"),
+                     L("“排名不含”后面可以写：一票否决者、本月入职、本月离职（用“、”隔开）。",
+                       "排名不含 takes: 一票否决者、本月入职、本月离职 (separated by 、)."))
         case .unused(_, let kind, let name):
             return ("R0401", .warning, L("\(kind)“\(name)”没有被使用", "\(kind) '\(name)' is never used"), L("未使用", "unused"), [],
                     L("如果不需要，可以删除它。", "Delete it if it is not needed."))

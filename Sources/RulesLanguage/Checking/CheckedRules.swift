@@ -38,7 +38,14 @@ public indirect enum TExpr: Sendable, Hashable {
     case clamp(TExpr, TExpr, TExpr, ValueType)
     case yearToDate(String)
     case priorToDate(String)
-    case poolShare(TExpr, TExpr, TExpr?)
+    /// 按比例分配（奖励池，权重[，分组…]）: the pool is shared within each group of the cadres
+    /// (the values of the group expressions together; none: everyone together).
+    case poolShare(TExpr, TExpr, [TExpr])
+    /// A 分组 declared by the rules: the cadre's group, as its index in these labels.
+    case grouping(String, [String])
+    /// 人数（社区、考核组）: how many cadres employed this month share the cadre's values of
+    /// these roster fields or groupings (none: 全县).
+    case headcount([String])
 
     public static func == (a: TExpr, b: TExpr) -> Bool { String(describing: a) == String(describing: b) }
 
@@ -48,7 +55,7 @@ public indirect enum TExpr: Sendable, Hashable {
         switch self {
         case .field(let f, _): return f == field
         case .number, .text, .date, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return a.references(field: field) || b.references(field: field)
@@ -56,7 +63,7 @@ public indirect enum TExpr: Sendable, Hashable {
         case .member(let a, let list): return a.references(field: field) || list.contains { $0.references(field: field) }
         case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
             return a.references(field: field) || b.references(field: field) || c.references(field: field)
-        case .poolShare(let a, let b, let c): return a.references(field: field) || b.references(field: field) || c?.references(field: field) == true
+        case .poolShare(let a, let b, let c): return a.references(field: field) || b.references(field: field) || c.contains { $0.references(field: field) }
         }
     }
     public func hash(into h: inout Hasher) { h.combine(String(describing: self)) }
@@ -74,7 +81,8 @@ public indirect enum TExpr: Sendable, Hashable {
         case .enumCode(_, let v): return .enumeration([v])
         case .score, .item: return .points
         case .tier(let names): return .enumeration(names)
-        case .monthsEmployed, .rank: return .count
+        case .monthsEmployed, .rank, .headcount: return .count
+        case .grouping(_, let labels): return .enumeration(labels)
         case .bracket, .yearToDate, .priorToDate, .poolShare: return .money
         }
     }
@@ -155,8 +163,26 @@ public struct CheckedVeto: Sendable {
 public struct CheckedTierRule: Sendable {
     public var tier: String
     public var condition: TExpr?
-    public var quota: (share: Fixed, group: String)?
+    /// The share and the roster fields or groupings it is counted in ([] for 全县).
+    public var quota: (share: Fixed, groups: [String])?
     public var conditionText: String
+}
+
+/// Who takes no part in ranks and quotas (`排名不含`): not ranked, not counted in a quota's
+/// base, and never placed in a tier that has a quota. Default: everyone employed takes part.
+public struct RankExclusions: Sendable, Hashable {
+    /// 一票否决者: cadres a veto forced into a tier.
+    public var vetoed = false
+    /// 本月入职: cadres whose 入职日期 falls in the month.
+    public var joined = false
+    /// 本月离职: cadres whose 离职日期 falls in the month.
+    public var left = false
+    public init(vetoed: Bool = false, joined: Bool = false, left: Bool = false) {
+        self.vetoed = vetoed
+        self.joined = joined
+        self.left = left
+    }
+    public var isEmpty: Bool { !vetoed && !joined && !left }
 }
 
 public struct CheckedTiers: Sendable {
@@ -164,6 +190,18 @@ public struct CheckedTiers: Sendable {
     public var citation: String?
     public var rules: [CheckedTierRule]
     public var ordering: [(key: TExpr, descending: Bool, text: String)]
+    /// `排名 按 …`; nil: the first quota's groups, else 社区.
+    public var rankGroups: [String]? = nil
+    public var exclusions = RankExclusions()
+}
+
+/// `分组 考核组 { 正职：岗位 属于（书记、主任）；其他组：其余 }`: a cadre is in the first
+/// group whose condition holds (nil: 其余).
+public struct CheckedGrouping: Sendable {
+    public var name: String
+    public var citation: String?
+    public var labels: [String]
+    public var conditions: [TExpr?]
 }
 
 extension TExpr {
@@ -176,7 +214,7 @@ extension TExpr {
         case .compare(let a, let rest): return a.readsTier || rest.contains { $0.1.readsTier }
         case .member(let a, let list): return a.readsTier || list.contains { $0.readsTier }
         case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _): return a.readsTier || b.readsTier || c.readsTier
-        case .poolShare(let a, let b, let c): return a.readsTier || b.readsTier || c?.readsTier == true
+        case .poolShare(let a, let b, let c): return a.readsTier || b.readsTier || c.contains { $0.readsTier }
         default: return false
         }
     }
@@ -237,6 +275,8 @@ public struct CheckedRules: Sendable {
     /// 总分范围: bounds on the total after adjustments.
     public var scoreRanges: [(period: Period, floor: Fixed?, ceiling: Fixed?, citation: String?)] = []
     public var tiers: [CheckedTiers] = []
+    /// 分组: groupings derived from the roster, by name.
+    public var groupings: [String: CheckedGrouping] = [:]
     public var parameters: [String: CheckedParameter] = [:]
     public var lookups: [String: [CheckedLookup]] = [:]
     public var brackets: [String: [CheckedBrackets]] = [:]

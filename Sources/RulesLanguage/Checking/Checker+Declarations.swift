@@ -146,21 +146,20 @@ extension Checker {
             } else {
                 hasOtherwise = true
             }
-            var quota: (Fixed, String)? = nil
+            var quota: (Fixed, [String])? = nil
             if let q = r.quota {
                 let share = check(q.share, .cadre)
+                let keys = q.groups.names.map(\.name)
+                let label = keys.isEmpty ? GroupKeys.countyWord : keys.joined(separator: "、")
                 if case .number(let v, _) = share, v > .zero, v <= Fixed(1) {
-                    quota = (v, q.group.name)
-                    quotaTotals[q.group.name, default: .zero] = quotaTotals[q.group.name, default: .zero] + v
+                    quota = (v, keys)
+                    quotaTotals[label, default: .zero] = quotaTotals[label, default: .zero] + v
                 } else {
                     errors.append(.quotaShare(site(q.share.span)))
                 }
-                if rosterFieldType(q.group.name) == nil {
-                    errors.append(.unknownField(site(q.group.span), name: q.group.name, source: "花名册",
-                                                known: rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []))
-                }
+                for id in q.groups.names { _ = checkGroupKey(id) }
             }
-            checked.append(CheckedTierRule(tier: r.tier.name, condition: condition, quota: quota.map { (share: $0.0, group: $0.1) },
+            checked.append(CheckedTierRule(tier: r.tier.name, condition: condition, quota: quota.map { (share: $0.0, groups: $0.1) },
                                            conditionText: r.condition.map { _ in "" } ?? "其余"))
         }
         for (group, total) in quotaTotals where total > Fixed(1) {
@@ -184,8 +183,86 @@ extension Checker {
             if case .boolean = v.type { errors.append(.expectedType(site(k.key.span), expected: .number, found: .boolean, role: "排序依据")) }
             ordering.append((v, k.direction == .descending, ""))
         }
+        var rankGroups: [String]? = nil
+        if let g = d.rankGroups {
+            for id in g.names { _ = checkGroupKey(id) }
+            rankGroups = g.names.map(\.name)
+        }
+        var exclusions = RankExclusions()
+        for w in d.rankExclusions {
+            switch w.name {
+            case "一票否决者", "一票否决", "veto", "vetoed": exclusions.vetoed = true
+            case "本月入职", "joined_this_month": exclusions.joined = true
+            case "本月离职", "left_this_month": exclusions.left = true
+            default: errors.append(.unknownRankExclusion(site(w.span), word: w.name))
+            }
+        }
         rules.tiers.append(CheckedTiers(period: Self.period(d.attributes), citation: d.attributes.citation?.text, rules: checked,
-                                        ordering: ordering.map { (key: $0.0, descending: $0.1, text: $0.2) }))
+                                        ordering: ordering.map { (key: $0.0, descending: $0.1, text: $0.2) },
+                                        rankGroups: rankGroups, exclusions: exclusions))
+    }
+
+    /// A group key of a quota, a rank or a headcount: a roster field or a 分组 (全县 is
+    /// handled by the caller). False, with R0103, when it is neither.
+    mutating func checkGroupKey(_ id: Identifier) -> Bool {
+        if groupingNames.contains(id.name) {
+            used.insert("grouping:" + id.name)
+            return true
+        }
+        if rosterFieldType(id.name) != nil { return true }
+        let fields = rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []
+        let known = groupingNames.sorted() + ["社区", GroupKeys.countyWord] + fields.filter { $0 != "社区" }
+        errors.append(.unknownField(site(id.span), name: id.name, source: "花名册", known: known))
+        return false
+    }
+
+    /// `分组 考核组 { 正职：岗位 属于（书记、主任）；其他组：其余 }`: conditions on the roster
+    /// and parameters only (R0330), the last group `其余` (R0331).
+    mutating func checkGrouping(_ d: GroupingDeclaration) {
+        var labels: [String] = []
+        var conditions: [TExpr?] = []
+        for g in d.groups {
+            var condition: TExpr? = nil
+            if let c = g.condition {
+                let v = check(c, .cadre)
+                requireCondition(v, c.span)
+                if let read = Self.nonRosterRead(v) {
+                    errors.append(.groupingNotRoster(site(c.span), grouping: d.name.name, read: read))
+                }
+                condition = v
+            }
+            labels.append(g.label.name)
+            conditions.append(condition)
+        }
+        if d.groups.last?.condition != nil || d.groups.isEmpty {
+            errors.append(.groupingWithoutOtherwise(site(d.name.span), grouping: d.name.name))
+        }
+        rules.groupings[d.name.name] = CheckedGrouping(name: d.name.name, citation: d.attributes.citation?.text, labels: labels, conditions: conditions)
+    }
+
+    /// The first thing an expression reads that is not on the roster (nor a parameter or a
+    /// literal): what a grouping may not depend on. Pay lines and the tier are reported
+    /// apart (R0315).
+    static func nonRosterRead(_ e: TExpr) -> String? {
+        switch e {
+        case .number, .text, .date, .boolean, .none, .enumCode, .parameter, .rosterField, .payLine, .tier, .rank: return nil
+        case .score: return "得分"
+        case .item(let n): return n
+        case .monthsEmployed: return "本年任职月数"
+        case .aggregate: return "记录的统计"
+        case .grouping(let n, _): return n
+        case .headcount: return "人数"
+        case .yearToDate: return "本年累计"
+        case .priorToDate: return "此前累计"
+        case .poolShare: return "按比例分配"
+        case .bracket(let n, _): return n
+        case .field: return "记录的字段"
+        case .negate(let x, _), .not(let x), .lookup(_, let x, _): return nonRosterRead(x)
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return nonRosterRead(a) ?? nonRosterRead(b)
+        case .compare(let a, let links): return nonRosterRead(a) ?? links.lazy.compactMap { nonRosterRead($0.1) }.first
+        case .member(let a, let xs): return nonRosterRead(a) ?? xs.lazy.compactMap { nonRosterRead($0) }.first
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _): return nonRosterRead(a) ?? nonRosterRead(b) ?? nonRosterRead(c)
+        }
     }
 
     /// `对照表 … 按 等次`: every row a declared tier, and every declared tier a row (or a
@@ -292,7 +369,7 @@ extension Checker {
         case .field(_, let t), .rosterField(_, let t), .aggregate(_, let t): return t == .money ? 2 : (t == .count ? 0 : 4)
         case .score, .item: return 2
         case .payLine, .bracket, .yearToDate, .priorToDate, .poolShare: return 2
-        case .monthsEmployed, .rank: return 0
+        case .monthsEmployed, .rank, .headcount: return 0
         case .negate(let x, _): return maxScale(x)
         case .arithmetic(let op, let a, let b, _):
             switch op {
@@ -358,7 +435,7 @@ extension Checker {
         case .poolShare(let a, let b, let c):
             collectLines(a, into: &names)
             collectLines(b, into: &names)
-            if let c { collectLines(c, into: &names) }
+            for x in c { collectLines(x, into: &names) }
         default: break
         }
     }

@@ -155,7 +155,7 @@ extension Checker {
             return rules.sources[s].schema.fieldIndex(name) != nil || rules.parameters[name] != nil
         case .cadre:
             return Self.scoreNames.contains(name) || itemNames.contains(name) || payLineNames[name] != nil
-                || rules.parameters[name] != nil || rosterFieldType(name) != nil
+                || rules.parameters[name] != nil || rosterFieldType(name) != nil || groupingNames.contains(name)
         }
     }
 
@@ -193,6 +193,10 @@ extension Checker {
                 used.insert("line:" + name)
                 if let place = tierBlockedBy { payLinesReadBeforeTiers.append((name, site(id.span), place)) }
                 return .payLine(name, kind == .value ? .unknown : .money)
+            }
+            if groupingNames.contains(name) {
+                used.insert("grouping:" + name)
+                return .grouping(name, rules.groupings[name]?.labels ?? [])
             }
             if let t = rosterFieldType(name) { return .rosterField(name, t) }
             let all = Array(itemNames) + Array(payLineNames.keys) + Array(rules.parameters.keys)
@@ -365,15 +369,34 @@ extension Checker {
             used.insert("line:" + id.name)
             return b == .yearToDate ? .yearToDate(id.name) : .priorToDate(id.name)
         case .poolShare:
-            guard args.count == 2 || args.count == 3 else {
-                errors.append(.argumentCount(site(span), name: name, expected: "2 或 3", found: args.count))
+            guard args.count >= 2 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "2 或更多", found: args.count))
                 return .number(.zero, .money)
             }
             let pool = check(args[0], ctx), weight = check(args[1], ctx)
             if pool.type != .money && pool.type != .unknown { errors.append(.expectedType(site(args[0].span), expected: .money, found: pool.type, role: "奖励池")) }
             if !weight.type.isNumeric { errors.append(.expectedType(site(args[1].span), expected: .points, found: weight.type, role: "分配权重")) }
-            let group = args.count == 3 ? check(args[2], ctx) : nil
-            return .poolShare(pool, weight, group)
+            let groups = args.dropFirst(2).map { a -> TExpr in
+                if case .name(let id) = a.kind, id.name == GroupKeys.countyWord { return .text(GroupKeys.countyWord) }
+                return check(a, ctx)
+            }
+            return .poolShare(pool, weight, groups)
+        case .headcount:
+            guard case .cadre = ctx else {
+                errors.append(.unknownName(site(span), name: name, context: "记录", suggestions: []))
+                return .number(.zero, .unknown)
+            }
+            var keys: [String] = []
+            for a in args {
+                guard case .name(let id) = a.kind else {
+                    errors.append(.expectedType(site(a.span), expected: .text, found: check(a, ctx).type, role: "人数的分组（花名册字段、分组或 全县）"))
+                    continue
+                }
+                if id.name == GroupKeys.countyWord { continue }
+                if checkGroupKey(id) { keys.append(id.name) }
+            }
+            if args.isEmpty { errors.append(.argumentCount(site(span), name: name, expected: "1", found: 0)) }
+            return .headcount(keys)
         }
     }
 }

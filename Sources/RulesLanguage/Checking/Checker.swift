@@ -45,6 +45,7 @@ public struct Checker {
         var tables: [Decl<LookupTableDeclaration>] = []
         var brackets: [Decl<BracketTableDeclaration>] = []
         var lines: [Decl<PayLineDeclaration>] = []
+        var groupings: [Decl<GroupingDeclaration>] = []
         for f in files {
             for d in f.declarations {
                 switch d {
@@ -59,6 +60,7 @@ public struct Checker {
                 case .table(let x): tables.append(Decl(path: f.path, value: x))
                 case .brackets(let x): brackets.append(Decl(path: f.path, value: x))
                 case .payLine(let x): lines.append(Decl(path: f.path, value: x))
+                case .grouping(let x): groupings.append(Decl(path: f.path, value: x))
                 case .test: break
                 }
             }
@@ -70,6 +72,7 @@ public struct Checker {
         checkVersions(tables.map { ($0.path, $0.value.name, $0.value.attributes) })
         checkVersions(brackets.map { ($0.path, $0.value.name, $0.value.attributes) })
         checkVersions(lines.map { ($0.path, $0.value.name, $0.value.attributes) })
+        checkVersions(groupings.map { ($0.path, $0.value.name, $0.value.attributes) })
 
         for s in sources { path = s.path; declareSource(s.value) }
         if rules.rosterSource == nil {
@@ -81,12 +84,15 @@ public struct Checker {
         for p in params { path = p.path; declareParameter(p.value) }
         for t in tables { path = t.path; declareLookup(t.value) }
         for b in brackets { path = b.path; declareBrackets(b.value) }
+        groupingNames = Set(groupings.map(\.value.name.name))
         // Items before tiers and pay: tiers and pay refer to items by name.
         itemNames = Set(items.map(\.value.name.name))
         payLineNames = Dictionary(lines.map { ($0.value.name.name, $0.value.kind) }, uniquingKeysWith: { a, _ in a })
         tierNames = Set(tiers.flatMap { $0.value.rules.map(\.tier.name) })
         for t in tiers { for r in t.value.rules where !tierOrderNames.contains(r.tier.name) { tierOrderNames.append(r.tier.name) } }
         for t in tables { path = t.path; checkTierTable(t.value) }
+        tierBlockedBy = "分组"
+        for g in groupings { path = g.path; checkGrouping(g.value) }
         tierBlockedBy = "基础分"
         for b in bases { path = b.path; checkBase(b.value) }
         tierBlockedBy = "总分范围"
@@ -117,6 +123,8 @@ public struct Checker {
     }
 
     var itemNames: Set<String> = []
+    /// 分组 declared by the rules: names usable wherever a roster field is.
+    var groupingNames: Set<String> = []
     var payLineNames: [String: PayLineDeclaration.Kind] = [:]
     var tierNames: Set<String> = []
     /// The tiers the rules declare, best first: the values of `等次`.

@@ -46,6 +46,8 @@ struct CadreScope: EvaluationScope {
         case .yearToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed + (context.sheet.lines[n] ?? .zero))
         case .priorToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed)
         case .poolShare: return context.sheet.poolShare.map { .number($0.fixed) } ?? .none
+        case .grouping(let n, _): return scorer.groupCode(n, cadre: context.cadre).map { .code(Int64($0)) } ?? .none
+        case .headcount(let keys): return .number(Fixed(scorer.headcount(keys, cadre: context.cadre)))
         default: return .none
         }
     }

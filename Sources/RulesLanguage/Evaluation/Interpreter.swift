@@ -48,7 +48,7 @@ enum Interpreter {
         case .none: return .none
         case .enumCode(let c, _): return .code(c)
         case .field, .parameter, .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate,
-             .priorToDate, .poolShare:
+             .priorToDate, .poolShare, .grouping, .headcount:
             return scope.value(of: e)
         case .negate(let x, _):
             guard let n = evaluate(x, in: &scope).number else { return .none }
@@ -111,7 +111,7 @@ enum Interpreter {
     static func word(_ code: Int64, of e: TExpr) -> String? {
         switch e {
         case .enumCode(_, let w): return w
-        case .field(_, .enumeration(let words)), .rosterField(_, .enumeration(let words)), .tier(let words):
+        case .field(_, .enumeration(let words)), .rosterField(_, .enumeration(let words)), .tier(let words), .grouping(_, let words):
             return code >= 0 && code < words.count ? words[Int(code)] : nil
         case .conditional(_, let a, let b, _):
             // The branch that gave the code is not known here; both name the same words

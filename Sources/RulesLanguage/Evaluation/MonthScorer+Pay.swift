@@ -28,7 +28,7 @@ extension MonthScorer {
                 dividend = a
                 divisor = b
             }
-            var pool: (TExpr, TExpr, TExpr?)? = nil
+            var pool: (TExpr, TExpr, [TExpr])? = nil
             if case .poolShare(let p, let w, let g)? = Self.findPool(line.expression) { pool = (p, w, g) }
             let kind: PayrollLine.Kind
             switch line.kind {
@@ -72,8 +72,8 @@ extension MonthScorer {
             let e = Explanation(language: language)
             let reasons = s.reasons.filter { if case .tieBreak = $0 { false } else { true } }.map(e.reasonText)
             let zh = language == .zh
-            let head = zh ? "等次 \(s.tier)（\(s.group)第 \(s.rank) 名，共 \(s.groupSize) 人）：得分 \(score.shortDescription) 分"
-                : "tier \(s.tier) (rank \(s.rank) of \(s.groupSize) in \(s.group)): score \(score.shortDescription)"
+            let head = zh ? "等次 \(s.tier)\(Explanation.standingText(s, zh: true))：得分 \(score.shortDescription) 分"
+                : "tier \(s.tier) \(Explanation.standingText(s, zh: false)): score \(score.shortDescription)"
             let rest = reasons.isEmpty ? (zh ? "其余 → \(s.tier)" : "otherwise → \(s.tier)") : reasons.joined(separator: zh ? "；" : "; ")
             return head + (zh ? "；" : "; ") + rest
         }
@@ -104,7 +104,7 @@ public struct PayLineFormulas: PayFormulas {
         var divisor: TExpr?
         var inputs: [TExpr]
         var exemptions: [TExpr]
-        var pool: (pool: TExpr, weight: TExpr, group: TExpr?)?
+        var pool: (pool: TExpr, weight: TExpr, groups: [TExpr])?
     }
 
     let scorer: MonthScorer
@@ -145,9 +145,15 @@ public struct PayLineFormulas: PayFormulas {
         evaluate(lines[line].exemptions[index], cadre, &sheet).isTrue
     }
 
+    /// The cadre's group of a pool line: the values of its group expressions, each as its
+    /// word (an enumeration or 分组 by its name), joined with “·”.
     public func poolGroup(ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> String {
-        guard let g = lines[line].pool?.group else { return "" }
-        return evaluate(g, cadre, &sheet).text
+        guard let groups = lines[line].pool?.groups, !groups.isEmpty else { return "" }
+        return groups.map { g -> String in
+            let v = evaluate(g, cadre, &sheet)
+            if case .code(let c) = v, let w = Interpreter.word(c, of: g) { return w }
+            return v.text
+        }.joined(separator: "·")
     }
 
     func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {

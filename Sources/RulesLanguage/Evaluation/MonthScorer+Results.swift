@@ -22,6 +22,7 @@ extension MonthScorer {
     public func finish() -> ScoredMonth {
         let month = rules.month
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
+        prepareGroups(employed: cadres)
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
         scored.withUnsafeMutableBufferPointer { scored in
@@ -195,68 +196,129 @@ extension MonthScorer {
 
     // MARK: - Standing
 
+    /// Ranks and tiers. Who takes part is stated by `排名不含` (default: every cadre employed
+    /// in the month, vetoed or not, joined or left mid-month). Participants are ordered once
+    /// by the stated 排序 (then 工号); 排名 is the place among the participants of the rank
+    /// group (`排名 按 …`, else the first quota's groups, else 社区). Tiers go best first: a
+    /// quota admits ⌊share × participants in the group⌋ of the cadres who reached its tier,
+    /// in that order, and the rest move down one tier, where the next quota (if any) takes
+    /// them in turn. A cadre left out never takes a tier that has a quota.
     func standings(cadres: [Int], cards: [Int: ScoreCard], itemPoints: [Int: [String: Fixed]]) -> [Int: Standing] {
-        var out: [Int: Standing] = [:]
         let tiers = rules.tiers
-        let groupField = tiers?.rules.compactMap { $0.quota?.group }.first ?? (rosterHasField("社区") ? "社区" : nil)
+        let month = rules.month
+        let exclusions = tiers?.exclusions ?? RankExclusions()
+        let rankKeys = tiers?.rankGroups ?? tiers?.rules.compactMap({ $0.quota?.groups }).first ?? (rosterHasField("社区") ? ["社区"] : [])
         func context(_ c: Int) -> CadreContext {
             CadreContext(cadre: c, score: cards[c]!.total, itemPoints: itemPoints[c]!)
         }
-        func group(_ c: Int) -> String {
-            guard let g = groupField else { return "" }
-            return rosterValue(g, .text, cadre: c).text
-        }
-        var groups: [String: [Int]] = [:]
-        for c in cadres { groups[group(c), default: []].append(c) }
         let ordering = tiers?.ordering ?? []
-        let orderText = (ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" } + ["工号 从低到高"]).joined(separator: "、")
-        for key in groups.keys.sorted() {
-            var members = groups[key]!
-            var keys: [Int: [RowValue]] = [:]
-            for c in members {
-                var ctx = context(c)
-                keys[c] = (ordering.isEmpty ? [.number(cards[c]!.total)] : ordering.map { evaluate($0.key, &ctx) }) + [.text(roster.cadres[c].id)]
+        // The 工号 that settles any tie is named once, whether the rules wrote it or not.
+        var orderParts = ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" }
+        if orderParts.last != "工号 从低到高" { orderParts.append("工号 从低到高") }
+        let orderText = orderParts.joined(separator: "、")
+        var reasons: [Int: [TierReason]] = [:]
+        var vetoed: [Int: CheckedVeto] = [:]
+        var reached: [Int: Int?] = [:]
+        var excludedWhy: [Int: String] = [:]
+        for c in cadres {
+            var ctx = context(c)
+            if let veto = rules.vetoes.first(where: { v in evaluate(v.condition, &ctx).isTrue }) {
+                vetoed[c] = veto
+            } else if let tiers {
+                let index = tiers.rules.firstIndex { r in r.condition.map { evaluate($0, &ctx).isTrue } ?? true }
+                reached[c] = index
             }
-            let descending = (ordering.isEmpty ? [true] : ordering.map(\.descending)) + [false]
-            members.sort { a, b in
-                for (i, d) in descending.enumerated() {
-                    let c = RowValue.compare(keys[a]![i], keys[b]![i]) ?? 0
-                    if c != 0 { return d ? c > 0 : c < 0 }
+            var why: [String] = []
+            if exclusions.vetoed, vetoed[c] != nil { why.append("一票否决") }
+            if exclusions.joined, EmploymentChanges.joined(roster.cadres[c], in: month) { why.append("本月入职") }
+            if exclusions.left, EmploymentChanges.left(roster.cadres[c], in: month) { why.append("本月离职") }
+            if !why.isEmpty { excludedWhy[c] = why.joined(separator: "、") }
+        }
+        // Everyone in one order, then each group keeps it.
+        var keys: [Int: [RowValue]] = [:]
+        for c in cadres {
+            var ctx = context(c)
+            keys[c] = (ordering.isEmpty ? [.number(cards[c]!.total)] : ordering.map { evaluate($0.key, &ctx) }) + [.text(roster.cadres[c].id)]
+        }
+        let descending = (ordering.isEmpty ? [true] : ordering.map(\.descending)) + [false]
+        let sorted = cadres.filter { excludedWhy[$0] == nil }.sorted { a, b in
+            for (i, d) in descending.enumerated() {
+                let c = RowValue.compare(keys[a]![i], keys[b]![i]) ?? 0
+                if c != 0 { return d ? c > 0 : c < 0 }
+            }
+            return false
+        }
+        /// Place (1-based) of each participant in its group for `groupKeys`, and each group's size.
+        func places(_ groupKeys: [String]) -> (rank: [Int: Int], size: [String: Int]) {
+            var rank: [Int: Int] = [:]
+            var size: [String: Int] = [:]
+            for c in sorted {
+                let g = groupKey(groupKeys, cadre: c)
+                size[g, default: 0] += 1
+                rank[c] = size[g]!
+            }
+            return (rank, size)
+        }
+        let ranking = places(rankKeys)
+        // Ties on points within the rank group, named with the order that broke them.
+        var byScore: [String: [Int]] = [:]
+        for c in sorted { byScore["\(groupKey(rankKeys, cadre: c))\u{1F}\(cards[c]!.total)", default: []].append(c) }
+        for (_, same) in byScore where same.count > 1 {
+            for c in same { reasons[c, default: []].append(.tieBreak(rule: orderText, with: same.filter { $0 != c }.map { roster.cadres[$0].id })) }
+        }
+        var final: [Int: String] = [:]
+        if let tiers {
+            for c in cadres {
+                if let veto = vetoed[c] {
+                    reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
+                    if let why = excludedWhy[c] { reasons[c, default: []].append(.notRanked(why: why, tier: veto.tier)) }
+                    final[c] = veto.tier
+                } else if let i = reached[c] ?? nil, let condition = tiers.rules[i].condition {
+                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(condition)))
                 }
-                return false
             }
-            var used: [Int: Int] = [:]
-            for (rank, c) in members.enumerated() {
-                var reasons: [TierReason] = []
-                var ctx = context(c)
-                let tied = members.filter { $0 != c && cards[$0]!.total == cards[c]!.total }.map { roster.cadres[$0].id }
-                if !tied.isEmpty { reasons.append(.tieBreak(rule: orderText, with: tied)) }
-                var tier = ""
-                if let veto = rules.vetoes.first(where: { v in evaluate(v.condition, &ctx).isTrue }) {
-                    tier = veto.tier
-                    reasons.append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
-                } else if let tiers {
-                    var index = tiers.rules.firstIndex { r in r.condition.map { evaluate($0, &ctx).isTrue } ?? true }
-                    if let i = index, tiers.rules[i].condition != nil {
-                        reasons.append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(tiers.rules[i].condition!)))
-                    }
-                    // A full quota sends the cadre down to the next tier in the list.
-                    while let i = index, let q = tiers.rules[i].quota {
-                        let places = (q.share * Fixed(members.count)).rounded(scale: 0, .down).wholeValue.map(Int.init) ?? 0
-                        if used[i, default: 0] < places {
-                            used[i, default: 0] += 1
-                            reasons.append(.withinQuota(tier: tiers.rules[i].tier, share: q.share, places: places, rank: rank + 1))
-                            break
-                        }
+            // A cadre left out of the ranking cannot take a tier that has a quota.
+            for c in cadres where vetoed[c] == nil {
+                guard let why = excludedWhy[c] else { continue }
+                var index = reached[c] ?? nil
+                while let i = index, tiers.rules[i].quota != nil { index = i + 1 < tiers.rules.count ? i + 1 : nil }
+                final[c] = index.map { tiers.rules[$0].tier } ?? ""
+                reasons[c, default: []].append(.notRanked(why: why, tier: final[c]!))
+            }
+            var tentative: [Int: Int] = [:]
+            for c in sorted where vetoed[c] == nil { if let i = reached[c] ?? nil { tentative[c] = i } }
+            for (i, rule) in tiers.rules.enumerated() {
+                guard let q = rule.quota else { continue }
+                let p = places(q.groups)
+                var used: [String: Int] = [:]
+                for c in sorted where tentative[c] == i {
+                    let g = groupKey(q.groups, cadre: c)
+                    let placesInGroup = (q.share * Fixed(p.size[g] ?? 0)).rounded(scale: 0, .down).wholeValue.map(Int.init) ?? 0
+                    let rank = p.rank[c] ?? 0
+                    if used[g, default: 0] < placesInGroup {
+                        used[g, default: 0] += 1
+                        reasons[c, default: []].append(.withinQuota(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank))
+                    } else {
                         let next = i + 1 < tiers.rules.count ? i + 1 : nil
-                        reasons.append(.quotaFull(tier: tiers.rules[i].tier, share: q.share, places: places, rank: rank + 1,
-                                                  to: next.map { tiers.rules[$0].tier } ?? ""))
-                        index = next
+                        reasons[c, default: []].append(.quotaFull(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank,
+                                                                 to: next.map { tiers.rules[$0].tier } ?? ""))
+                        tentative[c] = next
                     }
-                    tier = index.map { tiers.rules[$0].tier } ?? ""
                 }
-                out[c] = Standing(group: key, rank: rank + 1, groupSize: members.count, tier: tier, reasons: reasons)
             }
+            for c in sorted where vetoed[c] == nil { final[c] = tentative[c].map { tiers.rules[$0].tier } ?? "" }
+        } else {
+            for c in cadres where vetoed[c] != nil {
+                let veto = vetoed[c]!
+                reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
+                final[c] = veto.tier
+            }
+        }
+        var out: [Int: Standing] = [:]
+        for c in cadres {
+            let g = groupKey(rankKeys, cadre: c)
+            out[c] = Standing(group: g, rank: ranking.rank[c] ?? 0, groupSize: ranking.size[g] ?? 0, tier: final[c] ?? "",
+                              reasons: reasons[c] ?? [])
         }
         return out
     }

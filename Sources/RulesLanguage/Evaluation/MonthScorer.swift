@@ -74,6 +74,11 @@ public final class MonthScorer {
     /// The file each source's records came from, for record references.
     public var fileNames: [String]
     let summaries: [RecordSummary]
+    /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
+    /// and the headcounts `人数（…）` reads; both filled by `finish()` before anything
+    /// reads them, and only read after (`MonthScorer+Groups.swift`).
+    var groupCodes: [String: [Int32]] = [:]
+    var headcounts: [[String]: [String: Int]] = [:]
 
     public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
         self.rules = rules

@@ -198,7 +198,7 @@ struct RecordCompiler {
                 guard let x = f(r, d).number, let low = a(r, d).number, let high = b(r, d).number else { return .none }
                 return .number(max(low, min(high, x)))
             }
-        case .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare:
+        case .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare, .grouping, .headcount:
             // Names of a cadre, which a record does not have.
             return { _, _ in .none }
         }

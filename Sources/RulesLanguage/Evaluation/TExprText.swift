@@ -64,8 +64,14 @@ struct TExprText {
         case .clamp(let v, let lo, let hi, _): return "限于（\(text(v))，\(text(lo))，\(text(hi))）"
         case .yearToDate(let n): return "本年累计（\(n)）"
         case .priorToDate(let n): return "此前累计（\(n)）"
-        case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.map { "，" + text($0) } ?? "")）"
+        case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.isEmpty ? "" : "，" + g.map(text).joined(separator: "、"))）"
+        case .grouping(let n, _): return n
+        case .headcount(let keys): return Self.headcountText(keys)
         }
+    }
+
+    static func headcountText(_ keys: [String]) -> String {
+        "人数（\(keys.isEmpty ? "全县" : keys.joined(separator: "、"))）"
     }
 
     func isAdditive(_ e: TExpr) -> Bool {
@@ -129,6 +135,7 @@ struct TExprText {
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
         case .monthsEmployed: out.append(("本年任职月数", e))
         case .rank: out.append(("排名", e))
+        case .headcount(let keys): out.append((headcountText(keys), e))
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.
         case .lookup(_, let key, _) where key.readsTier: out.append(("", e))
@@ -150,7 +157,7 @@ struct TExprText {
         case .poolShare(let a, let b, let c):
             names(a, into: &out)
             names(b, into: &out)
-            if let c { names(c, into: &out) }
+            for x in c { names(x, into: &out) }
         default: break
         }
     }

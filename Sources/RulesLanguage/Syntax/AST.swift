@@ -46,6 +46,7 @@ public enum Declaration: Sendable, Hashable {
     case brackets(BracketTableDeclaration)
     case payLine(PayLineDeclaration)
     case test(TestCaseDeclaration)
+    case grouping(GroupingDeclaration)
 
     public var span: Span {
         switch self {
@@ -61,6 +62,7 @@ public enum Declaration: Sendable, Hashable {
         case .brackets(let d): d.span
         case .payLine(let d): d.span
         case .test(let d): d.span
+        case .grouping(let d): d.span
         }
     }
 
@@ -78,6 +80,7 @@ public enum Declaration: Sendable, Hashable {
         case .brackets(let d): d.name
         case .payLine(let d): d.name
         case .test(let d): d.name
+        case .grouping(let d): d.name
         }
     }
 
@@ -95,6 +98,7 @@ public enum Declaration: Sendable, Hashable {
         case .brackets(let d): d.attributes
         case .payLine(let d): d.attributes
         case .test(let d): d.attributes
+        case .grouping(let d): d.attributes
         }
     }
 }

@@ -112,6 +112,9 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
     /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
     /// allocated by largest remainder so that the shares sum to the pool.
     case poolShare
+    /// 人数（考核组）, 人数（社区、考核组）, 人数（全县）: how many cadres employed this month
+    /// are in the cadre's own group.
+    case headcount
 
     public var keyword: Keyword {
         switch self {
@@ -119,6 +122,7 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
         case .yearToDate: .yearToDate
         case .priorToDate: .priorToDate
         case .poolShare: .poolShare
+        case .headcount: .headcount
         }
     }
 }

@@ -5,7 +5,7 @@
 /// separated from names by spaces (`取 值班`, not `取值班`).
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Declarations
-    case source, item, deduction, adjustment, base, scoreRange, groupCap, veto, tiers, parameter, table, brackets
+    case source, item, deduction, adjustment, base, scoreRange, groupCap, veto, tiers, parameter, table, brackets, grouping
     case earning, withholding, net, value
     // Attributes in （…）
     case per, since, onward, until, file
@@ -13,10 +13,10 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case take, `where`, each, total, dailyCap, monthlyCap, floor, untilZero, requires, atLeast, atMost, includes
     case when, force, quota, by, order, descending, ascending, otherwise
     case round, halfUp, halfEven, down, up, toFen, toJiao, toYuan, exempt, quick, upTo, above
-    case optional
+    case optional, rankExcludes
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
-    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank
+    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank, headcount
     // Field types
     case text, integer, decimal, date, time, money, boolean, enumeration, points, days, times
     // Units (after a number)
@@ -48,6 +48,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .parameter: ("参数", "parameter", []),
         .table: ("对照表", "table", ["查找表"]),
         .brackets: ("累进表", "brackets", []),
+        .grouping: ("分组", "grouping", []),
         .earning: ("应发项", "earning", []),
         .withholding: ("扣款项", "withholding", []),
         .net: ("实发项", "net", []),
@@ -90,6 +91,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .upTo: ("不超过", "up_to", []),
         .above: ("超过", "above", []),
         .optional: ("可空", "optional", []),
+        .rankExcludes: ("排名不含", "rank_excludes", []),
         .and: ("且", "and", ["并且"]),
         .or: ("或", "or", ["或者"]),
         .not: ("非", "not", []),
@@ -112,6 +114,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .priorToDate: ("此前累计", "prior_to_date", []),
         .poolShare: ("按比例分配", "pool_share", []),
         .rank: ("排名", "rank", []),
+        .headcount: ("人数", "headcount", []),
         .text: ("文本", "text", []),
         .integer: ("整数", "integer", []),
         .decimal: ("小数", "decimal", []),
@@ -167,7 +170,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     /// Keywords that open a top-level declaration in a rules file.
     public var isDeclaration: Bool {
         switch self {
-        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
             .earning, .withholding, .net, .value, .test:
             true
         default: false
@@ -181,7 +184,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .points, .days, .times, .file,
             .unitPoints, .unitYuan, .unitHours, .unitMinutes, .unitDays, .unitTimes, .unitMonths, .unitPersons,
-            .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+            .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
             .earning, .withholding, .net, .value, .test, .month, .records, .expect, .tier:
             true
         default: false
@@ -193,7 +196,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     /// clause's verb.
     public var readsLikeName: Bool {
         switch self {
-        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
             .earning, .withholding, .net, .value, .file, .quota, .order,
             .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times,
             .test, .month, .records, .expect:
@@ -233,12 +236,12 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     /// The keyword category shown in the documentation's keyword table.
     public var category: String {
         switch self {
-        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+        case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
             .earning, .withholding, .net, .value:
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,
-            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank:
+            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank, .headcount:
             "表达式 expression"
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times:
             "字段类型 field type"

@@ -232,6 +232,9 @@ extension RulesParser {
         var rules: [TierRule] = []
         var ordering: [OrderKey] = []
         var orderingSpan: Span?
+        var rankGroups: GroupKeys?
+        var exclusions: [Identifier] = []
+        var exclusionsSpan: Span?
         let block = try parseBlock(.tiers) { p in
             let t = p.peek
             if let first = orderingSpan, t.keyword == .order {
@@ -253,7 +256,21 @@ extension RulesParser {
                 orderingSpan = Span(start: t.span.start, end: p.previousEnd)
                 return
             }
-            guard p.isIdentifier(t) else { try p.fail(p.unknownClause(.tiers, allowed: [.order])) }
+            if t.keyword == .rank, p.peek(1).keyword == .by {
+                if let first = rankGroups { try p.fail(.duplicateClause(t.span, clause: .rank, first: first.span)) }
+                p.advance()
+                p.advance()
+                rankGroups = try p.parseGroupKeys()
+                return
+            }
+            if t.keyword == .rankExcludes {
+                if let first = exclusionsSpan { try p.fail(.duplicateClause(t.span, clause: .rankExcludes, first: first)) }
+                p.advance()
+                repeat { exclusions.append(try p.anyWord()) } while p.eatKind(.listComma) != nil || p.eatKind(.comma) != nil
+                exclusionsSpan = Span(start: t.span.start, end: p.previousEnd)
+                return
+            }
+            guard p.isIdentifier(t) else { try p.fail(p.unknownClause(.tiers, allowed: [.order, .rank, .rankExcludes])) }
             let tier = try p.name()
             _ = try p.expect(.colon, .colon)
             var condition: Expression?
@@ -263,13 +280,57 @@ extension RulesParser {
             if let q = p.eat(.quota) {
                 let share = try p.parseExpression()
                 _ = try p.expect(.by)
-                let group = try p.name()
-                quota = Quota(share: share, group: group, span: Span(start: q.span.start, end: group.span.end))
+                let groups = try p.parseGroupKeys()
+                quota = Quota(share: share, groups: groups, span: Span(start: q.span.start, end: groups.span.end))
             }
             rules.append(TierRule(tier: tier, condition: condition, quota: quota, span: Span(start: tier.span.start, end: p.previousEnd)))
         }
         return TierDeclaration(attributes: attributes, rules: rules, ordering: ordering, orderingSpan: orderingSpan,
+                               rankGroups: rankGroups, rankExclusions: exclusions, rankExclusionsSpan: exclusionsSpan,
                                span: Span(start: start, end: block.end))
+    }
+
+    /// groupKeys = NAME { "、" NAME } (a roster field, a grouping, or 全县)
+    mutating func parseGroupKeys() throws -> GroupKeys {
+        var names: [Identifier] = []
+        let start = peek.span.start
+        repeat { names.append(try name()) } while eatKind(.listComma) != nil
+        if names.count == 1, names[0].name == GroupKeys.countyWord || names[0].name.lowercased() == "county" {
+            return GroupKeys(names: [], span: names[0].span)
+        }
+        return GroupKeys(names: names, span: Span(start: start, end: previousEnd))
+    }
+
+    /// A name or any keyword, as the word written: the entries of `排名不含` (一票否决 is a
+    /// keyword, 本月入职 may be one).
+    mutating func anyWord() throws -> Identifier {
+        let t = peek
+        if let id = nameToken(t) {
+            advance()
+            return id
+        }
+        if case .keyword = t.kind {
+            advance()
+            return Identifier(name: TextNormalizer.normalize(source.text(t.span)), span: t.span)
+        }
+        return try name()
+    }
+
+    /// grouping = "分组" NAME [attributes] "{" { NAME "：" ( expr | "其余" ) } "}"
+    mutating func parseGrouping(start: Int) throws -> GroupingDeclaration {
+        let name = try expectName(after: .grouping)
+        let attributes = try parseAttributes()
+        var groups: [GroupingRule] = []
+        let block = try parseBlock(.grouping) { p in
+            let t = p.peek
+            guard p.isIdentifier(t) else { try p.fail(p.unknownClause(.grouping, allowed: [])) }
+            let label = try p.name()
+            _ = try p.expect(.colon, .colon)
+            var condition: Expression?
+            if p.eat(.otherwise) == nil { condition = try p.parseExpression() }
+            groups.append(GroupingRule(label: label, condition: condition, span: Span(start: label.span.start, end: p.previousEnd)))
+        }
+        return GroupingDeclaration(name: name, attributes: attributes, groups: groups, span: Span(start: start, end: block.end))
     }
 
     // MARK: - Parameters and tables

@@ -211,7 +211,7 @@ public struct RulesParser {
     }
 
     static let declarationKeywords: [Keyword] = [
-        .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets,
+        .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
         .earning, .withholding, .net, .value, .test,
     ]
 
@@ -240,6 +240,7 @@ public struct RulesParser {
         case .net: return .payLine(try parsePayLine(.net, keyword: k, start: start))
         case .value: return .payLine(try parsePayLine(.value, keyword: k, start: start))
         case .test: return .test(try parseTest(start: start))
+        case .grouping: return .grouping(try parseGrouping(start: start))
         default: try fail(.expectedDeclaration(peek.span, found: peekKind))
         }
     }

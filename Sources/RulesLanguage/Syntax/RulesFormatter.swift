@@ -175,13 +175,25 @@ public struct RulesFormatter {
                 for r in t.rules {
                     var text = r.tier.name + f.colon + (r.condition.map(f.expr) ?? f.kw(.otherwise))
                     if let q = r.quota {
-                        text += f.comma + f.kw(.quota) + " " + f.expr(q.share) + " " + f.kw(.by) + " " + q.group.name
+                        text += f.comma + f.kw(.quota) + " " + f.expr(q.share) + " " + f.kw(.by) + " " + f.groupKeys(q.groups)
                     }
                     f.line(text, indent: 1, start: r.span.start, end: r.span.end)
                 }
                 if let span = t.orderingSpan {
                     let keys = t.ordering.map { f.expr($0.key) + " " + f.kw($0.direction == .descending ? .descending : .ascending) }
                     f.line(f.kw(.order) + " " + keys.joined(separator: f.listSep), indent: 1, start: span.start, end: span.end)
+                }
+                if let g = t.rankGroups {
+                    f.line(f.kw(.rank) + " " + f.kw(.by) + " " + f.groupKeys(g), indent: 1, start: g.span.start, end: g.span.end)
+                }
+                if let span = t.rankExclusionsSpan {
+                    f.line(f.kw(.rankExcludes) + " " + t.rankExclusions.map(\.name).joined(separator: f.listSep), indent: 1, start: span.start, end: span.end)
+                }
+            }
+        case .grouping(let g):
+            block(header(.grouping, g.name, g.attributes), start: g.span.start, headEnd: headerEnd(g.name, g.attributes, fallback: g.span.start), end: g.span.end) { f in
+                for r in g.groups {
+                    f.line(r.label.name + f.colon + (r.condition.map(f.expr) ?? f.kw(.otherwise)), indent: 1, start: r.span.start, end: r.span.end)
                 }
             }
         case .parameter(let p):
@@ -246,6 +258,10 @@ public struct RulesFormatter {
             line(text + expr(v.value), indent: indent + 1, start: v.span.start, end: v.span.end)
         }
         line("}", indent: indent, start: max(p.span.start, p.span.end - 1), end: p.span.end)
+    }
+
+    func groupKeys(_ g: GroupKeys) -> String {
+        g.names.isEmpty ? GroupKeys.countyWord : g.names.map(\.name).joined(separator: "、")
     }
 
     func fieldType(_ t: FieldType) -> String {
@@ -395,6 +411,11 @@ public struct RulesFormatter {
             return kw(agg.keyword) + (argument == nil && from == nil ? "" : paren(inside.joined(separator: " ")))
         case .call(let id, let args):
             return id.name + paren(args.map(expr).joined(separator: comma))
+        case .builtin(.headcount, let args):
+            // 人数（社区、考核组）: a list of group keys, as 名额 … 按 writes them.
+            return kw(.headcount) + paren(args.map(expr).joined(separator: "、"))
+        case .builtin(.poolShare, let args) where args.count > 3:
+            return kw(.poolShare) + paren(args.prefix(2).map(expr).joined(separator: comma) + comma + args.dropFirst(2).map(expr).joined(separator: "、"))
         case .builtin(let b, let args):
             return kw(b.keyword) + paren(args.map(expr).joined(separator: comma))
         }

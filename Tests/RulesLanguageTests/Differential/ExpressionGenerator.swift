@@ -229,7 +229,7 @@ struct ExpressionGenerator {
             if type == .count || type == .number { options.append(.monthsEmployed) }
             if type == .money || type == .number {
                 options += payLines.flatMap { [.payLine($0, .money), .yearToDate($0), .priorToDate($0)] }
-                options.append(.poolShare(.number(Fixed(100), .money), .score, nil))
+                options.append(.poolShare(.number(Fixed(100), .money), .score, []))
                 if let b = brackets.first, r.chance(0.3) { options.append(.bracket(b, numericLeaf(.money))) }
             }
             for (i, t) in aggregates where t == type || (type == .number && t.isNumeric) { options.append(.aggregate(i, t)) }
