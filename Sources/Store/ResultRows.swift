@@ -10,7 +10,7 @@ import Results
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
-/// documents are encoded on every core; then its rows are inserted.
+/// documents are encoded on the other cores while its rows are inserted, then its traces.
 final class ResultWriter {
     private let runID: Int64
     private let db: Database
@@ -90,8 +90,15 @@ final class ResultWriter {
             for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
             for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
-        // Documents on every core.
-        let documents = encodeDocuments(cadres, payItemOf)
+        // Documents on the other cores while this thread inserts the slice's rows: encoding
+        // them first and inserting after left this thread waiting for about a third of the
+        // store stage at province scale.
+        let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
+        let encoding = DispatchGroup()
+        let templates = self.templates, items = payItemOf
+        DispatchQueue.global().async(group: encoding) {
+            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates))
+        }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
         let cadre = RawStatement(db, cadreStatement), scoreLine = RawStatement(db, scoreLineStatement)
@@ -99,6 +106,7 @@ final class ResultWriter {
         let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
         let trace = RawStatement(db, traceStatement)
         var scoreAt = 0, payAt = 0
+        let firstSeq = nextSeq
         for i in cadres.indices {
             let seq = nextSeq
             nextSeq += 1
@@ -200,9 +208,13 @@ final class ResultWriter {
                     try year.runRebinding()
                 }
             }
+        }
+        encoding.wait()
+        let documents = encoded.values[0] ?? []
+        for i in cadres.indices {
             if let document = documents[i - cadres.startIndex] {
                 trace.bind(1, runID)
-                trace.bind(2, seq)
+                trace.bind(2, firstSeq + Int64(i - cadres.startIndex))
                 trace.bind(3, bytes: document)
                 try trace.runRebinding()
             }
@@ -346,7 +358,7 @@ final class ResultWriter {
     }
 
     /// Each cadre's document, nil for a cadre with nothing to trace (no records, no steps).
-    private func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64]) -> [[UInt8]?] {
+    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace]) -> [[UInt8]?] {
         var starts: [Int] = []
         starts.reserveCapacity(cadres.count)
         var at = 0
@@ -358,7 +370,6 @@ final class ResultWriter {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, cadres.count / 64))
         let out = ConcurrentSlots<[[UInt8]?]>(count: parts)
         let base = cadres.startIndex
-        let templates = self.templates
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let lo = cadres.count * p / parts, hi = cadres.count * (p + 1) / parts
             var docs: [[UInt8]?] = []
