@@ -19,10 +19,22 @@ final class ResultWriter {
     private let updatesCadres: Bool
     private var nextSeq: Int64 = 0
 
+    // Items are told apart by their texts' UTF-8 bytes (`same`), and hashed by them: String's
+    // own hashing normalizes Chinese text first, which was most of numbering the items.
     private struct ScoreItemKey: Hashable {
         var kind: ScoreLine.Kind
         var name: String
         var citation: String?
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.kind == b.kind && same(a.name, b.name) && same(a.citation, b.citation)
+        }
+
+        func hash(into h: inout Hasher) {
+            h.combine(kind)
+            hashBytes(name, &h)
+            hashBytes(citation, &h)
+        }
     }
 
     private struct PayItemKey: Hashable {
@@ -30,6 +42,17 @@ final class ResultWriter {
         var kind: PayLineResult.Kind
         var citation: String?
         var rounding: RoundingSpec?
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.kind == b.kind && same(a.name, b.name) && same(a.citation, b.citation) && a.rounding == b.rounding
+        }
+
+        func hash(into h: inout Hasher) {
+            h.combine(kind)
+            hashBytes(name, &h)
+            hashBytes(citation, &h)
+            h.combine(rounding)
+        }
     }
 
     private var scoreItems: [ScoreItemKey: Int64] = [:]
@@ -396,6 +419,16 @@ final class ResultWriter {
 @inline(__always)
 func same(_ a: String, _ b: String) -> Bool {
     a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+}
+
+/// Feeds a text's UTF-8 bytes to `h`, with no normalization (the counterpart of `same`).
+func hashBytes(_ s: String?, _ h: inout Hasher) {
+    guard var s else {
+        h.combine(0 as UInt8)
+        return
+    }
+    h.combine(1 as UInt8)
+    s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
 }
 
 @inline(__always)
