@@ -418,7 +418,12 @@ final class ResultWriter {
 /// compares canonical equivalence. Used where a false "different" costs only a lookup.
 @inline(__always)
 func same(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    guard a.utf8.count == b.utf8.count else { return false }
+    // The bytes compared in place (`memcmp`), not through the UTF-8 view's iterator.
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+    }
 }
 
 /// Feeds a text's UTF-8 bytes to `h`, with no normalization (the counterpart of `same`).
