@@ -21,9 +21,10 @@ public struct MonthEvaluation {
     public var skipInvalid = false
     /// Called with the count of accepted rows so far, every 65,536 rows.
     public var onRows: ((Int) -> Void)? = nil
-    /// Further adjustment rows (accepted objections' `申诉调整.csv`, held in memory), read
-    /// after the month's files as rows of the rules' adjustments source.
-    public var extraAdjustments: InputSet.File? = nil
+    /// Further adjustment rows (accepted objections' adjustments, as typed rows cited as
+    /// `申诉调整.csv`), checked and scored after the month's files as rows of the rules'
+    /// adjustments source.
+    public var extraAdjustments: TypedRows? = nil
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
 
@@ -123,7 +124,7 @@ public struct MonthEvaluation {
             if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
         })
         if let extra = extraAdjustments, let scorer {
-            scoreExtraAdjustments(file: extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
+            scoreExtraAdjustments(extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
         }
         diagnostics = check.diagnostics + diagnostics
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),

@@ -9,13 +9,4 @@ extension ReportRun {
             engineVersion: record.engineVersion, createdAt: record.createdAt,
             inputs: record.inputs)
     }
-
-    /// The run as its reports show it once stored under `reservation`, before it is.
-    init(_ reservation: RunReservation, _ run: NewRun) {
-        self.init(
-            id: reservation.id, month: run.month, rulesVersion: run.rulesVersion, rulesHash: run.rulesHash,
-            engineVersion: run.engineVersion, createdAt: run.at,
-            inputs: reservation.inputs)
-        self = reproducible
-    }
 }

@@ -4,11 +4,11 @@ import Results
 import Store
 
 /// A month's reports written on a background thread into a staging folder, then moved into
-/// the month's report folder once the run they belong to is stored.
+/// the month's report folder.
 ///
-/// The batch starts writing while it stores the run (the two stages use different cores and
-/// the reports need nothing from the store but the run's id); if storing fails the staged
-/// files are dropped, so a report folder never shows a run the store does not have.
+/// The batch writes them once the run is stored (the store stage has the cores to itself);
+/// the staged set is sealed with the run's id, so a report folder never shows a run the
+/// store does not have.
 struct ReportWriting: Sendable {
     var results: MonthResults
     var summary: RunSummary
@@ -93,12 +93,6 @@ struct ReportWriting: Sendable {
                 return result ?? .failure(.cannotCreateFolder(path: folder, reason: "reports were not written"))
             }
             return install(staged)
-        }
-
-        /// Waits for the writing to end and drops what it wrote.
-        func discard() {
-            finished.wait()
-            try? FileManager.default.removeItem(atPath: staging)
         }
     }
 }

@@ -9,31 +9,37 @@ import Store
 /// Adjustments from accepted objections, scored by a month's runs as rows of the month's
 /// adjustments.
 ///
-/// The store's adjustments for the month become `申诉调整.csv`, in the columns of the rules'
-/// adjustments source, held in memory (never a temporary file): it is read after the month's
-/// files through the same validator and scorer as `adjustments.csv`, so its rows are
-/// accounted for in the reconciliation and cited as `申诉调整.csv:2`. The same bytes are
-/// stored with the run's inputs, so a run stays reproducible (`batch preview` reads them
-/// back) and `batch diff` names it when the adjustments changed.
+/// The store's adjustments for the month become typed rows (`TypedRows`) in the columns of
+/// the rules' adjustments source, named `申诉调整.csv`: they are checked after the month's
+/// files by the same validator and scored by the same scorer as `adjustments.csv`'s rows, so
+/// they are accounted for in the reconciliation and cited as `申诉调整.csv:2`. No file is
+/// written or parsed for them. Their canonical serialization, a CSV of those rows, is stored
+/// with the run's inputs, so a run stays reproducible (`batch preview` reads it back into
+/// rows) and `batch diff` names it when the adjustments changed.
 ///
 /// ```swift
 /// let extra = try StoredAdjustments.prepare(store: store, rules: rules, month: m)
-/// evaluation.extraAdjustments = extra?.file
+/// evaluation.extraAdjustments = extra?.rows
 /// ```
 public enum StoredAdjustments {
-    /// The name of the adjustments file a run reads from the store, and stores as an input.
+    /// The name the adjustments are cited by, and stored under as an input.
     public static let fileName = "申诉调整.csv"
 
-    /// What a month's store adjustments became: the file to score and the line of each.
+    /// What a month's store adjustments became: the rows to score, their stored form and
+    /// the line of each adjustment.
     public struct Prepared: Sendable {
-        /// `申诉调整.csv`, held in memory.
+        /// The rows the run scores.
+        public var rows: TypedRows
+        /// `申诉调整.csv`, the rows' canonical serialization, held in memory: what the run
+        /// stores as an input.
         public var file: InputSet.File
-        /// Each adjustment's line in the file (an adjustment with points and an amount has
-        /// two rows; the first is recorded).
+        /// Each adjustment's line (an adjustment with points and an amount has two rows;
+        /// the first is recorded).
         public var lines: [(adjustmentID: Int64, line: Int)]
         public var count: Int
 
-        public init(file: InputSet.File, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
+        public init(rows: TypedRows, file: InputSet.File, lines: [(adjustmentID: Int64, line: Int)], count: Int) {
+            self.rows = rows
             self.file = file
             self.lines = lines
             self.count = count
@@ -83,42 +89,64 @@ public enum StoredAdjustments {
         return (points, amount)
     }
 
-    /// The adjustments as CSV in the source's columns, one row per value, with the first
-    /// line of each adjustment. `项目` names the objection (`申诉#12`), so explanations and
-    /// the score breakdown say where the row came from.
-    public static func csv(_ adjustments: [ObjectionAdjustment], schema: SourceSchema, month: YearMonth) -> (text: String, lines: [(adjustmentID: Int64, line: Int)]) {
-        var text = schema.fields.map { quote($0.name) }.joined(separator: ",") + "\n"
+    /// The adjustments as rows of the source, one per value (points, an amount), with the
+    /// line of each adjustment's first row. `项目` names the objection (`申诉#12`), so
+    /// explanations and the score breakdown say where the row came from.
+    public static func rows(_ adjustments: [ObjectionAdjustment], schema: SourceSchema, month: YearMonth) -> (rows: [TypedRows.Row], lines: [(adjustmentID: Int64, line: Int)]) {
+        var rows: [TypedRows.Row] = []
         var lines: [(Int64, Int)] = []
-        var line = 1
         for a in adjustments {
-            var values: [(points: Fixed?, amount: Money?)] = []
-            if let p = a.points { values.append((p, nil)) }
-            if let m = a.amount { values.append((nil, m)) }
+            var values: [TypedRows.Value] = []
+            if let p = a.points { values.append(.number(p)) }
+            if let m = a.amount { values.append(.money(m)) }
             for (k, v) in values.enumerated() {
-                line += 1
-                if k == 0 { lines.append((a.id, line)) }
-                let cells = schema.fields.map { f -> String in
-                    if f.name == schema.cadreField { return a.cadreID }
-                    // A source with a date column gets the month's last day: the adjustment
-                    // belongs to the month, not to the day it was accepted.
-                    if f.name == schema.dateField { return month.lastDay.description }
-                    switch f.name {
-                    case "项目": return "申诉#\(a.objectionID)"
-                    case "分值": return v.points?.shortDescription ?? ""
-                    case "金额": return v.amount?.fixed.description ?? ""
-                    case "原因": return a.reason
-                    case "批准人": return a.secondApprover.map { "\(a.approver)、\($0)（复核）" } ?? a.approver
-                    default: return ""
+                // Line 1 is the header of the stored CSV.
+                if k == 0 { lines.append((a.id, rows.count + 2)) }
+                var row = TypedRows.Row()
+                for f in schema.fields {
+                    let value: TypedRows.Value?
+                    if f.name == schema.cadreField {
+                        value = .text(a.cadreID)
+                    } else if f.name == schema.dateField {
+                        // A source with a date column gets the month's last day: the adjustment
+                        // belongs to the month, not to the day it was accepted.
+                        value = .date(month.lastDay)
+                    } else {
+                        switch f.name {
+                        case "项目": value = .text("申诉#\(a.objectionID)")
+                        case "分值": if case .number = v { value = v } else { value = nil }
+                        case "金额": if case .money = v { value = v } else { value = nil }
+                        case "原因": value = .text(a.reason)
+                        case "批准人": value = .text(a.secondApprover.map { "\(a.approver)、\($0)（复核）" } ?? a.approver)
+                        default: value = nil
+                        }
                     }
+                    if let value, !value.cellText.isEmpty { row[f.name] = value }
                 }
-                text += cells.map(quote).joined(separator: ",") + "\n"
+                rows.append(row)
             }
         }
-        return (text, lines)
+        return (rows, lines)
     }
 
-    /// The month's stored adjustments as `申诉调整.csv` in memory; nil when the month has
-    /// none. Refuses when the rules cannot take them.
+    /// Rows as CSV in the source's columns, header first: their canonical serialization, the
+    /// bytes a run stores for them.
+    public static func csv(_ rows: [TypedRows.Row], schema: SourceSchema) -> String {
+        var text = schema.fields.map { quote($0.name) }.joined(separator: ",") + "\n"
+        for row in rows {
+            text += schema.fields.map { quote(row[$0.name]?.cellText ?? "") }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// The adjustments as CSV in the source's columns, with the line of each adjustment.
+    public static func csv(_ adjustments: [ObjectionAdjustment], schema: SourceSchema, month: YearMonth) -> (text: String, lines: [(adjustmentID: Int64, line: Int)]) {
+        let (rows, lines) = Self.rows(adjustments, schema: schema, month: month)
+        return (csv(rows, schema: schema), lines)
+    }
+
+    /// The month's stored adjustments as typed rows, with their stored form; nil when the
+    /// month has none. Refuses when the rules cannot take them.
     public static func prepare(store: RunStore, rules: CheckedRules, month: YearMonth) throws(StoredAdjustmentsError) -> Prepared? {
         let stored: [ObjectionAdjustment]
         do {
@@ -137,8 +165,10 @@ public enum StoredAdjustments {
             if !isDeclared { throw .unsupported(month, field: field) }
             if !isUsed { throw .ignored(month, field: field, objections: holding.map(\.objectionID)) }
         }
-        let (text, lines) = csv(stored, schema: schema, month: month)
-        return Prepared(file: InputSet.File(path: fileName, bytes: Array(text.utf8)), lines: lines, count: stored.count)
+        let (rows, lines) = Self.rows(stored, schema: schema, month: month)
+        let bytes = Array(csv(rows, schema: schema).utf8)
+        return Prepared(rows: TypedRows(name: fileName, rows: rows, format: .csv(.utf8), byteCount: bytes.count),
+                        file: InputSet.File(path: fileName, bytes: bytes), lines: lines, count: stored.count)
     }
 
     static func quote(_ s: String) -> String {
@@ -185,10 +215,10 @@ public enum StoredAdjustmentsError: Error, Sendable, Hashable {
 }
 
 extension MonthEvaluation {
-    /// Validates and scores an extra adjustments file after the month's files, exactly as
-    /// rows of the month's adjustments file: its rows are cited by its own name, and its
-    /// report joins the month's (rows read, accepted, rejected).
-    func scoreExtraAdjustments(file: InputSet.File, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
+    /// Validates and scores extra adjustment rows after the month's files, exactly as rows
+    /// of the month's adjustments file: they are cited by their own name, and their report
+    /// joins the month's (rows read, accepted, rejected).
+    func scoreExtraAdjustments(_ rows: TypedRows, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
         guard let source = StoredAdjustments.source(rules) else {
             diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
             return
@@ -198,8 +228,8 @@ extension MonthEvaluation {
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)
         let fileName = scorer.fileNames[index]
-        scorer.fileNames[index] = file.name
-        let report = validator.validate(file: file) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
+        scorer.fileNames[index] = rows.name
+        let report = validator.validate(rows: rows) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
         scorer.fileNames[index] = fileName
         check.files.append(report)
     }

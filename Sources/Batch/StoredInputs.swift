@@ -15,17 +15,22 @@ import Store
 public struct StoredInputs: Sendable {
     /// The month's data files (not the objections' adjustments).
     public var month: InputSet
-    /// The `申诉调整.csv` the run read after the month's files, if it had one.
-    public var adjustments: InputSet.File?
+    /// The accepted objections' adjustments the run scored after the month's files, if it
+    /// had any: its stored `申诉调整.csv` read back into rows.
+    public var adjustments: TypedRows?
 
     public static func load(store: any RunStoring, run: RunRecord) throws(StoreError) -> StoredInputs {
         let folder = run.month.description
         var files: [InputSet.File] = []
-        var adjustments: InputSet.File? = nil
+        var adjustments: TypedRows? = nil
         for input in run.inputs where input.role == InputFile.Role.data.rawValue {
             let bytes = try store.input(sha256: input.sha256)
             if input.name == StoredAdjustments.fileName {
-                adjustments = InputSet.File(path: input.name, bytes: bytes)
+                do {
+                    adjustments = try TypedRows.read(stored: bytes, name: input.name)
+                } catch {
+                    throw StoreError.database("\(input.name): \(error)")
+                }
             } else {
                 files.append(InputSet.File(path: folder + "/" + input.name, bytes: bytes))
             }

@@ -10,7 +10,7 @@ import Results
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
-/// documents are encoded on every core; then its rows are inserted.
+/// documents are encoded on the other cores while its rows are inserted, then its traces.
 final class ResultWriter {
     private let runID: Int64
     private let db: Database
@@ -19,10 +19,22 @@ final class ResultWriter {
     private let updatesCadres: Bool
     private var nextSeq: Int64 = 0
 
+    // Items are told apart by their texts' UTF-8 bytes (`same`), and hashed by them: String's
+    // own hashing normalizes Chinese text first, which was most of numbering the items.
     private struct ScoreItemKey: Hashable {
         var kind: ScoreLine.Kind
         var name: String
         var citation: String?
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.kind == b.kind && same(a.name, b.name) && same(a.citation, b.citation)
+        }
+
+        func hash(into h: inout Hasher) {
+            h.combine(kind)
+            hashBytes(name, &h)
+            hashBytes(citation, &h)
+        }
     }
 
     private struct PayItemKey: Hashable {
@@ -30,6 +42,17 @@ final class ResultWriter {
         var kind: PayLineResult.Kind
         var citation: String?
         var rounding: RoundingSpec?
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.kind == b.kind && same(a.name, b.name) && same(a.citation, b.citation) && a.rounding == b.rounding
+        }
+
+        func hash(into h: inout Hasher) {
+            h.combine(kind)
+            hashBytes(name, &h)
+            hashBytes(citation, &h)
+            h.combine(rounding)
+        }
     }
 
     private var scoreItems: [ScoreItemKey: Int64] = [:]
@@ -90,8 +113,15 @@ final class ResultWriter {
             for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
             for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
-        // Documents on every core.
-        let documents = encodeDocuments(cadres, payItemOf)
+        // Documents on the other cores while this thread inserts the slice's rows: encoding
+        // them first and inserting after left this thread waiting for about a third of the
+        // store stage at province scale.
+        let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
+        let encoding = DispatchGroup()
+        let templates = self.templates, items = payItemOf
+        DispatchQueue.global().async(group: encoding) {
+            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates))
+        }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
         let cadre = RawStatement(db, cadreStatement), scoreLine = RawStatement(db, scoreLineStatement)
@@ -99,6 +129,7 @@ final class ResultWriter {
         let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
         let trace = RawStatement(db, traceStatement)
         var scoreAt = 0, payAt = 0
+        let firstSeq = nextSeq
         for i in cadres.indices {
             let seq = nextSeq
             nextSeq += 1
@@ -200,9 +231,13 @@ final class ResultWriter {
                     try year.runRebinding()
                 }
             }
+        }
+        encoding.wait()
+        let documents = encoded.values[0] ?? []
+        for i in cadres.indices {
             if let document = documents[i - cadres.startIndex] {
                 trace.bind(1, runID)
-                trace.bind(2, seq)
+                trace.bind(2, firstSeq + Int64(i - cadres.startIndex))
                 trace.bind(3, bytes: document)
                 try trace.runRebinding()
             }
@@ -350,7 +385,7 @@ final class ResultWriter {
     }
 
     /// Each cadre's document, nil for a cadre with nothing to trace (no records, no steps).
-    private func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64]) -> [[UInt8]?] {
+    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace]) -> [[UInt8]?] {
         var starts: [Int] = []
         starts.reserveCapacity(cadres.count)
         var at = 0
@@ -362,7 +397,6 @@ final class ResultWriter {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, cadres.count / 64))
         let out = ConcurrentSlots<[[UInt8]?]>(count: parts)
         let base = cadres.startIndex
-        let templates = self.templates
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let lo = cadres.count * p / parts, hi = cadres.count * (p + 1) / parts
             var docs: [[UInt8]?] = []
@@ -388,7 +422,22 @@ final class ResultWriter {
 /// compares canonical equivalence. Used where a false "different" costs only a lookup.
 @inline(__always)
 func same(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    guard a.utf8.count == b.utf8.count else { return false }
+    // The bytes compared in place (`memcmp`), not through the UTF-8 view's iterator.
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+    }
+}
+
+/// Feeds a text's UTF-8 bytes to `h`, with no normalization (the counterpart of `same`).
+func hashBytes(_ s: String?, _ h: inout Hasher) {
+    guard var s else {
+        h.combine(0 as UInt8)
+        return
+    }
+    h.combine(1 as UInt8)
+    s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
 }
 
 @inline(__always)

@@ -53,7 +53,7 @@ struct ExplainCommand: ParsableCommand {
                 throw ExitStatus.dataError.exit
             }
         }
-        evaluation.extraAdjustments = extra?.file
+        evaluation.extraAdjustments = extra?.rows
         let outcome = evaluation.run(folder: folder, prior: prior)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)

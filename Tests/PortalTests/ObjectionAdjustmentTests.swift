@@ -239,7 +239,18 @@ import TestSupport
 
             """#)
         #expect(lines.map(\.adjustmentID) == [7, 8] && lines.map(\.line) == [2, 4])
-        let prepared = StoredAdjustments.Prepared(file: InputSet.File(path: StoredAdjustments.fileName, bytes: []), lines: lines, count: 2)
+        // Scored as typed rows; the CSV is only their stored form, and reads back into rows
+        // whose every cell is the same text.
+        let (rows, rowLines) = StoredAdjustments.rows([a, b], schema: schema, month: Self.month)
+        #expect(rowLines.map(\.line) == lines.map(\.line))
+        #expect(rows[0]["分值"] == .number(Fixed("-1.5")!) && rows[1]["金额"] == .money(Money("120.50")!) && rows[1]["分值"] == nil)
+        let back = try TypedRows.read(stored: Array(text.utf8), name: StoredAdjustments.fileName)
+        #expect(back.rows.count == 3 && back.byteCount == text.utf8.count && back.format == .csv(.utf8))
+        for (r, t) in zip(rows, back.rows) {
+            #expect(schema.fields.map { r[$0.name]?.cellText ?? "" } == schema.fields.map { t[$0.name]?.cellText ?? "" })
+        }
+        let prepared = StoredAdjustments.Prepared(rows: TypedRows(name: StoredAdjustments.fileName, rows: rows),
+                                                  file: InputSet.File(path: StoredAdjustments.fileName, bytes: []), lines: lines, count: 2)
         func rejected(_ line: Int) -> StoredRejectedRow { StoredRejectedRow(file: StoredAdjustments.fileName, line: line, codes: [], reasons: [], cells: []) }
         #expect(prepared.included(rejected: []).map(\.adjustmentID) == [7, 8])
         #expect(prepared.included(rejected: [rejected(3)]).map(\.adjustmentID) == [8])

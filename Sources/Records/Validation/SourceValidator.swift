@@ -249,6 +249,66 @@ public struct SourceValidator {
         return report
     }
 
+    /// Checks rows given as typed values (`TypedRows`), calling `sink` for every accepted row:
+    /// each value is put in its cell as a clerk would type it and goes through the same row
+    /// checks as a file's row, cited by `rows.name` and line (the first row is line 2).
+    public mutating func validate(rows typed: TypedRows, sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void) -> FileReport {
+        let path = typed.name
+        var report = FileReport(path: path, source: schema.name)
+        let header = schema.fields.map(\.name)
+        let map = HeaderMap(cells: header, schema: schema, lookup: HeaderMap.lookup(schema))
+        report.headerLine = 1
+        report.columns = map.names
+        report.format = typed.format
+        report.byteCount = typed.byteCount
+        checkHeader(map, line: 1, path: path, report: &report)
+        let base = memory.begin(path)
+        var keys = memory.keys.take() ?? HashLineTable(capacity: 16)
+        var rows = memory.rows.take() ?? HashLineTable(capacity: max(16, typed.rows.count))
+        var shifts = memory.shifts
+        var trainingHours = memory.trainingHours
+        memory.shifts = [:]
+        memory.trainingHours = [:]
+        var decoded = DecodedRow(
+            payload: Array(repeating: 0, count: schema.fields.count),
+            present: Array(repeating: false, count: schema.fields.count), cadre: -1, line: 0)
+        let plan = precheckPlan(map, path: path)
+        var planDecoder: FieldDecoder? = plan.decoder
+        let batch = RowBatch()
+        var lastLine = 1
+        for (k, row) in typed.rows.enumerated() {
+            let line = k + 2
+            lastLine = line
+            // The cells one after another, as a CSV reader lends a line's fields.
+            var bytes: [UInt8] = []
+            var spans: [Int] = []
+            for cell in typed.cells(row, schema) {
+                spans.append(bytes.count)
+                bytes.append(contentsOf: cell.utf8)
+                spans.append(bytes.count)
+            }
+            bytes.withUnsafeBufferPointer { b in
+                spans.withUnsafeBufferPointer { s in
+                    let raw = RawRow(line: line, count: header.count, base: b.baseAddress ?? UnsafePointer(bitPattern: 1)!,
+                                     spans: s.baseAddress!, kinds: nil)
+                    report.rowsRead += 1
+                    if raw.isBlank {
+                        report.ignored += 1
+                        return
+                    }
+                    batch.reset()
+                    batch.append(raw, plan: plan, decoder: &planDecoder)
+                    batch.lend { row, pre in
+                        checkRow(row, pre: pre!, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
+                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                    }
+                }
+            }
+        }
+        memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
+        return report
+    }
+
     private func precheckPlan(_ map: HeaderMap, path: String) -> RowPrecheck.Plan {
         RowPrecheck.Plan(
             path: path, columnOfField: map.columnOfField, early: isEarly,
