@@ -8,8 +8,15 @@ public indirect enum TExpr: Sendable, Hashable {
     case number(Fixed, ValueType)
     case text(String)
     case date(CivilDate)
+    /// `08:30`: a time of day.
+    case time(TimeOfDay)
     case boolean(Bool)
     case none
+    /// 在岗天数, 本月天数, 本月入职, 本月离职: from the cadre's 入职日期 and 离职日期.
+    case calendar(CalendarValue)
+    /// 在岗人数（社区）: cadres in post this month sharing the cadre's value of a roster
+    /// field; nil for 在岗人数（全县）, the whole county.
+    case headcount(String?)
     /// A field of the record being scored: index in the source's schema.
     case field(Int, ValueType)
     /// An enumeration value, as the code the records hold.
@@ -47,7 +54,7 @@ public indirect enum TExpr: Sendable, Hashable {
     public func references(field: Int) -> Bool {
         switch self {
         case .field(let f, _): return f == field
-        case .number, .text, .date, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
+        case .number, .text, .date, .time, .calendar, .headcount, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
              .monthsEmployed, .aggregate, .yearToDate, .priorToDate:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
@@ -69,6 +76,9 @@ public indirect enum TExpr: Sendable, Hashable {
             return t
         case .text: return .text
         case .date: return .date
+        case .time: return .time
+        case .calendar(let v): return v == .daysInPost || v == .daysInMonth ? .count : .boolean
+        case .headcount: return .count
         case .boolean, .not, .logical, .compare, .member: return .boolean
         case .none: return .none
         case .enumCode(_, let v): return .enumeration([v])
@@ -243,6 +253,9 @@ public struct CheckedRules: Sendable {
     /// In dependency order.
     public var payLines: [CheckedPayLine] = []
     public var accumulators: [Accumulator] = []
+    /// The roster fields 在岗人数（…） counts by, each once: what a month's scorer counts
+    /// before any cadre is scored.
+    public var headcountGroups: [String] = []
     /// SHA-256 of the rules files' contents, in path order.
     public var hash: String = ""
 

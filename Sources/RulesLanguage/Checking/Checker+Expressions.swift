@@ -21,6 +21,13 @@ extension Checker {
             return .number(v, t)
         case .string(let s): return .text(s)
         case .date(let d): return .date(d)
+        case .time(let t): return .time(t)
+        case .calendar(let v):
+            if case .record = ctx {
+                errors.append(.unknownName(site(e.span), name: v.keyword.chinese, context: "记录", suggestions: []))
+                return .number(.zero, .unknown)
+            }
+            return .calendar(v)
         case .month: return .unknown(errors: &errors, site(e.span), "月份")
         case .boolean(let b): return .boolean(b)
         case .none: return .none
@@ -61,6 +68,8 @@ extension Checker {
                 requireCondition(b, r.span)
                 return .logical(op, a, b)
             default:
+                // Two times subtract to the minutes between them: 开始 - 应到时间（班次）.
+                if op == .subtract, a.type == .time, b.type == .time || b.type == .unknown { return .arithmetic(op, a, b, .number) }
                 return .arithmetic(op, a, b, arithmeticType(op, a.type, b.type, e.span))
             }
         case .comparison(let first, let rest):
@@ -364,6 +373,28 @@ extension Checker {
             }
             used.insert("line:" + id.name)
             return b == .yearToDate ? .yearToDate(id.name) : .priorToDate(id.name)
+        case .headcount:
+            // 在岗人数（全县） or 在岗人数（roster field）: the group is named, never computed.
+            guard args.count == 1 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "1", found: args.count))
+                return .number(.zero, .count)
+            }
+            if case .record = ctx {
+                errors.append(.unknownName(site(span), name: name, context: "记录", suggestions: []))
+                return .number(.zero, .count)
+            }
+            let groups = (rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []).filter { !Self.headcountExcluded.contains($0) }
+            guard case .name(let id) = args[0].kind else {
+                errors.append(.unknownHeadcountGroup(site(args[0].span), written: "括号里的算式", groups: groups))
+                return .number(.zero, .count)
+            }
+            if Self.countyNames.contains(id.name) { return .headcount(nil) }
+            guard rosterFieldType(id.name) != nil, !Self.headcountExcluded.contains(id.name) else {
+                errors.append(.unknownHeadcountGroup(site(args[0].span), written: id.name, groups: groups))
+                return .number(.zero, .count)
+            }
+            if !rules.headcountGroups.contains(id.name) { rules.headcountGroups.append(id.name) }
+            return .headcount(id.name)
         case .poolShare:
             guard args.count == 2 || args.count == 3 else {
                 errors.append(.argumentCount(site(span), name: name, expected: "2 或 3", found: args.count))

@@ -46,6 +46,8 @@ struct CadreScope: EvaluationScope {
         case .yearToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed + (context.sheet.lines[n] ?? .zero))
         case .priorToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed)
         case .poolShare: return context.sheet.poolShare.map { .number($0.fixed) } ?? .none
+        case .calendar(let v): return scorer.calendar(v, cadre: context.cadre)
+        case .headcount(let g): return .number(Fixed(scorer.headcount(g, cadre: context.cadre)))
         default: return .none
         }
     }
@@ -56,29 +58,60 @@ struct CadreScope: EvaluationScope {
 }
 
 extension MonthScorer {
+    /// 在岗天数, 本月天数, 本月入职, 本月离职 for a cadre, from 入职日期 and 离职日期 (the
+    /// last day in post), both counted as days in post.
+    func calendar(_ v: CalendarValue, cadre: Int) -> RowValue {
+        let c = roster.cadres[cadre]
+        let first = rules.month.firstDay, last = rules.month.lastDay
+        switch v {
+        case .daysInMonth: return .number(Fixed(Int(last.daysSinceEpoch - first.daysSinceEpoch) + 1))
+        case .daysInPost:
+            let from = max(c.hiredOn, first), to = min(c.leftOn ?? last, last)
+            return .number(Fixed(max(0, Int(to.daysSinceEpoch) - Int(from.daysSinceEpoch) + 1)))
+        case .joinedThisMonth: return .boolean(c.hiredOn >= first && c.hiredOn <= last)
+        case .leftThisMonth: return .boolean(c.leftOn.map { $0 >= first && $0 <= last } ?? false)
+        }
+    }
+
+    /// 在岗人数: the cadres in post in the month (on at least one of its days) who share the
+    /// cadre's value of roster field `group`, or in the whole county when `group` is nil.
+    func headcount(_ group: String?, cadre: Int) -> Int {
+        guard let group else { return headcounts.county }
+        guard let k = headcounts.fields.firstIndex(of: group) else { return 0 }
+        return headcounts.counts[k][cadre]
+    }
+
     /// A roster field's value for a cadre, typed as the rules declare it.
     func rosterValue(_ name: String, _ type: ValueType, cadre: Int) -> RowValue {
         let c = roster.cadres[cadre]
-        let text: String?
         switch name {
-        case "工号": text = c.id
-        case "姓名": text = c.name
-        case "社区": text = c.community
-        case "网格": text = c.grid
-        case "岗位": text = c.post
-        case "开户行": text = c.bank
         case "岗位等级": return .number(Fixed(c.level))
         case "入职日期": return .date(c.hiredOn.daysSinceEpoch)
         case "离职日期": return c.leftOn.map { .date($0.daysSinceEpoch) } ?? .none
         case "专项附加扣除": return .number(c.specialDeduction?.fixed ?? .zero)
-        default: text = c.extra[name]
+        default: break
         }
-        guard let text else { return .none }
+        guard let text = Self.rosterText(name, c) else { return .none }
         switch type {
         case .enumeration(let values): return values.firstIndex(of: text).map { .code(Int64($0)) } ?? .text(text)
         case .count, .number, .money, .points: return Fixed(text).map { .number($0) } ?? .none
         case .date: return DateParser.parse(text).map { .date($0.daysSinceEpoch) } ?? .none
         default: return .text(text)
+        }
+    }
+
+    /// A text roster field of a cadre (工号, 社区, 岗位, a county's own column …); 岗位等级 as
+    /// its digits. nil where the cell is empty.
+    static func rosterText(_ name: String, _ c: Cadre) -> String? {
+        switch name {
+        case "工号": c.id
+        case "姓名": c.name
+        case "社区": c.community
+        case "网格": c.grid
+        case "岗位": c.post
+        case "开户行": c.bank
+        case "岗位等级": String(c.level)
+        default: c.extra[name]
         }
     }
 
@@ -91,5 +124,28 @@ extension MonthScorer {
         swap(&scope.context, &context)
         defer { swap(&scope.context, &context) }
         return Interpreter.evaluate(e, in: &scope)
+    }
+}
+
+/// The month's headcounts, counted once before any cadre is scored: in the county, and by
+/// each roster field a 在岗人数（…） names, the cadres in post sharing each cadre's value.
+struct Headcounts {
+    var county = 0
+    var fields: [String] = []
+    /// By field, by roster index.
+    var counts: [[Int]] = []
+
+    init() {}
+
+    init(roster: Roster, month: YearMonth, fields: [String]) {
+        let employed = roster.cadres.map { $0.isEmployed(in: month) }
+        county = employed.filter { $0 }.count
+        self.fields = fields
+        for f in fields {
+            let keys = roster.cadres.map { MonthScorer.rosterText(f, $0) }
+            var tally: [String: Int] = [:]
+            for (i, k) in keys.enumerated() where employed[i] { if let k { tally[k, default: 0] += 1 } }
+            counts.append(keys.map { k in k.flatMap { tally[$0] } ?? 0 })
+        }
     }
 }

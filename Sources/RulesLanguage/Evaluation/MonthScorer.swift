@@ -74,6 +74,8 @@ public final class MonthScorer {
     /// The file each source's records came from, for record references.
     public var fileNames: [String]
     let summaries: [RecordSummary]
+    /// 在岗人数 in the county and by each group the rules count by.
+    let headcounts: Headcounts
 
     public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
         self.rules = rules
@@ -158,6 +160,7 @@ public final class MonthScorer {
         itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         summaries = sources.map { RecordSummary(schema: $0.schema) }
+        headcounts = Headcounts(roster: roster, month: rules.month, fields: rules.checked.headcountGroups)
     }
 
     deinit {

@@ -19,6 +19,9 @@ struct TExprText {
             }
         case .text(let s): return "“\(s)”"
         case .date(let d): return d.description
+        case .time(let t): return t.description
+        case .calendar(let v): return v.keyword.chinese
+        case .headcount(let g): return "在岗人数（\(g ?? "全县")）"
         case .boolean(let b): return b ? "是" : "否"
         case .none: return "空"
         case .field(let i, _):
@@ -129,6 +132,8 @@ struct TExprText {
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
         case .monthsEmployed: out.append(("本年任职月数", e))
         case .rank: out.append(("排名", e))
+        case .calendar(let v): out.append((v.keyword.chinese, e))
+        case .headcount(let g): out.append(("在岗人数（\(g ?? "全县")）", e))
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.
         case .lookup(_, let key, _) where key.readsTier: out.append(("", e))

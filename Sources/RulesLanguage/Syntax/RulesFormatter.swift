@@ -358,6 +358,8 @@ public struct RulesFormatter {
         case .string(let s): return quote(s)
         case .date(let d): return d.description
         case .month(let m): return m.description
+        case .time(let t): return t.description
+        case .calendar(let v): return kw(v.keyword)
         case .boolean(let b): return kw(b ? .yes : .no)
         case .none: return kw(.none)
         case .score: return kw(.score)
