@@ -22,7 +22,7 @@ public struct Checker {
     /// The whole county as the group of 在岗人数（全县）.
     static let countyNames: Set<String> = ["全县", "county"]
     /// Roster fields that are personal or unique to each cadre: no group to count.
-    static let headcountExcluded: Set<String> = ["工号", "姓名", "身份证号", "银行账号", "手机", "入职日期", "离职日期", "专项附加扣除"]
+    static let headcountExcluded: Set<String> = ["工号", "姓名", "身份证号", "银行账号", "手机", "入职日期", "离职日期", "专项附加扣除", "开户行"]
 
     public static func check(_ files: [RuleFile]) -> (CheckedRules, [Diagnostic]) {
         var c = Checker()
