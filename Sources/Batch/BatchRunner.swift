@@ -65,6 +65,9 @@ public struct BatchOutcome: Sendable {
     /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
     /// says so): a fact, not a code to look for among the diagnostics.
     public var isBusy = false
+    /// Corrections of closed months the run carried (补发/补扣), with the lines of cadres
+    /// no longer on the roster (补发名单).
+    public var carried: CorrectionCarry.Prepared?
     public var stopped: Bool { runID == nil }
 }
 
@@ -152,11 +155,22 @@ public struct BatchRunner {
         } catch {
             return stop(error.diagnostic)
         }
+        // Corrections of closed months not yet carried by another month's run are paid or
+        // recovered in this one (补发/补扣).
+        let pending: [StoredCorrection]
+        do {
+            pending = try store.pendingCorrections(payingMonth: options.month)
+        } catch {
+            return stop(error.diagnostic)
+        }
 
         // The store hashes and copies the month's files on disk (compressed, by content) on a
         // spare core while the records are validated; they are dropped again unless a run is
         // recorded with them. Files held in memory are hashed when the run is reserved.
-        let inputSet = options.inputs ?? InputSet.folder(options.dataFolder)
+        var inputSet = options.inputs ?? InputSet.folder(options.dataFolder)
+        // `补发补扣.csv` is the batch's own, written from the store: a stored run's copy (or
+        // a stray file of that name) never joins the month's files.
+        inputSet.files.removeAll { $0.name == CorrectionCarry.fileName }
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
             .locate(inputSet).files.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
@@ -169,6 +183,7 @@ public struct BatchRunner {
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.file
+        evaluation.corrections = pending
         var scored: MonthEvaluation.Scored? = evaluation.score(inputs: inputSet)
         out.diagnostics = scored!.diagnostics
         lap(.data)
@@ -178,6 +193,7 @@ public struct BatchRunner {
         // anything is written.
         progress(.pay)
         let outcome = evaluation.pay(scored!, prior: prior)
+        let carried = scored!.carried
         // The scorer's totals go now, not when the run ends.
         scored = nil
         out.diagnostics = outcome.diagnostics
@@ -212,6 +228,7 @@ public struct BatchRunner {
         var held: [String: [UInt8]] = [:]
         for f in inputSet.files { if let b = f.bytes { held[f.path] = b } }
         if let extra, let b = extra.file.bytes { held[extra.file.path] = b }
+        if let carried, let b = carried.file.bytes { held[carried.file.path] = b }
         for f in outcome.check.files {
             if let bytes = held[f.path] {
                 inputs.append(InputFile(role: .data, name: FileName.of(f.path), bytes: bytes))
@@ -224,6 +241,8 @@ public struct BatchRunner {
             engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
             results: results, rejected: rejected, summary: summary)
         newRun.adjustmentLines = extra?.included(rejected: rejected) ?? []
+        newRun.correctionIDs = carried?.corrections.map(\.id) ?? []
+        out.carried = carried
 
         // The reports are written while the run is stored: they need only the id and the
         // inputs the store reserves for it, and they go to a staging folder that replaces

@@ -193,7 +193,12 @@ extension MonthEvaluation {
             diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
             return
         }
-        let index = source.index, schema = source.schema
+        scoreExtra(file: file, source: source.index, schema: source.schema, scorer: scorer, retain: retain, check: &check)
+    }
+
+    /// Validates and scores a file held in memory after the month's files as rows of the
+    /// rules' source `index`, cited by its own name, its report joining the month's.
+    func scoreExtra(file: InputSet.File, source index: Int, schema: SourceSchema, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck) {
         let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)

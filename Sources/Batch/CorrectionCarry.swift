@@ -1,0 +1,68 @@
+import Diagnostics
+import Exact
+import Records
+import Store
+
+/// Corrections of closed months carried into a later month's run as rows of the rules'
+/// corrections source (`数据源 补发补扣`), written from the store as `补发补扣.csv` held in
+/// memory and stored with the run's inputs, like accepted objections' `申诉调整.csv`.
+///
+/// One row per pay line that changed, per cadre on the month's roster: `工号`, `来源月份`
+/// (2021-05), `项目` (the pay line, 夜班补贴), `类别` (应发 or 扣款), `金额` (corrected minus
+/// paid, in the line's own sense), `名称` (补发 2021年5月 夜班补贴), `原因` and `更正`
+/// (更正#3): whichever of these columns the source declares. The rules say what is paid
+/// with pay lines over the source (docs/corrections.md). A cadre not on the roster gets no
+/// row: their lines are listed on the 补发名单 (`leavers`).
+public enum CorrectionCarry {
+    public static let fileName = "补发补扣.csv"
+
+    public struct Prepared: Sendable {
+        /// `补发补扣.csv`, held in memory.
+        public var file: InputSet.File
+        /// The corrections carried (all of them: a leaver's lines are carried on the 补发名单).
+        public var corrections: [StoredCorrection]
+        /// Lines of cadres not on the month's roster, with their correction.
+        public var leavers: [(correction: StoredCorrection, line: CorrectionLine)]
+        /// Lines carried in the file, with their correction.
+        public var carried: [(correction: StoredCorrection, line: CorrectionLine)]
+    }
+
+    public static func prepare(_ corrections: [StoredCorrection], schema: SourceSchema, roster: Set<String>) -> Prepared {
+        var text = schema.fields.map { StoredAdjustments.quote($0.name) }.joined(separator: ",") + "\n"
+        var leavers: [(StoredCorrection, CorrectionLine)] = []
+        var carried: [(StoredCorrection, CorrectionLine)] = []
+        for c in corrections {
+            for l in c.lines {
+                guard roster.contains(l.cadreID) else {
+                    leavers.append((c, l))
+                    continue
+                }
+                carried.append((c, l))
+                let cells = schema.fields.map { f -> String in
+                    if f.name == schema.cadreField { return l.cadreID }
+                    switch f.name {
+                    case "来源月份": return c.month.description
+                    case "项目": return l.line
+                    case "类别": return l.kind.rawValue
+                    case "金额": return l.amount.fixed.description
+                    case "名称": return l.label(month: c.month)
+                    case "原因": return c.reason
+                    case "更正": return "更正#\(c.id)"
+                    default: return ""
+                    }
+                }
+                text += cells.map(StoredAdjustments.quote).joined(separator: ",") + "\n"
+            }
+        }
+        return Prepared(file: InputSet.File(path: fileName, bytes: Array(text.utf8)), corrections: corrections, leavers: leavers, carried: carried)
+    }
+
+    /// Pending corrections but no corrections source in the rules: the run stops (B0030).
+    static func noSource(_ month: YearMonth, count: Int) -> Diagnostic {
+        Diagnostic(.error, code: "B0030", at: .file(path: fileName),
+                   summary: Localized(zh: "有 \(count) 条已关账月份的更正待在\(month.chineseDescription)补发或补扣，但规则没有声明补发补扣数据源",
+                                      en: "\(count) correction(s) of closed months are due in \(month), but the rules declare no corrections source"),
+                   help: Localized(zh: "在规则中声明“数据源 补发补扣”和汇总它的工资项目（docs/corrections.md）。",
+                                   en: "Declare a corrections source (数据源 补发补扣) and pay lines that sum it (docs/corrections.md)."))
+    }
+}
