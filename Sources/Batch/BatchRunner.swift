@@ -250,8 +250,9 @@ public struct BatchRunner {
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = loaded.rules.tierOrder
-        let write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
+        var write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
+        write.corrections = carried.map(CorrectionCarry.report)
         let reservation: RunReservation
         do {
             reservation = try store.reserveRun(month: options.month, inputs: inputs, ingest: ingest)

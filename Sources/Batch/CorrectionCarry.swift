@@ -1,6 +1,7 @@
 import Diagnostics
 import Exact
 import Records
+import Reports
 import Store
 
 /// Corrections of closed months carried into a later month's run as rows of the rules'
@@ -64,5 +65,66 @@ public enum CorrectionCarry {
                                       en: "\(count) correction(s) of closed months are due in \(month), but the rules declare no corrections source"),
                    help: Localized(zh: "在规则中声明“数据源 补发补扣”和汇总它的工资项目（docs/corrections.md）。",
                                    en: "Declare a corrections source (数据源 补发补扣) and pay lines that sum it (docs/corrections.md)."))
+    }
+}
+
+extension CorrectionCarry {
+    /// A cadre's lines among corrections, with their correction.
+    public static func lines(of cadreID: String, in corrections: [StoredCorrection]) -> [(correction: StoredCorrection, line: CorrectionLine)] {
+        corrections.flatMap { c in c.lines.filter { $0.cadreID == cadreID }.map { (c, $0) } }
+    }
+
+    /// The 补发/补扣 a month pays one cadre, with source month and reason, as explanations
+    /// and the portal show it; "" when there are none.
+    public static func explanation(cadreID: String, corrections: [StoredCorrection], english: Bool = false) -> String {
+        let mine = lines(of: cadreID, in: corrections)
+        guard !mine.isEmpty else { return "" }
+        var s = english
+            ? "Corrections of closed months paid this month (补发/补扣; income tax withheld cumulatively this month)\n"
+            : "补发补扣（已关账月份的更正，在本月支付；个人所得税在本月按累计预扣法计算）\n"
+        for (c, l) in mine {
+            let sign = l.netEffect.fen >= 0 ? "+" : ""
+            s += english
+                ? "  \(l.label(month: c.month))  \(sign)\(l.netEffect.grouped)  reason: \(c.reason) (correction #\(c.id), correction run #\(c.runID) against run #\(c.baseRunID))\n"
+                : "  \(l.label(month: c.month))  \(sign)\(l.netEffect.grouped) 元  原因：\(c.reason)（更正 #\(c.id)，更正运行 #\(c.runID) 对比运行 #\(c.baseRunID)）\n"
+        }
+        let net = mine.reduce(Money.zero) { $0 + $1.line.netEffect }
+        s += english ? "  net \(net.fen >= 0 ? "+" : "")\(net.grouped)\n" : "  合计 \(net.fen >= 0 ? "+" : "")\(net.grouped) 元\n"
+        return s
+    }
+
+    /// The corrections a month's run carries, or would carry were it run now: those its
+    /// current run carried, else the pending ones.
+    public static func forMonth(store: RunStore, month: YearMonth) throws(StoreError) -> [StoredCorrection] {
+        if let current = try store.currentRun(month: month), current.state == .closed {
+            return try store.corrections(carriedBy: current.id)
+        }
+        return try store.pendingCorrections(payingMonth: month)
+    }
+}
+
+extension CorrectionCarry {
+    /// The carried corrections as the reports show them.
+    public static func report(_ p: Prepared) -> CorrectionReport {
+        func note(_ c: StoredCorrection, _ l: CorrectionLine) -> CorrectionReport.Note {
+            CorrectionReport.Note(cadreID: l.cadreID, name: l.name, label: l.label(month: c.month), amount: l.netEffect, reason: c.reason,
+                                  correctionID: c.id, sourceMonth: c.month)
+        }
+        return CorrectionReport(notes: p.carried.map(note), leavers: p.leavers.map(note))
+    }
+
+    /// The corrections a stored run carried, as the reports show them (`jifen report --run`):
+    /// cadres not in its results are the leavers.
+    public static func report(_ corrections: [StoredCorrection], cadres: Set<String>) -> CorrectionReport? {
+        guard !corrections.isEmpty else { return nil }
+        var notes: [CorrectionReport.Note] = [], leavers: [CorrectionReport.Note] = []
+        for c in corrections {
+            for l in c.lines {
+                let n = CorrectionReport.Note(cadreID: l.cadreID, name: l.name, label: l.label(month: c.month), amount: l.netEffect, reason: c.reason,
+                                              correctionID: c.id, sourceMonth: c.month)
+                if cadres.contains(l.cadreID) { notes.append(n) } else { leavers.append(n) }
+            }
+        }
+        return CorrectionReport(notes: notes, leavers: leavers)
     }
 }

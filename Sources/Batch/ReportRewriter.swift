@@ -34,7 +34,8 @@ public enum ReportRewriter {
         let target = outFolder + "/" + record.month.description
         do {
             let staged = try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
-                                             settings: settings, to: staging)
+                                             settings: settings, to: staging,
+                                             corrections: CorrectionCarry.report(try store.corrections(carriedBy: runID), cadres: Set(results.cadres.map(\.cadreID))))
             try ReportFolder.seal(staging, runID: runID, month: record.month)
             try ReportFolder.install(staging, as: target)
             return staged.mapValues { target + "/" + ($0 as NSString).lastPathComponent }
