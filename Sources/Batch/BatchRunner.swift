@@ -215,6 +215,13 @@ public struct BatchRunner {
         if guarded.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
         summary.tierOrder = loaded.rules.tierOrder
+        if let carried {
+            let totals = CorrectionCarry.totals(carried, results: results, paying: loaded.rules.correctionPayingLines)
+            summary.corrections = totals
+            if totals.paid != totals.carried {
+                out.diagnostics.append(CorrectionCarry.unpaid(totals, month: options.month))
+            }
+        }
         out.summary = summary
         lap(.pay)
 

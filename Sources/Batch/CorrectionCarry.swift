@@ -2,6 +2,7 @@ import Diagnostics
 import Exact
 import Records
 import Reports
+import Results
 import Store
 
 /// Corrections of closed months carried into a later month's run as rows of the rules'
@@ -126,5 +127,32 @@ extension CorrectionCarry {
             }
         }
         return CorrectionReport(notes: notes, leavers: leavers)
+    }
+}
+
+extension CorrectionCarry {
+    /// The reconciliation of the corrections a run carries (`RunSummary.Corrections`).
+    public static func totals(_ p: Prepared, results: MonthResults, paying: [(name: String, isEarning: Bool)]) -> RunSummary.Corrections {
+        let due = p.corrections.reduce(Money.zero) { $0 + $1.netEffect }
+        let carried = p.carried.reduce(Money.zero) { $0 + $1.line.netEffect }
+        let leavers = p.leavers.reduce(Money.zero) { $0 + $1.line.netEffect }
+        var paid = Money.zero
+        for c in results.cadres {
+            for line in paying {
+                let a = c.pay.amount(of: line.name) ?? .zero
+                paid = line.isEarning ? paid + a : paid - a
+            }
+        }
+        return RunSummary.Corrections(count: p.corrections.count, due: due, carried: carried, leavers: leavers, paid: paid)
+    }
+
+    /// The rules pay less or more of the corrections than the source holds (B0033): a
+    /// warning, since the rules may choose to carry some lines only.
+    static func unpaid(_ t: RunSummary.Corrections, month: YearMonth) -> Diagnostic {
+        Diagnostic(.warning, code: "B0033", at: .file(path: fileName),
+                   summary: Localized(zh: "\(month.chineseDescription)计入的补发补扣合计 \(t.carried.grouped) 元，规则的工资项目只支付了 \(t.paid.grouped) 元",
+                                      en: "\(month) carries corrections of \(t.carried.grouped), but the rules' pay lines pay \(t.paid.grouped)"),
+                   help: Localized(zh: "检查汇总补发补扣数据源的工资项目（docs/corrections.md）：每一行都应由某个应发项或扣款项支付。",
+                                   en: "Check the pay lines over the corrections source: every row should be paid by one."))
     }
 }

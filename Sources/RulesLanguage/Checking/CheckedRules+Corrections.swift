@@ -31,6 +31,22 @@ extension CheckedRules {
         return (i, sources[i].schema)
     }
 
+    /// The 应发项 and 扣款项 that read the corrections source: what a month pays of the
+    /// corrections it carries.
+    public var correctionPayingLines: [(name: String, isEarning: Bool)] {
+        guard let corrections = correctionsSource?.index else { return [] }
+        var seen: Set<String> = []
+        var out: [(String, Bool)] = []
+        for line in payLines where line.kind == .earning || line.kind == .withholding {
+            var reads = false
+            line.expression.walk { e in
+                if case .aggregate(let a, _) = e, accumulators.indices.contains(a), accumulators[a].source == corrections { reads = true }
+            }
+            if reads && seen.insert(line.name).inserted { out.append((line.name, line.kind == .earning)) }
+        }
+        return out
+    }
+
     /// The 应发项 and 扣款项 a correction of a closed month carries into a later month: every
     /// one except those whose value reads the year to date (本年累计, 此前累计, 本年任职月数),
     /// directly or through other lines — the income tax withheld cumulatively, which the
