@@ -103,14 +103,14 @@ public struct BatchCorrection {
         var files = stored.month.files
         let folderFiles = InputSet.folder(options.dataFolder).files
         if folderFiles.isEmpty {
-            return stop(Diagnostic(.error, code: "B0031", at: .file(path: options.dataFolder),
+            return stop(Diagnostic(.error, code: "B0051", at: .file(path: options.dataFolder),
                                    summary: Localized(zh: "更正文件夹 \(options.dataFolder) 不存在或没有文件", en: "the corrections folder \(options.dataFolder) is missing or empty"),
                                    help: Localized(zh: "把补报或更正后的文件放进一个文件夹，用 --data 指定（docs/corrections.md）。",
                                                    en: "Put the late or corrected files in a folder and pass it with --data (docs/corrections.md).")))
         }
         for f in folderFiles {
             guard let bytes = FileManager.default.contents(atPath: f.path).map({ [UInt8]($0) }) else {
-                return stop(Diagnostic(.error, code: "B0031", at: .file(path: f.path),
+                return stop(Diagnostic(.error, code: "B0051", at: .file(path: f.path),
                                        summary: Localized(zh: "无法读取 \(f.path)", en: "cannot read \(f.path)"), help: nil))
             }
             let file = InputSet.File(path: options.month.description + "/" + f.name, bytes: bytes)

@@ -61,7 +61,7 @@ public enum CorrectionCarry {
 
     /// Pending corrections but no corrections source in the rules: the run stops (B0030).
     static func noSource(_ month: YearMonth, count: Int) -> Diagnostic {
-        Diagnostic(.error, code: "B0030", at: .file(path: fileName),
+        Diagnostic(.error, code: "B0050", at: .file(path: fileName),
                    summary: Localized(zh: "有 \(count) 条已关账月份的更正待在\(month.chineseDescription)补发或补扣，但规则没有声明补发补扣数据源",
                                       en: "\(count) correction(s) of closed months are due in \(month), but the rules declare no corrections source"),
                    help: Localized(zh: "在规则中声明“数据源 补发补扣”和汇总它的工资项目（docs/corrections.md）。",
@@ -146,10 +146,10 @@ extension CorrectionCarry {
         return RunSummary.Corrections(count: p.corrections.count, due: due, carried: carried, leavers: leavers, paid: paid)
     }
 
-    /// The rules pay less or more of the corrections than the source holds (B0033): a
+    /// The rules pay less or more of the corrections than the source holds (B0053): a
     /// warning, since the rules may choose to carry some lines only.
     static func unpaid(_ t: RunSummary.Corrections, month: YearMonth) -> Diagnostic {
-        Diagnostic(.warning, code: "B0033", at: .file(path: fileName),
+        Diagnostic(.warning, code: "B0053", at: .file(path: fileName),
                    summary: Localized(zh: "\(month.chineseDescription)计入的补发补扣合计 \(t.carried.grouped) 元，规则的工资项目只支付了 \(t.paid.grouped) 元",
                                       en: "\(month) carries corrections of \(t.carried.grouped), but the rules' pay lines pay \(t.paid.grouped)"),
                    help: Localized(zh: "检查汇总补发补扣数据源的工资项目（docs/corrections.md）：每一行都应由某个应发项或扣款项支付。",

@@ -11,6 +11,8 @@ import Store
 public enum ReportRewriter {
     public static func write(store: RunStore, runID: Int64, settings: ReportSettings, outFolder: String) throws -> [ReportKind: String] {
         let record = try store.run(id: runID)
+        // A correction run was never paid: its month's reports stay the closed run's.
+        if record.state == .correction { throw StoreError.wrongState(record.month, state: .correction, action: "重新生成报表（更正运行没有发放，报表仍是关账运行的；用 jifen batch diff 比较）") }
         let results = try store.results(runID: runID, detail: .lines)
         let rejected = try store.rejectedRows(runID: runID)
         // The roster as the run read it: the stored copy of its file, or of its files, one per

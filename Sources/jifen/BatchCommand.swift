@@ -384,8 +384,8 @@ extension BatchCommand {
                 try store.close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
                 if !pending.isEmpty {
                     let list = pending.map { "更正 #\($0.id)（\($0.month.chineseDescription)，\($0.reason)）" }.joined(separator: "、")
-                    print(output.say("警告 B0032：\(pending.count) 条已关账月份的更正未计入本月运行：\(list)；将在下一个未关账月份补发或补扣。如需本月发放，先重新打开本月并重新运行。",
-                                     "warning B0032: \(pending.count) correction(s) of closed months are not in this month's run; the next open month carries them."))
+                    print(output.say("警告 B0052：\(pending.count) 条已关账月份的更正未计入本月运行：\(list)；将在下一个未关账月份补发或补扣。如需本月发放，先重新打开本月并重新运行。",
+                                     "warning B0052: \(pending.count) correction(s) of closed months are not in this month's run; the next open month carries them."))
                 }
                 print(output.say("\(m.chineseDescription)已关账。", "\(m) is closed."))
             }

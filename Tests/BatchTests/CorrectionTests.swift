@@ -199,10 +199,18 @@ import Testing
         let slips = try XlsxFile(path: f.out + "/2021-02/工资条.xlsx")
         let texts = slips.sheets.flatMap(\.cells).map(\.value)
         #expect(texts.contains { $0.hasPrefix("补发补扣明细：补发 2021年1月 绩效报酬 +5,100.00（夜班记录关账后补报）") })
+        // So does the score breakdown, under the cadre's 合计 row.
+        let breakdown = try XlsxFile(path: f.out + "/2021-02/积分明细.xlsx")
+        #expect(breakdown.sheets.flatMap(\.cells).map(\.value).contains { $0.hasPrefix("补发 2021年1月 绩效报酬 +5,100.00（夜班记录关账后补报）") })
+        // And the 核对 workbook reconciles the corrections.
+        let check = try XlsxFile(path: f.out + "/2021-02/核对.xlsx")
+        let cells = try #require(check.sheet("金额核对")).cells
+        #expect(cells.contains { $0.value == "差额：更正差额 − 补发补扣 − 补发名单" })
+        #expect(cells.filter { $0.value == "一致" }.count == 7)
     }
 
     /// February was run before January was corrected: its run does not carry the
-    /// correction, and closing it says so (B0032) and leaves it to March.
+    /// correction, and closing it says so (B0052) and leaves it to March.
     @Test func closingWithAPendingCorrectionWarns() throws {
         let (f, o) = try Self.corrected("correction-close", before: { f in
             let feb = try Self.month(f.root, "2021-02", duty: "", leavers: ["C-005"])
@@ -210,7 +218,7 @@ import Testing
         })
         let r = try CLI.run(["batch", "close", "--month", "2021-02", "--store", f.store, "--out", f.out, "--actor", "测试"])
         #expect(r.status == 0)
-        #expect(r.stdout.contains("警告 B0032：1 条已关账月份的更正未计入本月运行：更正 #\(o.correctionID!)（2021年1月，夜班记录关账后补报）"))
+        #expect(r.stdout.contains("警告 B0052：1 条已关账月份的更正未计入本月运行：更正 #\(o.correctionID!)（2021年1月，夜班记录关账后补报）"))
         let store = try RunStore(path: f.store)
         #expect(try store.pendingCorrections(payingMonth: YearMonth("2021-03")!).map(\.id) == [o.correctionID!])
     }
