@@ -11,6 +11,8 @@ struct ReportInput: Sendable {
     var rejected: [StoredRejectedRow]
     var settings: ReportSettings
     var payees: [String: Payee]
+    /// 补发/补扣 the run carries, by cadre (shown under the cadre's pay slip).
+    var corrections: [String: [CorrectionReport.Note]] = [:]
 
     /// Earning, deduction and info line names, each in order of first appearance in roster order.
     let earningNames: [String]

@@ -54,7 +54,8 @@ public enum ReportSet {
     @discardableResult
     public static func write(
         results: MonthResults, summary: RunSummary, run: ReportRun, rejected: [StoredRejectedRow],
-        payees: [Payee], settings: ReportSettings, to folder: String, only: Set<ReportKind>? = nil
+        payees: [Payee], settings: ReportSettings, to folder: String, only: Set<ReportKind>? = nil,
+        corrections: CorrectionReport? = nil
     ) throws(ReportError) -> [ReportKind: String] {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -63,7 +64,13 @@ public enum ReportSet {
         }
         var byID: [String: Payee] = [:]
         for p in payees { byID[p.cadreID] = p }
-        let input = ReportInput(results: results, summary: summary, run: run, rejected: rejected, settings: settings, payees: byID)
+        var prepared = ReportInput(results: results, summary: summary, run: run, rejected: rejected, settings: settings, payees: byID)
+        for n in corrections?.notes ?? [] { prepared.corrections[n.cadreID, default: []].append(n) }
+        let input = prepared
+        // Cadres no longer on the roster: their corrections go on the 补发名单.
+        if let leavers = corrections?.leavers, !leavers.isEmpty {
+            try LeaversWorkbook(input: input, leavers: leavers).write(to: (folder as NSString).appendingPathComponent(CorrectionReport.leaversFileName))
+        }
         // A temporary file per worksheet stays open until its workbook closes (积分明细 has
         // one sheet per community): the CLI raises the open-file limit at start
         // (`OpenFileLimit.raiseToHardLimit`) for counties with thousands of communities.

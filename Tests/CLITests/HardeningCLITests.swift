@@ -101,8 +101,8 @@ struct HardeningCLITests {
         try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: root + "/rules")
         let path = root + "/rules/榕江县积分管理考核办法.jifen"
         var text = try String(contentsOfFile: path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "实发项 实发工资 = 应发合计 - 扣款合计 {\n  舍入 四舍五入 到分\n}",
-                                         with: "实发项 实发工资 = 应发合计 - 扣款合计 {\n  舍入 四舍五入 到分\n  下限 4500 元\n}")
+        text = text.replacingOccurrences(of: "实发项 实发工资 = 应发合计 + 补发补扣 - 扣款合计 {\n  舍入 四舍五入 到分\n}",
+                                         with: "实发项 实发工资 = 应发合计 + 补发补扣 - 扣款合计 {\n  舍入 四舍五入 到分\n  下限 4500 元\n}")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let r = try Self.run(["batch", "run", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
         #expect(r.status == 65, "\(r.stdout)")

@@ -227,7 +227,7 @@ public struct Checker {
             schema.fields = merged
         } else {
             let names = Set(fields.map(\.name))
-            let role: SourceRole = name.contains("调整") ? .adjustments : .activity
+            let role: SourceRole = name.contains("调整") ? .adjustments : name.contains("补发") ? .corrections : .activity
             schema = SourceSchema(
                 name: name, fileStems: stems.isEmpty ? [name] : stems, role: role, fields: fields,
                 cadreField: names.contains("工号") ? "工号" : nil, dateField: names.contains("日期") ? "日期" : nil,
