@@ -154,7 +154,7 @@ public struct BatchCorrection {
         var inputs = loaded.project.sources.map { InputFile(role: .rules, name: $0.path, path: BatchRunner.rulesFilePath($0.path, folder: options.rulesFolder)) }
         var held: [String: [UInt8]] = [:]
         for f in inputSet.files { if let b = f.bytes { held[f.path] = b } }
-        if let a = stored.adjustments, let b = a.bytes { held[a.path] = b }
+        if let a = stored.adjustmentsFile, let b = a.bytes { held[a.path] = b }
         for f in outcome.check.files {
             guard let bytes = held[f.path] else { continue }
             inputs.append(InputFile(role: .data, name: FileName.of(f.path), bytes: bytes))

@@ -46,7 +46,7 @@ public enum CorrectionCarry {
                 }
                 carried.append((c, l))
                 var row = TypedRows.Row()
-                row[schema.cadreField] = .text(l.cadreID)
+                row[schema.cadreField ?? "工号"] = .text(l.cadreID)
                 let values: [(String, TypedRows.Value)] = [
                     ("来源月份", .text(c.month.description)), ("项目", .text(l.line)), ("类别", .text(l.kind.rawValue)),
                     ("金额", .money(l.amount)), ("名称", .text(l.label(month: c.month))), ("原因", .text(c.reason)),

@@ -5,14 +5,14 @@ extension TExpr {
     var children: [TExpr] {
         switch self {
         case .number, .text, .date, .boolean, .none, .field, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
             return []
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return [e]
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return [a, b]
         case .compare(let a, let rest): return [a] + rest.map(\.1)
         case .member(let a, let list): return [a] + list
         case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _): return [a, b, c]
-        case .poolShare(let a, let b, let c): return [a, b] + (c.map { [$0] } ?? [])
+        case .poolShare(let a, let b, let c): return [a, b] + c
         }
     }
 
