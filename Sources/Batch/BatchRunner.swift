@@ -197,8 +197,13 @@ public struct BatchRunner {
                                          dataFolder: options.dataFolder)
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
+        let banked = PayrollGuard.checkBanks(results, roster: outcome.check.roster, banks: options.settings.banks, dataFolder: options.dataFolder)
+        out.diagnostics += banked
+        if banked.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
         summary.tierOrder = loaded.rules.tierOrder
+        let taxFiling = loaded.rules.taxFiling
+        if !taxFiling.isEmpty { summary.taxFiling = taxFiling }
         out.summary = summary
         lap(.pay)
 

@@ -79,6 +79,7 @@ struct ProjectConfigTests {
     @Test func everyKeyIsDocumented() throws {
         let doc = try String(contentsOfFile: PackagePaths.path("docs/configuration.md"), encoding: .utf8)
         let all = ProjectConfig.topKeys + ProjectConfig.reportKeys + ProjectConfig.bankColumnKeys + ProjectConfig.noticePeriodKeys
+            + ProjectConfig.bankFileKeys + ProjectConfig.taxColumnKeys
         for key in Set(all) where key != "from" && key != "to" {
             #expect(doc.contains("| `\(key)` |"), "docs/configuration.md has no row for \(key)")
         }

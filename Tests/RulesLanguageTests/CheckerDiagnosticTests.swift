@@ -100,6 +100,14 @@ let checkerCases: [DiagnosticCase] = [
           舍入 四舍五入 到分
         }
         """ }),
+    DiagnosticCase(code: "R0109", name: "unknown-tax-column", source: regulation { $0.pay = """
+        参数 分值 = 15 元
+
+        应发项 绩效工资 = 得分 × 分值 {
+          舍入 四舍五入 到分
+          个税申报 “本月收入”
+        }
+        """ }),
     DiagnosticCase(code: "R0201", name: "incomparable", source: regulation { $0.extra = """
         积分项 月初值班 {
           取 值班 其中 日期 < 10
