@@ -89,4 +89,82 @@ struct TaxAndBankFilesCLITests {
         let list = try CLI.run(["batch", "list", "--store", root + "/s.sqlite"])
         #expect(!list.stdout.contains("2020-12"))
     }
+
+    /// The roster's optional per-category columns (子女教育 …) feed the tax file's 累计
+    /// columns through the rules, and give the same tax as the single 专项附加扣除 total.
+    @Test func specialDeductionCategoriesFillTheCumulativeColumnsAndTaxTheSame() throws {
+        let root = PackagePaths.temporaryDirectory("cli-categories")
+        let rulesText = try String(contentsOfFile: "rules/榕江县积分管理考核办法.jifen", encoding: .utf8)
+        let split = rulesText.replacingOccurrences(of: """
+            计算项 专项附加 = 专项附加扣除 {
+              个税申报 “其他”
+            }
+            """, with: """
+            计算项 子女教育扣除 = 子女教育 {
+              个税申报 “累计子女教育”
+            }
+
+            计算项 赡养老人扣除 = 赡养老人 {
+              个税申报 “累计赡养老人”
+            }
+
+            计算项 未分类专项附加 = 专项附加扣除 {
+              个税申报 “其他”
+            }
+
+            计算项 专项附加 = 子女教育扣除 + 赡养老人扣除 + 未分类专项附加
+            """)
+        #expect(split != rulesText)
+        // Two data roots: FM-001 with 子女教育 2000 and 赡养老人 1500 a month, split; or the
+        // same 3500 as the single total. FM-002 has the total 1000 in both.
+        for (name, header, fm1, fm2) in [("split", ",子女教育,赡养老人", ",2000,1500", "1000,,"), ("total", "", "3500", "1000")] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(name)/rules", withIntermediateDirectories: true)
+            try (name == "split" ? split : rulesText).write(toFile: "\(root)/\(name)/rules/办法.jifen", atomically: true, encoding: .utf8)
+            for month in ["2020-11", "2020-12"] {
+                let folder = "\(root)/\(name)/data/\(month)"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                for file in try FileManager.default.contentsOfDirectory(atPath: "samples/\(month)") where file != "cadres.csv" {
+                    try FileManager.default.copyItem(atPath: "samples/\(month)/\(file)", toPath: "\(folder)/\(file)")
+                }
+                var lines = try String(contentsOfFile: "samples/\(month)/cadres.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+                lines[0] += header
+                for i in 1..<lines.count {
+                    let fill = name == "split" ? ",," : ""
+                    if lines[i].hasPrefix("FM-001,") { lines[i] += fm1 } else if lines[i].hasPrefix("FM-002,") { lines[i] += fm2 } else { lines[i] += fill }
+                }
+                try (lines.joined(separator: "\n") + "\n").write(toFile: "\(folder)/cadres.csv", atomically: true, encoding: .utf8)
+                let r = try CLI.run(["batch", "run", "--month", month, "--data", "\(root)/\(name)/data", "--rules", "\(root)/\(name)/rules",
+                                     "--store", "\(root)/\(name)/s.sqlite", "--out", "\(root)/\(name)/out", "--quiet"])
+                #expect(r.status == 0, "\(name) \(month): \(r.stdout)\(r.stderr)")
+            }
+        }
+        func rows(_ name: String, _ file: String, _ sheet: String, headerRow: Int) throws -> [String: [String: String]] {
+            let s = try #require(try XlsxFile(path: "\(root)/\(name)/out/2020-12/\(file)").sheet(sheet))
+            let rows = s.rows
+            let header = Dictionary(rows[headerRow].map { ($0.col, $0.value) }, uniquingKeysWith: { a, _ in a })
+            var out: [String: [String: String]] = [:]
+            for row in rows[(headerRow + 1)...] {
+                var r: [String: String] = [:]
+                for c in row { if let h = header[c.col] { r[h] = c.value } }
+                if let id = r["工号"] { out[id] = r }
+            }
+            return out
+        }
+        let splitTax = try rows("split", "个人所得税扣缴申报.xlsx", "正常工资薪金收入", headerRow: 0)
+        let totalTax = try rows("total", "个人所得税扣缴申报.xlsx", "正常工资薪金收入", headerRow: 0)
+        // Year to date over November and December.
+        #expect(Self.fen(splitTax["FM-001"]?["累计子女教育"]) == 400_000)
+        #expect(Self.fen(splitTax["FM-001"]?["累计赡养老人"]) == 300_000)
+        #expect(Self.fen(splitTax["FM-001"]?["其他"]) == 0)
+        #expect(Self.fen(splitTax["FM-002"]?["其他"]) == 100_000)
+        #expect(Self.fen(totalTax["FM-001"]?["其他"]) == 350_000)
+        #expect(totalTax["FM-001"]?["累计子女教育"] == nil)
+        // Blank categories are 0: everyone else's row has 0.00 there.
+        #expect(Self.fen(splitTax["FM-003"]?["累计子女教育"]) == 0)
+        // The same payroll either way (tax included), cadre by cadre, cell by cell.
+        let splitPay = try rows("split", "工资表.xlsx", "工资表", headerRow: 2)
+        let totalPay = try rows("total", "工资表.xlsx", "工资表", headerRow: 2)
+        #expect(splitPay.count == totalPay.count && !splitPay.isEmpty)
+        for (id, row) in splitPay { #expect(row == totalPay[id], "\(id)") }
+    }
 }
