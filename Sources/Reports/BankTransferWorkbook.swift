@@ -34,6 +34,8 @@ struct BankTransferWorkbook {
         var total = Money.zero
         for (i, c) in input.results.cadres.enumerated() {
             if c.pay.net < .zero { throw .negativePay(cadreID: c.cadreID, net: c.pay.net.description) }
+            // Nobody paid 0.00 is in any file, whatever his bank (as the batch's check, B0040).
+            if c.pay.net == .zero { continue }
             guard let b = BankFile.index(of: input.payees[c.cadreID]?.bank, in: banks) else {
                 throw .noBankFile(cadreID: c.cadreID, bank: input.payees[c.cadreID]?.bank ?? "")
             }

@@ -173,9 +173,14 @@ import TestSupport
         s.banks = Self.banks
         var summary = Self.sample.summary
         summary.net = results.net
-        let folder = try Self.write(s, results: results, summary: summary, payees: Self.twoBankPayees, only: [.bankTransfer])
+        // Paid nothing, so no bank needs to take him: an unknown bank is no error.
+        var payees = Self.twoBankPayees
+        payees[2].bank = "中国工商银行"
+        let folder = try Self.write(s, results: results, summary: summary, payees: payees, only: [.bankTransfer])
         let rural = try #require(try XlsxFile(path: folder + "/银行代发-农商行.xlsx").sheets.first)
-        #expect(!rural.rows.dropFirst().contains { $0[0].value == Self.twoBankPayees[2].bankAccount })
+        let postal = try #require(try XlsxFile(path: folder + "/银行代发-邮储银行.xlsx").sheets.first)
+        #expect(!rural.rows.dropFirst().contains { $0[0].value == payees[2].bankAccount })
+        #expect(Self.total(rural, "金额") + Self.total(postal, "交易金额") == results.net)
         results.cadres[2].pay.lines.append(PayLineResult(name: "再扣", kind: .deduction, amount: Money(fen: 1)))
         #expect(throws: ReportError.negativePay(cadreID: results.cadres[2].cadreID, net: "-0.01")) {
             try Self.write(s, results: results, summary: summary, payees: Self.twoBankPayees, only: [.bankTransfer])
