@@ -116,7 +116,7 @@ def check_totals(out_dir, csv_dir):
                             bank += got
         net = payroll_total("实发金额")
         if bank != net:
-            failures.append(f"bank files total {bank / 100:.2f}, payroll 实发金额 {net}")
+            failures.append(f"bank files total {bank / 100:.2f}, payroll 实发金额 {net / 100 if net is not None else None}")
     if "个人所得税扣缴申报.xlsx" in names:
         tax = csv_grid(csv_dir, "个人所得税扣缴申报", "正常工资薪金收入")
         for column, line in TAX_VS_PAYROLL.items():
