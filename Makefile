@@ -107,6 +107,12 @@ report-roundtrip: setup
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
 	done
+	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, its
+	@# bank files and tax file opened by LibreOffice, totals against the payroll.
+	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --config scripts/report-roundtrip.json \
+	  --store .build/report-roundtrip/banks.sqlite --out .build/report-roundtrip/banks --quiet >/dev/null
+	@ls .build/report-roundtrip/banks/$(lastword $(MONTHS))/银行代发-*.xlsx
+	@scripts/libreoffice-check.sh .build/report-roundtrip/banks/$(lastword $(MONTHS))
 	@t=.build/report-roundtrip/templates/$(NEXT_MONTH); \
 	  .build/debug/jifen template --month $(NEXT_MONTH) --out $$t >/dev/null && \
 	  .build/debug/jifen template --month $(NEXT_MONTH) --community $(TEMPLATE_COMMUNITY) --out $$t >/dev/null && \

@@ -213,6 +213,9 @@ public struct BatchRunner {
                                          dataFolder: options.dataFolder)
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
+        let banked = PayrollGuard.checkBanks(results, roster: outcome.check.roster, banks: options.settings.banks, dataFolder: options.dataFolder)
+        out.diagnostics += banked
+        if banked.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
         summary.tierOrder = loaded.rules.tierOrder
         if let carried {
@@ -222,6 +225,8 @@ public struct BatchRunner {
                 out.diagnostics.append(CorrectionCarry.unpaid(totals, month: options.month))
             }
         }
+        let taxFiling = loaded.rules.taxFiling
+        if !taxFiling.isEmpty { summary.taxFiling = taxFiling }
         out.summary = summary
         lap(.pay)
 

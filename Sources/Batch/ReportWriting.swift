@@ -83,7 +83,7 @@ struct ReportWriting: Sendable {
                 return .failure(.cannotWrite(path: folder, reason: "\(error)"))
             }
             var moved: [ReportKind: String] = [:]
-            for kind in staged.keys { moved[kind] = (folder as NSString).appendingPathComponent(kind.fileName) }
+            for (kind, path) in staged { moved[kind] = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent) }
             return .success(moved)
         }
 

@@ -39,7 +39,7 @@ struct ReconciliationWorkbook {
             ("应发合计 Σ应发", r.gross, "工资表 应发合计列之和"),
             ("扣款合计 Σ扣款", r.deductions, "工资表 扣款合计列之和"),
             ("实发合计 Σ实发", r.net, "工资表 实发金额列之和"),
-            ("银行代发合计", bankTotal, "银行代发.xlsx 金额列之和"),
+            ("银行代发合计", bankTotal, input.settings.banks.map { "\($0.map(\.fileName).joined(separator: "、")) 金额列之和" } ?? "银行代发.xlsx 金额列之和"),
             ("运行摘要 应发", s.gross, "运行记录中的应发合计"),
             ("运行摘要 扣款", s.deductions, "运行记录中的扣款合计"),
             ("运行摘要 实发", s.net, "运行记录中的实发合计"),

@@ -33,6 +33,10 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var files: [FileLine]
     /// The rules' tiers, best first, so reports written later list them in the same order.
     public var tierOrder: [String]?
+    /// The pay lines the rules declare for the tax file (`个税申报`), in the rules' order; nil
+    /// when they declare none (the tax file then states 本期收入 as 应发合计).
+    public var taxFiling: [TaxFilingLine]?
+
     /// Corrections of closed months the run carried (补发/补扣), reconciled.
     public var corrections: Corrections?
 

@@ -136,7 +136,7 @@ extension BatchCommand {
         var skipInvalid = false
         @Flag(help: "不显示进度。 No progress.")
         var quiet = false
-        @Option(help: "只生成这些报表（逗号分隔：payroll,bankTransfer,scoreBreakdown,communitySummary,publicNotice,paySlips,reconciliation）。 Reports to write.")
+        @Option(help: "只生成这些报表（逗号分隔：payroll,bankTransfer,scoreBreakdown,communitySummary,publicNotice,paySlips,reconciliation,taxFiling）。 Reports to write.")
         var reports: String?
         @Option(help: "操作人（默认当前用户）。 Who runs it.")
         var actor: String?

@@ -21,6 +21,8 @@ public enum CheckError: Sendable, Hashable {
     case duplicateDeclaration(Site, name: String, first: Site)
     case notAnEnumerationValue(Site, value: String, field: String, allowed: [String])
     case unknownPayLine(Site, name: String)
+    /// R0110: `个税申报` names no amount column of the tax office's wages sheet.
+    case unknownTaxColumn(Site, name: String, known: [String])
 
     case incomparable(Site, left: ValueType, right: ValueType)
     case mixedUnits(Site, op: String, left: ValueType, right: ValueType)
@@ -72,7 +74,7 @@ public enum CheckError: Sendable, Hashable {
         switch self {
         case .unknownName(let s, _, _, _), .unknownSource(let s, _, _), .unknownField(let s, _, _, _),
             .unknownTier(let s, _, _), .unknownTable(let s, _), .duplicateDeclaration(let s, _, _),
-            .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .incomparable(let s, _, _),
+            .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .unknownTaxColumn(let s, _, _), .incomparable(let s, _, _),
             .mixedUnits(let s, _, _, _), .expectedCondition(let s, _), .expectedType(let s, _, _, _),
             .aggregateWithoutRecords(let s, _), .argumentCount(let s, _, _, _), .quotaShare(let s),
             .divisionOfNonNumbers(let s), .cycle(let s, _), .tiersOverlap(let s, _, _, _), .tiersGap(let s, _),
@@ -151,6 +153,10 @@ public enum CheckError: Sendable, Hashable {
         case .unknownPayLine(_, let name):
             return e("R0108", L("“\(name)”不是工资项目", "'\(name)' is not a pay line"), L("这里需要工资项目的名称", "a pay line's name is needed here"),
                      L("本年累计、此前累计只用于应发项、扣款项、计算项的名称。", "Year-to-date totals take the name of a pay line."))
+        case .unknownTaxColumn(_, let name, let known):
+            return e("R0110", L("“\(name)”不是个税扣缴申报表的金额列", "'\(name)' is not an amount column of the tax filing sheet"),
+                     L("正常工资薪金收入表中没有这一列", "no such column in 正常工资薪金收入"),
+                     L("可用的列有：\(known.joined(separator: "、"))。", "The columns are: \(known.joined(separator: ", "))."))
         case .incomparable(_, let l, let r):
             return e("R0201", L("不能把\(l.chineseName)与\(r.chineseName)比较", "cannot compare \(l.englishName) with \(r.englishName)"), L("类型不同", "different kinds of value"),
                      r == .text || l == .text

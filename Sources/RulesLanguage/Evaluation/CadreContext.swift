@@ -58,6 +58,8 @@ struct CadreScope: EvaluationScope {
 }
 
 extension MonthScorer {
+    static let categoryNames: Set<String> = Set(StandardSchemas.specialDeductionCategories.map(\.name))
+
     /// A roster field's value for a cadre, typed as the rules declare it.
     func rosterValue(_ name: String, _ type: ValueType, cadre: Int) -> RowValue {
         let c = roster.cadres[cadre]
@@ -73,6 +75,8 @@ extension MonthScorer {
         case "入职日期": return .date(c.hiredOn.daysSinceEpoch)
         case "离职日期": return c.leftOn.map { .date($0.daysSinceEpoch) } ?? .none
         case "专项附加扣除": return .number(c.specialDeduction?.fixed ?? .zero)
+        // A category of 专项附加扣除 left blank is 0, like the total.
+        case _ where Self.categoryNames.contains(name): return .number(c.extra[name].flatMap { Fixed($0) } ?? .zero)
         default: text = c.extra[name]
         }
         guard let text else { return .none }
