@@ -103,10 +103,17 @@ libreoffice-check: setup
 report-roundtrip: setup
 	$(SWIFT) build --product jifen
 	@rm -rf .build/report-roundtrip
+	@# As in the demo, November is closed and corrected, so December carries the correction
+	@# and writes 补发名单.xlsx for the cadre who left: LibreOffice opens it too.
 	@for m in $(MONTHS); do \
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
+	  if [ "$$m" = "$(CORRECT_MONTH)" ]; then \
+	    .build/debug/jifen batch close --month $$m --store .build/report-roundtrip/jifen.sqlite --actor 民政局 >/dev/null || exit $$?; \
+	    .build/debug/jifen batch correct --month $$m --data $(CORRECT_DATA) --reason "关账后补报" --store .build/report-roundtrip/jifen.sqlite --actor 民政局 >/dev/null || exit $$?; \
+	  fi; \
 	done
+	@ls .build/report-roundtrip/out/$(lastword $(MONTHS))/补发名单.xlsx
 	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, its
 	@# bank files and tax file opened by LibreOffice, totals against the payroll.
 	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --config scripts/report-roundtrip.json \
