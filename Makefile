@@ -4,6 +4,11 @@
 SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
+# The demo's correction: late night-duty records of November (samples/2020-11-补报/), handed in
+# after November was closed, carried into December (docs/corrections.md).
+CORRECT_MONTH := 2020-11
+CORRECT_DATA := $(SAMPLES)/2020-11-补报
+CORRECT_CADRE := WL-004
 # The month after the last sample month: the one whose data the clerks type next, so the
 # demo and the round trip make its data-entry templates (computed, never written out).
 NEXT_MONTH := $(shell echo $(lastword $(MONTHS)) | awk -F- '{ y = $$1; m = $$2 + 1; if (m > 12) { m = 1; y++ } printf "%04d-%02d", y, m }')
@@ -34,8 +39,20 @@ demo: release
 	  echo "==> jifen batch run --month $$m"; \
 	  .build/release/jifen batch run --month $$m --quiet || exit $$?; \
 	  echo; \
+	  if [ "$$m" = "$(CORRECT_MONTH)" ]; then \
+	    echo "==> jifen batch close --month $$m"; \
+	    .build/release/jifen batch close --month $$m --actor 民政局 || exit $$?; \
+	    echo; \
+	    echo "==> jifen batch correct --month $$m --data $(CORRECT_DATA) --reason \"卧龙社区夜班记录关账后补报\"（关账后补报的材料：更正运行，差额在下月补发补扣）"; \
+	    .build/release/jifen batch correct --month $$m --data $(CORRECT_DATA) --reason "卧龙社区夜班记录关账后补报" --actor 民政局 || exit $$?; \
+	    echo; \
+	  fi; \
 	done
 	@.build/release/jifen batch list
+	@echo
+	@echo "==> jifen explain $(SAMPLES)/$(lastword $(MONTHS)) --cadre $(CORRECT_CADRE) --store store/jifen.sqlite（本月支付的补发补扣）"
+	@.build/release/jifen explain $(SAMPLES)/$(lastword $(MONTHS)) --cadre $(CORRECT_CADRE) --store store/jifen.sqlite | sed -n '/^补发补扣/,$$p'
+	@echo "工资条 pay slips: out/$(lastword $(MONTHS))/工资条.xlsx（每人工资条下的“补发补扣明细”）    补发名单: out/$(lastword $(MONTHS))/补发名单.xlsx    门户 portal: jifen serve → $(CORRECT_CADRE) 的 $(lastword $(MONTHS)) 页面"
 	@echo
 	@echo "==> jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)"
 	@log=$$(.build/release/jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)) || { echo "$$log"; exit 1; }; \
@@ -86,10 +103,23 @@ libreoffice-check: setup
 report-roundtrip: setup
 	$(SWIFT) build --product jifen
 	@rm -rf .build/report-roundtrip
+	@# As in the demo, November is closed and corrected, so December carries the correction
+	@# and writes 补发名单.xlsx for the cadre who left: LibreOffice opens it too.
 	@for m in $(MONTHS); do \
 	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null || exit $$?; \
 	  scripts/libreoffice-check.sh .build/report-roundtrip/out/$$m || exit $$?; \
+	  if [ "$$m" = "$(CORRECT_MONTH)" ]; then \
+	    .build/debug/jifen batch close --month $$m --store .build/report-roundtrip/jifen.sqlite --actor 民政局 >/dev/null || exit $$?; \
+	    .build/debug/jifen batch correct --month $$m --data $(CORRECT_DATA) --reason "关账后补报" --store .build/report-roundtrip/jifen.sqlite --actor 民政局 >/dev/null || exit $$?; \
+	  fi; \
 	done
+	@ls .build/report-roundtrip/out/$(lastword $(MONTHS))/补发名单.xlsx
+	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, its
+	@# bank files and tax file opened by LibreOffice, totals against the payroll.
+	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --config scripts/report-roundtrip.json \
+	  --store .build/report-roundtrip/banks.sqlite --out .build/report-roundtrip/banks --quiet >/dev/null
+	@ls .build/report-roundtrip/banks/$(lastword $(MONTHS))/银行代发-*.xlsx
+	@scripts/libreoffice-check.sh .build/report-roundtrip/banks/$(lastword $(MONTHS))
 	@t=.build/report-roundtrip/templates/$(NEXT_MONTH); \
 	  .build/debug/jifen template --month $(NEXT_MONTH) --out $$t >/dev/null && \
 	  .build/debug/jifen template --month $(NEXT_MONTH) --community $(TEMPLATE_COMMUNITY) --out $$t >/dev/null && \

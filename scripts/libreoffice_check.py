@@ -6,6 +6,11 @@ For every formula cell: the value LibreOffice computed must equal the value jife
 looks like an ID number (17 digits + digit or X) or a 16–19-digit account: LibreOffice's
 cell must hold the same characters.
 
+Then the files finance hands to others, as LibreOffice read them: the bank files
+(银行代发.xlsx, or 银行代发-<bank>.xlsx one per bank) together must total the payroll's
+实发金额, and the tax file's (个人所得税扣缴申报.xlsx) 本期收入 and contribution columns
+must total the payroll's 应发合计 and contribution columns, to the 分.
+
 usage: libreoffice_check.py OUT_DIR CSV_DIR
 """
 import csv
@@ -61,6 +66,71 @@ def read_xlsx(path):
         yield sheet.get("name"), cells
 
 
+def fen(text):
+    try:
+        return round(float(text.replace(",", "")) * 100)
+    except ValueError:
+        return None
+
+
+def csv_grid(csv_dir, base, sheet):
+    path = os.path.join(csv_dir, f"{base}-{sheet}.csv")
+    if not os.path.exists(path):
+        path = os.path.join(csv_dir, f"{base}.csv")
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+# The tax file's contribution columns and the payroll columns of the sample rules' lines
+# that fill them (rules/榕江县积分管理考核办法.jifen, 个税申报).
+TAX_VS_PAYROLL = {"本期收入": "应发合计", "基本养老保险费": "养老保险", "基本医疗保险费": "医疗保险", "失业保险费": "失业保险"}
+
+
+def check_totals(out_dir, csv_dir):
+    """Σ bank files = payroll 实发; tax file columns = payroll columns. Returns (failures, checks)."""
+    failures, checks = [], 0
+    names = sorted(os.listdir(out_dir))
+    if "工资表.xlsx" not in names:
+        return failures, checks
+    payroll = csv_grid(csv_dir, "工资表", "工资表")
+    header = payroll[2]
+    totals = payroll[-1]
+
+    def payroll_total(column):
+        return fen(totals[header.index(column)]) if column in header else None
+
+    bank_files = [n for n in names if n == "银行代发.xlsx" or (n.startswith("银行代发-") and n.endswith(".xlsx"))]
+    if bank_files:
+        checks += 1
+        bank = 0
+        for name in bank_files:
+            base = name[: -len(".xlsx")]
+            for sheet, cells in read_xlsx(os.path.join(out_dir, name)):
+                grid = csv_grid(csv_dir, base, sheet)
+                for row, col, ref, kind, value, formula in cells:
+                    if kind == "n":
+                        got = fen(grid[row][col]) if row < len(grid) and col < len(grid[row]) else None
+                        if got is None:
+                            failures.append(f"{name}[{sheet}]!{ref}: LibreOffice read no amount")
+                        else:
+                            bank += got
+        net = payroll_total("实发金额")
+        if bank != net:
+            failures.append(f"bank files total {bank / 100:.2f}, payroll 实发金额 {net / 100 if net is not None else None}")
+    if "个人所得税扣缴申报.xlsx" in names:
+        tax = csv_grid(csv_dir, "个人所得税扣缴申报", "正常工资薪金收入")
+        for column, line in TAX_VS_PAYROLL.items():
+            if column not in tax[0] or line not in header:
+                continue
+            checks += 1
+            k = tax[0].index(column)
+            total = sum(fen(r[k]) or 0 for r in tax[1:] if k < len(r))
+            expected = payroll_total(line)
+            if total != expected:
+                failures.append(f"个人所得税扣缴申报 {column} totals {total / 100:.2f}, payroll {line} {expected / 100 if expected is not None else None}")
+    return failures, checks
+
+
 def main(out_dir, csv_dir):
     failures, formulas, identifiers = [], 0, 0
     for name in sorted(os.listdir(out_dir)):
@@ -97,9 +167,11 @@ def main(out_dir, csv_dir):
                     identifiers += 1
                     if got != value:
                         failures.append(f"{where}: {len(value)}-character identifier came back as {got!r}")
+    total_failures, total_checks = check_totals(out_dir, csv_dir)
+    failures += total_failures
     for f in failures:
         print("FAIL " + f)
-    print(f"checked {formulas} formulas and {identifiers} ID numbers/accounts: {len(failures)} failures")
+    print(f"checked {formulas} formulas, {identifiers} ID numbers/accounts and {total_checks} file totals: {len(failures)} failures")
     return 1 if failures or formulas == 0 else 0
 
 

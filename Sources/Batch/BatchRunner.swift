@@ -65,6 +65,9 @@ public struct BatchOutcome: Sendable {
     /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
     /// says so): a fact, not a code to look for among the diagnostics.
     public var isBusy = false
+    /// Corrections of closed months the run carried (补发/补扣), with the lines of cadres
+    /// no longer on the roster (补发名单).
+    public var carried: CorrectionCarry.Prepared?
     public var stopped: Bool { runID == nil }
 }
 
@@ -152,11 +155,22 @@ public struct BatchRunner {
         } catch {
             return stop(error.diagnostic)
         }
+        // Corrections of closed months not yet carried by another month's run are paid or
+        // recovered in this one (补发/补扣).
+        let pending: [StoredCorrection]
+        do {
+            pending = try store.pendingCorrections(payingMonth: options.month)
+        } catch {
+            return stop(error.diagnostic)
+        }
 
         // The store hashes and copies the month's files on disk (compressed, by content) on a
         // spare core while the records are validated; they are dropped again unless a run is
         // recorded with them. Files held in memory are hashed when the run is reserved.
-        let inputSet = options.inputs ?? InputSet.folder(options.dataFolder)
+        var inputSet = options.inputs ?? InputSet.folder(options.dataFolder)
+        // `补发补扣.csv` is the batch's own, written from the store: a stored run's copy (or
+        // a stray file of that name) never joins the month's files.
+        inputSet.files.removeAll { $0.name == CorrectionCarry.fileName }
         let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
             .locate(inputSet).files.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
@@ -169,6 +183,7 @@ public struct BatchRunner {
         evaluation.keepRecords = options.keepRecords
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.rows
+        evaluation.corrections = pending
         var scored: MonthEvaluation.Scored? = evaluation.score(inputs: inputSet)
         out.diagnostics = scored!.diagnostics
         lap(.data)
@@ -178,6 +193,7 @@ public struct BatchRunner {
         // anything is written.
         progress(.pay)
         let outcome = evaluation.pay(scored!, prior: prior)
+        let carried = scored!.carried
         // The scorer's totals go now, not when the run ends.
         scored = nil
         out.diagnostics = outcome.diagnostics
@@ -197,8 +213,20 @@ public struct BatchRunner {
                                          dataFolder: options.dataFolder)
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
+        let banked = PayrollGuard.checkBanks(results, roster: outcome.check.roster, banks: options.settings.banks, dataFolder: options.dataFolder)
+        out.diagnostics += banked
+        if banked.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
         summary.tierOrder = loaded.rules.tierOrder
+        if let carried {
+            let totals = CorrectionCarry.totals(carried, results: results, paying: loaded.rules.correctionPayingLines)
+            summary.corrections = totals
+            if totals.paid != totals.carried {
+                out.diagnostics.append(CorrectionCarry.unpaid(totals, month: options.month))
+            }
+        }
+        let taxFiling = loaded.rules.taxFiling
+        if !taxFiling.isEmpty { summary.taxFiling = taxFiling }
         out.summary = summary
         lap(.pay)
 
@@ -212,6 +240,7 @@ public struct BatchRunner {
         var held: [String: [UInt8]] = [:]
         for f in inputSet.files { if let b = f.bytes { held[f.path] = b } }
         if let extra, let b = extra.file.bytes { held[extra.file.path] = b }
+        if let carried, let b = carried.file.bytes { held[carried.file.path] = b }
         for f in outcome.check.files {
             if let bytes = held[f.path] {
                 inputs.append(InputFile(role: .data, name: FileName.of(f.path), bytes: bytes))
@@ -224,6 +253,8 @@ public struct BatchRunner {
             engineVersion: Self.engineVersion, actor: options.actor, at: options.now, inputs: inputs,
             results: results, rejected: rejected, summary: summary)
         newRun.adjustmentLines = extra?.included(rejected: rejected) ?? []
+        newRun.correctionIDs = carried?.corrections.map(\.id) ?? []
+        out.carried = carried
 
         // The reports are written once the run is stored, into a staging folder that replaces
         // the month's reports whole. Not while it is stored: on two cores the writers (about
@@ -233,8 +264,9 @@ public struct BatchRunner {
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = loaded.rules.tierOrder
-        let write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
+        var write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
+        write.corrections = carried.map(CorrectionCarry.report)
         let reservation: RunReservation
         do {
             reservation = try store.reserveRun(month: options.month, inputs: inputs, ingest: ingest)

@@ -4,6 +4,7 @@ import Pay
 import Records
 import Results
 import RulesLanguage
+import Store
 
 /// Validates a month's records against the rules' sources and scores them as they stream:
 /// the heart of `jifen batch run`, `jifen explain` and `jifen test`.
@@ -25,6 +26,10 @@ public struct MonthEvaluation {
     /// `申诉调整.csv`), checked and scored after the month's files as rows of the rules'
     /// adjustments source.
     public var extraAdjustments: TypedRows? = nil
+    /// Corrections of closed months this month carries (补发/补扣): once the roster is read,
+    /// they become rows of the rules' corrections source (`CorrectionCarry`), cited as
+    /// `补发补扣.csv`.
+    public var corrections: [StoredCorrection] = []
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
 
@@ -61,6 +66,8 @@ public struct MonthEvaluation {
         public var roster: Roster
         public var diagnostics: [Diagnostic]
         public var opening: [String: YearToDate]
+        /// The corrections carried: the file scored and the lines of cadres not on the roster.
+        public var carried: CorrectionCarry.Prepared? = nil
     }
 
     /// Validates, scores and pays a month folder.
@@ -126,13 +133,23 @@ public struct MonthEvaluation {
         if let extra = extraAdjustments, let scorer {
             scoreExtraAdjustments(extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
         }
+        var carried: CorrectionCarry.Prepared? = nil
+        if !corrections.isEmpty, let scorer {
+            if let source = rules.correctionsSource {
+                let prepared = CorrectionCarry.prepare(corrections, schema: source.schema, roster: Set(check.roster.cadres.map(\.id)))
+                scoreExtra(prepared.rows, source: source.index, schema: source.schema, scorer: scorer, retain: retain, check: &check)
+                carried = prepared
+            } else {
+                diagnostics.append(CorrectionCarry.noSource(month, count: corrections.count))
+            }
+        }
         diagnostics = check.diagnostics + diagnostics
         guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer
         else {
             return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
         }
-        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening)
+        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening, carried: carried)
     }
 
     /// Pays a scored month with Pay's `Payroll` and puts each cadre's result together.

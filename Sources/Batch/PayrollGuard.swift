@@ -1,6 +1,7 @@
 import Diagnostics
 import Exact
 import Records
+import Reports
 import Results
 
 /// Pay that must never leave: the checks between scoring and storing that stop a run whose
@@ -46,6 +47,45 @@ public enum PayrollGuard {
                                    en: "\(zero.count) cadres are paid 0.00 this month and are left out of the bank file: \(shown)"),
                 help: Localized(zh: "核对这些干部的花名册和本月记录；工资表中仍列出他们。",
                                 en: "Check these cadres' roster rows and records; the payroll still lists them.")))
+        }
+        return out
+    }
+
+    /// With one bank file per bank (`jifen.json` `reports.banks`): every cadre paid this month
+    /// must fall to a bank by the roster's 开户行 (B0040, one error per cadre at the roster's
+    /// 开户行 cell), and the files' totals must add up to Σ 实发 (B0041). Either stops the run.
+    public static func checkBanks(_ results: MonthResults, roster: Roster, banks: [BankFile]?, dataFolder: String) -> [Diagnostic] {
+        guard let banks else { return [] }
+        var out: [Diagnostic] = []
+        var totals = Array(repeating: Money.zero, count: banks.count)
+        let names = banks.map(\.name).joined(separator: "、")
+        for c in results.cadres where c.pay.net > .zero {
+            let cadre = roster.index(of: c.cadreID).map { roster.cadres[$0] }
+            guard let b = BankFile.index(of: cadre?.bank, in: banks) else {
+                let location: Location = cadre.map {
+                    .row(path: $0.origin.path, line: $0.origin.line, column: nil, columnName: "开户行")
+                } ?? .file(path: dataFolder)
+                let bank = cadre?.bank ?? ""
+                out.append(Diagnostic(
+                    .error, code: "B0040", at: location,
+                    summary: Localized(zh: "干部 \(c.cadreID) 的开户行“\(bank)”不属于任何一个银行代发文件（\(names)）",
+                                       en: "cadre \(c.cadreID)'s bank '\(bank)' belongs to none of the bank files (\(names))"),
+                    notes: [Localized(zh: "实发 \(c.pay.net) 元不能不进银行代发文件。", en: "A net pay of \(c.pay.net) cannot be left out of the bank files.")],
+                    help: Localized(zh: "在花名册中填写开户行，或在 jifen.json 的 reports.banks 中为这家银行加一个 match（或加一个不写 match 的“其余”文件）；本次运行未保存，也未生成报表。",
+                                    en: "Fill in the bank in the roster, or give this bank a match in jifen.json reports.banks (or add a catch-all bank without match); nothing was stored or written.")))
+                continue
+            }
+            totals[b] = totals[b] + c.pay.net
+        }
+        guard !out.hasErrors else { return out }
+        let sum = totals.reduce(Money.zero, +)
+        if sum != results.net {
+            let each = zip(banks, totals).map { "\($0.name) \($1)" }.joined(separator: "，")
+            out.append(Diagnostic(
+                .error, code: "B0041", at: .file(path: dataFolder),
+                summary: Localized(zh: "各银行代发文件合计 \(sum) 元，不等于实发合计 \(results.net) 元", en: "the bank files total \(sum), not the net pay total \(results.net)"),
+                notes: [Localized(zh: "各文件：\(each)", en: "files: \(each)")],
+                help: Localized(zh: "这是程序的错误，请报告；本次运行未保存，也未生成报表。", en: "This is a fault in jifen; please report it. Nothing was stored or written.")))
         }
         return out
     }

@@ -2,6 +2,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Reports
+import Results
 
 /// `jifen.json`: where things are and the county's report settings. Every key is read here
 /// and documented in docs/configuration.md.
@@ -40,14 +41,17 @@ public struct ProjectConfig: Sendable, Hashable {
         self.reports = reports
     }
 
-    /// The keys of the top level and of `reports`, `reports.bankColumns[]`, `reports.noticePeriod`.
+    /// The keys of the top level and of `reports`, `reports.bankColumns[]`, `reports.noticePeriod`,
+    /// `reports.banks[]`, `reports.taxColumns[]`.
     public static let topKeys = ["data", "rules", "store", "out", "noticeWorkingDays", "reports"]
     public static let reportKeys = [
         "county", "bureau", "bankColumns", "bankRemark", "noticeShowsPerformancePay", "performancePayLine",
         "noticeIdentifier", "noticePeriod", "objectionContact", "tierOrder", "temporaryDirectory", "writesInParallel",
-        "noticeWorkingDays",
+        "noticeWorkingDays", "banks", "taxColumns", "taxIDType",
     ]
     public static let bankColumnKeys = ["field", "header"]
+    public static let bankFileKeys = ["name", "match", "columns", "remark"]
+    public static let taxColumnKeys = ["field", "header"]
     public static let noticePeriodKeys = ["from", "to"]
 
     /// The outcome of reading a config file: the config (defaults where it had errors), the
@@ -175,6 +179,30 @@ private struct ConfigReader {
                     if columns.count == items.count { s.bankColumns = columns }
                 }
             case "noticePeriod": s.noticePeriod = noticePeriod(m.value, at: at)
+            case "taxIDType": if let x = string(m.value, at: at) { s.taxIDType = x }
+            case "taxColumns":
+                if let items = array(m.value, at: at) {
+                    let columns = items.enumerated().compactMap { taxColumn($0.element, at: "\(at)[\($0.offset)]") }
+                    if columns.count == items.count { s.taxColumns = columns }
+                }
+            case "banks":
+                if let items = array(m.value, at: at) {
+                    var names: Set<String> = []
+                    let banks = items.enumerated().compactMap { (k, item) -> BankFile? in
+                        guard let b = bankFile(item, at: "\(at)[\(k)]") else { return nil }
+                        if !names.insert(b.name).inserted {
+                            badValue(item, at: "\(at)[\(k)].name", found: b.name, allowed: [],
+                                     expected: Localized(zh: "与其他银行不同的名称", en: "a name no other bank has"))
+                            return nil
+                        }
+                        return b
+                    }
+                    if items.isEmpty {
+                        badValue(m.value, at: at, found: "[]", allowed: [], expected: Localized(zh: "至少一家银行（或删去 banks，只出一个银行代发文件）", en: "at least one bank (or leave banks out for one bank file)"))
+                    } else if banks.count == items.count {
+                        s.banks = banks
+                    }
+                }
             default: unknown(m, among: ProjectConfig.reportKeys, in: "reports")
             }
         }
@@ -206,6 +234,73 @@ private struct ConfigReader {
             return nil
         }
         return BankColumn(field, header: header)
+    }
+
+    mutating func taxColumn(_ v: JSONSpanValue, at: String) -> TaxColumn? {
+        guard let members = object(v, at: at) else { return nil }
+        var field: TaxFilingColumn?, header: String?, ok = true
+        for m in members {
+            switch m.key {
+            case "field":
+                guard let x = string(m.value, at: "\(at).field") else { ok = false; continue }
+                field = TaxFilingColumn(rawValue: x)
+                if field == nil { badValue(m.value, at: "\(at).field", found: x, allowed: TaxFilingColumn.allCases.map(\.rawValue)); ok = false }
+            case "header":
+                header = string(m.value, at: "\(at).header")
+                if header == nil { ok = false }
+            default: unknown(m, among: ProjectConfig.taxColumnKeys, in: at); ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let field else {
+            diagnostics.append(Diagnostic(
+                .error, code: "C0004", at: .source(path: path, span: v.span),
+                summary: Localized(zh: "“\(at)”缺少“field”", en: "'\(at)' has no 'field'"),
+                help: Localized(zh: "每一列写明 field（如 cadreID、name、idType、idNumber、income、pension，见 docs/configuration.md），header 可省略。",
+                                en: "Give each column a field (such as cadreID, name, idType, idNumber, income, pension; see docs/configuration.md); header is optional.")))
+            return nil
+        }
+        return TaxColumn(field, header: header)
+    }
+
+    mutating func bankFile(_ v: JSONSpanValue, at: String) -> BankFile? {
+        guard let members = object(v, at: at) else { return nil }
+        var name: String?, match: [String] = [], columns: [BankColumn]?, remark: String?, ok = true
+        for m in members {
+            let here = "\(at).\(m.key)"
+            switch m.key {
+            case "name":
+                guard let x = string(m.value, at: here) else { ok = false; continue }
+                if x.isEmpty || x.contains("/") || x.contains("\\") {
+                    badValue(m.value, at: here, found: x, allowed: [], expected: Localized(zh: "不含 / 和 \\ 的银行简称，如“农商行”", en: "a short bank name without / or \\, such as 农商行"))
+                    ok = false
+                } else {
+                    name = x
+                }
+            case "match":
+                guard let items = array(m.value, at: here) else { ok = false; continue }
+                let texts = items.enumerated().compactMap { string($0.element, at: "\(here)[\($0.offset)]") }
+                if texts.count != items.count { ok = false } else { match = texts.filter { !$0.isEmpty } }
+            case "columns":
+                guard let items = array(m.value, at: here) else { ok = false; continue }
+                let cols = items.enumerated().compactMap { bankColumn($0.element, at: "\(here)[\($0.offset)]") }
+                if cols.count != items.count { ok = false } else { columns = cols }
+            case "remark":
+                remark = string(m.value, at: here)
+                if remark == nil { ok = false }
+            default: unknown(m, among: ProjectConfig.bankFileKeys, in: at); ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let name else {
+            diagnostics.append(Diagnostic(
+                .error, code: "C0004", at: .source(path: path, span: v.span),
+                summary: Localized(zh: "“\(at)”缺少“name”", en: "'\(at)' has no 'name'"),
+                help: Localized(zh: "每家银行写明 name（文件名为 银行代发-<name>.xlsx）和 match（开户行中含有的文字）。",
+                                en: "Give each bank a name (the file is 银行代发-<name>.xlsx) and a match (text found in the roster's 开户行).")))
+            return nil
+        }
+        return BankFile(name: name, match: match, columns: columns, remark: remark)
     }
 
     mutating func noticePeriod(_ v: JSONSpanValue, at: String) -> NoticePeriod? {

@@ -11,6 +11,8 @@ import Store
 public enum ReportRewriter {
     public static func write(store: RunStore, runID: Int64, settings: ReportSettings, outFolder: String) throws -> [ReportKind: String] {
         let record = try store.run(id: runID)
+        // A correction run was never paid: its month's reports stay the closed run's.
+        if record.state == .correction { throw StoreError.wrongState(record.month, state: .correction, action: "重新生成报表（更正运行没有发放，报表仍是关账运行的；用 jifen batch diff 比较）") }
         let results = try store.results(runID: runID, detail: .lines)
         let rejected = try store.rejectedRows(runID: runID)
         // The roster as the run read it: the stored copy of its file, or of its files, one per
@@ -34,7 +36,8 @@ public enum ReportRewriter {
         let target = outFolder + "/" + record.month.description
         do {
             let staged = try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
-                                             settings: settings, to: staging)
+                                             settings: settings, to: staging,
+                                             corrections: CorrectionCarry.report(try store.corrections(carriedBy: runID), cadres: Set(results.cadres.map(\.cadreID))))
             try ReportFolder.seal(staging, runID: runID, month: record.month)
             try ReportFolder.install(staging, as: target)
             return staged.mapValues { target + "/" + ($0 as NSString).lastPathComponent }

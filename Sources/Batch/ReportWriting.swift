@@ -18,6 +18,8 @@ struct ReportWriting: Sendable {
     /// Reports go to `<outFolder>/<month>/`.
     var outFolder: String
     var only: Set<ReportKind>?
+    /// 补发/补扣 the run carries, for the pay slips and the 补发名单.
+    var corrections: CorrectionReport? = nil
 
     /// Starts writing the reports of `run` into a staging folder beside the month's
     /// (`ReportFolder`).
@@ -32,7 +34,7 @@ struct ReportWriting: Sendable {
             do throws(ReportError) {
                 let paths = try ReportSet.write(
                     results: write.results, summary: write.summary, run: run, rejected: write.rejected, payees: write.payees,
-                    settings: write.settings, to: staging, only: write.only)
+                    settings: write.settings, to: staging, only: write.only, corrections: write.corrections)
                 // Sealed as soon as the set is complete, whether or not the run is committed
                 // yet: after a crash, `ReportFolder.recover` installs a sealed set of the
                 // store's current run and deletes any other.
@@ -81,7 +83,7 @@ struct ReportWriting: Sendable {
                 return .failure(.cannotWrite(path: folder, reason: "\(error)"))
             }
             var moved: [ReportKind: String] = [:]
-            for kind in staged.keys { moved[kind] = (folder as NSString).appendingPathComponent(kind.fileName) }
+            for (kind, path) in staged { moved[kind] = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent) }
             return .success(moved)
         }
 

@@ -223,7 +223,12 @@ extension MonthEvaluation {
             diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
             return
         }
-        let index = source.index, schema = source.schema
+        scoreExtra(rows, source: source.index, schema: source.schema, scorer: scorer, retain: retain, check: &check)
+    }
+
+    /// Validates and scores typed rows after the month's files as rows of the rules' source
+    /// `index`, cited by their own name, their report joining the month's.
+    func scoreExtra(_ rows: TypedRows, source index: Int, schema: SourceSchema, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck) {
         let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)

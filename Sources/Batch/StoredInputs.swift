@@ -18,16 +18,21 @@ public struct StoredInputs: Sendable {
     /// The accepted objections' adjustments the run scored after the month's files, if it
     /// had any: its stored `申诉调整.csv` read back into rows.
     public var adjustments: TypedRows?
+    /// The stored `申诉调整.csv` itself, as kept with the run: what a run made from these
+    /// inputs (a correction of the month) stores again.
+    public var adjustmentsFile: InputSet.File?
 
     public static func load(store: any RunStoring, run: RunRecord) throws(StoreError) -> StoredInputs {
         let folder = run.month.description
         var files: [InputSet.File] = []
         var adjustments: TypedRows? = nil
+        var adjustmentsFile: InputSet.File? = nil
         for input in run.inputs where input.role == InputFile.Role.data.rawValue {
             let bytes = try store.input(sha256: input.sha256)
             if input.name == StoredAdjustments.fileName {
                 do {
                     adjustments = try TypedRows.read(stored: bytes, name: input.name)
+                    adjustmentsFile = InputSet.File(path: input.name, bytes: bytes)
                 } catch {
                     throw StoreError.database("\(input.name): \(error)")
                 }
@@ -37,7 +42,7 @@ public struct StoredInputs: Sendable {
         }
         // In name order, as a folder lists them.
         files.sort { $0.name < $1.name }
-        return StoredInputs(month: InputSet(folder: folder, files: files), adjustments: adjustments)
+        return StoredInputs(month: InputSet(folder: folder, files: files), adjustments: adjustments, adjustmentsFile: adjustmentsFile)
     }
 
     /// The run's roster, as it read it: its roster file, or one per community, held in memory.

@@ -43,7 +43,7 @@ public struct TemplateMaker {
 
     public func make(to folder: String) -> Outcome {
         var out = Outcome()
-        let sources = rules.sources.map(\.schema)
+        let sources = rules.sources.map(\.schema).filter { $0.role != .corrections }  // the batch writes 补发补扣, never a clerk
         var settings = TemplateSettings(month: month, community: community)
         let schema = sources.first { $0.role == .roster } ?? StandardSchemas.roster
         if let (rosterMonth, paths) = rosterFiles() {

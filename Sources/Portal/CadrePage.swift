@@ -81,6 +81,26 @@ enum CadrePage {
         b += "<tr><th>扣款合计</th><td></td><td class=\"n\">\(HTML.yuan(r.pay.deductions))</td></tr>"
         b += "<tr><th>实发金额</th><td></td><td class=\"n\"><strong>\(HTML.yuan(r.pay.net))</strong></td></tr></tfoot></table></div></section>"
 
+        // Corrections of closed months: paid this month, or of this month paid later.
+        let paid = view.corrections.filter { $0.role == "paid" }, corrected = view.corrections.filter { $0.role == "corrected" }
+        if !paid.isEmpty || !corrected.isEmpty {
+            b += "<section aria-labelledby=\"corrections\"><h2 id=\"corrections\">补发补扣</h2>"
+            if !paid.isEmpty {
+                b += "<p class=\"muted\">已关账月份的更正，在本月支付（已含在上面的“补发补扣”“社保补扣”等项目中）；个人所得税在本月按累计预扣法计算。</p>"
+                b += "<div class=\"scroll\"><table><thead><tr><th>项目</th><th class=\"n\">金额（元）</th><th>原因</th></tr></thead><tbody>"
+                for c in paid { b += "<tr><td>\(e(c.label))</td><td class=\"n\">\(e(c.amount))</td><td>\(e(c.reason))（更正 #\(c.correctionID)）</td></tr>" }
+                b += "</tbody></table></div>"
+            }
+            if !corrected.isEmpty {
+                b += "<p class=\"muted\">本月关账后已更正，本月的工资条保持已发放的数额，差额在以后的月份补发或补扣：</p><ul>"
+                for c in corrected {
+                    b += "<li>\(e(c.label)) \(e(c.amount)) 元，原因：\(e(c.reason))；\(c.paidIn.map { "在 \($0) 支付" } ?? "待下一个未关账月份支付")</li>"
+                }
+                b += "</ul>"
+            }
+            b += "</section>"
+        }
+
         // History.
         b += "<section aria-labelledby=\"hist\"><h2 id=\"hist\">历月积分与实发</h2>" + Chart.svg(view.history)
         b += "<div class=\"scroll\"><table><thead><tr><th>月份</th><th class=\"n\">积分</th><th>等次</th><th class=\"n\">实发（元）</th></tr></thead><tbody>"

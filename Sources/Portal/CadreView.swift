@@ -29,6 +29,23 @@ struct CadreView: Sendable, Encodable {
     /// The cadre's own ID number, account and phone, masked; present only when the cadre
     /// themself is asking.
     var personal: MaskedPersonal?
+    /// 补发/补扣 this month pays for corrected closed months (`paid`), and corrections of
+    /// this month paid in a later one (`corrected`).
+    var corrections: [CorrectionItem] = []
+
+    struct CorrectionItem: Sendable, Encodable {
+        /// `paid` (this month pays it) or `corrected` (this month was corrected).
+        var role: String
+        var correctionID: Int64
+        var sourceMonth: String
+        var label: String
+        var line: String
+        /// What it does to net pay, in yuan to the 分 (positive: paid to the cadre).
+        var amount: String
+        var reason: String
+        /// The month that pays it; nil while pending.
+        var paidIn: String?
+    }
 
     /// Months a cadre sees: published for 公示 or closed. Staff also see drafts.
     static func visibleStates(for role: PortalRole) -> [RunState] {
@@ -77,7 +94,19 @@ extension PortalService {
         return CadreView(
             run: info, result: result, history: try store.history(cadreID: cadreID, states: CadreView.visibleStates(for: v.user.role)),
             objections: try store.objections(cadreID: cadreID), references: CadreView.references(result),
-            personal: v.user.role == .cadre && v.user.cadreID == cadreID ? rosterMasks.masked(store: store, run: run, cadreID: cadreID) : nil)
+            personal: v.user.role == .cadre && v.user.cadreID == cadreID ? rosterMasks.masked(store: store, run: run, cadreID: cadreID) : nil,
+            corrections: try correctionItems(cadreID: cadreID, run: run))
+    }
+
+    func correctionItems(cadreID: String, run: RunRecord) throws -> [CadreView.CorrectionItem] {
+        func item(_ role: String, _ c: StoredCorrection, _ l: CorrectionLine) -> CadreView.CorrectionItem {
+            CadreView.CorrectionItem(role: role, correctionID: c.id, sourceMonth: c.month.description, label: l.label(month: c.month), line: l.line,
+                                     amount: (l.netEffect.fen >= 0 ? "+" : "") + HTML.yuan(l.netEffect), reason: c.reason, paidIn: c.carriedIn?.description)
+        }
+        var out: [CadreView.CorrectionItem] = []
+        for c in try store.corrections(carriedBy: run.id) { for l in c.lines where l.cadreID == cadreID { out.append(item("paid", c, l)) } }
+        for c in try store.corrections(month: run.month) { for l in c.lines where l.cadreID == cadreID { out.append(item("corrected", c, l)) } }
+        return out
     }
 
     /// The latest month the visitor may see of this cadre.

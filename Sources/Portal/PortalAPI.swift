@@ -144,7 +144,7 @@ extension PortalService {
         api.get("staff/runs") { request, context in
             await self.api(context) {
                 _ = try apiVisitor(request, [.staff], post: false)
-                return Self.json(try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }.map { r in
+                return Self.json(try store.runs().filter { $0.state != .superseded && $0.state.isMonthRun }.sorted { $0.month > $1.month }.map { r in
                     RunSummaryDTO(id: r.id, month: r.month.description, state: r.state.rawValue, stateName: r.state.chineseName, publishedAt: r.publishedAt,
                                   objectionsUntil: r.objectionsUntil, closedAt: r.closedAt, summary: r.summary)
                 })

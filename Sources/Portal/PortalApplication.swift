@@ -361,7 +361,7 @@ extension PortalService {
 
     /// Staff's home: the runs by month, the locks in force and the unlock form.
     func staffHome(_ v: Visitor, message: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let runs = try store.runs().filter { $0.state != .superseded }.sorted { $0.month > $1.month }
+        let runs = try store.runs().filter { $0.state != .superseded && $0.state.isMonthRun }.sorted { $0.month > $1.month }
         var pending: [YearMonth: Int] = [:]
         for r in runs where r.state != .closed {
             pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count

@@ -206,7 +206,7 @@ struct PortalService: Sendable {
     }
 
     func latestName(cadreID: String) throws -> String? {
-        for run in try store.runs() where run.state != .superseded {
+        for run in try store.runs() where run.state != .superseded && run.state.isMonthRun {
             if let r = try store.result(runID: run.id, cadreID: cadreID) { return r.name }
         }
         return nil

@@ -236,8 +236,8 @@ enum StaffPages {
             b += "<form method=\"post\" action=\"/staff/runs/\(run.month)/rerun\">\(HTML.csrfField(nav.csrf))<button type=\"submit\">重新计算</button></form>"
             b += "<p class=\"muted\">按数据文件夹和规则重新计算本月，并计入全部采纳申诉的调整；新的草稿替代当前运行（当前运行保留为历史）\(run.state == .published ? "，公示中的月份需重新发布公示" : "")。</p>"
         case .closed:
-            b += "<p class=\"muted\">本月已关账，不能重新计算。确需更正时，先用 jifen batch reopen --month \(run.month) --reason \"原因\" 重新打开。</p>"
-        case .superseded:
+            b += "<p class=\"muted\">本月已关账，不能重新计算。关账后发现的差错用 jifen batch correct --month \(run.month) --data 补报文件夹 --reason \"原因\" 更正，差额在下一个未关账月份补发或补扣。</p>"
+        case .superseded, .correction:
             break
         }
         b += "</section>"

@@ -58,6 +58,12 @@ struct PaySlipsWorkbook {
                 try ws.number(row, col, c.score.total, fPoints); col += 1
                 try ws.text(row, col, c.standing.tier, fText)
                 row += 1
+                // 补发/补扣 for corrected closed months: source month and reason, under the slip.
+                if let notes = input.corrections[c.cadreID] {
+                    let text = notes.map { "\($0.label) \($0.amount.fen >= 0 ? "+" : "")\($0.amount.grouped)（\($0.reason)）" }.joined(separator: "；")
+                    try ws.text(row, 0, "补发补扣明细：" + text, fText)
+                    row += 1
+                }
                 for col in headers.indices { try ws.blank(row, col, fCut) }
                 row += 2
             }

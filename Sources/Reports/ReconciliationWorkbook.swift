@@ -39,7 +39,7 @@ struct ReconciliationWorkbook {
             ("应发合计 Σ应发", r.gross, "工资表 应发合计列之和"),
             ("扣款合计 Σ扣款", r.deductions, "工资表 扣款合计列之和"),
             ("实发合计 Σ实发", r.net, "工资表 实发金额列之和"),
-            ("银行代发合计", bankTotal, "银行代发.xlsx 金额列之和"),
+            ("银行代发合计", bankTotal, input.settings.banks.map { "\($0.map(\.fileName).joined(separator: "、")) 金额列之和" } ?? "银行代发.xlsx 金额列之和"),
             ("运行摘要 应发", s.gross, "运行记录中的应发合计"),
             ("运行摘要 扣款", s.deductions, "运行记录中的扣款合计"),
             ("运行摘要 实发", s.net, "运行记录中的实发合计"),
@@ -84,6 +84,37 @@ struct ReconciliationWorkbook {
                 try ws.integer(row, 3, t.lines, Styles.integer)
                 row += 1
             }
+        }
+        // Corrections of closed months the run carries (docs/corrections.md).
+        guard let c = s.corrections else { return }
+        row += 1
+        for (i, h) in ["关账后更正（补发补扣）", "金额", "核对", "说明"].enumerated() { try ws.text(row, i, h, Styles.header) }
+        row += 1
+        let first = row
+        let figures: [(String, Money, String)] = [
+            ("更正运行的差额合计", c.due, "本月计入的 \(c.count) 次更正，各项差额对实发的影响之和"),
+            ("写入补发补扣的差额", c.carried, "在岗人员，补发补扣.csv 金额（应发为正、扣款为负）之和"),
+            ("补发名单的差额", c.leavers, "已不在岗人员，补发名单.xlsx（追回为负）"),
+            ("规则支付的补发补扣", c.paid, "汇总补发补扣数据源的工资项目，应发减扣款，全体之和"),
+        ]
+        for (label, amount, note) in figures {
+            try ws.text(row, 0, label, Styles.text)
+            try ws.money(row, 1, amount, Styles.money)
+            try ws.blank(row, 2, Styles.text)
+            try ws.text(row, 3, note, Styles.text)
+            row += 1
+        }
+        let checks2: [(String, String, Money)] = [
+            ("更正差额 − 补发补扣 − 补发名单", "\(B(first))-\(B(first + 1))-\(B(first + 2))", c.due - c.carried - c.leavers),
+            ("规则支付 − 补发补扣", "\(B(first + 3))-\(B(first + 1))", c.paid - c.carried),
+        ]
+        for (label, formula, diff) in checks2 {
+            try ws.text(row, 0, "差额：\(label)", Styles.totalLabel)
+            try ws.formula(row, 1, formula, cached: diff, Styles.totalMoney)
+            let ref = XlsxSheet.reference(row, 1)
+            try ws.formula(row, 2, "IF(ROUND(\(ref),2)=0,\"一致\",\"不一致\")", cachedText: diff == .zero ? "一致" : "不一致", Styles.totalLabel)
+            try ws.text(row, 3, "应为 0", Styles.totalLabel)
+            row += 1
         }
     }
 

@@ -21,6 +21,12 @@ public enum ReportError: Error, Sendable, Hashable {
     /// A net pay below zero would reach the bank file. The batch refuses such a run before
     /// storing it (B0020); this is the last line of defence for runs stored before that check.
     case negativePay(cadreID: String, net: String)
+    /// With one bank file per bank, a cadre whose 开户行 no bank takes (the batch stops first, B0040).
+    case noBankFile(cadreID: String, bank: String)
+    /// The bank files' totals do not add up to Σ 实发 (the batch stops first, B0041).
+    case bankTotals(files: String, net: String)
+    /// The tax file's columns are configured twice or lack an identifying column.
+    case invalidTaxColumns(reason: String)
 
     /// A one-line summary in Chinese and English.
     public var summary: PayText {
@@ -39,6 +45,12 @@ public enum ReportError: Error, Sendable, Hashable {
             PayText(zh: "无法改写 '\(path)'：\(reason)", en: "cannot rewrite '\(path)': \(reason)")
         case .negativePay(let id, let net):
             PayText(zh: "干部 '\(id)' 的实发工资为 \(net) 元，负数不能写入银行代发文件", en: "cadre '\(id)' has a negative net pay of \(net); it cannot go into a bank file")
+        case .noBankFile(let id, let bank):
+            PayText(zh: "干部 '\(id)' 的开户行“\(bank)”不属于任何一个银行代发文件", en: "cadre '\(id)''s bank '\(bank)' belongs to no bank file")
+        case .bankTotals(let files, let net):
+            PayText(zh: "各银行代发文件合计 \(files) 元，不等于实发合计 \(net) 元", en: "the bank files total \(files), not the net pay total \(net)")
+        case .invalidTaxColumns(let reason):
+            PayText(zh: "个税扣缴申报列设置有误：\(reason)", en: "the tax file's columns are wrong: \(reason)")
         case .numberTooLarge(let file, let value):
             PayText(zh: "'\(file)' 中的数值 \(value) 过大，表格无法精确保存", en: "the value \(value) in '\(file)' is too large to store exactly")
         }

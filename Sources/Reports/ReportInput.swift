@@ -11,6 +11,8 @@ struct ReportInput: Sendable {
     var rejected: [StoredRejectedRow]
     var settings: ReportSettings
     var payees: [String: Payee]
+    /// 补发/补扣 the run carries, by cadre (shown under the cadre's pay slip).
+    var corrections: [String: [CorrectionReport.Note]] = [:]
 
     /// Earning, deduction and info line names, each in order of first appearance in roster order.
     let earningNames: [String]
@@ -129,7 +131,10 @@ struct ReportInput: Sendable {
     }
 
     /// The bank file's remark with the month filled in.
-    var bankRemark: String { settings.bankRemark.replacingOccurrences(of: "{月份}", with: monthText) }
+    var bankRemark: String { remark(settings.bankRemark) }
+
+    /// A remark template with `{月份}` filled in.
+    func remark(_ template: String) -> String { template.replacingOccurrences(of: "{月份}", with: monthText) }
 
     /// Sum of one pay line over all cadres, in 分, and how many lines it has.
     func lineTotal(_ name: String, kind: PayLineResult.Kind) -> (total: Money, lines: Int) {

@@ -1,4 +1,5 @@
 import Exact
+import Results
 
 /// What a bureau configures about its reports: names for titles, the bank's template, and
 /// what the public notice shows.
@@ -36,6 +37,13 @@ public struct ReportSettings: Sendable, Hashable, Codable {
     public var writesInParallel: Bool
     /// Working days the 公示 lasts, stated on a notice written before its dates are set.
     public var noticeWorkingDays: Int?
+    /// One bank file per bank, cadres split by the roster's 开户行; nil: one file,
+    /// 银行代发.xlsx, with `bankColumns` for everyone.
+    public var banks: [BankFile]?
+    /// The tax file's columns (个人所得税扣缴申报.xlsx, sheet 正常工资薪金收入), in order.
+    public var taxColumns: [TaxColumn]
+    /// What the tax file writes as *证件类型.
+    public var taxIDType: String
 
     public init(
         county: String = "榕江县", bureau: String = "榕江县民政局",
@@ -44,8 +52,12 @@ public struct ReportSettings: Sendable, Hashable, Codable {
         performancePayLine: String = "绩效报酬", noticeIdentifier: NoticeIdentifier = .none,
         noticePeriod: NoticePeriod? = nil, objectionContact: String = "",
         tierOrder: [String] = ["优秀", "称职", "基本称职", "不称职"], temporaryDirectory: String? = nil,
-        writesInParallel: Bool = true, noticeWorkingDays: Int? = 5
+        writesInParallel: Bool = true, noticeWorkingDays: Int? = 5, banks: [BankFile]? = nil,
+        taxColumns: [TaxColumn] = TaxFilingColumn.allCases.map { TaxColumn($0) }, taxIDType: String = "居民身份证"
     ) {
+        self.banks = banks
+        self.taxColumns = taxColumns
+        self.taxIDType = taxIDType
         self.county = county
         self.bureau = bureau
         self.bankColumns = bankColumns
@@ -117,5 +129,60 @@ public struct NoticePeriod: Sendable, Hashable, Codable {
     public init(from: CivilDate, to: CivilDate) {
         self.from = from
         self.to = to
+    }
+}
+
+/// One bank's file when cadres are paid through several banks: which cadres (by the
+/// roster's 开户行) and the bank's own template.
+///
+/// ```swift
+/// settings.banks = [
+///     BankFile(name: "农商行", match: ["农村商业银行", "农商"]),
+///     BankFile(name: "邮储银行", match: ["邮政储蓄"], columns: [.init(.account, header: "收款账号"), .init(.accountName), .init(.amount)]),
+/// ]
+/// ```
+public struct BankFile: Sendable, Hashable, Codable {
+    /// The bank's short name: the file is `银行代发-<name>.xlsx`.
+    public var name: String
+    /// Texts any of which, found in a cadre's 开户行, puts the cadre in this file; empty:
+    /// every cadre no bank before it took (其余), blank 开户行 included.
+    public var match: [String]
+    /// This bank's columns; nil: `ReportSettings.bankColumns`.
+    public var columns: [BankColumn]?
+    /// This bank's 备注 text; nil: `ReportSettings.bankRemark`.
+    public var remark: String?
+
+    public init(name: String, match: [String] = [], columns: [BankColumn]? = nil, remark: String? = nil) {
+        self.name = name
+        self.match = match
+        self.columns = columns
+        self.remark = remark
+    }
+
+    /// `银行代发-农商行.xlsx`
+    public var fileName: String { "银行代发-\(name).xlsx" }
+
+    /// Whether a cadre whose 开户行 is `bank` is paid through this file (banks are tried in
+    /// order; the first that takes the cadre pays).
+    public func takes(_ bank: String?) -> Bool {
+        if match.isEmpty { return true }
+        guard let bank, !bank.isEmpty else { return false }
+        return match.contains { !$0.isEmpty && bank.contains($0) }
+    }
+
+    /// The index of the bank that pays a cadre whose 开户行 is `bank`, nil when none does.
+    public static func index(of bank: String?, in banks: [BankFile]) -> Int? {
+        banks.firstIndex { $0.takes(bank) }
+    }
+}
+
+/// A column of the tax file: which of the client's 24 columns and the header to write.
+public struct TaxColumn: Sendable, Hashable, Codable {
+    public var field: TaxFilingColumn
+    public var header: String
+
+    public init(_ field: TaxFilingColumn, header: String? = nil) {
+        self.field = field
+        self.header = header ?? field.templateHeader
     }
 }

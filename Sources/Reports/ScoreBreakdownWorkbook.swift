@@ -216,6 +216,15 @@ struct ScoreBreakdownWorkbook {
             try ws.text(row, 15, c.standing.tier, totalLabel)
             try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), totalLabel)
             row += 1
+            // 补发/补扣 this month pays for corrected closed months: source month and reason.
+            if let notes = input.corrections[c.cadreID] {
+                try ws.text(row, 0, id, text)
+                try ws.text(row, 1, cadreName, text)
+                try ws.text(row, 2, post, text)
+                try ws.text(row, 3, "补发补扣", text)
+                try ws.text(row, 11, notes.map { "\($0.label) \($0.amount.fen >= 0 ? "+" : "")\($0.amount.grouped)（\($0.reason)）" }.joined(separator: "；"), text)
+                row += 1
+            }
         }
         ws.freeze(row: 3, col: 2)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))

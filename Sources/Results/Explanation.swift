@@ -61,7 +61,7 @@ public struct Explanation {
         }
         // The tier.
         let s = r.standing
-        out += "\n" + (zh ? "等次：" : "Tier: ") + s.tier + " " + Self.standingText(s, zh: zh) + "\n"
+        out += "\n" + (zh ? "等次：" : "Tier: ") + s.tier + (zh ? "" : " ") + Self.standingText(s, zh: zh) + "\n"
         for reason in s.reasons { out += "  · " + reasonText(reason) + "\n" }
         // Pay.
         out += zh ? "\n报酬\n" : "\nPay\n"

@@ -33,6 +33,39 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var files: [FileLine]
     /// The rules' tiers, best first, so reports written later list them in the same order.
     public var tierOrder: [String]?
+    /// The pay lines the rules declare for the tax file (`个税申报`), in the rules' order; nil
+    /// when they declare none (the tax file then states 本期收入 as 应发合计).
+    public var taxFiling: [TaxFilingLine]?
+
+    /// Corrections of closed months the run carried (补发/补扣), reconciled.
+    public var corrections: Corrections?
+
+    /// Σ corrections paid in the month against Σ differences of the correction runs it
+    /// carries: `carried + leavers == due`, and `paid == carried` when the rules pay every
+    /// row of the corrections source.
+    public struct Corrections: Sendable, Hashable, Codable {
+        /// How many corrections the run carries.
+        public var count: Int
+        /// Σ of the carried corrections' lines (their effect on net pay): what the
+        /// correction runs come to.
+        public var due: Money
+        /// Σ of those lines for cadres on the roster, written to the corrections source.
+        public var carried: Money
+        /// Σ for cadres no longer on the roster (补发名单, 追回 when negative).
+        public var leavers: Money
+        /// Σ of the pay lines that read the corrections source (应发 less 扣款), over cadres.
+        public var paid: Money
+
+        public init(count: Int, due: Money, carried: Money, leavers: Money, paid: Money) {
+            self.count = count
+            self.due = due
+            self.carried = carried
+            self.leavers = leavers
+            self.paid = paid
+        }
+
+        public var reconciles: Bool { carried + leavers == due && paid == carried }
+    }
 
     public init(
         cadres: Int, rowsUsed: Int, rowsIgnored: Int, rowsRejected: Int, pointsTotal: Fixed, gross: Money,

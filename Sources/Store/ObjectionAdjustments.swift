@@ -28,7 +28,7 @@ extension RunStore {
             let detail: String
             switch acceptance {
             case .adjustment(let points, let amount, let reason, let approver):
-                let state = try String.fetchOne(db, sql: "SELECT state FROM run WHERE month = ? AND state != 'superseded'", arguments: [month])
+                let state = try String.fetchOne(db, sql: "SELECT state FROM run WHERE month = ? AND state NOT IN ('superseded', 'correction')", arguments: [month])
                 if state == RunState.closed.rawValue { throw PortalStoreError.monthClosed(month) }
                 try db.execute(sql: """
                     INSERT INTO objectionAdjustment (objectionID, month, cadreID, points, amountFen, reason, approver, createdAt,
@@ -56,7 +56,7 @@ extension RunStore {
         try portalRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.*, (SELECT ra.runID FROM runAdjustment ra JOIN run r ON r.id = ra.runID
-                             WHERE ra.adjustmentID = a.id AND r.state != 'superseded') AS includedIn
+                             WHERE ra.adjustmentID = a.id AND r.state NOT IN ('superseded', 'correction')) AS includedIn
                 FROM objectionAdjustment a WHERE a.month = ? ORDER BY a.id
                 """, arguments: [month.description]).map { r in
                 ObjectionAdjustment(id: r["id"], objectionID: r["objectionID"], month: r["month"], cadreID: r["cadreID"],
@@ -92,10 +92,10 @@ extension RunStore {
             guard Self.awaiting(r) else { throw PortalStoreError.adjustmentNotAwaiting(id) }
             if (r["acceptedBy"] as String?) == actor { throw PortalStoreError.sameApprover(id) }
             let month: String = r["month"]
-            let state = try String.fetchOne(db, sql: "SELECT state FROM run WHERE month = ? AND state != 'superseded'", arguments: [month])
+            let state = try String.fetchOne(db, sql: "SELECT state FROM run WHERE month = ? AND state NOT IN ('superseded', 'correction')", arguments: [month])
             if state == RunState.closed.rawValue { throw PortalStoreError.monthClosed(month) }
             try db.execute(sql: "UPDATE objectionAdjustment SET secondApprover = ?, secondApprovedAt = ? WHERE id = ?", arguments: [displayName, at, id])
-            let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE month = ? AND state != 'superseded'", arguments: [month])
+            let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE month = ? AND state NOT IN ('superseded', 'correction')", arguments: [month])
             try Self.audit(db, at: at, actor: actor, action: "adjustment-approved", month: month, runID: runID, reason: nil,
                            detail: "adjustment #\(id) of objection #\(r["objectionID"] as Int64) approved second (accepted by \(r["acceptedBy"] as String? ?? "?"))")
         }
@@ -124,7 +124,7 @@ extension RunStore {
     static let objectionQuery = """
         SELECT o.*, a.id AS adjID, a.points AS adjPoints, a.amountFen AS adjAmountFen, a.reason AS adjReason,
           a.approver AS adjApprover, a.createdAt AS adjCreatedAt, a.needsSecondApproval AS adjNeeds, a.secondApprover AS adjSecond,
-          (SELECT ra.runID FROM runAdjustment ra JOIN run r ON r.id = ra.runID WHERE ra.adjustmentID = a.id AND r.state != 'superseded') AS adjRunID
+          (SELECT ra.runID FROM runAdjustment ra JOIN run r ON r.id = ra.runID WHERE ra.adjustmentID = a.id AND r.state NOT IN ('superseded', 'correction')) AS adjRunID
         FROM objection o LEFT JOIN objectionAdjustment a ON a.objectionID = o.id
         """
 

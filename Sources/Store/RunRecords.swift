@@ -45,6 +45,8 @@ public struct NewRun: Sendable {
     /// Adjustments from accepted objections the run included, with their line in its
     /// `申诉调整.csv` input.
     public var adjustmentLines: [(adjustmentID: Int64, line: Int)] = []
+    /// Corrections of closed months the run carries as 补发/补扣 (`jifen batch correct`).
+    public var correctionIDs: [Int64] = []
 
     public init(
         month: YearMonth, rulesHash: String, rulesVersion: String, engineVersion: String, actor: String, at: String,

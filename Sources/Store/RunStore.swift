@@ -114,50 +114,62 @@ public final class RunStore: RunStoring {
 
     @discardableResult
     public func record(_ run: NewRun, as reservation: RunReservation) throws(StoreError) -> Int64 {
-        guard reservation.month == run.month else { throw .database("the reservation is for \(reservation.month), the run for \(run.month)") }
-        do {
-            let id = try queue.write { db -> Int64 in
-                let previous = try RunRow.current(month: run.month).fetchOne(db)
-                if let previous, previous.state == .closed { throw StoreError.monthClosed(run.month, runID: previous.id) }
-                let id = reservation.id
-                guard try Self.nextRunID(db) == id else { throw StoreError.database("run #\(id) was taken since it was reserved") }
-                try RunRow(
-                    id: id, month: run.month.description, state: .draft, rulesHash: run.rulesHash, rulesVersion: run.rulesVersion,
-                    engineVersion: run.engineVersion, createdBy: run.actor, createdAt: run.at, cadreCount: run.summary.cadres,
-                    rowsUsed: run.summary.rowsUsed, rowsIgnored: run.summary.rowsIgnored, rowsRejected: run.summary.rowsRejected,
-                    pointsTotal: run.summary.pointsTotal.description, grossFen: run.summary.gross.fen,
-                    deductionsFen: run.summary.deductions.fen, netFen: run.summary.net.fen,
-                    summary: try JSONEncoder.sorted.encode(run.summary)
-                ).insert(db)
-                if let previous {
-                    try RunRow.filter(key: previous.id).updateAll(db, RunRow.Columns.state.set(to: RunState.superseded),
-                                                                   RunRow.Columns.supersededBy.set(to: id))
-                }
-                for input in reservation.inputs {
-                    if try !BlobRow.exists(db, key: input.sha256) {
-                        guard let file = reservation.paths[input.sha256] else { throw StoreError.database("no file for input \(input.name)") }
-                        let chunks = try file.bytes.map(Self.compressedChunks) ?? Self.compressedChunks(file.path, size: input.byteCount)
-                        try Self.insertBlob(db, sha256: input.sha256, size: input.byteCount, chunks: chunks)
-                    }
-                    try RunInputRow(runID: id, role: input.role, name: input.name, sha256: input.sha256, byteCount: input.byteCount).insert(db)
-                }
-                try ResultWriter(db, runID: id).write(run.results.cadres)
-                for r in run.rejected {
-                    try RejectedRowRow(runID: id, file: r.file, line: r.line, codes: r.codes.joined(separator: " "),
-                                       reasons: r.reasons.joined(separator: "\n"), cells: r.cells.joined(separator: "\u{1F}")).insert(db)
-                }
-                try Self.linkAdjustments(db, runID: id, run.adjustmentLines)
-                let detail = previous.map { "replaces run #\($0.id)" }
-                try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
-                return id
+        try write(reservation) { db in
+            let previous = try RunRow.current(month: run.month).fetchOne(db)
+            if let previous, previous.state == .closed { throw StoreError.monthClosed(run.month, runID: previous.id) }
+            let id = try Self.insertRun(db, run, as: reservation, state: .draft)
+            if let previous {
+                try RunRow.filter(key: previous.id).updateAll(db, RunRow.Columns.state.set(to: RunState.superseded),
+                                                               RunRow.Columns.supersededBy.set(to: id))
             }
-            reservation.ingest?.recorded()
+            try Self.linkAdjustments(db, runID: id, run.adjustmentLines)
+            try Self.linkCorrections(db, runID: id, run.correctionIDs)
+            let detail = previous.map { "replaces run #\($0.id)" }
+            try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
             return id
+        }
+    }
+
+    /// One write transaction under a reservation; the ingest is told once it commits.
+    func write<T>(_ reservation: RunReservation, _ body: @escaping (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            let out = try queue.write(body)
+            reservation.ingest?.recorded()
+            return out
         } catch let e as StoreError {
             throw e
         } catch {
             throw .database(String(describing: error))
         }
+    }
+
+    /// Inserts a run with its inputs, results and rejected rows under its reservation.
+    static func insertRun(_ db: Database, _ run: NewRun, as reservation: RunReservation, state: RunState) throws -> Int64 {
+        guard reservation.month == run.month else { throw StoreError.database("the reservation is for \(reservation.month), the run for \(run.month)") }
+        let id = reservation.id
+        guard try Self.nextRunID(db) == id else { throw StoreError.database("run #\(id) was taken since it was reserved") }
+        try RunRow(
+            id: id, month: run.month.description, state: state, rulesHash: run.rulesHash, rulesVersion: run.rulesVersion,
+            engineVersion: run.engineVersion, createdBy: run.actor, createdAt: run.at, cadreCount: run.summary.cadres,
+            rowsUsed: run.summary.rowsUsed, rowsIgnored: run.summary.rowsIgnored, rowsRejected: run.summary.rowsRejected,
+            pointsTotal: run.summary.pointsTotal.description, grossFen: run.summary.gross.fen,
+            deductionsFen: run.summary.deductions.fen, netFen: run.summary.net.fen,
+            summary: try JSONEncoder.sorted.encode(run.summary)
+        ).insert(db)
+        for input in reservation.inputs {
+            if try !BlobRow.exists(db, key: input.sha256) {
+                guard let file = reservation.paths[input.sha256] else { throw StoreError.database("no file for input \(input.name)") }
+                let chunks = try file.bytes.map(Self.compressedChunks) ?? Self.compressedChunks(file.path, size: input.byteCount)
+                try Self.insertBlob(db, sha256: input.sha256, size: input.byteCount, chunks: chunks)
+            }
+            try RunInputRow(runID: id, role: input.role, name: input.name, sha256: input.sha256, byteCount: input.byteCount).insert(db)
+        }
+        try ResultWriter(db, runID: id).write(run.results.cadres)
+        for r in run.rejected {
+            try RejectedRowRow(runID: id, file: r.file, line: r.line, codes: r.codes.joined(separator: " "),
+                               reasons: r.reasons.joined(separator: "\n"), cells: r.cells.joined(separator: "\u{1F}")).insert(db)
+        }
+        return id
     }
 
     /// The inputs' SHA-256 and sizes, hashed on every core.
@@ -442,7 +454,7 @@ public final class RunStore: RunStoring {
     public func yearToDate(before month: YearMonth) throws(StoreError) -> [String: YearToDate] {
         let earlier = try read { db in
             try RunRow
-                .filter(RunRow.Columns.state != RunState.superseded)
+                .filter(RunRow.Columns.state != RunState.superseded && RunRow.Columns.state != RunState.correction)
                 .filter(RunRow.Columns.month >= YearMonth(year: month.year, month: 1)!.description && RunRow.Columns.month < month.description)
                 .order(RunRow.Columns.month)
                 .fetchAll(db)

@@ -16,6 +16,8 @@ public enum StoreError: Error, Sendable, Hashable {
     case reasonRequired
     /// Adjustments from accepted objections that the month's run does not include yet.
     case pendingAdjustments(YearMonth, count: Int)
+    /// `batch correct` on a month that is not closed: a re-run corrects it.
+    case notClosed(YearMonth, state: RunState)
     case database(String)
 
     public var diagnostic: Diagnostic {
@@ -31,7 +33,7 @@ public enum StoreError: Error, Sendable, Hashable {
                      help: Localized(zh: "等它结束后再运行，或加上 --wait 让本次排队等待。", en: "Run again when it ends, or pass --wait to queue."))
         case .monthClosed(let m, let id):
             return d("S0003", "\(m.chineseDescription)已关账（运行 #\(id)），不能重新计算或修改", "\(m) is closed (run #\(id)); it cannot be re-run or changed",
-                     help: Localized(zh: "确需更正时，先用 jifen batch reopen --month \(m) --reason \"原因\" 重新打开（会记入审计日志）。", en: "To correct it, reopen it first: jifen batch reopen --month \(m) --reason \"…\" (audited)."))
+                     help: Localized(zh: "关账后发现的差错用 jifen batch correct --month \(m) --data 补报文件夹 --reason \"原因\" 更正，差额在下一个未关账月份补发或补扣（docs/corrections.md）。", en: "Correct a closed month with jifen batch correct --month \(m) --data FOLDER --reason \"…\": the difference is paid or recovered in the next open month (docs/corrections.md)."))
         case .noRun(let m):
             return d("S0004", "\(m.chineseDescription)还没有运行记录", "\(m) has no run yet",
                      help: Localized(zh: "先运行 jifen batch run --month \(m)。", en: "Run jifen batch run --month \(m) first."))
@@ -50,6 +52,10 @@ public enum StoreError: Error, Sendable, Hashable {
         case .pendingAdjustments(let m, let n):
             return d("S0010", "\(m.chineseDescription)有 \(n) 条采纳申诉的调整尚未计入运行，不能关账", "\(m) has \(n) adjustment(s) from accepted objections its run does not include yet; it cannot be closed",
                      help: Localized(zh: "先重新计算本月（jifen batch run --month \(m)，或门户运行页面的“重新计算”），再关账。", en: "Re-run the month first (jifen batch run --month \(m), or 重新计算 in the portal), then close it."))
+        case .notClosed(let m, let state):
+            return d("S0011", "\(m.chineseDescription)尚未关账（\(state.chineseName)），不需要更正", "\(m) is not closed (\(state.rawValue)); there is nothing to correct",
+                     help: Localized(zh: "未关账的月份直接改数据后重新运行：jifen batch run --month \(m)。更正只用于已关账（已发放）的月份。",
+                                     en: "Fix the data and re-run an open month: jifen batch run --month \(m). Corrections are for closed (paid) months."))
         case .database(let message):
             return d("S0009", "数据库错误：\(message)", "database error: \(message)")
         }
@@ -57,9 +63,14 @@ public enum StoreError: Error, Sendable, Hashable {
 }
 
 /// The life of a month's run: a draft until published for 公示, then closed. A draft or
-/// published run replaced by a re-run is superseded (kept as history).
+/// published run replaced by a re-run is superseded (kept as history). A correction run
+/// recomputes a closed month with corrected inputs (`jifen batch correct`): it never becomes
+/// the month's run, and the closed run stays as paid.
 public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
-    case draft, published, closed, superseded
+    case draft, published, closed, superseded, correction
+
+    /// A run that is, or was, the month's run (not a correction run).
+    public var isMonthRun: Bool { self != .correction }
 
     public var chineseName: String {
         switch self {
@@ -67,6 +78,7 @@ public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
         case .published: "公示中"
         case .closed: "已关账"
         case .superseded: "已被替代"
+        case .correction: "更正"
         }
     }
 }

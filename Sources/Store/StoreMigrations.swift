@@ -317,6 +317,41 @@ enum StoreMigrations {
             try LegacyResults.convert(db)
             try db.alter(table: "cadreResult") { t in t.drop(column: "detail") }
         }
+        m.registerMigration("v7: corrections of closed months, carried into a later month") { db in
+            // `jifen batch correct` recomputes a closed month with corrected inputs as a run
+            // of state 'correction' (the closed run never changes); `correction` names it,
+            // the run it was compared with (the closed run, or the month's previous
+            // correction) and why; `correctionLine` holds each pay line that changed, per
+            // cadre, as the difference to pay (补发) or recover (补扣).
+            try db.create(table: "correction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runID", .integer).notNull().unique().references("run", onDelete: .cascade)
+                t.column("month", .text).notNull().indexed()
+                t.column("closedRunID", .integer).notNull().references("run")
+                t.column("baseRunID", .integer).notNull().references("run")
+                t.column("reason", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "correctionLine") { t in
+                t.column("correctionID", .integer).notNull().references("correction", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("cadreID", .text).notNull().indexed()
+                t.column("name", .text).notNull()
+                t.column("line", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("amountFen", .integer).notNull()
+                t.column("inPost", .boolean).notNull()
+                t.primaryKey(["correctionID", "seq"])
+            }
+            // Which run carried which correction: a correction is carried by exactly one
+            // month's current run (a re-run of that month carries it again, in its place).
+            try db.create(table: "runCorrection") { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("correctionID", .integer).notNull().references("correction").indexed()
+                t.primaryKey(["runID", "correctionID"])
+            }
+        }
         return m
     }
 }

@@ -43,9 +43,9 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
     /// `RunSummary` as JSON with sorted keys.
     var summary: Data
 
-    /// The month's current run: not superseded.
+    /// The month's current run: not superseded, not a correction run.
     static func current(month: YearMonth) -> QueryInterfaceRequest<RunRow> {
-        filter(Columns.month == month.description && Columns.state != RunState.superseded)
+        filter(Columns.month == month.description && Columns.state != RunState.superseded && Columns.state != RunState.correction)
     }
 }
 

@@ -12,7 +12,7 @@ struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "月度批处理：计分、计酬、存档、出报表。 The monthly batch.",
-        subcommands: [Run.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self, Work.self])
+        subcommands: [Run.self, Correct.self, List.self, Show.self, Diff.self, Preview.self, Publish.self, Close.self, Reopen.self, Work.self])
 }
 
 /// Where things are: flags, else `jifen.json`, else the repository's defaults.
@@ -136,7 +136,7 @@ extension BatchCommand {
         var skipInvalid = false
         @Flag(help: "不显示进度。 No progress.")
         var quiet = false
-        @Option(help: "只生成这些报表（逗号分隔：payroll,bankTransfer,scoreBreakdown,communitySummary,publicNotice,paySlips,reconciliation）。 Reports to write.")
+        @Option(help: "只生成这些报表（逗号分隔：payroll,bankTransfer,scoreBreakdown,communitySummary,publicNotice,paySlips,reconciliation,taxFiling）。 Reports to write.")
         var reports: String?
         @Option(help: "操作人（默认当前用户）。 Who runs it.")
         var actor: String?
@@ -188,6 +188,7 @@ extension BatchCommand {
             }
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
+            if let carried = outcome.carried { print(CorrectionText.carried(carried, month: m), terminator: "") }
             if let status = ExitStatus.of(diagnostics) { throw status }
         }
 
@@ -284,6 +285,16 @@ extension BatchCommand {
                 for i in r.inputs {
                     print("  \(i.role == "rules" ? say("规则", "rules") : say("数据", "data"))  \(i.name)  \(i.byteCount) \(say("字节", "bytes"))  sha256 \(i.sha256.prefix(16))…")
                 }
+                let carried = try store.corrections(carriedBy: r.id)
+                if !carried.isEmpty {
+                    print(say("本月补发补扣（更正已关账月份）：", "corrections carried:"))
+                    for c in carried { print(CorrectionText.summary(c)) }
+                }
+                let corrections = try store.corrections(month: m)
+                if !corrections.isEmpty {
+                    print(say("本月的更正运行：", "correction runs of the month:"))
+                    for c in corrections { print(CorrectionText.summary(c)) }
+                }
                 let audit = try store.auditLog(month: m)
                 if !audit.isEmpty {
                     print(say("审计：", "audit:"))
@@ -365,9 +376,52 @@ extension BatchCommand {
         func run() throws {
             try withStoreErrors(output.language) {
                 let m = month
-                try project.openStore(output.language).close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                let store = try project.openStore(output.language)
+                // Corrections of earlier months this month's run does not carry: closing
+                // leaves them to the next open month. A warning, not a refusal.
+                let current = try store.currentRun(month: m)
+                let pending = try store.pendingCorrections(payingMonth: m).filter { $0.carriedBy == nil || $0.carriedBy != current?.id }
+                try store.close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                if !pending.isEmpty {
+                    let list = pending.map { "更正 #\($0.id)（\($0.month.chineseDescription)，\($0.reason)）" }.joined(separator: "、")
+                    print(output.say("警告 B0052：\(pending.count) 条已关账月份的更正未计入本月运行：\(list)；将在下一个未关账月份补发或补扣。如需本月发放，先重新打开本月并重新运行。",
+                                     "warning B0052: \(pending.count) correction(s) of closed months are not in this month's run; the next open month carries them."))
+                }
                 print(output.say("\(m.chineseDescription)已关账。", "\(m) is closed."))
             }
+        }
+    }
+
+    struct Correct: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "更正已关账的月份：用补报或更正的文件重新计算，差额在下一个未关账月份补发或补扣。 Correct a closed month.",
+            discussion: "--data 文件夹中与已保存文件同名的文件替换它，新名字的文件（如 值班-补报.csv）作为该数据源的补充部分。见 docs/corrections.md。")
+
+        @Option(help: "已关账的月份，如 2020-11。 The closed month.") var month: YearMonth
+        @Option(help: "补报或更正的文件所在文件夹。 The folder of late or corrected files.") var data: String
+        @Option(help: "原因（必填，写进补发补扣项目和审计日志）。 Why (required).") var reason: String
+        @Option(help: "规则文件夹（默认 rules）。 Rules folder.") var rules: String?
+        @Option(help: "操作人。 Who.") var actor: String?
+        @Option(help: "数据库被占用时最多等待的秒数。 Seconds to wait for a busy store.") var wait: Double = 0
+        @OptionGroup var storage: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let m = month
+            var options = BatchOptions(
+                month: m, dataFolder: data, rulesFolder: rules ?? storage.project.rules ?? "rules", storePath: storage.storePath,
+                outFolder: storage.outFolder, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", now: Run.now())
+            options.wait = wait
+            let outcome = BatchCorrection(options: options, reason: reason).run()
+            let renderer = DiagnosticRenderer(language: output.language, sources: outcome.sources)
+            let diagnostics = outcome.diagnostics.sortedByLocation()
+            if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
+            guard outcome.comparison != nil else {
+                print(renderer.tally(diagnostics))
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
+            }
+            print(BatchCorrection.text(outcome, month: m), terminator: "")
+            if let status = ExitStatus.of(diagnostics) { throw status }
         }
     }
 
@@ -386,6 +440,33 @@ extension BatchCommand {
                 print(output.say("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。", "\(m) is open again as a draft; the reason is in the audit log."))
             }
         }
+    }
+}
+
+/// Corrections as the clerk reads them in `batch run`, `batch show`.
+enum CorrectionText {
+    static func summary(_ c: StoredCorrection) -> String {
+        let net = c.netEffect
+        var s = "  更正 #\(c.id)  \(c.month.chineseDescription)  更正运行 #\(c.runID)（对比运行 #\(c.baseRunID)）  \(c.createdBy) 于 \(c.createdAt)  原因：\(c.reason)\n"
+        s += "    \(c.lines.count) 项，\(Set(c.lines.map(\.cadreID)).count) 人，净额 \(net.fen >= 0 ? "+" : "")\(net.grouped) 元；"
+        s += c.carriedBy.map { "由运行 #\($0)（\(c.carriedIn?.description ?? "")）补发补扣" } ?? "待下一个未关账月份补发补扣"
+        return s
+    }
+
+    static func carried(_ p: CorrectionCarry.Prepared, month: YearMonth) -> String {
+        var s = "  补发补扣：计入 \(p.corrections.count) 条更正（" + p.corrections.map { "#\($0.id) \($0.month.chineseDescription)" }.joined(separator: "、") + "）\n"
+        for (c, l) in p.carried {
+            s += "    \(l.cadreID) \(l.name)  \(l.label(month: c.month))  \(l.netEffect.fen >= 0 ? "+" : "")\(l.netEffect.grouped) 元  原因：\(c.reason)\n"
+        }
+        let sum = (p.carried + p.leavers).reduce(Money.zero) { $0 + $1.line.netEffect }
+        s += "    合计（含补发名单）\(sum.fen >= 0 ? "+" : "")\(sum.grouped) 元 = 所计入更正运行的差额之和\n"
+        if !p.leavers.isEmpty {
+            s += "  已不在岗，列入补发名单（补扣的由财务追回）：\n"
+            for (c, l) in p.leavers {
+                s += "    \(l.cadreID) \(l.name)  \(l.label(month: c.month))  \(l.netEffect.fen >= 0 ? "+" : "")\(l.netEffect.grouped) 元\n"
+            }
+        }
+        return s
     }
 }
 

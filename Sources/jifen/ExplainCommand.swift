@@ -40,11 +40,14 @@ struct ExplainCommand: ParsableCommand {
         // With a store, the year to date its earlier months hold, as the batch uses it: the
         // income tax of February on withholds on the whole year's income, not this month's.
         var prior: [String: YearToDate] = [:]
+        var corrections: [StoredCorrection] = []
         if let store {
             do {
                 let runs = try RunStore(path: store)
                 prior = try runs.yearToDate(before: month)
                 extra = try StoredAdjustments.prepare(store: runs, rules: loaded.rules, month: month)
+                // Corrections of closed months this month pays, as the batch carries them.
+                corrections = try CorrectionCarry.forMonth(store: runs, month: month)
             } catch let e as StoredAdjustmentsError {
                 print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
                 throw ExitStatus.dataError.exit
@@ -54,6 +57,7 @@ struct ExplainCommand: ParsableCommand {
             }
         }
         evaluation.extraAdjustments = extra?.rows
+        evaluation.corrections = corrections
         let outcome = evaluation.run(folder: folder, prior: prior)
         guard let results = outcome.results else {
             let renderer = DiagnosticRenderer(language: output.language)
@@ -67,6 +71,8 @@ struct ExplainCommand: ParsableCommand {
         switch format {
         case .text:
             print(Explanation(language: output.language == .zh ? .zh : .en).render(result, month: month), terminator: "")
+            let carried = CorrectionCarry.explanation(cadreID: cadre, corrections: corrections, english: output.language != .zh)
+            if !carried.isEmpty { print("\n" + carried, terminator: "") }
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -66,7 +66,7 @@ struct BatchTests {
             let r = try #require(outcome.results)
             #expect(r.reconciles)
             for c in r.cadres { #expect(c.pay.net + c.pay.deductions == c.pay.gross) }
-            #expect(outcome.reports.count == 7)
+            #expect(outcome.reports.count == 8)
             #expect(outcome.summary.map { $0.files.allSatisfy { $0.read == $0.accepted + $0.rejected + $0.ignored } } == true)
         }
         let store = try RunStore(path: root + "/s.sqlite")
@@ -94,7 +94,7 @@ struct BatchTests {
             dumps.append(files)
         }
         #expect(results[0] == results[1])
-        #expect(dumps[0].count == 7)
+        #expect(dumps[0].count == 8)
         for (name, data) in dumps[0] { #expect(dumps[1][name] == data, "\(name) differs") }
     }
 

@@ -88,7 +88,7 @@ struct GroupRulesTests {
         #expect(try s("FM003").reasons.first == .tieBreak(rule: "得分 从高到低、条数（值班 其中 班次 = 夜班 且 状态 = 到岗） 从高到低、工号 从低到高", with: ["FM004"]))
         let text = Explanation(language: .zh).render(try #require(results.cadres.first { $0.cadreID == "FM003" }), month: results.month)
         #expect(text.contains("""
-            等次：称职 （富民·其他组第 2 名，共 2 人）
+            等次：称职（富民·其他组第 2 名，共 2 人）
               · 与 FM004 同分，按“得分 从高到低、条数（值班 其中 班次 = 夜班 且 状态 = 到岗） 从高到低、工号 从低到高”排序
               · 满足“得分 ≥ 84 分” → 优秀
               · 优秀名额 50%（1 个）已满，排第 2 名，顺延为称职
@@ -113,7 +113,7 @@ struct GroupRulesTests {
         #expect(joined.rank == 0)
         #expect(joined.reasons == [.threshold(tier: "优秀", condition: "得分 ≥ 84 分"), .notRanked(why: "本月入职", tier: "称职")])
         let text = Explanation(language: .zh).render(try r("FM006"), month: results.month)
-        #expect(text.contains("等次：称职 （富民·其他组，不参加排名，共 2 人参加）"), "\(text)")
+        #expect(text.contains("等次：称职（富民·其他组，不参加排名，共 2 人参加）"), "\(text)")
         #expect(text.contains("本月入职，按规定不参加排名和名额 → 称职"), "\(text)")
         // Without 排名 there is no first-place award.
         #expect(try r("FM006").pay.amount(of: "组内第一名奖")?.description == "0.00")

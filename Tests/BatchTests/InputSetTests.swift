@@ -39,7 +39,7 @@ struct InputSetTests {
         #expect(try storeA.results(runID: a) == storeB.results(runID: b))
         #expect(Self.dataInputs(try storeA.run(id: a)) == Self.dataInputs(try storeB.run(id: b)))
         #expect(fromFolder.diagnostics.map(\.code) == fromStore.diagnostics.map(\.code))
-        #expect(fromStore.reports.count == 7)
+        #expect(fromStore.reports.count == 8)
         for (kind, path) in fromFolder.reports {
             #expect(FileManager.default.contents(atPath: path) == fromStore.reports[kind].flatMap { FileManager.default.contents(atPath: $0) },
                     "\(kind) differs")

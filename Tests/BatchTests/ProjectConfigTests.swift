@@ -3,6 +3,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Reports
+import Results
 import TestSupport
 import Testing
 
@@ -47,6 +48,42 @@ struct ProjectConfigTests {
         #expect(loaded.config == ProjectConfig(data: "d", rules: "r", store: "s", out: "o", noticeWorkingDays: 7, reports: expected))
     }
 
+    @Test func banksAndTaxColumnsAreRead() {
+        let text = #"""
+        {"reports": {"banks": [{"name": "农商行", "match": ["农村商业银行", "农商"], "remark": "{月份}（农商）"},
+                               {"name": "邮储银行", "match": ["邮政储蓄"], "columns": [{"field": "account", "header": "收款账号"}, {"field": "amount"}]},
+                               {"name": "其他"}],
+                     "taxColumns": [{"field": "idNumber", "header": "身份证件号码"}, {"field": "name"}, {"field": "income"}],
+                     "taxIDType": "居民身份证"}}
+        """#
+        let loaded = ProjectConfig.parse(path: "j.json", text: text)
+        #expect(loaded.diagnostics.isEmpty)
+        let r = loaded.config.reports
+        #expect(r?.banks == [
+            BankFile(name: "农商行", match: ["农村商业银行", "农商"], remark: "{月份}（农商）"),
+            BankFile(name: "邮储银行", match: ["邮政储蓄"], columns: [BankColumn(.account, header: "收款账号"), BankColumn(.amount)]),
+            BankFile(name: "其他"),
+        ])
+        #expect(r?.taxColumns == [TaxColumn(.idNumber, header: "身份证件号码"), TaxColumn(.name), TaxColumn(.income)])
+        #expect(r?.taxColumns[1].header == "*姓名")
+        // Without banks: one bank file, as before; the tax file has the client's 24 columns.
+        let plain = ProjectConfig.parse(path: "j.json", text: #"{"reports": {}}"#).config.reports
+        #expect(plain?.banks == nil && plain?.taxColumns.count == 24)
+    }
+
+    @Test func badBanksAndTaxColumnsAreLocatedErrors() {
+        let text = #"""
+        {"reports": {"banks": [{"name": "农商行", "macth": ["农商"]}, {"match": ["邮政"]}, {"name": "a/b"}, {"name": "x"}, {"name": "x"}],
+                     "taxColumns": [{"field": "incom"}, {"header": "姓名"}]}}
+        """#
+        let loaded = ProjectConfig.parse(path: "j.json", text: text)
+        #expect(loaded.diagnostics.map(\.code) == ["C0002", "C0004", "C0004", "C0004", "C0004", "C0004"])
+        #expect(loaded.diagnostics[0].help?.zh == "您是不是想写“match”？")
+        #expect(loaded.diagnostics[5 - 1].help?.zh.contains("income") == true)
+        #expect(loaded.config.reports?.banks == nil)
+        #expect(ProjectConfig.parse(path: "j.json", text: #"{"reports": {"banks": []}}"#).diagnostics.map(\.code) == ["C0004"])
+    }
+
     @Test func unknownKeysAtEveryLevelAreErrorsWithTheirPlace() {
         let text = "{\n  \"Store\": \"s\",\n  \"reports\": {\"noticePeriod\": {\"from\": \"2021-01-04\", \"to\": \"2021-01-08\", \"until\": 1},\n    \"zzz\": 1}\n}"
         let loaded = ProjectConfig.parse(path: "j.json", text: text)
@@ -79,6 +116,7 @@ struct ProjectConfigTests {
     @Test func everyKeyIsDocumented() throws {
         let doc = try String(contentsOfFile: PackagePaths.path("docs/configuration.md"), encoding: .utf8)
         let all = ProjectConfig.topKeys + ProjectConfig.reportKeys + ProjectConfig.bankColumnKeys + ProjectConfig.noticePeriodKeys
+            + ProjectConfig.bankFileKeys + ProjectConfig.taxColumnKeys
         for key in Set(all) where key != "from" && key != "to" {
             #expect(doc.contains("| `\(key)` |"), "docs/configuration.md has no row for \(key)")
         }

@@ -35,7 +35,7 @@ struct StoreUpgradeCLITests {
         #expect(diff.stdout.contains("FM-001"))
         let report = try CLI.run(["report", "--run", "5", "--store", store, "--out", out])
         #expect(report.status == 0, "\(report.stdout)\(report.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/2020-12").filter { $0.hasSuffix(".xlsx") }.count == 7)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/2020-12").filter { $0.hasSuffix(".xlsx") }.count == 8)
         let again = try CLI.run(["batch", "show", "--month", "2020-12", "--store", store, "--out", out])
         #expect(again.stdout.contains("为本次运行所生成"), "\(again.stdout)")
         // A closed month of the old store stays closed.

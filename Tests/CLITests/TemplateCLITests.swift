@@ -29,7 +29,8 @@ struct TemplateCLITests {
             let text = (try? String(contentsOfFile: dir + "/" + f, encoding: .utf8)) ?? ""
             var current: (String, [String: [String]], [String])? = nil
             for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                if line.hasPrefix("数据源 ") {
+                // The corrections source (补发补扣) is the batch's, never typed by a clerk: no template.
+                if line.hasPrefix("数据源 ") && !line.contains("补发") {
                     current = (String(line.dropFirst(4).prefix { $0 != " " && $0 != "（" && $0 != "(" }), [:], [])
                 } else if line.hasPrefix("}"), let c = current {
                     out.append(c)

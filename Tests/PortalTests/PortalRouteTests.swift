@@ -431,7 +431,7 @@ import Testing
         let f = try PortalFixture()
         // The reports, not the folder's run marker (.jifen-run), which finance never sees.
         let files = try FileManager.default.contentsOfDirectory(atPath: f.config.outFolder + "/2020-10").filter { !$0.hasPrefix(".") }.sorted()
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         let file = try #require(files.first)
         try await f.application().test(.router) { client in
             let finance = Browser(client)

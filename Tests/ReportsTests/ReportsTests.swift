@@ -210,7 +210,9 @@ import TestSupport
         let summary = RunSummary(cadres: 0, rowsUsed: 0, rowsIgnored: 0, rowsRejected: 0, pointsTotal: .zero, gross: .zero, deductions: .zero, net: .zero, tiers: [:], files: [])
         let folder = PackagePaths.temporaryDirectory("jifen-reports")
         let written = try ReportSet.write(results: empty, summary: summary, run: s.run, rejected: [], payees: [], settings: Self.settings, to: folder)
-        #expect(written.count == 7)
+        #expect(written.count == 8)
+        let tax = try #require(try XlsxFile(path: written[.taxFiling]!).sheet("正常工资薪金收入"))
+        #expect(tax.rows.count == 1)
         let payroll = try #require(try XlsxFile(path: written[.payroll]!).sheet("工资表"))
         // No pay lines: 应发合计, 扣款合计, 实发金额 are columns I, J, K; their totals are 0.
         #expect(payroll.cell("K3")?.value == "实发金额")

@@ -154,10 +154,15 @@ struct SampleMonth {
             RunSummary.FileLine(name: "service.xlsx", source: "服务台账", format: "xlsx", read: 25, accepted: 24, rejected: 0, ignored: 1),
             RunSummary.FileLine(name: "events.csv", source: "事件记录", format: "csv", read: 3, accepted: 3, rejected: 0, ignored: 0),
         ]
-        let summary = RunSummary(
+        var summary = RunSummary(
             cadres: cadres.count, rowsUsed: 75, rowsIgnored: 3, rowsRejected: 3,
             pointsTotal: cadres.map(\.score.total).reduce(Fixed.zero, +), gross: results.gross, deductions: results.deductions,
             net: results.net, tiers: tiers, files: files)
+        // The tax file's contributions; 本期收入 is left to its default, 应发合计.
+        summary.taxFiling = [
+            TaxFilingLine(line: "养老保险", column: .pension), TaxFilingLine(line: "医疗保险", column: .medical),
+            TaxFilingLine(line: "失业保险", column: .unemployment),
+        ]
         let rejected = [
             StoredRejectedRow(file: "duty.csv", line: 17, codes: ["D0104"], reasons: ["日期 2020-13-01 无效"], cells: ["RJ-003", "2020-13-01", "20:00", "08:00"]),
             StoredRejectedRow(file: "roster.csv", line: 9, codes: ["D0201"], reasons: ["身份证号校验位错误：522632********1235"], cells: ["RJ-099", "李某", "522632********1235"]),

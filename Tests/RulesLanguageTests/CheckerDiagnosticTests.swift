@@ -107,6 +107,14 @@ let checkerCases: [DiagnosticCase] = [
           舍入 舍去 到分
         }
         """ }),
+    DiagnosticCase(code: "R0110", name: "unknown-tax-column", source: regulation { $0.pay = """
+        参数 分值 = 15 元
+
+        应发项 绩效工资 = 得分 × 分值 {
+          舍入 四舍五入 到分
+          个税申报 “本月收入”
+        }
+        """ }),
     DiagnosticCase(code: "R0201", name: "incomparable", source: regulation { $0.extra = """
         积分项 月初值班 {
           取 值班 其中 日期 < 10
@@ -360,7 +368,7 @@ struct CheckerDiagnosticTests {
 
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
-        let expected = (101...109).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
+        let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
             + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"]
             + ["R0330", "R0331", "R0332"] + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)

@@ -18,7 +18,8 @@ public struct Cadre: Sendable, Hashable {
     public var bank: String?
     /// 手机; personal data.
     public var phone: String?
-    /// 专项附加扣除 per month, for income tax.
+    /// 专项附加扣除 per month, for income tax: the part not split by category (the categories,
+    /// 子女教育 … 个人养老金, are in `extra` by name, as their columns give them).
     public var specialDeduction: Money?
     /// Where the row came from.
     public var origin: RowOrigin

@@ -78,7 +78,8 @@ public struct RosterReader {
             guard let i = schema.fieldIndex(name), row.present[i] else { return nil }
             return row.payload[i]
         }
-        let core: Set<String> = Set(StandardSchemas.roster.fields.map(\.name))
+        // The categories of 专项附加扣除 are core columns kept with the extra ones, by name.
+        let core: Set<String> = Set(StandardSchemas.roster.fields.map(\.name)).subtracting(StandardSchemas.specialDeductionCategories.map(\.name))
         var extra: [String: String] = [:]
         for (i, field) in schema.fields.enumerated() where !core.contains(field.name) && row.present[i] {
             extra[field.name] = decoder.text(i, row.payload[i])

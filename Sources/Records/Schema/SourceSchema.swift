@@ -28,6 +28,9 @@ public enum SourceRole: String, Sendable, Hashable {
     case adjustments
     /// Year-to-date balances for a county starting mid-year.
     case opening
+    /// Differences of corrected closed months a later month pays or recovers (补发/补扣):
+    /// written by the batch from the store, never by a clerk (docs/corrections.md).
+    case corrections
 }
 
 /// The shape of one record file: its names, role and fields.

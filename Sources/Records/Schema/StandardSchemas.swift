@@ -22,9 +22,17 @@ public enum StandardSchemas {
             FieldSpec("开户行", aliases: ["bank"], .text, required: false),
             FieldSpec("手机", aliases: ["phone"], .phone, required: false),
             FieldSpec("专项附加扣除", aliases: ["special_deduction"], .money, required: false),
-        ],
+        ] + specialDeductionCategories.map { FieldSpec($0.name, aliases: [$0.alias], .money, required: false) },
         cadreField: "工号", keyField: "工号", isRequired: true
     )
+
+    /// Optional roster columns: the month's amount of each category of 专项附加扣除 (and of
+    /// 个人养老金), for the tax file's 累计… columns. A blank cell is 0. They complement the
+    /// single 专项附加扣除 column, which keeps the part not split by category.
+    public static let specialDeductionCategories: [(name: String, alias: String)] = [
+        ("子女教育", "child_education"), ("继续教育", "continuing_education"), ("住房贷款利息", "mortgage_interest"),
+        ("住房租金", "housing_rent"), ("赡养老人", "elderly_support"), ("婴幼儿照护", "infant_care"), ("个人养老金", "private_pension"),
+    ]
 
     public static let duty = SourceSchema(
         name: "值班", fileStems: ["duty", "值班"], role: .activity,

@@ -23,6 +23,8 @@ public enum CheckError: Sendable, Hashable {
     case unknownPayLine(Site, name: String)
     /// R0109: 在岗人数（…） of something that is not a roster field, a 分组 or 全县.
     case unknownHeadcountGroup(Site, written: String, groups: [String])
+    /// R0110: `个税申报` names no amount column of the tax office's wages sheet.
+    case unknownTaxColumn(Site, name: String, known: [String])
 
     case incomparable(Site, left: ValueType, right: ValueType)
     case mixedUnits(Site, op: String, left: ValueType, right: ValueType)
@@ -74,7 +76,7 @@ public enum CheckError: Sendable, Hashable {
         switch self {
         case .unknownName(let s, _, _, _), .unknownSource(let s, _, _), .unknownField(let s, _, _, _),
             .unknownTier(let s, _, _), .unknownTable(let s, _), .duplicateDeclaration(let s, _, _),
-            .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .incomparable(let s, _, _),
+            .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .unknownTaxColumn(let s, _, _), .incomparable(let s, _, _),
             .unknownHeadcountGroup(let s, _, _),
             .mixedUnits(let s, _, _, _), .expectedCondition(let s, _), .expectedType(let s, _, _, _),
             .aggregateWithoutRecords(let s, _), .argumentCount(let s, _, _, _), .quotaShare(let s),
@@ -159,6 +161,10 @@ public enum CheckError: Sendable, Hashable {
                      L("应为全县、花名册的字段或分组", "the county, a roster field or a grouping is needed here"),
                      L("写“在岗人数（全县）”，或按花名册的字段、分组统计（几个用“、”隔开，如“在岗人数（社区、考核组）”）：\(list(groups.map { "在岗人数（\($0)）" }))。",
                        "Write 在岗人数（全县） for the county, or count by roster fields or groupings (several separated by 、, e.g. 在岗人数（社区、考核组）): \(groups.map { "在岗人数（\($0)）" }.prefix(8).joined(separator: ", "))."))
+        case .unknownTaxColumn(_, let name, let known):
+            return e("R0110", L("“\(name)”不是个税扣缴申报表的金额列", "'\(name)' is not an amount column of the tax filing sheet"),
+                     L("正常工资薪金收入表中没有这一列", "no such column in 正常工资薪金收入"),
+                     L("可用的列有：\(known.joined(separator: "、"))。", "The columns are: \(known.joined(separator: ", "))."))
         case .incomparable(_, let l, let r):
             return e("R0201", L("不能把\(l.chineseName)与\(r.chineseName)比较", "cannot compare \(l.englishName) with \(r.englishName)"), L("类型不同", "different kinds of value"),
                      r == .text || l == .text

@@ -1,3 +1,4 @@
+import Results
 import Exact
 import Pay
 import Records
@@ -266,6 +267,8 @@ public struct CheckedPayLine: Sendable {
     public var rounding: RoundingSpec?
     public var exemptions: [(TExpr, String)]
     public var floor: Fixed?
+    /// `个税申报 “…”`: the column of the tax office's wages sheet the line goes into.
+    public var taxColumn: TaxFilingColumn? = nil
 }
 
 /// The rules after checking: every name resolved, every expression typed, pay lines in the
@@ -325,6 +328,17 @@ public struct CheckedRules: Sendable {
             if a.argument?.references(field: field) == true { return true }
         }
         return false
+    }
+
+    /// The pay lines declared for the tax file (`个税申报`), in the rules' order, each name
+    /// once (a line with several versions declares the column of its first that has one).
+    public var taxFiling: [TaxFilingLine] {
+        var out: [TaxFilingLine] = [], seen: Set<String> = []
+        for l in payLines {
+            guard let c = l.taxColumn, seen.insert(l.name).inserted else { continue }
+            out.append(TaxFilingLine(line: l.name, column: c))
+        }
+        return out
     }
 
     /// The tier names in the order the rules list them (best first).

@@ -1,3 +1,4 @@
+import Results
 import Diagnostics
 import Exact
 import Pay
@@ -354,9 +355,19 @@ extension Checker {
         if rounding == nil, type == .money, maxScale(e) > 2 {
             errors.append(.needsRounding(site(d.name.span), line: d.name.name))
         }
+        var taxColumn: TaxFilingColumn?
+        if let c = d.taxColumn {
+            taxColumn = TaxFilingColumn(ruleName: c.text)
+            if taxColumn == nil {
+                errors.append(.unknownTaxColumn(site(c.span), name: c.text, known: TaxFilingColumn.amountNames))
+            } else if type != .money, type != .unknown {
+                errors.append(.expectedType(site(d.formula.span), expected: .money, found: type, role: "个税申报的“\(c.text)”"))
+            }
+        }
         return CheckedPayLine(
             name: d.name.name, kind: d.kind, citation: d.attributes.citation?.text, period: Self.period(d.attributes),
-            expression: e, formula: "", type: type == .unknown ? .money : type, rounding: rounding, exemptions: exemptions, floor: floor)
+            expression: e, formula: "", type: type == .unknown ? .money : type, rounding: rounding, exemptions: exemptions, floor: floor,
+            taxColumn: taxColumn)
     }
 
     /// The most decimal places an expression's value can have; 99 when a quotient may not

@@ -22,7 +22,8 @@ public struct Checker {
     /// The whole county as the group of 在岗人数（全县）.
     static let countyNames: Set<String> = ["全县", "county"]
     /// Roster fields that are personal or unique to each cadre: no group to count.
-    static let headcountExcluded: Set<String> = ["工号", "姓名", "身份证号", "银行账号", "手机", "入职日期", "离职日期", "专项附加扣除", "开户行"]
+    static let headcountExcluded: Set<String> = Set(["工号", "姓名", "身份证号", "银行账号", "手机", "入职日期", "离职日期", "专项附加扣除", "开户行"])
+        .union(StandardSchemas.specialDeductionCategories.map(\.name))
 
     public static func check(_ files: [RuleFile]) -> (CheckedRules, [Diagnostic]) {
         var c = Checker()
@@ -231,7 +232,7 @@ public struct Checker {
             schema.fields = merged
         } else {
             let names = Set(fields.map(\.name))
-            let role: SourceRole = name.contains("调整") ? .adjustments : .activity
+            let role: SourceRole = name.contains("调整") ? .adjustments : name.contains("补发") ? .corrections : .activity
             schema = SourceSchema(
                 name: name, fileStems: stems.isEmpty ? [name] : stems, role: role, fields: fields,
                 cadreField: names.contains("工号") ? "工号" : nil, dateField: names.contains("日期") ? "日期" : nil,

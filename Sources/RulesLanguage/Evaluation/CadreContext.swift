@@ -59,6 +59,8 @@ struct CadreScope: EvaluationScope {
 }
 
 extension MonthScorer {
+    static let categoryNames: Set<String> = Set(StandardSchemas.specialDeductionCategories.map(\.name))
+
     /// 在岗天数, 本月天数, 本月入职, 本月离职 for a cadre, from 入职日期 and 离职日期 (the
     /// last day in post), both counted as days in post (`EmploymentChanges`).
     func calendar(_ v: CalendarValue, cadre: Int) -> RowValue {
@@ -79,6 +81,8 @@ extension MonthScorer {
         case "入职日期": return .date(c.hiredOn.daysSinceEpoch)
         case "离职日期": return c.leftOn.map { .date($0.daysSinceEpoch) } ?? .none
         case "专项附加扣除": return .number(c.specialDeduction?.fixed ?? .zero)
+        // A category of 专项附加扣除 left blank is 0, like the total.
+        case _ where Self.categoryNames.contains(name): return .number(c.extra[name].flatMap { Fixed($0) } ?? .zero)
         default: break
         }
         guard let text = Self.rosterText(name, c) else { return .none }

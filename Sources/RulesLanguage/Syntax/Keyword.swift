@@ -12,7 +12,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Clauses
     case take, `where`, each, total, dailyCap, monthlyCap, floor, untilZero, requires, atLeast, atMost, includes
     case when, force, quota, by, order, descending, ascending, otherwise
-    case round, halfUp, halfEven, down, up, toFen, toJiao, toYuan, exempt, quick, upTo, above
+    case round, halfUp, halfEven, down, up, toFen, toJiao, toYuan, exempt, taxColumn, quick, upTo, above
     case optional, rankExcludes
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
@@ -88,6 +88,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .toJiao: ("到角", "to_jiao", []),
         .toYuan: ("到元", "to_yuan", []),
         .exempt: ("不适用", "exempt", []),
+        .taxColumn: ("个税申报", "tax_column", []),
         .quick: ("速算扣除", "quick_deduction", []),
         .upTo: ("不超过", "up_to", []),
         .above: ("超过", "above", []),

@@ -414,7 +414,7 @@ extension RulesParser {
     // MARK: - Pay
 
     /// payLine   = ( "应发项" | "扣款项" | "实发项" | "计算项" ) NAME [attributes] "=" expr [ "{" { payClause } "}" ]
-    /// payClause = "舍入" rounding | "不适用" expr | "下限" expr
+    /// payClause = "舍入" rounding | "不适用" expr | "下限" expr | "个税申报" STRING
     /// rounding  = [ "四舍五入" | "银行家舍入" | "舍去" | "进一" ] [ "到分" | "到角" | "到元" ]   (at least one)
     mutating func parsePayLine(_ kind: PayLineDeclaration.Kind, keyword: Keyword, start: Int) throws -> PayLineDeclaration {
         let name = try expectName(after: keyword)
@@ -428,7 +428,7 @@ extension RulesParser {
         while tokens[look].kind == .newline { look += 1 }
         if tokens[look].kind == .lBrace {
             var seen: [Keyword: Span] = [:]
-            let allowed: [Keyword] = [.round, .exempt, .floor]
+            let allowed: [Keyword] = [.round, .exempt, .floor, .taxColumn]
             let block = try parseBlock(keyword) { p in
                 let t = p.peek
                 guard let k = t.keyword, allowed.contains(k) else { try p.fail(p.unknownClause(keyword, allowed: allowed)) }
@@ -440,6 +440,12 @@ extension RulesParser {
                 case .exempt:
                     let e = try p.parseExpression()
                     clauses.append(.exempt(e, span: t.span.union(e.span)))
+                case .taxColumn:
+                    guard case .string(let s) = p.peekKind else {
+                        try p.fail(.expectedToken(p.peek.span, expected: .keyword(.taxColumn), found: p.peekKind))
+                    }
+                    let v = StringValue(text: s, span: p.advance().span)
+                    clauses.append(.taxColumn(v, span: t.span.union(v.span)))
                 default:
                     let e = try p.parseExpression()
                     clauses.append(.floor(Floor(amount: e, span: t.span.union(e.span))))

@@ -24,6 +24,11 @@ public struct PayLineDeclaration: Sendable, Hashable {
         for case .round(let r) in clauses { return r }
         return nil
     }
+    /// The tax file column the line declares (`个税申报 “…”`), if any.
+    public var taxColumn: StringValue? {
+        for case .taxColumn(let c, _) in clauses { return c }
+        return nil
+    }
     public var exemptions: [Expression] {
         clauses.compactMap { if case .exempt(let e, _) = $0 { e } else { nil } }
     }
@@ -36,12 +41,15 @@ public enum PayClause: Sendable, Hashable {
     case exempt(Expression, span: Span)
     /// `下限 0 元`
     case floor(Floor)
+    /// `个税申报 “基本养老保险费”`: the column of the tax office's wages sheet the line goes into.
+    case taxColumn(StringValue, span: Span)
 
     public var span: Span {
         switch self {
         case .round(let r): r.span
         case .exempt(_, let s): s
         case .floor(let f): f.span
+        case .taxColumn(_, let s): s
         }
     }
 }

@@ -319,6 +319,7 @@ public struct RulesFormatter {
             return kw(.round) + " " + kw(mode) + " " + kw(place)
         case .exempt(let e, _): return kw(.exempt) + " " + expr(e)
         case .floor(let f): return kw(.floor) + " " + (f.amount.map(expr) ?? "0")
+        case .taxColumn(let c, _): return kw(.taxColumn) + " " + quote(c.text)
         }
     }
 
