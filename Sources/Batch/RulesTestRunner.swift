@@ -100,8 +100,7 @@ public struct RulesTestRunner {
             case .month(let m, _): month = m
             case .parameter(let p):
                 // A parameter given in a test holds for that test only.
-                if case .number(let n, let unit)? = p.values.first?.value.kind {
-                    let v = Checker.literal(n, unit).0
+                if let value = p.values.first?.value, let (v, _) = Checker.constant(value) {
                     if var existing = checked.parameters[p.name.name] {
                         existing.values = [(since: nil, value: v)]
                         checked.parameters[p.name.name] = existing
@@ -292,7 +291,7 @@ public struct RulesTestRunner {
     /// (a valid ID number and account per row), so tests need write only what they are about.
     static func csv(_ block: RecordsBlock, schema: SourceSchema) -> String {
         var header = block.header.map(\.text)
-        var rows = block.rows.map { $0.map(\.text) }
+        var rows = block.rows.map { $0.map { blank($0.text) ? "" : $0.text } }
         if schema.role == .roster {
             let fillers: [(String, (Int) -> String)] = [
                 ("姓名", { "测试\($0 + 1)" }), ("社区", { _ in "测试社区" }), ("岗位", { _ in "网格员" }), ("岗位等级", { _ in "1" }),
@@ -305,6 +304,12 @@ public struct RulesTestRunner {
         }
         func quote(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         return ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether a test record's cell stands for an empty cell: `空` (or `none`), or empty
+    /// quotes `“”`.
+    static func blank(_ text: String) -> Bool {
+        ["空", "none", "NONE", "None", "“”", "\"\"", "「」", "”“", "\u{201C}\u{201C}", "\u{201D}\u{201D}"].contains(text)
     }
 
     /// A valid ID number for a test row (born 1990-01-01, Rongjiang's area code).

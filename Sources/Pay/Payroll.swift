@@ -237,7 +237,7 @@ public struct Payroll {
         guard line.sharesPool else { return nil }
         var groups: [String: [Int]] = [:]
         var weights: [Fixed] = Array(repeating: .zero, count: cadres.count)
-        // The pool is the group's (人数（考核组） × 1500 元 differs by group): every member
+        // The pool is the group's (在岗人数（考核组） × 1500 元 differs by group): every member
         // must come to the same amount, or the shares would depend on whom one asked.
         var pools: [String: (Money, Int)] = [:]
         for k in cadres.indices {
@@ -247,7 +247,7 @@ public struct Payroll {
             groups[group, default: []].append(k)
             if let (first, who) = pools[group] {
                 if first != pool {
-                    throw .pool(line: line.name, reason: "奖励池在同一组\(group.isEmpty ? "" : "（\(group)）")内不一致：\(cadres[who].id) 为 \(first)，\(cadres[k].id) 为 \(pool)；奖励池只能用参数和本组的人数计算")
+                    throw .pool(line: line.name, reason: "奖励池在同一组\(group.isEmpty ? "" : "（\(group)）")内不一致：\(cadres[who].id) 为 \(first)，\(cadres[k].id) 为 \(pool)；奖励池只能用参数和本组的在岗人数计算")
                 }
             } else {
                 pools[group] = (pool, k)

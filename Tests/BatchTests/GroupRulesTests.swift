@@ -10,7 +10,7 @@ import Testing
 /// Groups other than the community, roster columns a county adds and who takes part in
 /// ranks and quotas (issue 12, items 6, 7 and 8), on `Fixtures/group-rules`: a 分组 考核组
 /// (正职 for 书记、主任, else 其他组), a quota of 50% per community and 考核组, 排名不含
-/// 一票否决者、本月入职, a pool per group of 人数 × 1500 元 shared by score, and 公益性岗位
+/// 一票否决者、本月入职, a pool per group of 在岗人数 × 1500 元 shared by score, and 公益性岗位
 /// (a column the county adds) paying no contributions. Amounts are worked out by hand in
 /// the fixture's .jifen-test file.
 struct GroupRulesTests {
@@ -140,7 +140,7 @@ struct GroupRulesTests {
         let text = line.trace.rendered(.zh)
         #expect(text.contains("奖金池 = 4,500.00"), "\(text)")
         #expect(text.contains("余数排第 2，补 0.01"), "\(text)")
-        #expect(text.contains("人数（社区、考核组）"), "\(text)")
+        #expect(text.contains("在岗人数（社区、考核组）"), "\(text)")
     }
 
     @Test func aPostTypeColumnSwitchesContributionsOff() throws {
@@ -209,7 +209,7 @@ struct GroupRulesTests {
     /// one member's amount.
     @Test func aPoolMustBeTheSameForEveryMemberOfItsGroup() throws {
         var text = try String(contentsOfFile: Self.folder + "/考核组办法.jifen", encoding: .utf8)
-        text = text.replacingOccurrences(of: "按比例分配（人数（社区、考核组） × 每人绩效额，", with: "按比例分配（若 岗位类别 = 公益性岗位 则 100 元 否则 200 元，")
+        text = text.replacingOccurrences(of: "按比例分配（在岗人数（社区、考核组） × 每人绩效额，", with: "按比例分配（若 岗位类别 = 公益性岗位 则 100 元 否则 200 元，")
         let project = RulesProject.parse([SourceFile(path: "不一致.jifen", text: text)])
         let (rules, _) = Checker.check(project.files)
         let outcome = MonthEvaluation(rules: rules, month: YearMonth("2020-12")!).run(folder: try Self.monthFolder("group-rules-pool"))

@@ -100,6 +100,13 @@ let checkerCases: [DiagnosticCase] = [
           舍入 四舍五入 到分
         }
         """ }),
+    DiagnosticCase(code: "R0109", name: "unknown-headcount-group", source: regulation { $0.extra = """
+        参数 社区奖励总额 = 1000 元
+
+        应发项 社区奖励 = 社区奖励总额 ÷ 在岗人数（富民） {
+          舍入 舍去 到分
+        }
+        """ }),
     DiagnosticCase(code: "R0110", name: "unknown-tax-column", source: regulation { $0.pay = """
         参数 分值 = 15 元
 
@@ -361,7 +368,7 @@ struct CheckerDiagnosticTests {
 
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
-        let expected = (101...108).map { String(format: "R%04d", $0) } + ["R0110"] + (201...208).map { String(format: "R%04d", $0) }
+        let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
             + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"]
             + ["R0330", "R0331", "R0332"] + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)

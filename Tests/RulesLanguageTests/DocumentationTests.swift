@@ -54,7 +54,7 @@ struct DocumentationTests {
     func errorCodes() throws {
         let doc = try document()
         let checkerCodes = checkerCases.map(\.code)
-        for code in (1...22).map({ String(format: "R%04d", $0) }) + checkerCodes {
+        for code in (1...23).map({ String(format: "R%04d", $0) }) + checkerCodes {
             #expect(doc.contains("### \(code) "), "\(code) missing")
             #expect(doc.contains("错误[\(code)]") || doc.contains("警告[\(code)]"), "\(code) has no rendered example")
         }

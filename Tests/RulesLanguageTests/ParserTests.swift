@@ -175,7 +175,7 @@ struct SoftKeywordTests {
     }
 }
 
-/// 分组, group keys of quotas and ranks, 排名不含 and 人数 (issue 12, items 6 and 8).
+/// 分组, group keys of quotas and ranks, 排名不含 and 在岗人数 by groups (issue 12, items 5, 6 and 8).
 @Suite("Groups other than the community")
 struct GroupSyntaxTests {
     static let text = """
@@ -193,7 +193,7 @@ struct GroupSyntaxTests {
           排名不含 一票否决者、本月入职、本月离职
         }
 
-        应发项 绩效 = 按比例分配（人数（社区、考核组） × 1500 元，得分，社区、考核组）
+        应发项 绩效 = 按比例分配（在岗人数（社区、考核组） × 1500 元，得分，社区、考核组）
 
         实发项 实发工资 = 绩效
 

@@ -138,6 +138,12 @@ let diagnosticCases: [DiagnosticCase] = [
     DiagnosticCase(code: "R0022", name: "keyword-as-name", source: """
         参数 测试 = 5 元
         """),
+    DiagnosticCase(code: "R0023", name: "invalid-time", source: """
+        对照表 应到时间 按 班次 {
+          白班：08:30
+          夜班：25:00
+        }
+        """),
 ]
 
 /// Keywords where a name is expected (issue 12, item 10): each message says it is a
@@ -168,7 +174,7 @@ struct SyntaxDiagnosticTests {
     func everyCodeCovered() {
         let codes = Set(diagnosticCases.map(\.code))
         #expect(codes.count == diagnosticCases.count)
-        #expect(codes == Set((1...22).map { String(format: "R%04d", $0) }))
+        #expect(codes == Set((1...23).map { String(format: "R%04d", $0) }))
     }
 
     @Test("a keyword where a name is expected says it is a keyword and what to write", arguments: keywordAsNameCases.indices)

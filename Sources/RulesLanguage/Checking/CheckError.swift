@@ -21,6 +21,8 @@ public enum CheckError: Sendable, Hashable {
     case duplicateDeclaration(Site, name: String, first: Site)
     case notAnEnumerationValue(Site, value: String, field: String, allowed: [String])
     case unknownPayLine(Site, name: String)
+    /// R0109: 在岗人数（…） of something that is not a roster field, a 分组 or 全县.
+    case unknownHeadcountGroup(Site, written: String, groups: [String])
     /// R0110: `个税申报` names no amount column of the tax office's wages sheet.
     case unknownTaxColumn(Site, name: String, known: [String])
 
@@ -75,6 +77,7 @@ public enum CheckError: Sendable, Hashable {
         case .unknownName(let s, _, _, _), .unknownSource(let s, _, _), .unknownField(let s, _, _, _),
             .unknownTier(let s, _, _), .unknownTable(let s, _), .duplicateDeclaration(let s, _, _),
             .notAnEnumerationValue(let s, _, _, _), .unknownPayLine(let s, _), .unknownTaxColumn(let s, _, _), .incomparable(let s, _, _),
+            .unknownHeadcountGroup(let s, _, _),
             .mixedUnits(let s, _, _, _), .expectedCondition(let s, _), .expectedType(let s, _, _, _),
             .aggregateWithoutRecords(let s, _), .argumentCount(let s, _, _, _), .quotaShare(let s),
             .divisionOfNonNumbers(let s), .cycle(let s, _), .tiersOverlap(let s, _, _, _), .tiersGap(let s, _),
@@ -153,6 +156,11 @@ public enum CheckError: Sendable, Hashable {
         case .unknownPayLine(_, let name):
             return e("R0108", L("“\(name)”不是工资项目", "'\(name)' is not a pay line"), L("这里需要工资项目的名称", "a pay line's name is needed here"),
                      L("本年累计、此前累计只用于应发项、扣款项、计算项的名称。", "Year-to-date totals take the name of a pay line."))
+        case .unknownHeadcountGroup(_, let written, let groups):
+            return e("R0109", L("不能按“\(written)”统计在岗人数", "cannot count the cadres in post by '\(written)'"),
+                     L("应为全县、花名册的字段或分组", "the county, a roster field or a grouping is needed here"),
+                     L("写“在岗人数（全县）”，或按花名册的字段、分组统计（几个用“、”隔开，如“在岗人数（社区、考核组）”）：\(list(groups.map { "在岗人数（\($0)）" }))。",
+                       "Write 在岗人数（全县） for the county, or count by roster fields or groupings (several separated by 、, e.g. 在岗人数（社区、考核组）): \(groups.map { "在岗人数（\($0)）" }.prefix(8).joined(separator: ", "))."))
         case .unknownTaxColumn(_, let name, let known):
             return e("R0110", L("“\(name)”不是个税扣缴申报表的金额列", "'\(name)' is not an amount column of the tax filing sheet"),
                      L("正常工资薪金收入表中没有这一列", "no such column in 正常工资薪金收入"),
@@ -166,6 +174,9 @@ public enum CheckError: Sendable, Hashable {
             return e("R0202", L("\(l.chineseName)与\(r.chineseName)不能相\(op)", "cannot \(op == "加" ? "add" : op == "减" ? "subtract" : op == "乘" ? "multiply" : "divide") \(l.englishName) and \(r.englishName)"), L("单位不一致", "units do not match"),
                      l == .points && r == .money || l == .money && r == .points
                         ? L("积分要乘以分值（每分多少元）才能变成金额，例如“得分 × 分值”。", "Points become money only through a rate, e.g. 得分 × 分值 (yuan per point).")
+                        : l == .time || r == .time
+                        ? L("时间只能相减或比较：“开始 - 应到时间（班次）”得到相差的分钟数，“开始 > 08:30”比较先后。",
+                            "Times only subtract or compare: 开始 - 应到时间（班次） gives the minutes between them; 开始 > 08:30 compares them.")
                         : L("检查两边的单位：积分、元、百分比和计数不能随意混用。", "Check the units on both sides: points, yuan, percentages and counts do not mix freely."))
         case .expectedCondition(_, let found):
             return e("R0203", L("这里需要一个条件，得到的是\(found.chineseName)", "a condition is needed here, found \(found.englishName)"), L("不是条件", "not a condition"),

@@ -4,7 +4,7 @@ extension TExpr {
     /// The expressions directly inside this one.
     var children: [TExpr] {
         switch self {
-        case .number, .text, .date, .boolean, .none, .field, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
+        case .number, .text, .date, .time, .calendar, .boolean, .none, .field, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
              .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
             return []
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return [e]

@@ -9,8 +9,12 @@ public indirect enum TExpr: Sendable, Hashable {
     case number(Fixed, ValueType)
     case text(String)
     case date(CivilDate)
+    /// `08:30`: a time of day.
+    case time(TimeOfDay)
     case boolean(Bool)
     case none
+    /// 在岗天数, 本月天数, 本月入职, 本月离职: from the cadre's 入职日期 and 离职日期.
+    case calendar(CalendarValue)
     /// A field of the record being scored: index in the source's schema.
     case field(Int, ValueType)
     /// An enumeration value, as the code the records hold.
@@ -44,8 +48,8 @@ public indirect enum TExpr: Sendable, Hashable {
     case poolShare(TExpr, TExpr, [TExpr])
     /// A 分组 declared by the rules: the cadre's group, as its index in these labels.
     case grouping(String, [String])
-    /// 人数（社区、考核组）: how many cadres employed this month share the cadre's values of
-    /// these roster fields or groupings (none: 全县).
+    /// 在岗人数（社区、考核组）: how many cadres in post this month share the cadre's values
+    /// of these roster fields or groupings ([]: 在岗人数（全县）, the whole county).
     case headcount([String])
 
     public static func == (a: TExpr, b: TExpr) -> Bool { String(describing: a) == String(describing: b) }
@@ -55,7 +59,7 @@ public indirect enum TExpr: Sendable, Hashable {
     public func references(field: Int) -> Bool {
         switch self {
         case .field(let f, _): return f == field
-        case .number, .text, .date, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
+        case .number, .text, .date, .time, .calendar, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
              .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
@@ -77,6 +81,8 @@ public indirect enum TExpr: Sendable, Hashable {
             return t
         case .text: return .text
         case .date: return .date
+        case .time: return .time
+        case .calendar(let v): return v == .daysInPost || v == .daysInMonth ? .count : .boolean
         case .boolean, .not, .logical, .compare, .member: return .boolean
         case .none: return .none
         case .enumCode(_, let v): return .enumeration([v])
@@ -286,6 +292,9 @@ public struct CheckedRules: Sendable {
     /// In dependency order.
     public var payLines: [CheckedPayLine] = []
     public var accumulators: [Accumulator] = []
+    /// The group keys 在岗人数（…） counts by (roster fields and 分组; [] for 全县), each list
+    /// once: what a month's scorer counts before any cadre is scored.
+    public var headcountGroups: [[String]] = []
     /// SHA-256 of the rules files' contents, in path order.
     public var hash: String = ""
 

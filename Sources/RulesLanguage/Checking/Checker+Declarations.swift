@@ -246,13 +246,13 @@ extension Checker {
     /// apart (R0315).
     static func nonRosterRead(_ e: TExpr) -> String? {
         switch e {
-        case .number, .text, .date, .boolean, .none, .enumCode, .parameter, .rosterField, .payLine, .tier, .rank: return nil
+        case .number, .text, .date, .time, .calendar, .boolean, .none, .enumCode, .parameter, .rosterField, .payLine, .tier, .rank: return nil
         case .score: return "得分"
         case .item(let n): return n
         case .monthsEmployed: return "本年任职月数"
         case .aggregate: return "记录的统计"
         case .grouping(let n, _): return n
-        case .headcount: return "人数"
+        case .headcount: return "在岗人数"
         case .yearToDate: return "本年累计"
         case .priorToDate: return "此前累计"
         case .poolShare: return "按比例分配"

@@ -21,6 +21,13 @@ extension Checker {
             return .number(v, t)
         case .string(let s): return .text(s)
         case .date(let d): return .date(d)
+        case .time(let t): return .time(t)
+        case .calendar(let v):
+            if case .record = ctx {
+                errors.append(.unknownName(site(e.span), name: v.keyword.chinese, context: "记录", suggestions: []))
+                return .number(.zero, .unknown)
+            }
+            return .calendar(v)
         case .month: return .unknown(errors: &errors, site(e.span), "月份")
         case .boolean(let b): return .boolean(b)
         case .none: return .none
@@ -61,6 +68,8 @@ extension Checker {
                 requireCondition(b, r.span)
                 return .logical(op, a, b)
             default:
+                // Two times subtract to the minutes between them: 开始 - 应到时间（班次）.
+                if op == .subtract, a.type == .time, b.type == .time || b.type == .unknown { return .arithmetic(op, a, b, .number) }
                 return .arithmetic(op, a, b, arithmeticType(op, a.type, b.type, e.span))
             }
         case .comparison(let first, let rest):
@@ -382,20 +391,38 @@ extension Checker {
             }
             return .poolShare(pool, weight, groups)
         case .headcount:
-            guard case .cadre = ctx else {
+            // 在岗人数（全县）, 在岗人数（社区）, 在岗人数（社区、考核组）: the groups are named
+            // (roster fields or 分组), never computed.
+            if case .record = ctx {
                 errors.append(.unknownName(site(span), name: name, context: "记录", suggestions: []))
-                return .number(.zero, .unknown)
+                return .number(.zero, .count)
             }
+            guard !args.isEmpty else {
+                errors.append(.argumentCount(site(span), name: name, expected: "1 或更多", found: 0))
+                return .number(.zero, .count)
+            }
+            let fields = (rules.rosterSource.map { rules.sources[$0].schema.fields.map(\.name) } ?? []).filter { !Self.headcountExcluded.contains($0) }
+            let groups = groupingNames.sorted() + fields
             var keys: [String] = []
+            var valid = true
             for a in args {
                 guard case .name(let id) = a.kind else {
-                    errors.append(.expectedType(site(a.span), expected: .text, found: check(a, ctx).type, role: "人数的分组（花名册字段、分组或 全县）"))
+                    errors.append(.unknownHeadcountGroup(site(a.span), written: "括号里的算式", groups: groups))
+                    valid = false
                     continue
                 }
-                if id.name == GroupKeys.countyWord { continue }
-                if checkGroupKey(id) { keys.append(id.name) }
+                if Self.countyNames.contains(id.name) { continue }
+                if groupingNames.contains(id.name) {
+                    used.insert("grouping:" + id.name)
+                } else if rosterFieldType(id.name) == nil || Self.headcountExcluded.contains(id.name) {
+                    errors.append(.unknownHeadcountGroup(site(a.span), written: id.name, groups: groups))
+                    valid = false
+                    continue
+                }
+                if !keys.contains(id.name) { keys.append(id.name) }
             }
-            if args.isEmpty { errors.append(.argumentCount(site(span), name: name, expected: "1", found: 0)) }
+            guard valid else { return .number(.zero, .count) }
+            if !rules.headcountGroups.contains(keys) { rules.headcountGroups.append(keys) }
             return .headcount(keys)
         }
     }

@@ -19,6 +19,11 @@ public struct Checker {
     /// Names that mean something in every cadre-level expression.
     static let scoreNames: Set<String> = ["得分", "总分", "score"]
     static let monthsEmployedNames: Set<String> = ["本年任职月数", "months_employed"]
+    /// The whole county as the group of 在岗人数（全县）.
+    static let countyNames: Set<String> = ["全县", "county"]
+    /// Roster fields that are personal or unique to each cadre: no group to count.
+    static let headcountExcluded: Set<String> = Set(["工号", "姓名", "身份证号", "银行账号", "手机", "入职日期", "离职日期", "专项附加扣除", "开户行"])
+        .union(StandardSchemas.specialDeductionCategories.map(\.name))
 
     public static func check(_ files: [RuleFile]) -> (CheckedRules, [Diagnostic]) {
         var c = Checker()
@@ -260,11 +265,10 @@ public struct Checker {
         var values: [(CivilDate?, Fixed)] = []
         var type: ValueType = .unknown
         for v in d.values {
-            guard case .number(let n, let unit) = v.value.kind else {
+            guard let (value, t) = Self.constant(v.value) else {
                 errors.append(.notConstant(site(v.value.span), what: "参数“\(d.name.name)”的值"))
                 continue
             }
-            let (value, t) = Self.literal(n, unit)
             if type == .unknown { type = t } else if t != type { errors.append(.mixedUnits(site(v.value.span), op: "比", left: type, right: t)) }
             values.append((v.since?.date, value))
             if let s = v.since, s.date.day != 1 { errors.append(.midMonthDate(site(s.span), date: s.date.description)) }
@@ -274,6 +278,16 @@ public struct Checker {
             rules.parameters[d.name.name] = existing
         } else {
             rules.parameters[d.name.name] = CheckedParameter(name: d.name.name, citation: d.attributes.citation?.text, values: values.map { (since: $0.0, value: $0.1) }, type: type)
+        }
+    }
+
+    /// The value and type of a constant a parameter or table row may hold: a number with
+    /// its unit, or a time of day (held as minutes after midnight).
+    public static func constant(_ e: Expression) -> (Fixed, ValueType)? {
+        switch e.kind {
+        case .number(let n, let unit): return literal(n, unit)
+        case .time(let t): return (Fixed(Int(t.minutes)), .time)
+        default: return nil
         }
     }
 
@@ -310,12 +324,16 @@ public struct Checker {
                     errors.append(.duplicateTableKey(site(k.span), table: d.name.name, key: shown))
                 }
             }
-            guard case .number(let n, let unit) = r.value.kind else {
+            guard let (v, t) = Self.constant(r.value) else {
                 errors.append(.notConstant(site(r.value.span), what: "对照表的值"))
                 continue
             }
-            let (v, t) = Self.literal(n, unit)
-            if valueType == .unknown { valueType = t }
+            if valueType == .unknown {
+                valueType = t
+            } else if (t == .time) != (valueType == .time) {
+                // A table of times (应到时间) cannot also hold numbers.
+                errors.append(.mixedUnits(site(r.value.span), op: "比", left: valueType, right: t))
+            }
             rows.append((key, v))
         }
         rules.lookups[d.name.name, default: []].append(CheckedLookup(name: d.name.name, citation: d.attributes.citation?.text, period: Self.period(d.attributes), rows: rows, valueType: valueType))

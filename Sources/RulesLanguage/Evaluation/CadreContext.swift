@@ -47,6 +47,7 @@ struct CadreScope: EvaluationScope {
         case .priorToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed)
         case .poolShare: return context.sheet.poolShare.map { .number($0.fixed) } ?? .none
         case .grouping(let n, _): return scorer.groupCode(n, cadre: context.cadre).map { .code(Int64($0)) } ?? .none
+        case .calendar(let v): return scorer.calendar(v, cadre: context.cadre)
         case .headcount(let keys): return .number(Fixed(scorer.headcount(keys, cadre: context.cadre)))
         default: return .none
         }
@@ -60,31 +61,51 @@ struct CadreScope: EvaluationScope {
 extension MonthScorer {
     static let categoryNames: Set<String> = Set(StandardSchemas.specialDeductionCategories.map(\.name))
 
+    /// 在岗天数, 本月天数, 本月入职, 本月离职 for a cadre, from 入职日期 and 离职日期 (the
+    /// last day in post), both counted as days in post (`EmploymentChanges`).
+    func calendar(_ v: CalendarValue, cadre: Int) -> RowValue {
+        let c = roster.cadres[cadre], month = rules.month
+        switch v {
+        case .daysInMonth: return .number(Fixed(EmploymentChanges.daysInMonth(month)))
+        case .daysInPost: return .number(Fixed(EmploymentChanges.daysInPost(c, in: month)))
+        case .joinedThisMonth: return .boolean(EmploymentChanges.joined(c, in: month))
+        case .leftThisMonth: return .boolean(EmploymentChanges.left(c, in: month))
+        }
+    }
+
     /// A roster field's value for a cadre, typed as the rules declare it.
     func rosterValue(_ name: String, _ type: ValueType, cadre: Int) -> RowValue {
         let c = roster.cadres[cadre]
-        let text: String?
         switch name {
-        case "工号": text = c.id
-        case "姓名": text = c.name
-        case "社区": text = c.community
-        case "网格": text = c.grid
-        case "岗位": text = c.post
-        case "开户行": text = c.bank
         case "岗位等级": return .number(Fixed(c.level))
         case "入职日期": return .date(c.hiredOn.daysSinceEpoch)
         case "离职日期": return c.leftOn.map { .date($0.daysSinceEpoch) } ?? .none
         case "专项附加扣除": return .number(c.specialDeduction?.fixed ?? .zero)
         // A category of 专项附加扣除 left blank is 0, like the total.
         case _ where Self.categoryNames.contains(name): return .number(c.extra[name].flatMap { Fixed($0) } ?? .zero)
-        default: text = c.extra[name]
+        default: break
         }
-        guard let text else { return .none }
+        guard let text = Self.rosterText(name, c) else { return .none }
         switch type {
         case .enumeration(let values): return values.firstIndex(of: text).map { .code(Int64($0)) } ?? .text(text)
         case .count, .number, .money, .points: return Fixed(text).map { .number($0) } ?? .none
         case .date: return DateParser.parse(text).map { .date($0.daysSinceEpoch) } ?? .none
         default: return .text(text)
+        }
+    }
+
+    /// A text roster field of a cadre (工号, 社区, 岗位, a county's own column …); 岗位等级 as
+    /// its digits. nil where the cell is empty.
+    static func rosterText(_ name: String, _ c: Cadre) -> String? {
+        switch name {
+        case "工号": c.id
+        case "姓名": c.name
+        case "社区": c.community
+        case "网格": c.grid
+        case "岗位": c.post
+        case "开户行": c.bank
+        case "岗位等级": String(c.level)
+        default: c.extra[name]
         }
     }
 

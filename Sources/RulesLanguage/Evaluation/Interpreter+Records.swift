@@ -7,19 +7,27 @@ struct RuleTables: Sendable {
     var parameters: [String: Fixed] = [:]
     var lookups: [String: CheckedLookup] = [:]
     var brackets: [String: BracketTable] = [:]
+    /// Parameters that hold a time of day (`参数 上班时间 = 08:30`), as minutes.
+    var timeParameters: Set<String> = []
 
-    init(parameters: [String: Fixed] = [:], lookups: [String: CheckedLookup] = [:], brackets: [String: BracketTable] = [:]) {
+    init(parameters: [String: Fixed] = [:], lookups: [String: CheckedLookup] = [:], brackets: [String: BracketTable] = [:],
+         timeParameters: Set<String> = []) {
         self.parameters = parameters
         self.lookups = lookups
         self.brackets = brackets
+        self.timeParameters = timeParameters
     }
 
     init(_ rules: MonthRules) {
-        self.init(parameters: rules.parameters, lookups: rules.lookups, brackets: rules.brackets)
+        self.init(parameters: rules.parameters, lookups: rules.lookups, brackets: rules.brackets,
+                  timeParameters: Set(rules.checked.parameters.values.filter { $0.type == .time }.map(\.name)))
     }
 
     /// A parameter with no value in force reads 0 (a batch refuses such a month first).
-    func parameter(_ name: String) -> RowValue { .number(parameters[name] ?? .zero) }
+    func parameter(_ name: String) -> RowValue {
+        let v = parameters[name] ?? .zero
+        return timeParameters.contains(name) ? .time(Int16(truncatingIfNeeded: v.units)) : .number(v)
+    }
 }
 
 /// One decoded record as the reference interpreter reads it: each field's payload turned

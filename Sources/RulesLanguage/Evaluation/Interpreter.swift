@@ -44,11 +44,12 @@ enum Interpreter {
         case .number(let n, _): return .number(n)
         case .text(let s): return .text(s)
         case .date(let d): return .date(d.daysSinceEpoch)
+        case .time(let t): return .time(t.minutes)
         case .boolean(let b): return .boolean(b)
         case .none: return .none
         case .enumCode(let c, _): return .code(c)
         case .field, .parameter, .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate,
-             .priorToDate, .poolShare, .grouping, .headcount:
+             .priorToDate, .poolShare, .grouping, .calendar, .headcount:
             return scope.value(of: e)
         case .negate(let x, _):
             guard let n = evaluate(x, in: &scope).number else { return .none }
@@ -60,9 +61,7 @@ enum Interpreter {
             if op == .and { return .boolean(x && evaluate(b, in: &scope).isTrue) }
             return .boolean(x || evaluate(b, in: &scope).isTrue)
         case .arithmetic(let op, let a, let b, _):
-            guard let x = evaluate(a, in: &scope).number, let y = evaluate(b, in: &scope).number,
-                  let v = Arithmetic.apply(op, x, y) else { return .none }
-            return .number(v)
+            return Arithmetic.apply(op, evaluate(a, in: &scope), evaluate(b, in: &scope))
         case .compare(let first, let links):
             var left = evaluate(first, in: &scope)
             var leftExpression = first
@@ -129,12 +128,12 @@ enum Interpreter {
         if case .code(let c) = key, let w = word(c, of: keyExpression) { k = .text(w) }
         for row in table.rows {
             switch (row.key, k) {
-            case (.number(let n)?, .number(let v)) where n == v: return .number(row.value)
-            case (.text(let s)?, .text(let v)) where RowValue.compareText(s, v) == 0: return .number(row.value)
+            case (.number(let n)?, .number(let v)) where n == v: return table.value(row.value)
+            case (.text(let s)?, .text(let v)) where RowValue.compareText(s, v) == 0: return table.value(row.value)
             default: continue
             }
         }
-        if let other = table.rows.first(where: { $0.key == nil }) { return .number(other.value) }
+        if let other = table.rows.first(where: { $0.key == nil }) { return table.value(other.value) }
         return .none
     }
 }
@@ -144,6 +143,17 @@ enum Interpreter {
 enum Arithmetic {
     static let quotientScale = Payroll.quotientScale
 
+    /// `a op b` on two values: numbers, or two times subtracted to the minutes between them
+    /// (`开始 - 应到时间`, negative when 开始 is earlier); anything else is blank.
+    @inline(__always)
+    static func apply(_ op: BinaryOperator, _ a: RowValue, _ b: RowValue) -> RowValue {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return apply(op, x, y).map { .number($0) } ?? .none
+        case (.time(let x), .time(let y)) where op == .subtract: return .number(Fixed(Int(x) - Int(y)))
+        default: return .none
+        }
+    }
+
     static func apply(_ op: BinaryOperator, _ a: Fixed, _ b: Fixed) -> Fixed? {
         switch op {
         case .add: return a.adding(b)
@@ -152,5 +162,13 @@ enum Arithmetic {
         case .divide: return a.dividing(by: b, scale: quotientScale, .halfUp)
         case .and, .or: return nil
         }
+    }
+}
+
+extension CheckedLookup {
+    /// A row's value as the table's type: a table of times (应到时间) gives times.
+    @inline(__always)
+    func value(_ v: Fixed) -> RowValue {
+        valueType == .time ? .time(Int16(truncatingIfNeeded: v.units)) : .number(v)
     }
 }

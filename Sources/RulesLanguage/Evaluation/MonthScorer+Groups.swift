@@ -3,15 +3,18 @@ import Records
 
 /// Groups other than the community: 分组 declared by the rules (考核组 = 正职 for 书记、主任,
 /// else 其他组), group keys of quotas, ranks and pools (`按 社区、考核组`, `按 全县`) and the
-/// headcounts `人数（社区、考核组）` read.
+/// headcounts `在岗人数（社区、考核组）` read.
 extension MonthScorer {
-    /// Works out every cadre's 分组 groups and the headcounts the rules read, for the
-    /// cadres employed this month. Called once by `finish()` before scoring.
+    /// Works out every cadre's 分组 groups, and the headcounts the rules read (each list of
+    /// keys the checker saw in a 在岗人数（…）) over the cadres in post this month (`employed`:
+    /// on at least one of its days). Called once at the end of `init`: groupings read the
+    /// roster and parameters only.
     func prepareGroups(employed: [Int]) {
         var codes: [String: [Int32]] = [:]
         for (name, g) in rules.checked.groupings {
             var column = [Int32](repeating: -1, count: roster.count)
-            for c in employed {
+            // Every cadre on the roster, in post or not: a group is a function of the roster.
+            for c in roster.cadres.indices {
                 var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:])
                 for (i, condition) in g.conditions.enumerated() where condition.map({ evaluate($0, &ctx).isTrue }) ?? true {
                     column[c] = Int32(i)
@@ -21,39 +24,8 @@ extension MonthScorer {
             codes[name] = column
         }
         groupCodes = codes
-        var wanted: Set<[String]> = []
-        func walk(_ e: TExpr) {
-            switch e {
-            case .headcount(let keys): wanted.insert(keys)
-            case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): walk(x)
-            case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
-                walk(a)
-                walk(b)
-            case .compare(let a, let links):
-                walk(a)
-                for (_, x) in links { walk(x) }
-            case .member(let a, let xs):
-                walk(a)
-                for x in xs { walk(x) }
-            case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
-                walk(a)
-                walk(b)
-                walk(c)
-            case .poolShare(let a, let b, let cs):
-                walk(a)
-                walk(b)
-                for x in cs { walk(x) }
-            default: break
-            }
-        }
-        for l in rules.payLines {
-            walk(l.expression)
-            for (x, _) in l.exemptions { walk(x) }
-        }
-        for v in rules.vetoes { walk(v.condition) }
-        for t in rules.tiers?.rules ?? [] { if let c = t.condition { walk(c) } }
         var counts: [[String]: [String: Int]] = [:]
-        for keys in wanted {
+        for keys in rules.checked.headcountGroups {
             var byGroup: [String: Int] = [:]
             for c in employed { byGroup[groupKey(keys, cadre: c), default: 0] += 1 }
             counts[keys] = byGroup
@@ -80,7 +52,9 @@ extension MonthScorer {
         keys.isEmpty ? "全县" : keys.map { groupValue($0, cadre: cadre) }.joined(separator: "·")
     }
 
-    /// 人数（keys）: cadres employed this month in the cadre's group.
+    /// 在岗人数（keys）: cadres in post this month in the cadre's group (all of them for
+    /// 全县, no keys). A cadre whose field is blank is counted with the others whose field
+    /// is blank, as quotas and pools group them.
     func headcount(_ keys: [String], cadre: Int) -> Int {
         headcounts[keys]?[groupKey(keys, cadre: cadre)] ?? 0
     }

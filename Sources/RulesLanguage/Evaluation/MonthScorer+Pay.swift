@@ -123,7 +123,62 @@ public struct PayLineFormulas: PayFormulas {
     let readsTier: [Bool]
 
     public func notes(ofLine line: Int, cadre: Int) -> [PayNote] {
-        readsTier[line] && cadre < tierNotes.count ? [tierNotes[cadre]] : []
+        var out: [PayNote] = readsTier[line] && cadre < tierNotes.count ? [tierNotes[cadre]] : []
+        // How the roster's dates give the month's days in post, joining or leaving.
+        let p = lines[line]
+        var read: [CalendarValue] = []
+        for e in [p.formula] + p.exemptions { Self.calendarValues(e, into: &read) }
+        for v in read where v != .daysInMonth { out.append(calendarNote(v, cadre: cadre)) }
+        return out
+    }
+
+    /// `在岗天数 22 天（2020-12-10 至 2020-12-31）`, `本月入职：是（入职日期 2020-12-10）`.
+    func calendarNote(_ v: CalendarValue, cadre k: Int) -> PayNote {
+        let c = scorer.roster.cadres[cadres[k]]
+        let hired = "入职日期 \(c.hiredOn)", hiredEN = "hired \(c.hiredOn)"
+        let left = c.leftOn.map { "离职日期 \($0)" } ?? "未填离职日期", leftEN = c.leftOn.map { "left \($0)" } ?? "no leaving date"
+        let value = scorer.calendar(v, cadre: cadres[k])
+        let yes = value.isTrue
+        switch v {
+        case .daysInPost:
+            let days = value.number ?? .zero
+            let range = EmploymentChanges.daysInPostRange(c, in: scorer.rules.month)
+            let span = range.map { "\($0.from) 至 \($0.to)；" } ?? "", spanEN = range.map { "\($0.from) to \($0.to); " } ?? ""
+            return .remark(text: PayText(zh: "在岗天数 \(days) 天（\(span)\(hired)，\(left)）",
+                                         en: "days in post \(days) (\(spanEN)\(hiredEN), \(leftEN))"))
+        case .joinedThisMonth:
+            return .remark(text: PayText(zh: "本月入职：\(yes ? "是" : "否")（\(hired)）", en: "joined this month: \(yes ? "yes" : "no") (\(hiredEN))"))
+        case .leftThisMonth:
+            return .remark(text: PayText(zh: "本月离职：\(yes ? "是" : "否")（\(left)）", en: "left this month: \(yes ? "yes" : "no") (\(leftEN))"))
+        case .daysInMonth:
+            return .remark(text: PayText(zh: "本月天数 \(value.text) 天", en: "days in the month \(value.text)"))
+        }
+    }
+
+    /// The calendar values an expression reads, each once, in order.
+    static func calendarValues(_ e: TExpr, into out: inout [CalendarValue]) {
+        switch e {
+        case .calendar(let v): if !out.contains(v) { out.append(v) }
+        case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): calendarValues(x, into: &out)
+        case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
+            calendarValues(a, into: &out)
+            calendarValues(b, into: &out)
+        case .compare(let a, let links):
+            calendarValues(a, into: &out)
+            for (_, x) in links { calendarValues(x, into: &out) }
+        case .member(let a, let xs):
+            calendarValues(a, into: &out)
+            for x in xs { calendarValues(x, into: &out) }
+        case .conditional(let a, let b, let c, _), .clamp(let a, let b, let c, _):
+            calendarValues(a, into: &out)
+            calendarValues(b, into: &out)
+            calendarValues(c, into: &out)
+        case .poolShare(let a, let b, let c):
+            calendarValues(a, into: &out)
+            calendarValues(b, into: &out)
+            for x in c { calendarValues(x, into: &out) }
+        default: break
+        }
     }
 
     public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {

@@ -22,7 +22,6 @@ extension MonthScorer {
     public func finish() -> ScoredMonth {
         let month = rules.month
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
-        prepareGroups(employed: cadres)
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
         scored.withUnsafeMutableBufferPointer { scored in

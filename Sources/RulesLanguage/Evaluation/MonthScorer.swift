@@ -75,8 +75,8 @@ public final class MonthScorer {
     public var fileNames: [String]
     let summaries: [RecordSummary]
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
-    /// and the headcounts `人数（…）` reads; both filled by `finish()` before anything
-    /// reads them, and only read after (`MonthScorer+Groups.swift`).
+    /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
+    /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
     var groupCodes: [String: [Int32]] = [:]
     var headcounts: [[String]: [String: Int]] = [:]
 
@@ -163,6 +163,7 @@ public final class MonthScorer {
         itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         summaries = sources.map { RecordSummary(schema: $0.schema) }
+        prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
 
     deinit {

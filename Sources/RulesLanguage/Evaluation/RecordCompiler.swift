@@ -83,6 +83,17 @@ struct RecordCompiler {
                 if cache.code < 0, let c = d.interners[i].code(of: s) { cache.code = Int64(c) }
                 return (cache.code >= 0 && r.payload[i] == cache.code) != negate
             }
+        case (.time(let t), _) where type == .time:
+            // 开始 > 08:30: the payload is the minutes after midnight.
+            let k = Int64(t.minutes)
+            switch op {
+            case .equal: return { r, _ in r.present[i] && r.payload[i] == k }
+            case .notEqual: return { r, _ in !r.present[i] || r.payload[i] != k }
+            case .less: return { r, _ in r.present[i] && r.payload[i] < k }
+            case .lessEqual: return { r, _ in r.present[i] && r.payload[i] <= k }
+            case .greater: return { r, _ in r.present[i] && r.payload[i] > k }
+            case .greaterEqual: return { r, _ in r.present[i] && r.payload[i] >= k }
+            }
         case (.number(let n, _), _):
             // The constant as a count of the field's units: 8.0 against a whole number is 8,
             // 2.5 against money 250 分; a constant finer than the field is compared exactly.
@@ -122,6 +133,7 @@ struct RecordCompiler {
         case .number(let n, _): return { _, _ in .number(n) }
         case .text(let s): return { _, _ in .text(s) }
         case .date(let d): return { _, _ in .date(d.daysSinceEpoch) }
+        case .time(let t): return { _, _ in .time(t.minutes) }
         case .boolean(let b): return { _, _ in .boolean(b) }
         case .none: return { _, _ in .none }
         case .enumCode(let c, _): return { _, _ in .code(c) }
@@ -153,10 +165,7 @@ struct RecordCompiler {
             return { r, d in RowValue.boolean(x(r, d).isTrue || y(r, d).isTrue) }
         case .arithmetic(let op, let a, let b, _):
             let x = value(a), y = value(b)
-            return { r, d in
-                guard let u = x(r, d).number, let v = y(r, d).number else { return .none }
-                return Arithmetic.apply(op, u, v).map { .number($0) } ?? .none
-            }
+            return { r, d in Arithmetic.apply(op, x(r, d), y(r, d)) }
         case .compare(let first, let links):
             let f = value(first)
             let rest = links.map { (op: $0.0, value: value($0.1), expression: $0.1) }
@@ -198,7 +207,8 @@ struct RecordCompiler {
                 guard let x = f(r, d).number, let low = a(r, d).number, let high = b(r, d).number else { return .none }
                 return .number(max(low, min(high, x)))
             }
-        case .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare, .grouping, .headcount:
+        case .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare,
+             .grouping, .calendar, .headcount:
             // Names of a cadre, which a record does not have.
             return { _, _ in .none }
         }

@@ -68,6 +68,8 @@ extension RecordCompiler {
             guard case .enumeration(let words) = type else { return nil }
             let c = Int64(words.firstIndex(of: s) ?? -1)
             return op == .equal ? .equals(field: i, code: c) : .notEquals(field: i, code: c)
+        case (.time(let t), _) where type == .time:
+            return .compare(field: i, op: op, value: Int64(t.minutes))
         case (.number(let n, _), _):
             // The constant as a count of the field's units (8.0 against a whole number is
             // 8); one finer than the field is left to the closure, which compares exactly.

@@ -19,6 +19,8 @@ struct TExprText {
             }
         case .text(let s): return "“\(s)”"
         case .date(let d): return d.description
+        case .time(let t): return t.description
+        case .calendar(let v): return v.keyword.chinese
         case .boolean(let b): return b ? "是" : "否"
         case .none: return "空"
         case .field(let i, _):
@@ -71,7 +73,7 @@ struct TExprText {
     }
 
     static func headcountText(_ keys: [String]) -> String {
-        "人数（\(keys.isEmpty ? "全县" : keys.joined(separator: "、"))）"
+        "在岗人数（\(keys.isEmpty ? "全县" : keys.joined(separator: "、"))）"
     }
 
     func isAdditive(_ e: TExpr) -> Bool {
@@ -135,6 +137,7 @@ struct TExprText {
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
         case .monthsEmployed: out.append(("本年任职月数", e))
         case .rank: out.append(("排名", e))
+        case .calendar(let v): out.append((v.keyword.chinese, e))
         case .headcount(let keys): out.append((headcountText(keys), e))
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.

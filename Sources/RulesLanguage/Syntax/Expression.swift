@@ -9,6 +9,8 @@ public struct Expression: Sendable, Hashable {
         case number(Fixed, unit: Unit?)
         case string(String)
         case date(CivilDate)
+        /// `08:30`: a time of day.
+        case time(TimeOfDay)
         case month(YearMonth)
         case boolean(Bool)
         /// `空`: an empty cell.
@@ -19,6 +21,8 @@ public struct Expression: Sendable, Hashable {
         case tier
         /// `排名`: the cadre's rank in the group tiers are decided in (1 = first); pay only.
         case rank
+        /// `在岗天数`, `本月天数`, `本月入职`, `本月离职`: the cadre's days in post this month.
+        case calendar(CalendarValue)
         /// A field, item, parameter, pay line or enumeration value; resolved by the checker.
         case name(Identifier)
         /// `（…）` as written, kept so the formatter can write it back.
@@ -112,8 +116,9 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
     /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
     /// allocated by largest remainder so that the shares sum to the pool.
     case poolShare
-    /// 人数（考核组）, 人数（社区、考核组）, 人数（全县）: how many cadres employed this month
-    /// are in the cadre's own group.
+    /// 在岗人数（全县）, 在岗人数（社区）, 在岗人数（考核组）, 在岗人数（社区、考核组）: how many
+    /// cadres are in post this month (employed on at least one of its days) who share the
+    /// cadre's values of these roster fields or 分组 (全县: the whole county).
     case headcount
 
     public var keyword: Keyword {
@@ -123,6 +128,27 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
         case .priorToDate: .priorToDate
         case .poolShare: .poolShare
         case .headcount: .headcount
+        }
+    }
+}
+
+/// What the roster's 入职日期 and 离职日期 (the last day in post) say about this month.
+public enum CalendarValue: Sendable, Hashable, CaseIterable {
+    /// 在岗天数: the calendar days of the month the cadre was in post, 1 to 31.
+    case daysInPost
+    /// 本月天数: the calendar days of the month (28 to 31).
+    case daysInMonth
+    /// 本月入职: whether 入职日期 falls in the month.
+    case joinedThisMonth
+    /// 本月离职: whether 离职日期 falls in the month.
+    case leftThisMonth
+
+    public var keyword: Keyword {
+        switch self {
+        case .daysInPost: .daysInPost
+        case .daysInMonth: .daysInMonth
+        case .joinedThisMonth: .joinedThisMonth
+        case .leftThisMonth: .leftThisMonth
         }
     }
 }

@@ -16,7 +16,8 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case optional, rankExcludes
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
-    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank, headcount
+    case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank
+    case daysInPost, daysInMonth, joinedThisMonth, leftThisMonth, headcount
     // Field types
     case text, integer, decimal, date, time, money, boolean, enumeration, points, days, times
     // Units (after a number)
@@ -115,7 +116,11 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .priorToDate: ("此前累计", "prior_to_date", []),
         .poolShare: ("按比例分配", "pool_share", []),
         .rank: ("排名", "rank", []),
-        .headcount: ("人数", "headcount", []),
+        .daysInPost: ("在岗天数", "days_in_post", []),
+        .daysInMonth: ("本月天数", "days_in_month", []),
+        .joinedThisMonth: ("本月入职", "joined_this_month", []),
+        .leftThisMonth: ("本月离职", "left_this_month", []),
+        .headcount: ("在岗人数", "headcount", []),
         .text: ("文本", "text", []),
         .integer: ("整数", "integer", []),
         .decimal: ("小数", "decimal", []),
@@ -242,7 +247,8 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,
-            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank, .headcount:
+            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank,
+            .daysInPost, .daysInMonth, .joinedThisMonth, .leftThisMonth, .headcount:
             "表达式 expression"
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times:
             "字段类型 field type"

@@ -191,6 +191,10 @@ public struct Lexer {
             append(date, start, position)
             return
         }
+        if text.count <= 2, let time = lexTimeTail(hour: text, start: start) {
+            append(time, start, position)
+            return
+        }
         // 。 between digits is a decimal point typed on a Chinese input method (0。5).
         if let (s, len) = peekScalar(), s.value == 0x2E || s.value == 0xFF0E || s.value == 0x3002 {
             let save = position
@@ -224,6 +228,25 @@ public struct Lexer {
             position += len
         }
         return out
+    }
+
+    /// After one or two digits: `:MM` or `：MM` (two digits, no more) makes a time of day,
+    /// `08:30`. Not at the start of a line, where `1：30 元` is the row of a table keyed by
+    /// number. Leaves the position alone when the text is not a time.
+    mutating func lexTimeTail(hour: String, start: Int) -> Token.Kind? {
+        let save = position
+        let atLineStart = tokens.last.map { $0.kind == .newline } ?? true
+        guard !atLineStart, let (sep, len) = peekScalar(), sep.value == 0x3A || sep.value == 0xFF1A else { return nil }
+        position += len
+        let minuteText = readDigits()
+        let digitFollows = peekScalar().map { [0x2E, 0xFF0E].contains($0.0.value) } ?? false
+        guard minuteText.count == 2, !digitFollows else {
+            position = save
+            return nil
+        }
+        if let t = TimeOfDay(hour: Int(hour)!, minute: Int(minuteText)!) { return .time(t) }
+        errors.append(.invalidTime(Span(start: start, end: position), text: String(decoding: bytes[start..<position], as: UTF8.self)))
+        return .time(TimeOfDay(minutes: 0))
     }
 
     /// After four digits: `-MM[-DD]`, `/MM[/DD]` or `年M月[D日]`. Leaves the position alone when

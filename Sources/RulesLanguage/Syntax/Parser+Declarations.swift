@@ -533,6 +533,7 @@ extension RulesParser {
                 while !atLineEnd, !peek.hasSpaceBefore, !atKind(.rBrace) { end = advance().span.end }
                 let span = Span(start: first.span.start, end: end)
                 cells.append(Cell(text: source.text(span), span: span))
+                rawCells.append(span)
             }
             if !cells.isEmpty { lines.append(cells) }
         }

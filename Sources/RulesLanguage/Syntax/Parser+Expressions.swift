@@ -131,7 +131,8 @@ extension RulesParser {
         return try parsePrimary()
     }
 
-    /// primary = NUMBER [ unit | "%" ] | STRING | DATE | MONTH | "是" | "否" | "空" | "得分"
+    /// primary = NUMBER [ unit | "%" ] | STRING | DATE | TIME | MONTH | "是" | "否" | "空" | "得分"
+    ///         | "在岗天数" | "本月天数" | "本月入职" | "本月离职"
     ///         | NAME [ "（" [ expr { "，" expr } ] "）" ]
     ///         | aggregate [ "（" [ expr ] [ "来自" selection ] "）" ]
     ///         | builtin "（" expr { "，" expr } "）"
@@ -157,6 +158,9 @@ extension RulesParser {
         case .month(let m):
             advance()
             return Expression(.month(m), t.span)
+        case .time(let time):
+            advance()
+            return Expression(.time(time), t.span)
         case .keyword(.yes), .keyword(.no):
             advance()
             return Expression(.boolean(t.keyword == .yes), t.span)
@@ -181,6 +185,10 @@ extension RulesParser {
             }
             return Expression(.name(id), t.span)
         case .keyword(let k):
+            if let value = CalendarValue.allCases.first(where: { $0.keyword == k }) {
+                advance()
+                return Expression(.calendar(value), t.span)
+            }
             if let aggregate = Aggregate.allCases.first(where: { $0.keyword == k }) {
                 advance()
                 return try parseAggregate(aggregate, keyword: t)

@@ -375,6 +375,8 @@ public struct RulesFormatter {
         case .string(let s): return quote(s)
         case .date(let d): return d.description
         case .month(let m): return m.description
+        case .time(let t): return t.description
+        case .calendar(let v): return kw(v.keyword)
         case .boolean(let b): return kw(b ? .yes : .no)
         case .none: return kw(.none)
         case .score: return kw(.score)
@@ -413,7 +415,7 @@ public struct RulesFormatter {
         case .call(let id, let args):
             return id.name + paren(args.map(expr).joined(separator: comma))
         case .builtin(.headcount, let args):
-            // 人数（社区、考核组）: a list of group keys, as 名额 … 按 writes them.
+            // 在岗人数（社区、考核组）: a list of group keys, as 名额 … 按 writes them.
             return kw(.headcount) + paren(args.map(expr).joined(separator: "、"))
         case .builtin(.poolShare, let args) where args.count > 3:
             return kw(.poolShare) + paren(args.prefix(2).map(expr).joined(separator: comma) + comma + args.dropFirst(2).map(expr).joined(separator: "、"))

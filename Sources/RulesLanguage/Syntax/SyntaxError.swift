@@ -48,6 +48,8 @@ public enum SyntaxError: Sendable, Hashable {
     case emptyEnumeration(Span)
     /// R0022: a keyword where a name is expected (`参数 测试 = 5`, `对照表 X 按 一票否决`).
     case keywordAsName(Span, keyword: Keyword)
+    /// R0023: a time of day that does not exist (25:00, 08:75).
+    case invalidTime(Span, text: String)
 
     /// Punctuation and keywords the parser may be missing.
     public enum Expected: Sendable, Hashable {
@@ -92,7 +94,8 @@ public enum SyntaxError: Sendable, Hashable {
             .expectedExpression(let s, _), .unclosedParenthesis(let s, _), .nestingTooDeep(let s, _),
             .unexpectedAfterClause(let s, _), .keywordJoinedToName(let s, _, _), .duplicateClause(let s, _, _),
             .missingClause(let s, _, _), .expectedFieldType(let s, _), .emptyCitation(let s),
-            .expectedRounding(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s), .keywordAsName(let s, _):
+            .expectedRounding(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s), .keywordAsName(let s, _),
+            .invalidTime(let s, _):
             s
         }
     }
@@ -103,6 +106,7 @@ public enum SyntaxError: Sendable, Hashable {
         case .unterminatedString: "R0002"
         case .invalidNumber: "R0003"
         case .invalidDate: "R0004"
+        case .invalidTime: "R0023"
         case .expectedDeclaration: "R0005"
         case .expectedName: "R0006"
         case .expectedToken: "R0007"
@@ -146,6 +150,10 @@ public enum SyntaxError: Sendable, Hashable {
             return (L("数字“\(text)”无效", "invalid number '\(text)'"),
                     L("数字太大或小数位太多", "too large or too many decimal places"),
                     L("数字最多 18 位，小数最多 18 位；请检查是否多打了数字。", "Numbers have at most 18 digits and 18 decimal places; check for extra digits."))
+        case .invalidTime(_, let text):
+            return (L("时间“\(text)”不存在", "time '\(text)' does not exist"),
+                    L("时为 0–24，分为 00–59", "hours 0–24, minutes 00–59"),
+                    L("写成 24 小时制的时间，例如 08:30 或 20:00。", "Write a time on the 24-hour clock, such as 08:30 or 20:00."))
         case .invalidDate(_, let text):
             return (L("日期“\(text)”不存在", "date '\(text)' does not exist"),
                     L("没有这一天", "no such day"),

@@ -9,6 +9,9 @@ public struct Token: Sendable, Hashable {
         /// A number as written (ASCII digits), and its exact value.
         case number(Fixed)
         case date(CivilDate)
+        /// `08:30`, `8：30`: a time of day (never the first token of a line, where `1：30 元`
+        /// is a table row).
+        case time(TimeOfDay)
         case month(YearMonth)
         /// “…”, "…" or 「…」.
         case string(String)
@@ -64,6 +67,7 @@ extension Token.Kind {
         case .identifier(let s): "“\(s)”"
         case .number(let f): "“\(f)”"
         case .date(let d): "“\(d)”"
+        case .time(let t): "“\(t)”"
         case .month(let m): "“\(m)”"
         case .string(let s): "“\(s)”"
         case .title(let s): "《\(s)》"
@@ -103,6 +107,7 @@ extension Token.Kind {
         case .string(let s): "\"\(s)\""
         case .number(let f): "'\(f)'"
         case .date(let d): "'\(d)'"
+        case .time(let t): "'\(t)'"
         case .month(let m): "'\(m)'"
         case .newline: "end of line"
         case .invalid: "an unreadable character"

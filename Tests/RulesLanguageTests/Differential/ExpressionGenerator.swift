@@ -209,7 +209,7 @@ struct ExpressionGenerator {
             let v = number(type, depth - 1)
             return .clamp(v, number(type, depth - 1), number(type, depth - 1), v.type)
         default:
-            if let (name, table) = lookups.randomElement(using: &r) {
+            if let (name, table) = lookups.filter({ $0.value.valueType != .time }).randomElement(using: &r) {
                 return .lookup(name, lookupKey(table), table.valueType)
             }
             return numericLeaf(type)
@@ -221,12 +221,17 @@ struct ExpressionGenerator {
         switch context {
         case .record:
             for (i, t) in source.types.enumerated() where t == type || (type == .number && t.isNumeric) { options.append(.field(i, t)) }
+            // 开始 - 应到时间（班次）: minutes between two times.
+            if type == .number, let i = source.types.firstIndex(of: .time) { options.append(.arithmetic(.subtract, .field(i, .time), timeValue(), .number)) }
         case .cadre:
             if type == .points || type == .number {
                 options.append(.score)
                 options += items.map { .item($0) }
             }
-            if type == .count || type == .number { options.append(.monthsEmployed) }
+            if type == .count || type == .number {
+                options.append(.monthsEmployed)
+                options += [.calendar(.daysInPost), .calendar(.daysInMonth), .headcount(r.pick(World.headcountKeys))]
+            }
             if type == .money || type == .number {
                 options += payLines.flatMap { [.payLine($0, .money), .yearToDate($0), .priorToDate($0)] }
                 options.append(.poolShare(.number(Fixed(100), .money), .score, []))
@@ -293,8 +298,9 @@ struct ExpressionGenerator {
         let eq: ComparisonOperator = r.chance(0.5) ? .equal : .notEqual
         switch context {
         case .cadre:
-            switch r.int(0...4) {
+            switch r.int(0...5) {
             case 0: return .boolean(r.chance(0.5))
+            case 5: return .calendar(r.pick([.joinedThisMonth, .leftThisMonth]))
             case 1:
                 if let (n, t) = rosterFields.randomElement(using: &r) {
                     if case .enumeration(let words) = t {
@@ -353,8 +359,15 @@ struct ExpressionGenerator {
             default: return .member(field, [d, .date(source.month.firstDay)])
             }
         case .time:
-            if let j = source.types.indices.last(where: { source.types[$0] == .time }) { return .compare(field, [(op, .field(j, .time))]) }
-            return .compare(field, [(eq, .none)])
+            switch r.int(0...5) {
+            case 0:
+                if let j = source.types.indices.last(where: { source.types[$0] == .time }) { return .compare(field, [(op, .field(j, .time))]) }
+                return .compare(field, [(eq, .none)])
+            case 1, 2: return .compare(field, [(op, timeValue())])
+            case 3: return .compare(timeValue(), [(op, field)])
+            case 4: return .compare(.arithmetic(.subtract, field, timeValue(), .number), [(op, literal(.number))])
+            default: return .compare(field, [(eq, .none)])
+            }
         default:
             switch r.int(0...5) {
             case 0: return .compare(field, [(eq, .none)])
@@ -363,6 +376,18 @@ struct ExpressionGenerator {
             case 3: return .member(field, [literal(source.types[i]), literal(.number)])
             default: return .compare(field, [(op, literal(r.chance(0.5) ? source.types[i] : .number))])
             }
+        }
+    }
+
+    /// A time to compare a time field with: a literal (08:30, midnight, 24:00), the time
+    /// parameter 上班时间, or the table of times 应到时间 by a text or enumeration key.
+    mutating func timeValue() -> TExpr {
+        switch r.int(0...4) {
+        case 0, 1: return .time(TimeOfDay(minutes: Int16(r.pick([0, 510, 511, 509, 1200, 1439, 1440, 15, 30, 59]))))
+        case 2: return .parameter("上班时间", .time)
+        default:
+            if let table = lookups["应到时间"] { return .lookup("应到时间", lookupKey(table), .time) }
+            return .time(TimeOfDay(minutes: 510))
         }
     }
 

@@ -179,7 +179,33 @@ struct ReferenceCadreScope: EvaluationScope {
 
     func value(of name: TExpr) -> RowValue {
         if case .aggregate(let i, _) = name { return aggregates[i] }
-        return inner.value(of: name)
+        // The roster's dates and headcounts counted day by day and cadre by cadre, apart
+        // from the scorer's arithmetic.
+        let roster = inner.scorer.roster, month = inner.scorer.rules.month
+        let cadre = roster.cadres[inner.context.cadre]
+        let days = (0..<month.dayCount).map { month.firstDay.advanced(by: $0) }
+        switch name {
+        case .calendar(.daysInPost): return .number(Fixed(days.filter { cadre.isEmployed(on: $0) }.count))
+        case .calendar(.daysInMonth): return .number(Fixed(days.count))
+        case .calendar(.joinedThisMonth): return .boolean(days.contains(cadre.hiredOn))
+        case .calendar(.leftThisMonth): return .boolean(cadre.leftOn.map { days.contains($0) } ?? false)
+        case .headcount(let keys):
+            // Those in post on some day of the month who match the cadre on every key: a
+            // roster field, or the grouping 考核组 (正职 for 书记、主任, else 其他组).
+            let inPost = roster.cadres.filter { c in days.contains { c.isEmployed(on: $0) } }
+            func value(_ key: String, _ c: Cadre) -> String? {
+                switch key {
+                case "社区": return c.community
+                case "岗位": return c.post
+                case "学历": return c.extra["学历"]
+                case "考核组": return ["书记", "主任"].contains(c.post) ? "正职" : "其他组"
+                default: return nil
+                }
+            }
+            guard keys.allSatisfy({ value($0, cadre) != nil }) else { return .none }
+            return .number(Fixed(inPost.filter { c in keys.allSatisfy { value($0, c) == value($0, cadre) } }.count))
+        default: return inner.value(of: name)
+        }
     }
 
     func lookup(_ name: String) -> CheckedLookup? { inner.lookup(name) }
@@ -205,6 +231,10 @@ struct World {
     var cadres: [Int]
     var tables: RuleTables
 
+    /// The group keys of the 在岗人数（…） the generator writes: the county, roster fields, a
+    /// county's own column, a grouping, and several together.
+    static let headcountKeys: [[String]] = [[], ["社区"], ["岗位"], ["学历"], ["考核组"], ["社区", "考核组"], ["社区", "岗位", "学历"]]
+
     static let rosterFields: [(String, ValueType)] = [
         ("工号", .text), ("姓名", .text), ("社区", .text), ("岗位", .enumeration(["书记", "主任", "网格员"])), ("岗位等级", .count),
         ("入职日期", .date), ("离职日期", .date), ("专项附加扣除", .money), ("学历", .enumeration(["本科", "大专"])), ("补贴", .number),
@@ -216,10 +246,14 @@ struct World {
         source = GeneratedSource.make(&r, month: month)
         var cadreList: [Cadre] = []
         for k in 0..<6 {
+            // Some join or leave within the month (never leaving before joining: the roster
+            // refuses that, D0303).
+            let hired = month.firstDay.advanced(by: r.chance(0.3) ? r.int(0...27) : -r.int(0...800))
+            let left = r.chance(0.3) ? max(hired, month.firstDay.advanced(by: r.int(-3...40))) : nil
             cadreList.append(Cadre(
                 id: "A-\(k)", name: r.pick(["张三", "李四"]), idNumber: "", community: r.pick(["富民", "卧龙"]), grid: nil,
                 post: r.pick(["书记", "主任", "网格员", "委员"]), level: r.int(1...6),
-                hiredOn: month.firstDay.advanced(by: -r.int(0...800)), leftOn: r.chance(0.2) ? month.lastDay : nil,
+                hiredOn: hired, leftOn: left,
                 bankAccount: "", specialDeduction: r.chance(0.5) ? Money(fen: Int64(r.int(0...200_000))) : nil,
                 origin: RowOrigin(path: "cadres.csv", line: k + 2),
                 extra: ["学历": r.pick(["本科", "大专", "硕士"]), "补贴": r.pick(["12.5", "0", "abc"]), "生日": r.pick(["2020-01-05", "bad"])]))
@@ -240,11 +274,15 @@ struct World {
                                      rows: [(.text("书记"), Fixed(500)), (.text("网格员"), Fixed(200)), (.text("夜班"), Fixed(7)), (nil, Fixed(50))], valueType: .money),
                 "等级工资": CheckedLookup(name: "等级工资", citation: nil, period: .always,
                                      rows: (1...5).map { (.number(Fixed($0)), Fixed(1_800 + 100 * $0)) }, valueType: .money),
+                // A table of times by shift, as minutes after midnight: 白班 08:30, 夜班 20:00.
+                "应到时间": CheckedLookup(name: "应到时间", citation: nil, period: .always,
+                                     rows: [(.text("白班"), Fixed(510)), (.text("夜班"), Fixed(1200)), (.text("甲"), Fixed(0))], valueType: .time),
             ],
             brackets: ["税表": BracketTable(rows: [
                 .init(upTo: Money(yuan: 36_000), rate: Fixed(units: 3, scale: 2)),
                 .init(upTo: nil, rate: Fixed(units: 10, scale: 2), quickDeduction: Money(yuan: 2_520)),
-            ])])
+            ])], timeParameters: ["上班时间"])
+        tables.parameters["上班时间"] = Fixed(510)
     }
 
     /// A world of given files (rows of cells, each file read by its own decoder), all rows
@@ -301,6 +339,12 @@ struct World {
         for (name, value, type) in parameterTypes {
             rules.parameters[name] = CheckedParameter(name: name, citation: nil, values: [(since: nil, value: value)], type: type)
         }
+        rules.parameters["上班时间"] = CheckedParameter(name: "上班时间", citation: nil, values: [(since: nil, value: Fixed(510))], type: .time)
+        // 考核组: 正职 for 书记 and 主任, else 其他组 (委员 is not among 岗位's values).
+        let post = TExpr.rosterField("岗位", .enumeration(["书记", "主任", "网格员"]))
+        rules.groupings["考核组"] = CheckedGrouping(name: "考核组", citation: nil, labels: ["正职", "其他组"],
+                                                 conditions: [.member(post, [.enumCode(0, "书记"), .enumCode(1, "主任")]), nil])
+        rules.headcountGroups = World.headcountKeys
         rules.lookups = tables.lookups.mapValues { [$0] }
         rules.brackets = tables.brackets.mapValues { [CheckedBrackets(name: "税表", citation: nil, period: .always, table: $0)] }
         return rules
