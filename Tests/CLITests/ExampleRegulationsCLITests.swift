@@ -54,4 +54,23 @@ struct ExampleRegulationsCLITests {
         #expect(explain.status == 0, "\(explain.stdout)\(explain.stderr)")
         #expect(explain.stdout.contains("等次系数"), "\(explain.stdout)")
     }
+
+    /// The 百分制 regulation runs its own two months: a leaver in January, a joiner in
+    /// February; every cadre is paid, the 好 quota is used, and the 公益性岗位 pay no pension.
+    @Test func theHundredPointExampleRunsItsOwnMonths() throws {
+        let dir = PackagePaths.temporaryDirectory("example-hundred")
+        for month in ["2021-01", "2021-02"] {
+            let r = try CLI.run(["batch", "run", "--rules", "rules/examples/百分制", "--data", "rules/examples/百分制/samples",
+                                 "--month", month, "--store", dir + "/s.sqlite", "--out", dir + "/out", "--quiet"])
+            #expect(r.status == 0, "\(month): \(r.stdout)\(r.stderr)")
+        }
+        let show = try CLI.run(["batch", "show", "--month", "2021-02", "--store", dir + "/s.sqlite"])
+        #expect(show.status == 0, "\(show.stdout)")
+        #expect(show.stdout.contains("好"), "\(show.stdout)")
+        let explain = try CLI.run(["explain", "rules/examples/百分制/samples/2021-02", "--cadre", "HX-007", "--rules", "rules/examples/百分制",
+                                   "--store", dir + "/s.sqlite"])
+        #expect(explain.status == 0, "\(explain.stdout)\(explain.stderr)")
+        #expect(explain.stdout.contains("在岗天数"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("不参加排名"), "\(explain.stdout)")
+    }
 }
