@@ -27,6 +27,25 @@ struct RulesProjectTests {
         #expect(rendered.hasPrefix("rules/a.jifen:2:8: 错误[R0010]"))
     }
 
+    @Test("a folder named examples holds other regulations: loading the folder around it skips it, loading it by name reads it")
+    func skipsExamples() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-rules-\(UUID().uuidString)")
+        let rules = root.appendingPathComponent("rules")
+        let example = rules.appendingPathComponent("examples/甲县")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: example, withIntermediateDirectories: true)
+        try "基础分 60 分\n".write(to: rules.appendingPathComponent("本县.jifen"), atomically: true, encoding: .utf8)
+        try "基础分 80 分\n".write(to: example.appendingPathComponent("甲县.jifen"), atomically: true, encoding: .utf8)
+        try "测试 甲 {\n  月份 2020-12\n}\n".write(to: example.appendingPathComponent("甲县.jifen-test"), atomically: true, encoding: .utf8)
+
+        let county = try RulesProject.load(directory: rules)
+        #expect(county.files.map(\.path) == ["rules/本县.jifen"])
+        #expect(county.testFiles.isEmpty)
+        let other = try RulesProject.load(directory: example)
+        #expect(other.files.map(\.path) == ["甲县/甲县.jifen"])
+        #expect(other.testFiles.map(\.path) == ["甲县/甲县.jifen-test"])
+    }
+
     @Test("a missing folder is an error, not an empty project")
     func missingFolder() {
         #expect(throws: (any Error).self) {

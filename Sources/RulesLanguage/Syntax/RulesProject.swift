@@ -21,7 +21,13 @@ public struct RulesProject: Sendable {
     public static let rulesExtension = "jifen"
     public static let testExtension = "jifen-test"
 
-    /// Reads and parses every rules and test file under `directory` (recursively). Paths in
+    /// A folder of that name inside a rules folder holds other regulations (other counties'
+    /// examples, each run on its own with `--rules rules/examples/<name>`), so loading the
+    /// folder around it skips it.
+    public static let examplesFolder = "examples"
+
+    /// Reads and parses every rules and test file under `directory` (recursively), except
+    /// folders named `examples` below it (see `examplesFolder`). Paths in
     /// diagnostics are relative to the directory's parent when `relativeTo` is nil, so a
     /// folder `rules` yields `rules/x.jifen`.
     public static func load(directory: URL, relativeTo base: URL? = nil) throws -> RulesProject {
@@ -46,6 +52,7 @@ public struct RulesProject: Sendable {
                 var childIsDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: resolved.path, isDirectory: &childIsDirectory) else { continue }
                 if childIsDirectory.boolValue {
+                    if name == examplesFolder { continue }
                     try walk(resolved, shown: shown + "/" + name)
                 } else if child.pathExtension == rulesExtension || child.pathExtension == testExtension {
                     found.append((shown + "/" + name, resolved))
