@@ -52,7 +52,13 @@ public struct MonthEvaluation {
     /// the rules do not declare (so an opening or adjustments file is still checked).
     public var schemas: [SourceSchema] {
         var out = rules.sources.map(\.schema)
-        for s in StandardSchemas.all where !out.contains(where: { $0.name == s.name || $0.role == .roster && s.role == .roster }) {
+        // The roster, adjustments and opening balances are read even when the rules do not
+        // declare them (the batch needs them by their role), unless a declared source reads
+        // the same files. Activity ledgers are only the rules' own: a county without a 值班
+        // ledger is not warned that its month has no duty file.
+        for s in StandardSchemas.all where s.role != .activity && !out.contains(where: {
+            $0.name == s.name || $0.role == .roster && s.role == .roster || !Set($0.fileStems).isDisjoint(with: s.fileStems)
+        }) {
             out.append(s)
         }
         return out

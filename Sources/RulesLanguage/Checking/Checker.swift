@@ -191,8 +191,13 @@ public struct Checker {
         let name = d.name.name
         let stems = d.attributes.files.map(\.text)
         // Start from the standard source of that name (its ranges and roles), then take the
-        // rules' declarations of the fields.
-        let standard = StandardSchemas.all.first { $0.name == name || !Set($0.fileStems).isDisjoint(with: stems) }
+        // rules' declarations of the fields. The roster, adjustments and opening balances are
+        // also found by their files (a county may call its roster 人员名单); an activity
+        // ledger is the county's own unless it has the standard's name: a 考勤 read from
+        // `duty.csv` must not take on the fields of Rongjiang's 值班.
+        let standard = StandardSchemas.all.first {
+            $0.name == name || ($0.role != .activity && !Set($0.fileStems).isDisjoint(with: stems))
+        }
         var fields: [FieldSpec] = []
         for f in d.fields {
             // Opening balances are named by the rules themselves: `累计X` feeds pay line X,
