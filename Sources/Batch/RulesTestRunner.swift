@@ -190,6 +190,17 @@ public struct RulesTestRunner {
         case .tier:
             let expected = Self.word(check.value)
             return r.standing.tier == expected ? nil : fail("等次", expected, r.standing.tier)
+        case .rank:
+            // A cadre the rules leave out of the ranking (排名不含) has no rank: `排名 = 空`.
+            func shown(_ rank: Int) -> String { rank == 0 ? "空（不参加排名）" : "第 \(rank) 名" }
+            let expected: Int
+            if case .none = check.value.kind { expected = 0 } else {
+                guard let v = Self.number(check.value), let n = Int(v.shortDescription), n >= 1 else {
+                    return Failure(site: site, message: Localized(zh: "排名应写成正整数（如 排名 = 1）或 空", en: "a rank is a positive whole number (排名 = 1) or 空"))
+                }
+                expected = n
+            }
+            return r.standing.rank == expected ? nil : fail("排名", shown(expected), shown(r.standing.rank))
         case .name(let id):
             guard let v = Self.number(check.value) else { return nil }
             if let line = r.score.lines.first(where: { $0.name == id.name }) {

@@ -40,4 +40,37 @@ struct RulesCommandsCLITests {
         #expect(r.stdout.contains("error[R0011]"))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == broken)
     }
+
+    /// `排名` can be expected in a test case; a wrong one points at its line with both ranks.
+    @Test func aTestCaseChecksTheRank() throws {
+        let dir = PackagePaths.temporaryDirectory("rank-expectation")
+        let rules = try String(contentsOfFile: PackagePaths.path("rules/examples/等次系数/等次系数县社区干部绩效考核办法.jifen"), encoding: .utf8)
+        try rules.write(toFile: dir + "/办法.jifen", atomically: true, encoding: .utf8)
+        let test = """
+            测试 名次 {
+              月份 2020-12
+              记录 花名册 {
+                工号   姓名  社区  岗位  岗位等级  入职日期
+                FM001  张一  富民  书记  7         2019-03-01
+                FM002  张二  富民  主任  6         2019-03-01
+              }
+              记录 值班 {
+                工号   日期        班次  开始   结束   状态
+                FM002  2020-12-01  夜班  20:00  08:00  到岗
+              }
+              期望 FM002 {
+                排名 = 1
+              }
+              期望 FM001 {
+                排名 = 1
+              }
+            }
+
+            """
+        try test.write(toFile: dir + "/办法.jifen-test", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["test", dir])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("办法.jifen-test:16:5: 错误[T0001]: FM001 的排名：期望 第 1 名，实际 第 2 名"), "\(r.stdout)")
+        #expect(!r.stdout.contains("FM002 的排名"), "\(r.stdout)")
+    }
 }

@@ -139,6 +139,7 @@ extension ExpectedValue.Target {
         switch self {
         case .score: "得分"
         case .tier: "等次"
+        case .rank: "排名"
         case .name(let id): id.name
         }
     }

@@ -554,8 +554,9 @@ extension RulesParser {
             switch t.kind {
             case .keyword(.score): target = .score
             case .keyword(.tier): target = .tier
+            case .keyword(.rank): target = .rank
             default:
-                guard let id = p.nameToken(t) else { try p.fail(p.unknownClause(.expect, allowed: [.score, .tier])) }
+                guard let id = p.nameToken(t) else { try p.fail(p.unknownClause(.expect, allowed: [.score, .tier, .rank])) }
                 target = .name(id)
             }
             p.advance()

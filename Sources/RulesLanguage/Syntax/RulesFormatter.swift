@@ -355,6 +355,7 @@ public struct RulesFormatter {
                     switch check.target {
                     case .score: kw(.score)
                     case .tier: kw(.tier)
+                    case .rank: kw(.rank)
                     case .name(let n): n.name
                     }
                 line(target + " = " + expr(check.value), indent: 2, start: check.span.start, end: check.span.end)

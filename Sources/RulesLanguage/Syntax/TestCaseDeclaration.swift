@@ -55,6 +55,8 @@ public struct ExpectedValue: Sendable, Hashable {
     public enum Target: Sendable, Hashable {
         case score
         case tier
+        /// 排名: the cadre's rank in its ranking group (`空` when the rules leave them out).
+        case rank
         case name(Identifier)
     }
     public var target: Target
