@@ -63,12 +63,9 @@ public struct BatchCorrection {
         defer { withExtendedLifetime(lock) {} }
 
         let loaded: LoadedRules
-        do {
-            loaded = try LoadedRules.load(directory: options.rulesFolder)
-        } catch {
-            return stop(Diagnostic(.error, code: "B0010", at: .file(path: options.rulesFolder),
-                                   summary: Localized(zh: "无法读取规则文件夹", en: "cannot read the rules folder"),
-                                   help: Localized(zh: "用 --rules 指定规则文件夹。", en: "Point --rules at the rules folder.")))
+        switch BatchRunner.loadRules(options.rulesFolder) {
+        case .success(let rules): loaded = rules
+        case .failure(let problem): return stop(problem.diagnostic)
         }
         out.sources = loaded.project.sources
         if loaded.hasErrors {

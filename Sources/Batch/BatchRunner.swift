@@ -118,12 +118,9 @@ public struct BatchRunner {
 
         progress(.rules)
         let loaded: LoadedRules
-        do {
-            loaded = try LoadedRules.load(directory: options.rulesFolder)
-        } catch {
-            return stop(Diagnostic(.error, code: "B0010", at: .file(path: options.rulesFolder),
-                                   summary: Localized(zh: "无法读取规则文件夹", en: "cannot read the rules folder"),
-                                   help: Localized(zh: "用 --rules 指定规则文件夹。", en: "Point --rules at the rules folder.")))
+        switch BatchRunner.loadRules(options.rulesFolder) {
+        case .success(let rules): loaded = rules
+        case .failure(let problem): return stop(problem.diagnostic)
         }
         out.sources = loaded.project.sources
         if loaded.hasErrors {
@@ -339,5 +336,25 @@ extension Error {
     var diagnostic: Diagnostic {
         if let e = self as? StoreError { return e.diagnostic }
         return StoreError.database("\(self)").diagnostic
+    }
+}
+
+extension BatchRunner {
+    /// A rules folder that cannot be read at all (as opposed to rules with errors, which
+    /// `LoadedRules.hasErrors` reports located): B0010, naming the folder.
+    public struct UnreadableRules: Error {
+        public var diagnostic: Diagnostic
+    }
+
+    /// Loads the rules folder for a batch command (`batch run`, `batch correct`).
+    static func loadRules(_ folder: String) -> Result<LoadedRules, UnreadableRules> {
+        do {
+            return .success(try LoadedRules.load(directory: folder))
+        } catch {
+            return .failure(UnreadableRules(diagnostic: Diagnostic(
+                .error, code: "B0010", at: .file(path: folder),
+                summary: Localized(zh: "无法读取规则文件夹", en: "cannot read the rules folder"),
+                help: Localized(zh: "用 --rules 指定规则文件夹。", en: "Point --rules at the rules folder."))))
+        }
     }
 }
