@@ -51,6 +51,10 @@ enum ScoreText {
             "与\(with.joined(separator: "、"))同分，按\(rule)排序"
         case .notRanked(let why, let tier):
             "\(why)，不参加排名和名额，评为\(tier)"
+        case .tooFewMonths(let months, let minimum, let tier):
+            "全年在岗 \(months) 个月，不足 \(minimum) 个月，\(tier)"
+        case .monthVeto(let name, let citation, let months, let tier):
+            "年度否决：\(name)\(citation.map { "（\($0)）" } ?? "")，\(months.map(\.description).joined(separator: "、"))，评为\(tier)"
         }
     }
 

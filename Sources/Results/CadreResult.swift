@@ -206,6 +206,12 @@ public enum TierReason: Sendable, Hashable, Codable {
     /// 本月离职); a tier that has a quota is out of reach, so the cadre is placed in `tier`,
     /// the first tier below without one (the same tier when it has none).
     case notRanked(why: String, tier: String)
+    /// Annual: in post fewer months than the rules' minimum, so no tier is decided (`tier` is
+    /// the rules' label for it, e.g. 不定等次).
+    case tooFewMonths(months: Int, minimum: Int, tier: String)
+    /// Annual: a veto over the year's months (any month 不称职, any month's 一票否决) forced the
+    /// tier; `months` are the months that triggered it.
+    case monthVeto(name: String, citation: String?, months: [YearMonth], tier: String)
 }
 
 /// The pay slip: earnings, deductions and net pay, each line with its trace.

@@ -129,6 +129,11 @@ public struct Explanation {
             return zh ? "与 \(with.joined(separator: "、")) 同分，按“\(rule)”排序" : "tied with \(with.joined(separator: ", ")); ordered by \(rule)"
         case .notRanked(let why, let tier):
             return zh ? "\(why)，按规定不参加排名和名额 → \(tier)" : "\(why): not ranked and outside the quotas as the rules state → \(tier)"
+        case .tooFewMonths(let months, let minimum, let tier):
+            return zh ? "全年在岗 \(months) 个月，不足 \(minimum) 个月 → \(tier)" : "in post \(months) month(s) of the year, fewer than \(minimum) → \(tier)"
+        case .monthVeto(let name, let citation, let months, let tier):
+            let list = months.map(\.description).joined(separator: zh ? "、" : ", ")
+            return zh ? "年度否决“\(name)”\(citation.map { "（依据 \($0)）" } ?? "")：\(list) → \(tier)" : "annual veto '\(name)'\(citation.map { " (per \($0))" } ?? ""): \(list) → \(tier)"
         }
     }
 }

@@ -296,6 +296,19 @@ final class ResultWriter {
             s.bind(4, "notRanked")
             s.bind(5, tier)
             s.bind(6, why)
+        case .tooFewMonths(let months, let minimum, let tier):
+            // An annual reason: months in post as `places`, the minimum as `rank`.
+            s.bind(4, "tooFewMonths")
+            s.bind(5, tier)
+            s.bind(8, Int64(months))
+            s.bind(9, Int64(minimum))
+        case .monthVeto(let name, let citation, let months, let tier):
+            // An annual reason: the months that triggered it as `tiedWith`.
+            s.bind(4, "monthVeto")
+            s.bind(5, tier)
+            s.bind(11, name)
+            s.bind(12, citation)
+            s.bind(19, Self.jsonArray(months.map(\.description)))
         }
         try s.run()
     }
@@ -594,6 +607,11 @@ struct ResultReader {
         case "tieBreak":
             let with = try JSONDecoder().decode([String].self, from: Data((r[16] as String? ?? "[]").utf8))
             return .tieBreak(rule: r[15], with: with)
+        case "tooFewMonths":
+            return .tooFewMonths(months: r[5], minimum: r[6], tier: r[2])
+        case "monthVeto":
+            let months = try JSONDecoder().decode([String].self, from: Data((r[16] as String? ?? "[]").utf8))
+            return .monthVeto(name: r[8], citation: r[9], months: months.compactMap { YearMonth($0) }, tier: r[2])
         case let other:
             throw StoreError.database("tier reason \(other)")
         }
