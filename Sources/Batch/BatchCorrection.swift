@@ -52,7 +52,6 @@ public struct BatchCorrection {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return stop(StoreError.reasonRequired.correctionDiagnostic) }
         let lock: RunLock
         do {
-            try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) correct \(options.month)", wait: options.wait)
         } catch let e as StoreError {
             if case .busy = e { out.isBusy = true }

@@ -106,7 +106,6 @@ public struct BatchRunner {
         // One batch at a time on a store; the kernel frees the lock if this process dies.
         let lock: RunLock
         do {
-            try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
         } catch let e as StoreError {
             if case .busy = e { out.isBusy = true }

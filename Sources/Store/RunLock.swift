@@ -13,6 +13,10 @@ public final class RunLock {
     /// Takes the lock, waiting up to `wait` seconds (0: refuse at once).
     public init(storePath: String, holder: String, wait: Double = 0) throws(StoreError) {
         path = storePath + ".lock"
+        // The store's folder is made on first use; a bare file name (`--store jifen.sqlite`)
+        // has none to make.
+        let folder = (storePath as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         let deadline = Date().addingTimeInterval(wait)

@@ -46,6 +46,21 @@ struct HardeningCLITests {
         }
     }
 
+    // MARK: - A store named without a folder
+
+    /// `--store jifen.sqlite` (a bare file name, in the working folder) used to fail with
+    /// S0001 before opening anything: the batch tried to create the store's folder "" first.
+    @Test func aStoreNamedWithoutAFolderIsCreatedInTheWorkingFolder() throws {
+        let root = PackagePaths.temporaryDirectory("bare-store")
+        _ = try Self.month(into: root)
+        let r = try CLI.run(["batch", "run", "--month", "2020-12", "--data", "data", "--rules", PackagePaths.path("rules"),
+                             "--store", "jifen.sqlite", "--out", "out", "--quiet"], in: root)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/jifen.sqlite"))
+        let list = try CLI.run(["batch", "list", "--store", "jifen.sqlite"], in: root)
+        #expect(list.status == 0 && list.stdout.contains("2020-12"), "\(list.stdout)\(list.stderr)")
+    }
+
     // MARK: - The rules folder
 
     @Test func aRulesFolderGivenAsASymbolicLinkIsRead() throws {
