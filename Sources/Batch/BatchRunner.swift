@@ -262,7 +262,11 @@ public struct BatchRunner {
         settings.tierOrder = loaded.rules.tierOrder
         var write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
-        write.corrections = carried.map(CorrectionCarry.report)
+        write.corrections = carried.map { p in
+            var report = CorrectionCarry.report(p)
+            report.leaverPayees = CorrectionCarry.leaverPayees(store: store, report: report, corrections: p.corrections)
+            return report
+        }
         let reservation: RunReservation
         do {
             reservation = try store.reserveRun(month: options.month, inputs: inputs, ingest: ingest)

@@ -111,6 +111,27 @@ extension CorrectionCarry {
 }
 
 extension CorrectionCarry {
+    /// Where finance pays the leavers on the 补发名单: each one's bank and account from the
+    /// roster the correction run read (the corrected month's, when the cadre was still in
+    /// post), the latest correction first. A roster that cannot be read leaves the account
+    /// blank on the list, which says to check it.
+    public static func leaverPayees(store: any RunStoring, report: CorrectionReport, corrections: [StoredCorrection]) -> [String: Payee] {
+        var wanted = Set(report.leavers.map(\.cadreID))
+        var out: [String: Payee] = [:]
+        for c in corrections.sorted(by: { $0.id > $1.id }) where !wanted.isEmpty {
+            for runID in [c.runID, c.closedRunID] where !wanted.isEmpty {
+                guard let run = try? store.run(id: runID), let files = try? StoredInputs.roster(store: store, run: run), !files.isEmpty else { continue }
+                let (roster, _) = RosterReader(month: run.month).read(files: files)
+                for cadre in roster.cadres where wanted.contains(cadre.id) {
+                    out[cadre.id] = Payee(cadreID: cadre.id, idNumber: cadre.idNumber, bankAccount: cadre.bankAccount, accountName: cadre.name,
+                                          bank: cadre.bank, phone: cadre.phone)
+                    wanted.remove(cadre.id)
+                }
+            }
+        }
+        return out
+    }
+
     /// The carried corrections as the reports show them.
     public static func report(_ p: Prepared) -> CorrectionReport {
         func note(_ c: StoredCorrection, _ l: CorrectionLine) -> CorrectionReport.Note {

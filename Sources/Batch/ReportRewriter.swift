@@ -23,6 +23,9 @@ public enum ReportRewriter {
             let (roster, _) = RosterReader(month: record.month).read(files: rosterFiles)
             payees = roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         }
+        let carried = try store.corrections(carriedBy: runID)
+        var corrections = CorrectionCarry.report(carried, cadres: Set(results.cadres.map(\.cadreID)))
+        if let report = corrections { corrections?.leaverPayees = CorrectionCarry.leaverPayees(store: store, report: report, corrections: carried) }
         let run = ReportRun(record).reproducible
         var settings = settings
         if let order = record.summary.tierOrder { settings.tierOrder = order }
@@ -37,7 +40,7 @@ public enum ReportRewriter {
         do {
             let staged = try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
                                              settings: settings, to: staging,
-                                             corrections: CorrectionCarry.report(try store.corrections(carriedBy: runID), cadres: Set(results.cadres.map(\.cadreID))))
+                                             corrections: corrections)
             try ReportFolder.seal(staging, runID: runID, month: record.month)
             try ReportFolder.install(staging, as: target)
             return staged.mapValues { target + "/" + ($0 as NSString).lastPathComponent }

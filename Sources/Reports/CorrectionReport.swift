@@ -31,6 +31,9 @@ public struct CorrectionReport: Sendable, Hashable {
     public var notes: [Note]
     /// Lines of cadres no longer on the roster.
     public var leavers: [Note]
+    /// Where finance pays a leaver (bank and account from the roster of the month corrected),
+    /// by 工号; a leaver missing here is listed with the account blank and a note.
+    public var leaverPayees: [String: Payee] = [:]
 
     public init(notes: [Note], leavers: [Note]) {
         self.notes = notes
@@ -47,6 +50,7 @@ public struct CorrectionReport: Sendable, Hashable {
 struct LeaversWorkbook {
     let input: ReportInput
     let leavers: [CorrectionReport.Note]
+    var leaverPayees: [String: Payee] = [:]
 
     func write(to path: String) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: false, temporaryDirectory: input.settings.temporaryDirectory)
@@ -63,10 +67,12 @@ struct LeaversWorkbook {
             try ws.text(0, 0, input.title(sheet), Styles.title)
             try ws.text(1, 0, owed ? "已不在岗人员的更正差额，应补发（不在本月银行代发文件中，由财务另行支付）"
                                    : "已不在岗人员的更正差额，已多发，由财务追回", Styles.subtitle)
-            let headers = ["序号", "工号", "姓名", "来源月份", owed ? "补发金额" : "追回金额", "明细", "原因", "更正编号"]
+            // The account is the roster's of the month corrected: finance pays (or recovers
+            // from) the leaver outside the month's bank file.
+            let headers = ["序号", "工号", "姓名", "开户银行", "银行账号", "来源月份", owed ? "补发金额" : "追回金额", "明细", "原因", "更正编号"]
             for (i, h) in headers.enumerated() {
                 try ws.text(2, i, h, Styles.header)
-                try ws.columnWidth(i, [6, 10, 9, 10, 12, 48, 30, 9][i])
+                try ws.columnWidth(i, [6, 10, 9, 12, 24, 10, 12, 48, 30, 9][i])
             }
             var r = 3, total = Money.zero, k = 0
             for row in rows where owed ? row.net.fen > 0 : row.net.fen < 0 {
@@ -77,15 +83,19 @@ struct LeaversWorkbook {
                 try ws.number(r, 0, Fixed(k), Styles.integer)
                 try ws.text(r, 1, n.cadreID, Styles.text)
                 try ws.text(r, 2, n.name, Styles.text)
-                try ws.text(r, 3, n.sourceMonth.description, Styles.text)
-                try ws.money(r, 4, amount, Styles.money)
-                try ws.text(r, 5, row.notes.map { "\($0.label) \($0.amount.fen >= 0 ? "+" : "")\($0.amount.grouped)" }.joined(separator: "；"), Styles.text)
-                try ws.text(r, 6, n.reason, Styles.text)
-                try ws.text(r, 7, "更正#\(n.correctionID)", Styles.text)
+                let payee = leaverPayees[n.cadreID]
+                try ws.text(r, 3, payee?.bank ?? "", Styles.text)
+                // Text, never a number: a 19-digit account loses digits as a number.
+                try ws.text(r, 4, payee?.bankAccount ?? "（花名册中没有，请财务核实）", Styles.text)
+                try ws.text(r, 5, n.sourceMonth.description, Styles.text)
+                try ws.money(r, 6, amount, Styles.money)
+                try ws.text(r, 7, row.notes.map { "\($0.label) \($0.amount.fen >= 0 ? "+" : "")\($0.amount.grouped)" }.joined(separator: "；"), Styles.text)
+                try ws.text(r, 8, n.reason, Styles.text)
+                try ws.text(r, 9, "更正#\(n.correctionID)", Styles.text)
                 r += 1
             }
             try ws.text(r, 0, "合计", Styles.totalLabel)
-            try ws.formula(r, 4, XlsxSheet.sum(col: 4, rows: r > 3 ? 3...(r - 1) : nil), cached: total, Styles.totalMoney)
+            try ws.formula(r, 6, XlsxSheet.sum(col: 6, rows: r > 3 ? 3...(r - 1) : nil), cached: total, Styles.totalMoney)
         }
         try wb.close()
     }

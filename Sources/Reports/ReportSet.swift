@@ -80,7 +80,7 @@ public enum ReportSet {
         let input = prepared
         // Cadres no longer on the roster: their corrections go on the 补发名单.
         if let leavers = corrections?.leavers, !leavers.isEmpty {
-            try LeaversWorkbook(input: input, leavers: leavers).write(to: (folder as NSString).appendingPathComponent(CorrectionReport.leaversFileName))
+            try LeaversWorkbook(input: input, leavers: leavers, leaverPayees: corrections?.leaverPayees ?? [:]).write(to: (folder as NSString).appendingPathComponent(CorrectionReport.leaversFileName))
         }
         // A temporary file per worksheet stays open until its workbook closes (积分明细 has
         // one sheet per community): the CLI raises the open-file limit at start

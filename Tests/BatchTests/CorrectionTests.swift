@@ -190,10 +190,15 @@ import Testing
         let book = try XlsxFile(path: f.out + "/2021-02/" + CorrectionReport.leaversFileName)
         let owed = try #require(book.sheet("补发名单"))
         #expect(owed.cell("B4")?.value == "C-005")
-        #expect(owed.cell("D4")?.value == "2021-01")
-        #expect(owed.cell("E4")?.value == "230")
-        #expect(owed.cell("F4")?.value.contains("补发 2021年1月 绩效报酬 +200.00") == true)
-        #expect(owed.cell("G4")?.value == "夜班记录关账后补报")
+        // Finance pays the leaver outside the bank file: the account is the corrected
+        // month's roster's, as text (19 digits would lose precision as a number).
+        #expect(owed.cell("E3")?.value == "银行账号")
+        #expect(owed.cell("E4")?.value == "6217000012345678905")
+        #expect(owed.cell("E4")?.type == "s")
+        #expect(owed.cell("F4")?.value == "2021-01")
+        #expect(owed.cell("G4")?.value == "230")
+        #expect(owed.cell("H4")?.value.contains("补发 2021年1月 绩效报酬 +200.00") == true)
+        #expect(owed.cell("I4")?.value == "夜班记录关账后补报")
         #expect(book.sheet("追回名单")?.cell("B4") == nil)
         // The pay slip names source month and reason.
         let slips = try XlsxFile(path: f.out + "/2021-02/工资条.xlsx")
