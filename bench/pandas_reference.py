@@ -112,7 +112,7 @@ def per_cadre(frame, values, index, how="sum"):
 
 
 def score_month(folder, month, prior):
-    first, last = month + "-01", (pd.Period(month) .end_time.strftime("%Y-%m-%d"))
+    first, last = month + "-01", pd.Period(month).end_time.strftime("%Y-%m-%d")
     roster = read(folder, "cadres", ["工号", "姓名", "社区", "岗位", "岗位等级", "入职日期", "离职日期", "专项附加扣除"])
     employed = (roster["入职日期"] <= last) & ((roster["离职日期"] == "") | (roster["离职日期"] >= first))
     roster = roster[employed].reset_index(drop=True)
@@ -357,8 +357,7 @@ def check(results, theirs):
             problems += 1
             continue
         theirs_aligned = cadres.loc[mine.index]
-        theirs_aligned = theirs_aligned.assign(points=[points_text(round(float(x) * P)) if "." not in str(x) else
-                                                        points_text(decimal_points(str(x))) for x in theirs_aligned["points"]])
+        theirs_aligned = theirs_aligned.assign(points=[points_text(decimal_points(str(x))) for x in theirs_aligned["points"]])
         for col in ["points", "tier", "netFen", "grossFen"]:
             diff = mine[col] != theirs_aligned[col]
             for cid in list(mine.index[diff])[:10]:
