@@ -15,7 +15,7 @@ NEXT_MONTH := $(shell echo $(lastword $(MONTHS)) | awk -F- '{ y = $$1; m = $$2 +
 # The community whose own templates (值班-富民.xlsx …) the round trip and the picture use.
 TEMPLATE_COMMUNITY ?= 富民
 
-.PHONY: setup build release demo test bench clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
+.PHONY: setup build release demo test bench bench-python reference-check bench-compare callgrind clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # libzstd for the store's compressed inputs, and pkg-config to find them.
@@ -88,6 +88,36 @@ bench: setup
 	@rm -f bench-data/store-payroll.sqlite*
 	.build/release/jifen batch run --month 2020-12 --data bench-data/50000 --store bench-data/store-payroll.sqlite \
 	  --out bench-data/out-payroll --quiet --no-record-detail --reports payroll
+
+# The race of issue 15: bench/pandas_reference.py (the sample rules in pandas + XlsxWriter)
+# against `jifen batch run --reports payroll` on the 50,000-cadre month, each timed (wall
+# seconds, peak RSS) with a fresh store for jifen, and both must pay the same Σ gross and Σ net
+# to the 分. First the reference is checked against jifen on the sample months (every cadre's
+# score, tier, net pay). Time it on a quiet machine: `flock /work/.swift-build.lock make bench-compare`.
+PYTHON ?= python3
+COMPARE_CADRES ?= 50000
+bench-python:
+	@$(PYTHON) -c 'import pandas, xlsxwriter' 2>/dev/null || { echo "==> pip install pandas XlsxWriter"; $(PYTHON) -m pip install -q pandas XlsxWriter; }
+
+reference-check: release bench-python
+	$(PYTHON) bench/pandas_reference.py --data $(SAMPLES) --months $(MONTHS) --check --quiet
+
+bench-compare: reference-check
+	@test -f bench-data/$(COMPARE_CADRES)/2020-12/opening.csv || .build/release/jifen gen --cadres $(COMPARE_CADRES) --month 2020-12 --seed 7 --out bench-data/$(COMPARE_CADRES)/2020-12 --opening
+	$(PYTHON) bench/compare.py --data bench-data/$(COMPARE_CADRES) --month 2020-12
+	$(PYTHON) bench/compare.py --data bench-data/$(COMPARE_CADRES) --month 2020-12 --jifen-flags=--no-record-detail
+
+# Instructions per input row of validate + score under valgrind's callgrind (release
+# jifen-bench score on the 10,000-cadre month, record detail kept, then without), and the
+# most expensive functions: before/after a change in one command (bench/callgrind.sh).
+CALLGRIND_CADRES ?= 10000
+callgrind: setup
+	$(SWIFT) build -c release --product jifen
+	$(SWIFT) build -c release --product jifen-bench
+	@command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	@test -f bench-data/$(CALLGRIND_CADRES)/2020-12/duty.csv || .build/release/jifen gen --cadres $(CALLGRIND_CADRES) --month 2020-12 --seed 7 --out bench-data/$(CALLGRIND_CADRES)/2020-12
+	bench/callgrind.sh bench-data/$(CALLGRIND_CADRES)/2020-12
+	bench/callgrind.sh bench-data/$(CALLGRIND_CADRES)/2020-12 --no-record-detail
 
 # The sample reports opened in LibreOffice Calc, recalculated and compared (installs
 # libreoffice-calc if missing; slow the first time).

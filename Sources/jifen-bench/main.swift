@@ -5,7 +5,7 @@ struct JifenBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jifen-bench",
         abstract: "Benchmarks for jifen (run from a release build; see make bench).",
-        subcommands: [Ingest.self, Validate.self, Evaluate.self]
+        subcommands: [Ingest.self, Validate.self, Evaluate.self, Score.self]
     )
 }
 

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Batch
+import Exact
+import Foundation
+import RulesLanguage
+
+/// Validate + score, the batch's first stage on its own (`MonthEvaluation.score`: read,
+/// decode, check every row, stream accepted rows into the scorer, then scores, tiers and
+/// ranks), with nothing stored or paid: what `bench/callgrind.sh` counts instructions of,
+/// so the cost per input row is one command before and after a change.
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate and score a month folder (the batch's first stage) and report rows, seconds and peak RSS."
+    )
+
+    @Argument(help: "The month folder.")
+    var folder: String
+
+    @Option(help: "The month, e.g. 2020-12 (defaults to the folder's name).")
+    var month: String?
+
+    @Option(help: "The rules folder.")
+    var rules: String = "rules"
+
+    @Flag(help: "Keep no record detail (as jifen batch run --no-record-detail).")
+    var noRecordDetail = false
+
+    func run() throws {
+        let name = month ?? (folder.split(separator: "/").last.map(String.init) ?? folder)
+        guard let m = YearMonth(name) else { throw ValidationError("cannot tell the month; pass --month") }
+        let loaded = try LoadedRules.load(directory: rules)
+        guard !loaded.hasErrors else { throw ValidationError("the rules have errors; run jifen check") }
+        var evaluation = MonthEvaluation(rules: loaded.rules, month: m)
+        evaluation.keepRecords = !noRecordDetail
+        let clock = ContinuousClock()
+        let start = clock.now
+        let scored = evaluation.score(folder: folder)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard let month = scored.month else { throw ValidationError("the month did not score: \(scored.diagnostics.count) diagnostics") }
+        let rows = scored.check.files.map(\.rowsRead).reduce(0, +)
+        let bytes = scored.check.files.map(\.byteCount).reduce(0, +)
+        // One line the callgrind script reads: keep its shape.
+        print("rows \(rows) bytes \(bytes) cadres \(month.cadres.count)")
+        print("validated and scored \(rows) rows (\(bytes) bytes, \(month.cadres.count) cadres) in \(Ingest.format(seconds, 3)) s: "
+              + "\(Ingest.format(Double(rows) / seconds, 0)) rows/s; peak RSS \(Ingest.peakRSS())")
+    }
+}
