@@ -3,6 +3,7 @@ import Diagnostics
 import Exact
 import Foundation
 import Results
+import RulesLanguage
 import Store
 import TestSupport
 import Testing
@@ -80,6 +81,28 @@ struct PreviousYearTaxTests {
             #expect(deductions[id]?["2021-08"] == "40000.00", "\(id)")
             for m in 1...8 { #expect(taxes[id]?[String(format: "2021-%02d", m)] == "90.00", "\(id) 2021-\(m)") }
         }
+    }
+
+    /// `记录 上年` in a `.jifen-test` case gives the previous year's figures; a bad cell is a
+    /// located failure.
+    @Test func aTestCaseGivesThePreviousYear() throws {
+        let project = try RulesProject.load(directory: URL(fileURLWithPath: Self.rules))
+        let (rules, diagnostics) = Checker.check(project.files)
+        #expect(diagnostics.filter(\.isError).isEmpty)
+        let report = RulesTestRunner(rules: rules, project: project).run()
+        #expect(report.cases.count == 1)
+        for c in report.cases { #expect(c.passed && c.checks == 6, "\(c.name): \(c.failures.map(\.message.zh))") }
+
+        let copy = PackagePaths.temporaryDirectory("sixty-thousand-bad")
+        try FileManager.default.createDirectory(atPath: copy + "/tests", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.rules + "/六万元.jifen", toPath: copy + "/六万元.jifen")
+        let test = try String(contentsOfFile: Self.rules + "/tests/六万元.jifen-test", encoding: .utf8)
+            .replacingOccurrences(of: "A-002  7         28000", with: "A-002  13        2800x")
+        try test.write(toFile: copy + "/tests/六万元.jifen-test", atomically: true, encoding: .utf8)
+        let bad = try RulesProject.load(directory: URL(fileURLWithPath: copy))
+        let failures = RulesTestRunner(rules: Checker.check(bad.files).0, project: bad).run().cases.flatMap(\.failures).map(\.message.zh)
+        #expect(failures.contains("任职月数应为 0 至 12 的整数（“13”）"), "\(failures)")
+        #expect(failures.contains("“收入”应为金额（“2800x”）"), "\(failures)")
     }
 
     /// The fixture's rule is the county's, word for word.
