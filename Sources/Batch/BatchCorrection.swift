@@ -76,6 +76,7 @@ public struct BatchCorrection {
         let closed: RunRecord, base: RunRecord
         let stored: StoredInputs
         let prior: [String: YearToDate]
+        let previousYear: [String: YearToDate]
         let before: MonthResults
         let inPost: Set<String>
         do {
@@ -83,6 +84,7 @@ public struct BatchCorrection {
             (closed, base) = try store.correctionBase(month: options.month)
             stored = try StoredInputs.load(store: store, run: base)
             prior = try store.yearToDate(before: options.month)
+            previousYear = try store.yearEnd(of: options.month.year - 1)
             before = try store.results(runID: base.id, detail: .lines)
             // Who is still in post: on the latest month run's roster.
             let latest = try store.runs().filter { $0.state.isMonthRun && $0.state != .superseded }.max { $0.month < $1.month }
@@ -122,6 +124,7 @@ public struct BatchCorrection {
         let inputSet = InputSet(folder: options.month.description, files: files)
 
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
+        evaluation.previousYear = previousYear
         evaluation.keepRecords = options.keepRecords
         evaluation.extraAdjustments = stored.adjustments
         let scored = evaluation.score(inputs: inputSet)

@@ -130,6 +130,7 @@ public struct BatchRunner {
 
         let store: RunStore
         let prior: [String: YearToDate]
+        let previousYear: [String: YearToDate]
         do {
             store = try RunStore(path: options.storePath)
             // What an interrupted batch left in the report folder, finished or cleaned.
@@ -138,6 +139,7 @@ public struct BatchRunner {
                 throw StoreError.monthClosed(options.month, runID: current.id)
             }
             prior = try store.yearToDate(before: options.month)
+            previousYear = try store.yearEnd(of: options.month.year - 1)
         } catch let e as StoreError {
             return stop(e.diagnostic)
         } catch {
@@ -180,6 +182,7 @@ public struct BatchRunner {
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.rows
         evaluation.corrections = pending
+        evaluation.previousYear = previousYear
         var scored: MonthEvaluation.Scored? = evaluation.score(inputs: inputSet)
         out.diagnostics = scored!.diagnostics
         lap(.data)

@@ -30,6 +30,9 @@ public struct MonthEvaluation {
     /// they become rows of the rules' corrections source (`CorrectionCarry`), cited as
     /// `补发补扣.csv`.
     public var corrections: [StoredCorrection] = []
+    /// The previous year's year-end figures by 工号 (`RunStoring.yearEnd(of:)`): what the
+    /// rules' 上年累计（…） and 上年任职月数 read (empty: none stored, both 0).
+    public var previousYear: [String: YearToDate] = [:]
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
 
@@ -181,8 +184,10 @@ public struct MonthEvaluation {
         let payroll = Payroll(month: month, lines: scored.payLines, chunks: tuning.chunks, tracesPools: keepRecords)
         let payees = scored.cadres.map { c in
             let cadre = roster.cadres[c]
-            let p = prior[cadre.id]
-            return Payroll.Cadre(id: cadre.id, hiredOn: cadre.hiredOn, prior: p?.totals ?? [:], priorMonths: p?.months ?? 0)
+            let p = prior[cadre.id], last = previousYear[cadre.id]
+            return Payroll.Cadre(
+                id: cadre.id, hiredOn: cadre.hiredOn, prior: p?.totals ?? [:], priorMonths: p?.months ?? 0,
+                previousYear: last?.totals ?? [:], previousYearMonths: last?.months ?? 0)
         }
         let slips = try payroll.pay(payees, formulas: scored.formulas)
         var results: [CadreResult] = []

@@ -116,8 +116,14 @@ public struct RulesTestRunner {
         let folder = month.description
         var files: [String: InputSet.File] = [:]
         var blocks: [String: RecordsBlock] = [:]
-        let evaluation = MonthEvaluation(rules: checked, month: month)
+        var evaluation = MonthEvaluation(rules: checked, month: month)
         for case .records(let block) in t.clauses {
+            // `记录 上年 { 工号 任职月数 收入 … }`: the previous year's year-end figures the batch
+            // reads from the store (上年任职月数, 上年累计（收入）), given by the test.
+            if block.source.name == Self.previousYearBlock {
+                failures += Self.previousYear(block, path: path, into: &evaluation.previousYear)
+                continue
+            }
             guard let schema = evaluation.schemas.first(where: { $0.name == block.source.name }) else {
                 failures.append(Failure(site: Site(path, block.source.span), message: Localized(zh: "没有数据源“\(block.source.name)”", en: "no source '\(block.source.name)'")))
                 continue
@@ -165,6 +171,41 @@ public struct RulesTestRunner {
             }
         }
         return CaseResult(name: t.name.name, path: path, failures: failures, checks: checks)
+    }
+
+    /// The name of the records block that gives the previous year's figures.
+    static let previousYearBlock = "上年"
+
+    /// Reads a `记录 上年` block: a 工号 column, a 任职月数 column (months employed by this
+    /// payer in the previous year) and one column per pay line (its total that year, in 元).
+    static func previousYear(_ block: RecordsBlock, path: String, into out: inout [String: YearToDate]) -> [Failure] {
+        var failures: [Failure] = []
+        let names = block.header.map(\.text)
+        guard let idColumn = names.firstIndex(of: "工号") else {
+            return [Failure(site: Site(path, block.source.span), message: Localized(
+                zh: "“记录 上年”需要“工号”列（另有“任职月数”和各工资项目的上年累计）",
+                en: "'记录 上年' needs a 工号 column (and 任职月数 and the pay lines' totals of the previous year)"))]
+        }
+        for row in block.rows where row.count == names.count {
+            var ytd = YearToDate()
+            for (k, cell) in row.enumerated() where k != idColumn {
+                if names[k] == "任职月数" {
+                    guard let n = Int(cell.text), (0...12).contains(n) else {
+                        failures.append(Failure(site: Site(path, cell.span), message: Localized(
+                            zh: "任职月数应为 0 至 12 的整数（“\(cell.text)”）", en: "任职月数 must be a whole number 0–12 ('\(cell.text)')")))
+                        continue
+                    }
+                    ytd.months = n
+                } else if let amount = Money(cell.text.replacingOccurrences(of: "元", with: "").trimmingCharacters(in: .whitespaces)) {
+                    ytd.totals[names[k]] = amount
+                } else {
+                    failures.append(Failure(site: Site(path, cell.span), message: Localized(
+                        zh: "“\(names[k])”应为金额（“\(cell.text)”）", en: "'\(names[k])' must be an amount ('\(cell.text)')")))
+                }
+            }
+            out[row[idColumn].text] = ytd
+        }
+        return failures
     }
 
     /// The cell of a test's records block a problem points at: line 1 of a file is the

@@ -45,7 +45,7 @@ final class ActivitySimulator {
         var adjustments: CSVOutput
     }
 
-    let county: County
+    private(set) var county: County
     let profile: ActivityProfile
     var rng: SeededGenerator
 
@@ -69,6 +69,12 @@ final class ActivitySimulator {
     private var rows: [DutyRow] = []
     private var available: [Int] = []
     private var dateBytes: [UInt8] = []
+    /// The note of a holiday shift today (`国庆值班`, `春节值班`).
+    private var holidayNote: [UInt8] = Array("国庆值班".utf8)
+    /// Cadres made to miss shifts this month (a 缺勤 on each of their next `n` day shifts).
+    private var scriptedAbsences: [Int: Int] = [:]
+    /// Cadres whose next `n` cases this month end 不满意 with a complaint.
+    private var scriptedComplaints: [Int: Int] = [:]
     private var monthBytes: [UInt8] = []
 
     init(county: County, profile: ActivityProfile, rng: SeededGenerator) {
@@ -93,6 +99,40 @@ final class ActivitySimulator {
         }
     }
 
+    // MARK: Staff changes
+
+    /// Hires a cadre into community `c` on `hired` (the next 工号 of the community), from
+    /// the next day played on.
+    @discardableResult
+    func hire(toCommunity c: Int, post: Post, hired: CivilDate, people: inout PersonFactory, _ rng: inout SeededGenerator) -> Int {
+        let i = county.insertCadre(toCommunity: c, post: post, idWidth: 3, area: PersonFactory.rongjiang, hired: hired, people: &people, &rng)
+        hiredDay.insert(hired.daysSinceEpoch, at: i)
+        leftDay.insert(Int32.max, at: i)
+        busyUntil.insert(Int.min, at: i)
+        lastShiftDay.insert(Int32.min, at: i)
+        restDay.insert(Int32.min, at: i)
+        offDay.insert(Int32.min, at: i)
+        // Cadres after the new one moved up by one.
+        scriptedAbsences = Dictionary(uniqueKeysWithValues: scriptedAbsences.map { ($0.key >= i ? $0.key + 1 : $0.key, $0.value) })
+        scriptedComplaints = Dictionary(uniqueKeysWithValues: scriptedComplaints.map { ($0.key >= i ? $0.key + 1 : $0.key, $0.value) })
+        return i
+    }
+
+    /// The cadre with 工号 `id` leaves on `day` (the last day in post).
+    func leave(_ id: String, on day: CivilDate) {
+        guard let i = county.cadres.firstIndex(where: { $0.id == id }) else { preconditionFailure("no cadre \(id)") }
+        county.cadres[i].left = day
+        leftDay[i] = day.daysSinceEpoch
+    }
+
+    /// This month, the cadre `id` is absent from their next `absences` day shifts and their
+    /// next `complaints` cases end 不满意 with a complaint (the rules' vetoes).
+    func script(_ id: String, absences: Int = 0, complaints: Int = 0) {
+        guard let i = county.cadres.firstIndex(where: { $0.id == id }) else { preconditionFailure("no cadre \(id)") }
+        if absences > 0 { scriptedAbsences[i] = absences }
+        if complaints > 0 { scriptedComplaints[i] = complaints }
+    }
+
     // MARK: Months
 
     /// Plays every day of `month`, writing into `files`.
@@ -102,6 +142,7 @@ final class ActivitySimulator {
             let day = CivilDate(daysSinceEpoch: d)
             let (y, m, dd) = day.components
             dateBytes = Array("\(y)-\(m < 10 ? "0" : "")\(m)-\(dd < 10 ? "0" : "")\(dd)".utf8)
+            if let name = HolidayCalendar.holidayName(of: day) { holidayNote = Array((name + "值班").utf8) }
             for c in county.communities.indices {
                 playDuty(community: c, day: day, out: files.duty)
                 playService(community: c, day: day, out: files.service)
@@ -109,6 +150,8 @@ final class ActivitySimulator {
             }
         }
         writeAdjustments(month, out: files.adjustments)
+        scriptedAbsences.removeAll()
+        scriptedComplaints.removeAll()
     }
 
     private func startMonth(_ month: YearMonth) {
@@ -185,7 +228,11 @@ final class ActivitySimulator {
                 : pick(slice, cursor: &dayCursor[c], day: d, night: false, start: startAbs)
             guard let cadre = picked else { continue }
             occupy(cadre, day: d, end: endAbs, night: night)
-            let roll = rng.uniform(1000)
+            var roll = rng.uniform(1000)
+            if !night, let n = scriptedAbsences[cadre], n > 0 {
+                scriptedAbsences[cadre] = n - 1
+                roll = profile.leaveChance
+            }
             if roll < profile.leaveChance {
                 offDay[cadre] = d
                 var sub: Int? = nil
@@ -264,7 +311,7 @@ final class ActivitySimulator {
         out.comma()
         switch row.note {
         case .none: break
-        case .nationalDay: out.raw("国庆值班")
+        case .nationalDay: out.raw(holidayNote)
         case .newYearEve: out.raw("元旦前夕值守")
         case .leave(let reason, let sub):
             out.raw(Vocabulary.leaveReasons[reason])
@@ -339,6 +386,11 @@ final class ActivitySimulator {
     }
 
     private func writeCase(community c: Int, cadre: Int, kind: Vocabulary.ServiceKind, lateInMonth: Bool, out: CSVOutput) {
+        var forced = false
+        if let n = scriptedComplaints[cadre], n > 0 {
+            scriptedComplaints[cadre] = n - 1
+            forced = true
+        }
         startServiceRow(community: c, cadre: cadre, out: out)
         out.raw(kind.label); out.comma()
         // 户号: building-floor-room, prefixed with the community where its code is short.
@@ -353,13 +405,16 @@ final class ActivitySimulator {
         out.comma()
         out.raw(rng.pick(kind.matters)); out.comma()
         let s = rng.uniform(1000)
-        let pending = s < (lateInMonth ? 250 : 50)
-        let returned = !pending && s >= 975
+        let pending = !forced && s < (lateInMonth ? 250 : 50)
+        let returned = !forced && !pending && s >= 975
         out.raw(pending ? "办理中" : (returned ? "退回" : "办结")); out.comma()
         var unhappy = false
         if !pending {
             let r = rng.uniform(1000)
-            if returned {
+            if forced {
+                out.raw("不满意")
+                unhappy = true
+            } else if returned {
                 unhappy = r < 300
                 out.raw(r < 300 ? "不满意" : "基本满意")
             } else if r < 850 {
@@ -372,7 +427,7 @@ final class ActivitySimulator {
             }
         }
         out.comma()
-        let complaint = unhappy ? rng.chance(perMille: 350) : rng.chance(perMille: 2)
+        let complaint = (unhappy ? rng.chance(perMille: 350) : rng.chance(perMille: 2)) || forced
         out.raw(complaint ? "是" : "否"); out.comma()
         if !rng.chance(perMille: 80) { out.int(rng.uniform(in: kind.minutes)) }
         out.newline()

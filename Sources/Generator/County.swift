@@ -66,9 +66,8 @@ struct County {
 
     /// The four Rongjiang resettlement communities of the samples, with one cadre who
     /// leaves on 2020-11-20 and one hired on 2020-12-14.
-    static func rongjiang(_ rng: inout SeededGenerator) -> County {
+    static func rongjiang(_ rng: inout SeededGenerator, people: inout PersonFactory) -> County {
         var county = County()
-        var people = PersonFactory()
         let plan: [(String, String, Int, Int)] = [
             ("富民", "FM", 12, 2), ("卧龙", "WL", 12, 1), ("阳光", "YG", 11, 2), ("特和", "TH", 13, 2),
         ]
@@ -167,6 +166,23 @@ struct County {
                 toCommunity: c, post: post, idWidth: idWidth, area: rng.pick(areas), hired: hired,
                 people: &people, &rng)
         }
+    }
+
+    /// Inserts a new cadre at the end of community `c`'s slice (the next 工号 there),
+    /// moving the later communities' cadres up by one; returns the new cadre's index.
+    mutating func insertCadre(
+        toCommunity c: Int, post: Post, idWidth: Int, area: Int, hired: CivilDate,
+        people: inout PersonFactory, _ rng: inout SeededGenerator
+    ) -> Int {
+        var tail = County(communities: communities, cadres: Array(cadres[..<communities[c].cadres.upperBound]))
+        tail.appendCadre(toCommunity: c, post: post, idWidth: idWidth, area: area, hired: hired, people: &people, &rng)
+        let i = tail.cadres.count - 1
+        cadres.insert(tail.cadres[i], at: i)
+        communities[c].cadres = communities[c].cadres.lowerBound..<(i + 1)
+        for k in communities.indices where k > c {
+            communities[k].cadres = (communities[k].cadres.lowerBound + 1)..<(communities[k].cadres.upperBound + 1)
+        }
+        return i
     }
 
     private mutating func appendCadre(

@@ -15,8 +15,26 @@ import Foundation
 public enum DataGenerator {
     /// The seed of the committed samples.
     public static let sampleSeed: UInt64 = 20_201_223
-    /// The sample months, in order; the first also gets `opening.csv`.
+    /// The sample months, in order: 2020-10 … 2020-12 (the first also gets `opening.csv`),
+    /// then the whole of 2021.
     public static let sampleMonths = ["2020-10", "2020-11", "2020-12"].map { YearMonth($0)! }
+        + (1...12).map { YearMonth(year: 2021, month: $0)! }
+
+    /// 2021's staff changes, made when the year starts (each takes effect on its day).
+    static let hires2021: [(community: String, post: Post, day: CivilDate)] = [
+        ("阳光", .gridWorker, CivilDate(year: 2021, month: 1, day: 4)!),
+        ("特和", .gridWorker, CivilDate(year: 2021, month: 4, day: 6)!),
+        ("卧龙", .gridWorker, CivilDate(year: 2021, month: 8, day: 16)!),
+    ]
+    static let leavers2021: [(id: String, day: CivilDate)] = [
+        ("TH-013", CivilDate(year: 2021, month: 3, day: 12)!),
+        ("FM-012", CivilDate(year: 2021, month: 7, day: 9)!),
+    ]
+    /// Months in which a cadre misses three day shifts on three days (一票否决 连续缺勤) or
+    /// has three complaints with 不满意 (一票否决 重大投诉).
+    static let scripted2021: [(month: Int, id: String, absences: Int, complaints: Int)] = [
+        (3, "WL-006", 3, 0), (6, "YG-006", 3, 0), (9, "TH-004", 0, 3), (11, "FM-009", 0, 3),
+    ]
 
     /// What one month folder received.
     public struct MonthSummary: Sendable, Equatable {
@@ -30,17 +48,31 @@ public enum DataGenerator {
         public var rows: Int { rowsByFile.values.reduce(0, +) }
     }
 
-    /// Writes the three sample months of Rongjiang's four resettlement communities into
-    /// `directory/2020-10`, `…/2020-11` and `…/2020-12`.
+    /// Writes the sample months of Rongjiang's four resettlement communities into
+    /// `directory/2020-10` … `directory/2021-12`: the same cadres and days played on, with
+    /// 2021's joiners and leavers (`hires2021`, `leavers2021`) and scripted vetoes.
     public static func writeSamples(to directory: URL, seed: UInt64 = sampleSeed) throws(GeneratorError) -> [MonthSummary] {
         var rng = SeededGenerator(seed: seed)
-        let county = County.rongjiang(&rng)
+        var people = PersonFactory()
+        let county = County.rongjiang(&rng, people: &people)
         let simulator = ActivitySimulator(county: county, profile: .samples, rng: SeededGenerator(seed: rng.next()))
         var summaries: [MonthSummary] = []
         for (i, month) in sampleMonths.enumerated() {
+            if month == YearMonth(year: 2021, month: 1)! {
+                for h in hires2021 {
+                    guard let c = simulator.county.communities.firstIndex(where: { $0.name == h.community }) else { continue }
+                    simulator.hire(toCommunity: c, post: h.post, hired: h.day, people: &people, &rng)
+                }
+                for l in leavers2021 { simulator.leave(l.id, on: l.day) }
+            }
+            if month.year == 2021 {
+                for s in scripted2021 where s.month == month.month {
+                    simulator.script(s.id, absences: s.absences, complaints: s.complaints)
+                }
+            }
             let folder = directory.appendingPathComponent(month.description)
             summaries.append(
-                try writeMonth(county, month, simulator: simulator, to: folder, opening: i == 0, &rng))
+                try writeMonth(simulator.county, month, simulator: simulator, to: folder, opening: i == 0, &rng))
         }
         return summaries
     }

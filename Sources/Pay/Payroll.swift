@@ -42,12 +42,21 @@ public struct Payroll {
         public var prior: [String: Money]
         /// Months employed this year before this month, when known (0 when not).
         public var priorMonths: Int
+        /// Each line's total of the previous year with this payer, by name, and the months
+        /// employed then (the 60,000-yuan rule of 国家税务总局公告2020年第19号 reads them).
+        public var previousYear: [String: Money]
+        public var previousYearMonths: Int
 
-        public init(id: String, hiredOn: CivilDate, prior: [String: Money] = [:], priorMonths: Int = 0) {
+        public init(
+            id: String, hiredOn: CivilDate, prior: [String: Money] = [:], priorMonths: Int = 0,
+            previousYear: [String: Money] = [:], previousYearMonths: Int = 0
+        ) {
             self.id = id
             self.hiredOn = hiredOn
             self.prior = prior
             self.priorMonths = priorMonths
+            self.previousYear = previousYear
+            self.previousYearMonths = previousYearMonths
         }
     }
 
@@ -89,7 +98,12 @@ public struct Payroll {
     public func pay(_ cadres: [Cadre], formulas: some PayFormulas) throws(PayrollError) -> [Slip] {
         // One sheet per cadre, in an array mutated in place: a dictionary of sheets would
         // copy each cadre's line values every time a line is added.
-        var sheets = cadres.map { PaySheet(prior: $0.prior, months: months($0)) }
+        var sheets = cadres.map { c in
+            var sheet = PaySheet(prior: c.prior, months: months(c))
+            sheet.previousYear = c.previousYear
+            sheet.previousYearMonths = c.previousYearMonths
+            return sheet
+        }
         var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)
         for (l, line) in lines.enumerated() {
             let texts = LineTexts(line)

@@ -119,6 +119,10 @@ public struct PaySheet: Sendable {
     public var prior: [String: Money] = [:]
     /// Months employed by this payer this year, this month included.
     public var months = 0
+    /// Each line's total of the previous year with this payer, by name (上年累计).
+    public var previousYear: [String: Money] = [:]
+    /// Months employed by this payer in the previous year (上年任职月数; 0 when not known).
+    public var previousYearMonths = 0
     /// This cadre's share of the pool of the line being computed.
     public var poolShare: Money?
     /// Steps met while evaluating the line being computed (a bracket table's), which

@@ -470,22 +470,45 @@ public final class RunStore: RunStoring {
             expected = expected.next
         }
         if !missing.isEmpty { throw .missingEarlierMonths(month, missing: missing) }
-        let last = earlier.last!
-        return try read { db in
+        return try yearToDate(ofRun: earlier.last!.id)
+    }
+
+    /// Each cadre's year to date as the current run of their last stored month of `year`
+    /// ended it: a cadre who left in June keeps June's figures.
+    public func yearEnd(of year: Int) throws(StoreError) -> [String: YearToDate] {
+        let runs = try read { db in
+            try RunRow
+                .filter(RunRow.Columns.state != RunState.superseded && RunRow.Columns.state != RunState.correction)
+                .filter(RunRow.Columns.month >= YearMonth(year: year, month: 1)!.description
+                    && RunRow.Columns.month <= YearMonth(year: year, month: 12)!.description)
+                .order(RunRow.Columns.month.desc)
+                .fetchAll(db)
+                .map(\.id)
+        }
+        var out: [String: YearToDate] = [:]
+        for id in runs {
+            for (cadre, ytd) in try yearToDate(ofRun: id) where out[cadre] == nil { out[cadre] = ytd }
+        }
+        return out
+    }
+
+    /// The year to date each cadre of a run ended its month with.
+    private func yearToDate(ofRun runID: Int64) throws(StoreError) -> [String: YearToDate] {
+        try read { db in
             var bySeq: [Int64: (cadreID: String, ytd: YearToDate)] = [:]
             let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
-                                             arguments: [last.id])
+                                             arguments: [runID])
             while let r = try cadres.next() {
                 bySeq[r[0]] = (r[1], YearToDate(totals: [:], months: r[2]))
             }
             let lines = try Row.fetchCursor(db, sql: """
                 SELECT l.cadreSeq, i.name, l.yearFen FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item
                 WHERE l.runID = ? AND l.yearFen IS NOT NULL
-                """, arguments: [last.id])
+                """, arguments: [runID])
             while let r = try lines.next() {
                 bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
             }
-            let others = try Row.fetchCursor(db, sql: "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", arguments: [last.id])
+            let others = try Row.fetchCursor(db, sql: "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", arguments: [runID])
             while let r = try others.next() {
                 bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
             }

@@ -53,6 +53,9 @@ public protocol RunStoring: AnyObject, Sendable {
     func rejectedRows(runID: Int64) throws(StoreError) -> [StoredRejectedRow]
     /// The year-to-date figures each cadre ended the month before `month` with.
     func yearToDate(before month: YearMonth) throws(StoreError) -> [String: YearToDate]
+    /// The year-end figures of `year` by 工号: each cadre's year to date as the current run
+    /// of their last month of that year ended it (empty when no month of the year is stored).
+    func yearEnd(of year: Int) throws(StoreError) -> [String: YearToDate]
     /// Writes a stored input back out, byte for byte.
     func exportBlob(sha256: String, to path: String) throws(StoreError)
     /// A stored input's bytes, in memory.

@@ -40,7 +40,7 @@ struct CheckDataCLITests {
 }
 
 struct SampleMonthsCLITests {
-    @Test(arguments: ["2020-10", "2020-11", "2020-12"])
+    @Test(arguments: ["2020-10", "2020-11", "2020-12"] + (1...12).map { String(format: "2021-%02d", $0) })
     func sampleMonthsAreCleanAndFullyReconciled(_ month: String) throws {
         let r = try CheckDataCLITests.run(["check-data", "samples/\(month)"])
         #expect(r.status == 0)

@@ -6,16 +6,17 @@ import Testing
 /// fills them, read by `check-data` and `batch run` as they are.
 struct TemplateCLITests {
     typealias Value = TemplateFiller.Value
-    static let month = "2021-01"
-    /// 2021-01-01 as a spreadsheet date serial.
-    static let firstDay = 44197
+    /// The month after the last sample month (2021-12): no folder of its own yet.
+    static let month = "2022-01"
+    /// 2022-01-01 as a spreadsheet date serial.
+    static let firstDay = 44562
 
-    /// The sample roster's rows (2020-12), by header, of cadres still employed in 2021-01.
+    /// The sample roster's rows (2021-12), by header, of cadres still employed in 2022-01.
     static let cadres: [[String: String]] = {
-        let text = (try? String(contentsOfFile: PackagePaths.path("samples/2020-12/cadres.csv"), encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOfFile: PackagePaths.path("samples/2021-12/cadres.csv"), encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-            .filter { ($0["离职日期"] ?? "").isEmpty || $0["离职日期"]! >= "2021-01-01" }
+            .filter { ($0["离职日期"] ?? "").isEmpty || $0["离职日期"]! >= "2022-01-01" }
     }()
     static let names = Dictionary(cadres.map { ($0["工号"]!, $0["姓名"]!) }, uniquingKeysWith: { a, _ in a })
 
@@ -61,8 +62,8 @@ struct TemplateCLITests {
         let out = PackagePaths.temporaryDirectory("jifen-template")
         let r = try CLI.run(["template", "--month", Self.month, "--out", out])
         #expect(r.status == 0)
-        // No 2021-01 folder yet: the latest month's roster, and it says so.
-        #expect(r.stdout.contains("[B0031]") && r.stdout.contains("2020-12"))
+        // No 2022-01 folder yet: the latest month's roster, and it says so.
+        #expect(r.stdout.contains("[B0031]") && r.stdout.contains("2021-12"))
         #expect(Self.declared.count >= 5)
         let ids = Self.cadres.map { $0["工号"]! }
         for (source, enums, booleans) in Self.declared {
@@ -247,7 +248,7 @@ struct TemplateCLITests {
         // Sent back as it is, the sheet reads as a data file: the derived columns are skipped.
         let back = PackagePaths.temporaryDirectory("jifen-back") + "/" + Self.month
         try FileManager.default.createDirectory(atPath: back, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12/cadres.csv"), toPath: back + "/cadres.csv")
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2021-12/cadres.csv"), toPath: back + "/cadres.csv")
         try FileManager.default.copyItem(atPath: rejected, toPath: back + "/值班.xlsx")
         let again = try CLI.run(["check-data", back, "--month", Self.month, "--limit", "1000"])
         #expect(!again.stdout.contains("[D0026]"), "\(again.stdout)")

@@ -10,7 +10,8 @@ import Testing
         let ca = try Fixtures.contents(of: a), cb = try Fixtures.contents(of: b)
         #expect(ca.map(\.0) == cb.map(\.0))
         #expect(ca.map(\.1) == cb.map(\.1))
-        #expect(ca.count == 16)  // 5 files a month plus opening.csv in 2020-10
+        #expect(ca.count == 76)  // 5 files a month for 15 months, plus opening.csv in 2020-10
+        #expect(ca.contains { $0.0 == "2021-12/duty.csv" })
     }
 
     @Test func scaleMonthIsByteIdenticalForTheSameSeed() throws {

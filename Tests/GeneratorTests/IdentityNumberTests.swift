@@ -44,7 +44,7 @@ import Testing
             }
         }
         #expect(all.contains { $0.hasSuffix("X") })
-        #expect(all.count == 49)  // 48 at the start, one leaves, one joins
+        #expect(all.count == 52)  // 48 at the start, one leaves, one joins; three more join in 2021
     }
 
     @Test func scaleRosterNumbersAreValidAndUnique() throws {

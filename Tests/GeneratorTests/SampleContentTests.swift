@@ -37,7 +37,7 @@ import Testing
 
     @Test func holidayDutyOnNationalDayAndNewYearsEve() throws {
         let (_, months) = try Fixtures.samples()
-        let holiday = months.flatMap(\.shifts).filter { $0.kind == "节假日" }
+        let holiday = months.filter { $0.month.year == 2020 }.flatMap(\.shifts).filter { $0.kind == "节假日" }
         let days = Set(holiday.map(\.date.description))
         for d in 1...8 { #expect(days.contains("2020-10-0\(d)")) }
         #expect(days.contains("2020-12-31"))
@@ -71,7 +71,8 @@ import Testing
             #expect(satisfied * 10 > cases.count * 7)
             #expect(cases.contains { $0["满意度"] == "基本满意" })
             #expect((1...40).contains(unhappy))
-            #expect((1...15).contains(complaints))
+            // 2021-09 and 2021-11 add three scripted complaints each (scriptedVetoMonths).
+            #expect((1...18).contains(complaints))
             for kind in ["全程代办", "预约服务", "上门服务", "入户走访", "矛盾调解"] {
                 #expect(cases.contains { $0["类别"] == kind })
             }
@@ -112,6 +113,60 @@ import Testing
         #expect(!nov.roster.column("工号").contains(joinerID))
         let joinerDates = dec.datedRecords.filter { $0.cadre == joinerID }.map(\.date.day)
         #expect(!joinerDates.isEmpty && joinerDates.allSatisfy { $0 >= 14 })
+    }
+
+    /// 2021: the same roster goes on, with three joiners and two leavers (docs/samples.md).
+    @Test func theYear2021HasItsJoinersAndLeavers() throws {
+        let (_, months) = try Fixtures.samples()
+        let year = Dictionary(uniqueKeysWithValues: months.map { ($0.month.description, $0) })
+        let dec2020 = Set(year["2020-12"]!.roster.column("工号"))
+        let jan = year["2021-01"]!
+        // Everyone of 2020-12 is still there in January, plus 阳光's joiner of 2021-01-04.
+        #expect(dec2020.isSubset(of: Set(jan.roster.column("工号"))))
+        for (id, hired, firstMonth) in [("YG-013", "2021-01-04", "2021-01"), ("TH-014", "2021-04-06", "2021-04"), ("WL-013", "2021-08-16", "2021-08")] {
+            for m in months where m.month.year == 2021 {
+                let listed = m.roster.records.first { $0["工号"] == id }
+                #expect((listed != nil) == (m.month.description >= firstMonth), "\(id) in \(m.month)")
+                if let listed { #expect(listed["入职日期"] == hired) }
+            }
+            let first = year[firstMonth]!
+            #expect(first.datedRecords.filter { $0.cadre == id }.allSatisfy { $0.date.description >= hired })
+        }
+        for (id, left, lastMonth) in [("TH-013", "2021-03-12", "2021-03"), ("FM-012", "2021-07-09", "2021-07")] {
+            let last = year[lastMonth]!
+            #expect(last.roster.records.first { $0["工号"] == id }?["离职日期"] == left)
+            #expect(last.datedRecords.filter { $0.cadre == id }.allSatisfy { $0.date.description <= left })
+            for m in months where m.month.description > lastMonth { #expect(!m.roster.column("工号").contains(id)) }
+        }
+    }
+
+    @Test func the2021HolidaysAreRunAsHolidayShifts() throws {
+        let (_, months) = try Fixtures.samples()
+        let days = Set(months.flatMap(\.shifts).filter { $0.kind == "节假日" }.map(\.date.description))
+        for d in ["2021-01-01", "2021-02-11", "2021-02-17", "2021-04-04", "2021-05-03", "2021-06-14", "2021-09-20", "2021-10-07", "2021-12-31"] {
+            #expect(days.contains(d), "no holiday duty on \(d)")
+        }
+        // Make-up workdays are workdays: the after-school class meets.
+        let classes = Set(months.flatMap { $0.service.records.filter { $0["类别"] == "四点半课堂" }.map { $0["日期"]! } })
+        #expect(classes.contains("2021-02-07") && classes.contains("2021-10-09"))
+        #expect(!classes.contains("2021-02-12"))
+        let notes = Set(months.flatMap { $0.duty.records.filter { $0["班次"] == "节假日" }.map { $0["备注"]! } })
+        #expect(notes.isSuperset(of: ["春节值班", "国庆值班", "劳动节值班", "元旦前夕值守"]))
+    }
+
+    /// The months the rules' vetoes are meant to strike: three absences on three days, or three
+    /// complaints with 不满意.
+    @Test func scriptedVetoMonths() throws {
+        let (_, months) = try Fixtures.samples()
+        let year = Dictionary(uniqueKeysWithValues: months.map { ($0.month.description, $0) })
+        for (month, id) in [("2021-03", "WL-006"), ("2021-06", "YG-006")] {
+            let absent = year[month]!.duty.records.filter { $0["工号"] == id && $0["状态"] == "缺勤" }.map { $0["日期"]! }
+            #expect(Set(absent).count >= 3, "\(id) in \(month)")
+        }
+        for (month, id) in [("2021-09", "TH-004"), ("2021-11", "FM-009")] {
+            let serious = year[month]!.service.records.filter { $0["工号"] == id && $0["投诉"] == "是" && $0["满意度"] == "不满意" }
+            #expect(serious.count >= 3, "\(id) in \(month)")
+        }
     }
 
     @Test func trainingHasACountySessionEachMonthAndCommunitySessions() throws {
@@ -155,7 +210,9 @@ import Testing
         for m in months {
             let rows = m.duty.rows.count + m.service.rows.count + m.training.rows.count + m.adjustments.rows.count
             #expect((1000...5000).contains(rows))
-            #expect((3...12).contains(m.adjustments.rows.count))
+            // Each community makes 0–3 corrections a month: 2021-03 happens to have none.
+            #expect((m.month.year == 2020 ? 3 : 0)...12 ~= m.adjustments.rows.count)
         }
+        #expect(months.filter { $0.month.year == 2021 }.map(\.adjustments.rows.count).reduce(0, +) >= 36)
     }
 }

@@ -81,7 +81,7 @@ import Testing
         let (_, samples) = try Fixtures.samples()
         let ids = samples.flatMap { $0.service.column("编号") }
         #expect(Set(ids).count == ids.count)
-        #expect(ids.allSatisfy { $0.wholeMatch(of: /(FM|WL|YG|TH)-2020-1[0-2]-\d{5}/) != nil })
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /(FM|WL|YG|TH)-(2020-1[0-2]|2021-(0[1-9]|1[0-2]))-\d{5}/) != nil })
     }
 
     @Test func valuesComeFromTheDocumentedSets() throws {

@@ -5,7 +5,7 @@ extension TExpr {
     var children: [TExpr] {
         switch self {
         case .number, .text, .date, .time, .calendar, .boolean, .none, .field, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal:
             return []
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return [e]
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return [a, b]
@@ -48,7 +48,8 @@ extension CheckedRules {
     }
 
     /// The 应发项 and 扣款项 a correction of a closed month carries into a later month: every
-    /// one except those whose value reads the year to date (本年累计, 此前累计, 本年任职月数),
+    /// one except those whose value reads the year to date (本年累计, 此前累计, 本年任职月数,
+    /// and the previous year's 上年累计, 上年任职月数 that decide the year's deductions),
     /// directly or through other lines — the income tax withheld cumulatively, which the
     /// paying month computes again with the correction as its income — and those that
     /// read the corrections source (a month's own 补发/补扣, never carried twice).
@@ -60,7 +61,7 @@ extension CheckedRules {
             line.expression.walk { e in
                 switch e {
                 case .payLine(let n, _): reads[line.name, default: []].insert(n)
-                case .yearToDate, .priorToDate, .monthsEmployed: direct.insert(line.name)
+                case .yearToDate, .priorToDate, .monthsEmployed, .previousYearMonths, .previousYearTotal: direct.insert(line.name)
                 case .aggregate(let a, _) where accumulators.indices.contains(a) && accumulators[a].source == corrections: direct.insert(line.name)
                 default: break
                 }

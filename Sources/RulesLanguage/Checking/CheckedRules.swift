@@ -29,6 +29,9 @@ public indirect enum TExpr: Sendable, Hashable {
     case parameter(String, ValueType)
     case rosterField(String, ValueType)
     case monthsEmployed
+    /// 上年任职月数: months employed by this payer in the previous year, as the cadre's last
+    /// stored month of that year counted them (0 when none is stored).
+    case previousYearMonths
     case negate(TExpr, ValueType)
     case not(TExpr)
     case arithmetic(BinaryOperator, TExpr, TExpr, ValueType)
@@ -43,6 +46,8 @@ public indirect enum TExpr: Sendable, Hashable {
     case clamp(TExpr, TExpr, TExpr, ValueType)
     case yearToDate(String)
     case priorToDate(String)
+    /// 上年累计（名称）: the line's total of the previous year (0 when none is stored).
+    case previousYearTotal(String)
     /// 按比例分配（奖励池，权重[，分组…]）: the pool is shared within each group of the cadres
     /// (the values of the group expressions together; none: everyone together).
     case poolShare(TExpr, TExpr, [TExpr])
@@ -60,7 +65,7 @@ public indirect enum TExpr: Sendable, Hashable {
         switch self {
         case .field(let f, _): return f == field
         case .number, .text, .date, .time, .calendar, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return a.references(field: field) || b.references(field: field)
@@ -88,9 +93,9 @@ public indirect enum TExpr: Sendable, Hashable {
         case .enumCode(_, let v): return .enumeration([v])
         case .score, .item: return .points
         case .tier(let names): return .enumeration(names)
-        case .monthsEmployed, .rank, .headcount: return .count
+        case .monthsEmployed, .rank, .headcount, .previousYearMonths: return .count
         case .grouping(_, let labels): return .enumeration(labels)
-        case .bracket, .yearToDate, .priorToDate, .poolShare: return .money
+        case .bracket, .yearToDate, .priorToDate, .poolShare, .previousYearTotal: return .money
         }
     }
 }

@@ -197,6 +197,7 @@ extension Checker {
         case .cadre:
             if Self.scoreNames.contains(name) { return .score }
             if Self.monthsEmployedNames.contains(name) { return .monthsEmployed }
+            if Self.previousYearMonthsNames.contains(name) { return .previousYearMonths }
             if itemNames.contains(name) { return .item(name) }
             if let kind = payLineNames[name] {
                 used.insert("line:" + name)
@@ -363,7 +364,7 @@ extension Checker {
                 errors.append(.incomparable(site(e.span), left: v.type, right: x.type))
             }
             return .clamp(v, lo, hi, v.type)
-        case .yearToDate, .priorToDate:
+        case .yearToDate, .priorToDate, .previousYearTotal:
             guard args.count == 1 else {
                 errors.append(.argumentCount(site(span), name: name, expected: "1", found: args.count))
                 return .number(.zero, .money)
@@ -376,7 +377,11 @@ extension Checker {
                 return .number(.zero, .money)
             }
             used.insert("line:" + id.name)
-            return b == .yearToDate ? .yearToDate(id.name) : .priorToDate(id.name)
+            switch b {
+            case .yearToDate: return .yearToDate(id.name)
+            case .previousYearTotal: return .previousYearTotal(id.name)
+            default: return .priorToDate(id.name)
+            }
         case .poolShare:
             guard args.count >= 2 else {
                 errors.append(.argumentCount(site(span), name: name, expected: "2 或更多", found: args.count))

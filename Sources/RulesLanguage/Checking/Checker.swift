@@ -19,6 +19,7 @@ public struct Checker {
     /// Names that mean something in every cadre-level expression.
     static let scoreNames: Set<String> = ["得分", "总分", "score"]
     static let monthsEmployedNames: Set<String> = ["本年任职月数", "months_employed"]
+    static let previousYearMonthsNames: Set<String> = ["上年任职月数", "previous_year_months"]
     /// The whole county as the group of 在岗人数（全县）.
     static let countyNames: Set<String> = ["全县", "county"]
     /// Roster fields that are personal or unique to each cadre: no group to count.

@@ -32,6 +32,7 @@ struct TExprText {
         case .rank: return "排名"
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): return n
         case .monthsEmployed: return "本年任职月数"
+        case .previousYearMonths: return "上年任职月数"
         case .negate(let x, _): return "-" + wrapped(x)
         case .not(let x): return "非 " + wrapped(x)
         case .arithmetic(let op, let a, let b, _):
@@ -66,6 +67,7 @@ struct TExprText {
         case .clamp(let v, let lo, let hi, _): return "限于（\(text(v))，\(text(lo))，\(text(hi))）"
         case .yearToDate(let n): return "本年累计（\(n)）"
         case .priorToDate(let n): return "此前累计（\(n)）"
+        case .previousYearTotal(let n): return "上年累计（\(n)）"
         case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.isEmpty ? "" : "，" + g.map(text).joined(separator: "、"))）"
         case .grouping(let n, _): return n
         case .headcount(let keys): return Self.headcountText(keys)
@@ -136,13 +138,14 @@ struct TExprText {
         case .score: out.append(("得分", e))
         case .item(let n), .payLine(let n, _), .parameter(let n, _), .rosterField(let n, _): out.append((n, e))
         case .monthsEmployed: out.append(("本年任职月数", e))
+        case .previousYearMonths: out.append(("上年任职月数", e))
         case .rank: out.append(("排名", e))
         case .calendar(let v): out.append((v.keyword.chinese, e))
         case .headcount(let keys): out.append((headcountText(keys), e))
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.
         case .lookup(_, let key, _) where key.readsTier: out.append(("", e))
-        case .aggregate, .yearToDate, .priorToDate: out.append(("", e))
+        case .aggregate, .yearToDate, .priorToDate, .previousYearTotal: out.append(("", e))
         case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): names(x, into: &out)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
             names(a, into: &out)

@@ -113,6 +113,9 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
     case yearToDate
     /// 此前累计（名称）: this year's total of a pay line before this month.
     case priorToDate
+    /// 上年累计（名称）: a pay line's total of the previous year with this payer, as the
+    /// cadre's last stored month of that year ended it (0 when none is stored).
+    case previousYearTotal
     /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
     /// allocated by largest remainder so that the shares sum to the pool.
     case poolShare
@@ -126,6 +129,7 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
         case .clamp: .clamp
         case .yearToDate: .yearToDate
         case .priorToDate: .priorToDate
+        case .previousYearTotal: .previousYearTotal
         case .poolShare: .poolShare
         case .headcount: .headcount
         }
