@@ -318,6 +318,14 @@ let checkerCases: [DiagnosticCase] = [
           每月上限 20 分
         }
         """ }),
+    // Opening balances 累计X carry pay line X's year to date: a column naming no pay line was
+    // read and silently dropped (Rongjiang's 累计专项附加扣除, whose line is 专项附加).
+    DiagnosticCase(code: "R0320", name: "opening-without-pay-line", source: regulation { $0.extra = """
+        数据源 期初 （文件 “opening”） {
+          工号：文本
+          累计绩效：金额型
+        }
+        """ }),
     DiagnosticCase(code: "R0330", name: "grouping-not-roster", source: regulation { $0.extra = """
         分组 考核组 （依据 第八条） {
           高分组：得分 ≥ 90 分
@@ -369,7 +377,7 @@ struct CheckerDiagnosticTests {
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
         let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
-            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319"]
+            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319", "R0320"]
             + ["R0330", "R0331", "R0332"] + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }

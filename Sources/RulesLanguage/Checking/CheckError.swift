@@ -68,6 +68,9 @@ public enum CheckError: Sendable, Hashable {
     case groupingWithoutOtherwise(Site, grouping: String)
     /// R0332: `排名不含` lists something other than 一票否决者、本月入职、本月离职.
     case unknownRankExclusion(Site, word: String)
+    /// R0320: an opening-balance column `累计X` (money) with no pay line X: its balances
+    /// would be read and then silently dropped.
+    case openingWithoutPayLine(Site, column: String, line: String, near: String?)
 
     case unused(Site, kind: String, name: String)
     case midMonthDate(Site, date: String)
@@ -87,6 +90,7 @@ public enum CheckError: Sendable, Hashable {
             .tierTooEarly(let s, _, _), .tierCycle(let s, _, _), .payLineBeforeTiers(let s, _, _), .tierTableMissing(let s, _, _, _),
             .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
             .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
+            .openingWithoutPayLine(let s, _, _, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
             return s
         }
@@ -222,6 +226,13 @@ public enum CheckError: Sendable, Hashable {
         case .needsRounding(_, let line):
             return e("R0308", L("“\(line)”的结果可能不足一分，需要声明舍入", "'\(line)' may come to fractions of a 分 and needs a rounding"), L("缺少舍入", "no rounding"),
                      L("加上“{ 舍入 四舍五入 到分 }”（或到元）。", "Add { 舍入 四舍五入 到分 } (or 到元)."))
+        case .openingWithoutPayLine(_, let column, let line, let near):
+            return e("R0320", L("期初余额的“\(column)”没有对应的工资项目“\(line)”", "opening balance '\(column)' has no pay line '\(line)'"),
+                     L("没有名为“\(line)”的工资项目", "no pay line named '\(line)'"),
+                     near.map { L("期初余额的“累计X”一列补上工资项目 X 的本年累计；改为“累计\($0)”（文件的列名“\(column)”仍然可用，只要它是标准别名），或把对应的工资项目命名为“\(line)”。",
+                                  "An opening column 累计X carries pay line X's year to date; rename it 累计\($0), or name the pay line '\(line)'.") }
+                        ?? L("期初余额的“累计X”一列补上工资项目 X 的本年累计；把列名改为“累计”加工资项目的名称，或删去这一列。",
+                             "An opening column 累计X carries pay line X's year to date; name it 累计 + a pay line's name, or remove it."))
         case .netLineCount(_, let count):
             return e("R0309", count == 0 ? L("没有实发项", "there is no net pay line") : L("实发项有 \(count) 个，只能有一个", "there are \(count) net pay lines; there must be one"), L("实发项", "net pay"),
                      L("用“实发项 实发工资 = 应发合计 - 扣款合计”声明唯一的实发项。", "Declare exactly one net line, e.g. 实发项 实发工资 = 应发合计 - 扣款合计."))

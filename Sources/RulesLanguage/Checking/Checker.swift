@@ -126,6 +126,26 @@ public struct Checker {
             errors.append(.netLineCount(site, count: nets.count))
         }
         reportUnused(params: params, tables: tables, brackets: brackets, sources: sources, lines: lines)
+        checkOpeningColumns(sources)
+    }
+
+    /// Each money column `累计X` of the opening balances feeds pay line X's year to date
+    /// (`MonthEvaluation.addOpening`); one that names no pay line would be read and dropped
+    /// without a word, and the year's tax would start from too little (R0320).
+    mutating func checkOpeningColumns(_ sources: [Decl<SourceDeclaration>]) {
+        guard !payLineNames.isEmpty else { return }
+        for s in sources {
+            guard let checked = rules.sources.first(where: { $0.name == s.value.name.name }), checked.schema.role == .opening else { continue }
+            for f in s.value.fields where f.name.name.hasPrefix("累计") && f.name.name != "累计月数" {
+                guard case .money = f.type.kind else { continue }
+                let line = String(f.name.name.dropFirst(2))
+                if payLineNames[line] != nil { continue }
+                // A pay line the column's name begins with or contains: 累计专项附加扣除 → 专项附加.
+                let near = payLineNames.keys.filter { line.hasPrefix($0) || $0.hasPrefix(line) }.max { $0.count < $1.count }
+                path = s.path
+                errors.append(.openingWithoutPayLine(site(f.name.span), column: f.name.name, line: line, near: near))
+            }
+        }
     }
 
     var itemNames: Set<String> = []
