@@ -28,7 +28,16 @@ import TestSupport
         return (folder, written)
     }
 
-    static let written: (folder: String, written: YearReportsWritten) = try! write()
+    /// The sample year's workbooks every test reads; `JIFEN_YEAR_REPORTS_OUT=dir` keeps them
+    /// in `dir` for `scripts/libreoffice-check.sh dir`.
+    static let written: (folder: String, written: YearReportsWritten) = {
+        let w = try! write()
+        if let keep = ProcessInfo.processInfo.environment["JIFEN_YEAR_REPORTS_OUT"], !keep.isEmpty {
+            try? FileManager.default.removeItem(atPath: keep)
+            try! FileManager.default.copyItem(atPath: w.folder, toPath: keep)
+        }
+        return w
+    }()
 
     static func read(_ kind: YearReportKind) throws -> XlsxFile {
         try XlsxFile(path: written.folder + "/" + kind.fileName)
