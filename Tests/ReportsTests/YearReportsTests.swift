@@ -266,6 +266,19 @@ import TestSupport
         #expect(file.charts[0].contains("series 不定等次"))
     }
 
+    /// A draft year read open or missing months: every workbook with a title says which.
+    @Test func aDraftYearSaysWhichMonthsWereOpenOrMissing() throws {
+        var results = Self.sample.results
+        results.months[10].closed = false
+        results.months.removeLast()
+        let (folder, _) = try Self.write(results: results, only: [.assessment, .bonusPayroll])
+        for name in ["年度考核表", "年终奖发放表"] {
+            let sheet = try #require(try XlsxFile(path: "\(folder)/\(name).xlsx").sheets.first)
+            #expect(sheet.rows[1][0].value.hasSuffix("制表：榕江县民政局 · 未关账：11月 · 无结果：12月"))
+        }
+        #expect(try Self.read(.assessment).sheets[0].rows[1][0].value.hasSuffix("制表：榕江县民政局"))
+    }
+
     @Test func sameInputsGiveTheSameBytes() throws {
         var s = Self.settings
         s.banks = [BankFile(name: "农商行", match: ["农村商业银行"]), BankFile(name: "其余")]

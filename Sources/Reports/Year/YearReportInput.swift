@@ -70,7 +70,16 @@ struct YearReportInput: Sendable {
         } else {
             version = hash.isEmpty || run.rulesVersion.contains(hash) ? run.rulesVersion : "\(run.rulesVersion)（\(hash)）"
         }
-        return "年度运行 #\(run.id)（\(run.state.label)）· 规则 \(version) · 制表：\(settings.bureau)"
+        return "年度运行 #\(run.id)（\(run.state.label)）· 规则 \(version) · 制表：\(settings.bureau)" + monthsCaveat
+    }
+
+    /// For a year run with `--draft`: the months read before they were closed and the months
+    /// with no stored run (` · 未关账：12月 · 无结果：11月`); empty when all twelve were closed.
+    var monthsCaveat: String {
+        let open = results.months.filter { !$0.closed }.map { "\($0.month.month)月" }
+        let read = Set(results.months.map(\.month))
+        let missing = monthsOfYear.filter { !read.contains($0) }.map { "\($0.month)月" }
+        return (open.isEmpty ? "" : " · 未关账：" + open.joined(separator: "、")) + (missing.isEmpty ? "" : " · 无结果：" + missing.joined(separator: "、"))
     }
 
     /// The page header: county, year, report and run.
