@@ -47,7 +47,7 @@ public struct ProjectConfig: Sendable, Hashable {
     public static let reportKeys = [
         "county", "bureau", "bankColumns", "bankRemark", "noticeShowsPerformancePay", "performancePayLine",
         "noticeIdentifier", "noticePeriod", "objectionContact", "tierOrder", "temporaryDirectory", "writesInParallel",
-        "noticeWorkingDays", "banks", "taxColumns", "taxIDType",
+        "noticeWorkingDays", "banks", "taxColumns", "taxIDType", "bonusTaxColumns",
     ]
     public static let bankColumnKeys = ["field", "header"]
     public static let bankFileKeys = ["name", "match", "columns", "remark"]
@@ -185,6 +185,11 @@ private struct ConfigReader {
                     let columns = items.enumerated().compactMap { taxColumn($0.element, at: "\(at)[\($0.offset)]") }
                     if columns.count == items.count { s.taxColumns = columns }
                 }
+            case "bonusTaxColumns":
+                if let items = array(m.value, at: at) {
+                    let columns = items.enumerated().compactMap { bonusTaxColumn($0.element, at: "\(at)[\($0.offset)]") }
+                    if columns.count == items.count { s.bonusTaxColumns = columns }
+                }
             case "banks":
                 if let items = array(m.value, at: at) {
                     var names: Set<String> = []
@@ -261,6 +266,34 @@ private struct ConfigReader {
             return nil
         }
         return TaxColumn(field, header: header)
+    }
+
+    /// A `bonusTaxColumns` entry: as a `taxColumns` one, with the ten columns of 全年一次性奖金收入.
+    mutating func bonusTaxColumn(_ v: JSONSpanValue, at: String) -> BonusTaxColumn? {
+        guard let members = object(v, at: at) else { return nil }
+        var field: BonusTaxFilingColumn?, header: String?, ok = true
+        for m in members {
+            switch m.key {
+            case "field":
+                guard let x = string(m.value, at: "\(at).field") else { ok = false; continue }
+                field = BonusTaxFilingColumn(rawValue: x)
+                if field == nil { badValue(m.value, at: "\(at).field", found: x, allowed: BonusTaxFilingColumn.allCases.map(\.rawValue)); ok = false }
+            case "header":
+                header = string(m.value, at: "\(at).header")
+                if header == nil { ok = false }
+            default: unknown(m, among: ProjectConfig.taxColumnKeys, in: at); ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let field else {
+            diagnostics.append(Diagnostic(
+                .error, code: "C0004", at: .source(path: path, span: v.span),
+                summary: Localized(zh: "“\(at)”缺少“field”", en: "'\(at)' has no 'field'"),
+                help: Localized(zh: "每一列写明 field（cadreID、name、idType、idNumber、bonus、taxFreeIncome、other、donation、taxRelief、remark 之一），header 可省略。",
+                                en: "Give each column a field (one of cadreID, name, idType, idNumber, bonus, taxFreeIncome, other, donation, taxRelief, remark); header is optional.")))
+            return nil
+        }
+        return BonusTaxColumn(field, header: header)
     }
 
     mutating func bankFile(_ v: JSONSpanValue, at: String) -> BankFile? {

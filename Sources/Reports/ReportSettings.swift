@@ -42,8 +42,10 @@ public struct ReportSettings: Sendable, Hashable, Codable {
     public var banks: [BankFile]?
     /// The tax file's columns (个人所得税扣缴申报.xlsx, sheet 正常工资薪金收入), in order.
     public var taxColumns: [TaxColumn]
-    /// What the tax file writes as *证件类型.
+    /// What the tax file writes as *证件类型 (also the year-end bonus tax file).
     public var taxIDType: String
+    /// The year-end bonus tax file's columns (全年一次性奖金收入.xlsx), in order.
+    public var bonusTaxColumns: [BonusTaxColumn] = BonusTaxFilingColumn.allCases.map { BonusTaxColumn($0) }
 
     public init(
         county: String = "榕江县", bureau: String = "榕江县民政局",

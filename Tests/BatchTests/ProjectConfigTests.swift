@@ -69,6 +69,18 @@ struct ProjectConfigTests {
         // Without banks: one bank file, as before; the tax file has the client's 24 columns.
         let plain = ProjectConfig.parse(path: "j.json", text: #"{"reports": {}}"#).config.reports
         #expect(plain?.banks == nil && plain?.taxColumns.count == 24)
+        #expect(plain?.bonusTaxColumns.map(\.header) == ["工号", "*姓名", "*证件类型", "*证件号码", "*全年一次性奖金额", "免税收入", "其他", "准予扣除的捐赠额", "减免税额", "备注"])
+    }
+
+    @Test func bonusTaxColumnsAreReadAndCheckedLikeTaxColumns() {
+        let text = #"{"reports": {"bonusTaxColumns": [{"field": "idNumber", "header": "身份证件号码"}, {"field": "name"}, {"field": "bonus"}]}}"#
+        let loaded = ProjectConfig.parse(path: "j.json", text: text)
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.config.reports?.bonusTaxColumns == [BonusTaxColumn(.idNumber, header: "身份证件号码"), BonusTaxColumn(.name), BonusTaxColumn(.bonus)])
+        let bad = ProjectConfig.parse(path: "j.json", text: #"{"reports": {"bonusTaxColumns": [{"field": "bonu"}, {"header": "姓名"}]}}"#)
+        #expect(bad.diagnostics.map(\.code) == ["C0004", "C0004"])
+        #expect(bad.diagnostics[1].help?.zh.contains("bonus") == true)
+        #expect(bad.config.reports?.bonusTaxColumns.count == 10)
     }
 
     @Test func badBanksAndTaxColumnsAreLocatedErrors() {
