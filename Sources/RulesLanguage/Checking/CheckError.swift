@@ -229,7 +229,7 @@ public enum CheckError: Sendable, Hashable {
         case .openingWithoutPayLine(_, let column, let line, let near):
             return e("R0320", L("期初余额的“\(column)”没有对应的工资项目“\(line)”", "opening balance '\(column)' has no pay line '\(line)'"),
                      L("没有名为“\(line)”的工资项目", "no pay line named '\(line)'"),
-                     near.map { L("期初余额的“累计X”一列补上工资项目 X 的本年累计；改为“累计\($0)”（文件的列名“\(column)”仍然可用，只要它是标准别名），或把对应的工资项目命名为“\(line)”。",
+                     near.map { L("期初余额的“累计X”一列补上工资项目 X 的本年累计：把列名改为“累计\($0)”，或把对应的工资项目命名为“\(line)”。",
                                   "An opening column 累计X carries pay line X's year to date; rename it 累计\($0), or name the pay line '\(line)'.") }
                         ?? L("期初余额的“累计X”一列补上工资项目 X 的本年累计；把列名改为“累计”加工资项目的名称，或删去这一列。",
                              "An opening column 累计X carries pay line X's year to date; name it 累计 + a pay line's name, or remove it."))
