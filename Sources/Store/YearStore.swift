@@ -67,6 +67,8 @@ extension RunStore {
             guard let run = try Self.currentYearRow(db, year: year) else { throw StoreError.noYearRun(year: year) }
             guard from.contains(run.state) else { throw StoreError.yearWrongState(year: year, state: run.state, action: action == "year-publish" ? "发布公示" : "关账") }
             if run.stale { throw StoreError.yearStale(year: year, reason: run.staleReason ?? "") }
+            let open = try Self.yearMonthsRead(db, run.id).filter { !$0.closed }.map(\.month)
+            if !open.isEmpty { throw StoreError.yearDraftOfOpenMonths(year: year, months: open) }
             try db.execute(sql: "UPDATE yearRun SET state = ? WHERE id = ?", arguments: [to.rawValue, run.id])
             try update(db, run.id)
             try Self.audit(db, at: at, actor: actor, action: action, month: yearKey(year), runID: nil, reason: nil,

@@ -166,10 +166,25 @@ struct YearStoreTests {
         #expect(try store.yearMonths(year: 2020, items: [], payLines: []).cadres.isEmpty)
     }
 
+    @Test(arguments: StoreEngine.allCases) func aDraftOverOpenMonthsCannotBePublishedOrClosed(engine: StoreEngine) throws {
+        let store = try engine.open(storePath)
+        let runs = try threeMonths(store)
+        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: $0 == "2021-01") }
+        try store.recordYear(Self.newYear(Self.yearResults(months: months)))
+        #expect(throws: StoreError.yearDraftOfOpenMonths(year: 2021, months: [Self.m("2021-02"), Self.m("2021-03")])) {
+            try store.publishYear(year: 2021, actor: "张科长", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        }
+        #expect(throws: StoreError.yearDraftOfOpenMonths(year: 2021, months: [Self.m("2021-02"), Self.m("2021-03")])) {
+            try store.closeYear(year: 2021, actor: "张科长", at: "2022-01-06")
+        }
+        #expect(try store.currentYearRun(year: 2021)?.state == .draft)
+    }
+
     @Test(arguments: StoreEngine.allCases) func aChangedMonthMakesTheYearStaleUntilItIsRunAgain(engine: StoreEngine) throws {
         let store = try engine.open(storePath)
         let runs = try threeMonths(store)
-        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: false) }
+        // (The year read them closed; February is then reopened and run again.)
+        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: true) }
         try store.recordYear(Self.newYear(Self.yearResults(months: months)))
         try store.publishYear(year: 2021, actor: "张科长", at: "2022-01-06", objectionsUntil: "2022-01-13")
         #expect(try store.currentYearRun(year: 2021)?.state == .published)
