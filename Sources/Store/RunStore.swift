@@ -126,7 +126,7 @@ public final class RunStore: RunStoring {
             try Self.linkCorrections(db, runID: id, run.correctionIDs)
             let detail = previous.map { "replaces run #\($0.id)" }
             try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
-            try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后重新运行（运行 #\(id)）",
+            try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后\(previous == nil ? "" : "重新")运行（运行 #\(id)）",
                                    actor: run.actor, at: run.at)
             return id
         }
