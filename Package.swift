@@ -110,7 +110,9 @@ let package = Package(
             dependencies: ["Reports", "Records", "TestSupport", "Results", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "Store", "Results", "Exact", "Pay", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "PortalTests",
             dependencies: [

@@ -46,12 +46,11 @@ public struct StoredInputs: Sendable {
     }
 
     /// The run's roster, as it read it: its roster file, or one per community, held in memory.
-    public static func roster(store: any RunStoring, run: RunRecord) throws(StoreError) -> [InputSet.File] {
+    public static func roster(store: any RunStoring, run: RunRecord, schema: SourceSchema = StandardSchemas.roster) throws(StoreError) -> [InputSet.File] {
         let folder = run.month.description
         let data = run.inputs.filter { $0.role == InputFile.Role.data.rawValue && $0.name != StoredAdjustments.fileName }
         // Which stored files are the roster's is decided by name, as in a folder.
         let named = InputSet(folder: folder, files: data.map { InputSet.File(path: folder + "/" + $0.name) })
-        let schema = StandardSchemas.roster
         let located = MonthValidator(month: run.month, schemas: [schema]).locate(named).files[schema.name] ?? []
         var out: [InputSet.File] = []
         for file in located {

@@ -32,6 +32,9 @@ enum CadrePage {
             b += "<span>工资账户</span><span id=\"account\">\(p.bank.map { e($0) + " " } ?? "")\(e(p.bankAccount))</span>"
         }
         b += "</div>"
+        if let year = view.year {
+            b += "<p><a id=\"year-link\" href=\"/cadre/\(HTML.segment(r.cadreID))/year/\(year)\">\(year) 年度考核</a></p>"
+        }
         if !r.standing.reasons.isEmpty {
             b += "<ul class=\"records\">" + r.standing.reasons.map { "<li>\(e(Explanation().reasonText($0)))</li>" }.joined() + "</ul>"
         }

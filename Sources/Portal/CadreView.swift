@@ -32,6 +32,8 @@ struct CadreView: Sendable, Encodable {
     /// 补发/补扣 this month pays for corrected closed months (`paid`), and corrections of
     /// this month paid in a later one (`corrected`).
     var corrections: [CorrectionItem] = []
+    /// The month's year when its 年度考核 is visible to the visitor with this cadre in it.
+    var year: Int? = nil
 
     struct CorrectionItem: Sendable, Encodable {
         /// `paid` (this month pays it) or `corrected` (this month was corrected).
@@ -95,7 +97,7 @@ extension PortalService {
             run: info, result: result, history: try store.history(cadreID: cadreID, states: CadreView.visibleStates(for: v.user.role)),
             objections: try store.objections(cadreID: cadreID), references: CadreView.references(result),
             personal: v.user.role == .cadre && v.user.cadreID == cadreID ? rosterMasks.masked(store: store, run: run, cadreID: cadreID) : nil,
-            corrections: try correctionItems(cadreID: cadreID, run: run))
+            corrections: try correctionItems(cadreID: cadreID, run: run), year: try visibleYear(cadreID: cadreID, month: month, for: v))
     }
 
     func correctionItems(cadreID: String, run: RunRecord) throws -> [CadreView.CorrectionItem] {

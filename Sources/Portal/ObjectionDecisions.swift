@@ -63,6 +63,9 @@ extension PortalService {
                 guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
                 try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
             default:
+                if objection.yearRunID != nil {
+                    throw Refusal.badRequest("年度申诉不能以调整采纳：年度结果由各月结果计算。请以“更正数据”采纳，更正相关月份（jifen batch correct）后重新运行年度考核。")
+                }
                 let month = YearMonth(objection.month)
                 let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, month: month)
                 var review = false

@@ -130,6 +130,29 @@ extension PortalService {
             }
         }
 
+        api.get("cadres/:id/years/:year") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.cadre, .staff], post: false)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let y = try yearParam(context)
+                guard let view = try yearView(cadreID: id, year: y, for: v) else { throw Refusal.notFound }
+                try auditView(v, cadreID: id, month: nil, runID: nil, api: true)
+                return Self.json(view)
+            }
+        }
+
+        api.post("cadres/:id/years/:year/objections") { request, context in
+            await self.api(context) {
+                let v = try apiVisitor(request, [.cadre], post: true)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let y = try yearParam(context)
+                let body = try await Self.decode(ObjectionRequest.self, request)
+                return Self.json(try objectYear(v, cadreID: id, year: y, reference: body.reference, reason: body.reason), status: .created)
+            }
+        }
+
         api.post("cadres/:id/:month/objections") { request, context in
             await self.api(context) {
                 let v = try apiVisitor(request, [.cadre], post: true)

@@ -96,6 +96,11 @@ extension PortalService {
         return m
     }
 
+    func yearParam(_ context: some RequestContext) throws -> Int {
+        guard let s = context.parameters.get("year"), s.count == 4, let y = Int(s), (2000...2100).contains(y) else { throw Refusal.notFound }
+        return y
+    }
+
     func cadreParam(_ context: some RequestContext) throws -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty, id.count <= 64 else { throw Refusal.notFound }
         return id
@@ -223,6 +228,30 @@ extension PortalService {
                 let m = try month(context)
                 _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
                 return Self.redirect("/cadre/\(HTML.segment(id))/\(m)?done=1#objections")
+            }
+        }
+
+        router.get("/cadre/:id/year/:year") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre, .staff])
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let y = try yearParam(context)
+                guard let view = try yearView(cadreID: id, year: y, for: v) else { throw Refusal.notFound }
+                try auditView(v, cadreID: id, month: nil, runID: nil, api: false)
+                return Self.html(YearPage.render(view, viewer: v.user, nav: nav(v), message: request.uri.queryParameters["done"].map { _ in "申诉已提交。" }))
+            }
+        }
+
+        router.post("/cadre/:id/year/:year/objections") { request, context in
+            await page(request, context) {
+                let v = try require(request, [.cadre])
+                let f = try await form(request, v)
+                let id = try cadreParam(context)
+                try authorize(v, cadreID: id)
+                let y = try yearParam(context)
+                _ = try objectYear(v, cadreID: id, year: y, reference: f["reference"], reason: f["reason"])
+                return Self.redirect("/cadre/\(HTML.segment(id))/year/\(y)?done=1#objections")
             }
         }
 

@@ -108,6 +108,8 @@ extension RunStore {
             try Self.audit(db, at: run.at, actor: run.actor, action: "correct", month: run.month.description, runID: id, reason: correction.reason,
                            detail: "correction #\(correctionID) of closed run #\(correction.closedRunID) (against run #\(correction.baseRunID)): "
                                + "\(correction.lines.count) line(s), \(cadres) cadre(s), net \(net.fen >= 0 ? "+" : "")\(net.fixed.description)")
+            try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后更正（更正运行 #\(id)）：\(correction.reason)",
+                                   actor: run.actor, at: run.at)
             return (id, correctionID)
         }
     }

@@ -82,6 +82,9 @@ public struct Objection: Sendable, Hashable, Codable {
     public var dataFix: String?
     /// For an adjustment: the adjustment stored with the acceptance.
     public var adjustment: ObjectionAdjustment?
+    /// An objection to a year run (the annual 公示): the year run; `month` is then the year's
+    /// key (`2021-年度`) and `runID` the last month run the year read.
+    public var yearRunID: Int64? = nil
 }
 
 /// How staff resolved an objection they accepted.

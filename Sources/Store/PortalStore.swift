@@ -134,6 +134,24 @@ extension RunStore {
         }
     }
 
+    /// Records a cadre's objection to a year run (the annual 公示), keyed by the year
+    /// (`2021-年度`) and tied to the year run; staff decide it as a month's. Audited.
+    @discardableResult
+    public func addYearObjection(yearRunID: Int64, cadreID: String, reference: String, referenceLabel: String, reason: String, at: String) throws(PortalStoreError) -> Int64 {
+        try portalWrite { db in
+            guard let year = try Int.fetchOne(db, sql: "SELECT year FROM yearRun WHERE id = ?", arguments: [yearRunID]),
+                  let lastRun = try Int64.fetchOne(db, sql: "SELECT runID FROM yearRunMonth WHERE yearRunID = ? ORDER BY month DESC LIMIT 1", arguments: [yearRunID])
+            else { throw PortalStoreError.database("there is no year run #\(yearRunID)") }
+            try db.execute(sql: """
+                INSERT INTO objection (runID, month, cadreID, reference, referenceLabel, reason, state, createdAt, yearRunID) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
+                """, arguments: [lastRun, yearKey(year), cadreID, reference, referenceLabel, reason, at, yearRunID])
+            let id = db.lastInsertedRowID
+            try Self.audit(db, at: at, actor: cadreID, action: "objection", month: yearKey(year), runID: nil, reason: nil,
+                           detail: "#\(id) year run #\(yearRunID) \(reference)")
+            return id
+        }
+    }
+
     /// Accepts or rejects an open objection with staff's written reply. Audited with the reply.
     /// (An acceptance that adjusts the month or promises a data fix: `acceptObjection`.)
     public func decideObjection(id: Int64, state: ObjectionState, reply: String, actor: String, at: String) throws(PortalStoreError) {
@@ -231,7 +249,7 @@ extension RunStore {
                   referenceLabel: r["referenceLabel"], reason: r["reason"], state: ObjectionState(rawValue: r["state"]) ?? .open,
                   reply: r["reply"], repliedBy: r["repliedBy"], createdAt: r["createdAt"], repliedAt: r["repliedAt"],
                   resolution: (r["resolution"] as String?).flatMap(ObjectionResolution.init(rawValue:)), dataFix: r["dataFix"],
-                  adjustment: objectionAdjustment(r))
+                  adjustment: objectionAdjustment(r), yearRunID: r["yearRunID"])
     }
 
     func portalRead<T>(_ body: (Database) throws -> T) throws(PortalStoreError) -> T {

@@ -255,6 +255,13 @@ final class ResultWriter {
         s.bind(1, runID)
         s.bind(2, seq)
         s.bind(3, Int64(k))
+        Self.bindReason(s, r)
+        try s.run()
+    }
+
+    /// Binds a reason's kind and fields to columns 4…19 of a `tierReason`-shaped insert
+    /// (also `yearTierReason`).
+    static func bindReason(_ s: RawStatement, _ r: TierReason) {
         // Columns 4…19: kind, tier, condition, share, places, rank, toTier, name, citation,
         // recordFile, recordLine, recordDate, recordSummary, recordPoints, rule, tiedWith;
         // unbound ones stay NULL.
@@ -310,7 +317,6 @@ final class ResultWriter {
             s.bind(12, citation)
             s.bind(19, Self.jsonArray(months.map(\.description)))
         }
-        try s.run()
     }
 
     /// The texts as a JSON array, as `JSONDecoder` reads it back.

@@ -126,6 +126,8 @@ public final class RunStore: RunStoring {
             try Self.linkCorrections(db, runID: id, run.correctionIDs)
             let detail = previous.map { "replaces run #\($0.id)" }
             try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
+            try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后\(previous == nil ? "" : "重新")运行（运行 #\(id)）",
+                                   actor: run.actor, at: run.at)
             return id
         }
     }
@@ -352,6 +354,8 @@ public final class RunStore: RunStoring {
         try transition(month: month, from: [.closed], to: .draft, action: "reopen", actorAndTime: (actor, at), reason: reason) { db, id in
             try RunRow.filter(key: id).updateAll(db, RunRow.Columns.closedAt.set(to: nil), RunRow.Columns.publishedAt.set(to: nil),
                                                  RunRow.Columns.objectionsUntil.set(to: nil))
+            try Self.markYearStale(db, year: month.year, reason: "\(month.chineseDescription)在年度运行之后重新打开：\(reason)", actor: actor,
+                                   at: at)
         }
     }
 

@@ -65,6 +65,30 @@ public protocol RunStoring: AnyObject, Sendable {
 
     func audit(at: String, actor: String, action: String, month: YearMonth?, runID: Int64?, reason: String?, detail: String?) throws(StoreError)
     func auditLog(month: YearMonth?) throws(StoreError) -> [AuditEntry]
+
+    // MARK: The year (年度考核)
+
+    /// For every month of `year` with a current run, each cadre's score, tier, rank, vetoes,
+    /// the points of the named score lines and the amounts of the named pay lines, and each
+    /// cadre's year to date after their last month: what the annual assessment reads.
+    func yearMonths(year: Int, items: [String], payLines: [String]) throws(StoreError) -> StoredYearMonths
+    /// Records a year run as the year's draft, superseding its earlier draft or published
+    /// run. Refuses a closed year. One transaction.
+    func recordYear(_ run: NewYearRun) throws(StoreError) -> Int64
+    /// Refuse a stale year (`StoreError.yearStale`).
+    func publishYear(year: Int, actor: String, at: String, objectionsUntil: String) throws(StoreError)
+    func closeYear(year: Int, actor: String, at: String) throws(StoreError)
+    /// Marks the year's current run stale (a month it read changed), audited.
+    func markYearStale(year: Int, reason: String, actor: String, at: String) throws(StoreError)
+    /// Every year run, newest first.
+    func yearRuns() throws(StoreError) -> [YearRunRecord]
+    func currentYearRun(year: Int) throws(StoreError) -> YearRunRecord?
+    func yearRun(id: Int64) throws(StoreError) -> YearRunRecord
+    /// A year run's results with every trace.
+    func yearResults(yearRunID: Int64) throws(StoreError) -> YearResults
+    func yearResult(yearRunID: Int64, cadreID: String) throws(StoreError) -> CadreYearResult?
+    /// The audit entries of a year (keyed `2021-年度`).
+    func yearAuditLog(year: Int) throws(StoreError) -> [AuditEntry]
 }
 
 extension RunStoring {

@@ -19,6 +19,16 @@ public enum StoreError: Error, Sendable, Hashable {
     /// `batch correct` on a month that is not closed: a re-run corrects it.
     case notClosed(YearMonth, state: RunState)
     case database(String)
+    /// The year has no year run (`jifen year run` first).
+    case noYearRun(year: Int)
+    /// The year's run is closed: it cannot be run again or changed.
+    case yearClosed(year: Int, yearRunID: Int64)
+    case yearWrongState(year: Int, state: YearRunState, action: String)
+    /// A month the year read changed since the year was run; `jifen year run` again.
+    case yearStale(year: Int, reason: String)
+    /// A year run made with `--draft` read months that were not closed: it is for looking at,
+    /// never for 公示 or paying.
+    case yearDraftOfOpenMonths(year: Int, months: [YearMonth])
 
     public var diagnostic: Diagnostic {
         func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
@@ -58,6 +68,22 @@ public enum StoreError: Error, Sendable, Hashable {
                                      en: "Fix the data and re-run an open month: jifen batch run --month \(m). Corrections are for closed (paid) months."))
         case .database(let message):
             return d("S0009", "数据库错误：\(message)", "database error: \(message)")
+        case .noYearRun(let year):
+            return d("S0012", "\(year) 年还没有年度考核运行", "\(year) has no year run yet",
+                     help: Localized(zh: "先运行 jifen year run --year \(year)。", en: "Run jifen year run --year \(year) first."))
+        case .yearClosed(let year, let id):
+            return d("S0013", "\(year) 年度考核已关账（年度运行 #\(id)），不能重新计算或修改", "the year \(year) is closed (year run #\(id)); it cannot be run again or changed")
+        case .yearWrongState(let year, let state, let action):
+            return d("S0014", "\(year) 年度考核当前状态为“\(state.chineseName)”，不能\(action)", "the year \(year) is \(state.rawValue); cannot \(action)")
+        case .yearStale(let year, let reason):
+            return d("S0015", "\(year) 年度考核结果已过期：\(reason)", "the year \(year)'s result is stale: \(reason)",
+                     help: Localized(zh: "年度结果读取的月份在年度运行之后有变化；重新运行 jifen year run --year \(year)，再发布和关账。",
+                                     en: "A month the year read changed after the year was run; run jifen year run --year \(year) again, then publish and close."))
+        case .yearDraftOfOpenMonths(let year, let months):
+            let list = months.map(\.description).joined(separator: "、")
+            return d("S0016", "\(year) 年度考核是草稿（--draft），读取了未关账的月份：\(list)", "the year \(year) is a draft (--draft) over months not closed: \(list)",
+                     help: Localized(zh: "关账这些月份后重新运行 jifen year run --year \(year)，再发布和关账。",
+                                     en: "Close those months, run jifen year run --year \(year) again, then publish and close."))
         }
     }
 }

@@ -352,6 +352,138 @@ enum StoreMigrations {
                 t.primaryKey(["runID", "correctionID"])
             }
         }
+        m.registerMigration("v8-year: year runs (年度考核) with their results as rows, year objections") { db in
+            // A year run (`jifen year run`): the annual assessment of the stored months, with
+            // the states of a month's run (draft, published, closed, superseded), the months it
+            // read (each with its run), and a stale flag that a later change to one of those
+            // months (a correction, a reopened or re-run month) sets with its reason.
+            try db.create(table: "yearRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("year", .integer).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("rulesHash", .text).notNull()
+                t.column("rulesVersion", .text).notNull()
+                t.column("engineVersion", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("publishedAt", .text)
+                t.column("objectionsUntil", .text)
+                t.column("closedAt", .text)
+                t.column("supersededBy", .integer).references("yearRun")
+                t.column("stale", .boolean).notNull().defaults(to: false)
+                t.column("staleReason", .text)
+                t.column("cadreCount", .integer).notNull()
+                t.column("grossFen", .integer).notNull()
+                t.column("deductionsFen", .integer).notNull()
+                t.column("netFen", .integer).notNull()
+                // JSON texts (sorted keys): the tiers best first, the monthly pay lines listed,
+                // and the run's summary (tiers counted, the bonus tax by method).
+                t.column("tierOrder", .text).notNull()
+                t.column("monthPayLines", .text).notNull()
+                t.column("summary", .text).notNull()
+            }
+            try db.create(table: "yearRunMonth", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull().references("yearRun", onDelete: .cascade)
+                t.column("month", .text).notNull()
+                t.column("runID", .integer).notNull().references("run")
+                t.column("closed", .boolean).notNull()
+                t.primaryKey(["yearRunID", "month"])
+            }
+            try db.create(table: "yearCadre", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull().references("yearRun", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("cadreID", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("community", .text).notNull()
+                t.column("grid", .text)
+                t.column("post", .text).notNull()
+                t.column("level", .integer).notNull()
+                t.column("monthsInPost", .integer).notNull()
+                t.column("score", .text)
+                t.column("scoreText", .text)
+                t.column("tier", .text).notNull()
+                t.column("rank", .integer).notNull()
+                t.column("groupSize", .integer).notNull()
+                t.column("groupName", .text).notNull()
+                t.column("grossFen", .integer).notNull()
+                t.column("deductionsFen", .integer).notNull()
+                t.column("netFen", .integer).notNull()
+                t.primaryKey(["yearRunID", "seq"])
+            }
+            try db.create(index: "yearCadre_on_cadreID", on: "yearCadre", columns: ["cadreID", "yearRunID"])
+            // Each month the year read for the cadre: `payFen` the amounts of the run's
+            // `monthPayLines` in that order, as integers 分 separated by commas; `vetoes` a JSON array.
+            try db.create(table: "yearCadreMonth", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("month", .text).notNull()
+                t.column("score", .text).notNull()
+                t.column("tier", .text).notNull()
+                t.column("rank", .integer).notNull()
+                t.column("vetoes", .text).notNull()
+                t.column("payFen", .text).notNull()
+                t.primaryKey(["yearRunID", "cadreSeq", "month"])
+            }
+            // The annual tier's reasons, with the columns of `tierReason`.
+            try db.create(table: "yearTierReason", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("tier", .text)
+                t.column("condition", .text)
+                t.column("share", .text)
+                t.column("places", .integer)
+                t.column("rank", .integer)
+                t.column("toTier", .text)
+                t.column("name", .text)
+                t.column("citation", .text)
+                t.column("recordFile", .text)
+                t.column("recordLine", .integer)
+                t.column("recordDate", .text)
+                t.column("recordSummary", .text)
+                t.column("recordPoints", .text)
+                t.column("rule", .text)
+                t.column("tiedWith", .text)
+                t.primaryKey(["yearRunID", "cadreSeq", "seq"])
+            }
+            // The annual pay lines (年终绩效奖, its tax, 实发).
+            try db.create(table: "yearPayLine", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("citation", .text)
+                t.column("amountFen", .integer).notNull()
+                t.primaryKey(["yearRunID", "cadreSeq", "seq"])
+            }
+            // A bonus's tax both ways (NULL: the method was not available) and the one taken.
+            try db.create(table: "yearBonusTax", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("line", .text).notNull()
+                t.column("bonusFen", .integer).notNull()
+                t.column("separateFen", .integer)
+                t.column("mergedFen", .integer)
+                t.column("chosen", .text).notNull()
+                t.column("why", .text).notNull()
+                t.primaryKey(["yearRunID", "cadreSeq", "seq"])
+            }
+            // The traces a person reads (pay lines, both taxes), one JSON document per cadre.
+            try db.create(table: "yearTrace", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull()
+                t.column("cadreSeq", .integer).notNull()
+                t.column("document", .blob).notNull()
+                t.primaryKey(["yearRunID", "cadreSeq"])
+            }
+            // An objection to a year run (the annual 公示): `month` holds the year's key
+            // (`2021-年度`), `runID` the last month run the year read, `yearRunID` the year run.
+            try db.alter(table: "objection") { t in
+                t.add(column: "yearRunID", .integer).references("yearRun")
+            }
+        }
         return m
     }
 }

@@ -22,7 +22,7 @@ struct Jifen: ParsableCommand {
         abstract: "积分管理考核与报酬批处理 — points-based assessment and payroll for community cadres.",
         subcommands: [
             BatchCommand.self, CheckCommand.self, CheckDataCommand.self, ExplainCommand.self, FormatCommand.self,
-            GenCommand.self, ReportCommand.self, ServeCommand.self, TemplateCommand.self, TestCommand.self, UserCommand.self,
+            GenCommand.self, ReportCommand.self, ServeCommand.self, TemplateCommand.self, TestCommand.self, UserCommand.self, YearCommand.self,
         ]
     )
 }

@@ -1,0 +1,565 @@
+import Exact
+import Foundation
+import GRDB
+import GRDBSQLite
+import Pay
+import Results
+
+/// Year runs (年度考核) in the SQLite store: recorded as rows (migration v8-year), their
+/// states, the stale flag, and the fast read of a year's stored months the annual
+/// assessment starts from.
+extension RunStore {
+    // MARK: - Recording
+
+    /// Records a year run as the year's draft, superseding the year's earlier draft or
+    /// published run. Refuses a closed year. One transaction, audited.
+    @discardableResult
+    public func recordYear(_ run: NewYearRun) throws(StoreError) -> Int64 {
+        try yearWrite { db in
+            let previous = try Self.currentYearRow(db, year: run.year)
+            if let previous, previous.state == .closed { throw StoreError.yearClosed(year: run.year, yearRunID: previous.id) }
+            let summary = YearRunSummary(run.results)
+            let t = run.results.totals
+            try db.execute(sql: """
+                INSERT INTO yearRun (year, state, rulesHash, rulesVersion, engineVersion, createdBy, createdAt, cadreCount, grossFen,
+                  deductionsFen, netFen, tierOrder, monthPayLines, summary) VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.year, run.rulesHash, run.rulesVersion, run.engineVersion, run.actor, run.at, run.results.cadres.count,
+                                 t.gross.fen, t.deductions.fen, t.net.fen, try Self.json(run.results.tierOrder),
+                                 try Self.json(run.results.monthPayLines), try Self.json(summary)])
+            let id = db.lastInsertedRowID
+            for m in run.results.months {
+                try db.execute(sql: "INSERT INTO yearRunMonth (yearRunID, month, runID, closed) VALUES (?, ?, ?, ?)",
+                               arguments: [id, m.month.description, m.runID, m.closed])
+            }
+            try YearResultWriter(db, yearRunID: id).write(run.results.cadres)
+            if let previous {
+                try db.execute(sql: "UPDATE yearRun SET state = 'superseded', supersededBy = ? WHERE id = ?", arguments: [id, previous.id])
+            }
+            let months = run.results.months.map { "\($0.month)#\($0.runID)\($0.closed ? "" : "(open)")" }.joined(separator: " ")
+            try Self.audit(db, at: run.at, actor: run.actor, action: "year-run", month: yearKey(run.year), runID: nil, reason: nil,
+                           detail: "year run #\(id)" + (previous.map { "; replaces year run #\($0.id)" } ?? "") + "; months \(months)")
+            return id
+        }
+    }
+
+    // MARK: - States
+
+    /// Publishes the year's draft for the annual 公示; objections are open until
+    /// `objectionsUntil`. Refuses a stale year.
+    public func publishYear(year: Int, actor: String, at: String, objectionsUntil: String) throws(StoreError) {
+        try yearTransition(year: year, from: [.draft], to: .published, action: "year-publish", actor: actor, at: at) { db, id in
+            try db.execute(sql: "UPDATE yearRun SET publishedAt = ?, objectionsUntil = ? WHERE id = ?", arguments: [at, objectionsUntil, id])
+        }
+    }
+
+    /// Closes the year: its run can no longer be replaced. Refuses a stale year.
+    public func closeYear(year: Int, actor: String, at: String) throws(StoreError) {
+        try yearTransition(year: year, from: [.published, .draft], to: .closed, action: "year-close", actor: actor, at: at) { db, id in
+            try db.execute(sql: "UPDATE yearRun SET closedAt = ? WHERE id = ?", arguments: [at, id])
+        }
+    }
+
+    private func yearTransition(
+        year: Int, from: [YearRunState], to: YearRunState, action: String, actor: String, at: String,
+        _ update: @escaping (Database, Int64) throws -> Void
+    ) throws(StoreError) {
+        try yearWrite { db in
+            guard let run = try Self.currentYearRow(db, year: year) else { throw StoreError.noYearRun(year: year) }
+            guard from.contains(run.state) else { throw StoreError.yearWrongState(year: year, state: run.state, action: action == "year-publish" ? "发布公示" : "关账") }
+            if run.stale { throw StoreError.yearStale(year: year, reason: run.staleReason ?? "") }
+            let open = try Self.yearMonthsRead(db, run.id).filter { !$0.closed }.map(\.month)
+            if !open.isEmpty { throw StoreError.yearDraftOfOpenMonths(year: year, months: open) }
+            try db.execute(sql: "UPDATE yearRun SET state = ? WHERE id = ?", arguments: [to.rawValue, run.id])
+            try update(db, run.id)
+            try Self.audit(db, at: at, actor: actor, action: action, month: yearKey(year), runID: nil, reason: nil,
+                           detail: "year run #\(run.id): \(run.state.rawValue) → \(to.rawValue)")
+        }
+    }
+
+    /// Marks the year's current run (any state) stale, with the reason; audited. Nothing
+    /// when the year has no year run.
+    public func markYearStale(year: Int, reason: String, actor: String, at: String) throws(StoreError) {
+        try yearWrite { db in try Self.markYearStale(db, year: year, reason: reason, actor: actor, at: at) }
+    }
+
+    /// Inside a month's write transaction: a change to a month of a year that has a year
+    /// run makes that run stale.
+    static func markYearStale(_ db: Database, year: Int, reason: String, actor: String, at: String) throws {
+        guard let run = try currentYearRow(db, year: year) else { return }
+        try db.execute(sql: "UPDATE yearRun SET stale = 1, staleReason = ? WHERE id = ?", arguments: [reason, run.id])
+        try audit(db, at: at, actor: actor, action: "year-stale", month: yearKey(year), runID: nil, reason: reason, detail: "year run #\(run.id)")
+    }
+
+    // MARK: - Reading
+
+    /// Every year run, newest first.
+    public func yearRuns() throws(StoreError) -> [YearRunRecord] {
+        try yearRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM yearRun ORDER BY id DESC").map { try Self.yearRecord($0, db) }
+        }
+    }
+
+    /// The year's current (not superseded) year run.
+    public func currentYearRun(year: Int) throws(StoreError) -> YearRunRecord? {
+        try yearRead { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM yearRun WHERE year = ? AND state != 'superseded'", arguments: [year])
+                .map { try Self.yearRecord($0, db) }
+        }
+    }
+
+    public func yearRun(id: Int64) throws(StoreError) -> YearRunRecord {
+        let r = try yearRead { db in try Row.fetchOne(db, sql: "SELECT * FROM yearRun WHERE id = ?", arguments: [id]).map { try Self.yearRecord($0, db) } }
+        guard let r else { throw .database("there is no year run #\(id)") }
+        return r
+    }
+
+    /// A year run's results, every cadre with their months, reasons, pay lines and traces.
+    public func yearResults(yearRunID: Int64) throws(StoreError) -> YearResults {
+        try yearRead { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT year, tierOrder, monthPayLines FROM yearRun WHERE id = ?", arguments: [yearRunID]) else {
+                throw StoreError.database("there is no year run #\(yearRunID)")
+            }
+            let months = try Self.yearMonthsRead(db, yearRunID)
+            let tierOrder = try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8))
+            let payLines = try JSONDecoder().decode([MonthPayLineName].self, from: Data((row[2] as String).utf8))
+            let cadres = try YearResultReader(db: db, yearRunID: yearRunID, payLines: payLines.count).read()
+            return YearResults(year: row[0], months: months, tierOrder: tierOrder, monthPayLines: payLines, cadres: cadres)
+        }
+    }
+
+    /// One cadre's year in a year run, read without the others.
+    public func yearResult(yearRunID: Int64, cadreID: String) throws(StoreError) -> CadreYearResult? {
+        try yearRead { db in
+            guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM yearCadre WHERE yearRunID = ? AND cadreID = ?", arguments: [yearRunID, cadreID]),
+                  let payLines = try String.fetchOne(db, sql: "SELECT monthPayLines FROM yearRun WHERE id = ?", arguments: [yearRunID])
+            else { return nil }
+            let count = try JSONDecoder().decode([MonthPayLineName].self, from: Data(payLines.utf8)).count
+            return try YearResultReader(db: db, yearRunID: yearRunID, payLines: count).read(seqs: seq...seq).first
+        }
+    }
+
+    /// The audit entries of a year (its runs, states, staleness, objections).
+    public func yearAuditLog(year: Int) throws(StoreError) -> [AuditEntry] {
+        try yearRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE month = ? ORDER BY id", arguments: [yearKey(year)]).map { r in
+                AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], month: r["month"], runID: r["runID"],
+                           reason: r["reason"], detail: r["detail"])
+            }
+        }
+    }
+
+    // MARK: - The year's stored months
+
+    /// For every month of `year` with a current run: each cadre's score, tier, rank, vetoes,
+    /// the points of the score lines named `items` and the amounts of the pay lines named
+    /// `payLines` (a name a month lacks counts zero), and each cadre's year to date after
+    /// their last month. Reads only those columns, through SQLite's C API, months in reverse
+    /// so that a cadre's year-end figures are read from their last month alone.
+    public func yearMonths(year: Int, items: [String], payLines: [String]) throws(StoreError) -> StoredYearMonths {
+        try yearRead { db in try YearInputQuery(db: db, year: year, items: items, payLines: payLines).read() }
+    }
+
+    // MARK: - Plumbing
+
+    struct YearRow {
+        var id: Int64
+        var state: YearRunState
+        var stale: Bool
+        var staleReason: String?
+    }
+
+    static func currentYearRow(_ db: Database, year: Int) throws -> YearRow? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT id, state, stale, staleReason FROM yearRun WHERE year = ? AND state != 'superseded'",
+                                       arguments: [year]) else { return nil }
+        guard let state = YearRunState(rawValue: r[1]) else { throw StoreError.database("year run state \(r[1] as String)") }
+        return YearRow(id: r[0], state: state, stale: r[2], staleReason: r[3])
+    }
+
+    static func yearMonthsRead(_ db: Database, _ id: Int64) throws -> [YearMonthRun] {
+        try Row.fetchAll(db, sql: "SELECT month, runID, closed FROM yearRunMonth WHERE yearRunID = ? ORDER BY month", arguments: [id]).map { r in
+            guard let m = YearMonth(r[0] as String) else { throw StoreError.database("year month \(r[0] as String)") }
+            return YearMonthRun(month: m, runID: r[1], closed: r[2])
+        }
+    }
+
+    static func yearRecord(_ r: Row, _ db: Database) throws -> YearRunRecord {
+        let id: Int64 = r["id"]
+        guard let state = YearRunState(rawValue: r["state"]) else { throw StoreError.database("year run state \(r["state"] as String)") }
+        return YearRunRecord(
+            id: id, year: r["year"], state: state, rulesHash: r["rulesHash"], rulesVersion: r["rulesVersion"], engineVersion: r["engineVersion"],
+            createdBy: r["createdBy"], createdAt: r["createdAt"], publishedAt: r["publishedAt"], objectionsUntil: r["objectionsUntil"],
+            closedAt: r["closedAt"], supersededBy: r["supersededBy"], stale: r["stale"], staleReason: r["staleReason"],
+            months: try yearMonthsRead(db, id),
+            summary: try JSONDecoder().decode(YearRunSummary.self, from: Data((r["summary"] as String).utf8)))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(value), as: UTF8.self)
+    }
+
+    func yearRead<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    func yearWrite<T>(_ body: @escaping (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.write(body)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+}
+
+/// The traces of one cadre's year a person reads: each annual pay line's, and each bonus's
+/// tax both ways. Stored as JSON (sorted keys) in `yearTrace`.
+struct YearTraceDocument: Codable {
+    var pay: [PayTrace]
+    var separate: [PayTrace?]
+    var merged: [PayTrace?]
+}
+
+/// Writes a year run's cadres as rows.
+struct YearResultWriter {
+    let db: Database
+    let yearRunID: Int64
+
+    init(_ db: Database, yearRunID: Int64) {
+        self.db = db
+        self.yearRunID = yearRunID
+    }
+
+    func write(_ cadres: [CadreYearResult]) throws {
+        let cadreS = try db.makeStatement(sql: """
+            INSERT INTO yearCadre (yearRunID, seq, cadreID, name, community, grid, post, level, monthsInPost, score, scoreText, tier, rank,
+              groupSize, groupName, grossFen, deductionsFen, netFen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let monthS = try db.makeStatement(sql: "INSERT INTO yearCadreMonth (yearRunID, cadreSeq, month, score, tier, rank, vetoes, payFen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let reasonS = try db.makeStatement(sql: insertSQL("yearTierReason", YearTierReasonColumns.self))
+        let payS = try db.makeStatement(sql: "INSERT INTO yearPayLine (yearRunID, cadreSeq, seq, name, kind, citation, amountFen) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let taxS = try db.makeStatement(sql: """
+            INSERT INTO yearBonusTax (yearRunID, cadreSeq, seq, line, bonusFen, separateFen, mergedFen, chosen, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let traceS = try db.makeStatement(sql: "INSERT INTO yearTrace (yearRunID, cadreSeq, document) VALUES (?, ?, ?)")
+        let cadre = RawStatement(db, cadreS), month = RawStatement(db, monthS), reason = RawStatement(db, reasonS)
+        let pay = RawStatement(db, payS), tax = RawStatement(db, taxS), trace = RawStatement(db, traceS)
+        let encoder = JSONEncoder.sorted
+        for i in cadres.indices {
+            let seq = Int64(i)
+            let c = cadres[i]
+            cadre.bind(1, yearRunID)
+            cadre.bind(2, seq)
+            cadre.bind(3, c.cadreID)
+            cadre.bind(4, c.name)
+            cadre.bind(5, c.community)
+            cadre.bind(6, c.grid)
+            cadre.bind(7, c.post)
+            cadre.bind(8, Int64(c.level))
+            cadre.bind(9, Int64(c.monthsInPost))
+            cadre.bind(10, c.score)
+            cadre.bind(11, c.scoreText)
+            cadre.bind(12, c.standing.tier)
+            cadre.bind(13, Int64(c.standing.rank))
+            cadre.bind(14, Int64(c.standing.groupSize))
+            cadre.bind(15, c.standing.group)
+            cadre.bind(16, c.pay.gross.fen)
+            cadre.bind(17, c.pay.deductions.fen)
+            cadre.bind(18, c.pay.net.fen)
+            try cadre.runRebinding()
+            for m in c.months {
+                month.bind(1, yearRunID)
+                month.bind(2, seq)
+                month.bind(3, m.month.description)
+                month.bind(4, m.score)
+                month.bind(5, m.tier)
+                month.bind(6, Int64(m.rank))
+                month.bind(7, ResultWriter.jsonArray(m.vetoes))
+                month.bind(8, m.pay.map { String($0.fen) }.joined(separator: ","))
+                try month.runRebinding()
+            }
+            for (k, r) in c.standing.reasons.enumerated() {
+                reason.bind(1, yearRunID)
+                reason.bind(2, seq)
+                reason.bind(3, Int64(k))
+                ResultWriter.bindReason(reason, r)
+                try reason.run()
+            }
+            for (k, l) in c.pay.lines.enumerated() {
+                pay.bind(1, yearRunID)
+                pay.bind(2, seq)
+                pay.bind(3, Int64(k))
+                pay.bind(4, l.name)
+                pay.bind(5, l.kind.rawValue)
+                pay.bind(6, l.citation)
+                pay.bind(7, l.amount.fen)
+                try pay.runRebinding()
+            }
+            for (k, b) in c.bonusTax.enumerated() {
+                tax.bind(1, yearRunID)
+                tax.bind(2, seq)
+                tax.bind(3, Int64(k))
+                tax.bind(4, b.line)
+                tax.bind(5, b.bonus.fen)
+                tax.bind(6, b.separate?.fen)
+                tax.bind(7, b.merged?.fen)
+                tax.bind(8, b.chosen.rawValue)
+                tax.bind(9, b.why)
+                try tax.runRebinding()
+            }
+            let document = YearTraceDocument(pay: c.pay.lines.map(\.trace), separate: c.bonusTax.map(\.separateTrace), merged: c.bonusTax.map(\.mergedTrace))
+            let hasSteps = document.pay.contains { !$0.steps.isEmpty } || !c.bonusTax.isEmpty
+            if hasSteps {
+                trace.bind(1, yearRunID)
+                trace.bind(2, seq)
+                trace.bind(3, bytes: Array(try encoder.encode(document)))
+                try trace.runRebinding()
+            }
+        }
+    }
+}
+
+/// `yearTierReason`'s columns, in the order of `tierReason`'s (so `ResultWriter.bindReason`
+/// binds 4…19 the same).
+enum YearTierReasonColumns: String, ColumnExpression, CaseIterable {
+    case yearRunID, cadreSeq, seq, kind, tier, condition, share, places, rank, toTier, name, citation,
+         recordFile, recordLine, recordDate, recordSummary, recordPoints, rule, tiedWith
+}
+
+/// Reads a year run's cadres back, in order.
+struct YearResultReader {
+    let db: Database
+    let yearRunID: Int64
+    let payLines: Int
+
+    func read(seqs: ClosedRange<Int64>? = nil) throws -> [CadreYearResult] {
+        let range = seqs ?? 0...Int64.max
+        let args: StatementArguments = [yearRunID, range.lowerBound, range.upperBound]
+        typealias Grouped = ResultReader.Grouped
+        let cadres = try Row.fetchCursor(db, sql: """
+            SELECT seq, cadreID, name, community, grid, post, level, monthsInPost, score, scoreText, tier, rank, groupSize, groupName
+            FROM yearCadre WHERE yearRunID = ? AND seq BETWEEN ? AND ? ORDER BY seq
+            """, arguments: args)
+        var months = try Grouped(db, "SELECT cadreSeq, month, score, tier, rank, vetoes, payFen FROM yearCadreMonth WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, month", args)
+        var reasons = try Grouped(db, """
+            SELECT cadreSeq, kind, tier, condition, share, places, rank, toTier, name, citation, recordFile, recordLine, recordDate,
+              recordSummary, recordPoints, rule, tiedWith FROM yearTierReason WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq
+            """, args)
+        var pay = try Grouped(db, "SELECT cadreSeq, name, kind, citation, amountFen FROM yearPayLine WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
+        var taxes = try Grouped(db, "SELECT cadreSeq, line, bonusFen, separateFen, mergedFen, chosen, why FROM yearBonusTax WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
+        var traces = try Grouped(db, "SELECT cadreSeq, document FROM yearTrace WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq", args)
+        let decoder = JSONDecoder()
+        var out: [CadreYearResult] = []
+        while let c = try cadres.next() {
+            let seq: Int64 = c[0]
+            var ms: [MonthOfYear] = []
+            try months.each(seq) { r in
+                guard let m = YearMonth(r[1] as String) else { throw StoreError.database("year month \(r[1] as String)") }
+                let fen = (r[6] as String).split(separator: ",").map { Int64($0) ?? 0 }
+                guard fen.count == payLines else { throw StoreError.database("a year month with \(fen.count) amounts for \(payLines) pay lines") }
+                ms.append(MonthOfYear(month: m, score: try ResultReader.fixed(r[2]), tier: r[3], rank: r[4],
+                                      vetoes: try decoder.decode([String].self, from: Data((r[5] as String).utf8)), pay: fen.map { Money(fen: $0) }))
+            }
+            var rs: [TierReason] = []
+            try reasons.each(seq) { r in rs.append(try ResultReader.reason(r)) }
+            var lines: [PayLineResult] = []
+            try pay.each(seq) { r in
+                lines.append(PayLineResult(name: r[1], kind: try ResultReader.payKind(r[2]), amount: Money(fen: r[4]), citation: r[3]))
+            }
+            var bonus: [BonusTaxChoice] = []
+            try taxes.each(seq) { r in
+                guard let chosen = BonusTaxChoice.Method(rawValue: r[5]) else { throw StoreError.database("bonus tax method \(r[5] as String)") }
+                bonus.append(BonusTaxChoice(line: r[1], bonus: Money(fen: r[2]), separate: (r[3] as Int64?).map { Money(fen: $0) }, separateTrace: nil,
+                                            merged: (r[4] as Int64?).map { Money(fen: $0) }, mergedTrace: nil, chosen: chosen, why: r[6]))
+            }
+            try traces.each(seq) { r in
+                let d = try decoder.decode(YearTraceDocument.self, from: r[1] as Data)
+                guard d.pay.count == lines.count, d.separate.count == bonus.count, d.merged.count == bonus.count else {
+                    throw StoreError.database("cadre \(c[1] as String)'s year trace does not match their lines")
+                }
+                for k in lines.indices { lines[k].trace = d.pay[k] }
+                for k in bonus.indices {
+                    bonus[k].separateTrace = d.separate[k]
+                    bonus[k].mergedTrace = d.merged[k]
+                }
+            }
+            out.append(CadreYearResult(
+                cadreID: c[1], name: c[2], community: c[3], grid: c[4], post: c[5], level: c[6], months: ms, monthsInPost: c[7],
+                score: try (c[8] as String?).map { try ResultReader.fixed($0) }, scoreText: c[9],
+                standing: Standing(group: c[13], rank: c[11], groupSize: c[12], tier: c[10], reasons: rs),
+                pay: PaySlip(lines: lines), bonusTax: bonus))
+        }
+        return out
+    }
+}
+
+/// `RunStore.yearMonths`: a year's stored months read column by column through SQLite's C
+/// API (no `Row` per value): at 50,000 cadres × 12 months that is 600,000 cadre rows and
+/// several million pay lines.
+struct YearInputQuery {
+    let db: Database
+    let year: Int
+    let items: [String]
+    let payLines: [String]
+
+    /// One cadre while the months are read (last month first).
+    private struct Cadre {
+        var id: String
+        var lastMonth: Int
+        var months: [StoredCadreMonth] = []
+        var yearEnd: YearToDate?
+    }
+
+    func read() throws -> StoredYearMonths {
+        let first = YearMonth(year: year, month: 1)!.description, last = YearMonth(year: year, month: 12)!.description
+        let runs = try Row.fetchAll(db, sql: """
+            SELECT id, month, state FROM run WHERE month BETWEEN ? AND ? AND state NOT IN ('superseded', 'correction') ORDER BY month
+            """, arguments: [first, last])
+        var months: [YearMonthRun] = []
+        var states: [RunState] = []
+        for r in runs {
+            guard let m = YearMonth(r[1] as String), let s = RunState(rawValue: r[2]) else { throw StoreError.database("run #\(r[0] as Int64)") }
+            months.append(YearMonthRun(month: m, runID: r[0], closed: s == .closed))
+            states.append(s)
+        }
+        var itemIndex: [String: Int] = [:]
+        for (i, n) in items.enumerated() where itemIndex[n] == nil { itemIndex[n] = i }
+        var payIndex: [String: Int] = [:]
+        for (i, n) in payLines.enumerated() where payIndex[n] == nil { payIndex[n] = i }
+        var payKinds: [PayLineResult.Kind?] = Array(repeating: nil, count: payLines.count)
+
+        var cadres: [Cadre] = []
+        var byID: [String: Int] = [:]
+        for mi in months.indices.reversed() {
+            let runID = months[mi].runID
+            let month = months[mi].month
+            // The run's items and pay items by number → the index asked for.
+            var scoreItemOf: [Int: Int] = [:]
+            if !items.isEmpty {
+                for r in try Row.fetchAll(db, sql: "SELECT seq, name FROM scoreItem WHERE runID = ?", arguments: [runID]) {
+                    if let i = itemIndex[r[1] as String] { scoreItemOf[r[0]] = i }
+                }
+            }
+            var payItemOf: [Int: Int] = [:]
+            var payItemName: [Int: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT seq, name, kind FROM payItem WHERE runID = ?", arguments: [runID]) {
+                let seq: Int = r[0], name: String = r[1]
+                payItemName[seq] = name
+                if let i = payIndex[name] {
+                    payItemOf[seq] = i
+                    if payKinds[i] == nil { payKinds[i] = PayLineResult.Kind(rawValue: r[2]) }
+                }
+            }
+            // Cadres: seq → index in `cadres`; those first met here end their year here.
+            var bySeq: [Int] = []
+            var endsHere: [Bool] = []
+            var yearMonthsOf: [Int64?] = []
+            try Self.each(db, "SELECT seq, cadreID, points, tier, rank, yearMonths FROM cadreResult WHERE runID = ? ORDER BY seq", runID) { s in
+                let seq = Int(sqlite3_column_int64(s, 0))
+                let id = Self.text(s, 1)
+                let c: Int
+                var new = false
+                if let found = byID[id] {
+                    c = found
+                } else {
+                    c = cadres.count
+                    byID[id] = c
+                    cadres.append(Cadre(id: id, lastMonth: mi))
+                    new = true
+                }
+                while bySeq.count <= seq {
+                    bySeq.append(-1)
+                    endsHere.append(false)
+                    yearMonthsOf.append(nil)
+                }
+                bySeq[seq] = c
+                endsHere[seq] = new
+                yearMonthsOf[seq] = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5)
+                guard let score = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(runID): a score that is not a decimal") }
+                cadres[c].months.append(StoredCadreMonth(
+                    month: month, score: score, tier: Self.text(s, 3), rank: Int(sqlite3_column_int64(s, 4)), vetoes: [],
+                    items: Array(repeating: Fixed(0), count: items.count), pay: Array(repeating: .zero, count: payLines.count)))
+            }
+            func at(_ seq: Int) -> Int? {
+                guard seq >= 0, seq < bySeq.count, bySeq[seq] >= 0 else { return nil }
+                return bySeq[seq]
+            }
+            // This month's entry of cadre `c` is its last (months are appended as read).
+            try Self.each(db, "SELECT cadreSeq, name FROM tierReason WHERE runID = ? AND kind = 'veto' ORDER BY cadreSeq, seq", runID) { s in
+                if let c = at(Int(sqlite3_column_int64(s, 0))) { cadres[c].months[cadres[c].months.count - 1].vetoes.append(Self.text(s, 1)) }
+            }
+            if !scoreItemOf.isEmpty {
+                try Self.each(db, "SELECT cadreSeq, item, points FROM scoreLine WHERE runID = ?", runID) { s in
+                    guard let i = scoreItemOf[Int(sqlite3_column_int64(s, 1))], let c = at(Int(sqlite3_column_int64(s, 0))) else { return }
+                    guard let p = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(runID): points that are not a decimal") }
+                    let k = cadres[c].months.count - 1
+                    cadres[c].months[k].items[i] = cadres[c].months[k].items[i] + p
+                }
+            }
+            // Pay lines: the amounts asked for, and the year to date of cadres whose year
+            // ends in this month.
+            try Self.each(db, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
+                let seq = Int(sqlite3_column_int64(s, 0))
+                guard let c = at(seq) else { return }
+                let item = Int(sqlite3_column_int64(s, 1))
+                if let i = payItemOf[item] {
+                    let k = cadres[c].months.count - 1
+                    cadres[c].months[k].pay[i] = cadres[c].months[k].pay[i] + Money(fen: sqlite3_column_int64(s, 2))
+                }
+                if endsHere[seq], let ym = yearMonthsOf[seq], sqlite3_column_type(s, 3) != SQLITE_NULL, let name = payItemName[item] {
+                    if cadres[c].yearEnd == nil { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
+                    if cadres[c].yearEnd!.totals[name] == nil { cadres[c].yearEnd!.totals[name] = Money(fen: sqlite3_column_int64(s, 3)) }
+                }
+            }
+            try Self.each(db, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", runID) { s in
+                let seq = Int(sqlite3_column_int64(s, 0))
+                guard let c = at(seq), endsHere[seq], let ym = yearMonthsOf[seq] else { return }
+                if cadres[c].yearEnd == nil { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
+                cadres[c].yearEnd!.totals[Self.text(s, 1)] = Money(fen: sqlite3_column_int64(s, 2))
+            }
+            for seq in endsHere.indices where endsHere[seq] {
+                if let c = at(seq), cadres[c].yearEnd == nil, let ym = yearMonthsOf[seq] { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
+            }
+        }
+        // Months were read last first.
+        var out: [StoredCadreYear] = []
+        out.reserveCapacity(cadres.count)
+        for c in cadres {
+            out.append(StoredCadreYear(cadreID: c.id, lastMonth: c.lastMonth, months: c.months.reversed(), yearEnd: c.yearEnd))
+        }
+        out.sort { $0.cadreID.utf8.lexicographicallyPrecedes($1.cadreID.utf8) }
+        let kinds = payKinds.map { $0 ?? .earning }
+        return StoredYearMonths(
+            year: year, months: months, states: states, itemNames: items,
+            payLines: payLines.indices.map { MonthPayLineName(name: payLines[$0], kind: kinds[$0]) }, cadres: out)
+    }
+
+    /// Steps `sql` (one parameter: the run id) and calls `body` with the statement at each row.
+    static func each(_ db: Database, _ sql: String, _ runID: Int64, _ body: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let s = statement.sqliteStatement
+        sqlite3_bind_int64(s, 1, runID)
+        defer { sqlite3_reset(s) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw StoreError.database(db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)")
+            }
+            try body(s)
+        }
+    }
+
+    @inline(__always)
+    static func text(_ s: OpaquePointer, _ column: Int32) -> String {
+        guard let p = sqlite3_column_text(s, column) else { return "" }
+        let n = Int(sqlite3_column_bytes(s, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}

@@ -1,0 +1,196 @@
+import Batch
+import Diagnostics
+import Exact
+import Foundation
+import Pay
+import Records
+import Results
+import RulesLanguage
+import Store
+import TestSupport
+import Testing
+
+/// `jifen year run` (`YearRunner`) on a real store of months run by the real batch
+/// (Tests/BatchTests/Fixtures/correction-rules: five cadres of 富民, 夜间值班 2 points a night).
+/// The annual article is not in the rules language yet: the tests pass their own assessment,
+/// a plain one (mean of the months to 2 places, 优秀 ≥ 90 else 称职, fewer than 2 months
+/// 不定等次, bonus 1,200 元 × months ÷ 12, tax 3%).
+@Suite(.serialized) struct YearRunnerTests {
+    typealias Fixture = CorrectionTests.Fixture
+
+    /// What the test's assessment was given, to look at.
+    final class Seen: @unchecked Sendable {
+        var input: YearInput?
+    }
+
+    static func assessor(_ seen: Seen = Seen(), netFen: Int64? = nil) -> YearAssessor {
+        YearAssessor(declared: { _ in true }, needs: { _, _ in (["夜间值班"], ["绩效报酬", "个人所得税"]) }, assess: { _, input in
+            seen.input = input
+            return .success(assess(input, netFen: netFen))
+        })
+    }
+
+    static func assess(_ input: YearInput, netFen: Int64?) -> YearResults {
+        var cadres: [CadreYearResult] = []
+        for (i, c) in input.roster.cadres.enumerated() {
+            let months = input.cadres[i].months
+            let sum = months.map(\.score).reduce(Fixed(0), +)
+            let mean = sum.dividing(by: Fixed(months.count), scale: 2, .halfUp)!
+            let tier = months.count < 2 ? "不定等次" : mean >= Fixed(90) ? "优秀" : "称职"
+            let bonus = Money(fen: 120_000 * Int64(months.count) / 12)
+            let tax = Money(fen: bonus.fen * 3 / 100)
+            var lines = [PayLineResult(name: "年终绩效奖", kind: .earning, amount: bonus), PayLineResult(name: "年终奖个税", kind: .deduction, amount: tax)]
+            if let netFen { lines.append(PayLineResult(name: "扣回", kind: .deduction, amount: Money(fen: bonus.fen - tax.fen - netFen))) }
+            cadres.append(CadreYearResult(
+                cadreID: c.id, name: c.name, community: c.community, grid: c.grid, post: c.post, level: c.level,
+                months: months.map { MonthOfYear(month: $0.month, score: $0.score, tier: $0.tier, rank: $0.rank, vetoes: $0.vetoes, pay: $0.pay) },
+                monthsInPost: months.count, score: mean, scoreText: nil,
+                standing: Standing(group: "全县", rank: 0, groupSize: input.roster.count, tier: tier,
+                                   reasons: months.count < 2 ? [.tooFewMonths(months: months.count, minimum: 2, tier: tier)] : [.threshold(tier: tier, condition: "年度得分 ≥ 90")]),
+                pay: PaySlip(lines: lines),
+                bonusTax: [BonusTaxChoice(line: "年终绩效奖", bonus: bonus, separate: tax, separateTrace: nil, merged: nil, mergedTrace: nil, chosen: .separate, why: "规则规定单独计税")]))
+        }
+        return YearResults(year: input.year, months: input.months, tierOrder: ["优秀", "称职", "不定等次"], monthPayLines: input.payLines, cadres: cadres)
+    }
+
+    static func options(_ f: Fixture, draft: Bool = false) -> YearOptions {
+        var o = YearOptions(year: 2021, rulesFolder: CorrectionTests.rules, storePath: f.store, outFolder: f.out, actor: "测试", now: "2022-01-05T09:00:00Z")
+        o.draft = draft
+        return o
+    }
+
+    /// October (C-005 still in post), November and December (C-005 gone) run; `close` closes them.
+    static func quarter(_ name: String, close: Bool) throws -> Fixture {
+        let f = Fixture(root: PackagePaths.temporaryDirectory(name))
+        let nights = CorrectionTests.nights
+        let months: [(String, String, Set<String>)] = [
+            ("2021-10", nights("C-001", "2021-10", [4, 6, 8, 11, 13, 15]) + nights("C-005", "2021-10", [5]), []),
+            ("2021-11", nights("C-001", "2021-11", [2, 3]) + nights("C-002", "2021-11", [5, 7, 9]), ["C-005"]),
+            ("2021-12", nights("C-002", "2021-12", [1]), ["C-005"]),
+        ]
+        let store = try RunStore(path: f.store)
+        for (month, duty, leavers) in months {
+            let folder = try CorrectionTests.month(f.root, month, duty: duty, leavers: leavers)
+            let run = BatchRunner(options: f.options(month, data: folder)).run()
+            #expect(!run.stopped, "\(run.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+            if close { try store.close(month: YearMonth(month)!, actor: "测试", at: "\(month)-28T09:00:00Z") }
+        }
+        return f
+    }
+
+    @Test func rulesWithoutAnAnnualArticleAreRefused() throws {
+        let f = Fixture(root: PackagePaths.temporaryDirectory("year-no-article"))
+        let out = YearRunner(options: Self.options(f)).run()
+        #expect(out.stopped)
+        #expect(out.diagnostics.map(\.code) == ["B0060"])
+        #expect(DiagnosticRenderer(language: .zh).render(out.diagnostics[0]).contains("年度考核"))
+    }
+
+    @Test func openAndMissingMonthsAreNamedUnlessADraftIsAskedFor() throws {
+        let f = try Self.quarter("year-open", close: false)
+        let store = try RunStore(path: f.store)
+        try store.close(month: YearMonth("2021-10")!, actor: "测试", at: "2021-10-28")
+        // December missing: only October and November stored
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor()
+        let refused = runner.run()
+        #expect(refused.stopped)
+        #expect(refused.diagnostics.map(\.code) == ["B0061"])
+        let text = DiagnosticRenderer(language: .zh).render(refused.diagnostics[0])
+        #expect(text.contains("2021-11（草稿）") && text.contains("2021-12（草稿）") && !text.contains("2021-10（"))
+        #expect(try store.yearRuns().isEmpty)
+        // With --draft the year is assessed over what is stored, and can be neither published nor closed
+        runner.options.draft = true
+        let draft = runner.run()
+        #expect(!draft.stopped, "\(draft.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let record = try #require(try store.currentYearRun(year: 2021))
+        #expect(record.state == .draft && record.months.map(\.closed) == [true, false, false])
+        #expect(throws: StoreError.self) { try store.publishYear(year: 2021, actor: "测试", at: "x", objectionsUntil: "y") }
+        #expect(YearText.summary(record, language: .zh).contains("这是草稿"))
+    }
+
+    @Test func theYearIsAssessedFromTheStoredMonthsStoredAndReported() throws {
+        let f = try Self.quarter("year-run", close: true)
+        let seen = Seen()
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor(seen)
+        let out = runner.run()
+        #expect(!out.stopped, "\(out.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        // The input: every cadre once, by 工号, with the months they have a result in
+        let input = try #require(seen.input)
+        #expect(input.roster.cadres.map(\.id) == ["C-001", "C-002", "C-003", "C-004", "C-005"])
+        #expect(input.months.map(\.month.description) == ["2021-10", "2021-11", "2021-12"])
+        #expect(input.months.allSatisfy { $0.closed })
+        #expect(input.itemNames == ["夜间值班"])
+        #expect(input.payLines.map(\.name) == ["绩效报酬", "个人所得税"])
+        let a = input.cadres[0], e = input.cadres[4]
+        #expect(a.months.map(\.items) == [[Fixed(12)], [Fixed(4)], [Fixed(0)]])
+        #expect(a.months.map(\.score) == [Fixed(92), Fixed(84), Fixed(80)])
+        #expect(a.months[0].tier == "优秀")
+        // 92 × 100 × 1.5 in October
+        #expect(a.months[0].pay[0] == Money(yuan: 13_800))
+        // Months employed this year as the payroll counts them (hired in 2015): through December
+        #expect(a.yearEnd?.months == 12)
+        // C-005 left after October: one month, roster row from October
+        #expect(e.months.map(\.month.description) == ["2021-10"])
+        #expect(input.roster.cadres[4].origin.path.hasSuffix("2021-10/cadres.csv"))
+        #expect(e.yearEnd?.months == 10)
+        // Stored as the year's draft, with the reports' folder replaced whole
+        let store = try RunStore(path: f.store)
+        let record = try #require(try store.currentYearRun(year: 2021))
+        #expect(record.id == out.yearRunID && record.state == .draft && !record.stale)
+        #expect(try store.yearResults(yearRunID: record.id) == out.results)
+        #expect(record.summary.tiers.map { "\($0.tier) \($0.cadres)" } == ["优秀 0", "称职 4", "不定等次 1"])
+        #expect(out.reportFolder == f.out + "/2021-年度")
+        #expect(out.reports == ["年度考核摘要.txt"])
+        #expect(YearRunner.yearRunID(in: f.out + "/2021-年度") == record.id)
+        let summary = try String(contentsOfFile: f.out + "/2021-年度/年度考核摘要.txt", encoding: .utf8)
+        #expect(summary.contains("干部 5 人；等次 优秀 0、称职 4、不定等次 1"))
+        #expect(try store.yearAuditLog(year: 2021).map(\.action) == ["year-run"])
+        // Run again: the draft is superseded and the folder holds the new run's reports
+        let again = runner.run()
+        #expect(YearRunner.yearRunID(in: f.out + "/2021-年度") == again.yearRunID)
+        #expect(try store.yearRun(id: record.id).state == .superseded)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.out).filter { $0.hasPrefix(".staging") }.isEmpty)
+    }
+
+    @Test func aCorrectionOfAMonthMakesTheYearStaleAndTheRunAgainClearsIt() throws {
+        let f = try Self.quarter("year-stale", close: true)
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor()
+        #expect(!runner.run().stopped)
+        let store = try RunStore(path: f.store)
+        try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        // November corrected with a late night
+        let late = f.root + "/late"
+        try FileManager.default.createDirectory(atPath: late, withIntermediateDirectories: true)
+        try ("工号,日期,班次,开始,结束,状态\n" + CorrectionTests.nights("C-003", "2021-11", [20])).write(toFile: late + "/duty-补报.csv", atomically: true, encoding: .utf8)
+        let corrected = BatchCorrection(options: f.options("2021-11", data: late), reason: "夜班补报").run()
+        #expect(corrected.runID != nil, "\(corrected.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let stale = try #require(try store.currentYearRun(year: 2021))
+        #expect(stale.stale && stale.state == .published)
+        #expect(stale.staleReason == "2021年11月在年度运行之后更正（更正运行 #\(corrected.runID!)）：夜班补报")
+        #expect(YearText.summary(stale, language: .zh).contains("请重新运行 jifen year run --year 2021"))
+        #expect(throws: StoreError.self) { try store.closeYear(year: 2021, actor: "测试", at: "2022-01-20") }
+        // Run again: fresh, and it can be published and closed; a closed year is not run again
+        let again = runner.run()
+        #expect(!again.stopped)
+        #expect(try store.currentYearRun(year: 2021)?.stale == false)
+        try store.publishYear(year: 2021, actor: "测试", at: "2022-01-21", objectionsUntil: "2022-01-28")
+        try store.closeYear(year: 2021, actor: "测试", at: "2022-02-01")
+        let closed = runner.run()
+        #expect(closed.diagnostics.map(\.code) == ["S0013"])
+    }
+
+    @Test func aNegativeAnnualNetStopsTheYearBeforeItIsStored() throws {
+        let f = try Self.quarter("year-negative", close: true)
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor(netFen: -100)
+        let out = runner.run()
+        #expect(out.stopped)
+        #expect(out.diagnostics.map(\.code) == Array(repeating: "B0020", count: 5))
+        #expect(DiagnosticRenderer(language: .zh).render(out.diagnostics[0]).contains("C-001 的年度实发 -1.00 元低于 0 元"))
+        #expect(try RunStore(path: f.store).yearRuns().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: f.out + "/2021-年度"))
+    }
+}
