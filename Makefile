@@ -4,6 +4,10 @@
 SWIFT ?= swift
 SAMPLES := samples
 MONTHS := 2020-10 2020-11 2020-12
+# The sample year: every month of 2021 is run and closed, then the year's annual assessment
+# (年度考核) and year-end bonus are run over them (docs/year.md).
+YEAR := 2021
+YEAR_MONTHS := $(foreach m,01 02 03 04 05 06 07 08 09 10 11 12,$(YEAR)-$(m))
 # The demo's correction: late night-duty records of November (samples/2020-11-补报/), handed in
 # after November was closed, carried into December (docs/corrections.md).
 CORRECT_MONTH := 2020-11
@@ -11,7 +15,7 @@ CORRECT_DATA := $(SAMPLES)/2020-11-补报
 CORRECT_CADRE := WL-004
 # The month after the last sample month: the one whose data the clerks type next, so the
 # demo and the round trip make its data-entry templates (computed, never written out).
-NEXT_MONTH := $(shell echo $(lastword $(MONTHS)) | awk -F- '{ y = $$1; m = $$2 + 1; if (m > 12) { m = 1; y++ } printf "%04d-%02d", y, m }')
+NEXT_MONTH := $(shell echo $(lastword $(YEAR_MONTHS)) | awk -F- '{ y = $$1; m = $$2 + 1; if (m > 12) { m = 1; y++ } printf "%04d-%02d", y, m }')
 # The community whose own templates (值班-富民.xlsx …) the round trip and the picture use.
 TEMPLATE_COMMUNITY ?= 富民
 
@@ -48,9 +52,22 @@ demo: release
 	    echo; \
 	  fi; \
 	done
-	@.build/release/jifen batch list
+	@echo "==> $(YEAR) 年各月：jifen batch run，然后 jifen batch close（年度考核只读关账的月份）"
+	@for m in $(YEAR_MONTHS); do \
+	  .build/release/jifen batch run --month $$m --quiet >/dev/null || { .build/release/jifen batch run --month $$m --quiet; exit 1; }; \
+	  .build/release/jifen batch close --month $$m --actor 民政局 >/dev/null || exit $$?; \
+	  printf '%s ' $$m; \
+	done; echo
 	@echo
-	@echo "==> jifen explain $(SAMPLES)/$(lastword $(MONTHS)) --cadre $(CORRECT_CADRE) --store store/jifen.sqlite（本月支付的补发补扣）"
+	@.build/release/jifen batch list | head -n 8
+	@echo
+	@echo "==> jifen year run --year $(YEAR)（年度考核和年终绩效奖）"
+	@.build/release/jifen year run --year $(YEAR) --actor 民政局 || exit $$?
+	@echo
+	@echo "==> jifen year show --year $(YEAR)"
+	@.build/release/jifen year show --year $(YEAR)
+	@echo
+	@echo "==> jifen explain $(SAMPLES)/$(lastword $(MONTHS)) --cadre $(CORRECT_CADRE) --store store/jifen.sqlite（$(lastword $(MONTHS)) 支付的补发补扣）"
 	@.build/release/jifen explain $(SAMPLES)/$(lastword $(MONTHS)) --cadre $(CORRECT_CADRE) --store store/jifen.sqlite | sed -n '/^补发补扣/,$$p'
 	@echo "工资条 pay slips: out/$(lastword $(MONTHS))/工资条.xlsx（每人工资条下的“补发补扣明细”）    补发名单: out/$(lastword $(MONTHS))/补发名单.xlsx    门户 portal: jifen serve → $(CORRECT_CADRE) 的 $(lastword $(MONTHS)) 页面"
 	@echo
@@ -58,6 +75,7 @@ demo: release
 	@log=$$(.build/release/jifen template --month $(NEXT_MONTH) --out out/templates/$(NEXT_MONTH)) || { echo "$$log"; exit 1; }; \
 	  echo "$$log" | tail -n 1
 	@echo
+	@echo "年度报表 annual reports: out/$(YEAR)-年度/（年度考核表、年度公示表、年终奖发放表、年终奖银行代发、全年一次性奖金收入、年度个税明细、年度等次统计）"
 	@echo "数据库 store: store/jifen.sqlite    报表 reports: out/<月份>/    解释 explain: .build/release/jifen explain samples/2020-12 --cadre FM-001"
 	@echo "录入模板 templates for $(NEXT_MONTH): out/templates/$(NEXT_MONTH)/    文书指南 clerk guide: docs/clerk-guide.md"
 
@@ -144,6 +162,13 @@ report-roundtrip: setup
 	  fi; \
 	done
 	@ls .build/report-roundtrip/out/$(lastword $(MONTHS))/补发名单.xlsx
+	@# The sample year: each 2021 month run and closed, then the year's workbooks opened.
+	@for m in $(YEAR_MONTHS); do \
+	  .build/debug/jifen batch run --month $$m --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet --reports payroll >/dev/null || exit $$?; \
+	  .build/debug/jifen batch close --month $$m --store .build/report-roundtrip/jifen.sqlite --actor 民政局 >/dev/null || exit $$?; \
+	done
+	@.build/debug/jifen year run --year $(YEAR) --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null
+	@scripts/libreoffice-check.sh .build/report-roundtrip/out/$(YEAR)-年度
 	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, its
 	@# bank files and tax file opened by LibreOffice, totals against the payroll.
 	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --config scripts/report-roundtrip.json \

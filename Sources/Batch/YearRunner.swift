@@ -65,16 +65,42 @@ public struct YearReportRequest: Sendable {
 /// Writes the year's reports (`jifen year run`): the annual workbooks are Reports' (wired
 /// in where the batch is put together); `summaryOnly` writes the plain summary alone.
 public struct YearReportWriter: Sendable {
-    /// Writes into `request.folder`; returns the files' names.
-    public var write: @Sendable (YearReportRequest) throws -> [String]
+    /// Writes into `request.folder`; returns the files' names and what the reports left out
+    /// on purpose (warnings for the clerk).
+    public var write: @Sendable (YearReportRequest) throws -> (names: [String], warnings: [Diagnostic])
 
-    public init(write: @escaping @Sendable (YearReportRequest) throws -> [String]) { self.write = write }
+    public init(write: @escaping @Sendable (YearReportRequest) throws -> (names: [String], warnings: [Diagnostic])) { self.write = write }
 
     /// `年度考核摘要.txt`: the summary `jifen year show` prints, as a file.
     public static let summaryOnly = YearReportWriter { request in
         let name = "年度考核摘要.txt"
         try Data(YearText.summary(request.record, language: .zh).utf8).write(to: URL(fileURLWithPath: request.folder + "/" + name))
-        return [name]
+        return ([name], [])
+    }
+
+    /// The annual workbooks (`Reports`' `YearReportWriting`: 年度考核表, 年度公示表, 年终奖发放表
+    /// and its bank files, 全年一次性奖金收入, 年度个税明细, 年度等次统计) and the summary.
+    public static let workbooks = YearReportWriter { request in
+        let summary = try summaryOnly.write(request)
+        let state: YearReportRun.State = switch request.record.state {
+        case .draft, .superseded: .draft
+        case .published: .published
+        case .closed: .closed
+        }
+        let run = YearReportRun(id: request.record.id, year: request.record.year, state: state, rulesVersion: request.record.rulesVersion,
+                                rulesHash: request.record.rulesHash, engineVersion: request.record.engineVersion, createdAt: request.record.createdAt)
+        var settings = request.settings
+        if let from = request.record.publishedAt.flatMap({ DateParser.parse(String($0.prefix(10))) }),
+           let to = request.record.objectionsUntil.flatMap({ DateParser.parse(String($0.prefix(10))) }) {
+            settings.noticePeriod = NoticePeriod(from: from, to: to)
+        }
+        let written = try YearReportWriting.write(results: request.results, run: run, roster: request.payees, settings: settings, to: request.folder)
+        let names = written.files.values.flatMap { $0 }.map { ($0 as NSString).lastPathComponent }
+        let warnings = written.warnings.map { w in
+            Diagnostic(.warning, code: "B0067", at: .file(path: request.folder), summary: Localized(zh: w.summary.zh, en: w.summary.en),
+                       help: Localized(zh: "年终奖发放表中有这一行；按需另行处理。", en: "The bonus payroll lists it; handle it as needed."))
+        }
+        return (summary.names + names, warnings)
     }
 }
 
@@ -98,7 +124,7 @@ public struct YearOutcome: Sendable {
 public struct YearRunner {
     public var options: YearOptions
     public var assessor = YearAssessor.rules
-    public var reports = YearReportWriter.summaryOnly
+    public var reports = YearReportWriter.workbooks
 
     public init(options: YearOptions) {
         self.options = options
@@ -113,7 +139,6 @@ public struct YearRunner {
         let year = options.year
         let lock: RunLock
         do {
-            try FileManager.default.createDirectory(atPath: (options.storePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) year \(year)", wait: options.wait)
         } catch let e as StoreError {
             if case .busy = e { out.isBusy = true }
@@ -246,7 +271,8 @@ public struct YearRunner {
         do {
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            let names = try reports.write(YearReportRequest(results: results, record: record, payees: payees, settings: options.settings, folder: staging))
+            let (names, warnings) = try reports.write(YearReportRequest(results: results, record: record, payees: payees, settings: options.settings, folder: staging))
+            out.diagnostics += warnings
             try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
             try ReportFolder.install(staging, as: folder)
             out.reportFolder = folder
