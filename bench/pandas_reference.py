@@ -258,9 +258,8 @@ def score_month(folder, month, prior):
 def opening(folder):
     o = read(folder, "opening", ["工号", "累计收入", "累计社保", "累计专项附加扣除", "累计已预扣税额", "累计月数"])
     out = pd.DataFrame({"收入": money_fen(o["累计收入"]).to_numpy(), "社保": money_fen(o["累计社保"]).to_numpy(),
-                        # jifen matches 累计X to the pay line X; the rules' line is 专项附加, so the
-                        # opening's 累计专项附加扣除 names no line (see --opening-special)
-                        "专项附加": money_fen(o["累计专项附加扣除"]).to_numpy() * 0,
+                        # the opening's 累计专项附加扣除 is the year to date of the rules' 专项附加
+                        "专项附加": money_fen(o["累计专项附加扣除"]).to_numpy(),
                         "已预扣税额": money_fen(o["累计已预扣税额"]).to_numpy(),
                         "months": pd.to_numeric(o["累计月数"], errors="coerce").fillna(0).astype(np.int64).to_numpy()},
                        index=o["工号"].to_numpy())
@@ -296,16 +295,15 @@ def xl_col(c):
     return s
 
 
-def run(data, months, out, with_opening_special=False):
+def run(data, months, out, without_opening_special=False):
     prior = pd.DataFrame(columns=["收入", "社保", "专项附加", "已预扣税额", "months"], dtype=np.int64)
     results = {}
     for month in months:
         folder = os.path.join(data, month)
         if os.path.exists(os.path.join(folder, "opening.csv")):
             prior = opening(folder)
-            if with_opening_special:
-                o = read(folder, "opening", ["工号", "累计专项附加扣除"])
-                prior["专项附加"] = money_fen(o["累计专项附加扣除"]).to_numpy()
+            if without_opening_special:
+                prior["专项附加"] = prior["专项附加"] * 0
         roster, r, pay, prior = score_month(folder, month, prior)
         if out:
             os.makedirs(os.path.join(out, month), exist_ok=True)
@@ -385,12 +383,12 @@ def main():
     ap.add_argument("--check", action="store_true", help="run jifen on the same months and compare (exit 1 on a difference)")
     ap.add_argument("--jifen", default=".build/release/jifen")
     ap.add_argument("--rules", help="rules folder for jifen (default: jifen.json's)")
-    ap.add_argument("--opening-special", action="store_true",
-                    help="count the opening balance's 累计专项附加扣除 in 本年累计（专项附加） (jifen does not: it names no pay line)")
+    ap.add_argument("--without-opening-special", action="store_true",
+                    help="leave the opening balance's 累计专项附加扣除 out of 本年累计（专项附加）, as jifen did before R0320")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
     t0 = time.monotonic()
-    results = run(a.data, a.months, a.out, a.opening_special)
+    results = run(a.data, a.months, a.out, a.without_opening_special)
     seconds = time.monotonic() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if not a.quiet:
