@@ -110,7 +110,7 @@ struct YearAssessmentTests {
         #expect(!diagnostics.hasErrors, "\(text)")
         #expect(rules.hasYearAssessment)
         #expect(rules.year?.tierOrder == ["优秀", "称职", "基本称职", "不称职", "不定等次"])
-        #expect(rules.yearInputNeeds(year: 2021).payLines == ["绩效工资"])
+        #expect(rules.yearInputNeeds(year: 2021).payLines == ["绩效工资", "实发工资"])
     }
 
     /// Twelve cadres, worked by hand:
@@ -201,7 +201,9 @@ struct YearAssessmentTests {
         let choice = try #require(year.cadres[0].bonusTax.first)
         #expect(choice.separate == nil)
         #expect(choice.chosen == .merged)
-        #expect(choice.merged == Money("900.00"))
+        // One cadre: 优秀 places ⌊20% × 1⌋ = 0 → 称职, bonus 6,000.00; taxable 36,000:
+        // tax(42,000) − tax(36,000) = (4,200 − 2,520) − 1,080 = 600.00.
+        #expect(choice.merged == Money("600.00"))
         #expect(choice.why.contains("2027-12-31"))
     }
 

@@ -323,7 +323,7 @@ public enum CheckError: Sendable, Hashable {
             return e("R0342", L("年度考核缺少“\(missing)”", "the annual article has no '\(missing)'"), L("不完整", "incomplete"),
                      L(help, "Add the clause; see the chapter 年度考核 of docs/rules-language.md."))
         case .bonusTaxProblem(_, let bonus, let problem):
-            return e("R0343", L("“\(bonus)”的奖金计税\(problem)", "the bonus tax of '\(bonus)': \(problem)"), L("不能计税", "cannot be taxed"),
+            return e("R0343", L("奖金计税的“\(bonus)”\(problem)", "the bonus tax of '\(bonus)': \(problem)"), L("不能计税", "cannot be taxed"),
                      L("写成：奖金计税 \(bonus) { 方式 取低者；单独计税 按 月度税率表；并入综合所得 按 综合所得税率表；应纳税所得额 = … }（方式可为 单独计税、并入综合所得、取低者）。",
                        "Write: 奖金计税 \(bonus) { 方式 取低者; 单独计税 按 monthly table; 并入综合所得 按 annual table; 应纳税所得额 = … } (方式: 单独计税, 并入综合所得 or 取低者)."))
         case .scoreRoundingStep(_, let written):

@@ -243,9 +243,9 @@ final class YearAssessor {
             let values = input.cadres[c].months.indices.compactMap { evaluate(a.argument, cadre: c, month: $0).number?.normalized.shortDescription }
             let head = "\(a.kind.word)（\(text.text(a.argument))）"
             switch a.kind {
-            case .mean: return "\(head) =（\(values.joined(separator: " + "))）÷ \(values.count) = \(result)"
-            case .sum: return "\(head) = \(values.joined(separator: " + ")) = \(result)"
-            default: return "\(head) = \(a.kind.word)（\(values.joined(separator: "、"))）= \(result)"
+            case .mean: return "\(head)=（\(values.joined(separator: " + "))）÷ \(values.count) = \(result)"
+            case .sum: return "\(head)= \(values.joined(separator: " + ")) = \(result)"
+            default: return "\(head)= \(a.kind.word)（\(values.joined(separator: "、"))）= \(result)"
             }
         }
         var ids: [Int] = []
