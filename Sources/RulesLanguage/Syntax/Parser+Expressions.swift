@@ -184,7 +184,7 @@ extension RulesParser {
                 return Expression(.call(id, args), Span(start: t.span.start, end: end))
             }
             return Expression(.name(id), t.span)
-        case .keyword(.veto), .keyword(.month):
+        case .keyword(.veto) where inYear, .keyword(.month) where inYear:
             // 一票否决 and 月份 of a month, inside the annual article's 月数（…）.
             advance()
             return Expression(.name(Identifier(name: t.keyword == .veto ? YearWords.veto : YearWords.month, span: t.span)), t.span)

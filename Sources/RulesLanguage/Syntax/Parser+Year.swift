@@ -11,6 +11,8 @@ extension RulesParser {
     ///                                  | "应纳税所得额" "=" expr } "}"
     mutating func parseYear(start: Int) throws -> YearDeclaration {
         let attributes = try parseAttributes()
+        inYear = true
+        defer { inYear = false }
         var clauses: [YearClause] = []
         let allowed: [Keyword] = [.tiers, .veto, .earning, .withholding, .net, .value]
         let block = try parseBlock(.yearAssessment) { p in

@@ -24,6 +24,8 @@ public struct RulesParser {
     /// (a time 25:00 there is the test's record error, not the file's).
     var rawCells: [Span] = []
     var depth = 0
+    /// Inside `年度考核 { … }`: 一票否决 and 月份 are a month's values there.
+    var inYear = false
 
     init(source: SourceFile, tokens: [Token]) {
         self.source = source
