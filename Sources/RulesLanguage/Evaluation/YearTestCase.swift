@@ -37,8 +37,20 @@ public enum YearTestCase {
         t.clauses.contains { if case .records(let r) = $0 { r.source.name == monthsSource } else { false } }
     }
 
-    /// Runs a year test: the number of checks made and what failed, each at its test line.
-    public static func run(_ t: TestCaseDeclaration, rules: CheckedRules, path: String) -> (checks: Int, failures: [Failure]) {
+    /// What a year test ran: the checks made, what failed (each at its test line), and the
+    /// table rows (`表名#行`) and bracket rows the annual article used, for `jifen test --coverage`.
+    public struct Outcome: Sendable {
+        public var checks = 0
+        public var failures: [Failure] = []
+        public var tableRows: Set<String> = []
+    }
+
+    public static func run(_ t: TestCaseDeclaration, rules: CheckedRules, path: String) -> Outcome {
+        let (checks, failures, rows) = runChecks(t, rules: rules, path: path)
+        return Outcome(checks: checks, failures: failures, tableRows: rows)
+    }
+
+    static func runChecks(_ t: TestCaseDeclaration, rules: CheckedRules, path: String) -> (Int, [Failure], Set<String>) {
         var failures: [Failure] = []
         func fail(_ span: Span, _ zh: String, _ en: String) { failures.append(Failure(site: Site(path, span), message: Localized(zh: zh, en: en))) }
         var rules = rules
@@ -54,7 +66,7 @@ public enum YearTestCase {
         }
         guard rules.hasYearAssessment else {
             fail(t.name.span, "规则里没有年度考核，不能运行给出月度结果的测试", "the rules have no 年度考核")
-            return (0, failures)
+            return (0, failures, [])
         }
         var rosterBlock: RecordsBlock?
         var monthsBlock: RecordsBlock?
@@ -65,11 +77,11 @@ public enum YearTestCase {
                 fail(r.source.span, "年度测试只能给出“花名册”和“月度结果”", "a year test gives only 花名册 and 月度结果")
             }
         }
-        guard let monthsBlock else { return (0, failures) }
+        guard let monthsBlock else { return (0, failures, []) }
         let header = monthsBlock.header.map(\.text)
         guard let idColumn = header.firstIndex(of: "工号"), let monthColumn = header.firstIndex(of: "月份") else {
             fail(monthsBlock.source.span, "“月度结果”要有“工号”和“月份”两列", "月度结果 needs the columns 工号 and 月份")
-            return (0, failures)
+            return (0, failures, [])
         }
         let needs = rules.yearInputNeeds(year: 0)
         let payLines = needs.payLines.map { name in MonthPayLineName(name: name, kind: .earning) }
@@ -130,7 +142,7 @@ public enum YearTestCase {
             fail(h.span, "年度考核没有用到“\(h.text)”（可写的列：得分、等次、排名、一票否决，和年度考核读到的积分项、工资项目：\((needs.items + needs.payLines).joined(separator: "、"))）",
                  "the annual article does not read '\(h.text)'")
         }
-        guard let year else { return (0, failures) }
+        guard let year else { return (0, failures, []) }
         let cadres = order.enumerated().map { i, id -> Cadre in
             let f = rosterRows[id] ?? [:]
             let known: Set<String> = ["工号", "姓名", "社区", "网格", "岗位", "岗位等级", "入职日期", "离职日期"]
@@ -149,7 +161,27 @@ public enum YearTestCase {
         case .success(let r): results = r
         case .failure(let f):
             fail(t.name.span, "年度考核算不出来：" + f.diagnostics.map(\.summary.zh).joined(separator: "；"), "the year cannot be assessed")
-            return (0, failures)
+            return (0, failures, [])
+        }
+        // Coverage: the rows of tables by 年度等次 the annual pay lines read, and the rows of the
+        // bracket tables met in the bonus taxes (both methods, taken or not).
+        var rows: Set<String> = []
+        var tables: [String] = []
+        for l in rules.year?.payLines ?? [] { lookups(l.expression, into: &tables) }
+        for r in results.cadres {
+            for name in tables {
+                guard let table = rules.lookups[name]?.first, table.byTier else { continue }
+                if let i = table.rows.firstIndex(where: { $0.key == .text(r.standing.tier) }) ?? table.rows.firstIndex(where: { $0.key == nil }) {
+                    rows.insert("\(name)#\(i)")
+                }
+            }
+            for c in r.bonusTax {
+                for trace in [c.separateTrace, c.mergedTrace].compactMap({ $0 }) {
+                    for step in trace.steps {
+                        for note in step.notes { if case .bracket(let table, let row, _, _) = note { rows.insert("\(table.zh)#\(row)") } }
+                    }
+                }
+            }
         }
         var checks = 0
         for case .expect(let e) in t.clauses {
@@ -162,7 +194,23 @@ public enum YearTestCase {
                 if let (zh, en) = verify(check, r) { fail(check.span, zh, en) }
             }
         }
-        return (checks, failures)
+        return (checks, failures, rows)
+    }
+
+    static func lookups(_ e: TExpr, into out: inout [String]) {
+        switch e {
+        case .lookup(let name, let key, _):
+            out.append(name)
+            lookups(key, into: &out)
+        case .arithmetic(_, let a, let b, _):
+            lookups(a, into: &out)
+            lookups(b, into: &out)
+        case .conditional(_, let a, let b, _):
+            lookups(a, into: &out)
+            lookups(b, into: &out)
+        case .negate(let x, _): lookups(x, into: &out)
+        default: break
+        }
     }
 
     static func verify(_ check: ExpectedValue, _ r: CadreYearResult) -> (String, String)? {
