@@ -92,6 +92,13 @@ public struct RulesTestRunner {
     }
 
     func runCase(_ t: TestCaseDeclaration, path: String, coverage: inout Coverage) -> CaseResult {
+        // A test that gives month results (`记录 月度结果`) tests the annual article.
+        if YearTestCase.isYearTest(t) {
+            let outcome = YearTestCase.run(t, rules: rules, path: path)
+            coverage.tableRows.formUnion(outcome.tableRows)
+            return CaseResult(name: t.name.name, path: path, failures: outcome.failures.map { Failure(site: $0.site, message: $0.message) },
+                              checks: outcome.checks)
+        }
         var failures: [Failure] = []
         var month = YearMonth(year: 2020, month: 12)!
         var checked = rules

@@ -350,6 +350,56 @@ let checkerCases: [DiagnosticCase] = [
           排名不含 一票否决者、请假者
         }
         """ }),
+    DiagnosticCase(code: "R0340", name: "year-month-value-outside", source: regulation { $0.extra = """
+        年度考核 {
+          年度得分 = 得分
+          等次评定 {
+            优秀：得分 ≥ 90 分
+            称职：其余
+          }
+        }
+        """ }),
+    DiagnosticCase(code: "R0341", name: "year-annual-value-inside", source: regulation { $0.extra = """
+        年度考核 {
+          年度得分 = 平均（在岗月数）
+          等次评定 {
+            优秀：得分 ≥ 90 分
+            称职：其余
+          }
+        }
+        """ }),
+    DiagnosticCase(code: "R0342", name: "year-incomplete", source: regulation { $0.extra = """
+        年度考核 {
+          年度得分 = 平均（得分）
+        }
+        """ }),
+    DiagnosticCase(code: "R0343", name: "year-bonus-tax", source: regulation { $0.extra = """
+        累进表 月度税率表 {
+          不超过 3000 元：3%，速算扣除 0 元
+          超过：10%，速算扣除 210 元
+        }
+
+        年度考核 {
+          年度得分 = 平均（得分）
+          奖金计税 年终绩效奖 {
+            方式 单独计税
+            单独计税 按 月度税率表
+          }
+          等次评定 {
+            优秀：得分 ≥ 90 分
+            称职：其余
+          }
+        }
+        """ }),
+    DiagnosticCase(code: "R0344", name: "year-score-rounding", source: regulation { $0.extra = """
+        年度考核 {
+          年度得分 = 平均（得分），舍入 四舍五入 到 0.05 分
+          等次评定 {
+            优秀：得分 ≥ 90 分
+            称职：其余
+          }
+        }
+        """ }),
     DiagnosticCase(code: "R0401", name: "unused", source: regulation { $0.extra = """
         参数 夜班补贴标准 = 50 元
         """ }),
@@ -378,7 +428,7 @@ struct CheckerDiagnosticTests {
     func everyCodeCovered() {
         let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
             + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319", "R0320"]
-            + ["R0330", "R0331", "R0332"] + ["R0401", "R0402"]
+            + ["R0330", "R0331", "R0332"] + (340...344).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }
 

@@ -47,6 +47,9 @@ struct SampleRulesTests {
                 seen.insert("pay \(p.kind)")
                 if let r = p.rounding { seen.insert("round to \(r.place)") }
                 if !p.exemptions.isEmpty { seen.insert("exemption") }
+            case .year(let y):
+                seen.insert("year")
+                if y.clauses.contains(where: { if case .bonusTax = $0 { true } else { false } }) { seen.insert("bonus tax") }
             case .test, .scoreRange, .groupCap, .grouping: break
             }
         }
@@ -58,7 +61,7 @@ struct SampleRulesTests {
             "daily cap", "monthly cap", "until zero", "floor", "reason", "total scoring", "rule in force from a date",
             "citation", "base score", "veto", "quota", "tie-break", "dated parameter", "lookup table", "bracket table",
             "pay earning", "pay withholding", "pay net", "pay value", "round to fen", "round to yuan", "exemption",
-            "clamp", "yearToDate", "priorToDate", "poolShare", "count", "distinctDays", "max",
+            "clamp", "yearToDate", "priorToDate", "poolShare", "count", "distinctDays", "max", "year", "bonus tax",
         ]
         #expect(expected.subtracting(seen).isEmpty, "missing: \(expected.subtracting(seen).sorted())")
     }

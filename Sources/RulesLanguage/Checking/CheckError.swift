@@ -72,6 +72,20 @@ public enum CheckError: Sendable, Hashable {
     /// would be read and then silently dropped.
     case openingWithoutPayLine(Site, column: String, line: String, near: String?)
 
+    /// R0340: a month's value (得分 in 年度得分, an item, a month's pay line, 一票否决, 月份)
+    /// read in the annual article outside a statistic over the months.
+    case monthlyOutsideMonths(Site, name: String)
+    /// R0341: inside 月数（…）, 平均（…） …, something that is not a month's value (在岗月数,
+    /// another statistic, the year's pay lines, 本年累计).
+    case annualInsideMonths(Site, name: String)
+    /// R0342: a 年度考核 without a clause it needs (年度得分, 等次评定, 实发项 …).
+    case yearIncomplete(Site, missing: String, help: String)
+    /// R0343: a 奖金计税 that cannot tax: unknown method, a missing table or taxable income,
+    /// a bonus that is not an annual 应发项.
+    case bonusTaxProblem(Site, bonus: String, problem: String)
+    /// R0344: 年度得分 rounded to a step that is not 1, 0.1, 0.01 ….
+    case scoreRoundingStep(Site, written: String)
+
     case unused(Site, kind: String, name: String)
     case midMonthDate(Site, date: String)
 
@@ -91,6 +105,8 @@ public enum CheckError: Sendable, Hashable {
             .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
             .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
             .openingWithoutPayLine(let s, _, _, _),
+            .monthlyOutsideMonths(let s, _), .annualInsideMonths(let s, _), .yearIncomplete(let s, _, _), .bonusTaxProblem(let s, _, _),
+            .scoreRoundingStep(let s, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
             return s
         }
@@ -304,6 +320,26 @@ public enum CheckError: Sendable, Hashable {
                      L("不认识的排除对象", "not a known exclusion"),
                      L("“排名不含”后面可以写：一票否决者、本月入职、本月离职（用“、”隔开）。",
                        "排名不含 takes: 一票否决者、本月入职、本月离职 (separated by 、)."))
+        case .monthlyOutsideMonths(_, let name):
+            return e("R0340", L("“\(name)”是每个月的数，年度考核里要放在按月统计里", "'\(name)' is a month's value; in the annual article it belongs inside a statistic over the months"),
+                     L("这里算的是全年", "this is the whole year"),
+                     L("写成 平均（\(name)）、合计（\(name)）、最高（\(name)）、最低（\(name)），或用 月数（条件）数出符合条件的月份。",
+                       "Write 平均（\(name)）, 合计（\(name)）, 最高（\(name)）, 最低（\(name)）, or count months with 月数（condition）."))
+        case .annualInsideMonths(_, let name):
+            return e("R0341", L("按月统计的括号里不能用“\(name)”", "'\(name)' cannot be used inside a statistic over the months"),
+                     L("括号里算的是某一个月", "inside the brackets is one month"),
+                     L("月数（…）、平均（…）、合计（…）、最高（…）、最低（…）的括号里只能用当月的 得分、等次、排名、一票否决、月份、积分项、扣分项、调整项和月度工资项目；“\(name)”写在括号外面。",
+                       "Inside 月数（…）, 平均（…）, 合计（…）, 最高（…）, 最低（…） only a month's 得分, 等次, 排名, 一票否决, 月份, items and monthly pay lines are read; write '\(name)' outside the brackets."))
+        case .yearIncomplete(_, let missing, let help):
+            return e("R0342", L("年度考核缺少“\(missing)”", "the annual article has no '\(missing)'"), L("不完整", "incomplete"),
+                     L(help, "Add the clause; see the chapter 年度考核 of docs/rules-language.md."))
+        case .bonusTaxProblem(_, let bonus, let problem):
+            return e("R0343", L("奖金计税的“\(bonus)”\(problem)", "the bonus tax of '\(bonus)': \(problem)"), L("不能计税", "cannot be taxed"),
+                     L("写成：奖金计税 \(bonus) { 方式 取低者；单独计税 按 月度税率表；并入综合所得 按 综合所得税率表；应纳税所得额 = … }（方式可为 单独计税、并入综合所得、取低者）。",
+                       "Write: 奖金计税 \(bonus) { 方式 取低者; 单独计税 按 monthly table; 并入综合所得 按 annual table; 应纳税所得额 = … } (方式: 单独计税, 并入综合所得 or 取低者)."))
+        case .scoreRoundingStep(_, let written):
+            return e("R0344", L("年度得分不能舍入到“\(written)”", "the annual score cannot be rounded to '\(written)'"), L("舍入位数不对", "not a rounding step"),
+                     L("写成“舍入 四舍五入 到 0.01 分”（或 到 1 分、到 0.1 分）。", "Write 舍入 四舍五入 到 0.01 分 (or 到 1 分, 到 0.1 分)."))
         case .unused(_, let kind, let name):
             return ("R0401", .warning, L("\(kind)“\(name)”没有被使用", "\(kind) '\(name)' is never used"), L("未使用", "unused"), [],
                     L("如果不需要，可以删除它。", "Delete it if it is not needed."))

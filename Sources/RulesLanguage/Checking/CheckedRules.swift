@@ -300,6 +300,8 @@ public struct CheckedRules: Sendable {
     /// The group keys 在岗人数（…） counts by (roster fields and 分组; [] for 全县), each list
     /// once: what a month's scorer counts before any cadre is scored.
     public var headcountGroups: [[String]] = []
+    /// The annual article (年度考核), when the rules have one.
+    public var year: CheckedYear?
     /// SHA-256 of the rules files' contents, in path order.
     public var hash: String = ""
 

@@ -140,7 +140,7 @@ extension Checker {
         for r in d.rules {
             var condition: TExpr? = nil
             if let c = r.condition {
-                let v = check(c, .cadre)
+                let v = check(c, declarationContext)
                 requireCondition(v, c.span)
                 condition = v
                 if let i = ScoreInterval(v) { intervals.append((r.tier.name, i, r.span)) } else { analyzable = false }
@@ -149,7 +149,7 @@ extension Checker {
             }
             var quota: (Fixed, [String])? = nil
             if let q = r.quota {
-                let share = check(q.share, .cadre)
+                let share = check(q.share, declarationContext)
                 let keys = q.groups.names.map(\.name)
                 let label = keys.isEmpty ? GroupKeys.countyWord : keys.joined(separator: "、")
                 if case .number(let v, _) = share, v > .zero, v <= Fixed(1) {
@@ -180,7 +180,7 @@ extension Checker {
         }
         var ordering: [(TExpr, Bool, String)] = []
         for k in d.ordering {
-            let v = check(k.key, .cadre)
+            let v = check(k.key, declarationContext)
             if case .boolean = v.type { errors.append(.expectedType(site(k.key.span), expected: .number, found: .boolean, role: "排序依据")) }
             ordering.append((v, k.direction == .descending, ""))
         }
@@ -329,14 +329,14 @@ extension Checker {
     // MARK: - Pay lines
 
     mutating func checkPayLine(_ d: PayLineDeclaration) -> CheckedPayLine? {
-        let e = check(d.formula, .cadre)
+        let e = check(d.formula, declarationContext)
         var type = e.type
         if d.kind != .value, type != .money, type != .unknown {
             errors.append(.expectedType(site(d.formula.span), expected: .money, found: type, role: "工资项目“\(d.name.name)”"))
             type = .money
         }
         let exemptions = d.exemptions.map { x -> (TExpr, String) in
-            let v = check(x, .cadre)
+            let v = check(x, declarationContext)
             requireCondition(v, x.span)
             return (v, "")
         }

@@ -11,6 +11,19 @@ enum ExprContext {
     case selection(source: Int, filter: TExpr?, period: Period)
     /// The cadre: 得分, items, pay lines, parameters, roster fields.
     case cadre
+    /// The annual article: the annual 得分, 等次, 排名, 在岗月数, annual pay lines, statistics
+    /// over the months, parameters, roster fields.
+    case year
+    /// One month inside a statistic of the annual article: the month's 得分, 等次, 排名,
+    /// 一票否决, 月份, items and pay lines.
+    case yearMonth
+
+    var isYear: Bool {
+        switch self {
+        case .year, .yearMonth: true
+        default: false
+        }
+    }
 }
 
 extension Checker {
@@ -23,6 +36,10 @@ extension Checker {
         case .date(let d): return .date(d)
         case .time(let t): return .time(t)
         case .calendar(let v):
+            if ctx.isYear {
+                errors.append(.unknownName(site(e.span), name: v.keyword.chinese, context: "年度考核", suggestions: [YearWords.monthsInPost]))
+                return .number(.zero, .unknown)
+            }
             if case .record = ctx {
                 errors.append(.unknownName(site(e.span), name: v.keyword.chinese, context: "记录", suggestions: []))
                 return .number(.zero, .unknown)
@@ -32,11 +49,21 @@ extension Checker {
         case .boolean(let b): return .boolean(b)
         case .none: return .none
         case .score:
+            if case .year = ctx { return resolveYear(Identifier(name: "得分", span: e.span), month: false) }
+            if case .yearMonth = ctx { return .score }
             if case .cadre = ctx { return .score }
             errors.append(.unknownName(site(e.span), name: "得分", context: "记录", suggestions: []))
             return .number(.zero, .unknown)
         case .tier, .rank:
             let word = e.kind == .tier ? "等次" : "排名"
+            if case .yearMonth = ctx { return e.kind == .tier ? .tier(tierOrderNames) : .rank }
+            if case .year = ctx {
+                if let place = tierBlockedBy {
+                    errors.append(.tierTooEarly(site(e.span), word: word, place: place))
+                    return .number(.zero, .unknown)
+                }
+                return e.kind == .tier ? .tier(year.tierNames) : .rank
+            }
             guard case .cadre = ctx, tierBlockedBy == nil else {
                 let place: String
                 if case .cadre = ctx { place = tierBlockedBy ?? "" } else { place = "记录的条件和分值" }
@@ -119,8 +146,21 @@ extension Checker {
             }
             return .conditional(cond, x, y, t)
         case .aggregate(let kind, let argument, let from):
+            if ctx.isYear {
+                let k: YearAggregate.Kind? = kind == .sum ? .sum : kind == .max ? .max : kind == .min ? .min : nil
+                guard let k, from == nil else {
+                    errors.append(.annualInsideMonths(site(e.span), name: kind.keyword.chinese + (from == nil ? "" : "（来自 …）")))
+                    return .number(.zero, .unknown)
+                }
+                if case .yearMonth = ctx {
+                    errors.append(.annualInsideMonths(site(e.span), name: "\(k.word)（…）"))
+                    return .number(.zero, .unknown)
+                }
+                return yearAggregate(k, argument.map { [$0] } ?? [], e.span)
+            }
             return aggregate(kind, argument, from, ctx, e.span)
         case .call(let id, let args):
+            if ctx.isYear, let v = yearCall(id, args, month: { if case .yearMonth = ctx { true } else { false } }(), e.span) { return v }
             return call(id, args, ctx, e.span)
         case .builtin(let b, let args):
             return builtin(b, args, ctx, e.span)
@@ -162,6 +202,12 @@ extension Checker {
         switch ctx {
         case .record(let s), .selection(let s, _, _):
             return rules.sources[s].schema.fieldIndex(name) != nil || rules.parameters[name] != nil
+        case .year:
+            return Self.scoreNames.contains(name) || year.payLineNames[name] != nil || name == YearWords.monthsInPost
+                || rules.parameters[name] != nil || rosterFieldType(name) != nil || groupingNames.contains(name)
+        case .yearMonth:
+            return Self.scoreNames.contains(name) || itemNames.contains(name) || payLineNames[name] != nil || name == YearWords.veto
+                || name == YearWords.month || rules.parameters[name] != nil || rosterFieldType(name) != nil || groupingNames.contains(name)
         case .cadre:
             return Self.scoreNames.contains(name) || itemNames.contains(name) || payLineNames[name] != nil
                 || rules.parameters[name] != nil || rosterFieldType(name) != nil || groupingNames.contains(name)
@@ -184,6 +230,8 @@ extension Checker {
             return .parameter(name, p.type)
         }
         switch ctx {
+        case .year: return resolveYear(id, month: false)
+        case .yearMonth: return resolveYear(id, month: true)
         case .record(let s):
             let source = rules.sources[s]
             if let i = source.schema.fieldIndex(name) { return .field(i, source.types[i]) }
@@ -365,6 +413,10 @@ extension Checker {
             }
             return .clamp(v, lo, hi, v.type)
         case .yearToDate, .priorToDate, .previousYearTotal:
+            if ctx.isYear, b == .priorToDate || b == .previousYearTotal || { if case .yearMonth = ctx { true } else { false } }() {
+                errors.append(.annualInsideMonths(site(span), name: name))
+                return .number(.zero, .money)
+            }
             guard args.count == 1 else {
                 errors.append(.argumentCount(site(span), name: name, expected: "1", found: args.count))
                 return .number(.zero, .money)
@@ -377,12 +429,17 @@ extension Checker {
                 return .number(.zero, .money)
             }
             used.insert("line:" + id.name)
+            if ctx.isYear, !year.payLinesRead.contains(id.name) { year.payLinesRead.append(id.name) }
             switch b {
             case .yearToDate: return .yearToDate(id.name)
             case .previousYearTotal: return .previousYearTotal(id.name)
             default: return .priorToDate(id.name)
             }
         case .poolShare:
+            if ctx.isYear {
+                errors.append(.annualInsideMonths(site(span), name: name))
+                return .number(.zero, .money)
+            }
             guard args.count >= 2 else {
                 errors.append(.argumentCount(site(span), name: name, expected: "2 或更多", found: args.count))
                 return .number(.zero, .money)
@@ -400,6 +457,10 @@ extension Checker {
             // (roster fields or 分组), never computed.
             if case .record = ctx {
                 errors.append(.unknownName(site(span), name: name, context: "记录", suggestions: []))
+                return .number(.zero, .count)
+            }
+            if ctx.isYear {
+                errors.append(.annualInsideMonths(site(span), name: name))
                 return .number(.zero, .count)
             }
             guard !args.isEmpty else {

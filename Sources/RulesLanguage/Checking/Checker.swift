@@ -52,6 +52,7 @@ public struct Checker {
         var brackets: [Decl<BracketTableDeclaration>] = []
         var lines: [Decl<PayLineDeclaration>] = []
         var groupings: [Decl<GroupingDeclaration>] = []
+        var years: [Decl<YearDeclaration>] = []
         for f in files {
             for d in f.declarations {
                 switch d {
@@ -67,6 +68,7 @@ public struct Checker {
                 case .brackets(let x): brackets.append(Decl(path: f.path, value: x))
                 case .payLine(let x): lines.append(Decl(path: f.path, value: x))
                 case .grouping(let x): groupings.append(Decl(path: f.path, value: x))
+                case .year(let x): years.append(Decl(path: f.path, value: x))
                 case .test: break
                 }
             }
@@ -119,6 +121,7 @@ public struct Checker {
             lineSites[l.value.name.name] = Site(l.path, l.value.name.span)
         }
         rules.payLines = orderPayLines(checkedLines, sites: lineSites)
+        checkYears(years, tables: tables)
         reportPayLinesReadBeforeTiers()
         let nets = lines.filter { $0.value.kind == .net }
         if nets.count != 1, !lines.isEmpty {
@@ -149,6 +152,10 @@ public struct Checker {
     }
 
     var itemNames: Set<String> = []
+    /// Where tiers and pay lines are checked: the month (`.cadre`) or the annual article (`.year`).
+    var declarationContext: ExprContext = .cadre
+    /// While checking the annual article: its state (`Checker+Year`).
+    var year = YearCheckState()
     /// 分组 declared by the rules: names usable wherever a roster field is.
     var groupingNames: Set<String> = []
     var payLineNames: [String: PayLineDeclaration.Kind] = [:]

@@ -249,14 +249,7 @@ extension MonthScorer {
         }
         /// Place (1-based) of each participant in its group for `groupKeys`, and each group's size.
         func places(_ groupKeys: [String]) -> (rank: [Int: Int], size: [String: Int]) {
-            var rank: [Int: Int] = [:]
-            var size: [String: Int] = [:]
-            for c in sorted {
-                let g = groupKey(groupKeys, cadre: c)
-                size[g, default: 0] += 1
-                rank[c] = size[g]!
-            }
-            return (rank, size)
+            TierPlacement.places(sorted) { groupKey(groupKeys, cadre: $0) }
         }
         let ranking = places(rankKeys)
         // Ties on points within the rank group, named with the order that broke them.
@@ -279,32 +272,13 @@ extension MonthScorer {
             // A cadre left out of the ranking cannot take a tier that has a quota.
             for c in cadres where vetoed[c] == nil {
                 guard let why = excludedWhy[c] else { continue }
-                var index = reached[c] ?? nil
-                while let i = index, tiers.rules[i].quota != nil { index = i + 1 < tiers.rules.count ? i + 1 : nil }
+                let index = TierPlacement.firstWithoutQuota(tiers.rules, from: reached[c] ?? nil)
                 final[c] = index.map { tiers.rules[$0].tier } ?? ""
                 reasons[c, default: []].append(.notRanked(why: why, tier: final[c]!))
             }
             var tentative: [Int: Int] = [:]
             for c in sorted where vetoed[c] == nil { if let i = reached[c] ?? nil { tentative[c] = i } }
-            for (i, rule) in tiers.rules.enumerated() {
-                guard let q = rule.quota else { continue }
-                let p = places(q.groups)
-                var used: [String: Int] = [:]
-                for c in sorted where tentative[c] == i {
-                    let g = groupKey(q.groups, cadre: c)
-                    let placesInGroup = (q.share * Fixed(p.size[g] ?? 0)).rounded(scale: 0, .down).wholeValue.map(Int.init) ?? 0
-                    let rank = p.rank[c] ?? 0
-                    if used[g, default: 0] < placesInGroup {
-                        used[g, default: 0] += 1
-                        reasons[c, default: []].append(.withinQuota(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank))
-                    } else {
-                        let next = i + 1 < tiers.rules.count ? i + 1 : nil
-                        reasons[c, default: []].append(.quotaFull(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank,
-                                                                 to: next.map { tiers.rules[$0].tier } ?? ""))
-                        tentative[c] = next
-                    }
-                }
-            }
+            TierPlacement.applyQuotas(tiers.rules, sorted: sorted, tentative: &tentative, reasons: &reasons) { groupKey($0, cadre: $1) }
             for c in sorted where vetoed[c] == nil { final[c] = tentative[c].map { tiers.rules[$0].tier } ?? "" }
         } else {
             for c in cadres where vetoed[c] != nil {

@@ -8,6 +8,16 @@ struct TExprText {
     var source: Int?
     /// Aggregates written without their records (an item's own: 天数（日期）, 条数).
     var shortAggregates = false
+    /// An expression of the annual article: `.aggregate` is a statistic over the months,
+    /// `.monthsEmployed` 在岗月数, `.field` a month's 一票否决 or 月份.
+    var inYear = false
+
+    init(rules: CheckedRules, source: Int? = nil, shortAggregates: Bool = false, inYear: Bool = false) {
+        self.rules = rules
+        self.source = source
+        self.shortAggregates = shortAggregates
+        self.inYear = inYear
+    }
 
     func text(_ e: TExpr) -> String {
         switch e {
@@ -23,6 +33,12 @@ struct TExprText {
         case .calendar(let v): return v.keyword.chinese
         case .boolean(let b): return b ? "是" : "否"
         case .none: return "空"
+        case .field(let i, _) where inYear: return i == YearAggregate.vetoField ? YearWords.veto : YearWords.month
+        case .monthsEmployed where inYear: return YearWords.monthsInPost
+        case .aggregate(let i, _) where inYear:
+            guard let a = rules.year?.aggregates[i] else { return "?" }
+            return "\(a.kind.word)（\(text(a.argument))）"
+        case .yearToDate(let n) where inYear: return "\(YearWords.yearEnd)（\(n)）"
         case .field(let i, _):
             guard let s = source else { return "字段\(i)" }
             return rules.sources[s].schema.fields[i].name

@@ -47,6 +47,7 @@ public enum Declaration: Sendable, Hashable {
     case payLine(PayLineDeclaration)
     case test(TestCaseDeclaration)
     case grouping(GroupingDeclaration)
+    case year(YearDeclaration)
 
     public var span: Span {
         switch self {
@@ -63,6 +64,7 @@ public enum Declaration: Sendable, Hashable {
         case .payLine(let d): d.span
         case .test(let d): d.span
         case .grouping(let d): d.span
+        case .year(let d): d.span
         }
     }
 
@@ -81,6 +83,7 @@ public enum Declaration: Sendable, Hashable {
         case .payLine(let d): d.name
         case .test(let d): d.name
         case .grouping(let d): d.name
+        case .year: nil
         }
     }
 
@@ -99,6 +102,7 @@ public enum Declaration: Sendable, Hashable {
         case .payLine(let d): d.attributes
         case .test(let d): d.attributes
         case .grouping(let d): d.attributes
+        case .year(let d): d.attributes
         }
     }
 }

@@ -6,7 +6,7 @@
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Declarations
     case source, item, deduction, adjustment, base, scoreRange, groupCap, veto, tiers, parameter, table, brackets, grouping
-    case earning, withholding, net, value
+    case earning, withholding, net, value, yearAssessment
     // Attributes in （…）
     case per, since, onward, until, file
     // Clauses
@@ -55,6 +55,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .withholding: ("扣款项", "withholding", []),
         .net: ("实发项", "net", []),
         .value: ("计算项", "value", []),
+        .yearAssessment: ("年度考核", "year_assessment", []),
         .per: ("依据", "per", []),
         .since: ("自", "since", []),
         .onward: ("起", "onward", []),
@@ -179,7 +180,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     public var isDeclaration: Bool {
         switch self {
         case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
-            .earning, .withholding, .net, .value, .test:
+            .earning, .withholding, .net, .value, .test, .yearAssessment:
             true
         default: false
         }
@@ -193,7 +194,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .points, .days, .times, .file,
             .unitPoints, .unitYuan, .unitHours, .unitMinutes, .unitDays, .unitTimes, .unitMonths, .unitPersons,
             .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
-            .earning, .withholding, .net, .value, .test, .month, .records, .expect, .tier:
+            .earning, .withholding, .net, .value, .test, .month, .records, .expect, .tier, .yearAssessment:
             true
         default: false
         }
@@ -205,7 +206,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     public var readsLikeName: Bool {
         switch self {
         case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
-            .earning, .withholding, .net, .value, .file, .quota, .order,
+            .earning, .withholding, .net, .value, .yearAssessment, .file, .quota, .order,
             .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times,
             .test, .month, .records, .expect:
             true
@@ -245,7 +246,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     public var category: String {
         switch self {
         case .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
-            .earning, .withholding, .net, .value:
+            .earning, .withholding, .net, .value, .yearAssessment:
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,

@@ -184,6 +184,16 @@ extension RulesParser {
                 return Expression(.call(id, args), Span(start: t.span.start, end: end))
             }
             return Expression(.name(id), t.span)
+        case .keyword(.veto) where inYear, .keyword(.month) where inYear:
+            // 一票否决 and 月份 of a month, inside the annual article's 月数（…）.
+            advance()
+            return Expression(.name(Identifier(name: t.keyword == .veto ? YearWords.veto : YearWords.month, span: t.span)), t.span)
+        case .keyword(let k) where (k == .atMost || k == .atLeast) && peek(1).kind == .lParen:
+            // 最高（得分）, 最低（得分）: the highest and lowest of the months.
+            advance()
+            let (args, end) = try parseArguments()
+            let id = Identifier(name: k == .atMost ? YearWords.highest : YearWords.lowest, span: t.span)
+            return Expression(.call(id, args), Span(start: t.span.start, end: end))
         case .keyword(let k):
             if let value = CalendarValue.allCases.first(where: { $0.keyword == k }) {
                 advance()

@@ -24,6 +24,8 @@ public struct RulesParser {
     /// (a time 25:00 there is the test's record error, not the file's).
     var rawCells: [Span] = []
     var depth = 0
+    /// Inside `年度考核 { … }`: 一票否决 and 月份 are a month's values there.
+    var inYear = false
 
     init(source: SourceFile, tokens: [Token]) {
         self.source = source
@@ -220,7 +222,7 @@ public struct RulesParser {
 
     static let declarationKeywords: [Keyword] = [
         .source, .item, .deduction, .adjustment, .base, .scoreRange, .groupCap, .veto, .tiers, .parameter, .table, .brackets, .grouping,
-        .earning, .withholding, .net, .value, .test,
+        .earning, .withholding, .net, .value, .test, .yearAssessment,
     ]
 
     /// declaration = source | item | base | veto | tiers | parameter | table | brackets | payLine | test
@@ -249,6 +251,7 @@ public struct RulesParser {
         case .value: return .payLine(try parsePayLine(.value, keyword: k, start: start))
         case .test: return .test(try parseTest(start: start))
         case .grouping: return .grouping(try parseGrouping(start: start))
+        case .yearAssessment: return .year(try parseYear(start: start))
         default: try fail(.expectedDeclaration(peek.span, found: peekKind))
         }
     }
@@ -266,7 +269,7 @@ public struct RulesParser {
         while true {
             while isSeparator(peekKind) { advance() }
             if let close = eatKind(.rBrace) { return Span(start: open.span.start, end: close.span.end) }
-            if atKind(.endOfFile) || (peek.keyword?.isDeclaration == true && atLineStart && declaration != .test) {
+            if atKind(.endOfFile) || (peek.keyword?.isDeclaration == true && atLineStart && declaration != .test && declaration != .yearAssessment) {
                 errors.append(.unclosedBlock(open.span, openedAt: open.span))
                 return Span(start: open.span.start, end: previousEnd)
             }

@@ -238,6 +238,13 @@ public struct RulesFormatter {
                     }
                 }
             }
+        case .year(let y):
+            // The annual article is written back as it stands (its own comments included):
+            // its clauses are laid out by the clerk.
+            flushComments(before: y.span.start, indent: 0)
+            let text = String(decoding: source.bytes[y.span.start..<min(y.span.end, source.bytes.count)], as: UTF8.self)
+            lines.append(contentsOf: text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).replacingOccurrences(of: "\r", with: "") })
+            while nextComment < comments.count, comments[nextComment].span.start < y.span.end { nextComment += 1 }
         case .test(let t):
             block(header(.test, t.name, t.attributes), start: t.span.start, headEnd: headerEnd(t.name, t.attributes, fallback: t.span.start), end: t.span.end) { f in
                 for c in t.clauses { f.testClause(c) }

@@ -1,0 +1,55 @@
+import Exact
+import Results
+
+/// The part of 等次评定 the month and the year share: places in groups, and quotas that
+/// admit ⌊share × group size⌋ of those who reached a tier, in the stated order, moving the
+/// rest one tier down, where the next quota (if any) takes them in turn.
+enum TierPlacement {
+    /// Place (1-based) of each participant in its group, and each group's size, for
+    /// participants already in order.
+    static func places(_ sorted: [Int], group: (Int) -> String) -> (rank: [Int: Int], size: [String: Int]) {
+        var rank: [Int: Int] = [:]
+        var size: [String: Int] = [:]
+        for c in sorted {
+            let g = group(c)
+            size[g, default: 0] += 1
+            rank[c] = size[g]!
+        }
+        return (rank, size)
+    }
+
+    /// Applies the quotas of `rules` best first to the participants in `sorted` order, whose
+    /// reached rule is `tentative` (an index in `rules`); says why in `reasons`.
+    static func applyQuotas(
+        _ rules: [CheckedTierRule], sorted: [Int], tentative: inout [Int: Int], reasons: inout [Int: [TierReason]],
+        groupKey: ([String], Int) -> String
+    ) {
+        for (i, rule) in rules.enumerated() {
+            guard let q = rule.quota else { continue }
+            let p = places(sorted) { groupKey(q.groups, $0) }
+            var used: [String: Int] = [:]
+            for c in sorted where tentative[c] == i {
+                let g = groupKey(q.groups, c)
+                let placesInGroup = (q.share * Fixed(p.size[g] ?? 0)).rounded(scale: 0, .down).wholeValue.map(Int.init) ?? 0
+                let rank = p.rank[c] ?? 0
+                if used[g, default: 0] < placesInGroup {
+                    used[g, default: 0] += 1
+                    reasons[c, default: []].append(.withinQuota(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank))
+                } else {
+                    let next = i + 1 < rules.count ? i + 1 : nil
+                    reasons[c, default: []].append(.quotaFull(tier: rule.tier, share: q.share, places: placesInGroup, rank: rank,
+                                                             to: next.map { rules[$0].tier } ?? ""))
+                    tentative[c] = next
+                }
+            }
+        }
+    }
+
+    /// The first rule at or below `index` without a quota: where a cadre left out of the
+    /// ranking goes.
+    static func firstWithoutQuota(_ rules: [CheckedTierRule], from index: Int?) -> Int? {
+        var index = index
+        while let i = index, rules[i].quota != nil { index = i + 1 < rules.count ? i + 1 : nil }
+        return index
+    }
+}
