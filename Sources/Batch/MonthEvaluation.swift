@@ -34,8 +34,9 @@ public struct MonthEvaluation {
     /// rules' 上年累计（…） and 上年任职月数 read (empty: none stored, both 0).
     public var previousYear: [String: YearToDate] = [:]
     /// The previous year's annual pay lines in its closed year run (`RunStoring.closedYearPay(of:)`):
-    /// what the rules' 上年年度（…） read (nil: the year is not closed or has no year run;
-    /// every amount 0, and the payroll month of 年度考核 warns, B0070).
+    /// what the rules' 上年年度（…） read in the month 年度考核 pays them with (`发放 随 次年1月工资`;
+    /// 0 in other months). Nil: the year is not closed or has no year run; every amount is 0
+    /// and that month warns (B0070).
     public var previousYearAnnual: ClosedYearPay? = nil
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
@@ -193,7 +194,7 @@ public struct MonthEvaluation {
             return Payroll.Cadre(
                 id: cadre.id, hiredOn: cadre.hiredOn, prior: p?.totals ?? [:], priorMonths: p?.months ?? 0,
                 previousYear: last?.totals ?? [:], previousYearMonths: last?.months ?? 0,
-                previousYearAnnual: previousYearAnnual?.byCadre[cadre.id] ?? [:])
+                previousYearAnnual: paysPreviousYearAnnual ? previousYearAnnual?.byCadre[cadre.id] ?? [:] : [:])
         }
         let slips = try payroll.pay(payees, formulas: scored.formulas)
         var results: [CadreResult] = []
@@ -217,12 +218,18 @@ public struct MonthEvaluation {
         return MonthResults(month: month, cadres: results)
     }
 
+    /// Whether this is the month 年度考核 pays the previous year's annual pay lines with
+    /// (`发放 随 次年1月工资`): in any other month 上年年度（…） is 0.
+    var paysPreviousYearAnnual: Bool {
+        rules.year?.payrollMonth == month.month
+    }
+
     /// B0070: the month's pay lines read 上年年度（…） in the month 年度考核 pays the bonus
     /// with (`发放 随 次年1月工资`), but the previous year's year run is not closed: the
     /// bonus is not paid this month (every 上年年度（…） is 0).
     func unpaidBonusWarning(_ monthRules: MonthRules, folder: String) -> Diagnostic? {
         let reads = monthRules.previousYearAnnualReads
-        guard previousYearAnnual == nil, !reads.isEmpty, rules.year?.payrollMonth.map({ $0 == month.month }) ?? true else { return nil }
+        guard previousYearAnnual == nil, !reads.isEmpty, paysPreviousYearAnnual else { return nil }
         let year = month.year - 1
         let names = reads.joined(separator: "、")
         return Diagnostic(
