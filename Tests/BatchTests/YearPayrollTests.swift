@@ -155,6 +155,17 @@ import Testing
         #expect(Self.amounts(again, "实发工资") == ["Y-001": "44120.00", "Y-002": "27310.00", "Y-003": "7910.00"])
     }
 
+    /// `记录 上年年度考核` in a `.jifen-test` case gives the previous year's closed annual pay lines.
+    @Test func aTestCaseGivesThePreviousYearsAnnualPayLines() throws {
+        let project = try RulesProject.load(directory: URL(fileURLWithPath: Self.rules))
+        let (rules, diagnostics) = Checker.check(project.files)
+        #expect(diagnostics.filter(\.isError).isEmpty)
+        let report = RulesTestRunner(rules: rules, project: project).run()
+        #expect(report.cases.map(\.name) == ["年终奖随一月工资发放", "二月不发年终奖"])
+        #expect(report.cases.map(\.checks) == [6, 2])
+        for c in report.cases { #expect(c.passed, "\(c.name): \(c.failures.map(\.message.zh))") }
+    }
+
     @Test func theCheckerWantsAnAnnualPayLineAndPaymentWithThePayroll() throws {
         func codes(_ text: String) -> [String] {
             let project = RulesProject.parse([SourceFile(path: "rules/年终奖.jifen", text: text)])
