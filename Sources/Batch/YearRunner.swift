@@ -96,9 +96,26 @@ public struct YearReportWriter: Sendable {
         }
         let written = try YearReportWriting.write(results: request.results, run: run, roster: request.payees, settings: settings, to: request.folder)
         let names = written.files.values.flatMap { $0 }.map { ($0 as NSString).lastPathComponent }
-        let warnings = written.warnings.map { w in
-            Diagnostic(.warning, code: "B0067", at: .file(path: request.folder), summary: Localized(zh: w.summary.zh, en: w.summary.en),
-                       help: Localized(zh: "年终奖发放表中有这一行；按需另行处理。", en: "The bonus payroll lists it; handle it as needed."))
+        // Cadres paid nothing at year end (不称职, 不定等次: routine, not a fault) in one
+        // warning; each merged bonus on its own. Located at the file that leaves them out; the
+        // runner names its final folder.
+        var warnings: [Diagnostic] = []
+        let zero = written.warnings.compactMap { w -> String? in if case .zeroNetPay(let id) = w { id } else { nil } }
+        if !zero.isEmpty {
+            // Named in full only when few: a province's list would bury the summary.
+            let shown = zero.count <= 20 ? zero.joined(separator: "、") : zero.prefix(20).joined(separator: "、") + " 等（全部见年终奖发放表）"
+            let shownEn = zero.count <= 20 ? zero.joined(separator: ", ") : zero.prefix(20).joined(separator: ", ") + " … (all in the bonus payroll)"
+            warnings.append(Diagnostic(
+                .warning, code: "B0067", at: .file(path: "年终奖银行代发.xlsx"),
+                summary: Localized(zh: "\(zero.count) 名干部年终实发为 0.00 元，未写入年终奖银行代发文件：\(shown)",
+                                   en: "\(zero.count) cadre(s) are paid 0.00 at year end and have no row in the bonus bank file: \(shownEn)"),
+                help: Localized(zh: "年终奖发放表列出了他们（年度等次的系数为 0 或不定等次）；无需处理，除非金额不应为 0。",
+                                en: "The bonus payroll lists them (a tier paid nothing, or no tier); nothing to do unless they should be paid.")))
+        }
+        for w in written.warnings {
+            guard case .mergedBonus = w else { continue }
+            warnings.append(Diagnostic(.warning, code: "B0067", at: .file(path: "全年一次性奖金收入.xlsx"), summary: Localized(zh: w.summary.zh, en: w.summary.en),
+                                       help: Localized(zh: "随当月工资薪金申报这笔奖金。", en: "Declare this bonus with the month's wages.")))
         }
         return (summary.names + names, warnings)
     }
@@ -115,6 +132,8 @@ public struct YearOutcome: Sendable {
     public var reportFolder: String?
     public var reports: [String] = []
     public var isBusy = false
+    /// Seconds each stage took, in order: what `jifen year run` prints as 用时.
+    public var stages: [(zh: String, en: String, seconds: Double)] = []
     public var stopped: Bool { yearRunID == nil }
 }
 
@@ -132,6 +151,13 @@ public struct YearRunner {
 
     public func run() -> YearOutcome {
         var out = YearOutcome()
+        let clock = ContinuousClock()
+        var stageStart = clock.now
+        func stage(_ zh: String, _ en: String) {
+            let d = clock.now - stageStart
+            out.stages.append((zh, en, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+            stageStart = clock.now
+        }
         func stop(_ d: Diagnostic) -> YearOutcome {
             out.diagnostics.append(d)
             return out
@@ -159,6 +185,7 @@ public struct YearRunner {
             return out
         }
         let rules = loaded.rules
+        stage("检查规则", "rules")
         guard assessor.declared(rules) else {
             return stop(Diagnostic(
                 .error, code: "B0060", at: .file(path: loaded.project.sources.first?.path ?? options.rulesFolder),
@@ -187,6 +214,7 @@ public struct YearRunner {
         } catch {
             return stop(error.diagnostic)
         }
+        stage("读取各月结果", "read the months")
         guard let first = stored.months.first?.month else {
             return stop(Diagnostic(
                 .error, code: "B0062", at: .file(path: options.storePath),
@@ -235,6 +263,7 @@ public struct YearRunner {
             return stop(error.diagnostic)
         }
 
+        stage("读取花名册", "rosters")
         let results: YearResults
         switch assessor.assess(rules, input) {
         case .success(let r): results = r
@@ -251,6 +280,7 @@ public struct YearRunner {
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
 
+        stage("年度考核", "assess")
         let id: Int64
         let record: YearRunRecord
         do {
@@ -264,6 +294,7 @@ public struct YearRunner {
         out.yearRunID = id
         out.record = record
         out.results = results
+        stage("保存", "store")
 
         // The reports replace `<out>/<year>-年度/` whole.
         let folder = (options.outFolder.isEmpty ? "." : options.outFolder) + "/" + yearKey(year)
@@ -272,11 +303,16 @@ public struct YearRunner {
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
             let (names, warnings) = try reports.write(YearReportRequest(results: results, record: record, payees: payees, settings: options.settings, folder: staging))
-            out.diagnostics += warnings
+            out.diagnostics += warnings.map { w in
+                var d = w
+                if case .file(let path) = w.location { d.location = .file(path: folder + "/" + path) }
+                return d
+            }
             try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
             try ReportFolder.install(staging, as: folder)
             out.reportFolder = folder
             out.reports = names.sorted()
+            stage("生成报表", "reports")
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             out.diagnostics.append(Diagnostic(

@@ -321,21 +321,32 @@ final class ResultWriter {
 
     /// The texts as a JSON array, as `JSONDecoder` reads it back.
     static func jsonArray(_ texts: [String]) -> String {
-        var out = "["
+        // Most lists are empty (a month with no veto): no work for them. Otherwise built as
+        // UTF-8 bytes; only quotes, backslashes and control characters are escaped.
+        if texts.isEmpty { return "[]" }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(texts.reduce(2) { $0 + $1.utf8.count + 3 })
+        let hex = Array("0123456789abcdef".utf8)
         for (i, t) in texts.enumerated() {
-            if i > 0 { out += "," }
-            out += "\""
-            for u in t.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-                default: out.unicodeScalars.append(u)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for b in t.utf8 {
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(b)
+                case 0..<0x20:
+                    out += Array("\\u00".utf8)
+                    out.append(hex[Int(b >> 4)])
+                    out.append(hex[Int(b & 0xF)])
+                default:
+                    out.append(b)
                 }
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func scoreItem(_ line: ScoreLine, _ k: Int) throws -> Int64 {

@@ -59,6 +59,9 @@ extension YearCommand {
                 if let folder = outcome.reportFolder {
                     print(output.say("  报表：\(folder)/（\(outcome.reports.count) 个）", "  reports: \(folder)/ (\(outcome.reports.count))"))
                 }
+                let zh = outcome.stages.map { "\($0.zh) \(String(format: "%.2f", $0.seconds)) 秒" }.joined(separator: "，")
+                let en = outcome.stages.map { "\($0.en) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+                print(output.say("  用时：\(zh)", "  time: \(en)"))
             }
             if let status = ExitStatus.of(diagnostics) { throw status }
         }

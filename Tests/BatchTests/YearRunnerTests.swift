@@ -142,7 +142,10 @@ import Testing
         #expect(try store.yearResults(yearRunID: record.id) == out.results)
         #expect(record.summary.tiers.map { "\($0.tier) \($0.cadres)" } == ["优秀 0", "称职 4", "不定等次 1"])
         #expect(out.reportFolder == f.out + "/2021-年度")
-        #expect(out.reports == ["年度考核摘要.txt"])
+        // The summary and the annual workbooks (Reports' YearReportWriting), all in the folder.
+        #expect(out.reports == ["全年一次性奖金收入.xlsx", "年度个税明细.xlsx", "年度公示表.xlsx", "年度等次统计.xlsx", "年度考核摘要.txt",
+                                "年度考核表.xlsx", "年终奖发放表.xlsx", "年终奖银行代发.xlsx"])
+        for name in out.reports { #expect(FileManager.default.fileExists(atPath: f.out + "/2021-年度/" + name), "\(name)") }
         #expect(YearRunner.yearRunID(in: f.out + "/2021-年度") == record.id)
         let summary = try String(contentsOfFile: f.out + "/2021-年度/年度考核摘要.txt", encoding: .utf8)
         #expect(summary.contains("干部 5 人；等次 优秀 0、称职 4、不定等次 1"))

@@ -61,6 +61,24 @@ struct HardeningCLITests {
         #expect(list.status == 0 && list.stdout.contains("2020-12"), "\(list.stdout)\(list.stderr)")
     }
 
+    // MARK: - Opening balances
+
+    /// The county started in October 2020 with an opening file whose 累计专项附加扣除 (the
+    /// special additional deductions of January–September) the rules declared under a name
+    /// that fed no pay line: read, then dropped, and YG-004 was withheld 114.13 元 of tax in
+    /// October. Now the column carries 专项附加's year to date (9,000 + this month's 1,000),
+    /// the tax is 0 and the net 4,483.40 (the pandas reference, bench/, computes the same).
+    @Test func theOpeningSpecialAdditionalDeductionsReachTheTax() throws {
+        let root = PackagePaths.temporaryDirectory("opening-special")
+        let run = try Self.run(["batch", "run", "--month", "2020-10", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let explain = try Self.run(["explain", "samples/2020-10", "--cadre", "YG-004", "--store", root + "/s.sqlite"])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains("本年累计（专项附加） = 10,000.00"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("[扣款] 个人所得税  0.00 元"))
+        #expect(explain.stdout.contains("[计算] 实发工资  4,483.40 元"))
+    }
+
     // MARK: - The rules folder
 
     @Test func aRulesFolderGivenAsASymbolicLinkIsRead() throws {

@@ -42,6 +42,29 @@ struct SampleYearCLITests {
         // 2020 is as before: no 2019 in the store, the old line.
         let december = try Self.explain("2020-12", "FM-012", store)
         #expect(!december.contains("累计减除费用"))
+
+        // The year 2021 (make demo's): refused while its months are open, then each closed and
+        // the annual assessment run over them.
+        let open = try CLI.run(["year", "run", "--year", "2021", "--store", store, "--out", root + "/out"])
+        #expect(open.status == 65 && open.stdout.contains("B0061"), "\(open.stdout)")
+        for m in Self.months where m.hasPrefix("2021") {
+            let close = try CLI.run(["batch", "close", "--month", m, "--store", store, "--actor", "民政局"])
+            #expect(close.status == 0, "\(m): \(close.stdout)")
+        }
+        let year = try CLI.run(["year", "run", "--year", "2021", "--store", store, "--out", root + "/out", "--actor", "民政局"])
+        #expect(year.status == 0, "\(year.stdout)\(year.stderr)")
+        // 51 cadres of the year: the four struck by a month's veto (WL-006 in March, YG-006 in
+        // June, TH-004 in September, FM-009 in November) are 不称职 for the year; TH-013 (3
+        // months) and WL-013 (5) are in post fewer than 6 months: 不定等次.
+        #expect(year.stdout.contains("干部 51 人；等次 优秀 0、称职 45、基本称职 0、不称职 4、不定等次 2"), "\(year.stdout)")
+        #expect(year.stdout.contains("读取月份（运行）：1月#"), "\(year.stdout)")
+        for name in ["年度考核表.xlsx", "年度公示表.xlsx", "年终奖发放表.xlsx", "年终奖银行代发.xlsx", "全年一次性奖金收入.xlsx", "年度个税明细.xlsx", "年度等次统计.xlsx"] {
+            #expect(FileManager.default.fileExists(atPath: root + "/out/2021-年度/" + name), "\(name)")
+        }
+        let assessment = try XlsxFile(path: root + "/out/2021-年度/年度考核表.xlsx")
+        let cells = assessment.sheets.flatMap(\.cells).map(\.value)
+        for id in ["WL-006", "YG-006", "TH-004", "FM-009", "TH-013", "WL-013"] { #expect(cells.contains(id), "\(id)") }
+        #expect(cells.contains("不定等次") && cells.contains("不称职"))
     }
 
     static func explain(_ month: String, _ cadre: String, _ store: String) throws -> String {

@@ -7,9 +7,9 @@ import TestSupport
 import Testing
 
 /// `jifen year …` with the built binary on a real store: the sample months run and closed by
-/// `jifen batch`, a year run recorded beside them (the sample rules have no 年度考核 yet, so
-/// `year run` refuses them), then shown, listed, published, made stale by `batch correct`,
-/// and refused closing.
+/// `jifen batch`, `year run` refused for rules without a 年度考核, a year run recorded beside
+/// them, then shown, listed, published, made stale by `batch correct`, and refused closing.
+/// (The sample year run end to end is SampleYearCLITests'.)
 @Suite(.serialized) struct YearCLITests {
     static func year(_ months: [YearMonthRun]) -> YearResults {
         let cadre = CadreYearResult(
@@ -40,8 +40,8 @@ import Testing
         let none = try CLI.run(["year", "show", "--year", "2020"] + common)
         #expect(none.status == 65 && none.stdout.contains("S0012") && none.stdout.contains("jifen year run --year 2020"), "\(none.stdout)")
         #expect(try CLI.run(["year", "list"] + common).stdout.contains("还没有年度考核运行"))
-        // The sample rules have no annual article: refused, located, nothing stored
-        let refused = try CLI.run(["year", "run", "--year", "2020", "--rules", rules] + common)
+        // Rules with no annual article (the 百分制 example's): refused, located, nothing stored
+        let refused = try CLI.run(["year", "run", "--year", "2020", "--rules", PackagePaths.path("rules/examples/百分制")] + common)
         #expect(refused.status == 65, "\(refused.stdout)")
         #expect(refused.stdout.contains("B0060") && refused.stdout.contains("年度考核"), "\(refused.stdout)")
         #expect(try CLI.run(["year", "run", "--year", "20", "--rules", rules] + common).status == 64)
