@@ -77,6 +77,7 @@ public struct BatchCorrection {
         let stored: StoredInputs
         let prior: [String: YearToDate]
         let previousYear: [String: YearToDate]
+        let previousYearAnnual: ClosedYearPay?
         let before: MonthResults
         let inPost: Set<String>
         do {
@@ -85,6 +86,7 @@ public struct BatchCorrection {
             stored = try StoredInputs.load(store: store, run: base)
             prior = try store.yearToDate(before: options.month)
             previousYear = try store.yearEnd(of: options.month.year - 1)
+            previousYearAnnual = try store.closedYearPay(of: options.month.year - 1)
             before = try store.results(runID: base.id, detail: .lines)
             // Who is still in post: on the latest month run's roster.
             let latest = try store.runs().filter { $0.state.isMonthRun && $0.state != .superseded }.max { $0.month < $1.month }
@@ -125,6 +127,7 @@ public struct BatchCorrection {
 
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
         evaluation.previousYear = previousYear
+        evaluation.previousYearAnnual = previousYearAnnual
         evaluation.keepRecords = options.keepRecords
         evaluation.extraAdjustments = stored.adjustments
         let scored = evaluation.score(inputs: inputSet)

@@ -33,6 +33,7 @@ public enum BatchPreview {
             let prior = try store.yearToDate(before: month)
             var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
             evaluation.previousYear = try store.yearEnd(of: month.year - 1)
+            evaluation.previousYearAnnual = try store.closedYearPay(of: month.year - 1)
             evaluation.keepRecords = false
             evaluation.extraAdjustments = stored.adjustments
             let outcome = evaluation.run(inputs: stored.month, prior: prior)

@@ -131,6 +131,7 @@ public struct BatchRunner {
         let store: RunStore
         let prior: [String: YearToDate]
         let previousYear: [String: YearToDate]
+        let previousYearAnnual: ClosedYearPay?
         do {
             store = try RunStore(path: options.storePath)
             // What an interrupted batch left in the report folder, finished or cleaned.
@@ -140,6 +141,7 @@ public struct BatchRunner {
             }
             prior = try store.yearToDate(before: options.month)
             previousYear = try store.yearEnd(of: options.month.year - 1)
+            previousYearAnnual = try store.closedYearPay(of: options.month.year - 1)
         } catch let e as StoreError {
             return stop(e.diagnostic)
         } catch {
@@ -183,6 +185,7 @@ public struct BatchRunner {
         evaluation.extraAdjustments = extra?.rows
         evaluation.corrections = pending
         evaluation.previousYear = previousYear
+        evaluation.previousYearAnnual = previousYearAnnual
         var scored: MonthEvaluation.Scored? = evaluation.score(inputs: inputSet)
         out.diagnostics = scored!.diagnostics
         lap(.data)

@@ -33,6 +33,11 @@ public struct MonthEvaluation {
     /// The previous year's year-end figures by 工号 (`RunStoring.yearEnd(of:)`): what the
     /// rules' 上年累计（…） and 上年任职月数 read (empty: none stored, both 0).
     public var previousYear: [String: YearToDate] = [:]
+    /// The previous year's annual pay lines in its closed year run (`RunStoring.closedYearPay(of:)`):
+    /// what the rules' 上年年度（…） read in the month 年度考核 pays them with (`发放 随 次年1月工资`;
+    /// 0 in other months). Nil: the year is not closed or has no year run; every amount is 0
+    /// and that month warns (B0070).
+    public var previousYearAnnual: ClosedYearPay? = nil
     /// How the work is spread over threads; the results are the same whatever it is.
     public var tuning = EvaluationTuning()
 
@@ -109,6 +114,7 @@ public struct MonthEvaluation {
                 help: Localized(zh: "在规则中给“\(name)”补上覆盖本月的版本（自 … 起 / 至 …）。", en: "Give '\(name)' a version in force this month.")))
         }
         let schemas = self.schemas
+        if let warning = unpaidBonusWarning(monthRules, folder: folder) { diagnostics.append(warning) }
         let openingSource = schemas.firstIndex { $0.role == .opening }
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
@@ -187,7 +193,8 @@ public struct MonthEvaluation {
             let p = prior[cadre.id], last = previousYear[cadre.id]
             return Payroll.Cadre(
                 id: cadre.id, hiredOn: cadre.hiredOn, prior: p?.totals ?? [:], priorMonths: p?.months ?? 0,
-                previousYear: last?.totals ?? [:], previousYearMonths: last?.months ?? 0)
+                previousYear: last?.totals ?? [:], previousYearMonths: last?.months ?? 0,
+                previousYearAnnual: paysPreviousYearAnnual ? previousYearAnnual?.byCadre[cadre.id] ?? [:] : [:])
         }
         let slips = try payroll.pay(payees, formulas: scored.formulas)
         var results: [CadreResult] = []
@@ -209,6 +216,27 @@ public struct MonthEvaluation {
                 yearToDate: YearToDate(totals: slips[k].yearToDate, months: slips[k].months)))
         }
         return MonthResults(month: month, cadres: results)
+    }
+
+    /// Whether this is the month 年度考核 pays the previous year's annual pay lines with
+    /// (`发放 随 次年1月工资`): in any other month 上年年度（…） is 0.
+    var paysPreviousYearAnnual: Bool {
+        rules.year?.payrollMonth == month.month
+    }
+
+    /// B0070: the month's pay lines read 上年年度（…） in the month 年度考核 pays the bonus
+    /// with (`发放 随 次年1月工资`), but the previous year's year run is not closed: the
+    /// bonus is not paid this month (every 上年年度（…） is 0).
+    func unpaidBonusWarning(_ monthRules: MonthRules, folder: String) -> Diagnostic? {
+        let reads = monthRules.previousYearAnnualReads
+        guard previousYearAnnual == nil, !reads.isEmpty, paysPreviousYearAnnual else { return nil }
+        let year = month.year - 1
+        let names = reads.joined(separator: "、")
+        return Diagnostic(
+            .warning, code: "B0070", at: .file(path: folder),
+            summary: Localized(zh: "\(year) 年度考核尚未关账，本月不发年终奖：上年年度（\(names)）按 0 计", en: "the year \(year) is not closed: no year-end bonus this month (上年年度（\(names)） is 0)"),
+            help: Localized(zh: "先运行、公示并关账 \(year) 年度考核（jifen year run/publish/close --year \(year)），再重新运行本月。",
+                            en: "Run, publish and close the year \(year) (jifen year run/publish/close --year \(year)), then run this month again."))
     }
 
     /// Settings for speed that never change a result, passed down rather than held in

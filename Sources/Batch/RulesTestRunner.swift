@@ -4,6 +4,7 @@ import Foundation
 import Records
 import Results
 import RulesLanguage
+import Store
 
 /// Runs the bureau's test cases (`*.jifen-test`): each holds its records as a small month's
 /// files in memory (never written out), runs the real validation and scoring, and compares
@@ -131,6 +132,14 @@ public struct RulesTestRunner {
                 failures += Self.previousYear(block, path: path, into: &evaluation.previousYear)
                 continue
             }
+            // `记录 上年年度考核 { 工号 年终绩效奖 年终奖个税 … }`: the previous year's closed annual pay
+            // lines (上年年度（…）), given by the test.
+            if block.source.name == Self.previousYearAnnualBlock {
+                let (annual, problems) = Self.previousYearAnnual(block, path: path, year: month.year - 1)
+                evaluation.previousYearAnnual = annual
+                failures += problems
+                continue
+            }
             guard let schema = evaluation.schemas.first(where: { $0.name == block.source.name }) else {
                 failures.append(Failure(site: Site(path, block.source.span), message: Localized(zh: "没有数据源“\(block.source.name)”", en: "no source '\(block.source.name)'")))
                 continue
@@ -178,6 +187,35 @@ public struct RulesTestRunner {
             }
         }
         return CaseResult(name: t.name.name, path: path, failures: failures, checks: checks)
+    }
+
+    /// The name of the records block that gives the previous year's closed annual pay lines.
+    static let previousYearAnnualBlock = "上年年度考核"
+
+    /// Reads a `记录 上年年度考核` block: a 工号 column and one column per annual pay line of the
+    /// previous year's closed year run (in 元), what 上年年度（…） reads.
+    static func previousYearAnnual(_ block: RecordsBlock, path: String, year: Int) -> (ClosedYearPay, [Failure]) {
+        var failures: [Failure] = []
+        var out = ClosedYearPay(year: year, yearRunID: 0, byCadre: [:])
+        let names = block.header.map(\.text)
+        guard let idColumn = names.firstIndex(of: "工号") else {
+            return (out, [Failure(site: Site(path, block.source.span), message: Localized(
+                zh: "“记录 上年年度考核”需要“工号”列（另有上一年各年度工资项目的金额）",
+                en: "'记录 上年年度考核' needs a 工号 column (and the previous year's annual pay lines)"))])
+        }
+        for row in block.rows where row.count == names.count {
+            var lines: [String: Money] = [:]
+            for (k, cell) in row.enumerated() where k != idColumn {
+                if let amount = Money(cell.text.replacingOccurrences(of: "元", with: "").trimmingCharacters(in: .whitespaces)) {
+                    lines[names[k]] = amount
+                } else {
+                    failures.append(Failure(site: Site(path, cell.span), message: Localized(
+                        zh: "“\(names[k])”应为金额（“\(cell.text)”）", en: "'\(names[k])' must be an amount ('\(cell.text)')")))
+                }
+            }
+            out.byCadre[row[idColumn].text] = lines
+        }
+        return (out, failures)
     }
 
     /// The name of the records block that gives the previous year's figures.

@@ -420,6 +420,9 @@ public enum YearText {
             : "  gross \(s.gross.grouped) − deductions \(s.deductions.grouped) = net \(s.net.grouped)\n"
         out += zh ? "  年终奖个税：单独计税 \(s.separate.cadres) 人，奖金 \(s.separate.bonus.grouped) 元，税 \(s.separate.tax.grouped) 元；并入综合所得 \(s.merged.cadres) 人，奖金 \(s.merged.bonus.grouped) 元，税 \(s.merged.tax.grouped) 元\n"
             : "  bonus tax: separate \(s.separate.cadres) cadres, bonus \(s.separate.bonus.grouped), tax \(s.separate.tax.grouped); merged \(s.merged.cadres) cadres, bonus \(s.merged.bonus.grouped), tax \(s.merged.tax.grouped)\n"
+        if let m = s.paidWithPayroll {
+            out += zh ? "  年终奖随 \(m.year)年\(m.month)月工资发放（不另行代发）\n" : "  the bonus is paid with the wages of \(m)\n"
+        }
         if r.stale {
             out += zh ? "  注意：年度结果已过期——\(r.staleReason ?? "")。请重新运行 jifen year run --year \(r.year)，再发布和关账。\n"
                 : "  note: the year's result is stale — \(r.staleReason ?? ""). Run jifen year run --year \(r.year) again, then publish and close.\n"

@@ -46,10 +46,13 @@ public struct Payroll {
         /// employed then (the 60,000-yuan rule of 国家税务总局公告2020年第19号 reads them).
         public var previousYear: [String: Money]
         public var previousYearMonths: Int
+        /// The cadre's annual pay lines (年终绩效奖, its tax) in the previous year's closed year
+        /// run, by name (上年年度): the year-end bonus paid through this month's payroll.
+        public var previousYearAnnual: [String: Money]
 
         public init(
             id: String, hiredOn: CivilDate, prior: [String: Money] = [:], priorMonths: Int = 0,
-            previousYear: [String: Money] = [:], previousYearMonths: Int = 0
+            previousYear: [String: Money] = [:], previousYearMonths: Int = 0, previousYearAnnual: [String: Money] = [:]
         ) {
             self.id = id
             self.hiredOn = hiredOn
@@ -57,6 +60,7 @@ public struct Payroll {
             self.priorMonths = priorMonths
             self.previousYear = previousYear
             self.previousYearMonths = previousYearMonths
+            self.previousYearAnnual = previousYearAnnual
         }
     }
 
@@ -102,6 +106,7 @@ public struct Payroll {
             var sheet = PaySheet(prior: c.prior, months: months(c))
             sheet.previousYear = c.previousYear
             sheet.previousYearMonths = c.previousYearMonths
+            sheet.previousYearAnnual = c.previousYearAnnual
             return sheet
         }
         var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)

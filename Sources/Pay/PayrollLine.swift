@@ -123,6 +123,8 @@ public struct PaySheet: Sendable {
     public var previousYear: [String: Money] = [:]
     /// Months employed by this payer in the previous year (上年任职月数; 0 when not known).
     public var previousYearMonths = 0
+    /// The previous year's annual pay lines in its closed year run, by name (上年年度).
+    public var previousYearAnnual: [String: Money] = [:]
     /// This cadre's share of the pool of the line being computed.
     public var poolShare: Money?
     /// Steps met while evaluating the line being computed (a bracket table's), which

@@ -21,13 +21,19 @@ public struct YearResults: Sendable, Hashable, Codable {
     /// Every cadre with a stored result in the year, in roster order (工号 order of the
     /// year's roster).
     public var cadres: [CadreYearResult]
+    /// The month whose payroll pays the annual pay lines (`发放 随 次年1月工资`: January of the
+    /// next year, whose rules read them by 上年年度（…）); nil: a separate payment run with its
+    /// own bank file (`单独发放`, the default).
+    public var paidWithPayroll: YearMonth?
 
-    public init(year: Int, months: [YearMonthRun], tierOrder: [String], monthPayLines: [MonthPayLineName], cadres: [CadreYearResult]) {
+    public init(year: Int, months: [YearMonthRun], tierOrder: [String], monthPayLines: [MonthPayLineName], cadres: [CadreYearResult],
+                paidWithPayroll: YearMonth? = nil) {
         self.year = year
         self.months = months
         self.tierOrder = tierOrder
         self.monthPayLines = monthPayLines
         self.cadres = cadres
+        self.paidWithPayroll = paidWithPayroll
     }
 
     /// Σ gross, Σ deductions and Σ net of the annual pay lines.

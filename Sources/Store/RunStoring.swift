@@ -87,6 +87,9 @@ public protocol RunStoring: AnyObject, Sendable {
     /// A year run's results with every trace.
     func yearResults(yearRunID: Int64) throws(StoreError) -> YearResults
     func yearResult(yearRunID: Int64, cadreID: String) throws(StoreError) -> CadreYearResult?
+    /// The annual pay lines of `year`'s current year run when it is closed; nil when the year
+    /// has no year run or it is not closed (its bonus cannot be paid yet).
+    func closedYearPay(of year: Int) throws(StoreError) -> ClosedYearPay?
     /// The audit entries of a year (keyed `2021-年度`).
     func yearAuditLog(year: Int) throws(StoreError) -> [AuditEntry]
 }

@@ -69,9 +69,12 @@ public struct YearRunSummary: Sendable, Hashable, Codable {
     /// The bonuses taxed as 全年一次性奖金, by the method taken.
     public var separate: MethodTotal
     public var merged: MethodTotal
+    /// The month whose payroll pays the bonus (`发放 随 次年1月工资`); nil: paid separately.
+    public var paidWithPayroll: YearMonth?
 
     public init(_ results: YearResults) {
         cadres = results.cadres.count
+        paidWithPayroll = results.paidWithPayroll
         var counts: [String: Int] = [:]
         for c in results.cadres { counts[c.standing.tier, default: 0] += 1 }
         var order = results.tierOrder
@@ -168,4 +171,19 @@ public struct StoredCadreMonth: Sendable {
     public var items: [Fixed]
     /// Amounts by `StoredYearMonths.payLines` (the sum of the cadre's lines of that name).
     public var pay: [Money]
+}
+
+/// The annual pay lines of a closed year run, by 工号 and line name: what 上年年度（…） reads
+/// in the next year's payroll.
+public struct ClosedYearPay: Sendable, Hashable {
+    public var year: Int
+    public var yearRunID: Int64
+    /// Each cadre's annual pay lines (年终绩效奖, 年终奖个税, 年终奖实发 …) by name.
+    public var byCadre: [String: [String: Money]]
+
+    public init(year: Int, yearRunID: Int64, byCadre: [String: [String: Money]]) {
+        self.year = year
+        self.yearRunID = yearRunID
+        self.byCadre = byCadre
+    }
 }

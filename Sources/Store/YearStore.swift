@@ -123,7 +123,10 @@ extension RunStore {
             let tierOrder = try JSONDecoder().decode([String].self, from: Data((row[1] as String).utf8))
             let payLines = try JSONDecoder().decode([MonthPayLineName].self, from: Data((row[2] as String).utf8))
             let cadres = try YearResultReader(db: db, yearRunID: yearRunID, payLines: payLines.count).read()
-            return YearResults(year: row[0], months: months, tierOrder: tierOrder, monthPayLines: payLines, cadres: cadres)
+            let summary = try String.fetchOne(db, sql: "SELECT summary FROM yearRun WHERE id = ?", arguments: [yearRunID])
+                .map { try JSONDecoder().decode(YearRunSummary.self, from: Data($0.utf8)) }
+            return YearResults(year: row[0], months: months, tierOrder: tierOrder, monthPayLines: payLines, cadres: cadres,
+                               paidWithPayroll: summary?.paidWithPayroll)
         }
     }
 
@@ -135,6 +138,22 @@ extension RunStore {
             else { return nil }
             let count = try JSONDecoder().decode([MonthPayLineName].self, from: Data(payLines.utf8)).count
             return try YearResultReader(db: db, yearRunID: yearRunID, payLines: count).read(seqs: seq...seq).first
+        }
+    }
+
+    /// The annual pay lines of `year`'s closed year run by 工号 (nil: no year run, or not closed).
+    public func closedYearPay(of year: Int) throws(StoreError) -> ClosedYearPay? {
+        try yearRead { db in
+            guard let row = try Self.currentYearRow(db, year: year), row.state == .closed else { return nil }
+            var byCadre: [String: [String: Money]] = [:]
+            let lines = try Row.fetchCursor(db, sql: """
+                SELECT c.cadreID, l.name, l.amountFen FROM yearPayLine l JOIN yearCadre c ON c.yearRunID = l.yearRunID AND c.seq = l.cadreSeq
+                WHERE l.yearRunID = ?
+                """, arguments: [row.id])
+            while let r = try lines.next() {
+                byCadre[r[0] as String, default: [:]][r[1] as String] = Money(fen: r[2])
+            }
+            return ClosedYearPay(year: year, yearRunID: row.id, byCadre: byCadre)
         }
     }
 

@@ -46,6 +46,7 @@ struct ExplainCommand: ParsableCommand {
                 let runs = try RunStore(path: store)
                 prior = try runs.yearToDate(before: month)
                 evaluation.previousYear = try runs.yearEnd(of: month.year - 1)
+                evaluation.previousYearAnnual = try runs.closedYearPay(of: month.year - 1)
                 extra = try StoredAdjustments.prepare(store: runs, rules: loaded.rules, month: month)
                 // Corrections of closed months this month pays, as the batch carries them.
                 corrections = try CorrectionCarry.forMonth(store: runs, month: month)

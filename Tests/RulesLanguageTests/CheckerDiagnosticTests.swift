@@ -400,6 +400,28 @@ let checkerCases: [DiagnosticCase] = [
           }
         }
         """ }),
+    DiagnosticCase(code: "R0345", name: "previous-year-annual", source: regulation { $0.pay = """
+        参数 分值 = 15 元
+
+        应发项 绩效工资 = 得分 × 分值 {
+          舍入 四舍五入 到分
+        }
+
+        应发项 年终奖 = 上年年度（年终奖金）
+        """
+        $0.net = "实发项 实发工资 = 绩效工资 + 年终奖"
+        $0.extra = """
+        年度考核 {
+          年度得分 = 平均（得分）
+          等次评定 {
+            优秀：得分 ≥ 90 分
+            称职：其余
+          }
+          应发项 年终绩效奖 = 600 元
+          实发项 年终奖实发 = 年终绩效奖
+          发放 随 次年1月工资
+        }
+        """ }),
     DiagnosticCase(code: "R0401", name: "unused", source: regulation { $0.extra = """
         参数 夜班补贴标准 = 50 元
         """ }),
@@ -428,7 +450,7 @@ struct CheckerDiagnosticTests {
     func everyCodeCovered() {
         let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
             + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319", "R0320"]
-            + ["R0330", "R0331", "R0332"] + (340...344).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
+            + ["R0330", "R0331", "R0332"] + (340...345).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }
 

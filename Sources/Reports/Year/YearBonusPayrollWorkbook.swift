@@ -2,6 +2,8 @@ import Exact
 import Results
 
 /// 年终奖发放表: the year-end payment run's payroll for finance, one row per cadre of the year.
+/// When the rules pay the bonus through a month's payroll, the subtitle says so
+/// (`随 2022年1月工资发放`) and no bank file of the year is written.
 ///
 /// Columns: 序号, 工号, 姓名, 社区, 岗位, 身份证号, 银行账号, 在岗月数, 年度得分, 年度等次, each
 /// annual earning line (年终绩效奖), 应发合计, each annual deduction line (its tax), 扣款合计,
@@ -35,7 +37,8 @@ struct YearBonusPayrollWorkbook {
         let headerRow = 2, firstData = 3
         let cadres = input.results.cadres
         try ws.text(0, 0, input.title(Self.name), Styles.title)
-        try ws.text(1, 0, input.subtitle, Styles.subtitle)
+        let paid = input.results.paidWithPayroll.map { "；随 \($0.year)年\($0.month)月工资发放" } ?? ""
+        try ws.text(1, 0, input.subtitle + paid, Styles.subtitle)
         try ws.rowHeight(headerRow, 30)
         for (i, h) in headers.enumerated() { try ws.text(headerRow, i, h, Styles.header) }
         try ws.autofilter(firstRow: headerRow, firstCol: 0, lastRow: headerRow + cadres.count, lastCol: headers.count - 1)

@@ -32,7 +32,9 @@ public enum YearReportWriting {
         var byID: [String: Payee] = [:]
         for p in roster { byID[p.cadreID] = p }
         let input = YearReportInput(results: results, run: run, settings: settings, payees: byID)
-        let kinds = YearReportKind.allCases.filter { only?.contains($0) ?? true }
+        // A bonus paid through a month's payroll (发放 随 次年1月工资) is paid by that month's bank
+        // file: the year writes none of its own.
+        let kinds = YearReportKind.allCases.filter { (only?.contains($0) ?? true) && !($0 == .bonusBank && results.paidWithPayroll != nil) }
         let order = kinds.indices.sorted { kinds[$0].writingOrder < kinds[$1].writingOrder }
         let outcomes = YearOutcomes(count: kinds.count)
         let work: @Sendable (Int) -> Void = { n in

@@ -85,6 +85,9 @@ public enum CheckError: Sendable, Hashable {
     case bonusTaxProblem(Site, bonus: String, problem: String)
     /// R0344: 年度得分 rounded to a step that is not 1, 0.1, 0.01 ….
     case scoreRoundingStep(Site, written: String)
+    /// R0345: 上年年度（X） where X is not an annual pay line of 年度考核 (`known`), or the annual
+    /// article does not say the bonus is paid through a month's payroll (`发放 随 次年1月工资`).
+    case notAnnualPayLine(Site, name: String, known: [String], separate: Bool)
 
     case unused(Site, kind: String, name: String)
     case midMonthDate(Site, date: String)
@@ -106,7 +109,7 @@ public enum CheckError: Sendable, Hashable {
             .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
             .openingWithoutPayLine(let s, _, _, _),
             .monthlyOutsideMonths(let s, _), .annualInsideMonths(let s, _), .yearIncomplete(let s, _, _), .bonusTaxProblem(let s, _, _),
-            .scoreRoundingStep(let s, _),
+            .scoreRoundingStep(let s, _), .notAnnualPayLine(let s, _, _, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
             return s
         }
@@ -340,6 +343,18 @@ public enum CheckError: Sendable, Hashable {
         case .scoreRoundingStep(_, let written):
             return e("R0344", L("年度得分不能舍入到“\(written)”", "the annual score cannot be rounded to '\(written)'"), L("舍入位数不对", "not a rounding step"),
                      L("写成“舍入 四舍五入 到 0.01 分”（或 到 1 分、到 0.1 分）。", "Write 舍入 四舍五入 到 0.01 分 (or 到 1 分, 到 0.1 分)."))
+        case .notAnnualPayLine(_, let name, let known, let separate):
+            if separate {
+                return e("R0345", L("年度考核规定年终奖单独发放，月度工资里不能用“上年年度（\(name)）”", "the annual article pays the bonus separately; a month cannot read 上年年度（\(name)）"),
+                         L("年终奖会发两次", "the bonus would be paid twice"),
+                         L("随工资发放时，在年度考核里写一行“发放 随 次年1月工资”；单独发放时，删去月度工资里的“上年年度（\(name)）”。",
+                           "To pay it with the wages, write 发放 随 次年1月工资 in 年度考核; to pay it separately, drop 上年年度（\(name)） from the month's pay lines."))
+            }
+            let list = known.isEmpty ? "规定里没有年度考核的工资项目" : "年度考核的工资项目有：" + known.joined(separator: "、")
+            return e("R0345", L("“\(name)”不是年度考核的工资项目", "'\(name)' is not an annual pay line of 年度考核"),
+                     L("上年年度（…）读上一年年度考核的工资项目", "上年年度（…） reads an annual pay line of the previous year"),
+                     L("括号里写年度考核里的应发项、扣款项、实发项或计算项的名称，如“上年年度（年终绩效奖）”。\(list)。",
+                       "Name an annual pay line of 年度考核, e.g. 上年年度（年终绩效奖）."))
         case .unused(_, let kind, let name):
             return ("R0401", .warning, L("\(kind)“\(name)”没有被使用", "\(kind) '\(name)' is never used"), L("未使用", "unused"), [],
                     L("如果不需要，可以删除它。", "Delete it if it is not needed."))

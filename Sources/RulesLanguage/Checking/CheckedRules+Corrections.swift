@@ -5,7 +5,7 @@ extension TExpr {
     var children: [TExpr] {
         switch self {
         case .number, .text, .date, .time, .calendar, .boolean, .none, .field, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal, .previousYearAnnual:
             return []
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return [e]
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return [a, b]

@@ -48,6 +48,9 @@ public indirect enum TExpr: Sendable, Hashable {
     case priorToDate(String)
     /// 上年累计（名称）: the line's total of the previous year (0 when none is stored).
     case previousYearTotal(String)
+    /// 上年年度（名称）: the cadre's amount of this annual pay line in the previous year's
+    /// closed year run (0 when none).
+    case previousYearAnnual(String)
     /// 按比例分配（奖励池，权重[，分组…]）: the pool is shared within each group of the cadres
     /// (the values of the group expressions together; none: everyone together).
     case poolShare(TExpr, TExpr, [TExpr])
@@ -65,7 +68,7 @@ public indirect enum TExpr: Sendable, Hashable {
         switch self {
         case .field(let f, _): return f == field
         case .number, .text, .date, .time, .calendar, .boolean, .none, .enumCode, .score, .tier, .rank, .item, .payLine, .parameter, .rosterField,
-             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal:
+             .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .grouping, .headcount, .previousYearMonths, .previousYearTotal, .previousYearAnnual:
             return false
         case .negate(let e, _), .not(let e), .lookup(_, let e, _), .bracket(_, let e): return e.references(field: field)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b): return a.references(field: field) || b.references(field: field)
@@ -95,7 +98,7 @@ public indirect enum TExpr: Sendable, Hashable {
         case .tier(let names): return .enumeration(names)
         case .monthsEmployed, .rank, .headcount, .previousYearMonths: return .count
         case .grouping(_, let labels): return .enumeration(labels)
-        case .bracket, .yearToDate, .priorToDate, .poolShare, .previousYearTotal: return .money
+        case .bracket, .yearToDate, .priorToDate, .poolShare, .previousYearTotal, .previousYearAnnual: return .money
         }
     }
 }

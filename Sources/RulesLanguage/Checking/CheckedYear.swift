@@ -80,4 +80,7 @@ public struct CheckedYear: Sendable {
     /// The months' score lines and pay lines the article reads.
     public var itemsRead: [String] = []
     public var payLinesRead: [String] = []
+    /// `发放 随 次年1月工资`: the month of the next year whose payroll pays the annual pay
+    /// lines (its rules read them by 上年年度（…）); nil: `单独发放`, a separate payment run.
+    public var payrollMonth: Int?
 }

@@ -257,6 +257,7 @@ extension Checker {
         case .priorToDate: return "此前累计"
         case .previousYearMonths: return "上年任职月数"
         case .previousYearTotal: return "上年累计"
+        case .previousYearAnnual: return "上年年度"
         case .poolShare: return "按比例分配"
         case .bracket(let n, _): return n
         case .field: return "记录的字段"
@@ -381,7 +382,7 @@ extension Checker {
         case .lookup(let name, _, _): return rules.lookups[name]?.flatMap { $0.rows.map { $0.value.normalized.scale } }.max() ?? 0
         case .field(_, let t), .rosterField(_, let t), .aggregate(_, let t): return t == .money ? 2 : (t == .count ? 0 : 4)
         case .score, .item: return 2
-        case .payLine, .bracket, .yearToDate, .priorToDate, .poolShare, .previousYearTotal: return 2
+        case .payLine, .bracket, .yearToDate, .priorToDate, .poolShare, .previousYearTotal, .previousYearAnnual: return 2
         case .monthsEmployed, .rank, .headcount, .previousYearMonths: return 0
         case .negate(let x, _): return maxScale(x)
         case .arithmetic(let op, let a, let b, _):

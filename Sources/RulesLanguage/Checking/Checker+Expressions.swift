@@ -435,6 +435,22 @@ extension Checker {
             case .previousYearTotal: return .previousYearTotal(id.name)
             default: return .priorToDate(id.name)
             }
+        case .previousYearAnnual:
+            if ctx.isYear {
+                errors.append(.annualInsideMonths(site(span), name: name))
+                return .number(.zero, .money)
+            }
+            guard args.count == 1 else {
+                errors.append(.argumentCount(site(span), name: name, expected: "1", found: args.count))
+                return .number(.zero, .money)
+            }
+            guard case .name(let id) = args[0].kind else {
+                errors.append(.notAnnualPayLine(site(args[0].span), name: "括号里的算式", known: [], separate: false))
+                return .number(.zero, .money)
+            }
+            // Checked against 年度考核 once it is read (`checkPreviousYearAnnual`).
+            previousYearAnnualReads.append((id.name, site(id.span)))
+            return .previousYearAnnual(id.name)
         case .poolShare:
             if ctx.isYear {
                 errors.append(.annualInsideMonths(site(span), name: name))

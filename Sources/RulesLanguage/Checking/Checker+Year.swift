@@ -39,6 +39,7 @@ extension Checker {
         var tierDecl: TierDeclaration?
         var lines: [PayLineDeclaration] = []
         var taxes: [BonusTaxDeclaration] = []
+        var payment: Expression??
         for c in d.clauses {
             switch c {
             case .score(let f, let r, let span):
@@ -53,6 +54,12 @@ extension Checker {
                 tierDecl = tierDecl ?? t
             case .payLine(let p): lines.append(p)
             case .bonusTax(let b): taxes.append(b)
+            case .payment(let m, let span):
+                if payment != nil {
+                    errors.append(.duplicateDeclaration(site(span), name: YearWords.payment, first: site(d.span)))
+                } else {
+                    payment = .some(m)
+                }
             }
         }
         guard let (scoreFormula, scoreRounding) = scoreClause else {
@@ -223,13 +230,43 @@ extension Checker {
             }
             checkedTaxes.append(CheckedBonusTax(bonus: bonus, method: method, separateTable: separate, mergedTable: merged, taxable: taxable))
         }
+        var payrollMonth: Int?
+        if case .some(.some(let m)) = payment {
+            if case .number(let n, nil) = m.kind, let whole = n.wholeValue, (1...12).contains(whole) {
+                payrollMonth = Int(whole)
+            } else {
+                errors.append(.notConstant(site(m.span), what: "随工资发放的月份（1 至 12）"))
+            }
+        }
         tierBlockedBy = savedBlock
         declarationContext = .cadre
         rules.year = CheckedYear(
             citation: d.attributes.citation?.text, score: score, scoreRounding: rounding, minimumMonths: minimumMonths,
             tooFewLabel: minimumMonths == nil ? nil : label, vetoes: checkedVetoes, tiers: tiers, tierOrder: year.tierNames,
             payLines: ordered, bonusTaxes: checkedTaxes, aggregates: year.aggregates,
-            itemsRead: year.itemsRead, payLinesRead: year.payLinesRead)
+            itemsRead: year.itemsRead, payLinesRead: year.payLinesRead, payrollMonth: payrollMonth)
+    }
+
+    /// 上年年度（X） in the month's pay lines: X must be an annual pay line of 年度考核, and
+    /// the article must say the bonus is paid through the payroll (R0345).
+    mutating func checkPreviousYearAnnual(_ years: [Decl<YearDeclaration>]) {
+        guard !previousYearAnnualReads.isEmpty else { return }
+        let clauses = years.first?.value.clauses ?? []
+        var known: [String] = []
+        var throughPayroll = false
+        for c in clauses {
+            if case .payLine(let p) = c, !known.contains(p.name.name) { known.append(p.name.name) }
+            if case .payment(let m, _) = c { throughPayroll = m != nil }
+        }
+        var separateSaid = false
+        for (name, at) in previousYearAnnualReads {
+            if !known.contains(name) {
+                errors.append(.notAnnualPayLine(at, name: name, known: known, separate: false))
+            } else if !throughPayroll && !separateSaid {
+                separateSaid = true
+                errors.append(.notAnnualPayLine(at, name: name, known: known, separate: true))
+            }
+        }
     }
 
     /// The scale of a rounding step 1, 0.1, 0.01 …; nil for any other step.

@@ -122,6 +122,7 @@ public struct Checker {
         }
         rules.payLines = orderPayLines(checkedLines, sites: lineSites)
         checkYears(years, tables: tables)
+        checkPreviousYearAnnual(years)
         reportPayLinesReadBeforeTiers()
         let nets = lines.filter { $0.value.kind == .net }
         if nets.count != 1, !lines.isEmpty {
@@ -159,6 +160,8 @@ public struct Checker {
     /// 分组 declared by the rules: names usable wherever a roster field is.
     var groupingNames: Set<String> = []
     var payLineNames: [String: PayLineDeclaration.Kind] = [:]
+    /// Every 上年年度（X） read by the month's pay lines, checked against 年度考核 (R0345).
+    var previousYearAnnualReads: [(name: String, site: Site)] = []
     var tierNames: Set<String> = []
     /// The tiers the rules declare, best first: the values of `等次`.
     var tierOrderNames: [String] = []

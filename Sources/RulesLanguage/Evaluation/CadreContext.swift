@@ -47,6 +47,7 @@ struct CadreScope: EvaluationScope {
         case .priorToDate(let n): return .number((context.sheet.prior[n] ?? .zero).fixed)
         case .previousYearMonths: return .number(Fixed(context.sheet.previousYearMonths))
         case .previousYearTotal(let n): return .number((context.sheet.previousYear[n] ?? .zero).fixed)
+        case .previousYearAnnual(let n): return .number((context.sheet.previousYearAnnual[n] ?? .zero).fixed)
         case .poolShare: return context.sheet.poolShare.map { .number($0.fixed) } ?? .none
         case .grouping(let n, _): return scorer.groupCode(n, cadre: context.cadre).map { .code(Int64($0)) } ?? .none
         case .calendar(let v): return scorer.calendar(v, cadre: context.cadre)

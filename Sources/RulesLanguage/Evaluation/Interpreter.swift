@@ -49,7 +49,7 @@ enum Interpreter {
         case .none: return .none
         case .enumCode(let c, _): return .code(c)
         case .field, .parameter, .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate,
-             .priorToDate, .poolShare, .grouping, .calendar, .headcount, .previousYearMonths, .previousYearTotal:
+             .priorToDate, .poolShare, .grouping, .calendar, .headcount, .previousYearMonths, .previousYearTotal, .previousYearAnnual:
             return scope.value(of: e)
         case .negate(let x, _):
             guard let n = evaluate(x, in: &scope).number else { return .none }

@@ -55,3 +55,17 @@ public struct MonthRules: Sendable {
         return missing.sorted()
     }
 }
+
+extension MonthRules {
+    /// The annual pay lines the month's pay lines read by 上年年度（…） (the previous year's
+    /// year-end bonus paid through this payroll), in order of first use.
+    public var previousYearAnnualReads: [String] {
+        var out: [String] = []
+        for line in payLines {
+            line.expression.walk { e in
+                if case .previousYearAnnual(let n) = e, !out.contains(n) { out.append(n) }
+            }
+        }
+        return out
+    }
+}

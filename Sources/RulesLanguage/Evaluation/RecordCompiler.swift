@@ -208,7 +208,7 @@ struct RecordCompiler {
                 return .number(max(low, min(high, x)))
             }
         case .score, .tier, .rank, .item, .payLine, .rosterField, .monthsEmployed, .aggregate, .yearToDate, .priorToDate, .poolShare,
-             .grouping, .calendar, .headcount, .previousYearMonths, .previousYearTotal:
+             .grouping, .calendar, .headcount, .previousYearMonths, .previousYearTotal, .previousYearAnnual:
             // Names of a cadre, which a record does not have.
             return { _, _ in .none }
         }

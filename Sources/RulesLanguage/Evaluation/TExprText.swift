@@ -84,6 +84,7 @@ struct TExprText {
         case .yearToDate(let n): return "本年累计（\(n)）"
         case .priorToDate(let n): return "此前累计（\(n)）"
         case .previousYearTotal(let n): return "上年累计（\(n)）"
+        case .previousYearAnnual(let n): return "上年年度（\(n)）"
         case .poolShare(let p, let w, let g): return "按比例分配（\(text(p))，\(text(w))\(g.isEmpty ? "" : "，" + g.map(text).joined(separator: "、"))）"
         case .grouping(let n, _): return n
         case .headcount(let keys): return Self.headcountText(keys)
@@ -161,7 +162,7 @@ struct TExprText {
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.
         case .lookup(_, let key, _) where key.readsTier: out.append(("", e))
-        case .aggregate, .yearToDate, .priorToDate, .previousYearTotal: out.append(("", e))
+        case .aggregate, .yearToDate, .priorToDate, .previousYearTotal, .previousYearAnnual: out.append(("", e))
         case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): names(x, into: &out)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
             names(a, into: &out)

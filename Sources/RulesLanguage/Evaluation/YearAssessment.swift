@@ -220,7 +220,8 @@ final class YearAssessor {
                 cadreID: r.id, name: r.name, community: r.community, grid: r.grid, post: r.post, level: r.level, months: months,
                 monthsInPost: months.count, score: scores[c], scoreText: scoreTexts[c], standing: standings[c], pay: slip, bonusTax: choices))
         }
-        return .success(YearResults(year: input.year, months: input.months, tierOrder: year.tierOrder, monthPayLines: monthPayLines, cadres: cadres))
+        return .success(YearResults(year: input.year, months: input.months, tierOrder: year.tierOrder, monthPayLines: monthPayLines, cadres: cadres,
+                                   paidWithPayroll: year.payrollMonth.flatMap { YearMonth(year: input.year + 1, month: $0) }))
     }
 
     static func payDiagnostic(_ error: any Error) -> Diagnostic {

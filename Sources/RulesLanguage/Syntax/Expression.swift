@@ -116,6 +116,10 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
     /// 上年累计（名称）: a pay line's total of the previous year with this payer, as the
     /// cadre's last stored month of that year ended it (0 when none is stored).
     case previousYearTotal
+    /// 上年年度（名称）: the cadre's amount of an annual pay line (年度考核) in the previous
+    /// year's closed year run, in the month 年度考核 pays it with (`发放 随 次年1月工资`); 0 in
+    /// other months and for a cadre with none: the year-end bonus paid through the payroll.
+    case previousYearAnnual
     /// 按比例分配（奖励池，权重[，分组]）: a share of a pool in proportion to the weight,
     /// allocated by largest remainder so that the shares sum to the pool.
     case poolShare
@@ -130,6 +134,7 @@ public enum Builtin: Sendable, Hashable, CaseIterable {
         case .yearToDate: .yearToDate
         case .priorToDate: .priorToDate
         case .previousYearTotal: .previousYearTotal
+        case .previousYearAnnual: .previousYearAnnual
         case .poolShare: .poolShare
         case .headcount: .headcount
         }

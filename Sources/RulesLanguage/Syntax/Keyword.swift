@@ -17,7 +17,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     // Expressions
     case and, or, not, `in`, `if`, then, `else`, yes, no, none, score
     case count, sum, distinctDays, max, min, from, clamp, yearToDate, priorToDate, poolShare, rank
-    case previousYearTotal
+    case previousYearTotal, previousYearAnnual
     case daysInPost, daysInMonth, joinedThisMonth, leftThisMonth, headcount
     // Field types
     case text, integer, decimal, date, time, money, boolean, enumeration, points, days, times
@@ -117,6 +117,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
         .yearToDate: ("本年累计", "year_to_date", []),
         .priorToDate: ("此前累计", "prior_to_date", []),
         .previousYearTotal: ("上年累计", "previous_year_total", []),
+        .previousYearAnnual: ("上年年度", "previous_year_annual", []),
         .poolShare: ("按比例分配", "pool_share", []),
         .rank: ("排名", "rank", []),
         .daysInPost: ("在岗天数", "days_in_post", []),
@@ -250,7 +251,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
             "声明 declaration"
         case .per, .since, .onward, .until, .file: "属性 attribute"
         case .and, .or, .not, .in, .if, .then, .else, .yes, .no, .none, .score, .count, .sum, .distinctDays,
-            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank, .previousYearTotal,
+            .max, .min, .from, .clamp, .yearToDate, .priorToDate, .poolShare, .rank, .previousYearTotal, .previousYearAnnual,
             .daysInPost, .daysInMonth, .joinedThisMonth, .leftThisMonth, .headcount:
             "表达式 expression"
         case .text, .integer, .decimal, .date, .time, .money, .boolean, .enumeration, .points, .days, .times:

@@ -52,11 +52,35 @@ extension RulesParser {
             case .identifier(BonusTaxDeclaration.clauseWord):
                 p.advance()
                 clauses.append(.bonusTax(try p.parseBonusTax(start: t.span.start)))
+            case .identifier(YearWords.payment):
+                p.advance()
+                clauses.append(try p.parsePayment(start: t.span.start, allowed: allowed))
             default:
                 try p.fail(p.unknownClause(.yearAssessment, allowed: allowed))
             }
         }
         return YearDeclaration(attributes: attributes, clauses: clauses, span: Span(start: start, end: block.end))
+    }
+
+    /// payment = "发放" ( "单独发放" | "随" "次年" NUMBER "月工资" )   (`次年1月工资`, `次年 1 月 工资`)
+    mutating func parsePayment(start: Int, allowed: [Keyword]) throws -> YearClause {
+        if case .identifier(YearWords.separatePayment) = peekKind {
+            advance()
+            return .payment(month: nil, span: Span(start: start, end: previousEnd))
+        }
+        guard case .identifier(YearWords.withPayroll) = peekKind, case .identifier(YearWords.nextYear) = peek(1).kind else {
+            try fail(unknownClause(.yearAssessment, allowed: allowed))
+        }
+        advance()
+        advance()
+        let month = try parsePrimary()
+        var word = ""
+        while word.count < YearWords.monthPayroll.count, case .identifier(let w) = peekKind, YearWords.monthPayroll.hasPrefix(word + w) {
+            word += w
+            advance()
+        }
+        if word != YearWords.monthPayroll { try fail(unknownClause(.yearAssessment, allowed: allowed)) }
+        return .payment(month: month, span: Span(start: start, end: previousEnd))
     }
 
     /// scoreRounding = [ "四舍五入" | "银行家舍入" | "舍去" | "进一" ] [ "到" NUMBER [ "分" ] ]   (at least one)

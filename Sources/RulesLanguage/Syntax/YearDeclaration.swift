@@ -36,10 +36,14 @@ public enum YearClause: Sendable, Hashable {
     case tiers(TierDeclaration)
     case payLine(PayLineDeclaration)
     case bonusTax(BonusTaxDeclaration)
+    /// `发放 随 次年1月工资` (month 1: the bonus is paid through the next year's January
+    /// payroll, whose rules read it by 上年年度（…）) or `发放 单独发放` (nil: a separate
+    /// payment run, the default).
+    case payment(month: Expression?, span: Span)
 
     public var span: Span {
         switch self {
-        case .score(_, _, let s), .minimumMonths(_, _, let s), .veto(_, _, _, let s): s
+        case .score(_, _, let s), .minimumMonths(_, _, let s), .veto(_, _, _, let s), .payment(_, let s): s
         case .tiers(let t): t.span
         case .payLine(let p): p.span
         case .bonusTax(let b): b.span
@@ -94,4 +98,10 @@ public enum YearWords {
     public static let month = "月份"
     public static let yearTier = "年度等次"
     public static let yearEnd = "年末"
+    /// `发放 随 次年1月工资` / `发放 单独发放`.
+    public static let payment = "发放"
+    public static let withPayroll = "随"
+    public static let nextYear = "次年"
+    public static let monthPayroll = "月工资"
+    public static let separatePayment = "单独发放"
 }
