@@ -103,15 +103,13 @@ public struct BatchRunner {
             out.diagnostics.append(d)
             return out
         }
-        // One batch at a time on a store; the kernel frees the lock if this process dies.
+        // One batch at a time on a store.
         let lock: RunLock
-        do {
-            lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) \(options.month)", wait: options.wait)
-        } catch let e as StoreError {
-            if case .busy = e { out.isBusy = true }
-            return stop(e.diagnostic)
-        } catch {
-            return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)
+        switch Self.lock(storePath: options.storePath, holder: "\(options.actor) \(options.month)", wait: options.wait) {
+        case .success(let l): lock = l
+        case .failure(let refused):
+            out.isBusy = refused.isBusy
+            return stop(refused.diagnostic)
         }
         defer { withExtendedLifetime(lock) {} }
 
@@ -353,6 +351,23 @@ extension BatchRunner {
     /// `LoadedRules.hasErrors` reports located): B0010, naming the folder.
     public struct UnreadableRules: Error {
         public var diagnostic: Diagnostic
+    }
+
+    /// Takes the store's run lock for a batch command (`batch run`, `batch correct`,
+    /// `year run`): the lock, or the diagnostic to stop with and whether the store was busy
+    /// (exit 75). The kernel frees the lock if the process dies.
+    static func lock(storePath: String, holder: String, wait: Double) -> Result<RunLock, LockRefused> {
+        do {
+            return .success(try RunLock(storePath: storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(holder)", wait: wait))
+        } catch {
+            if case .busy = error { return .failure(LockRefused(diagnostic: error.diagnostic, isBusy: true)) }
+            return .failure(LockRefused(diagnostic: error.diagnostic, isBusy: false))
+        }
+    }
+
+    struct LockRefused: Error {
+        var diagnostic: Diagnostic
+        var isBusy: Bool
     }
 
     /// Loads the rules folder for a batch command (`batch run`, `batch correct`).

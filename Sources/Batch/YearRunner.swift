@@ -164,13 +164,11 @@ public struct YearRunner {
         }
         let year = options.year
         let lock: RunLock
-        do {
-            lock = try RunLock(storePath: options.storePath, holder: "pid \(ProcessInfo.processInfo.processIdentifier) \(options.actor) year \(year)", wait: options.wait)
-        } catch let e as StoreError {
-            if case .busy = e { out.isBusy = true }
-            return stop(e.diagnostic)
-        } catch {
-            return stop(StoreError.cannotOpen(path: options.storePath, reason: "\(error)").diagnostic)
+        switch BatchRunner.lock(storePath: options.storePath, holder: "\(options.actor) year \(year)", wait: options.wait) {
+        case .success(let l): lock = l
+        case .failure(let refused):
+            out.isBusy = refused.isBusy
+            return stop(refused.diagnostic)
         }
         defer { withExtendedLifetime(lock) {} }
 
