@@ -57,40 +57,57 @@ struct BankTransferWorkbook {
     /// One file: the given cadres' rows; returns its Σ 金额.
     @discardableResult
     func write(to path: String, cadres: [Int], columns: [BankColumn], remark: String) throws(ReportError) -> Money {
+        // Nobody is paid a negative amount (a bank could read it as a debit), and a cadre
+        // paid 0.00 has no transfer to make: such rows stay out (the batch warns, B0022).
+        var rows: [Row] = []
+        for k in cadres {
+            let c = input.results.cadres[k]
+            if c.pay.net < .zero { throw .negativePay(cadreID: c.cadreID, net: c.pay.net.description) }
+            if c.pay.net == .zero { continue }
+            rows.append(Row(cadreID: c.cadreID, name: c.name, amount: c.pay.net, payee: try input.payee(c)))
+        }
+        return try Self.write(to: path, rows: rows, columns: columns, remark: remark,
+                              properties: input.properties(Self.name), temporaryDirectory: input.settings.temporaryDirectory)
+    }
+
+    /// A row of a bank file: who is paid how much, into which account.
+    struct Row {
+        var cadreID: String
+        var name: String
+        var amount: Money
+        var payee: Payee
+    }
+
+    /// A bank file of `rows` (each paid, in order) in the bank's `columns`: the one writer of
+    /// the month's and the year-end payment's bank files. Returns Σ 金额.
+    static func write(to path: String, rows: [Row], columns: [BankColumn], remark: String, properties: DocumentProperties,
+                      temporaryDirectory: String?) throws(ReportError) -> Money {
         guard columns.contains(where: { $0.field == .amount }), columns.contains(where: { $0.field == .account }) else {
             throw .invalidBankColumns(reason: "需要账号和金额两列 / the account and amount columns are required")
         }
         guard Set(columns.map(\.field)).count == columns.count else {
             throw .invalidBankColumns(reason: "有重复的列 / a column appears twice")
         }
-        let wb = try XlsxWorkbook(path: path, constantMemory: false, temporaryDirectory: input.settings.temporaryDirectory)
-        try wb.setProperties(input.properties(Self.name))
+        let wb = try XlsxWorkbook(path: path, constantMemory: false, temporaryDirectory: temporaryDirectory)
+        try wb.setProperties(properties)
         let ws = try wb.addSheet("代发")
         let textStyle = CellStyle(numberFormat: "@")
         let amountStyle = CellStyle(numberFormat: "0.00")
         for (i, col) in columns.enumerated() {
             try ws.text(0, i, col.header)
-            try ws.columnWidth(i, Self.width(col.field))
+            try ws.columnWidth(i, width(col.field))
         }
-        // Nobody is paid a negative amount (a bank could read it as a debit), and a cadre
-        // paid 0.00 has no transfer to make: such rows stay out (the batch warns, B0022).
-        var n = -1
         var total = Money.zero
-        for k in cadres {
-            let c = input.results.cadres[k]
-            if c.pay.net < .zero { throw .negativePay(cadreID: c.cadreID, net: c.pay.net.description) }
-            if c.pay.net == .zero { continue }
-            n += 1
-            total = total + c.pay.net
-            let payee = try input.payee(c)
+        for (n, r) in rows.enumerated() {
+            total = total + r.amount
             for (i, col) in columns.enumerated() {
                 switch col.field {
-                case .account: try ws.text(n + 1, i, payee.bankAccount, textStyle)
-                case .accountName: try ws.text(n + 1, i, payee.accountName ?? c.name)
-                case .amount: try ws.money(n + 1, i, c.pay.net, amountStyle)
-                case .idNumber: try ws.text(n + 1, i, payee.idNumber, textStyle)
+                case .account: try ws.text(n + 1, i, r.payee.bankAccount, textStyle)
+                case .accountName: try ws.text(n + 1, i, r.payee.accountName ?? r.name)
+                case .amount: try ws.money(n + 1, i, r.amount, amountStyle)
+                case .idNumber: try ws.text(n + 1, i, r.payee.idNumber, textStyle)
                 case .remark: try ws.text(n + 1, i, remark)
-                case .cadreID: try ws.text(n + 1, i, c.cadreID)
+                case .cadreID: try ws.text(n + 1, i, r.cadreID)
                 }
             }
         }

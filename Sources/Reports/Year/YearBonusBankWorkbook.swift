@@ -45,40 +45,14 @@ struct YearBonusBankWorkbook {
         return (paths, zero)
     }
 
-    /// One file with the given cadres' rows; returns its Σ 金额.
+    /// One file with the given cadres' rows (the monthly bank file's writer); returns its Σ 金额.
     func write(to path: String, cadres: [Int], columns: [BankColumn], remark: String) throws(ReportError) -> Money {
-        guard columns.contains(where: { $0.field == .amount }), columns.contains(where: { $0.field == .account }) else {
-            throw .invalidBankColumns(reason: "需要账号和金额两列 / the account and amount columns are required")
-        }
-        guard Set(columns.map(\.field)).count == columns.count else {
-            throw .invalidBankColumns(reason: "有重复的列 / a column appears twice")
-        }
-        let wb = try XlsxWorkbook(path: path, constantMemory: false, temporaryDirectory: input.settings.temporaryDirectory)
-        try wb.setProperties(input.properties(Self.name))
-        let ws = try wb.addSheet("代发")
-        let textStyle = CellStyle(numberFormat: "@")
-        let amountStyle = CellStyle(numberFormat: "0.00")
-        for (i, col) in columns.enumerated() {
-            try ws.text(0, i, col.header)
-            try ws.columnWidth(i, BankTransferWorkbook.width(col.field))
-        }
-        var total = Money.zero
-        for (n, k) in cadres.enumerated() {
+        var rows: [BankTransferWorkbook.Row] = []
+        for k in cadres {
             let c = input.results.cadres[k]
-            total = total + c.pay.net
-            let payee = try input.payee(c)
-            for (i, col) in columns.enumerated() {
-                switch col.field {
-                case .account: try ws.text(n + 1, i, payee.bankAccount, textStyle)
-                case .accountName: try ws.text(n + 1, i, payee.accountName ?? c.name)
-                case .amount: try ws.money(n + 1, i, c.pay.net, amountStyle)
-                case .idNumber: try ws.text(n + 1, i, payee.idNumber, textStyle)
-                case .remark: try ws.text(n + 1, i, remark)
-                case .cadreID: try ws.text(n + 1, i, c.cadreID)
-                }
-            }
+            rows.append(BankTransferWorkbook.Row(cadreID: c.cadreID, name: c.name, amount: c.pay.net, payee: try input.payee(c)))
         }
-        try wb.close()
-        return total
+        return try BankTransferWorkbook.write(to: path, rows: rows, columns: columns, remark: remark, properties: input.properties(Self.name),
+                                              temporaryDirectory: input.settings.temporaryDirectory)
     }
 }
