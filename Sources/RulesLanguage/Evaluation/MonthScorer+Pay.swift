@@ -11,38 +11,15 @@ extension MonthScorer {
         var lines: [PayrollLine] = []
         var parts: [PayLineFormulas.Parts] = []
         for line in rules.payLines {
-            var names: [(String, TExpr)] = []
-            TExprText.names(line.expression, into: &names)
-            var inputs: [PayrollLine.Input] = []
-            var inputExpressions: [TExpr] = []
-            for (name, e) in names {
-                let shown = name.isEmpty ? text.text(e) : name
-                if inputs.contains(where: { $0.name == shown }) { continue }
-                var type = e.type
-                if case .payLine(let l, _) = e { type = rules.payLines.first { $0.name == l }?.type ?? type }
-                inputs.append(PayrollLine.Input(name: shown, shown: type == .money ? .money : type == .count ? .count : .number))
-                inputExpressions.append(e)
-            }
-            var dividend: TExpr? = nil, divisor: TExpr? = nil
-            if case .arithmetic(.divide, let a, let b, _) = line.expression {
-                dividend = a
-                divisor = b
-            }
+            let shape = PayLineShape(line, text: text) { l in rules.payLines.first { $0.name == l }?.type }
             var pool: (TExpr, TExpr, [TExpr])? = nil
             if case .poolShare(let p, let w, let g)? = Self.findPool(line.expression) { pool = (p, w, g) }
-            let kind: PayrollLine.Kind
-            switch line.kind {
-            case .earning: kind = .earning
-            case .withholding: kind = .withholding
-            case .net: kind = .net
-            case .value: kind = .value
-            }
             lines.append(PayrollLine(
-                name: line.name, kind: kind, citation: line.citation, isMoney: line.type == .money, rounding: line.rounding,
-                floor: line.floor, formula: text.text(line.expression), inputs: inputs,
-                exemptions: line.exemptions.map { text.text($0.0) }, isQuotient: dividend != nil, sharesPool: pool != nil))
+                name: line.name, kind: shape.kind, citation: line.citation, isMoney: line.type == .money, rounding: line.rounding,
+                floor: line.floor, formula: text.text(line.expression), inputs: shape.inputs,
+                exemptions: line.exemptions.map { text.text($0.0) }, isQuotient: shape.dividend != nil, sharesPool: pool != nil))
             parts.append(PayLineFormulas.Parts(
-                formula: line.expression, dividend: dividend, divisor: divisor, inputs: inputExpressions,
+                formula: line.expression, dividend: shape.dividend, divisor: shape.divisor, inputs: shape.inputExpressions,
                 exemptions: line.exemptions.map(\.0), pool: pool))
         }
         return (lines, parts)
@@ -218,5 +195,42 @@ public struct PayLineFormulas: PayFormulas {
         swap(&scope.context.sheet, &sheet)
         defer { swap(&scope.context.sheet, &sheet) }
         return Interpreter.evaluate(e, in: &scope)
+    }
+}
+
+/// What the payroll needs to know of a checked pay line besides its name and rounding, the
+/// same for the month's lines and the annual article's: the inputs its trace shows (each
+/// named value once, in formula order, with how it is shown), the dividend and divisor of a
+/// quotient line (rounded once), and its kind.
+struct PayLineShape {
+    var inputs: [PayrollLine.Input] = []
+    var inputExpressions: [TExpr] = []
+    var dividend: TExpr?
+    var divisor: TExpr?
+    var kind: PayrollLine.Kind
+
+    /// `lineType` gives the type of a pay line the formula reads, when it is known better than
+    /// the reference's own (a month's line read by name); nil keeps the reference's.
+    init(_ line: CheckedPayLine, text: TExprText, lineType: (String) -> ValueType? = { _ in nil }) {
+        var names: [(String, TExpr)] = []
+        TExprText.names(line.expression, into: &names)
+        for (name, e) in names {
+            let shown = name.isEmpty ? text.text(e) : name
+            if inputs.contains(where: { $0.name == shown }) { continue }
+            var type = e.type
+            if case .payLine(let l, _) = e { type = lineType(l) ?? type }
+            inputs.append(PayrollLine.Input(name: shown, shown: type == .money ? .money : type == .count ? .count : .number))
+            inputExpressions.append(e)
+        }
+        if case .arithmetic(.divide, let a, let b, _) = line.expression {
+            dividend = a
+            divisor = b
+        }
+        switch line.kind {
+        case .earning: kind = .earning
+        case .withholding: kind = .withholding
+        case .net: kind = .net
+        case .value: kind = .value
+        }
     }
 }

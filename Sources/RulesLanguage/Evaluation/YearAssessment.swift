@@ -334,29 +334,10 @@ final class YearAssessor {
         var lines: [PayrollLine] = []
         var parts: [YearFormulas.Parts] = []
         for line in year.payLines {
-            var names: [(String, TExpr)] = []
-            TExprText.names(line.expression, into: &names)
-            var inputs: [PayrollLine.Input] = []
-            var inputExpressions: [TExpr] = []
-            for (name, e) in names {
-                let shown = name.isEmpty ? text.text(e) : name
-                if inputs.contains(where: { $0.name == shown }) { continue }
-                let type = e.type
-                inputs.append(PayrollLine.Input(name: shown, shown: type == .money ? .money : type == .count ? .count : .number))
-                inputExpressions.append(e)
-            }
-            var dividend: TExpr? = nil, divisor: TExpr? = nil
-            if case .arithmetic(.divide, let a, let b, _) = line.expression {
-                dividend = a
-                divisor = b
-            }
-            let kind: PayrollLine.Kind
-            switch line.kind {
-            case .earning: kind = .earning
-            case .withholding: kind = .withholding
-            case .net: kind = .net
-            case .value: kind = .value
-            }
+            // The annual lines' references keep their own types (the month's override is for
+            // the month's lines).
+            let shape = PayLineShape(line, text: text)
+            let (kind, inputs, inputExpressions, dividend, divisor) = (shape.kind, shape.inputs, shape.inputExpressions, shape.dividend, shape.divisor)
             var read: [String] = []
             Checker.collectLines(line.expression, into: &read)
             for (x, _) in line.exemptions { Checker.collectLines(x, into: &read) }
