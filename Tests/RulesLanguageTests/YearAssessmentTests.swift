@@ -207,6 +207,27 @@ struct YearAssessmentTests {
         #expect(choice.why.contains("2027-12-31"))
     }
 
+    /// A score that cannot be computed (here a division by zero) stops the year with B0069,
+    /// located at the article in the rules file, so the clerk sees which clause to fix.
+    @Test("an annual score that cannot be computed is located at the article")
+    func uncomputableScoreIsLocated() throws {
+        let article = yearArticle.replacingOccurrences(of: "年度得分 = 平均（得分），", with: "年度得分 = 合计（得分） ÷ （在岗月数 - 在岗月数），")
+        let (rules, text, diagnostics) = checkedYearRules(article)
+        #expect(!diagnostics.hasErrors, "\(text)")
+        let cadres = [YearCadre(id: "FM-001", scores: Array(repeating: "95", count: 12), excellent: 12)]
+        guard case .failure(let failure) = rules.assessYear(yearInput(rules, cadres)) else {
+            Issue.record("a division by zero was assessed")
+            return
+        }
+        let d = try #require(failure.diagnostics.first)
+        #expect(d.code == "B0069")
+        guard case .source(let path, _) = d.location else {
+            Issue.record("B0069 is not located in the rules: \(d.location)")
+            return
+        }
+        #expect(path == "rules/示例.jifen")
+    }
+
     @Test("errors of the annual article", arguments: [
         ("年度得分 = 得分", "R0340"),
         ("年度得分 = 平均（在岗月数）", "R0341"),

@@ -1,3 +1,4 @@
+import Diagnostics
 import Exact
 import Pay
 
@@ -83,4 +84,9 @@ public struct CheckedYear: Sendable {
     /// `发放 随 次年1月工资`: the month of the next year whose payroll pays the annual pay
     /// lines (its rules read them by 上年年度（…）); nil: `单独发放`, a separate payment run.
     public var payrollMonth: Int?
+    /// Where the article is written: what a problem found while assessing the year points at.
+    public var site: Site?
+
+    /// A problem's location: the article, or (when it has no site) the rules as a whole.
+    var location: Location { site.map { .source(path: $0.path, span: $0.span) } ?? .file(path: "") }
 }

@@ -244,7 +244,7 @@ extension Checker {
             citation: d.attributes.citation?.text, score: score, scoreRounding: rounding, minimumMonths: minimumMonths,
             tooFewLabel: minimumMonths == nil ? nil : label, vetoes: checkedVetoes, tiers: tiers, tierOrder: year.tierNames,
             payLines: ordered, bonusTaxes: checkedTaxes, aggregates: year.aggregates,
-            itemsRead: year.itemsRead, payLinesRead: year.payLinesRead, payrollMonth: payrollMonth)
+            itemsRead: year.itemsRead, payLinesRead: year.payLinesRead, payrollMonth: payrollMonth, site: site(d.span))
     }
 
     /// 上年年度（X） in the month's pay lines: X must be an annual pay line of 年度考核, and

@@ -181,7 +181,7 @@ final class YearAssessor {
         for c in 0..<n where !input.cadres[c].months.isEmpty {
             let exact = evaluate(year.score, cadre: c).number
             guard let exact, let (rounded, _) = try? year.scoreRounding.apply(exact) else {
-                diagnostics.append(Diagnostic(.error, code: "B0069", at: .file(path: ""),
+                diagnostics.append(Diagnostic(.error, code: "B0069", at: year.location,
                                               summary: Localized(zh: "\(input.roster.cadres[c].id) 的年度得分算不出来", en: "the annual score of \(input.roster.cadres[c].id) cannot be computed"),
                                               help: Localized(zh: "检查年度得分的算式（除数为 0 或没有可统计的月份）。", en: "Check the formula of 年度得分.")))
                 continue
@@ -199,7 +199,7 @@ final class YearAssessor {
         do {
             paid = try pay(text: text)
         } catch {
-            return .failure(YearAssessmentFailure(diagnostics: [Self.payDiagnostic(error)]))
+            return .failure(YearAssessmentFailure(diagnostics: [Self.payDiagnostic(error, at: year.location)]))
         }
         var cadres: [CadreYearResult] = []
         cadres.reserveCapacity(n)
@@ -224,14 +224,14 @@ final class YearAssessor {
                                    paidWithPayroll: year.payrollMonth.flatMap { YearMonth(year: input.year + 1, month: $0) }))
     }
 
-    static func payDiagnostic(_ error: any Error) -> Diagnostic {
+    static func payDiagnostic(_ error: any Error, at location: Location) -> Diagnostic {
         let what: String
         switch error {
         case PayrollError.payLine(let cadre, let line): what = "\(cadre) 的年度工资项目“\(line)”算不出来（空值、溢出或除数为 0）"
         case PayrollError.netMismatch(let cadre, let net, let expected): what = "\(cadre) 的年度实发 \(net) 元不等于应发减扣款 \(expected) 元"
         default: what = "\(error)"
         }
-        return Diagnostic(.error, code: "B0002", at: .file(path: ""), summary: Localized(zh: "年度考核：" + what, en: "annual article: " + what),
+        return Diagnostic(.error, code: "B0002", at: location, summary: Localized(zh: "年度考核：" + what, en: "annual article: " + what),
                           help: Localized(zh: "检查年度考核里工资项目的算式和所用的对照表、累进表。", en: "Check the annual pay lines' formulas and tables."))
     }
 
