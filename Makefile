@@ -79,9 +79,12 @@ demo: release
 	@echo "数据库 store: store/jifen.sqlite    报表 reports: out/<月份>/    解释 explain: .build/release/jifen explain samples/2020-12 --cadre FM-001"
 	@echo "录入模板 templates for $(NEXT_MONTH): out/templates/$(NEXT_MONTH)/    文书指南 clerk guide: docs/clerk-guide.md"
 
+# The tests' temporary folders (stores, reports, copies of samples: hundreds of MB a run) go
+# in one folder of their own under the system's, removed when the tests end, pass or fail.
 test: setup
 	$(SWIFT) build --product jifen
-	$(SWIFT) test
+	@scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/jifen-tests.XXXXXX") && \
+	  TMPDIR=$$scratch $(SWIFT) test; status=$$?; rm -rf "$$scratch"; exit $$status
 
 # Benchmarks (release): ingest and validation throughput on a province-scale month, then
 # the whole batch (validate, score, pay, store, all seven reports) on 1,000 / 10,000 /
