@@ -64,7 +64,9 @@ public enum BonusTax {
     }
 
     /// 并入综合所得 with the annual `table`: the tax on `taxable` + `bonus` less the tax on
-    /// `taxable` (`taxable` below 0 counts as 0).
+    /// `taxable`, each taxable income at least 0. A `taxable` below 0 is deduction the year's
+    /// wages did not use (a cadre allowed 60,000 who earned less): merged, it absorbs that much
+    /// of the bonus, so the tax is on `taxable` + `bonus`, not on the bonus alone.
     public static func merged(bonus: Money, taxable: Money, table: BracketTable) throws(PayError) -> Traced<Money> {
         var trace = PayTrace()
         let base = max(.zero, taxable)
@@ -73,7 +75,15 @@ public enum BonusTax {
             formula: PayText(zh: "全年应纳税所得额（不低于 0）", en: "the year's taxable income (at least 0)"),
             inputs: [PayInput(PayText(zh: "全年应纳税所得额", en: "the year's taxable income"), .money(taxable))],
             result: .money(base), notes: taxable < .zero ? [.flooredAtZero(difference: base - taxable)] : []))
-        let with = try table.tax(on: try base.plus(bonus))
+        let sum = try taxable.plus(bonus)
+        let withBase = max(.zero, sum)
+        trace.append(PayStep(
+            label: PayText(zh: "含奖金的应纳税所得额", en: "taxable income with the bonus"),
+            formula: PayText(zh: "全年应纳税所得额 + 奖金（不低于 0）", en: "the year's taxable income + the bonus (at least 0)"),
+            inputs: [PayInput(PayText(zh: "全年应纳税所得额", en: "the year's taxable income"), .money(taxable)),
+                     PayInput(PayText(zh: "奖金", en: "bonus"), .money(bonus))],
+            result: .money(withBase), notes: sum < .zero ? [.flooredAtZero(difference: withBase - sum)] : []))
+        let with = try table.tax(on: withBase)
         let without = try table.tax(on: base)
         var withStep = with.trace.steps.last!
         withStep.label = PayText(zh: "含奖金的全年税额", en: "tax on the year with the bonus")

@@ -127,9 +127,11 @@ struct YearAssessmentTests {
     /// - FM-001: 6000 × 1.5 × 12 ÷ 12 = 9,000.00. Pay 8,000 a month: taxable 96,000 − 60,000 =
     ///   36,000. Separate: 9,000 ÷ 12 = 750 → 3% → 270.00. Merged: tax(45,000) = 4,500 − 2,520 =
     ///   1,980; tax(36,000) = 1,080; 900.00. Lower: 270.00 (separate). Net 8,730.00.
-    /// - FM-003: 6000 × 1.0 = 6,000.00; taxable 12,000 − 60,000 < 0 → 0; separate 6,000 × 3% =
-    ///   180.00; merged 6,000 × 3% = 180.00; equal → separate.
-    /// - FM-004: 6000 × 1.0 × 6 ÷ 12 = 3,000.00, tax 90.00 either way.
+    /// - FM-003: 6000 × 1.0 = 6,000.00; taxable 12,000 − 60,000 = −48,000 (deduction unused);
+    ///   separate 6,000 × 3% = 180.00; merged tax(−48,000 + 6,000 → 0) − tax(0) = 0.00: the bonus
+    ///   stays within the unused deduction → merged, 0.00.
+    /// - FM-004: 6000 × 1.0 × 6 ÷ 12 = 3,000.00; taxable 6,000 − 30,000 = −24,000; separate 90.00,
+    ///   merged 0.00 → 0.00.
     /// - FM-005: 6000 × 0.5 × 12 ÷ 12 = 3,000.00. FM-011: 0. FM-012: coefficient 0 (其余) → 0.
     @Test("annual mean, a tie at the quota's boundary, too few months, a vetoed month, the bonus and its tax")
     func wholeYear() throws {
@@ -174,9 +176,11 @@ struct YearAssessmentTests {
         #expect(choice.separate == Money("270.00") && choice.merged == Money("900.00") && choice.chosen == .separate)
         #expect(choice.why == "取低者：单独计税 270.00 元 < 并入综合所得 900.00 元")
         #expect(c("FM-003").pay.amount(of: "年终绩效奖") == Money("6000.00"))
-        #expect(c("FM-003").bonusTax.first?.why.contains("相等时单独计税") == true)
+        #expect(c("FM-003").bonusTax.first?.why == "取低者：并入综合所得 0.00 元 < 单独计税 180.00 元")
+        #expect(c("FM-003").pay.amount(of: "年终奖个税") == Money("0.00"))
         #expect(c("FM-004").pay.amount(of: "年终绩效奖") == Money("3000.00"))
-        #expect(c("FM-004").pay.amount(of: "年终奖个税") == Money("90.00"))
+        #expect(c("FM-004").bonusTax.first?.separate == Money("90.00"))
+        #expect(c("FM-004").pay.amount(of: "年终奖个税") == Money("0.00"))
         #expect(c("FM-005").pay.amount(of: "年终绩效奖") == Money("3000.00"))
         #expect(c("FM-011").pay.amount(of: "年终绩效奖") == Money("0.00"))
         #expect(c("FM-012").pay.amount(of: "年终绩效奖") == Money("0.00"))
