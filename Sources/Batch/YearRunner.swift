@@ -279,14 +279,34 @@ public struct YearRunner {
         if guarded.hasErrors { return out }
 
         stage("年度考核", "assess")
+        // The reports are written from the results in memory while the store writes the rows
+        // (SQLite on this thread, the workbooks on the others): they need only the run's
+        // number, which the store hands over as soon as the run's row is in. They go to a
+        // staging folder that replaces `<out>/<year>-年度/` only once the run is committed.
+        let parent = options.outFolder.isEmpty ? "." : options.outFolder
+        let folder = parent + "/" + yearKey(year)
+        let newRun = NewYearRun(
+            year: year, rulesHash: rules.hash, rulesVersion: BatchRunner.rulesVersion(rules, december), engineVersion: BatchRunner.engineVersion,
+            actor: options.actor, at: options.now, results: results)
+        let job = YearReportJob()
+        let writer = reports, settings = options.settings
         let id: Int64
         let record: YearRunRecord
         do {
-            id = try store.recordYear(NewYearRun(
-                year: year, rulesHash: rules.hash, rulesVersion: BatchRunner.rulesVersion(rules, december), engineVersion: BatchRunner.engineVersion,
-                actor: options.actor, at: options.now, results: results))
+            id = try store.recordYear(newRun) { id in
+                let staging = parent + "/" + ReportFolder.stagingPrefix + "\(yearKey(year))-\(id)-\(ProcessInfo.processInfo.processIdentifier)"
+                job.start(staging: staging) {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                    let written = try writer.write(YearReportRequest(results: results, record: newRun.record(id: id), payees: payees, settings: settings, folder: staging))
+                    try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
+                    return written
+                }
+            }
             record = try store.yearRun(id: id)
         } catch {
+            // Not stored: the reports being written are of no run.
+            if let staging = job.wait().staging { try? FileManager.default.removeItem(atPath: staging) }
             return stop(error.diagnostic)
         }
         out.yearRunID = id
@@ -294,25 +314,23 @@ public struct YearRunner {
         out.results = results
         stage("保存", "store")
 
-        // The reports replace `<out>/<year>-年度/` whole.
-        let folder = (options.outFolder.isEmpty ? "." : options.outFolder) + "/" + yearKey(year)
-        let staging = (options.outFolder.isEmpty ? "." : options.outFolder) + "/" + ReportFolder.stagingPrefix + "\(yearKey(year))-\(id)-\(ProcessInfo.processInfo.processIdentifier)"
+        let (staging, written) = job.wait()
         do {
-            try? FileManager.default.removeItem(atPath: staging)
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            let (names, warnings) = try reports.write(YearReportRequest(results: results, record: record, payees: payees, settings: options.settings, folder: staging))
+            guard let staging, let written else { throw CocoaError(.fileWriteUnknown) }
+            let (names, warnings) = try written.get()
             out.diagnostics += warnings.map { w in
                 var d = w
                 if case .file(let path) = w.location { d.location = .file(path: folder + "/" + path) }
                 return d
             }
-            try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
             try ReportFolder.install(staging, as: folder)
             out.reportFolder = folder
             out.reports = names.sorted()
+            // Their own time, most of it while the store wrote the rows.
             stage("生成报表", "reports")
+            out.stages[out.stages.count - 1] = ("生成报表（与保存同时进行）", "reports (while storing)", job.seconds)
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            if let staging { try? FileManager.default.removeItem(atPath: staging) }
             out.diagnostics.append(Diagnostic(
                 .error, code: "B0065", at: .file(path: folder),
                 summary: Localized(zh: "年度报表未能写出：\(error)", en: "the year's reports were not written: \(error)"),
@@ -398,6 +416,42 @@ public struct YearRunner {
                                 en: "Check the annual article's deductions; nothing was stored and no bank file was written.")))
         }
         return out
+    }
+}
+
+/// The year's reports being written on a thread of their own while the store records the run.
+final class YearReportJob: @unchecked Sendable {
+    typealias Written = Result<(names: [String], warnings: [Diagnostic]), any Error>
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+    private var staging: String?
+    private var written: Written?
+    /// Seconds from the start of writing to the sealed set.
+    private(set) var seconds = 0.0
+
+    /// Writes with `body` into `staging` on a new thread (the workbooks themselves go on
+    /// every core: `YearReportWriting`).
+    func start(staging: String, _ body: @escaping @Sendable () throws -> (names: [String], warnings: [Diagnostic])) {
+        self.staging = staging
+        started = true
+        let thread = Thread { [self] in
+            let clock = ContinuousClock(), begun = clock.now
+            let r: Written
+            do { r = .success(try body()) } catch { r = .failure(error) }
+            let d = clock.now - begun
+            seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            written = r
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the reports (once); (nil, nil) when they were never started.
+    func wait() -> (staging: String?, written: Written?) {
+        guard started else { return (nil, nil) }
+        done.wait()
+        return (staging, written)
     }
 }
 
