@@ -49,6 +49,8 @@ enum ScoreText {
             "一票否决：\(name)\(citation.map { "（\($0)）" } ?? "")\(record.map { "，见 \($0.file) 第 \($0.line) 行" } ?? "")，评为\(tier)"
         case .tieBreak(let rule, let with):
             "与\(with.joined(separator: "、"))同分，按\(rule)排序"
+        case .tieBreakAmong(let rule, let nearest, let tied):
+            "与\(nearest.joined(separator: "、"))等\(tied)人同分，按\(rule)排序"
         case .notRanked(let why, let tier):
             "\(why)，不参加排名和名额，评为\(tier)"
         case .tooFewMonths(let months, let minimum, let tier):

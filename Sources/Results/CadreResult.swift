@@ -202,6 +202,9 @@ public enum TierReason: Sendable, Hashable, Codable {
     case veto(name: String, citation: String?, tier: String, record: RecordRef?)
     /// Tied on points with others; the tie-break decided the order.
     case tieBreak(rule: String, with: [String])
+    /// Tied on points with `tied` others, too many to name: `nearest` are the ones just
+    /// before and after in the order the tie-break gave.
+    case tieBreakAmong(rule: String, nearest: [String], tied: Int)
     /// The rules leave the cadre out of ranks and quotas (`排名不含`: 一票否决者, 本月入职,
     /// 本月离职); a tier that has a quota is out of reach, so the cadre is placed in `tier`,
     /// the first tier below without one (the same tier when it has none).

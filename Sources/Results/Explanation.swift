@@ -127,6 +127,9 @@ public struct Explanation {
             return zh ? "一票否决“\(name)”\(citation.map { "（依据 \($0)）" } ?? "") → \(tier)" : "veto '\(name)'\(citation.map { " (per \($0))" } ?? "") → \(tier)"
         case .tieBreak(let rule, let with):
             return zh ? "与 \(with.joined(separator: "、")) 同分，按“\(rule)”排序" : "tied with \(with.joined(separator: ", ")); ordered by \(rule)"
+        case .tieBreakAmong(let rule, let nearest, let tied):
+            return zh ? "与 \(nearest.joined(separator: "、")) 等 \(tied) 人同分，按“\(rule)”排序"
+                : "tied with \(tied) others (nearest in order: \(nearest.joined(separator: ", "))); ordered by \(rule)"
         case .notRanked(let why, let tier):
             return zh ? "\(why)，按规定不参加排名和名额 → \(tier)" : "\(why): not ranked and outside the quotas as the rules state → \(tier)"
         case .tooFewMonths(let months, let minimum, let tier):

@@ -299,6 +299,12 @@ final class ResultWriter {
             s.bind(4, "tieBreak")
             s.bind(18, rule)
             s.bind(19, Self.jsonArray(with))
+        case .tieBreakAmong(let rule, let nearest, let tied):
+            // The count of those tied as `places`, the names shown as `tiedWith`.
+            s.bind(4, "tieBreakAmong")
+            s.bind(8, Int64(tied))
+            s.bind(18, rule)
+            s.bind(19, Self.jsonArray(nearest))
         case .notRanked(let why, let tier):
             s.bind(4, "notRanked")
             s.bind(5, tier)
@@ -624,6 +630,9 @@ struct ResultReader {
         case "tieBreak":
             let with = try JSONDecoder().decode([String].self, from: Data((r[16] as String? ?? "[]").utf8))
             return .tieBreak(rule: r[15], with: with)
+        case "tieBreakAmong":
+            let nearest = try JSONDecoder().decode([String].self, from: Data((r[16] as String? ?? "[]").utf8))
+            return .tieBreakAmong(rule: r[15], nearest: nearest, tied: r[5])
         case "tooFewMonths":
             return .tooFewMonths(months: r[5], minimum: r[6], tier: r[2])
         case "monthVeto":

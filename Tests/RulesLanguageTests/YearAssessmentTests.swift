@@ -190,6 +190,40 @@ struct YearAssessmentTests {
         #expect(again == year)
     }
 
+    /// Thirty cadres on 80 every month tie on 80.00; the order is by 工号 (none has an 优秀 month).
+    /// Each cadre's tie-break reason names the ten nearest in that order and says 29 others
+    /// tied: FM-001 the next ten (FM-002…FM-011), FM-015 five before and five after
+    /// (FM-010…FM-014, FM-016…FM-020), FM-030 the ten before (FM-020…FM-029). A tie of three
+    /// names both others. Naming everyone to everyone grew with the square of the tie (a
+    /// county-wide ranking of 50,000 cadres ties hundreds at a score).
+    @Test("a large tie names the ten nearest in the order and the count; a small one names all")
+    func largeTieNamesNeighbours() throws {
+        let (rules, text, diagnostics) = checkedYearRules()
+        #expect(!diagnostics.hasErrors, "\(text)")
+        let cadres = (1...30).map { YearCadre(id: String(format: "FM-%03d", $0), scores: Array(repeating: "80", count: 12)) }
+            + (31...33).map { YearCadre(id: String(format: "FM-%03d", $0), scores: Array(repeating: "70", count: 12)) }
+        guard case .success(let year) = rules.assessYear(yearInput(rules, cadres)) else {
+            Issue.record("the year did not assess")
+            return
+        }
+        func tie(_ id: String) -> [TierReason] {
+            year.cadres.first { $0.cadreID == id }!.standing.reasons.filter {
+                switch $0 {
+                case .tieBreak, .tieBreakAmong: true
+                default: false
+                }
+            }
+        }
+        func ids(_ r: ClosedRange<Int>) -> [String] { r.map { String(format: "FM-%03d", $0) } }
+        let rule = "得分 从高到低、月数（等次 = 优秀） 从高到低、工号 从低到高"
+        #expect(tie("FM-001") == [.tieBreakAmong(rule: rule, nearest: ids(2...11), tied: 29)])
+        #expect(tie("FM-015") == [.tieBreakAmong(rule: rule, nearest: ids(10...14) + ids(16...20), tied: 29)])
+        #expect(tie("FM-030") == [.tieBreakAmong(rule: rule, nearest: ids(20...29), tied: 29)])
+        #expect(tie("FM-032") == [.tieBreak(rule: rule, with: ["FM-031", "FM-033"])])
+        #expect(Explanation(language: .zh).reasonText(tie("FM-001")[0])
+            == "与 FM-002、FM-003、FM-004、FM-005、FM-006、FM-007、FM-008、FM-009、FM-010、FM-011 等 29 人同分，按“\(rule)”排序")
+    }
+
     @Test("the separate method is unavailable after its table's end: merged only, said in the trace")
     func separateOutOfForce() throws {
         let (rules, _, _) = checkedYearRules()

@@ -57,6 +57,7 @@ enum StoredResultSamples {
                 .veto(name: "安全事故", citation: "第十条", tier: "不称职", record: records ? refs[0] : nil),
                 .veto(name: "违纪", citation: nil, tier: "不称职", record: nil),
                 .tieBreak(rule: "工号", with: ["FM-002", "B\"2"]),
+                .tieBreakAmong(rule: "得分 从高到低、工号 从低到高", nearest: ["FM-003", "FM-005"], tied: 312),
             ]),
             pay: PaySlip(lines: [
                 PayLineResult(name: "基本工资", kind: .earning, amount: Money(fen: 350_000), citation: "第十二条", trace: tax),

@@ -47,7 +47,12 @@ extension MonthScorer {
     static func tierNote(_ s: Standing, score: Fixed) -> PayNote {
         func words(_ language: TraceLanguage) -> String {
             let e = Explanation(language: language)
-            let reasons = s.reasons.filter { if case .tieBreak = $0 { false } else { true } }.map(e.reasonText)
+            let reasons = s.reasons.filter {
+                switch $0 {
+                case .tieBreak, .tieBreakAmong: false
+                default: true
+                }
+            }.map(e.reasonText)
             let zh = language == .zh
             let head = zh ? "等次 \(s.tier)\(Explanation.standingText(s, zh: true))：得分 \(score.shortDescription) 分"
                 : "tier \(s.tier) \(Explanation.standingText(s, zh: false)): score \(score.shortDescription)"

@@ -256,7 +256,7 @@ extension MonthScorer {
         var byScore: [String: [Int]] = [:]
         for c in sorted { byScore["\(groupKey(rankKeys, cadre: c))\u{1F}\(cards[c]!.total)", default: []].append(c) }
         for (_, same) in byScore where same.count > 1 {
-            for c in same { reasons[c, default: []].append(.tieBreak(rule: orderText, with: same.filter { $0 != c }.map { roster.cadres[$0].id })) }
+            TierPlacement.tieReasons(same, rule: orderText, id: { roster.cadres[$0].id }, into: &reasons)
         }
         var final: [Int: String] = [:]
         if let tiers {

@@ -18,6 +18,31 @@ enum TierPlacement {
         return (rank, size)
     }
 
+    /// The most cadres a tie-break reason names; a larger tie names the cadres nearest in the
+    /// order (half before, half after) and says how many tied in all.
+    static let tieNamesShown = 10
+
+    /// Tie-break reasons for cadres tied on points, `same` in their final order: each names
+    /// the others when there are at most `tieNamesShown` of them, else its neighbours in the
+    /// order and the count (`tieBreakAmong`). Linear in the tie's size: a county-wide ranking of
+    /// 50,000 cadres on half points ties hundreds at a score, and naming everyone to everyone
+    /// was quadratic (thousands of IDs per reason).
+    static func tieReasons(_ same: [Int], rule: String, id: (Int) -> String, into reasons: inout [Int: [TierReason]]) {
+        guard same.count > 1 else { return }
+        if same.count - 1 <= tieNamesShown {
+            for c in same { reasons[c, default: []].append(.tieBreak(rule: rule, with: same.filter { $0 != c }.map(id))) }
+            return
+        }
+        let ids = same.map(id)
+        let half = tieNamesShown / 2
+        for (i, c) in same.enumerated() {
+            // The window of `tieNamesShown` others around i, shifted inside the tie at its ends.
+            let start = max(0, min(i - half, same.count - 1 - tieNamesShown))
+            let window = (start...(start + tieNamesShown)).filter { $0 != i }.prefix(tieNamesShown)
+            reasons[c, default: []].append(.tieBreakAmong(rule: rule, nearest: window.map { ids[$0] }, tied: same.count - 1))
+        }
+    }
+
     /// Applies the quotas of `rules` best first to the participants in `sorted` order, whose
     /// reached rule is `tentative` (an index in `rules`); says why in `reasons`.
     static func applyQuotas(

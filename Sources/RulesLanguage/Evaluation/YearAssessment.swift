@@ -308,7 +308,7 @@ final class YearAssessor {
         var byScore: [String: [Int]] = [:]
         for c in sorted { byScore["\(groupKey(rankKeys, cadre: c))\u{1F}\(scores[c]?.description ?? "")", default: []].append(c) }
         for (_, same) in byScore where same.count > 1 {
-            for c in same { reasons[c, default: []].append(.tieBreak(rule: orderText, with: same.filter { $0 != c }.map { input.roster.cadres[$0].id })) }
+            TierPlacement.tieReasons(same, rule: orderText, id: { input.roster.cadres[$0].id }, into: &reasons)
         }
         var tentative: [Int: Int] = [:]
         for c in sorted where vetoed[c] == nil && final[c] == nil {
