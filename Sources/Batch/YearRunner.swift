@@ -206,6 +206,10 @@ public struct YearRunner {
         // The months: every one from the first stored month of the year through December
         // must be stored and closed, unless this is a draft.
         let needs = assessor.needs(rules, year)
+        // December's stored roster (whose rows most cadres take) is read on another thread
+        // while the store reads the months.
+        let december = YearMonth(year: year, month: 12)!
+        let lastRoster = Self.readRosterAhead(month: december, store: store, rules: rules)
         let stored: StoredYearMonths
         do {
             stored = try store.yearMonths(year: year, items: needs.items, payLines: needs.payLines)
@@ -221,7 +225,6 @@ public struct YearRunner {
         }
         var missing: [YearMonth] = [], open: [(YearMonth, RunState)] = []
         var m = first
-        let december = YearMonth(year: year, month: 12)!
         while m <= december {
             if let i = stored.months.firstIndex(where: { $0.month == m }) {
                 if stored.states[i] != .closed { open.append((m, stored.states[i])) }
@@ -254,7 +257,7 @@ public struct YearRunner {
         let input: YearInput
         let payees: [Payee]
         do {
-            (input, payees) = try Self.input(stored, store: store, rules: rules)
+            (input, payees) = try Self.input(stored, store: store, rules: rules, ahead: lastRoster?.wait())
         } catch let e as YearInputProblem {
             return stop(e.diagnostic)
         } catch {
@@ -353,15 +356,20 @@ public struct YearRunner {
     /// The year's input: the stored months turned into the rules' tables, each cadre with
     /// their roster row from the last month they have a result in (that month's stored
     /// roster, read as the rules' roster source reads it).
-    static func input(_ stored: StoredYearMonths, store: RunStore, rules: CheckedRules) throws -> (YearInput, [Payee]) {
+    static func input(_ stored: StoredYearMonths, store: RunStore, rules: CheckedRules, ahead: RosterAhead.Read? = nil) throws -> (YearInput, [Payee]) {
         var rows: [String: Cadre] = [:]
         let lastMonths = Set(stored.cadres.map(\.lastMonth))
         for mi in lastMonths.sorted() {
             let month = stored.months[mi].month
-            let run = try store.run(id: stored.months[mi].runID)
-            let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
-            let files = try StoredInputs.roster(store: store, run: run, schema: schema)
-            let (roster, _) = RosterReader(schema: schema, month: month).read(files: files)
+            let roster: Roster
+            if let ahead, ahead.runID == stored.months[mi].runID {
+                roster = try ahead.roster.get()
+            } else {
+                let run = try store.run(id: stored.months[mi].runID)
+                let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
+                let files = try StoredInputs.roster(store: store, run: run, schema: schema)
+                roster = RosterReader(schema: schema, month: month).read(files: files).0
+            }
             let wanted = Set(stored.cadres.filter { $0.lastMonth == mi }.map(\.cadreID))
             for c in roster.cadres where wanted.contains(c.id) { rows[c.id] = c }
         }
@@ -394,6 +402,21 @@ public struct YearRunner {
         return (YearInput(year: stored.year, months: stored.months, roster: Roster(cadres), itemNames: stored.itemNames, payLines: payLines, cadres: years), payees)
     }
 
+    /// Starts reading the stored roster of `month`'s current run on a thread of its own
+    /// (nil when the month has no run): its files are fetched here, parsed there.
+    static func readRosterAhead(month: YearMonth, store: RunStore, rules: CheckedRules) -> RosterAhead? {
+        guard let run = try? store.currentRun(month: month) else { return nil }
+        let ahead = RosterAhead(runID: run.id)
+        do {
+            let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
+            let files = try StoredInputs.roster(store: store, run: run, schema: schema)
+            ahead.start { RosterReader(schema: schema, month: month).read(files: files).0 }
+        } catch {
+            ahead.finish(.failure(error))
+        }
+        return ahead
+    }
+
     /// Σ net + Σ deductions = Σ gross (B0064), and no cadre's annual net below zero (B0020, at
     /// the cadre's roster row, as a month's).
     static func guardPay(_ results: YearResults, roster: Roster, storePath: String) -> [Diagnostic] {
@@ -416,6 +439,37 @@ public struct YearRunner {
                                 en: "Check the annual article's deductions; nothing was stored and no bank file was written.")))
         }
         return out
+    }
+}
+
+/// A month's stored roster read on a thread of its own (`YearRunner.readRosterAhead`).
+final class RosterAhead: @unchecked Sendable {
+    struct Read {
+        var runID: Int64
+        var roster: Result<Roster, any Error>
+    }
+
+    let runID: Int64
+    private let done = DispatchSemaphore(value: 0)
+    private var roster: Result<Roster, any Error>?
+
+    init(runID: Int64) { self.runID = runID }
+
+    func start(_ body: @escaping @Sendable () -> Roster) {
+        let thread = Thread { [self] in finish(.success(body())) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func finish(_ r: Result<Roster, any Error>) {
+        roster = r
+        done.signal()
+    }
+
+    /// Waits for the roster (once).
+    func wait() -> Read {
+        done.wait()
+        return Read(runID: runID, roster: roster!)
     }
 }
 

@@ -19,7 +19,12 @@ extension RunStore {
     /// memory then, while the store writes the rows. The number is the run's only if this
     /// returns it (a failure rolls everything back).
     @discardableResult
-    public func recordYear(_ run: NewYearRun, numbered: (@Sendable (Int64) -> Void)? = nil) throws(StoreError) -> Int64 {
+    public func recordYear(_ run: NewYearRun) throws(StoreError) -> Int64 {
+        try recordYear(run, numbered: nil)
+    }
+
+    @discardableResult
+    public func recordYear(_ run: NewYearRun, numbered: (@Sendable (Int64) -> Void)?) throws(StoreError) -> Int64 {
         try yearWrite { db in
             let previous = try Self.currentYearRow(db, year: run.year)
             if let previous, previous.state == .closed { throw StoreError.yearClosed(year: run.year, yearRunID: previous.id) }
