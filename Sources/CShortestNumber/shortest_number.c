@@ -21,8 +21,8 @@
 //
 // Speed: at 50,000 cadres the reports print tens of millions of cells, and printf was the
 // largest single cost of writing them. So the cells of the formats libxlsxwriter uses for
-// numbers and inline text, the XML writer's pieces (`<%s`, ` %s="%s"`, `</%s>`: blank cells,
-// rows) and `%d` (cell references) are put together here with `memcpy` and written with one
+// numbers and inline text, formats of literal text and `%s` only (the XML writer's pieces:
+// blank cells, rows) and `%d` (cell references) are put together here with `memcpy` and written with one
 // `fwrite`, byte for byte what printf would write; an amount in 分 (k/100) is printed
 // without printf at all (`money_text`). Everything is on the caller's stack: libxlsxwriter
 // writes workbooks, and sheets of one workbook, on several threads at once.
@@ -215,37 +215,41 @@ static int cell(FILE *file, const char *format, va_list ap) {
     return -2;
 }
 
-/// libxlsxwriter's XML writer's pieces (`<%s`, ` %s="%s"`, `</%s>`): every blank cell and
-/// row start is three or four of these. Written as printf would; -2 for any other format.
+/// A format of literal text and `%s` only: libxlsxwriter's XML writer's pieces (`<%s`,
+/// ` %s=`, `"%s"`, `/>`, `>`, `</%s>`), three to five of them for every blank cell and row.
+/// Written as printf would; -2 for any other format (or a NULL string, or more than the
+/// buffer holds: the C library prints it then).
 static int xml_piece(FILE *file, const char *format, va_list ap) {
     struct line l = {.length = 0, .overflow = 0};
-    if (format[0] == '<' && format[1] == '%' && format[2] == 's' && format[3] == 0) {
-        const char *tag = va_arg(ap, const char *);
-        PUT_LITERAL(&l, "<");
-        put(&l, tag, strlen(tag));
-    } else if (format[0] == ' ' && strcmp(format, " %s=\"%s\"") == 0) {
-        const char *key = va_arg(ap, const char *);
+    for (const char *f = format; *f;) {
+        size_t literal = strcspn(f, "%");
+        if (literal) {
+            put(&l, f, literal);
+            f += literal;
+            continue;
+        }
+        if (f[1] != 's') return -2;
         const char *value = va_arg(ap, const char *);
-        PUT_LITERAL(&l, " ");
-        put(&l, key, strlen(key));
-        PUT_LITERAL(&l, "=\"");
+        if (value == NULL) return -2;
         put(&l, value, strlen(value));
-        PUT_LITERAL(&l, "\"");
-    } else if (format[0] == '<' && strcmp(format, "</%s>") == 0) {
-        const char *tag = va_arg(ap, const char *);
-        PUT_LITERAL(&l, "</");
-        put(&l, tag, strlen(tag));
-        PUT_LITERAL(&l, ">");
-    } else {
-        return -2;
+        f += 2;
     }
     if (l.overflow) return -2;
+    if (l.length == 0) return 0;
     return fwrite(l.bytes, 1, l.length, file) == l.length ? (int)l.length : -1;
 }
 
+/// Each attempt reads the arguments from its own copy.
 static int fast_print(FILE *file, const char *format, va_list ap) {
-    int r = cell(file, format, ap);
-    return r == -2 ? xml_piece(file, format, ap) : r;
+    va_list a;
+    va_copy(a, ap);
+    int r = cell(file, format, a);
+    va_end(a);
+    if (r != -2) return r;
+    va_copy(a, ap);
+    r = xml_piece(file, format, a);
+    va_end(a);
+    return r;
 }
 
 int __vfprintf_chk(FILE *file, int flag, const char *format, va_list ap);
