@@ -206,6 +206,10 @@ public struct YearRunner {
         // The months: every one from the first stored month of the year through December
         // must be stored and closed, unless this is a draft.
         let needs = assessor.needs(rules, year)
+        // December's stored roster (whose rows most cadres take) is read on another thread
+        // while the store reads the months.
+        let december = YearMonth(year: year, month: 12)!
+        let lastRoster = Self.readRosterAhead(month: december, store: store, rules: rules)
         let stored: StoredYearMonths
         do {
             stored = try store.yearMonths(year: year, items: needs.items, payLines: needs.payLines)
@@ -221,7 +225,6 @@ public struct YearRunner {
         }
         var missing: [YearMonth] = [], open: [(YearMonth, RunState)] = []
         var m = first
-        let december = YearMonth(year: year, month: 12)!
         while m <= december {
             if let i = stored.months.firstIndex(where: { $0.month == m }) {
                 if stored.states[i] != .closed { open.append((m, stored.states[i])) }
@@ -254,7 +257,7 @@ public struct YearRunner {
         let input: YearInput
         let payees: [Payee]
         do {
-            (input, payees) = try Self.input(stored, store: store, rules: rules)
+            (input, payees) = try Self.input(stored, store: store, rules: rules, ahead: lastRoster?.wait())
         } catch let e as YearInputProblem {
             return stop(e.diagnostic)
         } catch {
@@ -279,14 +282,34 @@ public struct YearRunner {
         if guarded.hasErrors { return out }
 
         stage("年度考核", "assess")
+        // The reports are written from the results in memory while the store writes the rows
+        // (SQLite on this thread, the workbooks on the others): they need only the run's
+        // number, which the store hands over as soon as the run's row is in. They go to a
+        // staging folder that replaces `<out>/<year>-年度/` only once the run is committed.
+        let parent = options.outFolder.isEmpty ? "." : options.outFolder
+        let folder = parent + "/" + yearKey(year)
+        let newRun = NewYearRun(
+            year: year, rulesHash: rules.hash, rulesVersion: BatchRunner.rulesVersion(rules, december), engineVersion: BatchRunner.engineVersion,
+            actor: options.actor, at: options.now, results: results)
+        let job = YearReportJob()
+        let writer = reports, settings = options.settings
         let id: Int64
         let record: YearRunRecord
         do {
-            id = try store.recordYear(NewYearRun(
-                year: year, rulesHash: rules.hash, rulesVersion: BatchRunner.rulesVersion(rules, december), engineVersion: BatchRunner.engineVersion,
-                actor: options.actor, at: options.now, results: results))
+            id = try store.recordYear(newRun) { id in
+                let staging = parent + "/" + ReportFolder.stagingPrefix + "\(yearKey(year))-\(id)-\(ProcessInfo.processInfo.processIdentifier)"
+                job.start(staging: staging) {
+                    try? FileManager.default.removeItem(atPath: staging)
+                    try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+                    let written = try writer.write(YearReportRequest(results: results, record: newRun.record(id: id), payees: payees, settings: settings, folder: staging))
+                    try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
+                    return written
+                }
+            }
             record = try store.yearRun(id: id)
         } catch {
+            // Not stored: the reports being written are of no run.
+            if let staging = job.wait().staging { try? FileManager.default.removeItem(atPath: staging) }
             return stop(error.diagnostic)
         }
         out.yearRunID = id
@@ -294,25 +317,23 @@ public struct YearRunner {
         out.results = results
         stage("保存", "store")
 
-        // The reports replace `<out>/<year>-年度/` whole.
-        let folder = (options.outFolder.isEmpty ? "." : options.outFolder) + "/" + yearKey(year)
-        let staging = (options.outFolder.isEmpty ? "." : options.outFolder) + "/" + ReportFolder.stagingPrefix + "\(yearKey(year))-\(id)-\(ProcessInfo.processInfo.processIdentifier)"
+        let (staging, written) = job.wait()
         do {
-            try? FileManager.default.removeItem(atPath: staging)
-            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            let (names, warnings) = try reports.write(YearReportRequest(results: results, record: record, payees: payees, settings: options.settings, folder: staging))
+            guard let staging, let written else { throw CocoaError(.fileWriteUnknown) }
+            let (names, warnings) = try written.get()
             out.diagnostics += warnings.map { w in
                 var d = w
                 if case .file(let path) = w.location { d.location = .file(path: folder + "/" + path) }
                 return d
             }
-            try Data("yearRun \(id)\nyear \(year)\n".utf8).write(to: URL(fileURLWithPath: staging + "/" + ReportFolder.markerName))
             try ReportFolder.install(staging, as: folder)
             out.reportFolder = folder
             out.reports = names.sorted()
+            // Their own time, most of it while the store wrote the rows.
             stage("生成报表", "reports")
+            out.stages[out.stages.count - 1] = ("生成报表（与保存同时进行）", "reports (while storing)", job.seconds)
         } catch {
-            try? FileManager.default.removeItem(atPath: staging)
+            if let staging { try? FileManager.default.removeItem(atPath: staging) }
             out.diagnostics.append(Diagnostic(
                 .error, code: "B0065", at: .file(path: folder),
                 summary: Localized(zh: "年度报表未能写出：\(error)", en: "the year's reports were not written: \(error)"),
@@ -335,15 +356,20 @@ public struct YearRunner {
     /// The year's input: the stored months turned into the rules' tables, each cadre with
     /// their roster row from the last month they have a result in (that month's stored
     /// roster, read as the rules' roster source reads it).
-    static func input(_ stored: StoredYearMonths, store: RunStore, rules: CheckedRules) throws -> (YearInput, [Payee]) {
+    static func input(_ stored: StoredYearMonths, store: RunStore, rules: CheckedRules, ahead: RosterAhead.Read? = nil) throws -> (YearInput, [Payee]) {
         var rows: [String: Cadre] = [:]
         let lastMonths = Set(stored.cadres.map(\.lastMonth))
         for mi in lastMonths.sorted() {
             let month = stored.months[mi].month
-            let run = try store.run(id: stored.months[mi].runID)
-            let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
-            let files = try StoredInputs.roster(store: store, run: run, schema: schema)
-            let (roster, _) = RosterReader(schema: schema, month: month).read(files: files)
+            let roster: Roster
+            if let ahead, ahead.runID == stored.months[mi].runID {
+                roster = try ahead.roster.get()
+            } else {
+                let run = try store.run(id: stored.months[mi].runID)
+                let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
+                let files = try StoredInputs.roster(store: store, run: run, schema: schema)
+                roster = RosterReader(schema: schema, month: month).read(files: files).0
+            }
             let wanted = Set(stored.cadres.filter { $0.lastMonth == mi }.map(\.cadreID))
             for c in roster.cadres where wanted.contains(c.id) { rows[c.id] = c }
         }
@@ -376,6 +402,21 @@ public struct YearRunner {
         return (YearInput(year: stored.year, months: stored.months, roster: Roster(cadres), itemNames: stored.itemNames, payLines: payLines, cadres: years), payees)
     }
 
+    /// Starts reading the stored roster of `month`'s current run on a thread of its own
+    /// (nil when the month has no run): its files are fetched here, parsed there.
+    static func readRosterAhead(month: YearMonth, store: RunStore, rules: CheckedRules) -> RosterAhead? {
+        guard let run = try? store.currentRun(month: month) else { return nil }
+        let ahead = RosterAhead(runID: run.id)
+        do {
+            let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
+            let files = try StoredInputs.roster(store: store, run: run, schema: schema)
+            ahead.start { RosterReader(schema: schema, month: month).read(files: files).0 }
+        } catch {
+            ahead.finish(.failure(error))
+        }
+        return ahead
+    }
+
     /// Σ net + Σ deductions = Σ gross (B0064), and no cadre's annual net below zero (B0020, at
     /// the cadre's roster row, as a month's).
     static func guardPay(_ results: YearResults, roster: Roster, storePath: String) -> [Diagnostic] {
@@ -398,6 +439,73 @@ public struct YearRunner {
                                 en: "Check the annual article's deductions; nothing was stored and no bank file was written.")))
         }
         return out
+    }
+}
+
+/// A month's stored roster read on a thread of its own (`YearRunner.readRosterAhead`).
+final class RosterAhead: @unchecked Sendable {
+    struct Read {
+        var runID: Int64
+        var roster: Result<Roster, any Error>
+    }
+
+    let runID: Int64
+    private let done = DispatchSemaphore(value: 0)
+    private var roster: Result<Roster, any Error>?
+
+    init(runID: Int64) { self.runID = runID }
+
+    func start(_ body: @escaping @Sendable () -> Roster) {
+        let thread = Thread { [self] in finish(.success(body())) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func finish(_ r: Result<Roster, any Error>) {
+        roster = r
+        done.signal()
+    }
+
+    /// Waits for the roster (once).
+    func wait() -> Read {
+        done.wait()
+        return Read(runID: runID, roster: roster!)
+    }
+}
+
+/// The year's reports being written on a thread of their own while the store records the run.
+final class YearReportJob: @unchecked Sendable {
+    typealias Written = Result<(names: [String], warnings: [Diagnostic]), any Error>
+    private let done = DispatchSemaphore(value: 0)
+    private var started = false
+    private var staging: String?
+    private var written: Written?
+    /// Seconds from the start of writing to the sealed set.
+    private(set) var seconds = 0.0
+
+    /// Writes with `body` into `staging` on a new thread (the workbooks themselves go on
+    /// every core: `YearReportWriting`).
+    func start(staging: String, _ body: @escaping @Sendable () throws -> (names: [String], warnings: [Diagnostic])) {
+        self.staging = staging
+        started = true
+        let thread = Thread { [self] in
+            let clock = ContinuousClock(), begun = clock.now
+            let r: Written
+            do { r = .success(try body()) } catch { r = .failure(error) }
+            let d = clock.now - begun
+            seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            written = r
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the reports (once); (nil, nil) when they were never started.
+    func wait() -> (staging: String?, written: Written?) {
+        guard started else { return (nil, nil) }
+        done.wait()
+        return (staging, written)
     }
 }
 

@@ -75,6 +75,9 @@ public protocol RunStoring: AnyObject, Sendable {
     /// Records a year run as the year's draft, superseding its earlier draft or published
     /// run. Refuses a closed year. One transaction.
     func recordYear(_ run: NewYearRun) throws(StoreError) -> Int64
+    /// The same, calling `numbered` with the run's number inside the transaction, before its
+    /// rows are written (the reports start from the results in memory then).
+    func recordYear(_ run: NewYearRun, numbered: (@Sendable (Int64) -> Void)?) throws(StoreError) -> Int64
     /// Refuse a stale year (`StoreError.yearStale`).
     func publishYear(year: Int, actor: String, at: String, objectionsUntil: String) throws(StoreError)
     func closeYear(year: Int, actor: String, at: String) throws(StoreError)

@@ -63,7 +63,23 @@ enum TraceDocument {
 
     struct Writer {
         var bytes: [UInt8] = []
-        private var strings: [String: Int] = [:]
+        private var strings: [Bytes: Int] = [:]
+
+        /// A string keyed by its UTF-8 bytes: hashing a `String` itself normalizes it
+        /// (Unicode NFC), which was most of the cost of encoding a province's traces.
+        private struct Bytes: Hashable {
+            var s: String
+
+            static func == (a: Bytes, b: Bytes) -> Bool {
+                var x = a.s, y = b.s
+                return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && p.elementsEqual(q) } }
+            }
+
+            func hash(into h: inout Hasher) {
+                var s = s
+                s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+            }
+        }
 
         init() { bytes.reserveCapacity(1024) }
 
@@ -80,11 +96,11 @@ enum TraceDocument {
         mutating func count(_ n: Int) { uint(UInt64(n)) }
 
         mutating func str(_ s: String) {
-            if let n = strings[s] {
+            if let n = strings[Bytes(s: s)] {
                 uint(UInt64(n))
                 return
             }
-            strings[s] = strings.count + 1
+            strings[Bytes(s: s)] = strings.count + 1
             bytes.append(0)
             var s = s
             s.withUTF8 { u in

@@ -44,6 +44,17 @@ public struct NewYearRun: Sendable {
     }
 }
 
+extension NewYearRun {
+    /// The record `yearRun(id:)` reads back once this run is stored as `id` (a fresh draft):
+    /// what the year's reports are written from while the store writes the rows.
+    public func record(id: Int64) -> YearRunRecord {
+        YearRunRecord(
+            id: id, year: year, state: .draft, rulesHash: rulesHash, rulesVersion: rulesVersion, engineVersion: engineVersion,
+            createdBy: actor, createdAt: at, publishedAt: nil, objectionsUntil: nil, closedAt: nil, supersededBy: nil, stale: false,
+            staleReason: nil, months: results.months, summary: YearRunSummary(results))
+    }
+}
+
 /// What a year run came to, for `year show` and `year list`: worked out once when it is
 /// recorded.
 public struct YearRunSummary: Sendable, Hashable, Codable {

@@ -13,8 +13,18 @@ extension RunStore {
 
     /// Records a year run as the year's draft, superseding the year's earlier draft or
     /// published run. Refuses a closed year. One transaction, audited.
+    ///
+    /// `numbered` is called inside the transaction as soon as the run has its number, before
+    /// its rows are written: `jifen year run` starts writing the reports from the results in
+    /// memory then, while the store writes the rows. The number is the run's only if this
+    /// returns it (a failure rolls everything back).
     @discardableResult
     public func recordYear(_ run: NewYearRun) throws(StoreError) -> Int64 {
+        try recordYear(run, numbered: nil)
+    }
+
+    @discardableResult
+    public func recordYear(_ run: NewYearRun, numbered: (@Sendable (Int64) -> Void)?) throws(StoreError) -> Int64 {
         try yearWrite { db in
             let previous = try Self.currentYearRow(db, year: run.year)
             if let previous, previous.state == .closed { throw StoreError.yearClosed(year: run.year, yearRunID: previous.id) }
@@ -27,6 +37,7 @@ extension RunStore {
                                  t.gross.fen, t.deductions.fen, t.net.fen, try Self.json(run.results.tierOrder),
                                  try Self.json(run.results.monthPayLines), try Self.json(summary)])
             let id = db.lastInsertedRowID
+            numbered?(id)
             for m in run.results.months {
                 try db.execute(sql: "INSERT INTO yearRunMonth (yearRunID, month, runID, closed) VALUES (?, ?, ?, ?)",
                                arguments: [id, m.month.description, m.runID, m.closed])

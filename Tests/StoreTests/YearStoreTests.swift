@@ -135,6 +135,23 @@ struct YearStoreTests {
         #expect(try store.yearAuditLog(year: 2021).map(\.action) == ["year-run", "year-run"])
     }
 
+    @Test(arguments: StoreEngine.allCases) func theRunsNumberIsHandedOverAndItsRecordIsKnownInAdvance(engine: StoreEngine) throws {
+        // `jifen year run` starts the reports when the store numbers the run, from the
+        // record it will read back: the two must agree.
+        let store = try engine.open(storePath)
+        let runs = try threeMonths(store)
+        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: false) }
+        let run = Self.newYear(Self.yearResults(months: months))
+        let numbered = NumberSeen()
+        let id = try store.recordYear(run) { numbered.set($0) }
+        #expect(numbered.get() == id)
+        #expect(try store.yearRun(id: id) == run.record(id: id))
+        // Superseding changes the earlier run, not what the new one is recorded as
+        let again = try store.recordYear(run) { numbered.set($0) }
+        #expect(numbered.get() == again && again != id)
+        #expect(try store.yearRun(id: again) == run.record(id: again))
+    }
+
     @Test(arguments: StoreEngine.allCases) func theYearsMonthsAreReadWithOnlyTheNamedLinesAndEachCadresYearEnd(engine: StoreEngine) throws {
         let store = try engine.open(storePath)
         let runs = try threeMonths(store)
@@ -229,4 +246,12 @@ struct YearStoreTests {
         try store.record(Self.monthRun("2022-01", [Self.monthCadre("FM-001", "2022-01", score: "80", tier: "好", duty: "1", grossFen: 1, taxFen: 0, months: 1)]))
         #expect(try store.yearAuditLog(year: 2021).filter { $0.action == "year-stale" }.count == 1)
     }
+}
+
+/// The number `recordYear` handed over (called on the store's thread).
+private final class NumberSeen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var id: Int64?
+    func set(_ v: Int64) { lock.lock(); id = v; lock.unlock() }
+    func get() -> Int64? { lock.lock(); defer { lock.unlock() }; return id }
 }

@@ -17,6 +17,16 @@ enum ShortestNumbers {
     /// rewrite is needed.
     static let printedShortest = jifen_shortest_number_live() != 0
 
+    /// The text CShortestNumber prints for `value` (its fast path for amounts included), and
+    /// the text printf alone gives (the first of `%.15G`, `%.16G`, `%.17G` that reads back):
+    /// always equal (tests compare them).
+    static func printed(_ value: Double) -> (fast: String, general: String) {
+        var a = [CChar](repeating: 0, count: 64), b = [CChar](repeating: 0, count: 64)
+        let n = Int(jifen_shortest_number_text(value, &a)), m = Int(jifen_shortest_number_general(value, &b))
+        return (String(decoding: a.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                String(decoding: b.prefix(m).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
     static func rewrite(path: String, modified: Date) throws(ReportError) {
         do {
             var entries: [(path: String, data: Data)] = []
