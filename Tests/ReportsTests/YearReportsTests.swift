@@ -232,23 +232,52 @@ import TestSupport
     }
 
     @Test func taxDetailListsEachMonthAndTotalsPerCadre() throws {
-        let sheet = try #require(try Self.read(.taxDetail).sheet("年度个税明细"))
-        #expect(sheet.rows[2].map(\.value) == ["工号", "姓名", "社区", "月份", "基本报酬", "绩效报酬", "养老保险（基本养老保险费）", "医疗保险（基本医疗保险费）", "个人所得税", "全年一次性奖金", "奖金个税", "计税方式"])
+        let file = try Self.read(.taxDetail)
         let cadres = Self.sample.results.cadres
-        #expect(sheet.rows.count == 3 + cadres.map(\.months.count).reduce(0, +) + cadres.count)
-        for c in cadres {
-            let rows = sheet.rows.filter { $0.first?.value == c.cadreID }
-            #expect(rows.count == c.months.count + 1)
-            let total = try #require(rows.last)
-            #expect(total[3].value == "全年合计")
-            for k in SampleYear.monthPayLines.indices {
-                let expected = c.months.map { $0.pay[k] }.sum()
-                #expect(Self.fen(Self.cell(total, 4 + k)) == expected.fen && Self.cell(total, 4 + k)?.formula?.hasPrefix("SUM(") == true)
-                #expect(rows.dropLast().compactMap { Self.fen(Self.cell($0, 4 + k)) }.reduce(0, +) == expected.fen)
+        var communities: [String] = []
+        for c in cadres where !communities.contains(c.community) { communities.append(c.community) }
+        // A county sheet, then a sheet per community in roster order.
+        #expect(file.sheets.map(\.name) == ["全县"] + communities)
+        let lineHeaders = ["基本报酬", "绩效报酬", "养老保险（基本养老保险费）", "医疗保险（基本医疗保险费）", "个人所得税", "全年一次性奖金", "奖金个税", "计税方式"]
+        for community in communities {
+            let sheet = try #require(file.sheet(community))
+            #expect(sheet.rows[0].first?.value.hasSuffix("年度个税明细（\(community)）") == true)
+            #expect(sheet.rows[2].map(\.value) == ["工号", "姓名", "社区", "月份"] + lineHeaders)
+            let here = cadres.filter { $0.community == community }
+            #expect(sheet.rows.count == 3 + here.map(\.months.count).reduce(0, +) + here.count)
+            for c in here {
+                let rows = sheet.rows.filter { $0.first?.value == c.cadreID }
+                #expect(rows.count == c.months.count + 1)
+                let total = try #require(rows.last)
+                #expect(total[3].value == "全年合计")
+                for k in SampleYear.monthPayLines.indices {
+                    let expected = c.months.map { $0.pay[k] }.sum()
+                    #expect(Self.fen(Self.cell(total, 4 + k)) == expected.fen && Self.cell(total, 4 + k)?.formula?.hasPrefix("SUM(") == true)
+                    #expect(rows.dropLast().compactMap { Self.fen(Self.cell($0, 4 + k)) }.reduce(0, +) == expected.fen)
+                }
+                #expect(Self.fen(Self.cell(total, 9)) == c.bonusTax[0].bonus.fen && Self.fen(Self.cell(total, 10)) == c.bonusTax[0].tax.fen)
             }
-            #expect(Self.fen(Self.cell(total, 9)) == c.bonusTax[0].bonus.fen && Self.fen(Self.cell(total, 10)) == c.bonusTax[0].tax.fen)
         }
-        #expect(!sheet.cells.contains { c in Self.sample.payees.contains { c.value.contains($0.idNumber) || c.value.contains($0.bankAccount) } })
+        // 全县: a row per cadre with the year's totals, and a 合计 row whose sums are exact.
+        let county = try #require(file.sheet("全县"))
+        #expect(county.rows[2].map(\.value) == ["工号", "姓名", "社区", "在岗月数"] + lineHeaders)
+        #expect(county.rows.count == 3 + cadres.count + 1)
+        for (i, c) in cadres.enumerated() {
+            let row = county.rows[3 + i]
+            #expect(row[0].value == c.cadreID && Self.cell(row, 3)?.value == "\(c.months.count)")
+            for k in SampleYear.monthPayLines.indices {
+                #expect(Self.fen(Self.cell(row, 4 + k)) == c.months.map { $0.pay[k] }.sum().fen)
+            }
+            #expect(Self.fen(Self.cell(row, 10)) == c.bonusTax[0].tax.fen)
+        }
+        let sum = try #require(county.rows.last)
+        #expect(sum[0].value == "合计")
+        for k in SampleYear.monthPayLines.indices {
+            let expected = cadres.flatMap { c in c.months.map { $0.pay[k] } }.sum()
+            #expect(Self.fen(Self.cell(sum, 4 + k)) == expected.fen && Self.cell(sum, 4 + k)?.formula?.hasPrefix("SUM(") == true)
+        }
+        #expect(Self.fen(Self.cell(sum, 9)) == cadres.flatMap { $0.bonusTax.map(\.bonus) }.sum().fen)
+        #expect(!file.sheets.flatMap(\.cells).contains { c in Self.sample.payees.contains { c.value.contains($0.idNumber) || c.value.contains($0.bankAccount) } })
     }
 
     @Test func tierChartCountsTiersByCommunityWithNativeCharts() throws {
