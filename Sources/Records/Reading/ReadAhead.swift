@@ -118,6 +118,7 @@ public final class RowBatch: @unchecked Sendable {
         bytes.free()
         spans.free()
         kinds.free()
+        prechecked.free()
     }
 
     var rowCount: Int { rows.count }
@@ -157,18 +158,14 @@ public final class RowBatch: @unchecked Sendable {
         }
         let p = prechecked
         let n = p.fieldCount
-        p.payload.withUnsafeBufferPointer { payload in
-            p.present.withUnsafeBufferPointer { present in
-                p.problems.withUnsafeBufferPointer { problems in
-                    for r in rows.indices {
-                        let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
-                        let pre = PrecheckedRow(
-                            payload: payload.baseAddress! + r * n, present: present.baseAddress! + r * n, fieldCount: n,
-                            rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
-                            problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
-                        body(raw(r), pre)
-                    }
-                }
+        p.problems.withUnsafeBufferPointer { problems in
+            for r in rows.indices {
+                let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
+                let pre = PrecheckedRow(
+                    payload: p.payload + r * n, present: p.present + r * n, fieldCount: n,
+                    rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
+                    problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
+                body(raw(r), pre)
             }
         }
     }

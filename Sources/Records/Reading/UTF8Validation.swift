@@ -30,7 +30,25 @@ enum UTF8Validation {
                 }
                 continue
             }
-            // Fast path for three-byte characters, which is what Chinese text is made of.
+            // Runs of three-byte characters, which is what Chinese text is made of, two at a
+            // time: leads E1–EC and EE–EF with two bytes 80–BF each are always well-formed
+            // (E0 and ED, whose second byte is narrower, take the path below).
+            if b0 & 0xF0 == 0xE0 {
+                var j = i
+                while j &+ 8 <= to {
+                    let w = ByteWords.load(p + j)
+                    if w & 0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 { break }
+                    let lead0 = UInt8(truncatingIfNeeded: w), lead1 = UInt8(truncatingIfNeeded: w &>> 24)
+                    if lead0 == 0xE0 || lead0 == 0xED || lead1 == 0xE0 || lead1 == 0xED { break }
+                    j &+= 6
+                }
+                if j > i {
+                    sawNonASCII = true
+                    i = j
+                    continue
+                }
+            }
+            // Fast path for one three-byte character.
             if b0 & 0xF0 == 0xE0 && i &+ 2 < to {
                 let b1 = p[i &+ 1], b2 = p[i &+ 2]
                 if b2 & 0xC0 == 0x80 {
