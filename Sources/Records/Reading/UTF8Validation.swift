@@ -22,10 +22,13 @@ enum UTF8Validation {
             let b0 = p[i]
             if b0 < 0x80 {
                 i &+= 1
-                // Eight ASCII bytes at a time.
+                // Eight ASCII bytes at a time, then straight to the first non-ASCII byte.
                 while i &+ 8 <= to {
-                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
+                    let high = ByteWords.load(p + i) & 0x8080_8080_8080_8080
+                    if high != 0 {
+                        i &+= high.trailingZeroBitCount &>> 3
+                        break
+                    }
                     i &+= 8
                 }
                 continue

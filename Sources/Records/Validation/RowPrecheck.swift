@@ -86,6 +86,8 @@ final class RowPrecheck: @unchecked Sendable {
 /// Prechecked rows of one batch, stored flat beside the batch's bytes: buffers sized once
 /// (they grow only when a batch holds more rows than any before) and written by index.
 struct PrecheckedRows {
+    /// Whether the batch's rows are prechecked (its first row came after the plan).
+    var isActive = false
     private(set) var fieldCount = 0
     private(set) var count = 0
     /// Rows the buffers hold room for.
