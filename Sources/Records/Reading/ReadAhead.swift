@@ -94,17 +94,21 @@ public final class RowBatch: @unchecked Sendable {
     public static let defaultRowTarget = 16_384
     let rowTarget: Int
 
-    private var bytes: Buffer<UInt8>
+    // Exempt from dynamic exclusivity checks (a runtime call per access, per row): a batch
+    // is filled by one thread, then read by another after the hand-over, and no access to
+    // these overlaps another (the debug test runs checked that before).
+    @exclusivity(unchecked) private var bytes: Buffer<UInt8>
     /// Per field, (start, end) offsets into `bytes`.
-    private var spans: Buffer<Int>
+    @exclusivity(unchecked) private var spans: Buffer<Int>
     /// Per field, its kind (xlsx only).
-    private var kinds: Buffer<CellKind>
-    private var hasKinds = false
+    @exclusivity(unchecked) private var kinds: Buffer<CellKind>
+    @exclusivity(unchecked) private var hasKinds = false
     /// Per row: first field index, field count, line.
-    private var rows: [(field: Int, count: Int, line: Int)] = []
+    @exclusivity(unchecked) private var rows: [(field: Int, count: Int, line: Int)] = []
     /// The rows' prechecks, when the batch was read with a plan.
-    private(set) var prechecked = PrecheckedRows()
-    private(set) var isPrechecked = false
+    /// Behind a pointer: the reading thread writes them row by row, and a stored property of
+    /// a class would pay a dynamic exclusivity check for each write.
+    private let precheckedStorage: UnsafeMutablePointer<PrecheckedRows>
 
     init(rowTarget: Int = RowBatch.defaultRowTarget) {
         self.rowTarget = max(1, rowTarget)
@@ -112,19 +116,24 @@ public final class RowBatch: @unchecked Sendable {
         spans = Buffer(capacity: self.rowTarget * 24)
         kinds = Buffer(capacity: 64)
         rows.reserveCapacity(self.rowTarget)
+        precheckedStorage = .allocate(capacity: 1)
+        precheckedStorage.initialize(to: PrecheckedRows())
     }
 
     deinit {
         bytes.free()
         spans.free()
         kinds.free()
+        precheckedStorage.pointee.free()
+        precheckedStorage.deinitialize(count: 1)
+        precheckedStorage.deallocate()
     }
 
     var rowCount: Int { rows.count }
     var isFull: Bool { rows.count >= rowTarget || bytes.count >= Self.byteTarget }
 
     func reset() {
-        isPrechecked = false
+        precheckedStorage.pointee.isActive = false
         bytes.count = 0
         spans.count = 0
         kinds.count = 0
@@ -134,11 +143,12 @@ public final class RowBatch: @unchecked Sendable {
 
     func append(_ row: borrowing RawRow, plan: RowPrecheck.Plan?, decoder: inout FieldDecoder?) {
         if let plan, decoder != nil {
+            let pre = precheckedStorage
             if rows.isEmpty {
-                isPrechecked = true
-                prechecked.reset(fieldCount: plan.fields.count)
+                pre.pointee.isActive = true
+                pre.pointee.reset(fieldCount: plan.fields.count)
             }
-            if isPrechecked { prechecked.append(row, plan: plan, decoder: &decoder!) }
+            if pre.pointee.isActive { pre.pointee.append(row, plan: plan, decoder: &decoder!) }
         }
         append(row)
     }
@@ -151,24 +161,20 @@ public final class RowBatch: @unchecked Sendable {
             return RawRow(line: line, count: count, base: UnsafePointer(bytes.base), spans: UnsafePointer(spans.base + 2 * field),
                           kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil)
         }
-        guard isPrechecked else {
+        guard precheckedStorage.pointee.isActive else {
             for r in rows.indices { body(raw(r), nil) }
             return
         }
-        let p = prechecked
+        let p = precheckedStorage.pointee
         let n = p.fieldCount
-        p.payload.withUnsafeBufferPointer { payload in
-            p.present.withUnsafeBufferPointer { present in
-                p.problems.withUnsafeBufferPointer { problems in
-                    for r in rows.indices {
-                        let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
-                        let pre = PrecheckedRow(
-                            payload: payload.baseAddress! + r * n, present: present.baseAddress! + r * n, fieldCount: n,
-                            rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
-                            problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
-                        body(raw(r), pre)
-                    }
-                }
+        p.problems.withUnsafeBufferPointer { problems in
+            for r in rows.indices {
+                let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
+                let pre = PrecheckedRow(
+                    payload: p.payload + r * n, present: p.present + r * n, fieldCount: n,
+                    rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
+                    problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
+                body(raw(r), pre)
             }
         }
     }

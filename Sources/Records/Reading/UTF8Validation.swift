@@ -22,15 +22,36 @@ enum UTF8Validation {
             let b0 = p[i]
             if b0 < 0x80 {
                 i &+= 1
-                // Eight ASCII bytes at a time.
+                // Eight ASCII bytes at a time, then straight to the first non-ASCII byte.
                 while i &+ 8 <= to {
-                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
+                    let high = ByteWords.load(p + i) & 0x8080_8080_8080_8080
+                    if high != 0 {
+                        i &+= high.trailingZeroBitCount &>> 3
+                        break
+                    }
                     i &+= 8
                 }
                 continue
             }
-            // Fast path for three-byte characters, which is what Chinese text is made of.
+            // Runs of three-byte characters, which is what Chinese text is made of, two at a
+            // time: leads E1–EC and EE–EF with two bytes 80–BF each are always well-formed
+            // (E0 and ED, whose second byte is narrower, take the path below).
+            if b0 & 0xF0 == 0xE0 {
+                var j = i
+                while j &+ 8 <= to {
+                    let w = ByteWords.load(p + j)
+                    if w & 0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 { break }
+                    let lead0 = UInt8(truncatingIfNeeded: w), lead1 = UInt8(truncatingIfNeeded: w &>> 24)
+                    if lead0 == 0xE0 || lead0 == 0xED || lead1 == 0xE0 || lead1 == 0xED { break }
+                    j &+= 6
+                }
+                if j > i {
+                    sawNonASCII = true
+                    i = j
+                    continue
+                }
+            }
+            // Fast path for one three-byte character.
             if b0 & 0xF0 == 0xE0 && i &+ 2 < to {
                 let b1 = p[i &+ 1], b2 = p[i &+ 2]
                 if b2 & 0xC0 == 0x80 {

@@ -51,11 +51,12 @@ public struct RosterReader {
         }
         var cadres: [Cadre] = []
         var reports: [FileReport] = []
+        let fields = Fields(schema)
         for file in files {
             let path = file.path
             let first = cadres.count
             var report = validator.validate(file: file) { row, decoder in
-                cadres.append(cadre(row, decoder: decoder, path: path))
+                cadres.append(cadre(row, decoder: decoder, fields: fields, path: path))
             }
             for c in cadres[first...] where !c.isEmployed(in: month) {
                 report.problems.append(.notEmployedThisMonth(Place(c.origin), id: c.id, month: month))
@@ -69,29 +70,57 @@ public struct RosterReader {
         return (Roster(cadres), reports)
     }
 
-    private func cadre(_ row: borrowing DecodedRow, decoder: borrowing FieldDecoder, path: String) -> Cadre {
-        func text(_ name: String) -> String? {
-            guard let i = schema.fieldIndex(name), row.present[i] else { return nil }
+    /// Where each core field sits in the schema and which fields are extra, resolved once per
+    /// read: looking fields up by their Chinese names for every cadre cost more than the rest
+    /// of the row.
+    struct Fields {
+        let id, name, idNumber, community, grid, post, level, hired, left, account, bank, phone, deduction: Int?
+        /// Fields that are not core (the categories of 专项附加扣除 count as extra), in order.
+        let extra: [(index: Int, name: String)]
+
+        init(_ schema: SourceSchema) {
+            let f = schema.fieldIndex
+            id = f("工号")
+            name = f("姓名")
+            idNumber = f("身份证号")
+            community = f("社区")
+            grid = f("网格")
+            post = f("岗位")
+            level = f("岗位等级")
+            hired = f("入职日期")
+            left = f("离职日期")
+            account = f("银行账号")
+            bank = f("开户行")
+            phone = f("手机")
+            deduction = f("专项附加扣除")
+            // The categories of 专项附加扣除 are core columns kept with the extra ones, by name.
+            let core: Set<String> = Set(StandardSchemas.roster.fields.map(\.name))
+                .subtracting(StandardSchemas.specialDeductionCategories.map(\.name))
+            extra = schema.fields.enumerated().filter { !core.contains($0.element.name) }.map { ($0.offset, $0.element.name) }
+        }
+    }
+
+    private func cadre(_ row: borrowing DecodedRow, decoder: borrowing FieldDecoder, fields: Fields, path: String) -> Cadre {
+        func text(_ i: Int?) -> String? {
+            guard let i, row.present[i] else { return nil }
             return decoder.text(i, row.payload[i])
         }
-        func value(_ name: String) -> Int64? {
-            guard let i = schema.fieldIndex(name), row.present[i] else { return nil }
+        func value(_ i: Int?) -> Int64? {
+            guard let i, row.present[i] else { return nil }
             return row.payload[i]
         }
-        // The categories of 专项附加扣除 are core columns kept with the extra ones, by name.
-        let core: Set<String> = Set(StandardSchemas.roster.fields.map(\.name)).subtracting(StandardSchemas.specialDeductionCategories.map(\.name))
         var extra: [String: String] = [:]
-        for (i, field) in schema.fields.enumerated() where !core.contains(field.name) && row.present[i] {
-            extra[field.name] = decoder.text(i, row.payload[i])
+        for (i, name) in fields.extra where row.present[i] {
+            extra[name] = decoder.text(i, row.payload[i])
         }
         return Cadre(
-            id: text("工号")!, name: text("姓名") ?? "", idNumber: text("身份证号") ?? "",
-            community: text("社区") ?? "", grid: text("网格"), post: text("岗位") ?? "",
-            level: Int(value("岗位等级") ?? 0),
-            hiredOn: CivilDate(daysSinceEpoch: Int32(value("入职日期") ?? 0)),
-            leftOn: value("离职日期").map { CivilDate(daysSinceEpoch: Int32($0)) },
-            bankAccount: text("银行账号") ?? "", bank: text("开户行"), phone: text("手机"),
-            specialDeduction: value("专项附加扣除").map { Money(fen: $0) },
+            id: text(fields.id)!, name: text(fields.name) ?? "", idNumber: text(fields.idNumber) ?? "",
+            community: text(fields.community) ?? "", grid: text(fields.grid), post: text(fields.post) ?? "",
+            level: Int(value(fields.level) ?? 0),
+            hiredOn: CivilDate(daysSinceEpoch: Int32(value(fields.hired) ?? 0)),
+            leftOn: value(fields.left).map { CivilDate(daysSinceEpoch: Int32($0)) },
+            bankAccount: text(fields.account) ?? "", bank: text(fields.bank), phone: text(fields.phone),
+            specialDeduction: value(fields.deduction).map { Money(fen: $0) },
             origin: RowOrigin(path: path, line: row.line), extra: extra)
     }
 }

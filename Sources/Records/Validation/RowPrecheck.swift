@@ -44,6 +44,24 @@ final class RowPrecheck: @unchecked Sendable {
         /// A decoder of its own for the reading thread: decoding the early kinds never
         /// touches its interners.
         let decoder: FieldDecoder
+        /// Per field, what the precheck does with it, in one array the row loop reads.
+        let steps: [Step]
+
+        struct Step {
+            /// The field's column, or -1 when the file has none.
+            let column: Int
+            let action: Action
+            let optionalValue: Bool
+        }
+
+        enum Action {
+            /// Text not kept: only whether it is there.
+            case presence
+            /// Decoded here.
+            case decode
+            /// Interned on the validator's thread.
+            case late
+        }
 
         init(path: String, columnOfField: [Int?], early: [Bool], presenceOnly: [Bool], optionalValue: [Bool], personal: [Bool],
              fields: [FieldSpec], keyIndex: Int?, headerWidth: Int, decoder: FieldDecoder) {
@@ -57,82 +75,133 @@ final class RowPrecheck: @unchecked Sendable {
             self.keyIndex = keyIndex
             self.headerWidth = headerWidth
             self.decoder = decoder
+            steps = fields.indices.map { f in
+                Step(column: columnOfField[f] ?? -1, action: presenceOnly[f] ? .presence : early[f] ? .decode : .late,
+                     optionalValue: optionalValue[f])
+            }
         }
     }
 }
 
-/// Prechecked rows of one batch, stored flat beside the batch's bytes.
+/// Prechecked rows of one batch, stored flat beside the batch's bytes: buffers sized once
+/// (they grow only when a batch holds more rows than any before) and written by index.
 struct PrecheckedRows {
-    var fieldCount = 0
-    var payload: [Int64] = []
-    var present: [Bool] = []
-    var rowHash: [UInt64] = []
-    var keyHash: [UInt64] = []
+    /// Whether the batch's rows are prechecked (its first row came after the plan).
+    var isActive = false
+    private(set) var fieldCount = 0
+    private(set) var count = 0
+    /// Rows the buffers hold room for.
+    private var capacity = 0
+    /// `capacity × fieldCount` entries, row after row.
+    private(set) var payload: UnsafeMutablePointer<Int64>
+    private(set) var present: UnsafeMutablePointer<Bool>
+    private var fieldRoom = 0
+    private(set) var rowHash: UnsafeMutablePointer<UInt64>
+    private(set) var keyHash: UnsafeMutablePointer<UInt64>
     /// Per row, where its problems start in `problems` (one more entry at the end).
-    var problemStart: [Int32] = [0]
-    var problems: [(field: Int, problem: RecordProblem)] = []
-    var count: Int { rowHash.count }
+    private(set) var problemStart: UnsafeMutablePointer<Int32>
+    private(set) var problems: [(field: Int, problem: RecordProblem)] = []
+
+    init() {
+        payload = .allocate(capacity: 1)
+        present = .allocate(capacity: 1)
+        rowHash = .allocate(capacity: 1)
+        keyHash = .allocate(capacity: 1)
+        problemStart = .allocate(capacity: 1)
+        problemStart[0] = 0
+    }
+
+    /// Frees the buffers (its batch's `deinit`).
+    func free() {
+        payload.deallocate()
+        present.deallocate()
+        rowHash.deallocate()
+        keyHash.deallocate()
+        problemStart.deallocate()
+    }
 
     mutating func reset(fieldCount: Int) {
         self.fieldCount = fieldCount
-        payload.removeAll(keepingCapacity: true)
-        present.removeAll(keepingCapacity: true)
-        rowHash.removeAll(keepingCapacity: true)
-        keyHash.removeAll(keepingCapacity: true)
-        problemStart.removeAll(keepingCapacity: true)
-        problemStart.append(0)
+        count = 0
+        problemStart[0] = 0
         problems.removeAll(keepingCapacity: true)
+    }
+
+    /// Room for one more row.
+    @inline(__always)
+    private mutating func reserveRow() {
+        if count < capacity && (count &+ 1) &* fieldCount <= fieldRoom { return }
+        grow()
+    }
+
+    private mutating func grow() {
+        let rows = max(64, capacity * 2, count + 1)
+        let fields = max(fieldRoom, rows * fieldCount)
+        func regrow<T>(_ p: inout UnsafeMutablePointer<T>, _ old: Int, _ new: Int) {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: max(1, new))
+            q.moveInitialize(from: p, count: old)
+            p.deallocate()
+            p = q
+        }
+        regrow(&payload, count * fieldCount, fields)
+        regrow(&present, count * fieldCount, fields)
+        regrow(&rowHash, count, rows)
+        regrow(&keyHash, count, rows)
+        regrow(&problemStart, count + 1, rows + 1)
+        capacity = rows
+        fieldRoom = fields
     }
 
     /// Prechecks one row with `plan`, appending its results.
     mutating func append(_ row: borrowing RawRow, plan: RowPrecheck.Plan, decoder: inout FieldDecoder) {
-        let columnOfField = plan.columnOfField, presenceOnly = plan.presenceOnly, early = plan.early, optionalValue = plan.optionalValue
-        var rowHash: UInt64 = 0xcbf2_9ce4_8422_2325
+        reserveRow()
+        let n = fieldCount
+        let payload = self.payload + count &* n, present = self.present + count &* n
+        var rowHash = ByteWords.seed
         var keyHash: UInt64 = 0
-        for f in 0..<plan.fields.count {
-            guard let column = columnOfField[f] else {
-                payload.append(0)
-                present.append(false)
-                continue
-            }
-            let raw = FieldDecoder.trimmed(row.bytes(column))
-            for b in raw { rowHash = (rowHash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            rowHash = (rowHash ^ 0x1F) &* 0x0000_0100_0000_01B3
-            if f == plan.keyIndex { keyHash = Interner.hash(raw) }
-            func place() -> Place {
-                Place(path: plan.path, line: row.line, column: column + 1, columnName: plan.fields[f].name)
-            }
-            if presenceOnly[f] {
-                payload.append(0)
-                present.append(!raw.isEmpty)
-                if raw.isEmpty, !optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
-                continue
-            }
-            guard early[f] else {
-                payload.append(0)
-                present.append(false)
-                continue
-            }
-            switch decoder.decode(f, raw, kind: row.kind(column)) {
-            case nil:
-                payload.append(0)
-                present.append(false)
-                if !optionalValue[f] { problems.append((f, .missingValue(place(), type: plan.fields[f].type))) }
-            case .success(let v)?:
-                payload.append(v)
-                present.append(true)
-            case .failure(let problem)?:
-                payload.append(0)
-                present.append(false)
-                problems.append((f, SourceValidator.valueProblem(place(), raw, plan.fields[f].type, personal: plan.personal[f], problem)))
+        let keyIndex = plan.keyIndex ?? -1
+        plan.steps.withUnsafeBufferPointer { steps in
+            for f in 0..<steps.count {
+                let step = steps[f]
+                payload[f] = 0
+                present[f] = false
+                guard step.column >= 0 else { continue }
+                let column = step.column
+                let raw = FieldDecoder.trimmed(row.bytes(column))
+                rowHash = ByteWords.mix(rowHash, raw)
+                if f == keyIndex { keyHash = Interner.hash(raw) }
+                switch step.action {
+                case .presence:
+                    present[f] = !raw.isEmpty
+                    if raw.isEmpty, !step.optionalValue { addMissing(f, row.line, column, plan) }
+                case .late:
+                    break
+                case .decode:
+                    switch decoder.decode(f, trimmed: raw, kind: row.kind(column)) {
+                    case nil:
+                        if !step.optionalValue { addMissing(f, row.line, column, plan) }
+                    case .success(let v)?:
+                        payload[f] = v
+                        present[f] = true
+                    case .failure(let problem)?:
+                        let place = Place(path: plan.path, line: row.line, column: column + 1, columnName: plan.fields[f].name)
+                        problems.append((f, SourceValidator.valueProblem(place, raw, plan.fields[f].type, personal: plan.personal[f], problem)))
+                    }
+                }
             }
         }
         if row.count > plan.headerWidth {
             let extra = (plan.headerWidth..<row.count).filter { FieldDecoder.trimmed(row.bytes($0)).count > 0 }.count
             if extra > 0 { problems.append((plan.fields.count, .extraCells(Place(path: plan.path, line: row.line), count: extra))) }
         }
-        self.rowHash.append(rowHash)
-        self.keyHash.append(keyHash)
-        problemStart.append(Int32(problems.count))
+        self.rowHash[count] = ByteWords.finish(rowHash)
+        self.keyHash[count] = keyHash
+        count &+= 1
+        problemStart[count] = Int32(problems.count)
+    }
+
+    private mutating func addMissing(_ f: Int, _ line: Int, _ column: Int, _ plan: RowPrecheck.Plan) {
+        let place = Place(path: plan.path, line: line, column: column + 1, columnName: plan.fields[f].name)
+        problems.append((f, .missingValue(place, type: plan.fields[f].type)))
     }
 }

@@ -49,6 +49,8 @@ public struct SourceValidator {
     /// Employment per roster index: first and last day (days since 1970).
     private let hired: [Int64]
     private let left: [Int64]
+    /// The month's first and last day (days since 1970), computed once rather than per row.
+    private let monthDays: ClosedRange<Int32>
 
     private let rejectedCadres: [String: Int]
     /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
@@ -66,6 +68,7 @@ public struct SourceValidator {
         self.rejectedCadres = rejectedCadres
         self.schema = schema
         self.month = month
+        monthDays = month.firstDay.daysSinceEpoch...month.lastDay.daysSinceEpoch
         self.roster = roster
         self.decoder = FieldDecoder(fields: schema.fields)
         self.retain = schema.fields.map { f in
@@ -373,7 +376,7 @@ public struct SourceValidator {
             guard !isEarly[f], let column = map.columnOfField[f] else { continue }
             decoded.present[f] = false
             let raw = FieldDecoder.trimmed(row.bytes(column))
-            switch decoder.decode(f, raw, kind: row.kind(column)) {
+            switch decoder.decode(f, trimmed: raw, kind: row.kind(column)) {
             case nil:
                 if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
             case .success(let v)?:
@@ -409,7 +412,7 @@ public struct SourceValidator {
         }
         if let di = dateIndex, decoded.present[di] {
             let date = CivilDate(daysSinceEpoch: Int32(decoded.payload[di]))
-            if !month.contains(date) {
+            if !monthDays.contains(date.daysSinceEpoch) {
                 add(.dateOutsideMonth(place(di), date: date, month: month))
             } else if decoded.cadre >= 0, let roster,
                       decoded.payload[di] < hired[Int(decoded.cadre)] || decoded.payload[di] > left[Int(decoded.cadre)] {

@@ -14,6 +14,11 @@ public struct FieldDecoder: Sendable {
     /// source are read by two, so whoever remembers a code remembers this beside it.
     public let identity: UInt64
     private let enumBytes: [[[UInt8]]]
+    /// Every enumeration's words as (byte length, first sixteen bytes as two words), all
+    /// fields' in one array, field `i`'s at `enumRange[i]`: a word is found by comparing a
+    /// length and two integers per candidate rather than bytes.
+    private let enumEntries: [EnumEntry]
+    private let enumRange: [Range<Int>]
     /// The type of each field without its payload, and its numeric bounds in units: read in
     /// the row loop instead of `fields[i].type`, which would copy arrays per field per row.
     private let kinds: [Kind]
@@ -48,19 +53,44 @@ public struct FieldDecoder: Sendable {
             }
         }
         self.interners = Array(repeating: Interner(), count: fields.count)
-        self.enumBytes = fields.map { f in
+        let enumBytes: [[[UInt8]]] = fields.map { f in
             switch f.type {
             case .enumeration(let words), .enumerationOrScore(let words, _): words.map { Array($0.utf8) }
             default: []
             }
         }
+        self.enumBytes = enumBytes
+        var entries: [EnumEntry] = []
+        var ranges: [Range<Int>] = []
+        for words in enumBytes {
+            let lo = entries.count
+            for w in words {
+                let (w0, w1) = w.withUnsafeBufferPointer { ByteWords.words16($0) }
+                entries.append(EnumEntry(count: w.count, w0: w0, w1: w1))
+            }
+            ranges.append(lo..<entries.count)
+        }
+        enumEntries = entries
+        enumRange = ranges
+    }
+
+    struct EnumEntry: Sendable {
+        let count: Int
+        let w0: UInt64
+        let w1: UInt64
     }
 
     /// Decodes field `index` from `raw` (already located in the row).
     public mutating func decode(
         _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind
     ) -> Result<Int64, ValueProblem>? {
-        let bytes = Self.trimmed(raw)
+        decode(index, trimmed: Self.trimmed(raw), kind: kind)
+    }
+
+    /// `decode` of bytes already `trimmed` (the row checks trim each field once).
+    mutating func decode(
+        _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind
+    ) -> Result<Int64, ValueProblem>? {
         if bytes.isEmpty { return nil }
         switch kinds[index] {
         case .text:
@@ -141,10 +171,21 @@ public struct FieldDecoder: Sendable {
     }
 
     private func enumIndex(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let words = enumBytes[index]
-        for (i, w) in words.enumerated() where w.count == bytes.count {
-            if w.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return i }
+        let n = bytes.count
+        let (w0, w1) = ByteWords.words16(bytes)
+        let range = enumRange[index]
+        let found: Int? = enumEntries.withUnsafeBufferPointer { entries in
+            for e in range {
+                let entry = entries[e]
+                guard entry.count == n, entry.w0 == w0, entry.w1 == w1 else { continue }
+                // Longer than sixteen bytes: the rest, byte by byte.
+                if n > 16, !enumBytes[index][e &- range.lowerBound].withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { continue }
+                return e &- range.lowerBound
+            }
+            return nil
         }
+        if let found { return found }
+        let words = enumBytes[index]
         // Slow path: full-width letters, stray inner spaces.
         if bytes.contains(where: { $0 >= 0x80 }) {
             let s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).trimmingSpaces

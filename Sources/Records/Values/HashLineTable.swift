@@ -44,7 +44,8 @@ struct HashLineTable: ~Copyable {
         if let base = b.baseAddress { munmap(base, b.count * MemoryLayout<Slot>.stride) }
     }
 
-    /// Row fingerprints are plain FNV, whose low bits cluster under linear probing: mix.
+    /// Fingerprints are mixed once more, so that probe positions do not depend on how they
+    /// were made (`ByteWords` today, plain FNV once, whose low bits clustered).
     @inline(__always)
     private static func mixed(_ key: UInt64) -> UInt64 {
         var m = key ^ (key >> 31)

@@ -83,16 +83,10 @@ public struct Interner: Sendable {
         slots = bigger
     }
 
-    /// FNV-1a over the bytes, finished with a 64-bit mix so that low bits spread well.
+    /// A 64-bit hash of the bytes, eight at a time (`ByteWords.hash`), its low bits spread as
+    /// well as its high ones.
     @inline(__always)
     public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3
-        }
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        return h
+        ByteWords.hash(bytes)
     }
 }
