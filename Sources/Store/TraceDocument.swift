@@ -43,8 +43,7 @@ enum TraceDocument {
         w.bytes.append(format)
         w.count(c.score.lines.count)
         for line in c.score.lines {
-            w.count(line.records.count)
-            for r in line.records { w.record(r) }
+            w.records(line.records)
         }
         w.count(c.pay.lines.count)
         for (i, line) in c.pay.lines.enumerated() {
@@ -64,6 +63,9 @@ enum TraceDocument {
     struct Writer {
         var bytes: [UInt8] = []
         private var strings: [String: Int] = [:]
+        /// For compact records: the document's number of each file and summary number seen.
+        private var fileNumbers: [Int: Int] = [:]
+        private var summaryNumbers: [Int: Int] = [:]
 
         init() { bytes.reserveCapacity(1024) }
 
@@ -106,6 +108,43 @@ enum TraceDocument {
             } else {
                 bytes.append(0)
             }
+        }
+
+        /// A line's records. Held compactly, each file and summary is looked up by its number
+        /// (`RecordTexts`) rather than by hashing its text per record; the bytes are the same
+        /// as `record(_:)` writes, as the first sight of a number goes through `str`.
+        mutating func records(_ list: RecordList) {
+            count(list.count)
+            guard let (entries, texts) = list.entries else {
+                for r in list { record(r) }
+                return
+            }
+            // The caches taken out of `self` while it writes (put back after, never copied).
+            var files = fileNumbers, summaries = summaryNumbers
+            fileNumbers = [:]
+            summaryNumbers = [:]
+            for e in entries {
+                textNumber(e.file, of: texts.files, cache: &files)
+                int(Int64(e.line))
+                date(e.date)
+                textNumber(e.summary, of: texts.summaries, cache: &summaries)
+                int(e.units)
+                bytes.append(e.scale)
+            }
+            fileNumbers = files
+            summaryNumbers = summaries
+        }
+
+        /// `str(texts[n])`, remembering what it wrote for `n` (a string's number in the
+        /// document, after its first sight).
+        private mutating func textNumber<N: BinaryInteger>(_ n: N, of texts: [String], cache: inout [Int: Int]) {
+            if let k = cache[Int(n)] {
+                uint(UInt64(k))
+                return
+            }
+            let s = texts[Int(n)]
+            str(s)
+            cache[Int(n)] = strings[s]!
         }
 
         mutating func record(_ r: RecordRef) {
@@ -229,7 +268,7 @@ enum TraceDocument {
             var records: [RecordRef] = []
             records.reserveCapacity(n)
             for _ in 0..<n { records.append(try r.record()) }
-            c.score.lines[i].records = records
+            c.score.lines[i].records = RecordList(records)
         }
         let payLines = try r.count()
         guard payLines == c.pay.lines.count else { throw .invalid("\(payLines) pay lines for \(c.pay.lines.count)") }
