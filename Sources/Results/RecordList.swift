@@ -88,18 +88,38 @@ public struct RecordEntry: Sendable, Hashable {
 }
 
 /// The file names and summary texts `RecordEntry`s name by number: one per distinct text in
-/// a month, shared by every line that cites them, never changed once made.
+/// a month, shared by every line that cites them, never changed once made. The summaries are
+/// kept as UTF-8 one after another (a province month has millions of distinct ones: no
+/// `String` object each), made into a `String` when read.
 public final class RecordTexts: Sendable {
     public let files: [String]
-    public let summaries: [String]
+    /// Summary `n` is `summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]]`.
+    public let summaryBytes: [UInt8]
+    public let summaryStarts: [Int]
 
-    public init(files: [String], summaries: [String]) {
+    public init(files: [String], summaryBytes: [UInt8], summaryStarts: [Int]) {
         self.files = files
-        self.summaries = summaries
+        self.summaryBytes = summaryBytes
+        self.summaryStarts = summaryStarts
+    }
+
+    public convenience init(files: [String], summaries: [String]) {
+        var bytes: [UInt8] = [], starts = [0]
+        for s in summaries {
+            bytes.append(contentsOf: s.utf8)
+            starts.append(bytes.count)
+        }
+        self.init(files: files, summaryBytes: bytes, summaryStarts: starts)
+    }
+
+    public var summaryCount: Int { summaryStarts.count - 1 }
+
+    public func summary(_ n: Int) -> String {
+        String(decoding: summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]], as: UTF8.self)
     }
 
     @inline(__always)
     public func ref(_ e: RecordEntry) -> RecordRef {
-        RecordRef(file: files[Int(e.file)], line: Int(e.line), date: e.date, summary: summaries[Int(e.summary)], points: e.points)
+        RecordRef(file: files[Int(e.file)], line: Int(e.line), date: e.date, summary: summary(Int(e.summary)), points: e.points)
     }
 }

@@ -124,10 +124,10 @@ enum TraceDocument {
             fileNumbers = [:]
             summaryNumbers = [:]
             for e in entries {
-                textNumber(e.file, of: texts.files, cache: &files)
+                textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
                 int(Int64(e.line))
                 date(e.date)
-                textNumber(e.summary, of: texts.summaries, cache: &summaries)
+                textNumber(Int(e.summary), cache: &summaries) { texts.summary(Int(e.summary)) }
                 int(e.units)
                 bytes.append(e.scale)
             }
@@ -135,16 +135,16 @@ enum TraceDocument {
             summaryNumbers = summaries
         }
 
-        /// `str(texts[n])`, remembering what it wrote for `n` (a string's number in the
+        /// `str(text())`, remembering what it wrote for `n` (a string's number in the
         /// document, after its first sight).
-        private mutating func textNumber<N: BinaryInteger>(_ n: N, of texts: [String], cache: inout [Int: Int]) {
-            if let k = cache[Int(n)] {
+        private mutating func textNumber(_ n: Int, cache: inout [Int: Int], _ text: () -> String) {
+            if let k = cache[n] {
                 uint(UInt64(k))
                 return
             }
-            let s = texts[Int(n)]
+            let s = text()
             str(s)
-            cache[Int(n)] = strings[s]!
+            cache[n] = strings[s]!
         }
 
         mutating func record(_ r: RecordRef) {

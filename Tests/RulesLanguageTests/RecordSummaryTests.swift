@@ -1,12 +1,12 @@
 import Exact
 @testable import Records
 @testable import RulesLanguage
-import XCTest
+import Testing
 
 /// A record's summary text is made on UTF-8 bytes (`RecordSummary.text`) and once per
 /// distinct combination of the values it shows (`SummaryKeys`): the texts must be those of
 /// the `String`-based reference, byte for byte, whatever the values hold.
-final class RecordSummaryTests: XCTestCase {
+struct RecordSummaryTests {
     /// A source with every kind of part: values (text, enumeration, enumeration or score),
     /// a shift's time range, named numbers and a boolean; personal data, the date and the key
     /// left out.
@@ -37,7 +37,7 @@ final class RecordSummaryTests: XCTestCase {
         "\u{0600}", "क्ष", "〆", "〪", "–",
     ]
 
-    func testTextsAreTheReferenceTextsByteForByte() {
+    @Test func textsAreTheReferenceTextsByteForByte() {
         var rng = SeededRandom(seed: 15)
         let summary = RecordSummary(schema: Self.schema)
         var decoder = FieldDecoder(fields: Self.schema.fields)
@@ -63,32 +63,32 @@ final class RecordSummaryTests: XCTestCase {
             if rng.below(3) > 0 { set(9, "\(rng.below(100)).\(rng.below(10))0") }
             if rng.below(3) > 0 { set(10, "\(rng.below(9)).\(rng.below(100))") }
             if rng.below(3) > 0 { set(11, rng.below(2) == 0 ? "是" : "否") }
-            XCTAssertEqual(Array(summary.text(row, decoder).utf8), Array(summary.referenceText(row, decoder).utf8), "content \(content.debugDescription)")
+            #expect(Array(summary.text(row, decoder).utf8) == Array(summary.referenceText(row, decoder).utf8), "content \(content.debugDescription)")
             compared += 1
         }
-        XCTAssertEqual(compared, 4_000)
+        #expect(compared == 4_000)
     }
 
-    func testCutStopsAtTheTwentyFourthCharacterOrAsksString() {
+    @Test func cutStopsAtTheTwentyFourthCharacterOrAsksString() {
         func cut(_ s: String) -> Int? {
             var s = s
             return s.withUTF8 { RecordSummary.cut($0, 24) }
         }
         let cjk = String(repeating: "社区", count: 20)
-        XCTAssertEqual(cut(cjk), 24 * 3)
-        XCTAssertEqual(cut("短"), 3)
-        XCTAssertEqual(cut(String(repeating: "a", count: 24)), 24)
-        XCTAssertEqual(cut(String(repeating: "a", count: 30)), 24)
+        #expect(cut(cjk) == 24 * 3)
+        #expect(cut("短") == 3)
+        #expect(cut(String(repeating: "a", count: 24)) == 24)
+        #expect(cut(String(repeating: "a", count: 30)) == 24)
         // An accent after the 24th letter belongs to it: String decides.
-        XCTAssertNil(cut(String(repeating: "a", count: 24) + "\u{301}"))
-        XCTAssertNil(cut(String(repeating: "😀", count: 30)))
+        #expect(cut(String(repeating: "a", count: 24) + "\u{301}") == nil)
+        #expect(cut(String(repeating: "😀", count: 30)) == nil)
         // Up to 24 scalars is the whole text whatever they are.
-        XCTAssertEqual(cut("👨‍👩‍👧"), "👨‍👩‍👧".utf8.count)
+        #expect(cut("👨‍👩‍👧") == "👨‍👩‍👧".utf8.count)
     }
 
     /// The same values give the same summary number; other values, presence or decoder
     /// another.
-    func testSummaryKeysNumberEachCombinationOnce() {
+    @Test func summaryKeysNumberEachCombinationOnce() {
         var keys = SummaryKeys(fields: [3, 5, 6])
         var next: UInt32 = 0
         func number(_ payload: [Int64], _ present: [Bool], _ identity: UInt64) -> UInt32 {
@@ -113,11 +113,11 @@ final class RecordSummaryTests: XCTestCase {
             present[1] = rng.below(2) == 0
             let n = number(payload, present, identity)
             let key = "\(identity) " + [3, 5, 6].map { present[$0] ? "\(payload[$0])" : "-" }.joined(separator: " ")
-            if let k = seen[key] { XCTAssertEqual(n, k, key) } else { seen[key] = n }
+            if let k = seen[key] { #expect(n == k, "\(key)") } else { seen[key] = n }
         }
-        XCTAssertEqual(Set(seen.values).count, seen.count)
-        XCTAssertEqual(Int(next), seen.count)
-        XCTAssertEqual(seen.count, 2 * 6 * 6 * 6)
+        #expect(Set(seen.values).count == seen.count)
+        #expect(Int(next) == seen.count)
+        #expect(seen.count == 2 * 6 * 6 * 6)
     }
 }
 

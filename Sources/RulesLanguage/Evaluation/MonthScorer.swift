@@ -79,8 +79,10 @@ public final class MonthScorer {
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    /// Each distinct summary text, once: records name theirs by number.
-    var summaryTexts: [String] = []
+    /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
+    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number.
+    var summaryBytes: [UInt8] = []
+    var summaryStarts: [Int] = [0]
     /// Per source: the summary number of each distinct combination of the values a summary
     /// shows, so a summary's text is made once, not for every record that has it.
     var summaryKeys: [SummaryKeys]
@@ -189,7 +191,7 @@ public final class MonthScorer {
     }
 
     /// The month's record texts, which `finish` hands to every score line's records.
-    func recordTexts() -> RecordTexts { RecordTexts(files: recordFiles, summaries: summaryTexts) }
+    func recordTexts() -> RecordTexts { RecordTexts(files: recordFiles, summaryBytes: summaryBytes, summaryStarts: summaryStarts) }
 
     /// The number of `row`'s summary in `summaryTexts`, its text made when first seen.
     @inline(__always)
@@ -199,8 +201,9 @@ public final class MonthScorer {
     ) -> UInt32 {
         let found = summaryKeys[source].find(payload, present, identity: decoder.identity)
         if found.number >= 0 { return UInt32(found.number) }
-        let number = UInt32(summaryTexts.count)
-        summaryTexts.append(summaries[source].text(row, decoder))
+        let number = UInt32(summaryStarts.count - 1)
+        summaries[source].append(row, decoder, to: &summaryBytes)
+        summaryStarts.append(summaryBytes.count)
         summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
         return number
     }
@@ -315,6 +318,8 @@ struct RecordSummary: Sendable {
     let fields: [Int]
     /// Each `.named` part's name as UTF-8, by part.
     private let names: [[UInt8]]
+    /// Each enumeration's words as UTF-8, by field (empty for other fields).
+    private let words: [[[UInt8]]]
 
     /// A value longer than this many characters is cut.
     static let valueLength = 24
@@ -341,13 +346,44 @@ struct RecordSummary: Sendable {
         }
         self.fields = fields.sorted()
         names = parts.map { if case .named(let n) = $0.1 { Array(n.utf8) } else { [] } }
+        words = schema.fields.map { f in
+            switch f.type {
+            case .enumeration(let w), .enumerationOrScore(let w, _): w.map { Array($0.utf8) }
+            default: []
+            }
+        }
     }
 
-    /// The summary, built as UTF-8 bytes in one buffer: the same text as `referenceText`
-    /// (words joined by a space, a value cut to its first 24 characters), byte for byte.
+    /// The summary as a `String` (`append` into a buffer of its own).
     func text(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
+        append(row, decoder, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A value's text as `decoder.text` gives it, lent as UTF-8: an interned text's bytes
+    /// and an enumeration's word without making a `String`.
+    @inline(__always)
+    private func withValue<R>(_ i: Int, _ payload: Int64, _ decoder: borrowing FieldDecoder, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch decoder.fields[i].type {
+        case .text, .idNumber, .bankAccount, .phone:
+            return decoder.interners[i].withBytes(Int32(payload), body)
+        case .enumeration:
+            return words[i][Int(payload)].withUnsafeBufferPointer(body)
+        case .enumerationOrScore where payload < words[i].count:
+            return words[i][Int(payload)].withUnsafeBufferPointer(body)
+        default:
+            var t = decoder.text(i, payload)
+            return t.withUTF8(body)
+        }
+    }
+
+    /// Appends the summary's UTF-8 to `out`: the same text as `referenceText` (words joined
+    /// by a space, a value cut to its first 24 characters), byte for byte. Interned texts are
+    /// valid UTF-8 (the readers validate every file, `String`s are), so their bytes are
+    /// copied as they are.
+    func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
         var first = true
         func space() {
             if first { first = false } else { out.append(0x20) }
@@ -356,13 +392,13 @@ struct RecordSummary: Sendable {
             switch kind {
             case .value:
                 space()
-                var t = decoder.text(i, row.payload[i])
-                let appended = t.withUTF8 { u in
-                    guard let cut = Self.cut(u, Self.valueLength) else { return false }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
-                    return true
+                withValue(i, row.payload[i], decoder) { u in
+                    if let cut = Self.cut(u, Self.valueLength) {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
+                    } else {
+                        out.append(contentsOf: String(String(decoding: u, as: UTF8.self).prefix(Self.valueLength)).utf8)
+                    }
                 }
-                if !appended { out.append(contentsOf: String(t.prefix(Self.valueLength)).utf8) }
             case .timeRange(let e):
                 space()
                 out.append(contentsOf: decoder.text(i, row.payload[i]).utf8)
@@ -382,7 +418,6 @@ struct RecordSummary: Sendable {
                 }
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Where `String(s.prefix(n))` ends in `s`'s UTF-8 bytes, found without walking grapheme
