@@ -123,13 +123,20 @@ enum TraceDocument {
             var files = fileNumbers, summaries = summaryNumbers
             fileNumbers = [:]
             summaryNumbers = [:]
-            for e in entries {
-                textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
-                int(Int64(e.line))
-                date(e.date)
-                textNumber(Int(e.summary), cache: &summaries) { texts.summary(Int(e.summary)) }
-                int(e.units)
-                bytes.append(e.scale)
+            // The month's texts are shared by every cadre's document, written on every core:
+            // borrowed once here rather than retained per record.
+            texts.summaryBytes.withUnsafeBufferPointer { text in
+                texts.summaryStarts.withUnsafeBufferPointer { starts in
+                    for e in entries {
+                        textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
+                        int(Int64(e.line))
+                        date(e.date)
+                        let n = Int(e.summary)
+                        textNumber(n, cache: &summaries) { String(decoding: UnsafeBufferPointer(rebasing: text[starts[n]..<starts[n + 1]]), as: UTF8.self) }
+                        int(e.units)
+                        bytes.append(e.scale)
+                    }
+                }
             }
             fileNumbers = files
             summaryNumbers = summaries
