@@ -426,6 +426,8 @@ struct RecordSummary: Sendable {
     /// a character alone and never join a neighbour (ASCII but CR, CJK ideographs, CJK and
     /// full-width punctuation), so each is one character. nil: ask `String.prefix`.
     static func cut(_ u: UnsafeBufferPointer<UInt8>, _ n: Int) -> Int? {
+        // No more bytes than `n`: no more scalars either.
+        if u.count <= n { return u.count }
         var scalars = 0
         var at = 0
         var simple = true
