@@ -65,7 +65,8 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     public var clips: [Clip]
     /// The records that contributed, in file order. Empty in a line read from the store
     /// without its trace (the store's `ResultDetail.lines`); `recordCount` still counts them.
-    public var records: [RecordRef] { didSet { recordCount = records.count } }
+    /// Compact as the scorer keeps them (`RecordList`), each read as a `RecordRef`.
+    public var records: RecordList { didSet { recordCount = records.count } }
     /// How many records contributed: `records.count`, kept when the records themselves are
     /// not loaded (the reports count a line's records but never list them).
     public private(set) var recordCount: Int
@@ -79,6 +80,15 @@ public struct ScoreLine: Sendable, Hashable, Codable {
     public init(
         kind: Kind, name: String, citation: String? = nil, raw: Fixed, points: Fixed, clips: [Clip] = [],
         records: [RecordRef] = [], reason: String? = nil, approvedBy: String? = nil, counting: String? = nil
+    ) {
+        self.init(kind: kind, name: name, citation: citation, raw: raw, points: points, clips: clips, records: RecordList(records),
+                  reason: reason, approvedBy: approvedBy, counting: counting)
+    }
+
+    /// A line with its records as the scorer keeps them.
+    public init(
+        kind: Kind, name: String, citation: String? = nil, raw: Fixed, points: Fixed, clips: [Clip] = [],
+        records: RecordList, reason: String? = nil, approvedBy: String? = nil, counting: String? = nil
     ) {
         self.counting = counting
         self.kind = kind
@@ -118,7 +128,7 @@ public struct ScoreLine: Sendable, Hashable, Codable {
             kind: try c.decode(Kind.self, forKey: .kind), name: try c.decode(String.self, forKey: .name),
             citation: try c.decodeIfPresent(String.self, forKey: .citation), raw: try c.decode(Fixed.self, forKey: .raw),
             points: try c.decode(Fixed.self, forKey: .points), clips: try c.decode([Clip].self, forKey: .clips),
-            records: try c.decode([RecordRef].self, forKey: .records), reason: try c.decodeIfPresent(String.self, forKey: .reason),
+            records: try c.decode(RecordList.self, forKey: .records), reason: try c.decodeIfPresent(String.self, forKey: .reason),
             approvedBy: try c.decodeIfPresent(String.self, forKey: .approvedBy),
             counting: try c.decodeIfPresent(String.self, forKey: .counting))
     }

@@ -43,8 +43,7 @@ enum TraceDocument {
         w.bytes.append(format)
         w.count(c.score.lines.count)
         for line in c.score.lines {
-            w.count(line.records.count)
-            for r in line.records { w.record(r) }
+            w.records(line.records)
         }
         w.count(c.pay.lines.count)
         for (i, line) in c.pay.lines.enumerated() {
@@ -80,6 +79,9 @@ enum TraceDocument {
                 s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
             }
         }
+        /// For compact records: the document's number of each file and summary number seen.
+        private var fileNumbers: [Int: Int] = [:]
+        private var summaryNumbers: [Int: Int] = [:]
 
         init() { bytes.reserveCapacity(1024) }
 
@@ -122,6 +124,50 @@ enum TraceDocument {
             } else {
                 bytes.append(0)
             }
+        }
+
+        /// A line's records. Held compactly, each file and summary is looked up by its number
+        /// (`RecordTexts`) rather than by hashing its text per record; the bytes are the same
+        /// as `record(_:)` writes, as the first sight of a number goes through `str`.
+        mutating func records(_ list: RecordList) {
+            count(list.count)
+            guard let (entries, texts) = list.entries else {
+                for r in list { record(r) }
+                return
+            }
+            // The caches taken out of `self` while it writes (put back after, never copied).
+            var files = fileNumbers, summaries = summaryNumbers
+            fileNumbers = [:]
+            summaryNumbers = [:]
+            // The month's texts are shared by every cadre's document, written on every core:
+            // borrowed once here rather than retained per record.
+            texts.summaryBytes.withUnsafeBufferPointer { text in
+                texts.summaryStarts.withUnsafeBufferPointer { starts in
+                    for e in entries {
+                        textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
+                        int(Int64(e.line))
+                        date(e.date)
+                        let n = Int(e.summary)
+                        textNumber(n, cache: &summaries) { String(decoding: UnsafeBufferPointer(rebasing: text[starts[n]..<starts[n + 1]]), as: UTF8.self) }
+                        int(e.units)
+                        bytes.append(e.scale)
+                    }
+                }
+            }
+            fileNumbers = files
+            summaryNumbers = summaries
+        }
+
+        /// `str(text())`, remembering what it wrote for `n` (a string's number in the
+        /// document, after its first sight).
+        private mutating func textNumber(_ n: Int, cache: inout [Int: Int], _ text: () -> String) {
+            if let k = cache[n] {
+                uint(UInt64(k))
+                return
+            }
+            let s = text()
+            str(s)
+            cache[n] = strings[Bytes(s: s)]!
         }
 
         mutating func record(_ r: RecordRef) {
@@ -245,7 +291,7 @@ enum TraceDocument {
             var records: [RecordRef] = []
             records.reserveCapacity(n)
             for _ in 0..<n { records.append(try r.record()) }
-            c.score.lines[i].records = records
+            c.score.lines[i].records = RecordList(records)
         }
         let payLines = try r.count()
         guard payLines == c.pay.lines.count else { throw .invalid("\(payLines) pay lines for \(c.pay.lines.count)") }

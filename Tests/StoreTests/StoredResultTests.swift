@@ -109,6 +109,37 @@ struct TraceDocumentTests {
         #expect(TraceDocument.encode(c, templates: c.pay.lines.map { Optional($0.trace) }).count < TraceDocument.encode(c, templates: [nil, nil, nil]).count)
     }
 
+    /// Records held compactly (as the scorer keeps them) are written byte for byte as the
+    /// same records as `RecordRef`s, and read back as those: a summary text under two numbers,
+    /// or the same as a file's name, included.
+    @Test func compactRecordsWriteTheSameDocument() throws {
+        let day = CivilDate(year: 2020, month: 12, day: 9)!.daysSinceEpoch
+        let texts = RecordTexts(files: ["duty.csv", "service.xlsx", "夜班"], summaries: ["夜班 20:00–08:00", "全程代办 低保", "夜班 20:00–08:00", "夜班", ""])
+        let entries = [
+            RecordEntry(file: 0, line: 14, day: day, summary: 0, units: 25, scale: 1),
+            RecordEntry(file: 0, line: 15, day: RecordEntry.noDay, summary: 2, units: -3, scale: 0),
+            RecordEntry(file: 1, line: 2, day: -1, summary: 1, units: 0, scale: 2),
+            RecordEntry(file: 2, line: 3, day: day + 1, summary: 3, units: Int64.min, scale: 18),
+            RecordEntry(file: 1, line: UInt32.max, day: day, summary: 4, units: Int64.max, scale: 0),
+            RecordEntry(file: 0, line: 16, day: day, summary: 2, units: 5, scale: 1),
+        ]
+        let compact = RecordList(entries: entries, texts: texts)
+        let refs = RecordList(Array(compact))
+        #expect(compact == refs)
+        #expect(compact.count == 6 && compact[3].summary == "夜班" && compact[1].date == nil && compact[4].line == Int(UInt32.max))
+        var a = StoredResultSamples.cadre("FM-001"), b = a
+        for i in a.score.lines.indices where !a.score.lines[i].records.isEmpty {
+            a.score.lines[i].records = compact
+            b.score.lines[i].records = refs
+        }
+        let templates = a.pay.lines.map { Optional($0.trace) }
+        let bytes = TraceDocument.encode(a, templates: templates)
+        #expect(bytes == TraceDocument.encode(b, templates: templates))
+        var back = StoredResultSamples.withoutTraces(a)
+        try TraceDocument.decode(bytes, into: &back, templates: templates)
+        #expect(back == a && back == b)
+    }
+
     @Test func anUnknownFormatOrCutDocumentIsRefused() throws {
         let c = StoredResultSamples.cadre("FM-001")
         var bytes = TraceDocument.encode(c, templates: [nil, nil, nil])

@@ -60,6 +60,12 @@ public struct Interner: Sendable {
         String(decoding: arena[starts[Int(code)]..<starts[Int(code) + 1]], as: UTF8.self)
     }
 
+    /// The bytes `string(code)` decodes, lent to `body` without making a `String`.
+    public func withBytes<R>(_ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let lo = starts[Int(code)], hi = starts[Int(code) + 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
+    }
+
     private func equals(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let lo = starts[code], hi = starts[code + 1]
         guard hi - lo == bytes.count else { return false }

@@ -24,9 +24,10 @@ extension MonthScorer {
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
+        let texts = recordTexts()
         scored.withUnsafeMutableBufferPointer { scored in
             chunks.run(count: cadres.count) { range in
-                for k in range { scored[k] = scoreCard(cadre: cadres[k]) }
+                for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts) }
             }
         }
         var cards: [Int: ScoreCard] = Dictionary(minimumCapacity: cadres.count)
@@ -50,7 +51,7 @@ extension MonthScorer {
 
     // MARK: - Score
 
-    func scoreCard(cadre c: Int) -> (ScoreCard, [String: Fixed]) {
+    func scoreCard(cadre c: Int, texts: RecordTexts) -> (ScoreCard, [String: Fixed]) {
         var lines: [ScoreLine] = []
         var points: [String: Fixed] = [:]
         if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
@@ -87,7 +88,7 @@ extension MonthScorer {
                 clips.append(Clip(scope: .month, limit: cap, removed: value - cap))
                 value = cap
             }
-            let records = keepRecords ? itemRecords[slot] : []
+            let records: RecordList = keepRecords ? RecordList(entries: itemRecords[slot], texts: texts) : []
             switch item.kind {
             case .points:
                 if let floor = item.floor, value < floor {

@@ -68,12 +68,24 @@ public final class MonthScorer {
     let accSum: UnsafeMutableBufferPointer<Fixed>
     let accDays: UnsafeMutableBufferPointer<UInt32>
     var accExtreme: [RowValue]
-    var itemRecords: [[RecordRef]]
+    /// Each item's contributing records per cadre, compact: file and summary by number in
+    /// `recordFiles` and `summaryTexts` (24 bytes a record, no `String` of its own).
+    var itemRecords: [[RecordEntry]]
     /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
     var itemReasons: [Int: [(reason: String, approver: String)]] = [:]
     /// The file each source's records came from, for record references.
-    public var fileNames: [String]
+    public var fileNames: [String] { didSet { numberFiles() } }
+    /// Every file name records cite, each once, and the number of each source's current one.
+    var recordFiles: [String] = []
+    var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
+    /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
+    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number.
+    var summaryBytes: [UInt8] = []
+    var summaryStarts: [Int] = [0]
+    /// Per source: the summary number of each distinct combination of the values a summary
+    /// shows, so a summary's text is made once, not for every record that has it.
+    var summaryKeys: [SummaryKeys]
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
@@ -163,7 +175,37 @@ public final class MonthScorer {
         itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         summaries = sources.map { RecordSummary(schema: $0.schema) }
+        summaryKeys = summaries.map { SummaryKeys(fields: $0.fields) }
+        numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
+    }
+
+    /// Numbers each source's current file name in `recordFiles` (a name seen before keeps
+    /// its number).
+    private func numberFiles() {
+        fileOfSource = fileNames.map { name in
+            if let k = recordFiles.firstIndex(of: name) { return UInt16(k) }
+            recordFiles.append(name)
+            return UInt16(recordFiles.count - 1)
+        }
+    }
+
+    /// The month's record texts, which `finish` hands to every score line's records.
+    func recordTexts() -> RecordTexts { RecordTexts(files: recordFiles, summaryBytes: summaryBytes, summaryStarts: summaryStarts) }
+
+    /// The number of `row`'s summary in `summaryTexts`, its text made when first seen.
+    @inline(__always)
+    private func summaryNumber(
+        _ source: Int, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
+        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder
+    ) -> UInt32 {
+        let found = summaryKeys[source].find(payload, present, identity: decoder.identity)
+        if found.number >= 0 { return UInt32(found.number) }
+        let number = UInt32(summaryStarts.count - 1)
+        summaries[source].append(row, decoder, to: &summaryBytes)
+        summaryStarts.append(summaryBytes.count)
+        summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
+        return number
     }
 
     deinit {
@@ -181,6 +223,8 @@ public final class MonthScorer {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
         let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures)
+        // The row's summary number, looked up once however many items it counts for.
+        var summary = UInt32.max
         row.payload.withUnsafeBufferPointer { payload in
             row.present.withUnsafeBufferPointer { present in
                 itemPrograms[source].withUnsafeBufferPointer { programs in
@@ -197,10 +241,11 @@ public final class MonthScorer {
                             }
                         }
                         if keepRecords {
-                            let date = p.dateField >= 0 && present[p.dateField] ? CivilDate(daysSinceEpoch: Int32(payload[p.dateField])) : nil
-                            itemRecords[slot].append(RecordRef(
-                                file: fileNames[source], line: row.line, date: date,
-                                summary: summaries[source].text(row, decoder), points: points))
+                            let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
+                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder) }
+                            itemRecords[slot].append(RecordEntry(
+                                file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
+                                units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
                                 func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
                                 itemReasons[slot, default: []].append((text(p.reasonField), text(p.approverField)))
@@ -268,6 +313,16 @@ public final class MonthScorer {
 /// 到岗`, `全程代办 低保申请 办结 满意`. Personal data and the cadre's own 工号 are left out.
 struct RecordSummary: Sendable {
     let parts: [(index: Int, kind: Kind)]
+    /// Every field the text reads (a time range's end too), ascending: the text is a function
+    /// of these fields' presence and payloads (and the decoder that interned them) alone.
+    let fields: [Int]
+    /// Each `.named` part's name as UTF-8, by part.
+    private let names: [[UInt8]]
+    /// Each enumeration's words as UTF-8, by field (empty for other fields).
+    private let words: [[[UInt8]]]
+
+    /// A value longer than this many characters is cut.
+    static let valueLength = 24
 
     enum Kind: Sendable { case value, timeRange(end: Int), named(String) }
 
@@ -284,9 +339,133 @@ struct RecordSummary: Sendable {
             }
         }
         self.parts = parts
+        var fields = Set<Int>()
+        for (i, kind) in parts {
+            fields.insert(i)
+            if case .timeRange(let e) = kind { fields.insert(e) }
+        }
+        self.fields = fields.sorted()
+        names = parts.map { if case .named(let n) = $0.1 { Array(n.utf8) } else { [] } }
+        words = schema.fields.map { f in
+            switch f.type {
+            case .enumeration(let w), .enumerationOrScore(let w, _): w.map { Array($0.utf8) }
+            default: []
+            }
+        }
     }
 
+    /// The summary as a `String` (`append` into a buffer of its own).
     func text(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        append(row, decoder, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A value's text as `decoder.text` gives it, lent as UTF-8: an interned text's bytes
+    /// and an enumeration's word without making a `String`.
+    @inline(__always)
+    private func withValue<R>(_ i: Int, _ payload: Int64, _ decoder: borrowing FieldDecoder, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch decoder.fields[i].type {
+        case .text, .idNumber, .bankAccount, .phone:
+            return decoder.interners[i].withBytes(Int32(payload), body)
+        case .enumeration:
+            return words[i][Int(payload)].withUnsafeBufferPointer(body)
+        case .enumerationOrScore where payload < words[i].count:
+            return words[i][Int(payload)].withUnsafeBufferPointer(body)
+        default:
+            var t = decoder.text(i, payload)
+            return t.withUTF8(body)
+        }
+    }
+
+    /// Appends the summary's UTF-8 to `out`: the same text as `referenceText` (words joined
+    /// by a space, a value cut to its first 24 characters), byte for byte. Interned texts are
+    /// valid UTF-8 (the readers validate every file, `String`s are), so their bytes are
+    /// copied as they are.
+    func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
+        var first = true
+        func space() {
+            if first { first = false } else { out.append(0x20) }
+        }
+        for (k, (i, kind)) in parts.enumerated() where row.present[i] {
+            switch kind {
+            case .value:
+                space()
+                withValue(i, row.payload[i], decoder) { u in
+                    if let cut = Self.cut(u, Self.valueLength) {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
+                    } else {
+                        out.append(contentsOf: String(String(decoding: u, as: UTF8.self).prefix(Self.valueLength)).utf8)
+                    }
+                }
+            case .timeRange(let e):
+                space()
+                out.append(contentsOf: decoder.text(i, row.payload[i]).utf8)
+                out.append(contentsOf: [0xE2, 0x80, 0x93])  // –
+                if row.present[e] { out.append(contentsOf: decoder.text(e, row.payload[e]).utf8) }
+            case .named:
+                if case .boolean = decoder.fields[i].type {
+                    if row.payload[i] != 0 {
+                        space()
+                        out.append(contentsOf: names[k])
+                    }
+                } else {
+                    space()
+                    out.append(contentsOf: names[k])
+                    out.append(0x20)
+                    out.append(contentsOf: decoder.text(i, row.payload[i]).utf8)
+                }
+            }
+        }
+    }
+
+    /// Where `String(s.prefix(n))` ends in `s`'s UTF-8 bytes, found without walking grapheme
+    /// clusters: the whole text when it has at most `n` scalars (never more characters than
+    /// scalars); after the `n`-th scalar when the first `n + 1` are all of the kinds that form
+    /// a character alone and never join a neighbour (ASCII but CR, CJK ideographs, CJK and
+    /// full-width punctuation), so each is one character. nil: ask `String.prefix`.
+    static func cut(_ u: UnsafeBufferPointer<UInt8>, _ n: Int) -> Int? {
+        // No more bytes than `n`: no more scalars either.
+        if u.count <= n { return u.count }
+        var scalars = 0
+        var at = 0
+        var simple = true
+        while at < u.count {
+            let b = u[at]
+            var length = 1
+            var scalar = UInt32(b)
+            if b >= 0xF0 {
+                length = 4
+            } else if b >= 0xE0 {
+                length = 3
+                if at + 2 < u.count { scalar = (UInt32(b & 0x0F) << 12) | (UInt32(u[at + 1] & 0x3F) << 6) | UInt32(u[at + 2] & 0x3F) }
+            } else if b >= 0xC0 {
+                length = 2
+            }
+            if scalars == n {
+                // The text goes on past `n` scalars: cut before this one if it and all
+                // before it stand alone.
+                return simple && standsAlone(scalar, length) ? at : nil
+            }
+            if simple && !standsAlone(scalar, length) { simple = false }
+            scalars += 1
+            at += length
+        }
+        return u.count
+    }
+
+    @inline(__always)
+    private static func standsAlone(_ scalar: UInt32, _ length: Int) -> Bool {
+        if length == 1 { return scalar != 0x0D }
+        guard length == 3 else { return false }
+        return (0x4E00...0x9FFF).contains(scalar) || (0x3400...0x4DBF).contains(scalar) || (0x3001...0x3011).contains(scalar)
+            || (0xFF01...0xFF5E).contains(scalar)
+    }
+
+    /// The summary as words joined by a space, through `String`'s characters: what `text`
+    /// must equal, kept for the tests that compare the two.
+    func referenceText(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder) -> String {
         var words: [String] = []
         for (i, kind) in parts where row.present[i] {
             switch kind {
@@ -302,5 +481,109 @@ struct RecordSummary: Sendable {
             }
         }
         return words.joined(separator: " ")
+    }
+}
+
+/// The summary numbers of one source's records by the values their summaries show: the
+/// decoder's identity (an interned text's code means something only to its decoder, and a
+/// decoder only ever adds codes), which of the fields are present, and their payloads. An
+/// open-addressing table over a flat array of keys: no allocation per lookup.
+struct SummaryKeys: Sendable {
+    /// The fields a summary reads (`RecordSummary.fields`).
+    let fields: [Int]
+    /// Key after key: identity, presence bits, then each field's payload (0 when absent).
+    private var keys: [Int64] = []
+    private var numbers: [UInt32] = []
+    /// Key index + 1, 0 for empty.
+    private var slots: [Int32] = Array(repeating: 0, count: 256)
+
+    /// Presence goes in one word: a source whose summary reads more than 64 fields is never
+    /// looked up, each record's text made anew.
+    let isUsable: Bool
+
+    init(fields: [Int]) {
+        self.fields = fields
+        isUsable = fields.count <= 64
+    }
+
+    private var stride: Int { fields.count + 2 }
+
+    @inline(__always)
+    private func key(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, _ k: Int) -> Int64 {
+        present[fields[k]] ? payload[fields[k]] : 0
+    }
+
+    @inline(__always)
+    private func presence(_ present: UnsafeBufferPointer<Bool>) -> Int64 {
+        var bits: UInt64 = 0
+        for (k, f) in fields.enumerated() where present[f] { bits |= 1 << UInt64(k) }
+        return Int64(bitPattern: bits)
+    }
+
+    /// The number of the row's summary (-1 when new) and the key's hash, for `insert`.
+    func find(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64) -> (number: Int, hash: UInt64) {
+        guard isUsable else { return (-1, 0) }
+        let bits = presence(present)
+        var h = Self.mix(identity &+ 0x9E37_79B9_7F4A_7C15, UInt64(bitPattern: bits))
+        for k in 0..<fields.count { h = Self.mix(h, UInt64(bitPattern: key(payload, present, k))) }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        let stride = self.stride
+        keys.withUnsafeBufferPointer { keys in
+            while true {
+                let slot = Int(slots[i])
+                if slot == 0 { return }
+                let at = (slot - 1) * stride
+                if keys[at] == Int64(bitPattern: identity), keys[at + 1] == bits {
+                    var same = true
+                    for k in 0..<fields.count where keys[at + 2 + k] != key(payload, present, k) {
+                        same = false
+                        break
+                    }
+                    if same {
+                        i = -slot
+                        return
+                    }
+                }
+                i = (i + 1) & mask
+            }
+        }
+        return i < 0 ? (Int(numbers[-i - 1]), h) : (-1, h)
+    }
+
+    /// Adds the row's key with its summary number (after `find` did not find it).
+    mutating func insert(_ hash: UInt64, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64, number: UInt32) {
+        guard isUsable else { return }
+        keys.append(Int64(bitPattern: identity))
+        keys.append(presence(present))
+        for k in 0..<fields.count { keys.append(key(payload, present, k)) }
+        numbers.append(number)
+        if numbers.count * 2 > slots.count {
+            slots = Array(repeating: 0, count: slots.count * 2)
+            for n in 0..<numbers.count { place(n, hash: rehash(n)) }
+        } else {
+            place(numbers.count - 1, hash: hash)
+        }
+    }
+
+    private mutating func place(_ n: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(n + 1)
+    }
+
+    private func rehash(_ n: Int) -> UInt64 {
+        let at = n * stride
+        var h = Self.mix(UInt64(bitPattern: keys[at]) &+ 0x9E37_79B9_7F4A_7C15, UInt64(bitPattern: keys[at + 1]))
+        for k in 0..<fields.count { h = Self.mix(h, UInt64(bitPattern: keys[at + 2 + k])) }
+        return h
+    }
+
+    @inline(__always)
+    static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        var x = (h ^ v) &* 0xFF51_AFD7_ED55_8CCD
+        x ^= x >> 32
+        return x &* 0xC4CE_B9FE_1A85_EC53 ^ (x >> 29)
     }
 }

@@ -1,0 +1,125 @@
+import Exact
+
+/// A score line's contributing records: either `RecordRef`s as read back from the store (or
+/// written by hand), or, as the scorer keeps them, compact `RecordEntry`s that name their file
+/// and summary by number in a `RecordTexts` shared by the whole month. A province month has
+/// millions of records; as entries they cost 24 bytes each and no allocation, where a
+/// `RecordRef` holds a `String` of its own. Either way a record reads as a `RecordRef`.
+public struct RecordList: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral, Codable {
+    enum Storage: Sendable {
+        case refs([RecordRef])
+        case compact([RecordEntry], RecordTexts)
+    }
+
+    let storage: Storage
+
+    public init(_ refs: [RecordRef]) { storage = .refs(refs) }
+
+    public init(arrayLiteral elements: RecordRef...) { storage = .refs(elements) }
+
+    /// Entries whose file and summary numbers index `texts`.
+    public init(entries: [RecordEntry], texts: RecordTexts) { storage = .compact(entries, texts) }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch storage {
+        case .refs(let r): r.count
+        case .compact(let e, _): e.count
+        }
+    }
+
+    public subscript(position: Int) -> RecordRef {
+        switch storage {
+        case .refs(let r): return r[position]
+        case .compact(let e, let texts): return texts.ref(e[position])
+        }
+    }
+
+    /// The compact form, when the records are held so: what the store writes without
+    /// building a `RecordRef` per record.
+    public var entries: (entries: [RecordEntry], texts: RecordTexts)? {
+        if case .compact(let e, let t) = storage { return (e, t) }
+        return nil
+    }
+
+    public static func == (a: RecordList, b: RecordList) -> Bool { a.elementsEqual(b) }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(count)
+        for r in self { h.combine(r) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try [RecordRef](from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try Array(self).encode(to: encoder)
+    }
+}
+
+/// A contributing record, compact: its file and summary by number in the month's
+/// `RecordTexts`, its line, date and points. 24 bytes, nothing reference counted.
+public struct RecordEntry: Sendable, Hashable {
+    /// Points before any cap, in units at `scale`.
+    public var units: Int64
+    public var line: UInt32
+    /// Days since 1970, `Int32.min` for none.
+    public var day: Int32
+    public var summary: UInt32
+    public var file: UInt16
+    public var scale: UInt8
+
+    public static let noDay = Int32.min
+
+    @inline(__always)
+    public init(file: UInt16, line: UInt32, day: Int32, summary: UInt32, units: Int64, scale: UInt8) {
+        self.units = units
+        self.line = line
+        self.day = day
+        self.summary = summary
+        self.file = file
+        self.scale = scale
+    }
+
+    public var date: CivilDate? { day == Self.noDay ? nil : CivilDate(daysSinceEpoch: day) }
+    public var points: Fixed { Fixed(units: units, scale: Int(scale)) }
+}
+
+/// The file names and summary texts `RecordEntry`s name by number: one per distinct text in
+/// a month, shared by every line that cites them, never changed once made. The summaries are
+/// kept as UTF-8 one after another (a province month has millions of distinct ones: no
+/// `String` object each), made into a `String` when read.
+public final class RecordTexts: Sendable {
+    public let files: [String]
+    /// Summary `n` is `summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]]`.
+    public let summaryBytes: [UInt8]
+    public let summaryStarts: [Int]
+
+    public init(files: [String], summaryBytes: [UInt8], summaryStarts: [Int]) {
+        self.files = files
+        self.summaryBytes = summaryBytes
+        self.summaryStarts = summaryStarts
+    }
+
+    public convenience init(files: [String], summaries: [String]) {
+        var bytes: [UInt8] = [], starts = [0]
+        for s in summaries {
+            bytes.append(contentsOf: s.utf8)
+            starts.append(bytes.count)
+        }
+        self.init(files: files, summaryBytes: bytes, summaryStarts: starts)
+    }
+
+    public var summaryCount: Int { summaryStarts.count - 1 }
+
+    public func summary(_ n: Int) -> String {
+        String(decoding: summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]], as: UTF8.self)
+    }
+
+    @inline(__always)
+    public func ref(_ e: RecordEntry) -> RecordRef {
+        RecordRef(file: files[Int(e.file)], line: Int(e.line), date: e.date, summary: summary(Int(e.summary)), points: e.points)
+    }
+}
