@@ -38,9 +38,6 @@ struct ScoreBreakdownWorkbook {
         }
     }
 
-    /// Threads writing community sheets at once (the calling one included).
-    static let sheetThreads = 2
-
     func write(to path: String) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
@@ -56,43 +53,15 @@ struct ScoreBreakdownWorkbook {
         try wb.close()
     }
 
-    /// Writes the community sheets, on `sheetThreads` threads when `parallel`: 积分明细 is by
-    /// far the largest report (a row per score line), and one thread writing it would be
-    /// the whole stage's critical path.
-    ///
-    /// This is safe because in constant-memory mode a libxlsxwriter worksheet keeps its
-    /// cells in its own structures and streams its rows to its own temporary file; the
-    /// only workbook state a cell write touches is the format's number in the file, which
-    /// `Formats.number` fixed beforehand. Sheets are added (and their temporary files
-    /// opened) before, and the workbook is closed after, on the calling thread. Each
-    /// sheet's XML depends only on its own cells, so the bytes are the same whichever thread
-    /// writes which sheet, and in whatever order.
+    /// Writes the community sheets, on two threads when `parallel` (`ParallelSheets`, which
+    /// says why that is safe and the bytes the same): 积分明细 is by far the largest report (a
+    /// row per score line), and one thread writing it would be the whole stage's critical path.
     private func writeCommunities(_ sheets: [XlsxSheet], _ formats: Formats, parallel: Bool) throws(ReportError) {
         let communities = input.communities
-        guard parallel, sheets.count > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else {
-            for (k, c) in communities.enumerated() { try writeCommunity(sheets[k], formats, name: c.name, cadres: c.cadres) }
-            return
+        let box = SheetList(sheets)
+        try ParallelSheets.write(count: sheets.count, parallel: parallel) { [self] (k) throws(ReportError) in
+            try writeCommunity(box.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres)
         }
-        let shared = SheetQueue(sheets: sheets)
-        let work: @Sendable () -> Void = { [self] in
-            while let k = shared.next() {
-                do throws(ReportError) {
-                    try writeCommunity(shared.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres)
-                } catch {
-                    shared.fail(k, error)
-                }
-            }
-        }
-        let helpers = (1..<Self.sheetThreads).map { _ in
-            let done = DispatchSemaphore(value: 0)
-            let thread = Thread { work(); done.signal() }
-            thread.stackSize = 1 << 20
-            thread.start()
-            return done
-        }
-        work()
-        for done in helpers { done.wait() }
-        if let error = shared.firstError { throw error }
     }
 
     private func writeCounty(_ ws: XlsxSheet, _ wb: XlsxWorkbook) throws(ReportError) {
@@ -228,42 +197,5 @@ struct ScoreBreakdownWorkbook {
         }
         ws.freeze(row: 3, col: 2)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 \(name)"))
-    }
-}
-
-/// The community sheets shared by the threads writing them: the next one to write, and the
-/// errors by sheet.
-///
-/// `@unchecked Sendable` because the sheets hold libxlsxwriter pointers: each sheet is
-/// handed to exactly one thread by `next()` (see `ScoreBreakdownWorkbook.writeCommunities`).
-private final class SheetQueue: @unchecked Sendable {
-    let sheets: [XlsxSheet]
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var errors: [Int: ReportError] = [:]
-
-    init(sheets: [XlsxSheet]) { self.sheets = sheets }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < sheets.count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func fail(_ k: Int, _ error: ReportError) {
-        lock.lock()
-        errors[k] = error
-        // Stop handing out sheets: the workbook will not be written.
-        nextIndex = sheets.count
-        lock.unlock()
-    }
-
-    /// The error of the first sheet that failed, in sheet order.
-    var firstError: ReportError? {
-        lock.lock()
-        defer { lock.unlock() }
-        return errors.keys.min().flatMap { errors[$0] }
     }
 }

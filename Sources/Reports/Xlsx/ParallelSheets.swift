@@ -40,6 +40,13 @@ enum ParallelSheets {
     }
 }
 
+/// A workbook's sheets handed to the writing threads: `@unchecked Sendable` because a sheet
+/// holds libxlsxwriter pointers; `ParallelSheets` gives each sheet number to one thread only.
+final class SheetList: @unchecked Sendable {
+    let sheets: [XlsxSheet]
+    init(_ sheets: [XlsxSheet]) { self.sheets = sheets }
+}
+
 /// Hands out sheet numbers to the writing threads and keeps their errors.
 private final class SheetQueue: @unchecked Sendable {
     private let count: Int

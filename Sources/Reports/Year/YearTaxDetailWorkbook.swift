@@ -52,7 +52,7 @@ struct YearTaxDetailWorkbook {
         let formats = Formats(wb)
         formats.number()
         try writeCounty(county, formats, path: path)
-        let box = Sheets(sheets)
+        let box = SheetList(sheets)
         let communities = input.communities
         try ParallelSheets.write(count: sheets.count, parallel: input.settings.writesInParallel) { [self] (k) throws(ReportError) in
             try writeCommunity(box.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres, path: path)
@@ -184,11 +184,4 @@ struct YearTaxDetailWorkbook {
         ws.freeze(row: 3, col: 4)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("\(Self.name)（\(name)）"))
     }
-}
-
-/// The community sheets, handed to the writing threads (each writes only the sheets it is
-/// given; see `ParallelSheets`).
-private final class Sheets: @unchecked Sendable {
-    let sheets: [XlsxSheet]
-    init(_ sheets: [XlsxSheet]) { self.sheets = sheets }
 }
