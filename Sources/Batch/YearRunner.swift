@@ -163,6 +163,11 @@ public struct YearRunner {
             return out
         }
         let year = options.year
+        // A year is assessed from stored months: a store that does not exist is a mistyped
+        // path, not an empty store to create.
+        guard FileManager.default.fileExists(atPath: options.storePath) else {
+            return stop(StoreError.noStore(path: options.storePath).diagnostic)
+        }
         let lock: RunLock
         switch BatchRunner.lock(storePath: options.storePath, holder: "\(options.actor) year \(year)", wait: options.wait) {
         case .success(let l): lock = l

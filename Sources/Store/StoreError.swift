@@ -4,6 +4,9 @@ import Exact
 /// What the store refuses or cannot do, as data; `diagnostic` words it for the clerk.
 public enum StoreError: Error, Sendable, Hashable {
     case cannotOpen(path: String, reason: String)
+    /// A command that reads runs was given a store file that does not exist (a mistyped
+    /// `--store`): refused rather than creating an empty store that "has no runs".
+    case noStore(path: String)
     /// Another batch holds the store.
     case busy(path: String, holder: String)
     case monthClosed(YearMonth, runID: Int64)
@@ -38,6 +41,10 @@ public enum StoreError: Error, Sendable, Hashable {
         case .cannotOpen(let path, let reason):
             return d("S0001", "无法打开数据库 \(path)：\(reason)", "cannot open the store \(path): \(reason)",
                      help: Localized(zh: "检查路径和权限；数据库文件会自动创建。", en: "Check the path and permissions; the file is created when missing."))
+        case .noStore(let path):
+            return d("S0017", "数据库 \(path) 不存在", "the store \(path) does not exist",
+                     help: Localized(zh: "检查 --store（或 jifen.json 的 store）写的路径；数据库在第一次 jifen batch run 时建立。",
+                                     en: "Check the path given with --store (or jifen.json's store); the store is created by the first jifen batch run."))
         case .busy(let path, let holder):
             return d("S0002", "另一个批处理正在使用数据库 \(path)（\(holder)）", "another batch is using the store \(path) (\(holder))",
                      help: Localized(zh: "等它结束后再运行，或加上 --wait 让本次排队等待。", en: "Run again when it ends, or pass --wait to queue."))

@@ -31,8 +31,11 @@ struct ProjectOptions: ParsableArguments {
     var outFolder: String { storage.outFolder }
 
     /// Opens the store, first finishing or cleaning what an interrupted batch left in the
-    /// report folder (when no batch is running).
-    func openStore(_ language: Language = .zh) throws -> RunStore {
+    /// report folder (when no batch is running). A store that does not exist is refused
+    /// (S0017) unless `creating`: commands that read runs would otherwise make an empty store
+    /// at a mistyped path and say it has no runs.
+    func openStore(_ language: Language = .zh, creating: Bool = false) throws -> RunStore {
+        if !creating, !FileManager.default.fileExists(atPath: storePath) { throw CLIError.store(.noStore(path: storePath)) }
         let store: RunStore
         do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
         let zh = language == .zh

@@ -43,6 +43,7 @@ struct ExplainCommand: ParsableCommand {
         var corrections: [StoredCorrection] = []
         if let store {
             do {
+                guard FileManager.default.fileExists(atPath: store) else { throw StoreError.noStore(path: store) }
                 let runs = try RunStore(path: store)
                 prior = try runs.yearToDate(before: month)
                 evaluation.previousYear = try runs.yearEnd(of: month.year - 1)

@@ -42,7 +42,7 @@ struct UserCommand: ParsableCommand {
             let pw = try passwordStdin ? Self.readStandardInput() : Self.prompt()
             if let problem = PasswordPolicy.problem(pw) { throw ValidationError("\(problem.message) \(problem.english)") }
             var store: RunStore!
-            try withStoreErrors { store = try project.openStore() }
+            try withStoreErrors { store = try project.openStore(creating: true) }
             let user = username ?? name
             do {
                 try store.addUser(username: user, role: r, displayName: name, passwordHash: Passwords.hash(pw),
@@ -86,7 +86,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             var store: RunStore!
-            try withStoreErrors { store = try project.openStore() }
+            try withStoreErrors { store = try project.openStore(creating: true) }
             let cleared: Int
             do {
                 cleared = try store.unlock(name: name, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())

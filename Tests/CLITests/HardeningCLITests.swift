@@ -61,6 +61,22 @@ struct HardeningCLITests {
         #expect(list.status == 0 && list.stdout.contains("2020-12"), "\(list.stdout)\(list.stderr)")
     }
 
+    /// A mistyped `--store` given to a command that reads runs made an empty store there and
+    /// said "数据库中还没有运行". Now S0017 names the path, and no file is made; `batch run`
+    /// still creates its store.
+    @Test(arguments: [
+        ["batch", "list"], ["batch", "show", "--month", "2020-12"], ["year", "list"], ["year", "show", "--year", "2021"],
+        ["year", "run", "--year", "2021", "--rules", PackagePaths.path("rules")],
+        ["explain", PackagePaths.path("samples/2020-12"), "--cadre", "FM-001", "--rules", PackagePaths.path("rules")],
+    ])
+    func aMissingStoreIsRefusedNotCreated(_ command: [String]) throws {
+        let root = PackagePaths.temporaryDirectory("missing-store")
+        let r = try CLI.run(command + ["--store", "stroe/jifen.sqlite"], in: root)
+        #expect(r.status != 0)
+        #expect((r.stdout + r.stderr).contains("S0017") && (r.stdout + r.stderr).contains("数据库 stroe/jifen.sqlite 不存在"), "\(r.stdout)\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/stroe"))
+    }
+
     // MARK: - Opening balances
 
     /// The county started in October 2020 with an opening file whose 累计专项附加扣除 (the
