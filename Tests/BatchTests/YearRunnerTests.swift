@@ -80,6 +80,7 @@ import Testing
 
     @Test func rulesWithoutAnAnnualArticleAreRefused() throws {
         let f = Fixture(root: PackagePaths.temporaryDirectory("year-no-article"))
+        _ = try RunStore(path: f.store)  // a store exists (a missing one is S0017, checked first)
         let out = YearRunner(options: Self.options(f)).run()
         #expect(out.stopped)
         #expect(out.diagnostics.map(\.code) == ["B0060"])
