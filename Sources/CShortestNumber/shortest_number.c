@@ -91,11 +91,9 @@ static int money_text(char *buffer, double value) {
     return n;
 }
 
-/// The shortest `%G` text that reads back as `value`, into `buffer` (64 bytes); its length.
-static int shortest(char *buffer, double value) {
-    atomic_fetch_add_explicit(&shortest_count, 1, memory_order_relaxed);
-    int fast = money_text(buffer, value);
-    if (fast > 0) return fast;
+/// The shortest `%G` text that reads back as `value` by printf alone (`%.15G`, `%.16G`,
+/// `%.17G`, the first that reads back), into `buffer` (64 bytes); its length.
+static int shortest_by_printf(char *buffer, double value) {
     for (int precision = 15; precision <= 17; precision++) {
         int written = format_number(buffer, 64, "%.*G", precision, value);
         if (written < 0 || written >= 64) {
@@ -105,6 +103,13 @@ static int shortest(char *buffer, double value) {
         if (precision == 17 || strtod(buffer, NULL) == value) break;
     }
     return (int)strlen(buffer);
+}
+
+/// The shortest `%G` text that reads back as `value`, into `buffer` (64 bytes); its length.
+static int shortest(char *buffer, double value) {
+    atomic_fetch_add_explicit(&shortest_count, 1, memory_order_relaxed);
+    int fast = money_text(buffer, value);
+    return fast > 0 ? fast : shortest_by_printf(buffer, value);
 }
 
 /// `%d` of an int, as the C library prints it, into `s` of size `n`; its full length.
@@ -289,15 +294,7 @@ int jifen_shortest_number_text(double value, char *buffer) {
 }
 
 int jifen_shortest_number_general(double value, char *buffer) {
-    for (int precision = 15; precision <= 17; precision++) {
-        int written = format_number(buffer, 64, "%.*G", precision, value);
-        if (written < 0 || written >= 64) {
-            format_number(buffer, 64, "%.16G", value);
-            break;
-        }
-        if (precision == 17 || strtod(buffer, NULL) == value) break;
-    }
-    return (int)strlen(buffer);
+    return shortest_by_printf(buffer, value);
 }
 
 long jifen_shortest_number_count(void) {
