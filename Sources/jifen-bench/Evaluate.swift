@@ -13,23 +13,15 @@ struct Evaluate: ParsableCommand {
         abstract: "Time the compiled rules over a month's decoded rows: record-rule evaluations per second."
     )
 
-    @Argument(help: "The month folder.")
-    var folder: String
-
-    @Option(help: "The month, e.g. 2020-12 (defaults to the folder's name).")
-    var month: String?
-
-    @Option(help: "The rules folder.")
-    var rules: String = "rules"
+    @OptionGroup var input: MonthFolderOptions
 
     @Option(help: "Passes over the rows.")
     var passes: Int = 3
 
     func run() throws {
-        let name = month ?? (folder.split(separator: "/").last.map(String.init) ?? folder)
-        guard let m = YearMonth(name) else { throw ValidationError("cannot tell the month; pass --month") }
-        let loaded = try LoadedRules.load(directory: rules)
-        guard !loaded.hasErrors else { throw ValidationError("the rules have errors; run jifen check") }
+        let m = try input.resolvedMonth()
+        let loaded = try input.loadRules()
+        let folder = input.folder
         let monthRules = MonthRules(loaded.rules, month: m)
         let evaluation = MonthEvaluation(rules: loaded.rules, month: m)
         // Decode every accepted row once, keeping payloads per source.

@@ -13,23 +13,15 @@ struct Score: ParsableCommand {
         abstract: "Validate and score a month folder (the batch's first stage) and report rows, seconds and peak RSS."
     )
 
-    @Argument(help: "The month folder.")
-    var folder: String
-
-    @Option(help: "The month, e.g. 2020-12 (defaults to the folder's name).")
-    var month: String?
-
-    @Option(help: "The rules folder.")
-    var rules: String = "rules"
+    @OptionGroup var input: MonthFolderOptions
 
     @Flag(help: "Keep no record detail (as jifen batch run --no-record-detail).")
     var noRecordDetail = false
 
     func run() throws {
-        let name = month ?? (folder.split(separator: "/").last.map(String.init) ?? folder)
-        guard let m = YearMonth(name) else { throw ValidationError("cannot tell the month; pass --month") }
-        let loaded = try LoadedRules.load(directory: rules)
-        guard !loaded.hasErrors else { throw ValidationError("the rules have errors; run jifen check") }
+        let m = try input.resolvedMonth()
+        let loaded = try input.loadRules()
+        let folder = input.folder
         var evaluation = MonthEvaluation(rules: loaded.rules, month: m)
         evaluation.keepRecords = !noRecordDetail
         let clock = ContinuousClock()

@@ -10,15 +10,11 @@ struct Validate: ParsableCommand {
         abstract: "Validate a month folder (read + decode + check every row) and report rows/s, MB/s and peak RSS."
     )
 
-    @Argument(help: "The month folder.")
-    var folder: String
-
-    @Option(help: "The month, e.g. 2020-12 (defaults to the folder's name).")
-    var month: String?
+    @OptionGroup var input: MonthFolderOptions
 
     func run() throws {
-        let name = month ?? (folder.split(separator: "/").last.map(String.init) ?? folder)
-        guard let m = YearMonth(name) else { throw ValidationError("cannot tell the month; pass --month") }
+        let m = try input.resolvedMonth()
+        let folder = input.folder
         let clock = ContinuousClock()
         let start = clock.now
         var accepted = 0
