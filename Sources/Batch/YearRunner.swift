@@ -164,7 +164,8 @@ public struct YearRunner {
         }
         let year = options.year
         // A year is assessed from stored months: a store that does not exist is a mistyped
-        // path, not an empty store to create.
+        // path, not an empty store to create. Checked before the lock, which would make the
+        // store's folder and lock file; the store is then opened with `creating: false`.
         guard FileManager.default.fileExists(atPath: options.storePath) else {
             return stop(StoreError.noStore(path: options.storePath).diagnostic)
         }
@@ -199,7 +200,7 @@ public struct YearRunner {
 
         let store: RunStore
         do {
-            store = try RunStore(path: options.storePath)
+            store = try RunStore(path: options.storePath, creating: false)
             ReportFolder.recover(outFolder: options.outFolder, store: store)
             if let current = try store.currentYearRun(year: year), current.state == .closed {
                 throw StoreError.yearClosed(year: year, yearRunID: current.id)

@@ -21,7 +21,11 @@ public final class RunStore: RunStoring {
     let queue: DatabaseQueue
 
     /// Opens (creating and migrating when needed) the store at `path`.
-    public init(path: String) throws(StoreError) {
+    /// Opens the store at `path`, creating it (and its folder) when `creating` and it is
+    /// missing. Commands that only read runs pass `creating: false`: a store that does not
+    /// exist is then `StoreError.noStore` (S0017), not an empty store made at a mistyped path.
+    public init(path: String, creating: Bool = true) throws(StoreError) {
+        if !creating, !FileManager.default.fileExists(atPath: path) { throw .noStore(path: path) }
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

@@ -35,9 +35,8 @@ struct ProjectOptions: ParsableArguments {
     /// (S0017) unless `creating`: commands that read runs would otherwise make an empty store
     /// at a mistyped path and say it has no runs.
     func openStore(_ language: Language = .zh, creating: Bool = false) throws -> RunStore {
-        if !creating, !FileManager.default.fileExists(atPath: storePath) { throw CLIError.store(.noStore(path: storePath)) }
         let store: RunStore
-        do { store = try RunStore(path: storePath) } catch { throw CLIError.store(error) }
+        do { store = try RunStore(path: storePath, creating: creating) } catch { throw CLIError.store(error) }
         let zh = language == .zh
         for r in ReportFolder.recoverIfIdle(storePath: storePath, outFolder: outFolder, store: store) {
             let text: String

@@ -43,8 +43,7 @@ struct ExplainCommand: ParsableCommand {
         var corrections: [StoredCorrection] = []
         if let store {
             do {
-                guard FileManager.default.fileExists(atPath: store) else { throw StoreError.noStore(path: store) }
-                let runs = try RunStore(path: store)
+                let runs = try RunStore(path: store, creating: false)
                 prior = try runs.yearToDate(before: month)
                 evaluation.previousYear = try runs.yearEnd(of: month.year - 1)
                 evaluation.previousYearAnnual = try runs.closedYearPay(of: month.year - 1)
