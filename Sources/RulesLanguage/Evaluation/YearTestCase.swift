@@ -167,7 +167,9 @@ public enum YearTestCase {
         // bracket tables met in the bonus taxes (both methods, taken or not).
         var rows: Set<String> = []
         var tables: [String] = []
-        for l in rules.year?.payLines ?? [] { lookups(l.expression, into: &tables) }
+        for l in rules.year?.payLines ?? [] {
+            l.expression.walk { if case .lookup(let name, _, _) = $0 { tables.append(name) } }
+        }
         for r in results.cadres {
             for name in tables {
                 guard let table = rules.lookups[name]?.first, table.byTier else { continue }
@@ -195,22 +197,6 @@ public enum YearTestCase {
             }
         }
         return (checks, failures, rows)
-    }
-
-    static func lookups(_ e: TExpr, into out: inout [String]) {
-        switch e {
-        case .lookup(let name, let key, _):
-            out.append(name)
-            lookups(key, into: &out)
-        case .arithmetic(_, let a, let b, _):
-            lookups(a, into: &out)
-            lookups(b, into: &out)
-        case .conditional(_, let a, let b, _):
-            lookups(a, into: &out)
-            lookups(b, into: &out)
-        case .negate(let x, _): lookups(x, into: &out)
-        default: break
-        }
     }
 
     static func verify(_ check: ExpectedValue, _ r: CadreYearResult) -> (String, String)? {
