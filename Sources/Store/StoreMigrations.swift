@@ -484,6 +484,19 @@ enum StoreMigrations {
                 t.add(column: "yearRunID", .integer).references("yearRun")
             }
         }
+        m.registerMigration("v9-year-chunks: a year run's months and traces in compressed chunks of cadres") { db in
+            // `YearChunk`: each cadre's months (what `yearCadreMonth` held, a row per cadre and
+            // month) and annual traces (`yearTrace`, a row per cadre) for cadres `firstSeq` ..<
+            // `firstSeq + count`, one zstd frame. Year runs stored before keep their rows, and
+            // are read from them; later runs write chunks only.
+            try db.create(table: "yearChunk", options: .withoutRowID) { t in
+                t.column("yearRunID", .integer).notNull().references("yearRun", onDelete: .cascade)
+                t.column("firstSeq", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.column("document", .blob).notNull()
+                t.primaryKey(["yearRunID", "firstSeq"])
+            }
+        }
         return m
     }
 }

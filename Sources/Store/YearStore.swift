@@ -249,12 +249,14 @@ extension RunStore {
 }
 
 /// The traces of one cadre's year a person reads: each annual pay line's, and each bonus's
-/// tax both ways. Stored in `yearTrace` in the month's compact binary trace format
-/// (`TraceDocument`'s writer, no templates):
+/// tax both ways, in the month's compact binary trace format (`TraceDocument`'s writer, no
+/// templates):
 /// ```
-/// document = format:u8(1) count(pay lines) trace* count(bonuses) (opt(trace) opt(trace))*
+/// trace    = count(pay lines) trace* count(bonuses) (opt(trace) opt(trace))*
 /// opt      = 0 | 1 trace                       (separate, then merged)
 /// ```
+/// Year runs stored before migration v9 hold one per cadre in `yearTrace` (`document =
+/// format:u8(1) trace`); later ones inside the cadre's `yearChunk`.
 /// JSON took most of a province year's store stage (about 10 s of 17 at 50,000 cadres).
 struct YearTraceDocument {
     var pay: [PayTrace]
@@ -263,11 +265,12 @@ struct YearTraceDocument {
 
     static let format: UInt8 = 1
 
-    /// Nil when there is nothing a person would read (no step on any line, no bonus).
-    static func encode(_ c: CadreYearResult) -> [UInt8]? {
-        guard c.pay.lines.contains(where: { !$0.trace.steps.isEmpty }) || !c.bonusTax.isEmpty else { return nil }
-        var w = TraceDocument.Writer()
-        w.bytes.append(format)
+    /// Whether there is anything a person would read (a step on a line, a bonus taxed).
+    static func hasContent(_ c: CadreYearResult) -> Bool {
+        c.pay.lines.contains(where: { !$0.trace.steps.isEmpty }) || !c.bonusTax.isEmpty
+    }
+
+    static func write(_ c: CadreYearResult, into w: inout TraceDocument.Writer) {
         w.count(c.pay.lines.count)
         for l in c.pay.lines { w.trace(l.trace, template: nil) }
         w.count(c.bonusTax.count)
@@ -281,21 +284,140 @@ struct YearTraceDocument {
                 }
             }
         }
-        return w.bytes
     }
 
-    static func decode(_ bytes: [UInt8]) throws(TraceDocument.DecodingError) -> YearTraceDocument {
-        var r = TraceDocument.Reader(bytes)
-        let f = try r.byte()
-        guard f == format else { throw .unknownFormat(f) }
+    static func read(_ r: inout TraceDocument.Reader) throws(TraceDocument.DecodingError) -> YearTraceDocument {
         var d = YearTraceDocument(pay: [], separate: [], merged: [])
         for _ in 0..<(try r.count()) { d.pay.append(try r.trace(template: nil)) }
         for _ in 0..<(try r.count()) {
             d.separate.append(try r.byte() == 1 ? try r.trace(template: nil) : nil)
             d.merged.append(try r.byte() == 1 ? try r.trace(template: nil) : nil)
         }
+        return d
+    }
+
+    /// A document of `yearTrace` (year runs stored before migration v9).
+    static func decode(_ bytes: [UInt8]) throws(TraceDocument.DecodingError) -> YearTraceDocument {
+        var r = TraceDocument.Reader(bytes)
+        let f = try r.byte()
+        guard f == format else { throw .unknownFormat(f) }
+        let d = try read(&r)
         guard r.isAtEnd else { throw .invalid("trailing bytes") }
         return d
+    }
+
+    /// Puts a cadre's traces into their lines and bonuses.
+    func apply(to lines: inout [PayLineResult], _ bonus: inout [BonusTaxChoice], cadre: String) throws(StoreError) {
+        guard pay.count == lines.count, separate.count == bonus.count, merged.count == bonus.count else {
+            throw StoreError.database("cadre \(cadre)'s year trace does not match their lines")
+        }
+        for k in lines.indices { lines[k].trace = pay[k] }
+        for k in bonus.indices {
+            bonus[k].separateTrace = separate[k]
+            bonus[k].mergedTrace = merged[k]
+        }
+    }
+}
+
+/// A year run's cadres in chunks of `size` (migration v9, `yearChunk`): each cadre's months
+/// and traces, which only a person reading one cadre or a report of the whole year needs, in
+/// one zstd frame per chunk instead of a row per cadre and month (600,000 rows at 50,000
+/// cadres) and a trace row per cadre (about 2 KB each, mostly the same step texts, which a
+/// chunk's strings table and zstd store once):
+/// ```
+/// chunk  = format:u8(1) count(cadres) cadre*
+/// cadre  = count(months) month* (0 | 1 trace)       (trace: `YearTraceDocument`)
+/// month  = int(year × 12 + month − 1) fixed(score) str(tier) int(rank) count str(veto)* count int(fen)*
+/// ```
+/// Strings are numbered across the chunk (`TraceDocument.Writer.str`), so a chunk decodes as
+/// a whole; the portal's read of one cadre decodes one chunk.
+struct YearChunk {
+    static let format: UInt8 = 1
+    static let size = 256
+
+    struct Cadre {
+        var months: [MonthOfYear]
+        var trace: YearTraceDocument?
+    }
+
+    static func encode(_ cadres: ArraySlice<CadreYearResult>) -> [UInt8] {
+        var w = TraceDocument.Writer()
+        w.bytes.append(format)
+        w.count(cadres.count)
+        for c in cadres {
+            w.count(c.months.count)
+            for m in c.months {
+                w.int(Int64(m.month.year * 12 + m.month.month - 1))
+                w.fixed(m.score)
+                w.str(m.tier)
+                w.int(Int64(m.rank))
+                w.count(m.vetoes.count)
+                for v in m.vetoes { w.str(v) }
+                w.count(m.pay.count)
+                for p in m.pay { w.int(p.fen) }
+            }
+            if YearTraceDocument.hasContent(c) {
+                w.bytes.append(1)
+                YearTraceDocument.write(c, into: &w)
+            } else {
+                w.bytes.append(0)
+            }
+        }
+        return w.bytes.withUnsafeBytes { BlobCodec.compress($0) }
+    }
+
+    static func decode(_ frame: [UInt8], payLines: Int) throws(StoreError) -> [Cadre] {
+        let bytes: [UInt8]
+        do {
+            bytes = try frame.withUnsafeBytes { try BlobCodec.decompress($0) }
+        } catch {
+            throw StoreError.database("a year chunk that is not a zstd frame")
+        }
+        do {
+            var r = TraceDocument.Reader(bytes)
+            let f = try r.byte()
+            guard f == format else { throw TraceDocument.DecodingError.unknownFormat(f) }
+            var out: [Cadre] = []
+            let n = try r.count()
+            out.reserveCapacity(n)
+            for _ in 0..<n {
+                var months: [MonthOfYear] = []
+                for _ in 0..<(try r.count()) {
+                    let index = try r.int()
+                    guard index >= 0, index < 12 * 10_000, let month = YearMonth(year: Int(index / 12), month: Int(index % 12) + 1) else {
+                        throw TraceDocument.DecodingError.invalid("month \(index)")
+                    }
+                    let score = try r.fixed(), tier = try r.str(), rank = try r.int()
+                    var vetoes: [String] = []
+                    for _ in 0..<(try r.count()) { vetoes.append(try r.str()) }
+                    var pay: [Money] = []
+                    for _ in 0..<(try r.count()) { pay.append(Money(fen: try r.int())) }
+                    guard pay.count == payLines else { throw StoreError.database("a year month with \(pay.count) amounts for \(payLines) pay lines") }
+                    months.append(MonthOfYear(month: month, score: score, tier: tier, rank: Int(rank), vetoes: vetoes, pay: pay))
+                }
+                out.append(Cadre(months: months, trace: try r.byte() == 1 ? try YearTraceDocument.read(&r) : nil))
+            }
+            guard r.isAtEnd else { throw TraceDocument.DecodingError.invalid("trailing bytes") }
+            return out
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.database("a year chunk that does not decode: \(error)")
+        }
+    }
+
+    /// Every chunk of `cadres`, encoded and compressed on every core (each chunk stands alone,
+    /// so the bytes are the same whatever the threads).
+    static func encodeAll(_ cadres: [CadreYearResult]) -> [[UInt8]] {
+        let count = (cadres.count + size - 1) / size
+        var chunks = [[UInt8]](repeating: [], count: count)
+        chunks.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let slots = out
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                slots[k] = encode(cadres[(k * size)..<min(cadres.count, (k + 1) * size)])
+            }
+        }
+        return chunks
     }
 }
 
@@ -314,18 +436,24 @@ struct YearResultWriter {
             INSERT INTO yearCadre (yearRunID, seq, cadreID, name, community, grid, post, level, monthsInPost, score, scoreText, tier, rank,
               groupSize, groupName, grossFen, deductionsFen, netFen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let monthS = try db.makeStatement(sql: "INSERT INTO yearCadreMonth (yearRunID, cadreSeq, month, score, tier, rank, vetoes, payFen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         let reasonS = try db.makeStatement(sql: insertSQL("yearTierReason", YearTierReasonColumns.self))
         let payS = try db.makeStatement(sql: "INSERT INTO yearPayLine (yearRunID, cadreSeq, seq, name, kind, citation, amountFen) VALUES (?, ?, ?, ?, ?, ?, ?)")
         let taxS = try db.makeStatement(sql: """
             INSERT INTO yearBonusTax (yearRunID, cadreSeq, seq, line, bonusFen, separateFen, mergedFen, chosen, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let traceS = try db.makeStatement(sql: "INSERT INTO yearTrace (yearRunID, cadreSeq, document) VALUES (?, ?, ?)")
-        let cadre = RawStatement(db, cadreS), month = RawStatement(db, monthS), reason = RawStatement(db, reasonS)
-        let pay = RawStatement(db, payS), tax = RawStatement(db, taxS), trace = RawStatement(db, traceS)
-        // The trace documents are the costly part (JSON of every pay line's steps): encoded on
+        let chunkS = try db.makeStatement(sql: "INSERT INTO yearChunk (yearRunID, firstSeq, count, document) VALUES (?, ?, ?, ?)")
+        let cadre = RawStatement(db, cadreS), reason = RawStatement(db, reasonS)
+        let pay = RawStatement(db, payS), tax = RawStatement(db, taxS), chunk = RawStatement(db, chunkS)
+        // The months and traces are the costly part: encoded and compressed in chunks on
         // every core first, then inserted in order.
-        let documents = Self.traceDocuments(cadres)
+        for (k, document) in YearChunk.encodeAll(cadres).enumerated() {
+            let first = k * YearChunk.size
+            chunk.bind(1, yearRunID)
+            chunk.bind(2, Int64(first))
+            chunk.bind(3, Int64(min(cadres.count, first + YearChunk.size) - first))
+            chunk.bind(4, bytes: document)
+            try chunk.runRebinding()
+        }
         for i in cadres.indices {
             let seq = Int64(i)
             let c = cadres[i]
@@ -348,17 +476,6 @@ struct YearResultWriter {
             cadre.bind(17, c.pay.deductions.fen)
             cadre.bind(18, c.pay.net.fen)
             try cadre.runRebinding()
-            for m in c.months {
-                month.bind(1, yearRunID)
-                month.bind(2, seq)
-                month.bind(3, m.month.description)
-                month.bind(4, m.score)
-                month.bind(5, m.tier)
-                month.bind(6, Int64(m.rank))
-                month.bind(7, ResultWriter.jsonArray(m.vetoes))
-                month.bind(8, m.pay.map { String($0.fen) }.joined(separator: ","))
-                try month.runRebinding()
-            }
             for (k, r) in c.standing.reasons.enumerated() {
                 reason.bind(1, yearRunID)
                 reason.bind(2, seq)
@@ -388,28 +505,7 @@ struct YearResultWriter {
                 tax.bind(9, b.why)
                 try tax.runRebinding()
             }
-            if let document = documents[i] {
-                trace.bind(1, yearRunID)
-                trace.bind(2, seq)
-                trace.bind(3, bytes: document)
-                try trace.runRebinding()
-            }
         }
-    }
-
-    /// Each cadre's trace document (nil when no line has steps and no bonus is taxed), encoded
-    /// in chunks on every core (each document stands alone, so the bytes are the same).
-    static func traceDocuments(_ cadres: [CadreYearResult]) -> [[UInt8]?] {
-        let n = cadres.count
-        let chunk = 512
-        var documents = [[UInt8]?](repeating: nil, count: n)
-        documents.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let slots = out
-            DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { k in
-                for i in (k * chunk)..<min(n, (k + 1) * chunk) { slots[i] = YearTraceDocument.encode(cadres[i]) }
-            }
-        }
-        return documents
     }
 }
 
@@ -434,6 +530,20 @@ struct YearResultReader {
             SELECT seq, cadreID, name, community, grid, post, level, monthsInPost, score, scoreText, tier, rank, groupSize, groupName
             FROM yearCadre WHERE yearRunID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
+        // Months and traces: in chunks since migration v9, as rows before.
+        let chunked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM yearChunk WHERE yearRunID = ?)", arguments: [yearRunID]) ?? false
+        var chunks: [Int64: YearChunk.Cadre] = [:]
+        if chunked {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT firstSeq, count, document FROM yearChunk WHERE yearRunID = ? AND firstSeq <= ? AND firstSeq + count > ? ORDER BY firstSeq
+                """, arguments: [yearRunID, range.upperBound, range.lowerBound])
+            while let r = try rows.next() {
+                let first: Int64 = r[0], count: Int64 = r[1]
+                let cadres = try YearChunk.decode([UInt8](r[2] as Data), payLines: payLines)
+                guard cadres.count == count else { throw StoreError.database("year run #\(yearRunID)'s chunk at \(first) holds \(cadres.count) cadres, not \(count)") }
+                for (k, c) in cadres.enumerated() where range.contains(first + Int64(k)) { chunks[first + Int64(k)] = c }
+            }
+        }
         var months = try Grouped(db, "SELECT cadreSeq, month, score, tier, rank, vetoes, payFen FROM yearCadreMonth WHERE yearRunID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, month", args)
         var reasons = try Grouped(db, """
             SELECT cadreSeq, kind, tier, condition, share, places, rank, toTier, name, citation, recordFile, recordLine, recordDate,
@@ -467,15 +577,12 @@ struct YearResultReader {
                                             merged: (r[4] as Int64?).map { Money(fen: $0) }, mergedTrace: nil, chosen: chosen, why: r[6]))
             }
             try traces.each(seq) { r in
-                let d = try YearTraceDocument.decode([UInt8](r[1] as Data))
-                guard d.pay.count == lines.count, d.separate.count == bonus.count, d.merged.count == bonus.count else {
-                    throw StoreError.database("cadre \(c[1] as String)'s year trace does not match their lines")
-                }
-                for k in lines.indices { lines[k].trace = d.pay[k] }
-                for k in bonus.indices {
-                    bonus[k].separateTrace = d.separate[k]
-                    bonus[k].mergedTrace = d.merged[k]
-                }
+                try YearTraceDocument.decode([UInt8](r[1] as Data)).apply(to: &lines, &bonus, cadre: c[1])
+            }
+            if chunked {
+                guard let chunk = chunks.removeValue(forKey: seq) else { throw StoreError.database("year run #\(yearRunID) has no chunk for cadre \(c[1] as String)") }
+                ms = chunk.months
+                try chunk.trace?.apply(to: &lines, &bonus, cadre: c[1])
             }
             out.append(CadreYearResult(
                 cadreID: c[1], name: c[2], community: c[3], grid: c[4], post: c[5], level: c[6], months: ms, monthsInPost: c[7],

@@ -110,6 +110,35 @@ struct YearStoreTests {
         NewYearRun(year: 2021, rulesHash: "abc", rulesVersion: "2021", engineVersion: "test", actor: "张科长", at: at, results: results)
     }
 
+    /// More cadres than a stored chunk holds (`YearChunk.size`), each different (months in
+    /// post, scores, vetoes, pay, traces or none), read back whole and one by one either side
+    /// of every chunk boundary.
+    @Test(arguments: StoreEngine.allCases) func aYearOfManyCadresReadsBackAcrossItsChunks(engine: StoreEngine) throws {
+        let store = try engine.open(storePath)
+        let runs = try threeMonths(store)
+        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: true) }
+        var results = Self.yearResults(months: months)
+        let templates = results.cadres
+        results.cadres = (0..<601).map { i in
+            var c = templates[i % 2]
+            c.cadreID = String(format: "SQ%04d", i)
+            c.months = Array(c.months.prefix(1 + i % c.months.count))
+            for k in c.months.indices {
+                c.months[k].score = Fixed(units: Int64(i * 37 + k) - 5_000, scale: 2)
+                c.months[k].rank = i % 7
+                c.months[k].pay[0] = Money(fen: Int64(i) * 1_001 - 30_000)
+                if i % 5 == 0 { c.months[k].vetoes = ["安全事故", "违纪 \(i)"] }
+            }
+            if i % 3 == 0, !c.pay.lines.isEmpty { c.pay.lines[0].trace = PayTrace() }
+            return c
+        }
+        let id = try store.recordYear(Self.newYear(results))
+        #expect(try store.yearResults(yearRunID: id) == results)
+        for i in [0, 255, 256, 257, 511, 512, 600] {
+            #expect(try store.yearResult(yearRunID: id, cadreID: results.cadres[i].cadreID) == results.cadres[i])
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases) func aYearRunReadsBackAsItWasWritten(engine: StoreEngine) throws {
         // Given three stored months and a year assessed from them
         let store = try engine.open(storePath)
