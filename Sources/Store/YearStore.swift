@@ -611,6 +611,35 @@ struct YearInputQuery {
         var yearEnd: YearToDate?
     }
 
+    /// What the first pass learns of a month: its cadres by the run's `seq`, and the run's
+    /// score and pay items by number.
+    private struct MonthPlan: Sendable {
+        var runID: Int64
+        /// seq → index in `cadres`, -1 for none.
+        var bySeq: [Int] = []
+        /// seq → whether the cadre's year ends in this month (their last month).
+        var endsHere: [Bool] = []
+        var yearMonthsOf: [Int64?] = []
+        var scoreItemOf: [Int: Int] = [:]
+        var payItemOf: [Int: Int] = [:]
+        var payItemName: [Int: String] = [:]
+
+        func at(_ seq: Int) -> Int? {
+            guard seq >= 0, seq < bySeq.count, bySeq[seq] >= 0 else { return nil }
+            return seq
+        }
+    }
+
+    /// What the second pass reads of a month, by the run's `seq`.
+    private struct MonthFigures: Sendable {
+        /// `seq × itemCount + i`: the points of item `i`.
+        var items: [Fixed]
+        /// `seq × payLineCount + i`: the amount of pay line `i`.
+        var pay: [Money]
+        /// The year to date of the cadres whose year ends in this month.
+        var yearEnd: [Int: YearToDate] = [:]
+    }
+
     func read() throws -> StoredYearMonths {
         let first = YearMonth(year: year, month: 1)!.description, last = YearMonth(year: year, month: 12)!.description
         let runs = try Row.fetchAll(db, sql: """
@@ -629,32 +658,29 @@ struct YearInputQuery {
         for (i, n) in payLines.enumerated() where payIndex[n] == nil { payIndex[n] = i }
         var payKinds: [PayLineResult.Kind?] = Array(repeating: nil, count: payLines.count)
 
+        // First pass, on this connection, months last first: each month's cadres (those first
+        // met end their year in it), scores, tiers, ranks and vetoes.
         var cadres: [Cadre] = []
         var byID: [String: Int] = [:]
+        var plans: [MonthPlan] = months.map { MonthPlan(runID: $0.runID) }
         for mi in months.indices.reversed() {
             let runID = months[mi].runID
             let month = months[mi].month
+            var plan = MonthPlan(runID: runID)
             // The run's items and pay items by number → the index asked for.
-            var scoreItemOf: [Int: Int] = [:]
             if !items.isEmpty {
                 for r in try Row.fetchAll(db, sql: "SELECT seq, name FROM scoreItem WHERE runID = ?", arguments: [runID]) {
-                    if let i = itemIndex[r[1] as String] { scoreItemOf[r[0]] = i }
+                    if let i = itemIndex[r[1] as String] { plan.scoreItemOf[r[0]] = i }
                 }
             }
-            var payItemOf: [Int: Int] = [:]
-            var payItemName: [Int: String] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT seq, name, kind FROM payItem WHERE runID = ?", arguments: [runID]) {
                 let seq: Int = r[0], name: String = r[1]
-                payItemName[seq] = name
+                plan.payItemName[seq] = name
                 if let i = payIndex[name] {
-                    payItemOf[seq] = i
+                    plan.payItemOf[seq] = i
                     if payKinds[i] == nil { payKinds[i] = PayLineResult.Kind(rawValue: r[2]) }
                 }
             }
-            // Cadres: seq → index in `cadres`; those first met here end their year here.
-            var bySeq: [Int] = []
-            var endsHere: [Bool] = []
-            var yearMonthsOf: [Int64?] = []
             try Self.each(db, "SELECT seq, cadreID, points, tier, rank, yearMonths FROM cadreResult WHERE runID = ? ORDER BY seq", runID) { s in
                 let seq = Int(sqlite3_column_int64(s, 0))
                 let id = Self.text(s, 1)
@@ -668,61 +694,46 @@ struct YearInputQuery {
                     cadres.append(Cadre(id: id, lastMonth: mi))
                     new = true
                 }
-                while bySeq.count <= seq {
-                    bySeq.append(-1)
-                    endsHere.append(false)
-                    yearMonthsOf.append(nil)
+                guard seq >= 0, seq < 1 << 31 else { throw StoreError.database("run #\(runID): cadre number \(seq)") }
+                while plan.bySeq.count <= seq {
+                    plan.bySeq.append(-1)
+                    plan.endsHere.append(false)
+                    plan.yearMonthsOf.append(nil)
                 }
-                bySeq[seq] = c
-                endsHere[seq] = new
-                yearMonthsOf[seq] = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5)
+                plan.bySeq[seq] = c
+                plan.endsHere[seq] = new
+                plan.yearMonthsOf[seq] = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5)
                 guard let score = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(runID): a score that is not a decimal") }
                 cadres[c].months.append(StoredCadreMonth(
-                    month: month, score: score, tier: Self.text(s, 3), rank: Int(sqlite3_column_int64(s, 4)), vetoes: [],
-                    items: Array(repeating: Fixed(0), count: items.count), pay: Array(repeating: .zero, count: payLines.count)))
-            }
-            func at(_ seq: Int) -> Int? {
-                guard seq >= 0, seq < bySeq.count, bySeq[seq] >= 0 else { return nil }
-                return bySeq[seq]
+                    month: month, score: score, tier: Self.text(s, 3), rank: Int(sqlite3_column_int64(s, 4)), vetoes: [], items: [], pay: []))
             }
             // This month's entry of cadre `c` is its last (months are appended as read).
             try Self.each(db, "SELECT cadreSeq, name FROM tierReason WHERE runID = ? AND kind = 'veto' ORDER BY cadreSeq, seq", runID) { s in
-                if let c = at(Int(sqlite3_column_int64(s, 0))) { cadres[c].months[cadres[c].months.count - 1].vetoes.append(Self.text(s, 1)) }
-            }
-            if !scoreItemOf.isEmpty {
-                try Self.each(db, "SELECT cadreSeq, item, points FROM scoreLine WHERE runID = ?", runID) { s in
-                    guard let i = scoreItemOf[Int(sqlite3_column_int64(s, 1))], let c = at(Int(sqlite3_column_int64(s, 0))) else { return }
-                    guard let p = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(runID): points that are not a decimal") }
-                    let k = cadres[c].months.count - 1
-                    cadres[c].months[k].items[i] = cadres[c].months[k].items[i] + p
+                if let seq = plan.at(Int(sqlite3_column_int64(s, 0))) {
+                    let c = plan.bySeq[seq]
+                    cadres[c].months[cadres[c].months.count - 1].vetoes.append(Self.text(s, 1))
                 }
             }
-            // Pay lines: the amounts asked for, and the year to date of cadres whose year
-            // ends in this month.
-            try Self.each(db, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
-                let seq = Int(sqlite3_column_int64(s, 0))
-                guard let c = at(seq) else { return }
-                let item = Int(sqlite3_column_int64(s, 1))
-                if let i = payItemOf[item] {
-                    let k = cadres[c].months.count - 1
-                    cadres[c].months[k].pay[i] = cadres[c].months[k].pay[i] + Money(fen: sqlite3_column_int64(s, 2))
-                }
-                if endsHere[seq], let ym = yearMonthsOf[seq], sqlite3_column_type(s, 3) != SQLITE_NULL, let name = payItemName[item] {
-                    if cadres[c].yearEnd == nil { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
-                    if cadres[c].yearEnd!.totals[name] == nil { cadres[c].yearEnd!.totals[name] = Money(fen: sqlite3_column_int64(s, 3)) }
-                }
-            }
-            try Self.each(db, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", runID) { s in
-                let seq = Int(sqlite3_column_int64(s, 0))
-                guard let c = at(seq), endsHere[seq], let ym = yearMonthsOf[seq] else { return }
-                if cadres[c].yearEnd == nil { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
-                cadres[c].yearEnd!.totals[Self.text(s, 1)] = Money(fen: sqlite3_column_int64(s, 2))
-            }
-            for seq in endsHere.indices where endsHere[seq] {
-                if let c = at(seq), cadres[c].yearEnd == nil, let ym = yearMonthsOf[seq] { cadres[c].yearEnd = YearToDate(totals: [:], months: Int(ym)) }
+            plans[mi] = plan
+        }
+
+        // Second pass, on every core (a connection each): each month's score lines, pay lines
+        // and year to date — most of the rows (a pay line per cadre, line and month).
+        let figures = try Self.figures(db, plans: plans, items: items.count, payLines: payLines.count)
+        // Months were read last first: a cadre's k-th month from the end is months[mi] for the
+        // k-th month (from the end) that has them.
+        var seen = [Int](repeating: 0, count: cadres.count)
+        for mi in months.indices.reversed() {
+            let plan = plans[mi], f = figures[mi]
+            for seq in plan.bySeq.indices where plan.bySeq[seq] >= 0 {
+                let c = plan.bySeq[seq]
+                let k = seen[c]
+                seen[c] += 1
+                cadres[c].months[k].items = Array(f.items[(seq * items.count)..<((seq + 1) * items.count)])
+                cadres[c].months[k].pay = Array(f.pay[(seq * payLines.count)..<((seq + 1) * payLines.count)])
+                if plan.endsHere[seq] { cadres[c].yearEnd = f.yearEnd[seq] }
             }
         }
-        // Months were read last first.
         var out: [StoredCadreYear] = []
         out.reserveCapacity(cadres.count)
         for c in cadres {
@@ -733,6 +744,84 @@ struct YearInputQuery {
         return StoredYearMonths(
             year: year, months: months, states: states, itemNames: items,
             payLines: payLines.indices.map { MonthPayLineName(name: payLines[$0], kind: kinds[$0]) }, cadres: out)
+    }
+
+    /// The second pass over every month: on a read-only connection of its own per month, two
+    /// months at a time (the store's lock keeps writers out, so every connection reads the
+    /// same store), or on `db`'s connection when the store has no file to open again.
+    private static func figures(_ db: Database, plans: [MonthPlan], items: Int, payLines: Int) throws -> [MonthFigures] {
+        guard let main = db.sqliteConnection else { throw StoreError.database("the store is closed") }
+        let path = sqlite3_db_filename(main, "main").map { String(cString: $0) } ?? ""
+        if path.isEmpty || plans.count < 2 {
+            return try plans.map { try figures(main, $0, items: items, payLines: payLines) }
+        }
+        var results = [Result<MonthFigures, Error>?](repeating: nil, count: plans.count)
+        results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let slots = out
+            DispatchQueue.concurrentPerform(iterations: plans.count) { mi in
+                slots[mi] = Result {
+                    var connection: OpaquePointer?
+                    defer { sqlite3_close_v2(connection) }
+                    guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let connection else {
+                        throw StoreError.database("cannot open \(path) again to read the months: " + (connection.map { String(cString: sqlite3_errmsg($0)) } ?? ""))
+                    }
+                    sqlite3_busy_timeout(connection, 10_000)
+                    return try figures(connection, plans[mi], items: items, payLines: payLines)
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
+    private static func figures(_ connection: OpaquePointer, _ plan: MonthPlan, items: Int, payLines: Int) throws -> MonthFigures {
+        let runID = plan.runID
+        var f = MonthFigures(items: Array(repeating: .zero, count: plan.bySeq.count * items),
+                             pay: Array(repeating: .zero, count: plan.bySeq.count * payLines))
+        if !plan.scoreItemOf.isEmpty {
+            try each(connection, "SELECT cadreSeq, item, points FROM scoreLine WHERE runID = ?", runID) { s in
+                guard let i = plan.scoreItemOf[Int(sqlite3_column_int64(s, 1))], let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
+                guard let p = Fixed(text(s, 2)) else { throw StoreError.database("run #\(runID): points that are not a decimal") }
+                f.items[seq * items + i] = f.items[seq * items + i] + p
+            }
+        }
+        // Pay lines: the amounts asked for, and the year to date of cadres whose year ends
+        // in this month.
+        try each(connection, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
+            guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
+            let item = Int(sqlite3_column_int64(s, 1))
+            if let i = plan.payItemOf[item] {
+                f.pay[seq * payLines + i] = f.pay[seq * payLines + i] + Money(fen: sqlite3_column_int64(s, 2))
+            }
+            if plan.endsHere[seq], let ym = plan.yearMonthsOf[seq], sqlite3_column_type(s, 3) != SQLITE_NULL, let name = plan.payItemName[item] {
+                if f.yearEnd[seq] == nil { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
+                if f.yearEnd[seq]!.totals[name] == nil { f.yearEnd[seq]!.totals[name] = Money(fen: sqlite3_column_int64(s, 3)) }
+            }
+        }
+        try each(connection, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", runID) { s in
+            guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))), plan.endsHere[seq], let ym = plan.yearMonthsOf[seq] else { return }
+            if f.yearEnd[seq] == nil { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
+            f.yearEnd[seq]!.totals[text(s, 1)] = Money(fen: sqlite3_column_int64(s, 2))
+        }
+        for seq in plan.endsHere.indices where plan.endsHere[seq] {
+            if plan.bySeq[seq] >= 0, f.yearEnd[seq] == nil, let ym = plan.yearMonthsOf[seq] { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
+        }
+        return f
+    }
+
+    /// `each` on a connection of its own.
+    static func each(_ connection: OpaquePointer, _ sql: String, _ runID: Int64, _ body: (OpaquePointer) throws -> Void) throws {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let s = statement else {
+            throw StoreError.database(String(cString: sqlite3_errmsg(connection)))
+        }
+        defer { sqlite3_finalize(s) }
+        sqlite3_bind_int64(s, 1, runID)
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw StoreError.database(String(cString: sqlite3_errmsg(connection))) }
+            try body(s)
+        }
     }
 
     /// Steps `sql` (one parameter: the run id) and calls `body` with the statement at each row.
