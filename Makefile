@@ -22,11 +22,12 @@ TEMPLATE_COMMUNITY ?= 富民
 .PHONY: setup build release demo test bench bench-python reference-check bench-compare callgrind clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
-# libzstd for the store's compressed inputs, and pkg-config to find them.
+# libdeflate to deflate the reports' parts faster, libzstd for the store's compressed inputs,
+# and pkg-config to find them.
 setup:
-	@if ! pkg-config --exists xlsxwriter zlib libzstd 2>/dev/null || [ ! -e /usr/include/zlib.h ] || [ ! -e /usr/include/zstd.h ]; then \
-	  echo "==> installing libxlsxwriter-dev zlib1g-dev libzstd-dev"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config libxlsxwriter-dev zlib1g-dev libzstd-dev >/dev/null; \
+	@if ! pkg-config --exists xlsxwriter zlib libzstd 2>/dev/null || [ ! -e /usr/include/zlib.h ] || [ ! -e /usr/include/zstd.h ] || [ ! -e /usr/include/libdeflate.h ]; then \
+	  echo "==> installing libxlsxwriter-dev zlib1g-dev libdeflate-dev libzstd-dev"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config libxlsxwriter-dev zlib1g-dev libdeflate-dev libzstd-dev >/dev/null; \
 	fi
 
 build: setup

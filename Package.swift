@@ -53,7 +53,10 @@ let package = Package(
         // Lets the reports deflate at a faster level (see Sources/CZlibLevel/zlib_level.c).
         .target(
             name: "CZlibLevel",
-            linkerSettings: [.linkedLibrary("z"), .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=deflateInit2_"])]
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("deflate"), .unsafeFlags([
+                "-Xlinker", "--export-dynamic-symbol=deflateInit2_", "-Xlinker", "--export-dynamic-symbol=deflate",
+                "-Xlinker", "--export-dynamic-symbol=deflateEnd",
+            ])]
         ),
         // Makes libxlsxwriter print numbers in shortest exact form (see Sources/CShortestNumber).
         .target(

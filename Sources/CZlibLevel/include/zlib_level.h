@@ -11,4 +11,8 @@ void jifen_zlib_level_set(int level);
 /// `deflateInit2_` runs and every stream keeps its caller's level.
 long jifen_zlib_level_interposed(void);
 
+/// How many of those streams the calling thread started that libdeflate compresses whole (raw
+/// deflate streams started while a level was asked for).
+long jifen_zlib_whole_streams(void);
+
 #endif
