@@ -194,6 +194,29 @@ struct YearAssessmentTests {
         #expect(again == year)
     }
 
+    /// The per-cadre work (annual scores, each cadre's result, the annual pay) split into
+    /// chunks of a few cadres on every core gives the results of one thread, in the same order.
+    @Test("the year on every core is the year on one thread")
+    func sameOnEveryCore() throws {
+        let (rules, text, diagnostics) = checkedYearRules()
+        #expect(!diagnostics.hasErrors, "\(text)")
+        var cadres: [YearCadre] = []
+        for i in 1...300 {
+            var scores: [String] = []
+            for m in 0..<(3 + i % 10) { scores.append(String(60 + (i * 7 + m * 3) % 40)) }
+            cadres.append(YearCadre(id: String(format: "FM-%03d", i), scores: scores, excellent: i % 13, pay: String(5_000 + i * 37)))
+        }
+        let input = yearInput(rules, cadres)
+        guard case .success(let one) = rules.assessYear(input, chunks: CadreChunks(minimumChunk: 1_000_000)),
+              case .success(let many) = rules.assessYear(input, chunks: CadreChunks(minimumChunk: 7)) else {
+            Issue.record("the year did not assess")
+            return
+        }
+        #expect(many == one)
+        let tiers = Set(one.cadres.map { (c: CadreYearResult) in c.standing.tier })
+        #expect(tiers.count >= 3, "\(tiers)")
+    }
+
     /// Thirty cadres on 80 every month tie on 80.00; the order is by 工号 (none has an 优秀 month).
     /// Each cadre's tie-break reason names the ten nearest in that order and says 29 others
     /// tied: FM-001 the next ten (FM-002…FM-011), FM-015 five before and five after

@@ -23,14 +23,15 @@ extension CheckedRules {
 
     /// Assesses the year: annual scores, tiers, ranks and the annual pay lines with their
     /// traces; or the problems that stop it (each a located `Diagnostic`).
-    public func assessYear(_ input: YearInput) -> Result<YearResults, YearAssessmentFailure> {
+    ///   - chunks: how the per-cadre work is spread over threads (the results are the same).
+    public func assessYear(_ input: YearInput, chunks: CadreChunks = CadreChunks()) -> Result<YearResults, YearAssessmentFailure> {
         guard let y = year else {
             return .failure(YearAssessmentFailure(diagnostics: [Diagnostic(
                 .error, code: "B0068", at: .file(path: ""),
                 summary: Localized(zh: "规则里没有年度考核", en: "the rules have no 年度考核"),
                 help: Localized(zh: "在规则里写“年度考核 { … }”（见 docs/rules-language.md 的“年度考核”一章）。", en: "Declare 年度考核 { … } in the rules."))]))
         }
-        return YearAssessor(rules: self, year: y, input: input).run()
+        return YearAssessor(rules: self, year: y, input: input, chunks: chunks).run()
     }
 }
 
@@ -56,9 +57,12 @@ final class YearAssessor {
     var scores: [Fixed?] = []
     var tiers: [String] = []
     var ranks: [Int] = []
+    /// How the per-cadre work is spread over threads; the results are the same whatever it is.
+    let chunks: CadreChunks
 
-    init(rules: CheckedRules, year: CheckedYear, input: YearInput) {
+    init(rules: CheckedRules, year: CheckedYear, input: YearInput, chunks: CadreChunks = CadreChunks()) {
         self.rules = rules
+        self.chunks = chunks
         self.year = year
         self.input = input
         let last = CivilDate(year: input.year, month: 12, day: 31)!
@@ -176,20 +180,32 @@ final class YearAssessor {
     func run() -> Result<YearResults, YearAssessmentFailure> {
         let n = input.roster.cadres.count
         let text = TExprText(rules: rules, inYear: true)
-        var scoreTexts: [String?] = Array(repeating: nil, count: n)
-        var diagnostics: [Diagnostic] = []
-        for c in 0..<n where !input.cadres[c].months.isEmpty {
-            let exact = evaluate(year.score, cadre: c).number
-            guard let exact, let (rounded, _) = try? year.scoreRounding.apply(exact) else {
-                diagnostics.append(Diagnostic(.error, code: "B0069", at: year.location,
-                                              summary: Localized(zh: "\(input.roster.cadres[c].id) 的年度得分算不出来", en: "the annual score of \(input.roster.cadres[c].id) cannot be computed"),
-                                              help: Localized(zh: "检查年度得分的算式（除数为 0 或没有可统计的月份）。", en: "Check the formula of 年度得分.")))
-                continue
+        // Each cadre's annual score on every core (a cadre's reads only their own months);
+        // a score that cannot be computed is named in cadre order.
+        var computed = [(score: Fixed, text: String)?](repeating: nil, count: n)
+        var failed = [Bool](repeating: false, count: n)
+        computed.withUnsafeMutableBufferPointer { scoreSlots in
+            failed.withUnsafeMutableBufferPointer { failedSlots in
+                nonisolated(unsafe) let scoreSlots = scoreSlots, failedSlots = failedSlots
+                chunks.run(count: n) { range in
+                    for c in range where !input.cadres[c].months.isEmpty {
+                        guard let exact = evaluate(year.score, cadre: c).number, let (rounded, _) = try? year.scoreRounding.apply(exact) else {
+                            failedSlots[c] = true
+                            continue
+                        }
+                        scoreSlots[c] = (rounded, scoreText(cadre: c, exact: exact, rounded: rounded, text: text))
+                    }
+                }
             }
-            scores[c] = rounded
-            scoreTexts[c] = scoreText(cadre: c, exact: exact, rounded: rounded, text: text)
+        }
+        let diagnostics = failed.indices.filter { failed[$0] }.map { c in
+            Diagnostic(.error, code: "B0069", at: year.location,
+                       summary: Localized(zh: "\(input.roster.cadres[c].id) 的年度得分算不出来", en: "the annual score of \(input.roster.cadres[c].id) cannot be computed"),
+                       help: Localized(zh: "检查年度得分的算式（除数为 0 或没有可统计的月份）。", en: "Check the formula of 年度得分."))
         }
         if !diagnostics.isEmpty { return .failure(YearAssessmentFailure(diagnostics: diagnostics)) }
+        scores = computed.map { $0?.score }
+        let scoreTexts = computed.map { $0?.text }
         let standings = self.standings(text: text)
         for c in 0..<n {
             tiers[c] = standings[c].tier
@@ -201,27 +217,36 @@ final class YearAssessor {
         } catch {
             return .failure(YearAssessmentFailure(diagnostics: [Self.payDiagnostic(error, at: year.location)]))
         }
-        var cadres: [CadreYearResult] = []
-        cadres.reserveCapacity(n)
+        // Each cadre's result on every core: the annual state is settled and only read now.
+        var built = [CadreYearResult?](repeating: nil, count: n)
         let monthPayLines = input.payLines
-        for c in 0..<n {
-            let r = input.roster.cadres[c]
-            let months = input.cadres[c].months.map { m in
-                MonthOfYear(month: m.month, score: m.score, tier: m.tier, rank: m.rank, vetoes: m.vetoes, pay: m.pay)
+        built.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let slots = out
+            chunks.run(count: n) { range in
+                for c in range { slots[c] = result(cadre: c, standing: standings[c], paid: paid.isEmpty ? nil : paid[c], score: scores[c], scoreText: scoreTexts[c]) }
             }
-            let slip = paid.isEmpty ? PaySlip(lines: []) : PaySlip(lines: paid[c].lines.map { l in
-                PayLineResult(name: l.name, kind: l.kind == .earning ? .earning : l.kind == .deduction ? .deduction : .info,
-                              amount: l.amount, citation: l.citation, trace: l.trace)
-            })
-            var sheet = PaySheet()
-            for l in slip.lines { sheet.lines[l.name] = l.amount.fixed }
-            let choices = year.bonusTaxes.compactMap { t in (try? bonusTax(t, cadre: c, sheet: sheet))?.choice }
-            cadres.append(CadreYearResult(
-                cadreID: r.id, name: r.name, community: r.community, grid: r.grid, post: r.post, level: r.level, months: months,
-                monthsInPost: months.count, score: scores[c], scoreText: scoreTexts[c], standing: standings[c], pay: slip, bonusTax: choices))
         }
+        let cadres = built.map { $0! }
         return .success(YearResults(year: input.year, months: input.months, tierOrder: year.tierOrder, monthPayLines: monthPayLines, cadres: cadres,
                                    paidWithPayroll: year.payrollMonth.flatMap { YearMonth(year: input.year + 1, month: $0) }))
+    }
+
+    /// A cadre's year as stored and reported, from the assessment's state.
+    private func result(cadre c: Int, standing: Standing, paid: Payroll.Slip?, score: Fixed?, scoreText: String?) -> CadreYearResult {
+        let r = input.roster.cadres[c]
+        let months = input.cadres[c].months.map { m in
+            MonthOfYear(month: m.month, score: m.score, tier: m.tier, rank: m.rank, vetoes: m.vetoes, pay: m.pay)
+        }
+        let slip = PaySlip(lines: (paid?.lines ?? []).map { l in
+            PayLineResult(name: l.name, kind: l.kind == .earning ? .earning : l.kind == .deduction ? .deduction : .info,
+                          amount: l.amount, citation: l.citation, trace: l.trace)
+        })
+        var sheet = PaySheet()
+        for l in slip.lines { sheet.lines[l.name] = l.amount.fixed }
+        let choices = year.bonusTaxes.compactMap { t in (try? bonusTax(t, cadre: c, sheet: sheet))?.choice }
+        return CadreYearResult(
+            cadreID: r.id, name: r.name, community: r.community, grid: r.grid, post: r.post, level: r.level, months: months,
+            monthsInPost: months.count, score: score, scoreText: scoreText, standing: standing, pay: slip, bonusTax: choices)
     }
 
     static func payDiagnostic(_ error: any Error, at location: Location) -> Diagnostic {
