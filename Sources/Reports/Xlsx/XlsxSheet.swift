@@ -46,31 +46,39 @@ struct XlsxSheet {
 
     // The same with a format resolved beforehand, for the loops that write most cells.
 
+    // These touch `workbook` (a reference count each time) only on failure: a province's
+    // reports write tens of millions of cells.
+
     /// Text; an empty text leaves a styled blank (or nothing, without a format).
     func text(_ row: Int, _ col: Int, _ value: String, _ format: XlsxFormat) throws(ReportError) {
         if value.isEmpty {
             if format.pointer != nil { try blank(row, col, format) }
             return
         }
-        try workbook.check(worksheet_write_string(handle, r(row), c(col), value, format.pointer), "worksheet_write_string")
+        let status = worksheet_write_string(handle, r(row), c(col), value, format.pointer)
+        if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_string") }
     }
 
     func blank(_ row: Int, _ col: Int, _ format: XlsxFormat) throws(ReportError) {
-        try workbook.check(worksheet_write_blank(handle, r(row), c(col), format.pointer), "worksheet_write_blank")
+        let status = worksheet_write_blank(handle, r(row), c(col), format.pointer)
+        if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_blank") }
     }
 
     func integer(_ row: Int, _ col: Int, _ value: Int, _ format: XlsxFormat) throws(ReportError) {
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), Double(value), format.pointer), "worksheet_write_number")
+        let status = worksheet_write_number(handle, r(row), c(col), Double(value), format.pointer)
+        if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_number") }
     }
 
     func money(_ row: Int, _ col: Int, _ value: Money, _ format: XlsxFormat) throws(ReportError) {
-        let v = try ExcelNumber.double(value, file: workbook.path)
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, format.pointer), "worksheet_write_number")
+        guard value.fen.magnitude <= UInt64(ExcelNumber.exactLimit) else { throw .numberTooLarge(file: workbook.path, value: value.description) }
+        let status = worksheet_write_number(handle, r(row), c(col), Double(value.fen) / 100, format.pointer)
+        if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_number") }
     }
 
     func number(_ row: Int, _ col: Int, _ value: Fixed, _ format: XlsxFormat) throws(ReportError) {
-        let v = try ExcelNumber.double(value, file: workbook.path)
-        try workbook.check(worksheet_write_number(handle, r(row), c(col), v, format.pointer), "worksheet_write_number")
+        guard value.units.magnitude <= UInt64(ExcelNumber.exactLimit) else { throw .numberTooLarge(file: workbook.path, value: value.description) }
+        let status = worksheet_write_number(handle, r(row), c(col), Double(value.units) / Double(Fixed.pow10(value.scale)), format.pointer)
+        if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_number") }
     }
 
     /// A formula with its result stored, so that a reader that does not recalculate shows
