@@ -6,7 +6,8 @@ import Pay
 import Results
 
 /// Writes a run's results as rows: `cadreResult`, `scoreLine` (with `scoreItem`),
-/// `scoreClip`, `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace`.
+/// `scoreClip`, `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace`
+/// (format 2 documents, with the run's `recordFile` and `recordText`).
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
@@ -17,6 +18,10 @@ final class ResultWriter {
     /// In the migration the cadres' rows exist already (with their JSON): only the new
     /// columns are filled in.
     private let updatesCadres: Bool
+    /// Format 2 documents citing `recordFile` and `recordText` (a run recorded now), or
+    /// format 1 with texts inline (migration v6, before those tables exist).
+    private let compact: Bool
+    private var numbering = RecordNumbering()
     private var nextSeq: Int64 = 0
 
     // Items are told apart by their texts' UTF-8 bytes (`same`), and hashed by them: String's
@@ -73,11 +78,16 @@ final class ResultWriter {
     private let payLineStatement: Statement
     private let yearStatement: Statement
     private let traceStatement: Statement
+    private let fileStatement: Statement?
+    private let textStatement: Statement?
 
     init(_ db: Database, runID: Int64, updatesCadres: Bool = false) throws {
         self.db = db
         self.runID = runID
         self.updatesCadres = updatesCadres
+        compact = !updatesCadres
+        fileStatement = compact ? try db.makeStatement(sql: insertSQL(RecordFileTable.name, RecordFileTable.Columns.self)) : nil
+        textStatement = compact ? try db.makeStatement(sql: insertSQL(RecordTextTable.name, RecordTextTable.Columns.self)) : nil
         cadreStatement = try db.makeStatement(sql: updatesCadres
             ? "UPDATE cadreResult SET grid = ?, groupName = ?, yearMonths = ? WHERE runID = ? AND seq = ?"
             : insertSQL(CadreResultTable.name, CadreResultTable.Columns.self))
@@ -102,6 +112,40 @@ final class ResultWriter {
             try append(cadres[lo..<hi])
             lo = hi
         }
+        try finish()
+    }
+
+    /// Writes the last chunk of record texts (after the last `append`).
+    func finish() throws {
+        guard compact else { return }
+        let taken = numbering.take(final: true)
+        try insertTexts(taken.files, Self.compress(taken.chunks))
+    }
+
+    private func insertTexts(_ files: [(seq: Int64, name: String)], _ chunks: [(seq: Int64, count: Int, content: [UInt8])]) throws {
+        if let fileStatement {
+            let s = RawStatement(db, fileStatement)
+            for f in files {
+                s.bind(1, runID)
+                s.bind(2, f.seq)
+                s.bind(3, f.name)
+                try s.runRebinding()
+            }
+        }
+        if let textStatement {
+            let s = RawStatement(db, textStatement)
+            for c in chunks {
+                s.bind(1, runID)
+                s.bind(2, c.seq)
+                s.bind(3, Int64(c.count))
+                s.bind(4, bytes: c.content)
+                try s.runRebinding()
+            }
+        }
+    }
+
+    private static func compress(_ chunks: [(seq: Int64, count: Int, content: [UInt8])]) -> [(seq: Int64, count: Int, content: [UInt8])] {
+        chunks.map { c in (c.seq, c.count, c.content.withUnsafeBytes { BlobCodec.compress($0) }) }
     }
 
     /// Writes the next cadres in roster order.
@@ -113,14 +157,23 @@ final class ResultWriter {
             for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
             for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
-        // Documents on the other cores while this thread inserts the slice's rows: encoding
-        // them first and inserting after left this thread waiting for about a third of the
-        // store stage at province scale.
+        // The records' files and summaries numbered in the run, also on this thread.
+        let numbers = compact ? numbering.number(cadres) : nil
+        let taken: (chunks: [(seq: Int64, count: Int, content: [UInt8])], files: [(seq: Int64, name: String)])
+            = compact ? numbering.take(final: false) : (chunks: [], files: [])
+        // Documents (and the summaries' chunks) on the other cores while this thread inserts
+        // the slice's rows: encoding them first and inserting after left this thread waiting
+        // for about a third of the store stage at province scale.
         let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
+        let compressed = ConcurrentSlots<[(seq: Int64, count: Int, content: [UInt8])]>(count: 1)
         let encoding = DispatchGroup()
         let templates = self.templates, items = payItemOf
+        let chunks = taken.chunks
         DispatchQueue.global().async(group: encoding) {
-            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates))
+            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates, numbers: numbers))
+        }
+        if !chunks.isEmpty {
+            DispatchQueue.global().async(group: encoding) { compressed.set(0, Self.compress(chunks)) }
         }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
@@ -233,6 +286,7 @@ final class ResultWriter {
             }
         }
         encoding.wait()
+        try insertTexts(taken.files, compressed.values[0] ?? [])
         let documents = encoded.values[0] ?? []
         for i in cadres.indices {
             if let document = documents[i - cadres.startIndex] {
@@ -421,7 +475,8 @@ final class ResultWriter {
     }
 
     /// Each cadre's document, nil for a cadre with nothing to trace (no records, no steps).
-    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace]) -> [[UInt8]?] {
+    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace],
+                                        numbers: (files: [UInt32], summaries: [UInt32], firstNew: [UInt32], starts: [Int])?) -> [[UInt8]?] {
         var starts: [Int] = []
         starts.reserveCapacity(cadres.count)
         var at = 0
@@ -446,7 +501,13 @@ final class ResultWriter {
                     continue
                 }
                 let own = (0..<c.pay.lines.count).map { Optional(templates[Int(payItemOf[firstPay[i] + $0])]) }
-                docs.append(TraceDocument.encode(c, templates: own))
+                if let numbers {
+                    let range = numbers.starts[i]..<numbers.starts[i + 1]
+                    docs.append(TraceDocument.encodeCompact(c, templates: own, firstNew: numbers.firstNew[i],
+                                                            files: numbers.files[range], summaries: numbers.summaries[range]))
+                } else {
+                    docs.append(TraceDocument.encode(c, templates: own))
+                }
             }
             out.set(p, docs)
         }
@@ -530,6 +591,10 @@ struct ResultReader {
             ? try Grouped(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq", args) : nil
 
         var out: [CadreResult] = []
+        // Format 2 documents cite the run's texts: all of them for a whole run, read once at
+        // the first such document; for some cadres, just those cited, read after.
+        var runTexts: RecordTexts? = nil
+        var pending: [(at: Int, entries: [[RecordEntry]])] = []
         while let c = try cadres.next() {
             let seq: Int64 = c[0]
             var scoreLines: [ScoreLine] = []
@@ -579,13 +644,30 @@ struct ResultReader {
                 if let document {
                     let templates = payItemOf.map { payItems[$0].template }
                     do {
-                        try TraceDocument.decode(document, into: &result, templates: templates)
+                        if document.first == TraceDocument.compactFormat {
+                            let entries = try TraceDocument.decodeCompact(document, into: &result, templates: templates)
+                            if seqs == nil, runTexts == nil { runTexts = try RecordTextChunk.all(db, runID: runID) }
+                            if let runTexts {
+                                for k in entries.indices { result.score.lines[k].records = RecordList(entries: entries[k], texts: runTexts) }
+                            } else {
+                                pending.append((out.count, entries))
+                            }
+                        } else {
+                            try TraceDocument.decode(document, into: &result, templates: templates)
+                        }
+                    } catch let e as StoreError {
+                        throw e
                     } catch {
                         throw StoreError.database("cadre \(result.cadreID)'s trace: \(error)")
                     }
                 }
             }
             out.append(result)
+        }
+        for p in pending {
+            var entries = p.entries
+            let texts = try RecordTextChunk.some(db, runID: runID, entries: &entries)
+            for k in entries.indices { out[p.at].score.lines[k].records = RecordList(entries: entries[k], texts: texts) }
         }
         return out
     }

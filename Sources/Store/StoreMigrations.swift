@@ -484,6 +484,24 @@ enum StoreMigrations {
                 t.add(column: "yearRunID", .integer).references("yearRun")
             }
         }
+        m.registerMigration("v9: record detail citing a run's summaries by number, cadre documents compressed") { db in
+            // Documents written from now on are `TraceDocument` format 2: each record names
+            // its file and summary by number in these tables. Documents already stored stay
+            // format 1 (texts inline) and read as before: nothing to convert.
+            try db.create(table: RecordFileTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.primaryKey(["runID", "seq"])
+            }
+            try db.create(table: RecordTextTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.column("content", .blob).notNull()
+                t.primaryKey(["runID", "seq"])
+            }
+        }
         return m
     }
 }

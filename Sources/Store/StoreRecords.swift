@@ -177,6 +177,21 @@ enum CadreTraceTable {
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, document }
 }
 
+/// `recordFile`: the input files a run's record detail cites, numbered (since v9).
+enum RecordFileTable {
+    static let name = "recordFile"
+    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, name }
+}
+
+/// `recordText`: a run's record summaries, `RecordTextChunk.size` to a row, numbered in
+/// order of first citation, as one zstd frame of length-prefixed UTF-8 texts (since v9).
+/// A record in a compact `TraceDocument` (format 2) cites its summary by number: a province
+/// month's distinct summaries are stored once, compressed, not once per document.
+enum RecordTextTable {
+    static let name = "recordText"
+    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, count, content }
+}
+
 /// `INSERT INTO table (columns…) VALUES (?, …)` for columns in declaration order.
 func insertSQL<C: ColumnExpression & CaseIterable & RawRepresentable>(_ table: String, _ columns: C.Type) -> String
 where C.RawValue == String {

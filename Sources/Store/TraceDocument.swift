@@ -480,3 +480,170 @@ enum TraceDocument {
         }
     }
 }
+
+// MARK: - Format 2: records by number, compressed
+
+/// Format 2 (since store migration v9), what a run writes now. A province month cites ten
+/// million records whose summaries are mostly distinct: format 1 wrote each summary's text
+/// in the document of every cadre citing it (678 MB of a 50,000-cadre month). Format 2 names
+/// a record's file and summary by their numbers in the run's `recordFile` and `recordText`
+/// tables, where each text is stored once, compressed; its columns of small numbers are
+/// compressed again with the pay traces:
+/// ```
+/// document = format:u8(2) zstd-frame(body)
+/// body     = uint(first new) count(score lines) records* count(pay lines) trace*   (trace as in format 1)
+/// records  = count(n), then n of each column in turn:
+///            uint(file)  zigzag(line − previous line)  day  summary  zigzag(units)  u8(scale)
+/// day      = 0 (none) | zigzag(days since 1970 − previous day) + 1    (previous: 0 at first)
+/// summary  = 0 (the next new one: "first new", then one more each time) | number + 1
+/// ```
+/// The run numbers summaries in order of first citation, cadre by cadre in roster order, so
+/// the texts a cadre cites first are consecutive numbers from "first new" and cost a zero.
+extension TraceDocument {
+    static let compactFormat: UInt8 = 2
+
+    /// A cadre's document in format 2: its records' file and summary numbers in the run are
+    /// `files[k]` and `summaries[k]` for its k-th record (score lines in order, records in
+    /// order); `firstNew` is the number of the first summary this cadre cites first.
+    static func encodeCompact(_ c: CadreResult, templates: [PayTrace?], firstNew: UInt32,
+                              files: ArraySlice<UInt32>, summaries: ArraySlice<UInt32>) -> [UInt8] {
+        var w = Writer()
+        w.uint(UInt64(firstNew))
+        w.count(c.score.lines.count)
+        var at = files.startIndex
+        var next = firstNew
+        for line in c.score.lines {
+            let n = line.records.count
+            w.count(n)
+            guard n > 0 else { continue }
+            let range = at..<(at + n)
+            at += n
+            for k in range { w.uint(UInt64(files[k])) }
+            if let (entries, _) = line.records.entries {
+                var previous: Int64 = 0
+                for e in entries {
+                    w.int(Int64(e.line) - previous)
+                    previous = Int64(e.line)
+                }
+                var day: Int64 = 0
+                for e in entries { w.day(e.day == RecordEntry.noDay ? nil : Int64(e.day), previous: &day) }
+                for k in range { w.summary(summaries[k], next: &next) }
+                for e in entries { w.int(e.units) }
+                for e in entries { w.bytes.append(e.scale) }
+            } else {
+                let refs = Array(line.records)
+                var previous: Int64 = 0
+                for r in refs {
+                    w.int(Int64(r.line) - previous)
+                    previous = Int64(r.line)
+                }
+                var day: Int64 = 0
+                for r in refs { w.day(r.date.map { Int64($0.daysSinceEpoch) }, previous: &day) }
+                for k in range { w.summary(summaries[k], next: &next) }
+                for r in refs { w.int(r.points.units) }
+                for r in refs { w.bytes.append(UInt8(r.points.scale)) }
+            }
+        }
+        w.count(c.pay.lines.count)
+        for (i, line) in c.pay.lines.enumerated() {
+            w.trace(line.trace, template: i < templates.count ? templates[i] : nil)
+        }
+        var out: [UInt8] = [compactFormat]
+        w.bytes.withUnsafeBytes { out.append(contentsOf: BlobCodec.compress($0)) }
+        return out
+    }
+
+    /// The traces of `c`'s pay lines from a format 2 document, and each score line's records
+    /// as entries whose `file` and `summary` are the run's numbers (`recordFile`, `recordText`).
+    static func decodeCompact(_ bytes: [UInt8], into c: inout CadreResult, templates: [PayTrace?]) throws(DecodingError) -> [[RecordEntry]] {
+        guard let version = bytes.first else { throw .truncated }
+        guard version == compactFormat else { throw .unknownFormat(version) }
+        let body: [UInt8]
+        do {
+            body = try bytes.withUnsafeBytes { raw throws(StoreError) in try BlobCodec.decompress(UnsafeRawBufferPointer(rebasing: raw[1...])) }
+        } catch {
+            throw .invalid("the document does not decompress")
+        }
+        var r = Reader(body)
+        guard var next = UInt32(exactly: try r.uint()) else { throw .invalid("first new summary") }
+        let scoreLines = try r.count()
+        guard scoreLines == c.score.lines.count else { throw .invalid("\(scoreLines) score lines for \(c.score.lines.count)") }
+        var out: [[RecordEntry]] = []
+        out.reserveCapacity(scoreLines)
+        for _ in 0..<scoreLines {
+            let n = try r.count()
+            var entries = [RecordEntry](repeating: RecordEntry(file: 0, line: 0, day: RecordEntry.noDay, summary: 0, units: 0, scale: 0), count: n)
+            if n > 0 {
+                for k in 0..<n {
+                    guard let f = UInt16(exactly: try r.uint()) else { throw .invalid("record file") }
+                    entries[k].file = f
+                }
+                var line: Int64 = 0
+                for k in 0..<n {
+                    line += try r.int()
+                    guard let l = UInt32(exactly: line) else { throw .invalid("record line \(line)") }
+                    entries[k].line = l
+                }
+                var day: Int64 = 0
+                for k in 0..<n {
+                    let v = try r.uint()
+                    guard v > 0 else { continue }
+                    let z = v - 1
+                    day += Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+                    guard let d = Int32(exactly: day), d != RecordEntry.noDay else { throw .invalid("date \(day)") }
+                    entries[k].day = d
+                }
+                for k in 0..<n {
+                    let v = try r.uint()
+                    if v == 0 {
+                        entries[k].summary = next
+                        next &+= 1
+                    } else {
+                        guard let s = UInt32(exactly: v - 1) else { throw .invalid("summary \(v)") }
+                        entries[k].summary = s
+                    }
+                }
+                for k in 0..<n { entries[k].units = try r.int() }
+                for k in 0..<n {
+                    let scale = try r.byte()
+                    guard Int(scale) <= Fixed.maxScale else { throw .invalid("scale \(scale)") }
+                    entries[k].scale = scale
+                }
+            }
+            out.append(entries)
+        }
+        let payLines = try r.count()
+        guard payLines == c.pay.lines.count else { throw .invalid("\(payLines) pay lines for \(c.pay.lines.count)") }
+        for i in 0..<payLines {
+            c.pay.lines[i].trace = try r.trace(template: i < templates.count ? templates[i] : nil)
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the document") }
+        return out
+    }
+}
+
+extension TraceDocument.Writer {
+    /// A date in format 2: 0 for none, else the zigzagged difference from the previous one
+    /// plus one.
+    @inline(__always)
+    mutating func day(_ d: Int64?, previous: inout Int64) {
+        guard let d else {
+            bytes.append(0)
+            return
+        }
+        let v = d - previous
+        previous = d
+        uint(UInt64(bitPattern: (v << 1) ^ (v >> 63)) + 1)
+    }
+
+    /// A summary number in format 2: 0 when it is the next new one, else the number plus one.
+    @inline(__always)
+    mutating func summary(_ n: UInt32, next: inout UInt32) {
+        if n == next {
+            bytes.append(0)
+            next &+= 1
+        } else {
+            uint(UInt64(n) + 1)
+        }
+    }
+}
