@@ -95,10 +95,24 @@ enum RecordTextChunk {
 }
 
 /// Numbers a run's record files and summaries in order of first citation as the writer goes
-/// through its cadres, and collects the summaries' chunks for `recordText`.
-struct RecordNumbering {
+/// through its cadres, and collects the summaries' chunks for `recordText`. Used by one
+/// thread at a time: the writer hands it to the thread encoding a slice's documents and takes
+/// it back when that is done (hence `@unchecked Sendable`: its maps are classes).
+struct RecordNumbering: @unchecked Sendable {
     /// Run numbers by the month's numbers, for each `RecordTexts` seen (a run has one).
-    private var maps: [(texts: RecordTexts, files: [Int32], summaries: [Int32])] = []
+    /// A class, changed in place: a province month's map is 21 MB, which a copy on write
+    /// would copy for every slice.
+    private final class Map {
+        let texts: RecordTexts
+        var files: [Int32]
+        var summaries: [Int32]
+        init(_ texts: RecordTexts) {
+            self.texts = texts
+            files = Array(repeating: -1, count: texts.files.count)
+            summaries = Array(repeating: -1, count: texts.summaryCount)
+        }
+    }
+    private var maps: [Map] = []
     /// Numbers of texts read back as `RecordRef`s (a migration, tests): by their bytes.
     private var fileByName: [BytesKey: UInt32] = [:]
     private var summaryByText: [BytesKey: UInt32] = [:]
@@ -131,33 +145,28 @@ struct RecordNumbering {
                 let list = cadres[i].score.lines[k].records
                 guard !list.isEmpty else { continue }
                 if let (entries, texts) = list.entries {
-                    var m = mapIndex(texts)
-                    // Taken out while written (no copy on write), put back after.
-                    var fileMap = maps[m].files, summaryMap = maps[m].summaries
-                    maps[m].files = []
-                    maps[m].summaries = []
+                    let map = self.map(texts)
                     texts.summaryBytes.withUnsafeBufferPointer { text in
                         texts.summaryStarts.withUnsafeBufferPointer { at in
-                            for e in entries {
-                                var f = fileMap[Int(e.file)]
-                                if f < 0 {
-                                    f = Int32(fileNumber(texts.files[Int(e.file)]))
-                                    fileMap[Int(e.file)] = f
+                            map.summaries.withUnsafeMutableBufferPointer { summaryMap in
+                                for e in entries {
+                                    var f = map.files[Int(e.file)]
+                                    if f < 0 {
+                                        f = Int32(fileNumber(texts.files[Int(e.file)]))
+                                        map.files[Int(e.file)] = f
+                                    }
+                                    files.append(UInt32(f))
+                                    var s = summaryMap[Int(e.summary)]
+                                    if s < 0 {
+                                        let n = Int(e.summary)
+                                        s = Int32(newSummary(UnsafeBufferPointer(rebasing: text[at[n]..<at[n + 1]])))
+                                        summaryMap[n] = s
+                                    }
+                                    summaries.append(UInt32(s))
                                 }
-                                files.append(UInt32(f))
-                                var s = summaryMap[Int(e.summary)]
-                                if s < 0 {
-                                    let n = Int(e.summary)
-                                    s = Int32(newSummary(UnsafeBufferPointer(rebasing: text[at[n]..<at[n + 1]])))
-                                    summaryMap[n] = s
-                                }
-                                summaries.append(UInt32(s))
                             }
                         }
                     }
-                    m = mapIndex(texts)
-                    maps[m].files = fileMap
-                    maps[m].summaries = summaryMap
                 } else {
                     for r in list {
                         files.append(fileNumber(r.file))
@@ -177,10 +186,10 @@ struct RecordNumbering {
         return (files, summaries, firstNew, starts)
     }
 
-    private mutating func mapIndex(_ texts: RecordTexts) -> Int {
-        if let i = maps.lastIndex(where: { $0.texts === texts }) { return i }
-        maps.append((texts, Array(repeating: -1, count: texts.files.count), Array(repeating: -1, count: texts.summaryCount)))
-        return maps.count - 1
+    private mutating func map(_ texts: RecordTexts) -> Map {
+        if let m = maps.last(where: { $0.texts === texts }) { return m }
+        maps.append(Map(texts))
+        return maps[maps.count - 1]
     }
 
     private mutating func fileNumber(_ name: String) -> UInt32 {

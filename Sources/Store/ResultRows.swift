@@ -157,23 +157,31 @@ final class ResultWriter {
             for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
             for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
-        // The records' files and summaries numbered in the run, also on this thread.
-        let numbers = compact ? numbering.number(cadres) : nil
-        let taken: (chunks: [(seq: Int64, count: Int, content: [UInt8])], files: [(seq: Int64, name: String)])
-            = compact ? numbering.take(final: false) : (chunks: [], files: [])
-        // Documents (and the summaries' chunks) on the other cores while this thread inserts
-        // the slice's rows: encoding them first and inserting after left this thread waiting
-        // for about a third of the store stage at province scale.
+        // Documents on the other cores while this thread inserts the slice's rows: encoding
+        // them first and inserting after left this thread waiting for about a third of the
+        // store stage at province scale. The records' files and summaries are numbered in the
+        // run there first (in order, one thread), the summaries' full chunks compressed
+        // beside the documents. `numbering` is taken out of `self` meanwhile.
+        typealias Chunks = [(seq: Int64, count: Int, content: [UInt8])]
         let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
-        let compressed = ConcurrentSlots<[(seq: Int64, count: Int, content: [UInt8])]>(count: 1)
+        let numbered = ConcurrentSlots<(RecordNumbering, Chunks, [(seq: Int64, name: String)])>(count: 1)
         let encoding = DispatchGroup()
         let templates = self.templates, items = payItemOf
-        let chunks = taken.chunks
+        let compact = self.compact
+        let taking = self.numbering
+        self.numbering = RecordNumbering()
         DispatchQueue.global().async(group: encoding) {
+            var numbering = taking
+            let numbers = compact ? numbering.number(cadres) : nil
+            let taken = numbering.take(final: false)
+            let chunks = ConcurrentSlots<Chunks>(count: 1)
+            let done = DispatchGroup()
+            if !taken.chunks.isEmpty {
+                DispatchQueue.global().async(group: done) { chunks.set(0, Self.compress(taken.chunks)) }
+            }
             encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates, numbers: numbers))
-        }
-        if !chunks.isEmpty {
-            DispatchQueue.global().async(group: encoding) { compressed.set(0, Self.compress(chunks)) }
+            done.wait()
+            numbered.set(0, (numbering, chunks.values[0] ?? [], taken.files))
         }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
@@ -286,7 +294,9 @@ final class ResultWriter {
             }
         }
         encoding.wait()
-        try insertTexts(taken.files, compressed.values[0] ?? [])
+        guard let (back, chunks, files) = numbered.values[0] else { throw StoreError.database("the records were not numbered") }
+        self.numbering = back
+        try insertTexts(files, chunks)
         let documents = encoded.values[0] ?? []
         for i in cadres.indices {
             if let document = documents[i - cadres.startIndex] {
