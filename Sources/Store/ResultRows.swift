@@ -219,6 +219,7 @@ final class ResultWriter {
                 cadre.bind(15, cadres[i].pay.deductions.fen)
                 cadre.bind(16, cadres[i].pay.net.fen)
                 cadre.bind(17, months)
+                if let clips = ClipList.encode(cadres[i].score.lines) { cadre.bind(18, bytes: clips) } else { cadre.bind(18, nil as Int64?) }
             }
             try cadre.runRebinding()
             for k in cadres[i].score.lines.indices {
@@ -234,7 +235,9 @@ final class ResultWriter {
                 scoreLine.bind(10, cadres[i].score.lines[k].counting)
                 try scoreLine.runRebinding()
                 scoreAt += 1
-                for n in cadres[i].score.lines[k].clips.indices {
+                // Since v9 a cadre's clips are on its row (`ClipList`); the migration of older
+                // stores (before the column exists) writes rows.
+                for n in cadres[i].score.lines[k].clips.indices where updatesCadres {
                     clip.bind(1, runID)
                     clip.bind(2, seq)
                     clip.bind(3, Int64(k))
@@ -586,7 +589,7 @@ struct ResultReader {
         let range = seqs ?? 0...Int64.max
         let args: StatementArguments = [runID, range.lowerBound, range.upperBound]
         let cadres = try Row.fetchCursor(db, sql: """
-            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths
+            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths, clips
             FROM cadreResult WHERE runID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
         var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy, counting FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
@@ -629,6 +632,13 @@ struct ResultReader {
                 case let other: throw StoreError.database("clip scope \(other)")
                 }
                 scoreLines[k].clips.append(Clip(scope: scope, limit: try Self.fixed(r[4]), removed: try Self.fixed(r[5])))
+            }
+            if let blob = c[13] as Data? {
+                do {
+                    try ClipList.decode(Array(blob), into: &scoreLines)
+                } catch {
+                    throw StoreError.database("cadre \(c[1] as String)'s clips: \(error)")
+                }
             }
             var tierReasons: [TierReason] = []
             try reasons.each(seq) { r in tierReasons.append(try Self.reason(r)) }
@@ -754,5 +764,68 @@ struct ResultReader {
                 current = try cursor.next()
             }
         }
+    }
+}
+
+/// A cadre's clips as `cadreResult.clips` holds them (since v9), in the integers of
+/// `TraceDocument`:
+/// ```
+/// clips = format:u8(1) count clip*      clip = uint(score line) scope fixed(limit) fixed(removed)
+/// scope = u8(0) zigzag(days since 1970) | u8(1) month | u8(2) floor | u8(3) ceiling | u8(4) str(group)
+/// ```
+enum ClipList {
+    static let format: UInt8 = 1
+
+    /// Nil when no line has a clip.
+    static func encode(_ lines: [ScoreLine]) -> [UInt8]? {
+        var n = 0
+        for l in lines { n += l.clips.count }
+        guard n > 0 else { return nil }
+        var w = TraceDocument.Writer()
+        w.bytes.append(format)
+        w.count(n)
+        for (k, l) in lines.enumerated() {
+            for c in l.clips {
+                w.count(k)
+                switch c.scope {
+                case .day(let d):
+                    w.bytes.append(0)
+                    w.int(Int64(d.daysSinceEpoch))
+                case .month: w.bytes.append(1)
+                case .floor: w.bytes.append(2)
+                case .ceiling: w.bytes.append(3)
+                case .group(let name):
+                    w.bytes.append(4)
+                    w.str(name)
+                }
+                w.fixed(c.limit)
+                w.fixed(c.removed)
+            }
+        }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], into lines: inout [ScoreLine]) throws(TraceDocument.DecodingError) {
+        var r = TraceDocument.Reader(bytes)
+        let f = try r.byte()
+        guard f == format else { throw .unknownFormat(f) }
+        for _ in 0..<(try r.count()) {
+            let k = try r.count()
+            guard k < lines.count else { throw .invalid("a clip of a missing score line") }
+            let scope: Clip.Scope
+            switch try r.byte() {
+            case 0:
+                guard let d = Int32(exactly: try r.int()) else { throw .invalid("clip day") }
+                scope = .day(CivilDate(daysSinceEpoch: d))
+            case 1: scope = .month
+            case 2: scope = .floor
+            case 3: scope = .ceiling
+            case 4: scope = .group(try r.str())
+            case let tag: throw .invalid("clip scope \(tag)")
+            }
+            let limit = try r.fixed()
+            lines[k].clips.append(Clip(scope: scope, limit: limit, removed: try r.fixed()))
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the clips") }
     }
 }

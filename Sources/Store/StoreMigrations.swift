@@ -501,6 +501,9 @@ enum StoreMigrations {
                 t.column("content", .blob).notNull()
                 t.primaryKey(["runID", "seq"])
             }
+            // A cadre's clips in one small document on its row (`ClipList`), NULL for none,
+            // rather than a `scoreClip` row each (a third of a million rows a province month).
+            try db.alter(table: "cadreResult") { t in t.add(column: "clips", .blob) }
         }
         return m
     }

@@ -115,7 +115,7 @@ enum CadreResultTable {
     static let name = "cadreResult"
     enum Columns: String, ColumnExpression, CaseIterable {
         case runID, seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName,
-             grossFen, deductionsFen, netFen, yearMonths
+             grossFen, deductionsFen, netFen, yearMonths, clips
     }
 }
 
@@ -136,6 +136,7 @@ enum ScoreLineTable {
 
 /// `scoreClip`: a cap or floor that took effect on a score line. `scope` is `day` (with
 /// `day`), `month`, `floor`, `ceiling` (总分范围's 最高) or `group:<name>` (a 合计上限).
+/// Runs recorded since v9 keep their clips in `cadreResult.clips` instead (`ClipList`).
 enum ScoreClipTable {
     static let name = "scoreClip"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, lineSeq, seq, scope, day, limit, removed }

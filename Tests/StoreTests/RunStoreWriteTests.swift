@@ -59,7 +59,8 @@ struct RunStoreWriteTests {
     /// Records as the scorer holds them (numbers into the month's texts) are stored citing
     /// the run's `recordFile` and `recordText` (format 2 documents) and read back as the same
     /// records, whole and one cadre at a time: across slices and text chunks, texts cited
-    /// again by later cadres, two months' texts in one run and plain `RecordRef`s among them.
+    /// again by later cadres, two months' texts in one run and plain `RecordRef`s among them;
+    /// and the clips of every scope, kept on the cadre's row.
     @Test func recordsCiteTheRunsSummariesByNumberAndReadBackEqual() throws {
         let store = try RunStore(path: base.storePath)
         let distinct = RecordTextChunk.size * 2 + 5_000
@@ -91,6 +92,9 @@ struct RunStoreWriteTests {
         let id = try store.record(run)
         #expect(try count(store, "SELECT COUNT(*) FROM recordText WHERE runID = \(id)") >= 2)
         #expect(try count(store, "SELECT COUNT(*) FROM recordFile WHERE runID = \(id)") == 4)
+        // Clips ride on the cadre's row (every sample cadre has some), not a row each.
+        #expect(try count(store, "SELECT COUNT(*) FROM scoreClip WHERE runID = \(id)") == 0)
+        #expect(try count(store, "SELECT COUNT(*) FROM cadreResult WHERE runID = \(id) AND clips IS NOT NULL") == n)
         #expect(try count(store, "SELECT COUNT(*) FROM cadreTrace WHERE runID = \(id) AND substr(document, 1, 1) = x'02'") == n)
         let back = try store.results(runID: id)
         #expect(back.cadres.count == n)
