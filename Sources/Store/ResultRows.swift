@@ -516,15 +516,27 @@ final class ResultWriter {
                 let own = (0..<c.pay.lines.count).map { Optional(templates[Int(payItemOf[firstPay[i] + $0])]) }
                 if let numbers {
                     let range = numbers.starts[i]..<numbers.starts[i + 1]
-                    docs.append(TraceDocument.encodeCompact(c, templates: own, firstNew: numbers.firstNew[i],
-                                                            files: numbers.files[range], summaries: numbers.summaries[range]))
+                    docs.append(TraceDocument.encodeCompactBody(c, templates: own, firstNew: numbers.firstNew[i],
+                                                                files: numbers.files[range], summaries: numbers.summaries[range]))
                 } else {
                     docs.append(TraceDocument.encode(c, templates: own))
                 }
             }
             out.set(p, docs)
         }
-        return out.values.flatMap { $0! }
+        let docs = out.values.flatMap { $0! }
+        guard numbers != nil else { return docs }
+        // Format 2 bodies into format 3 groups of consecutive cadres (a slice starts a group:
+        // `sliceSize` is a multiple of `groupSize`), each in the slot of its first cadre.
+        let size = TraceDocument.groupSize
+        let groups = (docs.count + size - 1) / size
+        let grouped = ConcurrentSlots<[UInt8]>(count: groups)
+        DispatchQueue.concurrentPerform(iterations: groups) { g in
+            if let blob = TraceDocument.group(docs[(g * size)..<min(docs.count, (g + 1) * size)]) { grouped.set(g, blob) }
+        }
+        var placed = [[UInt8]?](repeating: nil, count: docs.count)
+        for g in 0..<groups { placed[g * size] = grouped.values[g] }
+        return placed
     }
 }
 
@@ -600,8 +612,13 @@ struct ResultReader {
             """, args)
         var pay = try Grouped(db, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
         var years = try Grouped(db, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, line", args)
+        // A format 3 group sits in the row of its first cadre: start from the row at or
+        // before the first cadre asked for.
+        let traceFrom = try Int64.fetchOne(db, sql: "SELECT MAX(cadreSeq) FROM cadreTrace WHERE runID = ? AND cadreSeq <= ?",
+                                           arguments: [runID, range.lowerBound]) ?? range.lowerBound
         var traces = detail == .full
-            ? try Grouped(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq", args) : nil
+            ? try TraceCursor(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq",
+                              [runID, traceFrom, range.upperBound]) : nil
 
         var out: [CadreResult] = []
         // Format 2 documents cite the run's texts: all of them for a whole run, read once at
@@ -659,13 +676,14 @@ struct ResultReader {
                 standing: Standing(group: c[11], rank: c[9], groupSize: c[10], tier: c[8], reasons: tierReasons),
                 pay: PaySlip(lines: payLines), yearToDate: months.map { YearToDate(totals: totals, months: $0) })
             if traces != nil {
-                var document: [UInt8]? = nil
-                try traces!.each(seq) { r in document = Array(r[1] as Data) }
-                if let document {
+                let found = try traces!.document(seq)
+                if let (document, isBody) = found {
                     let templates = payItemOf.map { payItems[$0].template }
                     do {
-                        if document.first == TraceDocument.compactFormat {
-                            let entries = try TraceDocument.decodeCompact(document, into: &result, templates: templates)
+                        if isBody || document.first == TraceDocument.compactFormat {
+                            let entries = isBody
+                                ? try TraceDocument.decodeCompactBody(document, into: &result, templates: templates)
+                                : try TraceDocument.decodeCompact(document, into: &result, templates: templates)
                             if seqs == nil, runTexts == nil { runTexts = try RecordTextChunk.all(db, runID: runID) }
                             if let runTexts {
                                 for k in entries.indices { result.score.lines[k].records = RecordList(entries: entries[k], texts: runTexts) }
@@ -742,6 +760,43 @@ struct ResultReader {
             return .monthVeto(name: r[8], citation: r[9], months: months.compactMap { YearMonth($0) }, tier: r[2])
         case let other:
             throw StoreError.database("tier reason \(other)")
+        }
+    }
+
+    /// The documents of `cadreTrace` cadre by cadre: a cadre's own row (format 1 or 2), or its
+    /// body in the format 3 group of an earlier row.
+    struct TraceCursor {
+        private let cursor: RowCursor
+        private var current: (seq: Int64, document: [UInt8])?
+        private var group: (first: Int64, bodies: [[UInt8]?])?
+
+        init(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+            cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            current = try Self.next(cursor)
+        }
+
+        private static func next(_ cursor: RowCursor) throws -> (seq: Int64, document: [UInt8])? {
+            guard let r = try cursor.next() else { return nil }
+            return (r[0], Array(r[1] as Data))
+        }
+
+        /// Cadre `seq`'s document, and whether it is a body out of a group (else a whole
+        /// document); cadres must be asked for in order.
+        mutating func document(_ seq: Int64) throws -> (document: [UInt8], isBody: Bool)? {
+            var own: [UInt8]? = nil
+            while let r = current, r.seq <= seq {
+                if r.document.first == TraceDocument.groupFormat {
+                    group = (r.seq, try TraceDocument.ungroup(r.document))
+                } else if r.seq == seq {
+                    own = r.document
+                }
+                current = try Self.next(cursor)
+            }
+            if let own { return (own, false) }
+            if let g = group, seq >= g.first, seq - g.first < Int64(g.bodies.count), let body = g.bodies[Int(seq - g.first)] {
+                return (body, true)
+            }
+            return nil
         }
     }
 

@@ -189,6 +189,16 @@ struct TraceDocumentTests {
         var cut = bytes
         cut.removeLast()
         #expect(throws: TraceDocument.DecodingError.self) { try TraceDocument.decodeCompact(cut, into: &back, templates: templates) }
+
+        // In a group (format 3) the same body, beside cadres without a document.
+        let body = TraceDocument.encodeCompactBody(c, templates: templates, firstNew: 40, files: files[...], summaries: summaries[...])
+        let group = try #require(TraceDocument.group([nil, body, nil, [9]]))
+        #expect(group[0] == TraceDocument.groupFormat)
+        #expect(try TraceDocument.ungroup(group) == [nil, body, nil, [9]])
+        #expect(TraceDocument.group([nil, nil]) == nil)
+        var again = StoredResultSamples.withoutTraces(c)
+        #expect(try TraceDocument.decodeCompactBody(body, into: &again, templates: templates) == lists && again == back)
+        #expect(throws: TraceDocument.DecodingError.self) { try TraceDocument.ungroup(Array(group.dropLast())) }
     }
 
     @Test func anUnknownFormatOrCutDocumentIsRefused() throws {
