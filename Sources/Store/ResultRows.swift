@@ -6,8 +6,10 @@ import Pay
 import Results
 
 /// Writes a run's results as rows: `cadreResult`, `scoreLine` (with `scoreItem`),
-/// `scoreClip`, `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace`
-/// (format 2 documents, with the run's `recordFile` and `recordText`).
+/// `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace` (format 2 documents
+/// in format 3 groups, citing the run's `recordFile` and `recordText`), a cadre's clips on its
+/// row (`ClipList`); in the migration of a store from before v6 (`updatesCadres`), `scoreClip`
+/// rows and format 1 documents, as the tables of v9 do not exist yet.
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
