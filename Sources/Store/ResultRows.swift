@@ -6,7 +6,10 @@ import Pay
 import Results
 
 /// Writes a run's results as rows: `cadreResult`, `scoreLine` (with `scoreItem`),
-/// `scoreClip`, `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace`.
+/// `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace` (format 2 documents
+/// in format 3 groups, citing the run's `recordFile` and `recordText`), a cadre's clips on its
+/// row (`ClipList`); in the migration of a store from before v6 (`updatesCadres`), `scoreClip`
+/// rows and format 1 documents, as the tables of v9 do not exist yet.
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
@@ -17,6 +20,10 @@ final class ResultWriter {
     /// In the migration the cadres' rows exist already (with their JSON): only the new
     /// columns are filled in.
     private let updatesCadres: Bool
+    /// Format 2 documents citing `recordFile` and `recordText` (a run recorded now), or
+    /// format 1 with texts inline (migration v6, before those tables exist).
+    private let compact: Bool
+    private var numbering = RecordNumbering()
     private var nextSeq: Int64 = 0
 
     // Items are told apart by their texts' UTF-8 bytes (`same`), and hashed by them: String's
@@ -73,11 +80,16 @@ final class ResultWriter {
     private let payLineStatement: Statement
     private let yearStatement: Statement
     private let traceStatement: Statement
+    private let fileStatement: Statement?
+    private let textStatement: Statement?
 
     init(_ db: Database, runID: Int64, updatesCadres: Bool = false) throws {
         self.db = db
         self.runID = runID
         self.updatesCadres = updatesCadres
+        compact = !updatesCadres
+        fileStatement = compact ? try db.makeStatement(sql: insertSQL(RecordFileTable.name, RecordFileTable.Columns.self)) : nil
+        textStatement = compact ? try db.makeStatement(sql: insertSQL(RecordTextTable.name, RecordTextTable.Columns.self)) : nil
         cadreStatement = try db.makeStatement(sql: updatesCadres
             ? "UPDATE cadreResult SET grid = ?, groupName = ?, yearMonths = ? WHERE runID = ? AND seq = ?"
             : insertSQL(CadreResultTable.name, CadreResultTable.Columns.self))
@@ -102,6 +114,40 @@ final class ResultWriter {
             try append(cadres[lo..<hi])
             lo = hi
         }
+        try finish()
+    }
+
+    /// Writes the last chunk of record texts (after the last `append`).
+    func finish() throws {
+        guard compact else { return }
+        let taken = numbering.take(final: true)
+        try insertTexts(taken.files, Self.compress(taken.chunks))
+    }
+
+    private func insertTexts(_ files: [(seq: Int64, name: String)], _ chunks: [(seq: Int64, count: Int, content: [UInt8])]) throws {
+        if let fileStatement {
+            let s = RawStatement(db, fileStatement)
+            for f in files {
+                s.bind(1, runID)
+                s.bind(2, f.seq)
+                s.bind(3, f.name)
+                try s.runRebinding()
+            }
+        }
+        if let textStatement {
+            let s = RawStatement(db, textStatement)
+            for c in chunks {
+                s.bind(1, runID)
+                s.bind(2, c.seq)
+                s.bind(3, Int64(c.count))
+                s.bind(4, bytes: c.content)
+                try s.runRebinding()
+            }
+        }
+    }
+
+    private static func compress(_ chunks: [(seq: Int64, count: Int, content: [UInt8])]) -> [(seq: Int64, count: Int, content: [UInt8])] {
+        chunks.map { c in (c.seq, c.count, c.content.withUnsafeBytes { BlobCodec.compress($0) }) }
     }
 
     /// Writes the next cadres in roster order.
@@ -115,12 +161,29 @@ final class ResultWriter {
         }
         // Documents on the other cores while this thread inserts the slice's rows: encoding
         // them first and inserting after left this thread waiting for about a third of the
-        // store stage at province scale.
+        // store stage at province scale. The records' files and summaries are numbered in the
+        // run there first (in order, one thread), the summaries' full chunks compressed
+        // beside the documents. `numbering` is taken out of `self` meanwhile.
+        typealias Chunks = [(seq: Int64, count: Int, content: [UInt8])]
         let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
+        let numbered = ConcurrentSlots<(RecordNumbering, Chunks, [(seq: Int64, name: String)])>(count: 1)
         let encoding = DispatchGroup()
         let templates = self.templates, items = payItemOf
+        let compact = self.compact
+        let taking = self.numbering
+        self.numbering = RecordNumbering()
         DispatchQueue.global().async(group: encoding) {
-            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates))
+            var numbering = taking
+            let numbers = compact ? numbering.number(cadres) : nil
+            let taken = numbering.take(final: false)
+            let chunks = ConcurrentSlots<Chunks>(count: 1)
+            let done = DispatchGroup()
+            if !taken.chunks.isEmpty {
+                DispatchQueue.global().async(group: done) { chunks.set(0, Self.compress(taken.chunks)) }
+            }
+            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates, numbers: numbers))
+            done.wait()
+            numbered.set(0, (numbering, chunks.values[0] ?? [], taken.files))
         }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
@@ -158,6 +221,7 @@ final class ResultWriter {
                 cadre.bind(15, cadres[i].pay.deductions.fen)
                 cadre.bind(16, cadres[i].pay.net.fen)
                 cadre.bind(17, months)
+                if let clips = ClipList.encode(cadres[i].score.lines) { cadre.bind(18, bytes: clips) } else { cadre.bind(18, nil as Int64?) }
             }
             try cadre.runRebinding()
             for k in cadres[i].score.lines.indices {
@@ -173,7 +237,9 @@ final class ResultWriter {
                 scoreLine.bind(10, cadres[i].score.lines[k].counting)
                 try scoreLine.runRebinding()
                 scoreAt += 1
-                for n in cadres[i].score.lines[k].clips.indices {
+                // Since v9 a cadre's clips are on its row (`ClipList`); the migration of older
+                // stores (before the column exists) writes rows.
+                for n in cadres[i].score.lines[k].clips.indices where updatesCadres {
                     clip.bind(1, runID)
                     clip.bind(2, seq)
                     clip.bind(3, Int64(k))
@@ -233,6 +299,9 @@ final class ResultWriter {
             }
         }
         encoding.wait()
+        guard let (back, chunks, files) = numbered.values[0] else { throw StoreError.database("the records were not numbered") }
+        self.numbering = back
+        try insertTexts(files, chunks)
         let documents = encoded.values[0] ?? []
         for i in cadres.indices {
             if let document = documents[i - cadres.startIndex] {
@@ -421,7 +490,8 @@ final class ResultWriter {
     }
 
     /// Each cadre's document, nil for a cadre with nothing to trace (no records, no steps).
-    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace]) -> [[UInt8]?] {
+    private static func encodeDocuments(_ cadres: ArraySlice<CadreResult>, _ payItemOf: [Int64], templates: [PayTrace],
+                                        numbers: (files: [UInt32], summaries: [UInt32], firstNew: [UInt32], starts: [Int])?) -> [[UInt8]?] {
         var starts: [Int] = []
         starts.reserveCapacity(cadres.count)
         var at = 0
@@ -446,11 +516,29 @@ final class ResultWriter {
                     continue
                 }
                 let own = (0..<c.pay.lines.count).map { Optional(templates[Int(payItemOf[firstPay[i] + $0])]) }
-                docs.append(TraceDocument.encode(c, templates: own))
+                if let numbers {
+                    let range = numbers.starts[i]..<numbers.starts[i + 1]
+                    docs.append(TraceDocument.encodeCompactBody(c, templates: own, firstNew: numbers.firstNew[i],
+                                                                files: numbers.files[range], summaries: numbers.summaries[range]))
+                } else {
+                    docs.append(TraceDocument.encode(c, templates: own))
+                }
             }
             out.set(p, docs)
         }
-        return out.values.flatMap { $0! }
+        let docs = out.values.flatMap { $0! }
+        guard numbers != nil else { return docs }
+        // Format 2 bodies into format 3 groups of consecutive cadres (a slice starts a group:
+        // `sliceSize` is a multiple of `groupSize`), each in the slot of its first cadre.
+        let size = TraceDocument.groupSize
+        let groups = (docs.count + size - 1) / size
+        let grouped = ConcurrentSlots<[UInt8]>(count: groups)
+        DispatchQueue.concurrentPerform(iterations: groups) { g in
+            if let blob = TraceDocument.group(docs[(g * size)..<min(docs.count, (g + 1) * size)]) { grouped.set(g, blob) }
+        }
+        var placed = [[UInt8]?](repeating: nil, count: docs.count)
+        for g in 0..<groups { placed[g * size] = grouped.values[g] }
+        return placed
     }
 }
 
@@ -515,7 +603,7 @@ struct ResultReader {
         let range = seqs ?? 0...Int64.max
         let args: StatementArguments = [runID, range.lowerBound, range.upperBound]
         let cadres = try Row.fetchCursor(db, sql: """
-            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths
+            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths, clips
             FROM cadreResult WHERE runID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
         var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy, counting FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
@@ -526,10 +614,19 @@ struct ResultReader {
             """, args)
         var pay = try Grouped(db, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
         var years = try Grouped(db, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, line", args)
+        // A format 3 group sits in the row of its first cadre: start from the row at or
+        // before the first cadre asked for.
+        let traceFrom = try Int64.fetchOne(db, sql: "SELECT MAX(cadreSeq) FROM cadreTrace WHERE runID = ? AND cadreSeq <= ?",
+                                           arguments: [runID, range.lowerBound]) ?? range.lowerBound
         var traces = detail == .full
-            ? try Grouped(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq", args) : nil
+            ? try TraceCursor(db, "SELECT cadreSeq, document FROM cadreTrace WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq",
+                              [runID, traceFrom, range.upperBound]) : nil
 
         var out: [CadreResult] = []
+        // Format 2 documents cite the run's texts: all of them for a whole run, read once at
+        // the first such document; for some cadres, just those cited, read after.
+        var runTexts: RecordTexts? = nil
+        var pending: [(at: Int, entries: [[RecordEntry]])] = []
         while let c = try cadres.next() {
             let seq: Int64 = c[0]
             var scoreLines: [ScoreLine] = []
@@ -555,6 +652,13 @@ struct ResultReader {
                 }
                 scoreLines[k].clips.append(Clip(scope: scope, limit: try Self.fixed(r[4]), removed: try Self.fixed(r[5])))
             }
+            if let blob = c[13] as Data? {
+                do {
+                    try ClipList.decode(Array(blob), into: &scoreLines)
+                } catch {
+                    throw StoreError.database("cadre \(c[1] as String)'s clips: \(error)")
+                }
+            }
             var tierReasons: [TierReason] = []
             try reasons.each(seq) { r in tierReasons.append(try Self.reason(r)) }
             var payLines: [PayLineResult] = []
@@ -574,18 +678,36 @@ struct ResultReader {
                 standing: Standing(group: c[11], rank: c[9], groupSize: c[10], tier: c[8], reasons: tierReasons),
                 pay: PaySlip(lines: payLines), yearToDate: months.map { YearToDate(totals: totals, months: $0) })
             if traces != nil {
-                var document: [UInt8]? = nil
-                try traces!.each(seq) { r in document = Array(r[1] as Data) }
-                if let document {
+                let found = try traces!.document(seq)
+                if let (document, isBody) = found {
                     let templates = payItemOf.map { payItems[$0].template }
                     do {
-                        try TraceDocument.decode(document, into: &result, templates: templates)
+                        if isBody || document.first == TraceDocument.compactFormat {
+                            let entries = isBody
+                                ? try TraceDocument.decodeCompactBody(document, into: &result, templates: templates)
+                                : try TraceDocument.decodeCompact(document, into: &result, templates: templates)
+                            if seqs == nil, runTexts == nil { runTexts = try RecordTextChunk.all(db, runID: runID) }
+                            if let runTexts {
+                                for k in entries.indices { result.score.lines[k].records = RecordList(entries: entries[k], texts: runTexts) }
+                            } else {
+                                pending.append((out.count, entries))
+                            }
+                        } else {
+                            try TraceDocument.decode(document, into: &result, templates: templates)
+                        }
+                    } catch let e as StoreError {
+                        throw e
                     } catch {
                         throw StoreError.database("cadre \(result.cadreID)'s trace: \(error)")
                     }
                 }
             }
             out.append(result)
+        }
+        for p in pending {
+            var entries = p.entries
+            let texts = try RecordTextChunk.some(db, runID: runID, entries: &entries)
+            for k in entries.indices { out[p.at].score.lines[k].records = RecordList(entries: entries[k], texts: texts) }
         }
         return out
     }
@@ -643,6 +765,43 @@ struct ResultReader {
         }
     }
 
+    /// The documents of `cadreTrace` cadre by cadre: a cadre's own row (format 1 or 2), or its
+    /// body in the format 3 group of an earlier row.
+    struct TraceCursor {
+        private let cursor: RowCursor
+        private var current: (seq: Int64, document: [UInt8])?
+        private var group: (first: Int64, bodies: [[UInt8]?])?
+
+        init(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+            cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            current = try Self.next(cursor)
+        }
+
+        private static func next(_ cursor: RowCursor) throws -> (seq: Int64, document: [UInt8])? {
+            guard let r = try cursor.next() else { return nil }
+            return (r[0], Array(r[1] as Data))
+        }
+
+        /// Cadre `seq`'s document, and whether it is a body out of a group (else a whole
+        /// document); cadres must be asked for in order.
+        mutating func document(_ seq: Int64) throws -> (document: [UInt8], isBody: Bool)? {
+            var own: [UInt8]? = nil
+            while let r = current, r.seq <= seq {
+                if r.document.first == TraceDocument.groupFormat {
+                    group = (r.seq, try TraceDocument.ungroup(r.document))
+                } else if r.seq == seq {
+                    own = r.document
+                }
+                current = try Self.next(cursor)
+            }
+            if let own { return (own, false) }
+            if let g = group, seq >= g.first, seq - g.first < Int64(g.bodies.count), let body = g.bodies[Int(seq - g.first)] {
+                return (body, true)
+            }
+            return nil
+        }
+    }
+
     /// A cursor over rows keyed by cadre (`cadreSeq` first), read cadre by cadre.
     struct Grouped {
         private let cursor: RowCursor
@@ -662,5 +821,68 @@ struct ResultReader {
                 current = try cursor.next()
             }
         }
+    }
+}
+
+/// A cadre's clips as `cadreResult.clips` holds them (since v9), in the integers of
+/// `TraceDocument`:
+/// ```
+/// clips = format:u8(1) count clip*      clip = uint(score line) scope fixed(limit) fixed(removed)
+/// scope = u8(0) zigzag(days since 1970) | u8(1) month | u8(2) floor | u8(3) ceiling | u8(4) str(group)
+/// ```
+enum ClipList {
+    static let format: UInt8 = 1
+
+    /// Nil when no line has a clip.
+    static func encode(_ lines: [ScoreLine]) -> [UInt8]? {
+        var n = 0
+        for l in lines { n += l.clips.count }
+        guard n > 0 else { return nil }
+        var w = TraceDocument.Writer()
+        w.bytes.append(format)
+        w.count(n)
+        for (k, l) in lines.enumerated() {
+            for c in l.clips {
+                w.count(k)
+                switch c.scope {
+                case .day(let d):
+                    w.bytes.append(0)
+                    w.int(Int64(d.daysSinceEpoch))
+                case .month: w.bytes.append(1)
+                case .floor: w.bytes.append(2)
+                case .ceiling: w.bytes.append(3)
+                case .group(let name):
+                    w.bytes.append(4)
+                    w.str(name)
+                }
+                w.fixed(c.limit)
+                w.fixed(c.removed)
+            }
+        }
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], into lines: inout [ScoreLine]) throws(TraceDocument.DecodingError) {
+        var r = TraceDocument.Reader(bytes)
+        let f = try r.byte()
+        guard f == format else { throw .unknownFormat(f) }
+        for _ in 0..<(try r.count()) {
+            let k = try r.count()
+            guard k < lines.count else { throw .invalid("a clip of a missing score line") }
+            let scope: Clip.Scope
+            switch try r.byte() {
+            case 0:
+                guard let d = Int32(exactly: try r.int()) else { throw .invalid("clip day") }
+                scope = .day(CivilDate(daysSinceEpoch: d))
+            case 1: scope = .month
+            case 2: scope = .floor
+            case 3: scope = .ceiling
+            case 4: scope = .group(try r.str())
+            case let tag: throw .invalid("clip scope \(tag)")
+            }
+            let limit = try r.fixed()
+            lines[k].clips.append(Clip(scope: scope, limit: limit, removed: try r.fixed()))
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the clips") }
     }
 }

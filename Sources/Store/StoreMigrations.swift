@@ -497,6 +497,27 @@ enum StoreMigrations {
                 t.primaryKey(["yearRunID", "firstSeq"])
             }
         }
+        m.registerMigration("v10: record detail citing a run's summaries by number, cadre documents compressed") { db in
+            // Documents written from now on are `TraceDocument` format 2: each record names
+            // its file and summary by number in these tables. Documents already stored stay
+            // format 1 (texts inline) and read as before: nothing to convert.
+            try db.create(table: RecordFileTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.primaryKey(["runID", "seq"])
+            }
+            try db.create(table: RecordTextTable.name, options: .withoutRowID) { t in
+                t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.column("content", .blob).notNull()
+                t.primaryKey(["runID", "seq"])
+            }
+            // A cadre's clips in one small document on its row (`ClipList`), NULL for none,
+            // rather than a `scoreClip` row each (a third of a million rows a province month).
+            try db.alter(table: "cadreResult") { t in t.add(column: "clips", .blob) }
+        }
         return m
     }
 }

@@ -115,7 +115,7 @@ enum CadreResultTable {
     static let name = "cadreResult"
     enum Columns: String, ColumnExpression, CaseIterable {
         case runID, seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName,
-             grossFen, deductionsFen, netFen, yearMonths
+             grossFen, deductionsFen, netFen, yearMonths, clips
     }
 }
 
@@ -136,6 +136,7 @@ enum ScoreLineTable {
 
 /// `scoreClip`: a cap or floor that took effect on a score line. `scope` is `day` (with
 /// `day`), `month`, `floor`, `ceiling` (总分范围's 最高) or `group:<name>` (a 合计上限).
+/// Runs recorded since v9 keep their clips in `cadreResult.clips` instead (`ClipList`).
 enum ScoreClipTable {
     static let name = "scoreClip"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, lineSeq, seq, scope, day, limit, removed }
@@ -175,6 +176,21 @@ enum YearToDateTable {
 enum CadreTraceTable {
     static let name = "cadreTrace"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, document }
+}
+
+/// `recordFile`: the input files a run's record detail cites, numbered (since v9).
+enum RecordFileTable {
+    static let name = "recordFile"
+    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, name }
+}
+
+/// `recordText`: a run's record summaries, `RecordTextChunk.size` to a row, numbered in
+/// order of first citation, as one zstd frame of length-prefixed UTF-8 texts (since v9).
+/// A record in a compact `TraceDocument` (format 2) cites its summary by number: a province
+/// month's distinct summaries are stored once, compressed, not once per document.
+enum RecordTextTable {
+    static let name = "recordText"
+    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, count, content }
 }
 
 /// `INSERT INTO table (columns…) VALUES (?, …)` for columns in declaration order.

@@ -6,7 +6,9 @@ import Results
 /// each pay line's trace — as one compact, versioned binary document per cadre, decoded only
 /// when someone asks (an explanation, the portal's 积分明细), never for the reports.
 ///
-/// Format 1, all integers LEB128 varints (signed ones zigzag):
+/// Format 1 (written before store migration v9, still read; runs now write formats 2 and 3,
+/// below, which cite the run's summaries by number), all integers LEB128 varints (signed ones
+/// zigzag):
 /// ```
 /// document  = format:u8(1) count(score lines) records* count(pay lines) trace*
 /// records   = count record*        record = str(file) int(line) date str(summary) fixed(points)
@@ -347,6 +349,12 @@ enum TraceDocument {
             return Int(n)
         }
 
+        mutating func take(_ n: Int) throws(DecodingError) -> [UInt8] {
+            guard n >= 0, at + n <= bytes.count else { throw .truncated }
+            defer { at += n }
+            return Array(bytes[at..<(at + n)])
+        }
+
         mutating func str() throws(DecodingError) -> String {
             let n = try uint()
             if n > 0 {
@@ -477,6 +485,231 @@ enum TraceDocument {
             case 12: return .remark(text: try text(template: nil))
             case let tag: throw .invalid("note tag \(tag)")
             }
+        }
+    }
+}
+
+// MARK: - Format 2: records by number, compressed
+
+/// Format 2 (since store migration v9), what a run writes now, in groups (format 3). A province month cites ten
+/// million records whose summaries are mostly distinct: format 1 wrote each summary's text
+/// in the document of every cadre citing it (678 MB of a 50,000-cadre month). Format 2 names
+/// a record's file and summary by their numbers in the run's `recordFile` and `recordText`
+/// tables, where each text is stored once, compressed; its columns of small numbers are
+/// compressed again with the pay traces:
+/// ```
+/// document = format:u8(2) zstd-frame(body)
+/// body     = uint(first new) count(score lines) records* count(pay lines) trace*   (trace as in format 1)
+/// records  = count(n), then n of each column in turn:
+///            uint(file)  zigzag(line − previous line)  day  summary  zigzag(units)  u8(scale)
+/// day      = 0 (none) | zigzag(days since 1970 − previous day) + 1    (previous: 0 at first)
+/// summary  = 0 (the next new one: "first new", then one more each time) | number + 1
+/// ```
+/// The run numbers summaries in order of first citation, cadre by cadre in roster order, so
+/// the texts a cadre cites first are consecutive numbers from "first new" and cost a zero.
+///
+/// Format 3 is the bodies of consecutive cadres (`groupSize`, the run's documents in roster
+/// order) compressed together, in the row of the group's first cadre; the others have none:
+/// ```
+/// document = format:u8(3) zstd-frame(count(cadres) uint(length)* body*)   (length 0: no document)
+/// ```
+/// Cadres' pay traces and records look alike, so together they compress to about two thirds
+/// of what each cadre's alone does.
+extension TraceDocument {
+    static let compactFormat: UInt8 = 2
+    static let groupFormat: UInt8 = 3
+    static let groupSize = 64
+
+    /// Format 3: the bodies of consecutive cadres; nil when none has a document.
+    static func group(_ bodies: ArraySlice<[UInt8]?>) -> [UInt8]? {
+        guard bodies.contains(where: { $0 != nil }) else { return nil }
+        var w = Writer()
+        w.count(bodies.count)
+        var total = 0
+        for b in bodies {
+            w.count(b?.count ?? 0)
+            total += b?.count ?? 0
+        }
+        w.bytes.reserveCapacity(w.bytes.count + total)
+        for b in bodies { if let b { w.bytes.append(contentsOf: b) } }
+        var out: [UInt8] = [groupFormat]
+        w.bytes.withUnsafeBytes { out.append(contentsOf: BlobCodec.compress($0)) }
+        return out
+    }
+
+    /// The bodies of a format 3 document, nil for a cadre without one.
+    static func ungroup(_ bytes: [UInt8]) throws(DecodingError) -> [[UInt8]?] {
+        guard bytes.first == groupFormat else { throw .unknownFormat(bytes.first ?? 0) }
+        let raw = try decompressed(bytes)
+        var r = Reader(raw)
+        let n = try r.count()
+        var lengths: [Int] = []
+        for _ in 0..<n { lengths.append(try r.count()) }
+        var out: [[UInt8]?] = []
+        out.reserveCapacity(n)
+        for length in lengths {
+            out.append(length == 0 ? nil : try r.take(length))
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the group") }
+        return out
+    }
+
+    private static func decompressed(_ bytes: [UInt8]) throws(DecodingError) -> [UInt8] {
+        do {
+            return try bytes.withUnsafeBytes { raw in try BlobCodec.decompress(UnsafeRawBufferPointer(rebasing: raw[1...])) }
+        } catch {
+            throw .invalid("the document does not decompress")
+        }
+    }
+
+    /// A cadre's document in format 2: its records' file and summary numbers in the run are
+    /// `files[k]` and `summaries[k]` for its k-th record (score lines in order, records in
+    /// order); `firstNew` is the number of the first summary this cadre cites first.
+    static func encodeCompact(_ c: CadreResult, templates: [PayTrace?], firstNew: UInt32,
+                              files: ArraySlice<UInt32>, summaries: ArraySlice<UInt32>) -> [UInt8] {
+        let body = encodeCompactBody(c, templates: templates, firstNew: firstNew, files: files, summaries: summaries)
+        var out: [UInt8] = [compactFormat]
+        body.withUnsafeBytes { out.append(contentsOf: BlobCodec.compress($0)) }
+        return out
+    }
+
+    /// A format 2 document's body, uncompressed (what a format 3 group holds).
+    static func encodeCompactBody(_ c: CadreResult, templates: [PayTrace?], firstNew: UInt32,
+                                  files: ArraySlice<UInt32>, summaries: ArraySlice<UInt32>) -> [UInt8] {
+        var w = Writer()
+        w.uint(UInt64(firstNew))
+        w.count(c.score.lines.count)
+        var at = files.startIndex
+        var next = firstNew
+        for line in c.score.lines {
+            let n = line.records.count
+            w.count(n)
+            guard n > 0 else { continue }
+            let range = at..<(at + n)
+            at += n
+            for k in range { w.uint(UInt64(files[k])) }
+            if let (entries, _) = line.records.entries {
+                var previous: Int64 = 0
+                for e in entries {
+                    w.int(Int64(e.line) - previous)
+                    previous = Int64(e.line)
+                }
+                var day: Int64 = 0
+                for e in entries { w.day(e.day == RecordEntry.noDay ? nil : Int64(e.day), previous: &day) }
+                for k in range { w.summary(summaries[k], next: &next) }
+                for e in entries { w.int(e.units) }
+                for e in entries { w.bytes.append(e.scale) }
+            } else {
+                let refs = Array(line.records)
+                var previous: Int64 = 0
+                for r in refs {
+                    w.int(Int64(r.line) - previous)
+                    previous = Int64(r.line)
+                }
+                var day: Int64 = 0
+                for r in refs { w.day(r.date.map { Int64($0.daysSinceEpoch) }, previous: &day) }
+                for k in range { w.summary(summaries[k], next: &next) }
+                for r in refs { w.int(r.points.units) }
+                for r in refs { w.bytes.append(UInt8(r.points.scale)) }
+            }
+        }
+        w.count(c.pay.lines.count)
+        for (i, line) in c.pay.lines.enumerated() {
+            w.trace(line.trace, template: i < templates.count ? templates[i] : nil)
+        }
+        return w.bytes
+    }
+
+    /// The traces of `c`'s pay lines from a format 2 document, and each score line's records
+    /// as entries whose `file` and `summary` are the run's numbers (`recordFile`, `recordText`).
+    static func decodeCompact(_ bytes: [UInt8], into c: inout CadreResult, templates: [PayTrace?]) throws(DecodingError) -> [[RecordEntry]] {
+        guard let version = bytes.first else { throw .truncated }
+        guard version == compactFormat else { throw .unknownFormat(version) }
+        return try decodeCompactBody(try decompressed(bytes), into: &c, templates: templates)
+    }
+
+    /// The same from a body as a format 3 group holds it.
+    static func decodeCompactBody(_ body: [UInt8], into c: inout CadreResult, templates: [PayTrace?]) throws(DecodingError) -> [[RecordEntry]] {
+        var r = Reader(body)
+        guard var next = UInt32(exactly: try r.uint()) else { throw .invalid("first new summary") }
+        let scoreLines = try r.count()
+        guard scoreLines == c.score.lines.count else { throw .invalid("\(scoreLines) score lines for \(c.score.lines.count)") }
+        var out: [[RecordEntry]] = []
+        out.reserveCapacity(scoreLines)
+        for _ in 0..<scoreLines {
+            let n = try r.count()
+            var entries = [RecordEntry](repeating: RecordEntry(file: 0, line: 0, day: RecordEntry.noDay, summary: 0, units: 0, scale: 0), count: n)
+            if n > 0 {
+                for k in 0..<n {
+                    guard let f = UInt16(exactly: try r.uint()) else { throw .invalid("record file") }
+                    entries[k].file = f
+                }
+                var line: Int64 = 0
+                for k in 0..<n {
+                    line += try r.int()
+                    guard let l = UInt32(exactly: line) else { throw .invalid("record line \(line)") }
+                    entries[k].line = l
+                }
+                var day: Int64 = 0
+                for k in 0..<n {
+                    let v = try r.uint()
+                    guard v > 0 else { continue }
+                    let z = v - 1
+                    day += Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
+                    guard let d = Int32(exactly: day), d != RecordEntry.noDay else { throw .invalid("date \(day)") }
+                    entries[k].day = d
+                }
+                for k in 0..<n {
+                    let v = try r.uint()
+                    if v == 0 {
+                        entries[k].summary = next
+                        next &+= 1
+                    } else {
+                        guard let s = UInt32(exactly: v - 1) else { throw .invalid("summary \(v)") }
+                        entries[k].summary = s
+                    }
+                }
+                for k in 0..<n { entries[k].units = try r.int() }
+                for k in 0..<n {
+                    let scale = try r.byte()
+                    guard Int(scale) <= Fixed.maxScale else { throw .invalid("scale \(scale)") }
+                    entries[k].scale = scale
+                }
+            }
+            out.append(entries)
+        }
+        let payLines = try r.count()
+        guard payLines == c.pay.lines.count else { throw .invalid("\(payLines) pay lines for \(c.pay.lines.count)") }
+        for i in 0..<payLines {
+            c.pay.lines[i].trace = try r.trace(template: i < templates.count ? templates[i] : nil)
+        }
+        guard r.isAtEnd else { throw .invalid("bytes after the document") }
+        return out
+    }
+}
+
+extension TraceDocument.Writer {
+    /// A date in format 2: 0 for none, else the zigzagged difference from the previous one
+    /// plus one.
+    @inline(__always)
+    mutating func day(_ d: Int64?, previous: inout Int64) {
+        guard let d else {
+            bytes.append(0)
+            return
+        }
+        let v = d - previous
+        previous = d
+        uint(UInt64(bitPattern: (v << 1) ^ (v >> 63)) + 1)
+    }
+
+    /// A summary number in format 2: 0 when it is the next new one, else the number plus one.
+    @inline(__always)
+    mutating func summary(_ n: UInt32, next: inout UInt32) {
+        if n == next {
+            bytes.append(0)
+            next &+= 1
+        } else {
+            uint(UInt64(n) + 1)
         }
     }
 }

@@ -140,6 +140,67 @@ struct TraceDocumentTests {
         #expect(back == a && back == b)
     }
 
+    /// Format 2 writes a record's file and summary as the run's numbers it is given and reads
+    /// them back as entries with those numbers, at the edges of every field: no date, dates
+    /// before 1970, the largest line, the smallest and largest units, a summary cited again.
+    @Test func compactDocumentsCarryTheRunsNumbers() throws {
+        let day = CivilDate(year: 2020, month: 12, day: 9)!.daysSinceEpoch
+        let entries = [
+            RecordEntry(file: 0, line: 14, day: day, summary: 0, units: 25, scale: 1),
+            RecordEntry(file: 0, line: 15, day: RecordEntry.noDay, summary: 2, units: -3, scale: 0),
+            RecordEntry(file: 1, line: 2, day: -1, summary: 1, units: 0, scale: 2),
+            RecordEntry(file: 2, line: 3, day: Int32.max, summary: 3, units: Int64.min, scale: 18),
+            RecordEntry(file: 1, line: UInt32.max, day: Int32.min + 1, summary: 4, units: Int64.max, scale: 0),
+            RecordEntry(file: 0, line: 0, day: day, summary: 2, units: 5, scale: 1),
+        ]
+        let texts = RecordTexts(files: ["a", "b", "c"], summaries: ["0", "1", "2", "3", "4"])
+        var c = StoredResultSamples.cadre("FM-001")
+        for i in c.score.lines.indices where !c.score.lines[i].records.isEmpty {
+            c.score.lines[i].records = RecordList(entries: entries, texts: texts)
+        }
+        // Run numbers: files 7, 8, 9; summaries new from 40 (0 → 40, 1 → 42 …) and two old.
+        let fileNumbers: [UInt32] = [7, 8, 9], summaryNumbers: [UInt32] = [40, 41, 42, 12, 43]
+        var files: [UInt32] = [], summaries: [UInt32] = []
+        for line in c.score.lines {
+            guard let (list, _) = line.records.entries else { continue }
+            for e in list {
+                files.append(fileNumbers[Int(e.file)])
+                summaries.append(summaryNumbers[Int(e.summary)])
+            }
+        }
+        let templates = c.pay.lines.map { Optional($0.trace) }
+        let bytes = TraceDocument.encodeCompact(c, templates: templates, firstNew: 40, files: files[...], summaries: summaries[...])
+        #expect(bytes[0] == TraceDocument.compactFormat)
+        var back = StoredResultSamples.withoutTraces(c)
+        let lists = try TraceDocument.decodeCompact(bytes, into: &back, templates: templates)
+        #expect(back.pay == c.pay)
+        var k = 0
+        for (i, line) in c.score.lines.enumerated() {
+            let expected = (line.records.entries?.entries ?? []).map { e in
+                var e = e
+                e.file = UInt16(fileNumbers[Int(e.file)])
+                e.summary = summaryNumbers[Int(e.summary)]
+                return e
+            }
+            #expect(lists[i] == expected, "line \(i)")
+            k += expected.count
+        }
+        #expect(k == files.count)
+        var cut = bytes
+        cut.removeLast()
+        #expect(throws: TraceDocument.DecodingError.self) { try TraceDocument.decodeCompact(cut, into: &back, templates: templates) }
+
+        // In a group (format 3) the same body, beside cadres without a document.
+        let body = TraceDocument.encodeCompactBody(c, templates: templates, firstNew: 40, files: files[...], summaries: summaries[...])
+        let group = try #require(TraceDocument.group([nil, body, nil, [9]]))
+        #expect(group[0] == TraceDocument.groupFormat)
+        #expect(try TraceDocument.ungroup(group) == [nil, body, nil, [9]])
+        #expect(TraceDocument.group([nil, nil]) == nil)
+        var again = StoredResultSamples.withoutTraces(c)
+        #expect(try TraceDocument.decodeCompactBody(body, into: &again, templates: templates) == lists && again == back)
+        #expect(throws: TraceDocument.DecodingError.self) { try TraceDocument.ungroup(Array(group.dropLast())) }
+    }
+
     @Test func anUnknownFormatOrCutDocumentIsRefused() throws {
         let c = StoredResultSamples.cadre("FM-001")
         var bytes = TraceDocument.encode(c, templates: [nil, nil, nil])
