@@ -9,7 +9,7 @@ import Results
 /// `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace` (format 2 documents
 /// in format 3 groups, citing the run's `recordFile` and `recordText`), a cadre's clips on its
 /// row (`ClipList`); in the migration of a store from before v6 (`updatesCadres`), `scoreClip`
-/// rows and format 1 documents, as the tables of v9 do not exist yet.
+/// rows and format 1 documents, as the tables of v10 do not exist yet.
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
@@ -237,7 +237,7 @@ final class ResultWriter {
                 scoreLine.bind(10, cadres[i].score.lines[k].counting)
                 try scoreLine.runRebinding()
                 scoreAt += 1
-                // Since v9 a cadre's clips are on its row (`ClipList`); the migration of older
+                // Since v10 a cadre's clips are on its row (`ClipList`); the migration of older
                 // stores (before the column exists) writes rows.
                 for n in cadres[i].score.lines[k].clips.indices where updatesCadres {
                     clip.bind(1, runID)
@@ -824,7 +824,7 @@ struct ResultReader {
     }
 }
 
-/// A cadre's clips as `cadreResult.clips` holds them (since v9), in the integers of
+/// A cadre's clips as `cadreResult.clips` holds them (since v10), in the integers of
 /// `TraceDocument`:
 /// ```
 /// clips = format:u8(1) count clip*      clip = uint(score line) scope fixed(limit) fixed(removed)

@@ -136,7 +136,7 @@ enum ScoreLineTable {
 
 /// `scoreClip`: a cap or floor that took effect on a score line. `scope` is `day` (with
 /// `day`), `month`, `floor`, `ceiling` (总分范围's 最高) or `group:<name>` (a 合计上限).
-/// Runs recorded since v9 keep their clips in `cadreResult.clips` instead (`ClipList`).
+/// Runs recorded since v10 keep their clips in `cadreResult.clips` instead (`ClipList`).
 enum ScoreClipTable {
     static let name = "scoreClip"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, lineSeq, seq, scope, day, limit, removed }
@@ -178,14 +178,14 @@ enum CadreTraceTable {
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, document }
 }
 
-/// `recordFile`: the input files a run's record detail cites, numbered (since v9).
+/// `recordFile`: the input files a run's record detail cites, numbered (since v10).
 enum RecordFileTable {
     static let name = "recordFile"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, name }
 }
 
 /// `recordText`: a run's record summaries, `RecordTextChunk.size` to a row, numbered in
-/// order of first citation, as one zstd frame of length-prefixed UTF-8 texts (since v9).
+/// order of first citation, as one zstd frame of length-prefixed UTF-8 texts (since v10).
 /// A record in a compact `TraceDocument` (format 2) cites its summary by number: a province
 /// month's distinct summaries are stored once, compressed, not once per document.
 enum RecordTextTable {

@@ -6,7 +6,7 @@ import Results
 /// each pay line's trace — as one compact, versioned binary document per cadre, decoded only
 /// when someone asks (an explanation, the portal's 积分明细), never for the reports.
 ///
-/// Format 1 (written before store migration v9, still read; runs now write formats 2 and 3,
+/// Format 1 (written before store migration v10, still read; runs now write formats 2 and 3,
 /// below, which cite the run's summaries by number), all integers LEB128 varints (signed ones
 /// zigzag):
 /// ```
@@ -491,7 +491,7 @@ enum TraceDocument {
 
 // MARK: - Format 2: records by number, compressed
 
-/// Format 2 (since store migration v9), what a run writes now, in groups (format 3). A province month cites ten
+/// Format 2 (since store migration v10), what a run writes now, in groups (format 3). A province month cites ten
 /// million records whose summaries are mostly distinct: format 1 wrote each summary's text
 /// in the document of every cadre citing it (678 MB of a 50,000-cadre month). Format 2 names
 /// a record's file and summary by their numbers in the run's `recordFile` and `recordText`

@@ -255,7 +255,7 @@ extension RunStore {
 /// trace    = count(pay lines) trace* count(bonuses) (opt(trace) opt(trace))*
 /// opt      = 0 | 1 trace                       (separate, then merged)
 /// ```
-/// Year runs stored before migration v9 hold one per cadre in `yearTrace` (`document =
+/// Year runs stored before migration v9-year-chunks hold one per cadre in `yearTrace` (`document =
 /// format:u8(1) trace`); later ones inside the cadre's `yearChunk`.
 /// JSON took most of a province year's store stage (about 10 s of 17 at 50,000 cadres).
 struct YearTraceDocument {
@@ -296,7 +296,7 @@ struct YearTraceDocument {
         return d
     }
 
-    /// A document of `yearTrace` (year runs stored before migration v9).
+    /// A document of `yearTrace` (year runs stored before migration v9-year-chunks).
     static func decode(_ bytes: [UInt8]) throws(TraceDocument.DecodingError) -> YearTraceDocument {
         var r = TraceDocument.Reader(bytes)
         let f = try r.byte()
@@ -319,7 +319,7 @@ struct YearTraceDocument {
     }
 }
 
-/// A year run's cadres in chunks of `size` (migration v9, `yearChunk`): each cadre's months
+/// A year run's cadres in chunks of `size` (migration v9-year-chunks, `yearChunk`): each cadre's months
 /// and traces, which only a person reading one cadre or a report of the whole year needs, in
 /// one zstd frame per chunk instead of a row per cadre and month (600,000 rows at 50,000
 /// cadres) and a trace row per cadre (about 2 KB each, mostly the same step texts, which a
@@ -530,7 +530,7 @@ struct YearResultReader {
             SELECT seq, cadreID, name, community, grid, post, level, monthsInPost, score, scoreText, tier, rank, groupSize, groupName
             FROM yearCadre WHERE yearRunID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
-        // Months and traces: in chunks since migration v9, as rows before.
+        // Months and traces: in chunks since migration v9-year-chunks, as rows before.
         let chunked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM yearChunk WHERE yearRunID = ?)", arguments: [yearRunID]) ?? false
         var chunks: [Int64: YearChunk.Cadre] = [:]
         if chunked {
