@@ -154,6 +154,9 @@ struct YearTaxDetailWorkbook {
         let lines = input.results.monthPayLines
         let l0 = 4
         var row = 3
+        // The months' labels once, not a text per row (650,000 rows at 50,000 cadres).
+        var labels: [YearMonth: String] = [:]
+        for m in input.results.months { labels[m.month] = m.month.chineseDescription }
         for i in cadres {
             let c = input.results.cadres[i]
             let first = row
@@ -161,7 +164,7 @@ struct YearTaxDetailWorkbook {
                 try ws.text(row, 0, c.cadreID, f.text)
                 try ws.text(row, 1, c.name, f.text)
                 try ws.text(row, 2, c.community, f.text)
-                try ws.text(row, 3, m.month.chineseDescription, f.text)
+                try ws.text(row, 3, labels[m.month] ?? m.month.chineseDescription, f.text)
                 for k in lines.indices { try ws.money(row, l0 + k, k < m.pay.count ? m.pay[k] : .zero, f.money) }
                 for j in 0..<3 { try ws.blank(row, l0 + lines.count + j, j < 2 ? f.money : f.text) }
                 row += 1
