@@ -14,6 +14,11 @@ public final class MonthScorer {
     public let keepRecords: Bool
     /// How per-cadre work is split over cores (the same results however it is split).
     public let chunks: CadreChunks
+    /// Threads rows may come from at once (`DecodedRow.lane`, `ValidationTuning.lanes`),
+    /// each with the rows of its own cadres: per-cadre state is written by one lane only,
+    /// and what rows share (compiled closures with their caches, summary texts) is kept
+    /// per lane.
+    public let lanes: Int
     /// The parameters and tables in force, which expressions read.
     let tables: RuleTables
 
@@ -56,9 +61,11 @@ public final class MonthScorer {
     /// Days in the month: 天数 counts only dates within it.
     let dayCount: Int64
     let filterOps: UnsafeMutableBufferPointer<FilterOp>
-    let filterClosures: [RecordPredicate]
-    let amountClosures: [RecordNumber]
-    let argumentClosures: [RecordValueFn]
+    /// The closures of the programs, compiled once per lane (a closure caches a text's code
+    /// for the decoder it last saw, and each lane has a decoder of its own).
+    let filterClosures: [[RecordPredicate]]
+    let amountClosures: [[RecordNumber]]
+    let argumentClosures: [[RecordValueFn]]
 
     // Per cadre state, flat: [cadre * count + index]. Raw buffers: a class's array
     // properties would pay exclusivity checks and uniqueness tests on every record.
@@ -67,94 +74,103 @@ public final class MonthScorer {
     let accCount: UnsafeMutableBufferPointer<Int32>
     let accSum: UnsafeMutableBufferPointer<Fixed>
     let accDays: UnsafeMutableBufferPointer<UInt32>
-    var accExtreme: [RowValue]
+    let accExtreme: UnsafeMutableBufferPointer<RowValue>
     /// Each item's contributing records per cadre, compact: file and summary by number in
-    /// `recordFiles` and `summaryTexts` (24 bytes a record, no `String` of its own).
-    var itemRecords: [[RecordEntry]]
+    /// `recordFiles` and `summaryTexts` (24 bytes a record, no `String` of its own). While
+    /// rows stream, a summary number carries its lane in the top four bits
+    /// (`laneSummaryShift`); `recordTexts` renumbers them into the month's texts.
+    let itemRecords: UnsafeMutableBufferPointer<[RecordEntry]>
     /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
-    var itemReasons: [Int: [(reason: String, approver: String)]] = [:]
+    let itemReasons: UnsafeMutableBufferPointer<[(reason: String, approver: String)]>
     /// The file each source's records came from, for record references.
     public var fileNames: [String] { didSet { numberFiles() } }
     /// Every file name records cite, each once, and the number of each source's current one.
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
-    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number.
-    var summaryBytes: [UInt8] = []
-    var summaryStarts: [Int] = [0]
-    /// Per source: the summary number of each distinct combination of the values a summary
-    /// shows, so a summary's text is made once, not for every record that has it.
-    var summaryKeys: [SummaryKeys]
+    /// Each lane's summary texts (`LaneTexts`).
+    let laneTexts: [LaneTexts]
+    /// Whether `recordTexts` has renumbered the lanes' summaries.
+    private var merged: RecordTexts? = nil
+    static let laneSummaryShift: UInt32 = 28
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
     var groupCodes: [String: [Int32]] = [:]
     var headcounts: [[String]: [String: Int]] = [:]
 
-    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
+    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks(), lanes: Int = 1) {
         self.rules = rules
         self.roster = roster
         self.keepRecords = keepRecords
         self.chunks = chunks
-        tables = RuleTables(rules)
+        self.lanes = min(max(1, lanes), 16)
+        let tables = RuleTables(rules)
+        self.tables = tables
         let sources = rules.checked.sources
-        var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
-        var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
-        var ops: [FilterOp] = []
-        var filterClosures: [RecordPredicate] = []
-        var amountClosures: [RecordNumber] = []
-        var argumentClosures: [RecordValueFn] = []
-        var daily = 0
-        for (i, item) in rules.items.enumerated() {
-            let schema = sources[item.source].schema
-            let compiler = RecordCompiler(schema: schema, tables: tables)
-            let start = ops.count
-            if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
-            var amount = AmountOp.constant(.zero)
-            if case .each(let e) = item.scoring { amount = compiler.amount(e, closures: &amountClosures) }
-            let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
-            var slot = -1
-            if item.dailyCap != nil, dateField >= 0 {
-                slot = daily
-                daily += 1
+        // The programs, and their closures compiled anew for each lane (the same programs).
+        func compile() -> (items: [[ItemProgram]], accumulators: [[AccumulatorProgram]], ops: [FilterOp], filters: [RecordPredicate],
+                           amounts: [RecordNumber], arguments: [RecordValueFn], daily: Int) {
+            var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
+            var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
+            var ops: [FilterOp] = []
+            var filterClosures: [RecordPredicate] = []
+            var amountClosures: [RecordNumber] = []
+            var argumentClosures: [RecordValueFn] = []
+            var daily = 0
+            for (i, item) in rules.items.enumerated() {
+                let schema = sources[item.source].schema
+                let compiler = RecordCompiler(schema: schema, tables: tables)
+                let start = ops.count
+                if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+                var amount = AmountOp.constant(.zero)
+                if case .each(let e) = item.scoring { amount = compiler.amount(e, closures: &amountClosures) }
+                let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
+                var slot = -1
+                if item.dailyCap != nil, dateField >= 0 {
+                    slot = daily
+                    daily += 1
+                }
+                var program = ItemProgram(
+                    item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot)
+                if item.kind == .adjustment {
+                    program.reasonField = schema.fieldIndex("原因") ?? schema.fieldIndex("reason") ?? -1
+                    program.approverField = schema.fieldIndex("批准人") ?? schema.fieldIndex("approver") ?? -1
+                }
+                itemPrograms[item.source].append(program)
             }
-            var program = ItemProgram(
-                item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot)
-            if item.kind == .adjustment {
-                program.reasonField = schema.fieldIndex("原因") ?? schema.fieldIndex("reason") ?? -1
-                program.approverField = schema.fieldIndex("批准人") ?? schema.fieldIndex("approver") ?? -1
+            for (i, acc) in rules.checked.accumulators.enumerated() {
+                let schema = sources[acc.source].schema
+                let compiler = RecordCompiler(schema: schema, tables: tables)
+                let start = ops.count
+                if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+                var field = -1, closure = -1, scale = 0
+                var kind = ArgumentKind.number
+                switch acc.argument {
+                case .field(let f, _)? where schema.fields[f].type.isNumber || [.date, .time].contains(schema.fields[f].type):
+                    field = f
+                    scale = schema.fields[f].type.scale
+                    kind = schema.fields[f].type == .date ? .date : schema.fields[f].type == .time ? .time : .number
+                case let e?:
+                    argumentClosures.append(compiler.value(e))
+                    closure = argumentClosures.count - 1
+                case nil: break
+                }
+                accumulatorPrograms[acc.source].append(AccumulatorProgram(
+                    accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
+                    argumentField: field, argumentKind: kind, argumentScale: scale, argumentClosure: closure))
             }
-            itemPrograms[item.source].append(program)
+            return (itemPrograms, accumulatorPrograms, ops, filterClosures, amountClosures, argumentClosures, daily)
         }
-        for (i, acc) in rules.checked.accumulators.enumerated() {
-            let schema = sources[acc.source].schema
-            let compiler = RecordCompiler(schema: schema, tables: tables)
-            let start = ops.count
-            if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
-            var field = -1, closure = -1, scale = 0
-            var kind = ArgumentKind.number
-            switch acc.argument {
-            case .field(let f, _)? where schema.fields[f].type.isNumber || [.date, .time].contains(schema.fields[f].type):
-                field = f
-                scale = schema.fields[f].type.scale
-                kind = schema.fields[f].type == .date ? .date : schema.fields[f].type == .time ? .time : .number
-            case let e?:
-                argumentClosures.append(compiler.value(e))
-                closure = argumentClosures.count - 1
-            case nil: break
-            }
-            accumulatorPrograms[acc.source].append(AccumulatorProgram(
-                accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
-                argumentField: field, argumentKind: kind, argumentScale: scale, argumentClosure: closure))
-        }
+        let compiled = (0..<self.lanes).map { _ in compile() }
+        let (itemPrograms, accumulatorPrograms, ops, daily) = (compiled[0].items, compiled[0].accumulators, compiled[0].ops, compiled[0].daily)
         self.itemPrograms = itemPrograms
         self.accumulatorPrograms = accumulatorPrograms
         filterOps = UnsafeMutableBufferPointer.allocate(capacity: max(1, ops.count))
         _ = filterOps.initialize(from: ops)
-        self.filterClosures = filterClosures
-        self.amountClosures = amountClosures
-        self.argumentClosures = argumentClosures
+        filterClosures = compiled.map(\.filters)
+        amountClosures = compiled.map(\.amounts)
+        argumentClosures = compiled.map(\.arguments)
         itemCount = rules.items.count
         accumulatorCount = rules.checked.accumulators.count
         dailyCount = daily
@@ -171,11 +187,13 @@ public final class MonthScorer {
         accCount = buffer(n * accumulatorCount, 0)
         accSum = buffer(n * accumulatorCount, .zero)
         accDays = buffer(n * accumulatorCount, 0)
-        accExtreme = Array(repeating: .none, count: n * accumulatorCount)
-        itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
+        accExtreme = buffer(n * accumulatorCount, .none)
+        itemRecords = buffer(keepRecords ? n * itemCount : 0, [])
+        itemReasons = buffer(keepRecords ? n * itemCount : 0, [])
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
-        summaries = sources.map { RecordSummary(schema: $0.schema) }
-        summaryKeys = summaries.map { SummaryKeys(fields: $0.fields) }
+        let summaries = sources.map { RecordSummary(schema: $0.schema) }
+        self.summaries = summaries
+        laneTexts = (0..<self.lanes).map { _ in LaneTexts(keys: summaries.map { SummaryKeys(fields: $0.fields) }) }
         numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
@@ -190,22 +208,50 @@ public final class MonthScorer {
         }
     }
 
-    /// The month's record texts, which `finish` hands to every score line's records.
-    func recordTexts() -> RecordTexts { RecordTexts(files: recordFiles, summaryBytes: summaryBytes, summaryStarts: summaryStarts) }
+    /// The month's record texts, which `finish` hands to every score line's records: the
+    /// lanes' texts one after another, each record's summary renumbered into them (once).
+    func recordTexts() -> RecordTexts {
+        if let merged { return merged }
+        var bytes = laneTexts[0].summaryBytes, starts = laneTexts[0].summaryStarts
+        var offsets: [UInt32] = [0]
+        for lane in laneTexts.dropFirst() {
+            offsets.append(UInt32(starts.count - 1))
+            let shift = bytes.count
+            bytes += lane.summaryBytes
+            starts += lane.summaryStarts.dropFirst().map { $0 + shift }
+        }
+        if laneTexts.count > 1 {
+            let mask: UInt32 = (1 << Self.laneSummaryShift) - 1
+            for slot in itemRecords.indices where !itemRecords[slot].isEmpty {
+                itemRecords[slot].withUnsafeMutableBufferPointer { entries in
+                    for k in entries.indices where entries[k].summary > mask {
+                        let e = entries[k].summary
+                        entries[k].summary = offsets[Int(e >> Self.laneSummaryShift)] + (e & mask)
+                    }
+                }
+            }
+        }
+        let texts = RecordTexts(files: recordFiles, summaryBytes: bytes, summaryStarts: starts)
+        merged = texts
+        return texts
+    }
 
-    /// The number of `row`'s summary in `summaryTexts`, its text made when first seen.
+    /// The number of `row`'s summary in its lane's texts, its text made when first seen,
+    /// with the lane in the top bits.
     @inline(__always)
     private func summaryNumber(
         _ source: Int, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
-        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder
+        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ lane: LaneTexts
     ) -> UInt32 {
-        let found = summaryKeys[source].find(payload, present, identity: decoder.identity)
-        if found.number >= 0 { return UInt32(found.number) }
-        let number = UInt32(summaryStarts.count - 1)
-        summaries[source].append(row, decoder, to: &summaryBytes)
-        summaryStarts.append(summaryBytes.count)
-        summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
-        return number
+        let tag = UInt32(row.lane) << Self.laneSummaryShift
+        let found = lane.summaryKeys[source].find(payload, present, identity: decoder.identity)
+        if found.number >= 0 { return UInt32(found.number) | tag }
+        let number = UInt32(lane.summaryStarts.count - 1)
+        precondition(number < 1 << Self.laneSummaryShift, "more distinct record summaries than a lane numbers")
+        summaries[source].append(row, decoder, to: &lane.summaryBytes)
+        lane.summaryStarts.append(lane.summaryBytes.count)
+        lane.summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
+        return number | tag
     }
 
     deinit {
@@ -215,6 +261,12 @@ public final class MonthScorer {
         accCount.deallocate()
         accSum.deallocate()
         accDays.deallocate()
+        accExtreme.deinitialize()
+        accExtreme.deallocate()
+        itemRecords.deinitialize()
+        itemRecords.deallocate()
+        itemReasons.deinitialize()
+        itemReasons.deallocate()
     }
 
     /// Offers one accepted row of `source` (its index in the rules' sources) to the items
@@ -222,7 +274,9 @@ public final class MonthScorer {
     public func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow) {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
-        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures)
+        let lane = row.lane
+        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures[lane])
+        let amountClosures = self.amountClosures[lane], argumentClosures = self.argumentClosures[lane]
         // The row's summary number, looked up once however many items it counts for.
         var summary = UInt32.max
         row.payload.withUnsafeBufferPointer { payload in
@@ -242,13 +296,13 @@ public final class MonthScorer {
                         }
                         if keepRecords {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
-                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder) }
+                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, laneTexts[lane]) }
                             itemRecords[slot].append(RecordEntry(
                                 file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
                                 func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
-                                itemReasons[slot, default: []].append((text(p.reasonField), text(p.approverField)))
+                                itemReasons[slot].append((text(p.reasonField), text(p.approverField)))
                             }
                         }
                     }
@@ -306,6 +360,21 @@ public final class MonthScorer {
         case .distinctDays: return .number(Fixed(accDays[slot].nonzeroBitCount))
         case .max, .min: return accExtreme[slot]
         }
+    }
+}
+
+/// One lane's summary texts (`MonthScorer.lanes`): each distinct summary once, as UTF-8
+/// one after another (summary `n` from `summaryStarts[n]` to `summaryStarts[n + 1]`), and
+/// per source the number of each distinct combination of the values a summary shows, so a
+/// summary's text is made once, not for every record that has it. Only its lane's thread
+/// writes it.
+final class LaneTexts: @unchecked Sendable {
+    @exclusivity(unchecked) var summaryBytes: [UInt8] = []
+    @exclusivity(unchecked) var summaryStarts: [Int] = [0]
+    @exclusivity(unchecked) var summaryKeys: [SummaryKeys]
+
+    init(keys: [SummaryKeys]) {
+        summaryKeys = keys
     }
 }
 
