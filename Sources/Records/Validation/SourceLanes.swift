@@ -21,16 +21,35 @@ final class SourceLanes: @unchecked Sendable {
 
     /// One lane's validator (a copy with a decoder and roster codes of its own) and what it
     /// remembers of its cadres' rows across the source's files. Only its thread touches it
-    /// while a file is checked, and only the validator's thread between files.
+    /// while a file is checked, and only the validator's thread between files; whoever
+    /// checks rows takes the state out (`take`) and puts it back, so the validator is never
+    /// copied per row.
     final class Lane: @unchecked Sendable {
-        @exclusivity(unchecked) var validator: SourceValidator
-        @exclusivity(unchecked) var shifts: [Int64: [SourceValidator.Interval]] = [:]
-        @exclusivity(unchecked) var trainingHours: [Int64: Fixed] = [:]
-        @exclusivity(unchecked) var decoded: DecodedRow
-        @exclusivity(unchecked) var out = RowsOut()
+        @exclusivity(unchecked) var state: State?
+
+        init(validator: SourceValidator, index: Int) {
+            state = State(validator: validator, index: index)
+        }
+
+        /// Runs `body` on the lane's state, taken out for the time.
+        @inline(__always)
+        func with<R>(_ body: (inout State) -> R) -> R {
+            var s = state.take()!
+            let result = body(&s)
+            state = consume s
+            return result
+        }
+    }
+
+    struct State: ~Copyable {
+        var validator: SourceValidator
+        var shifts: [Int64: [SourceValidator.Interval]] = [:]
+        var trainingHours: [Int64: Fixed] = [:]
+        var decoded: DecodedRow
+        var out = RowsOut()
         // Never used: duplicates are found before rows reach a lane (`Duplicate`).
-        @exclusivity(unchecked) var keys = HashLineTable(capacity: 16)
-        @exclusivity(unchecked) var rows = HashLineTable(capacity: 16)
+        var keys = HashLineTable(capacity: 16)
+        var rows = HashLineTable(capacity: 16)
 
         init(validator: SourceValidator, index: Int) {
             self.validator = validator

@@ -194,13 +194,15 @@ public struct SourceValidator {
             let runner = lanes.map { lanes in
                 let box = UncheckedSink(sink)
                 return LaneRunner(lanes: lanes.lanes.count) { k, job in
-                    let lane = lanes.lanes[k]
                     guard let map = header else { return }
-                    job.batch.lend(lanes: UnsafePointer(job.lanes), lane: UInt8(k)) { r, row, pre in
-                        lane.validator.checkRow(
-                            row, pre: pre!, dup: .found(job.duplicates[r]), map: map, base: base, path: path, seq: job.firstSeq + r,
-                            decoded: &lane.decoded, out: &lane.out, keys: &lane.keys, rows: &lane.rows, shifts: &lane.shifts,
-                            trainingHours: &lane.trainingHours, sink: box.sink)
+                    let noDuplicates = job.duplicates.isEmpty
+                    lanes.lanes[k].with { lane in
+                        job.batch.lend(lanes: UnsafePointer(job.lanes), lane: UInt8(k)) { r, row, pre in
+                            lane.validator.checkRow(
+                                row, pre: pre!, dup: .found(noDuplicates ? nil : job.duplicates[r]), map: map, base: base, path: path,
+                                seq: job.firstSeq + r, decoded: &lane.decoded, out: &lane.out, keys: &lane.keys, rows: &lane.rows,
+                                shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: box.sink)
+                        }
                     }
                 }
             }
@@ -298,8 +300,8 @@ public struct SourceValidator {
             }
         }
         // The rows' findings after the header's, in file order.
-        RowsOut.merge(lanes.map { $0.lanes.map(\.out) } ?? [out], into: &report)
-        if let lanes { for lane in lanes.lanes { lane.out = RowsOut() } }
+        RowsOut.merge(lanes.map { $0.lanes.map { $0.with { lane in lane.out } } } ?? [out], into: &report)
+        if let lanes { for lane in lanes.lanes { lane.with { $0.out = RowsOut() } } }
         memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
         switch result {
         case .success(let table):
@@ -394,8 +396,8 @@ public struct SourceValidator {
                 }
             }
         }
-        RowsOut.merge(lanes.map { $0.lanes.map(\.out) } ?? [out], into: &report)
-        if let lanes { for lane in lanes.lanes { lane.out = RowsOut() } }
+        RowsOut.merge(lanes.map { $0.lanes.map { $0.with { lane in lane.out } } } ?? [out], into: &report)
+        if let lanes { for lane in lanes.lanes { lane.with { $0.out = RowsOut() } } }
         memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
         return report
     }
@@ -411,10 +413,12 @@ public struct SourceValidator {
         defer { seq += 1 }
         if let lanes {
             runner?.drain()
-            let lane = lanes.lanes[Int(laneOf(row, map))]
-            lane.validator.checkRow(
-                row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &lane.decoded, out: &lane.out,
-                keys: &lane.keys, rows: &lane.rows, shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: sink)
+            let k = Int(laneOf(row, map))
+            lanes.lanes[k].with { lane in
+                lane.validator.checkRow(
+                    row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &lane.decoded, out: &lane.out,
+                    keys: &lane.keys, rows: &lane.rows, shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: sink)
+            }
             return
         }
         checkRow(row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &decoded, out: &out, keys: &keys, rows: &rows,
@@ -441,9 +445,11 @@ public struct SourceValidator {
     }
 
     /// Looks the row's key (or the whole row) up in the source's tables and adds it.
+    /// (Mutating, as `keyDuplicate` and `laneOf` are, only so that the row loop's closures
+    /// call them on `self` in place rather than on a copy of the validator per row.)
     /// A blank or undecodable key is reported as such; it identifies nothing, so two such
     /// rows are not duplicates of each other.
-    private func duplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, _ map: HeaderMap, base: Int, path: String,
+    private mutating func duplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, _ map: HeaderMap, base: Int, path: String,
                            keys: inout HashLineTable, rows: inout HashLineTable) -> DuplicateCheck {
         guard let ki = keyIndex else {
             guard let seen = rows.insert(pre.rowHash, line: base + row.line) else { return .found(nil) }
@@ -463,7 +469,7 @@ public struct SourceValidator {
         return .found(present ? keyDuplicate(row, pre, base: base, path: path, keys: &keys) : nil)
     }
 
-    private func keyDuplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, base: Int, path: String, keys: inout HashLineTable) -> Duplicate? {
+    private mutating func keyDuplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, base: Int, path: String, keys: inout HashLineTable) -> Duplicate? {
         guard pre.keyHash != 0,
               let seen = keys.insert(pre.keyHash, line: base + row.line, tag: UInt32(truncatingIfNeeded: pre.rowHash))
         else { return nil }
@@ -472,7 +478,7 @@ public struct SourceValidator {
     }
 
     /// The lane of a row: by its 工号 (`SourceLanes.lane(of:lanes:)`).
-    private func laneOf(_ row: borrowing RawRow, _ map: HeaderMap) -> UInt8 {
+    private mutating func laneOf(_ row: borrowing RawRow, _ map: HeaderMap) -> UInt8 {
         guard laneCount > 1, let ci = cadreIndex, let column = map.columnOfField[ci] else { return 0 }
         return SourceLanes.lane(of: FieldDecoder.trimmed(row.bytes(column)), lanes: laneCount)
     }
