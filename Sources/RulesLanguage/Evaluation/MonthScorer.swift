@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 import Pay
 import Records
 import Results
@@ -76,9 +77,7 @@ public final class MonthScorer {
     let accDays: UnsafeMutableBufferPointer<UInt32>
     let accExtreme: UnsafeMutableBufferPointer<RowValue>
     /// Each item's contributing records per cadre, compact: file and summary by number in
-    /// `recordFiles` and `summaryTexts` (24 bytes a record, no `String` of its own). While
-    /// rows stream, a summary number carries its lane in the top four bits
-    /// (`laneSummaryShift`); `recordTexts` renumbers them into the month's texts.
+    /// `recordFiles` and `texts` (24 bytes a record, no `String` of its own).
     let itemRecords: UnsafeMutableBufferPointer<[RecordEntry]>
     /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
     let itemReasons: UnsafeMutableBufferPointer<[(reason: String, approver: String)]>
@@ -88,11 +87,15 @@ public final class MonthScorer {
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    /// Each lane's summary texts (`LaneTexts`).
-    let laneTexts: [LaneTexts]
-    /// Whether `recordTexts` has renumbered the lanes' summaries.
-    private var merged: RecordTexts? = nil
-    static let laneSummaryShift: UInt32 = 28
+    /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
+    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number. One
+    /// for all lanes (a lane makes a text, then appends it under the lock); with several
+    /// lanes the numbers follow the order lanes made them in, which only the numbers show
+    /// (records are read, and stored, by their text).
+    let texts = SummaryTexts()
+    /// Per lane and source: the summary number of each distinct combination of the values
+    /// a summary shows, so a summary's text is made once, not for every record that has it.
+    let laneKeys: [LaneKeys]
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
@@ -193,7 +196,7 @@ public final class MonthScorer {
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         let summaries = sources.map { RecordSummary(schema: $0.schema) }
         self.summaries = summaries
-        laneTexts = (0..<self.lanes).map { _ in LaneTexts(keys: summaries.map { SummaryKeys(fields: $0.fields) }) }
+        laneKeys = (0..<self.lanes).map { _ in LaneKeys(keys: summaries.map { SummaryKeys(fields: $0.fields) }) }
         numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
@@ -208,50 +211,31 @@ public final class MonthScorer {
         }
     }
 
-    /// The month's record texts, which `finish` hands to every score line's records: the
-    /// lanes' texts one after another, each record's summary renumbered into them (once).
+    /// The month's record texts, which `finish` hands to every score line's records.
     func recordTexts() -> RecordTexts {
-        if let merged { return merged }
-        var bytes = laneTexts[0].summaryBytes, starts = laneTexts[0].summaryStarts
-        var offsets: [UInt32] = [0]
-        for lane in laneTexts.dropFirst() {
-            offsets.append(UInt32(starts.count - 1))
-            let shift = bytes.count
-            bytes += lane.summaryBytes
-            starts += lane.summaryStarts.dropFirst().map { $0 + shift }
-        }
-        if laneTexts.count > 1 {
-            let mask: UInt32 = (1 << Self.laneSummaryShift) - 1
-            for slot in itemRecords.indices where !itemRecords[slot].isEmpty {
-                itemRecords[slot].withUnsafeMutableBufferPointer { entries in
-                    for k in entries.indices where entries[k].summary > mask {
-                        let e = entries[k].summary
-                        entries[k].summary = offsets[Int(e >> Self.laneSummaryShift)] + (e & mask)
-                    }
-                }
-            }
-        }
-        let texts = RecordTexts(files: recordFiles, summaryBytes: bytes, summaryStarts: starts)
-        merged = texts
-        return texts
+        RecordTexts(files: recordFiles, summaryBytes: texts.summaryBytes, summaryStarts: texts.summaryStarts)
     }
 
-    /// The number of `row`'s summary in its lane's texts, its text made when first seen,
-    /// with the lane in the top bits.
+    /// The number of `row`'s summary in `texts`, its text made when its lane first sees it.
     @inline(__always)
     private func summaryNumber(
         _ source: Int, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
-        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ lane: LaneTexts
+        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ lane: LaneKeys
     ) -> UInt32 {
-        let tag = UInt32(row.lane) << Self.laneSummaryShift
         let found = lane.summaryKeys[source].find(payload, present, identity: decoder.identity)
-        if found.number >= 0 { return UInt32(found.number) | tag }
-        let number = UInt32(lane.summaryStarts.count - 1)
-        precondition(number < 1 << Self.laneSummaryShift, "more distinct record summaries than a lane numbers")
-        summaries[source].append(row, decoder, to: &lane.summaryBytes)
-        lane.summaryStarts.append(lane.summaryBytes.count)
+        if found.number >= 0 { return UInt32(found.number) }
+        let number: UInt32
+        if lanes == 1 {
+            number = UInt32(texts.summaryStarts.count - 1)
+            summaries[source].append(row, decoder, to: &texts.summaryBytes)
+            texts.summaryStarts.append(texts.summaryBytes.count)
+        } else {
+            lane.scratch.removeAll(keepingCapacity: true)
+            summaries[source].append(row, decoder, to: &lane.scratch)
+            number = texts.append(lane.scratch)
+        }
         lane.summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
-        return number | tag
+        return number
     }
 
     deinit {
@@ -296,7 +280,7 @@ public final class MonthScorer {
                         }
                         if keepRecords {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
-                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, laneTexts[lane]) }
+                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, laneKeys[lane]) }
                             itemRecords[slot].append(RecordEntry(
                                 file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
@@ -363,15 +347,29 @@ public final class MonthScorer {
     }
 }
 
-/// One lane's summary texts (`MonthScorer.lanes`): each distinct summary once, as UTF-8
-/// one after another (summary `n` from `summaryStarts[n]` to `summaryStarts[n + 1]`), and
-/// per source the number of each distinct combination of the values a summary shows, so a
-/// summary's text is made once, not for every record that has it. Only its lane's thread
-/// writes it.
-final class LaneTexts: @unchecked Sendable {
+/// The month's summary texts, shared by the lanes: `append` under a lock (with one lane
+/// the scorer appends directly).
+final class SummaryTexts: @unchecked Sendable {
+    private let lock = NSLock()
     @exclusivity(unchecked) var summaryBytes: [UInt8] = []
     @exclusivity(unchecked) var summaryStarts: [Int] = [0]
+
+    /// Appends a text made by a lane; its number.
+    func append(_ text: [UInt8]) -> UInt32 {
+        lock.lock()
+        defer { lock.unlock() }
+        let number = UInt32(summaryStarts.count - 1)
+        summaryBytes.append(contentsOf: text)
+        summaryStarts.append(summaryBytes.count)
+        return number
+    }
+}
+
+/// One lane's summary numbers by the values a summary shows, per source, and a buffer the
+/// lane makes a text in before appending it to the month's. Only its lane's thread uses it.
+final class LaneKeys: @unchecked Sendable {
     @exclusivity(unchecked) var summaryKeys: [SummaryKeys]
+    @exclusivity(unchecked) var scratch: [UInt8] = []
 
     init(keys: [SummaryKeys]) {
         summaryKeys = keys
