@@ -140,9 +140,10 @@ public struct MonthEvaluation {
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks, lanes: lanes)
             scorer = s
             let counter = RowCounter(lanes: lanes, onRows: self.onRows)
+            let scored = rules.sources.count
             sink = { source, decoder, row in
                 counter.count(lane: row.lane)
-                if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
+                if source < scored { s.consume(source: source, decoder: decoder, row: row) }
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }
         }, onFile: { source, path in

@@ -62,11 +62,6 @@ public final class MonthScorer {
     /// Days in the month: 天数 counts only dates within it.
     let dayCount: Int64
     let filterOps: UnsafeMutableBufferPointer<FilterOp>
-    /// The closures of the programs, compiled once per lane (a closure caches a text's code
-    /// for the decoder it last saw, and each lane has a decoder of its own).
-    let filterClosures: [[RecordPredicate]]
-    let amountClosures: [[RecordNumber]]
-    let argumentClosures: [[RecordValueFn]]
 
     // Per cadre state, flat: [cadre * count + index]. Raw buffers: a class's array
     // properties would pay exclusivity checks and uniqueness tests on every record.
@@ -93,9 +88,9 @@ public final class MonthScorer {
     /// lanes the numbers follow the order lanes made them in, which only the numbers show
     /// (records are read, and stored, by their text).
     let texts = SummaryTexts()
-    /// Per lane and source: the summary number of each distinct combination of the values
-    /// a summary shows, so a summary's text is made once, not for every record that has it.
-    let laneKeys: [LaneKeys]
+    /// What each lane reads and writes as it consumes rows (`LaneKeys`), in a raw buffer:
+    /// taking a lane's own never touches the reference count of anything another lane uses.
+    let laneKeys: UnsafeMutableBufferPointer<LaneKeys>
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
@@ -171,9 +166,6 @@ public final class MonthScorer {
         self.accumulatorPrograms = accumulatorPrograms
         filterOps = UnsafeMutableBufferPointer.allocate(capacity: max(1, ops.count))
         _ = filterOps.initialize(from: ops)
-        filterClosures = compiled.map(\.filters)
-        amountClosures = compiled.map(\.amounts)
-        argumentClosures = compiled.map(\.arguments)
         itemCount = rules.items.count
         accumulatorCount = rules.checked.accumulators.count
         dailyCount = daily
@@ -196,7 +188,15 @@ public final class MonthScorer {
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         let summaries = sources.map { RecordSummary(schema: $0.schema) }
         self.summaries = summaries
-        laneKeys = (0..<self.lanes).map { _ in LaneKeys(keys: summaries.map { SummaryKeys(fields: $0.fields) }) }
+        // Each lane its own programs, closures and summaries (made anew, not copies sharing
+        // storage), so that the reference counting in a row's loop stays in its lane's cache.
+        laneKeys = .allocate(capacity: self.lanes)
+        _ = laneKeys.initialize(from: compiled.map { c in
+            let summaries = sources.map { RecordSummary(schema: $0.schema) }
+            return LaneKeys(
+                keys: summaries.map { SummaryKeys(fields: $0.fields) }, summaries: summaries, itemPrograms: c.items,
+                accumulatorPrograms: c.accumulators, filterClosures: c.filters, amountClosures: c.amounts, argumentClosures: c.arguments)
+        })
         numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
@@ -209,6 +209,8 @@ public final class MonthScorer {
             recordFiles.append(name)
             return UInt16(recordFiles.count - 1)
         }
+        // Between files: no lane is consuming rows.
+        for lane in laneKeys { lane.fileOfSource = fileOfSource.map { $0 } }
     }
 
     /// The month's record texts, which `finish` hands to every score line's records.
@@ -227,11 +229,11 @@ public final class MonthScorer {
         let number: UInt32
         if lanes == 1 {
             number = UInt32(texts.summaryStarts.count - 1)
-            summaries[source].append(row, decoder, to: &texts.summaryBytes)
+            lane.summaries[source].append(row, decoder, to: &texts.summaryBytes)
             texts.summaryStarts.append(texts.summaryBytes.count)
         } else {
             lane.scratch.removeAll(keepingCapacity: true)
-            summaries[source].append(row, decoder, to: &lane.scratch)
+            lane.summaries[source].append(row, decoder, to: &lane.scratch)
             number = texts.append(lane.scratch)
         }
         lane.summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
@@ -251,6 +253,8 @@ public final class MonthScorer {
         itemRecords.deallocate()
         itemReasons.deinitialize()
         itemReasons.deallocate()
+        laneKeys.deinitialize()
+        laneKeys.deallocate()
     }
 
     /// Offers one accepted row of `source` (its index in the rules' sources) to the items
@@ -258,14 +262,15 @@ public final class MonthScorer {
     public func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow) {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
-        let lane = row.lane
-        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures[lane])
-        let amountClosures = self.amountClosures[lane], argumentClosures = self.argumentClosures[lane]
+        let lane = laneKeys[row.lane]
+        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: lane.filterClosures)
+        let amountClosures = lane.amountClosures, argumentClosures = lane.argumentClosures
+        let fileOfSource = lane.fileOfSource
         // The row's summary number, looked up once however many items it counts for.
         var summary = UInt32.max
         row.payload.withUnsafeBufferPointer { payload in
             row.present.withUnsafeBufferPointer { present in
-                itemPrograms[source].withUnsafeBufferPointer { programs in
+                lane.itemPrograms[source].withUnsafeBufferPointer { programs in
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else { continue }
@@ -280,7 +285,7 @@ public final class MonthScorer {
                         }
                         if keepRecords {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
-                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, laneKeys[lane]) }
+                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, lane) }
                             itemRecords[slot].append(RecordEntry(
                                 file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
@@ -291,7 +296,7 @@ public final class MonthScorer {
                         }
                     }
                 }
-                accumulatorPrograms[source].withUnsafeBufferPointer { programs in
+                lane.accumulatorPrograms[source].withUnsafeBufferPointer { programs in
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         let slot = cadre * accumulatorCount + p.accumulator
@@ -365,14 +370,34 @@ final class SummaryTexts: @unchecked Sendable {
     }
 }
 
-/// One lane's summary numbers by the values a summary shows, per source, and a buffer the
-/// lane makes a text in before appending it to the month's. Only its lane's thread uses it.
+/// What one lane of `MonthScorer` reads and writes as it consumes rows, made for it alone:
+/// its compiled programs and their closures (a closure caches a text's code for the decoder
+/// it last saw, and each lane has a decoder of its own), the summaries' parts, each source's
+/// file number, and per source the summary number of each distinct combination of the
+/// values a summary shows (so a summary's text is made once, not for every record that has
+/// it), with a buffer the lane makes a text in before appending it to the month's. Only its
+/// lane's thread uses it while rows stream.
 final class LaneKeys: @unchecked Sendable {
     @exclusivity(unchecked) var summaryKeys: [SummaryKeys]
     @exclusivity(unchecked) var scratch: [UInt8] = []
+    @exclusivity(unchecked) var fileOfSource: [UInt16] = []
+    let summaries: [RecordSummary]
+    let itemPrograms: [[MonthScorer.ItemProgram]]
+    let accumulatorPrograms: [[MonthScorer.AccumulatorProgram]]
+    let filterClosures: [RecordPredicate]
+    let amountClosures: [RecordNumber]
+    let argumentClosures: [RecordValueFn]
 
-    init(keys: [SummaryKeys]) {
+    init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
+         accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
+         argumentClosures: [RecordValueFn]) {
         summaryKeys = keys
+        self.summaries = summaries
+        self.itemPrograms = itemPrograms
+        self.accumulatorPrograms = accumulatorPrograms
+        self.filterClosures = filterClosures
+        self.amountClosures = amountClosures
+        self.argumentClosures = argumentClosures
     }
 }
 
