@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Exact
 import Pay
 import Records
@@ -20,7 +21,9 @@ public struct MonthEvaluation {
     public var keepRecords = true
     /// Score the valid rows even when some rows are rejected (each rejection is recorded).
     public var skipInvalid = false
-    /// Called with the count of accepted rows so far, every 65,536 rows.
+    /// Called with the count of accepted rows so far, every 65,536 rows (from whichever
+    /// thread checked the row that made the count; with several lanes the count lags by
+    /// up to 4,095 rows a lane).
     public var onRows: ((Int) -> Void)? = nil
     /// Further adjustment rows (accepted objections' adjustments, as typed rows cited as
     /// `申诉调整.csv`), checked and scored after the month's files as rows of the rules'
@@ -129,15 +132,18 @@ public struct MonthEvaluation {
                 for f in source.schema.fields where f.name != source.schema.keyField { retain.insert(f.name) }
             }
         }
+        // The validator calls `sink` from its lanes' threads at once, each with rows of its
+        // own cadres (`ValidationTuning.lanes`): the scorer keeps per lane what they share.
+        // The opening file, not an activity source, comes on one thread.
+        let lanes = tuning.validation.lanes
         var check = validator.validate(inputs: inputs, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
-            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks)
+            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks, lanes: lanes)
             scorer = s
-            var rows = 0
-            let onRows = self.onRows
+            let counter = RowCounter(lanes: lanes, onRows: self.onRows)
+            let scored = rules.sources.count
             sink = { source, decoder, row in
-                rows += 1
-                if rows & 0xFFFF == 0 { onRows?(rows) }
-                if source < rules.sources.count { s.consume(source: source, decoder: decoder, row: row) }
+                counter.count(lane: row.lane)
+                if source < scored { s.consume(source: source, decoder: decoder, row: row) }
                 if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
             }
         }, onFile: { source, path in
@@ -240,14 +246,53 @@ public struct MonthEvaluation {
     }
 
     /// Settings for speed that never change a result, passed down rather than held in
-    /// statics: how files are read ahead and prechecked, and how cadres are split over cores.
+    /// statics: how files are read ahead and prechecked, on how many lanes their rows are
+    /// checked and scored (`validation.lanes`: by default one per active core), and how
+    /// cadres are split over cores.
     public struct EvaluationTuning: Sendable, Hashable {
         public var validation: ValidationTuning
         public var chunks: CadreChunks
 
-        public init(validation: ValidationTuning = ValidationTuning(), chunks: CadreChunks = CadreChunks()) {
+        public init(validation: ValidationTuning = ValidationTuning(lanes: ProcessInfo.processInfo.activeProcessorCount),
+                    chunks: CadreChunks = CadreChunks()) {
             self.validation = validation
             self.chunks = chunks
+        }
+    }
+
+    /// Counts accepted rows for `onRows` from several lanes: each lane counts its own and
+    /// adds them to the total 4,096 at a time (exactly, with one lane).
+    final class RowCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var total = 0
+        /// Per lane, 8 words apart so that lanes do not share a cache line.
+        private let own: UnsafeMutablePointer<Int>
+        private let lanes: Int
+        private let onRows: ((Int) -> Void)?
+
+        init(lanes: Int, onRows: ((Int) -> Void)?) {
+            self.lanes = lanes
+            self.onRows = onRows
+            own = .allocate(capacity: 8 * max(1, lanes))
+            own.initialize(repeating: 0, count: 8 * max(1, lanes))
+        }
+
+        deinit { own.deallocate() }
+
+        @inline(__always)
+        func count(lane: Int) {
+            guard let onRows else { return }
+            own[8 * lane] += 1
+            if lanes == 1 {
+                if own[0] & 0xFFFF == 0 { onRows(own[0]) }
+                return
+            }
+            guard own[8 * lane] & 0xFFF == 0 else { return }
+            lock.lock()
+            total += 0x1000
+            let t = total
+            lock.unlock()
+            if t & 0xFFFF == 0 { onRows(t) }
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Batch
 import Exact
 import Foundation
+import Records
 import RulesLanguage
 
 /// Validate + score, the batch's first stage on its own (`MonthEvaluation.score`: read,
@@ -18,12 +19,16 @@ struct Score: ParsableCommand {
     @Flag(help: "Keep no record detail (as jifen batch run --no-record-detail).")
     var noRecordDetail = false
 
+    @Option(help: "Lanes an activity file's rows are checked and scored on (default: one per active core).")
+    var lanes: Int?
+
     func run() throws {
         let m = try input.resolvedMonth()
         let loaded = try input.loadRules()
         let folder = input.folder
         var evaluation = MonthEvaluation(rules: loaded.rules, month: m)
         evaluation.keepRecords = !noRecordDetail
+        if let lanes { evaluation.tuning.validation.lanes = max(1, min(lanes, ValidationTuning.maximumLanes)) }
         let clock = ContinuousClock()
         let start = clock.now
         let scored = evaluation.score(folder: folder)

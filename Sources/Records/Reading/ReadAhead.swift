@@ -28,7 +28,20 @@ extension TableReader {
     static func readAhead(file: InputSet.File, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
                           rowsPerBatch: Int = RowBatch.defaultRowTarget, precheck: RowPrecheck?,
                           _ body: (borrowing RawRow, PrecheckedRow?) -> Void) throws(ReadError) -> TableFile {
-        let pipe = RowPipe(rowTarget: rowsPerBatch)
+        try readAheadBatches(file: file, sheetCandidates: sheetCandidates, sheetHeader: sheetHeader, rowsPerBatch: rowsPerBatch,
+                             precheck: precheck) { batch, release in
+            batch.lend(body)
+            release()
+        }
+    }
+
+    /// `readAhead` by batch: `body` gets each batch in order with a `release` to call once
+    /// nothing reads the batch any more, from any thread (other threads may go on reading
+    /// it after `body` returns). The reading thread waits while `inFlight` batches are out.
+    static func readAheadBatches(file: InputSet.File, sheetCandidates: [String] = [], sheetHeader: SheetHeaderTest? = nil,
+                                 rowsPerBatch: Int = RowBatch.defaultRowTarget, precheck: RowPrecheck?, inFlight: Int = 4,
+                                 _ body: (RowBatch, _ release: @escaping @Sendable () -> Void) -> Void) throws(ReadError) -> TableFile {
+        let pipe = RowPipe(rowTarget: rowsPerBatch, limit: inFlight)
         let thread = Thread {
             var batch = pipe.emptyBatch()
             var plan: RowPrecheck.Plan? = nil
@@ -55,8 +68,7 @@ extension TableReader {
         thread.stackSize = 4 << 20
         thread.start()
         while let batch = pipe.receive() {
-            batch.lend(body)
-            pipe.recycle(batch)
+            body(batch) { pipe.recycle(batch) }
         }
         return try pipe.result!.get()
     }
@@ -153,8 +165,17 @@ public final class RowBatch: @unchecked Sendable {
         append(row)
     }
 
+    /// Whether the batch's rows were prechecked (the batch began after the plan).
+    var isPrechecked: Bool { precheckedStorage.pointee.isActive }
+
     /// Lends every row, with its precheck when the batch has one, to `body`.
     func lend(_ body: (borrowing RawRow, PrecheckedRow?) -> Void) {
+        lend(lanes: nil, lane: 0) { _, row, pre in body(row, pre) }
+    }
+
+    /// Lends the rows whose entry in `lanes` is `lane` (every row when `lanes` is nil), with
+    /// their index in the batch. Only reads the batch: several threads may lend at once.
+    func lend(lanes: UnsafePointer<UInt8>?, lane: UInt8, _ body: (_ index: Int, borrowing RawRow, PrecheckedRow?) -> Void) {
         let rows = self.rows, bytes = self.bytes, spans = self.spans, kinds = self.kinds, hasKinds = self.hasKinds
         func raw(_ r: Int) -> RawRow {
             let (field, count, line) = rows[r]
@@ -162,19 +183,19 @@ public final class RowBatch: @unchecked Sendable {
                           kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil)
         }
         guard precheckedStorage.pointee.isActive else {
-            for r in rows.indices { body(raw(r), nil) }
+            for r in rows.indices where lanes == nil || lanes![r] == lane { body(r, raw(r), nil) }
             return
         }
         let p = precheckedStorage.pointee
         let n = p.fieldCount
         p.problems.withUnsafeBufferPointer { problems in
-            for r in rows.indices {
+            for r in rows.indices where lanes == nil || lanes![r] == lane {
                 let lo = Int(p.problemStart[r]), hi = Int(p.problemStart[r + 1])
                 let pre = PrecheckedRow(
                     payload: p.payload + r * n, present: p.present + r * n, fieldCount: n,
                     rowHash: p.rowHash[r], keyHash: p.keyHash[r], keyHashAhead: r + 8 < p.count ? p.keyHash[r + 8] : nil,
                     problems: UnsafeBufferPointer(rebasing: problems[lo..<hi]))
-                body(raw(r), pre)
+                body(r, raw(r), pre)
             }
         }
     }
@@ -270,11 +291,12 @@ final class RowPipe: @unchecked Sendable {
     private var done = false
     private(set) var result: Result<TableFile, ReadError>?
     /// Batches in flight at most: enough to keep both threads busy, little memory.
-    private let limit = 4
+    private let limit: Int
     private let rowTarget: Int
 
-    init(rowTarget: Int) {
+    init(rowTarget: Int, limit: Int = 4) {
         self.rowTarget = rowTarget
+        self.limit = max(2, limit)
     }
 
     func emptyBatch() -> RowBatch {

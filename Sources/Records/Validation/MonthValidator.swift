@@ -108,7 +108,9 @@ public struct MonthValidator {
     }
 
     /// Validates the whole folder; `sink` receives each accepted activity row with its
-    /// source's index in `schemas` (the batch scores them as they stream by).
+    /// source's index in `schemas` (the batch scores them as they stream by). With
+    /// `tuning.lanes` above 1, `sink` is called from several threads at once for an activity
+    /// file's rows, each thread with the rows of its own cadres (`DecodedRow.lane`).
     ///   - onRoster: called once the roster is read and before any activity row, so a
     ///     consumer that needs the roster (the scorer) can be set up.
     ///   - onFile: called before each activity file's rows, with its source's index: rows
@@ -145,7 +147,11 @@ public struct MonthValidator {
         }
         let rosterReports = reports.count
         onRoster(roster)
-        var active = Array(repeating: false, count: roster.count)
+        // Written from the lanes' threads at once (`ValidationTuning.lanes`), each only for
+        // its own cadres: a buffer, not an array whose storage they would share.
+        let active = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, roster.count))
+        active.initialize(repeating: false)
+        defer { active.deallocate() }
         for (index, schema) in schemas.enumerated() where schema.role != .roster {
             guard let paths = files[schema.name] else { continue }
             // One validator for all the source's files: duplicates are found across them.

@@ -12,6 +12,9 @@ public struct DecodedRow: Sendable {
     /// Index in the roster, or -1 when the source has no cadre field or no roster was given.
     public var cadre: Int32
     public var line: Int
+    /// The lane that checked the row (`ValidationTuning.lanes`): 0 unless rows are checked
+    /// on several threads; a consumer keeps what it must not share per lane.
+    public var lane: Int = 0
 }
 
 /// Reads one file of a source, decodes and checks every row against the schema, the month
@@ -59,6 +62,13 @@ public struct SourceValidator {
     public let tuning: ValidationTuning
     /// What the rows of this source remember of each other across its files.
     private let memory = SourceMemory()
+    /// Lanes this source's rows are checked on: `tuning.lanes` for an activity source whose
+    /// 工号 is text and whose key (if any) is known present before the row is interned
+    /// (so duplicates can be found first, in file order); else 1.
+    let laneCount: Int
+    /// The lanes and what they remember across the source's files (nil with one lane, or
+    /// before the first file).
+    private var lanes: SourceLanes? = nil
 
     public init(
         schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
@@ -106,6 +116,28 @@ public struct SourceValidator {
         adjustmentFields = (schema.fieldIndex("原因"), schema.fieldIndex("分值"), schema.fieldIndex("金额"))
         hired = roster?.cadres.map { Int64($0.hiredOn.daysSinceEpoch) } ?? []
         left = roster?.cadres.map { Int64($0.leftOn?.daysSinceEpoch ?? Int32.max) } ?? []
+        let fields = schema.fields, early = isEarly
+        let isText = { (i: Int) -> Bool in if case .text = fields[i].type { true } else { false } }
+        let cadreIsText = schema.cadreField.flatMap(schema.fieldIndex).map(isText) ?? false
+        let keyKnownEarly = schema.keyField.flatMap(schema.fieldIndex).map { early[$0] || isText($0) } ?? true
+        laneCount = tuning.lanes > 1 && schema.role == .activity && cadreIsText && keyKnownEarly ? tuning.lanes : 1
+    }
+
+    /// The lanes, made at the first file: copies of this validator, each interning with a
+    /// decoder of its own.
+    private mutating func makeLanes() -> SourceLanes? {
+        guard laneCount > 1 else { return nil }
+        if let lanes { return lanes }
+        var copy = self
+        copy.lanes = nil
+        let made = SourceLanes((0..<laneCount).map { k in
+            var v = copy
+            v.decoder = FieldDecoder(fields: schema.fields)
+            v.cadreOfCode = []
+            return SourceLanes.Lane(validator: v, index: k)
+        })
+        lanes = made
+        return made
     }
 
     /// Reads and checks `path`, calling `sink` for every accepted row.
@@ -142,6 +174,8 @@ public struct SourceValidator {
         var decoded = DecodedRow(
             payload: Array(repeating: 0, count: schema.fields.count),
             present: Array(repeating: false, count: schema.fields.count), cadre: -1, line: 0)
+        var out = RowsOut()
+        let lanes = makeLanes()
         let requiredHeaderScore = max(1, min(2, schema.fields.filter(\.isRequired).count))
         // A workbook's data sheet, whatever its name: the first whose header is this source's.
         let isHeader: SheetHeaderTest = { cells in HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore }
@@ -152,80 +186,131 @@ public struct SourceValidator {
         var plan: RowPrecheck.Plan? = nil
         var planDecoder: FieldDecoder? = nil
         let own = RowBatch()
+        // Each data row's place among the file's rows, by which the lanes' findings are merged.
+        var seq = 0
 
-        do {
-            let table = try TableReader.readAhead(
-                file: file, sheetCandidates: [schema.name] + schema.fileStems, sheetHeader: isHeader,
-                rowsPerBatch: tuning.rowsPerBatch, precheck: precheck
-            ) { row, pre in
-                lastLine = max(lastLine, row.line)
-                if let map = header {
-                    report.rowsRead += 1
-                    if row.isBlank {
-                        report.ignored += 1
-                        return
+        let result: Result<TableFile, ReadError> = withoutActuallyEscaping(sink) { sink in
+            // The lanes' threads, for this file.
+            let runner = lanes.map { lanes in
+                let box = UncheckedSink(sink)
+                return LaneRunner(lanes: lanes.lanes.count) { k, job in
+                    guard let map = header else { return }
+                    let noDuplicates = job.duplicates.isEmpty
+                    lanes.lanes[k].with { lane in
+                        job.batch.lend(lanes: UnsafePointer(job.lanes), lane: UInt8(k)) { r, row, pre in
+                            lane.validator.checkRow(
+                                row, pre: pre!, dup: .found(noDuplicates ? nil : job.duplicates[r]), map: map, base: base, path: path,
+                                seq: job.firstSeq + r, decoded: &lane.decoded, out: &lane.out, keys: &lane.keys, rows: &lane.rows,
+                                shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: box.sink)
+                        }
                     }
-                    if let pre {
-                        checkRow(row, pre: pre, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
-                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
-                        return
-                    }
-                    own.reset()
-                    own.append(row, plan: plan, decoder: &planDecoder)
-                    own.lend { row, pre in
-                        checkRow(row, pre: pre!, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
-                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
-                    }
-                    return
-                }
-                if headerFailed {
-                    report.rowsRead += 1
-                    report.rejected += 1
-                    report.rejectedRows.append(RejectedRow(
-                        origin: RowOrigin(path: path, line: row.line), codes: ["D0023"], reasons: ["找不到表头行"],
-                        cells: (0..<row.count).map { row.string($0) }))
-                    return
-                }
-                if row.isBlank {
-                    pending.append((row.line, []))
-                    return
-                }
-                let cells = (0..<row.count).map { row.string($0) }
-                if HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore {
-                    let map = HeaderMap(cells: cells, schema: schema, lookup: lookup)
-                    header = map
-                    plan = precheckPlan(map, path: path)
-                    planDecoder = plan!.decoder
-                    if tuning.precheckOnReader { precheck.publish(plan!) }
-                    report.headerLine = row.line
-                    report.columns = map.names
-                    // Title rows above the header are accounted for as ignored.
-                    report.rowsRead += pending.count
-                    report.ignored += pending.count
-                    pending = []
-                    checkHeader(map, line: row.line, path: path, report: &report)
-                } else if pending.filter({ !$0.cells.isEmpty }).count >= 9 {
-                    headerFailed = true
-                    report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
-                    for p in pending + [(row.line, cells)] {
-                        report.rowsRead += 1
-                        if p.cells.isEmpty { report.ignored += 1; continue }
-                        report.rejected += 1
-                        report.rejectedRows.append(RejectedRow(origin: RowOrigin(path: path, line: p.line), codes: ["D0023"], reasons: ["找不到表头行"], cells: p.cells))
-                    }
-                    pending = []
-                } else {
-                    pending.append((row.line, cells))
                 }
             }
+            defer { runner?.finish() }
+            do throws(ReadError) {
+                let table = try TableReader.readAheadBatches(
+                    file: file, sheetCandidates: [schema.name] + schema.fileStems, sheetHeader: isHeader,
+                    rowsPerBatch: tuning.rowsPerBatch, precheck: precheck, inFlight: lanes == nil ? 4 : 4 + 2 * laneCount
+                ) { batch, release in
+                    if let runner, let map = header, batch.isPrechecked {
+                        // Duplicates in file order here, then each row to its cadre's lane.
+                        let job = LaneJob(batch: batch, firstSeq: seq, release: release)
+                        batch.lend(lanes: nil, lane: 0) { r, row, pre in
+                            lastLine = max(lastLine, row.line)
+                            report.rowsRead += 1
+                            if row.isBlank {
+                                report.ignored += 1
+                                return
+                            }
+                            if let dup = duplicate(row, pre!, map, base: base, path: path, keys: &keys, rows: &rows).found {
+                                job.duplicates[r] = dup
+                            }
+                            job.lanes[r] = laneOf(row, map)
+                        }
+                        seq += batch.rowCount
+                        runner.submit(job)
+                        return
+                    }
+                    batch.lend { row, pre in
+                        lastLine = max(lastLine, row.line)
+                        if let map = header {
+                            report.rowsRead += 1
+                            if row.isBlank {
+                                report.ignored += 1
+                                return
+                            }
+                            if let pre {
+                                checkHere(row, pre, map, base: base, path: path, seq: &seq, runner: runner, lanes: lanes, decoded: &decoded,
+                                          out: &out, keys: &keys, rows: &rows, shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                                return
+                            }
+                            own.reset()
+                            own.append(row, plan: plan, decoder: &planDecoder)
+                            own.lend { row, pre in
+                                checkHere(row, pre!, map, base: base, path: path, seq: &seq, runner: runner, lanes: lanes, decoded: &decoded,
+                                          out: &out, keys: &keys, rows: &rows, shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                            }
+                            return
+                        }
+                        if headerFailed {
+                            report.rowsRead += 1
+                            report.rejected += 1
+                            report.rejectedRows.append(RejectedRow(
+                                origin: RowOrigin(path: path, line: row.line), codes: ["D0023"], reasons: ["找不到表头行"],
+                                cells: (0..<row.count).map { row.string($0) }))
+                            return
+                        }
+                        if row.isBlank {
+                            pending.append((row.line, []))
+                            return
+                        }
+                        let cells = (0..<row.count).map { row.string($0) }
+                        if HeaderMap.score(cells, lookup: lookup) >= requiredHeaderScore {
+                            let map = HeaderMap(cells: cells, schema: schema, lookup: lookup)
+                            header = map
+                            plan = precheckPlan(map, path: path)
+                            planDecoder = plan!.decoder
+                            if tuning.precheckOnReader { precheck.publish(plan!) }
+                            report.headerLine = row.line
+                            report.columns = map.names
+                            // Title rows above the header are accounted for as ignored.
+                            report.rowsRead += pending.count
+                            report.ignored += pending.count
+                            pending = []
+                            checkHeader(map, line: row.line, path: path, report: &report)
+                        } else if pending.filter({ !$0.cells.isEmpty }).count >= 9 {
+                            headerFailed = true
+                            report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
+                            for p in pending + [(row.line, cells)] {
+                                report.rowsRead += 1
+                                if p.cells.isEmpty { report.ignored += 1; continue }
+                                report.rejected += 1
+                                report.rejectedRows.append(RejectedRow(origin: RowOrigin(path: path, line: p.line), codes: ["D0023"], reasons: ["找不到表头行"], cells: p.cells))
+                            }
+                            pending = []
+                        } else {
+                            pending.append((row.line, cells))
+                        }
+                    }
+                    release()
+                }
+                return .success(table)
+            } catch {
+                return .failure(error)
+            }
+        }
+        // The rows' findings after the header's, in file order.
+        RowsOut.merge(lanes.map { $0.lanes.map { $0.with { lane in lane.out } } } ?? [out], into: &report)
+        if let lanes { for lane in lanes.lanes { lane.with { $0.out = RowsOut() } } }
+        memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
+        switch result {
+        case .success(let table):
             report.format = table.format
             report.byteCount = table.byteCount
-        } catch {
-            memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
+        case .failure(let error):
             report.problems.append(.reader(error))
             return report
         }
-        memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
         if header == nil, !headerFailed {
             if pending.contains(where: { !$0.cells.isEmpty }) {
                 report.problems.append(.noHeader(path: path, sheet: nil, expected: schema.fields.filter(\.isRequired).map(\.name)))
@@ -279,6 +364,9 @@ public struct SourceValidator {
         var planDecoder: FieldDecoder? = plan.decoder
         let batch = RowBatch()
         var lastLine = 1
+        var out = RowsOut()
+        let lanes = makeLanes()
+        var seq = 0
         for (k, row) in typed.rows.enumerated() {
             let line = k + 2
             lastLine = line
@@ -302,14 +390,97 @@ public struct SourceValidator {
                     batch.reset()
                     batch.append(raw, plan: plan, decoder: &planDecoder)
                     batch.lend { row, pre in
-                        checkRow(row, pre: pre!, map: map, base: base, decoded: &decoded, report: &report, keys: &keys, rows: &rows,
-                                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+                        checkHere(row, pre!, map, base: base, path: path, seq: &seq, runner: nil, lanes: lanes, decoded: &decoded,
+                                  out: &out, keys: &keys, rows: &rows, shifts: &shifts, trainingHours: &trainingHours, sink: sink)
                     }
                 }
             }
         }
+        RowsOut.merge(lanes.map { $0.lanes.map { $0.with { lane in lane.out } } } ?? [out], into: &report)
+        if let lanes { for lane in lanes.lanes { lane.with { $0.out = RowsOut() } } }
         memory.end(keys: keys, rows: rows, shifts: shifts, trainingHours: trainingHours, lastLine: lastLine)
         return report
+    }
+
+    /// One data row, checked on this thread: on its lane when there are lanes (waiting for
+    /// them to be idle first), else here.
+    private mutating func checkHere(
+        _ row: borrowing RawRow, _ pre: PrecheckedRow, _ map: HeaderMap, base: Int, path: String, seq: inout Int, runner: LaneRunner?,
+        lanes: SourceLanes?, decoded: inout DecodedRow, out: inout RowsOut, keys: inout HashLineTable, rows: inout HashLineTable,
+        shifts: inout [Int64: [Interval]], trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
+    ) {
+        let dup = duplicate(row, pre, map, base: base, path: path, keys: &keys, rows: &rows)
+        defer { seq += 1 }
+        if let lanes {
+            runner?.drain()
+            let k = Int(laneOf(row, map))
+            lanes.lanes[k].with { lane in
+                lane.validator.checkRow(
+                    row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &lane.decoded, out: &lane.out,
+                    keys: &lane.keys, rows: &lane.rows, shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: sink)
+            }
+            return
+        }
+        checkRow(row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &decoded, out: &out, keys: &keys, rows: &rows,
+                 shifts: &shifts, trainingHours: &trainingHours, sink: sink)
+    }
+
+    /// A row's key (or the whole row, for a source without a key) seen before: found in file
+    /// order, before the row is checked on its lane.
+    struct Duplicate {
+        /// The whole row is the same (else only the key).
+        var sameRow: Bool
+        var firstLine: Int
+        var firstFile: String?
+    }
+
+    /// A duplicate found before the row is decoded, or left to the row's check when whether
+    /// the key is there is known only once it is decoded (a key interned and validated, as an
+    /// ID number; such a source has one lane).
+    enum DuplicateCheck {
+        case found(Duplicate?)
+        case deferred
+
+        var found: Duplicate? { if case .found(let d) = self { d } else { nil } }
+    }
+
+    /// Looks the row's key (or the whole row) up in the source's tables and adds it.
+    /// (Mutating, as `keyDuplicate` and `laneOf` are, only so that the row loop's closures
+    /// call them on `self` in place rather than on a copy of the validator per row.)
+    /// A blank or undecodable key is reported as such; it identifies nothing, so two such
+    /// rows are not duplicates of each other.
+    private mutating func duplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, _ map: HeaderMap, base: Int, path: String,
+                           keys: inout HashLineTable, rows: inout HashLineTable) -> DuplicateCheck {
+        guard let ki = keyIndex else {
+            guard let seen = rows.insert(pre.rowHash, line: base + row.line) else { return .found(nil) }
+            let first = memory.origin(seen.line, current: path)
+            return .found(Duplicate(sameRow: true, firstLine: first.line, firstFile: first.file))
+        }
+        keys.prefetch(pre.keyHash)
+        if let ahead = pre.keyHashAhead { keys.prefetch(ahead) }
+        let present: Bool
+        if isEarly[ki] {
+            present = pre.present[ki]
+        } else if case .text = schema.fields[ki].type {
+            present = map.columnOfField[ki].map { !FieldDecoder.trimmed(row.bytes($0)).isEmpty } ?? false
+        } else {
+            return .deferred
+        }
+        return .found(present ? keyDuplicate(row, pre, base: base, path: path, keys: &keys) : nil)
+    }
+
+    private mutating func keyDuplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, base: Int, path: String, keys: inout HashLineTable) -> Duplicate? {
+        guard pre.keyHash != 0,
+              let seen = keys.insert(pre.keyHash, line: base + row.line, tag: UInt32(truncatingIfNeeded: pre.rowHash))
+        else { return nil }
+        let first = memory.origin(seen.line, current: path)
+        return Duplicate(sameRow: seen.tag == UInt32(truncatingIfNeeded: pre.rowHash), firstLine: first.line, firstFile: first.file)
+    }
+
+    /// The lane of a row: by its 工号 (`SourceLanes.lane(of:lanes:)`).
+    private mutating func laneOf(_ row: borrowing RawRow, _ map: HeaderMap) -> UInt8 {
+        guard laneCount > 1, let ci = cadreIndex, let column = map.columnOfField[ci] else { return 0 }
+        return SourceLanes.lane(of: FieldDecoder.trimmed(row.bytes(column)), lanes: laneCount)
     }
 
     private func precheckPlan(_ map: HeaderMap, path: String) -> RowPrecheck.Plan {
@@ -340,12 +511,12 @@ public struct SourceValidator {
     }
 
     // swiftlint:disable:next function_body_length
-    private mutating func checkRow(
-        _ row: borrowing RawRow, pre: PrecheckedRow, map: HeaderMap, base: Int, decoded: inout DecodedRow, report: inout FileReport,
+    fileprivate mutating func checkRow(
+        _ row: borrowing RawRow, pre: PrecheckedRow, dup: DuplicateCheck, map: HeaderMap, base: Int, path: String, seq: Int,
+        decoded: inout DecodedRow, out: inout RowsOut,
         keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
         trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
     ) {
-        let path = report.path
         let origin = RowOrigin(path: path, line: row.line)
         var problems: [RecordProblem] = []
         var hasError = false
@@ -361,11 +532,6 @@ public struct SourceValidator {
         // The precheck (`RowPrecheck`) decoded all but the interned fields and fingerprinted
         // the row and its key: copy that, and decode what must be interned here.
         pre.fill(&decoded)
-        let rowHash = pre.rowHash, keyHash = pre.keyHash
-        if keyIndex != nil {
-            keys.prefetch(keyHash)
-            if let ahead = pre.keyHashAhead { keys.prefetch(ahead) }
-        }
         let early = pre.problems
         var next = early.startIndex
         for f in 0..<schema.fields.count {
@@ -421,24 +587,21 @@ public struct SourceValidator {
             }
         }
 
-        // Duplicates: a repeated key, or a row repeated whole.
-        // A blank or undecodable key is already reported as such; it identifies nothing, so
-        // two such rows are not duplicates of each other.
-        if let ki = keyIndex, decoded.present[ki], keyHash != 0 {
-            if let seen = keys.insert(keyHash, line: base + row.line, tag: UInt32(truncatingIfNeeded: rowHash)) {
-                let first = memory.origin(seen.line, current: path)
-                if seen.tag == UInt32(truncatingIfNeeded: rowHash) {
-                    add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line, firstFile: first.file))
-                } else if isRoster {
-                    add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: first.line, firstFile: first.file))
-                } else {
-                    let key = retain[ki] ? decoder.text(ki, decoded.payload[ki]) : row.string(map.columnOfField[ki]!)
-                    add(.duplicateKey(place(ki), key: key, firstLine: first.line, firstFile: first.file))
-                }
+        // Duplicates: a repeated key, or a row repeated whole (found in file order before the
+        // row came here, unless only its decoded key tells whether it has one).
+        var found = dup.found
+        if case .deferred = dup, let ki = keyIndex, decoded.present[ki] {
+            found = keyDuplicate(row, pre, base: base, path: path, keys: &keys)
+        }
+        if let seen = found, let ki = keyIndex, !seen.sameRow {
+            if isRoster {
+                add(.conflictingRosterRows(place(ki), id: decoder.text(ki, decoded.payload[ki]), firstLine: seen.firstLine, firstFile: seen.firstFile))
+            } else {
+                let key = retain[ki] ? decoder.text(ki, decoded.payload[ki]) : row.string(map.columnOfField[ki]!)
+                add(.duplicateKey(place(ki), key: key, firstLine: seen.firstLine, firstFile: seen.firstFile))
             }
-        } else if keyIndex == nil, let seen = rows.insert(rowHash, line: base + row.line) {
-            let first = memory.origin(seen.line, current: path)
-            add(.duplicateRow(Place(path: path, line: row.line), firstLine: first.line, firstFile: first.file))
+        } else if let seen = found {
+            add(.duplicateRow(Place(path: path, line: row.line), firstLine: seen.firstLine, firstFile: seen.firstFile))
         }
 
         // Adjustments: a reason, and points or an amount.
@@ -509,22 +672,26 @@ public struct SourceValidator {
             for p in check(&self, decoded, origin) { add(p) }
         }
 
-        if !problems.isEmpty { report.problems.append(contentsOf: problems) }
+        if !problems.isEmpty {
+            out.problems.append(contentsOf: problems)
+            out.problemSeq.append(contentsOf: repeatElement(seq, count: problems.count))
+        }
         if hasError {
-            report.rejected += 1
+            out.rejected += 1
             if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
                 let id = row.string(column).trimmingSpaces
-                if !id.isEmpty, report.rejectedCadres[id] == nil { report.rejectedCadres[id] = row.line }
+                if !id.isEmpty { out.rejectedCadres.append((id, row.line)) }
             }
             let personal = Set(schema.fields.indices.filter { schema.fields[$0].type.isPersonal }.compactMap { map.columnOfField[$0] })
             let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
-            report.rejectedRows.append(RejectedRow(
+            out.rejectedRows.append(RejectedRow(
                 origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
                 cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : row.string($0) },
                 columns: errors.map { d in if case .row(_, _, let c, _) = d.location { c } else { nil } },
                 kinds: (0..<row.count).map { row.kind($0) }))
+            out.rejectedSeq.append(seq)
         } else {
-            report.accepted += 1
+            out.accepted += 1
             decoded.line = row.line
             sink(decoded, decoder)
         }

@@ -105,7 +105,7 @@ extension MonthScorer {
             case .adjustment:
                 // The reason is the 原因 field of each adjustment (the whole row was shown
                 // here before); the approvers, each once.
-                let given = keepRecords ? itemReasons[slot] ?? [] : []
+                let given = keepRecords ? itemReasons[slot] : []
                 let reasons = given.map(\.reason).filter { !$0.isEmpty }
                 var approvers: [String] = []
                 for a in given.map(\.approver) where !a.isEmpty && !approvers.contains(a) { approvers.append(a) }

@@ -1,4 +1,5 @@
 import Exact
+import Foundation
 import Pay
 import Records
 import Results
@@ -14,6 +15,11 @@ public final class MonthScorer {
     public let keepRecords: Bool
     /// How per-cadre work is split over cores (the same results however it is split).
     public let chunks: CadreChunks
+    /// Threads rows may come from at once (`DecodedRow.lane`, `ValidationTuning.lanes`),
+    /// each with the rows of its own cadres: per-cadre state is written by one lane only,
+    /// and what rows share (compiled closures with their caches, summary texts) is kept
+    /// per lane.
+    public let lanes: Int
     /// The parameters and tables in force, which expressions read.
     let tables: RuleTables
 
@@ -56,9 +62,6 @@ public final class MonthScorer {
     /// Days in the month: 天数 counts only dates within it.
     let dayCount: Int64
     let filterOps: UnsafeMutableBufferPointer<FilterOp>
-    let filterClosures: [RecordPredicate]
-    let amountClosures: [RecordNumber]
-    let argumentClosures: [RecordValueFn]
 
     // Per cadre state, flat: [cadre * count + index]. Raw buffers: a class's array
     // properties would pay exclusivity checks and uniqueness tests on every record.
@@ -67,12 +70,12 @@ public final class MonthScorer {
     let accCount: UnsafeMutableBufferPointer<Int32>
     let accSum: UnsafeMutableBufferPointer<Fixed>
     let accDays: UnsafeMutableBufferPointer<UInt32>
-    var accExtreme: [RowValue]
+    let accExtreme: UnsafeMutableBufferPointer<RowValue>
     /// Each item's contributing records per cadre, compact: file and summary by number in
-    /// `recordFiles` and `summaryTexts` (24 bytes a record, no `String` of its own).
-    var itemRecords: [[RecordEntry]]
+    /// `recordFiles` and `texts` (24 bytes a record, no `String` of its own).
+    let itemRecords: UnsafeMutableBufferPointer<[RecordEntry]>
     /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
-    var itemReasons: [Int: [(reason: String, approver: String)]] = [:]
+    let itemReasons: UnsafeMutableBufferPointer<[(reason: String, approver: String)]>
     /// The file each source's records came from, for record references.
     public var fileNames: [String] { didSet { numberFiles() } }
     /// Every file name records cite, each once, and the number of each source's current one.
@@ -80,81 +83,89 @@ public final class MonthScorer {
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
     /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
-    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number.
-    var summaryBytes: [UInt8] = []
-    var summaryStarts: [Int] = [0]
-    /// Per source: the summary number of each distinct combination of the values a summary
-    /// shows, so a summary's text is made once, not for every record that has it.
-    var summaryKeys: [SummaryKeys]
+    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number. One
+    /// for all lanes (a lane makes a text, then appends it under the lock); with several
+    /// lanes the numbers follow the order lanes made them in, which only the numbers show
+    /// (records are read, and stored, by their text).
+    let texts = SummaryTexts()
+    /// What each lane reads and writes as it consumes rows (`LaneKeys`), in a raw buffer:
+    /// taking a lane's own never touches the reference count of anything another lane uses.
+    let laneKeys: UnsafeMutableBufferPointer<LaneKeys>
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
     var groupCodes: [String: [Int32]] = [:]
     var headcounts: [[String]: [String: Int]] = [:]
 
-    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks()) {
+    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks(), lanes: Int = 1) {
         self.rules = rules
         self.roster = roster
         self.keepRecords = keepRecords
         self.chunks = chunks
-        tables = RuleTables(rules)
+        self.lanes = min(max(1, lanes), 16)
+        let tables = RuleTables(rules)
+        self.tables = tables
         let sources = rules.checked.sources
-        var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
-        var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
-        var ops: [FilterOp] = []
-        var filterClosures: [RecordPredicate] = []
-        var amountClosures: [RecordNumber] = []
-        var argumentClosures: [RecordValueFn] = []
-        var daily = 0
-        for (i, item) in rules.items.enumerated() {
-            let schema = sources[item.source].schema
-            let compiler = RecordCompiler(schema: schema, tables: tables)
-            let start = ops.count
-            if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
-            var amount = AmountOp.constant(.zero)
-            if case .each(let e) = item.scoring { amount = compiler.amount(e, closures: &amountClosures) }
-            let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
-            var slot = -1
-            if item.dailyCap != nil, dateField >= 0 {
-                slot = daily
-                daily += 1
+        // The programs, and their closures compiled anew for each lane (the same programs).
+        func compile() -> (items: [[ItemProgram]], accumulators: [[AccumulatorProgram]], ops: [FilterOp], filters: [RecordPredicate],
+                           amounts: [RecordNumber], arguments: [RecordValueFn], daily: Int) {
+            var itemPrograms: [[ItemProgram]] = Array(repeating: [], count: sources.count)
+            var accumulatorPrograms: [[AccumulatorProgram]] = Array(repeating: [], count: sources.count)
+            var ops: [FilterOp] = []
+            var filterClosures: [RecordPredicate] = []
+            var amountClosures: [RecordNumber] = []
+            var argumentClosures: [RecordValueFn] = []
+            var daily = 0
+            for (i, item) in rules.items.enumerated() {
+                let schema = sources[item.source].schema
+                let compiler = RecordCompiler(schema: schema, tables: tables)
+                let start = ops.count
+                if let f = item.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+                var amount = AmountOp.constant(.zero)
+                if case .each(let e) = item.scoring { amount = compiler.amount(e, closures: &amountClosures) }
+                let dateField = schema.dateField.flatMap(schema.fieldIndex) ?? -1
+                var slot = -1
+                if item.dailyCap != nil, dateField >= 0 {
+                    slot = daily
+                    daily += 1
+                }
+                var program = ItemProgram(
+                    item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot)
+                if item.kind == .adjustment {
+                    program.reasonField = schema.fieldIndex("原因") ?? schema.fieldIndex("reason") ?? -1
+                    program.approverField = schema.fieldIndex("批准人") ?? schema.fieldIndex("approver") ?? -1
+                }
+                itemPrograms[item.source].append(program)
             }
-            var program = ItemProgram(
-                item: i, filterStart: start, filterCount: ops.count - start, amount: amount, dateField: dateField, dailySlot: slot)
-            if item.kind == .adjustment {
-                program.reasonField = schema.fieldIndex("原因") ?? schema.fieldIndex("reason") ?? -1
-                program.approverField = schema.fieldIndex("批准人") ?? schema.fieldIndex("approver") ?? -1
+            for (i, acc) in rules.checked.accumulators.enumerated() {
+                let schema = sources[acc.source].schema
+                let compiler = RecordCompiler(schema: schema, tables: tables)
+                let start = ops.count
+                if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
+                var field = -1, closure = -1, scale = 0
+                var kind = ArgumentKind.number
+                switch acc.argument {
+                case .field(let f, _)? where schema.fields[f].type.isNumber || [.date, .time].contains(schema.fields[f].type):
+                    field = f
+                    scale = schema.fields[f].type.scale
+                    kind = schema.fields[f].type == .date ? .date : schema.fields[f].type == .time ? .time : .number
+                case let e?:
+                    argumentClosures.append(compiler.value(e))
+                    closure = argumentClosures.count - 1
+                case nil: break
+                }
+                accumulatorPrograms[acc.source].append(AccumulatorProgram(
+                    accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
+                    argumentField: field, argumentKind: kind, argumentScale: scale, argumentClosure: closure))
             }
-            itemPrograms[item.source].append(program)
+            return (itemPrograms, accumulatorPrograms, ops, filterClosures, amountClosures, argumentClosures, daily)
         }
-        for (i, acc) in rules.checked.accumulators.enumerated() {
-            let schema = sources[acc.source].schema
-            let compiler = RecordCompiler(schema: schema, tables: tables)
-            let start = ops.count
-            if let f = acc.filter { compiler.program(f, into: &ops, closures: &filterClosures) }
-            var field = -1, closure = -1, scale = 0
-            var kind = ArgumentKind.number
-            switch acc.argument {
-            case .field(let f, _)? where schema.fields[f].type.isNumber || [.date, .time].contains(schema.fields[f].type):
-                field = f
-                scale = schema.fields[f].type.scale
-                kind = schema.fields[f].type == .date ? .date : schema.fields[f].type == .time ? .time : .number
-            case let e?:
-                argumentClosures.append(compiler.value(e))
-                closure = argumentClosures.count - 1
-            case nil: break
-            }
-            accumulatorPrograms[acc.source].append(AccumulatorProgram(
-                accumulator: i, filterStart: start, filterCount: ops.count - start, kind: acc.kind,
-                argumentField: field, argumentKind: kind, argumentScale: scale, argumentClosure: closure))
-        }
+        let compiled = (0..<self.lanes).map { _ in compile() }
+        let (itemPrograms, accumulatorPrograms, ops, daily) = (compiled[0].items, compiled[0].accumulators, compiled[0].ops, compiled[0].daily)
         self.itemPrograms = itemPrograms
         self.accumulatorPrograms = accumulatorPrograms
         filterOps = UnsafeMutableBufferPointer.allocate(capacity: max(1, ops.count))
         _ = filterOps.initialize(from: ops)
-        self.filterClosures = filterClosures
-        self.amountClosures = amountClosures
-        self.argumentClosures = argumentClosures
         itemCount = rules.items.count
         accumulatorCount = rules.checked.accumulators.count
         dailyCount = daily
@@ -171,11 +182,21 @@ public final class MonthScorer {
         accCount = buffer(n * accumulatorCount, 0)
         accSum = buffer(n * accumulatorCount, .zero)
         accDays = buffer(n * accumulatorCount, 0)
-        accExtreme = Array(repeating: .none, count: n * accumulatorCount)
-        itemRecords = keepRecords ? Array(repeating: [], count: n * itemCount) : []
+        accExtreme = buffer(n * accumulatorCount, .none)
+        itemRecords = buffer(keepRecords ? n * itemCount : 0, [])
+        itemReasons = buffer(keepRecords ? n * itemCount : 0, [])
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
-        summaries = sources.map { RecordSummary(schema: $0.schema) }
-        summaryKeys = summaries.map { SummaryKeys(fields: $0.fields) }
+        let summaries = sources.map { RecordSummary(schema: $0.schema) }
+        self.summaries = summaries
+        // Each lane its own programs, closures and summaries (made anew, not copies sharing
+        // storage), so that the reference counting in a row's loop stays in its lane's cache.
+        laneKeys = .allocate(capacity: self.lanes)
+        _ = laneKeys.initialize(from: compiled.map { c in
+            let summaries = sources.map { RecordSummary(schema: $0.schema) }
+            return LaneKeys(
+                keys: summaries.map { SummaryKeys(fields: $0.fields) }, summaries: summaries, itemPrograms: c.items,
+                accumulatorPrograms: c.accumulators, filterClosures: c.filters, amountClosures: c.amounts, argumentClosures: c.arguments)
+        })
         numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
@@ -188,23 +209,34 @@ public final class MonthScorer {
             recordFiles.append(name)
             return UInt16(recordFiles.count - 1)
         }
+        // Between files: no lane is consuming rows.
+        for lane in laneKeys { lane.fileOfSource = fileOfSource.map { $0 } }
     }
 
     /// The month's record texts, which `finish` hands to every score line's records.
-    func recordTexts() -> RecordTexts { RecordTexts(files: recordFiles, summaryBytes: summaryBytes, summaryStarts: summaryStarts) }
+    func recordTexts() -> RecordTexts {
+        RecordTexts(files: recordFiles, summaryBytes: texts.summaryBytes, summaryStarts: texts.summaryStarts)
+    }
 
-    /// The number of `row`'s summary in `summaryTexts`, its text made when first seen.
+    /// The number of `row`'s summary in `texts`, its text made when its lane first sees it.
     @inline(__always)
     private func summaryNumber(
         _ source: Int, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
-        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder
+        _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ lane: LaneKeys
     ) -> UInt32 {
-        let found = summaryKeys[source].find(payload, present, identity: decoder.identity)
+        let found = lane.summaryKeys[source].find(payload, present, identity: decoder.identity)
         if found.number >= 0 { return UInt32(found.number) }
-        let number = UInt32(summaryStarts.count - 1)
-        summaries[source].append(row, decoder, to: &summaryBytes)
-        summaryStarts.append(summaryBytes.count)
-        summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
+        let number: UInt32
+        if lanes == 1 {
+            number = UInt32(texts.summaryStarts.count - 1)
+            lane.summaries[source].append(row, decoder, to: &texts.summaryBytes)
+            texts.summaryStarts.append(texts.summaryBytes.count)
+        } else {
+            lane.scratch.removeAll(keepingCapacity: true)
+            lane.summaries[source].append(row, decoder, to: &lane.scratch)
+            number = texts.append(lane.scratch)
+        }
+        lane.summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
         return number
     }
 
@@ -215,6 +247,14 @@ public final class MonthScorer {
         accCount.deallocate()
         accSum.deallocate()
         accDays.deallocate()
+        accExtreme.deinitialize()
+        accExtreme.deallocate()
+        itemRecords.deinitialize()
+        itemRecords.deallocate()
+        itemReasons.deinitialize()
+        itemReasons.deallocate()
+        laneKeys.deinitialize()
+        laneKeys.deallocate()
     }
 
     /// Offers one accepted row of `source` (its index in the rules' sources) to the items
@@ -222,12 +262,15 @@ public final class MonthScorer {
     public func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow) {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
-        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: filterClosures)
+        let lane = laneKeys[row.lane]
+        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: lane.filterClosures)
+        let amountClosures = lane.amountClosures, argumentClosures = lane.argumentClosures
+        let fileOfSource = lane.fileOfSource
         // The row's summary number, looked up once however many items it counts for.
         var summary = UInt32.max
         row.payload.withUnsafeBufferPointer { payload in
             row.present.withUnsafeBufferPointer { present in
-                itemPrograms[source].withUnsafeBufferPointer { programs in
+                lane.itemPrograms[source].withUnsafeBufferPointer { programs in
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else { continue }
@@ -242,18 +285,18 @@ public final class MonthScorer {
                         }
                         if keepRecords {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
-                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder) }
+                            if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, lane) }
                             itemRecords[slot].append(RecordEntry(
                                 file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
                                 func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
-                                itemReasons[slot, default: []].append((text(p.reasonField), text(p.approverField)))
+                                itemReasons[slot].append((text(p.reasonField), text(p.approverField)))
                             }
                         }
                     }
                 }
-                accumulatorPrograms[source].withUnsafeBufferPointer { programs in
+                lane.accumulatorPrograms[source].withUnsafeBufferPointer { programs in
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         let slot = cadre * accumulatorCount + p.accumulator
@@ -306,6 +349,55 @@ public final class MonthScorer {
         case .distinctDays: return .number(Fixed(accDays[slot].nonzeroBitCount))
         case .max, .min: return accExtreme[slot]
         }
+    }
+}
+
+/// The month's summary texts, shared by the lanes: `append` under a lock (with one lane
+/// the scorer appends directly).
+final class SummaryTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    @exclusivity(unchecked) var summaryBytes: [UInt8] = []
+    @exclusivity(unchecked) var summaryStarts: [Int] = [0]
+
+    /// Appends a text made by a lane; its number.
+    func append(_ text: [UInt8]) -> UInt32 {
+        lock.lock()
+        defer { lock.unlock() }
+        let number = UInt32(summaryStarts.count - 1)
+        summaryBytes.append(contentsOf: text)
+        summaryStarts.append(summaryBytes.count)
+        return number
+    }
+}
+
+/// What one lane of `MonthScorer` reads and writes as it consumes rows, made for it alone:
+/// its compiled programs and their closures (a closure caches a text's code for the decoder
+/// it last saw, and each lane has a decoder of its own), the summaries' parts, each source's
+/// file number, and per source the summary number of each distinct combination of the
+/// values a summary shows (so a summary's text is made once, not for every record that has
+/// it), with a buffer the lane makes a text in before appending it to the month's. Only its
+/// lane's thread uses it while rows stream.
+final class LaneKeys: @unchecked Sendable {
+    @exclusivity(unchecked) var summaryKeys: [SummaryKeys]
+    @exclusivity(unchecked) var scratch: [UInt8] = []
+    @exclusivity(unchecked) var fileOfSource: [UInt16] = []
+    let summaries: [RecordSummary]
+    let itemPrograms: [[MonthScorer.ItemProgram]]
+    let accumulatorPrograms: [[MonthScorer.AccumulatorProgram]]
+    let filterClosures: [RecordPredicate]
+    let amountClosures: [RecordNumber]
+    let argumentClosures: [RecordValueFn]
+
+    init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
+         accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
+         argumentClosures: [RecordValueFn]) {
+        summaryKeys = keys
+        self.summaries = summaries
+        self.itemPrograms = itemPrograms
+        self.accumulatorPrograms = accumulatorPrograms
+        self.filterClosures = filterClosures
+        self.amountClosures = amountClosures
+        self.argumentClosures = argumentClosures
     }
 }
 
