@@ -259,11 +259,12 @@ public struct YearRunner {
                                 en: "Run and close those months (jifen batch run / publish / close), or pass --draft for a draft to look at.")))
         }
 
-        // Each cadre's roster row from the last month they have a result in.
-        let input: YearInput
+        // Each cadre's roster row from the last month they have a result in. The stored months
+        // and December's roster are let go once the input is made (memory at 50,000 cadres).
+        var input: YearInput
         let payees: [Payee]
         do {
-            (input, payees) = try Self.input(stored, store: store, rules: rules, ahead: lastRoster?.wait())
+            (input, payees) = try Self.input(consume stored, store: store, rules: rules, ahead: (consume lastRoster)?.wait())
         } catch let e as YearInputProblem {
             return stop(e.diagnostic)
         } catch {
@@ -322,6 +323,9 @@ public struct YearRunner {
         out.record = record
         out.results = results
         stage("保存", "store")
+        // The input is done with: freed on this thread while the reports are still written
+        // (the results share what they need of it), not after them.
+        input = YearInput(year: year, months: [], roster: Roster([]), itemNames: [], payLines: [], cadres: [])
 
         let (staging, written) = job.wait()
         do {

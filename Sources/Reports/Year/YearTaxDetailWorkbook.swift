@@ -41,7 +41,8 @@ struct YearTaxDetailWorkbook {
         }
     }
 
-    func write(to path: String) throws(ReportError) {
+    /// `sheetsWritten` is called once every sheet is written, before the workbook is zipped.
+    func write(to path: String, sheetsWritten: () -> Void = {}) throws(ReportError) {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
         let names = SheetNames.unique(["全县"] + input.communities.map(\.name))
@@ -57,6 +58,7 @@ struct YearTaxDetailWorkbook {
         try ParallelSheets.write(count: sheets.count, parallel: input.settings.writesInParallel) { [self] (k) throws(ReportError) in
             try writeCommunity(box.sheets[k], formats, name: communities[k].name, cadres: communities[k].cadres, path: path)
         }
+        sheetsWritten()
         try wb.close()
     }
 
