@@ -17,7 +17,8 @@
 //   nothing), compress it in one call to libdeflate at `Z_FINISH`, and hand the output out
 //   over as many `Z_FINISH` calls as the caller's buffer needs, keeping `total_in`,
 //   `total_out`, `avail_*` and `next_*` as zlib would. A part is held whole in memory while
-//   it is written (the largest, a county sheet at 50,000 cadres, is about 45 MB). Flushes
+//   it is written, up to 16 MB: a larger one (a county-wide sheet at province scale) goes on
+//   to zlib's stream at the same level, the bytes held first, so memory stays bounded. Flushes
 //   other than Z_NO_FLUSH and Z_FINISH (which minizip never asks for) give Z_STREAM_ERROR,
 //   zlib's own answer to a request it cannot serve;
 // - otherwise zlib's stream at the asked level.
@@ -56,6 +57,8 @@ static void resolve(void) {
 }
 
 // A stream compressed by libdeflate: its input so far, then its output being handed out.
+// A stream whose input grows past `whole_limit` before it finishes goes to zlib instead (the
+// buffered input first, then the rest as it comes), so that no more than that is ever held.
 struct whole_stream {
     z_streamp strm;
     int level;
@@ -63,8 +66,12 @@ struct whole_stream {
     size_t in_len, in_cap;
     unsigned char *out;  // non-NULL once compressed
     size_t out_len, out_pos;
+    int to_zlib;         // handed to zlib: `in[in_pos..<in_len]` still to feed it
+    size_t in_pos;
     struct whole_stream *next;
 };
+
+static const size_t whole_limit = (size_t)16 << 20;
 
 // Few streams are open at once (one per thread writing a workbook); a list under a lock.
 static pthread_mutex_t streams_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,10 +150,41 @@ static int hand_out(z_streamp strm, struct whole_stream *s) {
     return s->out_pos == s->out_len ? Z_STREAM_END : Z_OK;
 }
 
+// A stream handed to zlib: feeds it what was buffered (as much as the caller's output buffer
+// takes), then the caller's own input. `total_in` counted the buffered bytes when they came.
+static int to_zlib(z_streamp strm, struct whole_stream *s, int flush) {
+    while (s->in_pos < s->in_len) {
+        if (strm->avail_out == 0) return Z_OK;  // the caller empties its buffer and calls again
+        z_const Bytef *next_in = strm->next_in;
+        uInt avail_in = strm->avail_in;
+        uLong total_in = strm->total_in;
+        size_t left = s->in_len - s->in_pos;
+        uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+        strm->next_in = s->in + s->in_pos;
+        strm->avail_in = chunk;
+        int status = real_deflate(strm, Z_NO_FLUSH);
+        s->in_pos += chunk - strm->avail_in;
+        strm->next_in = next_in;
+        strm->avail_in = avail_in;
+        strm->total_in = total_in;
+        if (status != Z_OK && status != Z_BUF_ERROR) return status;
+    }
+    if (s->in != NULL) {
+        free(s->in);
+        s->in = NULL;
+        s->in_len = s->in_cap = s->in_pos = 0;
+    }
+    // Nothing more to take and nothing to finish: progress was made (what was held went in),
+    // where zlib itself would answer Z_BUF_ERROR, which callers take for a failure.
+    if (strm->avail_in == 0 && flush == Z_NO_FLUSH) return Z_OK;
+    return real_deflate(strm, flush);
+}
+
 int deflate(z_streamp strm, int flush) {
     pthread_once(&resolve_once, resolve);
     struct whole_stream *s = find(strm, 0);
     if (s == NULL) return real_deflate(strm, flush);
+    if (s->to_zlib) return to_zlib(strm, s, flush);
     if (flush != Z_NO_FLUSH && flush != Z_FINISH) return Z_STREAM_ERROR;
     if (s->out != NULL) {
         // Compressed already: only Z_FINISH may follow, with no more input.
@@ -170,6 +208,11 @@ int deflate(z_streamp strm, int flush) {
         strm->total_in += strm->avail_in;
         strm->next_in += strm->avail_in;
         strm->avail_in = 0;
+    }
+    if (s->in_len > whole_limit) {
+        // Too large to hold whole: zlib (at the level asked for) takes it from here.
+        s->to_zlib = 1;
+        return to_zlib(strm, s, flush);
     }
     if (flush == Z_NO_FLUSH) return Z_OK;
     struct libdeflate_compressor *c = libdeflate_alloc_compressor(s->level);
