@@ -32,6 +32,7 @@
 #include <libdeflate.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -174,9 +175,11 @@ static int to_zlib(z_streamp strm, struct whole_stream *s, int flush) {
         s->in = NULL;
         s->in_len = s->in_cap = s->in_pos = 0;
     }
-    // Nothing more to take and nothing to finish: progress was made (what was held went in),
-    // where zlib itself would answer Z_BUF_ERROR, which callers take for a failure.
-    if (strm->avail_in == 0 && flush == Z_NO_FLUSH) return Z_OK;
+    // No room left (the last of what was held filled the caller's buffer), or nothing more to
+    // take and nothing to finish: progress was made, where zlib itself would answer
+    // Z_BUF_ERROR, which callers take for a failure. The caller empties its buffer and calls
+    // again.
+    if (strm->avail_out == 0 || (strm->avail_in == 0 && flush == Z_NO_FLUSH)) return Z_OK;
     return real_deflate(strm, flush);
 }
 
@@ -240,4 +243,108 @@ int deflateEnd(z_streamp strm) {
     struct whole_stream *s = find(strm, 1);
     if (s != NULL) release(s);
     return real_deflate_end(strm);
+}
+
+// MARK: - Test hook
+
+// Deflates `n` bytes of `data` the way a zip writer does (input in `in_chunk`-byte pieces,
+// Z_NO_FLUSH until the last, then Z_FINISH until Z_STREAM_END, output through an `out_chunk`-
+// byte buffer), inside the fast level when `fast`, and inflates the result. Returns 0 when
+// every call succeeded and the bytes came back, else a number saying where it failed.
+static int round_trip(const unsigned char *data, size_t n, size_t in_chunk, size_t out_chunk, int fast) {
+    z_stream d;
+    memset(&d, 0, sizeof d);
+    jifen_zlib_level_set(fast ? 1 : -1);
+    int status = deflateInit2(&d, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    jifen_zlib_level_set(-1);
+    if (status != Z_OK) return 1;
+    size_t cap = n + n / 2 + 1024, produced = 0;
+    unsigned char *packed = malloc(cap), *buffer = malloc(out_chunk);
+    int result = 0;
+    if (packed == NULL || buffer == NULL) {
+        result = 2;
+        goto done;
+    }
+    size_t at = 0;
+    for (;;) {
+        size_t take = n - at < in_chunk ? n - at : in_chunk;
+        int flush = at + take == n ? Z_FINISH : Z_NO_FLUSH;
+        d.next_in = (Bytef *)(data + at);
+        d.avail_in = (uInt)take;
+        at += take;
+        do {
+            d.next_out = buffer;
+            d.avail_out = (uInt)out_chunk;
+            uLong before = d.total_out;
+            status = deflate(&d, flush);
+            if (status < 0) {
+                result = 3;
+                goto done;
+            }
+            size_t made = out_chunk - d.avail_out;
+            if (d.total_out - before != made || produced + made > cap) {
+                result = 4;
+                goto done;
+            }
+            memcpy(packed + produced, buffer, made);
+            produced += made;
+        } while (d.avail_in > 0 || d.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END));
+        if (flush == Z_FINISH) break;
+    }
+    if (d.total_in != n || d.total_out != produced) {
+        result = 5;
+        goto done;
+    }
+    {
+        z_stream i;
+        memset(&i, 0, sizeof i);
+        unsigned char *back = malloc(n + 1);
+        if (back == NULL || inflateInit2(&i, -15) != Z_OK) {
+            free(back);
+            result = 6;
+            goto done;
+        }
+        i.next_in = packed;
+        i.avail_in = (uInt)produced;
+        i.next_out = back;
+        i.avail_out = (uInt)(n + 1);
+        status = inflate(&i, Z_FINISH);
+        if (status != Z_STREAM_END || i.total_out != n || (n > 0 && memcmp(back, data, n) != 0)) result = 7;
+        inflateEnd(&i);
+        free(back);
+    }
+done:
+    deflateEnd(&d);
+    free(packed);
+    free(buffer);
+    return result;
+}
+
+int jifen_zlib_self_test(void) {
+    static const size_t sizes[] = {0, 1, 1000, 70000, (16u << 20) + 12345};
+    static const size_t in_chunks[] = {1, 4096, 16384, 65536};
+    static const size_t out_chunks[] = {1, 7, 4093, 16384, 65536, 65537};
+    size_t largest = sizes[sizeof sizes / sizeof *sizes - 1];
+    unsigned char *data = malloc(largest);
+    if (data == NULL) return -1;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < largest; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        data[i] = (i % 2048) < 1024 ? (unsigned char)('a' + i % 23) : (unsigned char)(x >> 33);
+    }
+    for (size_t a = 0; a < sizeof sizes / sizeof *sizes; a++)
+        for (size_t b = 0; b < sizeof in_chunks / sizeof *in_chunks; b++)
+            for (size_t c = 0; c < sizeof out_chunks / sizeof *out_chunks; c++) {
+                // Pieces of a few bytes of the largest input would take minutes: skip those.
+                if (sizes[a] > 100000 && (in_chunks[b] < 4096 || out_chunks[c] < 4000)) continue;
+                for (int fast = 0; fast <= 1; fast++) {
+                    int r = round_trip(data, sizes[a], in_chunks[b], out_chunks[c], fast);
+                    if (r != 0) {
+                        free(data);
+                        return (int)(a * 1000 + b * 100 + c * 10 + fast) * 10 + r;
+                    }
+                }
+            }
+    free(data);
+    return 0;
 }

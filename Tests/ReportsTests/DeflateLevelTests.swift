@@ -72,4 +72,12 @@ import ZIPFoundation
         let second = try Self.zipped(data, fast: true)
         #expect(second.size == first.size)
     }
+
+    /// The interposed deflate driven directly, as minizip and ZIPFoundation drive it, with
+    /// input and output buffers from one byte to 64 KB: streams held whole, the one past
+    /// 16 MB handed on to zlib (its held bytes drained however small the caller's buffer),
+    /// and streams outside the fast level, each inflated back.
+    @Test func everyBufferSizeRoundTrips() {
+        #expect(DeflateLevel.selfTest() == 0)
+    }
 }

@@ -15,4 +15,10 @@ long jifen_zlib_level_interposed(void);
 /// deflate streams started while a level was asked for).
 long jifen_zlib_whole_streams(void);
 
+/// Deflates generated data of several sizes (empty, small, past the 16 MB held whole) through
+/// the interposed calls the way zip writers call them, with input and output buffers from one
+/// byte up, inside and outside the fast level, and inflates it back: 0 when every call
+/// succeeded and the bytes came back, else a code saying which case failed. For the tests.
+int jifen_zlib_self_test(void);
+
 #endif

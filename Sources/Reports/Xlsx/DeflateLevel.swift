@@ -26,4 +26,8 @@ enum DeflateLevel {
     /// How many raw deflate streams this thread started inside `fast` that libdeflate
     /// compresses whole (`CZlibLevel` interposes `deflate` and `deflateEnd` too).
     static var wholeStreams: Int { jifen_zlib_whole_streams() }
+
+    /// `jifen_zlib_self_test`: the interposed calls driven as zip writers drive them, with
+    /// buffers down to one byte; 0 when all came back.
+    static func selfTest() -> Int { Int(jifen_zlib_self_test()) }
 }
