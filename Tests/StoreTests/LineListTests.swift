@@ -142,6 +142,18 @@ struct LineListTests {
         #expect(last.yearEnd == december[6].yearToDate)
         let seventh = try #require(packed.cadres.first { $0.cadreID == "FM-00007" })
         #expect(seventh.months.map(\.pay[1]) == [Money(fen: 49 - 250), Money(fen: 49 - 250)])
+
+        // When December is run again in both (the store with rows now holds a year of both
+        // layouts: November in rows, December packed)
+        let again = try store.record(run), rowsAgain = try rows.record(run)
+        #expect(again == rowsAgain)
+        #expect(try rows.queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM cadreResult WHERE runID = \(rowsAgain) AND lines IS NOT NULL") } == n - 40)
+        // Then both still read the same, the year included
+        #expect(try rows.results(runID: again) == store.results(runID: again))
+        #expect(try rows.yearEnd(of: 2020) == store.yearEnd(of: 2020))
+        #expect(try Self.describe(rows.yearMonths(year: 2020, items: items, payLines: lines))
+            == Self.describe(store.yearMonths(year: 2020, items: items, payLines: lines)))
+        #expect(try store.yearMonths(year: 2020, items: items, payLines: lines).months.map(\.runID) == [first, again])
     }
 
     /// The year's months as text, field by field (dictionaries in key order).
