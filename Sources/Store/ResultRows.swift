@@ -5,11 +5,12 @@ import GRDB
 import Pay
 import Results
 
-/// Writes a run's results as rows: `cadreResult`, `scoreLine` (with `scoreItem`),
-/// `tierReason`, `payLine` (with `payItem`), `yearToDate` and `cadreTrace` (format 2 documents
-/// in format 3 groups, citing the run's `recordFile` and `recordText`), a cadre's clips on its
-/// row (`ClipList`); in the migration of a store from before v6 (`updatesCadres`), `scoreClip`
-/// rows and format 1 documents, as the tables of v10 do not exist yet.
+/// Writes a run's results as rows: `cadreResult` with the cadre's score lines (naming
+/// `scoreItem`s) and pay lines (naming `payItem`s) packed on it (`LineList`, since v11) and its
+/// clips (`ClipList`), `tierReason`, `yearToDate` and `cadreTrace` (format 2 documents in
+/// format 3 groups, citing the run's `recordFile` and `recordText`); in the migration of a
+/// store from before v6 (`updatesCadres`), `scoreLine`, `payLine` and `scoreClip` rows and
+/// format 1 documents, as the columns and tables of v10 and v11 do not exist yet.
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
 /// order of first appearance (so the same results give the same rows); the slice's trace
@@ -192,11 +193,15 @@ final class ResultWriter {
         let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
         let trace = RawStatement(db, traceStatement)
         var scoreAt = 0, payAt = 0
+        var packed: [UInt8] = []
+        packed.reserveCapacity(1024)
         let firstSeq = nextSeq
         for i in cadres.indices {
             let seq = nextSeq
             nextSeq += 1
             let months = cadres[i].yearToDate.map { Int64($0.months) }
+            // Year-to-date totals ride on the pay line of the same name; others get a row.
+            var placed = 0
             if updatesCadres {
                 cadre.bind(1, cadres[i].grid)
                 cadre.bind(2, cadres[i].standing.group)
@@ -222,9 +227,27 @@ final class ResultWriter {
                 cadre.bind(16, cadres[i].pay.net.fen)
                 cadre.bind(17, months)
                 if let clips = ClipList.encode(cadres[i].score.lines) { cadre.bind(18, bytes: clips) } else { cadre.bind(18, nil as Int64?) }
+                // Since v11 the lines are packed on the row (`LineList`), not a row each.
+                LineList.start(payCount: cadres[i].pay.lines.count, &packed)
+                for k in cadres[i].pay.lines.indices {
+                    let year = yearFen(cadres[i], k, months: months)
+                    if year != nil { placed += 1 }
+                    LineList.appendPay(item: payItemOf[payAt + k], amountFen: cadres[i].pay.lines[k].amount.fen, yearFen: year, &packed)
+                }
+                LineList.startScore(count: cadres[i].score.lines.count, &packed)
+                for k in cadres[i].score.lines.indices {
+                    LineList.appendScore(item: scoreItemOf[scoreAt + k], raw: cadres[i].score.lines[k].raw,
+                                         points: cadres[i].score.lines[k].points, recordCount: cadres[i].score.lines[k].recordCount,
+                                         reason: cadres[i].score.lines[k].reason, approvedBy: cadres[i].score.lines[k].approvedBy,
+                                         counting: cadres[i].score.lines[k].counting, &packed)
+                }
+                cadre.bind(19, bytes: packed)
+                scoreAt += cadres[i].score.lines.count
+                payAt += cadres[i].pay.lines.count
             }
             try cadre.runRebinding()
-            for k in cadres[i].score.lines.indices {
+            // The migration of older stores (before v11's column) writes rows.
+            for k in cadres[i].score.lines.indices where updatesCadres {
                 scoreLine.bind(1, runID)
                 scoreLine.bind(2, seq)
                 scoreLine.bind(3, Int64(k))
@@ -269,20 +292,14 @@ final class ResultWriter {
             for k in cadres[i].standing.reasons.indices {
                 try insertReason(reason, seq: seq, k: k, cadres[i].standing.reasons[k])
             }
-            // Year-to-date totals ride on the pay line of the same name; others get a row.
-            var placed = 0
-            for k in cadres[i].pay.lines.indices {
+            for k in cadres[i].pay.lines.indices where updatesCadres {
                 payLine.bind(1, runID)
                 payLine.bind(2, seq)
                 payLine.bind(3, Int64(k))
                 payLine.bind(4, payItemOf[payAt])
                 payLine.bind(5, cadres[i].pay.lines[k].amount.fen)
-                var year: Int64? = nil
-                if months != nil, let total = cadres[i].yearToDate?.totals[cadres[i].pay.lines[k].name],
-                   Self.firstLine(named: cadres[i].pay.lines[k].name, cadres[i].pay.lines, k) {
-                    year = total.fen
-                    placed += 1
-                }
+                let year = yearFen(cadres[i], k, months: months)
+                if year != nil { placed += 1 }
                 payLine.bind(6, year)
                 try payLine.runRebinding()
                 payAt += 1
@@ -311,6 +328,16 @@ final class ResultWriter {
                 try trace.runRebinding()
             }
         }
+    }
+
+    /// The year-to-date total pay line `k` carries: the cadre's total under its name, on the
+    /// first line of that name only.
+    @inline(__always)
+    private func yearFen(_ c: CadreResult, _ k: Int, months: Int64?) -> Int64? {
+        guard months != nil, let total = c.yearToDate?.totals[c.pay.lines[k].name], Self.firstLine(named: c.pay.lines[k].name, c.pay.lines, k) else {
+            return nil
+        }
+        return total.fen
     }
 
     /// Whether line `k` is the first of the slip named `name` (a year-to-date total rides on
@@ -603,7 +630,7 @@ struct ResultReader {
         let range = seqs ?? 0...Int64.max
         let args: StatementArguments = [runID, range.lowerBound, range.upperBound]
         let cadres = try Row.fetchCursor(db, sql: """
-            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths, clips
+            SELECT seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName, yearMonths, clips, lines
             FROM cadreResult WHERE runID = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: args)
         var lines = try Grouped(db, "SELECT cadreSeq, seq, item, raw, points, recordCount, reason, approvedBy, counting FROM scoreLine WHERE runID = ? AND cadreSeq BETWEEN ? AND ? ORDER BY cadreSeq, seq", args)
@@ -630,6 +657,32 @@ struct ResultReader {
         while let c = try cadres.next() {
             let seq: Int64 = c[0]
             var scoreLines: [ScoreLine] = []
+            var payLines: [PayLineResult] = []
+            var totals: [String: Money] = [:]
+            var payItemOf: [Int] = []
+            // Since v11 a cadre's lines are packed on its row (`LineList`); runs stored before
+            // have a row each.
+            if let packed = c[14] as Data? {
+                do {
+                    try packed.withUnsafeBytes { bytes in
+                        try LineList.visit(bytes, pay: { p in
+                            let item = try Self.item(payItems, p.item)
+                            payItemOf.append(Int(p.item))
+                            payLines.append(PayLineResult(name: item.name, kind: item.kind, amount: Money(fen: p.amountFen), citation: item.citation))
+                            if let year = p.yearFen { totals[item.name] = Money(fen: year) }
+                        }, score: { l in
+                            let item = try Self.item(scoreItems, l.item)
+                            scoreLines.append(ScoreLine(
+                                kind: item.kind, name: item.name, citation: item.citation, raw: l.raw, points: l.points,
+                                clips: [], recordCount: l.recordCount, reason: l.reason, approvedBy: l.approvedBy, counting: l.counting))
+                        })
+                    }
+                } catch let e as StoreError {
+                    throw e
+                } catch {
+                    throw StoreError.database("cadre \(c[1] as String)'s lines: \(error)")
+                }
+            }
             try lines.each(seq) { r in
                 let item = try Self.item(scoreItems, r[2] as Int64)
                 scoreLines.append(ScoreLine(
@@ -661,9 +714,6 @@ struct ResultReader {
             }
             var tierReasons: [TierReason] = []
             try reasons.each(seq) { r in tierReasons.append(try Self.reason(r)) }
-            var payLines: [PayLineResult] = []
-            var totals: [String: Money] = [:]
-            var payItemOf: [Int] = []
             try pay.each(seq) { r in
                 let item = try Self.item(payItems, r[1] as Int64)
                 payItemOf.append(Int(r[1] as Int64))

@@ -504,10 +504,29 @@ public final class RunStore: RunStoring {
     private func yearToDate(ofRun runID: Int64) throws(StoreError) -> [String: YearToDate] {
         try read { db in
             var bySeq: [Int64: (cadreID: String, ytd: YearToDate)] = [:]
-            let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
+            let names = try String.fetchAll(db, sql: "SELECT name FROM payItem WHERE runID = ? ORDER BY seq", arguments: [runID])
+            let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths, lines FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
                                              arguments: [runID])
             while let r = try cadres.next() {
-                bySeq[r[0]] = (r[1], YearToDate(totals: [:], months: r[2]))
+                var ytd = YearToDate(totals: [:], months: r[2])
+                // Since v11 the totals ride on the packed pay lines (`LineList`); before, on
+                // the `payLine` rows read below.
+                if let packed = r[3] as Data? {
+                    do {
+                        try packed.withUnsafeBytes { bytes in
+                            try LineList.visit(bytes, pay: { p in
+                                guard let year = p.yearFen else { return }
+                                guard p.item < names.count else { throw StoreError.database("item \(p.item) is missing") }
+                                ytd.totals[names[Int(p.item)]] = Money(fen: year)
+                            }, score: nil)
+                        }
+                    } catch let e as StoreError {
+                        throw e
+                    } catch {
+                        throw StoreError.database("cadre \(r[1] as String)'s lines: \(error)")
+                    }
+                }
+                bySeq[r[0]] = (r[1], ytd)
             }
             let lines = try Row.fetchCursor(db, sql: """
                 SELECT l.cadreSeq, i.name, l.yearFen FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item

@@ -518,6 +518,13 @@ enum StoreMigrations {
             // rather than a `scoreClip` row each (a third of a million rows a province month).
             try db.alter(table: "cadreResult") { t in t.add(column: "clips", .blob) }
         }
+        m.registerMigration("v11: a cadre's score and pay lines packed on its row") { db in
+            // `LineList`: a cadre's score lines and pay lines as one small binary value on its
+            // row, rather than a `scoreLine` and a `payLine` row each (about 1.8 million rows a
+            // province month). Runs stored before keep their rows (`lines` NULL) and are read
+            // from them; later runs write `lines` only.
+            try db.alter(table: "cadreResult") { t in t.add(column: "lines", .blob) }
+        }
         return m
     }
 }

@@ -115,7 +115,7 @@ enum CadreResultTable {
     static let name = "cadreResult"
     enum Columns: String, ColumnExpression, CaseIterable {
         case runID, seq, cadreID, name, community, grid, post, level, points, tier, rank, groupSize, groupName,
-             grossFen, deductionsFen, netFen, yearMonths, clips
+             grossFen, deductionsFen, netFen, yearMonths, clips, lines
     }
 }
 
@@ -127,6 +127,7 @@ enum ScoreItemTable {
 }
 
 /// `scoreLine`: one line of a cadre's score: raw and counted points, how many records.
+/// Runs recorded since v11 keep their lines in `cadreResult.lines` instead (`LineList`).
 enum ScoreLineTable {
     static let name = "scoreLine"
     enum Columns: String, ColumnExpression, CaseIterable {
@@ -161,6 +162,7 @@ enum PayItemTable {
 }
 
 /// `payLine`: a line of a cadre's pay slip: its amount and its total this year.
+/// Runs recorded since v11 keep their lines in `cadreResult.lines` instead (`LineList`).
 enum PayLineTable {
     static let name = "payLine"
     enum Columns: String, ColumnExpression, CaseIterable { case runID, cadreSeq, seq, item, amountFen, yearFen }

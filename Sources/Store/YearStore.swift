@@ -777,7 +777,34 @@ struct YearInputQuery {
         let runID = plan.runID
         var f = MonthFigures(items: Array(repeating: .zero, count: plan.bySeq.count * items),
                              pay: Array(repeating: .zero, count: plan.bySeq.count * payLines))
-        if !plan.scoreItemOf.isEmpty {
+        // Since v11 a cadre's lines are packed on its row (`LineList`): a value per cadre
+        // rather than a row per line. Runs stored before have rows (and `lines` NULL), read
+        // below; a run has one or the other.
+        var packedRuns = false
+        try each(connection, "SELECT seq, lines FROM cadreResult WHERE runID = ? AND lines IS NOT NULL", runID) { s in
+            packedRuns = true
+            guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
+            let n = Int(sqlite3_column_bytes(s, 1))
+            let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 1), count: n)
+            let ends = plan.endsHere[seq], ym = plan.yearMonthsOf[seq]
+            do {
+                try LineList.visit(bytes, pay: { p in
+                    let item = Int(p.item)
+                    if let i = plan.payItemOf[item] { f.pay[seq * payLines + i] = f.pay[seq * payLines + i] + Money(fen: p.amountFen) }
+                    if ends, let ym, let year = p.yearFen, let name = plan.payItemName[item] {
+                        if f.yearEnd[seq] == nil { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
+                        if f.yearEnd[seq]!.totals[name] == nil { f.yearEnd[seq]!.totals[name] = Money(fen: year) }
+                    }
+                }, score: plan.scoreItemOf.isEmpty ? nil : { l in
+                    if let i = plan.scoreItemOf[Int(l.item)] { f.items[seq * items + i] = f.items[seq * items + i] + l.points }
+                })
+            } catch let e as StoreError {
+                throw e
+            } catch {
+                throw StoreError.database("run #\(runID): cadre \(seq)'s lines: \(error)")
+            }
+        }
+        if !plan.scoreItemOf.isEmpty && !packedRuns {
             try each(connection, "SELECT cadreSeq, item, points FROM scoreLine WHERE runID = ?", runID) { s in
                 guard let i = plan.scoreItemOf[Int(sqlite3_column_int64(s, 1))], let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
                 guard let p = Fixed(text(s, 2)) else { throw StoreError.database("run #\(runID): points that are not a decimal") }
@@ -786,15 +813,17 @@ struct YearInputQuery {
         }
         // Pay lines: the amounts asked for, and the year to date of cadres whose year ends
         // in this month.
-        try each(connection, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
-            guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
-            let item = Int(sqlite3_column_int64(s, 1))
-            if let i = plan.payItemOf[item] {
-                f.pay[seq * payLines + i] = f.pay[seq * payLines + i] + Money(fen: sqlite3_column_int64(s, 2))
-            }
-            if plan.endsHere[seq], let ym = plan.yearMonthsOf[seq], sqlite3_column_type(s, 3) != SQLITE_NULL, let name = plan.payItemName[item] {
-                if f.yearEnd[seq] == nil { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
-                if f.yearEnd[seq]!.totals[name] == nil { f.yearEnd[seq]!.totals[name] = Money(fen: sqlite3_column_int64(s, 3)) }
+        if !packedRuns {
+            try each(connection, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
+                guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
+                let item = Int(sqlite3_column_int64(s, 1))
+                if let i = plan.payItemOf[item] {
+                    f.pay[seq * payLines + i] = f.pay[seq * payLines + i] + Money(fen: sqlite3_column_int64(s, 2))
+                }
+                if plan.endsHere[seq], let ym = plan.yearMonthsOf[seq], sqlite3_column_type(s, 3) != SQLITE_NULL, let name = plan.payItemName[item] {
+                    if f.yearEnd[seq] == nil { f.yearEnd[seq] = YearToDate(totals: [:], months: Int(ym)) }
+                    if f.yearEnd[seq]!.totals[name] == nil { f.yearEnd[seq]!.totals[name] = Money(fen: sqlite3_column_int64(s, 3)) }
+                }
             }
         }
         try each(connection, "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", runID) { s in
