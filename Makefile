@@ -19,7 +19,7 @@ NEXT_MONTH := $(shell echo $(lastword $(YEAR_MONTHS)) | awk -F- '{ y = $$1; m = 
 # The community whose own templates (值班-富民.xlsx …) the round trip and the picture use.
 TEMPLATE_COMMUNITY ?= 富民
 
-.PHONY: setup build release demo test bench bench-python reference-check bench-compare callgrind clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
+.PHONY: setup build release demo test bench bench-year bench-python reference-check bench-compare callgrind clean libreoffice-check report-roundtrip template-picture portal-check crash-check fuzz
 
 # System packages: libxlsxwriter for the reports, zlib's headers (read xlsx, deflate level),
 # libdeflate to deflate the reports' parts faster, libzstd for the store's compressed inputs,
@@ -110,6 +110,12 @@ bench: setup
 	@rm -f bench-data/store-payroll.sqlite*
 	.build/release/jifen batch run --month 2020-12 --data bench-data/50000 --store bench-data/store-payroll.sqlite \
 	  --out bench-data/out-payroll --quiet --no-record-detail --reports payroll
+
+# The year run of issue 14 at 50,000 cadres over twelve stored, closed months (bench/year.sh:
+# the months are generated and stored once, in bench-data/year-50000/).
+bench-year: setup
+	$(SWIFT) build -c release --product jifen
+	bench/year.sh
 
 # The race of issue 15: bench/pandas_reference.py (the sample rules in pandas + XlsxWriter)
 # against `jifen batch run --reports payroll` on the 50,000-cadre month, each timed (wall
