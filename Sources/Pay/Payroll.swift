@@ -286,10 +286,10 @@ public struct Payroll {
             }
             var byID: [String: Money] = [:]
             for s in shares.shares { byID[s.key] = s.amount }
-            for k in members {
-                let id = cadres[k].id
-                amounts[k] = byID[id] ?? .zero
-                if tracesPools { traces[k] = shares.trace(for: id) }
+            // The shares are in the entries' order, which is the members' order.
+            for (j, k) in members.enumerated() {
+                amounts[k] = byID[cadres[k].id] ?? .zero
+                if tracesPools { traces[k] = shares.trace(at: j) }
             }
         }
         return (amounts, traces)

@@ -65,6 +65,9 @@ struct PoolAllocationTests {
         let trace = try #require(result.trace(for: "乙"))
         #expect(trace.steps.map(\.label.zh) == ["积分合计", "乙 的份额", "尾差分配"])
         #expect(result.trace(for: "丁") == nil)
+        // By position, as the payroll reads every entry's: the same trace, entry by entry.
+        for (i, e) in entries.enumerated() { #expect(result.trace(at: i) == result.trace(for: e.key)) }
+        #expect(result.trace(at: 1).steps.map(\.label.zh) == ["积分合计", "乙 的份额", "尾差分配"])
     }
 
     @Test("all weights zero: nothing allocated, the pool reported as unallocated", arguments: [
