@@ -17,13 +17,24 @@ import Exact
 enum ExcelNumber {
     static let exactLimit: Int64 = 1 << 53
 
-    static func double(_ money: Money, file: String) throws(ReportError) -> Double {
-        guard money.fen.magnitude <= UInt64(exactLimit) else { throw .numberTooLarge(file: file, value: money.description) }
-        return Double(money.fen) / 100
+    static func double(_ money: Money, file: @autoclosure () -> String) throws(ReportError) -> Double {
+        guard let d = exact(money) else { throw .numberTooLarge(file: file(), value: money.description) }
+        return d
     }
 
-    static func double(_ value: Fixed, file: String) throws(ReportError) -> Double {
-        guard value.units.magnitude <= UInt64(exactLimit) else { throw .numberTooLarge(file: file, value: value.description) }
-        return Double(value.units) / Double(Fixed.pow10(value.scale))
+    static func double(_ value: Fixed, file: @autoclosure () -> String) throws(ReportError) -> Double {
+        guard let d = exact(value) else { throw .numberTooLarge(file: file(), value: value.description) }
+        return d
+    }
+
+    /// The double, nil when it would not hold the amount exactly.
+    @inline(__always)
+    static func exact(_ money: Money) -> Double? {
+        money.fen.magnitude <= UInt64(exactLimit) ? Double(money.fen) / 100 : nil
+    }
+
+    @inline(__always)
+    static func exact(_ value: Fixed) -> Double? {
+        value.units.magnitude <= UInt64(exactLimit) ? Double(value.units) / Double(Fixed.pow10(value.scale)) : nil
     }
 }

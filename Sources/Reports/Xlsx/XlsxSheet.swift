@@ -70,14 +70,14 @@ struct XlsxSheet {
     }
 
     func money(_ row: Int, _ col: Int, _ value: Money, _ format: XlsxFormat) throws(ReportError) {
-        guard value.fen.magnitude <= UInt64(ExcelNumber.exactLimit) else { throw .numberTooLarge(file: workbook.path, value: value.description) }
-        let status = worksheet_write_number(handle, r(row), c(col), Double(value.fen) / 100, format.pointer)
+        let v = try ExcelNumber.double(value, file: workbook.path)
+        let status = worksheet_write_number(handle, r(row), c(col), v, format.pointer)
         if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_number") }
     }
 
     func number(_ row: Int, _ col: Int, _ value: Fixed, _ format: XlsxFormat) throws(ReportError) {
-        guard value.units.magnitude <= UInt64(ExcelNumber.exactLimit) else { throw .numberTooLarge(file: workbook.path, value: value.description) }
-        let status = worksheet_write_number(handle, r(row), c(col), Double(value.units) / Double(Fixed.pow10(value.scale)), format.pointer)
+        let v = try ExcelNumber.double(value, file: workbook.path)
+        let status = worksheet_write_number(handle, r(row), c(col), v, format.pointer)
         if status != LXW_NO_ERROR { try workbook.check(status, "worksheet_write_number") }
     }
 
