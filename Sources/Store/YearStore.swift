@@ -855,18 +855,8 @@ struct YearInputQuery {
 
     /// Steps `sql` (one parameter: the run id) and calls `body` with the statement at each row.
     static func each(_ db: Database, _ sql: String, _ runID: Int64, _ body: (OpaquePointer) throws -> Void) throws {
-        let statement = try db.makeStatement(sql: sql)
-        let s = statement.sqliteStatement
-        sqlite3_bind_int64(s, 1, runID)
-        defer { sqlite3_reset(s) }
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw StoreError.database(db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)")
-            }
-            try body(s)
-        }
+        guard let connection = db.sqliteConnection else { throw StoreError.database("the store is closed") }
+        try each(connection, sql, runID, body)
     }
 
     @inline(__always)
