@@ -48,17 +48,22 @@ public enum YearReportWriting {
         if settings.writesInParallel && kinds.count > 1, let detail = kinds.firstIndex(of: .taxDetail) {
             // 年度个税明细 is most of the work: its community sheets on two threads first, then
             // its zipping (one thread's work) while this thread writes the other workbooks.
-            let sheetsWritten = Signal(), finished = Signal()
+            let sheetsWritten = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
             let thread = Thread {
+                var signalled = false
                 do throws(ReportError) {
                     let path = (folder as NSString).appendingPathComponent(YearReportKind.taxDetail.fileName)
-                    try YearTaxDetailWorkbook(input: input).write(to: path, sheetsWritten: { sheetsWritten.fire() })
+                    try YearTaxDetailWorkbook(input: input).write(to: path, sheetsWritten: {
+                        signalled = true
+                        sheetsWritten.signal()
+                    })
                     outcomes.set(detail, .success(try rewritten([path], input: input)))
                 } catch {
                     outcomes.set(detail, .failure(error))
                 }
-                sheetsWritten.fire()
-                finished.fire()
+                // A workbook that failed before its sheets were written releases the others too.
+                if !signalled { sheetsWritten.signal() }
+                finished.signal()
             }
             thread.start()
             sheetsWritten.wait()
@@ -113,25 +118,6 @@ public enum YearReportWriting {
             }
         }
         return paths
-    }
-}
-
-/// Fires once (later calls do nothing); `wait` returns once it has fired.
-private final class Signal: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var fired = false
-
-    func fire() {
-        condition.lock()
-        fired = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait() {
-        condition.lock()
-        while !fired { condition.wait() }
-        condition.unlock()
     }
 }
 
