@@ -6,6 +6,8 @@ enum BlobEncoding: Int, Sendable {
     case raw = 0
     /// One zstd frame.
     case zstd = 1
+    /// One zstd frame of the chunk's fields in columns (`FieldColumns`), since 2026-12.
+    case zstdColumns = 2
 }
 
 /// Compresses the chunks of stored inputs with zstd.
@@ -16,6 +18,24 @@ enum BlobEncoding: Int, Sendable {
 /// uncompressed bytes.
 enum BlobCodec {
     static let level: Int32 = 1
+
+    /// A stored input's chunk, compressed: its fields in columns unless a line has too many.
+    static func compressChunk(_ bytes: UnsafeRawBufferPointer, columns: FieldColumns) -> (content: [UInt8], encoding: BlobEncoding) {
+        if let split = columns.encode(bytes) {
+            return (split.withUnsafeBytes { compress($0) }, .zstdColumns)
+        }
+        return (compress(bytes), .zstd)
+    }
+
+    /// A stored input's chunk's bytes as they were.
+    static func decodeChunk(_ content: UnsafeRawBufferPointer, encoding: Int64) throws(StoreError) -> [UInt8] {
+        switch BlobEncoding(rawValue: Int(encoding)) {
+        case .raw?: return Array(content.bindMemory(to: UInt8.self))
+        case .zstd?: return try decompress(content)
+        case .zstdColumns?: return try FieldColumns.decode(try decompress(content))
+        case nil: throw .database("a stored input's chunk has an unknown encoding")
+        }
+    }
 
     static func compress(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = ZSTD_compressBound(bytes.count)

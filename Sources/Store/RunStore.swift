@@ -222,23 +222,27 @@ public final class RunStore: RunStoring {
     }
 
     /// Bytes held in memory in chunks of `chunkSize`, each compressed, as a file's.
-    static func compressedChunks(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.withUnsafeBytes { all in
+    static func compressedChunks(_ bytes: [UInt8]) -> [StoredChunk] {
+        let columns = FieldColumns()
+        return bytes.withUnsafeBytes { all in
             stride(from: 0, to: all.count, by: chunkSize).map { start in
-                BlobCodec.compress(UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + chunkSize)]))
+                BlobCodec.compressChunk(UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + chunkSize)]), columns: columns)
             }
         }
     }
 
+    typealias StoredChunk = (content: [UInt8], encoding: BlobEncoding)
+
     /// A file's chunks of `chunkSize` bytes (the last shorter), each compressed. `size` is
     /// what it was hashed at: a file that changed since is refused.
-    static func compressedChunks(_ path: String, size: Int) throws -> [[UInt8]] {
+    static func compressedChunks(_ path: String, size: Int) throws -> [StoredChunk] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
         defer { Glibc.close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }
-        var chunks: [[UInt8]] = []
+        var chunks: [StoredChunk] = []
+        let columns = FieldColumns()
         var total = 0
         while true {
             // A chunk is full unless the file ends: short reads are topped up.
@@ -250,7 +254,7 @@ public final class RunStore: RunStoring {
                 n += got
             }
             if n == 0 { break }
-            chunks.append(BlobCodec.compress(UnsafeRawBufferPointer(rebasing: buffer[0..<n])))
+            chunks.append(BlobCodec.compressChunk(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), columns: columns))
             total += n
             if n < chunkSize { break }
         }
@@ -258,16 +262,16 @@ public final class RunStore: RunStoring {
         return chunks
     }
 
-    static func insertBlob(_ db: Database, sha256 sha: String, size: Int, chunks: [[UInt8]]) throws {
+    static func insertBlob(_ db: Database, sha256 sha: String, size: Int, chunks: [StoredChunk]) throws {
         try BlobRow(sha256: sha, byteCount: size).insert(db)
         let insert = try db.makeStatement(sql: insertSQL(BlobChunkTable.name, BlobChunkTable.Columns.self))
         let raw = RawStatement(db, insert)
         for (seq, chunk) in chunks.enumerated() {
-            try chunk.withUnsafeBytes { bytes in
+            try chunk.content.withUnsafeBytes { bytes in
                 raw.bind(1, sha)
                 raw.bind(2, Int64(seq))
                 raw.bindStatic(3, bytes)
-                raw.bind(4, Int64(BlobEncoding.zstd.rawValue))
+                raw.bind(4, Int64(chunk.encoding.rawValue))
                 try raw.run()
             }
         }
@@ -287,14 +291,7 @@ public final class RunStore: RunStoring {
                 let rows = try Row.fetchCursor(db, sql: "SELECT content, encoding FROM blobChunk WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
                 while let row = try rows.next() {
                     let content: Data = row[0]
-                    switch BlobEncoding(rawValue: row[1]) {
-                    case .raw?:
-                        out.append(contentsOf: content)
-                    case .zstd?:
-                        out += try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decompress(b) }
-                    case nil:
-                        throw StoreError.database("a stored input's chunk has an unknown encoding")
-                    }
+                    out += try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decodeChunk(b, encoding: row[1]) }
                 }
                 return out
             }
@@ -315,15 +312,7 @@ public final class RunStore: RunStoring {
                 let rows = try Row.fetchCursor(db, sql: "SELECT content, encoding FROM blobChunk WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
                 while let row = try rows.next() {
                     let content: Data = row[0]
-                    switch BlobEncoding(rawValue: row[1]) {
-                    case .raw?:
-                        out.write(content)
-                    case .zstd?:
-                        let bytes = try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decompress(b) }
-                        out.write(Data(bytes))
-                    case nil:
-                        throw StoreError.database("a stored input's chunk has an unknown encoding")
-                    }
+                    out.write(Data(try content.withUnsafeBytes { b throws(StoreError) in try BlobCodec.decodeChunk(b, encoding: row[1]) }))
                 }
             }
         } catch let e as StoreError {

@@ -25,7 +25,7 @@ struct RunStoreWriteTests {
         #expect(try count(store, "SELECT COUNT(*) FROM blobChunk") == 3)
         #expect(try count(store, "SELECT COUNT(*) FROM blob") == 3)
         // Each chunk is compressed on its own: 4 MB of one letter takes a few hundred bytes.
-        #expect(try count(store, "SELECT COUNT(*) FROM blobChunk WHERE encoding = \(BlobEncoding.zstd.rawValue)") == 3)
+        #expect(try count(store, "SELECT COUNT(*) FROM blobChunk WHERE encoding = \(BlobEncoding.zstdColumns.rawValue)") == 3)
         #expect(try count(store, "SELECT MAX(length(content)) FROM blobChunk") < 4096)
 
         // The same contents again, under other names and in another month: nothing new copied.
