@@ -34,12 +34,14 @@ let package = Package(
             dependencies: ["CSupport", "Diagnostics", "Exact", "Records", "RulesLanguage", "Results", "Store", "Pay", "Reports"]
         ),
         .target(name: "CSHA256"),
+        // Stored inputs' fields split into columns before zstd (Sources/Store/FieldColumns.swift).
+        .target(name: "CFieldColumns"),
         // Stored inputs are zstd frames (Sources/Store/BlobCodec.swift).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "Store",
             dependencies: [
-                "CSHA256", "CZstd", "Diagnostics", "Exact", "Pay", "Results",
+                "CFieldColumns", "CSHA256", "CZstd", "Diagnostics", "Exact", "Pay", "Results",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

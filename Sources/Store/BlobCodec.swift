@@ -21,8 +21,8 @@ enum BlobCodec {
 
     /// A stored input's chunk, compressed: its fields in columns unless a line has too many.
     static func compressChunk(_ bytes: UnsafeRawBufferPointer, columns: FieldColumns) -> (content: [UInt8], encoding: BlobEncoding) {
-        if let split = columns.encode(bytes) {
-            return (split.withUnsafeBytes { compress($0) }, .zstdColumns)
+        if let split = columns.withColumns(bytes, compress) {
+            return (split, .zstdColumns)
         }
         return (compress(bytes), .zstd)
     }

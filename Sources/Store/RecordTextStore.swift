@@ -5,10 +5,53 @@ import Results
 /// A run's record files and summaries as `recordFile` and `recordText` store them (format 2
 /// documents cite them by number): the writer's numbering, and the readers.
 ///
-/// A chunk is `RecordTextChunk.size` summaries (the last may be fewer), as one zstd frame of
-/// `uint(length) bytes` each.
+/// A chunk is `RecordTextChunk.size` summaries (the last may be fewer), as one zstd frame
+/// (`recordText.encoding`): of `uint(length) bytes` each (`lengths`, every chunk before v12),
+/// or of the texts as lines of words between spaces in columns (`columns`, `FieldColumns`
+/// with `\n` and a space: a summary's words sit beside the same words of other summaries,
+/// a province month's 51 MB of summaries become 39 MB), when no text holds a line break.
 enum RecordTextChunk {
     static let size = 32_768
+
+    enum Encoding: Int {
+        case lengths = 1
+        case columns = 2
+    }
+
+    /// A chunk's `uint(length) bytes` texts, compressed.
+    static func compress(_ content: [UInt8], count: Int, columns: FieldColumns) -> (content: [UInt8], encoding: Encoding) {
+        if let joined = lines(content, count: count),
+           let split = joined.withUnsafeBytes({ columns.withColumns($0, BlobCodec.compress) }) {
+            return (split, .columns)
+        }
+        return (content.withUnsafeBytes { BlobCodec.compress($0) }, .lengths)
+    }
+
+    /// The texts one to a line, or nil when one holds a line break (or the chunk is cut).
+    private static func lines(_ content: [UInt8], count: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(content.count)
+        var at = 0, read = 0
+        while at < content.count {
+            var v = 0, shift = 0
+            while true {
+                guard at < content.count, shift < 63 else { return nil }
+                let b = content[at]
+                at += 1
+                v |= Int(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+            }
+            guard at + v <= content.count else { return nil }
+            let text = content[at..<(at + v)]
+            if text.contains(10) { return nil }
+            if read > 0 { out.append(10) }
+            out.append(contentsOf: text)
+            at += v
+            read += 1
+        }
+        return read == count ? out : nil
+    }
 
     static func append(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var v = UInt64(text.count)
@@ -21,8 +64,22 @@ enum RecordTextChunk {
     }
 
     /// The texts of a chunk, appended to `bytes` with their ends appended to `starts`.
-    static func decode(_ frame: [UInt8], count: Int, bytes: inout [UInt8], starts: inout [Int]) throws {
+    static func decode(_ frame: [UInt8], count: Int, encoding: Int, bytes: inout [UInt8], starts: inout [Int]) throws {
         let raw = try frame.withUnsafeBytes { f in try BlobCodec.decompress(f) }
+        switch Encoding(rawValue: encoding) {
+        case .lengths?: break
+        case .columns?:
+            let joined = try FieldColumns.decode(raw, line: 10, field: 32)
+            var read = 0
+            for text in joined.split(separator: 10, omittingEmptySubsequences: false) {
+                bytes.append(contentsOf: text)
+                starts.append(bytes.count)
+                read += 1
+            }
+            guard read == count else { throw StoreError.database("a record text chunk holds \(read) texts, not \(count)") }
+            return
+        case nil: throw StoreError.database("a record text chunk has an unknown encoding")
+        }
         var at = 0, read = 0
         while at < raw.count {
             var v = 0, shift = 0
@@ -50,12 +107,12 @@ enum RecordTextChunk {
     /// Every file and summary of the run, as one `RecordTexts` (a whole run read).
     static func all(_ db: Database, runID: Int64) throws -> RecordTexts {
         var bytes: [UInt8] = [], starts = [0]
-        let rows = try Row.fetchCursor(db, sql: "SELECT seq, count, content FROM recordText WHERE runID = ? ORDER BY seq", arguments: [runID])
+        let rows = try Row.fetchCursor(db, sql: "SELECT seq, count, content, encoding FROM recordText WHERE runID = ? ORDER BY seq", arguments: [runID])
         var expected: Int64 = 0
         while let r = try rows.next() {
             guard r[0] as Int64 == expected else { throw StoreError.database("record text chunk \(expected) is missing") }
             expected += 1
-            try decode(Array(r[2] as Data), count: r[1], bytes: &bytes, starts: &starts)
+            try decode(Array(r[2] as Data), count: r[1], encoding: r[3], bytes: &bytes, starts: &starts)
         }
         return RecordTexts(files: try files(db, runID: runID), summaryBytes: bytes, summaryStarts: starts)
     }
@@ -73,11 +130,11 @@ enum RecordTextChunk {
         var k = 0
         while k < distinct.count {
             let chunk = Int64(distinct[k]) / Int64(size)
-            guard let r = try Row.fetchOne(db, sql: "SELECT count, content FROM recordText WHERE runID = ? AND seq = ?", arguments: [runID, chunk]) else {
+            guard let r = try Row.fetchOne(db, sql: "SELECT count, content, encoding FROM recordText WHERE runID = ? AND seq = ?", arguments: [runID, chunk]) else {
                 throw StoreError.database("record text chunk \(chunk) is missing")
             }
             var chunkBytes: [UInt8] = [], chunkStarts = [0]
-            try decode(Array(r[1] as Data), count: r[0], bytes: &chunkBytes, starts: &chunkStarts)
+            try decode(Array(r[1] as Data), count: r[0], encoding: r[2], bytes: &chunkBytes, starts: &chunkStarts)
             while k < distinct.count, Int64(distinct[k]) / Int64(size) == chunk {
                 let i = Int(Int64(distinct[k]) - chunk * Int64(size))
                 guard i + 1 < chunkStarts.count else { throw StoreError.database("record text \(distinct[k]) is missing") }

@@ -125,7 +125,7 @@ final class ResultWriter {
         try insertTexts(taken.files, Self.compress(taken.chunks))
     }
 
-    private func insertTexts(_ files: [(seq: Int64, name: String)], _ chunks: [(seq: Int64, count: Int, content: [UInt8])]) throws {
+    private func insertTexts(_ files: [(seq: Int64, name: String)], _ chunks: [TextChunk]) throws {
         if let fileStatement {
             let s = RawStatement(db, fileStatement)
             for f in files {
@@ -142,13 +142,20 @@ final class ResultWriter {
                 s.bind(2, c.seq)
                 s.bind(3, Int64(c.count))
                 s.bind(4, bytes: c.content)
+                s.bind(5, Int64(c.encoding.rawValue))
                 try s.runRebinding()
             }
         }
     }
 
-    private static func compress(_ chunks: [(seq: Int64, count: Int, content: [UInt8])]) -> [(seq: Int64, count: Int, content: [UInt8])] {
-        chunks.map { c in (c.seq, c.count, c.content.withUnsafeBytes { BlobCodec.compress($0) }) }
+    typealias TextChunk = (seq: Int64, count: Int, content: [UInt8], encoding: RecordTextChunk.Encoding)
+
+    private static func compress(_ chunks: [(seq: Int64, count: Int, content: [UInt8])]) -> [TextChunk] {
+        let columns = FieldColumns(line: 10, field: 32)
+        return chunks.map { c in
+            let (content, encoding) = RecordTextChunk.compress(c.content, count: c.count, columns: columns)
+            return (c.seq, c.count, content, encoding)
+        }
     }
 
     /// Writes the next cadres in roster order.
@@ -165,7 +172,7 @@ final class ResultWriter {
         // store stage at province scale. The records' files and summaries are numbered in the
         // run there first (in order, one thread), the summaries' full chunks compressed
         // beside the documents. `numbering` is taken out of `self` meanwhile.
-        typealias Chunks = [(seq: Int64, count: Int, content: [UInt8])]
+        typealias Chunks = [TextChunk]
         let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
         let numbered = ConcurrentSlots<(RecordNumbering, Chunks, [(seq: Int64, name: String)])>(count: 1)
         let encoding = DispatchGroup()

@@ -525,6 +525,12 @@ enum StoreMigrations {
             // from them; later runs write `lines` only.
             try db.alter(table: "cadreResult") { t in t.add(column: "lines", .blob) }
         }
+        m.registerMigration("v12: record summaries in columns of words") { db in
+            // `RecordTextChunk.Encoding`: chunks stored before are length-prefixed texts.
+            try db.alter(table: RecordTextTable.name) { t in
+                t.add(column: "encoding", .integer).notNull().defaults(to: RecordTextChunk.Encoding.lengths.rawValue)
+            }
+        }
         return m
     }
 }

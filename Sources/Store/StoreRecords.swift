@@ -187,12 +187,13 @@ enum RecordFileTable {
 }
 
 /// `recordText`: a run's record summaries, `RecordTextChunk.size` to a row, numbered in
-/// order of first citation, as one zstd frame of length-prefixed UTF-8 texts (since v10).
+/// order of first citation, as one zstd frame (since v10; `encoding` since v12, a
+/// `RecordTextChunk.Encoding`).
 /// A record in a compact `TraceDocument` (format 2) cites its summary by number: a province
 /// month's distinct summaries are stored once, compressed, not once per document.
 enum RecordTextTable {
     static let name = "recordText"
-    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, count, content }
+    enum Columns: String, ColumnExpression, CaseIterable { case runID, seq, count, content, encoding }
 }
 
 /// `INSERT INTO table (columns…) VALUES (?, …)` for columns in declaration order.

@@ -1,4 +1,5 @@
 import Foundation
+import Results
 @testable import Store
 import TestSupport
 import Testing
@@ -100,5 +101,30 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Record summaries stored as columns of words (`RecordTextChunk.Encoding.columns`), and as
+/// length-prefixed texts when a text holds a line break or too many words.
+struct RecordTextColumnsTests {
+    func roundTrip(_ texts: [String], expecting encoding: RecordTextChunk.Encoding, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var content: [UInt8] = []
+        for t in texts {
+            var t = t
+            t.withUTF8 { RecordTextChunk.append($0, to: &content) }
+        }
+        let stored = RecordTextChunk.compress(content, count: texts.count, columns: FieldColumns(line: 10, field: 32))
+        #expect(stored.encoding == encoding, sourceLocation: sourceLocation)
+        var bytes: [UInt8] = [], starts = [0]
+        try RecordTextChunk.decode(stored.content, count: texts.count, encoding: stored.encoding.rawValue, bytes: &bytes, starts: &starts)
+        let back = RecordTexts(files: [], summaryBytes: bytes, summaryStarts: starts)
+        #expect((0..<back.summaryCount).map(back.summary) == texts, sourceLocation: sourceLocation)
+    }
+
+    @Test func summariesGoBackExactly() throws {
+        try roundTrip(["上门服务 18-1502 上门低保复核 办结 满意", "", " ", "  两个空格  ", "预约服务 01-0302 预约开具证明 办结 满意 用时 26", "👨‍👩‍👧 a"], expecting: .columns)
+        try roundTrip([""], expecting: .columns)
+        try roundTrip(["第一行\n第二行", "b"], expecting: .lengths)
+        try roundTrip([String(repeating: "字 ", count: 80)], expecting: .lengths)
     }
 }
