@@ -8,6 +8,13 @@ import Exact
 struct XlsxSheet {
     let handle: UnsafeMutablePointer<lxw_worksheet>
     unowned let workbook: XlsxWorkbook
+    private let row: CellRow
+
+    init(row: CellRow, workbook: XlsxWorkbook) {
+        handle = row.sheet
+        self.workbook = workbook
+        self.row = row
+    }
 
     // MARK: - Cells
 
@@ -183,7 +190,77 @@ struct XlsxSheet {
     }
 
     private func r(_ row: Int) -> lxw_row_t { lxw_row_t(row) }
-    private func c(_ col: Int) -> lxw_col_t { lxw_col_t(col) }
+    private func c(_ col: Int) -> lxw_col_t {
+        if col >= row.capacity { row.grow(handle, toHold: col) }
+        return lxw_col_t(col)
+    }
+}
+
+/// In constant-memory mode libxlsxwriter holds the row being written as an array of a cell
+/// pointer per column Excel allows (16,384: 128 KB, zeroed when the sheet is made, kept until
+/// the workbook is freed). A province's 积分明细 has a sheet per community, 3,699 of them:
+/// 470 MB of such rows, half of `jifen report --run`'s memory. The row is cut to `initial`
+/// columns when the sheet is made and grown before a cell beyond it is written:
+/// libxlsxwriter reads it at the columns written only (`dim_colmin` to `dim_colmax`, both
+/// when a row is flushed and when a cell replaces another), except when it frees the sheet,
+/// where it frees a cell at every one of the 16,384 places. So before the workbook is
+/// closed the row is flushed (`lxw_worksheet_write_single_row`, which `workbook_close` would
+/// call first) and released, leaving no row to free; a workbook freed without being written
+/// gets back a full row holding its cells.
+final class CellRow {
+    static let initial = 64
+    let sheet: UnsafeMutablePointer<lxw_worksheet>
+    private(set) var capacity: Int
+
+    init(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        self.sheet = sheet
+        guard sheet.pointee.optimize != 0, let full = sheet.pointee.array else {
+            capacity = .max
+            return
+        }
+        // Nothing is written yet: the whole row is empty.
+        sheet.pointee.array = Self.allocate(Self.initial)
+        free(full)
+        capacity = Self.initial
+    }
+
+    func grow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, toHold col: Int) {
+        let n = min(Int(LXW_COL_MAX), max(col + 1, capacity * 4))
+        guard n > capacity, let old = sheet.pointee.array else { return }
+        let bigger = Self.allocate(n)
+        bigger.update(from: old, count: capacity)
+        sheet.pointee.array = bigger
+        free(old)
+        capacity = n
+    }
+
+    /// Before `workbook_close`: writes the row's last cells and releases it.
+    func flushAndRelease() {
+        guard capacity < Int(LXW_COL_MAX), let row = sheet.pointee.array else { return }
+        lxw_worksheet_write_single_row(sheet)
+        sheet.pointee.array = nil
+        free(row)
+        capacity = .max
+    }
+
+    /// Before `lxw_workbook_free` without writing: a full row holding the cells not written,
+    /// which libxlsxwriter frees.
+    func restoreFullRow() {
+        guard capacity < Int(LXW_COL_MAX), let row = sheet.pointee.array else { return }
+        let full = Self.allocate(Int(LXW_COL_MAX))
+        full.update(from: row, count: capacity)
+        sheet.pointee.array = full
+        free(row)
+        capacity = .max
+    }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<lxw_cell>?> {
+        // calloc, as libxlsxwriter frees it with free().
+        guard let raw = calloc(n, MemoryLayout<UnsafeMutablePointer<lxw_cell>?>.stride) else {
+            fatalError("out of memory for a row of \(n) cells")
+        }
+        return raw.assumingMemoryBound(to: UnsafeMutablePointer<lxw_cell>?.self)
+    }
 }
 
 /// A native chart: column charts over ranges of a sheet.

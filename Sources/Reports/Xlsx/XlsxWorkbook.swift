@@ -11,6 +11,8 @@ final class XlsxWorkbook {
     let path: String
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [(style: CellStyle, format: UnsafeMutablePointer<lxw_format>)] = []
+    /// Each sheet's row of cells in constant-memory mode (`CellRow`).
+    private var rows: [CellRow] = []
 
     /// Opens `path` for writing. `constantMemory` streams each row to a temporary file as
     /// soon as the next row starts: rows must then be written top to bottom, and strings
@@ -30,7 +32,10 @@ final class XlsxWorkbook {
 
     deinit {
         // Reached with a handle only when writing failed: free without writing a file.
-        if let handle { lxw_workbook_free(handle) }
+        if let handle {
+            for row in rows { row.restoreFullRow() }
+            lxw_workbook_free(handle)
+        }
     }
 
     func addSheet(_ name: String) throws(ReportError) -> XlsxSheet {
@@ -39,7 +44,9 @@ final class XlsxWorkbook {
         guard check == LXW_NO_ERROR, let ws = workbook_add_worksheet(wb, name) else {
             throw .invalidSheetName(file: path, name: name, message: String(cString: lxw_strerror(check)))
         }
-        return XlsxSheet(handle: ws, workbook: self)
+        let row = CellRow(ws)
+        rows.append(row)
+        return XlsxSheet(row: row, workbook: self)
     }
 
     /// The format for a style, made on first use, to pass to the cell writers.
@@ -105,6 +112,8 @@ final class XlsxWorkbook {
         let wb = try open()
         handle = nil
         formats = []
+        for row in rows { row.flushAndRelease() }
+        rows = []
         let status = DeflateLevel.fast { () -> lxw_error in workbook_close(wb) }
         try check(status, "workbook_close")
     }
