@@ -271,7 +271,11 @@ struct RecordNumbering: @unchecked Sendable {
         guard pendingCount > 0 else { return }
         closed.append((nextChunk, pendingCount, pending))
         nextChunk += 1
+        // The next chunk is about as long: made once at its size rather than grown by
+        // doubling (a province month's chunks are 2 MB each).
+        let size = pending.count
         pending = []
+        pending.reserveCapacity(size + size / 8)
         pendingCount = 0
     }
 
