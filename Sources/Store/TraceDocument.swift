@@ -181,9 +181,16 @@ enum TraceDocument {
         }
 
         mutating func text(_ t: PayText, template: PayText?) {
-            if let template, template == t {
-                bytes.append(0)
-            } else if t.en == t.zh {
+            if let template { text(t, same: template) } else { text(t) }
+        }
+
+        /// `t`, or "as the template's" when it equals `template`.
+        mutating func text(_ t: borrowing PayText, same template: borrowing PayText) {
+            if template == t { bytes.append(0) } else { text(t) }
+        }
+
+        private mutating func text(_ t: borrowing PayText) {
+            if t.en == t.zh {
                 bytes.append(1)
                 str(t.zh)
             } else {
@@ -204,29 +211,41 @@ enum TraceDocument {
 
         mutating func trace(_ t: PayTrace, template: PayTrace?) {
             count(t.steps.count)
-            for (j, s) in t.steps.enumerated() {
-                let ts = template.flatMap { j < $0.steps.count ? $0.steps[j] : nil }
-                text(s.label, template: ts?.label)
-                text(s.formula, template: ts?.formula)
-                count(s.inputs.count)
-                for (k, input) in s.inputs.enumerated() {
-                    text(input.name, template: ts.flatMap { k < $0.inputs.count ? $0.inputs[k].name : nil })
-                    quantity(input.value)
+            // Steps and inputs read in place: a copy of each retains every text it holds, which
+            // was a fifth of encoding a province's documents.
+            let none: [PayStep] = []
+            t.steps.withUnsafeBufferPointer { steps in
+                (template?.steps ?? none).withUnsafeBufferPointer { templateSteps in
+                    for j in steps.indices { step(steps[j], j < templateSteps.count ? templateSteps.baseAddress! + j : nil) }
                 }
-                quantity(s.result)
-                if let r = s.rounding {
-                    bytes.append(1)
-                    bytes.append(TraceDocument.code(r.spec.rule))
-                    bytes.append(UInt8(clamping: r.spec.scale))
-                    fixed(r.exact)
-                    fixed(r.rounded)
-                    bytes.append(r.isExact ? 1 : 0)
-                } else {
-                    bytes.append(0)
-                }
-                count(s.notes.count)
-                for n in s.notes { note(n) }
             }
+        }
+
+        private mutating func step(_ s: borrowing PayStep, _ ts: UnsafePointer<PayStep>?) {
+            if let ts { text(s.label, same: ts.pointee.label) } else { text(s.label, template: nil) }
+            if let ts { text(s.formula, same: ts.pointee.formula) } else { text(s.formula, template: nil) }
+            count(s.inputs.count)
+            for k in s.inputs.indices {
+                if let ts, k < ts.pointee.inputs.count {
+                    text(s.inputs[k].name, same: ts.pointee.inputs[k].name)
+                } else {
+                    text(s.inputs[k].name, template: nil)
+                }
+                quantity(s.inputs[k].value)
+            }
+            quantity(s.result)
+            if let r = s.rounding {
+                bytes.append(1)
+                bytes.append(TraceDocument.code(r.spec.rule))
+                bytes.append(UInt8(clamping: r.spec.scale))
+                fixed(r.exact)
+                fixed(r.rounded)
+                bytes.append(r.isExact ? 1 : 0)
+            } else {
+                bytes.append(0)
+            }
+            count(s.notes.count)
+            for k in s.notes.indices { note(s.notes[k]) }
         }
 
         mutating func money(_ m: Money?) {
@@ -581,14 +600,15 @@ extension TraceDocument {
         w.count(c.score.lines.count)
         var at = files.startIndex
         var next = firstNew
-        for line in c.score.lines {
-            let n = line.records.count
+        // Lines read in place (`c.score.lines[i]`): a copy of each retains its texts.
+        for i in c.score.lines.indices {
+            let n = c.score.lines[i].records.count
             w.count(n)
             guard n > 0 else { continue }
             let range = at..<(at + n)
             at += n
             for k in range { w.uint(UInt64(files[k])) }
-            if let (entries, _) = line.records.entries {
+            if let (entries, _) = c.score.lines[i].records.entries {
                 var previous: Int64 = 0
                 for e in entries {
                     w.int(Int64(e.line) - previous)
@@ -600,7 +620,7 @@ extension TraceDocument {
                 for e in entries { w.int(e.units) }
                 for e in entries { w.bytes.append(e.scale) }
             } else {
-                let refs = Array(line.records)
+                let refs = Array(c.score.lines[i].records)
                 var previous: Int64 = 0
                 for r in refs {
                     w.int(Int64(r.line) - previous)
