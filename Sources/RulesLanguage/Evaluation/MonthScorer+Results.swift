@@ -20,6 +20,11 @@ extension MonthScorer {
     /// Scores, ranks and assigns tiers to every cadre employed in the month; the payroll
     /// (`Pay.Payroll`) then pays them with `payLines` and `formulas`.
     public func finish() -> ScoredMonth {
+        // No row comes after this: the summaries' keys go before the score cards and the
+        // payroll are made (a province month's are half a gigabyte).
+        for lane in laneKeys {
+            for k in lane.summaryKeys.indices { lane.summaryKeys[k].release() }
+        }
         let month = rules.month
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
         // Score cards on every core: each reads only the scorer's totals.

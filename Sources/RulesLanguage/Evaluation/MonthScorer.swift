@@ -643,6 +643,13 @@ struct SummaryKeys: Sendable {
         return i < 0 ? (Int(numbers[-i - 1]), h) : (-1, h)
     }
 
+    /// Forgets every key (once no row will come): `find` finds nothing after.
+    mutating func release() {
+        keys = []
+        numbers = []
+        slots = Array(repeating: 0, count: 256)
+    }
+
     /// Adds the row's key with its summary number (after `find` did not find it).
     mutating func insert(_ hash: UInt64, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64, number: UInt32) {
         guard isUsable else { return }
