@@ -96,7 +96,7 @@ struct RecordSummaryTests {
                 present.withUnsafeBufferPointer { q in
                     let found = keys.find(p, q, identity: identity)
                     if found.number >= 0 { return UInt32(found.number) }
-                    keys.insert(found.hash, p, q, identity: identity, number: next)
+                    keys.insert(found.key, number: next)
                     next += 1
                     return next - 1
                 }
@@ -118,6 +118,38 @@ struct RecordSummaryTests {
         #expect(Set(seen.values).count == seen.count)
         #expect(Int(next) == seen.count)
         #expect(seen.count == 2 * 6 * 6 * 6)
+    }
+
+    /// Keys kept as fingerprints still tell a province's millions of distinct summaries
+    /// apart: 600,000 keys that differ in one field by one, or only in presence, or only in
+    /// decoder, each get a number of their own and find it again.
+    @Test func manyKeysDifferingByLittleStayApart() {
+        var keys = SummaryKeys(fields: [0, 1, 2])
+        var next: UInt32 = 0
+        let count = 200_000
+        for pass in 0..<2 {
+            for i in 0..<count {
+                for variant in 0..<3 {
+                    let payload: [Int64] = [Int64(i), variant == 1 ? 0 : Int64(i &* 7), -1]
+                    let present = [true, variant != 1, true]
+                    let identity: UInt64 = variant == 2 ? 9 : 8
+                    let expected = UInt32(i * 3 + variant)
+                    payload.withUnsafeBufferPointer { p in
+                        present.withUnsafeBufferPointer { q in
+                            let found = keys.find(p, q, identity: identity)
+                            if pass == 0 {
+                                #expect(found.number == -1)
+                                keys.insert(found.key, number: next)
+                                next += 1
+                            } else if found.number != Int(expected) {
+                                Issue.record("key \(i) variant \(variant): \(found.number), not \(expected)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(Int(next) == count * 3)
     }
 }
 

@@ -236,7 +236,7 @@ public final class MonthScorer {
             lane.summaries[source].append(row, decoder, to: &lane.scratch)
             number = texts.append(lane.scratch)
         }
-        lane.summaryKeys[source].insert(found.hash, payload, present, identity: decoder.identity, number: number)
+        lane.summaryKeys[source].insert(found.key, number: number)
         return number
     }
 
@@ -578,13 +578,21 @@ struct RecordSummary: Sendable {
 
 /// The summary numbers of one source's records by the values their summaries show: the
 /// decoder's identity (an interned text's code means something only to its decoder, and a
-/// decoder only ever adds codes), which of the fields are present, and their payloads. An
-/// open-addressing table over a flat array of keys: no allocation per lookup.
+/// decoder only ever adds codes), which of the fields are present, and their payloads.
+///
+/// A key is kept as two independent 64-bit fingerprints of those values, not the values
+/// (9 words a key for a service log's summary): a province month has six million distinct
+/// summaries, whose keys took 500 MB and now take 20 bytes each. Two keys are taken for the
+/// same only when both fingerprints agree: by chance about once in 2^128 pairs, which at
+/// ten million records is never (10^-25), and a mistake would only name a record's summary
+/// wrongly, never change a point. An open-addressing table (at most half full) of indices
+/// into flat arrays: no allocation per lookup.
 struct SummaryKeys: Sendable {
     /// The fields a summary reads (`RecordSummary.fields`).
     let fields: [Int]
-    /// Key after key: identity, presence bits, then each field's payload (0 when absent).
-    private var keys: [Int64] = []
+    /// Key after key, in the order added: both fingerprints and the summary number.
+    private var firsts: [UInt64] = []
+    private var seconds: [UInt64] = []
     private var numbers: [UInt32] = []
     /// Key index + 1, 0 for empty.
     private var slots: [Int32] = Array(repeating: 0, count: 256)
@@ -598,70 +606,86 @@ struct SummaryKeys: Sendable {
         isUsable = fields.count <= 64
     }
 
-    private var stride: Int { fields.count + 2 }
-
-    @inline(__always)
-    private func key(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, _ k: Int) -> Int64 {
-        present[fields[k]] ? payload[fields[k]] : 0
+    /// A row's key: its two fingerprints.
+    struct Key {
+        var first: UInt64
+        var second: UInt64
     }
 
     @inline(__always)
-    private func presence(_ present: UnsafeBufferPointer<Bool>) -> Int64 {
+    private func key(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64) -> Key {
         var bits: UInt64 = 0
         for (k, f) in fields.enumerated() where present[f] { bits |= 1 << UInt64(k) }
-        return Int64(bitPattern: bits)
+        var key = Key(first: 0x243F_6A88_85A3_08D3, second: 0x1319_8A2E_0370_7344)
+        Self.step(&key, identity)
+        Self.step(&key, bits)
+        for f in fields { Self.step(&key, present[f] ? UInt64(bitPattern: payload[f]) : 0) }
+        return key
     }
 
-    /// The number of the row's summary (-1 when new) and the key's hash, for `insert`.
-    func find(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64) -> (number: Int, hash: UInt64) {
-        guard isUsable else { return (-1, 0) }
-        let bits = presence(present)
-        var h = Self.mix(identity &+ 0x9E37_79B9_7F4A_7C15, UInt64(bitPattern: bits))
-        for k in 0..<fields.count { h = Self.mix(h, UInt64(bitPattern: key(payload, present, k))) }
+    /// Adds a value to both fingerprints: the value scrambled once (MurmurHash3's finalizer,
+    /// a bijection), then added into the first and rotated and XORed into the second, each
+    /// scrambled again by a different finalizer (SplitMix64's, MurmurHash3's).
+    @inline(__always)
+    static func step(_ key: inout Key, _ v: UInt64) {
+        let w = fmix(v &+ 0x9E37_79B9_7F4A_7C15)
+        key.first = splitmix(key.first &+ w)
+        key.second = fmix(((key.second << 29) | (key.second >> 35)) ^ w ^ 0x5851_F42D_4C95_7F2D)
+    }
+
+    @inline(__always)
+    static func fmix(_ k: UInt64) -> UInt64 {
+        var k = k
+        k ^= k >> 33
+        k = k &* 0xFF51_AFD7_ED55_8CCD
+        k ^= k >> 33
+        k = k &* 0xC4CE_B9FE_1A85_EC53
+        return k ^ (k >> 33)
+    }
+
+    @inline(__always)
+    static func splitmix(_ k: UInt64) -> UInt64 {
+        var k = k
+        k ^= k >> 30
+        k = k &* 0xBF58_476D_1CE4_E5B9
+        k ^= k >> 27
+        k = k &* 0x94D0_49BB_1331_11EB
+        return k ^ (k >> 31)
+    }
+
+    /// The number of the row's summary (-1 when new) and its key, for `insert`.
+    func find(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64) -> (number: Int, key: Key) {
+        guard isUsable else { return (-1, Key(first: 0, second: 0)) }
+        let key = key(payload, present, identity: identity)
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        let stride = self.stride
-        keys.withUnsafeBufferPointer { keys in
-            while true {
-                let slot = Int(slots[i])
-                if slot == 0 { return }
-                let at = (slot - 1) * stride
-                if keys[at] == Int64(bitPattern: identity), keys[at + 1] == bits {
-                    var same = true
-                    for k in 0..<fields.count where keys[at + 2 + k] != key(payload, present, k) {
-                        same = false
-                        break
-                    }
-                    if same {
-                        i = -slot
-                        return
-                    }
-                }
-                i = (i + 1) & mask
-            }
+        var i = Int(truncatingIfNeeded: key.first) & mask
+        while true {
+            let slot = Int(slots[i])
+            if slot == 0 { return (-1, key) }
+            if firsts[slot - 1] == key.first, seconds[slot - 1] == key.second { return (Int(numbers[slot - 1]), key) }
+            i = (i + 1) & mask
         }
-        return i < 0 ? (Int(numbers[-i - 1]), h) : (-1, h)
     }
 
     /// Forgets every key (once no row will come): `find` finds nothing after.
     mutating func release() {
-        keys = []
+        firsts = []
+        seconds = []
         numbers = []
         slots = Array(repeating: 0, count: 256)
     }
 
     /// Adds the row's key with its summary number (after `find` did not find it).
-    mutating func insert(_ hash: UInt64, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>, identity: UInt64, number: UInt32) {
+    mutating func insert(_ key: Key, number: UInt32) {
         guard isUsable else { return }
-        keys.append(Int64(bitPattern: identity))
-        keys.append(presence(present))
-        for k in 0..<fields.count { keys.append(key(payload, present, k)) }
+        firsts.append(key.first)
+        seconds.append(key.second)
         numbers.append(number)
         if numbers.count * 2 > slots.count {
             slots = Array(repeating: 0, count: slots.count * 2)
-            for n in 0..<numbers.count { place(n, hash: rehash(n)) }
+            for n in 0..<numbers.count { place(n, hash: firsts[n]) }
         } else {
-            place(numbers.count - 1, hash: hash)
+            place(numbers.count - 1, hash: key.first)
         }
     }
 
@@ -670,19 +694,5 @@ struct SummaryKeys: Sendable {
         var i = Int(truncatingIfNeeded: hash) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = Int32(n + 1)
-    }
-
-    private func rehash(_ n: Int) -> UInt64 {
-        let at = n * stride
-        var h = Self.mix(UInt64(bitPattern: keys[at]) &+ 0x9E37_79B9_7F4A_7C15, UInt64(bitPattern: keys[at + 1]))
-        for k in 0..<fields.count { h = Self.mix(h, UInt64(bitPattern: keys[at + 2 + k])) }
-        return h
-    }
-
-    @inline(__always)
-    static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
-        var x = (h ^ v) &* 0xFF51_AFD7_ED55_8CCD
-        x ^= x >> 32
-        return x &* 0xC4CE_B9FE_1A85_EC53 ^ (x >> 29)
     }
 }
