@@ -26,6 +26,22 @@ public enum Snapshot {
         }
     }
 
+    /// The same for a snapshot that must never be written anew: what an earlier main read
+    /// from a fixture store. `JIFEN_RECORD` does not touch it; a difference always fails.
+    public static func assertMatchesFrozen(
+        _ actual: String, named name: String, filePath: String = #filePath,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let url = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").appendingPathComponent(name)
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("frozen snapshot \(name) is missing", sourceLocation: sourceLocation)
+            return
+        }
+        if actual != expected {
+            Issue.record("frozen snapshot \(name) differs:\n\(diff(expected, actual))", sourceLocation: sourceLocation)
+        }
+    }
+
     /// A line diff good enough to read in a test log: `-` expected, `+` actual.
     public static func diff(_ expected: String, _ actual: String) -> String {
         let a = expected.components(separatedBy: "\n"), b = actual.components(separatedBy: "\n")

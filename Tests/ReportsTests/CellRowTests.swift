@@ -38,6 +38,25 @@ struct CellRowTests {
         }
     }
 
+    /// A column format counts as written up to its last column (libxlsxwriter flushes a row
+    /// over every column written so far): the row grows to hold it.
+    @Test func wideColumnFormatsAndValidationsGrowTheRow() throws {
+        let dir = PackagePaths.temporaryDirectory("cell-row-format")
+        let path = dir + "/formats.xlsx"
+        let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: dir)
+        let ws = try wb.addSheet("格式")
+        try ws.columnFormat(0...300, width: 12, CellStyle(numberFormat: "0.00"))
+        try ws.columnFormat(5000, width: 8, CellStyle(bold: true))
+        for row in 0..<4 {
+            try ws.integer(row, 0, row)
+            try ws.formula(row, 299, "=A\(row + 1)&\"x\"", cachedText: "\(row)x", wb.resolve(nil))
+        }
+        try wb.close()
+        let sheet = try #require(try XlsxFile(path: path).sheet("格式"))
+        #expect(sheet.cell(XlsxSheet.reference(3, 0))?.value == "3")
+        #expect(sheet.cell(XlsxSheet.reference(3, 299))?.formula != nil)
+    }
+
     @Test func aWorkbookFreedWithoutWritingFreesItsRows() throws {
         let dir = PackagePaths.temporaryDirectory("cell-row-free")
         do {

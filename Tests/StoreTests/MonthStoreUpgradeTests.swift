@@ -52,7 +52,7 @@ struct MonthStoreUpgradeTests {
                 #expect(Data(try store.input(sha256: input.sha256)) == original, "\(input.name)")
             }
         }
-        Snapshot.assertMatches(text, named: "months-fixture-58aed0d.txt")
+        Snapshot.assertMatchesFrozen(text, named: "months-fixture-58aed0d.txt")
         // The superseded run holds the same results (the same inputs, the same rules).
         #expect(try store.results(runID: 2).cadres == store.results(runID: 3).cadres)
     }

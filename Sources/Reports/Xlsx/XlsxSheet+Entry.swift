@@ -105,7 +105,7 @@ extension XlsxSheet {
         let status = list.withUnsafeMutableBufferPointer { words -> lxw_error in
             if !words.isEmpty { v.value_list = words.baseAddress }
             return worksheet_data_validation_range(
-                handle, lxw_row_t(firstRow), lxw_col_t(column), lxw_row_t(lastRow), lxw_col_t(column), &v)
+                handle, self.r(firstRow), self.c(column), self.r(lastRow), self.c(column), &v)
         }
         try workbook.check(status, "worksheet_data_validation_range")
     }
@@ -126,13 +126,15 @@ extension XlsxSheet {
     /// The format every cell of the columns has unless written with its own.
     func columnFormat(_ col: Int, width: Double, _ style: CellStyle) throws(ReportError) {
         try workbook.check(
-            worksheet_set_column(handle, lxw_col_t(col), lxw_col_t(col), width, workbook.format(style)), "worksheet_set_column")
+            worksheet_set_column(handle, c(col), c(col), width, workbook.format(style)), "worksheet_set_column")
     }
 
     /// The default format and width of the columns `cols`, as one `<col>` element.
     func columnFormat(_ cols: ClosedRange<Int>, width: Double, _ style: CellStyle) throws(ReportError) {
         try workbook.check(
-            worksheet_set_column(handle, lxw_col_t(cols.lowerBound), lxw_col_t(cols.upperBound), width, workbook.format(style)),
+            // A column format counts as written up to its last column (`dim_colmax`): the row
+            // of cells is grown to it (`CellRow`).
+            worksheet_set_column(handle, c(cols.lowerBound), c(cols.upperBound), width, workbook.format(style)),
             "worksheet_set_column")
     }
 
@@ -144,6 +146,6 @@ extension XlsxSheet {
     /// A formula with a text result stored, written with a resolved format.
     func formula(_ row: Int, _ col: Int, _ formula: String, cachedText: String, _ format: XlsxFormat) throws(ReportError) {
         try workbook.check(
-            worksheet_write_formula_str(handle, lxw_row_t(row), lxw_col_t(col), formula, format.pointer, cachedText), "worksheet_write_formula_str")
+            worksheet_write_formula_str(handle, r(row), c(col), formula, format.pointer, cachedText), "worksheet_write_formula_str")
     }
 }

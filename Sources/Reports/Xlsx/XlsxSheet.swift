@@ -189,8 +189,11 @@ struct XlsxSheet {
             + reference(firstRow, firstCol, absolute: true) + ":" + reference(lastRow, lastCol, absolute: true)
     }
 
-    private func r(_ row: Int) -> lxw_row_t { lxw_row_t(row) }
-    private func c(_ col: Int) -> lxw_col_t {
+    func r(_ row: Int) -> lxw_row_t { lxw_row_t(row) }
+
+    /// A column for libxlsxwriter; every call that names a column goes through here, so the
+    /// sheet's row of cells (`CellRow`) holds it.
+    func c(_ col: Int) -> lxw_col_t {
         if col >= row.capacity { row.grow(handle, toHold: col) }
         return lxw_col_t(col)
     }
