@@ -151,6 +151,11 @@ enum RecordTextChunk {
     }
 }
 
+/// A `RecordNumbering` shared by the writer and the queue that numbers each slice on.
+final class NumberingBox: @unchecked Sendable {
+    var value = RecordNumbering()
+}
+
 /// Numbers a run's record files and summaries in order of first citation as the writer goes
 /// through its cadres, and collects the summaries' chunks for `recordText`. Used by one
 /// thread at a time: the writer hands it to the thread encoding a slice's documents and takes

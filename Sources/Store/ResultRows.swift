@@ -13,8 +13,9 @@ import Results
 /// format 1 documents, as the columns and tables of v10 and v11 do not exist yet.
 ///
 /// Cadres come in roster order, a slice at a time. Items are numbered on this thread in
-/// order of first appearance (so the same results give the same rows); the slice's trace
-/// documents are encoded on the other cores while its rows are inserted, then its traces.
+/// order of first appearance (so the same results give the same rows); the slice's record
+/// summaries are numbered on a queue of their own and its trace documents encoded on the
+/// other cores while its rows and the next slice's are inserted, then its traces (`write`).
 final class ResultWriter {
     private let runID: Int64
     private let db: Database
@@ -24,7 +25,10 @@ final class ResultWriter {
     /// Format 2 documents citing `recordFile` and `recordText` (a run recorded now), or
     /// format 1 with texts inline (migration v6, before those tables exist).
     private let compact: Bool
-    private var numbering = RecordNumbering()
+    /// The run's numbering of record files and summaries, used on `numberingQueue` only: the
+    /// next slice is numbered there while the last one's documents are still being encoded.
+    private let numbering = NumberingBox()
+    private let numberingQueue = DispatchQueue(label: "jifen.store.record-numbering")
     private var nextSeq: Int64 = 0
 
     // Items are told apart by their texts' UTF-8 bytes (`same`), and hashed by them: String's
@@ -107,21 +111,32 @@ final class ResultWriter {
     /// Cadres per slice: their documents are encoded together, then inserted.
     static let sliceSize = 1024
 
-    /// Writes all of `cadres`, in slices.
+    /// Writes all of `cadres`, in slices: each slice's rows are inserted while the previous
+    /// slice's documents are finished on the other core, then those documents (one slice
+    /// behind, so neither thread waits for the other at every slice).
     func write(_ cadres: [CadreResult]) throws {
+        var pending: PendingDocuments?
         var lo = 0
         while lo < cadres.count {
             let hi = min(cadres.count, lo + Self.sliceSize)
-            try append(cadres[lo..<hi])
+            let next = try insertRows(cadres[lo..<hi])
+            if let pending { try insertDocuments(pending) }
+            pending = next
             lo = hi
         }
+        if let pending { try insertDocuments(pending) }
         try finish()
     }
 
-    /// Writes the last chunk of record texts (after the last `append`).
+    /// Writes the next cadres in roster order, documents included.
+    func append(_ cadres: ArraySlice<CadreResult>) throws {
+        try insertDocuments(try insertRows(cadres))
+    }
+
+    /// Writes the last chunk of record texts (after the last slice's documents).
     func finish() throws {
         guard compact else { return }
-        let taken = numbering.take(final: true)
+        let taken = numberingQueue.sync { numbering.value.take(final: true) }
         try insertTexts(taken.files, Self.compress(taken.chunks))
     }
 
@@ -158,8 +173,18 @@ final class ResultWriter {
         }
     }
 
-    /// Writes the next cadres in roster order.
-    func append(_ cadres: ArraySlice<CadreResult>) throws {
+    /// A slice's documents and record texts, made on other threads.
+    private struct PendingDocuments {
+        let group = DispatchGroup()
+        let documents = ConcurrentSlots<[[UInt8]?]>(count: 1)
+        let chunks = ConcurrentSlots<[TextChunk]>(count: 1)
+        let files = ConcurrentSlots<[(seq: Int64, name: String)]>(count: 1)
+        let firstSeq: Int64
+        let count: Int
+    }
+
+    /// Inserts the rows of the next cadres in roster order and starts their documents.
+    private func insertRows(_ cadres: ArraySlice<CadreResult>) throws -> PendingDocuments {
         // Items first, on this thread: numbers in order of first appearance.
         var scoreItemOf: [Int64] = []
         var payItemOf: [Int64] = []
@@ -167,42 +192,34 @@ final class ResultWriter {
             for k in cadres[i].score.lines.indices { scoreItemOf.append(try scoreItem(cadres[i].score.lines[k], k)) }
             for k in cadres[i].pay.lines.indices { payItemOf.append(try payItem(cadres[i].pay.lines[k], k)) }
         }
-        // Documents on the other cores while this thread inserts the slice's rows: encoding
-        // them first and inserting after left this thread waiting for about a third of the
-        // store stage at province scale. The records' files and summaries are numbered in the
-        // run there first (in order, one thread), the summaries' full chunks compressed
-        // beside the documents. `numbering` is taken out of `self` meanwhile.
-        typealias Chunks = [TextChunk]
-        let encoded = ConcurrentSlots<[[UInt8]?]>(count: 1)
-        let numbered = ConcurrentSlots<(RecordNumbering, Chunks, [(seq: Int64, name: String)])>(count: 1)
-        let encoding = DispatchGroup()
+        // Documents on the other cores while this thread inserts the slice's rows: the
+        // records' files and summaries are numbered in the run first (in order, on
+        // `numberingQueue`), then the summaries' full chunks are compressed beside the
+        // documents' encoding.
+        let pending = PendingDocuments(firstSeq: nextSeq, count: cadres.count)
         let templates = self.templates, items = payItemOf
-        let compact = self.compact
-        let taking = self.numbering
-        self.numbering = RecordNumbering()
-        DispatchQueue.global().async(group: encoding) {
-            var numbering = taking
-            let numbers = compact ? numbering.number(cadres) : nil
-            let taken = numbering.take(final: false)
-            let chunks = ConcurrentSlots<Chunks>(count: 1)
-            let done = DispatchGroup()
+        let compact = self.compact, numbering = self.numbering
+        pending.group.enter()
+        numberingQueue.async {
+            let numbers = compact ? numbering.value.number(cadres) : nil
+            let taken = numbering.value.take(final: false)
+            pending.files.set(0, taken.files)
             if !taken.chunks.isEmpty {
-                DispatchQueue.global().async(group: done) { chunks.set(0, Self.compress(taken.chunks)) }
+                DispatchQueue.global().async(group: pending.group) { pending.chunks.set(0, Self.compress(taken.chunks)) }
             }
-            encoded.set(0, Self.encodeDocuments(cadres, items, templates: templates, numbers: numbers))
-            done.wait()
-            numbered.set(0, (numbering, chunks.values[0] ?? [], taken.files))
+            DispatchQueue.global().async(group: pending.group) {
+                pending.documents.set(0, Self.encodeDocuments(cadres, items, templates: templates, numbers: numbers))
+            }
+            pending.group.leave()
         }
         // Rows. Read in place (`cadres[i].score.lines[k].raw`): copying each cadre or line
         // out would retain every text it holds, which was most of this loop's time.
         let cadre = RawStatement(db, cadreStatement), scoreLine = RawStatement(db, scoreLineStatement)
         let clip = RawStatement(db, clipStatement), reason = RawStatement(db, reasonStatement)
         let payLine = RawStatement(db, payLineStatement), year = RawStatement(db, yearStatement)
-        let trace = RawStatement(db, traceStatement)
         var scoreAt = 0, payAt = 0
         var packed: [UInt8] = []
         packed.reserveCapacity(1024)
-        let firstSeq = nextSeq
         for i in cadres.indices {
             let seq = nextSeq
             nextSeq += 1
@@ -322,15 +339,19 @@ final class ResultWriter {
                 }
             }
         }
-        encoding.wait()
-        guard let (back, chunks, files) = numbered.values[0] else { throw StoreError.database("the records were not numbered") }
-        self.numbering = back
-        try insertTexts(files, chunks)
-        let documents = encoded.values[0] ?? []
-        for i in cadres.indices {
-            if let document = documents[i - cadres.startIndex] {
+        return pending
+    }
+
+    /// Waits for a slice's documents and inserts them with the record texts numbered so far.
+    private func insertDocuments(_ pending: PendingDocuments) throws {
+        pending.group.wait()
+        try insertTexts(pending.files.values[0] ?? [], pending.chunks.values[0] ?? [])
+        let documents = pending.documents.values[0] ?? []
+        let trace = RawStatement(db, traceStatement)
+        for i in 0..<pending.count {
+            if let document = documents[i] {
                 trace.bind(1, runID)
-                trace.bind(2, firstSeq + Int64(i - cadres.startIndex))
+                trace.bind(2, pending.firstSeq + Int64(i))
                 trace.bind(3, bytes: document)
                 try trace.runRebinding()
             }
