@@ -110,6 +110,7 @@ public struct Payroll {
             return sheet
         }
         var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)
+        var linesBefore = Array(repeating: 0, count: cadres.count)
         for (l, line) in lines.enumerated() {
             let texts = LineTexts(line)
             let shares = try poolShares(l, cadres, &sheets, formulas)
@@ -146,6 +147,14 @@ public struct Payroll {
             }
             // The first failure in cadre order, whichever thread met it first.
             if let failure = failures.first(where: { $0 != nil }) ?? nil { throw failure }
+            // Identical traces of this line shared, the duplicates freed before the next line
+            // is computed (`TraceSharing`).
+            var sharing = TraceSharing()
+            for k in paid.indices where paid[k].count > linesBefore[k] {
+                let last = paid[k].count - 1
+                paid[k][last].trace = sharing.share(paid[k][last].trace)
+                linesBefore[k] = paid[k].count
+            }
         }
         var slips: [Slip] = []
         slips.reserveCapacity(cadres.count)
