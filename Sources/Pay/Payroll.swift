@@ -110,7 +110,6 @@ public struct Payroll {
             return sheet
         }
         var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)
-        var linesBefore = Array(repeating: 0, count: cadres.count)
         for (l, line) in lines.enumerated() {
             let texts = LineTexts(line)
             let shares = try poolShares(l, cadres, &sheets, formulas)
@@ -122,6 +121,9 @@ public struct Payroll {
                 paid.withUnsafeMutableBufferPointer { paid in
                     failures.withUnsafeMutableBufferPointer { failures in
                         chunks.run(count: sheets.count) { range in
+                            // Identical traces of this line shared within the chunk, the
+                            // duplicates freed at once (`TraceSharing`).
+                            var sharing = TraceSharing()
                             for k in range {
                                 sheets[k].poolShare = shares?.amounts[k]
                                 sheets[k].steps = []
@@ -139,7 +141,8 @@ public struct Payroll {
                                 var trace = PayTrace(steps: sheets[k].steps + [noted])
                                 if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
                                 paid[k].append(PaidLine(
-                                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation, trace: trace))
+                                    name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation,
+                                    trace: sharing.share(trace)))
                             }
                         }
                     }
@@ -147,14 +150,6 @@ public struct Payroll {
             }
             // The first failure in cadre order, whichever thread met it first.
             if let failure = failures.first(where: { $0 != nil }) ?? nil { throw failure }
-            // Identical traces of this line shared, the duplicates freed before the next line
-            // is computed (`TraceSharing`).
-            var sharing = TraceSharing()
-            for k in paid.indices where paid[k].count > linesBefore[k] {
-                let last = paid[k].count - 1
-                paid[k][last].trace = sharing.share(paid[k][last].trace)
-                linesBefore[k] = paid[k].count
-            }
         }
         var slips: [Slip] = []
         slips.reserveCapacity(cadres.count)

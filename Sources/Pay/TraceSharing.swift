@@ -4,6 +4,8 @@ import Exact
 /// same for every cadre of the same post level, the same pool share or the same tax bracket
 /// with the same inputs. At 50,000 cadres 1,050,000 traces hold 174,612 distinct ones; each
 /// as steps with their inputs and notes took about 12 KB a cadre, the pay stage's memory.
+/// The payroll shares each line's traces within each chunk of cadres it computes on a core
+/// (one pass over all cadres after each line saved the same memory but took 0.6 s more).
 ///
 /// "Identical" is stricter than `==`: `Fixed`'s equality is numeric (1.0 == 1.00), but an
 /// explanation shows the digits a value was computed with, so values are compared by units
