@@ -2,6 +2,7 @@ import Exact
 @testable import Records
 @testable import RulesLanguage
 import Testing
+import TestSupport
 
 /// A record's summary text is made on UTF-8 bytes (`RecordSummary.text`) and once per
 /// distinct combination of the values it shows (`SummaryKeys`): the texts must be those of

@@ -36,7 +36,7 @@ struct FieldColumnsTests {
     }
 
     @Test func randomBytesAndCSVLikeTextGoBackExactly() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let columns = FieldColumns()
         for round in 0..<300 {
             let n = Int(rng.next() % 5000)
@@ -88,19 +88,6 @@ struct FieldColumnsTests {
             }
             #expect(encodings == [file.name == "wide.csv" ? BlobEncoding.zstd.rawValue : BlobEncoding.zstdColumns.rawValue])
         }
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -3,26 +3,7 @@ import Foundation
 import Pay
 @testable import Records
 @testable import RulesLanguage
-
-/// A seeded random source (SplitMix64): the same seed gives the same schemas, rows and
-/// expressions on every machine, so a failure is reproduced by its seed alone.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
-}
+import TestSupport
 
 /// A generated source: a schema of fields of every kind, typed as the checker types them,
 /// with the words its text fields draw from.

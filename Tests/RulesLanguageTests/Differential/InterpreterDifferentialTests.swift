@@ -5,6 +5,7 @@ import Pay
 @testable import Records
 @testable import RulesLanguage
 import Testing
+import TestSupport
 
 /// The fast paths against the reference interpreter (`Interpreter`), on generated rules:
 /// for each seed a schema with fields of every kind (blanks included), rows decoded as a
