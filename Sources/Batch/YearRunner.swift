@@ -496,8 +496,8 @@ final class YearReportJob: @unchecked Sendable {
     /// Seconds from the start of writing to the sealed set.
     private(set) var seconds = 0.0
 
-    /// Writes with `body` into `staging` on a new thread (the workbooks themselves go on
-    /// every core: `YearReportWriting`).
+    /// Writes with `body` into `staging` on a new thread (年度个税明细 on a thread of its own,
+    /// its sheets on two, the other workbooks while it is zipped: `YearReportWriting`).
     func start(staging: String, _ body: @escaping @Sendable () throws -> (names: [String], warnings: [Diagnostic])) {
         self.staging = staging
         started = true

@@ -6,7 +6,8 @@ enum BlobEncoding: Int, Sendable {
     case raw = 0
     /// One zstd frame.
     case zstd = 1
-    /// One zstd frame of the chunk's fields in columns (`FieldColumns`), since 2026-12.
+    /// One zstd frame of the chunk's fields in columns (`FieldColumns`), what runs write since
+    /// migration v12 (the column's values were 0 and 1 before; no schema change was needed).
     case zstdColumns = 2
 }
 

@@ -18,6 +18,12 @@ enum RecordTextChunk {
         case columns = 2
     }
 
+    /// `columns`: a text a line, its words between spaces.
+    static let line: UInt8 = 10, word: UInt8 = 32
+
+    /// The splitter `compress` takes (one per thread compressing chunks).
+    static func splitter() -> FieldColumns { FieldColumns(line: line, field: word) }
+
     /// A chunk's `uint(length) bytes` texts, compressed.
     static func compress(_ content: [UInt8], count: Int, columns: FieldColumns) -> (content: [UInt8], encoding: Encoding) {
         if let joined = lines(content, count: count),
@@ -44,8 +50,8 @@ enum RecordTextChunk {
             }
             guard at + v <= content.count else { return nil }
             let text = content[at..<(at + v)]
-            if text.contains(10) { return nil }
-            if read > 0 { out.append(10) }
+            if text.contains(line) { return nil }
+            if read > 0 { out.append(line) }
             out.append(contentsOf: text)
             at += v
             read += 1
@@ -69,9 +75,9 @@ enum RecordTextChunk {
         switch Encoding(rawValue: encoding) {
         case .lengths?: break
         case .columns?:
-            let joined = try FieldColumns.decode(raw, line: 10, field: 32)
+            let joined = try FieldColumns.decode(raw, line: line, field: word)
             var read = 0
-            for text in joined.split(separator: 10, omittingEmptySubsequences: false) {
+            for text in joined.split(separator: line, omittingEmptySubsequences: false) {
                 bytes.append(contentsOf: text)
                 starts.append(bytes.count)
                 read += 1

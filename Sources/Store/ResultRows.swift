@@ -166,7 +166,7 @@ final class ResultWriter {
     typealias TextChunk = (seq: Int64, count: Int, content: [UInt8], encoding: RecordTextChunk.Encoding)
 
     private static func compress(_ chunks: [(seq: Int64, count: Int, content: [UInt8])]) -> [TextChunk] {
-        let columns = FieldColumns(line: 10, field: 32)
+        let columns = RecordTextChunk.splitter()
         return chunks.map { c in
             let (content, encoding) = RecordTextChunk.compress(c.content, count: c.count, columns: columns)
             return (c.seq, c.count, content, encoding)
@@ -286,7 +286,7 @@ final class ResultWriter {
                 scoreAt += 1
                 // Since v10 a cadre's clips are on its row (`ClipList`); the migration of older
                 // stores (before the column exists) writes rows.
-                for n in cadres[i].score.lines[k].clips.indices where updatesCadres {
+                for n in cadres[i].score.lines[k].clips.indices {
                     clip.bind(1, runID)
                     clip.bind(2, seq)
                     clip.bind(3, Int64(k))

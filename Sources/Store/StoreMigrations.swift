@@ -498,8 +498,9 @@ enum StoreMigrations {
             }
         }
         m.registerMigration("v10: record detail citing a run's summaries by number, cadre documents compressed") { db in
-            // Documents written from now on are `TraceDocument` format 2: each record names
-            // its file and summary by number in these tables. Documents already stored stay
+            // Documents written from now on are `TraceDocument` format 2 bodies, 64 cadres'
+            // compressed together as format 3: each record names its file and summary by
+            // number in these tables. Documents already stored stay
             // format 1 (texts inline) and read as before: nothing to convert.
             try db.create(table: RecordFileTable.name, options: .withoutRowID) { t in
                 t.column("runID", .integer).notNull().references("run", onDelete: .cascade)
@@ -526,7 +527,9 @@ enum StoreMigrations {
             try db.alter(table: "cadreResult") { t in t.add(column: "lines", .blob) }
         }
         m.registerMigration("v12: record summaries in columns of words") { db in
-            // `RecordTextChunk.Encoding`: chunks stored before are length-prefixed texts.
+            // `RecordTextChunk.Encoding`: chunks stored before are length-prefixed texts. From
+            // here on runs also store their inputs' chunks in columns (`blobChunk.encoding` 2,
+            // `BlobEncoding.zstdColumns`), a value of the existing column.
             try db.alter(table: RecordTextTable.name) { t in
                 t.add(column: "encoding", .integer).notNull().defaults(to: RecordTextChunk.Encoding.lengths.rawValue)
             }

@@ -100,7 +100,7 @@ struct RecordTextColumnsTests {
             var t = t
             t.withUTF8 { RecordTextChunk.append($0, to: &content) }
         }
-        let stored = RecordTextChunk.compress(content, count: texts.count, columns: FieldColumns(line: 10, field: 32))
+        let stored = RecordTextChunk.compress(content, count: texts.count, columns: RecordTextChunk.splitter())
         #expect(stored.encoding == encoding, sourceLocation: sourceLocation)
         var bytes: [UInt8] = [], starts = [0]
         try RecordTextChunk.decode(stored.content, count: texts.count, encoding: stored.encoding.rawValue, bytes: &bytes, starts: &starts)

@@ -194,7 +194,7 @@ struct XlsxSheet {
     /// A column for libxlsxwriter; every call that names a column goes through here, so the
     /// sheet's row of cells (`CellRow`) holds it.
     func c(_ col: Int) -> lxw_col_t {
-        if col >= row.capacity { row.grow(handle, toHold: col) }
+        if col >= row.capacity { row.grow(toHold: col) }
         return lxw_col_t(col)
     }
 }
@@ -227,7 +227,7 @@ final class CellRow {
         capacity = Self.initial
     }
 
-    func grow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, toHold col: Int) {
+    func grow(toHold col: Int) {
         let n = min(Int(LXW_COL_MAX), max(col + 1, capacity * 4))
         guard n > capacity, let old = sheet.pointee.array else { return }
         let bigger = Self.allocate(n)

@@ -102,7 +102,7 @@ public final class MonthScorer {
         self.roster = roster
         self.keepRecords = keepRecords
         self.chunks = chunks
-        self.lanes = min(max(1, lanes), 16)
+        self.lanes = min(max(1, lanes), ValidationTuning.maximumLanes)
         let tables = RuleTables(rules)
         self.tables = tables
         let sources = rules.checked.sources
@@ -210,7 +210,7 @@ public final class MonthScorer {
             return UInt16(recordFiles.count - 1)
         }
         // Between files: no lane is consuming rows.
-        for lane in laneKeys { lane.fileOfSource = fileOfSource.map { $0 } }
+        for lane in laneKeys { lane.fileOfSource = fileOfSource }
     }
 
     /// The month's record texts, which `finish` hands to every score line's records.
