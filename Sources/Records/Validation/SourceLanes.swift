@@ -47,9 +47,9 @@ final class SourceLanes: @unchecked Sendable {
         var trainingHours: [Int64: Fixed] = [:]
         var decoded: DecodedRow
         var out = RowsOut()
-        // Never used: duplicates are found before rows reach a lane (`Duplicate`).
+        // Read only for a key known once decoded (`DuplicateCheck.deferred`), which a source
+        // with lanes never has: duplicates are found before rows reach a lane (`Duplicate`).
         var keys = HashLineTable(capacity: 16)
-        var rows = HashLineTable(capacity: 16)
 
         init(validator: SourceValidator, index: Int) {
             self.validator = validator

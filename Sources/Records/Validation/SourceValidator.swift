@@ -200,7 +200,7 @@ public struct SourceValidator {
                         job.batch.lend(lanes: UnsafePointer(job.lanes), lane: UInt8(k)) { r, row, pre in
                             lane.validator.checkRow(
                                 row, pre: pre!, dup: .found(noDuplicates ? nil : job.duplicates[r]), map: map, base: base, path: path,
-                                seq: job.firstSeq + r, decoded: &lane.decoded, out: &lane.out, keys: &lane.keys, rows: &lane.rows,
+                                seq: job.firstSeq + r, decoded: &lane.decoded, out: &lane.out, keys: &lane.keys,
                                 shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: box.sink)
                         }
                     }
@@ -417,11 +417,11 @@ public struct SourceValidator {
             lanes.lanes[k].with { lane in
                 lane.validator.checkRow(
                     row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &lane.decoded, out: &lane.out,
-                    keys: &lane.keys, rows: &lane.rows, shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: sink)
+                    keys: &lane.keys, shifts: &lane.shifts, trainingHours: &lane.trainingHours, sink: sink)
             }
             return
         }
-        checkRow(row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &decoded, out: &out, keys: &keys, rows: &rows,
+        checkRow(row, pre: pre, dup: dup, map: map, base: base, path: path, seq: seq, decoded: &decoded, out: &out, keys: &keys,
                  shifts: &shifts, trainingHours: &trainingHours, sink: sink)
     }
 
@@ -514,7 +514,7 @@ public struct SourceValidator {
     fileprivate mutating func checkRow(
         _ row: borrowing RawRow, pre: PrecheckedRow, dup: DuplicateCheck, map: HeaderMap, base: Int, path: String, seq: Int,
         decoded: inout DecodedRow, out: inout RowsOut,
-        keys: inout HashLineTable, rows: inout HashLineTable, shifts: inout [Int64: [Interval]],
+        keys: inout HashLineTable, shifts: inout [Int64: [Interval]],
         trainingHours: inout [Int64: Fixed], sink: (borrowing DecodedRow, borrowing FieldDecoder) -> Void
     ) {
         let origin = RowOrigin(path: path, line: row.line)
