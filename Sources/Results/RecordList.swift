@@ -8,7 +8,7 @@ import Exact
 public struct RecordList: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral, Codable {
     enum Storage: Sendable {
         case refs([RecordRef])
-        case compact([RecordEntry], RecordTexts)
+        case compact(RecordEntries, RecordTexts)
     }
 
     let storage: Storage
@@ -18,7 +18,10 @@ public struct RecordList: Sendable, Hashable, RandomAccessCollection, Expressibl
     public init(arrayLiteral elements: RecordRef...) { storage = .refs(elements) }
 
     /// Entries whose file and summary numbers index `texts`.
-    public init(entries: [RecordEntry], texts: RecordTexts) { storage = .compact(entries, texts) }
+    public init(entries: [RecordEntry], texts: RecordTexts) { storage = .compact(RecordEntries(entries), texts) }
+
+    /// Entries in place (a slot of the month's `RecordSpill`) whose numbers index `texts`.
+    public init(entries: RecordEntries, texts: RecordTexts) { storage = .compact(entries, texts) }
 
     public var startIndex: Int { 0 }
 
@@ -32,13 +35,17 @@ public struct RecordList: Sendable, Hashable, RandomAccessCollection, Expressibl
     public subscript(position: Int) -> RecordRef {
         switch storage {
         case .refs(let r): return r[position]
-        case .compact(let e, let texts): return texts.ref(e[position])
+        case .compact(let e, let texts):
+            // A reader starting at the first record is counted as reading them all, so that
+            // a sweep over a spilled month hands its pages back as it goes.
+            if position == 0 { e.noteSweep() }
+            return texts.ref(e[position])
         }
     }
 
     /// The compact form, when the records are held so: what the store writes without
     /// building a `RecordRef` per record.
-    public var entries: (entries: [RecordEntry], texts: RecordTexts)? {
+    public var entries: (entries: RecordEntries, texts: RecordTexts)? {
         if case .compact(let e, let t) = storage { return (e, t) }
         return nil
     }

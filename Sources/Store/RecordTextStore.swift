@@ -217,20 +217,22 @@ struct RecordNumbering: @unchecked Sendable {
                     texts.summaryBytes.withUnsafeBufferPointer { text in
                         texts.summaryStarts.withUnsafeBufferPointer { at in
                             map.summaries.withUnsafeMutableBufferPointer { summaryMap in
-                                for e in entries {
-                                    var f = map.files[Int(e.file)]
-                                    if f < 0 {
-                                        f = Int32(fileNumber(texts.files[Int(e.file)]))
-                                        map.files[Int(e.file)] = f
+                                entries.withUnsafeBufferPointer { entries in
+                                    for e in entries {
+                                        var f = map.files[Int(e.file)]
+                                        if f < 0 {
+                                            f = Int32(fileNumber(texts.files[Int(e.file)]))
+                                            map.files[Int(e.file)] = f
+                                        }
+                                        files.append(UInt32(f))
+                                        var s = summaryMap[Int(e.summary)]
+                                        if s < 0 {
+                                            let n = Int(e.summary)
+                                            s = Int32(newSummary(UnsafeBufferPointer(rebasing: text[at[n]..<at[n + 1]])))
+                                            summaryMap[n] = s
+                                        }
+                                        summaries.append(UInt32(s))
                                     }
-                                    files.append(UInt32(f))
-                                    var s = summaryMap[Int(e.summary)]
-                                    if s < 0 {
-                                        let n = Int(e.summary)
-                                        s = Int32(newSummary(UnsafeBufferPointer(rebasing: text[at[n]..<at[n + 1]])))
-                                        summaryMap[n] = s
-                                    }
-                                    summaries.append(UInt32(s))
                                 }
                             }
                         }

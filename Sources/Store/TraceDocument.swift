@@ -145,14 +145,16 @@ enum TraceDocument {
             // borrowed once here rather than retained per record.
             texts.summaryBytes.withUnsafeBufferPointer { text in
                 texts.summaryStarts.withUnsafeBufferPointer { starts in
-                    for e in entries {
-                        textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
-                        int(Int64(e.line))
-                        date(e.date)
-                        let n = Int(e.summary)
-                        textNumber(n, cache: &summaries) { String(decoding: UnsafeBufferPointer(rebasing: text[starts[n]..<starts[n + 1]]), as: UTF8.self) }
-                        int(e.units)
-                        bytes.append(e.scale)
+                    entries.withUnsafeBufferPointer { entries in
+                        for e in entries {
+                            textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
+                            int(Int64(e.line))
+                            date(e.date)
+                            let n = Int(e.summary)
+                            textNumber(n, cache: &summaries) { String(decoding: UnsafeBufferPointer(rebasing: text[starts[n]..<starts[n + 1]]), as: UTF8.self) }
+                            int(e.units)
+                            bytes.append(e.scale)
+                        }
                     }
                 }
             }
@@ -609,16 +611,18 @@ extension TraceDocument {
             at += n
             for k in range { w.uint(UInt64(files[k])) }
             if let (entries, _) = c.score.lines[i].records.entries {
-                var previous: Int64 = 0
-                for e in entries {
-                    w.int(Int64(e.line) - previous)
-                    previous = Int64(e.line)
+                entries.withUnsafeBufferPointer { entries in
+                    var previous: Int64 = 0
+                    for e in entries {
+                        w.int(Int64(e.line) - previous)
+                        previous = Int64(e.line)
+                    }
+                    var day: Int64 = 0
+                    for e in entries { w.day(e.day == RecordEntry.noDay ? nil : Int64(e.day), previous: &day) }
+                    for k in range { w.summary(summaries[k], next: &next) }
+                    for e in entries { w.int(e.units) }
+                    for e in entries { w.bytes.append(e.scale) }
                 }
-                var day: Int64 = 0
-                for e in entries { w.day(e.day == RecordEntry.noDay ? nil : Int64(e.day), previous: &day) }
-                for k in range { w.summary(summaries[k], next: &next) }
-                for e in entries { w.int(e.units) }
-                for e in entries { w.bytes.append(e.scale) }
             } else {
                 let refs = Array(c.score.lines[i].records)
                 var previous: Int64 = 0

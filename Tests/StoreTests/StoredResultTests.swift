@@ -176,7 +176,7 @@ struct TraceDocumentTests {
         #expect(back.pay == c.pay)
         var k = 0
         for (i, line) in c.score.lines.enumerated() {
-            let expected = (line.records.entries?.entries ?? []).map { e in
+            let expected = (line.records.entries.map { Array($0.entries) } ?? []).map { e in
                 var e = e
                 e.file = UInt16(fileNumbers[Int(e.file)])
                 e.summary = summaryNumbers[Int(e.summary)]

@@ -30,9 +30,11 @@ extension MonthScorer {
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
         let texts = recordTexts()
+        // The records, sorted from the spill file into their lines.
+        let records = recordSpill?.finish()
         scored.withUnsafeMutableBufferPointer { scored in
             chunks.run(count: cadres.count) { range in
-                for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts) }
+                for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records) }
             }
         }
         var cards: [Int: ScoreCard] = Dictionary(minimumCapacity: cadres.count)
@@ -56,7 +58,7 @@ extension MonthScorer {
 
     // MARK: - Score
 
-    func scoreCard(cadre c: Int, texts: RecordTexts) -> (ScoreCard, [String: Fixed]) {
+    func scoreCard(cadre c: Int, texts: RecordTexts, records spilled: RecordSpill?) -> (ScoreCard, [String: Fixed]) {
         var lines: [ScoreLine] = []
         var points: [String: Fixed] = [:]
         if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
@@ -93,7 +95,7 @@ extension MonthScorer {
                 clips.append(Clip(scope: .month, limit: cap, removed: value - cap))
                 value = cap
             }
-            let records: RecordList = keepRecords ? RecordList(entries: itemRecords[slot], texts: texts) : []
+            let records: RecordList = spilled.map { RecordList(entries: $0.entries(slot: slot), texts: texts) } ?? []
             switch item.kind {
             case .points:
                 if let floor = item.floor, value < floor {

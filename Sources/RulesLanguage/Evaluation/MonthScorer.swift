@@ -71,10 +71,12 @@ public final class MonthScorer {
     let accSum: UnsafeMutableBufferPointer<Fixed>
     let accDays: UnsafeMutableBufferPointer<UInt32>
     let accExtreme: UnsafeMutableBufferPointer<RowValue>
-    /// Each item's contributing records per cadre, compact: file and summary by number in
-    /// `recordFiles` and `texts` (24 bytes a record, no `String` of its own).
-    let itemRecords: UnsafeMutableBufferPointer<[RecordEntry]>
-    /// An adjustment's reasons and approvers, record by record, beside `itemRecords`.
+    /// Each item's contributing records per cadre (slot `cadre * itemCount + item`),
+    /// compact: file and summary by number in `recordFiles` and `texts` (24 bytes a
+    /// record, no `String` of its own), written to a spill file as rows stream and sorted
+    /// into slots when the month is scored (`RecordSpill`): out of the heap.
+    let recordSpill: RecordSpillWriter?
+    /// An adjustment's reasons and approvers, record by record, beside its records.
     let itemReasons: UnsafeMutableBufferPointer<[(reason: String, approver: String)]>
     /// The file each source's records came from, for record references.
     public var fileNames: [String] { didSet { numberFiles() } }
@@ -97,7 +99,10 @@ public final class MonthScorer {
     var groupCodes: [String: [Int32]] = [:]
     var headcounts: [[String]: [String: Int]] = [:]
 
-    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks(), lanes: Int = 1) {
+    /// - Parameter spillDirectory: where the kept records are spilled (a file unlinked as
+    ///   soon as it is made); nil keeps them in memory.
+    public init(rules: MonthRules, roster: Roster, keepRecords: Bool = true, chunks: CadreChunks = CadreChunks(), lanes: Int = 1,
+                spillDirectory: URL? = FileManager.default.temporaryDirectory) {
         self.rules = rules
         self.roster = roster
         self.keepRecords = keepRecords
@@ -183,7 +188,8 @@ public final class MonthScorer {
         accSum = buffer(n * accumulatorCount, .zero)
         accDays = buffer(n * accumulatorCount, 0)
         accExtreme = buffer(n * accumulatorCount, .none)
-        itemRecords = buffer(keepRecords ? n * itemCount : 0, [])
+        recordSpill = keepRecords
+            ? RecordSpillWriter(slots: n * itemCount, slotsPerCadre: itemCount, lanes: self.lanes, directory: spillDirectory) : nil
         itemReasons = buffer(keepRecords ? n * itemCount : 0, [])
         fileNames = sources.map { $0.schema.fileStems.first ?? $0.name }
         let summaries = sources.map { RecordSummary(schema: $0.schema) }
@@ -211,6 +217,7 @@ public final class MonthScorer {
         }
         // Between files: no lane is consuming rows.
         for lane in laneKeys { lane.fileOfSource = fileOfSource }
+        recordSpill?.endEpoch()
     }
 
     /// The month's record texts, which `finish` hands to every score line's records.
@@ -249,8 +256,6 @@ public final class MonthScorer {
         accDays.deallocate()
         accExtreme.deinitialize()
         accExtreme.deallocate()
-        itemRecords.deinitialize()
-        itemRecords.deallocate()
         itemReasons.deinitialize()
         itemReasons.deallocate()
         laneKeys.deinitialize()
@@ -283,10 +288,10 @@ public final class MonthScorer {
                                 daySums[i] = daySums[i] + points
                             }
                         }
-                        if keepRecords {
+                        if let recordSpill {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
                             if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, lane) }
-                            itemRecords[slot].append(RecordEntry(
+                            recordSpill.append(lane: row.lane, slot: slot, RecordEntry(
                                 file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
