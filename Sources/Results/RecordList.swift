@@ -1,4 +1,9 @@
 import Exact
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A score line's contributing records: either `RecordRef`s as read back from the store (or
 /// written by hand), or, as the scorer keeps them, compact `RecordEntry`s that name their file
@@ -38,7 +43,10 @@ public struct RecordList: Sendable, Hashable, RandomAccessCollection, Expressibl
         case .compact(let e, let texts):
             // A reader starting at the first record is counted as reading them all, so that
             // a sweep over a spilled month hands its pages back as it goes.
-            if position == 0 { e.noteSweep() }
+            if position == 0 {
+                e.noteSweep()
+                texts.noteRecords(e.count)
+            }
             return texts.ref(e[position])
         }
     }
@@ -46,8 +54,9 @@ public struct RecordList: Sendable, Hashable, RandomAccessCollection, Expressibl
     /// The compact form, when the records are held so: what the store writes without
     /// building a `RecordRef` per record.
     public var entries: (entries: RecordEntries, texts: RecordTexts)? {
-        if case .compact(let e, let t) = storage { return (e, t) }
-        return nil
+        guard case .compact(let e, let t) = storage else { return nil }
+        t.noteRecords(e.count)
+        return (e, t)
     }
 
     public static func == (a: RecordList, b: RecordList) -> Bool { a.elementsEqual(b) }
@@ -97,17 +106,40 @@ public struct RecordEntry: Sendable, Hashable {
 /// The file names and summary texts `RecordEntry`s name by number: one per distinct text in
 /// a month, shared by every line that cites them, never changed once made. The summaries are
 /// kept as UTF-8 one after another (a province month has millions of distinct ones: no
-/// `String` object each), made into a `String` when read.
-public final class RecordTexts: Sendable {
+/// `String` object each), made into a `String` when read: in memory, or, as the scorer
+/// leaves them (`SummaryTextWriter`), in a read-only mapped file in the order the month's
+/// lines first cite them, so that a sweep over the lines reads the file front to back and
+/// hands its pages back as it goes (every 32 MB of records' texts, as `RecordSpill` does).
+public final class RecordTexts: @unchecked Sendable {
     public let files: [String]
-    /// Summary `n` is `summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]]`.
-    public let summaryBytes: [UInt8]
-    public let summaryStarts: [Int]
+    /// Summary `n` is `bytes[starts[k]..<starts[k + 1]]` with `k = order[n]` (`k = n` in
+    /// memory).
+    private let bytes: [UInt8]
+    private let starts: [Int]
+    private let order: [Int32]
+    private let mapping: (address: UnsafeMutableRawPointer, bytes: Int)?
+    private let readSinceRelease = Atomic<Int>(0)
+    public let summaryCount: Int
+    nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     public init(files: [String], summaryBytes: [UInt8], summaryStarts: [Int]) {
         self.files = files
-        self.summaryBytes = summaryBytes
-        self.summaryStarts = summaryStarts
+        bytes = summaryBytes
+        starts = summaryStarts
+        order = []
+        mapping = nil
+        summaryCount = summaryStarts.count - 1
+    }
+
+    /// Texts in a mapped file (`address`, `bytes` long, unmapped when these are freed): text
+    /// `n` at `starts[order[n]]`.
+    init(files: [String], mapping: (UnsafeMutableRawPointer, Int), starts: [Int], order: [Int32]) {
+        self.files = files
+        bytes = []
+        self.starts = starts
+        self.order = order
+        self.mapping = (address: mapping.0, bytes: mapping.1)
+        summaryCount = order.count
     }
 
     public convenience init(files: [String], summaries: [String]) {
@@ -119,14 +151,60 @@ public final class RecordTexts: Sendable {
         self.init(files: files, summaryBytes: bytes, summaryStarts: starts)
     }
 
-    public var summaryCount: Int { summaryStarts.count - 1 }
+    deinit {
+        if let mapping { munmap(mapping.address, mapping.bytes) }
+    }
+
+    /// Whether the texts are in a mapped file (false: in memory).
+    public var isMapped: Bool { mapping != nil }
+
+    /// Reads summaries by number while `body` runs: the way to read many.
+    public func withSummaries<R>(_ body: (SummaryReader) throws -> R) rethrows -> R {
+        try starts.withUnsafeBufferPointer { starts in
+            try order.withUnsafeBufferPointer { order in
+                if let mapping {
+                    return try body(SummaryReader(
+                        base: UnsafePointer(mapping.address.assumingMemoryBound(to: UInt8.self)), starts: starts.baseAddress!,
+                        order: order.baseAddress))
+                }
+                return try bytes.withUnsafeBufferPointer { bytes in
+                    // No bytes (every text empty): any address will do, none is read.
+                    try body(SummaryReader(base: bytes.baseAddress ?? UnsafePointer(Self.noBytes), starts: starts.baseAddress!, order: nil))
+                }
+            }
+        }
+    }
 
     public func summary(_ n: Int) -> String {
-        String(decoding: summaryBytes[summaryStarts[n]..<summaryStarts[n + 1]], as: UTF8.self)
+        withSummaries { String(decoding: $0[n], as: UTF8.self) }
     }
 
     @inline(__always)
     public func ref(_ e: RecordEntry) -> RecordRef {
         RecordRef(file: files[Int(e.file)], line: Int(e.line), date: e.date, summary: summary(Int(e.summary)), points: e.points)
+    }
+
+    /// Notes `records` records' texts about to be read (counted at the texts' mean length);
+    /// every 32 MB, the mapping's pages leave the resident set (a later read maps them again).
+    public func noteRecords(_ records: Int) {
+        guard let mapping, summaryCount > 0 else { return }
+        let bytes = records * max(1, mapping.bytes / summaryCount)
+        if readSinceRelease.add(bytes, ordering: .relaxed).newValue >= RecordSpill.releaseEvery {
+            readSinceRelease.store(0, ordering: .relaxed)
+            madvise(mapping.address, mapping.bytes, Int32(MADV_DONTNEED))
+        }
+    }
+}
+
+/// Summary texts by number, valid inside `RecordTexts.withSummaries`.
+public struct SummaryReader {
+    let base: UnsafePointer<UInt8>
+    let starts: UnsafePointer<Int>
+    let order: UnsafePointer<Int32>?
+
+    @inline(__always)
+    public subscript(n: Int) -> UnsafeBufferPointer<UInt8> {
+        let k = order.map { Int($0[n]) } ?? n
+        return UnsafeBufferPointer(start: base + starts[k], count: starts[k + 1] - starts[k])
     }
 }

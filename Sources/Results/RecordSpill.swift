@@ -186,7 +186,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         fill = .allocate(capacity: self.lanes * bucketCount)
         fill.initialize(repeating: 0)
         blocks = Array(repeating: [], count: bucketCount)
-        if let directory { fd = Self.temporaryFile(in: directory) }
+        if let directory { fd = SpillFile.temporary(in: directory) }
     }
 
     deinit {
@@ -223,7 +223,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         self.sequence += 1
         lock.unlock()
         var block = Block(epoch: epoch, lane: k / bucketCount, sequence: sequence, count: count, offset: offset, memory: [])
-        if offset < 0 || !Self.write(fd, UnsafeRawBufferPointer(items), at: offset) {
+        if offset < 0 || !SpillFile.write(fd, UnsafeRawBufferPointer(items), at: offset) {
             block.offset = -1
             block.memory = Array(items)
         }
@@ -236,6 +236,8 @@ public final class RecordSpillWriter: @unchecked Sendable {
     /// again when asked again; no record may come after).
     public func finish() -> RecordSpill {
         if let finished { return finished }
+        let t0 = Date()
+        defer { FileHandle.standardError.write("entries \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!) }
         endEpoch()
         let bucketTotals = blocks.map { $0.reduce(0) { $0 + $1.count } }
         var bucketStarts = [0]
@@ -246,7 +248,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         starts.initialize(repeating: 0)
         starts[slotCount] = total
         // The sorted file, or memory when it cannot be made.
-        var out: Int32 = directory.map { Self.temporaryFile(in: $0) } ?? -1
+        var out: Int32 = directory.map { SpillFile.temporary(in: $0) } ?? -1
         if out >= 0 && (total == 0 || ftruncate(out, off_t(total * stride)) != 0) {
             close(out)
             out = -1
@@ -267,7 +269,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
                     continue
                 }
                 let read = [Item](unsafeUninitializedCapacity: block.count) { buffer, initialized in
-                    initialized = Self.read(writer.fd, UnsafeMutableRawBufferPointer(buffer), at: block.offset) ? block.count : 0
+                    initialized = SpillFile.read(writer.fd, UnsafeMutableRawBufferPointer(buffer), at: block.offset) ? block.count : 0
                 }
                 // A file this process wrote and holds open: failing to read it back is not
                 // a condition to go on from.
@@ -292,7 +294,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
                 let sorted = UnsafeMutablePointer<RecordEntry>.allocate(capacity: count)
                 defer { sorted.deallocate() }
                 place(sorted)
-                if !Self.write(out, UnsafeRawBufferPointer(start: sorted, count: count * stride), at: bucketStarts[b] * stride) {
+                if !SpillFile.write(out, UnsafeRawBufferPointer(start: sorted, count: count * stride), at: bucketStarts[b] * stride) {
                     failed.store(true, ordering: .relaxed)
                 }
             }
@@ -328,8 +330,11 @@ public final class RecordSpillWriter: @unchecked Sendable {
         finished = result
         return result!
     }
+}
 
-    private static func temporaryFile(in directory: URL) -> Int32 {
+/// Unlinked temporary files, written and read at offsets.
+enum SpillFile {
+    static func temporary(in directory: URL) -> Int32 {
         var template = Array(directory.appendingPathComponent("jifen-records-XXXXXX").path.utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return -1 }
@@ -338,7 +343,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         return fd
     }
 
-    private static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
@@ -349,7 +354,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         return true
     }
 
-    private static func read(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+    static func read(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
         var done = 0
         while done < bytes.count {
             let n = pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))

@@ -214,25 +214,23 @@ struct RecordNumbering: @unchecked Sendable {
                 guard !list.isEmpty else { continue }
                 if let (entries, texts) = list.entries {
                     let map = self.map(texts)
-                    texts.summaryBytes.withUnsafeBufferPointer { text in
-                        texts.summaryStarts.withUnsafeBufferPointer { at in
-                            map.summaries.withUnsafeMutableBufferPointer { summaryMap in
-                                entries.withUnsafeBufferPointer { entries in
-                                    for e in entries {
-                                        var f = map.files[Int(e.file)]
-                                        if f < 0 {
-                                            f = Int32(fileNumber(texts.files[Int(e.file)]))
-                                            map.files[Int(e.file)] = f
-                                        }
-                                        files.append(UInt32(f))
-                                        var s = summaryMap[Int(e.summary)]
-                                        if s < 0 {
-                                            let n = Int(e.summary)
-                                            s = Int32(newSummary(UnsafeBufferPointer(rebasing: text[at[n]..<at[n + 1]])))
-                                            summaryMap[n] = s
-                                        }
-                                        summaries.append(UInt32(s))
+                    texts.withSummaries { text in
+                        map.summaries.withUnsafeMutableBufferPointer { summaryMap in
+                            entries.withUnsafeBufferPointer { entries in
+                                for e in entries {
+                                    var f = map.files[Int(e.file)]
+                                    if f < 0 {
+                                        f = Int32(fileNumber(texts.files[Int(e.file)]))
+                                        map.files[Int(e.file)] = f
                                     }
+                                    files.append(UInt32(f))
+                                    var s = summaryMap[Int(e.summary)]
+                                    if s < 0 {
+                                        let n = Int(e.summary)
+                                        s = Int32(newSummary(text[n]))
+                                        summaryMap[n] = s
+                                    }
+                                    summaries.append(UInt32(s))
                                 }
                             }
                         }

@@ -143,18 +143,16 @@ enum TraceDocument {
             summaryNumbers = [:]
             // The month's texts are shared by every cadre's document, written on every core:
             // borrowed once here rather than retained per record.
-            texts.summaryBytes.withUnsafeBufferPointer { text in
-                texts.summaryStarts.withUnsafeBufferPointer { starts in
-                    entries.withUnsafeBufferPointer { entries in
-                        for e in entries {
-                            textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
-                            int(Int64(e.line))
-                            date(e.date)
-                            let n = Int(e.summary)
-                            textNumber(n, cache: &summaries) { String(decoding: UnsafeBufferPointer(rebasing: text[starts[n]..<starts[n + 1]]), as: UTF8.self) }
-                            int(e.units)
-                            bytes.append(e.scale)
-                        }
+            texts.withSummaries { text in
+                entries.withUnsafeBufferPointer { entries in
+                    for e in entries {
+                        textNumber(Int(e.file), cache: &files) { texts.files[Int(e.file)] }
+                        int(Int64(e.line))
+                        date(e.date)
+                        let n = Int(e.summary)
+                        textNumber(n, cache: &summaries) { String(decoding: text[n], as: UTF8.self) }
+                        int(e.units)
+                        bytes.append(e.scale)
                     }
                 }
             }

@@ -93,4 +93,48 @@ struct RecordSpillTests {
         #expect(list.count == model[7].count)
         #expect(list.entries.map { Array($0.entries) } == model[7])
     }
+
+    /// The month's summary texts go through a spill file too (`SummaryTextWriter`) and are
+    /// laid out in the order the records first cite them: every text reads back as it was
+    /// appended, by its number, mapped or in memory, before and after its pages are handed
+    /// back; texts no record cites, empty ones and ones longer than a bucket's buffer too.
+    @Test(arguments: [300, 120_000])
+    func summaryTextsReadBackByNumber(count: Int) {
+        var random = SeededRandom(seed: UInt64(count))
+        var texts: [[UInt8]] = []
+        for n in 0..<count {
+            switch random.int(0...99) {
+            case 0: texts.append([])
+            case 1 where n % 7 == 0: texts.append((0..<random.int(70_000...90_000)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) })
+            default:
+                let s = "\(n) 夜班 20:00–08:00 到岗 " + String(repeating: "满意", count: random.int(0...30))
+                texts.append(Array(s.utf8))
+            }
+        }
+        for directory in [FileManager.default.temporaryDirectory, nil] {
+            let writer = SummaryTextWriter(directory: directory)
+            for t in texts { _ = t.withUnsafeBufferPointer { writer.append($0) } }
+            #expect(writer.count == count)
+            // Records citing most texts, in an order of their own.
+            let records = RecordSpillWriter(slots: 1_000, slotsPerCadre: 2, lanes: 1, directory: directory)
+            for _ in 0..<(count * 2) {
+                let n = random.int(0...count - 1)
+                guard n % 5 != 0 else { continue }
+                records.append(lane: 0, slot: random.int(0...999), RecordEntry(file: 0, line: 1, day: 0, summary: UInt32(n), units: 1, scale: 0))
+            }
+            let spill = records.finish()
+            let back = writer.finish(files: ["值班"], citing: spill)
+            #expect(back.isMapped == (directory != nil))
+            #expect(back.summaryCount == count)
+            #expect(writer.finish(files: ["值班"], citing: spill) === back)
+            for round in 0..<2 {
+                let wrong = back.withSummaries { reader in (0..<count).filter { Array(reader[$0]) != texts[$0] }.count }
+                #expect(wrong == 0, "round \(round)")
+                #expect(back.summary(count - 1) == String(decoding: texts[count - 1], as: UTF8.self))
+                // Enough records noted to hand the pages back.
+                back.noteRecords(RecordSpill.releaseEvery)
+            }
+        }
+    }
 }
+

@@ -29,9 +29,10 @@ extension MonthScorer {
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
-        let texts = recordTexts()
-        // The records, sorted from the spill file into their lines.
+        // The records, sorted from the spill file into their lines, and their summaries in
+        // the order the lines first cite them.
         let records = recordSpill?.finish()
+        let texts = self.texts.finish(files: recordFiles, citing: records)
         scored.withUnsafeMutableBufferPointer { scored in
             chunks.run(count: cadres.count) { range in
                 for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records) }

@@ -84,12 +84,11 @@ public final class MonthScorer {
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    /// Each distinct summary text, once, as UTF-8 one after another (summary `n` from
-    /// `summaryStarts[n]` to `summaryStarts[n + 1]`): records name theirs by number. One
-    /// for all lanes (a lane makes a text, then appends it under the lock); with several
-    /// lanes the numbers follow the order lanes made them in, which only the numbers show
-    /// (records are read, and stored, by their text).
-    let texts = SummaryTexts()
+    /// Each distinct summary text, once: records name theirs by number. One for all lanes (a
+    /// lane makes a text, then appends it under the lock), spilled to a file as they come
+    /// (`SummaryTextWriter`); with several lanes the numbers follow the order lanes made
+    /// them in, which only the numbers show (records are read, and stored, by their text).
+    let texts: SummaryTextWriter
     /// What each lane reads and writes as it consumes rows (`LaneKeys`), in a raw buffer:
     /// taking a lane's own never touches the reference count of anything another lane uses.
     let laneKeys: UnsafeMutableBufferPointer<LaneKeys>
@@ -188,6 +187,7 @@ public final class MonthScorer {
         accSum = buffer(n * accumulatorCount, .zero)
         accDays = buffer(n * accumulatorCount, 0)
         accExtreme = buffer(n * accumulatorCount, .none)
+        texts = SummaryTextWriter(directory: keepRecords ? spillDirectory : nil)
         recordSpill = keepRecords
             ? RecordSpillWriter(slots: n * itemCount, slotsPerCadre: itemCount, lanes: self.lanes, directory: spillDirectory) : nil
         itemReasons = buffer(keepRecords ? n * itemCount : 0, [])
@@ -220,10 +220,6 @@ public final class MonthScorer {
         recordSpill?.endEpoch()
     }
 
-    /// The month's record texts, which `finish` hands to every score line's records.
-    func recordTexts() -> RecordTexts {
-        RecordTexts(files: recordFiles, summaryBytes: texts.summaryBytes, summaryStarts: texts.summaryStarts)
-    }
 
     /// The number of `row`'s summary in `texts`, its text made when its lane first sees it.
     @inline(__always)
@@ -233,16 +229,9 @@ public final class MonthScorer {
     ) -> UInt32 {
         let found = lane.summaryKeys[source].find(payload, present, identity: decoder.identity)
         if found.number >= 0 { return UInt32(found.number) }
-        let number: UInt32
-        if lanes == 1 {
-            number = UInt32(texts.summaryStarts.count - 1)
-            lane.summaries[source].append(row, decoder, to: &texts.summaryBytes)
-            texts.summaryStarts.append(texts.summaryBytes.count)
-        } else {
-            lane.scratch.removeAll(keepingCapacity: true)
-            lane.summaries[source].append(row, decoder, to: &lane.scratch)
-            number = texts.append(lane.scratch)
-        }
+        lane.scratch.removeAll(keepingCapacity: true)
+        lane.summaries[source].append(row, decoder, to: &lane.scratch)
+        let number = lane.scratch.withUnsafeBufferPointer { texts.append($0) }
         lane.summaryKeys[source].insert(found.key, number: number)
         return number
     }
@@ -354,24 +343,6 @@ public final class MonthScorer {
         case .distinctDays: return .number(Fixed(accDays[slot].nonzeroBitCount))
         case .max, .min: return accExtreme[slot]
         }
-    }
-}
-
-/// The month's summary texts, shared by the lanes: `append` under a lock (with one lane
-/// the scorer appends directly).
-final class SummaryTexts: @unchecked Sendable {
-    private let lock = NSLock()
-    @exclusivity(unchecked) var summaryBytes: [UInt8] = []
-    @exclusivity(unchecked) var summaryStarts: [Int] = [0]
-
-    /// Appends a text made by a lane; its number.
-    func append(_ text: [UInt8]) -> UInt32 {
-        lock.lock()
-        defer { lock.unlock() }
-        let number = UInt32(summaryStarts.count - 1)
-        summaryBytes.append(contentsOf: text)
-        summaryStarts.append(summaryBytes.count)
-        return number
     }
 }
 

@@ -1,0 +1,316 @@
+import Foundation
+import Pay
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The month's distinct summary texts as the scorer's lanes make them, kept out of the heap
+/// (issue 15): appended under a lock and written to a spill file every 4 MB, only their
+/// starts kept in memory. When the month is scored (`finish`), the texts are put in the order
+/// the month's records first cite them, slot by slot (`RecordSpill`: cadre by cadre, in roster
+/// order, item by item), which is the order the store numbers them in and the reports read
+/// them in; the file is then mapped read-only (`RecordTexts`).
+///
+/// The reordering is a bucket sort through a second file: the texts are read in the order
+/// they were made and each is appended, with its place, to the bucket of its range of places
+/// (~8 MB of text each); each bucket is then read and laid out in order, on every core. Memory
+/// stays at the buckets' 64 KB buffers and two buckets.
+///
+/// Without a spill directory, or when a file fails, the texts are held in memory in the order
+/// they were made, and read the same.
+public final class SummaryTextWriter: @unchecked Sendable {
+    private let lock = NSLock()
+    /// The texts not yet written (all of them in memory).
+    private var pending: [UInt8] = []
+    /// Text `n` is at `starts[n]..<starts[n + 1]` of the texts in the order made.
+    private var starts: [Int] = [0]
+    private var fd: Int32 = -1
+    private var written = 0
+    private let directory: URL?
+    private var finished: RecordTexts?
+    static let flushAt = 4 << 20
+    static let bucketBytes = 8 << 20
+    static let bucketBuffer = 64 << 10
+
+    /// - Parameter directory: where the spill files are made (unlinked at once), nil to hold
+    ///   the texts in memory.
+    public init(directory: URL?) {
+        self.directory = directory
+        if let directory { fd = SpillFile.temporary(in: directory) }
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// The number of texts appended.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return starts.count - 1
+    }
+
+    /// Appends a text; its number.
+    public func append(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        lock.lock()
+        defer { lock.unlock() }
+        let number = UInt32(starts.count - 1)
+        pending.append(contentsOf: text)
+        starts.append(starts[starts.count - 1] + text.count)
+        if fd >= 0 && pending.count >= Self.flushAt { flush() }
+        return number
+    }
+
+    /// Writes the pending texts; if that fails, brings the written ones back into memory and
+    /// goes on there.
+    private func flush() {
+        guard fd >= 0, !pending.isEmpty else { return }
+        if pending.withUnsafeBytes({ SpillFile.write(fd, $0, at: written) }) {
+            written += pending.count
+            pending.removeAll(keepingCapacity: true)
+            return
+        }
+        toMemory()
+    }
+
+    /// Every text in memory, in the order made: the file is given up.
+    private func toMemory() {
+        guard fd >= 0 else { return }
+        var all = [UInt8](repeating: 0, count: written)
+        let ok = all.withUnsafeMutableBytes { SpillFile.read(fd, $0, at: 0) }
+        // A file this process wrote and holds open: failing to read it back is not a
+        // condition to go on from.
+        precondition(ok || written == 0, "the summaries' spill file could not be read back")
+        all.append(contentsOf: pending)
+        pending = all
+        close(fd)
+        fd = -1
+        written = 0
+    }
+
+    /// The month's texts for its records, in the order `records` first cite them (mapped), or
+    /// in memory; the same ones again when asked again. No text may be appended after.
+    public func finish(files: [String], citing records: RecordSpill?) -> RecordTexts {
+        lock.lock()
+        defer { lock.unlock() }
+        if let finished { return finished }
+        flush()
+        var result: RecordTexts?
+        if fd >= 0, let records, written > 0 {
+            result = ordered(files: files, records: records)
+            if result == nil { toMemory() }
+        } else {
+            toMemory()
+        }
+        if result == nil {
+            result = RecordTexts(files: files, summaryBytes: pending, summaryStarts: starts)
+        }
+        pending = []
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        finished = result
+        return result!
+    }
+
+    /// The texts laid out in order of first citation and mapped; nil when a file fails.
+    private func ordered(files: [String], records: RecordSpill) -> RecordTexts? {
+        let count = starts.count - 1
+        let total = starts[count]
+        // Each text's place: first citations, slot by slot; texts no record cites (none, as
+        // the scorer makes them) after, in the order made.
+        var place = [Int32](repeating: -1, count: count)
+        var cited = [Int32]()
+        cited.reserveCapacity(count)
+        let step = max(1, RecordSpill.releaseEvery / MemoryLayout<RecordEntry>.stride)
+        var i = 0
+        while i < records.entryCount {
+            let j = min(records.entryCount, i + step)
+            records.noteRead(j - i)
+            for k in i..<j {
+                let n = Int(records.base[k].summary)
+                if n < count && place[n] < 0 {
+                    place[n] = Int32(cited.count)
+                    cited.append(Int32(n))
+                }
+            }
+            i = j
+        }
+        for n in 0..<count where place[n] < 0 {
+            place[n] = Int32(cited.count)
+            cited.append(Int32(n))
+        }
+        var placed = [Int](repeating: 0, count: count + 1)
+        for r in 0..<count {
+            let n = Int(cited[r])
+            placed[r + 1] = placed[r] + starts[n + 1] - starts[n]
+        }
+        cited = []
+        // Buckets of places, ~8 MB of text each.
+        let buckets = min(256, max(1, total / Self.bucketBytes))
+        var firstPlace = [Int](repeating: count, count: buckets + 1)
+        var bucketOf = [UInt8](repeating: 0, count: count)
+        var b = 0
+        firstPlace[0] = 0
+        for r in 0..<count {
+            while b + 1 < buckets && placed[r] >= (b + 1) * total / buckets {
+                b += 1
+                firstPlace[b] = r
+            }
+            bucketOf[r] = UInt8(b)
+        }
+        for k in (b + 1)..<(buckets + 1) { firstPlace[k] = count }
+
+        // The texts in the order made, each to its bucket with its place: both halves of
+        // them at once, each with buffers of its own.
+        let unsorted = SpillFile.temporary(in: directory!)
+        guard unsorted >= 0 else { return nil }
+        defer { close(unsorted) }
+        let sink = BlockSink(fd: unsorted, buckets: buckets)
+        let parts = count >= 100_000 ? 2 : 1
+        let distribute = { [starts, place, bucketOf, fd] (part: Int) in
+            let n0 = count * part / parts, n1 = count * (part + 1) / parts
+            let capacity = Self.bucketBuffer
+            let buffers = UnsafeMutableRawPointer.allocate(byteCount: buckets * capacity, alignment: 8)
+            defer { buffers.deallocate() }
+            var fill = [Int](repeating: 0, count: buckets)
+            var chunk = [UInt8]()
+            var n = n0
+            while n < n1 && !sink.failed {
+                // A chunk of up to 4 MB of texts (one text, however long).
+                var m = n + 1
+                while m < n1 && starts[m + 1] - starts[n] <= Self.flushAt { m += 1 }
+                let from = starts[n]
+                chunk.removeAll(keepingCapacity: true)
+                chunk.append(contentsOf: repeatElement(0, count: starts[m] - from))
+                guard chunk.withUnsafeMutableBytes({ SpillFile.read(fd, $0, at: from) }) else {
+                    sink.fail()
+                    return
+                }
+                chunk.withUnsafeBytes { chunk in
+                    for k in n..<m {
+                        let r = Int(place[k]), b = Int(bucketOf[r])
+                        let text = UnsafeRawBufferPointer(rebasing: chunk[(starts[k] - from)..<(starts[k + 1] - from)])
+                        let size = 4 + text.count
+                        if fill[b] + size > capacity {
+                            sink.write(b, UnsafeRawBufferPointer(start: buffers + b * capacity, count: fill[b]))
+                            fill[b] = 0
+                        }
+                        if size > capacity {
+                            // Longer than a buffer: a block of its own.
+                            var record = [UInt8](repeating: 0, count: size)
+                            record.withUnsafeMutableBytes { record in
+                                record.storeBytes(of: UInt32(r).littleEndian, toByteOffset: 0, as: UInt32.self)
+                                UnsafeMutableRawBufferPointer(rebasing: record[4...]).copyMemory(from: text)
+                                sink.write(b, UnsafeRawBufferPointer(record))
+                            }
+                            continue
+                        }
+                        let at = buffers + b * capacity + fill[b]
+                        at.storeBytes(of: UInt32(r).littleEndian, as: UInt32.self)
+                        if !text.isEmpty { (at + 4).copyMemory(from: text.baseAddress!, byteCount: text.count) }
+                        fill[b] += size
+                    }
+                }
+                n = m
+            }
+            for b in 0..<buckets where fill[b] > 0 {
+                sink.write(b, UnsafeRawBufferPointer(start: buffers + b * capacity, count: fill[b]))
+            }
+        }
+        if parts > 1 {
+            let box = UncheckedBox(distribute)
+            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+        } else {
+            distribute(0)
+        }
+        guard !sink.failed else { return nil }
+        let blocks = sink.blocks
+
+        // Each bucket laid out in order, on every core.
+        let out = SpillFile.temporary(in: directory!)
+        guard out >= 0 else { return nil }
+        defer { close(out) }
+        guard ftruncate(out, off_t(total)) == 0 else { return nil }
+        let failed = Atomic<Bool>(false)
+        let work = UncheckedBox((placed, firstPlace, blocks, unsorted, out))
+        let layOut = { (b: Int) in
+            let (placed, firstPlace, blocks, unsorted, out) = work.value
+            let r0 = firstPlace[b], r1 = firstPlace[b + 1]
+            let base = placed[r0], size = placed[r1] - base
+            guard size > 0 else { return }
+            var laid = [UInt8](repeating: 0, count: size)
+            var block = [UInt8]()
+            laid.withUnsafeMutableBufferPointer { laid in
+                for (offset, length) in blocks[b] {
+                    block.removeAll(keepingCapacity: true)
+                    block.append(contentsOf: repeatElement(0, count: length))
+                    guard block.withUnsafeMutableBytes({ SpillFile.read(unsorted, $0, at: offset) }) else {
+                        failed.store(true, ordering: .relaxed)
+                        return
+                    }
+                    block.withUnsafeBytes { block in
+                        var p = 0
+                        while p < length {
+                            let r = Int(UInt32(littleEndian: block.loadUnaligned(fromByteOffset: p, as: UInt32.self)))
+                            p += 4
+                            let l = placed[r + 1] - placed[r]
+                            if l > 0 { memcpy(laid.baseAddress! + (placed[r] - base), block.baseAddress! + p, l) }
+                            p += l
+                        }
+                    }
+                }
+            }
+            if !laid.withUnsafeBytes({ SpillFile.write(out, $0, at: base) }) { failed.store(true, ordering: .relaxed) }
+        }
+        if buckets > 1 {
+            let box = UncheckedBox(layOut)
+            DispatchQueue.concurrentPerform(iterations: buckets) { box.value($0) }
+        } else {
+            layOut(0)
+        }
+        guard !failed.load(ordering: .relaxed),
+              let address = mmap(nil, total, PROT_READ, MAP_SHARED, out, 0), address != MAP_FAILED else { return nil }
+        return RecordTexts(files: files, mapping: (address, total), starts: placed, order: place)
+    }
+}
+
+/// Where `SummaryTextWriter`'s threads write their buckets' blocks: one file, its offsets
+/// handed out under a lock.
+private final class BlockSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private let fd: Int32
+    private var end = 0
+    private(set) var blocks: [[(offset: Int, count: Int)]]
+    private var failedWriting = false
+
+    var failed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return failedWriting
+    }
+
+    init(fd: Int32, buckets: Int) {
+        self.fd = fd
+        blocks = Array(repeating: [], count: buckets)
+    }
+
+    func fail() {
+        lock.lock()
+        failedWriting = true
+        lock.unlock()
+    }
+
+    func write(_ bucket: Int, _ bytes: UnsafeRawBufferPointer) {
+        lock.lock()
+        let offset = end
+        end += bytes.count
+        lock.unlock()
+        let ok = SpillFile.write(fd, bytes, at: offset)
+        lock.lock()
+        if ok { blocks[bucket].append((offset, bytes.count)) } else { failedWriting = true }
+        lock.unlock()
+    }
+}
