@@ -202,12 +202,16 @@ public struct MonthEvaluation {
                 previousYear: last?.totals ?? [:], previousYearMonths: last?.months ?? 0,
                 previousYearAnnual: paysPreviousYearAnnual ? previousYearAnnual?.byCadre[cadre.id] ?? [:] : [:])
         }
-        let slips = try payroll.pay(payees, formulas: scored.formulas)
+        var slips = try payroll.pay(payees, formulas: scored.formulas)
         var results: [CadreResult] = []
         results.reserveCapacity(slips.count)
         for (k, c) in scored.cadres.enumerated() {
             let cadre = roster.cadres[c]
-            let slip = PaySlip(lines: slips[k].lines.map { line in
+            // Each slip's lines given up as its result takes them: the two are not held at
+            // once (a province month's are ~70 MB each).
+            let lines = slips[k].lines
+            slips[k].lines = []
+            let slip = PaySlip(lines: lines.map { line in
                 let kind: PayLineResult.Kind
                 switch line.kind {
                 case .earning: kind = .earning

@@ -109,7 +109,14 @@ public struct Payroll {
             sheet.previousYearAnnual = c.previousYearAnnual
             return sheet
         }
-        var paid: [[PaidLine]] = Array(repeating: [], count: cadres.count)
+        // Each slip's lines with room for exactly their number: grown by doubling, a
+        // province month's slips would hold a third more (and the buffers outgrown).
+        let slipLines = lines.count { $0.isMoney || $0.kind != .value }
+        var paid: [[PaidLine]] = cadres.map { _ in
+            var lines: [PaidLine] = []
+            lines.reserveCapacity(slipLines)
+            return lines
+        }
         for (l, line) in lines.enumerated() {
             let texts = LineTexts(line)
             let shares = try poolShares(l, cadres, &sheets, formulas)
@@ -163,6 +170,9 @@ public struct Payroll {
                 slip.yearToDate[line.name] = (sheets[k].prior[line.name] ?? .zero) + (Money(sheets[k].lines[line.name] ?? .zero, .halfUp) ?? .zero)
             }
             slips.append(slip)
+            // Done with: its lines' values go as the slips' year to date comes.
+            sheets[k] = PaySheet()
+            paid[k] = []
         }
         return slips
     }
