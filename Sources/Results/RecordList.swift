@@ -113,11 +113,14 @@ public struct RecordEntry: Sendable, Hashable {
 public final class RecordTexts: @unchecked Sendable {
     public let files: [String]
     /// Summary `n` is `bytes[starts[k]..<starts[k + 1]]` with `k = order[n]` (`k = n` in
-    /// memory).
-    private let bytes: [UInt8]
-    private let starts: [Int]
-    private let order: [Int32]
-    private let mapping: (address: UnsafeMutableRawPointer, bytes: Int)?
+    /// memory). Set once: at `init`, or (texts still being laid out) by `arrive` before
+    /// `ready` is set, and only read after.
+    private var bytes: [UInt8]
+    private var starts: [Int]
+    private var order: [Int32]
+    private var mapping: (address: UnsafeMutableRawPointer, bytes: Int)?
+    private let ready: Atomic<Bool>
+    private let arrival = DispatchGroup()
     private let readSinceRelease = Atomic<Int>(0)
     public let summaryCount: Int
     nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
@@ -129,17 +132,43 @@ public final class RecordTexts: @unchecked Sendable {
         order = []
         mapping = nil
         summaryCount = summaryStarts.count - 1
+        ready = Atomic(true)
     }
 
-    /// Texts in a mapped file (`address`, `bytes` long, unmapped when these are freed): text
-    /// `n` at `starts[order[n]]`.
-    init(files: [String], mapping: (UnsafeMutableRawPointer, Int), starts: [Int], order: [Int32]) {
+    /// `count` texts still being laid out (`SummaryTextWriter`): a reader waits until they
+    /// `arrive`.
+    init(files: [String], arriving count: Int) {
         self.files = files
         bytes = []
+        starts = [0]
+        order = []
+        mapping = nil
+        summaryCount = count
+        ready = Atomic(false)
+        arrival.enter()
+    }
+
+    /// The texts in memory, in the order made.
+    func arrive(bytes: [UInt8], starts: [Int]) {
+        self.bytes = bytes
+        self.starts = starts
+        ready.store(true, ordering: .releasing)
+        arrival.leave()
+    }
+
+    /// The texts in a mapped file (`address`, `bytes` long, unmapped when these are freed):
+    /// text `n` at `starts[order[n]]`.
+    func arrive(mapping: (UnsafeMutableRawPointer, Int), starts: [Int], order: [Int32]) {
+        self.mapping = (address: mapping.0, bytes: mapping.1)
         self.starts = starts
         self.order = order
-        self.mapping = (address: mapping.0, bytes: mapping.1)
-        summaryCount = order.count
+        ready.store(true, ordering: .releasing)
+        arrival.leave()
+    }
+
+    @inline(__always)
+    private func waitUntilReady() {
+        if !ready.load(ordering: .acquiring) { arrival.wait() }
     }
 
     public convenience init(files: [String], summaries: [String]) {
@@ -152,15 +181,20 @@ public final class RecordTexts: @unchecked Sendable {
     }
 
     deinit {
+        // Never before the texts arrive: whoever lays them out holds them until then.
         if let mapping { munmap(mapping.address, mapping.bytes) }
     }
 
     /// Whether the texts are in a mapped file (false: in memory).
-    public var isMapped: Bool { mapping != nil }
+    public var isMapped: Bool {
+        waitUntilReady()
+        return mapping != nil
+    }
 
     /// Reads summaries by number while `body` runs: the way to read many.
     public func withSummaries<R>(_ body: (SummaryReader) throws -> R) rethrows -> R {
-        try starts.withUnsafeBufferPointer { starts in
+        waitUntilReady()
+        return try starts.withUnsafeBufferPointer { starts in
             try order.withUnsafeBufferPointer { order in
                 if let mapping {
                     return try body(SummaryReader(
@@ -187,7 +221,7 @@ public final class RecordTexts: @unchecked Sendable {
     /// Notes `records` records' texts about to be read (counted at the texts' mean length);
     /// every 32 MB, the mapping's pages leave the resident set (a later read maps them again).
     public func noteRecords(_ records: Int) {
-        guard let mapping, summaryCount > 0 else { return }
+        guard ready.load(ordering: .acquiring), let mapping, summaryCount > 0 else { return }
         let bytes = records * max(1, mapping.bytes / summaryCount)
         if readSinceRelease.add(bytes, ordering: .relaxed).newValue >= RecordSpill.releaseEvery {
             readSinceRelease.store(0, ordering: .relaxed)
