@@ -195,6 +195,33 @@ public final class RecordSpillWriter: @unchecked Sendable {
         if fd >= 0 { close(fd) }
     }
 
+    /// How a lane appends: its own buffers by address, so that a record touches no
+    /// reference count (the writer is shared by every lane; retaining it per record made
+    /// its count's cache line travel between the cores).
+    public struct Lane: @unchecked Sendable {
+        let buffers: UnsafeMutablePointer<Item>
+        let fill: UnsafeMutablePointer<Int>
+        let first: Int
+        let slotsPerBucket: Int
+        unowned(unsafe) let writer: RecordSpillWriter
+
+        /// A record of `slot` (only this lane's thread calls).
+        public func append(slot: Int, _ entry: RecordEntry) {
+            let b = slot / slotsPerBucket
+            let f = fill[b]
+            buffers[b * RecordSpillWriter.blockItems + f] = Item(entry: entry, slot: UInt32(truncatingIfNeeded: slot))
+            fill[b] = f + 1
+            if f + 1 == RecordSpillWriter.blockItems { writer.flush(first + b) }
+        }
+    }
+
+    /// Lane `lane`'s way to append; valid while the writer lives.
+    public func lane(_ lane: Int) -> Lane {
+        let first = lane * bucketCount
+        return Lane(buffers: buffers.baseAddress! + first * Self.blockItems, fill: fill.baseAddress! + first, first: first,
+                    slotsPerBucket: slotsPerBucket, writer: self)
+    }
+
     /// A record of `slot`, from `lane` (only that lane's thread calls with it).
     @inline(__always)
     public func append(lane: Int, slot: Int, _ entry: RecordEntry) {
@@ -211,7 +238,7 @@ public final class RecordSpillWriter: @unchecked Sendable {
         epoch += 1
     }
 
-    private func flush(_ k: Int) {
+    fileprivate func flush(_ k: Int) {
         let count = fill[k]
         fill[k] = 0
         let items = UnsafeBufferPointer(rebasing: buffers[k * Self.blockItems..<k * Self.blockItems + count])

@@ -92,6 +92,8 @@ public final class MonthScorer {
     /// What each lane reads and writes as it consumes rows (`LaneKeys`), in a raw buffer:
     /// taking a lane's own never touches the reference count of anything another lane uses.
     let laneKeys: UnsafeMutableBufferPointer<LaneKeys>
+    /// The same lanes, unretained: what a row takes its lane's state through.
+    let laneRefs: UnsafeMutableBufferPointer<Unmanaged<LaneKeys>>
     /// Each 分组's group of every cadre on the roster (its index in the labels; -1 none),
     /// and the headcounts `在岗人数（…）` reads; both filled once at the end of `init`, from
     /// the roster alone, and only read after (`MonthScorer+Groups.swift`).
@@ -197,12 +199,16 @@ public final class MonthScorer {
         // Each lane its own programs, closures and summaries (made anew, not copies sharing
         // storage), so that the reference counting in a row's loop stays in its lane's cache.
         laneKeys = .allocate(capacity: self.lanes)
-        _ = laneKeys.initialize(from: compiled.map { c in
+        let recordSpill = self.recordSpill
+        _ = laneKeys.initialize(from: compiled.enumerated().map { k, c in
             let summaries = sources.map { RecordSummary(schema: $0.schema) }
             return LaneKeys(
                 keys: summaries.map { SummaryKeys(fields: $0.fields) }, summaries: summaries, itemPrograms: c.items,
-                accumulatorPrograms: c.accumulators, filterClosures: c.filters, amountClosures: c.amounts, argumentClosures: c.arguments)
+                accumulatorPrograms: c.accumulators, filterClosures: c.filters, amountClosures: c.amounts, argumentClosures: c.arguments,
+                spill: recordSpill?.lane(k))
         })
+        laneRefs = .allocate(capacity: self.lanes)
+        _ = laneRefs.initialize(from: laneKeys.map { Unmanaged.passUnretained($0) })
         numberFiles()
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
@@ -216,7 +222,9 @@ public final class MonthScorer {
             return UInt16(recordFiles.count - 1)
         }
         // Between files: no lane is consuming rows.
-        for lane in laneKeys { lane.fileOfSource = fileOfSource }
+        for lane in laneKeys {
+            for (k, f) in fileOfSource.enumerated() { lane.fileOfSource[k] = f }
+        }
         recordSpill?.endEpoch()
     }
 
@@ -247,6 +255,7 @@ public final class MonthScorer {
         accExtreme.deallocate()
         itemReasons.deinitialize()
         itemReasons.deallocate()
+        laneRefs.deallocate()
         laneKeys.deinitialize()
         laneKeys.deallocate()
     }
@@ -256,15 +265,22 @@ public final class MonthScorer {
     public func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow) {
         let cadre = Int(row.cadre)
         guard cadre >= 0 else { return }
-        let lane = laneKeys[row.lane]
-        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: lane.filterClosures)
-        let amountClosures = lane.amountClosures, argumentClosures = lane.argumentClosures
-        let fileOfSource = lane.fileOfSource
+        laneRefs[row.lane]._withUnsafeGuaranteedRef { lane in
+            consume(source: source, decoder: decoder, row: row, cadre: cadre, lane: lane)
+        }
+    }
+
+    @inline(__always)
+    private func consume(source: Int, decoder: borrowing FieldDecoder, row: borrowing DecodedRow, cadre: Int, lane: LaneKeys) {
+        let machine = FilterMachine(ops: UnsafeBufferPointer(filterOps), closures: UnsafeBufferPointer(lane.filterClosures))
+        let amountClosures = UnsafeBufferPointer(lane.amountClosures), argumentClosures = lane.argumentClosures
+        let file = lane.fileOfSource[source]
         // The row's summary number, looked up once however many items it counts for.
         var summary = UInt32.max
         row.payload.withUnsafeBufferPointer { payload in
             row.present.withUnsafeBufferPointer { present in
-                lane.itemPrograms[source].withUnsafeBufferPointer { programs in
+                do {
+                    let programs = lane.itemPrograms[source]
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else { continue }
@@ -277,11 +293,11 @@ public final class MonthScorer {
                                 daySums[i] = daySums[i] + points
                             }
                         }
-                        if let recordSpill {
+                        if let spill = lane.spill {
                             let day = p.dateField >= 0 && present[p.dateField] ? Int32(truncatingIfNeeded: payload[p.dateField]) : RecordEntry.noDay
                             if summary == .max { summary = summaryNumber(source, payload, present, row, decoder, lane) }
-                            recordSpill.append(lane: row.lane, slot: slot, RecordEntry(
-                                file: fileOfSource[source], line: UInt32(row.line), day: day, summary: summary,
+                            spill.append(slot: slot, RecordEntry(
+                                file: file, line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
                                 func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
@@ -290,7 +306,8 @@ public final class MonthScorer {
                         }
                     }
                 }
-                lane.accumulatorPrograms[source].withUnsafeBufferPointer { programs in
+                do {
+                    let programs = lane.accumulatorPrograms[source]
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
                         let slot = cadre * accumulatorCount + p.accumulator
@@ -354,26 +371,56 @@ public final class MonthScorer {
 /// it), with a buffer the lane makes a text in before appending it to the month's. Only its
 /// lane's thread uses it while rows stream.
 final class LaneKeys: @unchecked Sendable {
-    @exclusivity(unchecked) var summaryKeys: [SummaryKeys]
+    /// Per source. In raw buffers, like everything a row reads: taking a lane's state and
+    /// its programs per row then touches no reference count (a count per row was a fifth of
+    /// scoring, the most of it where lanes shared an object and its cache line travelled).
+    let summaryKeys: UnsafeMutableBufferPointer<SummaryKeys>
     @exclusivity(unchecked) var scratch: [UInt8] = []
-    @exclusivity(unchecked) var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    let itemPrograms: [[MonthScorer.ItemProgram]]
-    let accumulatorPrograms: [[MonthScorer.AccumulatorProgram]]
-    let filterClosures: [RecordPredicate]
-    let amountClosures: [RecordNumber]
-    let argumentClosures: [RecordValueFn]
+    let itemPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.ItemProgram>>
+    let accumulatorPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.AccumulatorProgram>>
+    let filterClosures: UnsafeMutableBufferPointer<RecordPredicate>
+    let amountClosures: UnsafeMutableBufferPointer<RecordNumber>
+    let argumentClosures: UnsafeMutableBufferPointer<RecordValueFn>
+    /// Each source's current file, by number in the month's record files (set between files).
+    let fileOfSource: UnsafeMutableBufferPointer<UInt16>
+    /// Where the lane writes its records (none when records are not kept).
+    var spill: RecordSpillWriter.Lane?
 
     init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
          accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
-         argumentClosures: [RecordValueFn]) {
-        summaryKeys = keys
+         argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?) {
+        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+            _ = b.initialize(from: a)
+            return UnsafeMutableBufferPointer(rebasing: b[0..<a.count])
+        }
+        summaryKeys = buffer(keys)
         self.summaries = summaries
-        self.itemPrograms = itemPrograms
-        self.accumulatorPrograms = accumulatorPrograms
-        self.filterClosures = filterClosures
-        self.amountClosures = amountClosures
-        self.argumentClosures = argumentClosures
+        self.itemPrograms = buffer(itemPrograms.map(buffer))
+        self.accumulatorPrograms = buffer(accumulatorPrograms.map(buffer))
+        self.filterClosures = buffer(filterClosures)
+        self.amountClosures = buffer(amountClosures)
+        self.argumentClosures = buffer(argumentClosures)
+        fileOfSource = buffer(Array(repeating: 0, count: itemPrograms.count))
+        self.spill = spill
+    }
+
+    deinit {
+        func free<T>(_ b: UnsafeMutableBufferPointer<T>) {
+            b.deinitialize()
+            // Allocated with room for one at least; the start is the allocation.
+            UnsafeMutableRawPointer(b.baseAddress!).deallocate()
+        }
+        for b in itemPrograms { free(b) }
+        for b in accumulatorPrograms { free(b) }
+        free(itemPrograms)
+        free(accumulatorPrograms)
+        free(summaryKeys)
+        free(filterClosures)
+        free(amountClosures)
+        free(argumentClosures)
+        free(fileOfSource)
     }
 }
 

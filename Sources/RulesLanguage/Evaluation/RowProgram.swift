@@ -99,7 +99,7 @@ extension AmountOp {
     /// A record's points; nil when a field it needs is blank.
     @inline(__always)
     func points(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
-                _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ closures: [RecordNumber]) -> Fixed? {
+                _ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, _ closures: UnsafeBufferPointer<RecordNumber>) -> Fixed? {
         switch self {
         case .constant(let c): return c
         case .field(let f, let scale):
@@ -118,7 +118,7 @@ extension AmountOp {
 /// Runs filter programs over one row's payloads.
 struct FilterMachine {
     let ops: UnsafeBufferPointer<FilterOp>
-    let closures: [RecordPredicate]
+    let closures: UnsafeBufferPointer<RecordPredicate>
 
     @inline(__always)
     func test(_ start: Int, _ count: Int, _ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>,
