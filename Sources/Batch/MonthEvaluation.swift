@@ -122,7 +122,7 @@ public struct MonthEvaluation {
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
         let validator = MonthValidator(month: month, schemas: schemas, tuning: tuning.validation)
-        var sink: (Int, borrowing FieldDecoder, borrowing DecodedRow) -> Void = { _, _, _ in }
+        let rows = RowSink()
         // Only the texts someone reads are interned: what the rules read and, with record
         // detail, what the records' summaries show. Never a source's key (编号), unique per
         // row, which would make memory grow with the rows.
@@ -136,15 +136,15 @@ public struct MonthEvaluation {
         // own cadres (`ValidationTuning.lanes`): the scorer keeps per lane what they share.
         // The opening file, not an activity source, comes on one thread.
         let lanes = tuning.validation.lanes
-        var check = validator.validate(inputs: inputs, retainText: retain, sink: { source, decoder, row in sink(source, decoder, row) }, onRoster: { roster in
+        let counter = RowCounter(lanes: lanes, onRows: self.onRows)
+        var check = validator.validate(inputs: inputs, retainText: retain, sink: { source, decoder, row in
+            rows.deliver(source, decoder, row)
+        }, onRoster: { roster in
             let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks, lanes: lanes)
+            // `scorer` holds it for the whole validation; `rows` only points at it.
             scorer = s
-            let counter = RowCounter(lanes: lanes, onRows: self.onRows)
-            let scored = rules.sources.count
-            sink = { source, decoder, row in
-                counter.count(lane: row.lane)
-                if source < scored { s.consume(source: source, decoder: decoder, row: row) }
-                if source == openingSource { Self.addOpening(decoder, row, schemas[source], into: &opening) }
+            rows.start(scorer: s, scored: rules.sources.count, counter: counter, openingSource: openingSource) { decoder, row in
+                Self.addOpening(decoder, row, schemas[openingSource!], into: &opening)
             }
         }, onFile: { source, path in
             // Records are cited by the name of the file they came from (duty.csv:12, or
@@ -266,6 +266,38 @@ public struct MonthEvaluation {
 
     /// Counts accepted rows for `onRows` from several lanes: each lane counts its own and
     /// adds them to the total 4,096 at a time (exactly, with one lane).
+    /// Where the validator's lanes hand their accepted rows, from every lane at once: set
+    /// once (`start`, when the roster is read) before the first row, then only read. The
+    /// scorer and the counter are held unretained (the caller keeps both for the whole
+    /// validation): handing a row over then touches no reference count. It did, on one
+    /// object shared by the lanes, every row, through a closure kept in a variable.
+    final class RowSink: @unchecked Sendable {
+        @exclusivity(unchecked) private var scorer: Unmanaged<MonthScorer>?
+        @exclusivity(unchecked) private var counter: Unmanaged<RowCounter>?
+        @exclusivity(unchecked) private var scored = 0
+        @exclusivity(unchecked) private var openingSource = -1
+        @exclusivity(unchecked) private var onOpening: ((borrowing FieldDecoder, borrowing DecodedRow) -> Void)?
+
+        func start(scorer: MonthScorer, scored: Int, counter: RowCounter, openingSource: Int?,
+                   onOpening: @escaping (borrowing FieldDecoder, borrowing DecodedRow) -> Void) {
+            self.scorer = Unmanaged.passUnretained(scorer)
+            self.counter = Unmanaged.passUnretained(counter)
+            self.scored = scored
+            self.openingSource = openingSource ?? -1
+            self.onOpening = onOpening
+        }
+
+        @inline(__always)
+        func deliver(_ source: Int, _ decoder: borrowing FieldDecoder, _ row: borrowing DecodedRow) {
+            let lane = row.lane
+            counter?._withUnsafeGuaranteedRef { $0.count(lane: lane) }
+            if source < scored, let scorer {
+                scorer._withUnsafeGuaranteedRef { $0.consume(source: source, decoder: decoder, row: row) }
+            }
+            if source == openingSource, let onOpening { onOpening(decoder, row) }
+        }
+    }
+
     final class RowCounter: @unchecked Sendable {
         private let lock = NSLock()
         private var total = 0
@@ -285,13 +317,13 @@ public struct MonthEvaluation {
 
         @inline(__always)
         func count(lane: Int) {
-            guard let onRows else { return }
+            // Nothing reference counted per row: `onRows` is copied only when it is called.
             own[8 * lane] += 1
             if lanes == 1 {
-                if own[0] & 0xFFFF == 0 { onRows(own[0]) }
+                if own[0] & 0xFFFF == 0, let onRows { onRows(own[0]) }
                 return
             }
-            guard own[8 * lane] & 0xFFF == 0 else { return }
+            guard own[8 * lane] & 0xFFF == 0, let onRows else { return }
             lock.lock()
             total += 0x1000
             let t = total

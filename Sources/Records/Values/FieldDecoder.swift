@@ -154,6 +154,20 @@ public struct FieldDecoder: Sendable {
     }
 
     /// The text of a payload, for messages and explanations.
+    /// Whether field `index` is a time (payload: minutes since midnight).
+    @inline(__always)
+    public func isTime(_ index: Int) -> Bool { kinds[index] == .time }
+
+    /// Whether field `index` is an integer (payload: the value).
+    @inline(__always)
+    public func isInteger(_ index: Int) -> Bool { kinds[index] == .integer }
+
+    /// The UTF-8 of text field `index`'s interned `code`, lent to `body`.
+    @inline(__always)
+    public func withInternedBytes<R>(_ index: Int, _ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        interners[index].withBytes(code, body)
+    }
+
     public func text(_ index: Int, _ payload: Int64) -> String {
         let type = fields[index].type
         switch type {

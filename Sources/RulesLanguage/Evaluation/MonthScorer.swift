@@ -376,7 +376,7 @@ final class LaneKeys: @unchecked Sendable {
     /// scoring, the most of it where lanes shared an object and its cache line travelled).
     let summaryKeys: UnsafeMutableBufferPointer<SummaryKeys>
     @exclusivity(unchecked) var scratch: [UInt8] = []
-    let summaries: [RecordSummary]
+    let summaries: UnsafeMutableBufferPointer<RecordSummary>
     let itemPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.ItemProgram>>
     let accumulatorPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.AccumulatorProgram>>
     let filterClosures: UnsafeMutableBufferPointer<RecordPredicate>
@@ -396,7 +396,7 @@ final class LaneKeys: @unchecked Sendable {
             return UnsafeMutableBufferPointer(rebasing: b[0..<a.count])
         }
         summaryKeys = buffer(keys)
-        self.summaries = summaries
+        self.summaries = buffer(summaries)
         self.itemPrograms = buffer(itemPrograms.map(buffer))
         self.accumulatorPrograms = buffer(accumulatorPrograms.map(buffer))
         self.filterClosures = buffer(filterClosures)
@@ -417,6 +417,7 @@ final class LaneKeys: @unchecked Sendable {
         free(itemPrograms)
         free(accumulatorPrograms)
         free(summaryKeys)
+        free(summaries)
         free(filterClosures)
         free(amountClosures)
         free(argumentClosures)
@@ -431,15 +432,123 @@ struct RecordSummary: Sendable {
     /// Every field the text reads (a time range's end too), ascending: the text is a function
     /// of these fields' presence and payloads (and the decoder that interned them) alone.
     let fields: [Int]
-    /// Each `.named` part's name as UTF-8, by part.
-    private let names: [[UInt8]]
-    /// Each enumeration's words as UTF-8, by field (empty for other fields).
-    private let words: [[[UInt8]]]
+    /// The parts as `append` goes through them, with the words it writes, flat.
+    private let plan: Plan
 
     /// A value longer than this many characters is cut.
     static let valueLength = 24
 
     enum Kind: Sendable { case value, timeRange(end: Int), named(String) }
+
+    /// How `append` writes a part, decided from the schema once.
+    enum Step: UInt8 {
+        /// A text field: its interned bytes.
+        case interned
+        /// An enumeration's word (or, for an enumeration-or-score, the score when not a word).
+        case word
+        /// Any other value, through `FieldDecoder.text`.
+        case other
+        /// A shift's start and end, `08:00–16:00`.
+        case timeRange
+        /// A boolean's name when true.
+        case flag
+        /// A number's name and the number.
+        case named
+    }
+
+    /// `parts` flattened into raw buffers (one allocation each, freed with the summary), so
+    /// that writing a summary retains nothing: a part's step, field, end field and name, and
+    /// each field's words.
+    final class Plan: @unchecked Sendable {
+        let steps: UnsafeMutableBufferPointer<Step>
+        let field: UnsafeMutableBufferPointer<Int32>
+        let end: UnsafeMutableBufferPointer<Int32>
+        /// A part's name is `bytes[nameStart[k]..<nameStart[k] + nameCount[k]]`.
+        let nameStart: UnsafeMutableBufferPointer<Int32>
+        let nameCount: UnsafeMutableBufferPointer<Int32>
+        /// Field `f`'s word `w` is `bytes[wordOffsets[firstWord[f] + w]..<wordOffsets[firstWord[f] + w + 1]]`,
+        /// for `w < wordCount[f]`.
+        let firstWord: UnsafeMutableBufferPointer<Int32>
+        let wordCount: UnsafeMutableBufferPointer<Int32>
+        let wordOffsets: UnsafeMutableBufferPointer<Int32>
+        let bytes: UnsafeMutableBufferPointer<UInt8>
+
+        init(schema: SourceSchema, parts: [(index: Int, kind: Kind)]) {
+            func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+                _ = b.initialize(from: a)
+                return b
+            }
+            var bytes: [UInt8] = []
+            var steps: [Step] = [], field: [Int32] = [], end: [Int32] = []
+            var nameStart: [Int32] = [], nameCount: [Int32] = []
+            for (i, kind) in parts {
+                let type = schema.fields[i].type
+                var step = Step.other, e = -1
+                var name: [UInt8] = []
+                switch kind {
+                case .value:
+                    switch type {
+                    case .text, .idNumber, .bankAccount, .phone: step = .interned
+                    case .enumeration, .enumerationOrScore: step = .word
+                    default: step = .other
+                    }
+                case .timeRange(let endField):
+                    step = .timeRange
+                    e = endField
+                case .named(let n):
+                    step = type == .boolean ? .flag : .named
+                    name = Array(n.utf8)
+                }
+                steps.append(step)
+                field.append(Int32(i))
+                end.append(Int32(e))
+                nameStart.append(Int32(bytes.count))
+                nameCount.append(Int32(name.count))
+                bytes += name
+            }
+            var firstWord: [Int32] = [], wordCount: [Int32] = [], wordOffsets: [Int32] = []
+            for f in schema.fields {
+                var words: [String] = []
+                switch f.type {
+                case .enumeration(let w), .enumerationOrScore(let w, _): words = w
+                default: break
+                }
+                firstWord.append(Int32(wordOffsets.count))
+                wordCount.append(Int32(words.count))
+                for w in words {
+                    wordOffsets.append(Int32(bytes.count))
+                    bytes += Array(w.utf8)
+                }
+                wordOffsets.append(Int32(bytes.count))
+            }
+            self.steps = buffer(steps)
+            self.field = buffer(field)
+            self.end = buffer(end)
+            self.nameStart = buffer(nameStart)
+            self.nameCount = buffer(nameCount)
+            self.firstWord = buffer(firstWord)
+            self.wordCount = buffer(wordCount)
+            self.wordOffsets = buffer(wordOffsets)
+            self.bytes = buffer(bytes)
+            count = steps.count
+        }
+
+        /// The number of parts.
+        let count: Int
+
+        deinit {
+            steps.deallocate()
+            field.deallocate()
+            end.deallocate()
+            nameStart.deallocate()
+            nameCount.deallocate()
+            firstWord.deallocate()
+            wordCount.deallocate()
+            wordOffsets.deallocate()
+            bytes.deallocate()
+        }
+    }
 
     init(schema: SourceSchema) {
         var parts: [(Int, Kind)] = []
@@ -460,13 +569,7 @@ struct RecordSummary: Sendable {
             if case .timeRange(let e) = kind { fields.insert(e) }
         }
         self.fields = fields.sorted()
-        names = parts.map { if case .named(let n) = $0.1 { Array(n.utf8) } else { [] } }
-        words = schema.fields.map { f in
-            switch f.type {
-            case .enumeration(let w), .enumerationOrScore(let w, _): w.map { Array($0.utf8) }
-            default: []
-            }
-        }
+        plan = Plan(schema: schema, parts: parts)
     }
 
     /// The summary as a `String` (`append` into a buffer of its own).
@@ -477,61 +580,127 @@ struct RecordSummary: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A value's text as `decoder.text` gives it, lent as UTF-8: an interned text's bytes
-    /// and an enumeration's word without making a `String`.
-    @inline(__always)
-    private func withValue<R>(_ i: Int, _ payload: Int64, _ decoder: borrowing FieldDecoder, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        switch decoder.fields[i].type {
-        case .text, .idNumber, .bankAccount, .phone:
-            return decoder.interners[i].withBytes(Int32(payload), body)
-        case .enumeration:
-            return words[i][Int(payload)].withUnsafeBufferPointer(body)
-        case .enumerationOrScore where payload < words[i].count:
-            return words[i][Int(payload)].withUnsafeBufferPointer(body)
-        default:
-            var t = decoder.text(i, payload)
-            return t.withUTF8(body)
-        }
-    }
-
     /// Appends the summary's UTF-8 to `out`: the same text as `referenceText` (words joined
     /// by a space, a value cut to its first 24 characters), byte for byte. Interned texts are
     /// valid UTF-8 (the readers validate every file, `String`s are), so their bytes are
-    /// copied as they are.
+    /// copied as they are; times and integers are written as `FieldDecoder.text` writes them
+    /// (`HH:MM`, decimal digits) without making a `String`.
     func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
+        let plan = self.plan
         var first = true
-        func space() {
-            if first { first = false } else { out.append(0x20) }
-        }
-        for (k, (i, kind)) in parts.enumerated() where row.present[i] {
-            switch kind {
-            case .value:
-                space()
-                withValue(i, row.payload[i], decoder) { u in
-                    if let cut = Self.cut(u, Self.valueLength) {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
-                    } else {
-                        out.append(contentsOf: String(String(decoding: u, as: UTF8.self).prefix(Self.valueLength)).utf8)
+        row.payload.withUnsafeBufferPointer { payload in
+            row.present.withUnsafeBufferPointer { present in
+                for k in 0..<plan.count {
+                    let i = Int(plan.field[k])
+                    guard present[i] else { continue }
+                    let v = payload[i]
+                    switch plan.steps[k] {
+                    case .interned:
+                        Self.space(&first, &out)
+                        decoder.withInternedBytes(i, Int32(truncatingIfNeeded: v)) { Self.appendValue($0, to: &out) }
+                    case .word:
+                        Self.space(&first, &out)
+                        if v >= 0 && v < Int64(plan.wordCount[i]) {
+                            let w = Int(plan.firstWord[i]) + Int(v)
+                            let lo = Int(plan.wordOffsets[w]), hi = Int(plan.wordOffsets[w + 1])
+                            Self.appendValue(UnsafeBufferPointer(rebasing: plan.bytes[lo..<hi]), to: &out)
+                        } else {
+                            var t = decoder.text(i, v)
+                            t.withUTF8 { Self.appendValue($0, to: &out) }
+                        }
+                    case .other:
+                        Self.space(&first, &out)
+                        var t = decoder.text(i, v)
+                        t.withUTF8 { Self.appendValue($0, to: &out) }
+                    case .timeRange:
+                        Self.space(&first, &out)
+                        Self.appendText(i, v, decoder, to: &out)
+                        out.append(contentsOf: [0xE2, 0x80, 0x93])  // –
+                        let e = Int(plan.end[k])
+                        if present[e] { Self.appendText(e, payload[e], decoder, to: &out) }
+                    case .flag:
+                        if v != 0 {
+                            Self.space(&first, &out)
+                            Self.appendName(plan, k, to: &out)
+                        }
+                    case .named:
+                        Self.space(&first, &out)
+                        Self.appendName(plan, k, to: &out)
+                        out.append(0x20)
+                        Self.appendText(i, v, decoder, to: &out)
                     }
-                }
-            case .timeRange(let e):
-                space()
-                out.append(contentsOf: decoder.text(i, row.payload[i]).utf8)
-                out.append(contentsOf: [0xE2, 0x80, 0x93])  // –
-                if row.present[e] { out.append(contentsOf: decoder.text(e, row.payload[e]).utf8) }
-            case .named:
-                if case .boolean = decoder.fields[i].type {
-                    if row.payload[i] != 0 {
-                        space()
-                        out.append(contentsOf: names[k])
-                    }
-                } else {
-                    space()
-                    out.append(contentsOf: names[k])
-                    out.append(0x20)
-                    out.append(contentsOf: decoder.text(i, row.payload[i]).utf8)
                 }
             }
+        }
+    }
+
+    @inline(__always)
+    private static func space(_ first: inout Bool, _ out: inout [UInt8]) {
+        if first { first = false } else { out.append(0x20) }
+    }
+
+    @inline(__always)
+    private static func appendName(_ plan: Plan, _ k: Int, to out: inout [UInt8]) {
+        let lo = Int(plan.nameStart[k])
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: plan.bytes[lo..<(lo + Int(plan.nameCount[k]))]))
+    }
+
+    /// A value cut to its first 24 characters.
+    @inline(__always)
+    private static func appendValue(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if let cut = cut(u, valueLength) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
+        } else {
+            out.append(contentsOf: String(String(decoding: u, as: UTF8.self).prefix(valueLength)).utf8)
+        }
+    }
+
+    /// `decoder.text(i, v)`'s UTF-8: written directly for a time (`HH:MM`, each part at
+    /// least two digits) or an integer, else through the `String`.
+    @inline(__always)
+    private static func appendText(_ i: Int, _ v: Int64, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
+        if decoder.isTime(i) {
+            // TimeOfDay(minutes: Int16(v)).description.
+            let m = Int(Int16(truncatingIfNeeded: v))
+            guard m >= 0 else {
+                out.append(contentsOf: decoder.text(i, v).utf8)
+                return
+            }
+            appendDigits(m / 60, width: 2, to: &out)
+            out.append(0x3A)  // :
+            appendDigits(m % 60, width: 2, to: &out)
+        } else if !decoder.isInteger(i) {
+            out.append(contentsOf: decoder.text(i, v).utf8)
+        } else {
+            // String(v).
+            if v < 0 {
+                out.append(0x2D)
+                if v == .min {
+                    out.append(contentsOf: "9223372036854775808".utf8)
+                    return
+                }
+            }
+            appendDigits(Int(v.magnitude), width: 1, to: &out)
+        }
+    }
+
+    /// `n` (at least 0) in decimal, zeros in front up to `width` digits.
+    @inline(__always)
+    private static func appendDigits(_ n: Int, width: Int, to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var rest = n
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(0x30 + rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            while count < width {
+                d[count] = 0x30
+                count += 1
+            }
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
         }
     }
 

@@ -385,7 +385,9 @@ struct World {
             let bit = ops.withUnsafeBufferPointer { ops in
                 row.payload.withUnsafeBufferPointer { payload in
                     row.present.withUnsafeBufferPointer { present in
-                        FilterMachine(ops: ops, closures: closures).test(0, ops.count, payload, present, row, decoder)
+                        closures.withUnsafeBufferPointer { closures in
+                            FilterMachine(ops: ops, closures: closures).test(0, ops.count, payload, present, row, decoder)
+                        }
                     }
                 }
             }
@@ -398,7 +400,9 @@ struct World {
             var closures: [RecordNumber] = []
             let op = compiler.amount(e, closures: &closures)
             let points = row.payload.withUnsafeBufferPointer { payload in
-                row.present.withUnsafeBufferPointer { present in op.points(payload, present, row, decoder, closures) }
+                row.present.withUnsafeBufferPointer { present in
+                    closures.withUnsafeBufferPointer { closures in op.points(payload, present, row, decoder, closures) }
+                }
             }
             if !RowValue.number(points ?? .zero).isIdentical(to: .number(reference.number ?? .zero)) || (points == nil) != (reference.number == nil) {
                 return Disagreement(path: "AmountOp \(op)", reference: "\(reference)", fast: "\(points.map { "\($0)" } ?? "nil")")
