@@ -6,87 +6,148 @@ import Glibc
 #endif
 
 /// The month's distinct summary texts as the scorer's lanes make them, kept out of the heap
-/// (issue 15): appended under a lock and written to a spill file every 4 MB, only their
-/// starts kept in memory. When the month is scored (`finish`), the texts are put in the order
-/// the month's records first cite them, slot by slot (`RecordSpill`: cadre by cadre, in roster
-/// order, item by item), which is the order the store numbers them in and the reports read
-/// them in; the file is then mapped read-only (`RecordTexts`).
+/// (issue 15): each lane appends to texts of its own (no lock: a lock shared by the lanes
+/// per new summary was a tenth of scoring), written to a spill file of its own every 4 MB,
+/// only their starts kept in memory. Lane `l`'s `k`-th text is number `k × lanes + l`; a
+/// number past a lane's last text names none (no record cites it). When the month is scored
+/// (`finish`), the texts are put in the order the month's records first cite them, slot by
+/// slot (`RecordSpill`: cadre by cadre, in roster order, item by item), which is the order
+/// the store numbers them in and the reports read them in; the file is then mapped read-only
+/// (`RecordTexts`).
 ///
-/// The reordering is a bucket sort through a second file: the texts are read in the order
-/// they were made and each is appended, with its place, to the bucket of its range of places
-/// (~8 MB of text each); each bucket is then read and laid out in order, on every core. Memory
-/// stays at the buckets' 64 KB buffers and two buckets.
+/// The reordering is a bucket sort through a second file: each lane's texts are read in the
+/// order they were made (the lanes' files at once) and each is appended, with its place, to
+/// the bucket of its range of places (~8 MB of text each); each bucket is then read and laid
+/// out in order, on every core. Memory stays at the buckets' 64 KB buffers and two buckets.
 ///
-/// Without a spill directory, or when a file fails, the texts are held in memory in the order
-/// they were made, and read the same.
+/// Without a spill directory, or when a file fails, the texts are held in memory, and read
+/// the same.
 public final class SummaryTextWriter: @unchecked Sendable {
+    /// One lane's texts, used by that lane's thread alone until `finish`.
+    final class LaneTexts: @unchecked Sendable {
+        /// The texts not yet written (all of them in memory).
+        var pending: [UInt8] = []
+        /// Text `k` is at `starts[k]..<starts[k + 1]` of the lane's texts in the order made.
+        var starts: [Int] = [0]
+        var fd: Int32 = -1
+        var written = 0
+
+        var count: Int { starts.count - 1 }
+
+        func append(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+            let k = starts.count - 1
+            pending.append(contentsOf: text)
+            starts.append(starts[k] + text.count)
+            if fd >= 0 && pending.count >= SummaryTextWriter.flushAt { flush() }
+            return k
+        }
+
+        /// Writes the pending texts; if that fails, brings the written ones back into memory
+        /// and goes on there.
+        func flush() {
+            guard fd >= 0, !pending.isEmpty else { return }
+            if pending.withUnsafeBytes({ SpillFile.write(fd, $0, at: written) }) {
+                written += pending.count
+                pending.removeAll(keepingCapacity: true)
+                return
+            }
+            toMemory()
+        }
+
+        /// Every text in memory, in the order made: the file is given up.
+        func toMemory() {
+            guard fd >= 0 else { return }
+            var all = [UInt8](repeating: 0, count: written)
+            let ok = all.withUnsafeMutableBytes { SpillFile.read(fd, $0, at: 0) }
+            // A file this process wrote and holds open: failing to read it back is not a
+            // condition to go on from.
+            precondition(ok || written == 0, "the summaries' spill file could not be read back")
+            all.append(contentsOf: pending)
+            pending = all
+            close(fd)
+            fd = -1
+            written = 0
+        }
+
+        deinit {
+            if fd >= 0 { close(fd) }
+        }
+    }
+
+    /// How a lane appends: its texts by an unretained reference (the writer keeps them).
+    public struct Lane: @unchecked Sendable {
+        let texts: Unmanaged<LaneTexts>
+        let lane: Int
+        let lanes: Int
+
+        /// Appends a text; its number.
+        public func append(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            let k = texts._withUnsafeGuaranteedRef { $0.append(text) }
+            return UInt32(k * lanes + lane)
+        }
+    }
+
     private let lock = NSLock()
-    /// The texts not yet written (all of them in memory).
-    private var pending: [UInt8] = []
-    /// Text `n` is at `starts[n]..<starts[n + 1]` of the texts in the order made.
-    private var starts: [Int] = [0]
-    private var fd: Int32 = -1
-    private var written = 0
+    private let lanes: [LaneTexts]
     private let directory: URL?
     private var finished: RecordTexts?
     static let flushAt = 4 << 20
     static let bucketBytes = 8 << 20
     static let bucketBuffer = 64 << 10
 
-    /// - Parameter directory: where the spill files are made (unlinked at once), nil to hold
-    ///   the texts in memory.
-    public init(directory: URL?) {
+    /// - Parameters:
+    ///   - lanes: the lanes that append at once, each through `lane(_:)`.
+    ///   - directory: where the spill files are made (unlinked at once), nil to hold the
+    ///     texts in memory.
+    public init(lanes: Int = 1, directory: URL?) {
         self.directory = directory
-        if let directory { fd = SpillFile.temporary(in: directory) }
+        self.lanes = (0..<max(1, lanes)).map { _ in
+            let t = LaneTexts()
+            if let directory { t.fd = SpillFile.temporary(in: directory) }
+            return t
+        }
     }
 
-    deinit {
-        if fd >= 0 { close(fd) }
+    /// Lane `lane`'s way to append (only that lane's thread uses it).
+    public func lane(_ lane: Int) -> Lane {
+        Lane(texts: Unmanaged.passUnretained(lanes[lane]), lane: lane, lanes: lanes.count)
+    }
+
+    /// Appends a text from lane 0 (one lane at a time); its number.
+    public func append(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        lane(0).append(text)
     }
 
     /// The number of texts appended.
     public var count: Int {
         lock.lock()
         defer { lock.unlock() }
-        return starts.count - 1
+        return lanes.reduce(0) { $0 + $1.count }
     }
 
-    /// Appends a text; its number.
-    public func append(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        lock.lock()
-        defer { lock.unlock() }
-        let number = UInt32(starts.count - 1)
-        pending.append(contentsOf: text)
-        starts.append(starts[starts.count - 1] + text.count)
-        if fd >= 0 && pending.count >= Self.flushAt { flush() }
-        return number
+    /// How many numbers there are: every lane's texts, and the numbers past a lane's last
+    /// text up to the longest lane's.
+    private var numberCount: Int {
+        (lanes.map(\.count).max() ?? 0) * lanes.count
     }
 
-    /// Writes the pending texts; if that fails, brings the written ones back into memory and
-    /// goes on there.
-    private func flush() {
-        guard fd >= 0, !pending.isEmpty else { return }
-        if pending.withUnsafeBytes({ SpillFile.write(fd, $0, at: written) }) {
-            written += pending.count
-            pending.removeAll(keepingCapacity: true)
-            return
+    /// Text `n`'s lane, and its index there (nil: no text has the number).
+    @inline(__always)
+    private func locate(_ n: Int) -> (lane: LaneTexts, k: Int)? {
+        let l = lanes[n % lanes.count], k = n / lanes.count
+        return k < l.count ? (l, k) : nil
+    }
+
+    /// Every text in memory by number (an empty text for a number without one).
+    private func inMemory() -> (bytes: [UInt8], starts: [Int]) {
+        for l in lanes { l.toMemory() }
+        if lanes.count == 1 { return (lanes[0].pending, lanes[0].starts) }
+        var bytes: [UInt8] = [], starts = [0]
+        for n in 0..<numberCount {
+            if let (l, k) = locate(n) { bytes.append(contentsOf: l.pending[l.starts[k]..<l.starts[k + 1]]) }
+            starts.append(bytes.count)
         }
-        toMemory()
-    }
-
-    /// Every text in memory, in the order made: the file is given up.
-    private func toMemory() {
-        guard fd >= 0 else { return }
-        var all = [UInt8](repeating: 0, count: written)
-        let ok = all.withUnsafeMutableBytes { SpillFile.read(fd, $0, at: 0) }
-        // A file this process wrote and holds open: failing to read it back is not a
-        // condition to go on from.
-        precondition(ok || written == 0, "the summaries' spill file could not be read back")
-        all.append(contentsOf: pending)
-        pending = all
-        close(fd)
-        fd = -1
-        written = 0
+        return (bytes, starts)
     }
 
     /// The month's texts for its records, in the order `records` first cite them (mapped), or
@@ -99,15 +160,15 @@ public final class SummaryTextWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let finished { return finished }
-        flush()
-        guard fd >= 0, let records, written > 0 else {
-            toMemory()
-            let texts = RecordTexts(files: files, summaryBytes: pending, summaryStarts: starts)
-            pending = []
+        for l in lanes { l.flush() }
+        guard let records, lanes.allSatisfy({ $0.fd >= 0 }), lanes.contains(where: { $0.written > 0 }) else {
+            let (bytes, starts) = inMemory()
+            let texts = RecordTexts(files: files, summaryBytes: bytes, summaryStarts: starts)
+            for l in lanes { l.pending = [] }
             finished = texts
             return texts
         }
-        let texts = RecordTexts(files: files, arriving: starts.count - 1)
+        let texts = RecordTexts(files: files, arriving: numberCount)
         finished = texts
         let job = UncheckedBox((self, texts, records))
         let thread = Thread {
@@ -126,26 +187,27 @@ public final class SummaryTextWriter: @unchecked Sendable {
         if let (mapping, places, order) = ordered(records: records) {
             texts.arrive(mapping: mapping, starts: places, order: order)
         } else {
-            toMemory()
-            texts.arrive(bytes: pending, starts: starts)
+            let (bytes, starts) = inMemory()
+            texts.arrive(bytes: bytes, starts: starts)
         }
-        pending = []
-        if fd >= 0 {
-            close(fd)
-            fd = -1
+        for l in lanes {
+            l.pending = []
+            if l.fd >= 0 {
+                close(l.fd)
+                l.fd = -1
+            }
         }
     }
 
     /// The texts laid out in order of first citation and mapped (the mapping, each place's
     /// start, each text's place); nil when a file fails.
     private func ordered(records: RecordSpill) -> (mapping: (UnsafeMutableRawPointer, Int), places: [Int], order: [Int32])? {
-        let count = starts.count - 1
-        let total = starts[count]
+        let numbers = numberCount
         // Each text's place: first citations, slot by slot; texts no record cites (none, as
-        // the scorer makes them) after, in the order made.
-        var place = [Int32](repeating: -1, count: count)
+        // the scorer makes them) after, by number. A number without a text has none.
+        var place = [Int32](repeating: -1, count: numbers)
         var cited = [Int32]()
-        cited.reserveCapacity(count)
+        cited.reserveCapacity(lanes.reduce(0) { $0 + $1.count })
         let step = max(1, RecordSpill.releaseEvery / MemoryLayout<RecordEntry>.stride)
         var i = 0
         while i < records.entryCount {
@@ -153,23 +215,25 @@ public final class SummaryTextWriter: @unchecked Sendable {
             records.noteRead(j - i)
             for k in i..<j {
                 let n = Int(records.base[k].summary)
-                if n < count && place[n] < 0 {
+                if n < numbers && place[n] < 0 && locate(n) != nil {
                     place[n] = Int32(cited.count)
                     cited.append(Int32(n))
                 }
             }
             i = j
         }
-        for n in 0..<count where place[n] < 0 {
+        for n in 0..<numbers where place[n] < 0 && locate(n) != nil {
             place[n] = Int32(cited.count)
             cited.append(Int32(n))
         }
+        let count = cited.count
         var placed = [Int](repeating: 0, count: count + 1)
         for r in 0..<count {
-            let n = Int(cited[r])
-            placed[r + 1] = placed[r] + starts[n + 1] - starts[n]
+            let (l, k) = locate(Int(cited[r]))!
+            placed[r + 1] = placed[r] + l.starts[k + 1] - l.starts[k]
         }
         cited = []
+        let total = placed[count]
         // Buckets of places, ~8 MB of text each.
         let buckets = min(256, max(1, total / Self.bucketBytes))
         var firstPlace = [Int](repeating: count, count: buckets + 1)
@@ -185,15 +249,21 @@ public final class SummaryTextWriter: @unchecked Sendable {
         }
         for k in (b + 1)..<(buckets + 1) { firstPlace[k] = count }
 
-        // The texts in the order made, each to its bucket with its place: both halves of
-        // them at once, each with buffers of its own.
+        // Each lane's texts in the order made, each to its bucket with its place: the lanes'
+        // files at once (a single lane's in two halves), each part with buffers of its own.
         let unsorted = SpillFile.temporary(in: directory!)
         guard unsorted >= 0 else { return nil }
         defer { close(unsorted) }
         let sink = BlockSink(fd: unsorted, buckets: buckets)
-        let parts = count >= 100_000 ? 2 : 1
-        let distribute = { [starts, place, bucketOf, fd] (part: Int) in
-            let n0 = count * part / parts, n1 = count * (part + 1) / parts
+        var parts: [(lane: Int, from: Int, to: Int)] = []
+        for (l, t) in lanes.enumerated() {
+            let halves = lanes.count == 1 && t.count >= 100_000 ? 2 : 1
+            for h in 0..<halves { parts.append((l, t.count * h / halves, t.count * (h + 1) / halves)) }
+        }
+        let lanes = self.lanes
+        let distribute = { [place, bucketOf, parts] (part: Int) in
+            let (laneIndex, n0, n1) = parts[part]
+            let starts = lanes[laneIndex].starts, fd = lanes[laneIndex].fd, laneCount = lanes.count
             let capacity = Self.bucketBuffer
             let buffers = UnsafeMutableRawPointer.allocate(byteCount: buckets * capacity, alignment: 8)
             defer { buffers.deallocate() }
@@ -213,7 +283,7 @@ public final class SummaryTextWriter: @unchecked Sendable {
                 }
                 chunk.withUnsafeBytes { chunk in
                     for k in n..<m {
-                        let r = Int(place[k]), b = Int(bucketOf[r])
+                        let r = Int(place[k * laneCount + laneIndex]), b = Int(bucketOf[r])
                         let text = UnsafeRawBufferPointer(rebasing: chunk[(starts[k] - from)..<(starts[k + 1] - from)])
                         let size = 4 + text.count
                         if fill[b] + size > capacity {
@@ -242,9 +312,9 @@ public final class SummaryTextWriter: @unchecked Sendable {
                 sink.write(b, UnsafeRawBufferPointer(start: buffers + b * capacity, count: fill[b]))
             }
         }
-        if parts > 1 {
+        if parts.count > 1 {
             let box = UncheckedBox(distribute)
-            DispatchQueue.concurrentPerform(iterations: parts) { box.value($0) }
+            DispatchQueue.concurrentPerform(iterations: parts.count) { box.value($0) }
         } else {
             distribute(0)
         }

@@ -98,8 +98,8 @@ struct RecordSpillTests {
     /// laid out in the order the records first cite them: every text reads back as it was
     /// appended, by its number, mapped or in memory, before and after its pages are handed
     /// back; texts no record cites, empty ones and ones longer than a bucket's buffer too.
-    @Test(arguments: [300, 120_000])
-    func summaryTextsReadBackByNumber(count: Int) {
+    @Test(arguments: [(count: 300, lanes: 1), (count: 120_000, lanes: 1), (count: 90_000, lanes: 3)])
+    func summaryTextsReadBackByNumber(count: Int, lanes: Int) {
         var random = SeededRandom(seed: UInt64(count))
         var texts: [[UInt8]] = []
         for n in 0..<count {
@@ -112,25 +112,35 @@ struct RecordSpillTests {
             }
         }
         for directory in [FileManager.default.temporaryDirectory, nil] {
-            let writer = SummaryTextWriter(directory: directory)
-            for t in texts { _ = t.withUnsafeBufferPointer { writer.append($0) } }
+            let writer = SummaryTextWriter(lanes: lanes, directory: directory)
+            // Each text from a lane of its own choosing (some lanes make more than others);
+            // its number is the writer's, the text is the model's.
+            var byNumber: [Int: [UInt8]] = [:]
+            var random = SeededRandom(seed: 99)
+            for t in texts {
+                let lane = lanes == 1 ? 0 : (random.chance(0.5) ? 0 : random.int(0...lanes - 1))
+                let n = t.withUnsafeBufferPointer { writer.lane(lane).append($0) }
+                #expect(byNumber[Int(n)] == nil)
+                byNumber[Int(n)] = t
+            }
             #expect(writer.count == count)
             // Records citing most texts, in an order of their own.
             let records = RecordSpillWriter(slots: 1_000, slotsPerCadre: 2, lanes: 1, directory: directory)
+            let numbers = byNumber.keys.sorted()
             for _ in 0..<(count * 2) {
-                let n = random.int(0...count - 1)
+                let n = numbers[random.int(0...count - 1)]
                 guard n % 5 != 0 else { continue }
                 records.append(lane: 0, slot: random.int(0...999), RecordEntry(file: 0, line: 1, day: 0, summary: UInt32(n), units: 1, scale: 0))
             }
             let spill = records.finish()
             let back = writer.finish(files: ["值班"], citing: spill)
             #expect(back.isMapped == (directory != nil))
-            #expect(back.summaryCount == count)
+            #expect(back.summaryCount >= count && back.summaryCount > numbers.last!)
             #expect(writer.finish(files: ["值班"], citing: spill) === back)
             for round in 0..<2 {
-                let wrong = back.withSummaries { reader in (0..<count).filter { Array(reader[$0]) != texts[$0] }.count }
+                let wrong = back.withSummaries { reader in numbers.filter { Array(reader[$0]) != byNumber[$0]! }.count }
                 #expect(wrong == 0, "round \(round)")
-                #expect(back.summary(count - 1) == String(decoding: texts[count - 1], as: UTF8.self))
+                #expect(back.summary(numbers.last!) == String(decoding: byNumber[numbers.last!]!, as: UTF8.self))
                 // Enough records noted to hand the pages back.
                 back.noteRecords(RecordSpill.releaseEvery)
             }

@@ -84,10 +84,10 @@ public final class MonthScorer {
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
-    /// Each distinct summary text, once: records name theirs by number. One for all lanes (a
-    /// lane makes a text, then appends it under the lock), spilled to a file as they come
-    /// (`SummaryTextWriter`); with several lanes the numbers follow the order lanes made
-    /// them in, which only the numbers show (records are read, and stored, by their text).
+    /// Each distinct summary text, once: records name theirs by number. Each lane appends the
+    /// texts it makes to texts of its own, spilled to a file as they come (`SummaryTextWriter`:
+    /// lane `l`'s `k`-th is number `k × lanes + l`); which lane made a text only the numbers
+    /// show (records are read, and stored, by their text).
     let texts: SummaryTextWriter
     /// What each lane reads and writes as it consumes rows (`LaneKeys`), in a raw buffer:
     /// taking a lane's own never touches the reference count of anything another lane uses.
@@ -189,7 +189,7 @@ public final class MonthScorer {
         accSum = buffer(n * accumulatorCount, .zero)
         accDays = buffer(n * accumulatorCount, 0)
         accExtreme = buffer(n * accumulatorCount, .none)
-        texts = SummaryTextWriter(directory: keepRecords ? spillDirectory : nil)
+        texts = SummaryTextWriter(lanes: self.lanes, directory: keepRecords ? spillDirectory : nil)
         recordSpill = keepRecords
             ? RecordSpillWriter(slots: n * itemCount, slotsPerCadre: itemCount, lanes: self.lanes, directory: spillDirectory) : nil
         itemReasons = buffer(keepRecords ? n * itemCount : 0, [])
@@ -199,13 +199,13 @@ public final class MonthScorer {
         // Each lane its own programs, closures and summaries (made anew, not copies sharing
         // storage), so that the reference counting in a row's loop stays in its lane's cache.
         laneKeys = .allocate(capacity: self.lanes)
-        let recordSpill = self.recordSpill
+        let recordSpill = self.recordSpill, texts = self.texts
         _ = laneKeys.initialize(from: compiled.enumerated().map { k, c in
             let summaries = sources.map { RecordSummary(schema: $0.schema) }
             return LaneKeys(
                 keys: summaries.map { SummaryKeys(fields: $0.fields) }, summaries: summaries, itemPrograms: c.items,
                 accumulatorPrograms: c.accumulators, filterClosures: c.filters, amountClosures: c.amounts, argumentClosures: c.arguments,
-                spill: recordSpill?.lane(k))
+                spill: recordSpill?.lane(k), texts: texts.lane(k))
         })
         laneRefs = .allocate(capacity: self.lanes)
         _ = laneRefs.initialize(from: laneKeys.map { Unmanaged.passUnretained($0) })
@@ -239,7 +239,7 @@ public final class MonthScorer {
         if found.number >= 0 { return UInt32(found.number) }
         lane.scratch.removeAll(keepingCapacity: true)
         lane.summaries[source].append(row, decoder, to: &lane.scratch)
-        let number = lane.scratch.withUnsafeBufferPointer { texts.append($0) }
+        let number = lane.scratch.withUnsafeBufferPointer { lane.texts.append($0) }
         lane.summaryKeys[source].insert(found.key, number: number)
         return number
     }
@@ -384,12 +384,13 @@ final class LaneKeys: @unchecked Sendable {
     let argumentClosures: UnsafeMutableBufferPointer<RecordValueFn>
     /// Each source's current file, by number in the month's record files (set between files).
     let fileOfSource: UnsafeMutableBufferPointer<UInt16>
-    /// Where the lane writes its records (none when records are not kept).
+    /// Where the lane writes its records (none when records are not kept) and its summaries.
     var spill: RecordSpillWriter.Lane?
+    let texts: SummaryTextWriter.Lane
 
     init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
          accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
-         argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?) {
+         argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?, texts: SummaryTextWriter.Lane) {
         func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
             _ = b.initialize(from: a)
@@ -404,6 +405,7 @@ final class LaneKeys: @unchecked Sendable {
         self.argumentClosures = buffer(argumentClosures)
         fileOfSource = buffer(Array(repeating: 0, count: itemPrograms.count))
         self.spill = spill
+        self.texts = texts
     }
 
     deinit {
