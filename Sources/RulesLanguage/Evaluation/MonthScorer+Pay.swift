@@ -103,14 +103,32 @@ public struct PayLineFormulas: PayFormulas {
     /// By line: whether the line reads 等次 or 排名 (itself or through a 计算项 that is not
     /// shown on the slip).
     let readsTier: [Bool]
+    /// By line: the calendar values its formula and exemptions read that a note explains
+    /// (all but 本月天数), found once rather than per cadre.
+    let calendarReads: [[CalendarValue]]
+
+    init(scorer: MonthScorer, lines: [Parts], cadres: [Int], scores: [Fixed], itemPoints: [[String: Fixed]], tiers: [String],
+         ranks: [Int], tierNotes: [PayNote], readsTier: [Bool]) {
+        self.scorer = scorer
+        self.lines = lines
+        self.cadres = cadres
+        self.scores = scores
+        self.itemPoints = itemPoints
+        self.tiers = tiers
+        self.ranks = ranks
+        self.tierNotes = tierNotes
+        self.readsTier = readsTier
+        calendarReads = lines.map { p in
+            var read: [CalendarValue] = []
+            for e in [p.formula] + p.exemptions { Self.calendarValues(e, into: &read) }
+            return read.filter { $0 != .daysInMonth }
+        }
+    }
 
     public func notes(ofLine line: Int, cadre: Int) -> [PayNote] {
         var out: [PayNote] = readsTier[line] && cadre < tierNotes.count ? [tierNotes[cadre]] : []
         // How the roster's dates give the month's days in post, joining or leaving.
-        let p = lines[line]
-        var read: [CalendarValue] = []
-        for e in [p.formula] + p.exemptions { Self.calendarValues(e, into: &read) }
-        for v in read where v != .daysInMonth { out.append(calendarNote(v, cadre: cadre)) }
+        for v in calendarReads[line] { out.append(calendarNote(v, cadre: cadre)) }
         return out
     }
 
@@ -164,15 +182,16 @@ public struct PayLineFormulas: PayFormulas {
     }
 
     public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {
-        let p = lines[line]
+        // The one expression asked for, not a copy of the line's parts (each a reference
+        // counted tree, per cadre and input).
         let e: TExpr?
         switch part {
-        case .formula: e = p.formula
-        case .dividend: e = p.dividend
-        case .divisor: e = p.divisor
-        case .input(let i): e = p.inputs[i]
-        case .pool: e = p.pool?.pool
-        case .weight: e = p.pool?.weight
+        case .formula: e = lines[line].formula
+        case .dividend: e = lines[line].dividend
+        case .divisor: e = lines[line].divisor
+        case .input(let i): e = lines[line].inputs[i]
+        case .pool: e = lines[line].pool?.pool
+        case .weight: e = lines[line].pool?.weight
         }
         guard let e else { return nil }
         return evaluate(e, cadre, &sheet).number
