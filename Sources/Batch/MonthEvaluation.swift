@@ -17,8 +17,13 @@ import Store
 public struct MonthEvaluation {
     public var rules: CheckedRules
     public var month: YearMonth
-    /// Keep every contributing record for explanations (memory then grows with records).
+    /// Keep every contributing record for explanations (written to files in
+    /// `spillDirectory` as rows stream, not held in memory).
     public var keepRecords = true
+    /// Where the kept records and their summaries are spilled (`MonthScorer`): files
+    /// unlinked as soon as they are made, ~60 bytes a record and twice the summaries' text
+    /// (a province month: ~1.5 GB at the layout's height). nil holds them in memory.
+    public var spillDirectory: URL? = FileManager.default.temporaryDirectory
     /// Score the valid rows even when some rows are rejected (each rejection is recorded).
     public var skipInvalid = false
     /// Called with the count of accepted rows so far, every 65,536 rows (from whichever
@@ -140,7 +145,8 @@ public struct MonthEvaluation {
         var check = validator.validate(inputs: inputs, retainText: retain, sink: { source, decoder, row in
             rows.deliver(source, decoder, row)
         }, onRoster: { roster in
-            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks, lanes: lanes)
+            let s = MonthScorer(rules: monthRules, roster: roster, keepRecords: keepRecords, chunks: tuning.chunks, lanes: lanes,
+                                spillDirectory: spillDirectory)
             // `scorer` holds it for the whole validation; `rows` only points at it.
             scorer = s
             rows.start(scorer: s, scored: rules.sources.count, counter: counter, openingSource: openingSource) { decoder, row in
@@ -151,6 +157,8 @@ public struct MonthEvaluation {
             // 值班-富民.xlsx:12 when the source has a file per community).
             if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
         })
+        // `rows` held the counter unretained while rows came.
+        withExtendedLifetime(counter) {}
         if let extra = extraAdjustments, let scorer {
             scoreExtraAdjustments(extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
         }
@@ -264,8 +272,6 @@ public struct MonthEvaluation {
         }
     }
 
-    /// Counts accepted rows for `onRows` from several lanes: each lane counts its own and
-    /// adds them to the total 4,096 at a time (exactly, with one lane).
     /// Where the validator's lanes hand their accepted rows, from every lane at once: set
     /// once (`start`, when the roster is read) before the first row, then only read. The
     /// scorer and the counter are held unretained (the caller keeps both for the whole
@@ -298,6 +304,8 @@ public struct MonthEvaluation {
         }
     }
 
+    /// Counts accepted rows for `onRows` from several lanes: each lane counts its own and
+    /// adds them to the total 4,096 at a time (exactly, with one lane).
     final class RowCounter: @unchecked Sendable {
         private let lock = NSLock()
         private var total = 0

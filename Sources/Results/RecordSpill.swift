@@ -156,8 +156,9 @@ public final class RecordSpillWriter: @unchecked Sendable {
     let lanes: Int
     static let blockItems = 1_024
     private let directory: URL?
-    private let buffers: UnsafeMutableBufferPointer<Item>
-    private let fill: UnsafeMutableBufferPointer<Int>
+    /// The lanes' blocks being filled (freed when the records are sorted).
+    private var buffers: UnsafeMutableBufferPointer<Item>
+    private var fill: UnsafeMutableBufferPointer<Int>
     private let lock = NSLock()
     private var blocks: [[Block]]
     private var fd: Int32 = -1
@@ -222,16 +223,6 @@ public final class RecordSpillWriter: @unchecked Sendable {
                     slotsPerBucket: slotsPerBucket, writer: self)
     }
 
-    /// A record of `slot`, from `lane` (only that lane's thread calls with it).
-    @inline(__always)
-    public func append(lane: Int, slot: Int, _ entry: RecordEntry) {
-        let k = lane * bucketCount + slot / slotsPerBucket
-        let f = fill[k]
-        buffers[k * Self.blockItems + f] = Item(entry: entry, slot: UInt32(truncatingIfNeeded: slot))
-        fill[k] = f + 1
-        if f + 1 == Self.blockItems { flush(k) }
-    }
-
     /// Between files, while no lane is consuming: writes every partial block.
     public func endEpoch() {
         for k in 0..<fill.count where fill[k] > 0 { flush(k) }
@@ -263,8 +254,6 @@ public final class RecordSpillWriter: @unchecked Sendable {
     /// again when asked again; no record may come after).
     public func finish() -> RecordSpill {
         if let finished { return finished }
-        let t0 = Date()
-        defer { FileHandle.standardError.write("entries \(Date().timeIntervalSince(t0))\n".data(using: .utf8)!) }
         endEpoch()
         let bucketTotals = blocks.map { $0.reduce(0) { $0 + $1.count } }
         var bucketStarts = [0]
@@ -354,6 +343,11 @@ public final class RecordSpillWriter: @unchecked Sendable {
             fd = -1
         }
         blocks = []
+        // No record comes after: the lanes' buffers go.
+        buffers.deallocate()
+        fill.deallocate()
+        buffers = UnsafeMutableBufferPointer(start: nil, count: 0)
+        fill = UnsafeMutableBufferPointer(start: nil, count: 0)
         finished = result
         return result!
     }

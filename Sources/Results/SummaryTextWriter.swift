@@ -32,12 +32,14 @@ public final class SummaryTextWriter: @unchecked Sendable {
         var fd: Int32 = -1
         var written = 0
 
-        var count: Int { starts.count - 1 }
+        /// The texts appended (kept when they are released).
+        private(set) var count = 0
 
         func append(_ text: UnsafeBufferPointer<UInt8>) -> Int {
-            let k = starts.count - 1
+            let k = count
             pending.append(contentsOf: text)
             starts.append(starts[k] + text.count)
+            count += 1
             if fd >= 0 && pending.count >= SummaryTextWriter.flushAt { flush() }
             return k
         }
@@ -67,6 +69,16 @@ public final class SummaryTextWriter: @unchecked Sendable {
             close(fd)
             fd = -1
             written = 0
+        }
+
+        /// Gives up the texts (laid out or handed over): buffers, starts and file.
+        func release() {
+            pending = []
+            starts = [0]
+            if fd >= 0 {
+                close(fd)
+                fd = -1
+            }
         }
 
         deinit {
@@ -111,11 +123,6 @@ public final class SummaryTextWriter: @unchecked Sendable {
     /// Lane `lane`'s way to append (only that lane's thread uses it).
     public func lane(_ lane: Int) -> Lane {
         Lane(texts: Unmanaged.passUnretained(lanes[lane]), lane: lane, lanes: lanes.count)
-    }
-
-    /// Appends a text from lane 0 (one lane at a time); its number.
-    public func append(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        lane(0).append(text)
     }
 
     /// The number of texts appended.
@@ -164,7 +171,7 @@ public final class SummaryTextWriter: @unchecked Sendable {
         guard let records, lanes.allSatisfy({ $0.fd >= 0 }), lanes.contains(where: { $0.written > 0 }) else {
             let (bytes, starts) = inMemory()
             let texts = RecordTexts(files: files, summaryBytes: bytes, summaryStarts: starts)
-            for l in lanes { l.pending = [] }
+            for l in lanes { l.release() }
             finished = texts
             return texts
         }
@@ -190,13 +197,8 @@ public final class SummaryTextWriter: @unchecked Sendable {
             let (bytes, starts) = inMemory()
             texts.arrive(bytes: bytes, starts: starts)
         }
-        for l in lanes {
-            l.pending = []
-            if l.fd >= 0 {
-                close(l.fd)
-                l.fd = -1
-            }
-        }
+        // The texts are `texts`' now: the lanes' buffers, starts and files go.
+        for l in lanes { l.release() }
     }
 
     /// The texts laid out in order of first citation and mapped (the mapping, each place's
@@ -234,6 +236,13 @@ public final class SummaryTextWriter: @unchecked Sendable {
         }
         cited = []
         let total = placed[count]
+        // A number without a text reads as an empty one, as it does in memory: an empty
+        // place after the last.
+        var order = place
+        if order.contains(-1) {
+            placed.append(total)
+            for n in order.indices where order[n] < 0 { order[n] = Int32(count) }
+        }
         // Buckets of places, ~8 MB of text each.
         let buckets = min(256, max(1, total / Self.bucketBytes))
         var firstPlace = [Int](repeating: count, count: buckets + 1)
@@ -365,7 +374,7 @@ public final class SummaryTextWriter: @unchecked Sendable {
         }
         guard !failed.load(ordering: .relaxed),
               let address = mmap(nil, total, PROT_READ, MAP_SHARED, out, 0), address != MAP_FAILED else { return nil }
-        return ((address, total), placed, place)
+        return ((address, total), placed, order)
     }
 }
 

@@ -144,7 +144,7 @@ extension BatchCommand {
         var actor: String?
         @Option(help: "数据库被占用时最多等待的秒数。 Seconds to wait for a busy store.")
         var wait: Double = 0
-        @Flag(help: "不保存每条记录的明细（解释与积分明细不再列出各条记录；可更快，明细本身已不占内存）。 Do not keep per-record detail (faster; the detail is spilled to disk, not held in memory).")
+        @Flag(help: "不保存每条记录的明细（解释与积分明细不再列出各条记录；可更快。明细写入临时文件夹，不占内存）。 Do not keep per-record detail (faster; the detail is spilled to the temporary folder, not held in memory).")
         var noRecordDetail = false
 
         func run() throws {

@@ -27,7 +27,7 @@ struct RecordSpillTests {
                 let entry = RecordEntry(
                     file: UInt16(file), line: line, day: random.chance(0.1) ? RecordEntry.noDay : Int32(random.int(18_000...18_400)),
                     summary: UInt32(random.int(0...1_000_000)), units: Int64(random.int(-5_000...5_000)), scale: UInt8(random.int(0...4)))
-                writer.append(lane: (cadre + shift) % lanes, slot: slot, entry)
+                writer.lane((cadre + shift) % lanes).append(slot: slot, entry)
                 model[slot].append(entry)
             }
         }
@@ -130,7 +130,7 @@ struct RecordSpillTests {
             for _ in 0..<(count * 2) {
                 let n = numbers[random.int(0...count - 1)]
                 guard n % 5 != 0 else { continue }
-                records.append(lane: 0, slot: random.int(0...999), RecordEntry(file: 0, line: 1, day: 0, summary: UInt32(n), units: 1, scale: 0))
+                records.lane(0).append(slot: random.int(0...999), RecordEntry(file: 0, line: 1, day: 0, summary: UInt32(n), units: 1, scale: 0))
             }
             let spill = records.finish()
             let back = writer.finish(files: ["值班"], citing: spill)

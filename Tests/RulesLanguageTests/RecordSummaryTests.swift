@@ -70,6 +70,26 @@ struct RecordSummaryTests {
         #expect(compared == 4_000)
     }
 
+    /// Times and integers are written as digits without a `String`: the same text as
+    /// `FieldDecoder.text` for every payload, at the ends of their ranges too.
+    @Test func timesAndIntegersAtTheirEndsReadAsTheReference() {
+        let summary = RecordSummary(schema: Self.schema)
+        let decoder = FieldDecoder(fields: Self.schema.fields)
+        let integers: [Int64] = [0, -1, 1, 9, 10, -10, 99, 100, 12_345, -98_765, .max, .min, .min + 1]
+        let times: [Int64] = [0, 1, 59, 60, 599, 600, 1_439, 1_440, 5_999, 6_000, 32_767, -1]
+        for (k, n) in integers.enumerated() {
+            var row = DecodedRow(payload: Array(repeating: 0, count: Self.schema.fields.count),
+                                 present: Array(repeating: false, count: Self.schema.fields.count), cadre: 0, line: 2)
+            row.payload[8] = n
+            row.present[8] = true
+            row.payload[4] = times[k % times.count]
+            row.present[4] = true
+            row.payload[5] = times[(k + 3) % times.count]
+            row.present[5] = k % 2 == 0
+            #expect(summary.text(row, decoder) == summary.referenceText(row, decoder), "integer \(n), time \(times[k % times.count])")
+        }
+    }
+
     @Test func cutStopsAtTheTwentyFourthCharacterOrAsksString() {
         func cut(_ s: String) -> Int? {
             var s = s

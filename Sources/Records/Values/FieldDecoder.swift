@@ -153,7 +153,6 @@ public struct FieldDecoder: Sendable {
         return true
     }
 
-    /// The text of a payload, for messages and explanations.
     /// Whether field `index` is a time (payload: minutes since midnight).
     @inline(__always)
     public func isTime(_ index: Int) -> Bool { kinds[index] == .time }
@@ -168,6 +167,7 @@ public struct FieldDecoder: Sendable {
         interners[index].withBytes(code, body)
     }
 
+    /// The text of a payload, for messages and explanations.
     public func text(_ index: Int, _ payload: Int64) -> String {
         let type = fields[index].type
         switch type {

@@ -222,6 +222,7 @@ public final class MonthScorer {
             return UInt16(recordFiles.count - 1)
         }
         // Between files: no lane is consuming rows.
+        precondition(fileOfSource.count == rules.checked.sources.count, "a file name for each source")
         for lane in laneKeys {
             for (k, f) in fileOfSource.enumerated() { lane.fileOfSource[k] = f }
         }
@@ -385,7 +386,7 @@ final class LaneKeys: @unchecked Sendable {
     /// Each source's current file, by number in the month's record files (set between files).
     let fileOfSource: UnsafeMutableBufferPointer<UInt16>
     /// Where the lane writes its records (none when records are not kept) and its summaries.
-    var spill: RecordSpillWriter.Lane?
+    let spill: RecordSpillWriter.Lane?
     let texts: SummaryTextWriter.Lane
 
     init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
@@ -446,10 +447,9 @@ struct RecordSummary: Sendable {
     enum Step: UInt8 {
         /// A text field: its interned bytes.
         case interned
-        /// An enumeration's word (or, for an enumeration-or-score, the score when not a word).
+        /// An enumeration's word (or, for an enumeration-or-score, the score when not a word,
+        /// through `FieldDecoder.text`).
         case word
-        /// Any other value, through `FieldDecoder.text`.
-        case other
         /// A shift's start and end, `08:00–16:00`.
         case timeRange
         /// A boolean's name when true.
@@ -486,14 +486,14 @@ struct RecordSummary: Sendable {
             var nameStart: [Int32] = [], nameCount: [Int32] = []
             for (i, kind) in parts {
                 let type = schema.fields[i].type
-                var step = Step.other, e = -1
+                var step = Step.word, e = -1
                 var name: [UInt8] = []
                 switch kind {
                 case .value:
                     switch type {
                     case .text, .idNumber, .bankAccount, .phone: step = .interned
-                    case .enumeration, .enumerationOrScore: step = .word
-                    default: step = .other
+                    // Enumerations (the only other values a summary shows).
+                    default: step = .word
                     }
                 case .timeRange(let endField):
                     step = .timeRange
@@ -610,10 +610,6 @@ struct RecordSummary: Sendable {
                             var t = decoder.text(i, v)
                             t.withUTF8 { Self.appendValue($0, to: &out) }
                         }
-                    case .other:
-                        Self.space(&first, &out)
-                        var t = decoder.text(i, v)
-                        t.withUTF8 { Self.appendValue($0, to: &out) }
                     case .timeRange:
                         Self.space(&first, &out)
                         Self.appendText(i, v, decoder, to: &out)
