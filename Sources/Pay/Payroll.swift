@@ -1,4 +1,5 @@
 import Exact
+import Synchronization
 
 /// The month's payroll: every pay line of the rules, in the order they can be computed,
 /// for every cadre employed, each line with its trace; then each slip checked (net =
@@ -124,6 +125,8 @@ public struct Payroll {
             // Each cadre's line on any core: chunk i touches only its own cadres' sheets,
             // lines and error slot.
             var failures: [PayrollError?] = Array(repeating: nil, count: cadres.count)
+            // Each chunk's sharing, by its first cadre, to be made one after.
+            let sharings = Mutex<[(first: Int, sharing: TraceSharing)]>([])
             sheets.withUnsafeMutableBufferPointer { sheets in
                 paid.withUnsafeMutableBufferPointer { paid in
                     failures.withUnsafeMutableBufferPointer { failures in
@@ -149,14 +152,22 @@ public struct Payroll {
                                 if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
                                 paid[k].append(PaidLine(
                                     name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation,
-                                    trace: sharing.share(trace)))
+                                    trace: sharing.share(trace, holder: k)))
                             }
+                            let done = sharing
+                            sharings.withLock { $0.append((range.lowerBound, done)) }
                         }
                     }
                 }
             }
             // The first failure in cadre order, whichever thread met it first.
             if let failure = failures.first(where: { $0 != nil }) ?? nil { throw failure }
+            // Identical traces of different chunks made one: a province month's chunks held
+            // 322,748 traces of which 174,612 are distinct.
+            let chunked = sharings.withLock { $0 }.sorted { $0.first < $1.first }.map(\.sharing)
+            if chunked.count > 1 {
+                TraceSharing.merge(chunked) { k, trace in paid[k][paid[k].count - 1].trace = trace }
+            }
         }
         var slips: [Slip] = []
         slips.reserveCapacity(cadres.count)

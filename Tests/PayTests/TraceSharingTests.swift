@@ -42,4 +42,27 @@ struct TraceSharingTests {
         let hashes = Set((0..<3_000).map { TraceSharing.identityHash(trace(Fixed("21.75")!, name: "社区\($0)")) })
         #expect(hashes.count == 3_000)
     }
+
+    /// Chunks of cadres share their traces apart; `merge` then makes identical traces of
+    /// different chunks one, the first chunk's, and leaves the rest as they were.
+    @Test func chunksSharingsMergeIntoOneCopyOfEach() {
+        func storage(_ t: PayTrace) -> UnsafeRawPointer? { t.steps.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        // Nine cadres in three chunks; values 1, 2, 3 repeat across chunks, 4 only in the last.
+        let values = ["1", "2", "1", "2", "3", "1", "3", "4", "4"]
+        var held = values.map { trace(Fixed($0)!) }
+        var sharings: [TraceSharing] = []
+        for chunk in stride(from: 0, to: 9, by: 3) {
+            var s = TraceSharing()
+            for k in chunk..<(chunk + 3) { held[k] = s.share(held[k], holder: k) }
+            sharings.append(s)
+        }
+        #expect(Set(held.map { storage($0) }).count == 7)
+        TraceSharing.merge(sharings) { k, t in held[k] = t }
+        // One copy of each distinct trace, each where it was first held, and every trace reads as before.
+        #expect(Set(held.map { storage($0) }).count == 4)
+        for (k, v) in values.enumerated() {
+            #expect(TraceSharing.isIdentical(held[k], trace(Fixed(v)!)))
+            #expect(storage(held[k]) == storage(held[values.firstIndex(of: v)!]))
+        }
+    }
 }
