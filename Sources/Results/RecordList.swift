@@ -118,10 +118,9 @@ public final class RecordTexts: @unchecked Sendable {
     private var bytes: [UInt8]
     private var starts: [Int]
     private var order: [Int32]
-    private var mapping: (address: UnsafeMutableRawPointer, bytes: Int)?
+    private var mapping: ReadOnlyMapping?
     private let ready: Atomic<Bool>
     private let arrival = DispatchGroup()
-    private let readSinceRelease = Atomic<Int>(0)
     public let summaryCount: Int
     nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
@@ -156,10 +155,10 @@ public final class RecordTexts: @unchecked Sendable {
         arrival.leave()
     }
 
-    /// The texts in a mapped file (`address`, `bytes` long, unmapped when these are freed):
-    /// text `n` at `starts[order[n]]`.
-    func arrive(mapping: (UnsafeMutableRawPointer, Int), starts: [Int], order: [Int32]) {
-        self.mapping = (address: mapping.0, bytes: mapping.1)
+    /// The texts in a mapped file (unmapped when these are freed): text `n` at
+    /// `starts[order[n]]`.
+    func arrive(mapping: ReadOnlyMapping, starts: [Int], order: [Int32]) {
+        self.mapping = mapping
         self.starts = starts
         self.order = order
         ready.store(true, ordering: .releasing)
@@ -178,11 +177,6 @@ public final class RecordTexts: @unchecked Sendable {
             starts.append(bytes.count)
         }
         self.init(files: files, summaryBytes: bytes, summaryStarts: starts)
-    }
-
-    deinit {
-        // Never before the texts arrive: whoever lays them out holds them until then.
-        if let mapping { munmap(mapping.address, mapping.bytes) }
     }
 
     /// Whether the texts are in a mapped file (false: in memory).
@@ -222,11 +216,7 @@ public final class RecordTexts: @unchecked Sendable {
     /// every 32 MB, the mapping's pages leave the resident set (a later read maps them again).
     public func noteRecords(_ records: Int) {
         guard ready.load(ordering: .acquiring), let mapping, summaryCount > 0 else { return }
-        let bytes = records * max(1, mapping.bytes / summaryCount)
-        if readSinceRelease.add(bytes, ordering: .relaxed).newValue >= RecordSpill.releaseEvery {
-            readSinceRelease.store(0, ordering: .relaxed)
-            madvise(mapping.address, mapping.bytes, Int32(MADV_DONTNEED))
-        }
+        mapping.noteRead(records * max(1, mapping.bytes / summaryCount))
     }
 }
 

@@ -21,10 +21,9 @@ public final class RecordSpill: @unchecked Sendable {
     private let starts: UnsafeMutableBufferPointer<Int>
     let base: UnsafePointer<RecordEntry>
     /// The read-only mapping `base` is in (nil: `base` is an allocation of its own).
-    private let mapping: (address: UnsafeMutableRawPointer, bytes: Int)?
-    private let readSinceRelease = Atomic<Int>(0)
+    private let mapping: ReadOnlyMapping?
     /// Bytes of entries read between two releases of the mapping's pages.
-    public static let releaseEvery = 32 << 20
+    public static let releaseEvery = ReadOnlyMapping.releaseEvery
 
     /// Whether the entries are in a mapped file (false: held in memory, the fallback).
     public var isMapped: Bool { mapping != nil }
@@ -35,18 +34,14 @@ public final class RecordSpill: @unchecked Sendable {
     /// The number of entries of every slot together.
     public var entryCount: Int { starts[starts.count - 1] }
 
-    init(starts: UnsafeMutableBufferPointer<Int>, base: UnsafePointer<RecordEntry>, mapping: (UnsafeMutableRawPointer, Int)?) {
+    init(starts: UnsafeMutableBufferPointer<Int>, base: UnsafePointer<RecordEntry>, mapping: ReadOnlyMapping?) {
         self.starts = starts
         self.base = base
-        self.mapping = mapping.map { (address: $0.0, bytes: $0.1) }
+        self.mapping = mapping
     }
 
     deinit {
-        if let mapping {
-            munmap(mapping.address, mapping.bytes)
-        } else {
-            UnsafeMutablePointer(mutating: base).deallocate()
-        }
+        if mapping == nil { UnsafeMutablePointer(mutating: base).deallocate() }
         starts.deallocate()
     }
 
@@ -60,12 +55,7 @@ public final class RecordSpill: @unchecked Sendable {
     /// resident set (only its pages: nothing is lost, a later read maps them again).
     @inline(__always)
     func noteRead(_ count: Int) {
-        guard let mapping else { return }
-        let bytes = count * MemoryLayout<RecordEntry>.stride
-        if readSinceRelease.add(bytes, ordering: .relaxed).newValue >= Self.releaseEvery {
-            readSinceRelease.store(0, ordering: .relaxed)
-            madvise(mapping.address, mapping.bytes, Int32(MADV_DONTNEED))
-        }
+        mapping?.noteRead(count * MemoryLayout<RecordEntry>.stride)
     }
 }
 
@@ -327,8 +317,8 @@ public final class RecordSpillWriter: @unchecked Sendable {
         if out >= 0 {
             sortAll(into: nil)
             let bytes = total * stride
-            if !failed.load(ordering: .relaxed), let address = mmap(nil, bytes, PROT_READ, MAP_SHARED, out, 0), address != MAP_FAILED {
-                result = RecordSpill(starts: starts, base: UnsafePointer(address.assumingMemoryBound(to: RecordEntry.self)), mapping: (address, bytes))
+            if !failed.load(ordering: .relaxed), let mapping = ReadOnlyMapping(out, bytes: bytes) {
+                result = RecordSpill(starts: starts, base: UnsafePointer(mapping.address.assumingMemoryBound(to: RecordEntry.self)), mapping: mapping)
             }
             close(out)
         }
@@ -365,24 +355,54 @@ enum SpillFile {
     }
 
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        whole(bytes.count) { done in pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+    }
+
+    static func read(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        whole(bytes.count) { done in pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+    }
+
+    /// Repeats `step` (given the bytes done so far) until `count` bytes are done, through
+    /// short transfers and interrupted calls; false on an error or an end of file.
+    private static func whole(_ count: Int, _ step: (Int) -> Int) -> Bool {
         var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        while done < count {
+            let n = step(done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             done += n
         }
         return true
     }
+}
 
-    static func read(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = pread(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            done += n
+/// A spill file mapped read-only, unmapped when freed. A sweep over it notes what it reads
+/// (`noteRead`); every `releaseEvery` bytes the mapping's pages leave the resident set
+/// (`MADV_DONTNEED`: nothing is lost, the next read maps them again from the page cache).
+/// Safe while other threads read: the pages are the file's and never written.
+final class ReadOnlyMapping: @unchecked Sendable {
+    let address: UnsafeMutableRawPointer
+    let bytes: Int
+    private let readSinceRelease = Atomic<Int>(0)
+    /// Bytes read between two releases of the pages.
+    static let releaseEvery = 32 << 20
+
+    /// `bytes` of `fd` from its start; nil when empty or when it cannot be mapped.
+    init?(_ fd: Int32, bytes: Int) {
+        guard bytes > 0, let address = mmap(nil, bytes, PROT_READ, MAP_SHARED, fd, 0), address != MAP_FAILED else { return nil }
+        self.address = address
+        self.bytes = bytes
+    }
+
+    deinit {
+        munmap(address, bytes)
+    }
+
+    @inline(__always)
+    func noteRead(_ count: Int) {
+        if readSinceRelease.add(count, ordering: .relaxed).newValue >= Self.releaseEvery {
+            readSinceRelease.store(0, ordering: .relaxed)
+            madvise(address, bytes, Int32(MADV_DONTNEED))
         }
-        return true
     }
 }

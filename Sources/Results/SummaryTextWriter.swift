@@ -203,7 +203,7 @@ public final class SummaryTextWriter: @unchecked Sendable {
 
     /// The texts laid out in order of first citation and mapped (the mapping, each place's
     /// start, each text's place); nil when a file fails.
-    private func ordered(records: RecordSpill) -> (mapping: (UnsafeMutableRawPointer, Int), places: [Int], order: [Int32])? {
+    private func ordered(records: RecordSpill) -> (mapping: ReadOnlyMapping, places: [Int], order: [Int32])? {
         let numbers = numberCount
         // Each text's place: first citations, slot by slot; texts no record cites (none, as
         // the scorer makes them) after, by number. A number without a text has none.
@@ -372,9 +372,8 @@ public final class SummaryTextWriter: @unchecked Sendable {
         } else {
             layOut(0)
         }
-        guard !failed.load(ordering: .relaxed),
-              let address = mmap(nil, total, PROT_READ, MAP_SHARED, out, 0), address != MAP_FAILED else { return nil }
-        return ((address, total), placed, order)
+        guard !failed.load(ordering: .relaxed), let mapping = ReadOnlyMapping(out, bytes: total) else { return nil }
+        return (mapping, placed, order)
     }
 }
 

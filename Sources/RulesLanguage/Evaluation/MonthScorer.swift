@@ -392,40 +392,45 @@ final class LaneKeys: @unchecked Sendable {
     init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],
          accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
          argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?, texts: SummaryTextWriter.Lane) {
-        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-            _ = b.initialize(from: a)
-            return UnsafeMutableBufferPointer(rebasing: b[0..<a.count])
-        }
-        summaryKeys = buffer(keys)
-        self.summaries = buffer(summaries)
-        self.itemPrograms = buffer(itemPrograms.map(buffer))
-        self.accumulatorPrograms = buffer(accumulatorPrograms.map(buffer))
-        self.filterClosures = buffer(filterClosures)
-        self.amountClosures = buffer(amountClosures)
-        self.argumentClosures = buffer(argumentClosures)
-        fileOfSource = buffer(Array(repeating: 0, count: itemPrograms.count))
+        summaryKeys = rawCopy(keys)
+        self.summaries = rawCopy(summaries)
+        self.itemPrograms = rawCopy(itemPrograms.map(rawCopy))
+        self.accumulatorPrograms = rawCopy(accumulatorPrograms.map(rawCopy))
+        self.filterClosures = rawCopy(filterClosures)
+        self.amountClosures = rawCopy(amountClosures)
+        self.argumentClosures = rawCopy(argumentClosures)
+        fileOfSource = rawCopy(Array(repeating: 0, count: itemPrograms.count))
         self.spill = spill
         self.texts = texts
     }
 
     deinit {
-        func free<T>(_ b: UnsafeMutableBufferPointer<T>) {
-            b.deinitialize()
-            // Allocated with room for one at least; the start is the allocation.
-            UnsafeMutableRawPointer(b.baseAddress!).deallocate()
-        }
-        for b in itemPrograms { free(b) }
-        for b in accumulatorPrograms { free(b) }
-        free(itemPrograms)
-        free(accumulatorPrograms)
-        free(summaryKeys)
-        free(summaries)
-        free(filterClosures)
-        free(amountClosures)
-        free(argumentClosures)
-        free(fileOfSource)
+        for b in itemPrograms { freeCopy(b) }
+        for b in accumulatorPrograms { freeCopy(b) }
+        freeCopy(itemPrograms)
+        freeCopy(accumulatorPrograms)
+        freeCopy(summaryKeys)
+        freeCopy(summaries)
+        freeCopy(filterClosures)
+        freeCopy(amountClosures)
+        freeCopy(argumentClosures)
+        freeCopy(fileOfSource)
     }
+}
+
+/// `a` copied into memory of its own, `a.count` long (room for one at least, so its start is
+/// never nil): what the scorer reads per row by address, touching no reference count.
+/// Freed with `freeCopy`.
+private func rawCopy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+    let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+    _ = b.initialize(from: a)
+    return UnsafeMutableBufferPointer(rebasing: b[0..<a.count])
+}
+
+private func freeCopy<T>(_ b: UnsafeMutableBufferPointer<T>) {
+    b.deinitialize()
+    // The start is the allocation's, whatever the count.
+    UnsafeMutableRawPointer(b.baseAddress!).deallocate()
 }
 
 /// A few words describing a record for a person reading an explanation: `夜班 20:00–08:00
@@ -476,11 +481,6 @@ struct RecordSummary: Sendable {
         let bytes: UnsafeMutableBufferPointer<UInt8>
 
         init(schema: SourceSchema, parts: [(index: Int, kind: Kind)]) {
-            func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
-                let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
-                _ = b.initialize(from: a)
-                return b
-            }
             var bytes: [UInt8] = []
             var steps: [Step] = [], field: [Int32] = [], end: [Int32] = []
             var nameStart: [Int32] = [], nameCount: [Int32] = []
@@ -524,31 +524,30 @@ struct RecordSummary: Sendable {
                 }
                 wordOffsets.append(Int32(bytes.count))
             }
-            self.steps = buffer(steps)
-            self.field = buffer(field)
-            self.end = buffer(end)
-            self.nameStart = buffer(nameStart)
-            self.nameCount = buffer(nameCount)
-            self.firstWord = buffer(firstWord)
-            self.wordCount = buffer(wordCount)
-            self.wordOffsets = buffer(wordOffsets)
-            self.bytes = buffer(bytes)
-            count = steps.count
+            self.steps = rawCopy(steps)
+            self.field = rawCopy(field)
+            self.end = rawCopy(end)
+            self.nameStart = rawCopy(nameStart)
+            self.nameCount = rawCopy(nameCount)
+            self.firstWord = rawCopy(firstWord)
+            self.wordCount = rawCopy(wordCount)
+            self.wordOffsets = rawCopy(wordOffsets)
+            self.bytes = rawCopy(bytes)
         }
 
         /// The number of parts.
-        let count: Int
+        var count: Int { steps.count }
 
         deinit {
-            steps.deallocate()
-            field.deallocate()
-            end.deallocate()
-            nameStart.deallocate()
-            nameCount.deallocate()
-            firstWord.deallocate()
-            wordCount.deallocate()
-            wordOffsets.deallocate()
-            bytes.deallocate()
+            freeCopy(steps)
+            freeCopy(field)
+            freeCopy(end)
+            freeCopy(nameStart)
+            freeCopy(nameCount)
+            freeCopy(firstWord)
+            freeCopy(wordCount)
+            freeCopy(wordOffsets)
+            freeCopy(bytes)
         }
     }
 
