@@ -23,6 +23,8 @@ public struct FieldDecoder: Sendable {
     /// the row loop instead of `fields[i].type`, which would copy arrays per field per row.
     private let kinds: [Kind]
     private let bounds: [(min: Int64?, max: Int64?)]
+    /// Each field's places (`FieldType.scale`), for the same reason.
+    private let scales: [Int]
 
     enum Kind: UInt8 { case text, idNumber, bankAccount, phone, integer, decimal, money, date, time, boolean, enumeration, enumerationOrScore }
 
@@ -45,6 +47,7 @@ public struct FieldDecoder: Sendable {
             case .enumerationOrScore: .enumerationOrScore
             }
         }
+        self.scales = fields.map(\.type.scale)
         self.bounds = fields.map { f in
             switch f.type {
             case .integer(let lo, let hi): (lo, hi)
@@ -109,7 +112,7 @@ public struct FieldDecoder: Sendable {
             guard case .success(let v) = f else { return .failure(.notAnInteger) }
             return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
         case .decimal:
-            let scale = fields[index].type.scale
+            let scale = scales[index]
             guard let f = Self.number(bytes, kind: kind, scale: scale) else { return .failure(.notANumber) }
             guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: scale)) }
             return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
@@ -164,7 +167,9 @@ public struct FieldDecoder: Sendable {
     /// The UTF-8 of text field `index`'s interned `code`, lent to `body`.
     @inline(__always)
     public func withInternedBytes<R>(_ index: Int, _ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        interners[index].withBytes(code, body)
+        // In place: `interners[index]` would copy the interner (a retain and a release of
+        // each of its arrays) on every call.
+        interners.withUnsafeBufferPointer { Interner.withBytes(in: $0.baseAddress! + index, code, body) }
     }
 
     /// The text of a payload, for messages and explanations.

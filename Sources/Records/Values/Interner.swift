@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Maps byte strings to dense integer codes without building a `String` per lookup.
 ///
 /// Record files repeat the same few words millions of times (工号, 班次, 类别); interning
@@ -61,22 +67,24 @@ public struct Interner: Sendable {
     }
 
     /// The bytes `string(code)` decodes, lent to `body` without making a `String`.
+    @inline(__always)
     public func withBytes<R>(_ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let lo = starts[Int(code)], hi = starts[Int(code) + 1]
         return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
     }
 
+    /// `withBytes` of the interner at `interner`, read in place.
+    @inline(__always)
+    static func withBytes<R>(in interner: UnsafePointer<Interner>, _ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let lo = interner.pointee.starts[Int(code)], hi = interner.pointee.starts[Int(code) + 1]
+        return interner.pointee.arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
+    }
+
     private func equals(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let lo = starts[code], hi = starts[code + 1]
         guard hi - lo == bytes.count else { return false }
-        return arena.withUnsafeBufferPointer { a in
-            var j = 0
-            while j < bytes.count {
-                if a[lo + j] != bytes[j] { return false }
-                j += 1
-            }
-            return true
-        }
+        guard bytes.count > 0 else { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + lo, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     private mutating func grow() {
