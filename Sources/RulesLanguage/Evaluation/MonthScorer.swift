@@ -238,9 +238,9 @@ public final class MonthScorer {
     ) -> UInt32 {
         let found = lane.summaryKeys[source].find(payload, present, identity: decoder.identity)
         if found.number >= 0 { return UInt32(found.number) }
-        lane.scratch.removeAll(keepingCapacity: true)
-        lane.summaries[source].append(row, decoder, to: &lane.scratch)
-        let number = lane.scratch.withUnsafeBufferPointer { lane.texts.append($0) }
+        lane.scratch.removeAll()
+        lane.summaryPlans[source]._withUnsafeGuaranteedRef { RecordSummary.append(row, decoder, plan: $0, to: &lane.scratch) }
+        let number = lane.texts.append(lane.scratch.bytes)
         lane.summaryKeys[source].insert(found.key, number: number)
         return number
     }
@@ -376,8 +376,10 @@ final class LaneKeys: @unchecked Sendable {
     /// its programs per row then touches no reference count (a count per row was a fifth of
     /// scoring, the most of it where lanes shared an object and its cache line travelled).
     let summaryKeys: UnsafeMutableBufferPointer<SummaryKeys>
-    @exclusivity(unchecked) var scratch: [UInt8] = []
+    @exclusivity(unchecked) var scratch = ByteSink()
     let summaries: UnsafeMutableBufferPointer<RecordSummary>
+    /// Each summary's plan, kept alive by `summaries`.
+    let summaryPlans: UnsafeMutableBufferPointer<Unmanaged<RecordSummary.Plan>>
     let itemPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.ItemProgram>>
     let accumulatorPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.AccumulatorProgram>>
     let filterClosures: UnsafeMutableBufferPointer<RecordPredicate>
@@ -394,6 +396,7 @@ final class LaneKeys: @unchecked Sendable {
          argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?, texts: SummaryTextWriter.Lane) {
         summaryKeys = rawCopy(keys)
         self.summaries = rawCopy(summaries)
+        summaryPlans = rawCopy(summaries.map(\.unretainedPlan))
         self.itemPrograms = rawCopy(itemPrograms.map(rawCopy))
         self.accumulatorPrograms = rawCopy(accumulatorPrograms.map(rawCopy))
         self.filterClosures = rawCopy(filterClosures)
@@ -411,10 +414,12 @@ final class LaneKeys: @unchecked Sendable {
         freeCopy(accumulatorPrograms)
         freeCopy(summaryKeys)
         freeCopy(summaries)
+        freeCopy(summaryPlans)
         freeCopy(filterClosures)
         freeCopy(amountClosures)
         freeCopy(argumentClosures)
         freeCopy(fileOfSource)
+        scratch.free()
     }
 }
 
@@ -575,10 +580,10 @@ struct RecordSummary: Sendable {
 
     /// The summary as a `String` (`append` into a buffer of its own).
     func text(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
+        var out = ByteSink(capacity: 64)
+        defer { out.free() }
         append(row, decoder, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Appends the summary's UTF-8 to `out`: the same text as `referenceText` (words joined
@@ -586,8 +591,17 @@ struct RecordSummary: Sendable {
     /// valid UTF-8 (the readers validate every file, `String`s are), so their bytes are
     /// copied as they are; times and integers are written as `FieldDecoder.text` writes them
     /// (`HH:MM`, decimal digits) without making a `String`.
-    func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
-        let plan = self.plan
+    func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, to out: inout ByteSink) {
+        Self.append(row, decoder, plan: plan, to: &out)
+    }
+
+    /// The plan `append` follows, unretained (the summary keeps it): the scorer's lanes call
+    /// `append(_:_:plan:to:)` with it, as passing the summary itself retained its arrays per
+    /// text made.
+    var unretainedPlan: Unmanaged<Plan> { .passUnretained(plan) }
+
+    /// `append` by `plan` alone.
+    static func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, plan: Plan, to out: inout ByteSink) {
         var first = true
         row.payload.withUnsafeBufferPointer { payload in
             row.present.withUnsafeBufferPointer { present in
@@ -632,19 +646,19 @@ struct RecordSummary: Sendable {
     }
 
     @inline(__always)
-    private static func space(_ first: inout Bool, _ out: inout [UInt8]) {
+    private static func space(_ first: inout Bool, _ out: inout ByteSink) {
         if first { first = false } else { out.append(0x20) }
     }
 
     @inline(__always)
-    private static func appendName(_ plan: Plan, _ k: Int, to out: inout [UInt8]) {
+    private static func appendName(_ plan: Plan, _ k: Int, to out: inout ByteSink) {
         let lo = Int(plan.nameStart[k])
         out.append(contentsOf: UnsafeBufferPointer(rebasing: plan.bytes[lo..<(lo + Int(plan.nameCount[k]))]))
     }
 
     /// A value cut to its first 24 characters.
     @inline(__always)
-    private static func appendValue(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private static func appendValue(_ u: UnsafeBufferPointer<UInt8>, to out: inout ByteSink) {
         if let cut = cut(u, valueLength) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<cut]))
         } else {
@@ -655,7 +669,7 @@ struct RecordSummary: Sendable {
     /// `decoder.text(i, v)`'s UTF-8: written directly for a time (`HH:MM`, each part at
     /// least two digits) or an integer, else through the `String`.
     @inline(__always)
-    private static func appendText(_ i: Int, _ v: Int64, _ decoder: borrowing FieldDecoder, to out: inout [UInt8]) {
+    private static func appendText(_ i: Int, _ v: Int64, _ decoder: borrowing FieldDecoder, to out: inout ByteSink) {
         if decoder.isTime(i) {
             // TimeOfDay(minutes: Int16(v)).description.
             let m = Int(Int16(truncatingIfNeeded: v))
@@ -683,7 +697,7 @@ struct RecordSummary: Sendable {
 
     /// `n` (at least 0) in decimal, zeros in front up to `width` digits.
     @inline(__always)
-    private static func appendDigits(_ n: Int, width: Int, to out: inout [UInt8]) {
+    private static func appendDigits(_ n: Int, width: Int, to out: inout ByteSink) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var count = 0
         var rest = n
