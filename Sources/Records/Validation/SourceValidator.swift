@@ -632,24 +632,25 @@ public struct SourceValidator {
                     let interval = Interval(start: start, end: end, line: Int32(clamping: base + row.line),
                                             startText: TimeOfDay(minutes: Int16(decoded.payload[s.start])),
                                             endText: TimeOfDay(minutes: Int16(decoded.payload[s.end])))
-                    let list = shifts[who] ?? []
-                    var lo = 0, hi = list.count
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if list[mid].start < start { lo = mid + 1 } else { hi = mid }
+                    // The cadre's shifts so far, in place (one lookup, no copy of the list):
+                    // the shift goes in, in order of start, unless it overlaps one.
+                    func insertShift(into list: inout [Interval]) -> Interval? {
+                        var lo = 0, hi = list.count
+                        while lo < hi {
+                            let mid = (lo + hi) / 2
+                            if list[mid].start < start { lo = mid + 1 } else { hi = mid }
+                        }
+                        if lo > 0, list[lo - 1].end > start { return list[lo - 1] }
+                        if lo < list.count, list[lo].start < end { return list[lo] }
+                        list.insert(interval, at: lo)
+                        return nil
                     }
-                    var clash: Interval? = nil
-                    if lo > 0, list[lo - 1].end > start { clash = list[lo - 1] }
-                    if clash == nil, lo < list.count, list[lo].start < end { clash = list[lo] }
-                    if let c = clash {
+                    if let c = insertShift(into: &shifts[who, default: []]) {
                         let other = memory.origin(Int(c.line), current: path)
                         add(.overlappingShifts(
                             place(s.start), id: decoder.text(ci, decoded.payload[ci]), otherLine: other.line,
                             start: interval.startText.description, end: interval.endText.description,
                             otherStart: c.startText.description, otherEnd: c.endText.description, otherFile: other.file))
-                    } else {
-                        // Mutated in place: a copy out and back would copy the list each time.
-                        shifts[who, default: []].insert(interval, at: lo)
                     }
                 }
             }
@@ -661,9 +662,14 @@ public struct SourceValidator {
         }
         if !hasError, let hi = hoursIndex, let di = dateIndex, let ci = cadreIndex, decoded.present[hi], decoded.present[di] {
             let key = (decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]) &* 100_000 &+ decoded.payload[di]
-            let before = trainingHours[key, default: .zero]
-            let after = before + Fixed(units: decoded.payload[hi], scale: hoursScale)
-            trainingHours[key] = after
+            let hours = Fixed(units: decoded.payload[hi], scale: hoursScale)
+            // One lookup: the day's total changed in place.
+            func accumulate(into total: inout Fixed) -> (before: Fixed, after: Fixed) {
+                let before = total
+                total = before + hours
+                return (before, total)
+            }
+            let (before, after) = accumulate(into: &trainingHours[key, default: .zero])
             if before <= Fixed(8), after > Fixed(8) { add(.manyTrainingHours(place(hi), hours: after)) }
         }
 
