@@ -171,14 +171,26 @@ public struct Payroll {
         }
         var slips: [Slip] = []
         slips.reserveCapacity(cadres.count)
-        let net = lines.first { $0.kind == .net }
+        // Where each line is on every slip (the lines it shows, in order), found once: the
+        // loop below runs on one core, and a line's name is hashed through Unicode
+        // normalization at every lookup.
+        var onSlip: [Int?] = []
+        var shown = 0
+        for line in lines {
+            onSlip.append(line.isMoney || line.kind != .value ? shown : nil)
+            if line.isMoney || line.kind != .value { shown += 1 }
+        }
+        let netAt = lines.firstIndex { $0.kind == .net }.flatMap { onSlip[$0] }
+        func add(_ amount: Money, to total: inout Money) { total = total + amount }
         for k in cadres.indices {
             var slip = Slip(lines: paid[k], yearToDate: sheets[k].prior, months: sheets[k].months)
-            if let net, let amount = slip.lines.first(where: { $0.name == net.name })?.amount, amount != slip.net {
-                throw .netMismatch(cadre: cadres[k].id, net: amount, expected: slip.net)
+            if let netAt, slip.lines[netAt].amount != slip.net {
+                throw .netMismatch(cadre: cadres[k].id, net: slip.lines[netAt].amount, expected: slip.net)
             }
-            for line in lines where line.isMoney {
-                slip.yearToDate[line.name] = (sheets[k].prior[line.name] ?? .zero) + (Money(sheets[k].lines[line.name] ?? .zero, .halfUp) ?? .zero)
+            // The year to date starts as the prior totals: each money line's amount (its
+            // slip line's, the line's value rounded to the 分) added in place.
+            for (l, line) in lines.enumerated() where line.isMoney {
+                add(slip.lines[onSlip[l]!].amount, to: &slip.yearToDate[line.name, default: .zero])
             }
             slips.append(slip)
             // Done with: its lines' values go as the slips' year to date comes.
