@@ -105,6 +105,9 @@ public struct Payroll {
         // copy each cadre's line values every time a line is added.
         var sheets = cadres.map { c in
             var sheet = PaySheet(prior: c.prior, months: months(c))
+            // Room for every line at once: grown by doubling, a cadre's ~20 lines were
+            // rehashed five times over (each name hashed through Unicode normalization).
+            sheet.lines.reserveCapacity(lines.count)
             sheet.previousYear = c.previousYear
             sheet.previousYearMonths = c.previousYearMonths
             sheet.previousYearAnnual = c.previousYearAnnual
