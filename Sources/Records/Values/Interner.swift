@@ -66,14 +66,8 @@ public struct Interner: Sendable {
         String(decoding: arena[starts[Int(code)]..<starts[Int(code) + 1]], as: UTF8.self)
     }
 
-    /// The bytes `string(code)` decodes, lent to `body` without making a `String`.
-    @inline(__always)
-    public func withBytes<R>(_ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let lo = starts[Int(code)], hi = starts[Int(code) + 1]
-        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
-    }
-
-    /// `withBytes` of the interner at `interner`, read in place.
+    /// The bytes `string(code)` of the interner at `interner` decodes, lent to `body` without
+    /// making a `String`, the interner read in place (`FieldDecoder.withInternedBytes`).
     @inline(__always)
     static func withBytes<R>(in interner: UnsafePointer<Interner>, _ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let lo = interner.pointee.starts[Int(code)], hi = interner.pointee.starts[Int(code) + 1]
