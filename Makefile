@@ -219,7 +219,8 @@ crash-check: setup
 FUZZ_SECONDS ?= 120
 FUZZ_TARGETS ?= csv xlsx rules
 FUZZ_DIR ?= .build-fuzzer
-FUZZ_BUILD = $(SWIFT) build -c release --scratch-path $(FUZZ_DIR) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DJIFEN_FUZZ
+# Exclusivity checks kept on (Package.swift turns them off in release builds of the row path).
+FUZZ_BUILD = JIFEN_EXCLUSIVITY_CHECKS=1 $(SWIFT) build -c release --scratch-path $(FUZZ_DIR) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DJIFEN_FUZZ
 FUZZ_OPTIONS ?= -rss_limit_mb=2048 -timeout=10 -detect_leaks=0 -use_value_profile=1 -print_final_stats=1
 fuzz: setup
 	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product jifen-fuzz-$$t || exit $$?; done

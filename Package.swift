@@ -1,15 +1,18 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // Dependencies run one way: Diagnostics, Exact ← Records ← RulesLanguage ← Batch ← jifen.
 // Pay is pure arithmetic and the payroll over Exact (it asks the rules for formula values
 // through a protocol). CXlsxWriter is imported by Reports only; ZIPFoundation by Reports
 // (the xlsx reader inflates with zlib itself, Records/Reading/ZipArchive.swift).
-// The modules every input row passes through (read, validate, score, pay) skip the run-time
-// exclusivity checks in release builds: `swift_beginAccess` on class properties cost ~2 % of
-// validate + score (callgrind, `make callgrind`). Debug builds, which the tests run, keep them,
+// The modules a month's rows and cadres pass through (read, validate, score, pay) skip the
+// run-time exclusivity checks in release builds: `swift_beginAccess` on class properties cost
+// ~2 % of validate + score (callgrind, `make callgrind`). Debug builds, which the tests run,
+// keep them, and so do the fuzzers' release builds (`make fuzz` sets JIFEN_EXCLUSIVITY_CHECKS),
 // so an overlapping access is still caught there.
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let hotPath: [SwiftSetting] = ProcessInfo.processInfo.environment["JIFEN_EXCLUSIVITY_CHECKS"] != nil
+    ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "jifen",

@@ -174,26 +174,39 @@ public struct Payroll {
         }
         var slips: [Slip] = []
         slips.reserveCapacity(cadres.count)
-        // Where each line is on every slip (the lines it shows, in order), found once: the
-        // loop below runs on one core, and a line's name is hashed through Unicode
-        // normalization at every lookup.
+        // What the loop below reads, found once by name rather than per cadre (it runs on one
+        // core, and a name is hashed through Unicode normalization at every lookup). A line's
+        // value is its sheet's under its name, so the last line of a name; a line the slip
+        // shows holds that value rounded to the 分 (`paid` has the shown lines in order).
         var onSlip: [Int?] = []
         var shown = 0
         for line in lines {
             onSlip.append(line.isMoney || line.kind != .value ? shown : nil)
             if line.isMoney || line.kind != .value { shown += 1 }
         }
-        let netAt = lines.firstIndex { $0.kind == .net }.flatMap { onSlip[$0] }
+        var lastOfName: [String: Int] = [:]
+        for (l, line) in lines.enumerated() { lastOfName[line.name] = l }
+        // Each money line's name once, with where its value is on the slip (nil: a line the
+        // slip does not show, read from the sheet).
+        var yearToDateLines: [(name: String, onSlip: Int?)] = []
+        var named = Set<String>()
+        for line in lines where line.isMoney && named.insert(line.name).inserted {
+            yearToDateLines.append((line.name, onSlip[lastOfName[line.name]!]))
+        }
+        // The net check reads the first shown line named like the net line.
+        let netName = lines.first { $0.kind == .net }?.name
+        let netAt = netName.flatMap { n in lines.indices.first { lines[$0].name == n && onSlip[$0] != nil }.flatMap { onSlip[$0] } }
         func add(_ amount: Money, to total: inout Money) { total = total + amount }
         for k in cadres.indices {
             var slip = Slip(lines: paid[k], yearToDate: sheets[k].prior, months: sheets[k].months)
             if let netAt, slip.lines[netAt].amount != slip.net {
                 throw .netMismatch(cadre: cadres[k].id, net: slip.lines[netAt].amount, expected: slip.net)
             }
-            // The year to date starts as the prior totals: each money line's amount (its
-            // slip line's, the line's value rounded to the 分) added in place.
-            for (l, line) in lines.enumerated() where line.isMoney {
-                add(slip.lines[onSlip[l]!].amount, to: &slip.yearToDate[line.name, default: .zero])
+            // The year to date starts as the prior totals: each money line's value, rounded to
+            // the 分, added in place (one lookup).
+            for (name, at) in yearToDateLines {
+                let amount = at.map { slip.lines[$0].amount } ?? (Money(sheets[k].lines[name] ?? .zero, .halfUp) ?? .zero)
+                add(amount, to: &slip.yearToDate[name, default: .zero])
             }
             slips.append(slip)
             // Done with: its lines' values go as the slips' year to date comes.

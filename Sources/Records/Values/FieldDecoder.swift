@@ -169,7 +169,8 @@ public struct FieldDecoder: Sendable {
     public func withInternedBytes<R>(_ index: Int, _ code: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         // In place: `interners[index]` would copy the interner (a retain and a release of
         // each of its arrays) on every call.
-        interners.withUnsafeBufferPointer { Interner.withBytes(in: $0.baseAddress! + index, code, body) }
+        precondition(index >= 0 && index < interners.count, "no such field")
+        return interners.withUnsafeBufferPointer { Interner.withBytes(in: $0.baseAddress! + index, code, body) }
     }
 
     /// The text of a payload, for messages and explanations.
