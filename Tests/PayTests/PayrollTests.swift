@@ -65,6 +65,35 @@ struct PayrollTests {
         #expect(slips[1].yearToDate["实发"] == Money(yuan: 100))
     }
 
+    /// The year to date of each money line: the prior total plus this month's value rounded
+    /// to the 分, a name's value being the last line of that name (the sheet's), counted once
+    /// however many lines bear it; a cadre without a prior total starts from zero.
+    @Test func yearToDateByNameTakesTheLastLineOfTheName() throws {
+        let lines = [
+            PayrollLine(name: "补贴", kind: .earning, isMoney: true, formula: "补贴"),
+            PayrollLine(name: "补贴", kind: .value, isMoney: true, formula: "补贴 × 2"),
+            PayrollLine(name: "工资", kind: .earning, isMoney: true, formula: "工资"),
+            PayrollLine(name: "实发", kind: .net, isMoney: true, formula: "补贴 + 工资"),
+        ]
+        var formulas = TableFormulas()
+        formulas.values[0] = [.formula: Fixed(units: 1_005, scale: 1)]
+        formulas.values[1] = [.formula: Fixed(units: 201_005, scale: 3)]
+        formulas.values[2] = [.formula: Fixed(200)]
+        formulas.values[3] = [.formula: Fixed(units: 3_005, scale: 1)]
+        let cadres = [
+            Payroll.Cadre(id: "A-1", hiredOn: CivilDate(year: 2020, month: 3, day: 1)!),
+            Payroll.Cadre(id: "A-2", hiredOn: CivilDate(year: 2018, month: 1, day: 1)!,
+                          prior: ["补贴": Money(yuan: 1_000), "实发": Money(yuan: 9_000)], priorMonths: 11),
+        ]
+        let slips = try Payroll(month: Self.month, lines: lines).pay(cadres, formulas: formulas)
+        // 201.005 rounds half up to 201.01: the later 补贴 line's value, added once.
+        #expect(slips[0].yearToDate["补贴"] == Money("201.01")!)
+        #expect(slips[1].yearToDate["补贴"] == Money("1201.01")!)
+        #expect(slips[0].yearToDate["工资"] == Money(yuan: 200))
+        #expect(slips[1].yearToDate["实发"] == Money("9300.50")!)
+        #expect(slips[1].net == Money("300.50")!)
+    }
+
     @Test func netThatDoesNotAddUpIsRefused() {
         let lines = [
             PayrollLine(name: "工资", kind: .earning, isMoney: true, formula: "工资"),
