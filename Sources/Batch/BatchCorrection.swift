@@ -127,7 +127,7 @@ public struct BatchCorrection {
         evaluation.previousYear = previousYear
         evaluation.previousYearAnnual = previousYearAnnual
         evaluation.keepRecords = options.keepRecords
-        if let t = options.settings.temporaryDirectory { evaluation.spillDirectory = URL(fileURLWithPath: t) }
+        evaluation.spill(in: options.settings.temporaryDirectory)
         evaluation.extraAdjustments = stored.adjustments
         let scored = evaluation.score(inputs: inputSet)
         out.diagnostics = scored.diagnostics

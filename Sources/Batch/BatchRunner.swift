@@ -179,7 +179,7 @@ public struct BatchRunner {
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
-        if let t = options.settings.temporaryDirectory { evaluation.spillDirectory = URL(fileURLWithPath: t) }
+        evaluation.spill(in: options.settings.temporaryDirectory)
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.rows
         evaluation.corrections = pending

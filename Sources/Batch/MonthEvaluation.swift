@@ -24,6 +24,11 @@ public struct MonthEvaluation {
     /// unlinked as soon as they are made, ~60 bytes a record and twice the summaries' text
     /// (a province month: ~1.5 GB at the layout's height). nil holds them in memory.
     public var spillDirectory: URL? = FileManager.default.temporaryDirectory
+
+    /// Spills to jifen.json's `temporaryDirectory` when it is set (else to the system's).
+    public mutating func spill(in temporaryDirectory: String?) {
+        if let temporaryDirectory { spillDirectory = URL(fileURLWithPath: temporaryDirectory) }
+    }
     /// Score the valid rows even when some rows are rejected (each rejection is recorded).
     public var skipInvalid = false
     /// Called with the count of accepted rows so far, every 65,536 rows (from whichever

@@ -377,8 +377,9 @@ final class LaneKeys: @unchecked Sendable {
     /// scoring, the most of it where lanes shared an object and its cache line travelled).
     let summaryKeys: UnsafeMutableBufferPointer<SummaryKeys>
     @exclusivity(unchecked) var scratch = ByteSink()
-    let summaries: UnsafeMutableBufferPointer<RecordSummary>
-    /// Each summary's plan, kept alive by `summaries`.
+    /// Each source's summary plan: owned here (never touched per row), and read per new
+    /// summary through the unretained copies.
+    private let plans: [RecordSummary.Plan]
     let summaryPlans: UnsafeMutableBufferPointer<Unmanaged<RecordSummary.Plan>>
     let itemPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.ItemProgram>>
     let accumulatorPrograms: UnsafeMutableBufferPointer<UnsafeMutableBufferPointer<MonthScorer.AccumulatorProgram>>
@@ -395,8 +396,8 @@ final class LaneKeys: @unchecked Sendable {
          accumulatorPrograms: [[MonthScorer.AccumulatorProgram]], filterClosures: [RecordPredicate], amountClosures: [RecordNumber],
          argumentClosures: [RecordValueFn], spill: RecordSpillWriter.Lane?, texts: SummaryTextWriter.Lane) {
         summaryKeys = rawCopy(keys)
-        self.summaries = rawCopy(summaries)
-        summaryPlans = rawCopy(summaries.map(\.unretainedPlan))
+        plans = summaries.map(\.plan)
+        summaryPlans = rawCopy(plans.map { Unmanaged.passUnretained($0) })
         self.itemPrograms = rawCopy(itemPrograms.map(rawCopy))
         self.accumulatorPrograms = rawCopy(accumulatorPrograms.map(rawCopy))
         self.filterClosures = rawCopy(filterClosures)
@@ -413,7 +414,6 @@ final class LaneKeys: @unchecked Sendable {
         freeCopy(itemPrograms)
         freeCopy(accumulatorPrograms)
         freeCopy(summaryKeys)
-        freeCopy(summaries)
         freeCopy(summaryPlans)
         freeCopy(filterClosures)
         freeCopy(amountClosures)
@@ -446,7 +446,7 @@ struct RecordSummary: Sendable {
     /// of these fields' presence and payloads (and the decoder that interned them) alone.
     let fields: [Int]
     /// The parts as `append` goes through them, with the words it writes, flat.
-    private let plan: Plan
+    let plan: Plan
 
     /// A value longer than this many characters is cut.
     static let valueLength = 24
@@ -595,12 +595,8 @@ struct RecordSummary: Sendable {
         Self.append(row, decoder, plan: plan, to: &out)
     }
 
-    /// The plan `append` follows, unretained (the summary keeps it): the scorer's lanes call
-    /// `append(_:_:plan:to:)` with it, as passing the summary itself retained its arrays per
-    /// text made.
-    var unretainedPlan: Unmanaged<Plan> { .passUnretained(plan) }
-
-    /// `append` by `plan` alone.
+    /// `append` by `plan` alone: the scorer's lanes call it with the plan unretained, as
+    /// passing the summary itself retained its arrays per text made.
     static func append(_ row: borrowing DecodedRow, _ decoder: borrowing FieldDecoder, plan: Plan, to out: inout ByteSink) {
         var first = true
         row.payload.withUnsafeBufferPointer { payload in
