@@ -81,11 +81,13 @@ struct TraceSharing {
         return h.finalize()
     }
 
-    /// A text by its UTF-8 bytes (hashing a `String` normalizes it first, which is slow).
+    /// A text by its Chinese's UTF-8 bytes (hashing a `String` normalizes it first, which is
+    /// slow) and its English's length: the English says what the Chinese says, so hashing
+    /// its bytes too (half the pay stage's hashing) would part no more traces.
     private static func combine(_ t: PayText, _ h: inout Hasher) {
-        var zh = t.zh, en = t.en
+        var zh = t.zh
         zh.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
-        en.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        h.combine(t.en.utf8.count)
     }
 
     /// A note by its case and numbers (its texts by length): `PayNote`'s own hash would hash
