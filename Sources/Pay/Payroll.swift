@@ -103,11 +103,13 @@ public struct Payroll {
     public func pay(_ cadres: [Cadre], formulas: some PayFormulas) throws(PayrollError) -> [Slip] {
         // One sheet per cadre, in an array mutated in place: a dictionary of sheets would
         // copy each cadre's line values every time a line is added.
+        let byName = formulas.readsLinesByName
         var sheets = cadres.map { c in
             var sheet = PaySheet(prior: c.prior, months: months(c))
             // Room for every line at once: grown by doubling, a cadre's ~20 lines were
             // rehashed five times over (each name hashed through Unicode normalization).
-            sheet.lines.reserveCapacity(lines.count)
+            if byName { sheet.lines.reserveCapacity(lines.count) }
+            sheet.values.reserveCapacity(lines.count)
             sheet.previousYear = c.previousYear
             sheet.previousYearMonths = c.previousYearMonths
             sheet.previousYearAnnual = c.previousYearAnnual
@@ -147,11 +149,17 @@ public struct Payroll {
                                     failures[k] = error
                                     continue
                                 }
-                                sheets[k].lines[line.name] = value
+                                if byName { sheets[k].lines[line.name] = value }
+                                sheets[k].values.append(value)
                                 guard line.isMoney || line.kind != .value else { continue }
                                 var noted = step
-                                noted.notes.insert(contentsOf: formulas.notes(ofLine: l, cadre: k), at: 0)
-                                var trace = PayTrace(steps: sheets[k].steps + [noted])
+                                let notes = formulas.notes(ofLine: l, cadre: k)
+                                if !notes.isEmpty { noted.notes.insert(contentsOf: notes, at: 0) }
+                                // The steps met (a bracket table's), then the line's own: the
+                                // sheet's list becomes the trace's, not a copy.
+                                var trace = PayTrace()
+                                sheets[k].steps.append(noted)
+                                swap(&trace.steps, &sheets[k].steps)
                                 if let s = shares, let t = s.traces[k] { trace.steps.insert(contentsOf: t.steps, at: 0) }
                                 paid[k].append(PaidLine(
                                     name: line.name, kind: kind, amount: Money(value, .halfUp) ?? .zero, citation: line.citation,
@@ -187,11 +195,12 @@ public struct Payroll {
         var lastOfName: [String: Int] = [:]
         for (l, line) in lines.enumerated() { lastOfName[line.name] = l }
         // Each money line's name once, with where its value is on the slip (nil: a line the
-        // slip does not show, read from the sheet).
-        var yearToDateLines: [(name: String, onSlip: Int?)] = []
+        // slip does not show, read from the sheet) and which line gives it.
+        var yearToDateLines: [(name: String, onSlip: Int?, line: Int)] = []
         var named = Set<String>()
         for line in lines where line.isMoney && named.insert(line.name).inserted {
-            yearToDateLines.append((line.name, onSlip[lastOfName[line.name]!]))
+            let last = lastOfName[line.name]!
+            yearToDateLines.append((line.name, onSlip[last], last))
         }
         // The net check reads the first shown line named like the net line.
         let netName = lines.first { $0.kind == .net }?.name
@@ -203,9 +212,11 @@ public struct Payroll {
                 throw .netMismatch(cadre: cadres[k].id, net: slip.lines[netAt].amount, expected: slip.net)
             }
             // The year to date starts as the prior totals: each money line's value, rounded to
-            // the 分, added in place (one lookup).
-            for (name, at) in yearToDateLines {
-                let amount = at.map { slip.lines[$0].amount } ?? (Money(sheets[k].lines[name] ?? .zero, .halfUp) ?? .zero)
+            // the 分, added in place (one lookup), in a dictionary with room for them all (grown
+            // by doubling, its names were rehashed as it grew).
+            slip.yearToDate.reserveCapacity(slip.yearToDate.count + yearToDateLines.count)
+            for (name, at, l) in yearToDateLines {
+                let amount = at.map { slip.lines[$0].amount } ?? (Money(sheets[k].values[l], .halfUp) ?? .zero)
                 add(amount, to: &slip.yearToDate[name, default: .zero])
             }
             slips.append(slip)

@@ -105,16 +105,24 @@ public protocol PayFormulas {
     /// Notes for the cadre's line that the formula's inputs do not tell (why the tier a
     /// line reads is what it is).
     func notes(ofLine line: Int, cadre: Int) -> [PayNote]
+    /// Whether the formulas read the lines paid so far by name (`PaySheet.lines`); when not,
+    /// the payroll keeps them by position only (`PaySheet.values`), which saves hashing
+    /// every line's name for every cadre.
+    var readsLinesByName: Bool { get }
 }
 
 extension PayFormulas {
     public func notes(ofLine line: Int, cadre: Int) -> [PayNote] { [] }
+    public var readsLinesByName: Bool { true }
 }
 
 /// One cadre's pay while the lines are computed in order.
 public struct PaySheet: Sendable {
-    /// The value of each line computed so far, by name, before it became money.
+    /// The value of each line computed so far, by name, before it became money (unless the
+    /// formulas read lines by position only: `PayFormulas.readsLinesByName`).
     public var lines: [String: Fixed] = [:]
+    /// The value of each line computed so far, by its position in the payroll's lines.
+    public var values: [Fixed] = []
     /// Each line's total this year before this month (累计预扣法), by name.
     public var prior: [String: Money] = [:]
     /// Months employed by this payer this year, this month included.

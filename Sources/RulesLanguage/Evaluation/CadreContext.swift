@@ -97,6 +97,37 @@ extension MonthScorer {
         }
     }
 
+    /// `rosterValue(name, type, cadre:)` with the name and type looked at once: what a
+    /// compiled pay formula calls per cadre (`PayCompiler`).
+    func rosterReader(_ name: String, _ type: ValueType) -> (Int) -> RowValue {
+        let cadres = roster.cadres
+        switch name {
+        case "岗位等级": return { .number(Fixed(cadres[$0].level)) }
+        case "入职日期": return { .date(cadres[$0].hiredOn.daysSinceEpoch) }
+        case "离职日期": return { cadres[$0].leftOn.map { .date($0.daysSinceEpoch) } ?? .none }
+        case "专项附加扣除": return { .number(cadres[$0].specialDeduction?.fixed ?? .zero) }
+        case _ where Self.categoryNames.contains(name): return { .number(cadres[$0].extra[name].flatMap { Fixed($0) } ?? .zero) }
+        default: break
+        }
+        let text: (Cadre) -> String?
+        switch name {
+        case "工号": text = { $0.id }
+        case "姓名": text = { $0.name }
+        case "社区": text = { $0.community }
+        case "网格": text = { $0.grid }
+        case "岗位": text = { $0.post }
+        case "开户行": text = { $0.bank }
+        default: text = { $0.extra[name] }
+        }
+        switch type {
+        case .enumeration(let values):
+            return { k in text(cadres[k]).map { t in values.firstIndex(of: t).map { .code(Int64($0)) } ?? .text(t) } ?? .none }
+        case .count, .number, .money, .points: return { k in text(cadres[k]).flatMap { Fixed($0) }.map { .number($0) } ?? .none }
+        case .date: return { k in text(cadres[k]).flatMap { DateParser.parse($0) }.map { .date($0.daysSinceEpoch) } ?? .none }
+        default: return { k in text(cadres[k]).map { .text($0) } ?? .none }
+        }
+    }
+
     /// A text roster field of a cadre (工号, 社区, 岗位, a county's own column …); 岗位等级 as
     /// its digits. nil where the cell is empty.
     static func rosterText(_ name: String, _ c: Cadre) -> String? {

@@ -106,6 +106,20 @@ public struct PayLineFormulas: PayFormulas {
     /// By line: the calendar values its formula and exemptions read that a note explains
     /// (all but 本月天数), found once rather than per cadre.
     let calendarReads: [[CalendarValue]]
+    /// By line: its parts compiled (`PayCompiler`), what the payroll evaluates.
+    let programs: [Programs]
+
+    /// The compiled parts of one line, shaped as `Parts`.
+    struct Programs {
+        var formula: PayCode
+        var dividend: PayCode?
+        var divisor: PayCode?
+        var inputs: [PayCode]
+        var exemptions: [PayCode]
+        var pool: PayCode?
+        var weight: PayCode?
+        var groups: [PayCode]
+    }
 
     init(scorer: MonthScorer, lines: [Parts], cadres: [Int], scores: [Fixed], itemPoints: [[String: Fixed]], tiers: [String],
          ranks: [Int], tierNotes: [PayNote], readsTier: [Bool]) {
@@ -123,7 +137,20 @@ public struct PayLineFormulas: PayFormulas {
             for e in [p.formula] + p.exemptions { Self.calendarValues(e, into: &read) }
             return read.filter { $0 != .daysInMonth }
         }
+        // The parts are the month's pay lines', in the payroll's order (`payroll()`).
+        let names = scorer.rules.payLines.map(\.name)
+        precondition(names.count == lines.count, "the pay lines' parts are the month's pay lines")
+        programs = lines.enumerated().map { l, p in
+            let c = PayCompiler(scorer: scorer, lineNames: names, line: l)
+            return Programs(
+                formula: c.compile(p.formula), dividend: p.dividend.map(c.compile), divisor: p.divisor.map(c.compile),
+                inputs: p.inputs.map(c.compile), exemptions: p.exemptions.map(c.compile), pool: p.pool.map { c.compile($0.pool) },
+                weight: p.pool.map { c.compile($0.weight) }, groups: p.pool?.groups.map(c.compile) ?? [])
+        }
     }
+
+    /// The lines paid so far are read by position (`PayCompiler`).
+    public var readsLinesByName: Bool { false }
 
     public func notes(ofLine line: Int, cadre: Int) -> [PayNote] {
         var out: [PayNote] = readsTier[line] && cadre < tierNotes.count ? [tierNotes[cadre]] : []
@@ -182,8 +209,46 @@ public struct PayLineFormulas: PayFormulas {
     }
 
     public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {
-        // The one expression asked for, not a copy of the line's parts (each a reference
-        // counted tree, per cadre and input).
+        // The one program asked for, not a copy of the line's parts.
+        let code: PayCode?
+        switch part {
+        case .formula: code = programs[line].formula
+        case .dividend: code = programs[line].dividend
+        case .divisor: code = programs[line].divisor
+        case .input(let i): code = programs[line].inputs[i]
+        case .pool: code = programs[line].pool
+        case .weight: code = programs[line].weight
+        }
+        guard let code else { return nil }
+        return code(&sheet, payCadre(cadre)).number
+    }
+
+    public func exempts(_ index: Int, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Bool {
+        programs[line].exemptions[index](&sheet, payCadre(cadre)).isTrue
+    }
+
+    /// The cadre's group of a pool line: the values of its group expressions, each as its
+    /// word (an enumeration or 分组 by its name), joined with “·”.
+    public func poolGroup(ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> String {
+        guard let groups = lines[line].pool?.groups, !groups.isEmpty else { return "" }
+        let c = payCadre(cadre)
+        return zip(groups, programs[line].groups).map { g, code -> String in
+            let v = code(&sheet, c)
+            if case .code(let c) = v, let w = Interpreter.word(c, of: g) { return w }
+            return v.text
+        }.joined(separator: "·")
+    }
+
+    /// The cadre at `k` in the payroll, as the compiled formulas read it.
+    @inline(__always)
+    func payCadre(_ k: Int) -> PayCadre {
+        PayCadre(cadre: cadres[k], score: scores[k], itemPoints: itemPoints[k], tier: k < tiers.count ? tiers[k] : nil,
+                 rank: k < ranks.count ? ranks[k] : nil)
+    }
+
+    /// A part of a line evaluated by the reference interpreter, the lines paid so far read by
+    /// name from the sheet (what the programs must agree with: `PayProgramTests`).
+    func interpreted(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> RowValue? {
         let e: TExpr?
         switch part {
         case .formula: e = lines[line].formula
@@ -193,23 +258,21 @@ public struct PayLineFormulas: PayFormulas {
         case .pool: e = lines[line].pool?.pool
         case .weight: e = lines[line].pool?.weight
         }
-        guard let e else { return nil }
-        return evaluate(e, cadre, &sheet).number
+        return e.map { evaluate($0, cadre, &sheet) }
     }
 
-    public func exempts(_ index: Int, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Bool {
-        evaluate(lines[line].exemptions[index], cadre, &sheet).isTrue
-    }
-
-    /// The cadre's group of a pool line: the values of its group expressions, each as its
-    /// word (an enumeration or 分组 by its name), joined with “·”.
-    public func poolGroup(ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> String {
-        guard let groups = lines[line].pool?.groups, !groups.isEmpty else { return "" }
-        return groups.map { g -> String in
-            let v = evaluate(g, cadre, &sheet)
-            if case .code(let c) = v, let w = Interpreter.word(c, of: g) { return w }
-            return v.text
-        }.joined(separator: "·")
+    /// A part of a line evaluated by its program (`number` without the conversion).
+    func compiled(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> RowValue? {
+        let code: PayCode?
+        switch part {
+        case .formula: code = programs[line].formula
+        case .dividend: code = programs[line].dividend
+        case .divisor: code = programs[line].divisor
+        case .input(let i): code = programs[line].inputs[i]
+        case .pool: code = programs[line].pool
+        case .weight: code = programs[line].weight
+        }
+        return code.map { $0(&sheet, payCadre(cadre)) }
     }
 
     func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {

@@ -167,6 +167,19 @@ struct InterpreterDifferentialTests {
                         """)
                     return
                 }
+                // The pay lines' compiled program (`PayCompiler`), the lines read by position
+                // as the payroll keeps them: the two lines come before the one compiled.
+                var paySheet = sheet
+                paySheet.values = cadreGenerator.payLines.map { sheet.lines[$0] ?? .zero }
+                let program = PayCompiler(scorer: scorer, lineNames: cadreGenerator.payLines, line: cadreGenerator.payLines.count).compile(e)
+                let compiled = program(&paySheet, PayCadre(cadre: c, score: context.score, itemPoints: context.itemPoints, tier: context.tier, rank: context.rank))
+                if !compiled.isIdentical(to: fast) || paySheet.steps != context.sheet.steps {
+                    Issue.record("""
+                        seed \(seed): a pay program for cadre \(c) gives \(compiled), the interpreter \(fast)
+                          expression: \(world.text(e))
+                        """)
+                    return
+                }
             }
         }
     }
