@@ -228,7 +228,7 @@ public struct BatchRunner {
         }
         // Pay that no bank should be asked to move stops the run here (PayrollGuard).
         let guarded = PayrollGuard.check(results, roster: outcome.check.roster, floor: Self.netFloor(loaded.rules),
-                                         dataFolder: options.dataFolder)
+                                         dataFolder: options.dataFolder, adjustments: outcome.adjustmentRows)
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
         let banked = PayrollGuard.checkBanks(results, roster: outcome.check.roster, banks: options.settings.banks, dataFolder: options.dataFolder)
