@@ -31,6 +31,8 @@ public struct BatchCorrection {
         public var diagnostics: [Diagnostic] = []
         public var sources: [SourceFile] = []
         public var isBusy = false
+        /// Stopped on C0007, a `reports.tierOrder` that is not the rules' tiers (exit 78).
+        public var isConfigError = false
         /// The correction run and correction recorded; nil when nothing changed or it stopped.
         public var runID: Int64?
         public var correctionID: Int64?
@@ -68,6 +70,15 @@ public struct BatchCorrection {
         if loaded.hasErrors {
             out.diagnostics = loaded.diagnostics
             return out
+        }
+        if let order = options.tierOrder {
+            let problems = order.check(against: loaded.rules.tierOrder)
+            if problems.hasErrors {
+                out.diagnostics = problems
+                out.sources += order.source.map { [$0] } ?? []
+                out.isConfigError = true
+                return out
+            }
         }
 
         let store: RunStore
@@ -148,7 +159,7 @@ public struct BatchCorrection {
         guard !comparison.changes.isEmpty || !out.lines.isEmpty else { return out }
 
         var summary = BatchRunner.summary(outcome.check, results)
-        summary.tierOrder = loaded.rules.tierOrder
+        summary.tierOrder = ConfiguredTierOrder.effective(options.tierOrder, rules: loaded.rules.tierOrder)
         let rejected = outcome.check.rejectedRows.map {
             StoredRejectedRow(file: FileName.of($0.origin.path), line: $0.origin.line, codes: $0.codes, reasons: $0.reasons, cells: $0.cells)
         }

@@ -24,6 +24,9 @@ public struct BatchOptions: Sendable {
     /// Reports to write; nil for all.
     public var reports: Set<ReportKind>?
     public var settings = ReportSettings()
+    /// `reports.tierOrder` of `jifen.json`, when set: checked against the rules' tiers (C0007)
+    /// and then the order of the month's tiers in the reports and the summary; nil: the rules'.
+    public var tierOrder: ConfiguredTierOrder? = nil
     /// Seconds to wait for another batch holding the store; 0 refuses at once.
     public var wait: Double = 0
     /// Keep every record behind each item in the stored results (explanations, portal).
@@ -65,6 +68,10 @@ public struct BatchOutcome: Sendable {
     /// Stopped because another batch held the store (the CLI exits 75, the portal's worker
     /// says so): a fact, not a code to look for among the diagnostics.
     public var isBusy = false
+    /// Stopped on an error in `jifen.json` found once the rules were read (C0007: a
+    /// `reports.tierOrder` that is not the rules' tiers); the CLI exits 78, as for any
+    /// error in the config.
+    public var isConfigError = false
     /// Corrections of closed months the run carried (补发/补扣), with the lines of cadres
     /// no longer on the roster (补发名单).
     public var carried: CorrectionCarry.Prepared?
@@ -124,6 +131,16 @@ public struct BatchRunner {
             out.diagnostics = loaded.diagnostics
             return out
         }
+        if let order = options.tierOrder {
+            let problems = order.check(against: loaded.rules.tierOrder)
+            if problems.hasErrors {
+                out.diagnostics = problems
+                out.sources += order.source.map { [$0] } ?? []
+                out.isConfigError = true
+                return out
+            }
+        }
+        let tierOrder = ConfiguredTierOrder.effective(options.tierOrder, rules: loaded.rules.tierOrder)
         lap(.rules)
 
         let store: RunStore
@@ -211,14 +228,14 @@ public struct BatchRunner {
         }
         // Pay that no bank should be asked to move stops the run here (PayrollGuard).
         let guarded = PayrollGuard.check(results, roster: outcome.check.roster, floor: Self.netFloor(loaded.rules),
-                                         dataFolder: options.dataFolder)
+                                         dataFolder: options.dataFolder, adjustments: outcome.adjustmentRows)
         out.diagnostics += guarded
         if guarded.hasErrors { return out }
         let banked = PayrollGuard.checkBanks(results, roster: outcome.check.roster, banks: options.settings.banks, dataFolder: options.dataFolder)
         out.diagnostics += banked
         if banked.hasErrors { return out }
         var summary = Self.summary(outcome.check, results)
-        summary.tierOrder = loaded.rules.tierOrder
+        summary.tierOrder = tierOrder
         if let carried {
             let totals = CorrectionCarry.totals(carried, results: results, paying: loaded.rules.correctionPayingLines)
             summary.corrections = totals
@@ -264,7 +281,7 @@ public struct BatchRunner {
         // as a whole finished no sooner, both being bound by the CPU.
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
-        settings.tierOrder = loaded.rules.tierOrder
+        settings.tierOrder = tierOrder
         var write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
         write.corrections = carried.map { p in

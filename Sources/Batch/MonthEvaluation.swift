@@ -67,6 +67,8 @@ public struct MonthEvaluation {
         public var diagnostics: [Diagnostic]
         /// Year-to-date balances from the month's opening file, by 工号.
         public var opening: [String: YearToDate]
+        /// Each cadre's rows of the rules' adjustments source, by 工号 (`AdjustmentRow`).
+        public var adjustmentRows: [String: [AdjustmentRow]] = [:]
     }
 
     /// The schemas a month is validated with: the rules' sources, then the standard sources
@@ -95,6 +97,8 @@ public struct MonthEvaluation {
         public var opening: [String: YearToDate]
         /// The corrections carried: the file scored and the lines of cadres not on the roster.
         public var carried: CorrectionCarry.Prepared? = nil
+        /// Each cadre's rows of the rules' adjustments source, by 工号 (`AdjustmentRow`).
+        public var adjustmentRows: [String: [AdjustmentRow]] = [:]
     }
 
     /// Validates, scores and pays a month folder.
@@ -129,6 +133,9 @@ public struct MonthEvaluation {
         let schemas = self.schemas
         if let warning = unpaidBonusWarning(monthRules, folder: folder) { diagnostics.append(warning) }
         let openingSource = schemas.firstIndex { $0.role == .opening }
+        // The rows of the adjustments the rules score, kept to cite them when pay stops (B0020).
+        let adjustmentSource = StoredAdjustments.source(rules)
+        let adjustmentRows = adjustmentSource.map { AdjustmentRowCollector(schema: $0.schema) }
         var scorer: MonthScorer? = nil
         var opening: [String: YearToDate] = [:]
         let validator = MonthValidator(month: month, schemas: schemas, tuning: tuning.validation)
@@ -154,10 +161,12 @@ public struct MonthEvaluation {
                                 spillDirectory: spillDirectory)
             // `scorer` holds it for the whole validation; `rows` only points at it.
             scorer = s
-            rows.start(scorer: s, scored: rules.sources.count, counter: counter, openingSource: openingSource) { decoder, row in
+            rows.start(scorer: s, scored: rules.sources.count, counter: counter, openingSource: openingSource,
+                       adjustmentSource: adjustmentSource?.index, adjustments: adjustmentRows) { decoder, row in
                 Self.addOpening(decoder, row, schemas[openingSource!], into: &opening)
             }
         }, onFile: { source, path in
+            if source == adjustmentSource?.index { adjustmentRows?.start(file: FileName.of(path)) }
             // Records are cited by the name of the file they came from (duty.csv:12, or
             // 值班-富民.xlsx:12 when the source has a file per community).
             if let scorer, source < scorer.fileNames.count { scorer.fileNames[source] = FileName.of(path) }
@@ -165,7 +174,7 @@ public struct MonthEvaluation {
         // `rows` held the counter unretained while rows came.
         withExtendedLifetime(counter) {}
         if let extra = extraAdjustments, let scorer {
-            scoreExtraAdjustments(extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics)
+            scoreExtraAdjustments(extra, scorer: scorer, retain: retain, check: &check, diagnostics: &diagnostics, adjustmentRows: adjustmentRows)
         }
         var carried: CorrectionCarry.Prepared? = nil
         if !corrections.isEmpty, let scorer {
@@ -183,7 +192,8 @@ public struct MonthEvaluation {
         else {
             return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
         }
-        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening, carried: carried)
+        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening, carried: carried,
+                      adjustmentRows: adjustmentRows?.byCadre(scorer.roster) ?? [:])
     }
 
     /// Pays a scored month with Pay's `Payroll` and puts each cadre's result together.
@@ -198,7 +208,7 @@ public struct MonthEvaluation {
         for (id, y) in prior { start[id] = y }
         do {
             let results = try pay(month, roster: scored.roster, prior: start)
-            return Outcome(check: scored.check, results: results, diagnostics: diagnostics, opening: scored.opening)
+            return Outcome(check: scored.check, results: results, diagnostics: diagnostics, opening: scored.opening, adjustmentRows: scored.adjustmentRows)
         } catch {
             diagnostics.append(Self.diagnostic(error, folder: scored.check.folder))
             return Outcome(check: scored.check, results: nil, diagnostics: diagnostics, opening: scored.opening)
@@ -288,9 +298,14 @@ public struct MonthEvaluation {
         @exclusivity(unchecked) private var scored = 0
         @exclusivity(unchecked) private var openingSource = -1
         @exclusivity(unchecked) private var onOpening: ((borrowing FieldDecoder, borrowing DecodedRow) -> Void)?
+        @exclusivity(unchecked) private var adjustmentSource = -1
+        @exclusivity(unchecked) private var adjustments: AdjustmentRowCollector?
 
         func start(scorer: MonthScorer, scored: Int, counter: RowCounter, openingSource: Int?,
+                   adjustmentSource: Int?, adjustments: AdjustmentRowCollector?,
                    onOpening: @escaping (borrowing FieldDecoder, borrowing DecodedRow) -> Void) {
+            self.adjustmentSource = adjustmentSource ?? -1
+            self.adjustments = adjustments
             self.scorer = Unmanaged.passUnretained(scorer)
             self.counter = Unmanaged.passUnretained(counter)
             self.scored = scored
@@ -306,6 +321,7 @@ public struct MonthEvaluation {
                 scorer._withUnsafeGuaranteedRef { $0.consume(source: source, decoder: decoder, row: row) }
             }
             if source == openingSource, let onOpening { onOpening(decoder, row) }
+            if source == adjustmentSource, let adjustments { adjustments.add(decoder, row) }
         }
     }
 

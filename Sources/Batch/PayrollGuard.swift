@@ -8,8 +8,9 @@ import Results
 /// money no bank should be asked to move.
 ///
 /// - A net pay below the floor (0.00 unless the rules' 实发项 states `下限 X 元`) stops the
-///   run (B0020), one located error per cadre, at the cadre's roster row, with the
-///   adjustments behind it. A negative amount in a bank file is at best refused by the bank
+///   run (B0020), one located error per cadre, at the cadre's roster row, citing the cadre's
+///   adjustment rows (file:line, with their amounts): a score adjustment and an amount a pay
+///   line reads alike. A negative amount in a bank file is at best refused by the bank
 ///   and at worst read as a debit; the money has to be settled by a person, not by the batch.
 /// - A month in which every cadre's net pay is 0.00 stops the run (B0021): it is what rules
 ///   that compute nothing produce, never a real payroll.
@@ -17,7 +18,10 @@ import Results
 ///   out, and the batch says so as a warning (B0022) so finance is never surprised.
 public enum PayrollGuard {
     /// The diagnostics for `results`; errors stop the run before anything is stored.
-    public static func check(_ results: MonthResults, roster: Roster, floor: Money, dataFolder: String) -> [Diagnostic] {
+    ///   - adjustments: each cadre's rows of the rules' adjustments source, by 工号
+    ///     (`MonthEvaluation.Outcome.adjustmentRows`).
+    public static func check(_ results: MonthResults, roster: Roster, floor: Money, dataFolder: String,
+                             adjustments: [String: [AdjustmentRow]] = [:]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let cadres = results.cadres
         guard !cadres.isEmpty else { return out }
@@ -34,7 +38,7 @@ public enum PayrollGuard {
         for c in cadres {
             let net = c.pay.net
             if net < floor {
-                out.append(belowFloor(c, floor: floor, roster: roster, dataFolder: dataFolder))
+                out.append(belowFloor(c, floor: floor, roster: roster, dataFolder: dataFolder, adjustments: adjustments[c.cadreID] ?? []))
             } else if net == .zero {
                 zero.append(c.cadreID)
             }
@@ -90,12 +94,15 @@ public enum PayrollGuard {
         return out
     }
 
+    /// Adjustment rows a B0020 cites one by one; more are counted.
+    static let maxAdjustmentRows = 10
+
     /// A reason as a note shows it: the first 40 characters.
     static func clip(_ s: String) -> String {
         s.count <= 40 ? s : String(s.prefix(40)) + "…"
     }
 
-    static func belowFloor(_ c: CadreResult, floor: Money, roster: Roster, dataFolder: String) -> Diagnostic {
+    static func belowFloor(_ c: CadreResult, floor: Money, roster: Roster, dataFolder: String, adjustments: [AdjustmentRow] = []) -> Diagnostic {
         let location: Location = roster.index(of: c.cadreID).map {
             let o = roster.cadres[$0].origin
             return .row(path: o.path, line: o.line, column: nil, columnName: nil)
@@ -104,13 +111,28 @@ public enum PayrollGuard {
             Localized(zh: "应发 \(c.pay.gross) 元，扣款 \(c.pay.deductions) 元，得分 \(c.score.total.shortDescription) 分",
                       en: "gross \(c.pay.gross), deductions \(c.pay.deductions), score \(c.score.total.shortDescription)"),
         ]
+        // Score adjustments, with their reasons and the rows they came from.
+        var cited: Set<String> = []
         for line in c.score.lines where line.kind == .adjustment && line.points != .zero {
-            let refs = line.records.prefix(5).map { "\($0.file):\($0.line)" }.joined(separator: "、")
+            let rows = line.records.prefix(5).map { "\($0.file):\($0.line)" }
+            cited.formUnion(line.records.map { "\($0.file):\($0.line)" })
+            let refs = rows.joined(separator: "、")
             let reason = line.reason.map { "，原因：\(clip($0))" } ?? ""
             notes.append(Localized(zh: "调整“\(line.name)” \(line.points.shortDescription) 分\(refs.isEmpty ? "" : "（\(refs)）")\(reason)",
                                    en: "adjustment '\(line.name)' \(line.points.shortDescription) points\(refs.isEmpty ? "" : " (\(refs))")"))
         }
-        let floorText = floor == .zero ? "0 元" : "下限 \(floor) 元"
+        // The other adjustment rows: amounts pay lines read (`合计（金额 来自 调整）`), which no
+        // score line cites. Numbers only, never a row's text.
+        let rest = adjustments.filter { !cited.contains($0.citation) }
+        for row in rest.prefix(maxAdjustmentRows) {
+            let zh = row.amounts.map { "\($0.field) \($0.value)" }.joined(separator: "，")
+            let en = row.amounts.map { "\($0.field) \($0.value.replacingOccurrences(of: " 元", with: ""))" }.joined(separator: ", ")
+            notes.append(Localized(zh: "调整记录 \(row.citation)\(zh.isEmpty ? "" : "：\(zh)")", en: "adjustment row \(row.citation)\(en.isEmpty ? "" : ": \(en)")"))
+        }
+        if rest.count > maxAdjustmentRows {
+            notes.append(Localized(zh: "另有 \(rest.count - maxAdjustmentRows) 条调整记录", en: "\(rest.count - maxAdjustmentRows) more adjustment rows"))
+        }
+        let floorText = floor == .zero ? " 0 元" : "下限 \(floor) 元"
         return Diagnostic(
             .error, code: "B0020", at: location,
             summary: Localized(zh: "干部 \(c.cadreID) 的实发工资 \(c.pay.net) 元低于\(floorText)",

@@ -30,6 +30,9 @@ public struct ProjectConfig: Sendable, Hashable {
     public var noticeWorkingDays: Int?
     /// The report settings; nil when `reports` is absent.
     public var reports: ReportSettings?
+    /// `reports.tierOrder` as written, when it is, with where each name is: checked against
+    /// the rules' tiers once a batch has read the rules (`ConfiguredTierOrder.check`, C0007).
+    public var tierOrder: ConfiguredTierOrder?
 
     public init(data: String? = nil, rules: String? = nil, store: String? = nil, out: String? = nil,
                 noticeWorkingDays: Int? = nil, reports: ReportSettings? = nil) {
@@ -140,16 +143,17 @@ private struct ConfigReader {
             case "store": c.store = string(m.value, at: m.key)
             case "out": c.out = string(m.value, at: m.key)
             case "noticeWorkingDays": c.noticeWorkingDays = workingDays(m.value, at: m.key)
-            case "reports": c.reports = reports(m.value)
+            case "reports": (c.reports, c.tierOrder) = reports(m.value)
             default: unknown(m, among: ProjectConfig.topKeys, in: nil)
             }
         }
         return c
     }
 
-    mutating func reports(_ v: JSONSpanValue) -> ReportSettings? {
-        guard let members = object(v, at: "reports") else { return nil }
+    mutating func reports(_ v: JSONSpanValue) -> (ReportSettings?, ConfiguredTierOrder?) {
+        guard let members = object(v, at: "reports") else { return (nil, nil) }
         var s = ReportSettings()
+        var origin: ConfiguredTierOrder?
         for m in members {
             let at = "reports.\(m.key)"
             switch m.key {
@@ -170,8 +174,24 @@ private struct ConfigReader {
                 }
             case "tierOrder":
                 if let items = array(m.value, at: at) {
-                    let tiers = items.enumerated().compactMap { string($0.element, at: "\(at)[\($0.offset)]") }
-                    if tiers.count == items.count { s.tierOrder = tiers }
+                    var seen: Set<String> = []
+                    let tiers = items.enumerated().compactMap { (k, item) -> String? in
+                        guard let t = string(item, at: "\(at)[\(k)]") else { return nil }
+                        if !seen.insert(t).inserted {
+                            badValue(item, at: "\(at)[\(k)]", found: t, allowed: [],
+                                     expected: Localized(zh: "前面没有写过的等次（每个等次只写一次）", en: "a tier not listed before (each tier once)"))
+                            return nil
+                        }
+                        return t
+                    }
+                    if items.isEmpty {
+                        badValue(m.value, at: at, found: "[]", allowed: [],
+                                 expected: Localized(zh: "规则的全部等次，从好到差（或删去 tierOrder，按规则的顺序）",
+                                                     en: "every tier of the rules, best first (or leave tierOrder out for the rules' order)"))
+                    } else if tiers.count == items.count {
+                        s.tierOrder = tiers
+                        origin = ConfiguredTierOrder(names: tiers, path: path, span: m.value.span, nameSpans: items.map(\.span))
+                    }
                 }
             case "bankColumns":
                 if let items = array(m.value, at: at) {
@@ -211,7 +231,7 @@ private struct ConfigReader {
             default: unknown(m, among: ProjectConfig.reportKeys, in: "reports")
             }
         }
-        return s
+        return (s, origin)
     }
 
     mutating func bankColumn(_ v: JSONSpanValue, at: String) -> BankColumn? {

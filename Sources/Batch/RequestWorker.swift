@@ -19,6 +19,8 @@ public struct RequestWorker {
     public var rulesFolder: String
     public var outFolder: String
     public var settings = ReportSettings()
+    /// `reports.tierOrder` of `jifen.json`, checked against the rules by the batch (C0007).
+    public var tierOrder: ConfiguredTierOrder? = nil
     /// Applied to the runner before it runs: the caller's process-wide tuning (memory
     /// hand-back between stages), which a library does not decide.
     public var prepare: (inout BatchRunner) -> Void = { _ in }
@@ -84,6 +86,7 @@ public struct RequestWorker {
                                    actor: request.requestedBy, now: now())
         options.inputs = stored
         options.settings = settings
+        options.tierOrder = tierOrder
         // Another batch (a clerk's CLI run) may hold the store for a while: wait for it.
         options.wait = 600
         var runner = BatchRunner(options: options)

@@ -218,23 +218,29 @@ extension MonthEvaluation {
     /// Validates and scores extra adjustment rows after the month's files, exactly as rows
     /// of the month's adjustments file: they are cited by their own name, and their report
     /// joins the month's (rows read, accepted, rejected).
-    func scoreExtraAdjustments(_ rows: TypedRows, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic]) {
+    func scoreExtraAdjustments(_ rows: TypedRows, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck, diagnostics: inout [Diagnostic],
+                               adjustmentRows: AdjustmentRowCollector? = nil) {
         guard let source = StoredAdjustments.source(rules) else {
             diagnostics.append(StoredAdjustmentsError.noAdjustmentsSource(month, count: 1).diagnostic)
             return
         }
-        scoreExtra(rows, source: source.index, schema: source.schema, scorer: scorer, retain: retain, check: &check)
+        scoreExtra(rows, source: source.index, schema: source.schema, scorer: scorer, retain: retain, check: &check, adjustmentRows: adjustmentRows)
     }
 
     /// Validates and scores typed rows after the month's files as rows of the rules' source
     /// `index`, cited by their own name, their report joining the month's.
-    func scoreExtra(_ rows: TypedRows, source index: Int, schema: SourceSchema, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck) {
+    func scoreExtra(_ rows: TypedRows, source index: Int, schema: SourceSchema, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck,
+                    adjustmentRows: AdjustmentRowCollector? = nil) {
         let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)
         let fileName = scorer.fileNames[index]
         scorer.fileNames[index] = rows.name
-        let report = validator.validate(rows: rows) { row, decoder in scorer.consume(source: index, decoder: decoder, row: row) }
+        adjustmentRows?.start(file: rows.name)
+        let report = validator.validate(rows: rows) { row, decoder in
+            scorer.consume(source: index, decoder: decoder, row: row)
+            adjustmentRows?.add(decoder, row)
+        }
         scorer.fileNames[index] = fileName
         check.files.append(report)
     }

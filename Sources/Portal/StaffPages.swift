@@ -19,7 +19,7 @@ enum StaffPages {
             b += "<span>人数</span><span>\(s.cadres)</span><span>记录</span><span>使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)</span>"
             b += "<span>应发合计</span><span>\(HTML.yuan(s.gross)) 元</span><span>扣款合计</span><span>\(HTML.yuan(s.deductions)) 元</span>"
             b += "<span>实发合计</span><span>\(HTML.yuan(s.net)) 元</span>"
-            b += "<span>等次</span><span>\(e(s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")))</span>"
+            b += "<span>等次</span><span>\(e(s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: "，")))</span>"
             if let p = r.publishedAt { b += "<span>公示</span><span>\(e(HTML.time(p))) 起，申诉截止 \(e(r.objectionsUntil ?? "—"))</span>" }
             if let c = r.closedAt { b += "<span>关账</span><span>\(e(HTML.time(c)))</span>" }
             b += "</div>"
@@ -215,7 +215,7 @@ enum StaffPages {
         b += "<span>积分合计</span><span id=\"points-total\">\(HTML.points(s.pointsTotal))</span>"
         b += "<span>应发合计</span><span id=\"gross\">\(HTML.yuan(s.gross)) 元</span><span>扣款合计</span><span>\(HTML.yuan(s.deductions)) 元</span>"
         b += "<span>实发合计</span><span id=\"net-total\">\(HTML.yuan(s.net)) 元</span>"
-        b += "<span>等次</span><span>\(e(s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")))</span>"
+        b += "<span>等次</span><span>\(e(s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: "，")))</span>"
         b += "<span>规则</span><span>\(e(run.rulesVersion))</span><span>计算</span><span>\(e(HTML.time(run.createdAt))) · \(e(run.createdBy))</span></div>"
         if !adjustments.isEmpty {
             b += "<h3>申诉调整（\(adjustments.count)）</h3><ul class=\"records\">"

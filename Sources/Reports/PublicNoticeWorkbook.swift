@@ -4,8 +4,9 @@ import Results
 /// 公示表: the results posted for 三公开, print-ready.
 ///
 /// Columns: 序号, 姓名, (编号 if configured), 社区, 岗位, 总分, 等次, (绩效报酬 if the bureau
-/// chooses), grouped by community in roster order and by rank within it; then the 公示
-/// period, where to raise an objection, and the bureau. It never holds an ID number, bank
+/// chooses), grouped by community in roster order and by rank within it, cadres left out of
+/// the ranking (joined or left this month, vetoed) after the ranked in roster order; then the
+/// 公示 period, where to raise an objection, and the bureau. It never holds an ID number, bank
 /// account or phone: the only identifier it may show is the 工号 or an ID number masked to
 /// its first 6 and last 4 digits (个人信息保护法 art. 28).
 struct PublicNoticeWorkbook {
@@ -38,11 +39,7 @@ struct PublicNoticeWorkbook {
         var row = 3, n = 1
         let cadres = input.results.cadres
         for community in input.communities {
-            let ordered = community.cadres.sorted { a, b in
-                let x = cadres[a].standing.rank, y = cadres[b].standing.rank
-                return x != y ? x < y : a < b
-            }
-            for i in ordered {
+            for i in input.rankOrder(community.cadres) {
                 let c = cadres[i]
                 var col = 0
                 try ws.integer(row, col, n, Styles.integer); col += 1

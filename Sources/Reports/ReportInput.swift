@@ -100,6 +100,29 @@ struct ReportInput: Sendable {
         self.communities = communities
     }
 
+    /// `cadres` (indices into `results.cadres`) as the 公示表 and 积分明细's community sheets
+    /// list them: the ranked by rank (ties, which ranks in separate groups can make, in roster
+    /// order), then those the rules leave out of the ranking (rank 0: joined or left this
+    /// month, vetoed) in roster order.
+    func rankOrder(_ cadres: [Int]) -> [Int] {
+        let all = results.cadres
+        return cadres.sorted { a, b in
+            let x = all[a].standing.rank, y = all[b].standing.rank
+            if (x == 0) != (y == 0) { return y == 0 }
+            return x != y ? x < y : a < b
+        }
+    }
+
+    /// What the rank column holds, by the group the rules rank in (`Standing.group`): the
+    /// community (社区排名), the whole county (`按 全县`: 全县排名), or other groups such as
+    /// `按 社区、考核组` (组内排名, with a 排名分组 column beside it naming the group).
+    var rankColumn: (header: String, showsGroup: Bool) {
+        let cadres = results.cadres
+        if cadres.allSatisfy({ $0.standing.group == $0.community }) { return ("社区排名", false) }
+        if cadres.allSatisfy({ $0.standing.group == "全县" }) { return ("全县排名", false) }
+        return ("组内排名", true)
+    }
+
     /// 2020年12月
     var monthText: String { "\(results.month.year)年\(results.month.month)月" }
 

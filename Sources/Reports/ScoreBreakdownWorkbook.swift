@@ -5,11 +5,15 @@ import Results
 /// 积分明细: where every cadre's points came from.
 ///
 /// A county sheet (全县) first, one row per cadre: base, each item's points, deductions,
-/// adjustments, total, rank in community, tier. Then one sheet per community in roster
-/// order, one row per score line — category, item, article, raw points, the cap or floor
-/// that applied and what it clipped, points counted, records, adjustment reason and
-/// approver — and per cadre a 合计 row whose `SUM` (with its cached value) must equal the
-/// total, with rank, tier and the reasons for the tier. Cadres are in rank order there.
+/// adjustments, the 总分范围 bound when it moved anyone's total (its own column, as the
+/// community sheets give it its own row), total, rank, tier. The rank column is headed by
+/// what it counts in (`ReportInput.rankColumn`: 社区排名, 全县排名, or 组内排名 with the
+/// group beside it) and blank for a cadre the rules leave out of the ranking. Then one sheet
+/// per community in roster order, one row per score line — category, item, article, raw
+/// points, the cap or floor that applied and what it clipped, points counted, records,
+/// adjustment reason and approver — and per cadre a 合计 row whose `SUM` (with its cached
+/// value) must equal the total, with rank, tier and the reasons for the tier. Cadres are in
+/// rank order there, the unranked after the ranked in roster order (`ReportInput.rankOrder`).
 struct ScoreBreakdownWorkbook {
     static let name = "积分明细"
     let input: ReportInput
@@ -70,7 +74,13 @@ struct ScoreBreakdownWorkbook {
         for c in input.results.cadres {
             for l in c.score.lines where l.kind == .item && seen.insert(l.name).inserted { itemNames.append(l.name) }
         }
-        let headers = ["工号", "姓名", "社区", "岗位", "基础分"] + itemNames + ["扣分合计", "调整合计", "总分", "社区排名", "等次"]
+        // 总分范围 gets a column of its own when it moved a total, so that 调整合计 is only the
+        // adjustments (as the community sheets list the bound as a row of its own) and the
+        // value columns still add up to 总分.
+        let bounded = input.results.cadres.contains { c in c.score.lines.contains { $0.kind == .bound } }
+        let rank = input.rankColumn
+        let headers = ["工号", "姓名", "社区", "岗位", "基础分"] + itemNames + ["扣分合计", "调整合计"] + (bounded ? [ScoreText.kind(.bound)] : [])
+            + ["总分", rank.header] + (rank.showsGroup ? ["排名分组"] : []) + ["等次"]
         try ws.text(0, 0, input.title("积分明细（全县）"), Styles.title)
         try ws.text(1, 0, input.subtitle, Styles.subtitle)
         for (i, h) in headers.enumerated() {
@@ -79,11 +89,12 @@ struct ScoreBreakdownWorkbook {
         }
         // In constant-memory mode a range must be set before its rows are flushed.
         try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + input.results.cadres.count, lastCol: headers.count - 1)
-        // Value columns: base, each item, deductions, adjustments; a column a cadre has no
-        // line for stays blank.
+        // Value columns: base, each item, deductions, adjustments, the bound; a column a cadre
+        // has no line for stays blank.
         var itemColumn: [String: Int] = [:]
         for (k, name) in itemNames.enumerated() { itemColumn[name] = 1 + k }
-        let valueCount = itemNames.count + 3
+        let adjustmentColumn = itemNames.count + 2
+        let valueCount = itemNames.count + (bounded ? 4 : 3)
         let text = wb.resolve(Styles.text), points = wb.resolve(Styles.points), integer = wb.resolve(Styles.integer)
         var values = [Fixed?](repeating: nil, count: valueCount)
         var row = 3
@@ -94,10 +105,9 @@ struct ScoreBreakdownWorkbook {
                 switch l.kind {
                 case .base: k = 0
                 case .item: k = itemColumn[l.name]!
-                case .deduction: k = valueCount - 2
-                // 总分范围 raising or lowering the total is counted with the adjustments,
-                // so that the columns still add up to 总分.
-                case .adjustment, .bound: k = valueCount - 1
+                case .deduction: k = adjustmentColumn - 1
+                case .adjustment: k = adjustmentColumn
+                case .bound: k = adjustmentColumn + 1
                 }
                 values[k] = (values[k] ?? .zero) + l.points
             }
@@ -108,24 +118,35 @@ struct ScoreBreakdownWorkbook {
             for (k, v) in values.enumerated() {
                 if let v { try ws.number(row, 4 + k, v, points) } else { try ws.blank(row, 4 + k, points) }
             }
-            let t = 4 + values.count
+            var t = 4 + values.count
             try ws.number(row, t, c.score.total, points)
-            try ws.integer(row, t + 1, c.standing.rank, integer)
-            try ws.text(row, t + 2, c.standing.tier, text)
+            t += 1
+            if c.standing.rank > 0 { try ws.integer(row, t, c.standing.rank, integer) } else { try ws.blank(row, t, integer) }
+            t += 1
+            if rank.showsGroup {
+                try ws.text(row, t, c.standing.group, text)
+                t += 1
+            }
+            try ws.text(row, t, c.standing.tier, text)
             row += 1
         }
         ws.freeze(row: 3, col: 2)
         try ws.printSetup(landscape: true, repeatRows: 2...2, header: input.pageHeader("积分明细 全县"))
     }
 
-    static let detailHeaders = [
-        "工号", "姓名", "岗位", "类别", "项目", "条款", "原始分", "封顶/保底", "削减分", "计入分", "记录数", "调整原因", "审批人", "总分", "社区排名", "等次",
-        "等次依据",
-    ]
+    /// The community sheets' columns; the rank's header is `ReportInput.rankColumn`'s, and
+    /// 排名分组 follows it when the rules rank in groups other than the community or county.
+    static func detailHeaders(rank: (header: String, showsGroup: Bool)) -> [String] {
+        ["工号", "姓名", "岗位", "类别", "项目", "条款", "原始分", "封顶/保底", "削减分", "计入分", "记录数", "调整原因", "审批人", "总分", rank.header]
+            + (rank.showsGroup ? ["排名分组"] : []) + ["等次", "等次依据"]
+    }
 
     private func writeCommunity(_ ws: XlsxSheet, _ f: Formats, name: String, cadres: [Int]) throws(ReportError) {
-        let headers = Self.detailHeaders
-        let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8, 9, 40]
+        let rank = input.rankColumn
+        let headers = Self.detailHeaders(rank: rank)
+        let widths: [Double] = [10, 9, 12, 8, 16, 14, 8, 20, 8, 8, 7, 20, 9, 8, 8] + (rank.showsGroup ? [14] : []) + [9, 40]
+        // Columns after the rank move one right when the group is shown.
+        let g = rank.showsGroup ? 1 : 0
         try ws.text(0, 0, input.title("积分明细（\(name)）"), f.title)
         try ws.text(1, 0, input.subtitle, f.subtitle)
         for (i, h) in headers.enumerated() {
@@ -134,10 +155,7 @@ struct ScoreBreakdownWorkbook {
         }
         let lineCount = cadres.map { input.results.cadres[$0].score.lines.count + 1 }.reduce(0, +)
         try ws.autofilter(firstRow: 2, firstCol: 0, lastRow: 2 + lineCount, lastCol: headers.count - 1)
-        let ordered = cadres.sorted { a, b in
-            let x = input.results.cadres[a].standing.rank, y = input.results.cadres[b].standing.rank
-            return x != y ? x < y : a < b
-        }
+        let ordered = input.rankOrder(cadres)
         let text = f.text, points = f.points, integer = f.integer
         let totalLabel = f.totalLabel, totalPoints = f.totalPoints, totalInteger = f.totalInteger
         var row = 3
@@ -181,9 +199,10 @@ struct ScoreBreakdownWorkbook {
             try ws.blank(row, 11, totalLabel)
             try ws.blank(row, 12, totalLabel)
             try ws.number(row, 13, c.score.total, totalPoints)
-            try ws.integer(row, 14, c.standing.rank, totalInteger)
-            try ws.text(row, 15, c.standing.tier, totalLabel)
-            try ws.text(row, 16, ScoreText.reasons(c.standing.reasons), totalLabel)
+            if c.standing.rank > 0 { try ws.integer(row, 14, c.standing.rank, totalInteger) } else { try ws.blank(row, 14, totalInteger) }
+            if rank.showsGroup { try ws.text(row, 15, c.standing.group, totalLabel) }
+            try ws.text(row, 15 + g, c.standing.tier, totalLabel)
+            try ws.text(row, 16 + g, ScoreText.reasons(c.standing.reasons), totalLabel)
             row += 1
             // 补发/补扣 this month pays for corrected closed months: source month and reason.
             if let notes = input.corrections[c.cadreID] {

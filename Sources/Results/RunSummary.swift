@@ -31,7 +31,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var net: Money
     public var tiers: [String: Int]
     public var files: [FileLine]
-    /// The rules' tiers, best first, so reports written later list them in the same order.
+    /// The month's tier order, best first (the county's `reports.tierOrder`, else the
+    /// rules'), so reports written later and every listing of `tiers` use the same order.
     public var tierOrder: [String]?
     /// The pay lines the rules declare for the tax file (`个税申报`), in the rules' order; nil
     /// when they declare none (the tax file then states 本期收入 as 应发合计).
@@ -81,6 +82,15 @@ public struct RunSummary: Sendable, Hashable, Codable {
         self.net = net
         self.tiers = tiers
         self.files = files
+    }
+
+    /// `tiers` in `tierOrder`, then any tier outside it by name (a run stored before the
+    /// order was kept lists them all by name): `优秀 4、合格 9、基本合格 5、不合格 2`.
+    public var orderedTiers: [(tier: String, count: Int)] {
+        let order = tierOrder ?? []
+        let known = order.compactMap { t in tiers[t].map { (tier: t, count: $0) } }
+        let other = tiers.keys.filter { !order.contains($0) }.sorted().map { (tier: $0, count: tiers[$0]!) }
+        return known + other
     }
 }
 

@@ -157,6 +157,7 @@ extension BatchCommand {
             options.wait = wait
             options.keepRecords = !noRecordDetail
             if let s = project.project.reports { options.settings = s }
+            options.tierOrder = project.project.tierOrder
             if let r = reports {
                 var kinds: Set<ReportKind> = []
                 for name in r.split(separator: ",") {
@@ -186,7 +187,7 @@ extension BatchCommand {
             if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
             guard let runID = outcome.runID, let summary = outcome.summary else {
                 print(renderer.tally(diagnostics))
-                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy, config: outcome.isConfigError) ?? ExitStatus.dataError.exit
             }
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
@@ -213,6 +214,7 @@ extension BatchCommand {
             var worker = RequestWorker(storePath: project.storePath, dataRoot: project.dataRoot, rulesFolder: project.rulesFolder,
                                        outFolder: project.outFolder)
             worker.settings = project.project.reports ?? ReportSettings()
+            worker.tierOrder = project.project.tierOrder
             worker.prepare = { $0.releaseMemory = Jifen.releaseMemory }
             let done: BatchRequest
             do {
@@ -271,7 +273,7 @@ extension BatchCommand {
                           "cadres \(s.cadres)  rows: used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)"))
                 print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
                           "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
-                print(say("等次 ", "tiers ") + s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: say("，", ", ")))
+                print(say("等次 ", "tiers ") + s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: say("，", ", ")))
                 let folder = "\(project.outFolder)/\(m)/"
                 switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
                 case false?:
@@ -414,13 +416,14 @@ extension BatchCommand {
                 month: m, dataFolder: data, rulesFolder: rules ?? storage.project.rules ?? "rules", storePath: storage.storePath,
                 outFolder: storage.outFolder, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", now: Run.now())
             options.wait = wait
+            options.tierOrder = storage.project.tierOrder
             let outcome = BatchCorrection(options: options, reason: reason).run()
             let renderer = DiagnosticRenderer(language: output.language, sources: outcome.sources)
             let diagnostics = outcome.diagnostics.sortedByLocation()
             if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
             guard outcome.comparison != nil else {
                 print(renderer.tally(diagnostics))
-                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy, config: outcome.isConfigError) ?? ExitStatus.dataError.exit
             }
             print(BatchCorrection.text(outcome, month: m), terminator: "")
             if let status = ExitStatus.of(diagnostics) { throw status }
@@ -490,7 +493,7 @@ enum BatchSummaryText {
     static func render(month: YearMonth, runID: Int64, summary s: RunSummary, reports: [ReportKind: String], storePath: String,
                        timings: [(stage: BatchStage, seconds: Double)], language: Language) -> String {
         let zh = language == .zh
-        let tiers = s.tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: zh ? "、" : ", ")
+        let tiers = s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: zh ? "、" : ", ")
         let total = timings.map(\.seconds).reduce(0, +)
         let rows = s.rowsUsed + s.rowsIgnored + s.rowsRejected
         let rate = Double(rows) / max(total, 0.001)

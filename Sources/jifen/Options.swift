@@ -28,9 +28,11 @@ enum ExitStatus: Int32 {
     var exit: ExitCode { ExitCode(rawValue) }
 
     /// The status for a command that printed `diagnostics`: busy when another batch held the
-    /// store, a data error when any is an error.
-    static func of(_ diagnostics: [Diagnostic], busy: Bool = false) -> ExitCode? {
+    /// store, a config error when the batch stopped on one (C0007), a data error when any is
+    /// an error.
+    static func of(_ diagnostics: [Diagnostic], busy: Bool = false, config: Bool = false) -> ExitCode? {
         if busy { return ExitStatus.busy.exit }
+        if config { return ExitStatus.configError.exit }
         return diagnostics.hasErrors ? ExitStatus.dataError.exit : nil
     }
 }

@@ -45,7 +45,66 @@ struct ProjectConfigTests {
             performancePayLine: "p", noticeIdentifier: .cadreID,
             noticePeriod: NoticePeriod(from: CivilDate(year: 2021, month: 1, day: 4)!, to: CivilDate(year: 2021, month: 1, day: 8)!),
             objectionContact: "o", tierOrder: ["甲", "乙"], temporaryDirectory: "/tmp/x", writesInParallel: false, noticeWorkingDays: 3)
-        #expect(loaded.config == ProjectConfig(data: "d", rules: "r", store: "s", out: "o", noticeWorkingDays: 7, reports: expected))
+        var project = ProjectConfig(data: "d", rules: "r", store: "s", out: "o", noticeWorkingDays: 7, reports: expected)
+        project.tierOrder = loaded.config.tierOrder
+        #expect(loaded.config == project)
+        #expect(loaded.config.tierOrder?.names == ["甲", "乙"])
+    }
+
+    // MARK: - reports.tierOrder against the rules' tiers (C0007)
+
+    static let rulesTiers = ["优秀", "合格", "基本合格", "不合格"]
+
+    /// The names of `reports.tierOrder` are the rules' tiers, each once; the rules are read by
+    /// the batch, so the check is `ConfiguredTierOrder.check`, located in the config file.
+    @Test func aTierOrderNameTheRulesDoNotHaveIsALocatedErrorListingTheirTiers() throws {
+        let text = #"{ "reports": { "tierOrder": ["优秀", "称职", "基本合格", "不合格"] } }"#
+        let loaded = ProjectConfig.parse(path: "jifen.json", text: text)
+        #expect(loaded.diagnostics.isEmpty)
+        let order = try #require(loaded.config.tierOrder)
+        #expect(order.names == ["优秀", "称职", "基本合格", "不合格"])
+        let problems = order.check(against: Self.rulesTiers)
+        #expect(problems.map(\.code) == ["C0007", "C0007"])
+        let source = try #require(loaded.source)
+        let out = DiagnosticRenderer(language: .zh, sources: [source]).render(problems.sortedByLocation())
+        // At the name: line 1, the column of "称职".
+        let column = text.distance(from: text.startIndex, to: text.range(of: "\"称职\"")!.lowerBound) + 1
+        #expect(out.contains("jifen.json:1:\(column): 错误[C0007]: jifen.json 的“reports.tierOrder”写了“称职”，规则里没有这个等次"), "\(out)")
+        #expect(out.contains("规则的等次（从好到差）：优秀、合格、基本合格、不合格"), "\(out)")
+        // 合格 is then missing: said at the list.
+        #expect(out.contains("没有列出规则的等次：合格"), "\(out)")
+        let en = DiagnosticRenderer(language: .en, sources: [source]).render(problems)
+        #expect(en.contains("'reports.tierOrder' lists '称职', which is not a tier of the rules"), "\(en)")
+    }
+
+    @Test func aTierOrderOfTheRulesTiersInAnyOrderIsAccepted() throws {
+        let loaded = ProjectConfig.parse(path: "jifen.json", text: #"{"reports": {"tierOrder": ["不合格", "基本合格", "合格", "优秀"]}}"#)
+        let order = try #require(loaded.config.tierOrder)
+        #expect(order.check(against: Self.rulesTiers).isEmpty)
+        #expect(ConfiguredTierOrder.effective(order, rules: Self.rulesTiers) == ["不合格", "基本合格", "合格", "优秀"])
+        #expect(ConfiguredTierOrder.effective(nil, rules: Self.rulesTiers) == Self.rulesTiers)
+    }
+
+    @Test func aTierGivenTwiceOrAnEmptyTierOrderIsAnInvalidValue() {
+        let twice = ProjectConfig.parse(path: "jifen.json", text: #"{"reports": {"tierOrder": ["优秀", "合格", "优秀"]}}"#)
+        #expect(twice.diagnostics.map(\.code) == ["C0004"])
+        #expect(twice.config.tierOrder == nil)
+        let empty = ProjectConfig.parse(path: "jifen.json", text: #"{"reports": {"tierOrder": []}}"#)
+        #expect(empty.diagnostics.map(\.code) == ["C0004"])
+    }
+
+    /// The batch's summary line and the portal list a run's tiers in its tier order, not by
+    /// the characters' code points (不合格 2、优秀 4、合格 9、基本合格 5).
+    @Test func aRunsTiersAreListedInItsTierOrder() {
+        var summary = RunSummary(cadres: 20, rowsUsed: 0, rowsIgnored: 0, rowsRejected: 0, pointsTotal: .zero, gross: .zero, deductions: .zero,
+                                 net: .zero, tiers: ["不合格": 2, "优秀": 4, "合格": 9, "基本合格": 5], files: [])
+        summary.tierOrder = Self.rulesTiers
+        #expect(summary.orderedTiers.map(\.tier) == ["优秀", "合格", "基本合格", "不合格"])
+        summary.tierOrder = Self.rulesTiers.reversed()
+        #expect(summary.orderedTiers.map(\.tier) == ["不合格", "基本合格", "合格", "优秀"])
+        // A run stored before the order was kept, or a tier outside it (""): after, by name.
+        summary.tierOrder = ["优秀"]
+        #expect(summary.orderedTiers.map(\.tier) == ["优秀", "不合格", "合格", "基本合格"])
     }
 
     @Test func banksAndTaxColumnsAreRead() {

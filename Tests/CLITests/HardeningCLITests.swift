@@ -145,6 +145,40 @@ struct HardeningCLITests {
         #expect(list.stdout.contains("还没有运行"), "\(list.stdout)")
     }
 
+    /// docs/pay.md §七: B0020 cites the adjustment rows behind the pay, an amount a pay line
+    /// reads (`合计（金额 来自 调整）`, no score line cites it) as well as a score adjustment;
+    /// numbers only, no personal data.
+    @Test func aNegativeNetPayCitesTheAmountAdjustmentRowsBehindIt() throws {
+        let root = PackagePaths.temporaryDirectory("negative-amount")
+        try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: root + "/rules")
+        let path = root + "/rules/榕江县积分管理考核办法.jifen"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let deductions = "计算项 扣款合计 = 社保 + 个人所得税"
+        #expect(text.contains(deductions))
+        text = text.replacingOccurrences(of: deductions, with: "扣款项 扣回款项 （依据 第十五条） = 0 元 - 合计（金额 来自 调整 其中 金额 ≠ 空）\n\n" + deductions + " + 扣回款项")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let folder = try Self.month(into: root)
+        let adjustments = folder + "/adjustments.csv"
+        let before = try String(contentsOfFile: adjustments, encoding: .utf8).split(separator: "\n").count
+        try Self.append("FM-002,服装费扣回,,-20000.00,预领工作服超标部分扣回,龙玲", to: adjustments)
+        try Self.append("FM-002,加分,0.5,,协助应急演练,龙玲", to: adjustments)
+        let r = try Self.run(["batch", "run", "--month", "2020-12", "--data", root + "/data", "--rules", root + "/rules", "--store", root + "/s.sqlite",
+                              "--out", root + "/out", "--quiet"])
+        #expect(r.status == 65, "\(r.stdout)")
+        let message = r.stdout.split(separator: "\n\n").first { $0.contains("[B0020]") }.map(String.init) ?? ""
+        #expect(message.contains("干部 FM-002 的实发工资 -"), "\(r.stdout)")
+        #expect(message.contains(" 元低于 0 元"), "\(message)")
+        // Both rows, by file and line: the amount one with its amount, the score one with its reason.
+        #expect(message.contains("调整记录 adjustments.csv:\(before + 1)：金额 -20000.00 元"), "\(message)")
+        #expect(message.contains("adjustments.csv:\(before + 2)"), "\(message)")
+        // No personal data: the roster's ID numbers, accounts and phones.
+        let roster = try String(contentsOfFile: folder + "/cadres.csv", encoding: .utf8)
+        let fm2 = roster.split(separator: "\n").first { $0.hasPrefix("FM-002,") }.map { $0.split(separator: ",").map(String.init) } ?? []
+        for cell in fm2 where cell.count >= 11 && cell.allSatisfy({ $0.isNumber || $0 == "X" }) {
+            #expect(!r.stdout.contains(cell), "the message shows a personal number")
+        }
+    }
+
     @Test func aNetPayBelowTheFloorTheRulesStateStopsTheRun() throws {
         let root = PackagePaths.temporaryDirectory("floor")
         try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: root + "/rules")

@@ -454,6 +454,36 @@ struct CheckerDiagnosticTests {
         #expect(checkerCases.map(\.code) == expected)
     }
 
+    /// The check promises every problem in one run: two gaps between tiers are two R0303s,
+    /// lowest first, not the first gap alone (a county fixing one would meet the next only
+    /// on its next check).
+    @Test("every gap between tiers is reported, lowest first")
+    func everyTierGap() {
+        let text = regulation { $0.tiers = """
+            等次评定 {
+              优秀：得分 ≥ 95 分
+              称职：70 分 ≤ 得分 < 90 分
+              基本称职：60 分 ≤ 得分 < 65 分
+              不称职：得分 < 50 分
+              排序 得分 从高到低、工号 从低到高
+            }
+            """ }
+        let (zh, en, diagnostics) = check(SourceFile(path: "rules/示例.jifen", text: text))
+        #expect(diagnostics.map(\.code) == ["R0303", "R0303", "R0303"], "\(zh)")
+        #expect(diagnostics.map(\.summary.zh) == ["得分在 [50, 60) 时没有等次", "得分在 [65, 70) 时没有等次", "得分在 [90, 95) 时没有等次"], "\(zh)")
+        #expect(en.contains("no tier covers scores [90, 95)"))
+        // Open at both ends: a gap below the lowest tier and above the highest.
+        let open = regulation { $0.tiers = """
+            等次评定 {
+              称职：70 分 ≤ 得分 < 90 分
+              不称职：50 分 ≤ 得分 < 70 分
+              排序 得分 从高到低、工号 从低到高
+            }
+            """ }
+        let (_, _, both) = check(SourceFile(path: "rules/示例.jifen", text: open))
+        #expect(both.filter { $0.code == "R0303" }.map(\.summary.zh) == ["得分在 (-∞, 50) 时没有等次", "得分在 [90, +∞) 时没有等次"])
+    }
+
     @Test("the base regulation checks clean")
     func baseIsClean() {
         let (zh, _, diagnostics) = check(SourceFile(path: "rules/示例.jifen", text: Regulation().text))

@@ -219,6 +219,27 @@ struct SyntaxDiagnosticTests {
         if case .baseScore = file.declarations.last {} else { Issue.record("the base score after the errors was not read") }
     }
 
+    /// `到 0.0001 元` is a rounding place the language does not have: R0019 says which it has,
+    /// where R0013 said only that “到” was more than the line needed.
+    @Test("a rounding place the language lacks names the places it has", arguments: [
+        ("舍入 四舍五入 到 0.0001 元", "“到 0.0001 元”"),
+        ("舍入 舍去 到 0.01 元", "“到 0.01 元”"),
+        ("舍入 到毛", "“到毛”"),
+        ("舍入 进一 到厘", "“到厘”"),
+    ])
+    func roundingPlace(_ clause: String, _ written: String) {
+        let source = SourceFile(path: "rules/示例.jifen", text: "应发项 绩效工资 = 得分 × 分值 {\n  \(clause)\n}\n\n基础分 60 分\n")
+        let (zh, diagnostics) = renderDiagnostics(source)
+        #expect(diagnostics.map(\.code) == ["R0019"], "\(zh)")
+        #expect(zh.contains("金额只能舍入到分、角或元，这里写的是\(written)"), "\(zh)")
+        #expect(zh.contains("到分（0.01 元）、到角（0.1 元）或 到元（1 元）"), "\(zh)")
+        // The caret covers the place as written, to the end of the clause.
+        let (en, _) = renderDiagnostics(source, language: .en)
+        #expect(en.contains("to_fen (0.01), to_jiao (0.1) or to_yuan (1)"), "\(en)")
+        let caret = zh.split(separator: "\n").first { $0.contains("^") }.map { $0.filter { $0 == "^" }.count } ?? 0
+        #expect(caret >= written.count - 2, "\(zh)")
+    }
+
     @Test("renders with the file, line, column and caret the clerk needs")
     func renderedShape() {
         let source = SourceFile(path: "rules/x.jifen", text: "积分项 甲 {\n  取 值班\n  每条 2 分 3 分\n}\n")

@@ -174,8 +174,9 @@ extension Checker {
                                                 range: intervals[i].interval.intersection(intervals[j].interval).description))
                 }
             }
-            if !hasOtherwise, let gap = ScoreInterval.firstGap(intervals.map(\.interval)) {
-                errors.append(.tiersGap(site(d.span), range: gap))
+            // Every gap at once, lowest first: the check promises all problems in one run.
+            if !hasOtherwise {
+                for gap in ScoreInterval.gaps(intervals.map(\.interval)) { errors.append(.tiersGap(site(d.span), range: gap)) }
             }
         }
         var ordering: [(TExpr, Bool, String)] = []

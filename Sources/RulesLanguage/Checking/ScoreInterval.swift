@@ -94,8 +94,9 @@ struct ScoreInterval: CustomStringConvertible {
         return "\(lo), \(hi)"
     }
 
-    /// The first range of scores no interval covers, as text; nil when they cover all.
-    static func firstGap(_ intervals: [ScoreInterval]) -> String? {
+    /// Every range of scores no interval covers, as text, lowest first; empty when they
+    /// cover all.
+    static func gaps(_ intervals: [ScoreInterval]) -> [String] {
         let sorted = intervals.filter { !$0.isEmpty }.sorted { a, b in
             switch (a.lower, b.lower) {
             case (nil, _): return true
@@ -103,25 +104,29 @@ struct ScoreInterval: CustomStringConvertible {
             case (let x?, let y?): return x.value < y.value || (x.value == y.value && x.inclusive && !y.inclusive)
             }
         }
-        guard let first = sorted.first else { return "(-∞, +∞)" }
-        if let l = first.lower { return "(-∞, \(l.value.shortDescription)\(l.inclusive ? ")" : "]")" }
+        guard let first = sorted.first else { return ["(-∞, +∞)"] }
+        var out: [String] = []
+        if let l = first.lower { out.append("(-∞, \(l.value.shortDescription)\(l.inclusive ? ")" : "]")") }
+        // How far up the scores are covered so far; nil: to +∞.
         var reach = first.upper
         for next in sorted.dropFirst() {
-            guard let r = reach else { return nil }
-            guard let l = next.lower else { continue }
-            // Covered when the next starts before the reach, or at it with one side inclusive.
-            let touches = l.value < r.value || (l.value == r.value && (l.inclusive || r.inclusive))
-            if !touches {
-                return "\(r.inclusive ? "(" : "[")\(r.value.shortDescription), \(l.value.shortDescription)\(l.inclusive ? ")" : "]")"
+            guard let r = reach else { return out }
+            if let l = next.lower {
+                // Covered when the next starts before the reach, or at it with one side inclusive.
+                let touches = l.value < r.value || (l.value == r.value && (l.inclusive || r.inclusive))
+                if !touches {
+                    out.append("\(r.inclusive ? "(" : "[")\(r.value.shortDescription), \(l.value.shortDescription)\(l.inclusive ? ")" : "]")")
+                }
             }
+            // The reach grows to the next's upper end when that is higher.
             if let u = next.upper {
                 if u.value > r.value || (u.value == r.value && u.inclusive) { reach = u }
             } else {
                 reach = nil
             }
         }
-        if let r = reach { return "\(r.inclusive ? "(" : "[")\(r.value.shortDescription), +∞)" }
-        return nil
+        if let r = reach { out.append("\(r.inclusive ? "(" : "[")\(r.value.shortDescription), +∞)") }
+        return out
     }
 }
 

@@ -470,11 +470,35 @@ extension RulesParser {
             case .toJiao where place == nil: place = .jiao
             case .toYuan where place == nil: place = .yuan
             default:
+                // `到 0.0001 元`, `到毛`: a place the language does not have. Said as such, with
+                // the places it has, rather than as more written after the clause (R0013).
+                if place == nil, case .identifier(let word) = peekKind, word.hasPrefix(YearWords.to) || word == "to" {
+                    try fail(.roundingPlace(roundingPlaceSpan(), written: roundingPlaceText()))
+                }
                 if mode == nil && place == nil { try fail(.expectedRounding(peek.span, found: peekKind)) }
                 return RoundingDeclaration(mode: mode ?? .halfUp, place: place ?? .fen, span: Span(start: start.start, end: previousEnd))
             }
             advance()
         }
+    }
+
+    /// The tokens from here to the end of the clause (a line break, `，`, `；` or `}`): a
+    /// rounding place as written, `到 0.0001 元`.
+    func roundingPlaceSpan() -> Span {
+        var end = peek.span.end, i = index
+        while i < tokens.count {
+            switch tokens[i].kind {
+            case .newline, .comma, .semicolon, .rBrace, .endOfFile: return Span(start: peek.span.start, end: end)
+            default: end = tokens[i].span.end
+            }
+            i += 1
+        }
+        return Span(start: peek.span.start, end: end)
+    }
+
+    func roundingPlaceText() -> String {
+        let span = roundingPlaceSpan()
+        return String(decoding: source.bytes[span.start..<span.end], as: UTF8.self)
     }
 
     // MARK: - Tests

@@ -42,6 +42,8 @@ public enum SyntaxError: Sendable, Hashable {
     case emptyCitation(Span)
     /// R0019: `舍入` without a rounding mode or place the language knows.
     case expectedRounding(Span, found: Token.Kind)
+    /// R0019: `舍入 … 到 0.0001 元`, `到毛`: a place other than 到分, 到角, 到元.
+    case roundingPlace(Span, written: String)
     /// R0020: a record row in a test file with more or fewer cells than its header.
     case recordCellCount(Span, found: Int, expected: Int)
     /// R0021: `枚举（）` with no values.
@@ -94,7 +96,7 @@ public enum SyntaxError: Sendable, Hashable {
             .expectedExpression(let s, _), .unclosedParenthesis(let s, _), .nestingTooDeep(let s, _),
             .unexpectedAfterClause(let s, _), .keywordJoinedToName(let s, _, _), .duplicateClause(let s, _, _),
             .missingClause(let s, _, _), .expectedFieldType(let s, _), .emptyCitation(let s),
-            .expectedRounding(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s), .keywordAsName(let s, _),
+            .expectedRounding(let s, _), .roundingPlace(let s, _), .recordCellCount(let s, _, _), .emptyEnumeration(let s), .keywordAsName(let s, _),
             .invalidTime(let s, _):
             s
         }
@@ -121,7 +123,7 @@ public enum SyntaxError: Sendable, Hashable {
         case .missingClause: "R0016"
         case .expectedFieldType: "R0017"
         case .emptyCitation: "R0018"
-        case .expectedRounding: "R0019"
+        case .expectedRounding, .roundingPlace: "R0019"
         case .recordCellCount: "R0020"
         case .emptyEnumeration: "R0021"
         case .keywordAsName: "R0022"
@@ -226,6 +228,11 @@ public enum SyntaxError: Sendable, Hashable {
                     L("应为舍入方式和位数", "expected a rounding mode and place"),
                     L("写成“舍入 四舍五入 到分”；方式有 四舍五入、银行家舍入、舍去、进一，位数有 到分、到角、到元。",
                       "Write 'round half_up to_fen'; modes are half_up, half_even, round_down, round_up and places to_fen, to_jiao, to_yuan."))
+        case .roundingPlace(_, let written):
+            return (L("金额只能舍入到分、角或元，这里写的是“\(written)”", "money rounds to the fen, jiao or yuan only, not '\(written)'"),
+                    L("不能舍入到这一位", "not a place money rounds to"),
+                    L("位数写 到分（0.01 元）、到角（0.1 元）或 到元（1 元），例如“舍入 四舍五入 到分”；更细的位数不能发放。",
+                      "Write to_fen (0.01), to_jiao (0.1) or to_yuan (1), e.g. 'round half_up to_fen'; finer places cannot be paid."))
         case .recordCellCount(_, let found, let expected):
             return (L("这一行有 \(found) 格，表头有 \(expected) 格", "row has \(found) cells but the header has \(expected)"),
                     L("格数与表头不符", "cell count differs from the header"),
