@@ -29,13 +29,13 @@ struct AdjustmentSupport: Sendable, Equatable {
     /// Decimal places the points column takes.
     var pointsScale: Int
     /// The largest magnitude of one adjustment (调整分值上限, 调整金额上限); without a stated
-    /// limit, a sanity bound (1,000 points, 1,000,000.00 元).
-    var pointsLimit: Fixed = Fixed(1000)
-    var amountLimit: Money = Money(fen: 100_000_000)
+    /// limit, `AdjustmentLimits`' defaults (20 points, 2,000.00 元).
+    var pointsLimit: Fixed = AdjustmentLimits.defaultPoints
+    var amountLimit: Money = Money(AdjustmentLimits.defaultAmount, .halfUp) ?? Money(fen: 200_000)
     var pointsLimitStated = false
     var amountLimitStated = false
-    /// The rules' limits, for the review lines.
-    var limits = AdjustmentLimits()
+    /// The rules' limits with the defaults where they state none, for the review lines.
+    var limits = AdjustmentLimits().withDefaults
 }
 
 extension PortalService {
@@ -105,7 +105,7 @@ extension PortalService {
                 let limit = support.pointsLimit.shortDescription
                 throw Refusal.badRequest(support.pointsLimitStated
                     ? "分值应在 -\(limit) 到 +\(limit) 之间（规则“调整分值上限”）；超出时请更正源数据后重新计算。"
-                    : "分值应在 -\(limit) 到 +\(limit) 之间。")
+                    : "分值应在 -\(limit) 到 +\(limit) 之间（规则没有写“调整分值上限”，按默认上限）；超出时请更正源数据后重新计算。")
             }
             points = p
         }
@@ -119,7 +119,7 @@ extension PortalService {
                 let limit = support.amountLimit.grouped
                 throw Refusal.badRequest(support.amountLimitStated
                     ? "金额应在 -\(limit) 到 \(limit) 元之间（规则“调整金额上限”）。"
-                    : "金额应在 -\(limit) 到 \(limit) 元之间。")
+                    : "金额应在 -\(limit) 到 \(limit) 元之间（规则没有写“调整金额上限”，按默认上限）。")
             }
             amount = m
         }
@@ -149,7 +149,9 @@ extension PortalService {
         let scale = schema.fieldIndex("分值").map { schema.fields[$0].type.scale } ?? 0
         var support = AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
         let limits = loaded.rules.adjustmentLimits(in: month ?? YearMonth(year: 9999, month: 12)!)
-        support.limits = limits
+        // Rules that say nothing get the defaults: a cap far below what would rewrite a
+        // month, and a second approver above one record's worth.
+        support.limits = limits.withDefaults
         if let p = limits.points { support.pointsLimit = p; support.pointsLimitStated = true }
         if let a = limits.amount, let m = Money(a, .halfUp) { support.amountLimit = m; support.amountLimitStated = true }
         return support
