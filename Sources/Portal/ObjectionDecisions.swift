@@ -50,7 +50,7 @@ extension PortalService {
                 ? "采纳时请选择处理方式：调整积分或金额，或更正源数据。" : "请选择：采纳并调整、采纳并更正数据，或不采纳。")
         }
         guard let reply = input.reply?.trimmingWhitespace, !reply.isEmpty else { throw Refusal.badRequest("请写明答复。") }
-        guard reply.count <= 1000 else { throw Refusal.badRequest("答复不超过 1000 字。") }
+        guard Self.fits(reply, characters: 1000) else { throw Refusal.badRequest("答复不超过 1000 字（4000 字节）。") }
         let at = clock.timestamp
         do {
             switch decision {
@@ -60,7 +60,7 @@ extension PortalService {
                 guard let target = input.dataFix.map(Self.oneLine), !target.isEmpty else {
                     throw Refusal.badRequest("请写明要更正的数据文件和记录，如“duty.csv 第 12 行”。")
                 }
-                guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
+                guard Self.fits(target, characters: 200) else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
                 try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
             default:
                 if objection.yearRunID != nil {
@@ -127,7 +127,7 @@ extension PortalService {
             throw Refusal.badRequest(support.amount ? "请填写调整的分值或金额。" : "请填写调整的分值。")
         }
         guard let reason = input.reason.map(Self.oneLine), !reason.isEmpty else { throw Refusal.badRequest("请写明调整原因。") }
-        guard reason.count <= 200 else { throw Refusal.badRequest("调整原因不超过 200 字。") }
+        guard Self.fits(reason, characters: 200) else { throw Refusal.badRequest("调整原因不超过 200 字。") }
         return .adjustment(points: points, amount: amount, reason: reason, approver: approver)
     }
 
