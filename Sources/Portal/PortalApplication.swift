@@ -21,8 +21,11 @@ public enum PortalApplication {
         // `idleSeconds` is closed, as is a kept-alive one left idle that long after its last
         // response: a client that dribbles a header a byte at a time (slowloris) cannot hold
         // a connection open, since the head counts only once it is complete. A handler still
-        // answering is never cut off.
-        return Application(router: router(config, context: PortalContext.self), server: .http1(configuration: .init(idleTimeout: .seconds(config.idleSeconds))),
+        // answering is never cut off. A request's body must also be complete within as long
+        // of its head (`RequestDeadline`): every piece of body resets the idle timer.
+        let seconds = config.idleSeconds
+        return Application(router: router(config, context: PortalContext.self),
+                           server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(seconds: seconds)], idleTimeout: .seconds(seconds))),
                            configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
     }
 

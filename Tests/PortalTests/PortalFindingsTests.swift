@@ -325,6 +325,25 @@ import Glibc
             #expect(Date().timeIntervalSince(start) < 8, "closed after \(Date().timeIntervalSince(start)) s")
         }
     }
+
+    /// A body sent in small pieces, each within the idle timeout, is cut off once the
+    /// request has taken longer than the timeout since its head.
+    @Test func aTrickledBodyIsCutOff() async throws {
+        var setup = try PortalFixture()
+        setup.config.idleSeconds = 2
+        let f = setup
+        try await PortalApplication.build(f.config).test(.live) { client async throws in
+            let port = try #require(client.port)
+            let start = Date()
+            let reply = try await NIOThreadPool.singleton.runIfActive {
+                try RawConnection.trickle(port: port, head: "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+                                          piece: "{", every: 0.5, readFor: 15)
+            }
+            #expect(reply.closed)
+            let took = Date().timeIntervalSince(start)
+            #expect(took < 10, "closed after \(took) s")
+        }
+    }
 }
 
 /// A browser behind a reverse proxy at 10.0.0.5 (the connection's peer) that forwards for it.
@@ -370,6 +389,30 @@ enum RawConnection {
             if n > 0 { received += buffer[0..<n]; continue }
             return Reply(text: String(decoding: received, as: UTF8.self), closed: n == 0 || (n < 0 && errno == ECONNRESET))
         }
+    }
+
+    /// Sends `head`, then `piece` every `every` seconds until the server closes the
+    /// connection (a send fails or a read sees the end) or `readFor` seconds pass.
+    static func trickle(port: Int, head: String, piece: String, every: Double, readFor seconds: Double) throws -> Reply {
+        let fd = try connect(port: port)
+        defer { close(fd) }
+        var tv = timeval(tv_sec: 0, tv_usec: Int(every * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        func write(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+        }
+        guard write(head) else { return Reply(text: "", closed: true) }
+        let end = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var received: [UInt8] = []
+        while Date() < end {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { received += buffer[0..<n]; continue }
+            if n == 0 || errno == ECONNRESET { return Reply(text: String(decoding: received, as: UTF8.self), closed: true) }
+            if !write(piece) { return Reply(text: String(decoding: received, as: UTF8.self), closed: true) }
+        }
+        return Reply(text: String(decoding: received, as: UTF8.self), closed: false)
     }
 
     static func connect(port: Int) throws -> Int32 {
