@@ -134,10 +134,16 @@ extension PortalService {
             throw Refusal.badRequest("请选择申诉的项目或记录。")
         }
         guard let reason = reason?.trimmingWhitespace, !reason.isEmpty else { throw Refusal.badRequest("请写明申诉理由。") }
-        guard reason.count <= 1000 else { throw Refusal.badRequest("申诉理由不超过 1000 字。") }
-        let id = try store.addObjection(
-            NewObjection(runID: view.run.id, month: month, cadreID: cadreID, reference: ref.value, referenceLabel: ref.label.trimmingWhitespace, reason: reason),
-            at: clock.timestamp)
+        guard Self.fits(reason, characters: 1000) else { throw Refusal.badRequest("申诉理由不超过 1000 字（4000 字节）。") }
+        let id: Int64
+        do {
+            id = try store.addObjection(
+                NewObjection(runID: view.run.id, month: month, cadreID: cadreID, reference: ref.value, referenceLabel: ref.label.trimmingWhitespace, reason: reason),
+                at: clock.timestamp, limits: config.objectionLimits)
+        } catch {
+            if let r = Self.objectionLimitRefusal(error) { throw r }
+            throw error
+        }
         guard let o = try store.objection(id: id) else { throw Refusal.notFound }
         return o
     }

@@ -29,13 +29,13 @@ struct AdjustmentSupport: Sendable, Equatable {
     /// Decimal places the points column takes.
     var pointsScale: Int
     /// The largest magnitude of one adjustment (调整分值上限, 调整金额上限); without a stated
-    /// limit, a sanity bound (1,000 points, 1,000,000.00 元).
-    var pointsLimit: Fixed = Fixed(1000)
-    var amountLimit: Money = Money(fen: 100_000_000)
+    /// limit, `AdjustmentLimits`' defaults (20 points, 2,000.00 元).
+    var pointsLimit: Fixed = AdjustmentLimits.defaultPoints
+    var amountLimit: Money = Money(AdjustmentLimits.defaultAmount, .halfUp) ?? Money(fen: 200_000)
     var pointsLimitStated = false
     var amountLimitStated = false
-    /// The rules' limits, for the review lines.
-    var limits = AdjustmentLimits()
+    /// The rules' limits with the defaults where they state none, for the review lines.
+    var limits = AdjustmentLimits().withDefaults
 }
 
 extension PortalService {
@@ -50,7 +50,7 @@ extension PortalService {
                 ? "采纳时请选择处理方式：调整积分或金额，或更正源数据。" : "请选择：采纳并调整、采纳并更正数据，或不采纳。")
         }
         guard let reply = input.reply?.trimmingWhitespace, !reply.isEmpty else { throw Refusal.badRequest("请写明答复。") }
-        guard reply.count <= 1000 else { throw Refusal.badRequest("答复不超过 1000 字。") }
+        guard Self.fits(reply, characters: 1000) else { throw Refusal.badRequest("答复不超过 1000 字（4000 字节）。") }
         let at = clock.timestamp
         do {
             switch decision {
@@ -60,7 +60,7 @@ extension PortalService {
                 guard let target = input.dataFix.map(Self.oneLine), !target.isEmpty else {
                     throw Refusal.badRequest("请写明要更正的数据文件和记录，如“duty.csv 第 12 行”。")
                 }
-                guard target.count <= 200 else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
+                guard Self.fits(target, characters: 200) else { throw Refusal.badRequest("更正的文件和记录不超过 200 字。") }
                 try store.acceptObjection(id: objectionID, .dataFix(target), reply: reply, actor: v.actor, at: at)
             default:
                 if objection.yearRunID != nil {
@@ -105,7 +105,7 @@ extension PortalService {
                 let limit = support.pointsLimit.shortDescription
                 throw Refusal.badRequest(support.pointsLimitStated
                     ? "分值应在 -\(limit) 到 +\(limit) 之间（规则“调整分值上限”）；超出时请更正源数据后重新计算。"
-                    : "分值应在 -\(limit) 到 +\(limit) 之间。")
+                    : "分值应在 -\(limit) 到 +\(limit) 之间（规则没有写“调整分值上限”，按默认上限）；超出时请更正源数据后重新计算。")
             }
             points = p
         }
@@ -119,7 +119,7 @@ extension PortalService {
                 let limit = support.amountLimit.grouped
                 throw Refusal.badRequest(support.amountLimitStated
                     ? "金额应在 -\(limit) 到 \(limit) 元之间（规则“调整金额上限”）。"
-                    : "金额应在 -\(limit) 到 \(limit) 元之间。")
+                    : "金额应在 -\(limit) 到 \(limit) 元之间（规则没有写“调整金额上限”，按默认上限）。")
             }
             amount = m
         }
@@ -127,7 +127,7 @@ extension PortalService {
             throw Refusal.badRequest(support.amount ? "请填写调整的分值或金额。" : "请填写调整的分值。")
         }
         guard let reason = input.reason.map(Self.oneLine), !reason.isEmpty else { throw Refusal.badRequest("请写明调整原因。") }
-        guard reason.count <= 200 else { throw Refusal.badRequest("调整原因不超过 200 字。") }
+        guard Self.fits(reason, characters: 200) else { throw Refusal.badRequest("调整原因不超过 200 字。") }
         return .adjustment(points: points, amount: amount, reason: reason, approver: approver)
     }
 
@@ -149,7 +149,9 @@ extension PortalService {
         let scale = schema.fieldIndex("分值").map { schema.fields[$0].type.scale } ?? 0
         var support = AdjustmentSupport(points: can.points, amount: can.amount, pointsScale: scale)
         let limits = loaded.rules.adjustmentLimits(in: month ?? YearMonth(year: 9999, month: 12)!)
-        support.limits = limits
+        // Rules that say nothing get the defaults: a cap far below what would rewrite a
+        // month, and a second approver above one record's worth.
+        support.limits = limits.withDefaults
         if let p = limits.points { support.pointsLimit = p; support.pointsLimitStated = true }
         if let a = limits.amount, let m = Money(a, .halfUp) { support.amountLimit = m; support.amountLimitStated = true }
         return support

@@ -13,7 +13,9 @@ extension PortalService {
     struct ActivateRequest: Decodable { var cadreID: String; var code: String; var password: String }
     struct ObjectionRequest: Decodable { var reference: String; var reason: String }
     struct PublishRequest: Decodable { var days: Int? }
-    struct UnlockRequest: Decodable { var username: String }
+    /// `{"username":"…"}` (an account or 工号) or `{"address":"…"}` (a client address, or an
+    /// IPv6 `…/64`); a username that is an address means the address.
+    struct UnlockRequest: Decodable { var username: String?; var address: String? }
     /// `decision` is `adjustment` (with `points` and/or `amount`, and `reason`), `dataFix`
     /// (with `dataFix`: the file and record to be corrected) or `rejected`.
     struct DecisionRequest: Decodable {
@@ -72,7 +74,7 @@ extension PortalService {
         api.post("login") { request, context in
             await self.api(context) {
                 let body = try await Self.decode(LoginRequest.self, request)
-                let li = try await login(username: body.username.trimmingWhitespace, password: body.password, address: context.clientAddress(of: request))
+                let li = try await login(username: body.username.trimmingWhitespace, password: body.password, address: clientAddress(request, context))
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r
@@ -83,7 +85,7 @@ extension PortalService {
             await self.api(context) {
                 let body = try await Self.decode(ActivateRequest.self, request)
                 let li = try await activate(cadreID: body.cadreID, code: body.code, password: body.password, again: body.password,
-                                            address: context.clientAddress(of: request))
+                                            address: clientAddress(request, context))
                 var r = Self.json(account(li))
                 r.setCookie(sessionCookie(li))
                 return r
@@ -231,7 +233,8 @@ extension PortalService {
             await self.api(context) {
                 let v = try apiVisitor(request, [.staff], post: true)
                 let body = try await Self.decode(UnlockRequest.self, request)
-                return Self.json(["username": try unlock(v, username: body.username)])
+                if let a = body.address, ClientAddress.unlockKey(a) == nil { throw Refusal.badRequest("“\(Self.short(a))”不是网络地址。") }
+                return Self.json(try unlock(v, username: body.address ?? body.username))
             }
         }
 

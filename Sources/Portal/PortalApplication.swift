@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 import Store
 
 /// Builds the portal: its router (for tests, in-process) and the application `jifen serve` runs.
@@ -15,7 +17,16 @@ public enum PortalApplication {
     public static func build(_ config: PortalConfig, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "jifen.portal")
         if logger == nil { log.logLevel = .info }
-        return Application(router: router(config, context: PortalContext.self), configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
+        // A connection that sends no whole request part (a head, a piece of body) for
+        // `idleSeconds` is closed, as is a kept-alive one left idle that long after its last
+        // response: a client that dribbles a header a byte at a time (slowloris) cannot hold
+        // a connection open, since the head counts only once it is complete. A handler still
+        // answering is never cut off. A request's body must also be complete within as long
+        // of its head (`RequestDeadline`): every piece of body resets the idle timer.
+        let seconds = config.idleSeconds
+        return Application(router: router(config, context: PortalContext.self),
+                           server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(seconds: seconds)], idleTimeout: .seconds(seconds))),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
     }
 
     /// The portal's routes over `config`'s store. `Context` tells the client's address:
@@ -57,6 +68,10 @@ extension PortalService {
             return (.tooLarge, .contentTooLarge)
         case let e as HTTPError where e.status.code < 500:
             return (.badRequest("请求无效。"), e.status)
+        case is HTTPParserError:
+            // A body the client mangled (a chunk size that is not hex, a truncated chunk):
+            // its error, not the server's.
+            return (.badRequest("请求格式无效。"), .badRequest)
         default:
             logger.error("portal error", metadata: ["type": "\(type(of: error))"])
             return (.serverError, .internalServerError)
@@ -141,7 +156,7 @@ extension PortalService {
                 try checkPre(request, form)
                 let username = form.text("username") ?? ""
                 do {
-                    let li = try await login(username: username, password: form["password"] ?? "", address: context.clientAddress(of: request))
+                    let li = try await login(username: username, password: form["password"] ?? "", address: clientAddress(request, context))
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r
@@ -167,7 +182,7 @@ extension PortalService {
                 let cadre = form.text("cadre") ?? ""
                 do {
                     let li = try await activate(cadreID: cadre, code: form["code"] ?? "", password: form["password"] ?? "", again: form["password2"] ?? "",
-                                                address: context.clientAddress(of: request))
+                                                address: clientAddress(request, context))
                     var r = Self.redirect(home(for: li.user))
                     r.setCookie(sessionCookie(li))
                     return r
@@ -266,8 +281,7 @@ extension PortalService {
                 let v = try require(request, [.staff])
                 let f = try await form(request, v)
                 do {
-                    let name = try unlock(v, username: f["username"])
-                    return try staffHome(v, message: "已解除“\(name)”的登录和激活锁定。")
+                    return try staffHome(v, message: try unlock(v, username: f["username"] ?? f["address"]).message)
                 } catch let r as Refusal {
                     guard case .badRequest(let message) = r else { throw r }
                     return try staffHome(v, message: message, status: .badRequest)
@@ -399,12 +413,33 @@ extension PortalService {
         return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, locks: locks, nav: nav(v), message: message), status: status)
     }
 
-    /// Lifts every lock of an account or 工号 (any address, logins and activations). Audited.
-    func unlock(_ v: Visitor, username raw: String?) throws -> String {
-        let name = (raw ?? "").trimmingWhitespace
-        guard !name.isEmpty, name.count <= 64 else { throw Refusal.badRequest("请输入要解锁的用户名或工号。") }
-        try store.unlock(name: name, actor: v.actor, at: clock.timestamp)
-        return name
+    /// What staff lifted, for the page's message and the API's answer.
+    struct Unlocked: Sendable, Encodable {
+        /// The account or 工号, for an account's locks.
+        var username: String?
+        /// The address as the throttle keys it (an IPv6 address's /64), for an address's locks.
+        var address: String?
+        /// How many keys (locks and counts) were cleared.
+        var cleared: Int
+
+        var message: String {
+            if let address {
+                return cleared == 0 ? "地址 \(address) 没有锁定或失败记录。" : "已解除地址 \(address) 的登录和激活锁定。"
+            }
+            return "已解除“\(username ?? "")”的登录和激活锁定。"
+        }
+    }
+
+    /// Lifts the locks of an account or 工号 (any address, logins and activations), or, when
+    /// `raw` is a network address (or an IPv6 `…/64`), of that address: its lock on every
+    /// account and its locks at single accounts. Audited.
+    func unlock(_ v: Visitor, username raw: String?) throws -> Unlocked {
+        let name = Self.normalizedUsername(raw ?? "")
+        guard !name.isEmpty, name.count <= 64 else { throw Refusal.badRequest("请输入要解锁的用户名、工号或网络地址。") }
+        if let key = ClientAddress.unlockKey(name) {
+            return Unlocked(address: key, cleared: try store.unlock(address: key, actor: v.actor, at: clock.timestamp))
+        }
+        return Unlocked(username: name, cleared: try store.unlock(name: name, actor: v.actor, at: clock.timestamp))
     }
 
     func publish(_ v: Visitor, month: YearMonth, days: Int?) throws -> CivilDate {

@@ -31,6 +31,15 @@ public struct PortalConfig: Sendable {
         set { throttle.lockSeconds = newValue }
     }
     public var clock: PortalClock
+    /// The reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed: a
+    /// request whose connection comes from one of them is counted and audited under the
+    /// client address the proxy saw (`ClientAddress.resolve`). Empty: no header is believed.
+    public var trustedProxies: [AddressRange] = []
+    /// Seconds a connection may go without sending a whole request part (or, kept alive,
+    /// without a request) before the server closes it (`jifen serve --idle-timeout`).
+    public var idleSeconds: Int64 = 30
+    /// Objections one cadre may have open at once, and raise in all, per month (or year).
+    public var objectionLimits = ObjectionLimits()
     /// Where a month's data and the rules are, for staff accepting an objection with an
     /// adjustment and re-running a month from the portal; nil when the portal cannot.
     public var batch: PortalBatchSettings?

@@ -4,8 +4,9 @@ import NIOCore
 /// What the portal needs of a request's context besides Hummingbird's own: the address of
 /// the client, which login throttling counts failures by.
 public protocol PortalRequestContext: RequestContext where Source == ApplicationRequestContextSource {
-    /// The client's address as this server saw it, nil when there is none (an in-process
-    /// test). No header (`X-Forwarded-For`) is trusted: the portal is served directly.
+    /// The connection's peer address, nil when there is none (an in-process test). The
+    /// portal takes the client from `X-Forwarded-For` only when this peer is one of the
+    /// configured trusted proxies (`PortalService.clientAddress`, `ClientAddress.resolve`).
     func clientAddress(of request: Request) -> String?
 }
 

@@ -109,11 +109,35 @@ struct PortalService: Sendable {
         var expiresAt: Int64
     }
 
-    /// Where a request came from, as the throttle keys it ("-" when unknown: in-process tests).
-    static func addressKey(_ address: String?) -> String {
-        guard let address, !address.isEmpty else { return "-" }
-        return String(address.prefix(64))
+    /// Where a request came from, as the audit log records it: the connection's peer, or
+    /// behind a trusted proxy the client it names in `X-Forwarded-For` ("-" when unknown:
+    /// in-process tests).
+    func clientAddress(_ request: Request, _ context: some PortalRequestContext) -> String {
+        let resolved = ClientAddress.resolve(peer: context.clientAddress(of: request), forwardedFor: request.headers[values: Self.forwardedFor],
+                                             trusted: config.trustedProxies)
+        guard let resolved, !resolved.isEmpty else { return "-" }
+        return String(resolved.prefix(64))
     }
+
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    /// Whether free text fits `characters` characters (as people count them) and four bytes
+    /// of UTF-8 a character: a character may carry any number of combining marks, so the
+    /// count alone bounds nothing (one "a" with 30,000 accents is one character of 60 KB).
+    static func fits(_ text: String, characters: Int) -> Bool {
+        text.utf8.count <= characters * 4 && text.count <= characters
+    }
+
+    /// The refusal of a cadre's objection beyond `ObjectionLimits`.
+    static func objectionLimitRefusal(_ e: PortalStoreError) -> Refusal? {
+        guard case .tooManyObjections(let open, let limit) = e else { return nil }
+        return .conflict(open
+            ? "您对本期已有 \(limit) 条申诉尚未处理，请等待答复后再提出新的申诉。"
+            : "您对本期的申诉已达 \(limit) 条，不能再提出；如有疑问请联系民政局工作人员。")
+    }
+
+    /// A user name or 工号 as typed, as accounts are kept (`RunStore.normalizedUsername`).
+    static func normalizedUsername(_ typed: String) -> String { RunStore.normalizedUsername(typed) }
 
     static func minutes(until: Int64, now: Int64) -> Int { Int(max(until - now, 1) + 59) / 60 }
 
@@ -121,19 +145,22 @@ struct PortalService: Sendable {
     /// address, the account from this address and the account from everywhere before bcrypt
     /// runs, so parallel guesses cannot outrun the count. Every outcome is audited (never the
     /// password, and never a user name that matches no account: it may be a mistyped password).
-    func login(username: String, password: String, address: String?) async throws -> LoggedIn {
+    func login(username typed: String, password: String, address from: String) async throws -> LoggedIn {
+        // The name as accounts are kept (NFKC): `ｓｔａｆｆ１` is `staff1`, for the account and
+        // for the throttle alike.
+        let username = Self.normalizedUsername(typed)
         // Nothing longer can be an account's password (bcrypt would ignore the rest).
         guard password.utf8.count <= PasswordPolicy.maxBytes else { throw Refusal.password(.tooLong) }
         let now = clock.epochSeconds
         let at = clock.timestamp
-        let from = Self.addressKey(address)
-        let user = try store.user(username: username)
+        let key = ClientAddress.throttleKey(from)
+        let user = try store.user(username: typed.trimmingWhitespace)
         let actor = user?.username ?? "（未知账户）"
         let ticket: AttemptTicket
-        switch try store.reserveAttempt(kind: .login, address: from, name: username, label: user?.username, now: now, policy: config.throttle) {
+        switch try store.reserveAttempt(kind: .login, address: key, name: username, label: user?.username, now: now, policy: config.throttle) {
         case .refused(let lock):
             try store.audit(at: at, actor: actor, action: "login-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
-            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now))
+            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope)
         case .allowed(let t):
             ticket = t
         }
@@ -144,7 +171,7 @@ struct PortalService: Sendable {
             let locks = try store.attemptFailed(ticket, now: now, at: at, policy: config.throttle)
             let what = user == nil ? "unknown account" : "wrong password"
             try store.audit(at: at, actor: actor, action: "login-failed", detail: "\(what)\(locks.isEmpty ? "" : "; locked") address \(from)")
-            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now)) }
+            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope) }
             throw Refusal.badCredentials
         }
         try store.attemptSucceeded(ticket)
@@ -164,13 +191,13 @@ struct PortalService: Sendable {
 
     /// Sets a cadre's password with a one-time activation code, then logs them in. Wrong
     /// codes are throttled like passwords, counted before the code is compared.
-    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String, address: String?) async throws -> LoggedIn {
-        let cadreID = rawID.trimmingWhitespace
+    func activate(cadreID rawID: String, code rawCode: String, password: String, again: String, address from: String) async throws -> LoggedIn {
+        let cadreID = Self.normalizedUsername(rawID)
         guard password == again else { throw Refusal.password(.differ) }
         if let problem = PasswordPolicy.problem(password) { throw Refusal.password(problem) }
         let now = clock.epochSeconds
         let at = clock.timestamp
-        let from = Self.addressKey(address)
+        let key = ClientAddress.throttleKey(from)
         guard !cadreID.isEmpty, cadreID.count <= 64 else {
             try store.audit(at: at, actor: "（未知账户）", action: "activate-failed", detail: "no code address \(from)")
             throw Refusal.badActivation
@@ -178,10 +205,10 @@ struct PortalService: Sendable {
         let record = try store.activation(cadreID: cadreID)
         let actor = record == nil ? "（未知账户）" : cadreID
         let ticket: AttemptTicket
-        switch try store.reserveAttempt(kind: .activate, address: from, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
+        switch try store.reserveAttempt(kind: .activate, address: key, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
         case .refused(let lock):
             try store.audit(at: at, actor: actor, action: "activate-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
-            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now))
+            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope)
         case .allowed(let t):
             ticket = t
         }
@@ -190,7 +217,7 @@ struct PortalService: Sendable {
             let locks = try store.attemptFailed(ticket, now: now, at: at, policy: config.throttle)
             let what = record == nil ? "no code" : record?.usedAt == nil ? "wrong code" : "code already used"
             try store.audit(at: at, actor: actor, action: "activate-failed", detail: "\(what)\(locks.isEmpty ? "" : "; locked") address \(from)")
-            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now)) }
+            if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope) }
             throw Refusal.badActivation
         }
         try store.attemptSucceeded(ticket)

@@ -1,3 +1,5 @@
+import Store
+
 /// Why the portal refuses a request, as data; HTML and JSON word it each their own way.
 enum Refusal: Error, Sendable, Equatable {
     /// No session, or an expired one.
@@ -17,8 +19,8 @@ enum Refusal: Error, Sendable, Equatable {
     /// The request is understood but the state of things refuses it (a closed window).
     case conflict(String)
     /// Too many failed attempts from this address, at this account, or at this account from
-    /// everywhere (see docs/portal.md).
-    case locked(minutes: Int)
+    /// everywhere (see docs/portal.md); `scope` says which, so the message can say who lifts it.
+    case locked(minutes: Int, scope: ThrottleScope)
     /// A request body over the portal's limit.
     case tooLarge
     /// Anything else that went wrong: said without a word about the data.
@@ -64,7 +66,15 @@ enum Refusal: Error, Sendable, Equatable {
         case .badCredentials: "用户名或密码错误。"
         case .badActivation: "工号或激活码不正确，或激活码已使用。"
         case .password(let p): p.message
-        case .locked(let minutes): "尝试次数过多，已暂时锁定，请 \(minutes) 分钟后再试；急需登录请联系民政局工作人员解锁。"
+        case .locked(let minutes, let scope):
+            switch scope {
+            case .address:
+                // Everyone behind the same network address (a proxy, an office's NAT) shares
+                // this lock; it is lifted by address, not by an account.
+                "此网络地址的登录和激活失败次数过多，已暂时锁定，请 \(minutes) 分钟后再试。使用同一网络出口的人都会受影响；急需登录请联系民政局工作人员，在门户“登录锁定”中按地址解除，或在服务器上运行 jifen user unlock <地址>。"
+            case .pair, .account:
+                "该账户（工号）的尝试失败次数过多，已暂时锁定，请 \(minutes) 分钟后再试；急需登录请联系民政局工作人员，在门户“登录锁定”中或在服务器上运行 jifen user unlock <用户名或工号> 解除。"
+            }
         case .tooLarge: "提交的内容过长。"
         case .serverError: "服务器内部错误，请稍后再试。"
         }

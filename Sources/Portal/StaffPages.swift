@@ -40,13 +40,15 @@ enum StaffPages {
         return HTML.page(title: "各月运行", nav: nav, body: b)
     }
 
-    /// The login and activation locks in force, and the form that lifts an account's locks.
+    /// The login and activation locks in force, each with a button that lifts it (an
+    /// account's by its name, an address's by the address), and the form that lifts an
+    /// account's or an address's locks.
     static func locks(_ locks: [ActiveLock], csrf: String) -> String {
         let e = HTML.esc
         var b = "<section id=\"locks\"><h2>登录锁定</h2>"
         if locks.isEmpty { b += "<p class=\"muted\">目前没有锁定。</p>" }
         if !locks.isEmpty {
-            b += "<div class=\"scroll\"><table><thead><tr><th>账户</th><th>范围</th><th>地址</th><th>解锁时间</th></tr></thead><tbody>"
+            b += "<div class=\"scroll\"><table><thead><tr><th>账户</th><th>范围</th><th>地址</th><th>解锁时间</th><th></th></tr></thead><tbody>"
             for l in locks {
                 let who = l.scope == .address ? "（全部账户）" : (l.label ?? "（未知账户）")
                 let scope: String
@@ -56,14 +58,24 @@ enum StaffPages {
                 case .address: scope = "该地址的全部尝试"
                 }
                 let kind = l.kind == "activate" ? "激活" : l.kind == "login" ? "登录" : "登录和激活"
-                b += "<tr><td>\(e(who))</td><td>\(e(kind))：\(e(scope))</td><td>\(e(l.address.isEmpty ? "—" : l.address))</td><td class=\"nw\">\(e(HTML.time(epoch: l.until)))</td></tr>"
+                // An address lock is lifted by the address; an account's by its name. A lock of
+                // a name that matches no account is lifted with its address (pair) or ends on
+                // its own (account-wide): nobody needs it lifted.
+                let target: String? = l.scope == .address ? l.address : (l.label ?? (l.scope == .pair ? l.address : nil))
+                var button = ""
+                if let target, !target.isEmpty, target != "-" {
+                    button = "<form method=\"post\" action=\"/staff/unlock\">\(HTML.csrfField(csrf))<input type=\"hidden\" name=\"username\" value=\"\(e(target))\">"
+                    button += "<button type=\"submit\">解除</button></form>"
+                }
+                b += "<tr><td>\(e(who))</td><td>\(e(kind))：\(e(scope))</td><td>\(e(l.address.isEmpty ? "—" : l.address))</td><td class=\"nw\">\(e(HTML.time(epoch: l.until)))</td><td>\(button)</td></tr>"
             }
             b += "</tbody></table></div>"
         }
         b += "<form method=\"post\" action=\"/staff/unlock\">\(HTML.csrfField(csrf))"
-        b += "<label for=\"unlock-username\">解除锁定的用户名或工号</label><input type=\"text\" id=\"unlock-username\" name=\"username\" maxlength=\"64\" required>"
+        b += "<label for=\"unlock-username\">解除锁定的用户名、工号或网络地址</label><input type=\"text\" id=\"unlock-username\" name=\"username\" maxlength=\"64\" required>"
         b += "<button type=\"submit\">解除锁定</button></form>"
-        b += "<p class=\"muted\">解除该账户在所有地址的登录和激活锁定，记入审计日志。按地址的锁定到时自动解除。</p></section>"
+        b += "<p class=\"muted\">用户名或工号：解除该账户在所有地址的登录和激活锁定。网络地址（如 192.0.2.7；IPv6 按 /64 网段计）：解除该地址对全部账户的锁定及其对单个账户的锁定，"
+        b += "同一代理或出口地址后面的人都会因此恢复尝试。都记入审计日志。服务器上也可用 jifen user locks 查看、jifen user unlock 解除。</p></section>"
         return b
     }
 

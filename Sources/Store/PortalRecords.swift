@@ -209,5 +209,21 @@ public enum PortalStoreError: Error, Sendable, Hashable {
     case adjustmentNotAwaiting(Int64)
     /// The staff member who accepted an adjustment cannot also approve it.
     case sameApprover(Int64)
+    /// The cadre already has as many objections to this month (or year) as `ObjectionLimits`
+    /// allow: `open` when it is the open ones that are too many.
+    case tooManyObjections(open: Bool, limit: Int)
     case database(String)
+}
+
+/// How many objections one cadre may raise to one month (or one year's 公示): open at once,
+/// and in all. Staff answer each by hand, so a cadre (or a stolen session) cannot fill the
+/// queue; a handful covers every item a cadre could dispute.
+public struct ObjectionLimits: Sendable, Hashable {
+    public var open: Int
+    public var total: Int
+
+    public init(open: Int = 5, total: Int = 20) {
+        self.open = open
+        self.total = total
+    }
 }

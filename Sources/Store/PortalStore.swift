@@ -17,12 +17,25 @@ extension RunStore {
 
     // MARK: - Users
 
+    /// A user name as accounts are stored and looked up: Unicode NFKC (a full-width
+    /// `ｓｔａｆｆ１` is `staff1`, a decomposed `é` the composed one), surrounding white space
+    /// removed. Letters keep their case.
+    public static func normalizedUsername(_ name: String) -> String {
+        name.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Adds a staff or finance account (cadres come through activation). Audited.
+    ///
+    /// The account is stored under the normalised `username`. Refused when an account's name is the
+    /// same after normalisation, or differs only in the case of letters (`Staff1` beside
+    /// `staff1`): two accounts people cannot tell apart.
     @discardableResult
-    public func addUser(username: String, role: PortalRole, displayName: String, passwordHash: String, actor: String, at: String) throws(PortalStoreError) -> Int64 {
-        try portalWrite { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM portalUser WHERE username = ?", arguments: [username]) == true {
-                throw PortalStoreError.userExists(username)
+    public func addUser(username raw: String, role: PortalRole, displayName: String, passwordHash: String, actor: String, at: String) throws(PortalStoreError) -> Int64 {
+        let username = Self.normalizedUsername(raw)
+        return try portalWrite { db in
+            let folded = username.lowercased()
+            for existing in try String.fetchAll(db, sql: "SELECT username FROM portalUser") where Self.normalizedUsername(existing).lowercased() == folded {
+                throw PortalStoreError.userExists(existing)
             }
             try db.execute(sql: "INSERT INTO portalUser (username, role, cadreID, displayName, passwordHash, createdAt) VALUES (?, ?, NULL, ?, ?, ?)",
                            arguments: [username, role.rawValue, displayName, passwordHash, at])
@@ -32,8 +45,17 @@ extension RunStore {
         }
     }
 
+    /// The account of a user name as typed: its normalised form (`normalizedUsername`), or,
+    /// for an account stored before names were normalised, exactly as typed.
     public func user(username: String) throws(PortalStoreError) -> PortalUser? {
-        try portalRead { db in try Row.fetchOne(db, sql: "SELECT * FROM portalUser WHERE username = ?", arguments: [username]).map(Self.portalUser) }
+        let normalized = Self.normalizedUsername(username)
+        return try portalRead { db in
+            // Byte for byte: Swift's `==` calls canonically equivalent spellings equal, SQLite does not.
+            for name in normalized.utf8.elementsEqual(username.utf8) ? [username] : [normalized, username] {
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM portalUser WHERE username = ?", arguments: [name]) { return Self.portalUser(row) }
+            }
+            return nil
+        }
     }
 
     public func user(id: Int64) throws(PortalStoreError) -> PortalUser? {
@@ -122,8 +144,9 @@ extension RunStore {
     /// Records a cadre's objection. Audited (by reference, not by reason: the reason is the
     /// cadre's own words and stays in the objection row).
     @discardableResult
-    public func addObjection(_ o: NewObjection, at: String) throws(PortalStoreError) -> Int64 {
+    public func addObjection(_ o: NewObjection, at: String, limits: ObjectionLimits = ObjectionLimits()) throws(PortalStoreError) -> Int64 {
         try portalWrite { db in
+            try Self.checkObjectionLimits(db, cadreID: o.cadreID, month: o.month.description, limits)
             try db.execute(sql: """
                 INSERT INTO objection (runID, month, cadreID, reference, referenceLabel, reason, state, createdAt) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)
                 """, arguments: [o.runID, o.month.description, o.cadreID, o.reference, o.referenceLabel, o.reason, at])
@@ -134,14 +157,27 @@ extension RunStore {
         }
     }
 
+    /// Refuses another objection of a cadre to a month (or a year, keyed `2021-年度`) beyond
+    /// `limits`; counted in the transaction that inserts it, so parallel posts cannot pass.
+    static func checkObjectionLimits(_ db: Database, cadreID: String, month: String, _ limits: ObjectionLimits) throws {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*) AS total, COALESCE(SUM(state = 'open'), 0) AS open FROM objection WHERE cadreID = ? AND month = ?
+            """, arguments: [cadreID, month])
+        let total: Int = row?["total"] ?? 0, open: Int = row?["open"] ?? 0
+        if open >= limits.open { throw PortalStoreError.tooManyObjections(open: true, limit: limits.open) }
+        if total >= limits.total { throw PortalStoreError.tooManyObjections(open: false, limit: limits.total) }
+    }
+
     /// Records a cadre's objection to a year run (the annual 公示), keyed by the year
     /// (`2021-年度`) and tied to the year run; staff decide it as a month's. Audited.
     @discardableResult
-    public func addYearObjection(yearRunID: Int64, cadreID: String, reference: String, referenceLabel: String, reason: String, at: String) throws(PortalStoreError) -> Int64 {
+    public func addYearObjection(yearRunID: Int64, cadreID: String, reference: String, referenceLabel: String, reason: String, at: String,
+                                 limits: ObjectionLimits = ObjectionLimits()) throws(PortalStoreError) -> Int64 {
         try portalWrite { db in
             guard let year = try Int.fetchOne(db, sql: "SELECT year FROM yearRun WHERE id = ?", arguments: [yearRunID]),
                   let lastRun = try Int64.fetchOne(db, sql: "SELECT runID FROM yearRunMonth WHERE yearRunID = ? ORDER BY month DESC LIMIT 1", arguments: [yearRunID])
             else { throw PortalStoreError.database("there is no year run #\(yearRunID)") }
+            try Self.checkObjectionLimits(db, cadreID: cadreID, month: yearKey(year), limits)
             try db.execute(sql: """
                 INSERT INTO objection (runID, month, cadreID, reference, referenceLabel, reason, state, createdAt, yearRunID) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
                 """, arguments: [lastRun, yearKey(year), cadreID, reference, referenceLabel, reason, at, yearRunID])

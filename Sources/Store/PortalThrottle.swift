@@ -204,8 +204,9 @@ extension RunStore {
     /// Lifts every lock and count of an account (or 工号), from every address, for logins and
     /// activations; audited. Returns how many keys were cleared.
     @discardableResult
-    public func unlock(name: String, actor: String, at: String) throws(PortalStoreError) -> Int {
-        try portalImmediate { db in
+    public func unlock(name typed: String, actor: String, at: String) throws(PortalStoreError) -> Int {
+        let name = Self.normalizedUsername(typed)
+        return try portalImmediate { db in
             try db.execute(sql: "DELETE FROM portalThrottle WHERE subject = ? AND scope IN ('pair', 'account')", arguments: [Self.throttleSubject(name)])
             let cleared = db.changesCount
             try db.execute(sql: "UPDATE portalUser SET failedAttempts = 0, lockedUntil = NULL WHERE username = ?", arguments: [name])
@@ -215,6 +216,20 @@ extension RunStore {
             try db.execute(sql: "UPDATE activationCode SET failedAttempts = 0, lockedUntil = NULL WHERE cadreID = ?", arguments: [name])
             try Self.audit(db, at: at, actor: actor, action: "unlock", month: nil, runID: nil, reason: nil,
                            detail: "\(known ? name : "（未知账户）") \(cleared) keys")
+            return cleared
+        }
+    }
+
+    /// Lifts every lock and count of one client address (as the throttle keys it: an IPv4
+    /// address, an IPv6 /64 network): its lock on every account (`address`) and its locks at
+    /// single accounts (`pair`), logins and activations; audited. Returns how many keys were
+    /// cleared. Account-wide locks stay: they are the account's, lifted by its name.
+    @discardableResult
+    public func unlock(address key: String, actor: String, at: String) throws(PortalStoreError) -> Int {
+        try portalImmediate { db in
+            try db.execute(sql: "DELETE FROM portalThrottle WHERE address = ? AND scope IN ('pair', 'address')", arguments: [key])
+            let cleared = db.changesCount
+            try Self.audit(db, at: at, actor: actor, action: "unlock", month: nil, runID: nil, reason: nil, detail: "address \(key) \(cleared) keys")
             return cleared
         }
     }

@@ -15,7 +15,25 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "监听地址（默认 127.0.0.1）。 Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "端口（默认 8080）。 Port.") var port: Int = 8080
     @Flag(help: "在 HTTPS 反向代理之后运行时给 Cookie 加 Secure。 Mark cookies Secure (behind TLS).") var secureCookies = false
-    @Option(help: "会话有效期（分钟，默认 480）。 Session lifetime in minutes.") var sessionMinutes: Int = 480
+    @Option(help: "会话有效期（分钟，1 到 10080，默认 480）。 Session lifetime in minutes.") var sessionMinutes: Int = 480
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "可信的反向代理地址或网段（可重复，如 127.0.0.1、10.0.0.0/8）：来自它的请求按 X-Forwarded-For 中最右边的非可信地址计为客户端地址；不给则不信任任何代理头。 A reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable.",
+        valueName: "ADDR"))
+    var trustedProxy: [String] = []
+    @Option(name: .customLong("idle-timeout"), help: "连接空闲多少秒（未发来完整的请求头或请求体片段）即关闭（1 到 3600，默认 30）。 Seconds before an idle connection is closed.")
+    var idleTimeout: Int = 30
+
+    func validate() throws {
+        guard (1...10_080).contains(sessionMinutes) else {
+            throw ValidationError("--session-minutes 应在 1 到 10080（7 天）之间，给的是 \(sessionMinutes)。 --session-minutes must be 1 to 10080 (a week).")
+        }
+        guard (1...3600).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout 应在 1 到 3600 秒之间，给的是 \(idleTimeout)。 --idle-timeout must be 1 to 3600 seconds.")
+        }
+        for p in trustedProxy where AddressRange(p) == nil {
+            throw ValidationError("--trusted-proxy “\(p)”不是 IP 地址或网段（如 127.0.0.1、10.0.0.0/8、::1）。 --trusted-proxy '\(p)' is not an IP address or network.")
+        }
+    }
 
     func run() throws {
         var store: RunStore!
@@ -23,6 +41,8 @@ struct ServeCommand: ParsableCommand {
         var config = PortalConfig(
             store: store, outFolder: project.outFolder, secureCookies: secureCookies, sessionSeconds: Int64(sessionMinutes) * 60,
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
+        config.trustedProxies = trustedProxy.compactMap { AddressRange($0) }
+        config.idleSeconds = Int64(idleTimeout)
         // Staff re-run a month from the portal with the same data, rules and report settings
         // as `jifen batch run`.
         // Re-runs are executed by this same program in a separate process (`jifen batch work`).

@@ -14,7 +14,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "门户账户：添加工作人员、生成干部激活码、解除锁定。 Portal accounts.",
-        subcommands: [Add.self, ActivationCodesCommand.self, Unlock.self])
+        subcommands: [Add.self, ActivationCodesCommand.self, Unlock.self, Locks.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "添加民政局工作人员或财务账户。 Add a staff or finance account.")
@@ -52,7 +52,7 @@ struct UserCommand: ParsableCommand {
             } catch {
                 throw ValidationError("无法保存账户：\(error)。 Cannot save the account.")
             }
-            print("已添加\(r.chineseName)账户：\(user)")
+            print("已添加\(r.chineseName)账户：\(RunStore.normalizedUsername(user))")
         }
 
         /// The first line of standard input, without its line ending.
@@ -79,21 +79,65 @@ struct UserCommand: ParsableCommand {
 
     struct Unlock: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "解除账户或干部工号在所有地址的登录和激活锁定（记入审计日志）。 Lift an account's login and activation locks.")
-        @Argument(help: "用户名或工号。 The user name or 工号.") var name: String
+            abstract: "解除账户或干部工号在所有地址的登录和激活锁定，或某个网络地址的锁定（记入审计日志）。 Lift an account's or an address's login and activation locks.")
+        @Argument(help: "用户名或工号，或网络地址（如 192.0.2.7；IPv6 按 /64 网段计）。 The user name or 工号, or a client address.") var name: String
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
         func run() throws {
             var store: RunStore!
             try withStoreErrors { store = try project.openStore(creating: true) }
-            let cleared: Int
+            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen"
             do {
-                cleared = try store.unlock(name: name, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())
+                if let key = ClientAddress.unlockKey(name) {
+                    let cleared = try store.unlock(address: key, actor: who, at: BatchCommand.Run.now())
+                    print(cleared == 0 ? "地址 \(key) 没有锁定或失败记录。" : "已解除地址 \(key) 的锁定和失败记录（\(cleared) 项）。")
+                    return
+                }
+                let cleared = try store.unlock(name: name, actor: who, at: BatchCommand.Run.now())
+                let shown = RunStore.normalizedUsername(name)
+                print(cleared == 0 ? "“\(shown)”没有锁定或失败记录。" : "已解除“\(shown)”的锁定和失败记录（\(cleared) 项）。")
+                // Still refused? A lock by address stops every account behind it (a proxy, an
+                // office's NAT): say which are in force and how to lift them.
+                let byAddress = try store.activeLocks(now: Int64(Date().timeIntervalSince1970)).filter { $0.scope == .address }
+                if !byAddress.isEmpty {
+                    print("另有按地址的锁定（该地址的所有账户都被拒绝）：\(byAddress.map(\.address).joined(separator: "、"))；用 jifen user unlock <地址> 解除。")
+                }
             } catch {
                 throw ValidationError("无法解除锁定：\(error)。 Cannot unlock.")
             }
-            print(cleared == 0 ? "“\(name)”没有锁定或失败记录。" : "已解除“\(name)”的锁定和失败记录（\(cleared) 项）。")
+        }
+    }
+
+    struct Locks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "列出门户当前的登录和激活锁定。 List the portal's login and activation locks in force.")
+        @OptionGroup var project: ProjectOptions
+
+        func run() throws {
+            var store: RunStore!
+            try withStoreErrors { store = try project.openStore(creating: true) }
+            let locks: [ActiveLock]
+            do {
+                locks = try store.activeLocks(now: Int64(Date().timeIntervalSince1970))
+            } catch {
+                throw ValidationError("无法读取锁定：\(error)。 Cannot read the locks.")
+            }
+            if locks.isEmpty {
+                print("目前没有锁定。")
+                return
+            }
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+            print("范围\t尝试\t账户\t地址\t解锁时间（北京时间）\t解除用")
+            for l in locks {
+                let scope = l.scope == .address ? "地址（全部账户）" : l.scope == .pair ? "该地址的该账户" : "账户（所有地址）"
+                let kind = l.kind == "activate" ? "激活" : l.kind == "login" ? "登录" : "登录和激活"
+                let account = l.scope == .address ? "（全部账户）" : (l.label ?? "（未知账户）")
+                let target = l.scope == .address ? l.address : (l.label ?? (l.scope == .pair ? l.address : "—"))
+                let until = f.string(from: Date(timeIntervalSince1970: TimeInterval(l.until)))
+                print("\(scope)\t\(kind)\t\(account)\t\(l.address.isEmpty ? "—" : l.address)\t\(until)\tjifen user unlock \(target)")
+            }
         }
     }
 

@@ -133,6 +133,61 @@ struct PortalCLITests {
         p.waitUntilExit()
     }
 
+    /// Behind a proxy named with `--trusted-proxy`, one client's failures lock that client
+    /// only; `jifen user locks` lists the lock with its address and `jifen user unlock
+    /// ADDRESS` lifts it. `serve` refuses options it cannot honour, with the reason.
+    @Test func serveBehindATrustedProxyAndUnlockByAddress() async throws {
+        let root = try Self.demoStore()
+        let store = root + "/s.sqlite"
+        for bad in [["--session-minutes", "0"], ["--session-minutes=-5"], ["--trusted-proxy", "proxy.local"], ["--idle-timeout", "0"]] {
+            let r = try CLI.run(["serve", "--store", store, "--out", root + "/out", "--port", "1"] + bad)
+            let option = String(bad[0].prefix { $0 != "=" })
+            #expect(r.status != 0 && r.stderr.contains(option) && (r.stderr.contains("应在") || r.stderr.contains("不是 IP")), "\(bad) \(r.stderr)")
+        }
+        #expect(try CLI.run(["user", "add", "--role", "staff", "--name", "张科长", "--password-stdin", "--store", store], input: "staff-pass-1\n").status == 0)
+        let port = 20_000 + Int(getpid() % 20_000) + 6
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["serve", "--store", store, "--out", root + "/out", "--port", String(port), "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "::1"]
+        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        let session = URLSession(configuration: configuration)
+        func login(_ password: String, from client: String) async throws -> Int {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/login")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(#"{"username":"张科长","password":"\#(password)"}"#.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(client, forHTTPHeaderField: "X-Forwarded-For")
+            let (_, response) = try await session.data(for: request)
+            return (response as! HTTPURLResponse).statusCode
+        }
+        var up = false
+        for _ in 0..<100 where !up {
+            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/login")!)) != nil { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(up)
+        var statuses: [Int] = []
+        for i in 1...5 { statuses.append(try await login("wrong-\(i)", from: "198.51.100.7")) }
+        #expect(statuses == [401, 401, 401, 401, 429])
+        #expect(try await login("staff-pass-1", from: "198.51.100.7") == 429)
+        // Another client behind the same proxy is not locked.
+        #expect(try await login("staff-pass-1", from: "198.51.100.8") == 200)
+        let locks = try CLI.run(["user", "locks", "--store", store])
+        #expect(locks.status == 0 && locks.stdout.contains("198.51.100.7") && locks.stdout.contains("jifen user unlock"), "\(locks.stdout) \(locks.stderr)")
+        let unlock = try CLI.run(["user", "unlock", "198.51.100.7", "--actor", "李科长", "--store", store])
+        #expect(unlock.status == 0 && unlock.stdout.contains("已解除地址 198.51.100.7"), "\(unlock.stdout) \(unlock.stderr)")
+        #expect(try await login("staff-pass-1", from: "198.51.100.7") == 200)
+        #expect(try CLI.run(["user", "locks", "--store", store]).stdout.contains("目前没有锁定"))
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+    }
+
     /// `jifen serve` answers on its port and stops cleanly on SIGTERM.
     @Test func serveAnswersAndStopsOnSIGTERM() async throws {
         let root = try Self.demoStore()

@@ -88,7 +88,8 @@ struct PortalFixture {
 
 /// An in-process request context whose client address is the request's `X-Test-Peer`
 /// header, standing for the connection's peer address that `PortalContext` reads when served.
-/// Only tests have it: the portal itself trusts no header for the address.
+/// Only tests have it: the portal itself believes a header (`X-Forwarded-For`) only from a
+/// configured trusted proxy.
 struct PeerContext: PortalRequestContext {
     static let header = HTTPField.Name("X-Test-Peer")!
     var coreContext: CoreRequestContextStorage

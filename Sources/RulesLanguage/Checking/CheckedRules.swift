@@ -420,6 +420,24 @@ public struct AdjustmentLimits: Sendable, Equatable {
         self.amountReview = amountReview
     }
 
+    /// What applies where the rules state nothing, chosen from the sample rules' scale
+    /// (docs/rules-language.md, "门户采纳申诉时的调整限额"): an objection corrects one item or
+    /// record, and no item there scores more than 20 points a month (夜间值班's 每月上限) nor
+    /// one record more than 5 (值班缺勤); so one staff member alone may restore one record's
+    /// worth, a second must approve more, and a change beyond an item's month is a data fix.
+    /// 2,000 元 and 500 元 bound an amount the same way: under the 20 points' pay several
+    /// times over, well under a month's net pay. A county whose scale differs states its own.
+    public static let defaultPoints = Fixed(20)
+    public static let defaultPointsReview = Fixed(5)
+    public static let defaultAmount = Fixed(2000)
+    public static let defaultAmountReview = Fixed(500)
+
+    /// These limits with the defaults where the rules state none.
+    public var withDefaults: AdjustmentLimits {
+        AdjustmentLimits(points: points ?? Self.defaultPoints, amount: amount ?? Self.defaultAmount,
+                         pointsReview: pointsReview ?? Self.defaultPointsReview, amountReview: amountReview ?? Self.defaultAmountReview)
+    }
+
     /// Whether an adjustment of these values needs a second staff member's approval.
     public func needsSecondApproval(points p: Fixed?, amountUnits a: Fixed?) -> Bool {
         func above(_ v: Fixed?, _ line: Fixed?) -> Bool {
