@@ -53,7 +53,8 @@ public enum PersonalData {
         while i < chars.count {
             // Only a run that starts a word: the digits of `FM2020…` are not an ID number
             // (a Chinese character before it is no letter of it: `身份证号522632…`).
-            guard isDigit(chars[i]), i == 0 || !(isLatin(chars[i - 1]) || isDigit(chars[i - 1])) else {
+            // Nor the places of a number (`0.9166666666666666`).
+            guard isDigit(chars[i]), i == 0 || !(isLatin(chars[i - 1]) || isDigit(chars[i - 1]) || chars[i - 1] == "." || chars[i - 1] == ",") else {
                 out.append(chars[i])
                 i += 1
                 continue
@@ -77,7 +78,9 @@ public enum PersonalData {
                 j += 1
             }
             // The run must end a word too.
-            let ends = j == chars.count || !(isLatin(chars[j]) || isDigit(chars[j]))
+            // ... and not be a number's whole part (`12345678901234567.5`).
+            let decimal = j + 1 < chars.count && (chars[j] == "." || chars[j] == ",") && isDigit(chars[j + 1])
+            let ends = !decimal && (j == chars.count || !(isLatin(chars[j]) || isDigit(chars[j])))
             let n = digits.count
             var keep: (first: Int, last: Int)? = nil
             if ends {

@@ -26,6 +26,8 @@ struct PersonalDataTests {
         Case(text: "FM2020120000100001", shown: "FM2020120000100001"),
         Case(text: "23384445916", shown: "23384445916"),
         Case(text: "10000000000", shown: "10000000000"),
+        Case(text: "0.9166666666666666", shown: "0.9166666666666666"),
+        Case(text: "92233720368547758.07", shown: "92233720368547758.07"),
         Case(text: "12345", shown: "12345"),
         Case(text: "", shown: ""),
     ])
