@@ -54,14 +54,18 @@ struct BrokenMonthTests {
         #expect(d.expected?.zh == "绝对值不超过 10（规则“调整分值上限”）")
     }
 
-    @Test func pointsBeyondExactNumbersStopTheMonthAtTheirRecord() throws {
-        // Each adjustment's points times 10¹⁴: 1000 points come to 10¹⁷, past exact numbers.
+    @Test func pointsBeyondAnyScoreStopTheMonthAtTheCadre() throws {
+        // Each adjustment's points times 10¹⁴: 1000 points come to 10¹⁷, past any score (and,
+        // added to the base's places, past exact numbers).
         let s = try Self.setUp("overflow", rules: "  每条 分值\n", "  每条 分值 × 100000000000000\n") { csv in
             csv = csv.replacingOccurrences(of: "FM-004,加分,1.5,", with: "FM-004,加分,1000,")
         }
         let outcome = Self.run(s)
         #expect(outcome.stopped)
         let d = try #require(outcome.diagnostics.first { $0.code == "B0007" }, "\(outcome.diagnostics.map(\.code))")
-        #expect(d.location == .row(path: s.data + "/adjustments.csv", line: 2, column: nil, columnName: nil))
+        // FM-001's 1.5 points come to 1.5 × 10¹⁴ too: the first cadre on the roster is named.
+        #expect(d.location == .row(path: s.data + "/cadres.csv", line: 2, column: nil, columnName: nil))
+        #expect(d.summary.zh == "FM-001 的“人工调整”超出了可计算的范围")
+        #expect(d.notes.count == 1)  // 共 N 人: every cadre with an adjustment
     }
 }

@@ -83,12 +83,12 @@ extension MonthScorer {
             if case .total(let e) = item.scoring {
                 var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:])
                 raw = evaluate(e, &ctx).number ?? .zero
-                // A total past any score stops the month (B0007) rather than trapping below.
-                if !Self.isWithinBound(raw) {
-                    beyond?.pointee = item.name
-                    raw = .zero
-                }
-                if keepRecords { counting = countingText(e, cadre: c, result: raw) }
+                if keepRecords, Self.isWithinBound(raw) { counting = countingText(e, cadre: c, result: raw) }
+            }
+            // A total past any score stops the month (B0007) rather than trapping below.
+            guard Self.isWithinBound(raw) else {
+                beyond?.pointee = item.name
+                continue
             }
             var value = raw
             var clips: [Clip] = []

@@ -216,6 +216,7 @@ public final class MonthScorer {
     /// The largest points an item may come to for one cadre in a month: far beyond any score
     /// (a month is scored out of about 100), yet a score card's sums of such values, at any
     /// scale the rules use, stay inside `Fixed`'s range, so finishing the month never traps.
+    /// An item beyond it stops the month (`ScoredMonth.outOfBounds`, B0007).
     static let pointsBound: Int64 = 1_000_000_000_000
 
     /// Whether `v` is within ±`pointsBound`.
@@ -310,7 +311,7 @@ public final class MonthScorer {
                         let slot = cadre * itemCount + p.item
                         // A sum beyond exact numbers stops the month at the row that took it
                         // there (`overflow`), never traps.
-                        guard let sum = itemSum[slot].adding(points), Self.isWithinBound(sum) else {
+                        guard let sum = itemSum[slot].adding(points) else {
                             lane.noteOverflow(source: source, file: file, line: row.line)
                             continue
                         }
