@@ -19,6 +19,7 @@ struct SheetHandler: XMLHandler {
     private var deliveredBytes = 0
 
     static let maxColumns = 16_384
+    static let maxRows = 1_048_576
 
     private enum CellType { case number, shared, inline, formulaString, boolean, error, date }
 
@@ -99,9 +100,12 @@ struct SheetHandler: XMLHandler {
             inCell = !isEmpty
         } else if name.equals("row") {
             if let r = a.value("r") {
-                guard let n = Self.decimal(r.buffer), n >= 1 else { throw .malformed("bad row number '\(r.excerpt)'") }
+                // Excel's sheets end at row 1,048,576: a larger number is no row (and would
+                // not fit where records keep their line).
+                guard let n = Self.decimal(r.buffer), n >= 1, n <= Self.maxRows else { throw .malformed("bad row number '\(r.excerpt)'") }
                 rowNumber = n
             } else {
+                guard rowNumber < Self.maxRows else { throw .malformed("more than \(Self.maxRows) rows") }
                 rowNumber += 1
             }
             column = -1
