@@ -84,8 +84,27 @@ public struct MonthEvaluation {
         }) {
             out.append(s)
         }
+        // One adjustment's points and amount within the rules' 调整分值上限 and 调整金额上限
+        // (a bound against extra digits when not stated): a file's adjustment is bounded as one
+        // accepted in the portal is, and 10000000000 points never reach the scorer (D0108).
+        let limits = rules.adjustmentLimits(in: month)
+        for k in out.indices where out[k].role == .adjustments {
+            for i in out[k].fields.indices {
+                switch out[k].fields[i].name {
+                case "分值":
+                    out[k].fields[i].limit = limits.points.map(Self.magnitude) ?? StandardSchemas.adjustmentPointsLimit
+                    out[k].fields[i].limitRule = limits.points == nil ? nil : AdjustmentLimits.pointsLimitName
+                case "金额":
+                    out[k].fields[i].limit = limits.amount.map(Self.magnitude) ?? StandardSchemas.adjustmentAmountLimit
+                    out[k].fields[i].limitRule = limits.amount == nil ? nil : AdjustmentLimits.amountLimitName
+                default: break
+                }
+            }
+        }
         return out
     }
+
+    private static func magnitude(_ v: Fixed) -> Fixed { v.isNegative ? v.negated() : v }
 
     /// A month validated, scored and ranked, not yet paid (`pay(_:prior:)`).
     public struct Scored {
@@ -186,13 +205,37 @@ public struct MonthEvaluation {
                 diagnostics.append(CorrectionCarry.noSource(month, count: corrections.count))
             }
         }
+        // A roster value a pay line cannot look up (岗位等级 19, a table of 1 to 18) stops the
+        // month here, at its roster cell, rather than in the payroll.
+        check.folderProblems += Self.tableRowProblems(monthRules, check: check)
         diagnostics = check.diagnostics + diagnostics
-        guard !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
+        if let o = scorer?.overflow {
+            // The file as the clerk knows it: the folder's path to the name the scorer cites.
+            let path = check.files.first { FileName.of($0.path) == o.file }?.path ?? o.file
+            diagnostics.append(Diagnostic(
+                .error, code: "B0007", at: .row(path: path, line: o.line, column: nil, columnName: nil),
+                summary: Localized(zh: "这一行的积分使合计超出了可精确计算的范围", en: "this row's points take a total beyond exact numbers"),
+                help: Localized(zh: "核对这一行的数值是否多打了位数；数值无误时检查规则中计算这类记录积分的算式。",
+                                en: "Check this row's values for extra digits; if they are right, check the rule that scores such records.")))
+        }
+        guard scorer?.overflow == nil, !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer
         else {
             return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
         }
-        return Scored(check: check, month: scorer.finish(), roster: scorer.roster, diagnostics: diagnostics, opening: opening, carried: carried,
+        let finished = scorer.finish()
+        if let (c, item) = finished.outOfBounds.first {
+            let cadre = check.roster.cadres[c]
+            let place = Self.rosterPlace(cadre, field: "工号", check: check)
+            diagnostics.append(Diagnostic(
+                .error, code: "B0007", at: Self.rowLocation(place),
+                summary: Localized(zh: "\(cadre.id) 的“\(item)”超出了可计算的范围", en: "'\(item)' of \(cadre.id) is beyond exact numbers"),
+                notes: finished.outOfBounds.count > 1 ? [Localized(zh: "共 \(finished.outOfBounds.count) 人", en: "\(finished.outOfBounds.count) cadres in all")] : [],
+                help: Localized(zh: "核对该人员这一项的记录是否多打了位数；数值无误时检查规则中“\(item)”的算式。",
+                                en: "Check this cadre's records of the item for extra digits; if they are right, check the rule '\(item)'.")))
+            return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
+        }
+        return Scored(check: check, month: finished, roster: scorer.roster, diagnostics: diagnostics, opening: opening, carried: carried,
                       adjustmentRows: adjustmentRows?.byCadre(scorer.roster) ?? [:])
     }
 
@@ -210,7 +253,8 @@ public struct MonthEvaluation {
             let results = try pay(month, roster: scored.roster, prior: start)
             return Outcome(check: scored.check, results: results, diagnostics: diagnostics, opening: scored.opening, adjustmentRows: scored.adjustmentRows)
         } catch {
-            diagnostics.append(Self.diagnostic(error, folder: scored.check.folder))
+            diagnostics.append(Self.diagnostic(error, folder: scored.check.folder, roster: scored.roster, check: scored.check,
+                                               rules: MonthRules(rules, month: self.month)))
             return Outcome(check: scored.check, results: nil, diagnostics: diagnostics, opening: scored.opening)
         }
     }
@@ -365,7 +409,8 @@ public struct MonthEvaluation {
     static func hasFileLevelErrors(_ check: MonthCheck) -> Bool {
         check.problems.contains { p in
             switch p {
-            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn: return true
+            // A sheet left unread, a cadre whose pay cannot be computed: no row to skip.
+            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn, .unreadSheet, .noTableRow: return true
             case .missingSource(_, _, _, let required): return required
             default: return false
             }
@@ -386,12 +431,64 @@ public struct MonthEvaluation {
         out[decoder.text(idIndex, row.payload[idIndex])] = ytd
     }
 
-    static func diagnostic(_ e: PayrollError, folder: String) -> Diagnostic {
+    /// A whole row of a file: `12:12` of a sheet, or line 12 of a CSV.
+    static func rowLocation(_ place: Place) -> Location {
+        place.sheet.map { .cell(path: place.path, sheet: $0, reference: "\(place.line):\(place.line)", columnName: nil) }
+            ?? .row(path: place.path, line: place.line, column: nil, columnName: nil)
+    }
+
+    /// The roster values pay line `line` reads for a cadre, by field, blanks left out.
+    static func rosterValuesRead(_ line: String, rules: MonthRules, cadre: Cadre) -> [(String, String)] {
+        rules.rosterFieldsRead(byLine: line).compactMap { f in MonthRules.rosterValue(f, of: cadre).map { (f, $0) } }
+    }
+
+    /// D0305 for each cadre in post whose roster value has no row in a table a pay line of
+    /// the month looks it up in, at the roster cell (`check-data` with rules reports them too).
+    public static func tableRowProblems(_ monthRules: MonthRules, check: MonthCheck) -> [RecordProblem] {
+        monthRules.missingTableRows(roster: check.roster).map { m in
+            let c = check.roster.cadres[m.cadre]
+            return .noTableRow(rosterPlace(c, field: m.field, check: check), id: c.id, value: m.value, table: m.table, keys: m.keys, line: m.line)
+        }
+    }
+
+    /// The roster cell of a cadre's field: its file, sheet and line, and the field's column
+    /// as the file's header has it.
+    static func rosterPlace(_ c: Cadre, field: String, check: MonthCheck) -> Place {
+        let report = check.files.first { $0.path == c.origin.path }
+        let aliases = StandardSchemas.roster.fields.first { $0.name == field }?.aliases ?? []
+        let column = report?.columns.firstIndex { name in
+            let n = name.trimmingCharacters(in: .whitespaces)
+            return n == field || aliases.contains(n)
+        }
+        return Place(c.origin, column: column.map { $0 + 1 }, columnName: field)
+    }
+
+    static func diagnostic(_ e: PayrollError, folder: String, roster: Roster? = nil, check: MonthCheck? = nil, rules: MonthRules? = nil) -> Diagnostic {
         switch e {
         case .payLine(let cadre, let line):
-            return Diagnostic(.error, code: "B0002", at: .file(path: folder),
+            // Where the cadre's values come from: their roster row, and the roster values the
+            // line reads (a table's key, an amount too large to compute with).
+            let person = roster?.cadres.first { $0.id == cadre }
+            var notes: [Localized] = []
+            var location: Location = .file(path: folder)
+            if let person, let check {
+                let place = Self.rosterPlace(person, field: "工号", check: check)
+                location = Self.rowLocation(place)
+                if let rules {
+                    for (field, value) in Self.rosterValuesRead(line, rules: rules, cadre: person) {
+                        let at = Self.rosterPlace(person, field: field, check: check)
+                        let cell = at.column.map { "第 \(at.line) 行第 \($0) 列" } ?? "第 \(at.line) 行"
+                        let cellEN = at.column.map { "line \(at.line), column \($0)" } ?? "line \(at.line)"
+                        notes.append(Localized(zh: "用到花名册的“\(field)” = \(PersonalData.maskByContent(value))（\(FileName.of(at.path)) \(cell)）",
+                                               en: "reads the roster's \(field) = \(PersonalData.maskByContent(value)) (\(FileName.of(at.path)) \(cellEN))"))
+                    }
+                }
+            }
+            return Diagnostic(.error, code: "B0002", at: location,
                               summary: Localized(zh: "无法计算 \(cadre) 的“\(line)”", en: "cannot compute '\(line)' for \(cadre)"),
-                              help: Localized(zh: "检查该项目用到的对照表是否有对应的行、是否除以了零。", en: "Check that its tables have a row for the value and nothing divides by zero."))
+                              notes: notes,
+                              help: Localized(zh: "算式的结果无法精确表示（数值过大）或除以了零：核对上面列出的该人员花名册数值是否多打了位数、填错了列；数值无误时检查规则中“\(line)”的算式。",
+                                              en: "The formula's result cannot be held exactly (too large) or divides by zero: check the roster values listed for extra digits or a wrong column; if they are right, check the formula of '\(line)' in the rules."))
         case .netMismatch(let cadre, let net, let expected):
             return Diagnostic(.error, code: "B0003", at: .file(path: folder),
                               summary: Localized(zh: "\(cadre) 的实发项为 \(net)，与应发减扣款 \(expected) 不符", en: "net pay of \(cadre) is \(net), not gross − deductions = \(expected)"),

@@ -27,7 +27,10 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Co
     }
 
     /// Parses `-12.345`, `+3`, `1,234.5` (ASCII; normalise full-width text first with
-    /// `TextNormalizer`). Returns nil for anything else, including exponents.
+    /// `TextNormalizer`). Returns nil for anything else, including exponents. Commas are
+    /// thousands separators only: one to three digits, then groups of exactly three before
+    /// the point (`1,234,567.5`); `1,5`, `1,2,3` and `12,34.5` are no numbers, since reading
+    /// them as 15, 123 or 1234.5 would silently pay the wrong amount.
     public init?(_ text: String) {
         var s = Substring(text)
         guard let parsed = Fixed.parse(&s), s.isEmpty else { return nil }
@@ -46,6 +49,8 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Co
         var units: Int64 = 0
         var scale = 0
         var seenDot = false, seenDigit = false, lastWasComma = false
+        // Digits since the last comma (or the start), and whether a comma was seen.
+        var group = 0, grouped = false
         for b in bytes {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -59,18 +64,25 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Co
                 }
                 seenDigit = true
                 lastWasComma = false
+                if !seenDot { group += 1 }
             case UInt8(ascii: "."):
                 if seenDot || lastWasComma { return nil }
+                if grouped && group != 3 { return nil }
                 seenDot = true
             case UInt8(ascii: ","):
-                // Thousands separators only before the decimal point, never doubled.
+                // Thousands separators only before the decimal point, never doubled: the
+                // first group one to three digits, every later one exactly three.
                 if seenDot || !seenDigit || lastWasComma { return nil }
+                if grouped ? group != 3 : group > 3 { return nil }
+                grouped = true
+                group = 0
                 lastWasComma = true
             default:
                 return nil
             }
         }
         if !seenDigit || lastWasComma { return nil }
+        if grouped && !seenDot && group != 3 { return nil }
         return Fixed(units: negative ? -units : units, scale: scale)
     }
 

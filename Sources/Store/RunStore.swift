@@ -197,8 +197,7 @@ public final class RunStore: RunStoring {
     /// this runs on another thread while the readers open files, and a file handle that
     /// closes its descriptor twice could close one of theirs.
     public static func hashFile(_ path: String) throws -> (String, Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
+        let fd = try openRegular(path)
         defer { Glibc.close(fd) }
         var hasher = SHA256()
         var size = 0
@@ -212,6 +211,21 @@ public final class RunStore: RunStoring {
             size += n
         }
         return (hasher.finalizeHex(), size)
+    }
+
+    /// A regular file opened for reading; anything else (a folder named `duty.csv`, a named
+    /// pipe, which a plain open would wait on forever) is refused. The validator reports
+    /// such a path to the clerk (D0002); this only keeps the copying thread from hanging.
+    static func openRegular(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            Glibc.close(fd)
+            throw StoreError.database("cannot read \(path): not a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
     }
 
     /// SHA-256 and size of bytes held in memory.
@@ -236,8 +250,7 @@ public final class RunStore: RunStoring {
     /// A file's chunks of `chunkSize` bytes (the last shorter), each compressed. `size` is
     /// what it was hashed at: a file that changed since is refused.
     static func compressedChunks(_ path: String, size: Int) throws -> [StoredChunk] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError.database("cannot read \(path)") }
+        let fd = try openRegular(path)
         defer { Glibc.close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }

@@ -4,6 +4,7 @@ import Exact
 import Foundation
 import Batch
 import Records
+import RulesLanguage
 import Reports
 
 /// `jifen check-data MONTH_DIR`: validates a month's records and accounts for every row.
@@ -34,11 +35,14 @@ struct CheckDataCommand: ParsableCommand {
         // rules the standard sources of a month are used.
         var schemas = StandardSchemas.all
         var isDirectory: ObjCBool = false
+        var monthRules: MonthRules? = nil
         if FileManager.default.fileExists(atPath: rulesPath, isDirectory: &isDirectory), isDirectory.boolValue {
             let loaded = try RulesOption.load(path: rulesPath, language: output.language)
             schemas = MonthEvaluation(rules: loaded.rules, month: month).schemas
+            monthRules = MonthRules(loaded.rules, month: month)
         }
-        let check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
+        var check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
+        if let monthRules { check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check) }
         let renderer = DiagnosticRenderer(language: output.language)
         let diagnostics = check.diagnostics.sortedByLocation()
         if !diagnostics.isEmpty {

@@ -15,6 +15,13 @@ struct FixedTests {
         ParseCase(text: "", expected: nil), ParseCase(text: ".", expected: nil),
         ParseCase(text: ",1", expected: nil), ParseCase(text: "1,,2", expected: nil),
         ParseCase(text: "99999999999999999999", expected: nil),
+        // Thousands separators in groups of three only: anything else would silently read
+        // a typo (1,5 for 1.5) as another number (15).
+        ParseCase(text: "1,5", expected: nil), ParseCase(text: "1,2,3", expected: nil),
+        ParseCase(text: "12,34.5", expected: nil), ParseCase(text: "1234,567", expected: nil),
+        ParseCase(text: "1,2345", expected: nil), ParseCase(text: "1,234,56", expected: nil),
+        ParseCase(text: "1,234", expected: "1234"), ParseCase(text: "12,345,678.90", expected: "12345678.90"),
+        ParseCase(text: "-123,456.5", expected: "-123456.5"),
     ])
     func parses(_ c: ParseCase) {
         #expect(Fixed(c.text)?.description == c.expected)

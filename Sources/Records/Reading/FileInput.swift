@@ -14,20 +14,39 @@ final class FileInput {
 
     init(path: String) throws(ReadError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Never blocking: opening a named pipe for reading would wait for a writer forever.
+        // Anything but a regular file is refused before a byte is read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let e = errno
             if e == ENOENT || e == ENOTDIR { throw .fileNotFound(path: path) }
             throw .unreadable(path: path, reason: String(cString: strerror(e)))
         }
         var st = stat()
-        if fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+        if fstat(fd, &st) != 0 {
+            let e = errno
             close(fd)
-            throw .unreadable(path: path, reason: "not a regular file")
+            throw .unreadable(path: path, reason: String(cString: strerror(e)))
         }
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            close(fd)
+            throw .notAFile(path: path, kind: Self.kind(st.st_mode))
+        }
+        // Reads of a regular file never block; the flag is cleared all the same.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         self.size = Int(st.st_size)
         self.memory = nil
+    }
+
+    static func kind(_ mode: mode_t) -> NonFileKind {
+        switch mode & S_IFMT {
+        case S_IFDIR: .folder
+        case S_IFIFO: .pipe
+        case S_IFCHR, S_IFBLK: .device
+        case S_IFSOCK: .socket
+        default: .other
+        }
     }
 
     /// Input from a copy of `bytes`; `path` only names it in errors.

@@ -68,14 +68,19 @@ public struct InputSet: Sendable {
     }
 
     /// The files of a folder on disk (not its subfolders), in name order; none when the
-    /// folder cannot be read.
+    /// folder cannot be read. A subfolder named like a table (`duty.csv/`) is listed: it
+    /// stands where the source's file should be, and reading it is refused (D0002) rather
+    /// than the month going on as if the source had no records.
     public static func folder(_ folder: String) -> InputSet {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         var files: [File] = []
         for name in names {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { continue }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                let lower = name.lowercased()
+                guard lower.hasSuffix(".csv") || lower.hasSuffix(".xlsx") else { continue }
+            }
             files.append(File(path: path))
         }
         return InputSet(folder: folder, files: files)

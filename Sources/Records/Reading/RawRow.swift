@@ -64,9 +64,11 @@ public struct RawRow: ~Copyable {
         (0..<count).map { kind($0) }
     }
 
-    /// True when every field is empty or holds only spaces (ASCII, no-break or ideographic).
+    /// True when every field is empty or holds only spaces (ASCII, no-break or ideographic),
+    /// or is a formula never calculated (a template's prepared row with only its 姓名
+    /// formula, saved by a program that drops cached values).
     public var isBlank: Bool {
-        for i in 0..<count where !Self.isWhitespace(bytes(i)) { return false }
+        for i in 0..<count where !Self.isWhitespace(bytes(i)) && kind(i) != .uncalculated { return false }
         return true
     }
 

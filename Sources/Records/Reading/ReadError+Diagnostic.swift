@@ -15,6 +15,24 @@ extension ReadError {
                 summary: zhEn("无法读取文件", "cannot read the file"), found: reason,
                 help: zhEn("请确认这是一个普通文件、没有被其他程序占用，并且有读取权限。",
                         "Make sure it is a regular file, not open in another program, and readable."))
+        case .notAFile(let path, let kind):
+            let what: (zh: String, en: String) = switch kind {
+            case .folder: ("文件夹", "a folder")
+            case .pipe: ("命名管道（FIFO）", "a named pipe (FIFO)")
+            case .device: ("设备", "a device")
+            case .socket: ("套接字", "a socket")
+            case .other: ("特殊文件", "a special file")
+            }
+            return Diagnostic(
+                .error, code: "D0002", at: .file(path: path),
+                summary: zhEn("“\(FileName.of(path))”是\(what.zh)，不是普通文件，无法读取", "'\(FileName.of(path))' is \(what.en), not a regular file"),
+                expected: zhEn("一个 .csv 或 .xlsx 文件", "a .csv or .xlsx file"),
+                help: zhEn(kind == .folder
+                            ? "把该文件夹改名或移出月份文件夹，再把本月的表格文件（如 \(FileName.of(path))）放进来。"
+                            : "删除它，把本月的表格文件（如 \(FileName.of(path))）放进月份文件夹。",
+                        kind == .folder
+                            ? "Rename the folder or move it out of the month folder, and put this month's table file there."
+                            : "Remove it and put this month's table file in the month folder."))
         case .unsupportedFileType(let path, let ext):
             return Diagnostic(
                 .error, code: "D0003", at: .file(path: path),

@@ -6,6 +6,9 @@ public enum ReadError: Error, Sendable, Hashable {
     case fileNotFound(path: String)
     /// D0002: the file exists but could not be opened or read (permissions, a folder, I/O).
     case unreadable(path: String, reason: String)
+    /// D0002 too: the path names no regular file (a folder named `duty.csv`, a named pipe,
+    /// a device): refused before it is opened for reading, which would wait forever on a pipe.
+    case notAFile(path: String, kind: NonFileKind)
     /// D0003: the extension is neither `.csv` nor `.xlsx`.
     case unsupportedFileType(path: String, extension: String)
     /// D0004: an Excel 97–2003 `.xls` workbook.
@@ -64,7 +67,7 @@ public enum ReadError: Error, Sendable, Hashable {
     /// The file the error is about.
     public var path: String {
         switch self {
-        case .fileNotFound(let p), .unreadable(let p, _), .unsupportedFileType(let p, _),
+        case .fileNotFound(let p), .unreadable(let p, _), .notAFile(let p, _), .unsupportedFileType(let p, _),
             .legacyExcelFormat(let p), .misnamedWorkbook(let p), .unsupportedEncoding(let p, _),
             .invalidUTF8(let p, _, _, _), .invalidGB18030(let p, _, _, _),
             .converterUnavailable(let p, _), .unterminatedQuote(let p, _), .recordTooLong(let p, _, _),
@@ -76,6 +79,11 @@ public enum ReadError: Error, Sendable, Hashable {
             p
         }
     }
+}
+
+/// What a path that is no regular file is instead.
+public enum NonFileKind: String, Sendable, Hashable {
+    case folder, pipe, device, socket, other
 }
 
 /// Where in a workbook an over-long value is: a cell of a sheet, or an item of the shared

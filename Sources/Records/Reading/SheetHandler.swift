@@ -19,6 +19,7 @@ struct SheetHandler: XMLHandler {
     private var deliveredBytes = 0
 
     static let maxColumns = 16_384
+    static let maxRows = 1_048_576
 
     private enum CellType { case number, shared, inline, formulaString, boolean, error, date }
 
@@ -42,6 +43,9 @@ struct SheetHandler: XMLHandler {
     private var inInline = false
     private var capturing = false
     private var hasValue = false
+    /// The cell has a formula (`<f>`); without a `<v>` its value was never calculated.
+    private var hasFormula = false
+    private var inFormula = false
     private var phoneticDepth = 0
     private var rowNumber = 0
     private var column = -1
@@ -64,8 +68,16 @@ struct SheetHandler: XMLHandler {
         }
         if inCell {
             if name.equals("v") {
+                // The cached value replaces the formula's text captured before it.
+                value.count = 0
                 capturing = !isEmpty
                 hasValue = true
+            } else if name.equals("f") {
+                hasFormula = true
+                if !hasValue {
+                    inFormula = !isEmpty
+                    capturing = !isEmpty
+                }
             } else if name.equals("is") {
                 inInline = !isEmpty
                 hasValue = true
@@ -83,12 +95,17 @@ struct SheetHandler: XMLHandler {
             cellType = Self.cellType(a.value("t"))
             value.count = 0
             hasValue = false
+            hasFormula = false
+            inFormula = false
             inCell = !isEmpty
         } else if name.equals("row") {
             if let r = a.value("r") {
-                guard let n = Self.decimal(r.buffer), n >= 1 else { throw .malformed("bad row number '\(r.excerpt)'") }
+                // Excel's sheets end at row 1,048,576: a larger number is no row (and would
+                // not fit where records keep their line).
+                guard let n = Self.decimal(r.buffer), n >= 1, n <= Self.maxRows else { throw .malformed("bad row number '\(r.excerpt)'") }
                 rowNumber = n
             } else {
+                guard rowNumber < Self.maxRows else { throw .malformed("more than \(Self.maxRows) rows") }
                 rowNumber += 1
             }
             column = -1
@@ -102,7 +119,8 @@ struct SheetHandler: XMLHandler {
     mutating func endElement(_ name: XMLBytes) throws(XMLFault) {
         guard inSheetData else { return }
         if inCell {
-            if name.equals("v") || name.equals("t") {
+            if name.equals("v") || name.equals("t") || name.equals("f") {
+                if name.equals("f") { inFormula = false }
                 capturing = false
             } else if name.equals("is") {
                 inInline = false
@@ -132,6 +150,18 @@ struct SheetHandler: XMLHandler {
     }
 
     private mutating func endCell() throws(XMLFault) {
+        // A formula with no cached value (`<f>` without `<v>`: written by a program that does
+        // not calculate, never saved by Excel or WPS) has no value to read; it is delivered
+        // as `=` and its text, of kind `.uncalculated`, for the validator to reject by cell
+        // rather than read as empty.
+        if hasFormula && !hasValue {
+            if UTF8Count.exceedsCellLimit(value.bytes) { throw cellTooLong(cut: false) }
+            let start = rowBytes.count
+            rowBytes.append("=")
+            if value.count > 0 { rowBytes.append(value.bytes.baseAddress!, count: value.count) }
+            cells.append(Cell(column: column, start: start, end: rowBytes.count, kind: .uncalculated))
+            return
+        }
         // `<v></v>` is an empty cell whatever its type says.
         guard hasValue, value.count > 0 else { return }
         if UTF8Count.exceedsCellLimit(value.bytes) { throw cellTooLong(cut: false) }

@@ -32,6 +32,10 @@ public enum CellKind: UInt8, Sendable, Hashable {
     case boolean
     /// A formula error such as `#N/A`, rendered as written.
     case error
+    /// A formula whose value was never calculated (no cached value in the workbook),
+    /// rendered as `=` and the formula's text. It has no value: the validator rejects it
+    /// (D0117) rather than read it as empty.
+    case uncalculated
 }
 
 /// What reading one table file found: where it was, how it was stored, and how much of it
@@ -45,6 +49,16 @@ public struct TableFile: Sendable, Hashable {
     public let byteCount: Int
     /// The CSV field separator that was used (`,` or a tab); `nil` for xlsx.
     public let delimiter: Character?
+    /// xlsx: other visible sheets that hold a header the caller's `sheetHeader` test accepts
+    /// and rows below it, which were not read (only one sheet is a file's table).
+    public var unreadSheets: [UnreadSheet] = []
+
+    /// A visible sheet that looks like the table too: its name and its non-blank rows below
+    /// the header.
+    public struct UnreadSheet: Sendable, Hashable {
+        public var name: String
+        public var rows: Int
+    }
 
     public init(path: String, format: TableFormat, rowCount: Int, byteCount: Int, delimiter: Character? = nil) {
         self.path = path

@@ -91,7 +91,48 @@ struct XLSXReader {
             return .success(TableFile(path: path, format: .xlsx(sheet: sheet.name), rowCount: handler.rowCount,
                                       byteCount: input.size, delimiter: nil))
         }
-        return try result.get()
+        var file = try result.get()
+        // Rows on another visible sheet with the same kind of header would vanish unread:
+        // they are counted, for the validator to refuse the file (D0034).
+        if let sheetHeader {
+            for other in workbook.sheets where !other.isHidden && other.name != sheet.name {
+                guard let (p, e) = try? part(of: other) else { continue }
+                let rows = dataRows(other, p, e, archive, shared, sheetHeader)
+                if rows > 0 { file.unreadSheets.append(TableFile.UnreadSheet(name: other.name, rows: rows)) }
+            }
+        }
+        return file
+    }
+
+    /// The non-blank rows below a sheet's header, when one of its first non-blank rows is a
+    /// header `isHeader` accepts; 0 otherwise or when the sheet cannot be read.
+    private func dataRows(_ sheet: WorkbookHandler.Sheet, _ part: String, _ entry: ZipEntry, _ archive: ZipArchive,
+                          _ shared: SharedStringsHandler, _ isHeader: @escaping SheetHeaderTest) -> Int {
+        final class Count {
+            var header = false
+            var probed = 0
+            var rows = 0
+        }
+        let count = Count()
+        var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared) { row in
+            guard !row.isBlank else { return }
+            if count.header {
+                count.rows += 1
+            } else if count.probed < Self.headerProbeRows {
+                count.probed += 1
+                if isHeader(row.strings) { count.header = true }
+            }
+        }
+        let tokenizer = XMLTokenizer(path: path, part: Excerpt.of(part), capacity: max(64, min(1 << 18, entry.uncompressedSize + 1)))
+        do throws(ReadError) {
+            try archive.extract(entry, part: Excerpt.of(part)) { (chunk) throws(ReadError) in
+                try tokenizer.feed(chunk, &handler)
+            }
+            try tokenizer.finish(&handler)
+        } catch {
+            return 0
+        }
+        return count.header ? count.rows : 0
     }
 
     /// Tells a zip from an OLE compound file (old .xls, or a password-protected workbook).

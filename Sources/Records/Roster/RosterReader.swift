@@ -29,9 +29,13 @@ public struct RosterReader {
         var validator = SourceValidator(schema: schema, month: month, roster: nil, tuning: tuning)
         let f = { (name: String) in schema.fieldIndex(name)! }
         let (iID, iIDNumber, iHired, iLeft) = (f("工号"), f("身份证号"), f("入职日期"), f("离职日期"))
+        let iAccount = schema.fieldIndex("银行账号")
         var idNumbers: [Int64: (id: String, origin: RowOrigin)] = [:]
+        var accounts: [Int64: (id: String, origin: RowOrigin)] = [:]
         validator.rowCheck = { v, row, origin in
             var problems: [RecordProblem] = []
+            // A roster without its 工号 column (D0024) names nobody: nothing to compare.
+            guard row.present[iID] else { return problems }
             let id = v.decoder.text(iID, row.payload[iID])
             if row.present[iIDNumber] {
                 if let other = idNumbers[row.payload[iIDNumber]] {
@@ -39,6 +43,16 @@ public struct RosterReader {
                                                     otherFile: other.origin.path == origin.path ? nil : other.origin.path))
                 } else {
                     idNumbers[row.payload[iIDNumber]] = (id, origin)
+                }
+            }
+            // One account per cadre: the bank file pays into each cadre's own account.
+            if let iAccount, row.present[iAccount] {
+                if let other = accounts[row.payload[iAccount]] {
+                    problems.append(.sharedBankAccount(
+                        Place(origin, column: nil, columnName: "银行账号"), id: id, account: v.decoder.text(iAccount, row.payload[iAccount]),
+                        otherID: other.id, otherLine: other.origin.line, otherFile: other.origin.path == origin.path ? nil : other.origin.path))
+                } else {
+                    accounts[row.payload[iAccount]] = (id, origin)
                 }
             }
             if row.present[iLeft], row.present[iHired], row.payload[iLeft] < row.payload[iHired] {
@@ -56,6 +70,8 @@ public struct RosterReader {
             let path = file.path
             let first = cadres.count
             var report = validator.validate(file: file) { row, decoder in
+                // A row without a 工号 (its column missing, D0024) is no cadre.
+                guard let i = fields.id, row.present[i] else { return }
                 cadres.append(cadre(row, decoder: decoder, fields: fields, path: path))
             }
             for c in cadres[first...] where !c.isEmployed(in: month) {

@@ -8,13 +8,42 @@ public struct FieldSpec: Sendable, Hashable {
     public var isRequired: Bool
     /// Whether a row may leave it empty.
     public var isOptionalValue: Bool
+    /// For a number or money: the largest magnitude a value may have, either way; nil for
+    /// the type's sanity bound (`FieldSpec.defaultLimit`). Values beyond it are rejected
+    /// (D0108) before they are scored or paid, so no sum or product of accepted values can
+    /// overflow the exact arithmetic, and a typo of ten digits never pays.
+    public var limit: Fixed?
+    /// The rules' parameter that set `limit` (`调整分值上限`), for the clerk's help.
+    public var limitRule: String?
 
-    public init(_ name: String, aliases: [String] = [], _ type: FieldType, required: Bool = true, optionalValue: Bool = false) {
+    public init(_ name: String, aliases: [String] = [], _ type: FieldType, required: Bool = true, optionalValue: Bool = false,
+                limit: Fixed? = nil, limitRule: String? = nil) {
         self.name = name
         self.aliases = aliases
         self.type = type
         self.isRequired = required
         self.isOptionalValue = optionalValue || !required
+        self.limit = limit
+        self.limitRule = limitRule
+    }
+
+    /// The bound on any amount of money in a record file: ¥10,000,000.00 either way. A
+    /// month's pay, deduction or year-to-date total of a community cadre is five or six
+    /// digits; ten million is far beyond any, yet a sum over a province's records of such
+    /// values stays well inside `Fixed`'s range (9.2 × 10¹⁸ units).
+    public static let moneyLimit = Fixed(10_000_000)
+    /// The bound on any other number without a stated range (points, hours, counts):
+    /// 1,000,000,000 either way.
+    public static let numberLimit = Fixed(1_000_000_000)
+
+    /// `limit`, or the type's sanity bound; nil for a type that is not a number.
+    public var effectiveLimit: Fixed? {
+        if let limit { return limit }
+        switch type {
+        case .money: return Self.moneyLimit
+        case .integer, .decimal: return Self.numberLimit
+        default: return nil
+        }
     }
 }
 
@@ -62,8 +91,9 @@ public struct SourceSchema: Sendable, Hashable {
         public var end: String
         public var endDate: String?
         public var status: String?
-        /// Statuses for which the cadre was not there (absence, leave): their shifts may
-        /// coincide with another cadre's cover shift and are not checked for overlap.
+        /// Statuses for which the cadre was not there (absence, leave). Their shifts are
+        /// checked for overlap with the same cadre's other shifts like any (another cadre's
+        /// cover shift is no overlap, being someone else's).
         public var absentStatuses: [String]
         public init(start: String, end: String, endDate: String? = nil, status: String? = nil, absentStatuses: [String] = []) {
             self.start = start

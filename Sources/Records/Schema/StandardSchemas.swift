@@ -85,12 +85,22 @@ public enum StandardSchemas {
         fields: [
             FieldSpec("工号", aliases: ["cadre_id"], .text),
             FieldSpec("项目", aliases: ["item"], .text),
-            FieldSpec("分值", aliases: ["points"], .decimal(scale: 2, min: nil, max: nil), required: false),
-            FieldSpec("金额", aliases: ["amount"], .money, required: false),
+            // One adjustment's bounds when the rules state no 调整分值上限 or 调整金额上限: against
+            // extra digits only (the portal's tighter defaults are for one staff member's
+            // decision); `MonthEvaluation.schemas` puts the rules' own.
+            FieldSpec("分值", aliases: ["points"], .decimal(scale: 2, min: nil, max: nil), required: false,
+                      limit: adjustmentPointsLimit),
+            FieldSpec("金额", aliases: ["amount"], .money, required: false, limit: adjustmentAmountLimit),
             FieldSpec("原因", aliases: ["reason"], .text, optionalValue: true),
             FieldSpec("批准人", aliases: ["approved_by"], .text),
         ]
     )
+
+    /// One adjustment's largest points and amount, either way, in the adjustments file when
+    /// the rules state no 调整分值上限 or 调整金额上限: a bound against extra digits, wider than
+    /// the portal's defaults (`AdjustmentLimits`), which only the portal applies.
+    public static let adjustmentPointsLimit = Fixed(1000)
+    public static let adjustmentAmountLimit = Fixed(1_000_000)
 
     /// Year-to-date balances for a county that starts jifen mid-year. A column `累计X`
     /// holds this year's total of the pay line named X before the first month jifen runs

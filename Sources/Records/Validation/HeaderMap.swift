@@ -12,6 +12,9 @@ struct HeaderMap {
     /// Columns made by formula (`姓名（自动）`, see `SourceSchema.isDerivedColumn`): not read.
     var derived: [Int]
     var duplicates: [(column: Int, name: String, first: Int)]
+    /// Whether every required field has a column. Without one (D0024) rows cannot be told
+    /// apart by what they are missing: they are not compared as whole rows (D0205).
+    var isComplete = true
 
     /// How a header cell is compared with field names: full-width folded, case-folded,
     /// without a leading required-mark `*` and without a trailing unit in brackets
@@ -62,6 +65,7 @@ struct HeaderMap {
                 columnOfField[field] = column
             }
         }
+        isComplete = !schema.fields.indices.contains { schema.fields[$0].isRequired && columnOfField[$0] == nil }
     }
 }
 

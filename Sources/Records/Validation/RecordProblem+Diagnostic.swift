@@ -55,6 +55,12 @@ extension RecordProblem {
                 .warning, code: "D0027", at: location(place),
                 summary: L("该行在表头之外还有 \(count) 个单元格有内容，已忽略", "\(count) cell(s) beyond the header columns are ignored"),
                 help: L("检查是否多打了逗号或把内容填到了表头以外的列。", "Check for a stray comma or values typed outside the header's columns."))
+        case .unreadSheet(let path, let sheet, let dataSheet, let rows):
+            return Diagnostic(
+                .error, code: "D0034", at: .cell(path: path, sheet: sheet, reference: "A1", columnName: nil),
+                summary: L("工作表“\(x(sheet))”也有本类记录的表头和 \(rows) 行数据，但只读取了工作表“\(x(dataSheet))”", "sheet '\(x(sheet))' also has this source's header and \(rows) rows, but only sheet '\(x(dataSheet))' is read"),
+                help: L("一个文件只读一张工作表：把各工作表的记录合并到一张表中，或把每张表另存为单独的文件（如 服务台账-富民.xlsx、服务台账-卧龙.xlsx）；不需要的工作表请删除或隐藏。",
+                        "A file is read as one sheet: put all rows on one sheet, or save each sheet as a file of its own (服务台账-富民.xlsx, 服务台账-卧龙.xlsx); delete or hide sheets that are not data."))
         case .value(let place, let found, let type, let problem):
             return valueDiagnostic(place, found: found, type: type, problem: problem)
         case .missingValue(let place, let type):
@@ -146,6 +152,21 @@ extension RecordProblem {
                 .error, code: "D0303", at: location(place),
                 summary: L("离职日期 \(leftOn) 早于入职日期 \(hiredOn)", "leaving date \(leftOn) is before hiring date \(hiredOn)"),
                 help: L("核对入职、离职日期。", "Check the hiring and leaving dates."))
+        case .sharedBankAccount(let place, let id, let account, let otherID, let otherLine, let otherFile):
+            return Diagnostic(
+                .error, code: "D0304", at: location(place),
+                summary: L("\(x(id)) 的银行账号与 \(x(otherID))（\(Self.lineZH(otherLine, otherFile))）相同", "cadre '\(x(id))' has the same bank account as '\(x(otherID))' (\(Self.lineEN(otherLine, otherFile)))"),
+                found: PersonalData.maskBankAccount(account),
+                help: L("报酬只能发到本人名下的账户：对照银行卡核对两人的账号，改正录错的一个。", "Pay goes into each cadre's own account: check both accounts against the cards and correct the wrong one."))
+        case .noTableRow(let place, let id, let value, let table, let keys, let line):
+            let listed = keys.count > 8 ? keys.prefix(3).joined(separator: "、") + " … " + keys.suffix(2).joined(separator: "、") : keys.joined(separator: "、")
+            let column = x(place.columnName ?? "")
+            return Diagnostic(
+                .error, code: "D0305", at: location(place),
+                summary: L("\(x(id)) 的“\(column)”为 \(x(value))，对照表“\(table)”中没有这一行，无法计算“\(line)”", "'\(column)' of '\(x(id))' is \(x(value)), which table '\(table)' has no row for, so '\(line)' cannot be computed"),
+                found: x(value),
+                expected: L("对照表“\(table)”中的值之一：\(listed)", "one of the values of table '\(table)': \(listed)"),
+                help: L("核对花名册中该人员的“\(column)”；如果这个值确实存在，请先在规则的对照表“\(table)”中补上这一行。", "Check this cadre's '\(column)' on the roster; if the value is right, add its row to table '\(table)' in the rules first."))
         case .notEmployedThisMonth(let place, let id, let month):
             return Diagnostic(
                 .warning, code: "D0401", at: location(place),
@@ -216,6 +237,22 @@ extension RecordProblem {
             return d("D0115", "银行账号应为 16–19 位数字", "the bank account must be 16 to 19 digits", help: L("对照银行卡核对账号，只填数字。", "Check the account against the card and write digits only."))
         case .phoneDigits:
             return d("D0116", "手机号应为 11 位数字", "the phone number must be 11 digits", help: L("核对手机号；该列不影响计分和发放。", "Check the number; it does not affect points or pay."), severity: .warning)
+        case .beyondLimit(let limit, let rule):
+            let money = type == .money
+            let bound = money ? Money(fen: limit.widened(to: 2)?.units ?? 0).grouped + " 元" : limit.shortDescription
+            return Diagnostic(
+                .error, code: "D0108", at: Self.location(place),
+                summary: L("“\(column)”的数值超出合理范围", "'\(column)' is out of range"), found: x(found),
+                expected: L("绝对值不超过 \(bound)" + (rule.map { "（规则“\($0)”）" } ?? ""), "at most \(bound) either way" + (rule.map { " (the rules' \($0))" } ?? "")),
+                help: rule.map { r in
+                    L("规则的“\(r)”限定一次调整的大小：核对是否多打了位数；确需更大的调整，请拆分报批，或先修改规则中的“\(r)”。",
+                      "The rules' \(r) bounds one adjustment: check for extra digits; a larger adjustment must be split and approved, or the rule changed first.")
+                } ?? L("这样大的数不可能正确：核对是否多打了位数、填错了列" + (money ? "，金额以元为单位" : "") + "。",
+                       "A value this large cannot be right: check for extra digits or a value in the wrong column" + (money ? " (amounts are in yuan)" : "") + "."))
+        case .uncalculatedFormula:
+            return d("D0117", "“\(column)”是公式，但文件中没有它的计算结果", "'\(column)' is a formula whose result was never calculated",
+                     help: L("用 Excel 或 WPS 打开该文件，确认公式算出了结果后保存，再重新检查；或把公式换成数值（复制后“选择性粘贴 → 数值”）。",
+                             "Open the file in Excel or WPS and save it so the formulas are calculated, then check again; or replace the formulas by their values (copy, Paste Special → Values)."))
         }
     }
 
@@ -257,5 +294,6 @@ extension RecordProblem {
 func L(_ zh: String, _ en: String) -> Localized { Localized(zh: zh, en: en) }
 
 /// A value from a file as a diagnostic shows it: whole if short, else an excerpt with its
-/// length (a header cell or ID can be as long as a cell allows).
-private func x(_ s: String) -> String { Excerpt.of(s) }
+/// length (a header cell or ID can be as long as a cell allows); anything in it that looks
+/// like an ID number, bank account or phone number masked, whichever column it was typed in.
+private func x(_ s: String) -> String { PersonalData.maskByContent(Excerpt.of(s)) }

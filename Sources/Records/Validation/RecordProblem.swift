@@ -36,6 +36,9 @@ public enum RecordProblem: Sendable, Hashable {
     case duplicateColumn(Place, name: String, firstColumn: Int)
     case unusedColumn(Place, name: String)
     case extraCells(Place, count: Int)
+    /// Another visible sheet of a workbook with this source's header and `rows` rows below
+    /// it: only `dataSheet` was read, so those rows would vanish.
+    case unreadSheet(path: String, sheet: String, dataSheet: String, rows: Int)
 
     // Values
     case value(Place, found: String, type: FieldType, problem: ValueProblem)
@@ -57,6 +60,11 @@ public enum RecordProblem: Sendable, Hashable {
     case conflictingRosterRows(Place, id: String, firstLine: Int, firstFile: String? = nil)
     case sharedIDNumber(Place, otherID: String, otherLine: Int, otherFile: String? = nil)
     case leftBeforeHired(Place, hiredOn: CivilDate, leftOn: CivilDate)
+    /// Two cadres with one bank account: the bank file would pay both into it.
+    case sharedBankAccount(Place, id: String, account: String, otherID: String, otherLine: Int, otherFile: String? = nil)
+    /// A roster value a pay line looks up in a table that has no row for it (岗位等级 19 in a
+    /// table of 1 to 18): the line cannot be computed.
+    case noTableRow(Place, id: String, value: String, table: String, keys: [String], line: String)
 
     // Warnings: suspicious but legal
     case notEmployedThisMonth(Place, id: String, month: YearMonth)
@@ -75,7 +83,7 @@ extension RecordProblem {
             return place
         }
         switch self {
-        case .reader, .unknownFile, .ambiguousFiles, .missingSource: return self
+        case .reader, .unknownFile, .ambiguousFiles, .missingSource, .unreadSheet: return self
         case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
         case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)
         case .duplicateColumn(let a, let b, let c): return .duplicateColumn(p(a), name: b, firstColumn: c)
@@ -97,6 +105,9 @@ extension RecordProblem {
         case .conflictingRosterRows(let a, let b, let c, let d): return .conflictingRosterRows(p(a), id: b, firstLine: c, firstFile: d)
         case .sharedIDNumber(let a, let b, let c, let d): return .sharedIDNumber(p(a), otherID: b, otherLine: c, otherFile: d)
         case .leftBeforeHired(let a, let b, let c): return .leftBeforeHired(p(a), hiredOn: b, leftOn: c)
+        case .sharedBankAccount(let a, let b, let c, let d, let e, let f):
+            return .sharedBankAccount(p(a), id: b, account: c, otherID: d, otherLine: e, otherFile: f)
+        case .noTableRow(let a, let b, let c, let d, let e, let f): return .noTableRow(p(a), id: b, value: c, table: d, keys: e, line: f)
         case .notEmployedThisMonth(let a, let b, let c): return .notEmployedThisMonth(p(a), id: b, month: c)
         case .longShift(let a, let b): return .longShift(p(a), minutes: b)
         case .longService(let a, let b): return .longService(p(a), minutes: b)

@@ -1,3 +1,4 @@
+import Exact
 import Foundation
 
 /// The part of checking a row that needs nothing but the row: trimming and decoding the
@@ -169,11 +170,15 @@ struct PrecheckedRows {
                 let column = step.column
                 let raw = FieldDecoder.trimmed(row.bytes(column))
                 rowHash = ByteWords.mix(rowHash, raw)
-                if f == keyIndex { keyHash = Interner.hash(raw) }
+                if f == keyIndex { keyHash = PrecheckedRows.keyHash(raw) }
                 switch step.action {
                 case .presence:
                     present[f] = !raw.isEmpty
                     if raw.isEmpty, !step.optionalValue { addMissing(f, row.line, column, plan) }
+                    if row.kind(column) == .uncalculated {
+                        let place = Place(path: plan.path, line: row.line, column: column + 1, columnName: plan.fields[f].name)
+                        problems.append((f, SourceValidator.valueProblem(place, raw, plan.fields[f].type, personal: plan.personal[f], .uncalculatedFormula)))
+                    }
                 case .late:
                     break
                 case .decode:
@@ -203,5 +208,82 @@ struct PrecheckedRows {
     private mutating func addMissing(_ f: Int, _ line: Int, _ column: Int, _ plan: RowPrecheck.Plan) {
         let place = Place(path: plan.path, line: line, column: column + 1, columnName: plan.fields[f].name)
         problems.append((f, .missingValue(place, type: plan.fields[f].type)))
+    }
+}
+
+extension PrecheckedRows {
+    /// The fingerprint of a key (编号, the roster's 工号) as a clerk means it: full-width
+    /// forms as ASCII, letters in one case, zero-width characters dropped and leading zeros
+    /// of a run of digits ignored, so that `ＦＭ-2020-12-00001`, `fm-2020-12-00001`, one
+    /// with a zero-width space and `FM-2020-12-000001` are all the key `FM-2020-12-00001`
+    /// again (D0204) rather than four records. Only the fingerprint: the key is kept and
+    /// shown as written. An ASCII key (the common case) is folded byte by byte on the stack.
+    static func keyHash(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if !raw.contains(where: { $0 >= 0x80 }) {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, raw.count)) { out in
+                var n = 0
+                var inRun = false, pendingZero = false
+                for b in raw {
+                    if b >= 0x30 && b <= 0x39 {
+                        if !inRun {
+                            inRun = true
+                            if b == 0x30 { pendingZero = true; continue }
+                        } else if pendingZero {
+                            if b == 0x30 { continue }
+                            pendingZero = false
+                        }
+                        out[n] = b
+                        n += 1
+                        continue
+                    }
+                    // A run of zeros alone is one zero.
+                    if pendingZero { out[n] = 0x30; n += 1 }
+                    inRun = false
+                    pendingZero = false
+                    out[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                    n += 1
+                }
+                if pendingZero { out[n] = 0x30; n += 1 }
+                return Interner.hash(UnsafeBufferPointer(rebasing: out[0..<n]))
+            }
+        }
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(raw.count)
+        for u in TextNormalizer.normalize(String(decoding: raw, as: UTF8.self)).unicodeScalars {
+            switch u.value {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: continue  // zero-width
+            default: ascii.append(contentsOf: Array(String(u).utf8))
+            }
+        }
+        // Folded again as ASCII once the full-width forms are (other bytes pass as they are).
+        return ascii.withUnsafeBufferPointer { b in
+            b.contains(where: { $0 >= 0x80 }) ? foldedHash(b) : keyHash(b)
+        }
+    }
+
+    /// `keyHash`'s folding for a key that keeps non-ASCII characters (Chinese in a key).
+    private static func foldedHash(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var inRun = false, pendingZero = false
+        for b in raw {
+            if b >= 0x30 && b <= 0x39 {
+                if !inRun {
+                    inRun = true
+                    if b == 0x30 { pendingZero = true; continue }
+                } else if pendingZero {
+                    if b == 0x30 { continue }
+                    pendingZero = false
+                }
+                out.append(b)
+                continue
+            }
+            if pendingZero { out.append(0x30) }
+            inRun = false
+            pendingZero = false
+            out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
+        }
+        if pendingZero { out.append(0x30) }
+        return out.withUnsafeBufferPointer { Interner.hash($0) }
     }
 }

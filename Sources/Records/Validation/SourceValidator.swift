@@ -307,6 +307,11 @@ public struct SourceValidator {
         case .success(let table):
             report.format = table.format
             report.byteCount = table.byteCount
+            if case .xlsx(let read) = table.format {
+                for other in table.unreadSheets {
+                    report.problems.append(.unreadSheet(path: path, sheet: other.name, dataSheet: read, rows: other.rows))
+                }
+            }
         case .failure(let error):
             report.problems.append(.reader(error))
             return report
@@ -452,7 +457,7 @@ public struct SourceValidator {
     private mutating func duplicate(_ row: borrowing RawRow, _ pre: PrecheckedRow, _ map: HeaderMap, base: Int, path: String,
                            keys: inout HashLineTable, rows: inout HashLineTable) -> DuplicateCheck {
         guard let ki = keyIndex else {
-            guard let seen = rows.insert(pre.rowHash, line: base + row.line) else { return .found(nil) }
+            guard map.isComplete, let seen = rows.insert(pre.rowHash, line: base + row.line) else { return .found(nil) }
             let first = memory.origin(seen.line, current: path)
             return .found(Duplicate(sameRow: true, firstLine: first.line, firstFile: first.file))
         }
@@ -609,8 +614,13 @@ public struct SourceValidator {
             if let ri = adjustmentFields.reason, !decoded.present[ri], map.columnOfField[ri] != nil {
                 add(.adjustmentWithoutReason(place(ri)))
             }
-            let p = adjustmentFields.points.map { decoded.present[$0] } ?? false
-            let a = adjustmentFields.amount.map { decoded.present[$0] } ?? false
+            // A value written but refused (D0101, D0108) is reported as such, not as missing.
+            func written(_ f: Int?) -> Bool {
+                guard let f else { return false }
+                return decoded.present[f] || map.columnOfField[f].map { !FieldDecoder.trimmed(row.bytes($0)).isEmpty } ?? false
+            }
+            let p = written(adjustmentFields.points)
+            let a = written(adjustmentFields.amount)
             if p == a { add(.adjustmentValue(Place(path: path, line: row.line), hasPoints: p, hasAmount: a)) }
         }
 
@@ -626,8 +636,11 @@ public struct SourceValidator {
                 add(.shiftLength(place(s.end), minutes: max(0, minutes)))
             } else {
                 if minutes > 16 * 60 { add(.longShift(place(s.end), minutes: minutes)) }
-                let absent = s.status.map { decoded.present[$0] && s.absent.contains(decoded.payload[$0]) } ?? false
-                if !absent, let ci = cadreIndex {
+                // Absences too: one cadre is absent from one shift once, and is not absent from
+                // a shift they stood (三条重叠的缺勤 would deduct three times, 到岗 and 缺勤 of
+                // one shift would both count). Without a 工号 (a misspelt header, D0024) the
+                // row names nobody: there is no one whose shifts it could overlap.
+                if let ci = cadreIndex, decoded.present[ci] {
                     let who = decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]
                     let interval = Interval(start: start, end: end, line: Int32(clamping: base + row.line),
                                             startText: TimeOfDay(minutes: Int16(decoded.payload[s.start])),
@@ -660,7 +673,7 @@ public struct SourceValidator {
         if minutesIsInteger, let mi = minutesIndex, decoded.present[mi], decoded.payload[mi] > 480 {
             add(.longService(place(mi), minutes: Int(decoded.payload[mi])))
         }
-        if !hasError, let hi = hoursIndex, let di = dateIndex, let ci = cadreIndex, decoded.present[hi], decoded.present[di] {
+        if !hasError, let hi = hoursIndex, let di = dateIndex, let ci = cadreIndex, decoded.present[hi], decoded.present[di], decoded.present[ci] {
             let key = (decoded.cadre >= 0 ? Int64(decoded.cadre) : -1 - decoded.payload[ci]) &* 100_000 &+ decoded.payload[di]
             let hours = Fixed(units: decoded.payload[hi], scale: hoursScale)
             // One lookup: the day's total changed in place.
@@ -692,7 +705,9 @@ public struct SourceValidator {
             let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
             out.rejectedRows.append(RejectedRow(
                 origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
-                cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : row.string($0) },
+                // Personal data that slipped into another column (a roster row missing a cell)
+                // is masked by what it looks like.
+                cells: (0..<row.count).map { personal.contains($0) ? Self.maskAny(row.string($0)) : PersonalData.maskByContent(row.string($0)) },
                 columns: errors.map { d in if case .row(_, _, let c, _) = d.location { c } else { nil } },
                 kinds: (0..<row.count).map { row.kind($0) }))
             out.rejectedSeq.append(seq)

@@ -23,6 +23,10 @@ public struct FieldDecoder: Sendable {
     /// the row loop instead of `fields[i].type`, which would copy arrays per field per row.
     private let kinds: [Kind]
     private let bounds: [(min: Int64?, max: Int64?)]
+    /// Each number's largest magnitude in units (`FieldSpec.effectiveLimit`; Int64.max for
+    /// other types), and the problem a value beyond it is.
+    private let limits: [Int64]
+    private let limitProblems: [ValueProblem]
     /// Each field's places (`FieldType.scale`), for the same reason.
     private let scales: [Int]
 
@@ -55,6 +59,11 @@ public struct FieldDecoder: Sendable {
             default: (nil, nil)
             }
         }
+        self.limits = fields.map { f in
+            guard let l = f.effectiveLimit, let u = l.widened(to: f.type.scale) else { return .max }
+            return u.units.magnitude > UInt64(Int64.max) ? .max : abs(u.units)
+        }
+        self.limitProblems = fields.map { f in .beyondLimit(limit: f.effectiveLimit ?? .zero, rule: f.limitRule) }
         self.interners = Array(repeating: Interner(), count: fields.count)
         let enumBytes: [[[UInt8]]] = fields.map { f in
             switch f.type {
@@ -94,6 +103,7 @@ public struct FieldDecoder: Sendable {
     mutating func decode(
         _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind
     ) -> Result<Int64, ValueProblem>? {
+        if kind == .uncalculated { return .failure(.uncalculatedFormula) }
         if bytes.isEmpty { return nil }
         switch kinds[index] {
         case .text:
@@ -109,17 +119,17 @@ public struct FieldDecoder: Sendable {
             return Self.boolean(bytes).map { .success($0 ? 1 : 0) } ?? .failure(.notABoolean)
         case .integer:
             guard let f = Self.number(bytes, kind: kind, scale: 0) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.notAnInteger) }
-            return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
+            guard case .success(let v) = f else { return .failure(f.isTooLarge ? limitProblems[index] : .notAnInteger) }
+            return checked(index, v)
         case .decimal:
             let scale = scales[index]
             guard let f = Self.number(bytes, kind: kind, scale: scale) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: scale)) }
-            return inBounds(index, v) ? .success(v) : .failure(.outOfRange)
+            guard case .success(let v) = f else { return .failure(f.isTooLarge ? limitProblems[index] : .tooManyPlaces(allowed: scale)) }
+            return checked(index, v)
         case .money:
             guard let f = Self.number(bytes, kind: kind, scale: 2) else { return .failure(.notANumber) }
-            guard case .success(let v) = f else { return .failure(.tooManyPlaces(allowed: 2)) }
-            return .success(v)
+            guard case .success(let v) = f else { return .failure(f.isTooLarge ? limitProblems[index] : .tooManyPlaces(allowed: 2)) }
+            return checked(index, v)
         case .idNumber:
             if kind == .number { return .failure(.storedAsNumber) }
             let upper = bytes.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
@@ -146,6 +156,15 @@ public struct FieldDecoder: Sendable {
             guard case .success(let v) = f, v >= 0, v <= maxScore else { return .failure(.outOfRange) }
             return .success(Int64(words.count) + v)
         }
+    }
+
+    /// A number within the field's range (D0108 with the range), then within its magnitude
+    /// limit (D0108 with the limit).
+    @inline(__always)
+    private func checked(_ index: Int, _ v: Int64) -> Result<Int64, ValueProblem> {
+        guard inBounds(index, v) else { return .failure(.outOfRange) }
+        // `v.magnitude`: |Int64.min| does not fit an Int64.
+        return v.magnitude <= UInt64(limits[index]) ? .success(v) : .failure(limitProblems[index])
     }
 
     @inline(__always)
@@ -251,13 +270,27 @@ public struct FieldDecoder: Sendable {
             for unit in ["元", "¥", "￥"] { s = s.replacingOccurrences(of: unit, with: "") }
             fixed = Fixed(s)
         }
-        guard let f = fixed else { return nil }
-        if f.scale <= scale { return f.widened(to: scale).map { .success($0.units) } ?? nil }
+        guard let f = fixed else { return Self.isNumberTooLarge(bytes) ? .failure(tooLarge) : nil }
+        if f.scale <= scale { return f.widened(to: scale).map { .success($0.units) } ?? .failure(tooLarge) }
         let rounded = f.rounded(scale: scale, .halfUp)
         if kind == .number, let diff = f.subtracting(rounded), diff.rounded(scale: 9, .halfUp).isZero {
-            return rounded.widened(to: scale).map { .success($0.units) } ?? nil
+            return rounded.widened(to: scale).map { .success($0.units) } ?? .failure(tooLarge)
         }
         return .failure(.tooManyPlaces(allowed: scale))
+    }
+
+    /// What `number` fails with for digits too many for exact arithmetic (the caller names
+    /// the field's limit).
+    static let tooLarge = ValueProblem.beyondLimit(limit: .zero, rule: nil)
+
+    /// Whether text that `Fixed` refused is a plain number with more digits than an `Int64`
+    /// holds (`92233720368547758070`): too large, rather than no number at all.
+    static func isNumberTooLarge(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var s = TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).trimmingSpaces
+        for unit in ["元", "¥", "￥"] { s = s.replacingOccurrences(of: unit, with: "") }
+        if s.hasPrefix("-") || s.hasPrefix("+") { s.removeFirst() }
+        let digits = s.filter(\.isASCII).filter { $0 >= "0" && $0 <= "9" }.count
+        return digits > 18 && s.allSatisfy { ($0 >= "0" && $0 <= "9") || $0 == "." || $0 == "," }
     }
 
     /// `-12.5` as units at `scale` straight from ASCII bytes, for the common case; nil for
@@ -341,6 +374,11 @@ public struct FieldDecoder: Sendable {
         }
         return v
     }
+}
+
+extension Result where Success == Int64, Failure == ValueProblem {
+    /// `FieldDecoder.number`'s failure for a number too large to hold.
+    var isTooLarge: Bool { if case .failure(FieldDecoder.tooLarge) = self { true } else { false } }
 }
 
 /// Hands out decoder identities, never the same twice in a process.

@@ -1,3 +1,5 @@
+import Exact
+
 /// Why a field's text could not become a value of its type. Held as data; worded by
 /// `RecordProblem.diagnostic`.
 public enum ValueProblem: Error, Sendable, Hashable {
@@ -15,6 +17,11 @@ public enum ValueProblem: Error, Sendable, Hashable {
     case idNumber(IDNumberProblem)
     case bankAccountDigits
     case phoneDigits
+    /// A number whose size cannot be right: beyond `limit` either way (the field's or the
+    /// rules' bound, `FieldSpec.limit`; `rule` names the rules' parameter when it set it).
+    case beyondLimit(limit: Fixed, rule: String?)
+    /// An xlsx formula whose value was never calculated (no cached value).
+    case uncalculatedFormula
 }
 
 /// What is wrong with a resident ID number (GB 11643).

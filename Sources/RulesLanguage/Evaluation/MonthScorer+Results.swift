@@ -14,6 +14,10 @@ public struct ScoredMonth {
     public var payLines: [PayrollLine]
     /// The lines' formulas, evaluated for a cadre when the payroll asks.
     public var formulas: PayLineFormulas
+    /// Cadres (roster indices) whose item, scored as a whole (`合计`), came to points beyond
+    /// any score (`MonthScorer.pointsBound`) or beyond exact numbers, with the item: the
+    /// month must not be paid (B0007). Their item counts 0 so nothing after it traps.
+    public var outOfBounds: [(cadre: Int, item: String)] = []
 }
 
 extension MonthScorer {
@@ -29,13 +33,16 @@ extension MonthScorer {
         let cadres = roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: month) }
         // Score cards on every core: each reads only the scorer's totals.
         var scored: [(ScoreCard, [String: Fixed])?] = Array(repeating: nil, count: cadres.count)
+        var beyond: [String?] = Array(repeating: nil, count: cadres.count)
         // The records, sorted from the spill file into their lines, and their summaries in
         // the order the lines first cite them.
         let records = recordSpill?.finish()
         let texts = self.texts.finish(files: recordFiles, citing: records)
         scored.withUnsafeMutableBufferPointer { scored in
-            chunks.run(count: cadres.count) { range in
-                for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records) }
+            beyond.withUnsafeMutableBufferPointer { beyond in
+                chunks.run(count: cadres.count) { range in
+                    for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records, beyond: &beyond[k]) }
+                }
             }
         }
         var cards: [Int: ScoreCard] = Dictionary(minimumCapacity: cadres.count)
@@ -54,12 +61,13 @@ extension MonthScorer {
             tierNotes: anyTier ? cadres.map { Self.tierNote(standings[$0]!, score: cards[$0]!.total) } : [],
             readsTier: readsTier)
         return ScoredMonth(cadres: cadres, cards: cadres.map { cards[$0]! }, standings: cadres.map { standings[$0]! },
-                           payLines: payLines, formulas: formulas)
+                           payLines: payLines, formulas: formulas,
+                           outOfBounds: cadres.indices.compactMap { k in beyond[k].map { (cadres[k], $0) } })
     }
 
     // MARK: - Score
 
-    func scoreCard(cadre c: Int, texts: RecordTexts, records spilled: RecordSpill?) -> (ScoreCard, [String: Fixed]) {
+    func scoreCard(cadre c: Int, texts: RecordTexts, records spilled: RecordSpill?, beyond: UnsafeMutablePointer<String?>? = nil) -> (ScoreCard, [String: Fixed]) {
         var lines: [ScoreLine] = []
         var points: [String: Fixed] = [:]
         if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
@@ -75,7 +83,12 @@ extension MonthScorer {
             if case .total(let e) = item.scoring {
                 var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:])
                 raw = evaluate(e, &ctx).number ?? .zero
-                if keepRecords { counting = countingText(e, cadre: c, result: raw) }
+                if keepRecords, Self.isWithinBound(raw) { counting = countingText(e, cadre: c, result: raw) }
+            }
+            // A total past any score stops the month (B0007) rather than trapping below.
+            guard Self.isWithinBound(raw) else {
+                beyond?.pointee = item.name
+                continue
             }
             var value = raw
             var clips: [Clip] = []

@@ -213,6 +213,26 @@ public final class MonthScorer {
         prepareGroups(employed: roster.cadres.indices.filter { roster.cadres[$0].isEmployed(in: rules.month) })
     }
 
+    /// The largest points an item may come to for one cadre in a month: far beyond any score
+    /// (a month is scored out of about 100), yet a score card's sums of such values, at any
+    /// scale the rules use, stay inside `Fixed`'s range, so finishing the month never traps.
+    /// An item beyond it stops the month (`ScoredMonth.outOfBounds`, B0007).
+    static let pointsBound: Int64 = 1_000_000_000_000
+
+    /// Whether `v` is within ±`pointsBound`.
+    @inline(__always)
+    static func isWithinBound(_ v: Fixed) -> Bool {
+        v.units.magnitude / UInt64(Fixed.pow10(v.scale)) < UInt64(pointsBound)
+    }
+
+    /// The row at which a sum of points went beyond exact numbers (a rule multiplying values
+    /// to something no month can hold): its file's name and line, the earliest by file and
+    /// line over the lanes; nil when every sum held. A batch stops the month there.
+    public var overflow: (file: String, line: Int)? {
+        let found = laneKeys.compactMap(\.overflow).min { ($0.file, $0.line) < ($1.file, $1.line) }
+        return found.map { (Int($0.file) < recordFiles.count ? recordFiles[Int($0.file)] : "", $0.line) }
+    }
+
     /// Numbers each source's current file name in `recordFiles` (a name seen before keeps
     /// its number).
     private func numberFiles() {
@@ -284,14 +304,27 @@ public final class MonthScorer {
                     let programs = lane.itemPrograms[source]
                     for p in programs {
                         guard machine.test(p.filterStart, p.filterCount, payload, present, row, decoder) else { continue }
-                        guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else { continue }
+                        guard let points = p.amount.points(payload, present, row, decoder, amountClosures) else {
+                            if p.amount.overflowed(payload, present) { lane.noteOverflow(source: source, file: file, line: row.line) }
+                            continue
+                        }
                         let slot = cadre * itemCount + p.item
-                        itemSum[slot] = itemSum[slot] + points
+                        // A sum beyond exact numbers stops the month at the row that took it
+                        // there (`overflow`), never traps.
+                        guard let sum = itemSum[slot].adding(points) else {
+                            lane.noteOverflow(source: source, file: file, line: row.line)
+                            continue
+                        }
+                        itemSum[slot] = sum
                         if p.dailySlot >= 0, p.dateField >= 0, present[p.dateField] {
                             let day = Int(payload[p.dateField] - firstDay)
                             if day >= 0 && day < 31 {
                                 let i = (cadre * dailyCount + p.dailySlot) * 31 + day
-                                daySums[i] = daySums[i] + points
+                                guard let daySum = daySums[i].adding(points) else {
+                                    lane.noteOverflow(source: source, file: file, line: row.line)
+                                    continue
+                                }
+                                daySums[i] = daySum
                             }
                         }
                         if let spill = lane.spill {
@@ -335,7 +368,14 @@ public final class MonthScorer {
                         }
                         switch p.kind {
                         case .count: break
-                        case .sum: if let n = v.number { accSum[slot] = accSum[slot] + n }
+                        case .sum:
+                            if let n = v.number {
+                                guard let sum = accSum[slot].adding(n) else {
+                                    lane.noteOverflow(source: source, file: file, line: row.line)
+                                    continue
+                                }
+                                accSum[slot] = sum
+                            }
                         case .distinctDays:
                             if case .date(let d) = v {
                                 let day = Int64(d) - firstDay
@@ -390,6 +430,13 @@ final class LaneKeys: @unchecked Sendable {
     let fileOfSource: UnsafeMutableBufferPointer<UInt16>
     /// Where the lane writes its records (none when records are not kept) and its summaries.
     let spill: RecordSpillWriter.Lane?
+    /// The first row (source, file by number, line) whose points took a sum beyond exact
+    /// numbers; the month stops there.
+    private(set) var overflow: (source: Int, file: UInt16, line: Int)? = nil
+
+    func noteOverflow(source: Int, file: UInt16, line: Int) {
+        if overflow == nil { overflow = (source, file, line) }
+    }
     let texts: SummaryTextWriter.Lane
 
     init(keys: [SummaryKeys], summaries: [RecordSummary], itemPrograms: [[MonthScorer.ItemProgram]],

@@ -113,6 +113,13 @@ extension AmountOp {
             return closures[i](row, decoder)
         }
     }
+
+    /// Whether `points` was nil because a product left exact numbers (not for a blank
+    /// field): the month stops at the record rather than scoring it as nothing.
+    func overflowed(_ payload: UnsafeBufferPointer<Int64>, _ present: UnsafeBufferPointer<Bool>) -> Bool {
+        guard case .fieldTimes(let f, let scale, let factor) = self, present[f] else { return false }
+        return Fixed(units: payload[f], scale: scale).multiplying(factor) == nil
+    }
 }
 
 /// Runs filter programs over one row's payloads.

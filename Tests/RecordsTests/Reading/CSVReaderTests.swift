@@ -250,7 +250,7 @@ struct CSVReaderErrorTests {
         #expect(throws: ReadError.unsupportedFileType(path: txt, extension: ".txt")) { _ = try TableReader.readAll(path: txt) }
         let folder = dir.appendingPathComponent("folder.csv")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        #expect(throws: ReadError.unreadable(path: folder.path, reason: "not a regular file")) {
+        #expect(throws: ReadError.notAFile(path: folder.path, kind: .folder)) {
             _ = try TableReader.readAll(path: folder.path)
         }
         let xls = ReadingFixtures.write([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], name: "old.XLS", in: dir)

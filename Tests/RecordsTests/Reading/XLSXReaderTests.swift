@@ -164,6 +164,7 @@ private let badWorkbooks: [BadWorkbook] = [
     BadWorkbook(name: "unknown entity", bytes: MinimalWorkbook.zip(sheet: "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&nbsp;</t></is></c></row></sheetData></worksheet>"), code: "D0016"),
     BadWorkbook(name: "empty part", bytes: MinimalWorkbook.zip(sheet: ""), code: "D0016"),
     BadWorkbook(name: "shared string out of range", bytes: MinimalWorkbook.zip(sheet: "<worksheet><sheetData><row r=\"3\"><c r=\"B3\" t=\"s\"><v>5</v></c></row></sheetData></worksheet>", sharedStrings: "<sst><si><t>a</t></si></sst>"), code: "D0017"),
+    BadWorkbook(name: "beyond row 1048576", bytes: MinimalWorkbook.zip(sheet: "<worksheet><sheetData><row r=\"99999999999\"><c><v>1</v></c></row></sheetData></worksheet>"), code: "D0016"),
     BadWorkbook(name: "beyond column XFD", bytes: MinimalWorkbook.zip(sheet: "<worksheet><sheetData><row><c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>"), code: "D0018"),
     BadWorkbook(name: "no sheets", bytes: MinimalWorkbook.zip(sheet: "<worksheet/>", workbook: "<workbook><sheets/></workbook>"), code: "D0015"),
     BadWorkbook(name: "sheet part missing", bytes: MinimalWorkbook.zip(sheet: "<worksheet/>", sheetPath: "xl/worksheets/other.xml"), code: "D0014"),

@@ -76,14 +76,17 @@ struct InterpreterDifferentialTests {
         var generator = world.generator(r, .record)
         // Items and aggregates whose filters and points already agree record by record
         // (a disagreement there is reported by the test above) and whose totals stay within
-        // exact numbers (a total beyond 64-bit units stops the scorer: out of scope here).
+        // exact numbers and any score (a total beyond 64-bit units or `MonthScorer.pointsBound`
+        // stops the month: out of scope here).
         var items: [(filter: TExpr?, points: TExpr)] = []
         var accumulators: [Accumulator] = []
         for _ in 0..<400 where items.count < 8 {
             let filter = generator.r.chance(0.8) ? generator.condition(2) : nil
             let points = generator.number(2)
             guard world.agreesOnEveryRow(filter, .filter), world.agreesOnEveryRow(points, .amount),
-                  world.cadres.allSatisfy({ c in Interpreter.itemTotal(filter: filter, points: points, records: world.records(of: c)) != nil })
+                  world.cadres.allSatisfy({ c in
+                      Interpreter.itemTotal(filter: filter, points: points, records: world.records(of: c)).map(MonthScorer.isWithinBound) == true
+                  })
             else { continue }
             items.append((filter, points))
         }

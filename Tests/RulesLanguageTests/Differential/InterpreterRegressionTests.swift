@@ -15,7 +15,8 @@ struct InterpreterRegressionTests {
     /// 工号, 日期, 时长 (whole), 满意度, 考核 (text), 开始 (time), 结束日期, 学时 (one place).
     static let world: World = {
         let fields = [
-            FieldSpec("工号", .text), FieldSpec("日期", .date), FieldSpec("时长", .integer(min: nil, max: nil), optionalValue: true),
+            FieldSpec("工号", .text), FieldSpec("日期", .date), FieldSpec("时长", .integer(min: nil, max: nil), optionalValue: true,
+                                                                                          limit: Fixed(units: .max, scale: 0)),
             FieldSpec("满意度", .enumeration(["满意", "基本满意", "不满意"])), FieldSpec("考核", .text), FieldSpec("开始", .time, optionalValue: true),
             FieldSpec("结束日期", .date, optionalValue: true), FieldSpec("学时", .decimal(scale: 1, min: nil, max: nil), optionalValue: true),
         ]

@@ -1,0 +1,71 @@
+import Batch
+import Diagnostics
+import Exact
+import Foundation
+import TestSupport
+import Testing
+
+/// The batch on a copy of the December sample with a rules change that makes a value
+/// impossible: the month stops with a located error, never a crash or a wrong payroll.
+struct BrokenMonthTests {
+    /// A copy of the sample rules with `old` replaced by `new` (once), and of December.
+    static func setUp(_ name: String, rules old: String, _ new: String,
+                      adjust: ((inout String) -> Void)? = nil) throws -> (rules: String, data: String, root: String) {
+        let root = PackagePaths.temporaryDirectory(name)
+        let rules = root + "/rules", data = root + "/2020-12"
+        try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: rules)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12"), toPath: data)
+        let file = rules + "/榕江县积分管理考核办法.jifen"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains(old))
+        try text.replacingOccurrences(of: old, with: new).write(toFile: file, atomically: true, encoding: .utf8)
+        if let adjust {
+            var csv = try String(contentsOfFile: data + "/adjustments.csv", encoding: .utf8)
+            adjust(&csv)
+            try csv.write(toFile: data + "/adjustments.csv", atomically: true, encoding: .utf8)
+        }
+        return (rules, data, root)
+    }
+
+    static func run(_ s: (rules: String, data: String, root: String)) -> BatchOutcome {
+        BatchRunner(options: BatchTests.options(month: "2020-12", data: s.data, rules: s.rules, store: s.root + "/s.sqlite", out: s.root + "/out")).run()
+    }
+
+    @Test func aPayLineThatCannotBeComputedNamesTheRosterRowAndTheValuesItReads() throws {
+        // 岗位等级 − 7 is zero for FM-001 (岗位等级 7): its 基本工资 divides by zero.
+        let s = try Self.setUp("b0002", rules: "= 岗位工资标准（岗位等级） {", "= 岗位工资标准（岗位等级） ÷ （岗位等级 − 7） {")
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let d = try #require(outcome.diagnostics.first { $0.code == "B0002" })
+        #expect(d.location == .row(path: s.data + "/cadres.csv", line: 2, column: nil, columnName: nil))
+        #expect(d.summary.zh.contains("FM-001") && d.summary.zh.contains("基本工资"))
+        #expect(d.notes.map(\.zh) == ["用到花名册的“岗位等级” = 7（cadres.csv 第 2 行第 7 列）"])
+        #expect(d.help?.zh.contains("除以了零") == true)
+    }
+
+    @Test func anAdjustmentBeyondTheRulesLimitIsRefusedNamingTheRule() throws {
+        let s = try Self.setUp("limit", rules: "参数 分值 （依据 第十二条） {", "参数 调整分值上限 （依据 第九条） = 10 分\n\n参数 分值 （依据 第十二条） {") { csv in
+            csv = csv.replacingOccurrences(of: "FM-004,加分,1.5,", with: "FM-004,加分,10.5,")
+        }
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let d = try #require(outcome.diagnostics.first { $0.code == "D0108" })
+        #expect(d.location == .row(path: s.data + "/adjustments.csv", line: 2, column: 3, columnName: "分值"))
+        #expect(d.expected?.zh == "绝对值不超过 10（规则“调整分值上限”）")
+    }
+
+    @Test func pointsBeyondAnyScoreStopTheMonthAtTheCadre() throws {
+        // Each adjustment's points times 10¹⁴: 1000 points come to 10¹⁷, past any score (and,
+        // added to the base's places, past exact numbers).
+        let s = try Self.setUp("overflow", rules: "  每条 分值\n", "  每条 分值 × 100000000000000\n") { csv in
+            csv = csv.replacingOccurrences(of: "FM-004,加分,1.5,", with: "FM-004,加分,1000,")
+        }
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let d = try #require(outcome.diagnostics.first { $0.code == "B0007" }, "\(outcome.diagnostics.map(\.code))")
+        // FM-001's 1.5 points come to 1.5 × 10¹⁴ too: the first cadre on the roster is named.
+        #expect(d.location == .row(path: s.data + "/cadres.csv", line: 2, column: nil, columnName: nil))
+        #expect(d.summary.zh == "FM-001 的“人工调整”超出了可计算的范围")
+        #expect(d.notes.count == 1)  // 共 N 人: every cadre with an adjustment
+    }
+}

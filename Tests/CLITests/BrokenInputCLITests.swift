@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A tester's broken months, through the built binary: a copy of the December sample with one
+/// thing broken, checked with the sample rules (`check-data … --rules rules`) and run.
+struct BrokenInputCLITests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var file: String
+        /// The line to replace (its start) and what replaces it; nil to append `line`.
+        var replacing: String?
+        var line: String
+        /// Codes `check-data` must report as errors.
+        var codes: [String]
+        /// Text its output must show.
+        var shows: [String] = []
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "duty without a 工号 column is D0024, no crash", file: "duty.csv", replacing: "工号,日期,班次",
+             line: "人员编号,日期,班次,开始,结束,状态,备注", codes: ["D0024"]),
+        Case(name: "岗位等级 beyond the table is located at the roster cell", file: "cadres.csv", replacing: "FM-001,",
+             line: "FM-001,吴荣春,522632197603221590,富民,,书记,19,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,",
+             codes: ["D0305"], shows: ["cadres.csv:2:7", "岗位工资标准", "19"]),
+        Case(name: "a huge 专项附加扣除 is out of range", file: "cadres.csv", replacing: "FM-001,",
+             line: "FM-001,吴荣春,522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,92233720368547758.07",
+             codes: ["D0108"], shows: ["cadres.csv:2:13", "10,000,000.00 元"]),
+        Case(name: "adjustment points beyond Fixed's range", file: "adjustments.csv", replacing: "FM-004,加分,1.5",
+             line: "FM-004,加分,92233720368547758,,12月18日参加县级应急演练表现突出,吴荣春", codes: ["D0108"], shows: ["adjustments.csv:2:3"]),
+        Case(name: "ten billion adjustment points", file: "adjustments.csv", replacing: "FM-004,加分,1.5",
+             line: "FM-004,加分,10000000000,,12月18日参加县级应急演练表现突出,吴荣春", codes: ["D0108"], shows: ["1000"]),
+        Case(name: "a comma that is no thousands separator", file: "adjustments.csv", replacing: "FM-004,加分,1.5",
+             line: "FM-004,加分,\"1,5\",,12月18日参加县级应急演练表现突出,吴荣春", codes: ["D0101"]),
+        Case(name: "two cadres with one bank account", file: "cadres.csv", replacing: "FM-007,",
+             line: "FM-007,罗红玉,522632198105063985,富民,富民-1网格,网格员,4,2019-06-23,,6217993614931923172,中国邮政储蓄银行榕江县支行,,",
+             codes: ["D0304"], shows: ["FM-001", "第 2 行", "***************3172"]),
+        Case(name: "an absence of a shift stood", file: "duty.csv", replacing: nil,
+             line: "FM-001,2020-12-01,白班,08:00,16:00,缺勤,", codes: ["D0206"]),
+    ]
+
+    /// A copy of the December sample in a folder of its own, with `c`'s change.
+    static func month(_ c: Case) throws -> String {
+        let root = PackagePaths.temporaryDirectory("broken-\(abs(c.name.hashValue))")
+        let data = root + "/2020-12"
+        try? FileManager.default.removeItem(atPath: data)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12"), toPath: data)
+        let path = data + "/" + c.file
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        if let start = c.replacing {
+            let i = try #require(lines.firstIndex { $0.hasPrefix(start) })
+            lines[i] = c.line
+        } else {
+            lines.insert(c.line, at: lines.count - 1)
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return data
+    }
+
+    @Test(arguments: cases)
+    func checkDataReportsItAndTheBatchStops(_ c: Case) throws {
+        let data = try Self.month(c)
+        let check = try CLI.run(["check-data", data, "--month", "2020-12", "--rules", "rules"])
+        #expect(check.status == 65, "\(check.stdout)\(check.stderr)")
+        for code in c.codes { #expect(check.stdout.contains("[\(code)]"), "missing \(code) in \(check.stdout)") }
+        for text in c.shows { #expect(check.stdout.contains(text), "missing \(text) in \(check.stdout)") }
+        // No personal data in full, whatever column it was in.
+        #expect(!check.stdout.contains("6217993614931923172"))
+        let root = URL(fileURLWithPath: data).deletingLastPathComponent().path
+        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+                               "--store", root + "/s.sqlite", "--out", root + "/out"])
+        #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
+        for code in c.codes { #expect((run.stdout + run.stderr).contains("[\(code)]"), "batch: missing \(code)") }
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
+    }
+
+    @Test func aFolderNamedLikeTheDutyFileIsAnErrorNotAMissingFile() throws {
+        let root = PackagePaths.temporaryDirectory("broken-folder")
+        let data = root + "/2020-12"
+        try? FileManager.default.removeItem(atPath: data)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12"), toPath: data)
+        try FileManager.default.removeItem(atPath: data + "/duty.csv")
+        try FileManager.default.createDirectory(atPath: data + "/duty.csv", withIntermediateDirectories: true)
+        let check = try CLI.run(["check-data", data, "--month", "2020-12", "--rules", "rules"])
+        #expect(check.status == 65)
+        #expect(check.stdout.contains("[D0002]"))
+        #expect(check.stdout.contains("文件夹"))
+        #expect(!check.stdout.contains("[D0022]"))
+    }
+
+    @Test func aNamedPipeNamedLikeTheDutyFileIsRefusedWithoutWaiting() throws {
+        let root = PackagePaths.temporaryDirectory("broken-fifo")
+        let data = root + "/2020-12"
+        try? FileManager.default.removeItem(atPath: data)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12"), toPath: data)
+        try FileManager.default.removeItem(atPath: data + "/duty.csv")
+        #expect(mkfifo(data + "/duty.csv", 0o644) == 0)
+        let check = try CLI.run(["check-data", data, "--month", "2020-12", "--rules", "rules"])
+        #expect(check.status == 65)
+        #expect(check.stdout.contains("[D0002]"))
+        #expect(check.stdout.contains("命名管道"))
+        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+                               "--store", root + "/s.sqlite", "--out", root + "/out"])
+        #expect(run.status == 65)
+        #expect((run.stdout + run.stderr).contains("[D0002]"))
+    }
+}
