@@ -59,11 +59,14 @@ public struct FieldDecoder: Sendable {
             default: (nil, nil)
             }
         }
-        self.limits = fields.map { f in
-            guard let l = f.effectiveLimit, let u = l.widened(to: f.type.scale) else { return .max }
+        // A limit with more places than the field's is cut to them (toward zero): widening
+        // alone would keep its scale and read 2.125 as 2125 units of a 2-place field.
+        let cut: [Fixed?] = fields.map { f in f.effectiveLimit.map { $0.rounded(scale: min($0.scale, f.type.scale), .down) } }
+        self.limits = fields.indices.map { i in
+            guard let l = cut[i], let u = l.widened(to: fields[i].type.scale) else { return .max }
             return u.units.magnitude > UInt64(Int64.max) ? .max : abs(u.units)
         }
-        self.limitProblems = fields.map { f in .beyondLimit(limit: f.effectiveLimit ?? .zero, rule: f.limitRule) }
+        self.limitProblems = fields.indices.map { i in .beyondLimit(limit: cut[i] ?? .zero, rule: fields[i].limitRule) }
         self.interners = Array(repeating: Interner(), count: fields.count)
         let enumBytes: [[[UInt8]]] = fields.map { f in
             switch f.type {

@@ -39,6 +39,19 @@ struct BrokenValueTests {
         #expect(Self.decode(FieldSpec("用时", .integer(min: 0, max: 1440)), "99999") == .failure(.outOfRange))
     }
 
+    /// A limit the rules write with more places than the field has is cut to the field's places
+    /// (toward zero), not read as units: 2.125 bounds a 2-place field at 2.12, not 21.25.
+    @Test func aLimitWithMorePlacesThanTheFieldIsCutToThem() {
+        let points = FieldSpec("分值", .decimal(scale: 2, min: nil, max: nil), limit: Fixed(units: 2125, scale: 3), limitRule: "调整分值上限")
+        #expect(Self.decode(points, "2.12") == .success(212))
+        #expect(Self.decode(points, "-2.12") == .success(-212))
+        #expect(Self.decode(points, "2.13") == .failure(.beyondLimit(limit: Fixed(units: 212, scale: 2), rule: "调整分值上限")))
+        #expect(Self.decode(points, "21") == .failure(.beyondLimit(limit: Fixed(units: 212, scale: 2), rule: "调整分值上限")))
+        let count = FieldSpec("次数", .integer(min: nil, max: nil), limit: Fixed(units: 35, scale: 1))
+        #expect(Self.decode(count, "3") == .success(3))
+        #expect(Self.decode(count, "4") == .failure(.beyondLimit(limit: Fixed(3), rule: nil)))
+    }
+
     @Test func anUncalculatedFormulaIsNoValueOfAnyType() {
         for spec in [FieldSpec("分值", .decimal(scale: 2, min: nil, max: nil)), FieldSpec("原因", .text), FieldSpec("日期", .date)] {
             #expect(Self.decode(spec, "=1+0.5", .uncalculated) == .failure(.uncalculatedFormula))
