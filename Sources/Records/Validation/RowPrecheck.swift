@@ -41,6 +41,10 @@ final class RowPrecheck: @unchecked Sendable {
         let personal: [Bool]
         let fields: [FieldSpec]
         let keyIndex: Int?
+        /// Whether the key is compared as a clerk means it (`PrecheckedRows.keyHash`): a
+        /// record's 编号, not a cadre's 工号, which records must match exactly (`A01` and `A1`
+        /// may be two cadres).
+        let foldsKey: Bool
         let headerWidth: Int
         /// A decoder of its own for the reading thread: decoding the early kinds never
         /// touches its interners.
@@ -65,7 +69,7 @@ final class RowPrecheck: @unchecked Sendable {
         }
 
         init(path: String, columnOfField: [Int?], early: [Bool], presenceOnly: [Bool], optionalValue: [Bool], personal: [Bool],
-             fields: [FieldSpec], keyIndex: Int?, headerWidth: Int, decoder: FieldDecoder) {
+             fields: [FieldSpec], keyIndex: Int?, foldsKey: Bool = true, headerWidth: Int, decoder: FieldDecoder) {
             self.path = path
             self.columnOfField = columnOfField
             self.early = early
@@ -74,6 +78,7 @@ final class RowPrecheck: @unchecked Sendable {
             self.personal = personal
             self.fields = fields
             self.keyIndex = keyIndex
+            self.foldsKey = foldsKey
             self.headerWidth = headerWidth
             self.decoder = decoder
             steps = fields.indices.map { f in
@@ -170,7 +175,7 @@ struct PrecheckedRows {
                 let column = step.column
                 let raw = FieldDecoder.trimmed(row.bytes(column))
                 rowHash = ByteWords.mix(rowHash, raw)
-                if f == keyIndex { keyHash = PrecheckedRows.keyHash(raw) }
+                if f == keyIndex { keyHash = plan.foldsKey ? PrecheckedRows.keyHash(raw) : Interner.hash(raw) }
                 switch step.action {
                 case .presence:
                     present[f] = !raw.isEmpty
@@ -212,7 +217,7 @@ struct PrecheckedRows {
 }
 
 extension PrecheckedRows {
-    /// The fingerprint of a key (编号, the roster's 工号) as a clerk means it: full-width
+    /// The fingerprint of a record's key (编号) as a clerk means it: full-width
     /// forms as ASCII, letters in one case, zero-width characters dropped and leading zeros
     /// of a run of digits ignored, so that `ＦＭ-2020-12-00001`, `fm-2020-12-00001`, one
     /// with a zero-width space and `FM-2020-12-000001` are all the key `FM-2020-12-00001`

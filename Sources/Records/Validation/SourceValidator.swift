@@ -492,7 +492,8 @@ public struct SourceValidator {
         RowPrecheck.Plan(
             path: path, columnOfField: map.columnOfField, early: isEarly,
             presenceOnly: schema.fields.indices.map { !retain[$0] }, optionalValue: optionalValue, personal: personal,
-            fields: schema.fields, keyIndex: keyIndex, headerWidth: map.names.count, decoder: FieldDecoder(fields: schema.fields))
+            fields: schema.fields, keyIndex: keyIndex, foldsKey: schema.role != .roster && schema.role != .opening,
+            headerWidth: map.names.count, decoder: FieldDecoder(fields: schema.fields))
     }
 
     private func checkHeader(_ map: HeaderMap, line: Int, path: String, report: inout FileReport) {
