@@ -409,8 +409,8 @@ public struct MonthEvaluation {
     static func hasFileLevelErrors(_ check: MonthCheck) -> Bool {
         check.problems.contains { p in
             switch p {
-            // A sheet left unread, a cadre whose pay cannot be computed: no row to skip.
-            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn, .unreadSheet, .noTableRow: return true
+            // A sheet left unread: no row to skip.
+            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn, .unreadSheet: return true
             case .missingSource(_, _, _, let required): return required
             default: return false
             }

@@ -1,4 +1,4 @@
-import Batch
+@testable import Batch
 import Diagnostics
 import Exact
 import Foundation
@@ -52,6 +52,33 @@ struct BrokenMonthTests {
         let d = try #require(outcome.diagnostics.first { $0.code == "D0108" })
         #expect(d.location == .row(path: s.data + "/adjustments.csv", line: 2, column: 3, columnName: "分值"))
         #expect(d.expected?.zh == "绝对值不超过 10（规则“调整分值上限”）")
+    }
+
+    @Test func aLongValueIsMaskedBeforeItIsCut() throws {
+        // An ID number across the 40-character cut of the value a message shows: masked whole
+        // (cut first, its first ten digits showed).
+        let value = String(repeating: "很", count: 29) + " 522632199001011234"
+        let s = try Self.setUp("mask-cut", rules: "参数 分值 （依据 第十二条） {", "参数 分值 （依据 第十二条） {") { csv in
+            csv = csv.replacingOccurrences(of: "FM-004,加分,1.5,", with: "FM-004,加分,\(value),")
+        }
+        let outcome = Self.run(s)
+        let d = try #require(outcome.diagnostics.first { $0.location == .row(path: s.data + "/adjustments.csv", line: 2, column: 3, columnName: "分值") })
+        let found = try #require(d.found)
+        #expect(found.hasPrefix(String(repeating: "很", count: 29)))
+        #expect(!found.contains("5226321990") && !found.contains("199001011234"), "\(found)")
+    }
+
+    @Test func cadresWhose工号DifferOnlyInLeadingZerosAreTwoCadres() throws {
+        // Records match a 工号 exactly, so the roster's keys are not folded as records' 编号
+        // are: FM-0001 is another cadre than FM-001, not a duplicate of it.
+        let s = try Self.setUp("roster-keys", rules: "参数 分值 （依据 第十二条） {", "参数 分值 （依据 第十二条） {")
+        var roster = try String(contentsOfFile: s.data + "/cadres.csv", encoding: .utf8)
+        roster += "FM-0001,吴新,\(RulesTestRunner.idNumber(901)),富民,,委员,7,2018-04-08,,6217993614931929999,中国邮政储蓄银行榕江县支行,,\n"
+        try roster.write(toFile: s.data + "/cadres.csv", atomically: true, encoding: .utf8)
+        let outcome = Self.run(s)
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        #expect(errors.isEmpty, "\(errors.map { DiagnosticRenderer(language: .en).header($0) })")
+        #expect(!outcome.stopped)
     }
 
     @Test func pointsBeyondAnyScoreStopTheMonthAtTheCadre() throws {

@@ -21,9 +21,6 @@ struct BrokenInputCLITests {
     static let cases: [Case] = [
         Case(name: "duty without a 工号 column is D0024, no crash", file: "duty.csv", replacing: "工号,日期,班次",
              line: "人员编号,日期,班次,开始,结束,状态,备注", codes: ["D0024"]),
-        Case(name: "岗位等级 beyond the table is located at the roster cell", file: "cadres.csv", replacing: "FM-001,",
-             line: "FM-001,吴荣春,522632197603221590,富民,,书记,19,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,",
-             codes: ["D0305"], shows: ["cadres.csv:2:7", "岗位工资标准", "19"]),
         Case(name: "a huge 专项附加扣除 is out of range", file: "cadres.csv", replacing: "FM-001,",
              line: "FM-001,吴荣春,522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,92233720368547758.07",
              codes: ["D0108"], shows: ["cadres.csv:2:13", "10,000,000.00 元"]),
@@ -72,6 +69,25 @@ struct BrokenInputCLITests {
                                "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
         for code in c.codes { #expect((run.stdout + run.stderr).contains("[\(code)]"), "batch: missing \(code)") }
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
+    }
+
+    /// A roster value a pay line's table lacks is a warning at the roster cell (the line may
+    /// not read the table for that cadre); here 基本工资 does, and the payroll stops at the cadre.
+    @Test func aRosterValueBeyondATableWarnsAndThePayrollStopsAtTheCadre() throws {
+        let c = Case(name: "岗位等级 beyond the table", file: "cadres.csv", replacing: "FM-001,",
+                     line: "FM-001,吴荣春,522632197603221590,富民,,书记,19,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,",
+                     codes: ["D0305"])
+        let data = try Self.month(c)
+        let check = try CLI.run(["check-data", data, "--month", "2020-12", "--rules", "rules"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        for text in ["[D0305]", "cadres.csv:2:7", "岗位工资标准", "19"] { #expect(check.stdout.contains(text), "missing \(text) in \(check.stdout)") }
+        let root = URL(fileURLWithPath: data).deletingLastPathComponent().path
+        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+                               "--store", root + "/s.sqlite", "--out", root + "/out"])
+        #expect(run.status != 0, "\(run.stdout)\(run.stderr)")
+        for code in ["[D0305]", "[B0002]"] { #expect((run.stdout + run.stderr).contains(code), "batch: missing \(code)") }
+        #expect(!(run.stdout + run.stderr).contains("6217993614931923172"))
         #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
     }
 

@@ -161,8 +161,10 @@ extension RecordProblem {
         case .noTableRow(let place, let id, let value, let table, let keys, let line):
             let listed = keys.count > 8 ? keys.prefix(3).joined(separator: "、") + " … " + keys.suffix(2).joined(separator: "、") : keys.joined(separator: "、")
             let column = x(place.columnName ?? "")
+            // A warning: the line may not read the table for this cadre (a branch not taken, a
+            // line 不适用 to it); when it does, the payroll stops at the cadre (B0002).
             return Diagnostic(
-                .error, code: "D0305", at: location(place),
+                .warning, code: "D0305", at: location(place),
                 summary: L("\(x(id)) 的“\(column)”为 \(x(value))，对照表“\(table)”中没有这一行，无法计算“\(line)”", "'\(column)' of '\(x(id))' is \(x(value)), which table '\(table)' has no row for, so '\(line)' cannot be computed"),
                 found: x(value),
                 expected: L("对照表“\(table)”中的值之一：\(listed)", "one of the values of table '\(table)': \(listed)"),
@@ -296,4 +298,7 @@ func L(_ zh: String, _ en: String) -> Localized { Localized(zh: zh, en: en) }
 /// A value from a file as a diagnostic shows it: whole if short, else an excerpt with its
 /// length (a header cell or ID can be as long as a cell allows); anything in it that looks
 /// like an ID number, bank account or phone number masked, whichever column it was typed in.
-private func x(_ s: String) -> String { PersonalData.maskByContent(Excerpt.of(s)) }
+///
+/// Masked before it is cut: an ID number at the cut, or after a line break the excerpt writes
+/// as `\n`, would otherwise escape the mask.
+private func x(_ s: String) -> String { Excerpt.of(PersonalData.maskByContent(s)) }
