@@ -71,14 +71,11 @@ public struct BatchCorrection {
             out.diagnostics = loaded.diagnostics
             return out
         }
-        if let order = options.tierOrder {
-            let problems = order.check(against: loaded.rules.tierOrder)
-            if problems.hasErrors {
-                out.diagnostics = problems
-                out.sources += order.source.map { [$0] } ?? []
-                out.isConfigError = true
-                return out
-            }
+        if let refusal = ConfiguredTierOrder.refusal(options.tierOrder, rules: loaded.rules.tierOrder) {
+            out.diagnostics = refusal.diagnostics
+            out.sources += refusal.sources
+            out.isConfigError = true
+            return out
         }
 
         let store: RunStore

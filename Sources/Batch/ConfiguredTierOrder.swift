@@ -36,6 +36,15 @@ public struct ConfiguredTierOrder: Sendable, Hashable {
         configured?.names ?? rules
     }
 
+    /// What stops a batch whose configured order does not fit the rules' tiers: the C0007
+    /// errors and the config file to show them in; nil when there is no order or it fits.
+    static func refusal(_ configured: ConfiguredTierOrder?, rules: [String]) -> (diagnostics: [Diagnostic], sources: [SourceFile])? {
+        guard let configured else { return nil }
+        let problems = configured.check(against: rules)
+        guard problems.hasErrors else { return nil }
+        return (problems, configured.source.map { [$0] } ?? [])
+    }
+
     /// C0007, errors: a name that is not one of `tiers` (the rules' tiers, best first), at the
     /// name; tiers of the rules the list leaves out, at the list. An order must place every
     /// tier: one left out would have no place in the columns a county asked to order.

@@ -222,73 +222,48 @@ extension PrecheckedRows {
     /// of a run of digits ignored, so that `ＦＭ-2020-12-00001`, `fm-2020-12-00001`, one
     /// with a zero-width space and `FM-2020-12-000001` are all the key `FM-2020-12-00001`
     /// again (D0204) rather than four records. Only the fingerprint: the key is kept and
-    /// shown as written. An ASCII key (the common case) is folded byte by byte on the stack.
+    /// shown as written. An ASCII key (the common case) needs no normalizing.
     static func keyHash(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        if !raw.contains(where: { $0 >= 0x80 }) {
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, raw.count)) { out in
-                var n = 0
-                var inRun = false, pendingZero = false
-                for b in raw {
-                    if b >= 0x30 && b <= 0x39 {
-                        if !inRun {
-                            inRun = true
-                            if b == 0x30 { pendingZero = true; continue }
-                        } else if pendingZero {
-                            if b == 0x30 { continue }
-                            pendingZero = false
-                        }
-                        out[n] = b
-                        n += 1
-                        continue
-                    }
-                    // A run of zeros alone is one zero.
-                    if pendingZero { out[n] = 0x30; n += 1 }
-                    inRun = false
-                    pendingZero = false
-                    out[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
-                    n += 1
-                }
-                if pendingZero { out[n] = 0x30; n += 1 }
-                return Interner.hash(UnsafeBufferPointer(rebasing: out[0..<n]))
-            }
-        }
-        var ascii: [UInt8] = []
-        ascii.reserveCapacity(raw.count)
+        if !raw.contains(where: { $0 >= 0x80 }) { return foldedHash(raw) }
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(raw.count)
         for u in TextNormalizer.normalize(String(decoding: raw, as: UTF8.self)).unicodeScalars {
             switch u.value {
             case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: continue  // zero-width
-            default: ascii.append(contentsOf: Array(String(u).utf8))
+            default: normalized.append(contentsOf: Array(String(u).utf8))
             }
         }
-        // Folded again as ASCII once the full-width forms are (other bytes pass as they are).
-        return ascii.withUnsafeBufferPointer { b in
-            b.contains(where: { $0 >= 0x80 }) ? foldedHash(b) : keyHash(b)
-        }
+        // Folded as bytes once the full-width forms are ASCII (other bytes pass as they are).
+        return normalized.withUnsafeBufferPointer(foldedHash)
     }
 
-    /// `keyHash`'s folding for a key that keeps non-ASCII characters (Chinese in a key).
+    /// The hash of `raw` with ASCII letters in upper case and the leading zeros of each run of
+    /// digits dropped (a run of zeros alone is one zero), folded on the stack.
     private static func foldedHash(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var inRun = false, pendingZero = false
-        for b in raw {
-            if b >= 0x30 && b <= 0x39 {
-                if !inRun {
-                    inRun = true
-                    if b == 0x30 { pendingZero = true; continue }
-                } else if pendingZero {
-                    if b == 0x30 { continue }
-                    pendingZero = false
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, raw.count)) { out in
+            var n = 0
+            var inRun = false, pendingZero = false
+            for b in raw {
+                if b >= 0x30 && b <= 0x39 {
+                    if !inRun {
+                        inRun = true
+                        if b == 0x30 { pendingZero = true; continue }
+                    } else if pendingZero {
+                        if b == 0x30 { continue }
+                        pendingZero = false
+                    }
+                    out[n] = b
+                    n += 1
+                    continue
                 }
-                out.append(b)
-                continue
+                if pendingZero { out[n] = 0x30; n += 1 }
+                inRun = false
+                pendingZero = false
+                out[n] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+                n += 1
             }
-            if pendingZero { out.append(0x30) }
-            inRun = false
-            pendingZero = false
-            out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b)
+            if pendingZero { out[n] = 0x30; n += 1 }
+            return Interner.hash(UnsafeBufferPointer(rebasing: out[0..<n]))
         }
-        if pendingZero { out.append(0x30) }
-        return out.withUnsafeBufferPointer { Interner.hash($0) }
     }
 }

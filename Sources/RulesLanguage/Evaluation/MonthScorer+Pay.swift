@@ -209,18 +209,7 @@ public struct PayLineFormulas: PayFormulas {
     }
 
     public func number(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Fixed? {
-        // The one program asked for, not a copy of the line's parts.
-        let code: PayCode?
-        switch part {
-        case .formula: code = programs[line].formula
-        case .dividend: code = programs[line].dividend
-        case .divisor: code = programs[line].divisor
-        case .input(let i): code = programs[line].inputs[i]
-        case .pool: code = programs[line].pool
-        case .weight: code = programs[line].weight
-        }
-        guard let code else { return nil }
-        return code(&sheet, payCadre(cadre)).number
+        compiled(part, ofLine: line, cadre: cadre, sheet: &sheet)?.number
     }
 
     public func exempts(_ index: Int, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> Bool {
@@ -249,30 +238,13 @@ public struct PayLineFormulas: PayFormulas {
     /// A part of a line evaluated by the reference interpreter, the lines paid so far read by
     /// name from the sheet (what the programs must agree with: `PayProgramTests`).
     func interpreted(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> RowValue? {
-        let e: TExpr?
-        switch part {
-        case .formula: e = lines[line].formula
-        case .dividend: e = lines[line].dividend
-        case .divisor: e = lines[line].divisor
-        case .input(let i): e = lines[line].inputs[i]
-        case .pool: e = lines[line].pool?.pool
-        case .weight: e = lines[line].pool?.weight
-        }
-        return e.map { evaluate($0, cadre, &sheet) }
+        part.of(lines[line]).map { evaluate($0, cadre, &sheet) }
     }
 
-    /// A part of a line evaluated by its program (`number` without the conversion).
+    /// A part of a line evaluated by its program: the one program asked for, not a copy of
+    /// the line's parts.
     func compiled(_ part: PayrollLine.Part, ofLine line: Int, cadre: Int, sheet: inout PaySheet) -> RowValue? {
-        let code: PayCode?
-        switch part {
-        case .formula: code = programs[line].formula
-        case .dividend: code = programs[line].dividend
-        case .divisor: code = programs[line].divisor
-        case .input(let i): code = programs[line].inputs[i]
-        case .pool: code = programs[line].pool
-        case .weight: code = programs[line].weight
-        }
-        return code.map { $0(&sheet, payCadre(cadre)) }
+        part.of(programs[line]).map { $0(&sheet, payCadre(cadre)) }
     }
 
     func evaluate(_ e: TExpr, _ k: Int, _ sheet: inout PaySheet) -> RowValue {
@@ -282,6 +254,32 @@ public struct PayLineFormulas: PayFormulas {
         swap(&scope.context.sheet, &sheet)
         defer { swap(&scope.context.sheet, &sheet) }
         return Interpreter.evaluate(e, in: &scope)
+    }
+}
+
+extension PayrollLine.Part {
+    /// This part of a line's parts (`PayLineFormulas.Parts` of expressions, or `.Programs`
+    /// of their programs); nil where the line has none.
+    func of(_ p: PayLineFormulas.Parts) -> TExpr? {
+        switch self {
+        case .formula: p.formula
+        case .dividend: p.dividend
+        case .divisor: p.divisor
+        case .input(let i): p.inputs[i]
+        case .pool: p.pool?.pool
+        case .weight: p.pool?.weight
+        }
+    }
+
+    func of(_ p: PayLineFormulas.Programs) -> PayCode? {
+        switch self {
+        case .formula: p.formula
+        case .dividend: p.dividend
+        case .divisor: p.divisor
+        case .input(let i): p.inputs[i]
+        case .pool: p.pool
+        case .weight: p.weight
+        }
     }
 }
 
