@@ -95,4 +95,27 @@ struct BrokenMonthTests {
         #expect(d.summary.zh == "FM-001 的“人工调整”超出了可计算的范围")
         #expect(d.notes.count == 1)  // 共 N 人: every cadre with an adjustment
     }
+    @Test func itemsEachWithinBoundsWhoseSumIsBeyondExactNumbersStopTheMonth() throws {
+        // Two items scored as a whole at ten places, 6 × 10⁸ points each: each fits, their sum
+        // at ten places does not. The month stops with B0007 at the cadre (it trapped before).
+        let s = try Self.setUp("sum-overflow", rules: "计 天数（日期） × 0.5 分\n  每月上限 8 分", "计 天数（日期） × 0 分 + 600000000.0000000001 分")
+        let file = s.rules + "/榕江县积分管理考核办法.jifen"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "则 1 分 否则 0 分", with: "则 600000000.0000000001 分 否则 600000000.0000000001 分")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let d = try #require(outcome.diagnostics.first { $0.code == "B0007" }, "\(outcome.diagnostics.map(\.code))")
+        #expect(d.location == .row(path: s.data + "/cadres.csv", line: 2, column: nil, columnName: nil))
+        #expect(d.summary.zh == "FM-001 的“集中培训”超出了可计算的范围")
+    }
+    @Test func anItemScoredAsAWholeBeyondExactNumbersStopsTheMonthRatherThanCountingZero() throws {
+        // 天数 × 5 × 10¹⁸ overflows for anyone with two days of visits: the total is blank, as
+        // a quotient by zero is, but it must not count as 0 points (it did).
+        let s = try Self.setUp("total-overflow", rules: "计 天数（日期） × 0.5 分\n  每月上限 8 分", "计 天数（日期） × 5000000000000000000 分")
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let d = try #require(outcome.diagnostics.first { $0.code == "B0007" }, "\(outcome.diagnostics.map(\.code))")
+        #expect(d.summary.zh.hasSuffix("的“入户走访”超出了可计算的范围"), "\(d.summary.zh)")
+    }
 }

@@ -29,6 +29,10 @@ struct CadreContext {
 struct CadreScope: EvaluationScope {
     unowned(unsafe) let scorer: MonthScorer
     var context: CadreContext
+    /// Whether some arithmetic came to a value beyond exact numbers (`noteUnrepresentable`).
+    var unrepresentable = false
+
+    mutating func noteUnrepresentable() { unrepresentable = true }
 
     func value(of name: TExpr) -> RowValue {
         switch name {
@@ -152,5 +156,16 @@ extension MonthScorer {
         swap(&scope.context, &context)
         defer { swap(&scope.context, &context) }
         return Interpreter.evaluate(e, in: &scope)
+    }
+
+    /// `evaluate`, telling apart a blank that arithmetic beyond exact numbers gave (`nil`:
+    /// the caller stops the month, B0007) from every other blank (no records, a quotient by
+    /// zero), which is a value.
+    func evaluateExactly(_ e: TExpr, _ context: inout CadreContext) -> RowValue? {
+        var scope = CadreScope(scorer: self, context: CadreContext(cadre: 0, score: .zero, itemPoints: [:]))
+        swap(&scope.context, &context)
+        defer { swap(&scope.context, &context) }
+        let value = Interpreter.evaluate(e, in: &scope)
+        return scope.unrepresentable ? nil : value
     }
 }

@@ -14,10 +14,14 @@ protocol EvaluationScope {
     func brackets(_ name: String) -> BracketTable?
     /// Keeps the steps of a bracket table met while evaluating, for the pay line's trace.
     mutating func keep(_ steps: [PayStep])
+    /// Notes that arithmetic on two numbers came to a value beyond exact numbers (the
+    /// result is blank, as for a quotient by zero, but unlike that it is never meant).
+    mutating func noteUnrepresentable()
 }
 
 extension EvaluationScope {
     mutating func keep(_ steps: [PayStep]) {}
+    mutating func noteUnrepresentable() {}
 }
 
 /// The reference interpreter of rule expressions: a plain walk over the checked tree, one
@@ -61,7 +65,12 @@ enum Interpreter {
             if op == .and { return .boolean(x && evaluate(b, in: &scope).isTrue) }
             return .boolean(x || evaluate(b, in: &scope).isTrue)
         case .arithmetic(let op, let a, let b, _):
-            return Arithmetic.apply(op, evaluate(a, in: &scope), evaluate(b, in: &scope))
+            let x = evaluate(a, in: &scope), y = evaluate(b, in: &scope)
+            let result = Arithmetic.apply(op, x, y)
+            if case .none = result, case .number = x, case .number(let d) = y, !(op == .divide && d.units == 0) {
+                scope.noteUnrepresentable()
+            }
+            return result
         case .compare(let first, let links):
             var left = evaluate(first, in: &scope)
             var leftExpression = first

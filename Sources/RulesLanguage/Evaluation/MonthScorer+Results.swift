@@ -73,6 +73,20 @@ extension MonthScorer {
         if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
             lines.append(ScoreLine(kind: .base, name: "基础分", citation: rules.baseCitation, raw: rules.base, points: rules.base))
         }
+        // Each item is within `pointsBound`, but items at many places can still sum past
+        // exact numbers: every sum here is checked, and the first that would not fit names
+        // its item for B0007 (the card is then not used: the month stops).
+        var unrepresentable: String? = nil
+        func sum(_ a: Fixed, _ b: Fixed, _ item: String) -> Fixed {
+            if let s = a.adding(b) { return s }
+            if unrepresentable == nil { unrepresentable = item }
+            return a
+        }
+        func difference(_ a: Fixed, _ b: Fixed, _ item: String) -> Fixed {
+            if let d = a.subtracting(b) { return d }
+            if unrepresentable == nil { unrepresentable = item }
+            return a
+        }
         var running = rules.base
         var deductions: [(Int, ScoreLine, Fixed)] = []
         var adjustments: [ScoreLine] = []
@@ -82,7 +96,13 @@ extension MonthScorer {
             var counting: String? = nil
             if case .total(let e) = item.scoring {
                 var ctx = CadreContext(cadre: c, score: .zero, itemPoints: [:])
-                raw = evaluate(e, &ctx).number ?? .zero
+                // A blank total (no records to take the largest of, a quotient by zero) is 0
+                // points; arithmetic beyond exact numbers stops the month (B0007).
+                guard let total = evaluateExactly(e, &ctx) else {
+                    beyond?.pointee = item.name
+                    continue
+                }
+                raw = total.number ?? .zero
                 if keepRecords, Self.isWithinBound(raw) { counting = countingText(e, cadre: c, result: raw) }
             }
             // A total past any score stops the month (B0007) rather than trapping below.
@@ -97,26 +117,26 @@ extension MonthScorer {
                 for day in 0..<31 {
                     let s = daySums[(c * dailyCount + k) * 31 + day]
                     if s > cap {
-                        clips.append(Clip(scope: .day(rules.month.firstDay.advanced(by: day)), limit: cap, removed: s - cap))
-                        capped = capped + cap
+                        clips.append(Clip(scope: .day(rules.month.firstDay.advanced(by: day)), limit: cap, removed: difference(s, cap, item.name)))
+                        capped = sum(capped, cap, item.name)
                     } else {
-                        capped = capped + s
+                        capped = sum(capped, s, item.name)
                     }
                 }
                 value = capped
             }
             if let cap = item.monthlyCap, value > cap {
-                clips.append(Clip(scope: .month, limit: cap, removed: value - cap))
+                clips.append(Clip(scope: .month, limit: cap, removed: difference(value, cap, item.name)))
                 value = cap
             }
             let records: RecordList = spilled.map { RecordList(entries: $0.entries(slot: slot), texts: texts) } ?? []
             switch item.kind {
             case .points:
                 if let floor = item.floor, value < floor {
-                    clips.append(Clip(scope: .floor, limit: floor, removed: floor - value))
+                    clips.append(Clip(scope: .floor, limit: floor, removed: difference(floor, value, item.name)))
                     value = floor
                 }
-                running = running + value
+                running = sum(running, value, item.name)
                 lines.append(ScoreLine(kind: .item, name: item.name, citation: item.citation, raw: raw, points: value, clips: clips, records: records,
                                        counting: counting))
                 points[item.name] = value
@@ -145,19 +165,19 @@ extension MonthScorer {
                     let v = lines[li].points
                     guard v > .zero else { continue }
                     let kept = min(v, max(.zero, room))
-                    room = room - kept
+                    room = difference(room, kept, name)
                     guard kept < v else { continue }
-                    lines[li].clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: v - kept))
+                    lines[li].clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: difference(v, kept, name)))
                     lines[li].points = kept
-                    running = running - (v - kept)
+                    running = difference(running, difference(v, kept, name), name)
                     points[name] = kept
                 } else if let di = deductions.firstIndex(where: { rules.items[$0.0].name == name }) {
                     let v = deductions[di].2
                     guard v > .zero else { continue }
                     let kept = min(v, max(.zero, room))
-                    room = room - kept
+                    room = difference(room, kept, name)
                     guard kept < v else { continue }
-                    deductions[di].1.clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: v - kept))
+                    deductions[di].1.clips.append(Clip(scope: .group(g.name), limit: g.cap, removed: difference(v, kept, name)))
                     deductions[di].2 = kept
                 }
             }
@@ -167,29 +187,30 @@ extension MonthScorer {
         for (i, var line, amount) in deductions {
             var applied = amount
             if let floor = rules.items[i].floor {
-                let room = max(.zero, running - floor)
+                let room = max(.zero, difference(running, floor, rules.items[i].name))
                 if applied > room {
-                    line.clips.append(Clip(scope: .floor, limit: floor, removed: applied - room))
+                    line.clips.append(Clip(scope: .floor, limit: floor, removed: difference(applied, room, rules.items[i].name)))
                     applied = room
                 }
             }
-            running = running - applied
+            running = difference(running, applied, rules.items[i].name)
             line.points = applied.negated()
             lines.append(line)
             points[rules.items[i].name] = applied
         }
-        for a in adjustments { running = running + a.points }
+        for a in adjustments { running = sum(running, a.points, a.name) }
         lines.append(contentsOf: adjustments)
         // 总分范围: the total after adjustments taken to its bounds.
         if let lo = rules.scoreFloor, running < lo {
-            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: lo - running,
-                                   clips: [Clip(scope: .floor, limit: lo, removed: lo - running)]))
+            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: difference(lo, running, "总分范围"),
+                                   clips: [Clip(scope: .floor, limit: lo, removed: difference(lo, running, "总分范围"))]))
             running = lo
         } else if let hi = rules.scoreCeiling, running > hi {
-            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: hi - running,
-                                   clips: [Clip(scope: .ceiling, limit: hi, removed: running - hi)]))
+            lines.append(ScoreLine(kind: .bound, name: "总分范围", citation: rules.scoreRangeCitation, raw: .zero, points: difference(hi, running, "总分范围"),
+                                   clips: [Clip(scope: .ceiling, limit: hi, removed: difference(running, hi, "总分范围"))]))
             running = hi
         }
+        if let item = unrepresentable, beyond?.pointee == nil { beyond?.pointee = item }
         return (ScoreCard(lines: lines, total: running), points)
     }
 
