@@ -91,6 +91,31 @@ struct BrokenInputCLITests {
         #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
     }
 
+    /// 累计月数 counts the months before this one: in October at most 9 (an error beyond), and
+    /// for a cadre hired this year at most the months since 入职日期 (a warning: a cadre rehired
+    /// this year may have more).
+    @Test func openingMonthsBeyondTheYearOrTheHiringDateAreReportedAtTheCell() throws {
+        let root = PackagePaths.temporaryDirectory("broken-opening-months")
+        let data = root + "/2020-10"
+        try? FileManager.default.removeItem(atPath: data)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-10"), toPath: data)
+        let path = data + "/opening.csv"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "FM-001,40740.00,3326.40,0.00,0.00,9", with: "FM-001,40740.00,3326.40,0.00,0.00,10")
+            .replacingOccurrences(of: "FM-005,31032.00,2520.00,0.00,0.00,6", with: "FM-005,31032.00,2520.00,0.00,0.00,8")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check-data", data, "--month", "2020-10", "--rules", "rules"])
+        #expect(check.status == 65, "\(check.stdout)\(check.stderr)")
+        let out = check.stdout
+        for shown in ["opening.csv:2:6: 错误[D0306]: FM-001 的累计月数为 10，超过了2020年10月以前本年的月数 9",
+                      "opening.csv:6:6: 警告[D0406]: FM-005 的累计月数为 8，但 2020-04-21 入职，本年此前在职只有 6 个月"] {
+            #expect(out.contains(shown), "missing \(shown) in \(out)")
+        }
+        // The sample's own openings agree with the roster: neither code.
+        let sample = try CLI.run(["check-data", PackagePaths.path("samples/2020-10"), "--month", "2020-10", "--rules", "rules"])
+        #expect(!sample.stdout.contains("D0306") && !sample.stdout.contains("D0406"), "\(sample.stdout)")
+    }
+
     @Test func aFolderNamedLikeTheDutyFileIsAnErrorNotAMissingFile() throws {
         let root = PackagePaths.temporaryDirectory("broken-folder")
         let data = root + "/2020-12"

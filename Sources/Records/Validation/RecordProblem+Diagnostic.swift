@@ -169,6 +169,25 @@ extension RecordProblem {
                 found: x(value),
                 expected: L("对照表“\(table)”中的值之一：\(listed)", "one of the values of table '\(table)': \(listed)"),
                 help: L("核对花名册中该人员的“\(column)”；如果这个值确实存在，请先在规则的对照表“\(table)”中补上这一行。", "Check this cadre's '\(column)' on the roster; if the value is right, add its row to table '\(table)' in the rules first."))
+        case .openingMonths(let place, let id, let months, let month, let hiredOn?):
+            let since = month.month - hiredOn.month
+            return Diagnostic(
+                .warning, code: "D0406", at: location(place),
+                summary: L("\(x(id)) 的累计月数为 \(months)，但 \(hiredOn) 入职，本年此前在职只有 \(since) 个月",
+                           "'\(x(id))' has 累计月数 \(months), but joined on \(hiredOn): \(since) months in post before this month"),
+                found: String(months),
+                expected: L("不超过 \(since)（\(hiredOn.month) 月至 \(month.month - 1) 月）", "at most \(since)"),
+                help: L("累计月数决定本年任职月数和个税的累计减除费用。核对入职日期和累计月数；本年离职后又入职的，累计月数可以多于入职以来的月数，确认无误可忽略此提示。",
+                        "累计月数 sets the months employed and the tax's cumulative allowance. Check the hiring date and the months; a cadre who left and rejoined this year may have more, then ignore this."))
+        case .openingMonths(let place, let id, let months, let month, nil):
+            return Diagnostic(
+                .error, code: "D0306", at: location(place),
+                summary: L("\(x(id)) 的累计月数为 \(months)，超过了\(month.chineseDescription)以前本年的月数 \(month.month - 1)",
+                           "'\(x(id))' has 累计月数 \(months), more than the \(month.month - 1) months of the year before \(month)"),
+                found: String(months),
+                expected: L("0 到 \(month.month - 1) 的整数（本年 1 月至上月在本单位任职的月数）", "a whole number from 0 to \(month.month - 1)"),
+                help: L("累计月数只算本月以前的月份，不含本月：核对期初余额文件，改正或留空（留空时按入职日期算）。",
+                        "Count only the months before this one: correct it, or leave it blank to count from the hiring date."))
         case .notEmployedThisMonth(let place, let id, let month):
             return Diagnostic(
                 .warning, code: "D0401", at: location(place),

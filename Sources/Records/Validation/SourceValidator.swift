@@ -47,6 +47,8 @@ public struct SourceValidator {
     private let isRoster: Bool
     private let isAdjustments: Bool
     private let adjustmentFields: (reason: Int?, points: Int?, amount: Int?)
+    /// The opening file's 累计月数 (`role == .opening`): checked against the month and 入职日期.
+    private let openingMonthsIndex: Int?
     private let hoursScale: Int
     private let minutesIsInteger: Bool
     /// Employment per roster index: first and last day (days since 1970).
@@ -114,6 +116,7 @@ public struct SourceValidator {
         isRoster = schema.role == .roster
         isAdjustments = schema.role == .adjustments
         adjustmentFields = (schema.fieldIndex("原因"), schema.fieldIndex("分值"), schema.fieldIndex("金额"))
+        openingMonthsIndex = schema.role == .opening ? schema.fieldIndex("累计月数") : nil
         hired = roster?.cadres.map { Int64($0.hiredOn.daysSinceEpoch) } ?? []
         left = roster?.cadres.map { Int64($0.leftOn?.daysSinceEpoch ?? Int32.max) } ?? []
         let fields = schema.fields, early = isEarly
@@ -590,6 +593,19 @@ public struct SourceValidator {
                       decoded.payload[di] < hired[Int(decoded.cadre)] || decoded.payload[di] > left[Int(decoded.cadre)] {
                 let c = roster.cadres[Int(decoded.cadre)]
                 add(.notEmployed(place(di), id: c.id, date: date, hiredOn: c.hiredOn, leftOn: c.leftOn))
+            }
+        }
+
+        // The opening's months before this one: no more than the months of the year before
+        // this month, nor (a warning: a cadre rehired this year may have more) than those
+        // since 入职日期 (累计月数 sets 本年任职月数, and so the tax's 累计减除费用).
+        if let mi = openingMonthsIndex, decoded.present[mi], decoded.cadre >= 0, let roster {
+            let months = Int(decoded.payload[mi])
+            let c = roster.cadres[Int(decoded.cadre)]
+            if months > month.month - 1 {
+                add(.openingMonths(place(mi), id: c.id, months: months, month: month, hiredOn: nil))
+            } else if c.hiredOn.year == month.year, c.hiredOn.month <= month.month, months > month.month - c.hiredOn.month {
+                add(.openingMonths(place(mi), id: c.id, months: months, month: month, hiredOn: c.hiredOn))
             }
         }
 
