@@ -15,9 +15,16 @@ public struct FieldSpec: Sendable, Hashable {
     public var limit: Fixed?
     /// The rules' parameter that set `limit` (`调整分值上限`), for the clerk's help.
     public var limitRule: String?
+    /// For money: whether a negative value is refused (D0108): amounts that are never
+    /// negative, such as 专项附加扣除 or a year-to-date balance, where a minus sign would
+    /// lower or raise the tax.
+    public var nonNegative: Bool
+    /// A value the rules never read (an adjustment's 金额 without a pay line that sums it): a
+    /// row that fills it is refused (D0220) rather than counted as used while changing nothing.
+    public var unreadByRules = false
 
     public init(_ name: String, aliases: [String] = [], _ type: FieldType, required: Bool = true, optionalValue: Bool = false,
-                limit: Fixed? = nil, limitRule: String? = nil) {
+                limit: Fixed? = nil, limitRule: String? = nil, nonNegative: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.type = type
@@ -25,6 +32,7 @@ public struct FieldSpec: Sendable, Hashable {
         self.isOptionalValue = optionalValue || !required
         self.limit = limit
         self.limitRule = limitRule
+        self.nonNegative = nonNegative
     }
 
     /// The bound on any amount of money in a record file: ¥10,000,000.00 either way. A

@@ -21,8 +21,8 @@ public enum StandardSchemas {
             FieldSpec("银行账号", aliases: ["bank_account"], .bankAccount),
             FieldSpec("开户行", aliases: ["bank"], .text, required: false),
             FieldSpec("手机", aliases: ["phone"], .phone, required: false),
-            FieldSpec("专项附加扣除", aliases: ["special_deduction"], .money, required: false),
-        ] + specialDeductionCategories.map { FieldSpec($0.name, aliases: [$0.alias], .money, required: false) },
+            FieldSpec("专项附加扣除", aliases: ["special_deduction"], .money, required: false, nonNegative: true),
+        ] + specialDeductionCategories.map { FieldSpec($0.name, aliases: [$0.alias], .money, required: false, nonNegative: true) },
         cadreField: "工号", keyField: "工号", isRequired: true
     )
 
@@ -109,10 +109,10 @@ public enum StandardSchemas {
         name: "期初", fileStems: ["opening", "期初"], role: .opening,
         fields: [
             FieldSpec("工号", aliases: ["cadre_id"], .text),
-            FieldSpec("累计应发合计", aliases: ["累计收入", "ytd_income"], .money),
-            FieldSpec("累计社保合计", aliases: ["累计社保", "ytd_social_insurance"], .money),
-            FieldSpec("累计专项附加", aliases: ["累计专项附加扣除", "ytd_special_additional_deduction"], .money),
-            FieldSpec("累计个人所得税", aliases: ["累计已预扣税额", "ytd_tax_withheld"], .money),
+            FieldSpec("累计应发合计", aliases: ["累计收入", "ytd_income"], .money, nonNegative: true),
+            FieldSpec("累计社保合计", aliases: ["累计社保", "ytd_social_insurance"], .money, nonNegative: true),
+            FieldSpec("累计专项附加", aliases: ["累计专项附加扣除", "ytd_special_additional_deduction"], .money, nonNegative: true),
+            FieldSpec("累计个人所得税", aliases: ["累计已预扣税额", "ytd_tax_withheld"], .money, nonNegative: true),
             FieldSpec("累计月数", aliases: ["ytd_months"], .integer(min: 0, max: 11), required: false),
         ],
         keyField: "工号"

@@ -27,6 +27,8 @@ public struct FieldDecoder: Sendable {
     /// other types), and the problem a value beyond it is.
     private let limits: [Int64]
     private let limitProblems: [ValueProblem]
+    /// `FieldSpec.nonNegative` per field.
+    private let nonNegative: [Bool]
     /// Each field's places (`FieldType.scale`), for the same reason.
     private let scales: [Int]
 
@@ -67,6 +69,7 @@ public struct FieldDecoder: Sendable {
             return u.units.magnitude > UInt64(Int64.max) ? .max : abs(u.units)
         }
         self.limitProblems = fields.indices.map { i in .beyondLimit(limit: cut[i] ?? .zero, rule: fields[i].limitRule) }
+        self.nonNegative = fields.map(\.nonNegative)
         self.interners = Array(repeating: Interner(), count: fields.count)
         let enumBytes: [[[UInt8]]] = fields.map { f in
             switch f.type {
@@ -132,6 +135,7 @@ public struct FieldDecoder: Sendable {
         case .money:
             guard let f = Self.number(bytes, kind: kind, scale: 2) else { return .failure(.notANumber) }
             guard case .success(let v) = f else { return .failure(f.isTooLarge ? limitProblems[index] : .tooManyPlaces(allowed: 2)) }
+            if v < 0, nonNegative[index] { return .failure(.negative) }
             return checked(index, v)
         case .idNumber:
             if kind == .number { return .failure(.storedAsNumber) }

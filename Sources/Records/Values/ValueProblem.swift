@@ -22,6 +22,8 @@ public enum ValueProblem: Error, Sendable, Hashable {
     case beyondLimit(limit: Fixed, rule: String?)
     /// An xlsx formula whose value was never calculated (no cached value).
     case uncalculatedFormula
+    /// A negative amount where none can be (`FieldSpec.nonNegative`).
+    case negative
 }
 
 /// What is wrong with a resident ID number (GB 11643).

@@ -252,7 +252,8 @@ public struct Checker {
             // so both spellings of the header are accepted.
             let name = base?.name ?? f.name.name
             let aliases = (base?.aliases ?? []) + (base != nil && base!.name != f.name.name ? [f.name.name] : [])
-            fields.append(FieldSpec(name, aliases: Array(Set(aliases)).sorted(), type, required: !f.isOptional || (base?.isRequired ?? false), optionalValue: f.isOptional))
+            fields.append(FieldSpec(name, aliases: Array(Set(aliases)).sorted(), type, required: !f.isOptional || (base?.isRequired ?? false), optionalValue: f.isOptional,
+                                    nonNegative: type == .money && (base?.nonNegative == true || standard?.role == .opening)))
         }
         var schema: SourceSchema
         if let standard {
