@@ -162,8 +162,13 @@ struct TExprText {
         // A table of the tiers shows the value it gave (等次系数（等次） 1.2); the tier
         // itself is told in the line's notes.
         case .lookup(_, let key, _) where key.readsTier: out.append(("", e))
+        // Any other table shows what it was looked up by, then the value it gave
+        // (岗位等级 = 10, 岗位工资标准（岗位等级） = 2,700.00).
+        case .lookup(_, let key, _):
+            names(key, into: &out)
+            out.append(("", e))
         case .aggregate, .yearToDate, .priorToDate, .previousYearTotal, .previousYearAnnual: out.append(("", e))
-        case .negate(let x, _), .not(let x), .lookup(_, let x, _), .bracket(_, let x): names(x, into: &out)
+        case .negate(let x, _), .not(let x), .bracket(_, let x): names(x, into: &out)
         case .arithmetic(_, let a, let b, _), .logical(_, let a, let b):
             names(a, into: &out)
             names(b, into: &out)
