@@ -24,7 +24,9 @@ public struct BatchCorrection {
 
     public init(options: BatchOptions, reason: String) {
         self.options = options
-        self.reason = reason
+        // Free text a clerk writes goes onto slips other cadres are handed, 积分明细 and the
+        // audit log: an ID number, account or phone typed in it is masked, as in messages.
+        self.reason = PersonalData.maskByContent(reason)
     }
 
     public struct Outcome: Sendable {

@@ -441,7 +441,7 @@ extension BatchCommand {
         func run() throws {
             try withStoreErrors(output.language) {
                 let m = month
-                try project.openStore(output.language).reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: reason)
+                try project.openStore(output.language).reopen(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now(), reason: PersonalData.maskByContent(reason))
                 print(output.say("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。", "\(m) is open again as a draft; the reason is in the audit log."))
             }
         }

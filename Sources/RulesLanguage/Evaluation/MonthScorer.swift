@@ -1,3 +1,4 @@
+import Diagnostics
 import Exact
 import Foundation
 import Pay
@@ -84,6 +85,10 @@ public final class MonthScorer {
     var recordFiles: [String] = []
     var fileOfSource: [UInt16] = []
     let summaries: [RecordSummary]
+    /// Sources whose rows carry free text a clerk writes (an adjustment's 原因): their summaries
+    /// and reasons are masked by content, so an ID number or account typed there shows masked
+    /// in explanations, 积分明细 and the portal, as everywhere else.
+    let freeTextSources: [Bool]
     /// Each distinct summary text, once: records name theirs by number. Each lane appends the
     /// texts it makes to texts of its own, spilled to a file as they come (`SummaryTextWriter`:
     /// lane `l`'s `k`-th is number `k × lanes + l`); which lane made a text only the numbers
@@ -112,6 +117,7 @@ public final class MonthScorer {
         let tables = RuleTables(rules)
         self.tables = tables
         let sources = rules.checked.sources
+        self.freeTextSources = sources.map { $0.schema.role == .adjustments || $0.schema.role == .corrections }
         // The programs, and their closures compiled anew for each lane (the same programs).
         func compile() -> (items: [[ItemProgram]], accumulators: [[AccumulatorProgram]], ops: [FilterOp], filters: [RecordPredicate],
                            amounts: [RecordNumber], arguments: [RecordValueFn], daily: Int) {
@@ -260,7 +266,13 @@ public final class MonthScorer {
         if found.number >= 0 { return UInt32(found.number) }
         lane.scratch.removeAll()
         lane.summaryPlans[source]._withUnsafeGuaranteedRef { RecordSummary.append(row, decoder, plan: $0, to: &lane.scratch) }
-        let number = lane.texts.append(lane.scratch.bytes)
+        let number: UInt32
+        if freeTextSources[source] {
+            var masked = PersonalData.maskByContent(String(decoding: lane.scratch.bytes, as: UTF8.self))
+            number = masked.withUTF8 { lane.texts.append($0) }
+        } else {
+            number = lane.texts.append(lane.scratch.bytes)
+        }
         lane.summaryKeys[source].insert(found.key, number: number)
         return number
     }
@@ -334,7 +346,7 @@ public final class MonthScorer {
                                 file: file, line: UInt32(row.line), day: day, summary: summary,
                                 units: points.units, scale: UInt8(points.scale)))
                             if p.reasonField >= 0 || p.approverField >= 0 {
-                                func text(_ f: Int) -> String { f >= 0 && present[f] ? decoder.text(f, payload[f]) : "" }
+                                func text(_ f: Int) -> String { f >= 0 && present[f] ? PersonalData.maskByContent(decoder.text(f, payload[f])) : "" }
                                 itemReasons[slot].append((text(p.reasonField), text(p.approverField)))
                             }
                         }
