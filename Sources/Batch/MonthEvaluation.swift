@@ -88,15 +88,20 @@ public struct MonthEvaluation {
         // (a bound against extra digits when not stated): a file's adjustment is bounded as one
         // accepted in the portal is, and 10000000000 points never reach the scorer (D0108).
         let limits = rules.adjustmentLimits(in: month)
+        // An adjustment's points or amount no item or pay line reads would be counted as used
+        // and change nothing: such a row is refused (D0220), as a stored one is (B0014).
+        let used = StoredAdjustments.supports(rules)
         for k in out.indices where out[k].role == .adjustments {
             for i in out[k].fields.indices {
                 switch out[k].fields[i].name {
                 case "分值":
                     out[k].fields[i].limit = limits.points.map(Self.magnitude) ?? StandardSchemas.adjustmentPointsLimit
                     out[k].fields[i].limitRule = limits.points == nil ? nil : AdjustmentLimits.pointsLimitName
+                    out[k].fields[i].unreadByRules = !used.points
                 case "金额":
                     out[k].fields[i].limit = limits.amount.map(Self.magnitude) ?? StandardSchemas.adjustmentAmountLimit
                     out[k].fields[i].limitRule = limits.amount == nil ? nil : AdjustmentLimits.amountLimitName
+                    out[k].fields[i].unreadByRules = !used.amount
                 default: break
                 }
             }

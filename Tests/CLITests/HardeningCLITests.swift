@@ -184,8 +184,9 @@ struct HardeningCLITests {
         try FileManager.default.copyItem(atPath: PackagePaths.path("rules"), toPath: root + "/rules")
         let path = root + "/rules/榕江县积分管理考核办法.jifen"
         var text = try String(contentsOfFile: path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "实发项 实发工资 = 应发合计 + 补发补扣 - 扣款合计 {\n  舍入 四舍五入 到分\n}",
-                                         with: "实发项 实发工资 = 应发合计 + 补发补扣 - 扣款合计 {\n  舍入 四舍五入 到分\n  下限 4500 元\n}")
+        let net = "实发项 实发工资 = 应发合计 + 补发补扣 + 报酬调整 - 扣款合计 {\n  舍入 四舍五入 到分\n}"
+        #expect(text.contains(net))
+        text = text.replacingOccurrences(of: net, with: net.replacingOccurrences(of: "到分\n}", with: "到分\n  下限 4500 元\n}"))
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let r = try Self.run(["batch", "run", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
         #expect(r.status == 65, "\(r.stdout)")
@@ -263,8 +264,12 @@ struct HardeningCLITests {
         #expect(try fm.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".staging") }.isEmpty)
         #expect(try fm.contentsOfDirectory(atPath: out + "/2020-12").filter { $0.hasSuffix(".xlsx") }.count == 8)
 
-        // Reports of another run in the folder: batch show says so.
+        // The superseded run 1's reports go beside the month's folder, never into it.
         #expect(try Self.run(["report", "--run", "1", "--store", store, "--out", out]).status == 0)
+        #expect(try String(contentsOfFile: out + "/2020-12/.jifen-run", encoding: .utf8).contains("run 2"))
+        #expect(try String(contentsOfFile: out + "/2020-12-运行1-已被替代/.jifen-run", encoding: .utf8).contains("run 1"))
+        // Reports of another run in the folder (copied there by hand): batch show says so.
+        try Data("run 1\nmonth 2020-12\n".utf8).write(to: URL(fileURLWithPath: out + "/2020-12/.jifen-run"))
         let stale = try Self.run(["batch", "show", "--month", "2020-12", "--store", store, "--out", out])
         #expect(stale.stdout.contains("不是运行 #2 的"), "\(stale.stdout)")
     }

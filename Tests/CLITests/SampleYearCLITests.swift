@@ -22,11 +22,11 @@ struct SampleYearCLITests {
         #expect(list.status == 0)
         for m in Self.months { #expect(list.stdout.contains(m), "\(m) missing from batch list") }
 
-        // FM-012: in post all 2020, 42,144.08 in 2020 → 60,000 from January 2021, no tax.
+        // FM-012: in post all 2020, 41,944.08 in 2020 (after November's 扣回多发 of 200.00) → 60,000 from January 2021, no tax.
         let qualifying = try Self.explain("2021-01", "FM-012", store)
         #expect(qualifying.contains("[计算] 累计减除费用  60,000.00 元"))
         #expect(qualifying.contains("上年任职月数 = 12"))
-        #expect(qualifying.contains("上年累计（收入） = 42,144.08"))
+        #expect(qualifying.contains("上年累计（收入） = 41,944.08"))
         #expect(qualifying.contains("[扣款] 个人所得税  0.00 元"))
         // YG-005 was hired in 2020 (9 months), TH-008 earned 60,640.xx in 2020: 5,000 a month.
         let midYear = try Self.explain("2021-01", "YG-005", store)

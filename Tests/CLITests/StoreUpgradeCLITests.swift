@@ -41,12 +41,18 @@ struct StoreUpgradeCLITests {
         // A closed month of the old store stays closed.
         let closed = try CLI.run(["batch", "run", "--month", "2020-10", "--store", store, "--out", out, "--quiet"])
         #expect(closed.status != 0)
-        // A new run of the open month includes the adjustment the old portal accepted, so
-        // nothing changes against the old run.
+        // A new run of the open month includes the adjustment the old portal accepted (FM-001
+        // does not change against the old run); the sample rules now also pay the adjustments
+        // file's amounts (报酬调整), which the old rules dropped: those three cadres change.
         let rerun = try CLI.run(["batch", "run", "--month", "2020-12", "--store", store, "--out", out, "--quiet"])
         #expect(rerun.status == 0, "\(rerun.stdout)")
         #expect(rerun.stdout.contains("运行 #6"))
         let same = try CLI.run(["batch", "diff", "5", "6", "--store", store, "--out", out])
-        #expect(same.stdout.contains("变化 0 人"), "\(same.stdout)")
+        #expect(same.stdout.contains("变化 3 人"), "\(same.stdout)")
+        for change in ["TH-002 吴丹慧：实发 3,936.21 → 4,086.21（+150.00）", "WL-007 杨华文：实发 3,484.00 → 3,284.00（-200.00）",
+                       "YG-005 吴明刚：实发 3,933.23 → 4,083.23（+150.00）"] {
+            #expect(same.stdout.contains(change), "\(same.stdout)")
+        }
+        #expect(!same.stdout.contains("FM-001"), "\(same.stdout)")
     }
 }

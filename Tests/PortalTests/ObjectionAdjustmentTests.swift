@@ -41,6 +41,18 @@ import TestSupport
     }
 
     /// The request a re-run redirect names (`/staff/runs/2020-12?request=7#request`).
+    /// The sample rules without a pay line for the adjustments' 金额 (报酬调整 is 0 元): rules
+    /// under which an adjustment amount changes nothing.
+    static func rulesPayingNoAmounts() throws -> String {
+        let text = try String(contentsOfFile: PackagePaths.path("rules/榕江县积分管理考核办法.jifen"), encoding: .utf8)
+        let line = "= 合计（金额 来自 调整 其中 金额 ≠ 空）"
+        #expect(text.contains(line))
+        let rules = PackagePaths.temporaryDirectory("rules-paying-no-amounts") + "/rules"
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try text.replacingOccurrences(of: line, with: "= 0 元").write(toFile: rules + "/办法.jifen", atomically: true, encoding: .utf8)
+        return rules
+    }
+
     static func requestID(_ location: String?) throws -> Int64 {
         let query = try #require(location?.split(separator: "=").last?.split(separator: "#").first)
         return try #require(Int64(query))
@@ -72,10 +84,10 @@ import TestSupport
             try await staff.login("张科长", PortalFixture.staffPassword)
             let queue = try await staff.get("/staff/objections")
             #expect(queue.body.contains("采纳并调整") && queue.body.contains("采纳并更正数据") && queue.body.contains("不采纳"))
-            // The reason is prefilled from the objection. The sample rules score 分值 and no
-            // pay line reads 金额, so no amount is offered: it would be "included" and pay nothing.
+            // The reason is prefilled from the objection. The sample rules score 分值 and pay
+            // 金额 (报酬调整), so both are offered.
             #expect(queue.body.contains("name=\"reason\" maxlength=\"200\" value=\"12月20日协助防汛，未计分\""))
-            #expect(!queue.body.contains("name=\"amount\""))
+            #expect(queue.body.contains("name=\"amount\""))
             #expect(queue.body.contains("批准人：张科长"))
 
             let decided = try await staff.post("/staff/objections/\(oid)/decide", [
@@ -328,7 +340,7 @@ import TestSupport
         ([("points", "2"), ("reason", String(repeating: "长", count: 201))], "调整原因不超过 200 字"),
     ])
     func badAdjustmentInput(fields: [(String, String)], message: String) async throws {
-        let f = try Self.fixture()
+        let f = try Self.fixture(rules: Self.rulesPayingNoAmounts())
         try await f.application().test(.router) { client in
             let oid = try await Self.objection(f, client)
             let staff = Browser(client)
@@ -351,6 +363,8 @@ import TestSupport
         // The sample rules without their adjustments source and item.
         let rulesText = try String(contentsOfFile: PackagePaths.path("rules/榕江县积分管理考核办法.jifen"), encoding: .utf8)
         let stripped = Self.removingBlock(Self.removingBlock(rulesText, from: "数据源 调整 "), from: "调整项 人工调整 ")
+            .replacingOccurrences(of: "应发项 报酬调整 （依据 第九条） = 合计（金额 来自 调整 其中 金额 ≠ 空）\n", with: "")
+            .replacingOccurrences(of: " + 报酬调整", with: "")
         #expect(stripped != rulesText && !stripped.contains("数据源 调整"))
         let rules = PackagePaths.temporaryDirectory("rules-without-adjustments") + "/rules"
         try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
@@ -590,7 +604,7 @@ import TestSupport
                                                         referenceLabel: "等次", reason: "漏发"), at: "2021-01-05T02:00:00Z")
         try f.store.acceptObjection(id: oid, .adjustment(points: nil, amount: Money("1000000.00")!, reason: "补发", approver: "张科长"),
                                     reply: "采纳", actor: "张科长", at: "2021-01-05T03:00:00Z")
-        let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: PackagePaths.path("rules"),
+        let options = BatchOptions(month: Self.month, dataFolder: PackagePaths.path("samples/2020-12"), rulesFolder: try Self.rulesPayingNoAmounts(),
                                    storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-06T09:00:00Z")
         let outcome = BatchRunner(options: options).run()
         #expect(outcome.stopped)

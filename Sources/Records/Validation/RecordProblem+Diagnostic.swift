@@ -136,6 +136,20 @@ extension RecordProblem {
                     : L("调整既没有分值也没有金额", "adjustment has neither points nor an amount"),
                 expected: L("分值 或 金额 二者填其一", "either 分值 (points) or 金额 (amount), not both"),
                 help: L("积分调整填“分值”，报酬调整填“金额”；两种调整请分成两行。", "Put points in 分值 or money in 金额; split a row that adjusts both."))
+        case .unreadAdjustmentValue(let place):
+            let field = x(place.columnName ?? "")
+            let money = field == "金额"
+            return Diagnostic(
+                .error, code: "D0220", at: location(place),
+                summary: L("这一行填了“\(field)”，但规则中没有任何\(money ? "工资项目汇总调整的金额" : "调整项按分值计分")",
+                           "this row gives '\(field)', but no \(money ? "pay line of the rules sums the adjustments' amounts" : "adjustment item of the rules scores 分值")"),
+                notes: [L("计入这一行不会改变任何\(money ? "报酬" : "积分")，所以不予接受，以免显示“已采用”却没有发放或扣回。",
+                          "Counting the row would change no \(money ? "pay" : "score"), so it is refused rather than shown as used.")],
+                help: money
+                    ? L("请规则管理人员在规则中加一个工资项目，如“应发项 报酬调整 = 合计（金额 来自 调整 其中 金额 ≠ 空）”；或把这笔钱交财务另行处理，从调整表中删去这一行。",
+                        "Ask for a pay line that sums them, e.g. 应发项 报酬调整 = 合计（金额 来自 调整 其中 金额 ≠ 空）; or settle it outside jifen and delete the row.")
+                    : L("请规则管理人员在规则中加一个调整项（取 调整 其中 分值 ≠ 空，每条 分值）；或从调整表中删去这一行。",
+                        "Ask for an adjustment item that scores 分值 (每条 分值); or delete the row."))
         case .conflictingRosterRows(let place, let id, let firstLine, let firstFile):
             return Diagnostic(
                 .error, code: "D0301", at: location(place),
@@ -231,6 +245,11 @@ extension RecordProblem {
             return d("D0102", "“\(column)”应为整数", "'\(column)' must be a whole number", help: L("去掉小数部分。", "Remove the decimal part."))
         case .tooManyPlaces(let allowed):
             return d("D0103", "“\(column)”的小数位数超过 \(allowed) 位", "'\(column)' has more than \(allowed) decimal places", help: L("最多保留 \(allowed) 位小数；金额精确到分。", "Keep at most \(allowed) decimal places; money is exact to the 分."))
+        case .negative:
+            return Diagnostic(.error, code: "D0108", at: Self.location(place), summary: L("“\(column)”不能为负数", "'\(column)' cannot be negative"),
+                              found: x(found), expected: L("不小于 0 的金额", "an amount of at least 0"),
+                              help: L("这一列的金额不会是负数（负数会改变个人所得税）：核对是否多写了负号、填错了列；没有就填 0 或留空。",
+                                      "This amount is never negative (a minus sign would change the income tax): check for a stray minus sign or a wrong column; write 0 or leave it empty."))
         case .outOfRange:
             return d("D0108", "“\(column)”的数值超出合理范围", "'\(column)' is out of range", help: L("核对数值，是否多打或少打了位数、写成了负数。", "Check the value for an extra or missing digit or a minus sign."))
         case .notADate:

@@ -55,6 +55,8 @@ public enum RecordProblem: Sendable, Hashable {
     case shiftLength(Place, minutes: Int)
     case adjustmentWithoutReason(Place)
     case adjustmentValue(Place, hasPoints: Bool, hasAmount: Bool)
+    /// An adjustment's 分值 or 金额 that no item or pay line of the rules reads.
+    case unreadAdjustmentValue(Place)
 
     // Roster
     case conflictingRosterRows(Place, id: String, firstLine: Int, firstFile: String? = nil)
@@ -105,6 +107,7 @@ extension RecordProblem {
         case .shiftLength(let a, let b): return .shiftLength(p(a), minutes: b)
         case .adjustmentWithoutReason(let a): return .adjustmentWithoutReason(p(a))
         case .adjustmentValue(let a, let b, let c): return .adjustmentValue(p(a), hasPoints: b, hasAmount: c)
+        case .unreadAdjustmentValue(let a): return .unreadAdjustmentValue(p(a))
         case .conflictingRosterRows(let a, let b, let c, let d): return .conflictingRosterRows(p(a), id: b, firstLine: c, firstFile: d)
         case .sharedIDNumber(let a, let b, let c, let d): return .sharedIDNumber(p(a), otherID: b, otherLine: c, otherFile: d)
         case .leftBeforeHired(let a, let b, let c): return .leftBeforeHired(p(a), hiredOn: b, leftOn: c)

@@ -639,6 +639,9 @@ public struct SourceValidator {
             let p = written(adjustmentFields.points)
             let a = written(adjustmentFields.amount)
             if p == a { add(.adjustmentValue(Place(path: path, line: row.line), hasPoints: p, hasAmount: a)) }
+            for f in [adjustmentFields.points, adjustmentFields.amount] {
+                if let f, decoded.present[f], schema.fields[f].unreadByRules { add(.unreadAdjustmentValue(place(f))) }
+            }
         }
 
         // Shifts: length and overlap per cadre.
