@@ -183,8 +183,18 @@ public struct BatchRunner {
         // `补发补扣.csv` is the batch's own, written from the store: a stored run's copy (or
         // a stray file of that name) never joins the month's files.
         inputSet.files.removeAll { $0.name == CorrectionCarry.fileName }
-        let monthFiles = MonthValidator(month: options.month, schemas: MonthEvaluation(rules: loaded.rules, month: options.month).schemas)
-            .locate(inputSet).files.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
+        let schemas = MonthEvaluation(rules: loaded.rules, month: options.month).schemas
+        let located = MonthValidator(month: options.month, schemas: schemas).locate(inputSet).files
+        // The first run of a year after January in a store that ran last year: the months
+        // before it were paid somewhere, and cumulative withholding needs their totals. Without
+        // an opening file they would silently count as nothing (six months' allowance against
+        // one month's income).
+        if prior.isEmpty, options.month.month > 1, !previousYear.isEmpty,
+           !schemas.contains(where: { $0.role == .opening && !(located[$0.name] ?? []).isEmpty }) {
+            let missing = (1..<options.month.month).compactMap { YearMonth(year: options.month.year, month: $0) }
+            return stop(StoreError.missingEarlierMonths(options.month, missing: missing).diagnostic)
+        }
+        let monthFiles = located.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
         let ingest = store.ingest(paths: monthFiles + rulesFiles)
         defer { ingest.close() }

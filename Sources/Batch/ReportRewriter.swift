@@ -36,7 +36,9 @@ public enum ReportRewriter {
         }
         // Written beside the month's folder and put in its place whole (ReportFolder).
         let staging = ReportFolder.stagingPath(outFolder: outFolder, month: record.month, runID: runID)
-        let target = outFolder + "/" + record.month.description
+        // A superseded run's reports never take the month's folder, which finance imports the
+        // current run's bank file from: they go beside it, named as what they are.
+        let target = outFolder + "/" + record.month.description + (record.state == .superseded ? "-运行\(runID)-已被替代" : "")
         do {
             let staged = try ReportSet.write(results: results, summary: record.summary, run: run, rejected: rejected, payees: payees,
                                              settings: settings, to: staging,

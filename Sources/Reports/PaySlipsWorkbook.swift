@@ -18,8 +18,13 @@ struct PaySlipsWorkbook {
         let wb = try XlsxWorkbook(path: path, constantMemory: true, temporaryDirectory: input.settings.temporaryDirectory)
         try wb.setProperties(input.properties(Self.name))
         let ws = try wb.addSheet(Self.name)
+        // The slip's own totals are Σ 应发项, Σ 扣款项 and the net; a rules' information line
+        // of the same name (a 计算项 应发合计 that leaves out 补发补扣) is told apart, or a cadre
+        // would read two different 应发合计 on one slip.
+        let totals = ["应发合计", "扣款合计", "实发金额"]
+        let infoHeaders = input.infoNames.map { totals.contains($0) ? "\($0)（计算项）" : $0 }
         let headers = ["工号", "姓名", "岗位"] + input.earningNames + ["应发合计"] + input.deductionNames + ["扣款合计", "实发金额"]
-            + input.infoNames + ["积分", "等次"]
+            + infoHeaders + ["积分", "等次"]
         for i in headers.indices { try ws.columnWidth(i, i < 3 ? [10, 9, 12][i] : 11) }
         let slipHeader = CellStyle(bold: true, align: .center, wrap: true, border: true, fill: 0xF2F2F2)
         let cut = CellStyle(dashedBottom: true)

@@ -1,5 +1,7 @@
 @testable import Batch
 import Diagnostics
+import Reports
+import Store
 import Exact
 import Foundation
 import TestSupport
@@ -117,5 +119,69 @@ struct BrokenMonthTests {
         #expect(outcome.stopped)
         let d = try #require(outcome.diagnostics.first { $0.code == "B0007" }, "\(outcome.diagnostics.map(\.code))")
         #expect(d.summary.zh.hasSuffix("的“入户走访”超出了可计算的范围"), "\(d.summary.zh)")
+    }
+    @Test func anAdjustmentAmountNoPayLineReadsIsRefusedAtTheCell() throws {
+        // 报酬调整 no longer sums the adjustments' 金额: WL-007's −200.00 would be counted as used
+        // and change nothing. It is refused at its cell (D0220) and the month stops.
+        let s = try Self.setUp("unread-amount", rules: "= 合计（金额 来自 调整 其中 金额 ≠ 空）", "= 0 元")
+        let outcome = Self.run(s)
+        #expect(outcome.stopped)
+        let refused = outcome.diagnostics.filter { $0.code == "D0220" }
+        #expect(refused.count == 3, "\(outcome.diagnostics.map(\.code))")
+        let d = try #require(refused.first)
+        #expect(d.location == .row(path: s.data + "/adjustments.csv", line: 5, column: 4, columnName: "金额"))
+        #expect(d.summary.zh.contains("没有任何工资项目汇总调整的金额"))
+    }
+
+    @Test func anAdjustmentAmountIsPaidInTheMonth() throws {
+        // The sample rules pay adjustments' amounts as 报酬调整: WL-007's 扣回多发 −200.00 and
+        // YG-005's 交通补贴 150.00 reach their net pay.
+        let s = try Self.setUp("paid-amount", rules: "参数 分值 （依据 第十二条） {", "参数 分值 （依据 第十二条） {")
+        let outcome = Self.run(s)
+        #expect(!outcome.stopped, "\(outcome.diagnostics.map(\.code))")
+        let r = try #require(outcome.results)
+        let wl007 = try #require(r.cadres.first { $0.cadreID == "WL-007" })
+        #expect(wl007.pay.amount(of: "报酬调整") == Money(fen: -20000))
+        let yg005 = try #require(r.cadres.first { $0.cadreID == "YG-005" })
+        #expect(yg005.pay.amount(of: "报酬调整") == Money(fen: 15000))
+        #expect(r.reconciles)
+    }
+    @Test func aYearsFirstRunAfterJanuaryNeedsAnOpeningFileWhenTheStoreRanLastYear() throws {
+        // December 2020 is stored; June 2021 without January–May or an opening file would
+        // withhold tax on June's income against six months' allowance.
+        let root = PackagePaths.temporaryDirectory("year-gap")
+        let store = root + "/s.sqlite", out = root + "/out"
+        let december = BatchRunner(options: BatchTests.options(month: "2020-12", data: PackagePaths.path("samples/2020-12"), store: store, out: out)).run()
+        #expect(!december.stopped)
+        let june = BatchRunner(options: BatchTests.options(month: "2021-06", data: PackagePaths.path("samples/2021-06"), store: store, out: out)).run()
+        #expect(june.stopped)
+        let d = try #require(june.diagnostics.first { $0.code == "S0007" }, "\(june.diagnostics.map(\.code))")
+        #expect(d.summary.zh.contains("2021-01、2021-02、2021-03、2021-04、2021-05"), "\(d.summary.zh)")
+    }
+    @Test func anIDNumberTypedInAnAdjustmentsReasonIsMaskedInTheResults() throws {
+        let s = try Self.setUp("reason-id", rules: "参数 分值 （依据 第十二条） {", "参数 分值 （依据 第十二条） {") { csv in
+            csv = csv.replacingOccurrences(of: "12月18日参加县级应急演练表现突出", with: "12月18日应急演练表现突出，身份证522632197603221590")
+        }
+        let outcome = Self.run(s)
+        #expect(!outcome.stopped, "\(outcome.diagnostics.map(\.code))")
+        let r = try #require(outcome.results)
+        let fm004 = try #require(r.cadres.first { $0.cadreID == "FM-004" })
+        let reason = try #require(fm004.score.lines.first { $0.kind == .adjustment }?.reason)
+        #expect(reason.hasPrefix("12月18日应急演练表现突出，身份证"), "\(reason)")
+        #expect(!reason.contains("522632197603221590"), "\(reason)")
+    }
+    @Test func aSupersededRunsReportsNeverTakeTheMonthsFolder() throws {
+        // Run 1 is superseded by run 2: writing run 1 again goes beside 2020-12/, whose bank
+        // file stays run 2's.
+        let root = PackagePaths.temporaryDirectory("superseded-report")
+        let store = root + "/s.sqlite", out = root + "/out"
+        for _ in 0..<2 {
+            let o = BatchRunner(options: BatchTests.options(month: "2020-12", data: PackagePaths.path("samples/2020-12"), store: store, out: out)).run()
+            #expect(!o.stopped)
+        }
+        let written = try ReportRewriter.write(store: try RunStore(path: store), runID: 1, settings: ReportSettings(), outFolder: out)
+        #expect(written.values.allSatisfy { $0.hasPrefix(out + "/2020-12-运行1-已被替代/") }, "\(written)")
+        let marker = try String(contentsOfFile: out + "/2020-12/.jifen-run", encoding: .utf8)
+        #expect(marker.hasPrefix("run 2\n"), "\(marker)")
     }
 }

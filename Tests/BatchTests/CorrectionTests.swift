@@ -101,6 +101,14 @@ import Testing
         #expect(text.contains("C-001 甲：等次 优秀 → 称职（积分未变，名额顺延）；补扣 2021年1月 绩效报酬 -4,600.00"))
     }
 
+    @Test func anIDNumberOrAccountTypedInTheReasonIsMasked() {
+        // The reason goes onto other cadres' slips, 积分明细 and the audit log.
+        let f = Fixture(root: PackagePaths.temporaryDirectory("reason-mask"))
+        let c = BatchCorrection(options: f.options("2021-01", data: f.root), reason: "补报：身份证522632197603221590，卡号6217993614931923172")
+        #expect(c.reason.hasPrefix("补报：身份证"))
+        #expect(!c.reason.contains("522632197603221590") && !c.reason.contains("6217993614931923172"), "\(c.reason)")
+    }
+
     @Test func anOpenMonthIsRefused() throws {
         let f = Fixture(root: PackagePaths.temporaryDirectory("correction-open"))
         let jan = try Self.month(f.root, "2021-01", duty: "")

@@ -33,6 +33,9 @@ struct BrokenInputCLITests {
         Case(name: "two cadres with one bank account", file: "cadres.csv", replacing: "FM-007,",
              line: "FM-007,罗红玉,522632198105063985,富民,富民-1网格,网格员,4,2019-06-23,,6217993614931923172,中国邮政储蓄银行榕江县支行,,",
              codes: ["D0304"], shows: ["FM-001", "第 2 行", "***************3172"]),
+        Case(name: "a negative 专项附加扣除 would raise the tax", file: "cadres.csv", replacing: "FM-001,",
+             line: "FM-001,吴荣春,522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,-1000",
+             codes: ["D0108"], shows: ["cadres.csv:2:13", "“专项附加扣除”不能为负数"]),
         Case(name: "an absence of a shift stood", file: "duty.csv", replacing: nil,
              line: "FM-001,2020-12-01,白班,08:00,16:00,缺勤,", codes: ["D0206"]),
     ]
@@ -94,7 +97,7 @@ struct BrokenInputCLITests {
     /// 累计月数 counts the months before this one: in October at most 9 (an error beyond), and
     /// for a cadre hired this year at most the months since 入职日期 (a warning: a cadre rehired
     /// this year may have more).
-    @Test func openingMonthsBeyondTheYearOrTheHiringDateAreReportedAtTheCell() throws {
+    @Test func openingMonthsBeyondTheYearOrTheHiringDateAndNegativeBalancesAreReportedAtTheCell() throws {
         let root = PackagePaths.temporaryDirectory("broken-opening-months")
         let data = root + "/2020-10"
         try? FileManager.default.removeItem(atPath: data)
@@ -103,12 +106,15 @@ struct BrokenInputCLITests {
         var text = try String(contentsOfFile: path, encoding: .utf8)
         text = text.replacingOccurrences(of: "FM-001,40740.00,3326.40,0.00,0.00,9", with: "FM-001,40740.00,3326.40,0.00,0.00,10")
             .replacingOccurrences(of: "FM-005,31032.00,2520.00,0.00,0.00,6", with: "FM-005,31032.00,2520.00,0.00,0.00,8")
+            // A negative balance would change the tax withheld: refused at the cell.
+            .replacingOccurrences(of: "FM-002,52228.00,4233.60,0.00,89.83,9", with: "FM-002,52228.00,4233.60,0.00,-89.83,9")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let check = try CLI.run(["check-data", data, "--month", "2020-10", "--rules", "rules"])
         #expect(check.status == 65, "\(check.stdout)\(check.stderr)")
         let out = check.stdout
         for shown in ["opening.csv:2:6: 错误[D0306]: FM-001 的累计月数为 10，超过了2020年10月以前本年的月数 9",
-                      "opening.csv:6:6: 警告[D0406]: FM-005 的累计月数为 8，但 2020-04-21 入职，本年此前在职只有 6 个月"] {
+                      "opening.csv:6:6: 警告[D0406]: FM-005 的累计月数为 8，但 2020-04-21 入职，本年此前在职只有 6 个月",
+                      "opening.csv:3:5: 错误[D0108]:"] {
             #expect(out.contains(shown), "missing \(shown) in \(out)")
         }
         // The sample's own openings agree with the roster: neither code.
