@@ -24,9 +24,20 @@ public enum PortalApplication {
         // answering is never cut off. A request's body must also be complete within as long
         // of its head (`RequestDeadline`): every piece of body resets the idle timer.
         let seconds = config.idleSeconds
+        // At most so many connections at once, in all and from one address, well below the
+        // descriptor limit: more are closed as soon as they are accepted (`ConnectionCap`).
+        let limiter = connectionLimiter(config)
         return Application(router: router(config, context: PortalContext.self),
-                           server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(seconds: seconds)], idleTimeout: .seconds(seconds))),
+                           server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionCap(limiter), RequestDeadline(seconds: seconds)],
+                                                               idleTimeout: .seconds(seconds))),
                            configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
+    }
+
+    /// The connection caps `config` asks for, or those the descriptor limit allows.
+    public static func connectionLimiter(_ config: PortalConfig) -> ConnectionLimiter {
+        let total = config.maxConnections ?? ConnectionLimiter.defaultTotal(descriptors: ConnectionLimiter.descriptorLimit())
+        let perAddress = config.maxConnectionsPerAddress ?? ConnectionLimiter.defaultPerAddress(total: total)
+        return ConnectionLimiter(total: total, perAddress: min(perAddress, total), exempt: config.trustedProxies)
     }
 
     /// The portal's routes over `config`'s store. `Context` tells the client's address:

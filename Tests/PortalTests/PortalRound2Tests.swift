@@ -62,4 +62,62 @@ import Glibc
         let alone = try f.store.adjustments(month: ObjectionAdjustmentTests.month).filter { !$0.awaitingApproval }
         #expect(alone.count == 2)
     }
+
+    // MARK: - F13: a cap on connections
+
+    /// The limiter counts in all and by address (an IPv6 /64 as one), never a trusted proxy
+    /// by address, and takes a released connection back.
+    @Test func theLimiterCountsInAllAndByAddress() {
+        let l = ConnectionLimiter(total: 5, perAddress: 2, exempt: [AddressRange("10.0.0.5")!])
+        #expect(l.admit("192.0.2.1") && l.admit("192.0.2.1"))
+        #expect(!l.admit("192.0.2.1"))
+        #expect(l.admit("2001:db8:1:2::1") && l.admit("2001:db8:1:2::99"))
+        #expect(!l.admit("2001:db8:1:2:ffff::1"))
+        // The proxy only counts in all: one left.
+        #expect(l.admit("10.0.0.5"))
+        #expect(!l.admit("10.0.0.5") && !l.admit("198.51.100.1"))
+        l.release("192.0.2.1")
+        #expect(l.count == 4)
+        #expect(l.admit("192.0.2.1"))
+        // From the descriptor limit: room left for the rest of the process.
+        #expect(ConnectionLimiter.maximum(descriptors: 256) == 192)
+        #expect(ConnectionLimiter.defaultTotal(descriptors: 1024) == 768)
+        #expect(ConnectionLimiter.defaultTotal(descriptors: 1 << 20) == 4096)
+        #expect(ConnectionLimiter.defaultPerAddress(total: 4096) == 128 && ConnectionLimiter.defaultPerAddress(total: 192) == 24)
+    }
+
+    /// Served for real with a cap of 4: of 12 idle connections, those beyond the cap are
+    /// closed at once (not after the idle timeout); once the idle ones are gone, a normal
+    /// request is served, and the server is still up.
+    @Test func connectionsBeyondTheCapAreClosedAtOnce() async throws {
+        var setup = try PortalFixture()
+        setup.config.maxConnections = 4
+        setup.config.maxConnectionsPerAddress = 4
+        setup.config.idleSeconds = 60
+        let f = setup
+        try await PortalApplication.build(f.config).test(.live) { client async throws in
+            let port = try #require(client.port)
+            let closed = try await NIOThreadPool.singleton.runIfActive { () throws -> Int in
+                let fds = try (0..<12).map { _ in try RawConnection.connect(port: port) }
+                defer { for fd in fds { close(fd) } }
+                // Within 3 s (the idle timeout is 60 s), count the ones the server closed.
+                var count = 0
+                for fd in fds {
+                    var tv = timeval(tv_sec: 0, tv_usec: 250_000)
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                    var byte: UInt8 = 0
+                    let n = recv(fd, &byte, 1, 0)
+                    if n == 0 || (n < 0 && errno == ECONNRESET) { count += 1 }
+                }
+                return count
+            }
+            #expect(closed >= 8, "closed \(closed) of 12")
+            // The idle ones are gone: a normal request is served.
+            try await Task.sleep(nanoseconds: 300_000_000)
+            let r = try await client.execute(uri: "/login", method: .get)
+            #expect(r.status == .ok)
+            let again = try await client.execute(uri: "/login", method: .get)
+            #expect(again.status == .ok)
+        }
+    }
 }
