@@ -120,4 +120,32 @@ import Glibc
             #expect(again.status == .ok)
         }
     }
+
+    // MARK: - F8: log lines and request lines
+
+    /// A long path is logged cut to 200 bytes and "…"; a request line beyond 8 KB is 414.
+    @Test func longPathsAreCutInTheLogAndRefusedBeyond8KB() async throws {
+        let f = try PortalFixture()
+        let lines = LogLines()
+        var logger = Logger(label: "portal-log-test") { _ in CollectingLogHandler(lines: lines) }
+        logger.logLevel = .info
+        let app = Application(router: PortalApplication.router(f.config), logger: logger)
+        try await app.test(.router) { client async throws in
+            let long = "/" + String(repeating: "a", count: 6000)
+            #expect(try await client.execute(uri: long, method: .get).status == .notFound)
+            let huge = "/" + String(repeating: "b", count: 9000)
+            let r = try await client.execute(uri: huge, method: .get)
+            #expect(r.status == .uriTooLong)
+            let api = try await client.execute(uri: "/api/" + String(repeating: "c", count: 9000), method: .get)
+            #expect(api.status == .uriTooLong && String(buffer: api.body).contains("uri-too-long"))
+        }
+        let logged = lines.all.filter { $0.hasPrefix("request ") }
+        #expect(logged.count == 3)
+        #expect(logged.allSatisfy { $0.utf8.count < 400 }, "\(logged.map { $0.utf8.count })")
+        #expect(logged.contains { $0.contains("path=/" + String(repeating: "a", count: 199) + "…") })
+        #expect(logged.contains { $0.contains("status=414") })
+        // Cut at a character, never inside one.
+        #expect(PortalMiddleware<PortalContext>.loggedPath("/" + String(repeating: "汉", count: 100)) == "/" + String(repeating: "汉", count: 66) + "…")
+        #expect(PortalMiddleware<PortalContext>.loggedPath("/cadre/FM-001/2020-12") == "/cadre/FM-001/2020-12")
+    }
 }
