@@ -23,6 +23,9 @@ struct PortalMiddleware<Context: RequestContext>: RouterMiddleware {
             if request.method == .head { response.body = ResponseBody() }
         }
         for (name, value) in PortalService.securityHeaders { response.headers[name] = value }
+        // The portal answers 503 only for logins and activations that found their throttle's
+        // attempts all being checked (`Refusal.busy`): worth retrying in a few seconds.
+        if response.status == .serviceUnavailable { response.headers[.retryAfter] = String(Refusal.busyRetrySeconds) }
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue), "path": .string(Self.loggedPath(request.uri.path)), "status": .stringConvertible(response.status.code),
         ])

@@ -25,8 +25,15 @@ enum Refusal: Error, Sendable, Equatable {
     case tooLarge
     /// A request line (path and query) over `PortalMiddleware.maxURIBytes`.
     case uriTooLong
+    /// More logins or activations from one address (or at one account) are being checked at
+    /// once than its throttle has attempts left: no lock exists, the client should retry in
+    /// a few seconds (503 with `Retry-After`).
+    case busy
     /// Anything else that went wrong: said without a word about the data.
     case serverError
+
+    /// Seconds a busy login is told to wait (`Retry-After`).
+    static let busyRetrySeconds = 5
 
     var status: Int {
         switch self {
@@ -39,6 +46,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .tooLarge: 413
         case .uriTooLong: 414
         case .serverError: 500
+        case .busy: 503
         }
     }
 
@@ -57,6 +65,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .tooLarge: "too-large"
         case .uriTooLong: "uri-too-long"
         case .serverError: "internal"
+        case .busy: "busy"
         }
     }
 
@@ -82,6 +91,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .tooLarge: "提交的内容过长。"
         case .uriTooLong: "网址过长。"
         case .serverError: "服务器内部错误，请稍后再试。"
+        case .busy: "登录的人较多，请稍后再试（约 \(Refusal.busyRetrySeconds) 秒后）。"
         }
     }
 }

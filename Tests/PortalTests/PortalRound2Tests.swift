@@ -148,4 +148,44 @@ import Glibc
         #expect(PortalMiddleware<PortalContext>.loggedPath("/" + String(repeating: "汉", count: 100)) == "/" + String(repeating: "汉", count: 66) + "…")
         #expect(PortalMiddleware<PortalContext>.loggedPath("/cadre/FM-001/2020-12") == "/cadre/FM-001/2020-12")
     }
+
+    // MARK: - F1: busy is not locked
+
+    /// When an address's remaining attempts are all being checked, a login with the right
+    /// password is told to retry shortly (503, Retry-After), never that a lock exists; once
+    /// they are answered it logs in. A real lock still says so (429).
+    @Test func loginsInFlightAreBusyNotLocked() async throws {
+        var setup = try PortalFixture()
+        setup.config.throttle.addressLimit = 3
+        let f = setup
+        let now = f.clock.epochSeconds
+        var tickets: [AttemptTicket] = []
+        for i in 1...3 {
+            guard case .allowed(let t) = try f.store.reserveAttempt(kind: .login, address: "192.0.2.60", name: "cadre-\(i)", label: nil, now: now,
+                                                                   policy: f.config.throttle) else { Issue.record("not allowed"); return }
+            tickets.append(t)
+        }
+        let held = tickets
+        try await f.application(PeerContext.self).test(.router) { client async throws in
+            let b = Browser(client, peer: "192.0.2.60")
+            let busy = try await b.login("张科长", PortalFixture.staffPassword)
+            #expect(busy.status == .serviceUnavailable)
+            #expect(busy.headers[.retryAfter] == "5")
+            #expect(busy.body.contains("登录的人较多，请稍后再试") && !busy.body.contains("锁定"), "\(busy.body)")
+            let api = try await b.postJSON("/api/login", #"{"username":"张科长","password":"\#(PortalFixture.staffPassword)"}"#)
+            #expect(api.status == .serviceUnavailable && api.body.contains("\"error\":\"busy\""))
+            #expect(try f.store.activeLocks(now: f.clock.epochSeconds).isEmpty)
+            // The checks in flight are answered: the right password logs in.
+            for t in held { try f.store.attemptSucceeded(t) }
+            #expect(try await b.login("张科长", PortalFixture.staffPassword).status == .seeOther)
+            // Three real failures lock the address: that is a lock, and says so.
+            let other = Browser(client, peer: "192.0.2.61")
+            for i in 1...3 { _ = try await other.login("nobody-\(i)", "wrong-pass") }
+            let locked = try await other.login("张科长", PortalFixture.staffPassword)
+            #expect(locked.status == .tooManyRequests && locked.body.contains("已暂时锁定"))
+        }
+        let audit = try f.store.auditLog()
+        #expect(audit.contains { $0.action == "login-refused" && ($0.detail ?? "").hasPrefix("busy (address)") })
+        #expect(!audit.contains { $0.action == "login-refused" && ($0.detail ?? "").contains("192.0.2.60") && ($0.detail ?? "").hasPrefix("locked") })
+    }
 }
