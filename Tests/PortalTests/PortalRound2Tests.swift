@@ -188,4 +188,48 @@ import Glibc
         #expect(audit.contains { $0.action == "login-refused" && ($0.detail ?? "").hasPrefix("busy (address)") })
         #expect(!audit.contains { $0.action == "login-refused" && ($0.detail ?? "").contains("192.0.2.60") && ($0.detail ?? "").hasPrefix("locked") })
     }
+
+    // MARK: - F11: closing during 公示
+
+    /// A month with an unanswered objection cannot be closed (page and API); while its window
+    /// is open it closes only when staff confirm (audited); after the window, at once.
+    @Test func closingWaitsForObjectionsAndTheWindow() async throws {
+        let f = try PortalFixture()
+        try f.store.publish(month: ObjectionAdjustmentTests.month, actor: "测试", at: "2021-01-05T01:00:00Z", objectionsUntil: "2021-01-12")
+        let oid = try Self.addObjection(f, cadre: "FM-001", "名次有误")
+        try await f.application().test(.router) { client async throws in
+            let staff = Browser(client)
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            let home = try await staff.get("/staff")
+            #expect(home.body.contains("申诉期未结束，确认关账"))
+            let refused = try await staff.post("/staff/runs/2020-12/close", [("confirm", "1")])
+            #expect(refused.status == .conflict && refused.body.contains("还有 1 条申诉未答复"), "\(refused.body)")
+            let token = try await PortalRouteTests.apiToken(staff)
+            #expect(try await staff.postJSON("/api/staff/runs/2020-12/close", #"{"confirm":true}"#, csrfHeader: token).status == .conflict)
+            _ = try await staff.get("/staff/objections")
+            #expect(try await staff.post("/staff/objections/\(oid)/decide", [("decision", "rejected"), ("reply", "经核实无误")]).status == .seeOther)
+            _ = try await staff.get("/staff")
+            let early = try await staff.post("/staff/runs/2020-12/close", [])
+            #expect(early.status == .conflict && early.body.contains("申诉期到 2021-01-12 才结束"), "\(early.body)")
+            #expect(try await staff.postJSON("/api/staff/runs/2020-12/close", "", csrfHeader: token).status == .conflict)
+            #expect(try f.store.currentRun(month: ObjectionAdjustmentTests.month)?.state == .published)
+            let confirmed = try await staff.postJSON("/api/staff/runs/2020-12/close", #"{"confirm":true}"#, csrfHeader: token)
+            #expect(confirmed.status == .ok, "\(confirmed.body)")
+        }
+        #expect(try f.store.currentRun(month: ObjectionAdjustmentTests.month)?.state == .closed)
+        #expect(try f.store.auditLog().contains { $0.action == "close-early" && $0.actor == "张科长" })
+
+        // After the window: closed without a confirmation.
+        let g = try PortalFixture()
+        try g.store.publish(month: ObjectionAdjustmentTests.month, actor: "测试", at: "2021-01-05T01:00:00Z", objectionsUntil: "2021-01-05")
+        g.clock.advance(by: 86_400)
+        try await g.application().test(.router) { client async throws in
+            let staff = Browser(client)
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            let home = try await staff.get("/staff")
+            #expect(!home.body.contains("确认关账"))
+            #expect(try await staff.post("/staff/runs/2020-12/close", []).status == .seeOther)
+        }
+        #expect(try g.store.currentRun(month: ObjectionAdjustmentTests.month)?.state == .closed)
+    }
 }
