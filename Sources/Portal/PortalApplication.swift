@@ -252,7 +252,18 @@ extension PortalService {
                 let id = try cadreParam(context)
                 try authorize(v, cadreID: id)
                 let m = try month(context)
-                _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
+                do {
+                    _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
+                } catch let r as Refusal {
+                    // The month page again, with why and what the cadre typed (not a dead end).
+                    switch r {
+                    case .badRequest(let message), .conflict(let message):
+                        guard let view = try cadreView(cadreID: id, month: m, for: v) else { throw r }
+                        let draft = CadrePage.Draft(reference: f["reference"], reason: f["reason"], refusal: message)
+                        return Self.html(CadrePage.render(view, viewer: v.user, nav: nav(v), draft: draft), status: .init(code: r.status))
+                    default: throw r
+                    }
+                }
                 return Self.redirect("/cadre/\(HTML.segment(id))/\(m)?done=1#objections")
             }
         }

@@ -232,4 +232,37 @@ import Glibc
         }
         #expect(try g.store.currentRun(month: ObjectionAdjustmentTests.month)?.state == .closed)
     }
+
+    // MARK: - U1: a refused objection keeps what was typed
+
+    /// A refused objection shows the month page again with why and the reason typed; at the
+    /// limit the form is not offered, and the page says why.
+    @Test func aRefusedObjectionKeepsTheReasonAndTheLimitIsShownUpFront() async throws {
+        let f = try PortalFixture()
+        try f.store.publish(month: ObjectionAdjustmentTests.month, actor: "测试", at: "2021-01-05T01:00:00Z", objectionsUntil: "2021-01-12")
+        let cadre = PortalRouteTests.cadre
+        let code = try #require(try f.codes()[cadre])
+        try await f.application().test(.router) { client async throws in
+            let b = Browser(client)
+            #expect(try await b.activate(cadre, code: code, password: PortalRouteTests.password).status == .seeOther)
+            _ = try await b.get("/cadre/\(cadre)/2020-12")
+            // No item chosen: the form again, with the reason kept.
+            let missing = try await b.post("/cadre/\(cadre)/2020-12/objections", [("reference", ""), ("reason", "12月20日协助防汛<未计分>")])
+            #expect(missing.status == .badRequest)
+            #expect(missing.body.contains("申诉未提交：请选择申诉的项目或记录。"), "\(missing.body)")
+            #expect(missing.body.contains(">12月20日协助防汛&lt;未计分&gt;</textarea>") && missing.body.contains("提交申诉"))
+            for i in 1...5 {
+                #expect(try await b.post("/cadre/\(cadre)/2020-12/objections", [("reference", "tier"), ("reason", "第 \(i) 条")]).status == .seeOther)
+            }
+            let page = try await b.get("/cadre/\(cadre)/2020-12")
+            #expect(!page.body.contains("action=\"/cadre/\(cadre)/2020-12/objections\""))
+            #expect(page.body.contains("现在不能再提出申诉：您对本期已有 5 条申诉尚未处理"), "\(page.body)")
+            let json = try await b.get("/api/cadres/\(cadre)/2020-12")
+            #expect(json.body.contains("\"objectionLimit\":\"您对本期已有 5 条申诉尚未处理"))
+            // Posted anyway (a page open from before): the reason comes back to copy.
+            let sixth = try await b.post("/cadre/\(cadre)/2020-12/objections", [("reference", "tier"), ("reason", "很长的理由")])
+            #expect(sixth.status == .conflict)
+            #expect(sixth.body.contains("申诉未提交：您对本期已有 5 条申诉尚未处理") && sixth.body.contains("readonly>很长的理由</textarea>"), "\(sixth.body)")
+        }
+    }
 }
