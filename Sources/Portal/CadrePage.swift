@@ -5,12 +5,21 @@ import Store
 /// The cadre's month page: score and tier first, then every item with its records, the
 /// pay slip, the chart over months, the 公示 status and the objections.
 enum CadrePage {
-    static func render(_ view: CadreView, viewer: PortalUser, nav: HTML.Nav, message: String? = nil) -> String {
+    /// An objection the server refused, as the cadre typed it: shown again with the reason.
+    struct Draft: Sendable {
+        var reference: String?
+        var reason: String?
+        /// Why it was refused.
+        var refusal: String
+    }
+
+    static func render(_ view: CadreView, viewer: PortalUser, nav: HTML.Nav, message: String? = nil, draft: Draft? = nil) -> String {
         let r = view.result
         let e = HTML.esc
         let month = YearMonth(view.run.month)!
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
+        if draft != nil { b += "<p class=\"warn\"><a href=\"#objections\">申诉未提交，原因和您填写的内容见下方“申诉”。</a></p>" }
         if viewer.role == .staff { b += "<p class=\"msg\">工作人员查看（已记入审计日志）</p>" }
 
         // Summary.
@@ -122,14 +131,29 @@ enum CadrePage {
             b += StaffPages.resolution(o, staff: viewer.role == .staff)
             b += "</div>"
         }
-        if viewer.role == .cadre && view.run.objectionsOpen {
+        if let draft { b += "<p class=\"warn\" id=\"objection-error\" role=\"alert\">申诉未提交：\(e(draft.refusal))</p>" }
+        let typed = draft?.reason ?? ""
+        if viewer.role == .cadre && view.run.objectionsOpen && view.objectionLimit == nil {
             b += "<form method=\"post\" action=\"/cadre/\(HTML.segment(r.cadreID))/\(month)/objections\">\(HTML.csrfField(nav.csrf))"
-            b += "<label for=\"reference\">申诉的项目或记录</label><select id=\"reference\" name=\"reference\" required><option value=\"\" selected disabled>请选择</option>"
-            for ref in view.references { b += "<option value=\"\(e(ref.value))\">\(e(ref.label))</option>" }
-            b += "</select><label for=\"reason\">理由</label><textarea id=\"reason\" name=\"reason\" rows=\"4\" maxlength=\"1000\" required></textarea>"
+            let chosen = draft?.reference.flatMap { v in view.references.contains { $0.value == v } ? v : nil }
+            b += "<label for=\"reference\">申诉的项目或记录</label><select id=\"reference\" name=\"reference\" required><option value=\"\"\(chosen == nil ? " selected" : "") disabled>请选择</option>"
+            for ref in view.references {
+                // Two lines may cite the same record: the first option with the value is the one kept.
+                let selected = ref.value == chosen && view.references.first { $0.value == ref.value }?.label == ref.label
+                b += "<option value=\"\(e(ref.value))\"\(selected ? " selected" : "")>\(e(ref.label))</option>"
+            }
+            b += "</select><label for=\"reason\">理由</label><textarea id=\"reason\" name=\"reason\" rows=\"4\" maxlength=\"1000\" required>\(e(typed))</textarea>"
             b += "<button type=\"submit\">提交申诉</button></form>"
         } else if viewer.role == .cadre {
-            b += "<p class=\"muted\">本月不在申诉期内。</p>"
+            if let limit = view.objectionLimit, view.run.objectionsOpen {
+                b += "<p class=\"warn\" id=\"objection-limit\">现在不能再提出申诉：\(e(limit))</p>"
+            } else {
+                b += "<p class=\"muted\">本月不在申诉期内。</p>"
+            }
+            // What the cadre typed is not lost: shown to copy, though it cannot be sent now.
+            if !typed.isEmpty {
+                b += "<label for=\"reason\">您填写的理由（未提交，可复制保存）</label><textarea id=\"reason\" rows=\"4\" readonly>\(e(typed))</textarea>"
+            }
         }
         b += "</section>"
         return HTML.page(title: "\(month.chineseDescription) \(r.name)", nav: nav, body: b)

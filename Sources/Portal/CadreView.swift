@@ -34,6 +34,9 @@ struct CadreView: Sendable, Encodable {
     var corrections: [CorrectionItem] = []
     /// The month's year when its 年度考核 is visible to the visitor with this cadre in it.
     var year: Int? = nil
+    /// Why the cadre cannot raise another objection to this month although the window is
+    /// open (`ObjectionLimits` reached); nil when they can, or the window is not open.
+    var objectionLimit: String? = nil
 
     struct CorrectionItem: Sendable, Encodable {
         /// `paid` (this month pays it) or `corrected` (this month was corrected).
@@ -97,7 +100,20 @@ extension PortalService {
             run: info, result: result, history: try store.history(cadreID: cadreID, states: CadreView.visibleStates(for: v.user.role)),
             objections: try store.objections(cadreID: cadreID), references: CadreView.references(result),
             personal: v.user.role == .cadre && v.user.cadreID == cadreID ? rosterMasks.masked(store: store, run: run, cadreID: cadreID) : nil,
-            corrections: try correctionItems(cadreID: cadreID, run: run), year: try visibleYear(cadreID: cadreID, month: month, for: v))
+            corrections: try correctionItems(cadreID: cadreID, run: run), year: try visibleYear(cadreID: cadreID, month: month, for: v),
+            objectionLimit: try objectionLimitReached(cadreID: cadreID, month: month, open: info.objectionsOpen))
+    }
+
+    /// What the cadre is told up front when `ObjectionLimits` refuses any further objection
+    /// to the month (the store counts the same in the transaction that adds one).
+    func objectionLimitReached(cadreID: String, month: YearMonth, open window: Bool) throws -> String? {
+        guard window else { return nil }
+        let mine = try store.objections(cadreID: cadreID).filter { $0.month == month.description }
+        let limits = config.objectionLimits
+        let open = mine.filter { $0.state == .open }.count
+        if open >= limits.open { return Self.objectionLimitRefusal(.tooManyObjections(open: true, limit: limits.open))?.message }
+        if mine.count >= limits.total { return Self.objectionLimitRefusal(.tooManyObjections(open: false, limit: limits.total))?.message }
+        return nil
     }
 
     func correctionItems(cadreID: String, run: RunRecord) throws -> [CadreView.CorrectionItem] {

@@ -68,11 +68,19 @@ extension PortalService {
                 }
                 let month = YearMonth(objection.month)
                 let adjustment = try adjustment(input, approver: v.user.displayName.isEmpty ? v.actor : v.user.displayName, month: month)
-                var review = false
-                if case .adjustment(let p, let a, _, _) = adjustment, let limits = try adjustmentSupport(month: month)?.limits {
-                    review = limits.needsSecondApproval(points: p, amountUnits: a?.fixed)
+                let limits = try adjustmentSupport(month: month)?.limits
+                // The review line bounds the cadre's month, not each adjustment: one staff
+                // member accepting ten objections at the line each would otherwise add ten
+                // times the line alone. The total read and the acceptance stored under one
+                // lock, so that two decisions of this process cannot both read the old total.
+                try Self.decisionLock.withLock {
+                    var review = false
+                    if case .adjustment(let p, let a, _, _) = adjustment, let limits, let month {
+                        let earlier = try store.adjustments(month: month).filter { $0.cadreID == objection.cadreID }
+                        review = Self.needsSecondApproval(points: p, amount: a, earlier: earlier, limits: limits)
+                    }
+                    try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at, needsSecondApproval: review)
                 }
-                try store.acceptObjection(id: objectionID, adjustment, reply: reply, actor: v.actor, at: at, needsSecondApproval: review)
             }
         } catch let e as PortalStoreError {
             switch e {
@@ -83,6 +91,40 @@ extension PortalService {
             default: throw e
             }
         }
+    }
+
+    /// Serialises the review-line check of an adjustment with its storing (`decide`).
+    static let decisionLock = NSLock()
+
+    /// Whether an adjustment of `points` and `amount` needs a second staff member: when the
+    /// cadre's adjustments of the month — `earlier` (every one accepted, awaiting approval
+    /// or not) and this one — add up, each by its magnitude, to more than the review line;
+    /// points and amounts each against their own line, a kind counted only when this
+    /// adjustment carries it. Magnitudes, so that a -5 awaiting approval cannot make room for
+    /// a +5 (or a deduction) no second person approved.
+    static func needsSecondApproval(points: Fixed?, amount: Money?, earlier: [ObjectionAdjustment], limits: AdjustmentLimits) -> Bool {
+        func magnitude(_ f: Fixed) -> Fixed { f.isNegative ? f.negated() : f }
+        var pointsTotal: Fixed? = nil
+        if let points {
+            var sum: Fixed? = magnitude(points)
+            for e in earlier { if let p = e.points { sum = sum?.adding(magnitude(p)) } }
+            // A sum beyond exact numbers is above any line.
+            guard let exact = sum else { return true }
+            pointsTotal = exact
+        }
+        var amountTotal: Fixed? = nil
+        if let amount {
+            var fen = amount.fen.magnitude
+            for e in earlier {
+                guard let a = e.amount else { continue }
+                let (sum, overflow) = fen.addingReportingOverflow(a.fen.magnitude)
+                if overflow { return true }
+                fen = sum
+            }
+            guard fen <= UInt64(Int64.max) else { return true }
+            amountTotal = Money(fen: Int64(fen)).fixed
+        }
+        return limits.needsSecondApproval(points: pointsTotal, amountUnits: amountTotal)
     }
 
     /// Reads and checks an adjustment against the rules' adjustments source.

@@ -13,6 +13,8 @@ extension PortalService {
     struct ActivateRequest: Decodable { var cadreID: String; var code: String; var password: String }
     struct ObjectionRequest: Decodable { var reference: String; var reason: String }
     struct PublishRequest: Decodable { var days: Int? }
+    /// `{"confirm": true}`: close although the objection window has not ended.
+    struct CloseRequest: Decodable { var confirm: Bool? }
     /// `{"username":"…"}` (an account or 工号) or `{"address":"…"}` (a client address, or an
     /// IPv6 `…/64`); a username that is an address means the address.
     struct UnlockRequest: Decodable { var username: String?; var address: String? }
@@ -202,7 +204,16 @@ extension PortalService {
             await self.api(context) {
                 let v = try apiVisitor(request, [.staff], post: true)
                 let m = try month(context)
-                try close(v, month: m)
+                // `{"confirm": true}` closes during the objection window; no body is fine.
+                var confirm = false
+                if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+                    let text = try await Self.body(request)
+                    if !text.trimmingWhitespace.isEmpty {
+                        guard let body = try? JSONDecoder().decode(CloseRequest.self, from: Data(text.utf8)) else { throw Refusal.badRequest("JSON 请求体无效。") }
+                        confirm = body.confirm ?? false
+                    }
+                }
+                try close(v, month: m, confirmed: confirm)
                 return Self.json(["month": m.description, "state": RunState.closed.rawValue])
             }
         }

@@ -24,9 +24,20 @@ public enum PortalApplication {
         // answering is never cut off. A request's body must also be complete within as long
         // of its head (`RequestDeadline`): every piece of body resets the idle timer.
         let seconds = config.idleSeconds
+        // At most so many connections at once, in all and from one address, well below the
+        // descriptor limit: more are closed as soon as they are accepted (`ConnectionCap`).
+        let limiter = connectionLimiter(config)
         return Application(router: router(config, context: PortalContext.self),
-                           server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadline(seconds: seconds)], idleTimeout: .seconds(seconds))),
+                           server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionCap(limiter), RequestDeadline(seconds: seconds)],
+                                                               idleTimeout: .seconds(seconds))),
                            configuration: .init(address: .hostname(host, port: port), serverName: "jifen"), logger: log)
+    }
+
+    /// The connection caps `config` asks for, or those the descriptor limit allows.
+    public static func connectionLimiter(_ config: PortalConfig) -> ConnectionLimiter {
+        let total = config.maxConnections ?? ConnectionLimiter.defaultTotal(descriptors: ConnectionLimiter.descriptorLimit())
+        let perAddress = config.maxConnectionsPerAddress ?? ConnectionLimiter.defaultPerAddress(total: total)
+        return ConnectionLimiter(total: total, perAddress: min(perAddress, total), exempt: config.trustedProxies)
     }
 
     /// The portal's routes over `config`'s store. `Context` tells the client's address:
@@ -241,7 +252,18 @@ extension PortalService {
                 let id = try cadreParam(context)
                 try authorize(v, cadreID: id)
                 let m = try month(context)
-                _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
+                do {
+                    _ = try object(v, cadreID: id, month: m, reference: f["reference"], reason: f["reason"])
+                } catch let r as Refusal {
+                    // The month page again, with why and what the cadre typed (not a dead end).
+                    switch r {
+                    case .badRequest(let message), .conflict(let message):
+                        guard let view = try cadreView(cadreID: id, month: m, for: v) else { throw r }
+                        let draft = CadrePage.Draft(reference: f["reference"], reason: f["reason"], refusal: message)
+                        return Self.html(CadrePage.render(view, viewer: v.user, nav: nav(v), draft: draft), status: .init(code: r.status))
+                    default: throw r
+                    }
+                }
                 return Self.redirect("/cadre/\(HTML.segment(id))/\(m)?done=1#objections")
             }
         }
@@ -336,8 +358,13 @@ extension PortalService {
         router.post("/staff/runs/:month/close") { request, context in
             await page(request, context) {
                 let v = try require(request, [.staff])
-                _ = try await form(request, v)
-                try close(v, month: try month(context))
+                let f = try await form(request, v)
+                do {
+                    try close(v, month: try month(context), confirmed: Self.confirms(f["confirm"]))
+                } catch let r as Refusal {
+                    guard case .conflict(let message) = r else { throw r }
+                    return try staffHome(v, message: message, status: .conflict)
+                }
                 return Self.redirect("/staff")
             }
         }
@@ -410,7 +437,8 @@ extension PortalService {
             pending[r.month] = try store.adjustments(month: r.month).filter { $0.includedIn != r.id }.count
         }
         let locks = try store.activeLocks(now: clock.epochSeconds)
-        return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, locks: locks, nav: nav(v), message: message), status: status)
+        return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, locks: locks, today: clock.chinaToday,
+                                         nav: nav(v), message: message), status: status)
     }
 
     /// What staff lifted, for the page's message and the API's answer.
@@ -454,12 +482,39 @@ extension PortalService {
         return until
     }
 
-    func close(_ v: Visitor, month: YearMonth) throws {
+    /// Closes a month, which ends its 公示: refused while any objection to it is unanswered
+    /// (closing would leave it answerable only by a rejection), and while its objection
+    /// window has not ended unless staff confirm closing early (`confirmed`; audited
+    /// `close-early`). `jifen batch close` on the server does not check either (Store's
+    /// `close` is shared with the CLI).
+    func close(_ v: Visitor, month: YearMonth, confirmed: Bool = false) throws {
+        let unanswered = try store.objections(state: .open).filter { $0.month == month.description }
+        guard unanswered.isEmpty else {
+            throw Refusal.conflict("\(month.chineseDescription)还有 \(unanswered.count) 条申诉未答复，请先在“申诉处理”中答复，再关账。")
+        }
+        let run = try store.currentRun(month: month)
+        var early: CivilDate?
+        if let run, run.state == .published, let until = run.objectionsUntil.flatMap(CivilDate.init(iso:)), clock.chinaToday <= until {
+            guard confirmed else {
+                throw Refusal.conflict("\(month.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉。确需提前关账，请勾选“申诉期未结束，确认关账”后再提交。")
+            }
+            early = until
+        }
         do {
             try store.close(month: month, actor: v.actor, at: clock.timestamp)
         } catch {
             throw Refusal.conflict(Self.storeMessage(error))
         }
+        if let early {
+            try store.audit(at: clock.timestamp, actor: v.actor, action: "close-early", month: month, runID: run?.id,
+                            detail: "closed during the objection window (until \(early))")
+        }
+    }
+
+    /// Whether a close form or request confirms closing during the objection window.
+    static func confirms(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return ["1", "true", "yes", "on"].contains(value.lowercased())
     }
 
     static func storeMessage(_ error: any Error) -> String {

@@ -38,6 +38,12 @@ public struct PortalConfig: Sendable {
     /// Seconds a connection may go without sending a whole request part (or, kept alive,
     /// without a request) before the server closes it (`jifen serve --idle-timeout`).
     public var idleSeconds: Int64 = 30
+    /// Connections served at once, in all (`jifen serve --max-connections`); nil: from the
+    /// descriptor limit (`ConnectionLimiter.defaultTotal`). More are closed as accepted.
+    public var maxConnections: Int?
+    /// Connections served at once from one client address (an IPv6 /64); trusted proxies are
+    /// not limited by it. nil: `ConnectionLimiter.defaultPerAddress` of the total.
+    public var maxConnectionsPerAddress: Int?
     /// Objections one cadre may have open at once, and raise in all, per month (or year).
     public var objectionLimits = ObjectionLimits()
     /// Where a month's data and the rules are, for staff accepting an objection with an

@@ -159,8 +159,7 @@ struct PortalService: Sendable {
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .login, address: key, name: username, label: user?.username, now: now, policy: config.throttle) {
         case .refused(let lock):
-            try store.audit(at: at, actor: actor, action: "login-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
-            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope)
+            throw try throttleRefusal(lock, kind: .login, address: key, label: user?.username, actor: actor, from: from, now: now, at: at)
         case .allowed(let t):
             ticket = t
         }
@@ -178,6 +177,35 @@ struct PortalService: Sendable {
         let li = try startSession(user)
         try store.audit(at: at, actor: user.username, action: "login", detail: "\(user.role.rawValue) address \(from)")
         return li
+    }
+
+    /// What an attempt the throttle refused is told, audited: the lock when one is in force;
+    /// otherwise the key's remaining attempts are all reserved by attempts still being checked
+    /// (more than 30 logins from one office at once, waiting for bcrypt) — no lock exists, and
+    /// the client is told to retry shortly (`Refusal.busy`, 503), never that it is locked.
+    func throttleRefusal(_ lock: ThrottleLock, kind: AttemptKind, address key: String, label: String?, actor: String, from: String,
+                         now: Int64, at: String) throws -> Refusal {
+        let action = kind == .login ? "login-refused" : "activate-refused"
+        guard try lockInForce(lock, kind: kind, address: key, label: label, now: now) else {
+            try store.audit(at: at, actor: actor, action: action, detail: "busy (\(lock.scope.rawValue)) address \(from)")
+            return .busy
+        }
+        try store.audit(at: at, actor: actor, action: action, detail: "locked (\(lock.scope.rawValue)) address \(from)")
+        return .locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope)
+    }
+
+    /// Whether the throttle's refusal is a stored lock (as `jifen user locks` and staff see
+    /// it): a lock in force refuses with its own end; a key refused for attempts in flight
+    /// has none stored.
+    func lockInForce(_ lock: ThrottleLock, kind: AttemptKind, address key: String, label: String?, now: Int64) throws -> Bool {
+        try store.activeLocks(now: now).contains { l in
+            guard l.scope == lock.scope, l.until == lock.until else { return false }
+            switch lock.scope {
+            case .address: return l.address == key
+            case .pair: return l.address == key && l.kind == kind.rawValue && l.label == label
+            case .account: return l.address.isEmpty && l.kind == kind.rawValue && l.label == label
+            }
+        }
     }
 
     func startSession(_ user: PortalUser) throws -> LoggedIn {
@@ -207,8 +235,7 @@ struct PortalService: Sendable {
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .activate, address: key, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
         case .refused(let lock):
-            try store.audit(at: at, actor: actor, action: "activate-refused", detail: "locked (\(lock.scope.rawValue)) address \(from)")
-            throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope)
+            throw try throttleRefusal(lock, kind: .activate, address: key, label: record == nil ? nil : cadreID, actor: actor, from: from, now: now, at: at)
         case .allowed(let t):
             ticket = t
         }

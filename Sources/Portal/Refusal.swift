@@ -23,8 +23,17 @@ enum Refusal: Error, Sendable, Equatable {
     case locked(minutes: Int, scope: ThrottleScope)
     /// A request body over the portal's limit.
     case tooLarge
+    /// A request line (path and query) over `PortalMiddleware.maxURIBytes`.
+    case uriTooLong
+    /// More logins or activations from one address (or at one account) are being checked at
+    /// once than its throttle has attempts left: no lock exists, the client should retry in
+    /// a few seconds (503 with `Retry-After`).
+    case busy
     /// Anything else that went wrong: said without a word about the data.
     case serverError
+
+    /// Seconds a busy login is told to wait (`Retry-After`).
+    static let busyRetrySeconds = 5
 
     var status: Int {
         switch self {
@@ -35,7 +44,9 @@ enum Refusal: Error, Sendable, Equatable {
         case .conflict: 409
         case .locked: 429
         case .tooLarge: 413
+        case .uriTooLong: 414
         case .serverError: 500
+        case .busy: 503
         }
     }
 
@@ -52,7 +63,9 @@ enum Refusal: Error, Sendable, Equatable {
         case .conflict: "conflict"
         case .locked: "locked"
         case .tooLarge: "too-large"
+        case .uriTooLong: "uri-too-long"
         case .serverError: "internal"
+        case .busy: "busy"
         }
     }
 
@@ -76,7 +89,9 @@ enum Refusal: Error, Sendable, Equatable {
                 "该账户（工号）的尝试失败次数过多，已暂时锁定，请 \(minutes) 分钟后再试；急需登录请联系民政局工作人员，在门户“登录锁定”中或在服务器上运行 jifen user unlock <用户名或工号> 解除。"
             }
         case .tooLarge: "提交的内容过长。"
+        case .uriTooLong: "网址过长。"
         case .serverError: "服务器内部错误，请稍后再试。"
+        case .busy: "登录的人较多，请稍后再试（约 \(Refusal.busyRetrySeconds) 秒后）。"
         }
     }
 }

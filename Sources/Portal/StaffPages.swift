@@ -3,7 +3,8 @@ import Store
 
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
-    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], locks: [ActiveLock] = [], nav: HTML.Nav, message: String? = nil) -> String {
+    static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], locks: [ActiveLock] = [], today: CivilDate? = nil,
+                     nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
@@ -32,7 +33,12 @@ enum StaffPages {
                 b += "<button type=\"submit\">发布公示</button></form>"
             }
             if r.state == .draft || r.state == .published {
-                b += "<form method=\"post\" action=\"/staff/runs/\(r.month)/close\">\(HTML.csrfField(nav.csrf))<button type=\"submit\">关账</button></form>"
+                b += "<form method=\"post\" action=\"/staff/runs/\(r.month)/close\">\(HTML.csrfField(nav.csrf))"
+                if r.state == .published, let until = r.objectionsUntil, let end = CivilDate(iso: until), let today, today <= end {
+                    b += "<p class=\"warn\">申诉期到 \(e(until)) 才结束，关账后干部不能再提出申诉。</p>"
+                    b += "<label><input type=\"checkbox\" name=\"confirm\" value=\"1\"> 申诉期未结束，确认关账</label>"
+                }
+                b += "<button type=\"submit\">关账</button></form>"
             }
         }
         b += "</section>"

@@ -22,6 +22,10 @@ struct ServeCommand: ParsableCommand {
     var trustedProxy: [String] = []
     @Option(name: .customLong("idle-timeout"), help: "连接空闲多少秒（未发来完整的请求头或请求体片段）即关闭（1 到 3600，默认 30）。 Seconds before an idle connection is closed.")
     var idleTimeout: Int = 30
+    @Option(name: .customLong("max-connections"), help: "同时服务的连接数上限（默认按进程可打开的文件数计算，最多 4096）；超出的连接立即关闭。 Connections served at once; more are closed at once.")
+    var maxConnections: Int?
+    @Option(name: .customLong("max-connections-per-address"), help: "来自同一网络地址（IPv6 按 /64）的连接数上限（默认为总上限的八分之一，最多 128；可信代理不受此限）。 Connections from one client address.")
+    var maxConnectionsPerAddress: Int?
 
     func validate() throws {
         guard (1...10_080).contains(sessionMinutes) else {
@@ -29,6 +33,14 @@ struct ServeCommand: ParsableCommand {
         }
         guard (1...3600).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout 应在 1 到 3600 秒之间，给的是 \(idleTimeout)。 --idle-timeout must be 1 to 3600 seconds.")
+        }
+        // The descriptors a connection may take: the soft limit, raised to the hard one.
+        let allowed = ConnectionLimiter.maximum(descriptors: OpenFileLimit.raiseToHardLimit())
+        if let n = maxConnections, !(1...allowed).contains(n) {
+            throw ValidationError("--max-connections 应在 1 到 \(allowed) 之间（本进程最多可打开 \(ConnectionLimiter.descriptorLimit()) 个文件，其余留给数据库和日志），给的是 \(n)。 --max-connections must be 1 to \(allowed) under this process's open-file limit.")
+        }
+        if let n = maxConnectionsPerAddress, n < 1 {
+            throw ValidationError("--max-connections-per-address 应至少为 1，给的是 \(n)。 --max-connections-per-address must be at least 1.")
         }
         for p in trustedProxy where AddressRange(p) == nil {
             throw ValidationError("--trusted-proxy “\(p)”不是 IP 地址或网段（如 127.0.0.1、10.0.0.0/8、::1）。 --trusted-proxy '\(p)' is not an IP address or network.")
@@ -43,6 +55,10 @@ struct ServeCommand: ParsableCommand {
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
         config.trustedProxies = trustedProxy.compactMap { AddressRange($0) }
         config.idleSeconds = Int64(idleTimeout)
+        OpenFileLimit.raiseToHardLimit()
+        config.maxConnections = maxConnections
+        config.maxConnectionsPerAddress = maxConnectionsPerAddress
+        let limiter = PortalApplication.connectionLimiter(config)
         // Staff re-run a month from the portal with the same data, rules and report settings
         // as `jifen batch run`.
         // Re-runs are executed by this same program in a separate process (`jifen batch work`).
@@ -52,7 +68,7 @@ struct ServeCommand: ParsableCommand {
                                            configPath: FileManager.default.fileExists(atPath: project.config) ? project.config : nil)
         let app = PortalApplication.build(config, host: host, port: port)
         // Unbuffered, so that it shows before the server's own log lines.
-        FileHandle.standardOutput.write(Data("干部门户：http://\(host):\(port)/  （Ctrl-C 停止） Portal at http://\(host):\(port)/\n".utf8))
+        FileHandle.standardOutput.write(Data("干部门户：http://\(host):\(port)/  （Ctrl-C 停止；最多 \(limiter.total) 个连接，每个地址 \(limiter.perAddress) 个） Portal at http://\(host):\(port)/\n".utf8))
         // The root command is synchronous; the server runs on the concurrency pool while
         // this thread waits for it to stop (on SIGINT/SIGTERM, handled by the service group).
         let done = DispatchSemaphore(value: 0)

@@ -105,8 +105,9 @@ import TestSupport
             let after = try await staff.get("/staff/objections?done=\(oid)")
             #expect(after.body.contains("已采纳申诉 #\(oid)，调整已保存") && after.body.contains("待重新计算"))
 
-            // The month cannot be closed while the adjustment is not in its run.
-            let early = try await staff.post("/staff/runs/2020-12/close", [])
+            // The month cannot be closed while the adjustment is not in its run (even when
+            // staff confirm closing during the objection window).
+            let early = try await staff.post("/staff/runs/2020-12/close", [("confirm", "1")])
             #expect(early.status == .conflict && early.body.contains("有 1 条采纳申诉的调整尚未计入运行，不能关账"))
             #expect(try f.store.currentRun(month: Self.month)?.state == .published)
 
