@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// What jifen writes never replaces what a clerk sent, and a month never runs without a file
+/// whose name is a little off.
+struct InputGuardCLITests {
+    /// A copy of a sample month in a fresh folder named after the month: `<root>/2020-12`.
+    static func month(_ sample: String = "samples/2020-12", _ month: String = "2020-12") throws -> (root: String, folder: String) {
+        let root = PackagePaths.temporaryDirectory("jifen-guard")
+        let folder = root + "/" + month
+        try FileManager.default.copyItem(atPath: PackagePaths.path(sample), toPath: folder)
+        return (root, folder)
+    }
+
+    static func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    // MARK: - File names a little off
+
+    @Test(arguments: ["duty .csv", " duty.csv", "值班 - 富民.csv", "值班－富民.csv", "值班—富民.csv"])
+    func aHarmlessSlipInAFileNameIsReadAsMeant(_ name: String) throws {
+        let (_, folder) = try Self.month()
+        try FileManager.default.moveItem(atPath: folder + "/duty.csv", toPath: folder + "/" + name)
+        let r = try CLI.run(["check-data", folder])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(!r.stdout.contains("D0020"))
+        let line = r.stdout.split(separator: "\n").first { $0.contains(name.trimmingCharacters(in: .whitespaces)) }
+        #expect(line != nil, "\(r.stdout)")
+    }
+
+    @Test(arguments: [
+        ("值班-富民.xls", "D0041"), ("值班-富民.et", "D0041"), ("值班-富民.xlsx.txt", "D0041"),
+        ("值班富民.csv", "D0040"), ("duty roster.csv", "D0040"),
+    ])
+    func aSourcesFileThatCannotBeReadStopsTheMonth(_ name: String, _ code: String) throws {
+        let (root, folder) = try Self.month()
+        try FileManager.default.moveItem(atPath: folder + "/duty.csv", toPath: folder + "/" + name)
+        let r = try CLI.run(["check-data", folder])
+        #expect(r.status == 65, "\(r.stdout)")
+        #expect(r.stdout.contains("错误[\(code)]") && r.stdout.contains("本月不能缺少它"), "\(r.stdout)")
+        if code == "D0041" { #expect(r.stdout.contains("另存为 .xlsx") && r.stdout.contains("值班-富民.xlsx")) }
+        if name == "值班富民.csv" { #expect(r.stdout.contains("值班-富民.csv")) }
+        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--store", root + "/store.sqlite", "--out", root + "/out", "--quiet"])
+        #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12/工资表.xlsx"))
+    }
+
+    @Test func aFileLikeNoSourceIsStillOnlyAWarning() throws {
+        let (_, folder) = try Self.month()
+        for name in ["说明.docx", "notes.xls", "汇总.xlsx"] { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("x".utf8)) }
+        let r = try CLI.run(["check-data", folder])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "警告[D0020]").count == 4, "\(r.stdout)")
+    }
+}
