@@ -15,6 +15,54 @@ struct InputGuardCLITests {
 
     static func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
+    // MARK: - check-data --rejected
+
+    @Test(arguments: ["duty.csv", "cadres.csv", "拒收.xlsx", "拒收.csv"])
+    func rejectedRowsAreNeverWrittenIntoTheMonthFolder(_ name: String) throws {
+        let (_, folder) = try Self.month("samples/bad/03-bad-date")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        let duty = Self.bytes(folder + "/duty.csv"), cadres = Self.bytes(folder + "/cadres.csv")
+        let r = try CLI.run(["check-data", folder, "--month", "2020-12", "--rejected", folder + "/" + name])
+        #expect(r.status == 64, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("错误[B0080]"), "\(r.stdout)")
+        #expect(r.stdout.contains("2020-12") && r.stdout.contains("拒收-2020-12.xlsx"))
+        if name.hasPrefix("duty") { #expect(r.stdout.contains("会覆盖它")) }
+        #expect(Self.bytes(folder + "/duty.csv") == duty && Self.bytes(folder + "/cadres.csv") == cadres)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == before)
+    }
+
+    @Test func aRejectedPathSpeltAnotherWayIntoTheMonthFolderIsRefusedToo() throws {
+        let (root, folder) = try Self.month("samples/bad/03-bad-date")
+        let duty = Self.bytes(folder + "/duty.csv")
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: folder)
+        for path in [root + "/link/duty.csv", root + "/other/../2020-12/duty.csv"] {
+            try? FileManager.default.createDirectory(atPath: root + "/other", withIntermediateDirectories: true)
+            let r = try CLI.run(["check-data", folder, "--rejected", path])
+            #expect(r.status == 64, "\(path): \(r.stdout)")
+            #expect(r.stdout.contains("[B0080]"))
+        }
+        #expect(Self.bytes(folder + "/duty.csv") == duty)
+    }
+
+    @Test func aRejectedPathThatIsAFolderOrInAMissingFolderIsNamedPlainly() throws {
+        let (root, folder) = try Self.month("samples/bad/03-bad-date")
+        let dir = try CLI.run(["check-data", folder, "--rejected", root])
+        #expect(dir.status == 64, "\(dir.stdout)\(dir.stderr)")
+        #expect(dir.stdout.contains("错误[B0081]") && dir.stdout.contains("是一个文件夹"))
+        #expect(!(dir.stdout + dir.stderr).contains("NSCocoaErrorDomain"))
+        for name in ["没有的文件夹/拒收.xlsx", "没有的文件夹/拒收.csv"] {
+            let missing = try CLI.run(["check-data", folder, "--rejected", root + "/" + name])
+            #expect(missing.status == 64, "\(missing.stdout)\(missing.stderr)")
+            #expect(missing.stdout.contains("错误[B0082]") && missing.stdout.contains("不存在"), "\(missing.stdout)")
+            #expect(!missing.stdout.contains("permissions"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/没有的文件夹"))
+        // Beside the month folder, as the guide says: written.
+        let fine = try CLI.run(["check-data", folder, "--rejected", root + "/拒收-2020-12.xlsx"])
+        #expect(fine.status == 65)
+        #expect(FileManager.default.fileExists(atPath: root + "/拒收-2020-12.xlsx"))
+    }
+
     // MARK: - File names a little off
 
     @Test(arguments: ["duty .csv", " duty.csv", "值班 - 富民.csv", "值班－富民.csv", "值班—富民.csv"])
