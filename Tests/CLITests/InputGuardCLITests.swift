@@ -63,6 +63,46 @@ struct InputGuardCLITests {
         #expect(FileManager.default.fileExists(atPath: root + "/拒收-2020-12.xlsx"))
     }
 
+    // MARK: - template --out
+
+    /// A data root whose 2022-01 folder holds 富民's filled roster (花名册-富民.xlsx) and a
+    /// returned 值班-富民.xlsx.
+    static func filledMonth() throws -> (root: String, folder: String) {
+        let root = PackagePaths.temporaryDirectory("jifen-guard")
+        let folder = root + "/" + TemplateCLITests.month
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let blank = try TemplateCLITests.template(["--community", "富民"])
+        let members = TemplateCLITests.cadres.filter { $0["社区"] == "富民" }
+        try TemplateFiller(blank + "/花名册-富民.xlsx").write(rows: TemplateCLITests.rosterRows(members), names: TemplateCLITests.names, to: folder + "/花名册-富民.xlsx")
+        try Data("filled by the clerk".utf8).write(to: URL(fileURLWithPath: folder + "/值班-富民.xlsx"))
+        return (root, folder)
+    }
+
+    @Test func templatesNeverReplaceFilesAndNeverTheRosterJustRead() throws {
+        let (root, folder) = try Self.filledMonth()
+        let roster = Self.bytes(folder + "/花名册-富民.xlsx"), duty = Self.bytes(folder + "/值班-富民.xlsx")
+        let args = ["template", "--month", TemplateCLITests.month, "--community", "富民", "--data", root, "--out", folder]
+        let r = try CLI.run(args)
+        #expect(r.status == 73, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("错误[B0083]") && r.stdout.contains("值班-富民.xlsx") && r.stdout.contains("花名册-富民.xlsx"), "\(r.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["值班-富民.xlsx", "花名册-富民.xlsx"])
+        // --overwrite: still never the roster it read, and nothing else either.
+        let o = try CLI.run(args + ["--overwrite"])
+        #expect(o.status == 73, "\(o.stdout)\(o.stderr)")
+        #expect(o.stdout.contains("错误[B0084]") && o.stdout.contains("花名册-富民.xlsx"), "\(o.stdout)")
+        #expect(Self.bytes(folder + "/花名册-富民.xlsx") == roster && Self.bytes(folder + "/值班-富民.xlsx") == duty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2)
+        // Into another folder holding a file of a template's name: --overwrite replaces it.
+        let other = PackagePaths.temporaryDirectory("jifen-guard")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: other + "/值班-富民.xlsx"))
+        let refused = try CLI.run(["template", "--month", TemplateCLITests.month, "--community", "富民", "--data", root, "--out", other])
+        #expect(refused.status == 73 && refused.stdout.contains("[B0083]"))
+        #expect(Self.bytes(other + "/值班-富民.xlsx") == Data("old".utf8))
+        let replaced = try CLI.run(["template", "--month", TemplateCLITests.month, "--community", "富民", "--data", root, "--out", other, "--overwrite"])
+        #expect(replaced.status == 0, "\(replaced.stdout)")
+        #expect(Self.bytes(other + "/值班-富民.xlsx") != Data("old".utf8))
+    }
+
     // MARK: - File names a little off
 
     @Test(arguments: ["duty .csv", " duty.csv", "值班 - 富民.csv", "值班－富民.csv", "值班—富民.csv"])
