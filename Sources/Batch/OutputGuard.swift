@@ -65,14 +65,12 @@ public enum OutputGuard {
                                 en: "--rejected names '\((path as NSString).lastPathComponent)', a data file of the month folder being checked; writing would replace it. Nothing was written")
                     : Localized(zh: "--rejected 指定的文件在正在核对的月份文件夹 \(monthFolder) 中，下次核对时会被当作数据读取；未写出任何文件",
                                 en: "--rejected names a file inside the month folder being checked, \(monthFolder), where it would be read as data next time. Nothing was written"),
-                found: path,
                 help: Localized(zh: "把被拒绝的行写到月份文件夹以外，如 --rejected \(elsewhere)。", en: "Write the rejected rows outside the month folder, e.g. --rejected \(elsewhere)."))
         }
         if let rulesFolder, fm.fileExists(atPath: rulesFolder), isInside(path, rulesFolder) {
             return Diagnostic(
                 .error, code: "B0080", at: .file(path: path),
                 summary: Localized(zh: "--rejected 指定的文件在规则文件夹 \(rulesFolder) 中；未写出任何文件", en: "--rejected names a file inside the rules folder \(rulesFolder). Nothing was written"),
-                found: path,
                 help: Localized(zh: "把被拒绝的行写到别的文件夹，如 --rejected \(elsewhere)。", en: "Write the rejected rows elsewhere, e.g. --rejected \(elsewhere)."))
         }
         let parent = (path as NSString).deletingLastPathComponent

@@ -55,14 +55,18 @@ public struct MonthValidator {
         let folder = inputs.folder
         var bySource: [String: [(part: String, file: InputSet.File)]] = [:]
         var problems: [RecordProblem] = []
+        var unreadable: Set<String> = []  // sources with a file that cannot be read: not missing
         for file in inputs.files {
             let name = file.name, path = file.path
             guard !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
             switch Self.match(fileName: name, schemas) {
             case .source(let source, let part): bySource[source, default: []].append((part, file))
-            case .misnamed(let source, let expected): problems.append(.misnamedFile(path: path, source: source, expected: expected))
+            case .misnamed(let source, let expected):
+                problems.append(.misnamedFile(path: path, source: source, expected: expected))
+                unreadable.insert(source)
             case .otherFormat(let source, let format, let expected):
                 problems.append(.notXlsxFile(path: path, source: source, format: format, expected: expected))
+                unreadable.insert(source)
             case .unknown: problems.append(.unknownFile(path: path))
             }
         }
@@ -76,7 +80,7 @@ public struct MonthValidator {
                 problems.append(.ambiguousFiles(source: schema.name, paths: clashing))
             } else if !found.isEmpty {
                 files[schema.name] = found.map(\.file)
-            } else if schema.isRequired || schema.role == .activity {
+            } else if (schema.isRequired || schema.role == .activity) && !unreadable.contains(schema.name) {
                 problems.append(.missingSource(source: schema.name, folder: folder, stems: schema.fileStems, required: schema.isRequired))
             }
         }

@@ -50,6 +50,9 @@ struct FileNameSlipTests {
         if code == "D0041" { #expect(d.help?.zh.contains("请用 Excel/WPS 另存为 .xlsx") == true) }
         #expect(!diagnostics.contains { $0.code == "D0020" })
         #expect(files.values.joined().allSatisfy { $0 == "cadres.csv" })
+        // Not also "no file, no records" for its source: the file is there and must be used.
+        let source = d.summary.zh.drop { $0 != "“" }.dropFirst().prefix { $0 != "”" }
+        #expect(!diagnostics.contains { $0.code == "D0022" && $0.summary.zh.contains("“\(source)”") }, "\(diagnostics)")
     }
 
     @Test(arguments: ["说明.docx", "notes.xls", "汇总.xlsx", "readme.txt", "全县-值班.xlsx"])
