@@ -415,7 +415,7 @@ public struct MonthEvaluation {
         check.problems.contains { p in
             switch p {
             // A sheet left unread: no row to skip.
-            case .reader, .ambiguousFiles, .noHeader, .missingColumn, .duplicateColumn, .unreadSheet: return true
+            case .reader, .ambiguousFiles, .misnamedFile, .notXlsxFile, .noHeader, .missingColumn, .duplicateColumn, .unreadSheet: return true
             case .missingSource(_, _, _, let required): return required
             default: return false
             }

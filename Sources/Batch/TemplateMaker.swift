@@ -22,12 +22,15 @@ public struct TemplateMaker {
     public var month: YearMonth
     public var dataRoot: String
     public var community: String?
+    /// Replace files of the same name in the folder (`--overwrite`); never a roster read.
+    public var overwrite: Bool
 
-    public init(rules: CheckedRules, month: YearMonth, dataRoot: String, community: String? = nil) {
+    public init(rules: CheckedRules, month: YearMonth, dataRoot: String, community: String? = nil, overwrite: Bool = false) {
         self.rules = rules
         self.month = month
         self.dataRoot = dataRoot
         self.community = community.map { $0.trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
+        self.overwrite = overwrite
     }
 
     public struct Outcome: Sendable {
@@ -90,6 +93,30 @@ public struct TemplateMaker {
             if let community {
                 settings = TemplateSettings(month: month, community: community, communities: [community])
             }
+        }
+        // A blank template never replaces a file: the folder may be the month's data folder,
+        // holding the clerks' filled files and the very roster just read.
+        let targets = sources.map { (folder as NSString).appendingPathComponent(TemplateSet.fileName($0, community: settings.community)) }
+        let existing = OutputGuard.existing(targets)
+        let read = Set(out.rosterPaths.map(OutputGuard.canonical))
+        let inputs = existing.filter { read.contains(OutputGuard.canonical($0)) }
+        let names = { (paths: [String]) in paths.map { ($0 as NSString).lastPathComponent }.joined(separator: "、") }
+        if !existing.isEmpty && !overwrite {
+            out.diagnostics.append(Diagnostic(
+                .error, code: "B0083", at: .file(path: folder),
+                summary: Localized(zh: "文件夹中已有同名文件，模板不会覆盖它们；未写出任何模板", en: "the folder already holds files of the templates' names; they are not replaced and no template was written"),
+                found: names(existing),
+                help: Localized(zh: "把模板写到一个新的空文件夹（如 out/templates/\(month)），不要写进月份数据文件夹；确实要用空白模板替换这些文件时加 --overwrite。",
+                                en: "Write the templates into a new, empty folder (e.g. out/templates/\(month)), never the month's data folder; add --overwrite only to replace these files with blank templates.")))
+            return out
+        }
+        if !inputs.isEmpty {
+            out.diagnostics.append(Diagnostic(
+                .error, code: "B0084", at: .file(path: inputs[0]),
+                summary: Localized(zh: "模板会覆盖刚读取的花名册，即使加了 --overwrite 也不覆盖；未写出任何模板", en: "a template would replace the roster just read; even with --overwrite it is not replaced, and no template was written"),
+                found: names(inputs),
+                help: Localized(zh: "把模板写到另一个文件夹（如 out/templates/\(month)）。", en: "Write the templates into another folder (e.g. out/templates/\(month)).")))
+            return out
         }
         do {
             out.written = try TemplateSet.write(sources: sources, settings: settings, to: folder)

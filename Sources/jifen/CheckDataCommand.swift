@@ -12,7 +12,12 @@ struct CheckDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-data",
         abstract: "校验一个月的数据文件，报告全部问题并核对每一行。 Validate a month's record files.",
-        discussion: "退出码 Exit codes: 0 无错误 no errors, 65 数据有错误 data errors, 64 用法错误 usage.")
+        discussion: """
+            退出码 Exit codes: 0 无错误 no errors, 65 数据有错误 data errors, 64 用法错误 usage \
+            (--rejected 指向文件夹、月份文件夹或规则文件夹中的文件、不存在的文件夹时不核对也不写出：B0080–B0082 \
+            a --rejected path that is a folder, inside the month or rules folder, or in a missing folder), \
+            73 被拒绝的行未能写出 the rejected rows could not be written.
+            """)
 
     @Argument(help: "月份数据文件夹，如 samples/2020-12。 The month folder.")
     var folder: String
@@ -31,6 +36,12 @@ struct CheckDataCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: folder) else {
             throw ValidationError(output.language == .zh ? "找不到文件夹 \(folder)" : "no such folder: \(folder)")
         }
+        let renderer = DiagnosticRenderer(language: output.language)
+        // Refused before anything is read: the rejected rows must never replace a clerk's file.
+        if let rejectedPath, let refusal = OutputGuard.rejectedFile(rejectedPath, monthFolder: folder, month: month.description, rulesFolder: rulesPath) {
+            print(renderer.render([refusal]), terminator: "")
+            throw ExitStatus.usage.exit
+        }
         // The county's rules declare its sources (a new column, a new activity file); without
         // rules the standard sources of a month are used.
         var schemas = StandardSchemas.all
@@ -43,7 +54,6 @@ struct CheckDataCommand: ParsableCommand {
         }
         var check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
         if let monthRules { check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check) }
-        let renderer = DiagnosticRenderer(language: output.language)
         let diagnostics = check.diagnostics.sortedByLocation()
         if !diagnostics.isEmpty {
             print(renderer.render(diagnostics, limitPerCode: output.limit), terminator: "")
@@ -57,7 +67,10 @@ struct CheckDataCommand: ParsableCommand {
                     throw ExitStatus.cannotWrite.exit
                 }
             } else {
-                try ReconciliationTable.rejectedCSV(check.rejectedRows).write(toFile: rejectedPath, atomically: true, encoding: .utf8)
+                do { try ReconciliationTable.rejectedCSV(check.rejectedRows).write(toFile: rejectedPath, atomically: true, encoding: .utf8) } catch {
+                    print(output.language == .zh ? "无法写出 \(rejectedPath)：请检查能否在该文件夹中写入文件" : "cannot write \(rejectedPath): check that files can be written in its folder")
+                    throw ExitStatus.cannotWrite.exit
+                }
             }
             print(output.language == .zh ? "被拒绝的 \(check.rejectedRows.count) 行已写入 \(rejectedPath)" : "\(check.rejectedRows.count) rejected rows written to \(rejectedPath)")
         }

@@ -55,19 +55,19 @@ public struct MonthValidator {
         let folder = inputs.folder
         var bySource: [String: [(part: String, file: InputSet.File)]] = [:]
         var problems: [RecordProblem] = []
+        var unreadable: Set<String> = []  // sources with a file that cannot be read: not missing
         for file in inputs.files {
             let name = file.name, path = file.path
             guard !name.hasPrefix(".") && !name.hasPrefix("~$") else { continue }
-            let lower = name.lowercased()
-            guard let dot = lower.lastIndex(of: "."), [".csv", ".xlsx"].contains(String(lower[dot...])) else {
-                problems.append(.unknownFile(path: path))
-                continue
-            }
-            let stem = String(name[..<name.index(name.startIndex, offsetBy: lower.distance(from: lower.startIndex, to: dot))])
-            if let (source, part) = Self.source(ofStem: stem, schemas) {
-                bySource[source, default: []].append((part, file))
-            } else {
-                problems.append(.unknownFile(path: path))
+            switch Self.match(fileName: name, schemas) {
+            case .source(let source, let part): bySource[source, default: []].append((part, file))
+            case .misnamed(let source, let expected):
+                problems.append(.misnamedFile(path: path, source: source, expected: expected))
+                unreadable.insert(source)
+            case .otherFormat(let source, let format, let expected):
+                problems.append(.notXlsxFile(path: path, source: source, format: format, expected: expected))
+                unreadable.insert(source)
+            case .unknown: problems.append(.unknownFile(path: path))
             }
         }
         var files: [String: [InputSet.File]] = [:]
@@ -80,7 +80,7 @@ public struct MonthValidator {
                 problems.append(.ambiguousFiles(source: schema.name, paths: clashing))
             } else if !found.isEmpty {
                 files[schema.name] = found.map(\.file)
-            } else if schema.isRequired || schema.role == .activity {
+            } else if (schema.isRequired || schema.role == .activity) && !unreadable.contains(schema.name) {
                 problems.append(.missingSource(source: schema.name, folder: folder, stems: schema.fileStems, required: schema.isRequired))
             }
         }
@@ -89,6 +89,97 @@ public struct MonthValidator {
 
     /// The separators between a source's stem and a part's name in a file name.
     static let partSeparators: Set<Character> = ["-", "_", "－"]
+    /// Dashes a clerk's keyboard may type for `-` (an input method's 破折号, en and em dashes).
+    static let dashes: Set<Character> = ["—", "–", "‐", "‑", "―", "−"]
+    /// Spreadsheet formats that are not read: the clerk saves them again as .xlsx.
+    static let otherFormats: Set<String> = [".xls", ".et", ".ett", ".xlsm", ".xlsb", ".xlt", ".xltx", ".ods", ".numbers"]
+
+    /// What a file's name says it is.
+    enum NameMatch: Equatable {
+        /// A source's file, and the part's name (`富民`; "" for the whole).
+        case source(String, part: String)
+        /// Named like a source's file (it starts with a stem) but its name does not say how.
+        case misnamed(source: String, expected: [String])
+        /// A source's file in a format not read (`.xls`, `.et`, `.xlsx.txt`).
+        case otherFormat(source: String, format: String, expected: String)
+        /// Like nothing the rules declare.
+        case unknown
+    }
+
+    /// Assigns a file name to a source. Harmless slips are read as the clerk meant them:
+    /// spaces around the name or its extension (` 值班-富民.xlsx`), spaces around the
+    /// separator (`值班 - 富民.xlsx`), a dash for `-` (`值班—富民.xlsx`). A name that starts
+    /// with a source's stem but is not one of these (`值班富民.xlsx`, `值班-富民.xls`,
+    /// `值班-富民.xlsx.txt`) is that source's file all the same: it must not be left out of
+    /// the month unnoticed.
+    static func match(fileName name: String, _ schemas: [SourceSchema]) -> NameMatch {
+        let trimmed = name.trimmingSpaces
+        let dot = trimmed.lastIndex(of: ".")
+        let ext = dot.map { trimmed[$0...].lowercased().trimmingSpaces } ?? ""
+        let stem = cleanStem(dot.map { String(trimmed[..<$0]) } ?? trimmed)
+        if ext == ".csv" || ext == ".xlsx" {
+            if let (source, part) = Self.source(ofStem: stem, schemas) { return .source(source, part: part) }
+            if let (source, expected) = resembling(stem, schemas, ext: ext) { return .misnamed(source: source, expected: expected) }
+            return .unknown
+        }
+        // A spreadsheet in another format, or a table saved with a second extension
+        // (`值班-富民.xlsx.txt`, Windows hiding the first).
+        var inner = stem, format = ext
+        if !otherFormats.contains(ext), let d = stem.lastIndex(of: "."),
+           [".xlsx", ".xls", ".csv", ".et"].contains(stem[d...].lowercased().trimmingSpaces) {
+            inner = cleanStem(String(stem[..<d]))
+            format = stem[d...].lowercased().trimmingSpaces + ext
+        } else if !otherFormats.contains(ext) {
+            // Only what could be a table (no extension, text): a document or picture beside the
+            // tables (`值班说明.docx`, `值班表.jpg`) is not one, and stays a warning (D0020).
+            guard ext.isEmpty || ext == ".txt" || ext == ".tsv",
+                  let (source, expected) = resembling(stem, schemas, ext: ".xlsx") else { return .unknown }
+            return .misnamed(source: source, expected: expected)
+        }
+        if let (source, _) = Self.source(ofStem: inner, schemas) {
+            return .otherFormat(source: source, format: format, expected: inner + ".xlsx")
+        }
+        if let (source, expected) = resembling(inner, schemas, ext: ".xlsx") {
+            return .otherFormat(source: source, format: format, expected: expected[0])
+        }
+        return .unknown
+    }
+
+    /// `值班 - 富民` → `值班-富民`: surrounding spaces dropped, dashes as `-`, a run of
+    /// separators as its first, and spaces beside a separator dropped.
+    static func cleanStem(_ stem: String) -> String {
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\u{3000}" || c == "\u{A0}" }
+        var out: [Character] = []
+        for typed in stem.trimmingSpaces {
+            let c: Character = dashes.contains(typed) ? "-" : typed
+            if partSeparators.contains(c) {
+                while let last = out.last, isSpace(last) { out.removeLast() }
+                if let last = out.last, partSeparators.contains(last) { continue }
+                out.append(c)
+            } else if isSpace(c), let last = out.last, partSeparators.contains(last) {
+                continue
+            } else {
+                out.append(c)
+            }
+        }
+        return String(out)
+    }
+
+    /// The source whose stem a file stem starts with (the longest), and the names its file
+    /// should have: `值班富民` → 值班, `值班-富民.xlsx`.
+    static func resembling(_ stem: String, _ schemas: [SourceSchema], ext: String) -> (String, [String])? {
+        let key = stem.lowercased()
+        var best: (source: String, stem: String)? = nil
+        for s in schemas {
+            for n in s.fileStems + [s.name] where key.hasPrefix(n.lowercased()) && n.count > (best?.stem.count ?? 0) {
+                best = (s.name, n)
+            }
+        }
+        guard let best else { return nil }
+        let rest = String(String(stem.dropFirst(best.stem.count)).drop { !($0.isLetter || $0.isNumber) })
+        let expected: String = rest.isEmpty ? best.stem + ext : best.stem + "-" + rest + ext
+        return (best.source, [expected])
+    }
 
     /// The source a file stem names and the part (`富民` of `值班-富民`; "" for the whole).
     /// An exact stem wins; else the longest stem followed by a separator.

@@ -12,6 +12,22 @@ extension RecordProblem {
                 .warning, code: "D0020", at: .file(path: path),
                 summary: L("未识别的文件，本次不使用", "file not recognised; it is not used"),
                 help: L("如果它是某类记录，请按规则中的数据来源名称命名（如 duty.csv 或 值班.csv）。", "If it holds records, name it after its source in the rules (e.g. duty.csv or 值班.csv)."))
+        case .misnamedFile(let path, let source, let expected):
+            return Diagnostic(
+                .error, code: "D0040", at: .file(path: path),
+                summary: L("文件名像是“\(source)”的文件，但不合命名规则，无法读取；本月不能缺少它", "the file is named like source '\(source)''s but not as the rules name it; the month cannot go on without it"),
+                found: Self.fileName(path),
+                expected: L("文件名为 " + expected.joined(separator: " 或 "), "a file named " + expected.joined(separator: " or ")),
+                help: L("把文件改名为 \(expected[0])：数据源名称、连接符“-”、社区名。如果它不是本月的数据，请把它移出月份文件夹。",
+                        "Rename it \(expected[0]): the source's name, a '-' and the community. If it holds no records of this month, move it out of the folder."))
+        case .notXlsxFile(let path, let source, let format, let expected):
+            return Diagnostic(
+                .error, code: "D0041", at: .file(path: path),
+                summary: L("“\(source)”的文件是 \(format) 格式，无法读取；本月不能缺少它", "source '\(source)''s file is a \(format) file, which cannot be read; the month cannot go on without it"),
+                found: Self.fileName(path),
+                expected: L("Excel 工作簿 \(expected)", "an Excel workbook \(expected)"),
+                help: L("请用 Excel/WPS 另存为 .xlsx（文件类型选“Excel 工作簿”），文件名为 \(expected)，再把原文件移出月份文件夹。",
+                        "Open it in Excel or WPS and save it as .xlsx (Excel workbook) named \(expected); then move the original out of the folder."))
         case .ambiguousFiles(let source, let paths):
             return Diagnostic(
                 .error, code: "D0021", at: .file(path: paths.first ?? ""),

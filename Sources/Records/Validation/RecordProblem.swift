@@ -29,6 +29,11 @@ public enum RecordProblem: Sendable, Hashable {
     // Files and headers
     case reader(ReadError)
     case unknownFile(path: String)
+    /// A file named like `source`'s (`值班富民.xlsx`, `值班表.docx`) whose name says no
+    /// part: the month stops rather than go on without it. `expected`: the name to give it.
+    case misnamedFile(path: String, source: String, expected: [String])
+    /// `source`'s file in a format that is not read (`format`: `.xls`, `.et`, `.xlsx.txt`).
+    case notXlsxFile(path: String, source: String, format: String, expected: String)
     case ambiguousFiles(source: String, paths: [String])
     case missingSource(source: String, folder: String, stems: [String], required: Bool)
     case noHeader(path: String, sheet: String?, expected: [String])
@@ -88,7 +93,7 @@ extension RecordProblem {
             return place
         }
         switch self {
-        case .reader, .unknownFile, .ambiguousFiles, .missingSource, .unreadSheet: return self
+        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet: return self
         case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
         case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)
         case .duplicateColumn(let a, let b, let c): return .duplicateColumn(p(a), name: b, firstColumn: c)
