@@ -546,9 +546,19 @@ public enum YearText {
             out += zh ? "  注意：年度结果已过期——\(r.staleReason ?? "")。请重新运行 jifen year run --year \(r.year)，再发布和关账。\n"
                 : "  note: the year's result is stale — \(r.staleReason ?? ""). Run jifen year run --year \(r.year) again, then publish and close.\n"
         }
-        if r.months.contains(where: { !$0.closed }) {
-            out += zh ? "  注意：这是草稿（--draft），读取了未关账的月份；各月关账后须重新运行年度考核才能发放。\n"
-                : "  note: a draft (--draft) over months not closed; run the year again once they are closed before paying.\n"
+        let open = r.months.filter { !$0.closed }.map(\.month), missing = YearMonthRun.missing(from: r.months)
+        if !open.isEmpty || !missing.isEmpty {
+            var zhParts: [String] = [], enParts: [String] = []
+            if !open.isEmpty {
+                zhParts.append("读取了未关账的月份（" + open.map { "\($0.month)月" }.joined(separator: "、") + "）")
+                enParts.append("read months not closed (" + open.map(\.description).joined(separator: ", ") + ")")
+            }
+            if !missing.isEmpty {
+                zhParts.append("缺少月份（" + missing.map { "\($0.month)月" }.joined(separator: "、") + "）")
+                enParts.append("lacked months (" + missing.map(\.description).joined(separator: ", ") + ")")
+            }
+            out += zh ? "  注意：这是草稿（--draft），" + zhParts.joined(separator: "，") + "，不能发布或关账；各月运行并关账后须重新运行年度考核。\n"
+                : "  note: a draft (--draft) that " + enParts.joined(separator: " and ") + ", which can be neither published nor closed; run the year again once every month is run and closed.\n"
         }
         return out
     }

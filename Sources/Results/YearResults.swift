@@ -66,6 +66,20 @@ public struct YearMonthRun: Sendable, Hashable, Codable {
         self.runID = runID
         self.closed = closed
     }
+
+    /// The months a year run over `months` lacked: from the first month read through
+    /// December, each it read no run of (only a `--draft` reads so few; such a draft can be
+    /// neither published nor closed).
+    public static func missing(from months: [YearMonthRun]) -> [YearMonth] {
+        guard var m = months.map(\.month).min() else { return [] }
+        let year = m.year, read = Set(months.map(\.month))
+        var out: [YearMonth] = []
+        while m.year == year {
+            if !read.contains(m) { out.append(m) }
+            m = m.next
+        }
+        return out
+    }
 }
 
 /// A pay line listed month by month: its name and kind as the month's rules had it.

@@ -78,8 +78,11 @@ extension RunStore {
             guard let run = try Self.currentYearRow(db, year: year) else { throw StoreError.noYearRun(year: year) }
             guard from.contains(run.state) else { throw StoreError.yearWrongState(year: year, state: run.state, action: action == "year-publish" ? "发布公示" : "关账") }
             if run.stale { throw StoreError.yearStale(year: year, reason: run.staleReason ?? "") }
-            let open = try Self.yearMonthsRead(db, run.id).filter { !$0.closed }.map(\.month)
-            if !open.isEmpty { throw StoreError.yearDraftOfOpenMonths(year: year, months: open) }
+            // A draft that read an open month or lacked one is for looking at only: derived
+            // from the months it read (each with whether it was closed then).
+            let months = try Self.yearMonthsRead(db, run.id)
+            let open = months.filter { !$0.closed }.map(\.month), missing = YearMonthRun.missing(from: months)
+            if !open.isEmpty || !missing.isEmpty { throw StoreError.yearDraftIncomplete(year: year, open: open, missing: missing) }
             try db.execute(sql: "UPDATE yearRun SET state = ? WHERE id = ?", arguments: [to.rawValue, run.id])
             try update(db, run.id)
             try Self.audit(db, at: at, actor: actor, action: action, month: yearKey(year), runID: nil, reason: nil,

@@ -59,8 +59,9 @@ import Testing
         return o
     }
 
-    /// October (C-005 still in post), November and December (C-005 gone) run; `close` closes them.
-    static func quarter(_ name: String, close: Bool) throws -> Fixture {
+    /// October (C-005 still in post), November and December (C-005 gone) run (those through
+    /// `last`); `close` closes them.
+    static func quarter(_ name: String, close: Bool, through last: String = "2021-12") throws -> Fixture {
         let f = Fixture(root: PackagePaths.temporaryDirectory(name))
         let nights = CorrectionTests.nights
         let months: [(String, String, Set<String>)] = [
@@ -69,7 +70,7 @@ import Testing
             ("2021-12", nights("C-002", "2021-12", [1]), ["C-005"]),
         ]
         let store = try RunStore(path: f.store)
-        for (month, duty, leavers) in months {
+        for (month, duty, leavers) in months where month <= last {
             let folder = try CorrectionTests.month(f.root, month, duty: duty, leavers: leavers)
             let run = BatchRunner(options: f.options(month, data: folder)).run()
             #expect(!run.stopped, "\(run.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
@@ -184,6 +185,32 @@ import Testing
         try store.closeYear(year: 2021, actor: "测试", at: "2022-02-01")
         let closed = runner.run()
         #expect(closed.diagnostics.map(\.code) == ["S0013"])
+    }
+
+    @Test func aDraftThatLackedAMonthCanBeNeitherPublishedNorClosed() throws {
+        // October and November run and closed; December never run
+        let f = try Self.quarter("year-draft-lacking", close: true, through: "2021-11")
+        var runner = YearRunner(options: Self.options(f, draft: true))
+        runner.assessor = Self.assessor()
+        let draft = runner.run()
+        #expect(!draft.stopped, "\(draft.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let store = try RunStore(path: f.store)
+        let record = try #require(try store.currentYearRun(year: 2021))
+        #expect(record.months.map(\.closed) == [true, true])
+        let lacking = StoreError.yearDraftIncomplete(year: 2021, open: [], missing: [YearMonth("2021-12")!])
+        #expect(throws: lacking) { try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13") }
+        #expect(throws: lacking) { try store.closeYear(year: 2021, actor: "测试", at: "2022-01-06") }
+        #expect(lacking.diagnostic.code == "S0016" && DiagnosticRenderer(language: .zh).render(lacking.diagnostic).contains("缺少月份：2021-12"))
+        #expect(try store.currentYearRun(year: 2021)?.state == .draft)
+        #expect(YearText.summary(record, language: .zh).contains("这是草稿（--draft），缺少月份（12月），不能发布或关账"))
+        // Once December is run and closed, the year is run again and can be published and closed
+        let december = try CorrectionTests.month(f.root, "2021-12", duty: CorrectionTests.nights("C-002", "2021-12", [1]), leavers: ["C-005"])
+        #expect(!BatchRunner(options: f.options("2021-12", data: december)).run().stopped)
+        try store.close(month: YearMonth("2021-12")!, actor: "测试", at: "2021-12-28T09:00:00Z")
+        runner.options.draft = false
+        #expect(!runner.run().stopped)
+        try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        try store.closeYear(year: 2021, actor: "测试", at: "2022-01-20")
     }
 
     @Test func aNegativeAnnualNetStopsTheYearBeforeItIsStored() throws {
