@@ -375,10 +375,11 @@ public struct YearRunner {
         for mi in lastMonths.sorted() {
             let month = stored.months[mi].month
             let roster: Roster
-            if let ahead, ahead.runID == stored.months[mi].runID {
+            // The roster the month was scored with: its latest correction's, if any.
+            if let ahead, ahead.runID == stored.months[mi].scoredRunID {
                 roster = try ahead.roster.get()
             } else {
-                let run = try store.run(id: stored.months[mi].runID)
+                let run = try store.run(id: stored.months[mi].scoredRunID)
                 let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
                 let files = try StoredInputs.roster(store: store, run: run, schema: schema)
                 roster = RosterReader(schema: schema, month: month).read(files: files).0
@@ -415,10 +416,14 @@ public struct YearRunner {
         return (YearInput(year: stored.year, months: stored.months, roster: Roster(cadres), itemNames: stored.itemNames, payLines: payLines, cadres: years), payees)
     }
 
-    /// Starts reading the stored roster of `month`'s current run on a thread of its own
-    /// (nil when the month has no run): its files are fetched here, parsed there.
+    /// Starts reading the stored roster `month` was scored with (its current run's, or its
+    /// latest correction run's) on a thread of its own (nil when the month has no run): its
+    /// files are fetched here, parsed there.
     static func readRosterAhead(month: YearMonth, store: RunStore, rules: CheckedRules) -> RosterAhead? {
-        guard let run = try? store.currentRun(month: month) else { return nil }
+        guard var run = try? store.currentRun(month: month) else { return nil }
+        if let latest = (try? store.corrections(month: month))?.last(where: { $0.closedRunID == run.id }), let corrected = try? store.run(id: latest.runID) {
+            run = corrected
+        }
         let ahead = RosterAhead(runID: run.id)
         do {
             let schema = MonthEvaluation(rules: rules, month: month).schemas.first { $0.role == .roster } ?? StandardSchemas.roster
@@ -531,7 +536,10 @@ public enum YearText {
         out += zh ? "  规则 \(r.rulesVersion)  \(r.createdBy) 于 \(r.createdAt)\n" : "  rules \(r.rulesVersion)  by \(r.createdBy) at \(r.createdAt)\n"
         if let p = r.publishedAt { out += zh ? "  公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")\n" : "  published \(p); objections until \(r.objectionsUntil ?? "—")\n" }
         if let c = r.closedAt { out += zh ? "  关账 \(c)\n" : "  closed \(c)\n" }
-        let months = r.months.map { "\($0.month.month)月#\($0.runID)\($0.closed ? "" : (zh ? "（未关账）" : "(open)"))" }.joined(separator: zh ? "、" : ", ")
+        let months = r.months.map { m in
+            let corrected = m.correctionRunID.map { zh ? "（更正运行 #\($0)）" : " (correction run #\($0))" } ?? ""
+            return "\(m.month.month)月#\(m.runID)" + corrected + (m.closed ? "" : (zh ? "（未关账）" : "(open)"))
+        }.joined(separator: zh ? "、" : ", ")
         out += (zh ? "  读取月份（运行）：" : "  months read (runs): ") + months + "\n"
         out += zh ? "  干部 \(s.cadres) 人；等次 " : "  \(s.cadres) cadres; tiers "
         out += s.tiers.map { "\($0.tier) \($0.cadres)" }.joined(separator: zh ? "、" : ", ") + "\n"
@@ -546,9 +554,19 @@ public enum YearText {
             out += zh ? "  注意：年度结果已过期——\(r.staleReason ?? "")。请重新运行 jifen year run --year \(r.year)，再发布和关账。\n"
                 : "  note: the year's result is stale — \(r.staleReason ?? ""). Run jifen year run --year \(r.year) again, then publish and close.\n"
         }
-        if r.months.contains(where: { !$0.closed }) {
-            out += zh ? "  注意：这是草稿（--draft），读取了未关账的月份；各月关账后须重新运行年度考核才能发放。\n"
-                : "  note: a draft (--draft) over months not closed; run the year again once they are closed before paying.\n"
+        let open = r.months.filter { !$0.closed }.map(\.month), missing = YearMonthRun.missing(from: r.months)
+        if !open.isEmpty || !missing.isEmpty {
+            var zhParts: [String] = [], enParts: [String] = []
+            if !open.isEmpty {
+                zhParts.append("读取了未关账的月份（" + open.map { "\($0.month)月" }.joined(separator: "、") + "）")
+                enParts.append("read months not closed (" + open.map(\.description).joined(separator: ", ") + ")")
+            }
+            if !missing.isEmpty {
+                zhParts.append("缺少月份（" + missing.map { "\($0.month)月" }.joined(separator: "、") + "）")
+                enParts.append("lacked months (" + missing.map(\.description).joined(separator: ", ") + ")")
+            }
+            out += zh ? "  注意：这是草稿（--draft），" + zhParts.joined(separator: "，") + "，不能发布或关账；各月运行并关账后须重新运行年度考核。\n"
+                : "  note: a draft (--draft) that " + enParts.joined(separator: " and ") + ", which can be neither published nor closed; run the year again once every month is run and closed.\n"
         }
         return out
     }

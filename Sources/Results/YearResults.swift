@@ -55,16 +55,39 @@ public struct YearResults: Sendable, Hashable, Codable {
     }
 }
 
-/// A month the year read: its run, and whether the month was closed when it was read.
+/// A month the year read: its run, whether the month was closed when it was read, and the
+/// month's latest correction run if it had one.
 public struct YearMonthRun: Sendable, Hashable, Codable {
     public var month: YearMonth
+    /// The month's current run: what was paid in the month (its pay lines, the year to date).
     public var runID: Int64
     public var closed: Bool
+    /// The latest correction run of `runID` (`jifen batch correct`), nil when none: the
+    /// month's scoring (points, tiers, ranks, vetoes, items, roster rows) is read from it.
+    public var correctionRunID: Int64?
 
-    public init(month: YearMonth, runID: Int64, closed: Bool) {
+    public init(month: YearMonth, runID: Int64, closed: Bool, correctionRunID: Int64? = nil) {
         self.month = month
         self.runID = runID
         self.closed = closed
+        self.correctionRunID = correctionRunID
+    }
+
+    /// The run the month's scoring is read from: its latest correction, else its current run.
+    public var scoredRunID: Int64 { correctionRunID ?? runID }
+
+    /// The months a year run over `months` lacked: from the first month read through
+    /// December, each it read no run of (only a `--draft` reads so few; such a draft can be
+    /// neither published nor closed).
+    public static func missing(from months: [YearMonthRun]) -> [YearMonth] {
+        guard var m = months.map(\.month).min() else { return [] }
+        let year = m.year, read = Set(months.map(\.month))
+        var out: [YearMonth] = []
+        while m.year == year {
+            if !read.contains(m) { out.append(m) }
+            m = m.next
+        }
+        return out
     }
 }
 

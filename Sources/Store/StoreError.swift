@@ -29,9 +29,10 @@ public enum StoreError: Error, Sendable, Hashable {
     case yearWrongState(year: Int, state: YearRunState, action: String)
     /// A month the year read changed since the year was run; `jifen year run` again.
     case yearStale(year: Int, reason: String)
-    /// A year run made with `--draft` read months that were not closed: it is for looking at,
-    /// never for 公示 or paying.
-    case yearDraftOfOpenMonths(year: Int, months: [YearMonth])
+    /// A year run made with `--draft` read months that were not closed, or lacked months
+    /// (from the first month it read through December): it is for looking at, never for 公示
+    /// or paying.
+    case yearDraftIncomplete(year: Int, open: [YearMonth], missing: [YearMonth])
 
     public var diagnostic: Diagnostic {
         func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
@@ -86,11 +87,19 @@ public enum StoreError: Error, Sendable, Hashable {
             return d("S0015", "\(year) 年度考核结果已过期：\(reason)", "the year \(year)'s result is stale: \(reason)",
                      help: Localized(zh: "年度结果读取的月份在年度运行之后有变化；重新运行 jifen year run --year \(year)，再发布和关账。",
                                      en: "A month the year read changed after the year was run; run jifen year run --year \(year) again, then publish and close."))
-        case .yearDraftOfOpenMonths(let year, let months):
-            let list = months.map(\.description).joined(separator: "、")
-            return d("S0016", "\(year) 年度考核是草稿（--draft），读取了未关账的月份：\(list)", "the year \(year) is a draft (--draft) over months not closed: \(list)",
-                     help: Localized(zh: "关账这些月份后重新运行 jifen year run --year \(year)，再发布和关账。",
-                                     en: "Close those months, run jifen year run --year \(year) again, then publish and close."))
+        case .yearDraftIncomplete(let year, let open, let missing):
+            var zh: [String] = [], en: [String] = []
+            if !open.isEmpty {
+                zh.append("读取了未关账的月份：" + open.map(\.description).joined(separator: "、"))
+                en.append("read months not closed: " + open.map(\.description).joined(separator: ", "))
+            }
+            if !missing.isEmpty {
+                zh.append("缺少月份：" + missing.map(\.description).joined(separator: "、"))
+                en.append("lacked months: " + missing.map(\.description).joined(separator: ", "))
+            }
+            return d("S0016", "\(year) 年度考核是草稿（--draft），" + zh.joined(separator: "；"), "the year \(year) is a draft (--draft) that " + en.joined(separator: "; "),
+                     help: Localized(zh: "运行并关账这些月份后重新运行 jifen year run --year \(year)，再发布和关账。",
+                                     en: "Run and close those months, run jifen year run --year \(year) again, then publish and close."))
         }
     }
 }

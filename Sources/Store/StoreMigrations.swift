@@ -534,6 +534,13 @@ enum StoreMigrations {
                 t.add(column: "encoding", .integer).notNull().defaults(to: RecordTextChunk.Encoding.lengths.rawValue)
             }
         }
+        m.registerMigration("v13-year-corrections: the correction run a year read each month's scoring from") { db in
+            // A year reads a corrected month's scoring (points, tiers, ranks, vetoes) from the
+            // month's latest correction run and its pay from the current run. NULL: the
+            // month had no correction, or the year run was stored before (and read the
+            // current run alone).
+            try db.alter(table: "yearRunMonth") { t in t.add(column: "correctionRunID", .integer).references("run") }
+        }
         return m
     }
 }

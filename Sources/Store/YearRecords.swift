@@ -140,12 +140,14 @@ public struct YearRunRecord: Sendable, Hashable {
     public var key: String { yearKey(year) }
 }
 
-/// What the year's input is read from: for every month of the year the current run's
-/// per-cadre figures, as `RunStore.yearMonths(year:items:payLines:)` reads them (only the
-/// columns the year needs). The batch turns it into the rules' `YearInput`.
+/// What the year's input is read from: for every month of the year the per-cadre figures —
+/// scoring from the month's latest correction run if any, else its current run; pay and year
+/// to date from its current run — as `RunStore.yearMonths(year:items:payLines:)` reads them
+/// (only the columns the year needs). The batch turns it into the rules' `YearInput`.
 public struct StoredYearMonths: Sendable {
     public var year: Int
-    /// The current run of each month of the year that has one, in order.
+    /// The current run of each month of the year that has one, in order, each with the
+    /// correction run its scoring is read from (if any).
     public var months: [YearMonthRun]
     /// The state of each of `months`' runs, aligned.
     public var states: [RunState]
@@ -161,16 +163,18 @@ public struct StoredYearMonths: Sendable {
 /// One cadre's stored months of the year.
 public struct StoredCadreYear: Sendable {
     public var cadreID: String
-    /// The index in `StoredYearMonths.months` of the last month the cadre has a result in:
-    /// whose roster row the year takes.
+    /// The index in `StoredYearMonths.months` of the last month the cadre has a result in (as
+    /// scored): whose roster row the year takes, from the run that month is scored from.
     public var lastMonth: Int
     /// In month order.
     public var months: [StoredCadreMonth]
-    /// The year to date after the last month (each pay line's total, months employed).
+    /// The year to date after the last month whose current run paid the cadre (each pay
+    /// line's total, months employed).
     public var yearEnd: YearToDate?
 }
 
-/// One cadre's figures in one month's current run.
+/// One cadre's figures in one month: scoring from the run the month is scored from, pay from
+/// its current run (zero when that run did not pay the cadre).
 public struct StoredCadreMonth: Sendable {
     public var month: YearMonth
     public var score: Fixed

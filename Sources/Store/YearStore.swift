@@ -39,14 +39,16 @@ extension RunStore {
             let id = db.lastInsertedRowID
             numbered?(id)
             for m in run.results.months {
-                try db.execute(sql: "INSERT INTO yearRunMonth (yearRunID, month, runID, closed) VALUES (?, ?, ?, ?)",
-                               arguments: [id, m.month.description, m.runID, m.closed])
+                try db.execute(sql: "INSERT INTO yearRunMonth (yearRunID, month, runID, closed, correctionRunID) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, m.month.description, m.runID, m.closed, m.correctionRunID])
             }
             try YearResultWriter(db, yearRunID: id).write(run.results.cadres)
             if let previous {
                 try db.execute(sql: "UPDATE yearRun SET state = 'superseded', supersededBy = ? WHERE id = ?", arguments: [id, previous.id])
             }
-            let months = run.results.months.map { "\($0.month)#\($0.runID)\($0.closed ? "" : "(open)")" }.joined(separator: " ")
+            let months = run.results.months.map {
+                "\($0.month)#\($0.runID)\($0.correctionRunID.map { "(correction run #\($0))" } ?? "")\($0.closed ? "" : "(open)")"
+            }.joined(separator: " ")
             try Self.audit(db, at: run.at, actor: run.actor, action: "year-run", month: yearKey(run.year), runID: nil, reason: nil,
                            detail: "year run #\(id)" + (previous.map { "; replaces year run #\($0.id)" } ?? "") + "; months \(months)")
             return id
@@ -78,8 +80,11 @@ extension RunStore {
             guard let run = try Self.currentYearRow(db, year: year) else { throw StoreError.noYearRun(year: year) }
             guard from.contains(run.state) else { throw StoreError.yearWrongState(year: year, state: run.state, action: action == "year-publish" ? "发布公示" : "关账") }
             if run.stale { throw StoreError.yearStale(year: year, reason: run.staleReason ?? "") }
-            let open = try Self.yearMonthsRead(db, run.id).filter { !$0.closed }.map(\.month)
-            if !open.isEmpty { throw StoreError.yearDraftOfOpenMonths(year: year, months: open) }
+            // A draft that read an open month or lacked one is for looking at only: derived
+            // from the months it read (each with whether it was closed then).
+            let months = try Self.yearMonthsRead(db, run.id)
+            let open = months.filter { !$0.closed }.map(\.month), missing = YearMonthRun.missing(from: months)
+            if !open.isEmpty || !missing.isEmpty { throw StoreError.yearDraftIncomplete(year: year, open: open, missing: missing) }
             try db.execute(sql: "UPDATE yearRun SET state = ? WHERE id = ?", arguments: [to.rawValue, run.id])
             try update(db, run.id)
             try Self.audit(db, at: at, actor: actor, action: action, month: yearKey(year), runID: nil, reason: nil,
@@ -180,11 +185,15 @@ extension RunStore {
 
     // MARK: - The year's stored months
 
-    /// For every month of `year` with a current run: each cadre's score, tier, rank, vetoes,
-    /// the points of the score lines named `items` and the amounts of the pay lines named
-    /// `payLines` (a name a month lacks counts zero), and each cadre's year to date after
-    /// their last month. Reads only those columns, through SQLite's C API, months in reverse
-    /// so that a cadre's year-end figures are read from their last month alone.
+    /// For every month of `year` with a current run: each cadre's score, tier, rank, vetoes
+    /// and the points of the score lines named `items` — from the month's latest correction
+    /// run when it has one (the month as corrected), else from its current run — and the
+    /// amounts of the pay lines named `payLines` (a name a month lacks counts zero) and each
+    /// cadre's year to date after their last month, from the current runs (what was paid:
+    /// a correction's differences are paid in a later month's run). A cadre is in a month
+    /// when the run its scoring is read from has them. Reads only those columns, through
+    /// SQLite's C API, months in reverse so that a cadre's year-end figures are read from
+    /// their last month alone.
     public func yearMonths(year: Int, items: [String], payLines: [String]) throws(StoreError) -> StoredYearMonths {
         try yearRead { db in try YearInputQuery(db: db, year: year, items: items, payLines: payLines).read() }
     }
@@ -206,9 +215,9 @@ extension RunStore {
     }
 
     static func yearMonthsRead(_ db: Database, _ id: Int64) throws -> [YearMonthRun] {
-        try Row.fetchAll(db, sql: "SELECT month, runID, closed FROM yearRunMonth WHERE yearRunID = ? ORDER BY month", arguments: [id]).map { r in
+        try Row.fetchAll(db, sql: "SELECT month, runID, closed, correctionRunID FROM yearRunMonth WHERE yearRunID = ? ORDER BY month", arguments: [id]).map { r in
             guard let m = YearMonth(r[0] as String) else { throw StoreError.database("year month \(r[0] as String)") }
-            return YearMonthRun(month: m, runID: r[1], closed: r[2])
+            return YearMonthRun(month: m, runID: r[1], closed: r[2], correctionRunID: r[3])
         }
     }
 
@@ -611,8 +620,10 @@ struct YearInputQuery {
         var yearEnd: YearToDate?
     }
 
-    /// What the first pass learns of a month: its cadres by the run's `seq`, and the run's
-    /// score and pay items by number.
+    /// What the first pass learns of a run read: its cadres by the run's `seq`, and the run's
+    /// score and pay items by number. A month has one run read for both its scoring and its
+    /// pay, or, when corrected, its latest correction run for the scoring (no pay items, no
+    /// year end) and its current run for the pay (no score items).
     private struct MonthPlan: Sendable {
         var runID: Int64
         /// seq → index in `cadres`, -1 for none.
@@ -628,9 +639,22 @@ struct YearInputQuery {
             guard seq >= 0, seq < bySeq.count, bySeq[seq] >= 0 else { return nil }
             return seq
         }
+
+        /// Whether the second pass reads the run's pay lines.
+        var readsPay: Bool { !payItemOf.isEmpty || endsHere.contains(true) }
+
+        mutating func place(_ seq: Int, cadre: Int, yearMonths: Int64?) {
+            while bySeq.count <= seq {
+                bySeq.append(-1)
+                endsHere.append(false)
+                yearMonthsOf.append(nil)
+            }
+            bySeq[seq] = cadre
+            yearMonthsOf[seq] = yearMonths
+        }
     }
 
-    /// What the second pass reads of a month, by the run's `seq`.
+    /// What the second pass reads of a run, by the run's `seq`.
     private struct MonthFigures: Sendable {
         /// `seq × itemCount + i`: the points of item `i`.
         var items: [Fixed]
@@ -645,11 +669,17 @@ struct YearInputQuery {
         let runs = try Row.fetchAll(db, sql: """
             SELECT id, month, state FROM run WHERE month BETWEEN ? AND ? AND state NOT IN ('superseded', 'correction') ORDER BY month
             """, arguments: [first, last])
+        // Each closed run's latest correction (corrections are made of the month's current run;
+        // one made of a run since reopened and replaced no longer applies).
+        var latestCorrection: [Int64: Int64] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT closedRunID, runID FROM correction WHERE month BETWEEN ? AND ? ORDER BY id", arguments: [first, last]) {
+            latestCorrection[r[0]] = r[1]
+        }
         var months: [YearMonthRun] = []
         var states: [RunState] = []
         for r in runs {
             guard let m = YearMonth(r[1] as String), let s = RunState(rawValue: r[2]) else { throw StoreError.database("run #\(r[0] as Int64)") }
-            months.append(YearMonthRun(month: m, runID: r[0], closed: s == .closed))
+            months.append(YearMonthRun(month: m, runID: r[0], closed: s == .closed, correctionRunID: latestCorrection[r[0]]))
             states.append(s)
         }
         var itemIndex: [String: Int] = [:]
@@ -658,22 +688,11 @@ struct YearInputQuery {
         for (i, n) in payLines.enumerated() where payIndex[n] == nil { payIndex[n] = i }
         var payKinds: [PayLineResult.Kind?] = Array(repeating: nil, count: payLines.count)
 
-        // First pass, on this connection, months last first: each month's cadres (those first
-        // met end their year in it), scores, tiers, ranks and vetoes.
-        var cadres: [Cadre] = []
-        var byID: [String: Int] = [:]
-        var plans: [MonthPlan] = months.map { MonthPlan(runID: $0.runID) }
-        for mi in months.indices.reversed() {
-            let runID = months[mi].runID
-            let month = months[mi].month
-            var plan = MonthPlan(runID: runID)
-            // The run's items and pay items by number → the index asked for.
-            if !items.isEmpty {
-                for r in try Row.fetchAll(db, sql: "SELECT seq, name FROM scoreItem WHERE runID = ?", arguments: [runID]) {
-                    if let i = itemIndex[r[1] as String] { plan.scoreItemOf[r[0]] = i }
-                }
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT seq, name, kind FROM payItem WHERE runID = ?", arguments: [runID]) {
+        // The runs read: each month's scoring run and pay run, one plan when they are the same.
+        var plans: [MonthPlan] = []
+        var scoredPlan = [Int](repeating: 0, count: months.count), paidPlan = [Int](repeating: 0, count: months.count)
+        func payItems(_ plan: inout MonthPlan) throws {
+            for r in try Row.fetchAll(db, sql: "SELECT seq, name, kind FROM payItem WHERE runID = ?", arguments: [plan.runID]) {
                 let seq: Int = r[0], name: String = r[1]
                 plan.payItemName[seq] = name
                 if let i = payIndex[name] {
@@ -681,57 +700,104 @@ struct YearInputQuery {
                     if payKinds[i] == nil { payKinds[i] = PayLineResult.Kind(rawValue: r[2]) }
                 }
             }
-            try Self.each(db, "SELECT seq, cadreID, points, tier, rank, yearMonths FROM cadreResult WHERE runID = ? ORDER BY seq", runID) { s in
+        }
+
+        // First pass, on this connection, months last first: each month's cadres as scored
+        // (those first met end their scored year in it: their roster row is that month's),
+        // scores, tiers, ranks and vetoes.
+        var cadres: [Cadre] = []
+        var byID: [String: Int] = [:]
+        for mi in months.indices.reversed() {
+            let scoredRun = months[mi].scoredRunID
+            let month = months[mi].month
+            var plan = MonthPlan(runID: scoredRun)
+            // The run's items and pay items by number → the index asked for.
+            if !items.isEmpty {
+                for r in try Row.fetchAll(db, sql: "SELECT seq, name FROM scoreItem WHERE runID = ?", arguments: [scoredRun]) {
+                    if let i = itemIndex[r[1] as String] { plan.scoreItemOf[r[0]] = i }
+                }
+            }
+            let corrected = scoredRun != months[mi].runID
+            if !corrected { try payItems(&plan) }
+            try Self.each(db, "SELECT seq, cadreID, points, tier, rank, yearMonths FROM cadreResult WHERE runID = ? ORDER BY seq", scoredRun) { s in
                 let seq = Int(sqlite3_column_int64(s, 0))
                 let id = Self.text(s, 1)
                 let c: Int
-                var new = false
                 if let found = byID[id] {
                     c = found
                 } else {
                     c = cadres.count
                     byID[id] = c
                     cadres.append(Cadre(id: id, lastMonth: mi))
-                    new = true
                 }
-                guard seq >= 0, seq < 1 << 31 else { throw StoreError.database("run #\(runID): cadre number \(seq)") }
-                while plan.bySeq.count <= seq {
-                    plan.bySeq.append(-1)
-                    plan.endsHere.append(false)
-                    plan.yearMonthsOf.append(nil)
-                }
-                plan.bySeq[seq] = c
-                plan.endsHere[seq] = new
-                plan.yearMonthsOf[seq] = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5)
-                guard let score = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(runID): a score that is not a decimal") }
+                guard seq >= 0, seq < 1 << 31 else { throw StoreError.database("run #\(scoredRun): cadre number \(seq)") }
+                plan.place(seq, cadre: c, yearMonths: sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 5))
+                guard let score = Fixed(Self.text(s, 2)) else { throw StoreError.database("run #\(scoredRun): a score that is not a decimal") }
                 cadres[c].months.append(StoredCadreMonth(
                     month: month, score: score, tier: Self.text(s, 3), rank: Int(sqlite3_column_int64(s, 4)), vetoes: [], items: [], pay: []))
             }
             // This month's entry of cadre `c` is its last (months are appended as read).
-            try Self.each(db, "SELECT cadreSeq, name FROM tierReason WHERE runID = ? AND kind = 'veto' ORDER BY cadreSeq, seq", runID) { s in
+            try Self.each(db, "SELECT cadreSeq, name FROM tierReason WHERE runID = ? AND kind = 'veto' ORDER BY cadreSeq, seq", scoredRun) { s in
                 if let seq = plan.at(Int(sqlite3_column_int64(s, 0))) {
                     let c = plan.bySeq[seq]
                     cadres[c].months[cadres[c].months.count - 1].vetoes.append(Self.text(s, 1))
                 }
             }
-            plans[mi] = plan
+            scoredPlan[mi] = plans.count
+            paidPlan[mi] = plans.count
+            plans.append(plan)
+            if corrected {
+                var paid = MonthPlan(runID: months[mi].runID)
+                try payItems(&paid)
+                paidPlan[mi] = plans.count
+                plans.append(paid)
+            }
+        }
+        // A corrected month's current run: its cadres as scored (a cadre the correction took
+        // out has no month there; one it added has no pay), once every cadre is known.
+        for mi in months.indices.reversed() where paidPlan[mi] != scoredPlan[mi] {
+            var plan = plans[paidPlan[mi]]
+            try Self.each(db, "SELECT seq, cadreID, yearMonths FROM cadreResult WHERE runID = ? ORDER BY seq", plan.runID) { s in
+                let seq = Int(sqlite3_column_int64(s, 0))
+                guard seq >= 0, seq < 1 << 31 else { throw StoreError.database("run #\(plan.runID): cadre number \(seq)") }
+                plan.place(seq, cadre: byID[Self.text(s, 1)] ?? -1, yearMonths: sqlite3_column_type(s, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 2))
+            }
+            plans[paidPlan[mi]] = plan
+        }
+        // Each cadre's year to date is the one after the last current run that paid them.
+        var paidSeen = [Bool](repeating: false, count: cadres.count)
+        for mi in months.indices.reversed() {
+            let p = paidPlan[mi]
+            for seq in plans[p].bySeq.indices where plans[p].bySeq[seq] >= 0 && !paidSeen[plans[p].bySeq[seq]] {
+                paidSeen[plans[p].bySeq[seq]] = true
+                plans[p].endsHere[seq] = true
+            }
         }
 
-        // Second pass, on every core (a connection each): each month's score lines, pay lines
+        // Second pass, on every core (a connection each): each run's score lines, pay lines
         // and year to date — most of the rows (a pay line per cadre, line and month).
         let figures = try Self.figures(db, plans: plans, items: items.count, payLines: payLines.count)
         // Months were read last first: a cadre's k-th month from the end is months[mi] for the
-        // k-th month (from the end) that has them.
+        // k-th month (from the end) that has them as scored.
         var seen = [Int](repeating: 0, count: cadres.count)
+        var entryMonth = [Int](repeating: -1, count: cadres.count), entry = [Int](repeating: 0, count: cadres.count)
+        let unpaid = [Money](repeating: .zero, count: payLines.count)
         for mi in months.indices.reversed() {
-            let plan = plans[mi], f = figures[mi]
-            for seq in plan.bySeq.indices where plan.bySeq[seq] >= 0 {
-                let c = plan.bySeq[seq]
+            let sp = plans[scoredPlan[mi]], sf = figures[scoredPlan[mi]]
+            for seq in sp.bySeq.indices where sp.bySeq[seq] >= 0 {
+                let c = sp.bySeq[seq]
                 let k = seen[c]
                 seen[c] += 1
-                cadres[c].months[k].items = Array(f.items[(seq * items.count)..<((seq + 1) * items.count)])
-                cadres[c].months[k].pay = Array(f.pay[(seq * payLines.count)..<((seq + 1) * payLines.count)])
-                if plan.endsHere[seq] { cadres[c].yearEnd = f.yearEnd[seq] }
+                entryMonth[c] = mi
+                entry[c] = k
+                cadres[c].months[k].items = Array(sf.items[(seq * items.count)..<((seq + 1) * items.count)])
+                cadres[c].months[k].pay = unpaid
+            }
+            let pp = plans[paidPlan[mi]], pf = figures[paidPlan[mi]]
+            for seq in pp.bySeq.indices where pp.bySeq[seq] >= 0 {
+                let c = pp.bySeq[seq]
+                if entryMonth[c] == mi { cadres[c].months[entry[c]].pay = Array(pf.pay[(seq * payLines.count)..<((seq + 1) * payLines.count)]) }
+                if pp.endsHere[seq] { cadres[c].yearEnd = pf.yearEnd[seq] }
             }
         }
         var out: [StoredCadreYear] = []
@@ -813,7 +879,7 @@ struct YearInputQuery {
         }
         // Pay lines: the amounts asked for, and the year to date of cadres whose year ends
         // in this month.
-        if !packedRuns {
+        if !packedRuns && plan.readsPay {
             try each(connection, "SELECT cadreSeq, item, amountFen, yearFen FROM payLine WHERE runID = ?", runID) { s in
                 guard let seq = plan.at(Int(sqlite3_column_int64(s, 0))) else { return }
                 let item = Int(sqlite3_column_int64(s, 1))

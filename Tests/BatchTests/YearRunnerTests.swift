@@ -59,8 +59,9 @@ import Testing
         return o
     }
 
-    /// October (C-005 still in post), November and December (C-005 gone) run; `close` closes them.
-    static func quarter(_ name: String, close: Bool) throws -> Fixture {
+    /// October (C-005 still in post), November and December (C-005 gone) run (those through
+    /// `last`); `close` closes them.
+    static func quarter(_ name: String, close: Bool, through last: String = "2021-12") throws -> Fixture {
         let f = Fixture(root: PackagePaths.temporaryDirectory(name))
         let nights = CorrectionTests.nights
         let months: [(String, String, Set<String>)] = [
@@ -69,7 +70,7 @@ import Testing
             ("2021-12", nights("C-002", "2021-12", [1]), ["C-005"]),
         ]
         let store = try RunStore(path: f.store)
-        for (month, duty, leavers) in months {
+        for (month, duty, leavers) in months where month <= last {
             let folder = try CorrectionTests.month(f.root, month, duty: duty, leavers: leavers)
             let run = BatchRunner(options: f.options(month, data: folder)).run()
             #expect(!run.stopped, "\(run.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
@@ -184,6 +185,119 @@ import Testing
         try store.closeYear(year: 2021, actor: "测试", at: "2022-02-01")
         let closed = runner.run()
         #expect(closed.diagnostics.map(\.code) == ["S0013"])
+    }
+
+    /// `jifen batch correct` of `month` with `files` (name → text) in a folder of their own.
+    static func correct(_ f: Fixture, _ month: String, _ files: [String: String], reason: String) throws -> Int64 {
+        let folder = f.root + "/corr/" + month
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        let corrected = BatchCorrection(options: f.options(month, data: folder), reason: reason).run()
+        #expect(corrected.runID != nil, "\(corrected.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        return try #require(corrected.runID)
+    }
+
+    @Test func theYearReadsEachMonthsScoringAsCorrectedAndItsPayAsPaid() throws {
+        let f = try Self.quarter("year-corrected", close: true)
+        let seen = Seen()
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor(seen)
+        let before = runner.run()
+        #expect(!before.stopped, "\(before.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let original = try #require(seen.input)
+        #expect(original.months.allSatisfy { $0.correctionRunID == nil })
+        let b0 = original.cadres[1]
+        #expect(b0.months[0].score == Fixed(80) && b0.months[0].tier == "称职")
+        #expect(before.results?.cadres[1].score == Fixed("82.67"))
+        // October: C-002's nights were reported late (80 → 94, 称职 → 优秀; C-001 loses the one 优秀 place).
+        let nights = CorrectionTests.nights, header = "工号,日期,班次,开始,结束,状态\n", roster = CorrectionTests.header
+        let oct = try Self.correct(f, "2021-10", ["duty-补报.csv": header + nights("C-002", "2021-10", [1, 2, 3, 5, 7, 9, 10])], reason: "夜班补报")
+        // November: C-005 was still in post (the roster corrected: a cadre the correction adds).
+        let nov = try Self.correct(f, "2021-11", ["cadres.csv": roster + CorrectionTests.people.joined(separator: "\n") + "\n"], reason: "花名册漏填")
+        // December: C-004 had left (a cadre the correction takes out).
+        let dec = try Self.correct(f, "2021-12", ["cadres.csv": roster + CorrectionTests.people.filter { !$0.hasPrefix("C-004") && !$0.hasPrefix("C-005") }
+            .joined(separator: "\n") + "\n"], reason: "12月已离职")
+        let store = try RunStore(path: f.store)
+        #expect(try store.currentYearRun(year: 2021)?.stale == true)
+
+        let after = runner.run()
+        #expect(!after.stopped, "\(after.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let input = try #require(seen.input)
+        // Each month: its current run (what was paid), and its latest correction (how it is scored)
+        #expect(input.months.map(\.runID) == original.months.map(\.runID))
+        #expect(input.months.map(\.correctionRunID) == [oct, nov, dec])
+        let a = input.cadres[0], b = input.cadres[1], d = input.cadres[3], e = input.cadres[4]
+        #expect(b.months.map(\.score) == [Fixed(94), Fixed(86), Fixed(82)])
+        #expect(b.months[0].tier == "优秀" && b.months[0].items == [Fixed(14)])
+        #expect(a.months[0].score == Fixed(92) && a.months[0].tier == "称职")
+        // October's pay lines are what October paid: the difference is paid later, as 补发补扣
+        #expect(b.months[0].pay == b0.months[0].pay)
+        #expect(a.months[0].pay == original.cadres[0].months[0].pay)
+        // C-005 is in post in November as corrected, paid nothing there; the year to date is still October's
+        #expect(e.months.map(\.month.description) == ["2021-10", "2021-11"])
+        #expect(e.months[1].pay == [.zero, .zero])
+        #expect(e.yearEnd == original.cadres[4].yearEnd && e.yearEnd?.months == 10)
+        // C-004 is not in post in December as corrected; December still paid them (their year to date)
+        #expect(d.months.map(\.month.description) == ["2021-10", "2021-11"])
+        #expect(d.yearEnd == original.cadres[3].yearEnd && d.yearEnd?.months == 12)
+        // The annual result follows the corrected months
+        let results = try #require(after.results)
+        #expect(results.cadres[1].score == Fixed("87.33"))
+        #expect(results.cadres[4].standing.tier == "称职" && results.cadres[3].monthsInPost == 2)
+        // Stored, fresh, and shown with the run each month was read from
+        let record = try #require(try store.currentYearRun(year: 2021))
+        #expect(record.id == after.yearRunID && !record.stale)
+        #expect(record.months.map(\.correctionRunID) == [oct, nov, dec])
+        #expect(try store.yearResults(yearRunID: record.id) == results)
+        let m = input.months.map(\.runID)
+        let summary = YearText.summary(record, language: .zh)
+        #expect(summary.contains("读取月份（运行）：10月#\(m[0])（更正运行 #\(oct)）、11月#\(m[1])（更正运行 #\(nov)）、12月#\(m[2])（更正运行 #\(dec)）"), "\(summary)")
+        try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        try store.closeYear(year: 2021, actor: "测试", at: "2022-01-20")
+    }
+
+    @Test func aCorrectionOfARunSinceReopenedAndReplacedNoLongerApplies() throws {
+        let f = try Self.quarter("year-corrected-reopened", close: true)
+        let header = "工号,日期,班次,开始,结束,状态\n"
+        let oct = try Self.correct(f, "2021-10", ["duty-补报.csv": header + CorrectionTests.nights("C-002", "2021-10", [1, 2, 3, 5, 7, 9, 10])], reason: "夜班补报")
+        // October reopened and run again from its own folder (without the late nights), then closed
+        let store = try RunStore(path: f.store)
+        try store.reopen(month: YearMonth("2021-10")!, actor: "测试", at: "2022-01-02", reason: "重新核对")
+        #expect(!BatchRunner(options: f.options("2021-10", data: f.root + "/data/2021-10")).run().stopped)
+        try store.close(month: YearMonth("2021-10")!, actor: "测试", at: "2022-01-03")
+        let seen = Seen()
+        var runner = YearRunner(options: Self.options(f))
+        runner.assessor = Self.assessor(seen)
+        #expect(!runner.run().stopped)
+        let input = try #require(seen.input)
+        #expect(input.months[0].correctionRunID == nil && input.months[0].runID != oct)
+        #expect(input.cadres[1].months[0].score == Fixed(80))
+    }
+
+    @Test func aDraftThatLackedAMonthCanBeNeitherPublishedNorClosed() throws {
+        // October and November run and closed; December never run
+        let f = try Self.quarter("year-draft-lacking", close: true, through: "2021-11")
+        var runner = YearRunner(options: Self.options(f, draft: true))
+        runner.assessor = Self.assessor()
+        let draft = runner.run()
+        #expect(!draft.stopped, "\(draft.diagnostics.map { DiagnosticRenderer(language: .en).header($0) })")
+        let store = try RunStore(path: f.store)
+        let record = try #require(try store.currentYearRun(year: 2021))
+        #expect(record.months.map(\.closed) == [true, true])
+        let lacking = StoreError.yearDraftIncomplete(year: 2021, open: [], missing: [YearMonth("2021-12")!])
+        #expect(throws: lacking) { try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13") }
+        #expect(throws: lacking) { try store.closeYear(year: 2021, actor: "测试", at: "2022-01-06") }
+        #expect(lacking.diagnostic.code == "S0016" && DiagnosticRenderer(language: .zh).render(lacking.diagnostic).contains("缺少月份：2021-12"))
+        #expect(try store.currentYearRun(year: 2021)?.state == .draft)
+        #expect(YearText.summary(record, language: .zh).contains("这是草稿（--draft），缺少月份（12月），不能发布或关账"))
+        // Once December is run and closed, the year is run again and can be published and closed
+        let december = try CorrectionTests.month(f.root, "2021-12", duty: CorrectionTests.nights("C-002", "2021-12", [1]), leavers: ["C-005"])
+        #expect(!BatchRunner(options: f.options("2021-12", data: december)).run().stopped)
+        try store.close(month: YearMonth("2021-12")!, actor: "测试", at: "2021-12-28T09:00:00Z")
+        runner.options.draft = false
+        #expect(!runner.run().stopped)
+        try store.publishYear(year: 2021, actor: "测试", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        try store.closeYear(year: 2021, actor: "测试", at: "2022-01-20")
     }
 
     @Test func aNegativeAnnualNetStopsTheYearBeforeItIsStored() throws {

@@ -217,10 +217,23 @@ struct YearStoreTests {
         let runs = try threeMonths(store)
         let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: $0 == "2021-01") }
         try store.recordYear(Self.newYear(Self.yearResults(months: months)))
-        #expect(throws: StoreError.yearDraftOfOpenMonths(year: 2021, months: [Self.m("2021-02"), Self.m("2021-03")])) {
+        // (Nor did it read April to December.)
+        let afterMarch = (4...12).map { Self.m(String(format: "2021-%02d", $0)) }
+        #expect(throws: StoreError.yearDraftIncomplete(year: 2021, open: [Self.m("2021-02"), Self.m("2021-03")], missing: afterMarch)) {
             try store.publishYear(year: 2021, actor: "张科长", at: "2022-01-06", objectionsUntil: "2022-01-13")
         }
-        #expect(throws: StoreError.yearDraftOfOpenMonths(year: 2021, months: [Self.m("2021-02"), Self.m("2021-03")])) {
+        #expect(throws: StoreError.yearDraftIncomplete(year: 2021, open: [Self.m("2021-02"), Self.m("2021-03")], missing: afterMarch)) {
+            try store.closeYear(year: 2021, actor: "张科长", at: "2022-01-06")
+        }
+        #expect(try store.currentYearRun(year: 2021)?.state == .draft)
+        // A draft that lacked months (February, and April to December) though it read only closed ones
+        let lacking = [months[0], months[2]].map { YearMonthRun(month: $0.month, runID: $0.runID, closed: true) }
+        try store.recordYear(Self.newYear(Self.yearResults(months: lacking)))
+        let missing = ["2021-02"] + (4...12).map { String(format: "2021-%02d", $0) }
+        #expect(throws: StoreError.yearDraftIncomplete(year: 2021, open: [], missing: missing.map(Self.m))) {
+            try store.publishYear(year: 2021, actor: "张科长", at: "2022-01-06", objectionsUntil: "2022-01-13")
+        }
+        #expect(throws: StoreError.yearDraftIncomplete(year: 2021, open: [], missing: missing.map(Self.m))) {
             try store.closeYear(year: 2021, actor: "张科长", at: "2022-01-06")
         }
         #expect(try store.currentYearRun(year: 2021)?.state == .draft)
@@ -229,8 +242,13 @@ struct YearStoreTests {
     @Test(arguments: StoreEngine.allCases) func aChangedMonthMakesTheYearStaleUntilItIsRunAgain(engine: StoreEngine) throws {
         let store = try engine.open(storePath)
         let runs = try threeMonths(store)
-        // (The year read them closed; February is then reopened and run again.)
-        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: true) }
+        // (The year read them closed, and April to December; February is then run again.)
+        let rest = try (4...12).map { k in
+            let month = String(format: "2021-%02d", k)
+            let cadre = Self.monthCadre("FM-001", month, score: "80", tier: "好", duty: "1", grossFen: 300_000, taxFen: 1_000, months: k)
+            return YearMonthRun(month: Self.m(month), runID: try store.record(Self.monthRun(month, [cadre])), closed: true)
+        }
+        let months = zip(["2021-01", "2021-02", "2021-03"], runs).map { YearMonthRun(month: Self.m($0), runID: $1, closed: true) } + rest
         try store.recordYear(Self.newYear(Self.yearResults(months: months)))
         try store.publishYear(year: 2021, actor: "张科长", at: "2022-01-06", objectionsUntil: "2022-01-13")
         #expect(try store.currentYearRun(year: 2021)?.state == .published)
