@@ -98,7 +98,7 @@ enum CadrePage {
         if !paid.isEmpty || !corrected.isEmpty {
             b += "<section aria-labelledby=\"corrections\"><h2 id=\"corrections\">补发补扣</h2>"
             if !paid.isEmpty {
-                b += "<p class=\"muted\">已关账月份的更正，在本月支付（已含在上面的“补发补扣”“社保补扣”等项目中）；个人所得税在本月按累计预扣法计算。</p>"
+                b += "<p class=\"muted\">已关账月份的更正，在本月支付（已含在上面的补发、补扣项目中）；个人所得税在本月按累计预扣法计算。</p>"
                 b += "<div class=\"scroll\"><table><thead><tr><th>项目</th><th class=\"n\">金额（元）</th><th>原因</th></tr></thead><tbody>"
                 for c in paid { b += "<tr><td>\(e(c.label))</td><td class=\"n\">\(e(c.amount))</td><td>\(e(c.reason))（更正 #\(c.correctionID)）</td></tr>" }
                 b += "</tbody></table></div>"
