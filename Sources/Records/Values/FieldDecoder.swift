@@ -95,16 +95,18 @@ public struct FieldDecoder: Sendable {
         let w1: UInt64
     }
 
-    /// Decodes field `index` from `raw` (already located in the row).
+    /// Decodes field `index` from `raw` (already located in the row). `date1904`: the row is
+    /// of a workbook in the 1904 date system (`RawRow.date1904`), whose date serials count
+    /// from 1904-01-01.
     public mutating func decode(
-        _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind
+        _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false
     ) -> Result<Int64, ValueProblem>? {
-        decode(index, trimmed: Self.trimmed(raw), kind: kind)
+        decode(index, trimmed: Self.trimmed(raw), kind: kind, date1904: date1904)
     }
 
     /// `decode` of bytes already `trimmed` (the row checks trim each field once).
     mutating func decode(
-        _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind
+        _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false
     ) -> Result<Int64, ValueProblem>? {
         if kind == .uncalculated { return .failure(.uncalculatedFormula) }
         if bytes.isEmpty { return nil }
@@ -115,7 +117,7 @@ public struct FieldDecoder: Sendable {
             if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
             return .failure(.notInEnumeration)
         case .date:
-            return Self.date(bytes, kind: kind).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
+            return Self.date(bytes, kind: kind, date1904: date1904).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
         case .time:
             return Self.time(bytes, kind: kind).map { .success(Int64($0.minutes)) } ?? .failure(.notATime)
         case .boolean:
@@ -327,7 +329,7 @@ public struct FieldDecoder: Sendable {
         return negative ? -v : v
     }
 
-    static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> CivilDate? {
+    static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false) -> CivilDate? {
         // Fast path: 2020-12-01.
         if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") {
             if let y = digits(bytes, 0, 4), let m = digits(bytes, 5, 2), let d = digits(bytes, 8, 2) {
@@ -336,9 +338,9 @@ public struct FieldDecoder: Sendable {
         }
         if kind == .number, let f = Fixed(String(decoding: bytes, as: UTF8.self)) {
             guard let whole = f.rounded(scale: 0, .floor).wholeValue else { return nil }
-            return CivilDate(excelSerial: Int(whole))
+            return CivilDate(excelSerial: Int(whole), date1904: date1904)
         }
-        return DateParser.parse(String(decoding: bytes, as: UTF8.self))
+        return DateParser.parse(String(decoding: bytes, as: UTF8.self), date1904: date1904)
     }
 
     static func time(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> TimeOfDay? {
