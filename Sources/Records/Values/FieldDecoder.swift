@@ -137,19 +137,22 @@ public struct FieldDecoder: Sendable {
             return checked(index, v)
         case .idNumber:
             if kind == .number { return .failure(.storedAsNumber) }
-            let upper = bytes.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
+            // Full-width digits and letters (`５２２６３２…`, an IME left in full-width mode)
+            // are the same number: checked and kept as ASCII, as other numbers are.
+            let upper = Self.halfWidth(bytes) { $0.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 } }
             if let p = IDNumber.problem(upper) { return .failure(.idNumber(p)) }
             return .success(Int64(upper.withUnsafeBufferPointer { interners[index].intern($0) }))
         case .bankAccount:
             if kind == .number, bytes.count > 15 { return .failure(.storedAsNumber) }
-            // Accounts are often written in groups of four: keep the digits only.
-            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            // Accounts are often written in groups of four: keep the digits only (full-width
+            // ones as ASCII).
+            let digits = Self.halfWidth(bytes) { $0.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") } }
             guard (16...19).contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 return .failure(.bankAccountDigits)
             }
             return .success(Int64(digits.withUnsafeBufferPointer { interners[index].intern($0) }))
         case .phone:
-            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            let digits = Self.halfWidth(bytes) { $0.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") } }
             guard digits.count == 11, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 return .failure(.phoneDigits)
             }
@@ -239,6 +242,15 @@ public struct FieldDecoder: Sendable {
     }
 
     // MARK: - Scanners
+
+    /// The bytes with full-width forms (`５`, `Ｘ`, `－`, the ideographic space) as ASCII
+    /// (`TextNormalizer`), lent to `body`; ASCII bytes are lent as they are, copying nothing.
+    @inline(__always)
+    static func halfWidth<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return body(bytes) }
+        let normal = Array(TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).utf8)
+        return normal.withUnsafeBufferPointer(body)
+    }
 
     /// `raw` without leading and trailing ASCII spaces, tabs, NBSP and ideographic spaces.
     @inline(__always)
