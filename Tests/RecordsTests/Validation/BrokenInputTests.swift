@@ -99,7 +99,8 @@ struct BrokenInputTests {
         var decoder = FieldDecoder(fields: [FieldSpec("入职日期", .date)])
         var dates: [String] = []
         let file = try TableReader.read(path: path) { row in
-            #expect(!row.date1904)
+            let date1904 = row.date1904
+            #expect(!date1904)
             guard row.line > 1 else { return }
             if case .success(let d)? = decoder.decode(0, row.bytes(7), kind: row.kind(7), date1904: row.date1904) {
                 dates.append(CivilDate(daysSinceEpoch: Int32(d)).description)
