@@ -7,8 +7,8 @@ extension RecordProblem {
         var d = worded
         // A value with a control character shows it as `〈U+0000〉`: say what that is.
         if let shown = value, Excerpt.hasInvisible(shown) {
-            d.notes.append(L("单元格中含有看不见的控制字符（显示为〈U+…〉，如〈U+0000〉），可能是从其他系统复制或导出时带进来的；它使内容与看上去的不同。",
-                             "The cell holds an invisible control character (shown as 〈U+…〉, e.g. 〈U+0000〉), probably brought in by copying or exporting from another system; it makes the value differ from what it looks like."))
+            d.notes.append(L("单元格中含有看不见的控制字符或零宽字符（显示为〈U+…〉，如〈U+0000〉），多是从其他系统复制或导出时带进来的，使内容与看上去的不同。",
+                             "The cell holds an invisible control or zero-width character (shown as 〈U+…〉, e.g. 〈U+0000〉), usually brought in by copying or exporting from another system, which makes the value differ from what it looks like."))
             d.help = L((d.help?.zh ?? "") + "请删除该单元格的内容并重新输入（不要粘贴）。",
                        (d.help.map { $0.en + " " } ?? "") + "Clear the cell and type the value again (do not paste it).")
         }
