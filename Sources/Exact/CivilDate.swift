@@ -62,6 +62,21 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.daysSinceEpoch = base + Int32(serial > 60 ? serial - 1 : serial)
     }
 
+    /// The date of a serial in either of Excel's date systems: the 1900 system, or the 1904
+    /// system of a workbook saved with `<workbookPr date1904="1"/>` (Mac Excel, some WPS
+    /// files), where serial 0 is 1904-01-01, 1,462 days after the 1900 system's.
+    public init?(excelSerial serial: Int, date1904: Bool) {
+        guard date1904 else {
+            self.init(excelSerial: serial)
+            return
+        }
+        guard serial >= 0, serial < 2_958_466 - Self.date1904Offset else { return nil }
+        self.init(excelSerial: serial + Self.date1904Offset)
+    }
+
+    /// Days from the 1900 system's serials to the 1904 system's.
+    public static let date1904Offset = 1462
+
     public var excelSerial: Int {
         let base = CivilDate(year: 1899, month: 12, day: 31)!.daysSinceEpoch
         let n = Int(daysSinceEpoch - base)

@@ -4,7 +4,11 @@
 /// serial number (`44166`). Times: `8:00`, `08:00`, `08:00:00`, `8时30分`, `8点半` is not
 /// accepted (ambiguous). Full-width digits and punctuation are normalised first.
 public enum DateParser {
-    public static func parse(_ text: String) -> CivilDate? {
+    public static func parse(_ text: String) -> CivilDate? { parse(text, date1904: false) }
+
+    /// `parse`, reading a serial number in the 1904 date system when `date1904` (a text cell
+    /// of a workbook that counts its dates from 1904).
+    public static func parse(_ text: String, date1904: Bool) -> CivilDate? {
         let s = TextNormalizer.normalize(text).trimmingSpaces
         guard let groups = digitGroups(s, separators: "-/.年月日 ") else { return nil }
         switch groups.count {
@@ -16,7 +20,7 @@ public enum DateParser {
             return CivilDate(year: v / 10000, month: v / 100 % 100, day: v % 100)
         case 1 where groups[0].digits == 5:
             // An Excel serial between 1954 and 2119: a date cell saved as a number.
-            return CivilDate(excelSerial: groups[0].value)
+            return CivilDate(excelSerial: groups[0].value, date1904: date1904)
         default:
             return nil
         }

@@ -145,6 +145,10 @@ final class CSVReader {
         }
         if starts([0x50, 0x4B, 0x03, 0x04]) { throw .misnamedWorkbook(path: path) }
         if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { throw .legacyExcelFormat(path: path) }
+        if let bigEndian = Self.utf16WithoutBOM(head, count: n) {
+            throw .utf16WithoutBOM(path: path, bigEndian: bigEndian)
+        }
+        try endBeforeDOSEndOfFile()
 
         var bodyStart = 0
         if starts([0xEF, 0xBB, 0xBF]) {
@@ -165,6 +169,37 @@ final class CSVReader {
         input.seek(to: bodyStart)
         bufferFileOffset = bodyStart
         delimiter = Self.detectDelimiter(head + bodyStart, count: n - bodyStart)
+    }
+
+    /// UTF-16 saved without a byte-order mark (some exporting programs): the text's ASCII
+    /// characters (commas, digits, dates) come with a zero byte each, all on the same side of
+    /// their pair. `true` for big-endian, `false` for little-endian, nil for anything else (a
+    /// stray NUL in UTF-8 or GB18030 text is nowhere near so regular).
+    static func utf16WithoutBOM(_ p: UnsafePointer<UInt8>, count n: Int) -> Bool? {
+        let pairs = n / 2
+        guard pairs >= 4 else { return nil }
+        var even = 0, odd = 0
+        for i in 0..<pairs {
+            if p[2 &* i] == 0 { even &+= 1 }
+            if p[2 &* i &+ 1] == 0 { odd &+= 1 }
+        }
+        if odd * 4 >= pairs, even * 16 <= odd { return false }
+        if even * 4 >= pairs, odd * 16 <= even { return true }
+        return nil
+    }
+
+    /// A lone Ctrl-Z (0x1A) at the very end, perhaps followed by a line break: the DOS
+    /// end-of-file mark old exports add. It ends the file rather than making a row of it.
+    private func endBeforeDOSEndOfFile() throws(ReadError) {
+        let tail = UnsafeMutablePointer<UInt8>.allocate(capacity: 4)
+        defer { tail.deallocate() }
+        let from = max(0, input.size - 4)
+        let k = try input.peek(into: tail, count: input.size - from, at: from)
+        var i = k
+        if i > 0, tail[i - 1] == 0x0A { i -= 1 }
+        if i > 0, tail[i - 1] == 0x0D { i -= 1 }
+        guard i > 0, tail[i - 1] == 0x1A, i < 2 || tail[i - 2] != 0x1A else { return }
+        input.endEarly(at: from + i - 1)
     }
 
     /// Comma, unless the first line has no comma but has tabs. Both are below 0x2D, which the

@@ -11,6 +11,14 @@ final class FileInput {
     /// The bytes, when the input is held in memory (then `fd` is -1).
     private let memory: UnsafeMutableRawBufferPointer?
     private var position = 0
+    /// Where `read` stops: `size`, unless the reader chose to end the file early (a DOS
+    /// end-of-file mark, `CSVReader`).
+    private(set) var end: Int
+
+    /// Makes `read` end at `offset` (at most `size`).
+    func endEarly(at offset: Int) {
+        end = max(0, min(offset, size))
+    }
 
     init(path: String) throws(ReadError) {
         self.path = path
@@ -36,6 +44,7 @@ final class FileInput {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         self.size = Int(st.st_size)
+        self.end = Int(st.st_size)
         self.memory = nil
     }
 
@@ -54,6 +63,7 @@ final class FileInput {
         self.path = path
         self.fd = -1
         self.size = bytes.count
+        self.end = bytes.count
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 16)
         if let base = bytes.baseAddress { copy.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
         self.memory = copy
@@ -66,14 +76,19 @@ final class FileInput {
     /// Reads up to `count` bytes into `into`; 0 means end of file.
     func read(into: UnsafeMutableRawPointer, count: Int) throws(ReadError) -> Int {
         if let memory {
-            let n = max(0, min(count, size - position))
+            let n = max(0, min(count, end - position))
             if n > 0 { into.copyMemory(from: memory.baseAddress! + position, byteCount: n) }
             position += n
             return n
         }
+        let count = max(0, min(count, end - position))
+        if count == 0 { return 0 }
         while true {
             let n = Glibc.read(fd, into, count)
-            if n >= 0 { return n }
+            if n >= 0 {
+                position += n
+                return n
+            }
             let e = errno
             if e == EINTR { continue }
             throw .unreadable(path: path, reason: String(cString: strerror(e)))
@@ -102,10 +117,8 @@ final class FileInput {
     }
 
     func seek(to offset: Int) {
-        if memory != nil {
-            position = max(0, min(offset, size))
-            return
-        }
-        lseek(fd, off_t(offset), SEEK_SET)
+        position = max(0, min(offset, size))
+        if memory != nil { return }
+        lseek(fd, off_t(position), SEEK_SET)
     }
 }

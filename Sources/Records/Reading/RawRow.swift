@@ -25,13 +25,19 @@ public struct RawRow: ~Copyable {
     @usableFromInline let spans: UnsafePointer<Int>
     /// Cell kinds for xlsx; `nil` for CSV, where every non-empty field is `.text`.
     @usableFromInline let kinds: UnsafePointer<CellKind>?
+    /// xlsx: the workbook counts dates in the 1904 date system (`<workbookPr date1904="1"/>`,
+    /// Mac Excel, some WPS files): a date serial is 1,462 days later than the same number in
+    /// the 1900 system. Whoever turns a serial into a date must ask (`FieldDecoder.decode`).
+    public let date1904: Bool
 
-    init(line: Int, count: Int, base: UnsafePointer<UInt8>, spans: UnsafePointer<Int>, kinds: UnsafePointer<CellKind>?) {
+    init(line: Int, count: Int, base: UnsafePointer<UInt8>, spans: UnsafePointer<Int>, kinds: UnsafePointer<CellKind>?,
+         date1904: Bool = false) {
         self.line = line
         self.count = count
         self.base = base
         self.spans = spans
         self.kinds = kinds
+        self.date1904 = date1904
     }
 
     /// The UTF-8 bytes of field `i`, unquoted and unescaped; empty when `i >= count`.

@@ -115,6 +115,9 @@ public final class RowBatch: @unchecked Sendable {
     /// Per field, its kind (xlsx only).
     @exclusivity(unchecked) private var kinds: Buffer<CellKind>
     @exclusivity(unchecked) private var hasKinds = false
+    /// The rows' workbook counts dates from 1904 (`RawRow.date1904`); a batch holds rows of
+    /// one file.
+    @exclusivity(unchecked) private var date1904 = false
     /// Per row: first field index, field count, line.
     @exclusivity(unchecked) private var rows: [(field: Int, count: Int, line: Int)] = []
     /// The rows' prechecks, when the batch was read with a plan.
@@ -151,6 +154,7 @@ public final class RowBatch: @unchecked Sendable {
         kinds.count = 0
         rows.removeAll(keepingCapacity: true)
         hasKinds = false
+        date1904 = false
     }
 
     func append(_ row: borrowing RawRow, plan: RowPrecheck.Plan?, decoder: inout FieldDecoder?) {
@@ -177,10 +181,11 @@ public final class RowBatch: @unchecked Sendable {
     /// their index in the batch. Only reads the batch: several threads may lend at once.
     func lend(lanes: UnsafePointer<UInt8>?, lane: UInt8, _ body: (_ index: Int, borrowing RawRow, PrecheckedRow?) -> Void) {
         let rows = self.rows, bytes = self.bytes, spans = self.spans, kinds = self.kinds, hasKinds = self.hasKinds
+        let date1904 = self.date1904
         func raw(_ r: Int) -> RawRow {
             let (field, count, line) = rows[r]
             return RawRow(line: line, count: count, base: UnsafePointer(bytes.base), spans: UnsafePointer(spans.base + 2 * field),
-                          kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil)
+                          kinds: hasKinds ? UnsafePointer(kinds.base + field) : nil, date1904: date1904)
         }
         guard precheckedStorage.pointee.isActive else {
             for r in rows.indices where lanes == nil || lanes![r] == lane { body(r, raw(r), nil) }
@@ -212,6 +217,7 @@ public final class RowBatch: @unchecked Sendable {
         if let k = row.kinds {
             // xlsx: fields may live anywhere (shared strings), so copy each.
             hasKinds = true
+            if row.date1904 { date1904 = true }
             var kinds = self.kinds
             while kinds.count < first { kinds.append(.empty) }
             for i in 0..<row.count {

@@ -60,6 +60,17 @@ extension ReadError {
                 expected: zhEn("UTF-8 或 GB18030（GBK）", "UTF-8 or GB18030 (GBK)"),
                 help: zhEn("请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”。",
                         "In Excel use Save As → CSV UTF-8 (Comma delimited)."))
+        case .utf16WithoutBOM(let path, let bigEndian):
+            let name = bigEndian ? "UTF-16BE" : "UTF-16LE"
+            return Diagnostic(
+                .error, code: "D0006", at: .file(path: path),
+                summary: zhEn("文件是没有 BOM 标记的 \(name)（Unicode）文本，不是 UTF-8 或 GB18030",
+                              "the file is \(name) (Unicode) text without a byte-order mark, not UTF-8 or GB18030"),
+                expected: zhEn("UTF-8 或 GB18030（GBK）", "UTF-8 or GB18030 (GBK)"),
+                notes: [zhEn("文件中每个英文字母、数字和逗号后面都跟着一个 0 字节，这是 UTF-16 的特征；文件开头没有标明编码的 BOM，所以别的程序也可能把它读成乱码。",
+                             "Every letter, digit and comma is paired with a zero byte, which is how UTF-16 stores them; without a byte-order mark at the start other programs may misread it too.")],
+                help: zhEn("用记事本打开该文件，确认内容显示正常后，选“另存为”，编码选“UTF-8”，保存为 .csv；或在导出它的程序中改选“CSV UTF-8”格式重新导出。",
+                           "Open the file in Notepad, check that it reads correctly, then Save As with encoding UTF-8 as .csv; or export it again as CSV UTF-8 from the program that made it."))
         case .invalidUTF8(let path, let line, let offset, let bytes):
             return Diagnostic(
                 .error, code: "D0007", at: .row(path: path, line: line, column: nil, columnName: nil),

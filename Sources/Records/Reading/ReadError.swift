@@ -17,6 +17,9 @@ public enum ReadError: Error, Sendable, Hashable {
     case misnamedWorkbook(path: String)
     /// D0006: a CSV in an encoding jifen does not read (UTF-16, saved as "Unicode text").
     case unsupportedEncoding(path: String, encoding: String)
+    /// D0006 too: UTF-16 without a byte-order mark, told by its zero bytes (every ASCII
+    /// character has one): otherwise read as UTF-8 or GB18030 and refused far down the file.
+    case utf16WithoutBOM(path: String, bigEndian: Bool)
     /// D0007: the file was read as UTF-8 but holds bytes that are not UTF-8.
     case invalidUTF8(path: String, line: Int, offset: Int, bytes: [UInt8])
     /// D0008: the file is neither UTF-8 nor valid GB18030.
@@ -68,7 +71,7 @@ public enum ReadError: Error, Sendable, Hashable {
     public var path: String {
         switch self {
         case .fileNotFound(let p), .unreadable(let p, _), .notAFile(let p, _), .unsupportedFileType(let p, _),
-            .legacyExcelFormat(let p), .misnamedWorkbook(let p), .unsupportedEncoding(let p, _),
+            .legacyExcelFormat(let p), .misnamedWorkbook(let p), .unsupportedEncoding(let p, _), .utf16WithoutBOM(let p, _),
             .invalidUTF8(let p, _, _, _), .invalidGB18030(let p, _, _, _),
             .converterUnavailable(let p, _), .unterminatedQuote(let p, _), .recordTooLong(let p, _, _),
             .notZip(let p), .corruptPart(let p, _, _), .missingPart(let p, _), .noSheets(let p),

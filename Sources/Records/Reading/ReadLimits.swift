@@ -70,14 +70,16 @@ public enum Excerpt {
         for scalar in s.unicodeScalars {
             if n == limit { return visible(String(shown)) + "…（共 \(s.unicodeScalars.count) 字）" }
             shown.append(scalar)
-            hasControl = hasControl || scalar.value < 0x20 || scalar.value == 0x7F
+            hasControl = hasControl || scalar.value < 0x20 || isInvisible(scalar)
             n += 1
         }
         return hasControl ? visible(s) : s
     }
 
-    /// Line breaks, tabs and other control characters written out (`\n`), so that an excerpt
-    /// stays on its line of a diagnostic.
+    /// Line breaks and tabs written out (`\n`), so that an excerpt stays on its line of a
+    /// diagnostic; other control and invisible characters as their code point in angle
+    /// brackets (`到〈U+0000〉岗`), which a clerk can see and a diagnostic explains
+    /// (`hasInvisible`).
     static func visible(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
@@ -85,11 +87,34 @@ public enum Excerpt {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\u{\(String(scalar.value, radix: 16))}"
+            case _ where scalar.value < 0x20 || isInvisible(scalar): out += codePoint(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// `〈U+001A〉`.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "〈U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "〉"
+    }
+
+    /// Characters that show as nothing: DEL and the C1 controls, the zero-width space,
+    /// direction marks and embeddings, line and paragraph separators, the word joiner family,
+    /// a BOM inside text. (C0 controls are tested apart, as they include line breaks and
+    /// tabs; the zero-width joiners are left alone, as emoji sequences are made with them.)
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x7F...0x9F, 0x200B, 0x200E, 0x200F, 0x2028...0x202E, 0x2060...0x2064, 0xFEFF: true
+        default: false
+        }
+    }
+
+    /// Whether a value holds a control or invisible character other than a line break or tab,
+    /// which an excerpt shows as `〈U+…〉`.
+    public static func hasInvisible(_ s: String) -> Bool {
+        s.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t") || isInvisible($0) }
     }
 
     /// The excerpt of UTF-8 bytes; `exceeding` is a length the value is known to pass when

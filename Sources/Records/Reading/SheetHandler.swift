@@ -12,7 +12,14 @@ struct SheetHandler: XMLHandler {
     let sheet: String
     let shared: SharedStringsHandler
     let emit: (borrowing RawRow) -> Void
+    /// The workbook counts dates from 1904: said to every row (`RawRow.date1904`).
+    let date1904: Bool
     private(set) var rowCount = 0
+    /// Non-blank rows marked hidden, as runs of row numbers (`TableFile.hiddenRows`).
+    private(set) var hiddenRows: [ClosedRange<Int>] = []
+    /// `<mergeCell>`s after the sheet data, the first `MergedRange.limit`.
+    private(set) var mergedRanges: [TableFile.MergedRange] = []
+    private var rowHidden = false
     /// Compressed size of the sheet and shared-strings parts, and the row bytes delivered so
     /// far: rows may carry at most `ReadLimits.maxExpansionRatio` times the former.
     private let compressedBytes: Int
@@ -51,19 +58,25 @@ struct SheetHandler: XMLHandler {
     private var column = -1
     private var cellType = CellType.number
 
-    init(path: String, sheet: String, shared: SharedStringsHandler, compressedBytes: Int = .max,
+    init(path: String, sheet: String, shared: SharedStringsHandler, compressedBytes: Int = .max, date1904: Bool = false,
          emit: @escaping (borrowing RawRow) -> Void) {
         self.path = path
         self.sheet = sheet
         self.shared = shared
         self.compressedBytes = compressedBytes
+        self.date1904 = date1904
         self.emit = emit
         cells.reserveCapacity(64)
     }
 
     mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes, isEmpty: Bool) throws(XMLFault) {
         guard inSheetData else {
-            if name.equals("sheetData") && !isEmpty { inSheetData = true }
+            if name.equals("sheetData") && !isEmpty {
+                inSheetData = true
+            } else if name.equals("mergeCell"), mergedRanges.count < TableFile.MergedRange.limit,
+                      let ref = a.value("ref"), let range = Self.range(ref.buffer) {
+                mergedRanges.append(range)
+            }
             return
         }
         if inCell {
@@ -112,6 +125,7 @@ struct SheetHandler: XMLHandler {
             cells.removeAll(keepingCapacity: true)
             rowBytes.count = 0
             inRow = true
+            rowHidden = a.value("hidden").map { $0.equals("1") || $0.equals("true") } ?? false
             if isEmpty { try endRow() }
         }
     }
@@ -223,8 +237,39 @@ struct SheetHandler: XMLHandler {
         }
         rowCount += 1
         deliveredBytes += rowBytes.count
-        emit(RawRow(line: rowNumber, count: count, base: UnsafePointer(rowBytes.base),
-                    spans: UnsafePointer(spans), kinds: UnsafePointer(kinds)))
+        let row = RawRow(line: rowNumber, count: count, base: UnsafePointer(rowBytes.base),
+                         spans: UnsafePointer(spans), kinds: UnsafePointer(kinds), date1904: date1904)
+        if rowHidden && !row.isBlank {
+            if let last = hiddenRows.last, last.upperBound == rowNumber - 1 {
+                hiddenRows[hiddenRows.count - 1] = last.lowerBound...rowNumber
+            } else {
+                hiddenRows.append(rowNumber...rowNumber)
+            }
+        }
+        emit(row)
+    }
+
+    /// `A2:A4` (or one cell, `B7`) as rows and columns; nil for anything else.
+    static func range(_ b: UnsafeBufferPointer<UInt8>) -> TableFile.MergedRange? {
+        func cell(_ from: Int, _ to: Int) -> (row: Int, column: Int)? {
+            var i = from, column = 0
+            while i < to {
+                let c = b[i] | 0x20
+                guard c >= 0x61, c <= 0x7A else { break }
+                column = column * 26 + Int(c - 0x60)
+                guard column <= maxColumns else { return nil }
+                i += 1
+            }
+            guard column > 0, i < to, let row = decimal(UnsafeBufferPointer(rebasing: b[i..<to])), row >= 1, row <= maxRows else {
+                return nil
+            }
+            return (row, column - 1)
+        }
+        let colon = b.firstIndex(of: 0x3A) ?? b.count
+        guard let first = cell(0, colon) else { return nil }
+        guard let last = colon < b.count ? cell(colon + 1, b.count) : first else { return nil }
+        return TableFile.MergedRange(rows: min(first.row, last.row)...max(first.row, last.row),
+                                     columns: min(first.column, last.column)...max(first.column, last.column))
     }
 
     /// Zero-based column of an A1 reference (`C14` → 2).

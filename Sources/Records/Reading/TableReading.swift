@@ -1,3 +1,5 @@
+import Diagnostics
+
 // The contract between the file readers (CSV, xlsx) and the typed record layer.
 //
 // A reader turns one file into rows of raw fields: UTF-8 bytes, unquoted and unescaped,
@@ -52,6 +54,36 @@ public struct TableFile: Sendable, Hashable {
     /// xlsx: other visible sheets that hold a header the caller's `sheetHeader` test accepts
     /// and rows below it, which were not read (only one sheet is a file's table).
     public var unreadSheets: [UnreadSheet] = []
+    /// xlsx: the workbook counts dates in the 1904 date system (`<workbookPr date1904="1"/>`);
+    /// its rows said so as they came (`RawRow.date1904`).
+    public var date1904 = false
+    /// xlsx: the non-blank rows of the sheet read that are hidden (`<row hidden="1">`, also
+    /// rows a filter hides), as runs of consecutive sheet row numbers. They were read like
+    /// any row: a clerk who hides a cancelled shift still has it counted.
+    public var hiddenRows: [ClosedRange<Int>] = []
+    /// xlsx: the sheet's merged cells (`<mergeCell ref="A2:A4"/>`), at most
+    /// `MergedRange.limit` of them. Only the first cell of a merged range holds its value.
+    public var mergedRanges: [MergedRange] = []
+
+    /// A range of merged cells: sheet rows (1-based, as `RawRow.line`) and columns (0-based,
+    /// as a row's fields).
+    public struct MergedRange: Sendable, Hashable {
+        public var rows: ClosedRange<Int>
+        public var columns: ClosedRange<Int>
+        /// The most kept per sheet: each is a few bytes of XML, and a sheet may be large.
+        public static let limit = 1_000
+
+        public init(rows: ClosedRange<Int>, columns: ClosedRange<Int>) {
+            self.rows = rows
+            self.columns = columns
+        }
+
+        /// `A2:A4`, as Excel writes it.
+        public var reference: String {
+            CellReference.reference(row: rows.lowerBound - 1, column: columns.lowerBound) + ":"
+                + CellReference.reference(row: rows.upperBound - 1, column: columns.upperBound)
+        }
+    }
 
     /// A visible sheet that looks like the table too: its name and its non-blank rows below
     /// the header.

@@ -82,14 +82,19 @@ struct XLSXReader {
 
         // The handler holds the callback only while the sheet streams through it.
         let result = withoutActuallyEscaping(body) { emit -> Result<TableFile, ReadError> in
-            var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared, compressedBytes: compressed, emit: emit)
+            var handler = SheetHandler(path: path, sheet: sheet.name, shared: shared, compressedBytes: compressed,
+                                       date1904: workbook.date1904, emit: emit)
             do throws(ReadError) {
                 try stream(sheetPart, sheetEntry, archive, &handler)
             } catch {
                 return .failure(error)
             }
-            return .success(TableFile(path: path, format: .xlsx(sheet: sheet.name), rowCount: handler.rowCount,
-                                      byteCount: input.size, delimiter: nil))
+            var file = TableFile(path: path, format: .xlsx(sheet: sheet.name), rowCount: handler.rowCount,
+                                 byteCount: input.size, delimiter: nil)
+            file.date1904 = workbook.date1904
+            file.hiddenRows = handler.hiddenRows
+            file.mergedRanges = handler.mergedRanges
+            return .success(file)
         }
         var file = try result.get()
         // Rows on another visible sheet with the same kind of header would vanish unread:
@@ -267,8 +272,14 @@ struct WorkbookHandler: XMLHandler {
         var isHidden = false
     }
     var sheets: [Sheet] = []
+    /// `<workbookPr date1904="1"/>` (or `"true"`): date serials count from 1904-01-01.
+    var date1904 = false
 
     mutating func startElement(_ name: XMLBytes, _ a: XMLAttributes, isEmpty: Bool) throws(XMLFault) {
+        if name.equals("workbookPr") {
+            if let v = a.value("date1904") { date1904 = v.equals("1") || v.equals("true") }
+            return
+        }
         guard name.equals("sheet") else { return }
         guard let sheetName = a.value("name"), let rid = a.value(prefixedLocal: "id") else {
             throw .malformed("a sheet without name or r:id")

@@ -20,7 +20,12 @@ public enum IDNumber {
     /// 1900 and today's plausible range, and the right check character.
     public static func problem(_ bytes: some Collection<UInt8>) -> IDNumberProblem? {
         let b = Array(bytes)
-        guard b.count == 18 else { return .length(String(decoding: b, as: UTF8.self).count) }
+        guard b.count == 18 else {
+            // Characters, not bytes: 18 characters of which some are not ASCII (a Chinese
+            // character, a full-width letter) are the wrong characters, not the wrong length.
+            let n = String(decoding: b, as: UTF8.self).unicodeScalars.count
+            return n == 18 ? .characters : .length(n)
+        }
         let body = b[0..<17]
         guard body.allSatisfy({ $0 >= 48 && $0 <= 57 }),
             (b[17] >= 48 && b[17] <= 57) || b[17] == UInt8(ascii: "X")

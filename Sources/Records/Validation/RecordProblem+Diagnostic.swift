@@ -4,6 +4,29 @@ import Exact
 extension RecordProblem {
     /// The one place where data problems are worded, in Chinese and English, with a fix.
     public var diagnostic: Diagnostic {
+        var d = worded
+        // A value with a control character shows it as `〈U+0000〉`: say what that is.
+        if let shown = value, Excerpt.hasInvisible(shown) {
+            d.notes.append(L("单元格中含有看不见的控制字符或零宽字符（显示为〈U+…〉，如〈U+0000〉），多是从其他系统复制或导出时带进来的，使内容与看上去的不同。",
+                             "The cell holds an invisible control or zero-width character (shown as 〈U+…〉, e.g. 〈U+0000〉), usually brought in by copying or exporting from another system, which makes the value differ from what it looks like."))
+            d.help = L((d.help?.zh ?? "") + "请删除该单元格的内容并重新输入（不要粘贴）。",
+                       (d.help.map { $0.en + " " } ?? "") + "Clear the cell and type the value again (do not paste it).")
+        }
+        return d
+    }
+
+    /// The value from the file a diagnostic shows, if any.
+    private var value: String? {
+        switch self {
+        case .value(_, let found, _, _): found
+        case .unknownCadre(_, let id), .rosterRowRejected(_, let id, _), .notEmployed(_, let id, _, _, _): id
+        case .duplicateKey(_, let key, _, _): key
+        case .noTableRow(_, _, let value, _, _, _): value
+        default: nil
+        }
+    }
+
+    private var worded: Diagnostic {
         switch self {
         case .reader(let error):
             return error.diagnostic
@@ -77,6 +100,35 @@ extension RecordProblem {
                 summary: L("工作表“\(x(sheet))”也有本类记录的表头和 \(rows) 行数据，但只读取了工作表“\(x(dataSheet))”", "sheet '\(x(sheet))' also has this source's header and \(rows) rows, but only sheet '\(x(dataSheet))' is read"),
                 help: L("一个文件只读一张工作表：把各工作表的记录合并到一张表中，或把每张表另存为单独的文件（如 服务台账-富民.xlsx、服务台账-卧龙.xlsx）；不需要的工作表请删除或隐藏。",
                         "A file is read as one sheet: put all rows on one sheet, or save each sheet as a file of its own (服务台账-富民.xlsx, 服务台账-卧龙.xlsx); delete or hide sheets that are not data."))
+        case .hiddenRows(let path, let sheet, let rows):
+            let zh = Self.rowRuns(rows, through: "–", separator: "、"), en = Self.rowRuns(rows, through: "–", separator: ", ")
+            let first = rows.first?.lowerBound ?? 1
+            return Diagnostic(
+                .warning, code: "D0035", at: .cell(path: path, sheet: sheet, reference: "\(first):\(first)", columnName: nil),
+                summary: L("工作表“\(x(sheet))”第 \(zh) 行被隐藏，仍按有效记录读取；作废的记录请删除整行",
+                           "rows \(en) of sheet '\(x(sheet))' are hidden but are read as records all the same; delete the rows of cancelled records"),
+                notes: [L("隐藏（或被筛选隐藏）的行共 \(Self.rowTotal(rows)) 行，都已计分、计入发放。", "\(Self.rowTotal(rows)) hidden (or filtered out) rows, all scored and paid.")],
+                help: L("在 Excel 中选中上下相邻的行，右键“取消隐藏”（或清除筛选）核对这些行：有效的记录保留；作废或重复的记录请删除整行，不要只隐藏。",
+                        "Unhide the rows (or clear the filter) in Excel and check them: keep valid records, and delete whole rows of cancelled or duplicate ones instead of hiding them."))
+        case .mergedCells(let path, let sheet, let range):
+            let ref = range.reference
+            return Diagnostic(
+                .error, code: "D0036", at: .cell(path: path, sheet: sheet, reference: ref, columnName: nil),
+                summary: L("\(ref) 是合并单元格：取消合并，并在每一行填写", "\(ref) are merged cells: unmerge them and fill in every row"),
+                notes: [L("合并单元格只有左上角的 \(CellReference.reference(row: range.rows.lowerBound - 1, column: range.columns.lowerBound)) 有内容，其余单元格读出来是空的：缺少必填值的行不能使用，已列入未通过的行。",
+                          "Only the top-left cell of merged cells holds the value; the others read as empty: rows that lack a required value for it cannot be used and are listed with the rejected rows.")],
+                help: L("选中 \(ref)，点“合并后居中”取消合并，再在每一行填上各自的值（可复制第一行的值），保存后重新检查。",
+                        "Select \(ref), undo Merge & Center, type each row's value (copy the first row's), save and check again."))
+        case .noRecords(let path, let sheet, let headerLine):
+            let whereZH = sheet.map { "“\(Self.fileName(path))”的工作表“\(x($0))”" } ?? "“\(Self.fileName(path))”"
+            let whereEN = sheet.map { "sheet '\(x($0))' of '\(Self.fileName(path))'" } ?? "'\(Self.fileName(path))'"
+            return Diagnostic(
+                .warning, code: "D0037",
+                at: sheet.map { .cell(path: path, sheet: $0, reference: "\(headerLine):\(headerLine)", columnName: nil) } ?? .file(path: path),
+                summary: L("\(whereZH)没有任何记录：只有表头，没有数据行", "\(whereEN) has no records: a header and no rows"),
+                notes: [L("这个文件中的人员本月在这一类记录上不计分。", "Nobody gets points from this file this month.")],
+                help: L("核对是不是交回了空白模板或选错了文件；本月确实没有记录可忽略此提示。",
+                        "Check whether a blank template or the wrong file was sent; if there really are no records this month, ignore this."))
         case .value(let place, let found, let type, let problem):
             return valueDiagnostic(place, found: found, type: type, problem: problem)
         case .missingValue(let place, let type):
@@ -332,6 +384,14 @@ extension RecordProblem {
     static func lineEN(_ line: Int, _ file: String?) -> String {
         file.map { "line \(line) of \(fileName($0))" } ?? "line \(line)"
     }
+
+    /// `3–5、9` (runs of rows), at most 20 runs then how many there were.
+    static func rowRuns(_ rows: [ClosedRange<Int>], through: String, separator: String) -> String {
+        let shown = rows.prefix(20).map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)\(through)\($0.upperBound)" }
+        return shown.joined(separator: separator) + (rows.count > 20 ? separator + "…" : "")
+    }
+
+    static func rowTotal(_ rows: [ClosedRange<Int>]) -> Int { rows.reduce(0) { $0 + $1.count } }
 
     static func hours(_ minutes: Int) -> String {
         minutes % 60 == 0 ? "\(minutes / 60) 小时" : "\(minutes / 60) 小时 \(minutes % 60) 分"

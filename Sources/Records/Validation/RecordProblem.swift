@@ -44,6 +44,15 @@ public enum RecordProblem: Sendable, Hashable {
     /// Another visible sheet of a workbook with this source's header and `rows` rows below
     /// it: only `dataSheet` was read, so those rows would vanish.
     case unreadSheet(path: String, sheet: String, dataSheet: String, rows: Int)
+    /// Non-blank data rows of the sheet read that are hidden: read and counted all the same
+    /// (a warning), as runs of row numbers.
+    case hiddenRows(path: String, sheet: String, rows: [ClosedRange<Int>])
+    /// Merged cells over the data rows: only the range's first cell has its value, so the
+    /// rows below it lack theirs (the empty-cell errors they caused are worded as this).
+    case mergedCells(path: String, sheet: String, range: TableFile.MergedRange)
+    /// A file (or sheet) of an activity source or the roster with a header and no records:
+    /// a blank template sent back.
+    case noRecords(path: String, sheet: String?, headerLine: Int)
 
     // Values
     case value(Place, found: String, type: FieldType, problem: ValueProblem)
@@ -93,7 +102,8 @@ extension RecordProblem {
             return place
         }
         switch self {
-        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet: return self
+        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet, .hiddenRows, .mergedCells: return self
+        case .noRecords(let path, _, let line): return .noRecords(path: path, sheet: sheet, headerLine: line)
         case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
         case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)
         case .duplicateColumn(let a, let b, let c): return .duplicateColumn(p(a), name: b, firstColumn: c)

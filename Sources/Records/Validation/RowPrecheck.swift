@@ -187,7 +187,7 @@ struct PrecheckedRows {
                 case .late:
                     break
                 case .decode:
-                    switch decoder.decode(f, trimmed: raw, kind: row.kind(column)) {
+                    switch decoder.decode(f, trimmed: raw, kind: row.kind(column), date1904: row.date1904) {
                     case nil:
                         if !step.optionalValue { addMissing(f, row.line, column, plan) }
                     case .success(let v)?:

@@ -314,6 +314,14 @@ public struct SourceValidator {
                 for other in table.unreadSheets {
                     report.problems.append(.unreadSheet(path: path, sheet: other.name, dataSheet: read, rows: other.rows))
                 }
+                if let headerLine = report.headerLine {
+                    Self.checkSheetLayout(table, sheet: read, headerLine: headerLine, path: path, report: &report)
+                }
+            }
+            // A blank template sent back: a community's cadres would silently get nothing.
+            if let headerLine = report.headerLine, report.accepted + report.rejected == 0,
+               schema.role == .activity || schema.role == .roster {
+                report.problems.append(.noRecords(path: path, sheet: nil, headerLine: headerLine))
             }
         case .failure(let error):
             report.problems.append(.reader(error))
@@ -343,6 +351,38 @@ public struct SourceValidator {
             }
         }
         return report
+    }
+
+    /// What an xlsx sheet's layout hides from the rows: hidden data rows (read all the same, a
+    /// warning) and merged cells over the data (an error per range; the empty-cell errors
+    /// of the cells it covers are worded as it). Once per file, after its rows.
+    static func checkSheetLayout(_ table: TableFile, sheet: String, headerLine: Int, path: String, report: inout FileReport) {
+        let hidden = table.hiddenRows.compactMap { r in r.upperBound > headerLine ? max(r.lowerBound, headerLine + 1)...r.upperBound : nil }
+        if !hidden.isEmpty { report.problems.append(.hiddenRows(path: path, sheet: sheet, rows: hidden)) }
+        let width = report.columns.count
+        let merged = table.mergedRanges.filter { $0.rows.upperBound > headerLine && $0.columns.lowerBound < width }
+        guard !merged.isEmpty else { return }
+        func covering(_ line: Int, _ column: Int?) -> TableFile.MergedRange? {
+            guard let column else { return nil }
+            return merged.first { m in
+                m.rows.contains(line) && m.columns.contains(column - 1)
+                    && !(line == m.rows.lowerBound && column - 1 == m.columns.lowerBound)
+            }
+        }
+        report.problems.removeAll { p in
+            if case .missingValue(let place, _) = p { covering(place.line, place.column) != nil } else { false }
+        }
+        for m in merged { report.problems.append(.mergedCells(path: path, sheet: sheet, range: m)) }
+        for r in report.rejectedRows.indices where merged.contains(where: { $0.rows.contains(report.rejectedRows[r].origin.line) }) {
+            var row = report.rejectedRows[r]
+            for k in row.codes.indices where row.codes[k] == "D0110" {
+                guard k < row.columns.count, let m = covering(row.origin.line, row.columns[k]) else { continue }
+                let d = RecordProblem.mergedCells(path: path, sheet: sheet, range: m).diagnostic
+                row.codes[k] = d.code
+                row.reasons[k] = d.summary.zh
+            }
+            report.rejectedRows[r] = row
+        }
     }
 
     /// Checks rows given as typed values (`TypedRows`), calling `sink` for every accepted row:
@@ -551,7 +591,7 @@ public struct SourceValidator {
             guard !isEarly[f], let column = map.columnOfField[f] else { continue }
             decoded.present[f] = false
             let raw = FieldDecoder.trimmed(row.bytes(column))
-            switch decoder.decode(f, trimmed: raw, kind: row.kind(column)) {
+            switch decoder.decode(f, trimmed: raw, kind: row.kind(column), date1904: row.date1904) {
             case nil:
                 if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
             case .success(let v)?:

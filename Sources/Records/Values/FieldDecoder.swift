@@ -98,16 +98,18 @@ public struct FieldDecoder: Sendable {
         let w1: UInt64
     }
 
-    /// Decodes field `index` from `raw` (already located in the row).
+    /// Decodes field `index` from `raw` (already located in the row). `date1904`: the row is
+    /// of a workbook in the 1904 date system (`RawRow.date1904`), whose date serials count
+    /// from 1904-01-01.
     public mutating func decode(
-        _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind
+        _ index: Int, _ raw: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false
     ) -> Result<Int64, ValueProblem>? {
-        decode(index, trimmed: Self.trimmed(raw), kind: kind)
+        decode(index, trimmed: Self.trimmed(raw), kind: kind, date1904: date1904)
     }
 
     /// `decode` of bytes already `trimmed` (the row checks trim each field once).
     mutating func decode(
-        _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind
+        _ index: Int, trimmed bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false
     ) -> Result<Int64, ValueProblem>? {
         if kind == .uncalculated { return .failure(.uncalculatedFormula) }
         if bytes.isEmpty { return nil }
@@ -118,7 +120,7 @@ public struct FieldDecoder: Sendable {
             if let i = enumIndex(index, bytes) { return .success(Int64(i)) }
             return .failure(.notInEnumeration)
         case .date:
-            return Self.date(bytes, kind: kind).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
+            return Self.date(bytes, kind: kind, date1904: date1904).map { .success(Int64($0.daysSinceEpoch)) } ?? .failure(.notADate)
         case .time:
             return Self.time(bytes, kind: kind).map { .success(Int64($0.minutes)) } ?? .failure(.notATime)
         case .boolean:
@@ -139,19 +141,22 @@ public struct FieldDecoder: Sendable {
             return checked(index, v)
         case .idNumber:
             if kind == .number { return .failure(.storedAsNumber) }
-            let upper = bytes.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 }
+            // Full-width digits and letters (`５２２６３２…`, an IME left in full-width mode)
+            // are the same number: checked and kept as ASCII, as other numbers are.
+            let upper = Self.halfWidth(bytes) { $0.map { $0 == UInt8(ascii: "x") ? UInt8(ascii: "X") : $0 } }
             if let p = IDNumber.problem(upper) { return .failure(.idNumber(p)) }
             return .success(Int64(upper.withUnsafeBufferPointer { interners[index].intern($0) }))
         case .bankAccount:
             if kind == .number, bytes.count > 15 { return .failure(.storedAsNumber) }
-            // Accounts are often written in groups of four: keep the digits only.
-            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            // Accounts are often written in groups of four: keep the digits only (full-width
+            // ones as ASCII).
+            let digits = Self.halfWidth(bytes) { $0.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") } }
             guard (16...19).contains(digits.count), digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 return .failure(.bankAccountDigits)
             }
             return .success(Int64(digits.withUnsafeBufferPointer { interners[index].intern($0) }))
         case .phone:
-            let digits = bytes.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+            let digits = Self.halfWidth(bytes) { $0.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") } }
             guard digits.count == 11, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 return .failure(.phoneDigits)
             }
@@ -242,6 +247,15 @@ public struct FieldDecoder: Sendable {
 
     // MARK: - Scanners
 
+    /// The bytes with full-width forms (`５`, `Ｘ`, `－`, the ideographic space) as ASCII
+    /// (`TextNormalizer`), lent to `body`; ASCII bytes are lent as they are, copying nothing.
+    @inline(__always)
+    static func halfWidth<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard bytes.contains(where: { $0 >= 0x80 }) else { return body(bytes) }
+        let normal = Array(TextNormalizer.normalize(String(decoding: bytes, as: UTF8.self)).utf8)
+        return normal.withUnsafeBufferPointer(body)
+    }
+
     /// `raw` without leading and trailing ASCII spaces, tabs, NBSP and ideographic spaces.
     @inline(__always)
     static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
@@ -331,7 +345,7 @@ public struct FieldDecoder: Sendable {
         return negative ? -v : v
     }
 
-    static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> CivilDate? {
+    static func date(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind, date1904: Bool = false) -> CivilDate? {
         // Fast path: 2020-12-01.
         if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") {
             if let y = digits(bytes, 0, 4), let m = digits(bytes, 5, 2), let d = digits(bytes, 8, 2) {
@@ -340,9 +354,9 @@ public struct FieldDecoder: Sendable {
         }
         if kind == .number, let f = Fixed(String(decoding: bytes, as: UTF8.self)) {
             guard let whole = f.rounded(scale: 0, .floor).wholeValue else { return nil }
-            return CivilDate(excelSerial: Int(whole))
+            return CivilDate(excelSerial: Int(whole), date1904: date1904)
         }
-        return DateParser.parse(String(decoding: bytes, as: UTF8.self))
+        return DateParser.parse(String(decoding: bytes, as: UTF8.self), date1904: date1904)
     }
 
     static func time(_ bytes: UnsafeBufferPointer<UInt8>, kind: CellKind) -> TimeOfDay? {
