@@ -1,0 +1,78 @@
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+/// What an outside tester met at the command line (issue: store errors, `--out`, a corrections
+/// folder of unread files, `explain --cadre`, `--skip-invalid`, `batch show`, `report --run`),
+/// each through the built binary as a clerk meets it.
+@Suite(.serialized) struct ClerkErrorsCLITests {
+    static let rules = PackagePaths.path("rules")
+    static let data = PackagePaths.path("samples")
+
+    static func all(_ r: (status: Int32, stdout: String, stderr: String)) -> String { r.stdout + r.stderr }
+
+    // MARK: - Store errors
+
+    /// A store file damaged or not a database at all was `S0001 … SQLite error 11 … while
+    /// executing PRAGMA …` with "数据库文件会自动创建" for help.
+    @Test func aDamagedStoreOrAFileThatIsNotOneIsSaidSoWithRestoreFromBackup() throws {
+        let root = PackagePaths.temporaryDirectory("damaged-store")
+        let notADatabase = root + "/notes.sqlite"
+        try Data("工号,姓名\nFM-001,吴荣春\n".utf8).write(to: URL(fileURLWithPath: notADatabase))
+        // A real store cut short: its tables' pages are gone.
+        let cut = root + "/cut.sqlite"
+        _ = try RunStore(path: cut)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: cut))
+        try bytes.prefix(16_384).write(to: URL(fileURLWithPath: cut))
+        for path in [notADatabase, cut] {
+            for command in [["batch", "list"], ["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--out", root + "/out", "--quiet"]] {
+                let r = try CLI.run(command + ["--store", path])
+                let text = Self.all(r)
+                #expect(r.status == 65, "\(text)")
+                #expect(text.contains("错误[S0018]") && text.contains("已损坏，或不是 jifen 的数据库") && text.contains("从备份恢复"), "\(text)")
+                #expect(!text.contains("PRAGMA") && !text.contains("自动创建"), "\(text)")
+                // SQLite's own words stay, as a note.
+                #expect(text.contains("技术信息：SQLite error"), "\(text)")
+            }
+        }
+    }
+
+    @Test func aStoreThatIsAFolderIsSaidToBeOne() throws {
+        let root = PackagePaths.temporaryDirectory("folder-store")
+        try FileManager.default.createDirectory(atPath: root + "/store", withIntermediateDirectories: true)
+        for command in [["batch", "list"], ["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--out", root + "/out", "--quiet"]] {
+            let r = try CLI.run(command + ["--store", root + "/store"])
+            let text = Self.all(r)
+            #expect(r.status == 65, "\(text)")
+            #expect(text.contains("错误[S0019]") && text.contains("是一个文件夹，不是数据库文件") && text.contains("/store/jifen.sqlite"), "\(text)")
+        }
+    }
+
+    /// A store the batch may not write showed SQLite's `INSERT INTO "run" …` statement.
+    /// (The file is made immutable, which binds root too; skipped where `chattr` cannot.)
+    @Test func aReadOnlyStoreIsSaidReadOnlyWithoutSQL() throws {
+        let root = PackagePaths.temporaryDirectory("readonly-store")
+        let store = root + "/jifen.sqlite"
+        _ = try RunStore(path: store)
+        guard Self.chattr("+i", store) else { return }
+        defer { _ = Self.chattr("-i", store) }
+        let r = try CLI.run(["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--store", store,
+                             "--out", root + "/out", "--quiet"])
+        let text = Self.all(r)
+        #expect(r.status == 65, "\(text)")
+        #expect(text.contains("错误[S0020]") && text.contains("只读") && text.contains("本次没有保存任何内容"), "\(text)")
+        #expect(!text.contains("INSERT") && !text.contains("readonly database"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-10"))
+    }
+
+    static func chattr(_ flag: String, _ path: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        p.arguments = [flag, path]
+        p.standardError = Pipe()
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+}
