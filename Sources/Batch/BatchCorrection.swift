@@ -52,6 +52,12 @@ public struct BatchCorrection {
             return out
         }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return stop(StoreError.reasonRequired.correctionDiagnostic) }
+        // A correction run writes no reports, but the next run of an open month will: an `--out`
+        // that cannot take them is said now, as every batch command says it.
+        if let problem = ReportFolder.problem(outFolder: options.outFolder) {
+            out.isConfigError = true
+            return stop(problem)
+        }
         let lock: RunLock
         switch BatchRunner.lock(storePath: options.storePath, holder: "\(options.actor) correct \(options.month)", wait: options.wait) {
         case .success(let l): lock = l

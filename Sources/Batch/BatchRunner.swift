@@ -110,6 +110,12 @@ public struct BatchRunner {
             out.diagnostics.append(d)
             return out
         }
+        // A reports folder that cannot take the reports is found before anything is read, not
+        // once the run is stored.
+        if let problem = ReportFolder.problem(outFolder: options.outFolder, subfolder: options.month.description) {
+            out.isConfigError = true
+            return stop(problem)
+        }
         // One batch at a time on a store.
         let lock: RunLock
         switch Self.lock(storePath: options.storePath, holder: "\(options.actor) \(options.month)", wait: options.wait) {

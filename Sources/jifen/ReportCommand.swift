@@ -23,6 +23,9 @@ struct ReportCommand: ParsableCommand {
                 let written = try ReportRewriter.write(store: store, runID: runID, settings: project.project.reports ?? ReportSettings(), outFolder: project.outFolder)
                 let folder = written.values.sorted().first.map { ($0 as NSString).deletingLastPathComponent } ?? project.outFolder
                 print(output.say("运行 #\(runID) 的 \(written.count) 个报表已写入 \(folder)/", "run #\(runID)'s \(written.count) reports written to \(folder)/"))
+            } catch let e as ReportFolder.Unusable {
+                print(DiagnosticRenderer(language: output.language).render(e.diagnostic))
+                throw ExitStatus.configError.exit
             } catch let e as ReportError {
                 print(output.say("报表未能写出：\(e.summary.zh)", "reports not written: \(e.summary.en)"))
                 throw ExitStatus.cannotWrite.exit

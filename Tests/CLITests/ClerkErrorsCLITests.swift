@@ -75,4 +75,40 @@ import Testing
         p.waitUntilExit()
         return p.terminationStatus == 0
     }
+
+    // MARK: - --out
+
+    /// `--out` naming a file (or a month folder that is a file) was B0006 with
+    /// "NSCocoaErrorDomain error 512" once the run was stored. Now every command that writes
+    /// reports refuses it first: C0008, exit 78, nothing stored.
+    @Test func anUnusableReportsFolderStopsEveryBatchCommandBeforeAnythingIsStored() throws {
+        let root = PackagePaths.temporaryDirectory("out-unusable")
+        let store = root + "/jifen.sqlite", out = root + "/out"
+        let first = try CLI.run(["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--store", store, "--out", out, "--quiet"])
+        #expect(first.status == 0, "\(Self.all(first))")
+        let file = root + "/a-file"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let monthIsAFile = root + "/out2"
+        try FileManager.default.createDirectory(atPath: monthIsAFile, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: monthIsAFile + "/2020-11"))
+        let commands: [([String], String)] = [
+            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file], "是一个文件，不是文件夹"),
+            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file + "/sub"], "无法建立"),
+            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", monthIsAFile], "报表要写进同名的文件夹"),
+            (["report", "--run", "1", "--out", file], "是一个文件，不是文件夹"),
+            (["year", "run", "--year", "2020", "--rules", Self.rules, "--draft", "--out", file], "是一个文件，不是文件夹"),
+            (["batch", "correct", "--month", "2020-10", "--data", PackagePaths.path("samples/2020-11-补报"), "--rules", Self.rules, "--reason", "补报",
+              "--out", file], "是一个文件，不是文件夹"),
+        ]
+        for (command, words) in commands {
+            let r = try CLI.run(command + ["--store", store])
+            let text = Self.all(r)
+            #expect(r.status == 78, "\(command): \(text)")
+            #expect(text.contains("错误[C0008]") && text.contains(words), "\(command): \(text)")
+            #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("B0006"), "\(command): \(text)")
+        }
+        // Nothing was stored: the one run is still the first.
+        let list = try CLI.run(["batch", "list", "--store", store])
+        #expect(list.stdout.contains("#1") && !list.stdout.contains("#2"), "\(list.stdout)")
+    }
 }
