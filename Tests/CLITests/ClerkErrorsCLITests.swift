@@ -111,4 +111,33 @@ import Testing
         let list = try CLI.run(["batch", "list", "--store", store])
         #expect(list.stdout.contains("#1") && !list.stdout.contains("#2"), "\(list.stdout)")
     }
+
+    // MARK: - batch correct
+
+    /// A corrections folder whose only file is not named after a source (`值班补报.csv`) was
+    /// a D0020 warning, "补充：值班补报.csv", "没有任何变化，未保存" and exit 0.
+    @Test func aCorrectionsFolderWithoutAUsableFileIsAnError() throws {
+        let root = PackagePaths.temporaryDirectory("correct-unread")
+        let store = root + "/jifen.sqlite", out = root + "/out"
+        let common = ["--store", store, "--out", out]
+        let run = try CLI.run(["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--quiet"] + common)
+        #expect(run.status == 0, "\(Self.all(run))")
+        #expect(try CLI.run(["batch", "close", "--month", "2020-10"] + common).status == 0)
+        let folder = root + "/2020-10-补报"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "工号,日期,班次,开始,结束,状态,备注\nFM-008,2020-10-03,夜班,20:00,08:00,到岗,关账后补报\n"
+            .write(toFile: folder + "/值班补报.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["batch", "correct", "--month", "2020-10", "--data", folder, "--rules", Self.rules, "--reason", "补报"] + common)
+        let text = Self.all(r)
+        #expect(r.status == 65, "\(text)")
+        #expect(text.contains("错误[B0051]") && text.contains("没有可以使用的文件") && text.contains("值班补报.csv"), "\(text)")
+        #expect(text.contains("值班-补报.csv") && text.contains("duty"), "\(text)")
+        #expect(!text.contains("补充：") && !text.contains("没有任何变化"), "\(text)")
+        // With a usable file beside it, the unread one is warned of and never listed as 补充.
+        try "工号,日期,班次,开始,结束,状态,备注\nFM-008,2020-10-03,夜班,20:00,08:00,到岗,关账后补报\n"
+            .write(toFile: folder + "/值班-补报.csv", atomically: true, encoding: .utf8)
+        let both = try CLI.run(["batch", "correct", "--month", "2020-10", "--data", folder, "--rules", Self.rules, "--reason", "补报"] + common)
+        #expect(both.status == 0, "\(Self.all(both))")
+        #expect(both.stdout.contains("补充：值班-补报.csv\n") && both.stdout.contains("D0020"), "\(both.stdout)")
+    }
 }
