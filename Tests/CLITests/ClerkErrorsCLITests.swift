@@ -140,4 +140,28 @@ import Testing
         #expect(both.status == 0, "\(Self.all(both))")
         #expect(both.stdout.contains("补充：值班-补报.csv\n") && both.stdout.contains("D0020"), "\(both.stdout)")
     }
+
+    // MARK: - explain --cadre
+
+    @Test func anUnknownCadreIsACodedErrorWithAHintAndNoUsage() throws {
+        let month = PackagePaths.path("samples/2020-12")
+        func explain(_ cadre: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try CLI.run(["explain", month, "--cadre", cadre, "--rules", Self.rules])
+        }
+        let unknown = try explain("ZZ-999")
+        #expect(unknown.status == 65, "\(Self.all(unknown))")
+        #expect(unknown.stdout.contains("错误[B0015]: 2020年12月没有工号为“ZZ-999”的在职干部"), "\(Self.all(unknown))")
+        #expect(!Self.all(unknown).contains("USAGE") && !Self.all(unknown).contains("Error:"), "\(Self.all(unknown))")
+        let lower = try explain("fm-001")
+        #expect(lower.stdout.contains("您是不是想写“FM-001”"), "\(lower.stdout)")
+        let fullWidth = try explain("ＦＭ－００１")
+        #expect(fullWidth.stdout.contains("您是不是想写“FM-001”"), "\(fullWidth.stdout)")
+        // An ID number pasted for a 工号: never echoed whole, and whose it is said by 工号.
+        let id = try explain("522632197603221590")
+        #expect(!Self.all(id).contains("522632197603221590"), "\(Self.all(id))")
+        #expect(id.stdout.contains("522632********1590") && id.stdout.contains("--cadre FM-001"), "\(id.stdout)")
+        let account = try explain("6217 9936 1493 1923 172")
+        #expect(!Self.all(account).contains("6217 9936 1493"), "\(Self.all(account))")
+        #expect(account.stdout.contains("银行账号"), "\(account.stdout)")
+    }
 }
