@@ -75,6 +75,8 @@ public struct BatchOutcome: Sendable {
     /// Corrections of closed months the run carried (补发/补扣), with the lines of cadres
     /// no longer on the roster (补发名单).
     public var carried: CorrectionCarry.Prepared?
+    /// The run is stored but its reports could not be written (B0006): the CLI exits 73.
+    public var reportsFailed = false
     public var stopped: Bool { runID == nil }
 }
 
@@ -317,6 +319,7 @@ public struct BatchRunner {
         case .success(let paths):
             out.reports = paths
         case .failure(let error):
+            out.reportsFailed = true
             out.diagnostics.append(Diagnostic(.error, code: "B0006", at: .file(path: options.outFolder),
                                               summary: Localized(zh: "报表未能写出：\(error.summary.zh)", en: "reports not written: \(error.summary.en)"),
                                               help: Localized(zh: "运行已保存；修正后用 jifen report --run \(runID) 重新生成。", en: "The run is stored; fix this and rerun jifen report --run \(runID).")))

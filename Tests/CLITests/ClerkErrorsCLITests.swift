@@ -164,4 +164,27 @@ import Testing
         #expect(!Self.all(account).contains("6217 9936 1493"), "\(Self.all(account))")
         #expect(account.stdout.contains("银行账号"), "\(account.stdout)")
     }
+
+    // MARK: - --skip-invalid
+
+    /// A run saved with rows skipped exited 65 ("errors in rules or data"), as if nothing
+    /// had been stored.
+    @Test func aRunSavedWithRowsSkippedExitsZeroAndListsThem() throws {
+        let root = PackagePaths.temporaryDirectory("skip-invalid")
+        let folder = root + "/data/2020-10"
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-10"), toPath: folder)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/duty.csv"))
+        h.seekToEndOfFile()
+        h.write(Data("FM-008,2020-13-01,夜班,20:00,08:00,到岗,日期写错\n".utf8))
+        try h.close()
+        let common = ["batch", "run", "--month", "2020-10", "--data", root + "/data", "--rules", Self.rules, "--store", root + "/jifen.sqlite",
+                      "--out", root + "/out", "--quiet"]
+        let refused = try CLI.run(common)
+        #expect(refused.status == 65, "\(Self.all(refused))")
+        let skipped = try CLI.run(common + ["--skip-invalid"])
+        #expect(skipped.status == 0, "\(Self.all(skipped))")
+        #expect(skipped.stdout.contains("错误[D0104]") || skipped.stdout.contains("错误[D0201]"), "\(skipped.stdout)")
+        #expect(skipped.stdout.contains("跳过有错误的行 1 行（--skip-invalid）") && skipped.stdout.contains("批处理完成"), "\(skipped.stdout)")
+    }
 }
