@@ -250,6 +250,7 @@ public struct BatchRunner {
         }
         let taxFiling = loaded.rules.taxFiling
         if !taxFiling.isEmpty { summary.taxFiling = taxFiling }
+        summary.reportFolder = ReportFolder.absolute(ReportFolder.path(outFolder: options.outFolder, month: options.month))
         out.summary = summary
         lap(.pay)
 

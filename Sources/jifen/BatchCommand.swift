@@ -277,14 +277,17 @@ extension BatchCommand {
                 print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
                           "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
                 print(say("等次 ", "tiers ") + s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: say("，", ", ")))
-                let folder = "\(project.outFolder)/\(m)/"
-                switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
+                // Where to look: --out when given, else where the run wrote its reports, else
+                // jifen.json's out or the default; the message says which.
+                let place = ReportPlace.of(run: r, out: project.storage.out, configured: project.outFolder)
+                let folder = place.folder + "/"
+                switch ReportFolder.holds(runID: r.id, folder: place.folder) {
                 case false?:
-                    print(say("注意：\(folder) 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
-                              "note: the reports in \(folder) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
+                    print(say("注意：\(folder)（\(place.zh)）中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
+                              "note: the reports in \(folder) (\(place.en)) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
                 case nil:
-                    print(say("注意：\(folder) 中没有报表；用 jifen report --run \(r.id) 生成。",
-                              "note: there are no reports in \(folder); write them with jifen report --run \(r.id)."))
+                    print(say("注意：\(folder)（\(place.zh)）中没有报表；报表在别的文件夹时加 --out 文件夹 查看，或用 jifen report --run \(r.id) 生成。",
+                              "note: there are no reports in \(folder) (\(place.en)); pass --out FOLDER if they are elsewhere, or write them with jifen report --run \(r.id)."))
                 case true?:
                     print(say("报表 \(folder) 为本次运行所生成。", "the reports in \(folder) are this run's."))
                 }
@@ -448,6 +451,24 @@ extension BatchCommand {
                 print(output.say("\(m.chineseDescription)已重新打开为草稿，原因已记入审计日志。", "\(m) is open again as a draft; the reason is in the audit log."))
             }
         }
+    }
+}
+
+/// The month's report folder `batch show` checks, and why that one.
+struct ReportPlace {
+    var folder: String
+    var zh: String
+    var en: String
+
+    static func of(run: RunRecord, out: String?, configured: String) -> ReportPlace {
+        if let out {
+            return ReportPlace(folder: ReportFolder.path(outFolder: out, month: run.month), zh: "--out 指定的文件夹", en: "the folder --out names")
+        }
+        let path = ReportFolder.path(outFolder: configured, month: run.month)
+        if let stored = run.summary.reportFolder, stored != ReportFolder.absolute(path) {
+            return ReportPlace(folder: stored, zh: "本次运行写报表的文件夹", en: "where the run wrote its reports")
+        }
+        return ReportPlace(folder: path, zh: "报表文件夹，可用 --out 指定", en: "the reports folder; --out names another")
     }
 }
 

@@ -112,6 +112,23 @@ import Testing
         #expect(list.stdout.contains("#1") && !list.stdout.contains("#2"), "\(list.stdout)")
     }
 
+    // MARK: - batch show
+
+    /// After `batch run --out X`, `batch show` looked in out/ and said there were no reports.
+    @Test func batchShowLooksWhereTheRunWroteItsReportsAndSaysWhichFolder() throws {
+        let root = PackagePaths.temporaryDirectory("show-out")
+        let store = root + "/jifen.sqlite", out = root + "/elsewhere"
+        let run = try CLI.run(["batch", "run", "--month", "2020-10", "--data", Self.data, "--rules", Self.rules, "--store", store, "--out", out, "--quiet"])
+        #expect(run.status == 0, "\(Self.all(run))")
+        // Without --out, from another working folder.
+        let show = try CLI.run(["batch", "show", "--month", "2020-10", "--store", store], in: root)
+        #expect(show.status == 0, "\(Self.all(show))")
+        #expect(show.stdout.contains("报表 \(out)/2020-10/ 为本次运行所生成"), "\(show.stdout)")
+        // --out names another folder: that one is checked, and said.
+        let other = try CLI.run(["batch", "show", "--month", "2020-10", "--store", store, "--out", "nowhere"], in: root)
+        #expect(other.stdout.contains("注意：nowhere/2020-10/（--out 指定的文件夹）中没有报表"), "\(other.stdout)")
+    }
+
     // MARK: - batch correct
 
     /// A corrections folder whose only file is not named after a source (`值班补报.csv`) was
