@@ -322,6 +322,11 @@ extension BatchCommand {
         @Argument(help: "运行编号 B。 Run B.") var b: Int64
         @OptionGroup var project: ProjectOptions
 
+        func validate() throws {
+            try RunIDOption.check(a, flag: "A")
+            try RunIDOption.check(b, flag: "B")
+        }
+
         func run() throws {
             try withStoreErrors {
                 let store = try project.openStore()

@@ -11,10 +11,12 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "从数据库重新生成某次运行的报表。 Write a stored run's reports again.")
 
-    @Option(name: .customLong("run"), help: "运行编号（见 jifen batch list）。 The run id.")
+    @Option(name: .customLong("run"), parsing: .unconditional, help: "运行编号（见 jifen batch list）。 The run id.")
     var runID: Int64
     @OptionGroup var project: ProjectOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws { try RunIDOption.check(runID, flag: "--run") }
 
     func run() throws {
         try withStoreErrors(output.language) {

@@ -204,4 +204,12 @@ import Testing
         #expect(skipped.stdout.contains("错误[D0104]") || skipped.stdout.contains("错误[D0201]"), "\(skipped.stdout)")
         #expect(skipped.stdout.contains("跳过有错误的行 1 行（--skip-invalid）") && skipped.stdout.contains("批处理完成"), "\(skipped.stdout)")
     }
+
+    // MARK: - report --run
+
+    @Test(arguments: ["-1", "0"]) func aRunIDThatIsNotPositiveIsSaidSo(_ id: String) throws {
+        let r = try CLI.run(["report", "--run", id, "--store", PackagePaths.temporaryDirectory("run-id") + "/jifen.sqlite"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("运行编号应为正整数") && !r.stderr.contains("Missing value"), "\(r.stderr)")
+    }
 }
