@@ -54,6 +54,12 @@ public struct BatchCorrection {
             return out
         }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return stop(StoreError.reasonRequired.correctionDiagnostic) }
+        // A correction run writes no reports, but the next run of an open month will: an `--out`
+        // that cannot take them is said now, as every batch command says it.
+        if let problem = ReportFolder.problem(outFolder: options.outFolder) {
+            out.isConfigError = true
+            return stop(problem)
+        }
         let lock: RunLock
         switch BatchRunner.lock(storePath: options.storePath, holder: "\(options.actor) correct \(options.month)", wait: options.wait) {
         case .success(let l): lock = l
@@ -116,6 +122,15 @@ public struct BatchCorrection {
                                    help: Localized(zh: "把补报或更正后的文件放进一个文件夹，用 --data 指定（docs/corrections.md）。",
                                                    en: "Put the late or corrected files in a folder and pass it with --data (docs/corrections.md).")))
         }
+        // A file whose name names no source (`值班补报.csv` for `值班-补报.csv`) is not read: a
+        // folder of only such files would change nothing and drop the late records unsaid.
+        let schemas = MonthEvaluation(rules: loaded.rules, month: options.month).schemas
+        let located = MonthValidator(month: options.month, schemas: schemas).locate(InputSet(folder: options.dataFolder, files: folderFiles))
+        var usable = Set(located.files.values.flatMap { $0 }.map(\.path))
+        for case .ambiguousFiles(_, let paths) in located.problems { usable.formUnion(paths) }
+        if usable.isEmpty {
+            return stop(Self.noUsableFile(folder: options.dataFolder, names: folderFiles.map(\.name), schemas: schemas))
+        }
         for f in folderFiles {
             guard let bytes = FileManager.default.contents(atPath: f.path).map({ [UInt8]($0) }) else {
                 return stop(Diagnostic(.error, code: "B0051", at: .file(path: f.path),
@@ -127,7 +142,8 @@ public struct BatchCorrection {
                 out.replaced.append(f.name)
             } else {
                 files.append(file)
-                out.added.append(f.name)
+                // An unrecognised file is left to the month's D0020 warning, never listed as 补充.
+                if usable.contains(f.path) { out.added.append(f.name) }
             }
         }
         files.sort { $0.name < $1.name }
@@ -184,6 +200,24 @@ public struct BatchCorrection {
             return stop(error.diagnostic)
         }
         return out
+    }
+
+    /// B0051 for a corrections folder none of whose files is named after a source: which files
+    /// were found, and which names are read.
+    static func noUsableFile(folder: String, names: [String], schemas: [SourceSchema]) -> Diagnostic {
+        let carry = (CorrectionCarry.fileName as NSString).deletingPathExtension
+        var seen: Set<String> = []
+        let stems = schemas.map { s in
+            ([s.name] + s.fileStems).filter { seen.insert($0.lowercased()).inserted }.joined(separator: " 或 ")
+        }.filter { !$0.isEmpty && $0 != carry }
+        return Diagnostic(
+            .error, code: "B0051", at: .file(path: folder),
+            summary: Localized(zh: "更正文件夹 \(folder) 中没有可以使用的文件：文件名不是任何一类记录的名称", en: "the corrections folder \(folder) has no file jifen can use: no file is named after a source"),
+            found: names.sorted().joined(separator: "、"),
+            expected: Localized(zh: "文件名为 " + stems.joined(separator: "、") + "，或其后加“-”和补充部分的名称（如 值班-补报.csv），扩展名 .csv 或 .xlsx",
+                                en: "a file named " + stems.joined(separator: ", ") + ", or one of those, '-' and a name for the added part (such as 值班-补报.csv), ending .csv or .xlsx"),
+            help: Localized(zh: "按上面的规则给文件改名（如 值班补报.csv 改为 值班-补报.csv）后重新运行；本次没有保存任何内容。",
+                            en: "Rename the files as above (值班补报.csv to 值班-补报.csv, say) and run again; nothing was stored."))
     }
 
     /// Each carried pay line that differs, per cadre, corrected minus paid; cadres in

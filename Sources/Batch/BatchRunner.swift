@@ -75,6 +75,8 @@ public struct BatchOutcome: Sendable {
     /// Corrections of closed months the run carried (补发/补扣), with the lines of cadres
     /// no longer on the roster (补发名单).
     public var carried: CorrectionCarry.Prepared?
+    /// The run is stored but its reports could not be written (B0006): the CLI exits 73.
+    public var reportsFailed = false
     public var stopped: Bool { runID == nil }
 }
 
@@ -109,6 +111,12 @@ public struct BatchRunner {
         func stop(_ d: Diagnostic) -> BatchOutcome {
             out.diagnostics.append(d)
             return out
+        }
+        // A reports folder that cannot take the reports is found before anything is read, not
+        // once the run is stored.
+        if let problem = ReportFolder.problem(outFolder: options.outFolder, subfolder: options.month.description) {
+            out.isConfigError = true
+            return stop(problem)
         }
         // One batch at a time on a store.
         let lock: RunLock
@@ -252,6 +260,7 @@ public struct BatchRunner {
         }
         let taxFiling = loaded.rules.taxFiling
         if !taxFiling.isEmpty { summary.taxFiling = taxFiling }
+        summary.reportFolder = ReportFolder.absolute(ReportFolder.path(outFolder: options.outFolder, month: options.month))
         out.summary = summary
         lap(.pay)
 
@@ -321,6 +330,7 @@ public struct BatchRunner {
         case .success(let paths):
             out.reports = paths
         case .failure(let error):
+            out.reportsFailed = true
             out.diagnostics.append(Diagnostic(.error, code: "B0006", at: .file(path: options.outFolder),
                                               summary: Localized(zh: "报表未能写出：\(error.summary.zh)", en: "reports not written: \(error.summary.en)"),
                                               help: Localized(zh: "运行已保存；修正后用 jifen report --run \(runID) 重新生成。", en: "The run is stored; fix this and rerun jifen report --run \(runID).")))

@@ -1,4 +1,5 @@
 import CSupport
+import Diagnostics
 import Exact
 import Foundation
 import Store
@@ -118,12 +119,86 @@ public enum ReportFolder {
         return withExtendedLifetime(lock) { recover(outFolder: outFolder, store: store) }
     }
 
+    /// `problem` as an error, for a command that throws (`jifen report --run`).
+    public struct Unusable: Error {
+        public var diagnostic: Diagnostic
+    }
+
+    /// Why the reports cannot go to `outFolder` (and into `<outFolder>/<subfolder>/`, the
+    /// month's or the year's folder, when given), or nil when they can: `outFolder` must be a
+    /// folder jifen may write in (the staging folder is made there), or one it can make; the
+    /// subfolder, when it exists, a folder. Checked before a command reads any data, so that
+    /// an `--out` (or jifen.json `out`) that cannot take the reports stops it before anything
+    /// is stored (C0008; the CLI exits 78, as for an error in the config). Only looks: makes
+    /// nothing.
+    public static func problem(outFolder: String, subfolder: String? = nil) -> Diagnostic? {
+        let out = outFolder.isEmpty ? "." : outFolder
+        func kind(_ path: String) -> Bool? {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+            return isDirectory.boolValue
+        }
+        func writable(_ path: String) -> Bool { access(path, W_OK | X_OK) == 0 }
+        func refuse(_ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
+            Diagnostic(.error, code: "C0008", at: .file(path: ""), summary: Localized(zh: zh, en: en),
+                       help: help ?? Localized(zh: "用 --out（或 jifen.json 的 out）指定一个可以写入的文件夹，如 out；本次没有读取数据，也没有保存任何内容。",
+                                               en: "Point --out (or jifen.json's out) at a folder jifen may write in, such as out; no data was read and nothing was stored."))
+        }
+        switch kind(out) {
+        case false?:
+            return refuse("报表输出文件夹 \(out) 是一个文件，不是文件夹", "the reports folder \(out) is a file, not a folder")
+        case true?:
+            guard writable(out) else {
+                return refuse("报表输出文件夹 \(out) 不允许写入", "the reports folder \(out) is not writable")
+            }
+            if let subfolder {
+                let target = out + "/" + subfolder
+                if kind(target) == false {
+                    return refuse("\(target) 是一个文件，报表要写进同名的文件夹", "\(target) is a file; the reports go into a folder of that name",
+                                  help: Localized(zh: "把这个文件改名或移走，或用 --out 指定别的文件夹；本次没有读取数据，也没有保存任何内容。",
+                                                  en: "Rename or move the file, or point --out elsewhere; no data was read and nothing was stored."))
+                }
+            }
+            return nil
+        case nil:
+            // Made when the reports are written: the nearest folder that exists must allow it.
+            var ancestor = out
+            while kind(ancestor) == nil {
+                let up = (ancestor as NSString).deletingLastPathComponent
+                ancestor = up.isEmpty ? "." : up
+                if up.isEmpty || up == "/" { break }
+            }
+            if kind(ancestor) == false {
+                return refuse("报表输出文件夹 \(out) 无法建立：\(ancestor) 是一个文件，不是文件夹",
+                              "the reports folder \(out) cannot be made: \(ancestor) is a file, not a folder")
+            }
+            if !writable(ancestor) {
+                return refuse("报表输出文件夹 \(out) 无法建立：\(ancestor) 不允许写入", "the reports folder \(out) cannot be made: \(ancestor) is not writable")
+            }
+            return nil
+        }
+    }
+
     /// Whether `<out>/<month>/` holds the reports of `runID`: nil when the folder does not
     /// exist, false when it holds another run's or an unmarked set.
     public static func holds(runID run: Int64, outFolder: String, month: YearMonth) -> Bool? {
-        let folder = (outFolder.isEmpty ? "." : outFolder) + "/" + month.description
+        holds(runID: run, folder: path(outFolder: outFolder, month: month))
+    }
+
+    /// Whether the month's report folder `folder` holds the reports of `runID`.
+    public static func holds(runID run: Int64, folder: String) -> Bool? {
         guard FileManager.default.fileExists(atPath: folder) else { return nil }
         return runID(in: folder) == run
+    }
+
+    /// `<out>/<month>`.
+    public static func path(outFolder: String, month: YearMonth) -> String {
+        (outFolder.isEmpty ? "." : outFolder) + "/" + month.description
+    }
+
+    /// `path` from the root, as a run keeps it (`RunSummary.reportFolder`).
+    public static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     private static func sync(_ path: String) {

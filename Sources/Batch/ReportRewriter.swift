@@ -13,6 +13,9 @@ public enum ReportRewriter {
         let record = try store.run(id: runID)
         // A correction run was never paid: its month's reports stay the closed run's.
         if record.state == .correction { throw StoreError.wrongState(record.month, state: .correction, action: "重新生成报表（更正运行没有发放，报表仍是关账运行的；用 jifen batch diff 比较）") }
+        if let problem = ReportFolder.problem(outFolder: outFolder, subfolder: record.month.description) {
+            throw ReportFolder.Unusable(diagnostic: problem)
+        }
         let results = try store.results(runID: runID, detail: .lines)
         let rejected = try store.rejectedRows(runID: runID)
         // The roster as the run read it: the stored copy of its file, or of its files, one per
@@ -46,9 +49,13 @@ public enum ReportRewriter {
             try ReportFolder.seal(staging, runID: runID, month: record.month)
             try ReportFolder.install(staging, as: target)
             return staged.mapValues { target + "/" + ($0 as NSString).lastPathComponent }
-        } catch {
+        } catch let error as ReportError {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
+        } catch {
+            // Sealing or installing the folder: the system's reason, not Foundation's text.
+            try? FileManager.default.removeItem(atPath: staging)
+            throw ReportError.cannotWrite(path: target, reason: FileFailure.reason(error))
         }
     }
 }

@@ -41,7 +41,7 @@ struct ReportWriting: Sendable {
                 do {
                     try ReportFolder.seal(staging, runID: run.id, month: run.month)
                 } catch {
-                    throw ReportError.cannotWrite(path: staging, reason: "\(error)")
+                    throw ReportError.cannotWrite(path: staging, reason: FileFailure.reason(error))
                 }
                 result = .success(paths)
             } catch {
@@ -80,7 +80,7 @@ struct ReportWriting: Sendable {
                 try ReportFolder.install(staging, as: folder)
             } catch {
                 try? FileManager.default.removeItem(atPath: staging)
-                return .failure(.cannotWrite(path: folder, reason: "\(error)"))
+                return .failure(.cannotWrite(path: folder, reason: FileFailure.reason(error)))
             }
             var moved: [ReportKind: String] = [:]
             for (kind, path) in staged { moved[kind] = (folder as NSString).appendingPathComponent((path as NSString).lastPathComponent) }

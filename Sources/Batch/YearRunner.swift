@@ -132,6 +132,9 @@ public struct YearOutcome: Sendable {
     public var reportFolder: String?
     public var reports: [String] = []
     public var isBusy = false
+    /// Stopped on an `--out` that cannot take the reports (C0008): the CLI exits 78, as for
+    /// an error in the config.
+    public var isConfigError = false
     /// Seconds each stage took, in order: what `jifen year run` prints as 用时.
     public var stages: [(zh: String, en: String, seconds: Double)] = []
     public var stopped: Bool { yearRunID == nil }
@@ -168,6 +171,10 @@ public struct YearRunner {
         // store's folder and lock file; the store is then opened with `creating: false`.
         guard FileManager.default.fileExists(atPath: options.storePath) else {
             return stop(StoreError.noStore(path: options.storePath).diagnostic)
+        }
+        if let problem = ReportFolder.problem(outFolder: options.outFolder, subfolder: yearKey(year)) {
+            out.isConfigError = true
+            return stop(problem)
         }
         let lock: RunLock
         switch BatchRunner.lock(storePath: options.storePath, holder: "\(options.actor) year \(year)", wait: options.wait) {
@@ -349,10 +356,17 @@ public struct YearRunner {
             if let staging { try? FileManager.default.removeItem(atPath: staging) }
             out.diagnostics.append(Diagnostic(
                 .error, code: "B0065", at: .file(path: folder),
-                summary: Localized(zh: "年度报表未能写出：\(error)", en: "the year's reports were not written: \(error)"),
+                summary: Localized(zh: "年度报表未能写出：\(Self.failure(error))", en: "the year's reports were not written: \(Self.failure(error))"),
                 help: Localized(zh: "年度运行 #\(id) 已保存；修正后重新运行 jifen year run --year \(year)。", en: "Year run #\(id) is stored; fix this and run jifen year run --year \(year) again.")))
         }
         return out
+    }
+
+    /// A failure to write the year's reports in the clerk's words (a `ReportError`'s, or the
+    /// file system's by its number), never Foundation's own text.
+    static func failure(_ error: any Error) -> String {
+        if let e = error as? ReportError { return e.summary.zh }
+        return FileFailure.reason(error)
     }
 
     /// The year run a report folder holds (its marker), nil when none.

@@ -71,7 +71,7 @@ public enum ReportSet {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotCreateFolder(path: folder, reason: error.localizedDescription)
+            throw .cannotCreateFolder(path: folder, reason: FileFailure.reason(error))
         }
         var byID: [String: Payee] = [:]
         for p in payees { byID[p.cadreID] = p }

@@ -41,6 +41,11 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// Corrections of closed months the run carried (补发/补扣), reconciled.
     public var corrections: Corrections?
 
+    /// The folder the batch wrote the month's reports to (absolute), so that `batch show`
+    /// looks where they are, not in the default `out/`; nil for runs stored before it was kept
+    /// and for correction runs, which write none.
+    public var reportFolder: String?
+
     /// Σ corrections paid in the month against Σ differences of the correction runs it
     /// carries: `carried + leavers == due`, and `paid == carried` when the rules pay every
     /// row of the corrections source.

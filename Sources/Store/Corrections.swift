@@ -165,7 +165,7 @@ extension RunStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 

@@ -107,8 +107,9 @@ struct RawStatement {
 
     private func check(_ code: Int32) throws {
         guard code == SQLITE_DONE else {
-            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)"
-            throw StoreError.database(message)
+            // As GRDB's own statements fail, so that `StoreError.from` reads the code (a full
+            // disk while a run's rows are inserted is S0021, not S0009).
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
         }
     }
 }

@@ -26,6 +26,7 @@ public final class RunStore: RunStoring {
     /// exist is then `StoreError.noStore` (S0017), not an empty store made at a mistyped path.
     public init(path: String, creating: Bool = true) throws(StoreError) {
         if !creating, !FileManager.default.fileExists(atPath: path) { throw .noStore(path: path) }
+        if StoreError.isFolder(path) { throw .isFolder(path: path) }
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
@@ -46,7 +47,7 @@ public final class RunStore: RunStoring {
             queue = try DatabaseQueue(path: path, configuration: config)
             try StoreMigrations.migrator.migrate(queue)
         } catch {
-            throw .cannotOpen(path: path, reason: String(describing: error))
+            throw StoreError.from(error, path: path) { .cannotOpen(path: path, reason: $0) }
         }
     }
 
@@ -101,7 +102,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
         stored.sort(by: StoredInput.listingOrder)
         let id = try read { db in try Self.nextRunID(db) }
@@ -145,7 +146,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -311,7 +312,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -331,7 +332,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -381,7 +382,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -395,7 +396,7 @@ public final class RunStore: RunStoring {
         do {
             try queue.write { db in try Self.audit(db, at: at, actor: actor, action: action, month: month?.description, runID: runID, reason: reason, detail: detail) }
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -553,7 +554,7 @@ public final class RunStore: RunStoring {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 

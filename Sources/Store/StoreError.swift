@@ -1,9 +1,21 @@
 import Diagnostics
 import Exact
+import Foundation
+import GRDB
 
 /// What the store refuses or cannot do, as data; `diagnostic` words it for the clerk.
 public enum StoreError: Error, Sendable, Hashable {
     case cannotOpen(path: String, reason: String)
+    /// The store's file is damaged or is not a jifen store at all (SQLite's CORRUPT, NOTADB):
+    /// `detail` is SQLite's own words, kept as a note.
+    case damaged(path: String, detail: String)
+    /// `--store` names a folder, not a file.
+    case isFolder(path: String)
+    /// SQLite may not write the store (READONLY): the file, or its folder (`folder`, where
+    /// SQLite makes its journal), is read-only. Whatever was being written was rolled back.
+    case readOnly(path: String, folder: String?)
+    /// The disk is full (SQLite's FULL): the transaction was rolled back, nothing was saved.
+    case diskFull(path: String)
     /// A command that reads runs was given a store file that does not exist (a mistyped
     /// `--store`): refused rather than creating an empty store that "has no runs".
     case noStore(path: String)
@@ -41,7 +53,29 @@ public enum StoreError: Error, Sendable, Hashable {
         switch self {
         case .cannotOpen(let path, let reason):
             return d("S0001", "无法打开数据库 \(path)：\(reason)", "cannot open the store \(path): \(reason)",
-                     help: Localized(zh: "检查路径和权限；数据库文件会自动创建。", en: "Check the path and permissions; the file is created when missing."))
+                     help: Localized(zh: "检查 --store 的路径和权限；数据库文件不存在时 jifen batch run 会自动创建。", en: "Check --store's path and permissions; jifen batch run creates the file when missing."))
+        case .damaged(let path, let detail):
+            return Diagnostic(.error, code: "S0018", at: .file(path: ""),
+                              summary: Localized(zh: "数据库文件 \(path) 已损坏，或不是 jifen 的数据库", en: "the store \(path) is damaged, or is not a jifen store"),
+                              notes: [Localized(zh: "技术信息：\(detail)", en: "detail: \(detail)")],
+                              help: Localized(zh: "从备份恢复这个文件（先把损坏的文件另存一份，不要删除）；再确认 --store（或 jifen.json 的 store）指向的是 jifen 的数据库文件，如 store/jifen.sqlite。",
+                                              en: "Restore the file from a backup (keep a copy of the damaged one); check that --store (or jifen.json's store) names jifen's store file, such as store/jifen.sqlite."))
+        case .isFolder(let path):
+            return d("S0019", "\(path) 是一个文件夹，不是数据库文件", "\(path) is a folder, not a store file",
+                     help: Localized(zh: "--store（或 jifen.json 的 store）要写数据库文件的路径，如 \(path.hasSuffix("/") ? path : path + "/")jifen.sqlite。",
+                                     en: "--store (or jifen.json's store) names the store file, such as \(path.hasSuffix("/") ? path : path + "/")jifen.sqlite."))
+        case .readOnly(let path, let folder?):
+            return d("S0020", "数据库 \(path) 所在的文件夹 \(folder) 是只读的，不能保存；本次没有保存任何内容", "the folder \(folder) of the store \(path) is read-only; nothing was saved",
+                     help: Localized(zh: "让这个文件夹可以写入（数据库保存时要在旁边建立临时日志文件），或用 --store 指定可以写入的位置，然后重新运行。",
+                                     en: "Make the folder writable (saving makes a journal file beside the store), or point --store at a writable place, and run again."))
+        case .readOnly(let path, nil):
+            return d("S0020", "数据库文件 \(path) 是只读的，不能保存；本次没有保存任何内容", "the store \(path) is read-only; nothing was saved",
+                     help: Localized(zh: "让这个文件（和它所在的文件夹）可以写入，或用 --store 指定可以写入的位置，然后重新运行。",
+                                     en: "Make the file (and its folder) writable, or point --store at a writable place, and run again."))
+        case .diskFull(let path):
+            return d("S0021", "磁盘已满，数据库 \(path) 未能保存；本次没有保存任何内容", "the disk is full: the store \(path) could not save; nothing was saved",
+                     help: Localized(zh: "数据库仍是本次运行之前的样子。清理磁盘空间（或把数据库移到空间足够的磁盘）后重新运行。",
+                                     en: "The store is as it was before this run. Free disk space (or move the store to a disk with room) and run again."))
         case .noStore(let path):
             return d("S0017", "数据库 \(path) 不存在", "the store \(path) does not exist",
                      help: Localized(zh: "检查 --store（或 jifen.json 的 store）写的路径；数据库在第一次 jifen batch run 时建立。",
@@ -102,6 +136,61 @@ public enum StoreError: Error, Sendable, Hashable {
                                      en: "Run and close those months, run jifen year run --year \(year) again, then publish and close."))
         }
     }
+}
+
+extension StoreError {
+    /// What a failure under the store comes to for the clerk: the one place SQLite's result
+    /// codes (through GRDB's `DatabaseError`) are read. A damaged file or one that is not a
+    /// database (CORRUPT, NOTADB), a read-only file or folder (READONLY), a full disk (FULL),
+    /// a folder given as the store (CANTOPEN on a folder) each have their own case; anything
+    /// else is `otherwise` (S0009 unless given), worded by SQLite's code and message only:
+    /// the SQL statement, with its arguments, never reaches the clerk.
+    public static func from(_ error: any Error, path: String, otherwise: ((String) -> StoreError)? = nil) -> StoreError {
+        if let e = error as? StoreError { return e }
+        guard let db = error as? DatabaseError else {
+            return otherwise?(String(describing: error)) ?? .database(String(describing: error))
+        }
+        let code = db.resultCode.primaryResultCode
+        let detail = "SQLite error \(code.rawValue): \(db.message ?? "")"
+        switch code {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .damaged(path: path, detail: detail)
+        case .SQLITE_READONLY:
+            return .readOnly(path: path, folder: readOnlyFolder(of: path, directoryCode: db.extendedResultCode.rawValue == 1544))
+        case .SQLITE_FULL:
+            return .diskFull(path: path)
+        default:
+            if isFolder(path) { return .isFolder(path: path) }
+            return otherwise?(detail) ?? .database(detail)
+        }
+    }
+
+    /// `from` for a file-system error number met opening the store's files (its lock).
+    public static func from(errno code: Int32, path: String, storePath: String) -> StoreError {
+        switch code {
+        case EACCES, EPERM, EROFS: return .readOnly(path: storePath, folder: (storePath as NSString).deletingLastPathComponent.nonEmpty ?? ".")
+        case ENOSPC, EDQUOT: return .diskFull(path: storePath)
+        default: return .cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The store's folder when it is the read-only part (SQLite makes its journal there), nil
+    /// when the file is, or when neither can be told apart (a read-only file system).
+    static func readOnlyFolder(of path: String, directoryCode: Bool) -> String? {
+        let folder = (path as NSString).deletingLastPathComponent.nonEmpty ?? "."
+        if directoryCode { return folder }
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0, errno != EROFS { return nil }
+        return access(folder, W_OK) != 0 ? folder : nil
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }
 
 /// The life of a month's run: a draft until published for 公示, then closed. A draft or

@@ -242,7 +242,7 @@ extension RunStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -252,7 +252,7 @@ extension RunStore {
         } catch let e as StoreError {
             throw e
         } catch {
-            throw .database(String(describing: error))
+            throw StoreError.from(error, path: path)
         }
     }
 }
@@ -907,14 +907,14 @@ struct YearInputQuery {
     static func each(_ connection: OpaquePointer, _ sql: String, _ runID: Int64, _ body: (OpaquePointer) throws -> Void) throws {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let s = statement else {
-            throw StoreError.database(String(cString: sqlite3_errmsg(connection)))
+            throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(connection)), message: String(cString: sqlite3_errmsg(connection)))
         }
         defer { sqlite3_finalize(s) }
         sqlite3_bind_int64(s, 1, runID)
         while true {
             let code = sqlite3_step(s)
             if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw StoreError.database(String(cString: sqlite3_errmsg(connection))) }
+            guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection))) }
             try body(s)
         }
     }

@@ -128,13 +128,13 @@ extension BatchCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "运行一个月的批处理。 Run a month.",
-            discussion: "退出码 Exit codes: 0 成功 ok, 65 规则或数据有错误 errors in rules or data, 75 数据库被占用 store busy.")
+            discussion: "退出码 Exit codes: 0 运行已保存（含 --skip-invalid 跳过了有错误的行）saved (rows skipped by --skip-invalid included), 65 规则或数据有错误、未保存 errors in rules or data, nothing saved, 73 运行已保存但报表未能写出 saved, reports not written, 75 数据库被占用 store busy, 78 配置或 --out 有错误 config or --out error.")
 
         @Option(help: "月份，如 2020-12。 The month.")
         var month: YearMonth
         @OptionGroup var project: ProjectOptions
         @OptionGroup var output: OutputOptions
-        @Flag(help: "跳过有错误的行（每一行都记录原因），其余照常计算。 Run on the valid rows.")
+        @Flag(help: "跳过有错误的行（逐行列出原因），其余照常计算并保存；退出码 0。 Run on the valid rows; the rest are listed, exit 0.")
         var skipInvalid = false
         @Flag(help: "不显示进度。 No progress.")
         var quiet = false
@@ -192,7 +192,10 @@ extension BatchCommand {
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
             if let carried = outcome.carried { print(CorrectionText.carried(carried, month: m), terminator: "") }
-            if let status = ExitStatus.of(diagnostics) { throw status }
+            // A stored run succeeded: rows --skip-invalid left out are the errors listed above
+            // (and 核对.xlsx's 拒收行), not a failure of the run. Reports that could not be
+            // written are (B0006).
+            if outcome.reportsFailed { throw ExitStatus.cannotWrite.exit }
         }
 
         static func now() -> String {
@@ -274,14 +277,17 @@ extension BatchCommand {
                 print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
                           "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
                 print(say("等次 ", "tiers ") + s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: say("，", ", ")))
-                let folder = "\(project.outFolder)/\(m)/"
-                switch ReportFolder.holds(runID: r.id, outFolder: project.outFolder, month: m) {
+                // Where to look: --out when given, else where the run wrote its reports, else
+                // jifen.json's out or the default; the message says which.
+                let place = ReportPlace.of(run: r, out: project.storage.out, configured: project.outFolder)
+                let folder = place.folder + "/"
+                switch ReportFolder.holds(runID: r.id, folder: place.folder) {
                 case false?:
-                    print(say("注意：\(folder) 中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
-                              "note: the reports in \(folder) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
+                    print(say("注意：\(folder)（\(place.zh)）中的报表不是运行 #\(r.id) 的；用 jifen report --run \(r.id) 重新生成。",
+                              "note: the reports in \(folder) (\(place.en)) are not run #\(r.id)'s; write them again with jifen report --run \(r.id)."))
                 case nil:
-                    print(say("注意：\(folder) 中没有报表；用 jifen report --run \(r.id) 生成。",
-                              "note: there are no reports in \(folder); write them with jifen report --run \(r.id)."))
+                    print(say("注意：\(folder)（\(place.zh)）中没有报表；报表在别的文件夹时加 --out 文件夹 查看，或用 jifen report --run \(r.id) 生成。",
+                              "note: there are no reports in \(folder) (\(place.en)); pass --out FOLDER if they are elsewhere, or write them with jifen report --run \(r.id)."))
                 case true?:
                     print(say("报表 \(folder) 为本次运行所生成。", "the reports in \(folder) are this run's."))
                 }
@@ -315,6 +321,11 @@ extension BatchCommand {
         @Argument(help: "运行编号 A。 Run A.") var a: Int64
         @Argument(help: "运行编号 B。 Run B.") var b: Int64
         @OptionGroup var project: ProjectOptions
+
+        func validate() throws {
+            try RunIDOption.check(a, flag: "A")
+            try RunIDOption.check(b, flag: "B")
+        }
 
         func run() throws {
             try withStoreErrors {
@@ -448,6 +459,24 @@ extension BatchCommand {
     }
 }
 
+/// The month's report folder `batch show` checks, and why that one.
+struct ReportPlace {
+    var folder: String
+    var zh: String
+    var en: String
+
+    static func of(run: RunRecord, out: String?, configured: String) -> ReportPlace {
+        if let out {
+            return ReportPlace(folder: ReportFolder.path(outFolder: out, month: run.month), zh: "--out 指定的文件夹", en: "the folder --out names")
+        }
+        let path = ReportFolder.path(outFolder: configured, month: run.month)
+        if let stored = run.summary.reportFolder, stored != ReportFolder.absolute(path) {
+            return ReportPlace(folder: stored, zh: "本次运行写报表的文件夹", en: "where the run wrote its reports")
+        }
+        return ReportPlace(folder: path, zh: "报表文件夹，可用 --out 指定", en: "the reports folder; --out names another")
+    }
+}
+
 /// Corrections as the clerk reads them in `batch run`, `batch show`.
 enum CorrectionText {
     static func summary(_ c: StoredCorrection) -> String {
@@ -501,6 +530,9 @@ enum BatchSummaryText {
         if zh {
             out = "\(month.chineseDescription) 批处理完成：运行 #\(runID)（草稿）\n"
             out += "  干部 \(s.cadres) 人；数据行 使用 \(s.rowsUsed)、忽略 \(s.rowsIgnored)、拒绝 \(s.rowsRejected)\n"
+            if s.rowsRejected > 0 {
+                out += "  跳过有错误的行 \(s.rowsRejected) 行（--skip-invalid）：未计入本次运行，逐行见上面的错误和 核对.xlsx 的“拒收行”\n"
+            }
             out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 \(tiers)\n"
             out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
             out += "  数据库：\(storePath)\n"
@@ -512,6 +544,9 @@ enum BatchSummaryText {
         } else {
             out = "\(month) batch done: run #\(runID) (draft)\n"
             out += "  \(s.cadres) cadres; rows used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)\n"
+            if s.rowsRejected > 0 {
+                out += "  \(s.rowsRejected) row(s) with errors skipped (--skip-invalid): not in this run; each is listed above and in 核对.xlsx's 拒收行\n"
+            }
             out += "  points total \(s.pointsTotal.shortDescription); tiers \(tiers)\n"
             out += "  gross \(s.gross.grouped) − deductions \(s.deductions.grouped) = net \(s.net.grouped) (the bank file's total is the same)\n"
             out += "  store: \(storePath)\n"

@@ -68,7 +68,10 @@ struct ExplainCommand: ParsableCommand {
             throw ExitStatus.dataError.exit
         }
         guard let result = results.cadres.first(where: { $0.cadreID == cadre }) else {
-            throw ValidationError(output.language == .zh ? "\(month.chineseDescription)没有工号为“\(cadre)”的在职干部" : "no cadre '\(cadre)' employed in \(month)")
+            let unknown = CadreLookup.unknown(cadre, month: month, folder: folder, employed: results.cadres.map(\.cadreID),
+                                              roster: outcome.check.roster.cadres)
+            print(DiagnosticRenderer(language: output.language).render(unknown))
+            throw ExitStatus.dataError.exit
         }
         switch format {
         case .text:

@@ -104,3 +104,13 @@ struct RulesOption: ParsableArguments {
         return loaded
     }
 }
+
+/// Run ids on the command line: positive numbers, as `jifen batch list` shows them
+/// (`report --run -1` was taken for a missing value).
+enum RunIDOption {
+    static func check(_ id: Int64, flag: String) throws {
+        guard id > 0 else {
+            throw ValidationError("运行编号应为正整数（见 jifen batch list），\(flag) 写的是 \(id)。 A run id is a positive number (see jifen batch list); \(flag) got \(id).")
+        }
+    }
+}

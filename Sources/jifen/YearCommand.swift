@@ -52,7 +52,7 @@ extension YearCommand {
             if !diagnostics.isEmpty { print(renderer.render(diagnostics, limitPerCode: output.limit)) }
             guard let record = outcome.record else {
                 print(renderer.tally(diagnostics))
-                throw ExitStatus.of(diagnostics, busy: outcome.isBusy) ?? ExitStatus.dataError.exit
+                throw ExitStatus.of(diagnostics, busy: outcome.isBusy, config: outcome.isConfigError) ?? ExitStatus.dataError.exit
             }
             if !quiet {
                 print(YearText.summary(record, language: output.language), terminator: "")

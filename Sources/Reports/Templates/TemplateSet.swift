@@ -22,7 +22,7 @@ public enum TemplateSet {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotCreateFolder(path: folder, reason: error.localizedDescription)
+            throw .cannotCreateFolder(path: folder, reason: FileFailure.reason(error))
         }
         var paths: [String] = []
         for schema in sources {

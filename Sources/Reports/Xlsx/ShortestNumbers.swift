@@ -43,11 +43,11 @@ enum ShortestNumbers {
             try? FileManager.default.removeItem(atPath: temporary)
             try DeflateLevel.fast { () throws(ReportError) in try write(entries, to: temporary, modified: modified) }
             // The finished file replaces the first one in one step.
-            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch let error as ReportError {
             throw error
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw .cannotWrite(path: path, reason: FileFailure.reason(error))
         }
     }
 
@@ -63,7 +63,7 @@ enum ShortestNumbers {
                 }
             }
         } catch {
-            throw .cannotWrite(path: temporary, reason: "\(error)")
+            throw .cannotWrite(path: temporary, reason: FileFailure.reason(error))
         }
     }
 

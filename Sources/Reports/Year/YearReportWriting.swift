@@ -27,7 +27,7 @@ public enum YearReportWriting {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotCreateFolder(path: folder, reason: error.localizedDescription)
+            throw .cannotCreateFolder(path: folder, reason: FileFailure.reason(error))
         }
         var byID: [String: Payee] = [:]
         for p in roster { byID[p.cadreID] = p }
