@@ -36,6 +36,12 @@ struct BrokenInputCLITests {
         Case(name: "a negative 专项附加扣除 would raise the tax", file: "cadres.csv", replacing: "FM-001,",
              line: "FM-001,吴荣春,522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,-1000",
              codes: ["D0108"], shows: ["cadres.csv:2:13", "“专项附加扣除”不能为负数"]),
+        Case(name: "a line break pasted into a name, the bank file's 户名", file: "cadres.csv", replacing: "FM-001,",
+             line: "FM-001,\"吴荣\n春\",522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,",
+             codes: ["D0118"], shows: ["FM-001 的姓名中有看不见的字符"]),
+        Case(name: "a zero-width space in a name", file: "cadres.csv", replacing: "FM-001,",
+             line: "FM-001,吴荣\u{200B}春,522632197603221590,富民,,书记,7,2018-04-08,,6217993614931923172,中国邮政储蓄银行榕江县支行,13384445916,",
+             codes: ["D0118"]),
         Case(name: "an absence of a shift stood", file: "duty.csv", replacing: nil,
              line: "FM-001,2020-12-01,白班,08:00,16:00,缺勤,", codes: ["D0206"]),
     ]

@@ -30,6 +30,7 @@ public struct RosterReader {
         let f = { (name: String) in schema.fieldIndex(name)! }
         let (iID, iIDNumber, iHired, iLeft) = (f("工号"), f("身份证号"), f("入职日期"), f("离职日期"))
         let iAccount = schema.fieldIndex("银行账号")
+        let iName = schema.fieldIndex("姓名")
         var idNumbers: [Int64: (id: String, origin: RowOrigin)] = [:]
         var accounts: [Int64: (id: String, origin: RowOrigin)] = [:]
         validator.rowCheck = { v, row, origin in
@@ -53,6 +54,17 @@ public struct RosterReader {
                         otherID: other.id, otherLine: other.origin.line, otherFile: other.origin.path == origin.path ? nil : other.origin.path))
                 } else {
                     accounts[row.payload[iAccount]] = (id, origin)
+                }
+            }
+            // The name is the bank file's 户名: a line break, tab or zero-width character typed
+            // or pasted into it breaks the bank's import or the match with the account.
+            if let iName, row.present[iName] {
+                let name = v.decoder.text(iName, row.payload[iName])
+                if name.unicodeScalars.contains(where: { s in
+                    let c = s.properties.generalCategory
+                    return c == .control || c == .format || c == .lineSeparator || c == .paragraphSeparator
+                }) {
+                    problems.append(.invisibleCharactersInName(Place(origin, columnName: "姓名"), id: id, name: name))
                 }
             }
             if row.present[iLeft], row.present[iHired], row.payload[iLeft] < row.payload[iHired] {

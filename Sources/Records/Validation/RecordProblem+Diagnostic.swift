@@ -234,6 +234,13 @@ extension RecordProblem {
                 .error, code: "D0303", at: location(place),
                 summary: L("离职日期 \(leftOn) 早于入职日期 \(hiredOn)", "leaving date \(leftOn) is before hiring date \(hiredOn)"),
                 help: L("核对入职、离职日期。", "Check the hiring and leaving dates."))
+        case .invisibleCharactersInName(let place, let id, let name):
+            return Diagnostic(
+                .error, code: "D0118", at: location(place),
+                summary: L("\(x(id)) 的姓名中有看不见的字符（换行、制表符或零宽字符）", "the name of '\(x(id))' holds invisible characters (a line break, tab or zero-width character)"),
+                found: x(name),
+                help: L("姓名是银行代发文件的“户名”，多出的字符会让银行对不上户名：清空这个单元格，重新输入姓名（不要从别处粘贴）。",
+                        "The name is the bank file's account name; stray characters make the bank reject it: clear the cell and type the name again."))
         case .sharedBankAccount(let place, let id, let account, let otherID, let otherLine, let otherFile):
             return Diagnostic(
                 .error, code: "D0304", at: location(place),

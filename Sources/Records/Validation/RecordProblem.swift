@@ -76,6 +76,8 @@ public enum RecordProblem: Sendable, Hashable {
     case conflictingRosterRows(Place, id: String, firstLine: Int, firstFile: String? = nil)
     case sharedIDNumber(Place, otherID: String, otherLine: Int, otherFile: String? = nil)
     case leftBeforeHired(Place, hiredOn: CivilDate, leftOn: CivilDate)
+    /// A 姓名 with a line break, tab or zero-width character (it becomes the bank file's 户名).
+    case invisibleCharactersInName(Place, id: String, name: String)
     /// Two cadres with one bank account: the bank file would pay both into it.
     case sharedBankAccount(Place, id: String, account: String, otherID: String, otherLine: Int, otherFile: String? = nil)
     /// A roster value a pay line looks up in a table that has no row for it (岗位等级 19 in a
@@ -126,6 +128,7 @@ extension RecordProblem {
         case .conflictingRosterRows(let a, let b, let c, let d): return .conflictingRosterRows(p(a), id: b, firstLine: c, firstFile: d)
         case .sharedIDNumber(let a, let b, let c, let d): return .sharedIDNumber(p(a), otherID: b, otherLine: c, otherFile: d)
         case .leftBeforeHired(let a, let b, let c): return .leftBeforeHired(p(a), hiredOn: b, leftOn: c)
+        case .invisibleCharactersInName(let a, let b, let c): return .invisibleCharactersInName(p(a), id: b, name: c)
         case .sharedBankAccount(let a, let b, let c, let d, let e, let f):
             return .sharedBankAccount(p(a), id: b, account: c, otherID: d, otherLine: e, otherFile: f)
         case .noTableRow(let a, let b, let c, let d, let e, let f): return .noTableRow(p(a), id: b, value: c, table: d, keys: e, line: f)
