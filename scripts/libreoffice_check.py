@@ -83,7 +83,10 @@ def csv_grid(csv_dir, base, sheet):
 
 # The tax file's contribution columns and the payroll columns of the sample rules' lines
 # that fill them (rules/榕江县积分管理考核办法.jifen, 个税申报).
-TAX_VS_PAYROLL = {"本期收入": "应发合计", "基本养老保险费": "养老保险", "基本医疗保险费": "医疗保险", "失业保险费": "失业保险"}
+# Each tax file column against the payroll columns of the pay lines the sample rules file under it
+# (a contribution's correction is filed in its insurance's column too).
+TAX_VS_PAYROLL = {"本期收入": ["应发合计"], "基本养老保险费": ["养老保险", "养老保险补扣"],
+                  "基本医疗保险费": ["医疗保险", "医疗保险补扣"], "失业保险费": ["失业保险", "失业保险补扣"]}
 
 
 def check_totals(out_dir, csv_dir):
@@ -119,15 +122,16 @@ def check_totals(out_dir, csv_dir):
             failures.append(f"bank files total {bank / 100:.2f}, payroll 实发金额 {net / 100 if net is not None else None}")
     if "个人所得税扣缴申报.xlsx" in names:
         tax = csv_grid(csv_dir, "个人所得税扣缴申报", "正常工资薪金收入")
-        for column, line in TAX_VS_PAYROLL.items():
-            if column not in tax[0] or line not in header:
+        for column, lines in TAX_VS_PAYROLL.items():
+            present = [line for line in lines if line in header]
+            if column not in tax[0] or not present:
                 continue
             checks += 1
             k = tax[0].index(column)
             total = sum(fen(r[k]) or 0 for r in tax[1:] if k < len(r))
-            expected = payroll_total(line)
+            expected = sum(payroll_total(line) or 0 for line in present)
             if total != expected:
-                failures.append(f"个人所得税扣缴申报 {column} totals {total / 100:.2f}, payroll {line} {expected / 100 if expected is not None else None}")
+                failures.append(f"个人所得税扣缴申报 {column} totals {total / 100:.2f}, payroll {' + '.join(present)} {expected / 100:.2f}")
     return failures, checks
 
 
