@@ -45,6 +45,10 @@ public enum StoreError: Error, Sendable, Hashable {
     /// (from the first month it read through December): it is for looking at, never for 公示
     /// or paying.
     case yearDraftIncomplete(year: Int, open: [YearMonth], missing: [YearMonth])
+    /// `batch close` of a month with objections not yet answered.
+    case objectionsUnanswered(YearMonth, count: Int)
+    /// `batch close` of a published month before its objection window ends, without `--early`.
+    case objectionWindowOpen(YearMonth, until: String)
 
     public var diagnostic: Diagnostic {
         func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
@@ -134,6 +138,14 @@ public enum StoreError: Error, Sendable, Hashable {
             return d("S0016", "\(year) 年度考核是草稿（--draft），" + zh.joined(separator: "；"), "the year \(year) is a draft (--draft) that " + en.joined(separator: "; "),
                      help: Localized(zh: "运行并关账这些月份后重新运行 jifen year run --year \(year)，再发布和关账。",
                                      en: "Run and close those months, run jifen year run --year \(year) again, then publish and close."))
+        case .objectionsUnanswered(let m, let n):
+            return d("S0022", "\(m.chineseDescription)还有 \(n) 条申诉未答复，不能关账", "\(m) has \(n) objection(s) not answered; it cannot be closed",
+                     help: Localized(zh: "关账后申诉只能被驳回：先在门户“申诉处理”中答复这些申诉，再关账。",
+                                     en: "After closing an objection can only be rejected: answer them in the portal first."))
+        case .objectionWindowOpen(let m, let until):
+            return d("S0023", "\(m.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉", "\(m)'s objection window runs until \(until)",
+                     help: Localized(zh: "申诉期结束后再关账；确需提前关账，加 --early（记入审计日志）。",
+                                     en: "Close after the window ends, or pass --early (audited)."))
         }
     }
 }

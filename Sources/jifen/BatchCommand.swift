@@ -385,6 +385,7 @@ extension BatchCommand {
         static let configuration = CommandConfiguration(abstract: "关账：此后不能重算或修改。 Close a month.")
         @Option(help: "月份，如 2020-12。 The month.") var month: YearMonth
         @Option(help: "操作人。 Who.") var actor: String?
+        @Flag(help: "申诉期未结束也关账（记入审计日志）。 Close before the objection window ends (audited).") var early = false
         @OptionGroup var project: ProjectOptions
         @OptionGroup var output: OutputOptions
 
@@ -392,11 +393,28 @@ extension BatchCommand {
             try withStoreErrors(output.language) {
                 let m = month
                 let store = try project.openStore(output.language)
+                // Closing ends the 公示: as in the portal, not with objections unanswered (they
+                // could then only be rejected), nor before the window ends unless `--early`.
+                let unanswered: Int
+                do { unanswered = try store.objections(state: .open).filter { $0.month == m.description }.count } catch { throw StoreError.database("\(error)") }
+                if unanswered > 0 { throw StoreError.objectionsUnanswered(m, count: unanswered) }
+                let current = try store.currentRun(month: m)
+                let chinaToday = CivilDate(daysSinceEpoch: Int32((Date().timeIntervalSince1970 + 8 * 3600) / 86_400))
+                var closesEarly: String? = nil
+                if let current, current.state == .published, let until = current.objectionsUntil,
+                   let last = DateParser.parse(String(until.prefix(10))), chinaToday <= last {
+                    guard early else { throw StoreError.objectionWindowOpen(m, until: last.description) }
+                    closesEarly = last.description
+                }
                 // Corrections of earlier months this month's run does not carry: closing
                 // leaves them to the next open month. A warning, not a refusal.
-                let current = try store.currentRun(month: m)
                 let pending = try store.pendingCorrections(payingMonth: m).filter { $0.carriedBy == nil || $0.carriedBy != current?.id }
-                try store.close(month: m, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: Run.now())
+                let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen"
+                try store.close(month: m, actor: who, at: Run.now())
+                if let closesEarly {
+                    try store.audit(at: Run.now(), actor: who, action: "close-early", month: m, runID: current?.id,
+                                    detail: "closed during the objection window (until \(closesEarly))")
+                }
                 if !pending.isEmpty {
                     let list = pending.map { "更正 #\($0.id)（\($0.month.chineseDescription)，\($0.reason)）" }.joined(separator: "、")
                     print(output.say("警告 B0052：\(pending.count) 条已关账月份的更正未计入本月运行：\(list)；将在下一个未关账月份补发或补扣。如需本月发放，先重新打开本月并重新运行。",

@@ -1,3 +1,4 @@
+import Exact
 import Foundation
 import Store
 import TestSupport
@@ -11,6 +12,31 @@ import Testing
     static let data = PackagePaths.path("samples")
 
     static func all(_ r: (status: Int32, stdout: String, stderr: String)) -> String { r.stdout + r.stderr }
+
+    // MARK: - Closing a month
+
+    /// `batch close` ends the 公示 as the portal's close does: not with an objection unanswered
+    /// (S0022), not before the window ends unless `--early` (S0023; audited `close-early`).
+    @Test func closingWaitsForObjectionsAndTheWindowAsInThePortal() throws {
+        let root = PackagePaths.temporaryDirectory("close-window")
+        let common = ["--store", root + "/s.sqlite", "--out", root + "/out"]
+        #expect(try CLI.run(["batch", "run", "--month", "2020-12", "--data", Self.data, "--rules", Self.rules, "--quiet"] + common).status == 0)
+        #expect(try CLI.run(["batch", "publish", "--month", "2020-12", "--days", "5", "--actor", "民政局"] + common).status == 0)
+        let store = try RunStore(path: root + "/s.sqlite")
+        let run = try #require(try store.currentRun(month: YearMonth("2020-12")!))
+        let oid = try store.addObjection(NewObjection(runID: run.id, month: YearMonth("2020-12")!, cadreID: "FM-001", reference: "tier",
+                                                      referenceLabel: "等次", reason: "漏记"), at: "2021-01-05T02:00:00Z")
+        let open = try CLI.run(["batch", "close", "--month", "2020-12", "--early"] + common)
+        #expect(open.status == 65 && Self.all(open).contains("错误[S0022]") && Self.all(open).contains("1 条申诉未答复"), "\(Self.all(open))")
+        try store.decideObjection(id: oid, state: .rejected, reply: "经核实无误", actor: "民政局", at: "2021-01-05T03:00:00Z")
+        let window = try CLI.run(["batch", "close", "--month", "2020-12"] + common)
+        #expect(window.status == 65 && Self.all(window).contains("错误[S0023]") && Self.all(window).contains("--early"), "\(Self.all(window))")
+        #expect(try store.currentRun(month: YearMonth("2020-12")!)?.state == .published)
+        let early = try CLI.run(["batch", "close", "--month", "2020-12", "--early", "--actor", "民政局"] + common)
+        #expect(early.status == 0, "\(Self.all(early))")
+        #expect(try store.currentRun(month: YearMonth("2020-12")!)?.state == .closed)
+        #expect(try store.auditLog(month: YearMonth("2020-12")!).contains { $0.action == "close-early" })
+    }
 
     // MARK: - Store errors
 
