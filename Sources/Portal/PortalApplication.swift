@@ -1,3 +1,4 @@
+import Batch
 import Exact
 import Foundation
 import HTTPTypes
@@ -482,24 +483,25 @@ extension PortalService {
         return until
     }
 
-    /// Closes a month, which ends its 公示: refused while any objection to it is unanswered
-    /// (closing would leave it answerable only by a rejection), and while its objection
-    /// window has not ended unless staff confirm closing early (`confirmed`; audited
-    /// `close-early`). `jifen batch close` on the server does not check either (Store's
-    /// `close` is shared with the CLI).
+    /// Closes a month, which ends its 公示, by the rule `jifen batch close` shares
+    /// (`MonthClosing`): refused while any objection to it is unanswered, and while its
+    /// objection window has not ended unless staff confirm closing early (`confirmed`;
+    /// audited `close-early`).
     func close(_ v: Visitor, month: YearMonth, confirmed: Bool = false) throws {
-        let unanswered = try store.objections(state: .open).filter { $0.month == month.description }
-        guard unanswered.isEmpty else {
-            throw Refusal.conflict("\(month.chineseDescription)还有 \(unanswered.count) 条申诉未答复，请先在“申诉处理”中答复，再关账。")
+        let early: CivilDate?
+        do throws(StoreError) {
+            early = try MonthClosing.check(store, month: month, early: confirmed, today: clock.chinaToday)
+        } catch {
+            switch error {
+            case .objectionsUnanswered(let m, let n):
+                throw Refusal.conflict("\(m.chineseDescription)还有 \(n) 条申诉未答复，请先在“申诉处理”中答复，再关账。")
+            case .objectionWindowOpen(let m, let until):
+                throw Refusal.conflict("\(m.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉。确需提前关账，请勾选“申诉期未结束，确认关账”后再提交。")
+            default:
+                throw Refusal.conflict(Self.storeMessage(error))
+            }
         }
         let run = try store.currentRun(month: month)
-        var early: CivilDate?
-        if let run, run.state == .published, let until = run.objectionsUntil.flatMap(CivilDate.init(iso:)), clock.chinaToday <= until {
-            guard confirmed else {
-                throw Refusal.conflict("\(month.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉。确需提前关账，请勾选“申诉期未结束，确认关账”后再提交。")
-            }
-            early = until
-        }
         do {
             try store.close(month: month, actor: v.actor, at: clock.timestamp)
         } catch {

@@ -393,19 +393,10 @@ extension BatchCommand {
             try withStoreErrors(output.language) {
                 let m = month
                 let store = try project.openStore(output.language)
-                // Closing ends the 公示: as in the portal, not with objections unanswered (they
-                // could then only be rejected), nor before the window ends unless `--early`.
-                let unanswered: Int
-                do { unanswered = try store.objections(state: .open).filter { $0.month == m.description }.count } catch { throw StoreError.database("\(error)") }
-                if unanswered > 0 { throw StoreError.objectionsUnanswered(m, count: unanswered) }
+                // Closing ends the 公示, by the portal's rule (`MonthClosing`).
+                let closesEarly = try MonthClosing.check(store, month: m, early: early,
+                                                         today: MonthClosing.chinaToday(epochSeconds: Int64(Date().timeIntervalSince1970)))
                 let current = try store.currentRun(month: m)
-                let chinaToday = CivilDate(daysSinceEpoch: Int32((Date().timeIntervalSince1970 + 8 * 3600) / 86_400))
-                var closesEarly: String? = nil
-                if let current, current.state == .published, let until = current.objectionsUntil,
-                   let last = DateParser.parse(String(until.prefix(10))), chinaToday <= last {
-                    guard early else { throw StoreError.objectionWindowOpen(m, until: last.description) }
-                    closesEarly = last.description
-                }
                 // Corrections of earlier months this month's run does not carry: closing
                 // leaves them to the next open month. A warning, not a refusal.
                 let pending = try store.pendingCorrections(payingMonth: m).filter { $0.carriedBy == nil || $0.carriedBy != current?.id }
