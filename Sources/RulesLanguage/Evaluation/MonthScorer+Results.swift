@@ -38,10 +38,17 @@ extension MonthScorer {
         // the order the lines first cite them.
         let records = recordSpill?.finish()
         let texts = self.texts.finish(files: recordFiles, citing: records)
+        // The counting texts' expressions, worded once for every cadre.
+        let templates: [CountingTemplate?] = rules.items.map { item in
+            guard keepRecords, case .total(let e) = item.scoring else { return nil }
+            return countingTemplate(e)
+        }
         scored.withUnsafeMutableBufferPointer { scored in
             beyond.withUnsafeMutableBufferPointer { beyond in
                 chunks.run(count: cadres.count) { range in
-                    for k in range { scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records, beyond: &beyond[k]) }
+                    for k in range {
+                        scored[k] = scoreCard(cadre: cadres[k], texts: texts, records: records, beyond: &beyond[k], templates: templates)
+                    }
                 }
             }
         }
@@ -67,9 +74,11 @@ extension MonthScorer {
 
     // MARK: - Score
 
-    func scoreCard(cadre c: Int, texts: RecordTexts, records spilled: RecordSpill?, beyond: UnsafeMutablePointer<String?>? = nil) -> (ScoreCard, [String: Fixed]) {
+    func scoreCard(cadre c: Int, texts: RecordTexts, records spilled: RecordSpill?, beyond: UnsafeMutablePointer<String?>? = nil,
+                   templates: [CountingTemplate?]? = nil) -> (ScoreCard, [String: Fixed]) {
         var lines: [ScoreLine] = []
-        var points: [String: Fixed] = [:]
+        lines.reserveCapacity(rules.items.count + 2)
+        var points: [String: Fixed] = Dictionary(minimumCapacity: rules.items.count)
         if !rules.base.isZero || rules.checked.base.contains(where: { $0.period.contains(rules.month) }) {
             lines.append(ScoreLine(kind: .base, name: "基础分", citation: rules.baseCitation, raw: rules.base, points: rules.base))
         }
@@ -103,7 +112,9 @@ extension MonthScorer {
                     continue
                 }
                 raw = total.number ?? .zero
-                if keepRecords, Self.isWithinBound(raw) { counting = countingText(e, cadre: c, result: raw) }
+                if keepRecords, Self.isWithinBound(raw) {
+                    counting = (templates?[i] ?? countingTemplate(e)).text(cadre: c, result: raw, scorer: self)
+                }
             }
             // A total past any score stops the month (B0007) rather than trapping below.
             guard Self.isWithinBound(raw) else {
@@ -217,23 +228,48 @@ extension MonthScorer {
     /// How an item scored once over its records came to its points:
     /// `天数（日期） × 0.5 分，天数（日期）= 3（同一天多条只算一天）→ 1.5 分`.
     func countingText(_ e: TExpr, cadre c: Int, result: Fixed) -> String {
+        countingTemplate(e).text(cadre: c, result: result, scorer: self)
+    }
+
+    /// The parts of an item's counting text that are the same for every cadre: the
+    /// expression and each aggregate's name, worded once per month instead of once per
+    /// cadre (wording an expression is most of the text's cost).
+    func countingTemplate(_ e: TExpr) -> CountingTemplate {
         let text = TExprText(rules: rules.checked, shortAggregates: true)
         var used: [Int] = []
         TExprText.aggregates(e, into: &used)
-        var values: [String] = []
-        for i in used {
-            let v = aggregate(i, cadre: c)
-            let shown: String
-            switch v {
-            case .number(let n): shown = n.shortDescription
-            case .none: shown = "空"
-            default: shown = v.text
+        return CountingTemplate(
+            expression: text.text(e),
+            aggregates: used.map { i in
+                (i, text.text(.aggregate(i, .unknown)), rules.checked.accumulators[i].kind == .distinctDays)
+            })
+    }
+
+    struct CountingTemplate {
+        let expression: String
+        let aggregates: [(index: Int, name: String, distinctDays: Bool)]
+
+        func text(cadre c: Int, result: Fixed, scorer: MonthScorer) -> String {
+            var out = expression
+            for a in aggregates {
+                let v = scorer.aggregate(a.index, cadre: c)
+                let shown: String
+                switch v {
+                case .number(let n): shown = n.shortDescription
+                case .none: shown = "空"
+                default: shown = v.text
+                }
+                out += "，"
+                out += a.name
+                out += " = "
+                out += shown
+                if a.distinctDays { out += "（同一天多条只算一天）" }
             }
-            var part = "\(text.text(.aggregate(i, .unknown))) = \(shown)"
-            if rules.checked.accumulators[i].kind == .distinctDays { part += "（同一天多条只算一天）" }
-            values.append(part)
+            out += " → "
+            out += result.shortDescription
+            out += " 分"
+            return out
         }
-        return "\(text.text(e))" + (values.isEmpty ? "" : "，" + values.joined(separator: "，")) + " → \(result.shortDescription) 分"
     }
 
     // MARK: - Standing
@@ -255,6 +291,19 @@ extension MonthScorer {
         }
         let ordering = tiers?.ordering ?? []
         // The 工号 that settles any tie is named once, whether the rules wrote it or not.
+        // Each cadre's group for each list of keys, worked out once: the ranking, the ties,
+        // every quota and the standings ask for the same groups many times over.
+        var groupColumns: [(keys: [String], column: [String?])] = []
+        func group(_ keys: [String], _ c: Int) -> String {
+            let k = groupColumns.firstIndex { $0.keys == keys } ?? {
+                groupColumns.append((keys, Array(repeating: nil, count: roster.count)))
+                return groupColumns.count - 1
+            }()
+            if let g = groupColumns[k].column[c] { return g }
+            let g = groupKey(keys, cadre: c)
+            groupColumns[k].column[c] = g
+            return g
+        }
         var orderParts = ordering.map { "\(TExprText(rules: rules.checked).text($0.key)) \($0.descending ? "从高到低" : "从低到高")" }
         if orderParts.last != "工号 从低到高" { orderParts.append("工号 从低到高") }
         let orderText = orderParts.joined(separator: "、")
@@ -277,7 +326,7 @@ extension MonthScorer {
             if !why.isEmpty { excludedWhy[c] = why.joined(separator: "、") }
         }
         // Everyone in one order, then each group keeps it.
-        var keys: [Int: [RowValue]] = [:]
+        var keys: [[RowValue]] = Array(repeating: [], count: roster.count)
         for c in cadres {
             var ctx = context(c)
             keys[c] = (ordering.isEmpty ? [.number(cards[c]!.total)] : ordering.map { evaluate($0.key, &ctx) }) + [.text(roster.cadres[c].id)]
@@ -285,31 +334,35 @@ extension MonthScorer {
         let descending = (ordering.isEmpty ? [true] : ordering.map(\.descending)) + [false]
         let sorted = cadres.filter { excludedWhy[$0] == nil }.sorted { a, b in
             for (i, d) in descending.enumerated() {
-                let c = RowValue.compare(keys[a]![i], keys[b]![i]) ?? 0
+                let c = RowValue.compare(keys[a][i], keys[b][i]) ?? 0
                 if c != 0 { return d ? c > 0 : c < 0 }
             }
             return false
         }
         /// Place (1-based) of each participant in its group for `groupKeys`, and each group's size.
         func places(_ groupKeys: [String]) -> (rank: [Int: Int], size: [String: Int]) {
-            TierPlacement.places(sorted) { groupKey(groupKeys, cadre: $0) }
+            TierPlacement.places(sorted) { group(groupKeys, $0) }
         }
         let ranking = places(rankKeys)
         // Ties on points within the rank group, named with the order that broke them.
         var byScore: [String: [Int]] = [:]
-        for c in sorted { byScore["\(groupKey(rankKeys, cadre: c))\u{1F}\(cards[c]!.total)", default: []].append(c) }
+        for c in sorted { byScore["\(group(rankKeys, c))\u{1F}\(cards[c]!.total)", default: []].append(c) }
         for (_, same) in byScore where same.count > 1 {
             TierPlacement.tieReasons(same, rule: orderText, id: { roster.cadres[$0].id }, into: &reasons)
         }
         var final: [Int: String] = [:]
         if let tiers {
+            // A threshold's condition, worded once per tier.
+            var conditionTexts: [String?] = Array(repeating: nil, count: tiers.rules.count)
             for c in cadres {
                 if let veto = vetoed[c] {
                     reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
                     if let why = excludedWhy[c] { reasons[c, default: []].append(.notRanked(why: why, tier: veto.tier)) }
                     final[c] = veto.tier
                 } else if let i = reached[c] ?? nil, let condition = tiers.rules[i].condition {
-                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(condition)))
+                    let text = conditionTexts[i] ?? TExprText(rules: rules.checked).text(condition)
+                    conditionTexts[i] = text
+                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: text))
                 }
             }
             // A cadre left out of the ranking cannot take a tier that has a quota.
@@ -321,7 +374,7 @@ extension MonthScorer {
             }
             var tentative: [Int: Int] = [:]
             for c in sorted where vetoed[c] == nil { if let i = reached[c] ?? nil { tentative[c] = i } }
-            TierPlacement.applyQuotas(tiers.rules, sorted: sorted, tentative: &tentative, reasons: &reasons) { groupKey($0, cadre: $1) }
+            TierPlacement.applyQuotas(tiers.rules, sorted: sorted, tentative: &tentative, reasons: &reasons) { group($0, $1) }
             for c in sorted where vetoed[c] == nil { final[c] = tentative[c].map { tiers.rules[$0].tier } ?? "" }
         } else {
             for c in cadres where vetoed[c] != nil {
@@ -332,7 +385,7 @@ extension MonthScorer {
         }
         var out: [Int: Standing] = [:]
         for c in cadres {
-            let g = groupKey(rankKeys, cadre: c)
+            let g = group(rankKeys, c)
             out[c] = Standing(group: g, rank: ranking.rank[c] ?? 0, groupSize: ranking.size[g] ?? 0, tier: final[c] ?? "",
                               reasons: reasons[c] ?? [])
         }
