@@ -583,22 +583,29 @@ public struct SourceValidator {
         pre.fill(&decoded)
         let early = pre.problems
         var next = early.startIndex
-        for f in 0..<schema.fields.count {
-            while next < early.endIndex, early[next].field == f {
-                add(early[next].problem)
-                next += 1
-            }
-            guard !isEarly[f], let column = map.columnOfField[f] else { continue }
-            decoded.present[f] = false
-            let raw = FieldDecoder.trimmed(row.bytes(column))
-            switch decoder.decode(f, trimmed: raw, kind: row.kind(column), date1904: row.date1904) {
-            case nil:
-                if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
-            case .success(let v)?:
-                decoded.payload[f] = v
-                decoded.present[f] = true
-            case .failure(let problem)?:
-                add(Self.valueProblem(place(f), raw, schema.fields[f].type, personal: personal[f], problem))
+        let fieldCount = schema.fields.count
+        // The row's payload and presence written through pointers: a store through the
+        // arrays of an `inout` row paid a uniqueness check each.
+        decoded.payload.withUnsafeMutableBufferPointer { payload in
+            decoded.present.withUnsafeMutableBufferPointer { present in
+                for f in 0..<fieldCount {
+                    while next < early.endIndex, early[next].field == f {
+                        add(early[next].problem)
+                        next += 1
+                    }
+                    guard !isEarly[f], let column = map.columnOfField[f] else { continue }
+                    present[f] = false
+                    let raw = FieldDecoder.trimmed(row.bytes(column))
+                    switch decoder.decode(f, trimmed: raw, kind: row.kind(column), date1904: row.date1904) {
+                    case nil:
+                        if !optionalValue[f] { add(.missingValue(place(f), type: schema.fields[f].type)) }
+                    case .success(let v)?:
+                        payload[f] = v
+                        present[f] = true
+                    case .failure(let problem)?:
+                        add(Self.valueProblem(place(f), raw, schema.fields[f].type, personal: personal[f], problem))
+                    }
+                }
             }
         }
         // Extra cells, after the fields.
