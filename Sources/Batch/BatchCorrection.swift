@@ -153,7 +153,8 @@ public struct BatchCorrection {
         evaluation.previousYear = previousYear
         evaluation.previousYearAnnual = previousYearAnnual
         evaluation.keepRecords = options.keepRecords
-        evaluation.spill(in: options.settings.temporaryDirectory)
+        evaluation.spill(in: ScratchDirectory.choose(configured: options.settings.temporaryDirectory,
+                                                     inputBytes: inputSet.files.reduce(0) { $0 + $1.byteCount }))
         evaluation.extraAdjustments = stored.adjustments
         let scored = evaluation.score(inputs: inputSet)
         out.diagnostics = scored.diagnostics

@@ -211,7 +211,10 @@ public struct BatchRunner {
         var evaluation = MonthEvaluation(rules: loaded.rules, month: options.month)
         evaluation.skipInvalid = options.skipInvalid
         evaluation.keepRecords = options.keepRecords
-        evaluation.spill(in: options.settings.temporaryDirectory)
+        // Scratch files (the spill, the reports' sheets) in RAM when the machine has it to spare.
+        let scratch = ScratchDirectory.choose(configured: options.settings.temporaryDirectory,
+                                              inputBytes: inputSet.files.reduce(0) { $0 + $1.byteCount })
+        evaluation.spill(in: scratch)
         evaluation.onRows = rowProgress
         evaluation.extraAdjustments = extra?.rows
         evaluation.corrections = pending
@@ -298,6 +301,7 @@ public struct BatchRunner {
         let payees = outcome.check.roster.cadres.map { Payee(cadreID: $0.id, idNumber: $0.idNumber, bankAccount: $0.bankAccount, accountName: $0.name, bank: $0.bank, phone: $0.phone) }
         var settings = options.settings
         settings.tierOrder = tierOrder
+        settings.temporaryDirectory = scratch
         var write = ReportWriting(results: results, summary: summary, rejected: rejected, payees: payees, settings: settings,
                                   outFolder: options.outFolder, only: options.reports)
         write.corrections = carried.map { p in
