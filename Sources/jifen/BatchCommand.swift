@@ -146,6 +146,8 @@ extension BatchCommand {
         var wait: Double = 0
         @Flag(help: "不保存每条记录的明细（解释与积分明细不再列出各条记录；可更快。明细写入临时文件夹，不占内存）。 Do not keep per-record detail (faster; the detail is spilled to the temporary folder, not held in memory).")
         var noRecordDetail = false
+        @Flag(help: "本年此前的月份没有运行、也没有期初余额文件时，明确说明干部本年此前没有从本单位取得收入（否则 S0007）。 State that the cadres had no income earlier this year (the year's first run after January without an opening file; else S0007).")
+        var noEarlierIncome = false
 
         func run() throws {
             let m = month
@@ -156,6 +158,7 @@ extension BatchCommand {
             options.skipInvalid = skipInvalid
             options.wait = wait
             options.keepRecords = !noRecordDetail
+            options.noEarlierIncome = noEarlierIncome
             if let s = project.project.reports { options.settings = s }
             options.tierOrder = project.project.tierOrder
             if let r = reports {

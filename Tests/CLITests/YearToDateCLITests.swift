@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The year to date behind cumulative withholding, through the built binary in a county's
+/// own project folder (jifen.json naming the data, rules and store), as the outside test of
+/// a second county found it (check-s11 findings 1, 3, 7, 9, 11).
+struct YearToDateCLITests {
+    /// A project folder: the sample months under `data/`, the sample rules (or `rulesFrom`)
+    /// in `rules`, and a jifen.json naming them and the store.
+    static func project(_ name: String, months: [String], rules: String = "rules", rulesFrom: String = "rules",
+                        dataFrom: String = "samples") throws -> String {
+        let root = PackagePaths.temporaryDirectory(name)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        for m in months { try fm.copyItem(atPath: PackagePaths.path(dataFrom + "/" + m), toPath: root + "/data/" + m) }
+        try fm.createDirectory(atPath: root + "/" + rules, withIntermediateDirectories: true)
+        for f in try fm.contentsOfDirectory(atPath: PackagePaths.path(rulesFrom)) where f != "samples" && f != "examples" {
+            try fm.copyItem(atPath: PackagePaths.path(rulesFrom + "/" + f), toPath: root + "/" + rules + "/" + f)
+        }
+        try """
+            {
+              "data": "data",
+              "rules": "\(rules)",
+              "store": "store/jifen.sqlite",
+              "out": "out"
+            }
+
+            """.write(toFile: root + "/jifen.json", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    static func jifen(_ arguments: [String], in root: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        try CLI.run(arguments, in: root)
+    }
+
+    // Finding 9: a county's first month after January, no earlier month stored, no 期初 file.
+    @Test func aYearsFirstRunAfterJanuaryWithoutAnOpeningFileStopsUnlessTheClerkSaysThereWasNoIncome() throws {
+        let root = try Self.project("first-month", months: ["2020-12"])
+        let refused = try Self.jifen(["batch", "run", "--month", "2020-12", "--quiet"], in: root)
+        #expect(refused.status == 65, "\(refused.stdout)")
+        #expect(refused.stdout.contains("错误[S0007]"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("2020-01、2020-02、2020-03、2020-04、2020-05、2020-06、2020-07、2020-08、2020-09、2020-10、2020-11"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("期初") && refused.stdout.contains("--no-earlier-income"), "\(refused.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
+        // The clerk states the cadres had no income earlier this year: the run goes ahead.
+        let stated = try Self.jifen(["batch", "run", "--month", "2020-12", "--quiet", "--no-earlier-income"], in: root)
+        #expect(stated.status == 0, "\(stated.stdout)")
+        // Once the month is stored, running it again needs no new statement.
+        let again = try Self.jifen(["batch", "run", "--month", "2020-12", "--quiet"], in: root)
+        #expect(again.status == 0, "\(again.stdout)")
+        // A first month with its opening file (the samples' 2020-10) needs none either.
+        let opened = try Self.project("first-month-opening", months: ["2020-10"])
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: opened).status == 0)
+    }
+}
