@@ -81,6 +81,11 @@ public struct BatchOutcome: Sendable {
     public var carried: CorrectionCarry.Prepared?
     /// The run is stored but its reports could not be written (B0006): the CLI exits 73.
     public var reportsFailed = false
+    /// Months of the run's year, from its own on, whose current run is out of date once this
+    /// run is stored (S0024): later months carried their year to date from this month's
+    /// earlier results, or this run carried it from a stale month. Each must be run again,
+    /// in order, before it is published or closed.
+    public var staleMonths: [YearMonth] = []
     public var stopped: Bool { runID == nil }
 }
 
@@ -326,6 +331,10 @@ public struct BatchRunner {
         do {
             runID = try store.record(newRun, as: reservation)
             record = try store.run(id: runID)
+            out.staleMonths = try store.runs()
+                .filter { $0.state.isMonthRun && $0.state != .superseded && $0.staleReason != nil
+                    && $0.month.year == options.month.year && $0.month >= options.month }
+                .map(\.month).sorted()
         } catch {
             return stop(error.diagnostic)
         }

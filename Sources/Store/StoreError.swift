@@ -53,6 +53,9 @@ public enum StoreError: Error, Sendable, Hashable {
     case objectionsUnanswered(YearMonth, count: Int)
     /// `batch close` of a published month before its objection window ends, without `--early`.
     case objectionWindowOpen(YearMonth, until: String)
+    /// The month's run was computed from an earlier month's results that a later run of that
+    /// month replaced: publishing or closing it would withhold tax on a superseded year to date.
+    case monthStale(YearMonth, runID: Int64, reason: String)
 
     public var diagnostic: Diagnostic {
         func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
@@ -158,6 +161,10 @@ public enum StoreError: Error, Sendable, Hashable {
             return d("S0023", "\(m.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉", "\(m)'s objection window runs until \(until)",
                      help: Localized(zh: "申诉期结束后再关账；确需提前关账，加 --early（记入审计日志）。",
                                      en: "Close after the window ends, or pass --early (audited)."))
+        case .monthStale(let m, let id, let reason):
+            return d("S0024", "\(m.chineseDescription)的运行 #\(id) 已过期：\(reason)", "\(m)'s run #\(id) is out of date: \(reason)",
+                     help: Localized(zh: "本月的个税按累计预扣法计算，要用前面月份的最新结果。先重新运行本月：jifen batch run --month \(m)（门户可用“重新计算”），核对后再公示或关账；之后的月份也要依次重新运行。",
+                                     en: "Cumulative withholding must carry the earlier months' current results: run the month again (jifen batch run --month \(m), or 重新计算 in the portal), then publish or close it; run the later months again in order."))
         }
     }
 }

@@ -53,4 +53,31 @@ struct YearToDateCLITests {
         let opened = try Self.project("first-month-opening", months: ["2020-10"])
         #expect(try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: opened).status == 0)
     }
+
+    // Finding 3: re-running an earlier month makes the later months' runs stale.
+    @Test func rerunningAnEarlierMonthMakesTheLaterMonthsStaleUntilTheyAreRunAgain() throws {
+        let root = try Self.project("stale-month", months: ["2020-10", "2020-11"])
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root).status == 0)  // #1
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-11", "--quiet"], in: root).status == 0)  // #2
+        let rerun = try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root)  // #3
+        #expect(rerun.status == 0)
+        #expect(rerun.stdout.contains("警告 S0024：2020-11 的运行已过期"), "\(rerun.stdout)")
+        let list = try Self.jifen(["batch", "list"], in: root)
+        #expect(list.stdout.contains("#2    2020-11  草稿（已过期）"), "\(list.stdout)")
+        let show = try Self.jifen(["batch", "show", "--month", "2020-11"], in: root)
+        #expect(show.stdout.contains("已过期（S0024）：2020年10月在本月之后重新运行（运行 #3）"), "\(show.stdout)")
+        let publish = try Self.jifen(["batch", "publish", "--month", "2020-11"], in: root)
+        #expect(publish.status == 65, "\(publish.stdout)")
+        #expect(publish.stdout.contains("错误[S0024]") && publish.stdout.contains("jifen batch run --month 2020-11"), "\(publish.stdout)")
+        let close = try Self.jifen(["batch", "close", "--month", "2020-11"], in: root)
+        #expect(close.status == 65 && close.stdout.contains("错误[S0024]"), "\(close.stdout)")
+        // Run again, November carries October's current results and may be published.
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-11", "--quiet"], in: root).status == 0)  // #4
+        let diff = try Self.jifen(["batch", "diff", "2", "4"], in: root)
+        #expect(diff.stdout.contains("本年累计（个税累计预扣的依据）不同：#2 接续运行 #1 的本年累计，#4 接续运行 #3 的本年累计"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("#2 已过期"), "\(diff.stdout)")
+        let published = try Self.jifen(["batch", "publish", "--month", "2020-11"], in: root)
+        #expect(published.status == 0, "\(published.stdout)")
+        #expect(!(try Self.jifen(["batch", "list"], in: root)).stdout.contains("#4    2020-11  公示中（已过期）"))
+    }
 }
