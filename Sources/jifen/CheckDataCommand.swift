@@ -53,8 +53,12 @@ struct CheckDataCommand: ParsableCommand {
             monthRules = MonthRules(loaded.rules, month: month)
         }
         var check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
-        if let monthRules { check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check) }
-        let diagnostics = check.diagnostics.sortedByLocation()
+        var extra: [Diagnostic] = []
+        if let monthRules {
+            check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check)
+            extra += MonthEvaluation.undeclaredOpening(monthRules.checked, check: check)
+        }
+        let diagnostics = (check.diagnostics + extra).sortedByLocation()
         if !diagnostics.isEmpty {
             print(renderer.render(diagnostics, limitPerCode: output.limit), terminator: "")
             print()

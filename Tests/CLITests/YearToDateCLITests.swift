@@ -80,4 +80,23 @@ struct YearToDateCLITests {
         #expect(published.status == 0, "\(published.stdout)")
         #expect(!(try Self.jifen(["batch", "list"], in: root)).stdout.contains("#4    2020-11  公示中（已过期）"))
     }
+
+    // Finding 11: an opening file the rules do not declare.
+    @Test func anOpeningFileTheRulesDoNotDeclareStopsTheMonth() throws {
+        let root = try Self.project("undeclared-opening", months: ["2020-10"])
+        let file = root + "/rules/榕江县积分管理考核办法.jifen"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let start = try #require(text.range(of: "数据源 期初 （文件 “opening”、“期初”） {"))
+        let end = try #require(text.range(of: "}\n", range: start.upperBound..<text.endIndex))
+        try (String(text[..<start.lowerBound]) + String(text[end.upperBound...])).write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try Self.jifen(["check"], in: root).status == 0)
+        let data = try Self.jifen(["check-data", "data/2020-10", "--month", "2020-10"], in: root)
+        #expect(data.status == 65, "\(data.stdout)")
+        #expect(data.stdout.contains("data/2020-10/opening.csv: 错误[B0054]: 规则没有声明“数据源 期初”"), "\(data.stdout)")
+        let run = try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root)
+        #expect(run.status == 65 && run.stdout.contains("错误[B0054]"), "\(run.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-10"))
+        let skipped = try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet", "--skip-invalid"], in: root)
+        #expect(skipped.status == 65 && skipped.stdout.contains("错误[B0054]"), "\(skipped.stdout)")
+    }
 }
