@@ -30,11 +30,13 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "计入该数据库中本月采纳申诉的调整，与批处理一致。 Include the month's adjustments from accepted objections in this store, as the batch does.")
     var store: String?
 
+    @OptionGroup var configOption: ConfigOption
+
     enum Format: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
         let month = try self.month.resolve(folder: folder)
-        let loaded = try rulesOption.load(language: output.language)
+        let loaded = try RulesOption.load(path: configOption.rulesFolder(rulesOption.path), language: output.language)
         var evaluation = MonthEvaluation(rules: loaded.rules, month: month)
         var extra: StoredAdjustments.Prepared? = nil
         // With a store, the year to date its earlier months hold, as the batch uses it: the

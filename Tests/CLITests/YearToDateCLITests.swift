@@ -81,6 +81,37 @@ struct YearToDateCLITests {
         #expect(!(try Self.jifen(["batch", "list"], in: root)).stdout.contains("#4    2020-11  公示中（已过期）"))
     }
 
+    // Finding 7: check, test, check-data and explain take the rules from jifen.json.
+    @Test func theRulesCommandsReadTheRulesFolderJifenJSONNames() throws {
+        let root = try Self.project("config-rules", months: ["2021-01"], rules: "规则", rulesFrom: "rules/examples/百分制",
+                                    dataFrom: "rules/examples/百分制/samples")
+        let check = try Self.jifen(["check"], in: root)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let test = try Self.jifen(["test"], in: root)
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        let data = try Self.jifen(["check-data", "data/2021-01", "--month", "2021-01"], in: root)
+        #expect(data.status == 0, "\(data.stdout)")
+        #expect(!data.stdout.contains("D0020") && !data.stdout.contains("D0022"), "\(data.stdout)")
+        let explain = try Self.jifen(["explain", "data/2021-01", "--cadre", "AK-001"], in: root)
+        #expect(explain.status == 0, "\(explain.stdout)\(explain.stderr)")
+        // A rules folder that is not there is named with where to say which one is meant.
+        let missing = try Self.jifen(["check", "--config", "nowhere.json"], in: root)
+        #expect(missing.status == 78)
+        try FileManager.default.moveItem(atPath: root + "/规则", toPath: root + "/别处")
+        let gone = try Self.jifen(["explain", "data/2021-01", "--cadre", "AK-001"], in: root)
+        #expect(gone.stderr.contains("无法读取规则文件夹 规则") && gone.stderr.contains("jifen.json"), "\(gone.stderr)")
+        // A month whose ledgers are all named other than the rules' sources (a county's own
+        // 值守, 走访) was checked against nothing: an error, not "0 errors".
+        let month = root + "/data/2020-12"
+        try FileManager.default.createDirectory(atPath: month, withIntermediateDirectories: true)
+        for (from, to) in [("cadres.csv", "cadres.csv"), ("duty.csv", "值守.csv"), ("service.csv", "走访.csv")] {
+            try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-12/" + from), toPath: month + "/" + to)
+        }
+        let wrong = try Self.jifen(["check-data", "data/2020-12", "--month", "2020-12", "--rules", PackagePaths.path("rules")], in: root)
+        #expect(wrong.status == 65, "\(wrong.stdout)")
+        #expect(wrong.stdout.contains("data/2020-12: 错误[B0085]: 没有一个文件属于规则文件夹"), "\(wrong.stdout)")
+    }
+
     // Finding 11: an opening file the rules do not declare.
     @Test func anOpeningFileTheRulesDoNotDeclareStopsTheMonth() throws {
         let root = try Self.project("undeclared-opening", months: ["2020-10"])
