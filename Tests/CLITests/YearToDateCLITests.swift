@@ -81,6 +81,24 @@ struct YearToDateCLITests {
         #expect(!(try Self.jifen(["batch", "list"], in: root)).stdout.contains("#4    2020-11  公示中（已过期）"))
     }
 
+    // Finding 1: explain reads the project's store, as the batch does.
+    @Test func explainReadsTheProjectsStoreAndSaysSoWhenThereIsNone() throws {
+        let root = try Self.project("explain-store", months: ["2020-10", "2020-11"])
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root).status == 0)
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-11", "--quiet"], in: root).status == 0)
+        let named = try Self.jifen(["explain", "data/2020-11", "--cadre", "FM-002", "--store", "store/jifen.sqlite"], in: root)
+        let found = try Self.jifen(["explain", "data/2020-11", "--cadre", "FM-002"], in: root)
+        #expect(named.status == 0 && found.status == 0)
+        #expect(found.stdout == named.stdout, "\(found.stdout)")
+        #expect(!found.stdout.contains("没有找到数据库"))
+        // With no store the tax starts from nothing, and the explanation says so first.
+        try FileManager.default.moveItem(atPath: root + "/store", toPath: root + "/store-away")
+        let bare = try Self.jifen(["explain", "data/2020-11", "--cadre", "FM-002"], in: root)
+        #expect(bare.status == 0)
+        #expect(bare.stdout.hasPrefix("注意：没有找到数据库 store/jifen.sqlite，本年此前月份（1 月至上月）的累计收入"), "\(bare.stdout)")
+        #expect(bare.stdout != named.stdout)
+    }
+
     // Finding 7: check, test, check-data and explain take the rules from jifen.json.
     @Test func theRulesCommandsReadTheRulesFolderJifenJSONNames() throws {
         let root = try Self.project("config-rules", months: ["2021-01"], rules: "规则", rulesFrom: "rules/examples/百分制",
