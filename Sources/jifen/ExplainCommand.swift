@@ -47,19 +47,6 @@ struct ExplainCommand: ParsableCommand {
         // default, when that file exists. A store named by --store must exist (S0017).
         let storePath = store ?? configOption.project.store ?? "store/jifen.sqlite"
         let useStore = store != nil || FileManager.default.fileExists(atPath: storePath)
-        if !useStore, month.month > 1 {
-            // Without the earlier months the cumulative withholding starts from nothing: the
-            // tax and net shown are not what the batch pays. Said first, and on standard
-            // error for JSON so the document stays valid.
-            let warning = output.say(
-                "注意：没有找到数据库 \(storePath)，本年此前月份（1 月至上月）的累计收入、社保、专项附加和已预扣税额都按 0 计算：下面的个人所得税和实发金额不是批处理实际发放的数。用 --store 指定数据库（或在 jifen.json 中写明 \"store\"）后再解释。",
-                "note: no store at \(storePath): the year to date before this month counts as nothing, so the income tax and net pay below are not what the batch pays. Name the store with --store (or \"store\" in jifen.json).")
-            if format == .json {
-                FileHandle.standardError.write(Data((warning + "\n").utf8))
-            } else {
-                print(warning + "\n")
-            }
-        }
         if useStore {
             let store = storePath
             do {
@@ -92,6 +79,24 @@ struct ExplainCommand: ParsableCommand {
                                               roster: outcome.check.roster.cadres)
             print(DiagnosticRenderer(language: output.language).render(unknown))
             throw ExitStatus.dataError.exit
+        }
+        // Without the earlier months (no store, or none of them in it) and without an opening
+        // file, the cumulative withholding starts the year from nothing: for a month after
+        // January the tax and net shown may not be what the batch pays. Said first, and on
+        // standard error for JSON so the document stays valid.
+        if month.month > 1, prior.isEmpty, outcome.opening.isEmpty {
+            let warning = useStore
+                ? output.say(
+                    "注意：数据库 \(storePath) 中没有本年此前月份的运行，\(folder) 中也没有期初余额文件：本年此前的累计收入、社保、专项附加和已预扣税额都按 0 计算。批处理遇到这种情况会停止（S0007），除非运行时加了 --no-earlier-income 说明干部本年此前没有收入；否则下面的个人所得税和实发金额不是应发放的数。",
+                    "note: the store \(storePath) has no earlier month of the year and \(folder) no opening file: the year to date counts as nothing. The batch stops there (S0007) unless run with --no-earlier-income; otherwise the tax and net below are not what is due.")
+                : output.say(
+                    "注意：没有找到数据库 \(storePath)，本年此前月份（1 月至上月）的累计收入、社保、专项附加和已预扣税额都按 0 计算：下面的个人所得税和实发金额不是批处理实际发放的数。用 --store 指定数据库（或在 jifen.json 中写明 \"store\"）后再解释。",
+                    "note: no store at \(storePath): the year to date before this month counts as nothing, so the income tax and net pay below are not what the batch pays. Name the store with --store (or \"store\" in jifen.json).")
+            if format == .json {
+                FileHandle.standardError.write(Data((warning + "\n").utf8))
+            } else {
+                print(warning + "\n")
+            }
         }
         switch format {
         case .text:

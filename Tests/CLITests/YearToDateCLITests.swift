@@ -97,6 +97,16 @@ struct YearToDateCLITests {
         #expect(bare.status == 0)
         #expect(bare.stdout.hasPrefix("注意：没有找到数据库 store/jifen.sqlite，本年此前月份（1 月至上月）的累计收入"), "\(bare.stdout)")
         #expect(bare.stdout != named.stdout)
+        // A store without the year's earlier months (November alone, stated to have had no
+        // earlier income): the explanation says the year to date counts as nothing.
+        try FileManager.default.removeItem(atPath: root + "/store-away")
+        #expect(try Self.jifen(["batch", "run", "--month", "2020-11", "--quiet", "--no-earlier-income"], in: root).status == 0)
+        let alone = try Self.jifen(["explain", "data/2020-11", "--cadre", "FM-002"], in: root)
+        #expect(alone.status == 0)
+        #expect(alone.stdout.hasPrefix("注意：数据库 store/jifen.sqlite 中没有本年此前月份的运行，data/2020-11 中也没有期初余额文件"), "\(alone.stdout)")
+        // October's own folder brings its opening balances: nothing to say.
+        let october = try Self.jifen(["explain", "data/2020-10", "--cadre", "FM-002"], in: root)
+        #expect(october.status == 0 && !october.stdout.hasPrefix("注意"), "\(october.stdout)")
     }
 
     // Finding 7: check, test, check-data and explain take the rules from jifen.json.
