@@ -47,7 +47,7 @@ def main():
         p_gross, p_net = (round(float(x) * 100) for x in m.groups())
         # jifen: validate, score, pay, store (fresh), payroll workbook
         store = os.path.join(scratch, "jifen.sqlite")
-        j_sec, j_rss, j_out = timed([a.jifen, "batch", "run", "--month", a.month, "--data", a.data, "--store", store,
+        j_sec, j_rss, j_out = timed([a.jifen, "batch", "run", "--no-earlier-income", "--month", a.month, "--data", a.data, "--store", store,
                                      "--out", os.path.join(scratch, "out"), "--reports", "payroll"] + a.jifen_flags.split(),
                                     os.path.join(scratch, "jifen.log"))
         stages = next((l.strip() for l in j_out.splitlines() if l.strip().startswith("用时")), "")

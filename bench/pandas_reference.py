@@ -318,7 +318,9 @@ def jifen_results(jifen, data, months, rules):
     store = tempfile.mkdtemp(prefix="jifen-check-")
     db = os.path.join(store, "jifen.sqlite")
     for month in months:
-        cmd = [jifen, "batch", "run", "--month", month, "--data", data, "--store", db, "--out", os.path.join(store, "out"),
+        # The months alone in a new store, as the reference computes them: no income earlier
+        # in the year (S0007 otherwise asks for an opening file).
+        cmd = [jifen, "batch", "run", "--no-earlier-income", "--month", month, "--data", data, "--store", db, "--out", os.path.join(store, "out"),
                "--quiet", "--reports", "payroll"] + (["--rules", rules] if rules else [])
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     con = sqlite3.connect(db)

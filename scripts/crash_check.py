@@ -81,7 +81,7 @@ def main():
         if f.startswith("s.sqlite"):
             os.remove(os.path.join(work, f))
     subprocess.run(["rm", "-rf", os.path.join(work, "out")])
-    args = ["batch", "run", "--month", month, "--data", data, "--store", store, "--out", os.path.join(work, "out"), "--quiet"]
+    args = ["batch", "run", "--no-earlier-income", "--month", month, "--data", data, "--store", store, "--out", os.path.join(work, "out"), "--quiet"]
     started = time.monotonic()
     r = run(jifen, *args)
     length = time.monotonic() - started

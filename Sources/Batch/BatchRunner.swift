@@ -31,6 +31,10 @@ public struct BatchOptions: Sendable {
     public var wait: Double = 0
     /// Keep every record behind each item in the stored results (explanations, portal).
     public var keepRecords = true
+    /// The clerk states that the cadres had no income from this employer earlier this year
+    /// (`--no-earlier-income`): the year's first run after January may then go without an
+    /// opening file (else S0007).
+    public var noEarlierIncome = false
     /// When the run happened, as stored (ISO 8601). Reports use a time derived from the
     /// month instead, so the same inputs give the same report bytes.
     public var now: String
@@ -77,6 +81,11 @@ public struct BatchOutcome: Sendable {
     public var carried: CorrectionCarry.Prepared?
     /// The run is stored but its reports could not be written (B0006): the CLI exits 73.
     public var reportsFailed = false
+    /// Months of the run's year, from its own on, whose current run is out of date once this
+    /// run is stored (S0024): later months carried their year to date from this month's
+    /// earlier results, or this run carried it from a stale month. Each must be run again,
+    /// in order, before it is published or closed.
+    public var staleMonths: [YearMonth] = []
     public var stopped: Bool { runID == nil }
 }
 
@@ -152,13 +161,16 @@ public struct BatchRunner {
         let prior: [String: YearToDate]
         let previousYear: [String: YearToDate]
         let previousYearAnnual: ClosedYearPay?
+        let alreadyRun: Bool
         do {
             store = try RunStore(path: options.storePath)
             // What an interrupted batch left in the report folder, finished or cleaned.
             ReportFolder.recover(outFolder: options.outFolder, store: store)
-            if let current = try store.currentRun(month: options.month), current.state == .closed {
+            let current = try store.currentRun(month: options.month)
+            if let current, current.state == .closed {
                 throw StoreError.monthClosed(options.month, runID: current.id)
             }
+            alreadyRun = current != nil
             prior = try store.yearToDate(before: options.month)
             previousYear = try store.yearEnd(of: options.month.year - 1)
             previousYearAnnual = try store.closedYearPay(of: options.month.year - 1)
@@ -193,14 +205,16 @@ public struct BatchRunner {
         inputSet.files.removeAll { $0.name == CorrectionCarry.fileName }
         let schemas = MonthEvaluation(rules: loaded.rules, month: options.month).schemas
         let located = MonthValidator(month: options.month, schemas: schemas).locate(inputSet).files
-        // The first run of a year after January in a store that ran last year: the months
-        // before it were paid somewhere, and cumulative withholding needs their totals. Without
-        // an opening file they would silently count as nothing (six months' allowance against
-        // one month's income).
-        if prior.isEmpty, options.month.month > 1, !previousYear.isEmpty,
+        // The first run of a year after January (a county starting mid-year, or a store that
+        // ran last year): the months before it were paid somewhere, and cumulative withholding
+        // needs their totals. Without an opening file they would silently count as nothing
+        // (six months' allowance against one month's income), so the run stops unless the
+        // clerk states the cadres had no income earlier this year. A month already stored
+        // (its first run got past this) may be run again.
+        if prior.isEmpty, options.month.month > 1, !options.noEarlierIncome, !alreadyRun,
            !schemas.contains(where: { $0.role == .opening && !(located[$0.name] ?? []).isEmpty }) {
             let missing = (1..<options.month.month).compactMap { YearMonth(year: options.month.year, month: $0) }
-            return stop(StoreError.missingEarlierMonths(options.month, missing: missing).diagnostic)
+            return stop(StoreError.missingOpening(options.month, missing: missing, folder: options.dataFolder).diagnostic)
         }
         let monthFiles = located.values.flatMap { $0 }.filter { $0.bytes == nil }.map(\.path).sorted()
         let rulesFiles = loaded.project.sources.map { Self.rulesFilePath($0.path, folder: options.rulesFolder) }
@@ -321,6 +335,10 @@ public struct BatchRunner {
         do {
             runID = try store.record(newRun, as: reservation)
             record = try store.run(id: runID)
+            out.staleMonths = try store.runs()
+                .filter { $0.state.isMonthRun && $0.state != .superseded && $0.staleReason != nil
+                    && $0.month.year == options.month.year && $0.month >= options.month }
+                .map(\.month).sorted()
         } catch {
             return stop(error.diagnostic)
         }

@@ -213,7 +213,8 @@ public struct MonthEvaluation {
         // A roster value a pay line cannot look up (岗位等级 19, a table of 1 to 18) stops the
         // month here, at its roster cell, rather than in the payroll.
         check.folderProblems += Self.tableRowProblems(monthRules, check: check)
-        diagnostics = check.diagnostics + diagnostics
+        let undeclaredOpening = Self.undeclaredOpening(rules, check: check)
+        diagnostics = check.diagnostics + diagnostics + undeclaredOpening
         if let o = scorer?.overflow {
             // The file as the clerk knows it: the folder's path to the name the scorer cites.
             let path = check.files.first { FileName.of($0.path) == o.file }?.path ?? o.file
@@ -223,7 +224,8 @@ public struct MonthEvaluation {
                 help: Localized(zh: "核对这一行的数值是否多打了位数；数值无误时检查规则中计算这类记录积分的算式。",
                                 en: "Check this row's values for extra digits; if they are right, check the rule that scores such records.")))
         }
-        guard scorer?.overflow == nil, !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
+        guard scorer?.overflow == nil, undeclaredOpening.isEmpty,
+              !diagnostics.hasErrors || (skipInvalid && !Self.hasFileLevelErrors(check) && monthRules.missingVersions.isEmpty),
               let scorer
         else {
             return Scored(check: check, month: nil, roster: check.roster, diagnostics: diagnostics, opening: opening)
@@ -434,6 +436,27 @@ public struct MonthEvaluation {
             }
         }
         out[decoder.text(idIndex, row.payload[idIndex])] = ytd
+    }
+
+    /// B0054 for each opening-balance file with rows when the rules declare no `数据源 期初`.
+    /// Such a file is still read by the standard opening schema, whose columns name
+    /// `应发合计`, `社保合计` and `个人所得税`: of a county's own pay lines (收入, 社保,
+    /// 已预扣税额 …) only a name that happens to match would be carried, the rest silently
+    /// dropped and the tax withheld too low. The rules must say which pay line each 累计 column
+    /// fills (docs/rules-language.md §3.11), so the month stops instead.
+    public static func undeclaredOpening(_ rules: CheckedRules, check: MonthCheck) -> [Diagnostic] {
+        guard !rules.sources.contains(where: { $0.schema.role == .opening }) else { return [] }
+        let opening = StandardSchemas.opening.name
+        return check.files.filter { $0.source == opening && $0.accepted + $0.rejected > 0 }.map { f in
+            Diagnostic(
+                .error, code: "B0054", at: .file(path: f.path),
+                summary: Localized(zh: "规则没有声明“数据源 期初”，期初余额文件中的累计数不能计入个税的本年累计",
+                                   en: "the rules declare no 数据源 期初: the opening balances cannot be carried into the year to date"),
+                notes: [Localized(zh: "不声明时，累计收入、累计社保、累计已预扣税额等列对不上规则里的工资项目，会被漏掉，个税算少",
+                                  en: "undeclared, columns such as 累计收入, 累计社保 and 累计已预扣税额 match none of the rules' pay lines and would be dropped")],
+                help: Localized(zh: "在规则中声明期初余额文件，每个累计列写成“累计”加规则里工资项目（计算项）的名称，如：数据源 期初 （文件 “opening”、“期初”） { 工号：文本  累计收入：金额型  累计社保：金额型  累计专项附加：金额型  累计已预扣税额：金额型  累计月数：整数，可空 }（docs/rules-language.md“期初余额文件”）。",
+                                en: "Declare the opening file in the rules, one 累计X column per pay line X: 数据源 期初 （文件 “opening”、“期初”） { 工号：文本 累计收入：金额型 … 累计月数：整数，可空 } (docs/rules-language.md)."))
+        }
     }
 
     /// A whole row of a file: `12:12` of a sheet, or line 12 of a CSV.

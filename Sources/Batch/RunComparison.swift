@@ -21,6 +21,10 @@ public struct RunComparison: Sendable {
     public var rulesChanged: Bool
     /// Data files whose content differs (by name), or that one run has and the other lacks.
     public var dataChanged: [String]
+    /// How the two runs' year to date differs, as a line for the clerk (`yearToDateDifference`):
+    /// carried from different runs of the month before, or one of them out of date. nil: the
+    /// same, or not known (runs stored before v14-month-stale).
+    public var yearToDate: String? = nil
 
     public init(before: MonthResults, after: MonthResults, rulesChanged: Bool, dataChanged: [String]) {
         var byID: [String: CadreResult] = [:]
@@ -55,10 +59,24 @@ public struct RunComparison: Sendable {
         return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
     }
 
+    /// Why two runs' year to date (the cumulative withholding's input besides the files)
+    /// differs: each was carried from a different run of an earlier month, or a run is stale.
+    public static func yearToDateDifference(_ a: RunRecord, _ b: RunRecord) -> String? {
+        var parts: [String] = []
+        if let x = a.yearToDateRunID, let y = b.yearToDateRunID, x != y {
+            parts.append("#\(a.id) 接续运行 #\(x) 的本年累计，#\(b.id) 接续运行 #\(y) 的本年累计")
+        }
+        for r in [a, b] {
+            if let reason = r.staleReason { parts.append("#\(r.id) 已过期：\(reason)") }
+        }
+        return parts.isEmpty ? nil : "本年累计（个税累计预扣的依据）不同：" + parts.joined(separator: "；")
+    }
+
     /// The comparison as the lines a clerk reads.
     public func text(before: String, after: String) -> String {
         var out = "比较 \(before) → \(after)：规则\(rulesChanged ? "有变化" : "相同")；数据"
         out += dataChanged.isEmpty ? "相同\n" : "有变化（\(dataChanged.joined(separator: "、"))）\n"
+        if let yearToDate { out += yearToDate + "\n" }
         out += "变化 \(changes.count) 人，未变 \(unchanged) 人\n"
         func f(_ x: Fixed?) -> String { x?.shortDescription ?? "—" }
         func m(_ x: Money?) -> String { x?.grouped ?? "—" }

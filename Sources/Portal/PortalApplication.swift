@@ -520,7 +520,10 @@ extension PortalService {
     }
 
     static func storeMessage(_ error: any Error) -> String {
-        if let e = error as? StoreError { return e.diagnostic.summary.zh }
+        if let e = error as? StoreError {
+            if case .monthStale = e { return e.diagnostic.summary.zh + "。请先在运行页面“重新计算”本月，核对后再公示或关账。" }
+            return e.diagnostic.summary.zh
+        }
         return "无法完成。"
     }
 

@@ -82,6 +82,12 @@ public struct RunRecord: Sendable, Hashable {
     public var summary: RunSummary
     /// The run's inputs in the store's listing order (`StoredInput.listingOrder`).
     public var inputs: [StoredInput]
+    /// Why the run is out of date: an earlier month of its year was run again after it, so
+    /// its year to date (cumulative withholding) was carried from results that are no longer
+    /// current. nil when it is not. A stale run cannot be published or closed (S0024).
+    public var staleReason: String? = nil
+    /// The run the year to date was carried from (nil: none, or stored before v14).
+    public var yearToDateRunID: Int64? = nil
 
     public static func == (a: RunRecord, b: RunRecord) -> Bool { a.id == b.id && a.state == b.state }
     public func hash(into h: inout Hasher) { h.combine(id) }

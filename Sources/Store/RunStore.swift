@@ -133,7 +133,43 @@ public final class RunStore: RunStoring {
             try Self.audit(db, at: run.at, actor: run.actor, action: "run", month: run.month.description, runID: id, reason: nil, detail: detail)
             try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后\(previous == nil ? "" : "重新")运行（运行 #\(id)）",
                                    actor: run.actor, at: run.at)
+            try Self.chainYearToDate(db, runID: id, month: run.month)
+            try Self.markLaterMonthsStale(db, month: run.month, runID: id, rerun: previous != nil, actor: run.actor, at: run.at)
             return id
+        }
+    }
+
+    /// Notes which run the new run's year to date was carried from: the current run of the
+    /// latest earlier month of its year (what `yearToDate(before:)` read under the run lock).
+    /// When that run is itself stale, so is the new one: its year to date came from results
+    /// that are no longer current.
+    static func chainYearToDate(_ db: Database, runID: Int64, month: YearMonth) throws {
+        let source = try RunRow
+            .filter(RunRow.Columns.state != RunState.superseded && RunRow.Columns.state != RunState.correction)
+            .filter(RunRow.Columns.month >= YearMonth(year: month.year, month: 1)!.description && RunRow.Columns.month < month.description)
+            .order(RunRow.Columns.month.desc)
+            .fetchOne(db)
+        guard let source else { return }
+        let stale = source.staleReason.map { _ in
+            "本年累计接续的\(YearMonth(source.month)?.chineseDescription ?? source.month)运行 #\(source.id) 已过期"
+        }
+        try RunRow.filter(key: runID).updateAll(db, RunRow.Columns.yearToDateRunID.set(to: source.id), RunRow.Columns.staleReason.set(to: stale))
+    }
+
+    /// A run of `month` changes the year to date every later month of its year carried from
+    /// it: their current runs (any state) are marked stale with the reason, audited. They
+    /// must be run again before they are published or closed (S0024).
+    static func markLaterMonthsStale(_ db: Database, month: YearMonth, runID: Int64, rerun: Bool, actor: String, at: String) throws {
+        let later = try RunRow
+            .filter(RunRow.Columns.state != RunState.superseded && RunRow.Columns.state != RunState.correction)
+            .filter(RunRow.Columns.month > month.description && RunRow.Columns.month <= YearMonth(year: month.year, month: 12)!.description)
+            .filter(RunRow.Columns.staleReason == nil)
+            .order(RunRow.Columns.month)
+            .fetchAll(db)
+        let reason = "\(month.chineseDescription)在本月之后\(rerun ? "重新" : "")运行（运行 #\(runID)），本月的本年累计（累计预扣个税）仍按其之前的结果计算"
+        for r in later {
+            try RunRow.filter(key: r.id).updateAll(db, RunRow.Columns.staleReason.set(to: reason))
+            try audit(db, at: at, actor: actor, action: "stale", month: r.month, runID: r.id, reason: reason, detail: "run #\(r.id) is out of date")
         }
     }
 
@@ -374,6 +410,11 @@ public final class RunStore: RunStoring {
             try queue.write { db in
                 guard let run = try RunRow.current(month: month).fetchOne(db) else { throw StoreError.noRun(month) }
                 guard from.contains(run.state) else { throw StoreError.wrongState(month, state: run.state, action: action) }
+                // A run whose year to date is out of date is never published or closed: its
+                // tax would be withheld on superseded figures.
+                if to == .published || to == .closed, let reason = run.staleReason {
+                    throw StoreError.monthStale(month, runID: run.id, reason: reason)
+                }
                 try RunRow.filter(key: run.id).updateAll(db, RunRow.Columns.state.set(to: to))
                 try update(db, run.id)
                 try Self.audit(db, at: actorAndTime.1, actor: actorAndTime.0, action: action, month: month.description, runID: run.id,
@@ -567,7 +608,7 @@ public final class RunStore: RunStoring {
             id: r.id, month: month, state: r.state, rulesHash: r.rulesHash, rulesVersion: r.rulesVersion, engineVersion: r.engineVersion,
             createdBy: r.createdBy, createdAt: r.createdAt, publishedAt: r.publishedAt, objectionsUntil: r.objectionsUntil,
             closedAt: r.closedAt, supersededBy: r.supersededBy, summary: try JSONDecoder().decode(RunSummary.self, from: r.summary),
-            inputs: inputs)
+            inputs: inputs, staleReason: r.staleReason, yearToDateRunID: r.yearToDateRunID)
     }
 }
 

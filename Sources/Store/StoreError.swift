@@ -28,6 +28,10 @@ public enum StoreError: Error, Sendable, Hashable {
     /// Earlier months of the same year without a run: income tax cannot be withheld
     /// cumulatively over a gap.
     case missingEarlierMonths(YearMonth, missing: [YearMonth])
+    /// The year's first run is after January, no earlier month of the year is stored and the
+    /// month's folder has no opening file (期初): the months before would count as no income
+    /// (S0007, like a gap), unless the clerk states there was none (`--no-earlier-income`).
+    case missingOpening(YearMonth, missing: [YearMonth], folder: String)
     case reasonRequired
     /// Adjustments from accepted objections that the month's run does not include yet.
     case pendingAdjustments(YearMonth, count: Int)
@@ -49,6 +53,9 @@ public enum StoreError: Error, Sendable, Hashable {
     case objectionsUnanswered(YearMonth, count: Int)
     /// `batch close` of a published month before its objection window ends, without `--early`.
     case objectionWindowOpen(YearMonth, until: String)
+    /// The month's run was computed from an earlier month's results that a later run of that
+    /// month replaced: publishing or closing it would withhold tax on a superseded year to date.
+    case monthStale(YearMonth, runID: Int64, reason: String)
 
     public var diagnostic: Diagnostic {
         func d(_ code: String, _ zh: String, _ en: String, help: Localized? = nil) -> Diagnostic {
@@ -102,6 +109,14 @@ public enum StoreError: Error, Sendable, Hashable {
             let list = missing.map(\.description).joined(separator: "、")
             return d("S0007", "\(m.chineseDescription)之前同年的月份没有运行：\(list)", "earlier months of the year have no run: \(list)",
                      help: Localized(zh: "个税按累计预扣法计算，需要先按顺序运行这些月份；若本县从年中开始使用 jifen，请在第一个月提供期初文件 opening.csv。", en: "Cumulative withholding needs those months run first, in order; a county starting mid-year supplies opening.csv in its first month."))
+        case .missingOpening(let m, let missing, let folder):
+            let list = missing.map(\.description).joined(separator: "、")
+            return d("S0007", "\(m.chineseDescription)是本年第一个运行的月份，但本年此前的月份（\(list)）没有运行，\(folder) 中也没有期初余额文件",
+                     "\(m) is the year's first run, but the earlier months of the year (\(list)) have no run and \(folder) has no opening-balance file",
+                     help: Localized(zh: "个税按累计预扣法计算，要用本年此前各月的收入、社保、专项附加和已预扣税额；缺了它们，这些月份按没有收入算，却照样扣除每月 5000 元减除费用，个税算少。"
+                                         + "从年中开始使用 jifen 的，在 \(folder) 中放期初余额文件（期初.csv 或 opening.csv：工号、累计收入、累计社保、累计专项附加、累计已预扣税额、累计月数，见 docs/pay.md），并在规则中声明“数据源 期初”；"
+                                         + "本年此前的月份已用 jifen 计算的，先按顺序运行那些月份。若干部本年此前确实没有从本单位取得收入，加 --no-earlier-income 明确说明后再运行。",
+                                     en: "Cumulative withholding needs the year's earlier income, contributions, deductions and tax withheld: supply an opening-balance file (期初.csv / opening.csv, docs/pay.md) declared by the rules' 数据源 期初, run the earlier months first, or pass --no-earlier-income when the cadres had no income earlier this year."))
         case .reasonRequired:
             return d("S0008", "重新打开已关账月份必须写明原因", "reopening a closed month needs a reason",
                      help: Localized(zh: "加上 --reason \"原因\"。", en: "Pass --reason \"…\"."))
@@ -146,6 +161,10 @@ public enum StoreError: Error, Sendable, Hashable {
             return d("S0023", "\(m.chineseDescription)的申诉期到 \(until) 才结束，干部仍可提出申诉", "\(m)'s objection window runs until \(until)",
                      help: Localized(zh: "申诉期结束后再关账；确需提前关账，加 --early（记入审计日志）。",
                                      en: "Close after the window ends, or pass --early (audited)."))
+        case .monthStale(let m, let id, let reason):
+            return d("S0024", "\(m.chineseDescription)的运行 #\(id) 已过期：\(reason)", "\(m)'s run #\(id) is out of date: \(reason)",
+                     help: Localized(zh: "本月的个税按累计预扣法计算，要用前面月份的最新结果。先重新运行本月：jifen batch run --month \(m)（门户可用“重新计算”），核对后再公示或关账；之后的月份也要依次重新运行。",
+                                     en: "Cumulative withholding must carry the earlier months' current results: run the month again (jifen batch run --month \(m), or 重新计算 in the portal), then publish or close it; run the later months again in order."))
         }
     }
 }

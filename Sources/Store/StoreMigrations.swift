@@ -541,6 +541,18 @@ enum StoreMigrations {
             // current run alone).
             try db.alter(table: "yearRunMonth") { t in t.add(column: "correctionRunID", .integer).references("run") }
         }
+        m.registerMigration("v14-month-stale: a month's run computed from an earlier month's superseded year to date") { db in
+            // `staleReason`: set when a later run of an earlier month of the same year (a re-run)
+            // replaced the results this run's year to date was carried from; such a run may not
+            // be published or closed (S0024) until the month is run again. NULL: not stale.
+            // `yearToDateRunID`: the run this run's year to date was carried from (the current
+            // run of the latest earlier month of the year when it was stored), NULL for none or
+            // for runs stored before.
+            try db.alter(table: "run") { t in
+                t.add(column: "staleReason", .text)
+                t.add(column: "yearToDateRunID", .integer).references("run")
+            }
+        }
         return m
     }
 }

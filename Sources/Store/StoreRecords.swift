@@ -17,7 +17,7 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
     enum Columns: String, ColumnExpression, CaseIterable {
         case id, month, state, rulesHash, rulesVersion, engineVersion, createdBy, createdAt, publishedAt, objectionsUntil,
              closedAt, supersededBy, cadreCount, rowsUsed, rowsIgnored, rowsRejected, pointsTotal, grossFen, deductionsFen,
-             netFen, summary
+             netFen, summary, staleReason, yearToDateRunID
     }
 
     var id: Int64
@@ -42,6 +42,11 @@ struct RunRow: Codable, FetchableRecord, PersistableRecord {
     var netFen: Int64
     /// `RunSummary` as JSON with sorted keys.
     var summary: Data
+    /// Why the run's year to date is out of date (an earlier month of the year was run again
+    /// after it); nil when it is not (v14-month-stale).
+    var staleReason: String? = nil
+    /// The run the year to date was carried from; nil for none, or a run stored before v14.
+    var yearToDateRunID: Int64? = nil
 
     /// The month's current run: not superseded, not a correction run.
     static func current(month: YearMonth) -> QueryInterfaceRequest<RunRow> {

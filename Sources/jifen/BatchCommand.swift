@@ -146,6 +146,8 @@ extension BatchCommand {
         var wait: Double = 0
         @Flag(help: "不保存每条记录的明细（解释与积分明细不再列出各条记录；可更快。明细写入临时文件夹，不占内存）。 Do not keep per-record detail (faster; the detail is spilled to the temporary folder, not held in memory).")
         var noRecordDetail = false
+        @Flag(help: "本年此前的月份没有运行、也没有期初余额文件时，明确说明干部本年此前没有从本单位取得收入（否则 S0007）。 State that the cadres had no income earlier this year (the year's first run after January without an opening file; else S0007).")
+        var noEarlierIncome = false
 
         func run() throws {
             let m = month
@@ -156,6 +158,7 @@ extension BatchCommand {
             options.skipInvalid = skipInvalid
             options.wait = wait
             options.keepRecords = !noRecordDetail
+            options.noEarlierIncome = noEarlierIncome
             if let s = project.project.reports { options.settings = s }
             options.tierOrder = project.project.tierOrder
             if let r = reports {
@@ -192,6 +195,11 @@ extension BatchCommand {
             print(BatchSummaryText.render(month: m, runID: runID, summary: summary, reports: outcome.reports, storePath: options.storePath,
                                           timings: outcome.timings, language: output.language))
             if let carried = outcome.carried { print(CorrectionText.carried(carried, month: m), terminator: "") }
+            if !outcome.staleMonths.isEmpty {
+                let list = outcome.staleMonths.map(\.description).joined(separator: "、")
+                print(output.say("警告 S0024：\(list) 的运行已过期（个税的本年累计按本月之前的结果计算），公示或关账前须按顺序重新运行：jifen batch run --month \(outcome.staleMonths[0])。",
+                                 "warning S0024: the runs of \(list) are out of date (their year to date came from superseded results); run them again in order before publishing or closing them."))
+            }
             // A stored run succeeded: rows --skip-invalid left out are the errors listed above
             // (and 核对.xlsx's 拒收行), not a failure of the run. Reports that could not be
             // written are (B0006).
@@ -246,7 +254,9 @@ extension BatchCommand {
                 var rows = [output.language == .zh ? ["运行", "月份", "状态", "人数", "实发合计", "规则", "时间", "操作人"]
                     : ["run", "month", "state", "cadres", "net total", "rules", "time", "by"]]
                 for r in runs {
-                    rows.append(["#\(r.id)", r.month.description, output.say(r.state.chineseName, r.state.rawValue), String(r.summary.cadres), r.summary.net.grouped,
+                    let state = r.staleReason == nil || r.state == .superseded ? output.say(r.state.chineseName, r.state.rawValue)
+                        : output.say(r.state.chineseName + "（已过期）", r.state.rawValue + " (stale)")
+                    rows.append(["#\(r.id)", r.month.description, state, String(r.summary.cadres), r.summary.net.grouped,
                                  r.rulesVersion, r.createdAt, r.createdBy])
                 }
                 print(TextTable.render(rows), terminator: "")
@@ -268,6 +278,10 @@ extension BatchCommand {
                 guard let r = try store.currentRun(month: m) else { throw CLIError.store(.noRun(m)) }
                 let s = r.summary
                 print(say("运行 #\(r.id)  \(m.chineseDescription)  \(r.state.chineseName)", "run #\(r.id)  \(m)  \(r.state.rawValue)"))
+                if let reason = r.staleReason {
+                    print(say("已过期（S0024）：\(reason)。先重新运行本月（jifen batch run --month \(m)）再公示或关账。",
+                              "out of date (S0024): \(reason). Run the month again (jifen batch run --month \(m)) before publishing or closing it."))
+                }
                 print(say("规则 \(r.rulesVersion)  引擎 \(r.engineVersion)  \(r.createdBy) 于 \(r.createdAt)",
                           "rules \(r.rulesVersion)  engine \(r.engineVersion)  by \(r.createdBy) at \(r.createdAt)"))
                 if let p = r.publishedAt { print(say("公示 \(p) 起，申诉截止 \(r.objectionsUntil ?? "—")", "published \(p); objections until \(r.objectionsUntil ?? "—")")) }
@@ -331,9 +345,10 @@ extension BatchCommand {
             try withStoreErrors {
                 let store = try project.openStore()
                 let ra = try store.run(id: a), rb = try store.run(id: b)
-                let comparison = RunComparison(
+                var comparison = RunComparison(
                     before: try store.results(runID: a, detail: .lines), after: try store.results(runID: b, detail: .lines),
                     rulesChanged: ra.rulesHash != rb.rulesHash, dataChanged: RunComparison.dataDifferences(ra, rb))
+                comparison.yearToDate = RunComparison.yearToDateDifference(ra, rb)
                 print(comparison.text(before: "#\(a)（\(ra.month)）", after: "#\(b)（\(rb.month)）"), terminator: "")
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import Diagnostics
 import Foundation
 import RulesLanguage
@@ -10,17 +11,21 @@ struct CheckCommand: ParsableCommand {
         abstract: "检查规则文件，一次报告全部问题。 Check the rules and report every problem.",
         discussion: "退出码 Exit codes: 0 无错误 no errors, 65 规则有错误 errors in the rules.")
 
-    @Argument(help: "规则文件夹。 The rules folder.")
-    var rules: String = "rules"
+    @Argument(help: "规则文件夹（默认 jifen.json 的 rules，否则 rules）。 The rules folder (default: jifen.json's rules, else rules).")
+    var rules: String?
 
+    @OptionGroup var configOption: ConfigOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        let folder = configOption.rulesFolder(rules)
         let loaded: LoadedRules
         do {
-            loaded = try LoadedRules.load(directory: rules)
+            loaded = try LoadedRules.load(directory: folder)
         } catch {
-            throw ValidationError(output.language == .zh ? "无法读取规则文件夹 \(rules)" : "cannot read the rules folder \(rules)")
+            throw ValidationError(output.language == .zh
+                ? "无法读取规则文件夹 \(folder)：文件夹不存在或不能读取。写明规则文件夹（jifen check 文件夹），或在 jifen.json 中写明 \"rules\"（docs/configuration.md）。"
+                : "cannot read the rules folder \(folder): it does not exist or cannot be read. Name it (jifen check FOLDER), or as \"rules\" in jifen.json (docs/configuration.md).")
         }
         let renderer = DiagnosticRenderer(language: output.language, sources: loaded.project.sources)
         let diagnostics = loaded.diagnostics.sortedByLocation()

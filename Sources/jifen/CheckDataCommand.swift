@@ -25,13 +25,20 @@ struct CheckDataCommand: ParsableCommand {
     @OptionGroup var month: MonthOption
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .customLong("rules"), help: "按此规则文件夹中声明的数据来源校验（默认 rules，如存在）。 Validate against the sources the rules declare.")
-    var rulesPath: String = "rules"
+    @Option(name: .customLong("rules"), help: "按此规则文件夹中声明的数据来源校验（默认 jifen.json 的 rules，否则 rules，如存在）。 Validate against the sources the rules declare (default: jifen.json's rules, else rules when it exists).")
+    var rulesFlag: String?
+
+    @OptionGroup var configOption: ConfigOption
 
     @Option(name: .customLong("rejected"), help: "把被拒绝的行及原因写入此文件：.xlsx 为每个输入文件一张表（问题列在前，改正后可交回），否则为 CSV。 Write rejected rows with reasons to this file: an .xlsx (a sheet per input file, to fix and send back) or CSV.")
     var rejectedPath: String?
 
     func run() throws {
+        // The rules folder as `batch run` finds it: --rules, else jifen.json's, else `rules`.
+        // One that was named (by the flag or jifen.json) must be there; only the default may
+        // be missing, and then the standard sources are used.
+        let named = rulesFlag ?? configOption.project.rules
+        let rulesPath = named ?? "rules"
         let month = try self.month.resolve(folder: folder)
         guard FileManager.default.fileExists(atPath: folder) else {
             throw ValidationError(output.language == .zh ? "找不到文件夹 \(folder)" : "no such folder: \(folder)")
@@ -47,14 +54,19 @@ struct CheckDataCommand: ParsableCommand {
         var schemas = StandardSchemas.all
         var isDirectory: ObjCBool = false
         var monthRules: MonthRules? = nil
-        if FileManager.default.fileExists(atPath: rulesPath, isDirectory: &isDirectory), isDirectory.boolValue {
+        if named != nil || FileManager.default.fileExists(atPath: rulesPath, isDirectory: &isDirectory) && isDirectory.boolValue {
             let loaded = try RulesOption.load(path: rulesPath, language: output.language)
             schemas = MonthEvaluation(rules: loaded.rules, month: month).schemas
             monthRules = MonthRules(loaded.rules, month: month)
         }
         var check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
-        if let monthRules { check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check) }
-        let diagnostics = check.diagnostics.sortedByLocation()
+        var extra: [Diagnostic] = []
+        if let monthRules {
+            check.folderProblems += MonthEvaluation.tableRowProblems(monthRules, check: check)
+            extra += MonthEvaluation.undeclaredOpening(monthRules.checked, check: check)
+        }
+        if let none = Self.noSourceFile(check, schemas: schemas, rulesFolder: monthRules == nil ? nil : rulesPath) { extra.append(none) }
+        let diagnostics = (check.diagnostics + extra).sortedByLocation()
         if !diagnostics.isEmpty {
             print(renderer.render(diagnostics, limitPerCode: output.limit), terminator: "")
             print()
@@ -76,5 +88,26 @@ struct CheckDataCommand: ParsableCommand {
         }
         print(renderer.tally(diagnostics))
         if let status = ExitStatus.of(diagnostics) { throw status }
+    }
+
+    /// B0085 when the folder has files but not one of them belongs to any activity source of
+    /// the rules (every one unrecognised, D0020): the month was checked against nothing, most
+    /// likely with the wrong rules, and "0 errors" would say it was fine.
+    static func noSourceFile(_ check: MonthCheck, schemas: [SourceSchema], rulesFolder: String?) -> Diagnostic? {
+        let activity = schemas.filter { $0.role == .activity }
+        guard !activity.isEmpty else { return nil }
+        let names = Set(activity.map(\.name))
+        guard !check.files.contains(where: { names.contains($0.source) }) else { return nil }
+        let unrecognised = check.problems.map(\.diagnostic).filter { $0.code == "D0020" }
+        guard !unrecognised.isEmpty else { return nil }
+        let expected = activity.map { s in "“\(s.name)”（\(s.fileStems.map { "\($0).csv" }.joined(separator: "、"))）" }.joined(separator: "、")
+        let rules = rulesFolder.map { "规则文件夹 \($0)" } ?? "内置的标准数据源（没有规则文件夹）"
+        return Diagnostic(
+            .error, code: "B0085", at: .file(path: check.folder),
+            summary: Localized(zh: "没有一个文件属于\(rules)中的台账：\(unrecognised.count) 个文件都未识别，本月的数据实际上没有核对",
+                               en: "not one file belongs to a ledger of \(rulesFolder ?? "the standard sources"): \(unrecognised.count) file(s) unrecognised, nothing was checked"),
+            notes: [Localized(zh: "规则中的台账：\(expected)", en: "the rules' ledgers: \(expected)")],
+            help: Localized(zh: "核对用的是不是本县的规则：用 --rules 指定规则文件夹，或在 jifen.json 中写明 \"rules\"；规则没错时，按台账的文件名给文件改名。",
+                            en: "Check that these are the county's rules (--rules, or \"rules\" in jifen.json); if they are, name the files as the ledgers expect."))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import Diagnostics
 import Exact
 import RulesLanguage
@@ -78,14 +79,26 @@ struct OutputOptions: ParsableArguments {
 
 extension Language: ExpressibleByArgument {}
 
+/// `--config`: `jifen.json` (default: in the current folder, when it exists), read by the
+/// commands that take a rules folder, a data folder or a store without their own flags
+/// (`check`, `test`, `check-data`, `explain`), as `batch run` reads it.
+struct ConfigOption: ParsableArguments {
+    @Option(help: "项目配置文件（默认 jifen.json，如存在）：未写 --rules、--store 时取其中的位置。 Project config: where the rules and the store are unless flags say.")
+    var config: String?
+    var configPath: String { config ?? "jifen.json" }
+    var project: ProjectConfig { ProjectConfig.checked(configPath) }
+
+    /// Stops on an error in the config file before the command runs.
+    func validate() throws { _ = try ProjectConfig.loadOrExit(configPath, named: config != nil) }
+
+    /// The rules folder: the flag, else `jifen.json`'s `rules`, else `rules`.
+    func rulesFolder(_ flag: String?) -> String { flag ?? project.rules ?? "rules" }
+}
+
 /// `--rules rules/`: where the bureau's rules are, checked before anything runs.
 struct RulesOption: ParsableArguments {
-    @Option(name: .customLong("rules"), help: "规则文件夹（默认 rules）。 The rules folder.")
-    var path: String = "rules"
-
-    func load(language: Language) throws -> LoadedRules {
-        try Self.load(path: path, language: language)
-    }
+    @Option(name: .customLong("rules"), help: "规则文件夹（默认 jifen.json 的 rules，否则 rules）。 The rules folder (default: jifen.json's rules, else rules).")
+    var path: String?
 
     /// Loads and checks the rules; prints every problem and exits 65 when they are wrong.
     static func load(path: String, language: Language) throws -> LoadedRules {
@@ -93,7 +106,9 @@ struct RulesOption: ParsableArguments {
         do {
             loaded = try LoadedRules.load(directory: path)
         } catch {
-            throw ValidationError(language == .zh ? "无法读取规则文件夹 \(path)" : "cannot read the rules folder \(path)")
+            throw ValidationError(language == .zh
+                ? "无法读取规则文件夹 \(path)：文件夹不存在或不能读取。用 --rules 指定规则文件夹，或在 jifen.json 中写明 \"rules\"（docs/configuration.md）。"
+                : "cannot read the rules folder \(path): it does not exist or cannot be read. Name it with --rules, or as \"rules\" in jifen.json (docs/configuration.md).")
         }
         if loaded.hasErrors {
             let renderer = DiagnosticRenderer(language: language, sources: loaded.project.sources)

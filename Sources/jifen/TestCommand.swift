@@ -10,16 +10,17 @@ struct TestCommand: ParsableCommand {
         abstract: "运行规则的测试用例（*.jifen-test）。 Run the rules' test cases.",
         discussion: "退出码 Exit codes: 0 全部通过 all pass, 1 有失败 failures, 65 规则有错误 errors in the rules.")
 
-    @Argument(help: "规则文件夹。 The rules folder.")
-    var rules: String = "rules"
+    @Argument(help: "规则文件夹（默认 jifen.json 的 rules，否则 rules）。 The rules folder (default: jifen.json's rules, else rules).")
+    var rules: String?
 
     @Flag(help: "列出没有被任何测试覆盖的积分项、等次、表格行和工资项目。 Report what no test exercises.")
     var coverage = false
 
+    @OptionGroup var configOption: ConfigOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let loaded = try RulesOption.load(path: rules, language: output.language)
+        let loaded = try RulesOption.load(path: configOption.rulesFolder(rules), language: output.language)
         let report = RulesTestRunner(rules: loaded.rules, project: loaded.project).run()
         let zh = output.language == .zh
         let renderer = DiagnosticRenderer(language: output.language, sources: loaded.project.sources)

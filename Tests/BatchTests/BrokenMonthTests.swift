@@ -153,7 +153,9 @@ struct BrokenMonthTests {
         let store = root + "/s.sqlite", out = root + "/out"
         let december = BatchRunner(options: BatchTests.options(month: "2020-12", data: PackagePaths.path("samples/2020-12"), store: store, out: out)).run()
         #expect(!december.stopped)
-        let june = BatchRunner(options: BatchTests.options(month: "2021-06", data: PackagePaths.path("samples/2021-06"), store: store, out: out)).run()
+        var options = BatchTests.options(month: "2021-06", data: PackagePaths.path("samples/2021-06"), store: store, out: out)
+        options.noEarlierIncome = false
+        let june = BatchRunner(options: options).run()
         #expect(june.stopped)
         let d = try #require(june.diagnostics.first { $0.code == "S0007" }, "\(june.diagnostics.map(\.code))")
         #expect(d.summary.zh.contains("2021-01、2021-02、2021-03、2021-04、2021-05"), "\(d.summary.zh)")

@@ -45,9 +45,13 @@ import Testing
         var root: String
         var store: String { root + "/store.sqlite" }
         var out: String { root + "/out" }
+        /// A fixture's first month may be any month of the year: it states that there was no
+        /// earlier income (S0007 otherwise).
         func options(_ month: String, data: String) -> BatchOptions {
-            BatchOptions(month: YearMonth(month)!, dataFolder: data, rulesFolder: CorrectionTests.rules, storePath: store, outFolder: out,
-                         actor: "测试", now: "2021-02-05T09:00:00Z")
+            var o = BatchOptions(month: YearMonth(month)!, dataFolder: data, rulesFolder: CorrectionTests.rules, storePath: store, outFolder: out,
+                                 actor: "测试", now: "2021-02-05T09:00:00Z")
+            o.noEarlierIncome = true
+            return o
         }
     }
 

@@ -27,7 +27,7 @@ struct BatchCLITests {
         let root = PackagePaths.temporaryDirectory("kill")
         let data = try Self.bigMonth(root)
         let store = root + "/s.sqlite"
-        let args = ["batch", "run", "--month", "2020-12", "--data", data, "--store", store, "--out", root + "/out", "--quiet"]
+        let args = ["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", data, "--store", store, "--out", root + "/out", "--quiet"]
         // A complete run first, so a killed run has something to leave intact.
         #expect(try CheckDataCLITests.run(args).status == 0)
         for delay in [0.2, 0.6, 1.2, 2.0] {
@@ -52,7 +52,7 @@ struct BatchCLITests {
         let root = PackagePaths.temporaryDirectory("race")
         let data = try Self.bigMonth(root)
         let store = root + "/s.sqlite"
-        let args = ["batch", "run", "--month", "2020-12", "--data", data, "--store", store, "--out", root + "/out", "--quiet"]
+        let args = ["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", data, "--store", store, "--out", root + "/out", "--quiet"]
         let first = try Self.start(args)
         Thread.sleep(forTimeInterval: 0.3)
         let second = try CheckDataCLITests.run(args)

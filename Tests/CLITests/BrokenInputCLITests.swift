@@ -74,7 +74,7 @@ struct BrokenInputCLITests {
         // No personal data in full, whatever column it was in.
         #expect(!check.stdout.contains("6217993614931923172"))
         let root = URL(fileURLWithPath: data).deletingLastPathComponent().path
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
                                "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
         for code in c.codes { #expect((run.stdout + run.stderr).contains("[\(code)]"), "batch: missing \(code)") }
@@ -92,7 +92,7 @@ struct BrokenInputCLITests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         for text in ["[D0305]", "cadres.csv:2:7", "岗位工资标准", "19"] { #expect(check.stdout.contains(text), "missing \(text) in \(check.stdout)") }
         let root = URL(fileURLWithPath: data).deletingLastPathComponent().path
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
                                "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(run.status != 0, "\(run.stdout)\(run.stderr)")
         for code in ["[D0305]", "[B0002]"] { #expect((run.stdout + run.stderr).contains(code), "batch: missing \(code)") }
@@ -153,7 +153,7 @@ struct BrokenInputCLITests {
         #expect(check.status == 65)
         #expect(check.stdout.contains("[D0002]"))
         #expect(check.stdout.contains("命名管道"))
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root, "--rules", "rules", "--config", "jifen.json",
                                "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(run.status == 65)
         #expect((run.stdout + run.stderr).contains("[D0002]"))

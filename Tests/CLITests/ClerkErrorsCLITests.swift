@@ -20,7 +20,7 @@ import Testing
     @Test func closingWaitsForObjectionsAndTheWindowAsInThePortal() throws {
         let root = PackagePaths.temporaryDirectory("close-window")
         let common = ["--store", root + "/s.sqlite", "--out", root + "/out"]
-        #expect(try CLI.run(["batch", "run", "--month", "2020-12", "--data", Self.data, "--rules", Self.rules, "--quiet"] + common).status == 0)
+        #expect(try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", Self.data, "--rules", Self.rules, "--quiet"] + common).status == 0)
         #expect(try CLI.run(["batch", "publish", "--month", "2020-12", "--days", "5", "--actor", "民政局"] + common).status == 0)
         let store = try RunStore(path: root + "/s.sqlite")
         let run = try #require(try store.currentRun(month: YearMonth("2020-12")!))
@@ -118,9 +118,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: monthIsAFile, withIntermediateDirectories: true)
         try Data("x".utf8).write(to: URL(fileURLWithPath: monthIsAFile + "/2020-11"))
         let commands: [([String], String)] = [
-            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file], "是一个文件，不是文件夹"),
-            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file + "/sub"], "无法建立"),
-            (["batch", "run", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", monthIsAFile], "报表要写进同名的文件夹"),
+            (["batch", "run", "--no-earlier-income", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file], "是一个文件，不是文件夹"),
+            (["batch", "run", "--no-earlier-income", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", file + "/sub"], "无法建立"),
+            (["batch", "run", "--no-earlier-income", "--month", "2020-11", "--data", Self.data, "--rules", Self.rules, "--quiet", "--out", monthIsAFile], "报表要写进同名的文件夹"),
             (["report", "--run", "1", "--out", file], "是一个文件，不是文件夹"),
             (["year", "run", "--year", "2020", "--rules", Self.rules, "--draft", "--out", file], "是一个文件，不是文件夹"),
             (["batch", "correct", "--month", "2020-10", "--data", PackagePaths.path("samples/2020-11-补报"), "--rules", Self.rules, "--reason", "补报",

@@ -42,7 +42,7 @@ struct ConfigCLITests {
     @Test func everyCommandThatReadsTheConfigStops() throws {
         let root = PackagePaths.temporaryDirectory("config-commands")
         let config = Self.folder + "misspelt.json"
-        for command in [["batch", "run", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"],
+        for command in [["batch", "run", "--no-earlier-income", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"],
                         ["batch", "publish", "--month", "2020-12", "--config", config, "--store", root + "/s.sqlite"],
                         ["report", "--run", "1", "--config", config, "--store", root + "/s.sqlite"],
                         ["template", "--month", "2020-12", "--out", root + "/t", "--config", config],
@@ -58,7 +58,7 @@ struct ConfigCLITests {
     @Test func theRepositorysConfigIsClean() throws {
         let root = PackagePaths.temporaryDirectory("config-clean")
         // A run creates the store; listing it then reads the repository's jifen.json cleanly.
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--config", "jifen.json", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--config", "jifen.json", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let r = try CLI.run(["batch", "list", "--config", "jifen.json", "--store", root + "/s.sqlite"])
         #expect(r.status == 0, "\(r.stdout)")
@@ -92,7 +92,7 @@ struct TierOrderCLITests {
     static func run(_ config: String, in root: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let path = root + "/jifen.json"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return try CLI.run(["batch", "run", "--month", "2020-12", "--config", path, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        return try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--config", path, "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
     }
 
     /// The tiers of the summary line, in the order printed: `等次 优秀 2、称职 20`.

@@ -36,7 +36,7 @@ struct HardeningCLITests {
         try Self.append(",乙,522632197308135462,富民,,委员,3,2018-04-08,,6217792766758311569,农商行,15898360979,", to: roster)
         let lines = try String(contentsOfFile: roster, encoding: .utf8).split(separator: "\n").count
         for command in [["check-data", folder, "--month", "2020-12"],
-                        ["batch", "run", "--month", "2020-12", "--data", root + "/data", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"]] {
+                        ["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root + "/data", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"]] {
             let r = try Self.run(command)
             #expect(r.status == 65, "\(command[0]): \(r.status) \(r.stderr)")
             // Both rows are named, at the 工号 column.
@@ -53,7 +53,7 @@ struct HardeningCLITests {
     @Test func aStoreNamedWithoutAFolderIsCreatedInTheWorkingFolder() throws {
         let root = PackagePaths.temporaryDirectory("bare-store")
         _ = try Self.month(into: root)
-        let r = try CLI.run(["batch", "run", "--month", "2020-12", "--data", "data", "--rules", PackagePaths.path("rules"),
+        let r = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", "data", "--rules", PackagePaths.path("rules"),
                              "--store", "jifen.sqlite", "--out", "out", "--quiet"], in: root)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: root + "/jifen.sqlite"))
@@ -102,8 +102,8 @@ struct HardeningCLITests {
         try FileManager.default.createSymbolicLink(atPath: root + "/rules", withDestinationPath: PackagePaths.path("rules"))
         let check = try Self.run(["check", root + "/rules"])
         #expect(check.status == 0, "\(check.stdout)")
-        let linked = try Self.run(["batch", "run", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/a.sqlite", "--out", root + "/a", "--quiet"])
-        let direct = try Self.run(["batch", "run", "--month", "2020-12", "--store", root + "/b.sqlite", "--out", root + "/b", "--quiet"])
+        let linked = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/a.sqlite", "--out", root + "/a", "--quiet"])
+        let direct = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", root + "/b.sqlite", "--out", root + "/b", "--quiet"])
         #expect(linked.status == 0 && direct.status == 0, "\(linked.stdout)\(linked.stderr)")
         func net(_ s: String) -> Substring? { s.split(separator: "\n").first { $0.contains("实发") } }
         #expect(net(linked.stdout) != nil && net(linked.stdout) == net(direct.stdout))
@@ -120,7 +120,7 @@ struct HardeningCLITests {
         let check = try Self.run(["check", root + "/rules"])
         #expect(check.status == 65, "\(name): \(check.stdout)")
         #expect(check.stdout.contains("[\(code)]"), "\(check.stdout)")
-        let batch = try Self.run(["batch", "run", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        let batch = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
         #expect(batch.status == 65)
         #expect(batch.stdout.contains("[\(code)]"))
         #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12"))
@@ -133,7 +133,7 @@ struct HardeningCLITests {
         let folder = try Self.month(into: root)
         try Self.append("FM-001,扣分,-500,,测试：扣分过大,龙玲", to: folder + "/adjustments.csv")
         let store = root + "/s.sqlite"
-        let r = try Self.run(["batch", "run", "--month", "2020-12", "--data", root + "/data", "--store", store, "--out", root + "/out", "--quiet"])
+        let r = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root + "/data", "--store", store, "--out", root + "/out", "--quiet"])
         #expect(r.status == 65, "\(r.stdout)")
         #expect(r.stdout.contains("[B0020]"))
         // Located at the cadre's roster row, with the adjustment behind it.
@@ -162,7 +162,7 @@ struct HardeningCLITests {
         let before = try String(contentsOfFile: adjustments, encoding: .utf8).split(separator: "\n").count
         try Self.append("FM-002,服装费扣回,,-20000.00,预领工作服超标部分扣回,龙玲", to: adjustments)
         try Self.append("FM-002,加分,0.5,,协助应急演练,龙玲", to: adjustments)
-        let r = try Self.run(["batch", "run", "--month", "2020-12", "--data", root + "/data", "--rules", root + "/rules", "--store", root + "/s.sqlite",
+        let r = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root + "/data", "--rules", root + "/rules", "--store", root + "/s.sqlite",
                               "--out", root + "/out", "--quiet"])
         #expect(r.status == 65, "\(r.stdout)")
         let message = r.stdout.split(separator: "\n\n").first { $0.contains("[B0020]") }.map(String.init) ?? ""
@@ -188,7 +188,7 @@ struct HardeningCLITests {
         #expect(text.contains(net))
         text = text.replacingOccurrences(of: net, with: net.replacingOccurrences(of: "到分\n}", with: "到分\n  下限 4500 元\n}"))
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let r = try Self.run(["batch", "run", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        let r = try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--rules", root + "/rules", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
         #expect(r.status == 65, "\(r.stdout)")
         #expect(r.stdout.contains("[B0020]"))
         #expect(r.stdout.contains("低于下限 4500.00 元"), "\(r.stdout)")
@@ -243,7 +243,7 @@ struct HardeningCLITests {
     @Test func anInterruptedReplacementIsFinishedAndStagingFoldersAreCleanedByTheNextCommand() throws {
         let root = PackagePaths.temporaryDirectory("staging")
         let store = root + "/s.sqlite", out = root + "/out"
-        let args = ["batch", "run", "--month", "2020-12", "--store", store, "--out", out, "--quiet"]
+        let args = ["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", store, "--out", out, "--quiet"]
         #expect(try Self.run(args).status == 0)
         let fm = FileManager.default
         try fm.copyItem(atPath: out + "/2020-12", toPath: root + "/run1")
@@ -276,7 +276,7 @@ struct HardeningCLITests {
 
     @Test func everyReportNamesItsRun() throws {
         let root = PackagePaths.temporaryDirectory("run-named")
-        #expect(try Self.run(["batch", "run", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"]).status == 0)
+        #expect(try Self.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"]).status == 0)
         let folder = root + "/out/2020-12"
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".xlsx") }
         #expect(names.count == 8)

@@ -128,7 +128,7 @@ struct InputGuardCLITests {
         #expect(r.stdout.contains("错误[\(code)]") && r.stdout.contains("本月不能缺少它"), "\(r.stdout)")
         if code == "D0041" { #expect(r.stdout.contains("另存为 .xlsx") && r.stdout.contains("值班-富民.xlsx")) }
         if name == "值班富民.csv" { #expect(r.stdout.contains("值班-富民.csv")) }
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root, "--store", root + "/store.sqlite", "--out", root + "/out", "--quiet"])
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root, "--store", root + "/store.sqlite", "--out", root + "/out", "--quiet"])
         #expect(run.status == 65, "\(run.stdout)\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/out/2020-12/工资表.xlsx"))
     }

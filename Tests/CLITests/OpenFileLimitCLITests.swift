@@ -16,7 +16,7 @@ struct OpenFileLimitCLITests {
         // The soft limit below the sheets the workbook needs; the hard limit as the system has it.
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "ulimit -S -n 100 && exec \"$0\" batch run --month 2020-12 --data \"$1\" --store \"$2\" --out \"$3\" --quiet --reports scoreBreakdown",
+        p.arguments = ["-c", "ulimit -S -n 100 && exec \"$0\" batch run --no-earlier-income --month 2020-12 --data \"$1\" --store \"$2\" --out \"$3\" --quiet --reports scoreBreakdown",
                        CLI.binary, root + "/data", root + "/s.sqlite", root + "/out"]
         let out = Pipe()
         p.standardOutput = out

@@ -10,7 +10,7 @@ import FoundationNetworking
 struct PortalCLITests {
     static func demoStore() throws -> String {
         let root = PackagePaths.temporaryDirectory("cli-portal")
-        let r = try CheckDataCLITests.run(["batch", "run", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/out"])
+        let r = try CheckDataCLITests.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(r.status == 0, "\(r.stdout)")
         return root
     }
@@ -81,7 +81,7 @@ struct PortalCLITests {
         cells[nameColumn] = "=HYPERLINK(1)"
         lines[row] = cells.joined(separator: ",")
         try lines.joined(separator: "\n").write(toFile: data + "/cadres.csv", atomically: true, encoding: .utf8)
-        let run = try CLI.run(["batch", "run", "--month", "2020-12", "--data", root + "/data", "--store", root + "/s.sqlite", "--out", root + "/out"])
+        let run = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--data", root + "/data", "--store", root + "/s.sqlite", "--out", root + "/out"])
         #expect(run.status == 0, "\(run.stdout)")
         #expect(try CLI.run(["user", "activation-codes", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/codes.csv"]).status == 0)
         let csv = try String(contentsOfFile: root + "/codes.csv", encoding: .utf8)

@@ -44,7 +44,7 @@ struct StoreUpgradeCLITests {
         // A new run of the open month includes the adjustment the old portal accepted (FM-001
         // does not change against the old run); the sample rules now also pay the adjustments
         // file's amounts (报酬调整), which the old rules dropped: those three cadres change.
-        let rerun = try CLI.run(["batch", "run", "--month", "2020-12", "--store", store, "--out", out, "--quiet"])
+        let rerun = try CLI.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", store, "--out", out, "--quiet"])
         #expect(rerun.status == 0, "\(rerun.stdout)")
         #expect(rerun.stdout.contains("运行 #6"))
         let same = try CLI.run(["batch", "diff", "5", "6", "--store", store, "--out", out])
