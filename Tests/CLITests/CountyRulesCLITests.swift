@@ -167,4 +167,18 @@ struct CountyRulesCLITests {
         #expect(v.type == "decimal" && v.formula1 == "0" && v.formula2 == "12", "\(v)")
         #expect(v.prompt.contains("0 至 12") && !v.prompt.contains("可为负数"), "\(v.prompt)")
     }
+
+    // MARK: - Finding 2: a table by an enumeration must cover every value
+
+    @Test func aTableByAnEnumerationWithoutEveryValueIsAnError() throws {
+        let root = try Self.project("table") { $0.replacingOccurrences(of: "  工作日：2 分\n", with: "") }
+        let r = try Self.run(root, ["check", "rules"])
+        #expect(r.status == 65, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("错误[R0322]: 对照表“夜班分值”缺少“日期类型”的取值“工作日”"), "\(r.stdout)")
+        #expect(r.stdout.contains("其余"), "\(r.stdout)")
+        // An 其余 row answers it.
+        let fixed = try Self.project("table-otherwise") { $0.replacingOccurrences(of: "  工作日：2 分\n", with: "  其余：0 分\n") }
+        let ok = try Self.run(fixed, ["check", "rules"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+    }
 }

@@ -75,6 +75,9 @@ public enum CheckError: Sendable, Hashable {
     /// that is not a number, not a constant number, of the wrong unit or more places than
     /// the column holds, or a 最低 above the 最高.
     case fieldRange(Site, field: String, problem: FieldRangeProblem)
+    /// R0322: a table looked up by an enumeration without a row for each of its values and
+    /// without an 其余 row: records of a missing value would find nothing and count nothing.
+    case enumTableMissing(Site, table: String, key: String, missing: [String], values: [String])
 
     /// R0340: a month's value (得分 in 年度得分, an item, a month's pay line, 一票否决, 月份)
     /// read in the annual article outside a statistic over the months.
@@ -111,7 +114,7 @@ public enum CheckError: Sendable, Hashable {
             .tierTooEarly(let s, _, _), .tierCycle(let s, _, _), .payLineBeforeTiers(let s, _, _), .tierTableMissing(let s, _, _, _),
             .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
             .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
-            .openingWithoutPayLine(let s, _, _, _), .fieldRange(let s, _, _),
+            .openingWithoutPayLine(let s, _, _, _), .fieldRange(let s, _, _), .enumTableMissing(let s, _, _, _, _),
             .monthlyOutsideMonths(let s, _), .annualInsideMonths(let s, _), .yearIncomplete(let s, _, _), .bonusTaxProblem(let s, _, _),
             .scoreRoundingStep(let s, _), .notAnnualPayLine(let s, _, _, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
@@ -267,6 +270,13 @@ public enum CheckError: Sendable, Hashable {
                          "Write both ends as plain numbers, e.g. 最低 0，最高 24: the least not above the greatest, with no more places than the column holds (whole numbers for 整数, 天数型, 次数型; two places for 积分型).")
             }
             return e("R0321", L("字段“\(field)”的范围\(zh)", "the range of field '\(field)' \(en)"), L(label, labelEN), help)
+        case .enumTableMissing(_, let table, let key, let missing, let values):
+            return e("R0322", L("对照表“\(table)”缺少“\(key)”的取值“\(list(missing))”", "table '\(table)' has no row for \(key) '\(missing.joined(separator: ", "))'"),
+                     L("按“\(key)”查表，缺了 \(missing.count) 个取值", "\(missing.count) value(s) of \(key) missing"),
+                     L("“\(key)”的取值有：\(list(values))；给每个取值写一行（如“\(missing[0])：…”），或加一行“其余：…”（如“其余：0 分”）。",
+                       "\(key) takes: \(values.joined(separator: ", ")); write a row per value (e.g. '\(missing[0])：…'), or add an '其余：…' row (e.g. '其余：0 分')."),
+                     notes: [L("没有“其余”行时，取值查不到的记录一分不计，也不出现在说明里。",
+                               "Without an 其余 row, records whose value the table lacks would count nothing and not appear in the explanation.")])
         case .netLineCount(_, let count):
             return e("R0309", count == 0 ? L("没有实发项", "there is no net pay line") : L("实发项有 \(count) 个，只能有一个", "there are \(count) net pay lines; there must be one"), L("实发项", "net pay"),
                      L("用“实发项 实发工资 = 应发合计 - 扣款合计”声明唯一的实发项。", "Declare exactly one net line, e.g. 实发项 实发工资 = 应发合计 - 扣款合计."))

@@ -15,6 +15,10 @@ public struct Checker {
     var errors: [CheckError] = []
     var path = ""
     var used: Set<String> = []
+    /// Where each 对照表 is first declared, and the tables already found to lack an
+    /// enumeration's value (R0322, reported once per table).
+    var lookupSites: [String: Site] = [:]
+    var enumTablesReported: Set<String> = []
 
     /// Names that mean something in every cadre-level expression.
     static let scoreNames: Set<String> = ["得分", "总分", "score"]
@@ -476,6 +480,7 @@ public struct Checker {
             }
             rows.append((key, v))
         }
+        if lookupSites[d.name.name] == nil { lookupSites[d.name.name] = site(d.name.span) }
         rules.lookups[d.name.name, default: []].append(CheckedLookup(name: d.name.name, citation: d.attributes.citation?.text, period: Self.period(d.attributes), rows: rows, valueType: valueType))
     }
 
