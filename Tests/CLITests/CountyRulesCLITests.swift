@@ -168,6 +168,28 @@ struct CountyRulesCLITests {
         #expect(v.prompt.contains("0 至 12") && !v.prompt.contains("可为负数"), "\(v.prompt)")
     }
 
+    // MARK: - Finding 6: the adjustments template bounds what check-data bounds
+
+    @Test func theAdjustmentsTemplateUsesTheRulesLimits() throws {
+        let root = try Self.project("limits")
+        let out = root + "/tpl"
+        let t = try Self.run(root, ["template", "--month", "2020-12", "--data", "data", "--rules", "rules", "--out", out])
+        #expect(t.status == 0, "\(t.stdout)\(t.stderr)")
+        let sheet = try #require(try XlsxFile(path: out + "/调整.xlsx").sheets.first)
+        let points = try #require(sheet.validations.first { $0.promptTitle == "分值" })
+        #expect(points.type == "decimal" && points.formula1 == "-10" && points.formula2 == "10", "\(points)")
+        #expect(points.prompt.contains("调整分值上限"), "\(points.prompt)")
+        let amount = try #require(sheet.validations.first { $0.promptTitle == "金额" })
+        #expect(amount.type == "decimal" && amount.formula1 == "-50000" && amount.formula2 == "50000", "\(amount)")
+        #expect(amount.prompt.contains("调整金额上限"), "\(amount.prompt)")
+        // check-data refuses just beyond them and accepts them.
+        try "工号,项目,分值,金额,原因,批准人\nFM-001,加分,10,,协助抢险,局长\nFM-002,加分,10.01,,协助抢险,局长\nFM-003,报酬调整,,50000.01,补发,局长\n"
+            .write(toFile: root + "/data/2020-12/调整.csv", atomically: true, encoding: .utf8)
+        let r = try Self.checkData(root)
+        #expect(r.stdout.contains("调整.csv:3:3: 错误[D0108]") && r.stdout.contains("调整.csv:4:4: 错误[D0108]"), "\(r.stdout)")
+        #expect(!r.stdout.contains("调整.csv:2:"), "\(r.stdout)")
+    }
+
     // MARK: - Finding 2: a table by an enumeration must cover every value
 
     @Test func aTableByAnEnumerationWithoutEveryValueIsAnError() throws {
