@@ -190,6 +190,15 @@ struct CountyRulesCLITests {
         #expect(!r.stdout.contains("调整.csv:2:"), "\(r.stdout)")
     }
 
+    // MARK: - Finding 8: D0405 names the rules' own sources
+
+    @Test func aCadreWithoutRecordsIsWarnedInTheRulesOwnWords() throws {
+        let root = try Self.project("activity")
+        let r = try Self.checkData(root)
+        #expect(r.stdout.contains("警告[D0405]: FM-003 本月没有任何值班或学习记录"), "\(r.stdout)")
+        #expect(!r.stdout.contains("服务"), "\(r.stdout)")
+    }
+
     // MARK: - Finding 2: a table by an enumeration must cover every value
 
     @Test func aTableByAnEnumerationWithoutEveryValueIsAnError() throws {
