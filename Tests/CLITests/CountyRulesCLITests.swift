@@ -212,4 +212,20 @@ struct CountyRulesCLITests {
         let ok = try Self.run(fixed, ["check", "rules"])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
     }
+
+    // MARK: - Finding 10: the 其余 tier has a reason too
+
+    @Test func aCadreInTheOtherwiseTierIsGivenAReason() throws {
+        let root = try Self.project("otherwise")
+        let e = try Self.run(root, ["explain", "data/2020-12", "--month", "2020-12", "--rules", "rules", "--cadre", "FM-002"])
+        #expect(e.status == 0, "\(e.stdout)\(e.stderr)")
+        #expect(e.stdout.contains("等次：不合格"), "\(e.stdout)")
+        #expect(e.stdout.contains("未达到基本合格的条件“60 分 ≤ 得分 < 70 分” → 不合格"), "\(e.stdout)")
+        let b = try Self.run(root, ["batch", "run", "--month", "2020-12", "--data", "data", "--rules", "rules",
+                                    "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+        #expect(b.status == 0, "\(b.stdout)\(b.stderr)")
+        let sheet = try #require(try XlsxFile(path: root + "/out/2020-12/积分明细.xlsx").sheet("富民"))
+        let texts = sheet.cells.map(\.value)
+        #expect(texts.contains("未达到基本合格条件（60 分 ≤ 得分 < 70 分），评为不合格"), "\(texts.filter { $0.contains("条件") })")
+    }
 }

@@ -308,8 +308,8 @@ extension MonthScorer {
                     reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
                     if let why = excludedWhy[c] { reasons[c, default: []].append(.notRanked(why: why, tier: veto.tier)) }
                     final[c] = veto.tier
-                } else if let i = reached[c] ?? nil, let condition = tiers.rules[i].condition {
-                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: TExprText(rules: rules.checked).text(condition)))
+                } else if let i = reached[c] ?? nil {
+                    if let reason = TierPlacement.reason(tiers.rules, reached: i, text: TExprText(rules: rules.checked)) { reasons[c, default: []].append(reason) }
                 }
             }
             // A cadre left out of the ranking cannot take a tier that has a quota.
