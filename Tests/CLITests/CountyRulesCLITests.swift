@@ -190,6 +190,17 @@ struct CountyRulesCLITests {
         #expect(!r.stdout.contains("调整.csv:2:"), "\(r.stdout)")
     }
 
+    /// The templates are the rules' sources however the rules name the roster (validated as
+    /// the standard 花名册 it is).
+    @Test func aRosterNamedOtherwiseStillGetsItsTemplate() throws {
+        let root = try Self.project("roster-name") { $0.replacingOccurrences(of: "数据源 花名册 （文件 “cadres”）", with: "数据源 人员名单 （文件 “cadres”）") }
+        let out = root + "/tpl"
+        let t = try Self.run(root, ["template", "--month", "2020-12", "--data", "data", "--rules", "rules", "--out", out])
+        #expect(t.status == 0, "\(t.stdout)\(t.stderr)")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        #expect(files == ["花名册.xlsx", "值班.xlsx", "学习.xlsx", "调整.xlsx"], "\(files)")
+    }
+
     // MARK: - Finding 8: D0405 names the rules' own sources
 
     @Test func aCadreWithoutRecordsIsWarnedInTheRulesOwnWords() throws {
