@@ -46,7 +46,12 @@ public struct TemplateMaker {
 
     public func make(to folder: String) -> Outcome {
         var out = Outcome()
-        let sources = rules.sources.map(\.schema).filter { $0.role != .corrections }  // the batch writes 补发补扣, never a clerk
+        // The rules' sources as check-data validates them in this month (`MonthEvaluation.schemas`:
+        // the adjustments within 调整分值上限 and 调整金额上限), so a template accepts what the
+        // check accepts. The batch writes 补发补扣, never a clerk: no template.
+        // By the schema's name: a roster declared as 人员名单 is validated as the standard 花名册.
+        let declared = Set(rules.sources.map(\.schema.name))
+        let sources = MonthEvaluation(rules: rules, month: month).schemas.filter { declared.contains($0.name) && $0.role != .corrections }
         var settings = TemplateSettings(month: month, community: community)
         let schema = sources.first { $0.role == .roster } ?? StandardSchemas.roster
         if let (rosterMonth, paths) = rosterFiles() {

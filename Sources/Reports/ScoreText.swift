@@ -41,6 +41,8 @@ enum ScoreText {
         switch r {
         case .threshold(let tier, let condition):
             "达到\(tier)条件（\(condition)）"
+        case .otherwise(let tier, let missed, let condition):
+            "未达到\(missed)条件（\(condition)），评为\(tier)"
         case .withinQuota(let tier, let share, let places, let rank):
             "\(tier)比例 \(percent(share))，名额 \(places) 名，排名第 \(rank)，在名额内"
         case .quotaFull(let tier, let share, let places, let rank, let to):

@@ -206,6 +206,9 @@ public enum TierReason: Sendable, Hashable, Codable {
     case threshold(tier: String, condition: String)
     /// The tier's quota in the group admitted this rank: 优秀 20% of 12 → 2 places, rank 1.
     case withinQuota(tier: String, share: Fixed, places: Int, rank: Int)
+    /// The score met none of the tiers above the rules' `其余` tier: `missed` is the lowest of
+    /// them and `condition` its condition (`60 分 ≤ 得分 < 70 分`).
+    case otherwise(tier: String, missed: String, condition: String)
     /// The quota was full, so the cadre went to the next tier down.
     case quotaFull(tier: String, share: Fixed, places: Int, rank: Int, to: String)
     /// A one-vote veto forced the tier.

@@ -119,6 +119,8 @@ public struct Explanation {
         let zh = language == .zh
         switch r {
         case .threshold(let tier, let condition): return zh ? "满足“\(condition)” → \(tier)" : "meets \(condition) → \(tier)"
+        case .otherwise(let tier, let missed, let condition):
+            return zh ? "未达到\(missed)的条件“\(condition)” → \(tier)" : "does not meet \(missed)'s condition \(condition) → \(tier)"
         case .withinQuota(let tier, let share, let places, let rank):
             return zh ? "\(tier)名额 \(PayQuantity.percent(share))，本组 \(places) 个，排第 \(rank) 名，在名额内" : "\(tier) quota \(PayQuantity.percent(share)): \(places) place(s); rank \(rank) is within it"
         case .quotaFull(let tier, let share, let places, let rank, let to):

@@ -394,6 +394,12 @@ final class ResultWriter {
             s.bind(4, "threshold")
             s.bind(5, tier)
             s.bind(6, condition)
+        case .otherwise(let tier, let missed, let condition):
+            // The tier missed as `toTier`.
+            s.bind(4, "otherwise")
+            s.bind(5, tier)
+            s.bind(6, condition)
+            s.bind(10, missed)
         case .withinQuota(let tier, let share, let places, let rank):
             s.bind(4, "withinQuota")
             s.bind(5, tier)
@@ -814,6 +820,8 @@ struct ResultReader {
         switch r[1] as String {
         case "threshold":
             return .threshold(tier: r[2], condition: r[3])
+        case "otherwise":
+            return .otherwise(tier: r[2], missed: r[7], condition: r[3])
         case "notRanked":
             return .notRanked(why: r[3], tier: r[2])
         case "withinQuota":

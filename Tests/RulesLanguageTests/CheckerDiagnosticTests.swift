@@ -326,6 +326,31 @@ let checkerCases: [DiagnosticCase] = [
           累计绩效：金额型
         }
         """ }),
+    // A range on a column that holds no numbers (金额型 has its own bounds; 文本 none).
+    DiagnosticCase(code: "R0321", name: "field-range", source: regulation { $0.extra = """
+        数据源 学习 （文件 “学习”） {
+          工号：文本
+          日期：日期型
+          学时：小数，最低 30，最高 24
+        }
+
+        积分项 学习培训 {
+          取 学习
+          每条 学时 × 0.5 分
+        }
+        """ }),
+    // A table by an enumeration without a row for each value nor 其余: records of the missing
+    // value found nothing, counted nothing and vanished from explain (剑河县 finding 2).
+    DiagnosticCase(code: "R0322", name: "enum-table-missing", source: regulation { $0.extra = """
+        对照表 白班分值 按 班次 {
+          夜班：2 分
+        }
+
+        积分项 白班 {
+          取 值班 其中 状态 = 到岗
+          每条 白班分值（班次）
+        }
+        """ }),
     DiagnosticCase(code: "R0330", name: "grouping-not-roster", source: regulation { $0.extra = """
         分组 考核组 （依据 第八条） {
           高分组：得分 ≥ 90 分
@@ -449,7 +474,7 @@ struct CheckerDiagnosticTests {
     @Test("every checker code the checker can raise has a golden case")
     func everyCodeCovered() {
         let expected = (101...110).map { String(format: "R%04d", $0) } + (201...208).map { String(format: "R%04d", $0) }
-            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319", "R0320"]
+            + (301...312).map { String(format: "R%04d", $0) } + ["R0315", "R0316", "R0317", "R0318", "R0319", "R0320", "R0321", "R0322"]
             + ["R0330", "R0331", "R0332"] + (340...345).map { String(format: "R%04d", $0) } + ["R0401", "R0402"]
         #expect(checkerCases.map(\.code) == expected)
     }

@@ -49,6 +49,25 @@ struct FormatterTests {
         #expect(out == "item night (per art_5) {\n  take duty where shift = night\n  each 2 pt\n  monthly_cap 20 pt\n}\n")
     }
 
+    /// A source field's range (`，最低 0.01，最高 24`) is written back in one order, after the
+    /// type and before 可空, and a second pass changes nothing.
+    @Test("writes a field's range back, in either spelling")
+    func fieldRange() {
+        let text = "数据源 学习 （文件 “学习”） {\n  学时:小数,可空,最高 24 ,最低 -1.5\n  次数：次数型，最低 0\n}\n"
+        let once = RulesFormatter.format(SourceFile(path: "x.jifen", text: text))
+        #expect(once == "数据源 学习 （文件 “学习”） {\n  学时：小数，最低 -1.5，最高 24，可空\n  次数：次数型，最低 0\n}\n", "\(once)")
+        #expect(RulesFormatter.format(SourceFile(path: "x.jifen", text: once)) == once)
+        let (file, diagnostics) = RulesParser.parse(file: SourceFile(path: "x.jifen", text: once))
+        #expect(diagnostics.isEmpty)
+        guard case .source(let s)? = file.declarations.first else {
+            Issue.record("no source")
+            return
+        }
+        #expect(s.fields[0].isOptional && s.fields[0].minimum != nil && s.fields[0].maximum != nil && s.fields[1].maximum == nil)
+        let english = RulesFormatter.format(SourceFile(path: "x.jifen", text: "source study {\n hours: decimal, at_least 0, at_most 24, optional\n}\n"))
+        #expect(english == "source study {\n  hours: decimal, at_least 0, at_most 24, optional\n}\n", "\(english)")
+    }
+
     @Test("leaves a file with syntax errors untouched")
     func brokenFileUntouched() {
         let text = "积分项 甲 {\n  每条 （2 分\n"

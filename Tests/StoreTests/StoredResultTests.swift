@@ -52,6 +52,7 @@ enum StoredResultSamples {
             ], total: Fixed("69.0")!),
             standing: Standing(group: "富民", rank: 2, groupSize: 12, tier: "称职", reasons: [
                 .threshold(tier: "优秀", condition: "得分 ≥ 90 分"),
+                .otherwise(tier: "不称职", missed: "基本称职", condition: "60 分 ≤ 得分 < 70 分"),
                 .withinQuota(tier: "优秀", share: Fixed("0.20")!, places: 2, rank: 2),
                 .quotaFull(tier: "优秀", share: Fixed("0.20")!, places: 2, rank: 3, to: "称职"),
                 .veto(name: "安全事故", citation: "第十条", tier: "不称职", record: records ? refs[0] : nil),

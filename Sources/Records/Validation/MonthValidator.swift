@@ -259,9 +259,10 @@ public struct MonthValidator {
         }
         // Cadres employed this month with no records at all are worth a look.
         if rosterReports > 0, reports.contains(where: { r in schemas.contains { $0.name == r.source && $0.role == .activity } }) {
+            let activity = schemas.filter { $0.role == .activity }.map(\.name)
             for (i, c) in roster.cadres.enumerated() where !active[i] && c.isEmployed(in: month) {
                 let r = reports[..<rosterReports].firstIndex { $0.path == c.origin.path } ?? 0
-                reports[r].problems.append(.noActivity(Place(c.origin), id: c.id))
+                reports[r].problems.append(.noActivity(Place(c.origin), id: c.id, sources: activity))
             }
         }
         return MonthCheck(month: month, folder: folder, roster: roster, files: reports, folderProblems: folderProblems)

@@ -297,11 +297,15 @@ extension RecordProblem {
                 .warning, code: "D0404", at: location(place),
                 summary: L("一天培训 \(hours.shortDescription) 学时，请核实", "\(hours.shortDescription) training hours in one day; please confirm"),
                 help: L("若时间无误可忽略此提示。", "Ignore this if it is right."))
-        case .noActivity(let place, let id):
+        case .noActivity(let place, let id, let sources):
+            // The rules' own sources, as the clerk knows them: 值守、走访或学习.
+            let shown = sources.prefix(8).map { x($0) }
+            let zh = shown.count > 1 ? shown.dropLast().joined(separator: "、") + "或" + shown.last! : shown.first ?? ""
+            let en = shown.count > 1 ? shown.dropLast().joined(separator: ", ") + " or " + shown.last! : shown.first ?? ""
             return Diagnostic(
                 .warning, code: "D0405", at: location(place),
-                summary: L("\(x(id)) 本月没有任何值班、服务或培训记录", "cadre '\(x(id))' has no records this month"),
-                help: L("核对是否漏报；若确实无记录可忽略。", "Check whether records were left out."))
+                summary: L("\(x(id)) 本月没有任何\(zh)记录", "cadre '\(x(id))' has no \(en) records this month"),
+                help: L("核对这些台账是否漏报了本人；若确实无记录可忽略。", "Check whether these files left the cadre out; if there were really none, ignore this."))
         }
     }
 

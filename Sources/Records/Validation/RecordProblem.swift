@@ -92,7 +92,9 @@ public enum RecordProblem: Sendable, Hashable {
     case longShift(Place, minutes: Int)
     case longService(Place, minutes: Int)
     case manyTrainingHours(Place, hours: Fixed)
-    case noActivity(Place, id: String)
+    /// A cadre employed this month with no row in any of `sources`, the activity sources of
+    /// the month's schemas (the rules' own, named as the rules name them).
+    case noActivity(Place, id: String, sources: [String])
 }
 
 extension RecordProblem {
@@ -137,7 +139,7 @@ extension RecordProblem {
         case .longShift(let a, let b): return .longShift(p(a), minutes: b)
         case .longService(let a, let b): return .longService(p(a), minutes: b)
         case .manyTrainingHours(let a, let b): return .manyTrainingHours(p(a), hours: b)
-        case .noActivity(let a, let b): return .noActivity(p(a), id: b)
+        case .noActivity(let a, let b, let c): return .noActivity(p(a), id: b, sources: c)
         }
     }
 }

@@ -149,21 +149,27 @@ struct TemplatePlan {
             rule = .times(from: 0, through: Double(1439) / 1440)
             text = "时间，24 小时制，如 08:00、20:30。"
             error = "请填写 00:00 至 23:59 之间的时间，如 08:00。"
+        // Numbers within what check-data accepts: the field's range, and its magnitude limit
+        // (`FieldSpec.effectiveLimit`: the rules' 调整分值上限 for an adjustment's 分值).
         case .integer(let lo, let hi):
             style.numberFormat = "0"
-            rule = .whole(min: lo ?? -2_000_000_000, max: hi ?? 2_000_000_000)
-            text = "整数" + Self.rangeText(lo.map(String.init), hi.map(String.init)) + "。"
-            error = "请填写整数" + Self.rangeText(lo.map(String.init), hi.map(String.init)) + "。"
+            let limit = Self.wholeLimit(field)
+            rule = .whole(min: max(lo ?? -limit, -limit), max: min(hi ?? limit, limit))
+            text = "整数" + Self.rangeText(lo.map(String.init), hi.map(String.init)) + Self.limitText(field, ranged: lo != nil || hi != nil) + "。"
+            error = "请填写整数" + Self.rangeText(lo.map(String.init), hi.map(String.init)) + Self.limitText(field, ranged: lo != nil || hi != nil) + "。"
         case .decimal(let scale, let lo, let hi):
-            rule = .decimal(min: lo.map(Self.double) ?? -1e9, max: hi.map(Self.double) ?? 1e9)
-            let range = Self.rangeText(lo?.shortDescription, hi?.shortDescription)
-            text = "数字，最多 \(scale) 位小数" + range + (lo == nil ? "，可为负数" : "") + "。"
+            let limit = field.effectiveLimit.map(Self.double) ?? 1e9
+            rule = .decimal(min: max(lo.map(Self.double) ?? -limit, -limit), max: min(hi.map(Self.double) ?? limit, limit))
+            let range = Self.rangeText(lo?.shortDescription, hi?.shortDescription) + Self.limitText(field, ranged: lo != nil || hi != nil)
+            text = "数字，最多 \(scale) 位小数" + range + (lo == nil || lo!.isNegative ? "，可为负数" : "") + "。"
             error = "请填写数字" + range + "。"
         case .money:
             style.numberFormat = "0.00"
-            rule = .decimal(min: -1e9, max: 1e9)
-            text = "金额（元），最多两位小数，如 1234.50。"
-            error = "请填写金额（元），如 1234.50。"
+            let limit = field.effectiveLimit.map(Self.double) ?? 1e7
+            rule = .decimal(min: field.nonNegative ? 0 : -limit, max: limit)
+            let bound = Self.limitText(field, ranged: false) + (field.nonNegative ? "，不能为负数" : "")
+            text = "金额（元），最多两位小数，如 1234.50" + bound + "。"
+            error = "请填写金额（元），如 1234.50" + bound + "。"
         case .idNumber:
             style.numberFormat = "@"
             width = max(width, 21)
@@ -247,6 +253,21 @@ struct TemplatePlan {
         case (nil, let h?): "，不大于 \(h)"
         default: ""
         }
+    }
+
+    /// The magnitude limit the rules set (`，绝对值不超过 10（规则“调整分值上限”）`); the
+    /// sanity bound of a field without one is not worth a clerk's reading, nor is a limit
+    /// beside a stated range.
+    static func limitText(_ f: FieldSpec, ranged: Bool) -> String {
+        guard !ranged, let rule = f.limitRule, let limit = f.effectiveLimit else { return "" }
+        let shown = f.type == .money ? Money(fen: limit.widened(to: 2)?.units ?? 0).grouped + " 元" : limit.shortDescription
+        return "，绝对值不超过 \(shown)（规则“\(rule)”）"
+    }
+
+    /// An integer field's limit as a whole number Excel's validation holds.
+    static func wholeLimit(_ f: FieldSpec) -> Int64 {
+        guard let l = f.effectiveLimit, let n = Int64(l.rounded(scale: 0, .down).shortDescription) else { return 2_000_000_000 }
+        return min(n, 2_000_000_000)
     }
 
     static func fit(_ s: String, _ limit: Int) -> String {

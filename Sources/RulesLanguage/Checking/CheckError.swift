@@ -71,6 +71,13 @@ public enum CheckError: Sendable, Hashable {
     /// R0320: an opening-balance column `累计X` (money) with no pay line X: its balances
     /// would be read and then silently dropped.
     case openingWithoutPayLine(Site, column: String, line: String, near: String?)
+    /// R0321: a source field's `最低`/`最高` that cannot be a range of its cells: on a column
+    /// that is not a number, not a constant number, of the wrong unit or more places than
+    /// the column holds, or a 最低 above the 最高.
+    case fieldRange(Site, field: String, problem: FieldRangeProblem)
+    /// R0322: a table looked up by an enumeration without a row for each of its values and
+    /// without an 其余 row: records of a missing value would find nothing and count nothing.
+    case enumTableMissing(Site, table: String, key: String, missing: [String], values: [String])
 
     /// R0340: a month's value (得分 in 年度得分, an item, a month's pay line, 一票否决, 月份)
     /// read in the annual article outside a statistic over the months.
@@ -107,7 +114,7 @@ public enum CheckError: Sendable, Hashable {
             .tierTooEarly(let s, _, _), .tierCycle(let s, _, _), .payLineBeforeTiers(let s, _, _), .tierTableMissing(let s, _, _, _),
             .floorCannotApply(let s, _, _), .emptyScoreRange(let s, _, _), .groupCapMixed(let s, _, _),
             .groupingNotRoster(let s, _, _), .groupingWithoutOtherwise(let s, _), .unknownRankExclusion(let s, _),
-            .openingWithoutPayLine(let s, _, _, _),
+            .openingWithoutPayLine(let s, _, _, _), .fieldRange(let s, _, _), .enumTableMissing(let s, _, _, _, _),
             .monthlyOutsideMonths(let s, _), .annualInsideMonths(let s, _), .yearIncomplete(let s, _, _), .bonusTaxProblem(let s, _, _),
             .scoreRoundingStep(let s, _), .notAnnualPayLine(let s, _, _, _),
             .unused(let s, _, _), .midMonthDate(let s, _):
@@ -252,6 +259,24 @@ public enum CheckError: Sendable, Hashable {
                                   "An opening column 累计X carries pay line X's year to date; rename it 累计\($0), or name the pay line '\(line)'.") }
                         ?? L("期初余额的“累计X”一列补上工资项目 X 的本年累计；把列名改为“累计”加工资项目的名称，或删去这一列。",
                              "An opening column 累计X carries pay line X's year to date; name it 累计 + a pay line's name, or remove it."))
+        case .fieldRange(_, let field, let problem):
+            let (zh, en, label, labelEN) = problem.wording
+            let help: Localized
+            if case .notNumeric = problem {
+                help = L("范围只能写在数字列（整数、小数、积分型、天数型、次数型）上：删去这一列的“最低”“最高”。",
+                         "A range can only be stated for a number column (整数, 小数, 积分型, 天数型, 次数型): remove this column's 最低 and 最高.")
+            } else {
+                help = L("两端写不带单位的数，如“最低 0，最高 24”：最低不高于最高，小数位数不超过这一列（整数、天数型、次数型写整数，积分型最多 2 位小数）。",
+                         "Write both ends as plain numbers, e.g. 最低 0，最高 24: the least not above the greatest, with no more places than the column holds (whole numbers for 整数, 天数型, 次数型; two places for 积分型).")
+            }
+            return e("R0321", L("字段“\(field)”的范围\(zh)", "the range of field '\(field)' \(en)"), L(label, labelEN), help)
+        case .enumTableMissing(_, let table, let key, let missing, let values):
+            return e("R0322", L("对照表“\(table)”缺少“\(key)”的取值“\(list(missing))”", "table '\(table)' has no row for \(key) '\(missing.joined(separator: ", "))'"),
+                     L("按“\(key)”查表，缺了 \(missing.count) 个取值", "\(missing.count) value(s) of \(key) missing"),
+                     L("“\(key)”的取值有：\(list(values))；给每个取值写一行（如“\(missing[0])：…”），或加一行“其余：…”（如“其余：0 分”）。",
+                       "\(key) takes: \(values.joined(separator: ", ")); write a row per value (e.g. '\(missing[0])：…'), or add an '其余：…' row (e.g. '其余：0 分')."),
+                     notes: [L("没有“其余”行时，取值查不到的记录一分不计，也不出现在说明里。",
+                               "Without an 其余 row, records whose value the table lacks would count nothing and not appear in the explanation.")])
         case .netLineCount(_, let count):
             return e("R0309", count == 0 ? L("没有实发项", "there is no net pay line") : L("实发项有 \(count) 个，只能有一个", "there are \(count) net pay lines; there must be one"), L("实发项", "net pay"),
                      L("用“实发项 实发工资 = 应发合计 - 扣款合计”声明唯一的实发项。", "Declare exactly one net line, e.g. 实发项 实发工资 = 应发合计 - 扣款合计."))
@@ -361,6 +386,33 @@ public enum CheckError: Sendable, Hashable {
         case .midMonthDate(_, let date):
             return ("R0402", .warning, L("生效日期 \(date) 不是月初，将从下个月起适用", "effective date \(date) is not the first of a month; it applies from the next month"), L("不是月初", "not the 1st"), [],
                     L("按月结算：新规定从某月 1 日起施行最清楚。", "Pay is monthly: start new rules on the 1st of a month."))
+        }
+    }
+}
+
+/// What is wrong with a source field's `最低`/`最高` (R0321).
+public enum FieldRangeProblem: Sendable, Hashable {
+    /// On a column that is not a number (文本, 日期型, 金额型 …): `type` as the rules wrote it.
+    case notNumeric(type: String)
+    /// Not a plain number (a name, a formula, a unit such as 分 or 小时).
+    case notANumber(written: String)
+    /// More decimal places than the column holds (a fraction on a whole-number column).
+    case tooManyPlaces(written: String, places: Int)
+    /// 最低 above 最高.
+    case empty(minimum: String, maximum: String)
+
+    var wording: (zh: String, en: String, label: String, labelEN: String) {
+        switch self {
+        case .notNumeric(let type):
+            ("只能写在数字列上，这一列是\(type)", "can only be stated for a number column; this one is \(type)", "\(type)的列不能写范围", "no range on a \(type) column")
+        case .notANumber(let written):
+            ("应为不带单位的数，写的是“\(written)”", "must be a plain number, not '\(written)'", "这里写一个数", "a number is needed here")
+        case .tooManyPlaces(let written, let places):
+            (places == 0 ? "应为整数，写的是“\(written)”" : "最多 \(places) 位小数，写的是“\(written)”",
+             places == 0 ? "must be a whole number, not '\(written)'" : "has at most \(places) decimal places, not '\(written)'",
+             "这一列放不下这个数", "the column cannot hold this value")
+        case .empty(let minimum, let maximum):
+            ("不成立：最低 \(minimum) 高于最高 \(maximum)", "is empty: 最低 \(minimum) is above 最高 \(maximum)", "没有数能在这个范围里", "no value fits this range")
         }
     }
 }

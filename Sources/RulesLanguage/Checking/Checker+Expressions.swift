@@ -383,6 +383,21 @@ extension Checker {
             if tables[0].byTier, key.type != .unknown, !key.readsTier {
                 errors.append(.expectedType(site(args[0].span), expected: .enumeration(tierOrderNames), found: key.type, role: "按等次的对照表“\(id.name)”的参数"))
             }
+            // Looked up by an enumeration (`夜班分值（日期类型）`), every value is known now: a
+            // version of the table without a row for one of them and without 其余 would find
+            // nothing for its records, which would count nothing and vanish from the
+            // explanation.
+            if !tables[0].byTier, case .enumeration(let values) = key.type, !enumTablesReported.contains(id.name) {
+                var missing: [String] = []
+                for t in tables where !t.rows.contains(where: { $0.key == nil }) {
+                    for v in values where !missing.contains(v) && !t.rows.contains(where: { $0.key == .text(v) }) { missing.append(v) }
+                }
+                if !missing.isEmpty {
+                    enumTablesReported.insert(id.name)
+                    errors.append(.enumTableMissing(lookupSites[id.name] ?? site(args[0].span), table: id.name, key: Self.excerpt(args[0]),
+                                                    missing: missing, values: values))
+                }
+            }
             return .lookup(id.name, key, tables[0].valueType)
         }
         if rules.brackets[id.name] != nil {

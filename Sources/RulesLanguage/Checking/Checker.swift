@@ -15,6 +15,10 @@ public struct Checker {
     var errors: [CheckError] = []
     var path = ""
     var used: Set<String> = []
+    /// Where each 对照表 is first declared, and the tables already found to lack an
+    /// enumeration's value (R0322, reported once per table).
+    var lookupSites: [String: Site] = [:]
+    var enumTablesReported: Set<String> = []
 
     /// Names that mean something in every cadre-level expression.
     static let scoreNames: Set<String> = ["得分", "总分", "score"]
@@ -236,7 +240,7 @@ public struct Checker {
             let base = standard?.role == .opening
                 ? standard?.fields.first { $0.name == f.name.name }
                 : standard?.fields.first { $0.name == f.name.name || $0.aliases.contains(f.name.name) }
-            let type: Records.FieldType
+            var type: Records.FieldType
             switch f.type.kind {
             case .text: type = base.map { b in if case .text = b.type { b.type } else if b.type.isPersonal { b.type } else { .text } } ?? .text
             case .integer, .count, .days: type = base.map { b in if case .integer = b.type { b.type } else { .integer(min: nil, max: nil) } } ?? .integer(min: nil, max: nil)
@@ -248,6 +252,7 @@ public struct Checker {
             case .boolean: type = .boolean
             case .enumeration(let values): type = .enumeration(values.map(\.name))
             }
+            type = rangedType(type, f, kind: f.type.kind, narrowOnly: standard?.role == .roster)
             // A field declared by one of a standard field's aliases keeps the standard name,
             // so both spellings of the header are accepted.
             let name = base?.name ?? f.name.name
@@ -256,7 +261,22 @@ public struct Checker {
                                     nonNegative: type == .money && (base?.nonNegative == true || standard?.role == .opening)))
         }
         var schema: SourceSchema
-        if let standard {
+        if let standard, standard.role == .activity {
+            // A ledger named as one of Rongjiang's (值班, 服务台账, 培训) is still the county's
+            // own: exactly the fields the rules declare, none of the standard's added (its
+            // required 班次, 开始, 结束 would be demanded of a file the rules never asked for).
+            // A declared field of the standard's name and kind keeps its checks (培训.学时's
+            // two places and [0.01, 24]) unless the rules state a range; the standard's
+            // roles of fields (key, date, shift) hold only for fields declared.
+            let names = Set(fields.map(\.name))
+            schema = standard
+            schema.fileStems = stems.isEmpty ? standard.fileStems : stems
+            schema.fields = fields
+            schema.cadreField = standard.cadreField.flatMap { names.contains($0) ? $0 : nil }
+            schema.dateField = standard.dateField.flatMap { names.contains($0) ? $0 : nil }
+            schema.keyField = standard.keyField.flatMap { names.contains($0) ? $0 : nil }
+            schema.shift = standard.shift.flatMap { names.contains($0.start) && names.contains($0.end) ? $0 : nil }
+        } else if let standard {
             schema = standard
             schema.fileStems = stems.isEmpty ? standard.fileStems : stems
             // Declared fields replace the standard ones; standard fields not declared stay
@@ -274,7 +294,10 @@ public struct Checker {
                 name: name, fileStems: stems.isEmpty ? [name] : stems, role: role, fields: fields,
                 cadreField: names.contains("工号") ? "工号" : nil, dateField: names.contains("日期") ? "日期" : nil,
                 keyField: names.contains("编号") ? "编号" : nil,
-                shift: names.contains("开始") && names.contains("结束") ? .init(start: "开始", end: "结束", status: names.contains("状态") ? "状态" : nil, absentStatuses: ["缺勤", "请假"]) : nil)
+                shift: names.contains("开始") && names.contains("结束")
+                    ? .init(start: "开始", end: "结束", endDate: names.contains("结束日期") ? "结束日期" : nil, status: names.contains("状态") ? "状态" : nil,
+                            absentStatuses: ["缺勤", "请假"])
+                    : nil)
         }
         if rules.sources.contains(where: { $0.name == name }) { return }
         // The rules' own words for a field's kind win: 积分型 is points, not a plain number.
@@ -294,6 +317,90 @@ public struct Checker {
         }
         rules.sources.append(CheckedSource(name: name, schema: schema, types: types, site: site(d.name.span)))
         if schema.role == .roster { rules.rosterSource = rules.sources.count - 1 }
+    }
+
+    /// `type` with the range the rules state for field `f` (`，最低 0.01，最高 24`), which
+    /// replaces a standard field's; unchanged when none is stated or it is wrong (R0321).
+    /// On the roster a stated range only narrows the fixed one (岗位等级 stays within 1–99).
+    mutating func rangedType(_ type: Records.FieldType, _ f: FieldDeclaration, kind: FieldType.Kind, narrowOnly: Bool = false) -> Records.FieldType {
+        guard f.minimum != nil || f.maximum != nil else { return type }
+        let places: Int
+        switch type {
+        case .integer: places = 0
+        case .decimal(let scale, _, _): places = scale
+        default:
+            errors.append(.fieldRange(site((f.minimum ?? f.maximum)!.span), field: f.name.name, problem: .notNumeric(type: Self.kindName(kind))))
+            return type
+        }
+        var failed = false
+        /// A bound as written: a plain number, negative with a minus sign, of the column's places.
+        func bound(_ e: Expression?) -> Fixed? {
+            guard let e else { return nil }
+            var negative = false
+            var x = e
+            if case .unary(.negate, let inner) = x.kind {
+                negative = true
+                x = inner
+            }
+            guard case .number(let n, nil) = x.kind else {
+                errors.append(.fieldRange(site(e.span), field: f.name.name, problem: .notANumber(written: Self.excerpt(e))))
+                failed = true
+                return nil
+            }
+            if n.rounded(scale: min(n.scale, places), .down) != n {
+                errors.append(.fieldRange(site(e.span), field: f.name.name, problem: .tooManyPlaces(written: Self.excerpt(e), places: places)))
+                failed = true
+                return nil
+            }
+            return negative ? n.negated() : n
+        }
+        let lo = bound(f.minimum), hi = bound(f.maximum)
+        if failed { return type }
+        if let lo, let hi, lo > hi {
+            errors.append(.fieldRange(site(f.maximum!.span), field: f.name.name, problem: .empty(minimum: lo.shortDescription, maximum: hi.shortDescription)))
+            return type
+        }
+        func narrowed<T: Comparable>(_ stated: T?, _ fixed: T?, _ pick: (T, T) -> T) -> T? {
+            guard narrowOnly, let fixed else { return stated }
+            return stated.map { pick($0, fixed) } ?? fixed
+        }
+        switch type {
+        case .integer(let fixedLo, let fixedHi):
+            func whole(_ v: Fixed?) -> Int64? { v.flatMap { Int64($0.rounded(scale: 0, .down).shortDescription) } }
+            return .integer(min: narrowed(whole(lo), fixedLo, max), max: narrowed(whole(hi), fixedHi, min))
+        case .decimal(let scale, let fixedLo, let fixedHi):
+            return .decimal(scale: scale, min: narrowed(lo, fixedLo, max), max: narrowed(hi, fixedHi, min))
+        default:
+            return type
+        }
+    }
+
+    /// A field's kind as the rules write it, for messages: `金额型`, `枚举`.
+    static func kindName(_ k: FieldType.Kind) -> String {
+        switch k {
+        case .text: Keyword.text.chinese
+        case .integer: Keyword.integer.chinese
+        case .decimal: Keyword.decimal.chinese
+        case .date: Keyword.date.chinese
+        case .time: Keyword.time.chinese
+        case .money: Keyword.money.chinese
+        case .boolean: Keyword.boolean.chinese
+        case .points: Keyword.points.chinese
+        case .days: Keyword.days.chinese
+        case .count: Keyword.times.chinese
+        case .enumeration: Keyword.enumeration.chinese
+        }
+    }
+
+    /// An expression as written, for a message.
+    static func excerpt(_ e: Expression) -> String {
+        switch e.kind {
+        case .number(let n, let unit): n.shortDescription + (unit.map { u in u.keyword.map { " " + $0.chinese } ?? (u == .percent ? "%" : "") } ?? "")
+        case .unary(.negate, let inner): "-" + excerpt(inner)
+        case .name(let id): id.name
+        case .string(let s): "“" + s + "”"
+        default: "这个算式"
+        }
     }
 
     // MARK: - Parameters and tables
@@ -373,6 +480,7 @@ public struct Checker {
             }
             rows.append((key, v))
         }
+        if lookupSites[d.name.name] == nil { lookupSites[d.name.name] = site(d.name.span) }
         rules.lookups[d.name.name, default: []].append(CheckedLookup(name: d.name.name, citation: d.attributes.citation?.text, period: Self.period(d.attributes), rows: rows, valueType: valueType))
     }
 

@@ -352,17 +352,17 @@ extension MonthScorer {
         }
         var final: [Int: String] = [:]
         if let tiers {
-            // A threshold's condition, worded once per tier.
-            var conditionTexts: [String?] = Array(repeating: nil, count: tiers.rules.count)
+            // A tier's reason (its condition, worded), made once per tier.
+            var tierReasons: [TierReason??] = Array(repeating: nil, count: tiers.rules.count)
             for c in cadres {
                 if let veto = vetoed[c] {
                     reasons[c, default: []].append(.veto(name: veto.name, citation: veto.citation, tier: veto.tier, record: nil))
                     if let why = excludedWhy[c] { reasons[c, default: []].append(.notRanked(why: why, tier: veto.tier)) }
                     final[c] = veto.tier
-                } else if let i = reached[c] ?? nil, let condition = tiers.rules[i].condition {
-                    let text = conditionTexts[i] ?? TExprText(rules: rules.checked).text(condition)
-                    conditionTexts[i] = text
-                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: text))
+                } else if let i = reached[c] ?? nil {
+                    let reason = tierReasons[i] ?? TierPlacement.reason(tiers.rules, reached: i, text: TExprText(rules: rules.checked))
+                    tierReasons[i] = .some(reason)
+                    if let reason { reasons[c, default: []].append(reason) }
                 }
             }
             // A cadre left out of the ranking cannot take a tier that has a quota.

@@ -18,6 +18,15 @@ enum TierPlacement {
         return (rank, size)
     }
 
+    /// Why the score reached rule `i`: its condition met (`threshold`), or for the rules'
+    /// `其余` (no condition) the condition of the lowest tier above it, not met (`otherwise`);
+    /// nil for an 其余 with no tier above it.
+    static func reason(_ rules: [CheckedTierRule], reached i: Int, text: TExprText) -> TierReason? {
+        if let condition = rules[i].condition { return .threshold(tier: rules[i].tier, condition: text.text(condition)) }
+        guard let above = rules[..<i].last(where: { $0.condition != nil }), let condition = above.condition else { return nil }
+        return .otherwise(tier: rules[i].tier, missed: above.tier, condition: text.text(condition))
+    }
+
     /// The most cadres a tie-break reason names; a larger tie names the cadres nearest in the
     /// order (half before, half after) and says how many tied in all.
     static let tieNamesShown = 10

@@ -339,9 +339,7 @@ final class YearAssessor {
         for c in sorted where vetoed[c] == nil && final[c] == nil {
             if let i = reached[c] ?? nil {
                 tentative[c] = i
-                if let condition = tiers.rules[i].condition {
-                    reasons[c, default: []].append(.threshold(tier: tiers.rules[i].tier, condition: text.text(condition)))
-                }
+                if let reason = TierPlacement.reason(tiers.rules, reached: i, text: text) { reasons[c, default: []].append(reason) }
             }
         }
         TierPlacement.applyQuotas(tiers.rules, sorted: sorted, tentative: &tentative, reasons: &reasons) { self.groupKey($0, cadre: $1) }

@@ -5,7 +5,7 @@ extension RulesParser {
     // MARK: - Sources
 
     /// source = "数据源" NAME [attributes] "{" { field } "}"
-    /// field  = NAME "：" type [ "，" "可空" ]
+    /// field  = NAME "：" type { "，" ( "可空" | "最低" expr | "最高" expr ) }
     mutating func parseSource(start: Int) throws -> SourceDeclaration {
         let name = try expectName(after: .source)
         let attributes = try parseAttributes()
@@ -20,15 +20,27 @@ extension RulesParser {
             let type = try p.parseFieldType()
             var optional = false
             var end = type.span.end
-            if p.atKind(.comma), p.peek(1).keyword == .optional {
-                p.advance()
-                end = p.advance().span.end
-                optional = true
-            } else if let t = p.eat(.optional) {
-                end = t.span.end
-                optional = true
+            var minimum: Expression? = nil, maximum: Expression? = nil
+            var seen: [Keyword: Span] = [:]
+            // `，可空`, `，最低 0.01`, `，最高 24`, each at most once, in any order.
+            while true {
+                let comma = p.atKind(.comma)
+                guard let k = (comma ? p.peek(1) : p.peek).keyword, k == .optional || k == .atLeast || k == .atMost else { break }
+                if comma { p.advance() }
+                let t = p.advance()
+                if let first = seen[k] { try p.fail(.duplicateClause(t.span, clause: k, first: first)) }
+                seen[k] = t.span
+                if k == .optional {
+                    optional = true
+                    end = t.span.end
+                } else {
+                    let e = try p.parseExpression()
+                    if k == .atLeast { minimum = e } else { maximum = e }
+                    end = e.span.end
+                }
             }
-            fields.append(FieldDeclaration(name: fieldName, type: type, isOptional: optional, span: Span(start: fieldName.span.start, end: end)))
+            fields.append(FieldDeclaration(name: fieldName, type: type, isOptional: optional, span: Span(start: fieldName.span.start, end: end),
+                                           minimum: minimum, maximum: maximum))
         }
         return SourceDeclaration(name: name, attributes: attributes, fields: fields, span: Span(start: start, end: block.end))
     }

@@ -138,6 +138,8 @@ public struct RulesFormatter {
             block(header(.source, s.name, s.attributes), start: s.span.start, headEnd: headerEnd(s.name, s.attributes, fallback: s.span.start), end: s.span.end) { f in
                 for field in s.fields {
                     var text = field.name.name + f.colon + f.fieldType(field.type)
+                    if let m = field.minimum { text += f.comma + f.kw(.atLeast) + " " + f.expr(m) }
+                    if let m = field.maximum { text += f.comma + f.kw(.atMost) + " " + f.expr(m) }
                     if field.isOptional { text += f.comma + f.kw(.optional) }
                     f.line(text, indent: 1, start: field.span.start, end: field.span.end)
                 }

@@ -8,12 +8,16 @@ public struct SourceDeclaration: Sendable, Hashable {
     public var span: Span
 }
 
-/// `班次：枚举（白班、晚班、夜班、节假日）`, `备注：文本，可空`.
+/// `班次：枚举（白班、晚班、夜班、节假日）`, `备注：文本，可空`, `学时：小数，最低 0.01，最高 24`.
 public struct FieldDeclaration: Sendable, Hashable {
     public var name: Identifier
     public var type: FieldType
     public var isOptional: Bool
     public var span: Span
+    /// `最低 0.01`: the least value a cell may hold (a number column's range, both ends in).
+    public var minimum: Expression? = nil
+    /// `最高 24`: the greatest.
+    public var maximum: Expression? = nil
 }
 
 public struct FieldType: Sendable, Hashable {

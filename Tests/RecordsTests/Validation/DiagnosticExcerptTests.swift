@@ -19,7 +19,7 @@ struct DiagnosticExcerptTests {
             .rosterRowRejected(place, id: long, rosterLine: 3),
             .conflictingRosterRows(place, id: long, firstLine: 2),
             .sharedIDNumber(place, otherID: long, otherLine: 2),
-            .noActivity(place, id: long),
+            .noActivity(place, id: long, sources: [long, long]),
         ]
         for p in problems {
             for language in Language.allCases {
