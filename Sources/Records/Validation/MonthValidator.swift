@@ -145,6 +145,16 @@ public struct MonthValidator {
         return .unknown
     }
 
+    /// The source a file of this name would be taken for in a month folder (read as its
+    /// file, or refused as a misnamed one, D0040/D0041), or nil for a name like no source's
+    /// (`拒收-2021-01.xlsx`).
+    public static func source(takingFileName name: String, _ schemas: [SourceSchema]) -> String? {
+        switch match(fileName: name, schemas) {
+        case .source(let source, _), .misnamed(let source, _), .otherFormat(let source, _, _): source
+        case .unknown: nil
+        }
+    }
+
     /// `值班 - 富民` → `值班-富民`: surrounding spaces dropped, dashes as `-`, a run of
     /// separators as its first, and spaces beside a separator dropped.
     static func cleanStem(_ stem: String) -> String {
