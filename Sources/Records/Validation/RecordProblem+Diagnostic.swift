@@ -110,12 +110,34 @@ extension RecordProblem {
                 notes: [L("隐藏（或被筛选隐藏）的行共 \(Self.rowTotal(rows)) 行，都已计分、计入发放。", "\(Self.rowTotal(rows)) hidden (or filtered out) rows, all scored and paid.")],
                 help: L("在 Excel 中选中上下相邻的行，右键“取消隐藏”（或清除筛选）核对这些行：有效的记录保留；作废或重复的记录请删除整行，不要只隐藏。",
                         "Unhide the rows (or clear the filter) in Excel and check them: keep valid records, and delete whole rows of cancelled or duplicate ones instead of hiding them."))
-        case .mergedCells(let path, let sheet, let range):
+        case .hiddenColumns(let path, let sheet, let headerLine, let columns):
+            let zh = columns.map { "\($0.letter) 列（\(x($0.field))）" }.joined(separator: "、")
+            let en = columns.map { "column \($0.letter) ('\(x($0.field))')" }.joined(separator: ", ")
+            let first = columns.first?.letter ?? "A"
+            return Diagnostic(
+                .warning, code: "D0038", at: .cell(path: path, sheet: sheet, reference: "\(first)\(headerLine)", columnName: columns.first?.field),
+                summary: L("工作表“\(x(sheet))”的 \(zh)被隐藏，仍按数据读取", "\(en) of sheet '\(x(sheet))' \(columns.count == 1 ? "is" : "are") hidden but read as data all the same"),
+                expected: L("数据列都显示出来", "every data column visible"),
+                notes: [L("隐藏的列照常读取、计分、计入发放；看不见的内容容易漏改或填错。", "Hidden columns are read, scored and paid like any; what cannot be seen is easily left wrong.")],
+                help: L("在 Excel 中选中 \(first) 列两侧的列，右键“取消隐藏”，核对这些列的内容并保存；不需要的列整列删除，不要隐藏。",
+                        "Select the columns on either side of column \(first) in Excel, right-click Unhide, check the values and save; delete columns that are not needed instead of hiding them."))
+        case .mergedCells(let path, let sheet, let range, let unread):
             let ref = range.reference
+            let top = CellReference.reference(row: range.rows.lowerBound - 1, column: range.columns.lowerBound)
+            if let unread {
+                let names = unread.map { "“\(x($0))”" }.joined(separator: "、")
+                return Diagnostic(
+                    .warning, code: "D0036", at: .cell(path: path, sheet: sheet, reference: ref, columnName: nil),
+                    summary: L("\(ref) 是合并单元格（\(names)列）：取消合并，并在每一行填写", "\(ref) are merged cells (column \(unread.map { "'\(x($0))'" }.joined(separator: ", "))): unmerge them and fill in every row"),
+                    notes: [L("合并单元格只有左上角的 \(top) 有内容，其余各行这一列读出来是空的；规则不读取这一列，计分和发放不受影响，各行照常采用。",
+                              "Only the top-left cell \(top) holds the value; the other rows read it as empty. No rule reads this column, so scores and pay are unaffected and the rows are used.")],
+                    help: L("选中 \(ref)，点“合并后居中”取消合并，在每一行填上各自的内容（或留空），保存后重新检查。",
+                            "Select \(ref), undo Merge & Center, fill in each row (or leave it empty), save and check again."))
+            }
             return Diagnostic(
                 .error, code: "D0036", at: .cell(path: path, sheet: sheet, reference: ref, columnName: nil),
                 summary: L("\(ref) 是合并单元格：取消合并，并在每一行填写", "\(ref) are merged cells: unmerge them and fill in every row"),
-                notes: [L("合并单元格只有左上角的 \(CellReference.reference(row: range.rows.lowerBound - 1, column: range.columns.lowerBound)) 有内容，其余单元格读出来是空的：缺少必填值的行不能使用，已列入未通过的行。",
+                notes: [L("合并单元格只有左上角的 \(top) 有内容，其余单元格读出来是空的：缺少必填值的行不能使用，已列入未通过的行。",
                           "Only the top-left cell of merged cells holds the value; the others read as empty: rows that lack a required value for it cannot be used and are listed with the rejected rows.")],
                 help: L("选中 \(ref)，点“合并后居中”取消合并，再在每一行填上各自的值（可复制第一行的值），保存后重新检查。",
                         "Select \(ref), undo Merge & Center, type each row's value (copy the first row's), save and check again."))

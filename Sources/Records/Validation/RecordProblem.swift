@@ -47,9 +47,15 @@ public enum RecordProblem: Sendable, Hashable {
     /// Non-blank data rows of the sheet read that are hidden: read and counted all the same
     /// (a warning), as runs of row numbers.
     case hiddenRows(path: String, sheet: String, rows: [ClosedRange<Int>])
+    /// Hidden columns of the sheet read that hold fields of the source: read all the same (a
+    /// warning), each by its column letter and field; located at the first one's header cell.
+    case hiddenColumns(path: String, sheet: String, headerLine: Int, columns: [HiddenColumn])
     /// Merged cells over the data rows: only the range's first cell has its value, so the
     /// rows below it lack theirs (the empty-cell errors they caused are worded as this).
-    case mergedCells(path: String, sheet: String, range: TableFile.MergedRange)
+    /// `unreadColumns`: nil when the range covers a column that counts (an error); else the
+    /// headers of the columns it covers, none of which anything reads (an optional 备注 no
+    /// rule reads, a column the source does not have): nothing is lost, a warning.
+    case mergedCells(path: String, sheet: String, range: TableFile.MergedRange, unreadColumns: [String]? = nil)
     /// A file (or sheet) of an activity source or the roster with a header and no records:
     /// a blank template sent back.
     case noRecords(path: String, sheet: String?, headerLine: Int)
@@ -95,6 +101,17 @@ public enum RecordProblem: Sendable, Hashable {
     case noActivity(Place, id: String)
 }
 
+/// A hidden column of a sheet (`C`) and the field its header names (`开始`).
+public struct HiddenColumn: Sendable, Hashable {
+    public var letter: String
+    public var field: String
+
+    public init(letter: String, field: String) {
+        self.letter = letter
+        self.field = field
+    }
+}
+
 extension RecordProblem {
     /// The same problem located in an xlsx sheet (the sheet is known once the file is read).
     func placedInSheet(_ sheet: String) -> RecordProblem {
@@ -104,7 +121,8 @@ extension RecordProblem {
             return place
         }
         switch self {
-        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet, .hiddenRows, .mergedCells: return self
+        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet, .hiddenRows, .hiddenColumns, .mergedCells:
+            return self
         case .noRecords(let path, _, let line): return .noRecords(path: path, sheet: sheet, headerLine: line)
         case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
         case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)

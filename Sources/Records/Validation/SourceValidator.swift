@@ -315,7 +315,8 @@ public struct SourceValidator {
                     report.problems.append(.unreadSheet(path: path, sheet: other.name, dataSheet: read, rows: other.rows))
                 }
                 if let headerLine = report.headerLine {
-                    Self.checkSheetLayout(table, sheet: read, headerLine: headerLine, path: path, report: &report)
+                    Self.checkSheetLayout(table, sheet: read, headerLine: headerLine, path: path, schema: schema,
+                                          columnOfField: header?.columnOfField ?? [], report: &report)
                 }
             }
             // A blank template sent back: a community's cadres would silently get nothing.
@@ -353,18 +354,45 @@ public struct SourceValidator {
         return report
     }
 
-    /// What an xlsx sheet's layout hides from the rows: hidden data rows (read all the same, a
-    /// warning) and merged cells over the data (an error per range; the empty-cell errors
-    /// of the cells it covers are worded as it). Once per file, after its rows.
-    static func checkSheetLayout(_ table: TableFile, sheet: String, headerLine: Int, path: String, report: inout FileReport) {
+    /// What an xlsx sheet's layout hides from the rows: hidden data rows and hidden columns
+    /// of the source's fields (read all the same, a warning each), and merged cells over the
+    /// data (an error per range, the empty-cell errors of the cells it covers worded as it; a
+    /// warning when every column it covers is one nothing reads, `FieldSpec.isUnread`, or
+    /// not the source's). Once per file, after its rows.
+    static func checkSheetLayout(_ table: TableFile, sheet: String, headerLine: Int, path: String, schema: SourceSchema,
+                                 columnOfField: [Int?], report: inout FileReport) {
         let hidden = table.hiddenRows.compactMap { r in r.upperBound > headerLine ? max(r.lowerBound, headerLine + 1)...r.upperBound : nil }
         if !hidden.isEmpty { report.problems.append(.hiddenRows(path: path, sheet: sheet, rows: hidden)) }
+        // The field each column holds (0-based columns), as the header named them.
+        var fieldOfColumn: [Int: Int] = [:]
+        for (f, c) in columnOfField.enumerated() { if let c { fieldOfColumn[c] = f } }
+        let hiddenFields = fieldOfColumn.keys.sorted().filter { c in table.hiddenColumns.contains { $0.contains(c) } }
+        if !hiddenFields.isEmpty {
+            report.problems.append(.hiddenColumns(path: path, sheet: sheet, headerLine: headerLine, columns: hiddenFields.map { c in
+                HiddenColumn(letter: CellReference.columnName(c), field: schema.fields[fieldOfColumn[c]!].name)
+            }))
+        }
         let width = report.columns.count
         let merged = table.mergedRanges.filter { $0.rows.upperBound > headerLine && $0.columns.lowerBound < width }
         guard !merged.isEmpty else { return }
+        // A range over columns nothing reads loses nothing: their headers, or nil when one
+        // of its columns counts.
+        func unreadColumns(_ m: TableFile.MergedRange) -> [String]? {
+            var names: [String] = []
+            for c in m.columns where c < width {
+                if let f = fieldOfColumn[c] {
+                    guard schema.fields[f].isUnread else { return nil }
+                    names.append(schema.fields[f].name)
+                } else if !report.columns[c].isEmpty {
+                    names.append(report.columns[c])
+                }
+            }
+            return names
+        }
+        let counting = merged.filter { unreadColumns($0) == nil }
         func covering(_ line: Int, _ column: Int?) -> TableFile.MergedRange? {
             guard let column else { return nil }
-            return merged.first { m in
+            return counting.first { m in
                 m.rows.contains(line) && m.columns.contains(column - 1)
                     && !(line == m.rows.lowerBound && column - 1 == m.columns.lowerBound)
             }
@@ -372,8 +400,8 @@ public struct SourceValidator {
         report.problems.removeAll { p in
             if case .missingValue(let place, _) = p { covering(place.line, place.column) != nil } else { false }
         }
-        for m in merged { report.problems.append(.mergedCells(path: path, sheet: sheet, range: m)) }
-        for r in report.rejectedRows.indices where merged.contains(where: { $0.rows.contains(report.rejectedRows[r].origin.line) }) {
+        for m in merged { report.problems.append(.mergedCells(path: path, sheet: sheet, range: m, unreadColumns: unreadColumns(m))) }
+        for r in report.rejectedRows.indices where counting.contains(where: { $0.rows.contains(report.rejectedRows[r].origin.line) }) {
             var row = report.rejectedRows[r]
             for k in row.codes.indices where row.codes[k] == "D0110" {
                 guard k < row.columns.count, let m = covering(row.origin.line, row.columns[k]) else { continue }
