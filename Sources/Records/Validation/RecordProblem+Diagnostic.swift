@@ -299,6 +299,23 @@ extension RecordProblem {
                 expected: L("0 到 \(month.month - 1) 的整数（本年 1 月至上月在本单位任职的月数）", "a whole number from 0 to \(month.month - 1)"),
                 help: L("累计月数只算本月以前的月份，不含本月：核对期初余额文件，改正或留空（留空时按入职日期算）。",
                         "Count only the months before this one: correct it, or leave it blank to count from the hiring date."))
+        case .communityLikeAnother(let place, let community, let rows, let other, let otherCount):
+            let shown = rows.prefix(10)
+            let lines = shown.map { "\(Self.fileName($0.path)) 第 \($0.line) 行" }.joined(separator: "、") + (rows.count > shown.count ? " 等 \(rows.count) 行" : "")
+            let linesEN = shown.map { "\(Self.fileName($0.path)) line \($0.line)" }.joined(separator: ", ") + (rows.count > shown.count ? " and more (\(rows.count))" : "")
+            let apart = CommunityNames.distance(CommunityNames.key(community), CommunityNames.key(other))
+            let slip = apart == 0 ? "只是全角半角、大小写或空格不同" : "只差 \(apart) 个字"
+            return Diagnostic(
+                .warning, code: "D0307", at: location(place),
+                summary: L("社区“\(x(community))”只有 \(rows.count) 人，与社区“\(x(other))”（\(otherCount) 人）\(slip)，可能是写错了",
+                           "community '\(x(community))' has \(rows.count) cadre(s) and its name is a slip away from '\(x(other))' (\(otherCount) cadres): likely a typo"),
+                found: x(community),
+                expected: L("“\(x(other))”，或者确实是另一个社区", "'\(x(other))', unless it really is another community"),
+                notes: [L("写成“\(x(community))”的行：\(lines)", "rows with '\(x(community))': \(linesEN)"),
+                        L("按社区计算的名额、排名和在岗人数（如优秀名额为各社区人数的 20%）会把“\(x(community))”当作单独的社区：这 \(rows.count) 人单独排名，可能因名额不足被降等。",
+                          "Quotas, ranks and head counts by community treat '\(x(community))' as a community of its own: its \(rows.count) cadre(s) are ranked alone and may lose a tier for want of a quota.")],
+                help: L("逐字核对这些行的“社区”（注意形近字、字母 O 与数字 0）：写错的改为“\(x(other))”；确实是另一个社区的，可以不改。",
+                        "Check the 社区 of these rows letter by letter (look-alike characters, the letter O and the digit 0): correct a typo to '\(x(other))'; if it really is another community, leave it."))
         case .notEmployedThisMonth(let place, let id, let month):
             return Diagnostic(
                 .warning, code: "D0401", at: location(place),

@@ -89,6 +89,9 @@ public enum RecordProblem: Sendable, Hashable {
     /// A roster value a pay line looks up in a table that has no row for it (岗位等级 19 in a
     /// table of 1 to 18): the line cannot be computed.
     case noTableRow(Place, id: String, value: String, table: String, keys: [String], line: String)
+    /// A community of very few cadres (`rows`) whose name is a slip away from a larger one's
+    /// (`other`, of `otherCount` cadres): likely a typo that makes a community of its own.
+    case communityLikeAnother(Place, community: String, rows: [RowOrigin], other: String, otherCount: Int)
     /// An opening row's 累计月数 beyond the months of the year before `month` (an error), or
     /// beyond those since `hiredOn` when the cadre joined this year (a warning).
     case openingMonths(Place, id: String, months: Int, month: YearMonth, hiredOn: CivilDate?)
@@ -151,6 +154,7 @@ extension RecordProblem {
             return .sharedBankAccount(p(a), id: b, account: c, otherID: d, otherLine: e, otherFile: f)
         case .noTableRow(let a, let b, let c, let d, let e, let f): return .noTableRow(p(a), id: b, value: c, table: d, keys: e, line: f)
         case .openingMonths(let a, let b, let c, let d, let e): return .openingMonths(p(a), id: b, months: c, month: d, hiredOn: e)
+        case .communityLikeAnother(let a, let b, let c, let d, let e): return .communityLikeAnother(p(a), community: b, rows: c, other: d, otherCount: e)
         case .notEmployedThisMonth(let a, let b, let c): return .notEmployedThisMonth(p(a), id: b, month: c)
         case .longShift(let a, let b): return .longShift(p(a), minutes: b)
         case .longService(let a, let b): return .longService(p(a), minutes: b)
