@@ -173,13 +173,15 @@ extension RecordProblem {
                 summary: L("工号“\(x(id))”不在本月花名册中", "cadre '\(x(id))' is not on the roster"),
                 found: x(id),
                 help: L("核对工号是否写错；新入职人员请先加入花名册（cadres.csv）。", "Check the 工号 for a typo; add a new cadre to the roster first."))
-        case .rosterRowRejected(let place, let id, let rosterLine):
+        case .rosterRowRejected(let place, let id, let roster):
+            let row = "\(Self.fileName(roster.path)) 第 \(roster.line) 行"
             return Diagnostic(
                 .error, code: "D0210", at: location(place),
-                summary: L("\(x(id)) 在花名册中的那一行有错误，其记录暂不能使用", "the roster row of '\(x(id))' has errors, so their records cannot be used"),
+                summary: L("\(x(id)) 的花名册行（\(row)）有错误，此人未计分、未计发，这条记录也不能使用",
+                           "the roster row of '\(x(id))' (\(Self.fileName(roster.path)) line \(roster.line)) has errors: the cadre is neither scored nor paid, and this record cannot be used"),
                 found: x(id),
-                notes: [L("花名册第 \(rosterLine) 行", "roster line \(rosterLine)")],
-                help: L("先改正花名册中该行的错误，这条记录即可使用。", "Fix that roster row first; this record then counts."))
+                notes: [L("花名册 \(row)\(roster.sheet.map { "（工作表“\(x($0))”）" } ?? "")", "roster \(Self.fileName(roster.path)) line \(roster.line)\(roster.sheet.map { " (sheet '\(x($0))')" } ?? "")")],
+                help: L("先改正花名册中该行的错误，此人和这条记录即可计入。", "Fix that roster row first; the cadre and this record then count."))
         case .notEmployed(let place, let id, let date, let hiredOn, let leftOn):
             let span = "\(hiredOn) 至 \(leftOn?.description ?? "今")"
             return Diagnostic(

@@ -67,7 +67,9 @@ public enum RecordProblem: Sendable, Hashable {
     // Rows against the month and the roster
     case dateOutsideMonth(Place, date: CivilDate, month: YearMonth)
     case unknownCadre(Place, id: String)
-    case rosterRowRejected(Place, id: String, rosterLine: Int)
+    /// A record of a cadre whose roster row was rejected (`roster`): the cadre is not in the
+    /// month, so neither is the record.
+    case rosterRowRejected(Place, id: String, roster: RowOrigin)
     case notEmployed(Place, id: String, date: CivilDate, hiredOn: CivilDate, leftOn: CivilDate?)
     case duplicateKey(Place, key: String, firstLine: Int, firstFile: String? = nil)
     case duplicateRow(Place, firstLine: Int, firstFile: String? = nil)
@@ -136,7 +138,7 @@ extension RecordProblem {
         case .missingValue(let a, let b): return .missingValue(p(a), type: b)
         case .dateOutsideMonth(let a, let b, let c): return .dateOutsideMonth(p(a), date: b, month: c)
         case .unknownCadre(let a, let b): return .unknownCadre(p(a), id: b)
-        case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, rosterLine: c)
+        case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, roster: c)
         case .notEmployed(let a, let b, let c, let d, let e): return .notEmployed(p(a), id: b, date: c, hiredOn: d, leftOn: e)
         case .duplicateKey(let a, let b, let c, let d): return .duplicateKey(p(a), key: b, firstLine: c, firstFile: d)
         case .duplicateRow(let a, let b, let c): return .duplicateRow(p(a), firstLine: b, firstFile: c)

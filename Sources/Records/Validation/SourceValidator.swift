@@ -57,7 +57,7 @@ public struct SourceValidator {
     /// The month's first and last day (days since 1970), computed once rather than per row.
     private let monthDays: ClosedRange<Int32>
 
-    private let rejectedCadres: [String: Int]
+    private let rejectedCadres: [String: RowOrigin]
     /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
     private let isEarly: [Bool]
     /// Batch size and whether the reading thread prechecks; never changes what is found.
@@ -73,7 +73,7 @@ public struct SourceValidator {
     private var lanes: SourceLanes? = nil
 
     public init(
-        schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
+        schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: RowOrigin] = [:],
         retainText: Set<String>? = nil, tuning: ValidationTuning = ValidationTuning()
     ) {
         self.tuning = tuning
@@ -350,6 +350,8 @@ public struct SourceValidator {
                 r.origin.sheet = sheet
                 return r
             }
+            for k in report.rejectedCadreRows.indices { report.rejectedCadreRows[k].origin.sheet = sheet }
+            for id in report.rejectedCadres.keys { report.rejectedCadres[id]?.sheet = sheet }
         }
         return report
     }
@@ -646,8 +648,8 @@ public struct SourceValidator {
             decoded.cadre = cadreOfCode[code]
             if decoded.cadre < 0 {
                 let id = decoder.text(ci, decoded.payload[ci])
-                if let line = rejectedCadres[id] {
-                    add(.rosterRowRejected(place(ci), id: id, rosterLine: line))
+                if let rosterRow = rejectedCadres[id] {
+                    add(.rosterRowRejected(place(ci), id: id, roster: rosterRow))
                 } else {
                     add(.unknownCadre(place(ci), id: id))
                 }
@@ -785,12 +787,16 @@ public struct SourceValidator {
         }
         if hasError {
             out.rejected += 1
-            if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
-                let id = row.string(column).trimmingSpaces
-                if !id.isEmpty { out.rejectedCadres.append((id, row.line)) }
-            }
             let personal = Set(schema.fields.indices.filter { schema.fields[$0].type.isPersonal }.compactMap { map.columnOfField[$0] })
             let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
+            // A rejected roster row leaves its cadre out of scoring and pay: kept to say so.
+            if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
+                let id = row.string(column).trimmingSpaces
+                let name = schema.fieldIndex("姓名").flatMap { map.columnOfField[$0] }.map { row.string($0).trimmingSpaces } ?? ""
+                if !id.isEmpty || !name.isEmpty {
+                    out.rejectedCadres.append(RejectedCadre(id: id, name: name, origin: origin, codes: errors.map(\.code)))
+                }
+            }
             out.rejectedRows.append(RejectedRow(
                 origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
                 // Personal data that slipped into another column (a roster row missing a cell)
