@@ -389,10 +389,19 @@ public struct BatchRunner {
                                 format: ReconciliationTable.formatText(f.format, .zh), read: f.rowsRead,
                                 accepted: f.accepted, rejected: f.rejected, ignored: f.ignored)
         }
-        return RunSummary(
+        var summary = RunSummary(
             cadres: results.cadres.count, rowsUsed: files.map(\.accepted).reduce(0, +), rowsIgnored: files.map(\.ignored).reduce(0, +),
             rowsRejected: files.map(\.rejected).reduce(0, +), pointsTotal: results.cadres.map(\.score.total).reduce(.zero, +),
             gross: results.gross, deductions: results.deductions, net: results.net, tiers: tiers, files: files)
+        // A cadre whose roster row was rejected (`--skip-invalid`) is in no result: said in the
+        // summary, 核对 and the stored run, never left to silence.
+        let leftOut = check.leftOut
+        summary.leftOut = leftOut.map { c in
+            RunSummary.LeftOutCadre(id: PersonalData.maskByContent(c.id), name: PersonalData.maskByContent(c.name), file: FileName.of(c.origin.path),
+                                    sheet: c.origin.sheet, line: c.origin.line, codes: c.codes)
+        }
+        summary.rosterCadres = check.roster.cadres.filter { $0.isEmployed(in: check.month) }.count + leftOut.count
+        return summary
     }
 }
 

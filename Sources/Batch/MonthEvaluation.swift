@@ -106,6 +106,17 @@ public struct MonthEvaluation {
                 }
             }
         }
+        // An optional column of an activity source that nothing reads (a 备注): merged cells
+        // over it lose nothing, so they are a warning, not an error (D0036). The validator's
+        // own checks read the cadre, date, key and shift fields and 用时 and 学时.
+        for k in rules.sources.indices where out[k].role == .activity {
+            let schema = out[k]
+            let structural = Set([schema.cadreField, schema.dateField, schema.keyField, schema.shift?.start, schema.shift?.end,
+                                  schema.shift?.endDate, schema.shift?.status].compactMap { $0 } + ["用时", "学时"])
+            for i in schema.fields.indices where schema.fields[i].isOptionalValue && !structural.contains(schema.fields[i].name) {
+                out[k].fields[i].isUnread = !rules.readsField(i, ofSource: k)
+            }
+        }
         return out
     }
 

@@ -1,5 +1,7 @@
 import Diagnostics
+import Exact
 import Foundation
+import Records
 
 /// Guards a command's output files against its inputs: a file jifen writes must never
 /// replace a file a clerk sent (`check-data --rejected 2021-01/值班-富民.xlsx`,
@@ -39,8 +41,14 @@ public enum OutputGuard {
     /// Why the rejected-rows file of `check-data` may not be written to `path`, or nil.
     /// Refused: a folder (B0081); a path inside the month folder being checked, or inside the
     /// rules folder, where it would replace a clerk's file or be read as one next time
-    /// (B0080); a path whose folder does not exist (B0082).
-    public static func rejectedFile(_ path: String, monthFolder: String, month: String, rulesFolder: String?) -> Diagnostic? {
+    /// (B0080); a path inside another month's folder of the data root (the month folder's
+    /// parent: `data/2020-11/…` while checking `data/2020-12`, or a corrections folder
+    /// `data/2020-11-补报/…`), or a file name the month folder would take for one of
+    /// `schemas`' files (`值班-rejected.csv`, wherever it is written: a clerk moves files
+    /// into month folders, and `batch correct --data` reads any folder) (B0085); a path whose
+    /// folder does not exist (B0082).
+    public static func rejectedFile(_ path: String, monthFolder: String, month: String, rulesFolder: String?,
+                                    schemas: [SourceSchema] = StandardSchemas.all) -> Diagnostic? {
         let fm = FileManager.default
         func isFolder(_ p: String) -> Bool {
             var isDirectory: ObjCBool = false
@@ -73,6 +81,25 @@ public enum OutputGuard {
                 summary: Localized(zh: "--rejected 指定的文件在规则文件夹 \(rulesFolder) 中；未写出任何文件", en: "--rejected names a file inside the rules folder \(rulesFolder). Nothing was written"),
                 help: Localized(zh: "把被拒绝的行写到别的文件夹，如 --rejected \(elsewhere)。", en: "Write the rejected rows elsewhere, e.g. --rejected \(elsewhere)."))
         }
+        let name = (path as NSString).lastPathComponent
+        if let source = MonthValidator.source(takingFileName: name, schemas) {
+            return Diagnostic(
+                .error, code: "B0085", at: .file(path: path),
+                summary: Localized(zh: "--rejected 指定的文件名“\(name)”会被当作“\(source)”的数据文件读取；未写出任何文件",
+                                   en: "--rejected names '\(name)', a name a month folder would read as source '\(source)''s file. Nothing was written"),
+                expected: Localized(zh: "不以数据源名称开头的文件名，如 拒收-\(month).xlsx", en: "a name that does not start with a source's name, e.g. 拒收-\(month).xlsx"),
+                notes: [Localized(zh: "被拒绝的行一旦放进月份文件夹（或 batch correct 的更正文件夹），下次批处理会把它当作“\(source)”的记录读取。",
+                                  en: "Once put in a month folder (or a batch correct folder), the next batch would read the rejected rows as '\(source)' records.")],
+                help: Localized(zh: "换一个文件名，如 --rejected \(elsewhere)。", en: "Use another name, e.g. --rejected \(elsewhere)."))
+        }
+        if let other = otherMonthFolder(path, monthFolder: monthFolder) {
+            return Diagnostic(
+                .error, code: "B0085", at: .file(path: path),
+                summary: Localized(zh: "--rejected 指定的文件在另一个月份的数据文件夹 \(other) 中，该月下次核对或批处理时会被当作数据读取；未写出任何文件",
+                                   en: "--rejected names a file inside another month's data folder, \(other), where that month's next check or batch would read it as data. Nothing was written"),
+                expected: Localized(zh: "月份文件夹以外的路径", en: "a path outside every month folder"),
+                help: Localized(zh: "把被拒绝的行写到月份文件夹以外，如 --rejected \(elsewhere)。", en: "Write the rejected rows outside the month folders, e.g. --rejected \(elsewhere)."))
+        }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty && !isFolder(parent) {
             let exists = fm.fileExists(atPath: parent)
@@ -84,6 +111,27 @@ public enum OutputGuard {
                 help: Localized(zh: "先建好这个文件夹（或改正路径中的错字），再运行一次。", en: "Create the folder (or correct the path) and run again."))
         }
         return nil
+    }
+
+    /// The folder of the data root (the parent of `monthFolder`) named after a month
+    /// (`2020-11`, `2020-11-补报`) that `path` lies in, as written under the root; nil for none.
+    static func otherMonthFolder(_ path: String, monthFolder: String) -> String? {
+        let root = (canonical(monthFolder) as NSString).deletingLastPathComponent
+        let p = canonical(path)
+        guard !root.isEmpty, p.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
+        let parts = p.dropFirst(root == "/" ? 1 : root.count + 1).split(separator: "/", omittingEmptySubsequences: true)
+        // Only a folder: a file beside the month folders (`data/拒收-2020-12.xlsx`) is read by no month.
+        guard parts.count > 1, let first = parts.first, isMonthFolderName(String(first)) else { return nil }
+        return joined((monthFolder as NSString).deletingLastPathComponent, String(first))
+    }
+
+    /// `2020-11`, or a month and more (`2020-11-补报`): the folders a batch reads.
+    static func isMonthFolderName(_ name: String) -> Bool {
+        let head = Array(name.prefix(7))
+        guard head.count == 7, head[4] == "-", head.enumerated().allSatisfy({ $0.offset == 4 || $0.element.isASCII && $0.element.isNumber }),
+              YearMonth(String(head)) != nil else { return false }
+        guard let next = name.dropFirst(7).first else { return true }
+        return !next.isNumber
     }
 
     /// Which of `paths` already exist (a dangling symbolic link counts: writing follows it).

@@ -231,7 +231,9 @@ extension MonthEvaluation {
     /// `index`, cited by their own name, their report joining the month's.
     func scoreExtra(_ rows: TypedRows, source index: Int, schema: SourceSchema, scorer: MonthScorer, retain: Set<String>?, check: inout MonthCheck,
                     adjustmentRows: AdjustmentRowCollector? = nil) {
-        let rejectedCadres = check.files.first { !$0.rejectedCadres.isEmpty }?.rejectedCadres ?? [:]
+        // Every roster file's rejected 工号 (a roster kept per community is several files).
+        var rejectedCadres: [String: RowOrigin] = [:]
+        for f in check.files { rejectedCadres.merge(f.rejectedCadres) { first, _ in first } }
         var validator = SourceValidator(schema: schema, month: month, roster: check.roster, rejectedCadres: rejectedCadres, retainText: retain,
                                         tuning: tuning.validation)
         let fileName = scorer.fileNames[index]

@@ -5,7 +5,8 @@ import Results
 ///
 /// Sheets: 金额核对 (Σ 应发, Σ 扣款, Σ 实发, the bank file's total and the run summary's
 /// figures, each difference as a formula with its cached value and a 一致/不一致 verdict;
-/// then every pay line's total), 输入文件 (rows read, used, ignored and rejected per input
+/// 人数核对, the roster's cadres in post against the payroll's, with the cadres whose roster
+/// row was rejected; then every pay line's total), 输入文件 (rows read, used, ignored and rejected per input
 /// file, with a per-file balance and totals), 拒收行 (each rejected row with codes and
 /// reasons; its cells are masked by the store already), 运行信息 (run, rules and engine
 /// versions, rules hash, every input's SHA-256).
@@ -68,6 +69,7 @@ struct ReconciliationWorkbook {
             try ws.text(row, 3, "应为 0", Styles.totalLabel)
             row += 1
         }
+        row = try writeHeadCount(ws, from: row + 1)
         // Per pay line totals.
         row += 1
         for (i, h) in ["类别", "项目", "合计", "笔数"].enumerated() { try ws.text(row, i, h, Styles.header) }
@@ -116,6 +118,52 @@ struct ReconciliationWorkbook {
             try ws.text(row, 3, "应为 0", Styles.totalLabel)
             row += 1
         }
+    }
+
+    /// 人数核对: the cadres in post by the roster against the payroll's, and every cadre
+    /// whose roster row was rejected (`--skip-invalid`), who is in neither the payroll nor
+    /// the bank file: the difference is theirs, and it is never 一致. Runs stored before the
+    /// roster's count was kept have no such section. Returns the row after it.
+    private func writeHeadCount(_ ws: XlsxSheet, from first: Int) throws(ReportError) -> Int {
+        let s = input.summary
+        guard let roster = s.rosterCadres else { return first - 1 }
+        let left = s.leftOut ?? []
+        let paid = input.results.cadres.count
+        var row = first
+        for (i, h) in ["人数核对", "人数", "核对", "说明"].enumerated() { try ws.text(row, i, h, Styles.header) }
+        row += 1
+        let top = row
+        let figures: [(String, Int, String)] = [
+            ("花名册人数（本月在职）", roster, left.isEmpty ? "花名册中本月在职的人员" : "花名册中本月在职的人员，含花名册行被拒收的 \(left.count) 人"),
+            ("工资表人数", paid, "工资表、银行代发的人数"),
+        ]
+        for (label, n, note) in figures {
+            try ws.text(row, 0, label, Styles.text)
+            try ws.integer(row, 1, n, Styles.integer)
+            try ws.blank(row, 2, Styles.text)
+            try ws.text(row, 3, note, Styles.text)
+            row += 1
+        }
+        let B = { (r: Int) in XlsxSheet.reference(r, 1) }
+        try ws.text(row, 0, "差额：花名册人数 − 工资表人数", Styles.totalLabel)
+        try ws.formula(row, 1, "\(B(top))-\(B(top + 1))", cached: Double(roster - paid), Styles.totalInteger)
+        try ws.formula(row, 2, "IF(\(B(row))=0,\"一致\",\"不一致\")", cachedText: roster == paid ? "一致" : "不一致", Styles.totalLabel)
+        try ws.text(row, 3, left.isEmpty ? "应为 0" : "应为 0；花名册行被拒收的 \(left.count) 人未计分、未计发，见下表", Styles.totalLabel)
+        row += 1
+        guard !left.isEmpty else { return row }
+        row += 1
+        try ws.text(row, 0, "未计分、未计发的人员（花名册行被拒收，改正后不加 --skip-invalid 重新运行本月）", Styles.header)
+        row += 1
+        for (i, h) in ["工号", "姓名", "问题代码", "花名册位置"].enumerated() { try ws.text(row, i, h, Styles.header) }
+        row += 1
+        for c in left {
+            try ws.text(row, 0, c.id.isEmpty ? "（无工号）" : c.id, Styles.text)
+            try ws.text(row, 1, c.name, Styles.text)
+            try ws.text(row, 2, c.codes.joined(separator: ", "), Styles.text)
+            try ws.text(row, 3, c.place, Styles.text)
+            row += 1
+        }
+        return row
     }
 
     private func writeFiles(_ ws: XlsxSheet) throws(ReportError) {

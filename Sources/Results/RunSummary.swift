@@ -41,6 +41,42 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// Corrections of closed months the run carried (补发/补扣), reconciled.
     public var corrections: Corrections?
 
+    /// The cadres in post this month by the roster: its accepted rows of cadres in post, and
+    /// the cadres whose only row was rejected (`leftOut`). Against the payroll's `cadres`, it
+    /// is 核对's head count; nil for runs stored before it was kept.
+    public var rosterCadres: Int?
+    /// Cadres whose roster row was rejected (`--skip-invalid`) and who are therefore neither
+    /// scored nor paid: named by 工号 and 姓名 (no ID number) with the row. nil for runs
+    /// stored before it was kept; empty for none.
+    public var leftOut: [LeftOutCadre]?
+
+    /// A cadre left out of scoring and pay because their roster row was rejected.
+    public struct LeftOutCadre: Sendable, Hashable, Codable {
+        /// The 工号 as a clerk reads it (masked if it holds personal data; "" if empty).
+        public var id: String
+        public var name: String
+        /// The roster file, its sheet (xlsx) and the row.
+        public var file: String
+        public var sheet: String?
+        public var line: Int
+        /// The codes of the row's errors.
+        public var codes: [String]
+
+        public init(id: String, name: String, file: String, sheet: String? = nil, line: Int, codes: [String]) {
+            self.id = id
+            self.name = name
+            self.file = file
+            self.sheet = sheet
+            self.line = line
+            self.codes = codes
+        }
+
+        /// `cadres.csv 第 5 行`, `花名册-富民.xlsx 工作表“花名册” 第 5 行`.
+        public var place: String {
+            file + (sheet.map { " 工作表“\($0)”" } ?? "") + " 第 \(line) 行"
+        }
+    }
+
     /// The folder the batch wrote the month's reports to (absolute), so that `batch show`
     /// looks where they are, not in the default `out/`; nil for runs stored before it was kept
     /// and for correction runs, which write none.

@@ -557,6 +557,13 @@ enum BatchSummaryText {
             if s.rowsRejected > 0 {
                 out += "  跳过有错误的行 \(s.rowsRejected) 行（--skip-invalid）：未计入本次运行，逐行见上面的错误和 核对.xlsx 的“拒收行”\n"
             }
+            if let left = s.leftOut, !left.isEmpty {
+                out += "  ！花名册行被拒收的 \(left.count) 人未计分、未计发（不在工资表和银行代发文件中），见 核对.xlsx 的“人数核对”：\n"
+                for c in left {
+                    out += "    \(c.id.isEmpty ? "（无工号）" : c.id) \(c.name)  \(c.place)  [\(c.codes.joined(separator: ", "))]\n"
+                }
+                out += "    改正花名册中这些行后，不加 --skip-invalid 重新运行本月\n"
+            }
             out += "  积分合计 \(s.pointsTotal.shortDescription) 分；等次 \(tiers)\n"
             out += "  应发 \(s.gross.grouped) 元 − 扣款 \(s.deductions.grouped) 元 = 实发 \(s.net.grouped) 元（银行代发合计相同）\n"
             out += "  数据库：\(storePath)\n"
@@ -570,6 +577,13 @@ enum BatchSummaryText {
             out += "  \(s.cadres) cadres; rows used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)\n"
             if s.rowsRejected > 0 {
                 out += "  \(s.rowsRejected) row(s) with errors skipped (--skip-invalid): not in this run; each is listed above and in 核对.xlsx's 拒收行\n"
+            }
+            if let left = s.leftOut, !left.isEmpty {
+                out += "  ! \(left.count) cadre(s) whose roster row was rejected are neither scored nor paid (not in the payroll or the bank file); see 核对.xlsx, 人数核对:\n"
+                for c in left {
+                    out += "    \(c.id.isEmpty ? "(no 工号)" : c.id) \(c.name)  \(c.file)\(c.sheet.map { "[\($0)]" } ?? "") line \(c.line)  [\(c.codes.joined(separator: ", "))]\n"
+                }
+                out += "    fix those roster rows and run the month again without --skip-invalid\n"
             }
             out += "  points total \(s.pointsTotal.shortDescription); tiers \(tiers)\n"
             out += "  gross \(s.gross.grouped) − deductions \(s.deductions.grouped) = net \(s.net.grouped) (the bank file's total is the same)\n"

@@ -15,7 +15,8 @@ struct CheckDataCommand: ParsableCommand {
         discussion: """
             退出码 Exit codes: 0 无错误 no errors, 65 数据有错误 data errors, 64 用法错误 usage \
             (--rejected 指向文件夹、月份文件夹或规则文件夹中的文件、不存在的文件夹时不核对也不写出：B0080–B0082 \
-            a --rejected path that is a folder, inside the month or rules folder, or in a missing folder), \
+            a --rejected path that is a folder, inside the month or rules folder, or in a missing folder; \
+            B0085 在另一个月份文件夹中，或文件名会被当作数据文件 inside another month's folder, or named like a source's file), \
             73 被拒绝的行未能写出 the rejected rows could not be written.
             """)
 
@@ -44,11 +45,6 @@ struct CheckDataCommand: ParsableCommand {
             throw ValidationError(output.language == .zh ? "找不到文件夹 \(folder)" : "no such folder: \(folder)")
         }
         let renderer = DiagnosticRenderer(language: output.language)
-        // Refused before anything is read: the rejected rows must never replace a clerk's file.
-        if let rejectedPath, let refusal = OutputGuard.rejectedFile(rejectedPath, monthFolder: folder, month: month.description, rulesFolder: rulesPath) {
-            print(renderer.render([refusal]), terminator: "")
-            throw ExitStatus.usage.exit
-        }
         // The county's rules declare its sources (a new column, a new activity file); without
         // rules the standard sources of a month are used.
         var schemas = StandardSchemas.all
@@ -58,6 +54,13 @@ struct CheckDataCommand: ParsableCommand {
             let loaded = try RulesOption.load(path: rulesPath, language: output.language)
             schemas = MonthEvaluation(rules: loaded.rules, month: month).schemas
             monthRules = MonthRules(loaded.rules, month: month)
+        }
+        // Refused before any data is read: the rejected rows must never replace a clerk's file
+        // nor be read as one (a source's file name, another month's folder).
+        if let rejectedPath, let refusal = OutputGuard.rejectedFile(rejectedPath, monthFolder: folder, month: month.description, rulesFolder: rulesPath,
+                                                                     schemas: schemas) {
+            print(renderer.render([refusal]), terminator: "")
+            throw ExitStatus.usage.exit
         }
         var check = MonthValidator(month: month, schemas: schemas).validate(folder: folder)
         var extra: [Diagnostic] = []

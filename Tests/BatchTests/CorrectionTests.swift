@@ -223,7 +223,10 @@ import Testing
         let check = try XlsxFile(path: f.out + "/2021-02/核对.xlsx")
         let cells = try #require(check.sheet("金额核对")).cells
         #expect(cells.contains { $0.value == "差额：更正差额 − 补发补扣 − 补发名单" })
-        #expect(cells.filter { $0.value == "一致" }.count == 7)
+        // Five money checks, the head count (the cadre who left is on no roster: not left
+        // out) and the two corrections checks.
+        #expect(cells.filter { $0.value == "一致" }.count == 8)
+        #expect(!cells.contains { $0.value == "不一致" })
     }
 
     /// February was run before January was corrected: its run does not carry the

@@ -19,6 +19,9 @@ struct SheetHandler: XMLHandler {
     private(set) var hiddenRows: [ClosedRange<Int>] = []
     /// `<mergeCell>`s after the sheet data, the first `MergedRange.limit`.
     private(set) var mergedRanges: [TableFile.MergedRange] = []
+    /// Columns `<cols><col min max hidden="1">` before the sheet data marks hidden, 0-based,
+    /// the first `TableFile.MergedRange.limit` runs (`TableFile.hiddenColumns`).
+    private(set) var hiddenColumns: [ClosedRange<Int>] = []
     private var rowHidden = false
     /// Compressed size of the sheet and shared-strings parts, and the row bytes delivered so
     /// far: rows may carry at most `ReadLimits.maxExpansionRatio` times the former.
@@ -76,6 +79,11 @@ struct SheetHandler: XMLHandler {
             } else if name.equals("mergeCell"), mergedRanges.count < TableFile.MergedRange.limit,
                       let ref = a.value("ref"), let range = Self.range(ref.buffer) {
                 mergedRanges.append(range)
+            } else if name.equals("col"), hiddenColumns.count < TableFile.MergedRange.limit,
+                      let hidden = a.value("hidden"), hidden.equals("1") || hidden.equals("true"),
+                      let lo = a.value("min").flatMap({ Self.decimal($0.buffer) }),
+                      let hi = a.value("max").flatMap({ Self.decimal($0.buffer) }), lo >= 1, lo <= hi {
+                hiddenColumns.append((lo - 1)...(min(hi, Self.maxColumns) - 1))
             }
             return
         }

@@ -64,6 +64,10 @@ public struct TableFile: Sendable, Hashable {
     /// xlsx: the sheet's merged cells (`<mergeCell ref="A2:A4"/>`), at most
     /// `MergedRange.limit` of them. Only the first cell of a merged range holds its value.
     public var mergedRanges: [MergedRange] = []
+    /// xlsx: the columns of the sheet read that are hidden (`<col hidden="1">`), 0-based as
+    /// a row's fields, as runs. Their cells are read like any: a value a clerk cannot see
+    /// still counts.
+    public var hiddenColumns: [ClosedRange<Int>] = []
 
     /// A range of merged cells: sheet rows (1-based, as `RawRow.line`) and columns (0-based,
     /// as a row's fields).

@@ -94,6 +94,7 @@ struct XLSXReader {
             file.date1904 = workbook.date1904
             file.hiddenRows = handler.hiddenRows
             file.mergedRanges = handler.mergedRanges
+            file.hiddenColumns = handler.hiddenColumns
             return .success(file)
         }
         var file = try result.get()

@@ -95,7 +95,17 @@ public struct RosterReader {
             }
             reports.append(report)
         }
-        return (Roster(cadres), reports)
+        let roster = Roster(cadres)
+        // A one-person community a typo made (社区0O01 beside 社区0001): a warning at its rows.
+        var column: [String: Int] = [:]
+        for r in reports {
+            if let c = r.columns.firstIndex(where: { schema.field(forHeader: $0)?.name == "社区" }) { column[r.path] = c + 1 }
+        }
+        for p in CommunityNames.problems(roster, column: column) {
+            guard case .communityLikeAnother(let place, _, _, _, _) = p, let k = reports.firstIndex(where: { $0.path == place.path }) else { continue }
+            reports[k].problems.append(p)
+        }
+        return (roster, reports)
     }
 
     /// Where each core field sits in the schema and which fields are extra, resolved once per

@@ -22,6 +22,11 @@ public struct FieldSpec: Sendable, Hashable {
     /// A value the rules never read (an adjustment's 金额 without a pay line that sums it): a
     /// row that fills it is refused (D0220) rather than counted as used while changing nothing.
     public var unreadByRules = false
+    /// An optional column of an activity source that nothing reads: no rule's filter, score
+    /// or aggregate, no check (the cadre, date, key or shift fields). A merged range over only
+    /// such columns loses nothing that counts (D0036 is then a warning). Set from the rules
+    /// by `MonthEvaluation.schemas`; false (it counts) where the rules are not known.
+    public var isUnread = false
 
     public init(_ name: String, aliases: [String] = [], _ type: FieldType, required: Bool = true, optionalValue: Bool = false,
                 limit: Fixed? = nil, limitRule: String? = nil, nonNegative: Bool = false) {

@@ -17,9 +17,12 @@ public struct FileReport: Sendable {
     public var byteCount = 0
     public var problems: [RecordProblem] = []
     public var rejectedRows: [RejectedRow] = []
-    /// For the roster: 工号 of rejected rows and their lines, so that the records of those
-    /// cadres say why they cannot be used instead of calling the cadre unknown.
-    public var rejectedCadres: [String: Int] = [:]
+    /// For the roster: 工号 of rejected rows and where they are, so that the records of those
+    /// cadres say why they cannot be used (naming the roster row) instead of calling the
+    /// cadre unknown.
+    public var rejectedCadres: [String: RowOrigin] = [:]
+    /// For the roster: every rejected row that names a cadre (by 工号 or 姓名), in file order.
+    public var rejectedCadreRows: [RejectedCadre] = []
 
     public init(path: String, source: String) {
         self.path = path
@@ -34,6 +37,25 @@ public struct FileReport: Sendable {
     public var sheet: String? {
         if case .xlsx(let s)? = format { return s }
         return nil
+    }
+}
+
+/// A roster row that was rejected: the cadre it names is neither scored nor paid unless
+/// another row of the roster has their 工号 (`MonthCheck.leftOut`).
+public struct RejectedCadre: Sendable, Hashable {
+    /// The 工号 as written (empty when the cell was); compare, never show: it may be an ID
+    /// number typed in the wrong column (`PersonalData.maskByContent` before showing).
+    public var id: String
+    public var name: String
+    public var origin: RowOrigin
+    /// The codes of the row's errors (`D0112`).
+    public var codes: [String]
+
+    public init(id: String, name: String, origin: RowOrigin, codes: [String]) {
+        self.id = id
+        self.name = name
+        self.origin = origin
+        self.codes = codes
     }
 }
 

@@ -15,6 +15,17 @@ public struct MonthCheck: Sendable {
     public var diagnostics: [Diagnostic] { problems.map(\.diagnostic) }
     public var hasErrors: Bool { diagnostics.hasErrors }
     public var rejectedRows: [RejectedRow] { files.flatMap(\.rejectedRows) }
+
+    /// The cadres whose roster row was rejected and who have no accepted row: under
+    /// `--skip-invalid` they are neither scored nor paid, which must never go unsaid (the
+    /// batch's summary, 核对, the stored run). Each 工号 once, first row first; a rejected row
+    /// without a 工号 (named by its 姓名) each.
+    public var leftOut: [RejectedCadre] {
+        var seen: Set<String> = []
+        return files.flatMap(\.rejectedCadreRows).filter { c in
+            c.id.isEmpty || roster.index(of: c.id) == nil && seen.insert(c.id).inserted
+        }
+    }
 }
 
 /// Validates a month folder: finds each source's file, reads the roster first, then every
@@ -145,6 +156,16 @@ public struct MonthValidator {
         return .unknown
     }
 
+    /// The source a file of this name would be taken for in a month folder (read as its
+    /// file, or refused as a misnamed one, D0040/D0041), or nil for a name like no source's
+    /// (`拒收-2021-01.xlsx`).
+    public static func source(takingFileName name: String, _ schemas: [SourceSchema]) -> String? {
+        switch match(fileName: name, schemas) {
+        case .source(let source, _), .misnamed(let source, _), .otherFormat(let source, _, _): source
+        case .unknown: nil
+        }
+    }
+
     /// `值班 - 富民` → `值班-富民`: surrounding spaces dropped, dashes as `-`, a run of
     /// separators as its first, and spaces beside a separator dropped.
     static func cleanStem(_ stem: String) -> String {
@@ -227,7 +248,7 @@ public struct MonthValidator {
         let (files, folderProblems) = locate(inputs)
         var reports: [FileReport] = []
         var roster = Roster()
-        var rejectedCadres: [String: Int] = [:]
+        var rejectedCadres: [String: RowOrigin] = [:]
         if let rosterSchema = schemas.first(where: { $0.role == .roster }), let paths = files[rosterSchema.name] {
             let (r, rosterReports) = RosterReader(schema: rosterSchema, month: month, tuning: tuning).read(files: paths)
             roster = r

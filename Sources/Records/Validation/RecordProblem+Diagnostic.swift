@@ -110,12 +110,34 @@ extension RecordProblem {
                 notes: [L("隐藏（或被筛选隐藏）的行共 \(Self.rowTotal(rows)) 行，都已计分、计入发放。", "\(Self.rowTotal(rows)) hidden (or filtered out) rows, all scored and paid.")],
                 help: L("在 Excel 中选中上下相邻的行，右键“取消隐藏”（或清除筛选）核对这些行：有效的记录保留；作废或重复的记录请删除整行，不要只隐藏。",
                         "Unhide the rows (or clear the filter) in Excel and check them: keep valid records, and delete whole rows of cancelled or duplicate ones instead of hiding them."))
-        case .mergedCells(let path, let sheet, let range):
+        case .hiddenColumns(let path, let sheet, let headerLine, let columns):
+            let zh = columns.map { "\($0.letter) 列（\(x($0.field))）" }.joined(separator: "、")
+            let en = columns.map { "column \($0.letter) ('\(x($0.field))')" }.joined(separator: ", ")
+            let first = columns.first?.letter ?? "A"
+            return Diagnostic(
+                .warning, code: "D0038", at: .cell(path: path, sheet: sheet, reference: "\(first)\(headerLine)", columnName: columns.first?.field),
+                summary: L("工作表“\(x(sheet))”的 \(zh)被隐藏，仍按数据读取", "\(en) of sheet '\(x(sheet))' \(columns.count == 1 ? "is" : "are") hidden but read as data all the same"),
+                expected: L("数据列都显示出来", "every data column visible"),
+                notes: [L("隐藏的列照常读取、计分、计入发放；看不见的内容容易漏改或填错。", "Hidden columns are read, scored and paid like any; what cannot be seen is easily left wrong.")],
+                help: L("在 Excel 中选中 \(first) 列两侧的列，右键“取消隐藏”，核对这些列的内容并保存；不需要的列整列删除，不要隐藏。",
+                        "Select the columns on either side of column \(first) in Excel, right-click Unhide, check the values and save; delete columns that are not needed instead of hiding them."))
+        case .mergedCells(let path, let sheet, let range, let unread):
             let ref = range.reference
+            let top = CellReference.reference(row: range.rows.lowerBound - 1, column: range.columns.lowerBound)
+            if let unread {
+                let names = unread.map { "“\(x($0))”" }.joined(separator: "、")
+                return Diagnostic(
+                    .warning, code: "D0036", at: .cell(path: path, sheet: sheet, reference: ref, columnName: nil),
+                    summary: L("\(ref) 是合并单元格（\(names)列）：取消合并，并在每一行填写", "\(ref) are merged cells (column \(unread.map { "'\(x($0))'" }.joined(separator: ", "))): unmerge them and fill in every row"),
+                    notes: [L("合并单元格只有左上角的 \(top) 有内容，其余各行这一列读出来是空的；规则不读取这一列，计分和发放不受影响，各行照常采用。",
+                              "Only the top-left cell \(top) holds the value; the other rows read it as empty. No rule reads this column, so scores and pay are unaffected and the rows are used.")],
+                    help: L("选中 \(ref)，点“合并后居中”取消合并，在每一行填上各自的内容（或留空），保存后重新检查。",
+                            "Select \(ref), undo Merge & Center, fill in each row (or leave it empty), save and check again."))
+            }
             return Diagnostic(
                 .error, code: "D0036", at: .cell(path: path, sheet: sheet, reference: ref, columnName: nil),
                 summary: L("\(ref) 是合并单元格：取消合并，并在每一行填写", "\(ref) are merged cells: unmerge them and fill in every row"),
-                notes: [L("合并单元格只有左上角的 \(CellReference.reference(row: range.rows.lowerBound - 1, column: range.columns.lowerBound)) 有内容，其余单元格读出来是空的：缺少必填值的行不能使用，已列入未通过的行。",
+                notes: [L("合并单元格只有左上角的 \(top) 有内容，其余单元格读出来是空的：缺少必填值的行不能使用，已列入未通过的行。",
                           "Only the top-left cell of merged cells holds the value; the others read as empty: rows that lack a required value for it cannot be used and are listed with the rejected rows.")],
                 help: L("选中 \(ref)，点“合并后居中”取消合并，再在每一行填上各自的值（可复制第一行的值），保存后重新检查。",
                         "Select \(ref), undo Merge & Center, type each row's value (copy the first row's), save and check again."))
@@ -151,13 +173,15 @@ extension RecordProblem {
                 summary: L("工号“\(x(id))”不在本月花名册中", "cadre '\(x(id))' is not on the roster"),
                 found: x(id),
                 help: L("核对工号是否写错；新入职人员请先加入花名册（cadres.csv）。", "Check the 工号 for a typo; add a new cadre to the roster first."))
-        case .rosterRowRejected(let place, let id, let rosterLine):
+        case .rosterRowRejected(let place, let id, let roster):
+            let row = "\(Self.fileName(roster.path)) 第 \(roster.line) 行"
             return Diagnostic(
                 .error, code: "D0210", at: location(place),
-                summary: L("\(x(id)) 在花名册中的那一行有错误，其记录暂不能使用", "the roster row of '\(x(id))' has errors, so their records cannot be used"),
+                summary: L("\(x(id)) 的花名册行（\(row)）有错误，此人未计分、未计发，这条记录也不能使用",
+                           "the roster row of '\(x(id))' (\(Self.fileName(roster.path)) line \(roster.line)) has errors: the cadre is neither scored nor paid, and this record cannot be used"),
                 found: x(id),
-                notes: [L("花名册第 \(rosterLine) 行", "roster line \(rosterLine)")],
-                help: L("先改正花名册中该行的错误，这条记录即可使用。", "Fix that roster row first; this record then counts."))
+                notes: [L("花名册 \(row)\(roster.sheet.map { "（工作表“\(x($0))”）" } ?? "")", "roster \(Self.fileName(roster.path)) line \(roster.line)\(roster.sheet.map { " (sheet '\(x($0))')" } ?? "")")],
+                help: L("先改正花名册中该行的错误，此人和这条记录即可计入。", "Fix that roster row first; the cadre and this record then count."))
         case .notEmployed(let place, let id, let date, let hiredOn, let leftOn):
             let span = "\(hiredOn) 至 \(leftOn?.description ?? "今")"
             return Diagnostic(
@@ -277,6 +301,23 @@ extension RecordProblem {
                 expected: L("0 到 \(month.month - 1) 的整数（本年 1 月至上月在本单位任职的月数）", "a whole number from 0 to \(month.month - 1)"),
                 help: L("累计月数只算本月以前的月份，不含本月：核对期初余额文件，改正或留空（留空时按入职日期算）。",
                         "Count only the months before this one: correct it, or leave it blank to count from the hiring date."))
+        case .communityLikeAnother(let place, let community, let rows, let other, let otherCount):
+            let shown = rows.prefix(10)
+            let lines = shown.map { "\(Self.fileName($0.path)) 第 \($0.line) 行" }.joined(separator: "、") + (rows.count > shown.count ? " 等 \(rows.count) 行" : "")
+            let linesEN = shown.map { "\(Self.fileName($0.path)) line \($0.line)" }.joined(separator: ", ") + (rows.count > shown.count ? " and more (\(rows.count))" : "")
+            let apart = CommunityNames.distance(CommunityNames.key(community), CommunityNames.key(other))
+            let slip = apart == 0 ? "只是全角半角、大小写或空格不同" : "只差 \(apart) 个字"
+            return Diagnostic(
+                .warning, code: "D0307", at: location(place),
+                summary: L("社区“\(x(community))”只有 \(rows.count) 人，与社区“\(x(other))”（\(otherCount) 人）\(slip)，可能是写错了",
+                           "community '\(x(community))' has \(rows.count) cadre(s) and its name is a slip away from '\(x(other))' (\(otherCount) cadres): likely a typo"),
+                found: x(community),
+                expected: L("“\(x(other))”，或者确实是另一个社区", "'\(x(other))', unless it really is another community"),
+                notes: [L("写成“\(x(community))”的行：\(lines)", "rows with '\(x(community))': \(linesEN)"),
+                        L("按社区计算的名额、排名和在岗人数（如优秀名额为各社区人数的 20%）会把“\(x(community))”当作单独的社区：这 \(rows.count) 人单独排名，可能因名额不足被降等。",
+                          "Quotas, ranks and head counts by community treat '\(x(community))' as a community of its own: its \(rows.count) cadre(s) are ranked alone and may lose a tier for want of a quota.")],
+                help: L("逐字核对这些行的“社区”（注意形近字、字母 O 与数字 0）：写错的改为“\(x(other))”；确实是另一个社区的，可以不改。",
+                        "Check the 社区 of these rows letter by letter (look-alike characters, the letter O and the digit 0): correct a typo to '\(x(other))'; if it really is another community, leave it."))
         case .notEmployedThisMonth(let place, let id, let month):
             return Diagnostic(
                 .warning, code: "D0401", at: location(place),

@@ -47,9 +47,15 @@ public enum RecordProblem: Sendable, Hashable {
     /// Non-blank data rows of the sheet read that are hidden: read and counted all the same
     /// (a warning), as runs of row numbers.
     case hiddenRows(path: String, sheet: String, rows: [ClosedRange<Int>])
+    /// Hidden columns of the sheet read that hold fields of the source: read all the same (a
+    /// warning), each by its column letter and field; located at the first one's header cell.
+    case hiddenColumns(path: String, sheet: String, headerLine: Int, columns: [HiddenColumn])
     /// Merged cells over the data rows: only the range's first cell has its value, so the
     /// rows below it lack theirs (the empty-cell errors they caused are worded as this).
-    case mergedCells(path: String, sheet: String, range: TableFile.MergedRange)
+    /// `unreadColumns`: nil when the range covers a column that counts (an error); else the
+    /// headers of the columns it covers, none of which anything reads (an optional 备注 no
+    /// rule reads, a column the source does not have): nothing is lost, a warning.
+    case mergedCells(path: String, sheet: String, range: TableFile.MergedRange, unreadColumns: [String]? = nil)
     /// A file (or sheet) of an activity source or the roster with a header and no records:
     /// a blank template sent back.
     case noRecords(path: String, sheet: String?, headerLine: Int)
@@ -61,7 +67,9 @@ public enum RecordProblem: Sendable, Hashable {
     // Rows against the month and the roster
     case dateOutsideMonth(Place, date: CivilDate, month: YearMonth)
     case unknownCadre(Place, id: String)
-    case rosterRowRejected(Place, id: String, rosterLine: Int)
+    /// A record of a cadre whose roster row was rejected (`roster`): the cadre is not in the
+    /// month, so neither is the record.
+    case rosterRowRejected(Place, id: String, roster: RowOrigin)
     case notEmployed(Place, id: String, date: CivilDate, hiredOn: CivilDate, leftOn: CivilDate?)
     case duplicateKey(Place, key: String, firstLine: Int, firstFile: String? = nil)
     case duplicateRow(Place, firstLine: Int, firstFile: String? = nil)
@@ -83,6 +91,9 @@ public enum RecordProblem: Sendable, Hashable {
     /// A roster value a pay line looks up in a table that has no row for it (岗位等级 19 in a
     /// table of 1 to 18): the line cannot be computed.
     case noTableRow(Place, id: String, value: String, table: String, keys: [String], line: String)
+    /// A community of very few cadres (`rows`) whose name is a slip away from a larger one's
+    /// (`other`, of `otherCount` cadres): likely a typo that makes a community of its own.
+    case communityLikeAnother(Place, community: String, rows: [RowOrigin], other: String, otherCount: Int)
     /// An opening row's 累计月数 beyond the months of the year before `month` (an error), or
     /// beyond those since `hiredOn` when the cadre joined this year (a warning).
     case openingMonths(Place, id: String, months: Int, month: YearMonth, hiredOn: CivilDate?)
@@ -97,6 +108,17 @@ public enum RecordProblem: Sendable, Hashable {
     case noActivity(Place, id: String, sources: [String])
 }
 
+/// A hidden column of a sheet (`C`) and the field its header names (`开始`).
+public struct HiddenColumn: Sendable, Hashable {
+    public var letter: String
+    public var field: String
+
+    public init(letter: String, field: String) {
+        self.letter = letter
+        self.field = field
+    }
+}
+
 extension RecordProblem {
     /// The same problem located in an xlsx sheet (the sheet is known once the file is read).
     func placedInSheet(_ sheet: String) -> RecordProblem {
@@ -106,7 +128,8 @@ extension RecordProblem {
             return place
         }
         switch self {
-        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet, .hiddenRows, .mergedCells: return self
+        case .reader, .unknownFile, .misnamedFile, .notXlsxFile, .ambiguousFiles, .missingSource, .unreadSheet, .hiddenRows, .hiddenColumns, .mergedCells:
+            return self
         case .noRecords(let path, _, let line): return .noRecords(path: path, sheet: sheet, headerLine: line)
         case .noHeader(let path, _, let expected): return .noHeader(path: path, sheet: sheet, expected: expected)
         case .missingColumn(let a, let b, let c): return .missingColumn(p(a), field: b, found: c)
@@ -117,7 +140,7 @@ extension RecordProblem {
         case .missingValue(let a, let b): return .missingValue(p(a), type: b)
         case .dateOutsideMonth(let a, let b, let c): return .dateOutsideMonth(p(a), date: b, month: c)
         case .unknownCadre(let a, let b): return .unknownCadre(p(a), id: b)
-        case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, rosterLine: c)
+        case .rosterRowRejected(let a, let b, let c): return .rosterRowRejected(p(a), id: b, roster: c)
         case .notEmployed(let a, let b, let c, let d, let e): return .notEmployed(p(a), id: b, date: c, hiredOn: d, leftOn: e)
         case .duplicateKey(let a, let b, let c, let d): return .duplicateKey(p(a), key: b, firstLine: c, firstFile: d)
         case .duplicateRow(let a, let b, let c): return .duplicateRow(p(a), firstLine: b, firstFile: c)
@@ -135,6 +158,7 @@ extension RecordProblem {
             return .sharedBankAccount(p(a), id: b, account: c, otherID: d, otherLine: e, otherFile: f)
         case .noTableRow(let a, let b, let c, let d, let e, let f): return .noTableRow(p(a), id: b, value: c, table: d, keys: e, line: f)
         case .openingMonths(let a, let b, let c, let d, let e): return .openingMonths(p(a), id: b, months: c, month: d, hiredOn: e)
+        case .communityLikeAnother(let a, let b, let c, let d, let e): return .communityLikeAnother(p(a), community: b, rows: c, other: d, otherCount: e)
         case .notEmployedThisMonth(let a, let b, let c): return .notEmployedThisMonth(p(a), id: b, month: c)
         case .longShift(let a, let b): return .longShift(p(a), minutes: b)
         case .longService(let a, let b): return .longService(p(a), minutes: b)

@@ -88,8 +88,8 @@ struct RowsOut {
     var rejectedSeq: [Int] = []
     var accepted = 0
     var rejected = 0
-    /// The roster's rejected 工号 and their lines, first first (the roster has one lane).
-    var rejectedCadres: [(id: String, line: Int)] = []
+    /// The roster's rejected rows that name a cadre, in file order (the roster has one lane).
+    var rejectedCadres: [RejectedCadre] = []
 
     /// Adds the lanes' findings to `report` in file order (by row, then as each lane found them).
     static func merge(_ outs: [RowsOut], into report: inout FileReport) {
@@ -113,7 +113,10 @@ struct RowsOut {
             report.rejectedRows += rejected.map { outs[$0.lane].rejectedRows[$0.index] }
         }
         for o in outs {
-            for (id, line) in o.rejectedCadres where report.rejectedCadres[id] == nil { report.rejectedCadres[id] = line }
+            for c in o.rejectedCadres {
+                if !c.id.isEmpty, report.rejectedCadres[c.id] == nil { report.rejectedCadres[c.id] = c.origin }
+                report.rejectedCadreRows.append(c)
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ public struct SourceValidator {
     /// The month's first and last day (days since 1970), computed once rather than per row.
     private let monthDays: ClosedRange<Int32>
 
-    private let rejectedCadres: [String: Int]
+    private let rejectedCadres: [String: RowOrigin]
     /// Fields the reading thread decodes (`RowPrecheck`): all but those interned here.
     private let isEarly: [Bool]
     /// Batch size and whether the reading thread prechecks; never changes what is found.
@@ -73,7 +73,7 @@ public struct SourceValidator {
     private var lanes: SourceLanes? = nil
 
     public init(
-        schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: Int] = [:],
+        schema: SourceSchema, month: YearMonth, roster: Roster?, rejectedCadres: [String: RowOrigin] = [:],
         retainText: Set<String>? = nil, tuning: ValidationTuning = ValidationTuning()
     ) {
         self.tuning = tuning
@@ -315,7 +315,8 @@ public struct SourceValidator {
                     report.problems.append(.unreadSheet(path: path, sheet: other.name, dataSheet: read, rows: other.rows))
                 }
                 if let headerLine = report.headerLine {
-                    Self.checkSheetLayout(table, sheet: read, headerLine: headerLine, path: path, report: &report)
+                    Self.checkSheetLayout(table, sheet: read, headerLine: headerLine, path: path, schema: schema,
+                                          columnOfField: header?.columnOfField ?? [], report: &report)
                 }
             }
             // A blank template sent back: a community's cadres would silently get nothing.
@@ -349,22 +350,51 @@ public struct SourceValidator {
                 r.origin.sheet = sheet
                 return r
             }
+            for k in report.rejectedCadreRows.indices { report.rejectedCadreRows[k].origin.sheet = sheet }
+            for id in report.rejectedCadres.keys { report.rejectedCadres[id]?.sheet = sheet }
         }
         return report
     }
 
-    /// What an xlsx sheet's layout hides from the rows: hidden data rows (read all the same, a
-    /// warning) and merged cells over the data (an error per range; the empty-cell errors
-    /// of the cells it covers are worded as it). Once per file, after its rows.
-    static func checkSheetLayout(_ table: TableFile, sheet: String, headerLine: Int, path: String, report: inout FileReport) {
+    /// What an xlsx sheet's layout hides from the rows: hidden data rows and hidden columns
+    /// of the source's fields (read all the same, a warning each), and merged cells over the
+    /// data (an error per range, the empty-cell errors of the cells it covers worded as it; a
+    /// warning when every column it covers is one nothing reads, `FieldSpec.isUnread`, or
+    /// not the source's). Once per file, after its rows.
+    static func checkSheetLayout(_ table: TableFile, sheet: String, headerLine: Int, path: String, schema: SourceSchema,
+                                 columnOfField: [Int?], report: inout FileReport) {
         let hidden = table.hiddenRows.compactMap { r in r.upperBound > headerLine ? max(r.lowerBound, headerLine + 1)...r.upperBound : nil }
         if !hidden.isEmpty { report.problems.append(.hiddenRows(path: path, sheet: sheet, rows: hidden)) }
+        // The field each column holds (0-based columns), as the header named them.
+        var fieldOfColumn: [Int: Int] = [:]
+        for (f, c) in columnOfField.enumerated() { if let c { fieldOfColumn[c] = f } }
+        let hiddenFields = fieldOfColumn.keys.sorted().filter { c in table.hiddenColumns.contains { $0.contains(c) } }
+        if !hiddenFields.isEmpty {
+            report.problems.append(.hiddenColumns(path: path, sheet: sheet, headerLine: headerLine, columns: hiddenFields.map { c in
+                HiddenColumn(letter: CellReference.columnName(c), field: schema.fields[fieldOfColumn[c]!].name)
+            }))
+        }
         let width = report.columns.count
         let merged = table.mergedRanges.filter { $0.rows.upperBound > headerLine && $0.columns.lowerBound < width }
         guard !merged.isEmpty else { return }
+        // A range over columns nothing reads loses nothing: their headers, or nil when one
+        // of its columns counts.
+        func unreadColumns(_ m: TableFile.MergedRange) -> [String]? {
+            var names: [String] = []
+            for c in m.columns where c < width {
+                if let f = fieldOfColumn[c] {
+                    guard schema.fields[f].isUnread else { return nil }
+                    names.append(schema.fields[f].name)
+                } else if !report.columns[c].isEmpty {
+                    names.append(report.columns[c])
+                }
+            }
+            return names
+        }
+        let counting = merged.filter { unreadColumns($0) == nil }
         func covering(_ line: Int, _ column: Int?) -> TableFile.MergedRange? {
             guard let column else { return nil }
-            return merged.first { m in
+            return counting.first { m in
                 m.rows.contains(line) && m.columns.contains(column - 1)
                     && !(line == m.rows.lowerBound && column - 1 == m.columns.lowerBound)
             }
@@ -372,8 +402,8 @@ public struct SourceValidator {
         report.problems.removeAll { p in
             if case .missingValue(let place, _) = p { covering(place.line, place.column) != nil } else { false }
         }
-        for m in merged { report.problems.append(.mergedCells(path: path, sheet: sheet, range: m)) }
-        for r in report.rejectedRows.indices where merged.contains(where: { $0.rows.contains(report.rejectedRows[r].origin.line) }) {
+        for m in merged { report.problems.append(.mergedCells(path: path, sheet: sheet, range: m, unreadColumns: unreadColumns(m))) }
+        for r in report.rejectedRows.indices where counting.contains(where: { $0.rows.contains(report.rejectedRows[r].origin.line) }) {
             var row = report.rejectedRows[r]
             for k in row.codes.indices where row.codes[k] == "D0110" {
                 guard k < row.columns.count, let m = covering(row.origin.line, row.columns[k]) else { continue }
@@ -625,8 +655,8 @@ public struct SourceValidator {
             decoded.cadre = cadreOfCode[code]
             if decoded.cadre < 0 {
                 let id = decoder.text(ci, decoded.payload[ci])
-                if let line = rejectedCadres[id] {
-                    add(.rosterRowRejected(place(ci), id: id, rosterLine: line))
+                if let rosterRow = rejectedCadres[id] {
+                    add(.rosterRowRejected(place(ci), id: id, roster: rosterRow))
                 } else {
                     add(.unknownCadre(place(ci), id: id))
                 }
@@ -764,12 +794,16 @@ public struct SourceValidator {
         }
         if hasError {
             out.rejected += 1
-            if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
-                let id = row.string(column).trimmingSpaces
-                if !id.isEmpty { out.rejectedCadres.append((id, row.line)) }
-            }
             let personal = Set(schema.fields.indices.filter { schema.fields[$0].type.isPersonal }.compactMap { map.columnOfField[$0] })
             let errors = problems.filter { $0.severity == .error }.map(\.diagnostic)
+            // A rejected roster row leaves its cadre out of scoring and pay: kept to say so.
+            if isRoster, let ci = cadreIndex, let column = map.columnOfField[ci] {
+                let id = row.string(column).trimmingSpaces
+                let name = schema.fieldIndex("姓名").flatMap { map.columnOfField[$0] }.map { row.string($0).trimmingSpaces } ?? ""
+                if !id.isEmpty || !name.isEmpty {
+                    out.rejectedCadres.append(RejectedCadre(id: id, name: name, origin: origin, codes: errors.map(\.code)))
+                }
+            }
             out.rejectedRows.append(RejectedRow(
                 origin: origin, codes: errors.map(\.code), reasons: errors.map(\.summary.zh),
                 // Personal data that slipped into another column (a roster row missing a cell)

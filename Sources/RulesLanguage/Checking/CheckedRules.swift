@@ -340,6 +340,25 @@ public struct CheckedRules: Sendable {
         return false
     }
 
+    /// Whether any rule reads `field` of `source`'s records at all: in an item's filter or
+    /// scoring, an aggregate's filter or argument, or a veto's (even a field only filtered on
+    /// decides which records count).
+    public func readsField(_ field: Int, ofSource source: Int) -> Bool {
+        for item in items where item.source == source {
+            if item.filter?.references(field: field) == true { return true }
+            switch item.scoring {
+            case .each(let e), .total(let e): if e.references(field: field) { return true }
+            }
+        }
+        for a in accumulators where a.source == source {
+            if a.filter?.references(field: field) == true || a.argument?.references(field: field) == true { return true }
+        }
+        for v in vetoes where v.source == source {
+            if v.filter?.references(field: field) == true || v.condition.references(field: field) { return true }
+        }
+        return false
+    }
+
     /// The pay lines declared for the tax file (`个税申报`), in the rules' order, each name
     /// once (a line with several versions declares the column of its first that has one).
     public var taxFiling: [TaxFilingLine] {

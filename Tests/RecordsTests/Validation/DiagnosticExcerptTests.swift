@@ -16,7 +16,7 @@ struct DiagnosticExcerptTests {
             .value(place, found: long, type: .date, problem: .notADate),
             .unknownCadre(place, id: long),
             .duplicateKey(place, key: long, firstLine: 2),
-            .rosterRowRejected(place, id: long, rosterLine: 3),
+            .rosterRowRejected(place, id: long, roster: RowOrigin(path: "2020-12/cadres.csv", line: 3)),
             .conflictingRosterRows(place, id: long, firstLine: 2),
             .sharedIDNumber(place, otherID: long, otherLine: 2),
             .noActivity(place, id: long, sources: [long, long]),

@@ -11,7 +11,7 @@ import Testing
 struct TypedRowsTests {
     static let month = YearMonth("2020-12")!
 
-    static func roster() -> (Roster, [String: Int]) {
+    static func roster() -> (Roster, [String: RowOrigin]) {
         let (roster, report) = RosterReader(month: month).read(path: PackagePaths.path("samples/2020-12/cadres.csv"))
         return (roster, report.rejectedCadres)
     }
