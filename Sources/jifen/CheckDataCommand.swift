@@ -93,7 +93,7 @@ struct CheckDataCommand: ParsableCommand {
         if let status = ExitStatus.of(diagnostics) { throw status }
     }
 
-    /// B0085 when the folder has files but not one of them belongs to any activity source of
+    /// B0086 when the folder has files but not one of them belongs to any activity source of
     /// the rules (every one unrecognised, D0020): the month was checked against nothing, most
     /// likely with the wrong rules, and "0 errors" would say it was fine.
     static func noSourceFile(_ check: MonthCheck, schemas: [SourceSchema], rulesFolder: String?) -> Diagnostic? {
@@ -106,7 +106,7 @@ struct CheckDataCommand: ParsableCommand {
         let expected = activity.map { s in "“\(s.name)”（\(s.fileStems.map { "\($0).csv" }.joined(separator: "、"))）" }.joined(separator: "、")
         let rules = rulesFolder.map { "规则文件夹 \($0)" } ?? "内置的标准数据源（没有规则文件夹）"
         return Diagnostic(
-            .error, code: "B0085", at: .file(path: check.folder),
+            .error, code: "B0086", at: .file(path: check.folder),
             summary: Localized(zh: "没有一个文件属于\(rules)中的台账：\(unrecognised.count) 个文件都未识别，本月的数据实际上没有核对",
                                en: "not one file belongs to a ledger of \(rulesFolder ?? "the standard sources"): \(unrecognised.count) file(s) unrecognised, nothing was checked"),
             notes: [Localized(zh: "规则中的台账：\(expected)", en: "the rules' ledgers: \(expected)")],

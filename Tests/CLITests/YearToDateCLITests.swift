@@ -137,7 +137,7 @@ struct YearToDateCLITests {
         }
         let wrong = try Self.jifen(["check-data", "data/2020-12", "--month", "2020-12", "--rules", PackagePaths.path("rules")], in: root)
         #expect(wrong.status == 65, "\(wrong.stdout)")
-        #expect(wrong.stdout.contains("data/2020-12: 错误[B0085]: 没有一个文件属于规则文件夹"), "\(wrong.stdout)")
+        #expect(wrong.stdout.contains("data/2020-12: 错误[B0086]: 没有一个文件属于规则文件夹"), "\(wrong.stdout)")
     }
 
     // Finding 11: an opening file the rules do not declare.
