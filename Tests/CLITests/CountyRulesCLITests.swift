@@ -233,7 +233,7 @@ struct CountyRulesCLITests {
         #expect(e.stdout.contains("等次：不合格"), "\(e.stdout)")
         #expect(e.stdout.contains("未达到基本合格的条件“60 分 ≤ 得分 < 70 分” → 不合格"), "\(e.stdout)")
         let b = try Self.run(root, ["batch", "run", "--month", "2020-12", "--data", "data", "--rules", "rules",
-                                    "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet"])
+                                    "--store", root + "/s.sqlite", "--out", root + "/out", "--quiet", "--no-earlier-income"])
         #expect(b.status == 0, "\(b.stdout)\(b.stderr)")
         let sheet = try #require(try XlsxFile(path: root + "/out/2020-12/积分明细.xlsx").sheet("富民"))
         let texts = sheet.cells.map(\.value)

@@ -68,7 +68,11 @@ import ZIPFoundation
         #expect(r.stdout.contains("警告[D0036]") && r.stdout.contains("G2:G4 是合并单元格（“备注”列）"), "\(r.stdout)")
         #expect(!r.stdout.contains("错误[D0036]"))
 
-        let noRules = try CLI.run(["check-data", folder, "--month", "2020-12", "--rules", folder + "/没有规则"])
+        // Without rules: run where there is no rules folder and no jifen.json (a named rules
+        // folder that is missing is an error of its own).
+        let bare = folder + "/../无规则"
+        try FileManager.default.createDirectory(atPath: bare, withIntermediateDirectories: true)
+        let noRules = try CLI.run(["check-data", folder, "--month", "2020-12"], in: bare)
         #expect(noRules.status == 65 && noRules.stdout.contains("错误[D0036]"), "\(Self.all(noRules))")
 
         try FileManager.default.removeItem(atPath: folder + "/duty.xlsx")
