@@ -288,6 +288,11 @@ extension BatchCommand {
                 if let c = r.closedAt { print(say("关账 \(c)", "closed \(c)")) }
                 print(say("人数 \(s.cadres)  行：使用 \(s.rowsUsed)，忽略 \(s.rowsIgnored)，拒绝 \(s.rowsRejected)",
                           "cadres \(s.cadres)  rows: used \(s.rowsUsed), ignored \(s.rowsIgnored), rejected \(s.rowsRejected)"))
+                // Cadres a rejected roster row left out (--skip-invalid): kept with the run.
+                if let left = s.leftOut, !left.isEmpty {
+                    print(say("！花名册行被拒收、未计分未计发 \(left.count) 人：", "! \(left.count) cadre(s) left out by a rejected roster row: ")
+                          + left.map { "\($0.id.isEmpty ? say("（无工号）", "(no 工号)") : $0.id) \($0.name)（\($0.place)）" }.joined(separator: say("、", ", ")))
+                }
                 print(say("应发 \(s.gross.grouped)  扣款 \(s.deductions.grouped)  实发 \(s.net.grouped)",
                           "gross \(s.gross.grouped)  deductions \(s.deductions.grouped)  net \(s.net.grouped)"))
                 print(say("等次 ", "tiers ") + s.orderedTiers.map { "\($0.tier) \($0.count)" }.joined(separator: say("，", ", ")))

@@ -66,6 +66,9 @@ import Testing
         let left = try #require(run.summary.leftOut)
         #expect(left.map(\.id) == ["FM-003"] && left.map(\.name) == ["欧婷萍"] && left.map(\.line) == [line] && left.map(\.file) == ["cadres.csv"])
         #expect(run.summary.rosterCadres == run.summary.cadres + 1)
+        // And `batch show` says it from the store.
+        let show = try CLI.run(["batch", "show", "--month", "2020-10", "--store", root + "/jifen.sqlite", "--out", root + "/out"])
+        #expect(show.status == 0 && show.stdout.contains("！花名册行被拒收、未计分未计发 1 人：FM-003 欧婷萍（cadres.csv 第 \(line) 行）"), "\(Self.all(show))")
     }
 
     /// A month without a rejected roster row: 核对's head count is 一致, nobody is listed.

@@ -68,6 +68,26 @@ struct CommunityNameTests {
         #expect(w.first?.notes.first?.zh == "写成“富明社区”的行：cadres.csv 第 32 行、cadres.csv 第 83 行")
     }
 
+    /// A county that lists its communities (the rules declare 社区 as an enumeration) has
+    /// any other name refused (D0107, the row rejected): an error, nothing guessed.
+    @Test func aDeclaredListOfCommunitiesRefusesAnyOther() throws {
+        let folder = try Broken.folder(without: ["cadres.csv", "duty.csv", "service.csv", "training.csv"]) { folder in
+            var communities = Array(repeating: "社区0001", count: 28) + Array(repeating: "社区0002", count: 25)
+            communities.insert("社区0O01", at: 7)
+            try Self.roster(folder, communities: communities)
+        }
+        var schemas = StandardSchemas.all
+        let roster = try #require(schemas.firstIndex { $0.role == .roster })
+        let community = try #require(schemas[roster].fieldIndex("社区"))
+        schemas[roster].fields[community].type = .enumeration(["社区0001", "社区0002"])
+        let check = MonthValidator(month: Broken.month, schemas: schemas).validate(folder: folder)
+        let refused = try #require(check.diagnostics.first { $0.code == "D0107" })
+        #expect(refused.severity == .error)
+        #expect(refused.location == .row(path: folder + "/cadres.csv", line: 9, column: 4, columnName: "社区"))
+        #expect(!check.diagnostics.contains { $0.code == "D0307" })
+        #expect(check.roster.count == 53 && check.leftOut.map(\.origin.line) == [9])
+    }
+
     @Test func theSampleRostersHaveNoSuchWarning() throws {
         for month in ["2020-10", "2020-12", "2021-06"] {
             let check = MonthValidator(month: YearMonth(month)!).validate(folder: PackagePaths.path("samples/" + month))
