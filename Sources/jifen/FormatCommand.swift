@@ -13,18 +13,19 @@ struct FormatCommand: ParsableCommand {
             65 有文件写法有错误，未改动 a file has syntax errors and was left as it is.
             """)
 
-    @Argument(help: "规则文件或文件夹。 Rules files or folders.")
-    var paths: [String] = ["rules"]
+    @Argument(help: "规则文件或文件夹（默认 jifen.json 的 rules，否则 rules）。 Rules files or folders (default: jifen.json's rules, else rules).")
+    var paths: [String] = []
 
     @Flag(help: "只检查，不改写。 Only report files that are not in canonical layout.")
     var check = false
 
+    @OptionGroup var configOption: ConfigOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let zh = output.language == .zh
         var files: [String] = []
-        for path in paths {
+        for path in paths.isEmpty ? [configOption.rulesFolder(nil)] : paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ValidationError(zh ? "找不到 \(path)" : "no such file or folder: \(path)")

@@ -117,6 +117,8 @@ struct YearToDateCLITests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let test = try Self.jifen(["test"], in: root)
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        let fmt = try Self.jifen(["fmt", "--check"], in: root)
+        #expect(fmt.status == 0, "\(fmt.stdout)\(fmt.stderr)")
         let data = try Self.jifen(["check-data", "data/2021-01", "--month", "2021-01"], in: root)
         #expect(data.status == 0, "\(data.stdout)")
         #expect(!data.stdout.contains("D0020") && !data.stdout.contains("D0022"), "\(data.stdout)")
