@@ -11,8 +11,12 @@ public struct PortalConfig: Sendable {
     public var outFolder: String
     /// Adds `Secure` to cookies: set when the portal is served behind TLS.
     public var secureCookies: Bool
-    /// How long a session lasts from login, in seconds.
+    /// How long a session lasts from login, in seconds, however much it is used.
     public var sessionSeconds: Int64
+    /// A session that answers no request for this long ends (`jifen serve
+    /// --session-idle-minutes`, default 30 minutes); counted to within
+    /// `RunStore.sessionTouchSeconds`.
+    public var sessionIdleSeconds: Int64 = 30 * 60
     /// Working days the objection window lasts when staff publish without saying.
     public var objectionWorkingDays: Int
     /// bcrypt cost; tests lower it so that they run quickly.
