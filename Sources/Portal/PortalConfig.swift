@@ -17,6 +17,10 @@ public struct PortalConfig: Sendable {
     /// --session-idle-minutes`, default 30 minutes); counted to within
     /// `RunStore.sessionTouchSeconds`.
     public var sessionIdleSeconds: Int64 = 30 * 60
+    /// Password and activation-code checks in flight at once, in the whole process; beyond
+    /// it a login or activation is answered 503 `busy` without running bcrypt
+    /// (`jifen serve --max-password-checks`, default twice the cores).
+    public var checks = CheckLimiter()
     /// Working days the objection window lasts when staff publish without saying.
     public var objectionWorkingDays: Int
     /// bcrypt cost; tests lower it so that they run quickly.

@@ -156,6 +156,13 @@ struct PortalService: Sendable {
         let key = ClientAddress.throttleKey(from)
         let user = try store.user(username: typed.trimmingWhitespace)
         let actor = user?.username ?? "（未知账户）"
+        // At most `config.checks.limit` checks in the whole process: beyond, busy at once,
+        // before the throttle counts the attempt and without bcrypt.
+        guard config.checks.tryAcquire() else {
+            try store.audit(at: at, actor: actor, action: "login-refused", detail: "busy (checks) address \(from)")
+            throw Refusal.busy
+        }
+        defer { config.checks.release() }
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .login, address: key, name: username, label: user?.username, now: now, policy: config.throttle) {
         case .refused(let lock):
@@ -234,6 +241,11 @@ struct PortalService: Sendable {
         }
         let record = try store.activation(cadreID: cadreID)
         let actor = record == nil ? "（未知账户）" : cadreID
+        guard config.checks.tryAcquire() else {
+            try store.audit(at: at, actor: actor, action: "activate-refused", detail: "busy (checks) address \(from)")
+            throw Refusal.busy
+        }
+        defer { config.checks.release() }
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .activate, address: key, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
         case .refused(let lock):

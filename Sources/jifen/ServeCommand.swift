@@ -18,6 +18,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "会话有效期（分钟，1 到 10080，默认 480）：从登录算起，到期即结束。 Session lifetime in minutes.") var sessionMinutes: Int = 480
     @Option(name: .customLong("session-idle-minutes"), help: "会话空闲多少分钟（没有任何请求）即结束（1 到 1440，默认 30）。 Minutes a session may go unused before it ends.")
     var sessionIdleMinutes: Int = 30
+    @Option(name: .customLong("max-password-checks"), help: "同时进行的密码和激活码校验上限（默认为处理器核数的两倍）；超出时回答“登录的人较多，请稍后再试”。 Password checks at once in the whole process.")
+    var maxPasswordChecks: Int?
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "可信的反向代理地址或网段（可重复，如 127.0.0.1、10.0.0.0/8）：来自它的请求按 X-Forwarded-For 中最右边的非可信地址计为客户端地址；不给则不信任任何代理头。 A reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable.",
         valueName: "ADDR"))
@@ -35,6 +37,9 @@ struct ServeCommand: ParsableCommand {
         }
         guard (1...1440).contains(sessionIdleMinutes) else {
             throw ValidationError("--session-idle-minutes 应在 1 到 1440（一天）之间，给的是 \(sessionIdleMinutes)。 --session-idle-minutes must be 1 to 1440.")
+        }
+        if let n = maxPasswordChecks, !(1...1024).contains(n) {
+            throw ValidationError("--max-password-checks 应在 1 到 1024 之间，给的是 \(n)。 --max-password-checks must be 1 to 1024.")
         }
         guard (1...3600).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout 应在 1 到 3600 秒之间，给的是 \(idleTimeout)。 --idle-timeout must be 1 to 3600 seconds.")
@@ -61,6 +66,7 @@ struct ServeCommand: ParsableCommand {
         config.trustedProxies = trustedProxy.compactMap { AddressRange($0) }
         config.idleSeconds = Int64(idleTimeout)
         config.sessionIdleSeconds = Int64(sessionIdleMinutes) * 60
+        if let n = maxPasswordChecks { config.checks = CheckLimiter(limit: n) }
         OpenFileLimit.raiseToHardLimit()
         config.maxConnections = maxConnections
         config.maxConnectionsPerAddress = maxConnectionsPerAddress

@@ -139,7 +139,8 @@ struct PortalCLITests {
     @Test func serveBehindATrustedProxyAndUnlockByAddress() async throws {
         let root = try Self.demoStore()
         let store = root + "/s.sqlite"
-        for bad in [["--session-minutes", "0"], ["--session-minutes=-5"], ["--trusted-proxy", "proxy.local"], ["--idle-timeout", "0"]] {
+        for bad in [["--session-minutes", "0"], ["--session-minutes=-5"], ["--trusted-proxy", "proxy.local"], ["--idle-timeout", "0"],
+                    ["--session-idle-minutes", "0"], ["--max-password-checks", "0"]] {
             let r = try CLI.run(["serve", "--store", store, "--out", root + "/out", "--port", "1"] + bad)
             let option = String(bad[0].prefix { $0 != "=" })
             #expect(r.status != 0 && r.stderr.contains(option) && (r.stderr.contains("应在") || r.stderr.contains("不是 IP")), "\(bad) \(r.stderr)")

@@ -10,7 +10,7 @@ import TestSupport
 
 /// The third review's account findings (docs/portal.md, "Accounts"): disabling an account,
 /// replacing a password, ending sessions, a new code for one cadre, browser-session cookies
-/// with an idle timeout.
+/// with an idle timeout, and a process-wide cap on password checks.
 @Suite struct PortalAccountTests {
     static let cadre = PortalRouteTests.cadre
     static let password = PortalRouteTests.password
@@ -183,5 +183,64 @@ import TestSupport
             f.clock.advance(by: 20 * 60 + 1)
             #expect(try await b.get("/staff").location == "/login")
         }
+    }
+
+    // MARK: - F14: a cap on password checks in flight
+
+    /// With every place of the process-wide cap taken, a login and an activation are answered
+    /// 503 busy with Retry-After at once: no bcrypt, nothing counted by the throttle. Once a
+    /// place is free, the login goes through.
+    @Test func passwordChecksBeyondTheCapAreBusy() async throws {
+        var setup = try PortalFixture()
+        setup.config.checks = CheckLimiter(limit: 1)
+        // One attempt per address and account: had a busy login been counted, the right
+        // password afterwards would be refused.
+        setup.config.throttle.pairLimit = 1
+        let f = setup
+        let code = try #require(try f.codes()[Self.cadre])
+        try await f.application().test(.router) { client async throws in
+            #expect(f.config.checks.tryAcquire())
+            let b = Browser(client)
+            let busy = try await b.login("张科长", PortalFixture.staffPassword)
+            #expect(busy.status == .serviceUnavailable && busy.headers[.retryAfter] == "5")
+            #expect(busy.body.contains("登录的人较多，请稍后再试"), "\(busy.body)")
+            let api = try await Browser(client).postJSON("/api/login", #"{"username":"张科长","password":"x-password-1"}"#)
+            #expect(api.status == .serviceUnavailable && api.body.contains("\"error\":\"busy\""))
+            let activation = try await Browser(client).activate(Self.cadre, code: code, password: Self.password)
+            #expect(activation.status == .serviceUnavailable)
+            #expect(try f.store.activation(cadreID: Self.cadre)?.usedAt == nil)
+            #expect(try f.store.activeLocks(now: f.clock.epochSeconds).isEmpty)
+            f.config.checks.release()
+            #expect(try await b.login("张科长", PortalFixture.staffPassword).status == .seeOther)
+            #expect(f.config.checks.count == 0)
+        }
+        let refused = try f.store.auditLog().filter { $0.action == "login-refused" || $0.action == "activate-refused" }
+        #expect(refused.count == 3 && refused.allSatisfy { ($0.detail ?? "").hasPrefix("busy (checks)") })
+    }
+
+    /// Many logins at once never have more checks in flight than the cap.
+    @Test func concurrentLoginsStayUnderTheCap() async throws {
+        var setup = try PortalFixture()
+        setup.config.checks = CheckLimiter(limit: 2)
+        setup.config.bcryptCost = 8
+        setup.config.throttle.addressLimit = 1000
+        setup.config.throttle.accountLimit = 1000
+        setup.config.throttle.pairLimit = 1000
+        let f = setup
+        try await f.application(PeerContext.self).test(.router) { client async throws in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<12 {
+                    group.addTask {
+                        let b = Browser(client, peer: "2001:db8:\(i)::1")
+                        return try await b.postJSON("/api/login", #"{"username":"张科长","password":"wrong-pass-\#(i)"}"#).status
+                    }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await s in group { all.append(s) }
+                return all
+            }
+            #expect(statuses.allSatisfy { $0 == .unauthorized || $0 == .serviceUnavailable }, "\(statuses)")
+        }
+        #expect(f.config.checks.maxInFlight <= 2 && f.config.checks.count == 0)
     }
 }
