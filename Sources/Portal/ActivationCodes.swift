@@ -44,6 +44,31 @@ public enum ActivationCodes {
         return entries
     }
 
+    public enum Problem: Error, Sendable, Hashable {
+        /// These 工号 are not among the month's cadres.
+        case notInMonth([String])
+    }
+
+    /// A new code for each of these cadres of the month's current run, activated or not (a
+    /// cadre who forgot the password): the old code dies, the cadre's sessions end at once,
+    /// and the password is replaced when the new code is used. Audited per cadre.
+    public static func reissue(store: RunStore, month: YearMonth, cadreIDs: [String], actor: String, at: String) throws -> [Entry] {
+        guard let run = try store.currentRun(month: month) else { throw StoreError.noRun(month) }
+        let listing = try store.cadreListing(runID: run.id)
+        var entries: [Entry] = [], missing: [String] = []
+        for raw in cadreIDs {
+            let id = RunStore.normalizedUsername(raw)
+            guard let c = listing.first(where: { $0.cadreID == id }) else { missing.append(id); continue }
+            guard !entries.contains(where: { $0.cadreID == id }) else { continue }
+            entries.append(Entry(cadreID: c.cadreID, name: c.name, community: c.community, code: newCode()))
+        }
+        guard missing.isEmpty else { throw Problem.notInMonth(missing) }
+        for e in entries {
+            try store.reissueActivationCode(cadreID: e.cadreID, code: normalize(e.code), month: month, actor: actor, at: at)
+        }
+        return entries
+    }
+
     /// The printable sheet: one block per cadre, to be cut apart.
     public static func sheet(_ entries: [Entry], month: YearMonth, portalAddress: String) -> String {
         var out = ""

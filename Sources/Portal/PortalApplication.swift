@@ -51,6 +51,7 @@ public enum PortalApplication {
         // on every response, errors as pages (or JSON under /api/), and the log line.
         router.add(middleware: PortalMiddleware<Context>())
         p.addPages(to: router)
+        p.addAccountRoutes(to: router)
         p.addAPI(to: router)
         return router
     }
@@ -439,7 +440,7 @@ extension PortalService {
         }
         let locks = try store.activeLocks(now: clock.epochSeconds)
         return Self.html(StaffPages.runs(runs, defaultDays: config.objectionWorkingDays, pending: pending, locks: locks, today: clock.chinaToday,
-                                         nav: nav(v), message: message), status: status)
+                                         disabled: try disabledCadreAccounts(), nav: nav(v), message: message), status: status)
     }
 
     /// What staff lifted, for the page's message and the API's answer.

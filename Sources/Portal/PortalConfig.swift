@@ -11,8 +11,16 @@ public struct PortalConfig: Sendable {
     public var outFolder: String
     /// Adds `Secure` to cookies: set when the portal is served behind TLS.
     public var secureCookies: Bool
-    /// How long a session lasts from login, in seconds.
+    /// How long a session lasts from login, in seconds, however much it is used.
     public var sessionSeconds: Int64
+    /// A session that answers no request for this long ends (`jifen serve
+    /// --session-idle-minutes`, default 30 minutes); counted to within
+    /// `RunStore.sessionTouchSeconds`.
+    public var sessionIdleSeconds: Int64 = 30 * 60
+    /// Password and activation-code checks in flight at once, in the whole process; beyond
+    /// it a login or activation is answered 503 `busy` without running bcrypt
+    /// (`jifen serve --max-password-checks`, default twice the cores).
+    public var checks = CheckLimiter()
     /// Working days the objection window lasts when staff publish without saying.
     public var objectionWorkingDays: Int
     /// bcrypt cost; tests lower it so that they run quickly.

@@ -61,7 +61,7 @@ struct PortalService: Sendable {
 
     func visitor(_ request: Request) throws -> Visitor? {
         guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty, token.count <= 128 else { return nil }
-        guard let s = try store.session(token: token, now: clock.epochSeconds) else { return nil }
+        guard let s = try store.session(token: token, now: clock.epochSeconds, idleSeconds: config.sessionIdleSeconds) else { return nil }
         return Visitor(session: s, token: token)
     }
 
@@ -156,6 +156,13 @@ struct PortalService: Sendable {
         let key = ClientAddress.throttleKey(from)
         let user = try store.user(username: typed.trimmingWhitespace)
         let actor = user?.username ?? "（未知账户）"
+        // At most `config.checks.limit` checks in the whole process: beyond, busy at once,
+        // before the throttle counts the attempt and without bcrypt.
+        guard config.checks.tryAcquire() else {
+            try store.audit(at: at, actor: actor, action: "login-refused", detail: "busy (checks) address \(from)")
+            throw Refusal.busy
+        }
+        defer { config.checks.release() }
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .login, address: key, name: username, label: user?.username, now: now, policy: config.throttle) {
         case .refused(let lock):
@@ -166,9 +173,11 @@ struct PortalService: Sendable {
         // An unknown account costs the same bcrypt time as a real one.
         let hash = user?.passwordHash ?? dummyHash
         let matches = try await Self.offload { Bcrypt.verify(password, hash: hash) }
-        guard matches, let user else {
+        // A disabled account is answered as a wrong password, and counted as one: the
+        // answer does not tell that the account exists or is disabled.
+        guard matches, let user, !user.isDisabled else {
             let locks = try store.attemptFailed(ticket, now: now, at: at, policy: config.throttle)
-            let what = user == nil ? "unknown account" : "wrong password"
+            let what = user == nil ? "unknown account" : !matches ? "wrong password" : "account disabled"
             try store.audit(at: at, actor: actor, action: "login-failed", detail: "\(what)\(locks.isEmpty ? "" : "; locked") address \(from)")
             if let lock = locks.max(by: { $0.until < $1.until }) { throw Refusal.locked(minutes: Self.minutes(until: lock.until, now: now), scope: lock.scope) }
             throw Refusal.badCredentials
@@ -212,7 +221,7 @@ struct PortalService: Sendable {
         let now = clock.epochSeconds
         let token = Self.randomToken(), csrf = Self.randomToken()
         let expires = now + config.sessionSeconds
-        try store.createSession(token: token, userID: user.id, csrfToken: csrf, now: now, expiresAt: expires)
+        try store.createSession(token: token, userID: user.id, csrfToken: csrf, now: now, expiresAt: expires, idleSeconds: config.sessionIdleSeconds)
         return LoggedIn(token: token, csrf: csrf, user: user, expiresAt: expires)
     }
 
@@ -232,6 +241,11 @@ struct PortalService: Sendable {
         }
         let record = try store.activation(cadreID: cadreID)
         let actor = record == nil ? "（未知账户）" : cadreID
+        guard config.checks.tryAcquire() else {
+            try store.audit(at: at, actor: actor, action: "activate-refused", detail: "busy (checks) address \(from)")
+            throw Refusal.busy
+        }
+        defer { config.checks.release() }
         let ticket: AttemptTicket
         switch try store.reserveAttempt(kind: .activate, address: key, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
         case .refused(let lock):
@@ -251,9 +265,13 @@ struct PortalService: Sendable {
         let name = try latestName(cadreID: cadreID) ?? cadreID
         let cost = config.bcryptCost
         let hash = try await Self.offload { Bcrypt.hash(password, cost: cost) }
-        guard let userID = try store.activate(cadreID: cadreID, displayName: name, passwordHash: hash, at: at),
-              let user = try store.user(id: userID)
-        else { throw Refusal.badActivation }
+        let activated = Result { () throws(PortalStoreError) -> Int64? in try store.activate(cadreID: cadreID, displayName: name, passwordHash: hash, at: at) }
+        if case .failure(.accountDisabled) = activated {
+            // Answered as a wrong code; the code stays unused for when staff enable the account.
+            try store.audit(at: at, actor: cadreID, action: "activate-failed", detail: "account disabled address \(from)")
+            throw Refusal.badActivation
+        }
+        guard let userID = try activated.get(), let user = try store.user(id: userID) else { throw Refusal.badActivation }
         let li = try startSession(user)
         try store.audit(at: at, actor: user.username, action: "login", detail: "after activation address \(from)")
         return li
@@ -274,7 +292,9 @@ struct PortalService: Sendable {
     // MARK: - Cookies and responses
 
     func sessionCookie(_ li: LoggedIn) -> Cookie {
-        Cookie(name: Self.sessionCookie, value: li.token, maxAge: Int(config.sessionSeconds), path: "/", secure: config.secureCookies, httpOnly: true, sameSite: .strict)
+        // A session cookie (no Max-Age, no Expires): the browser forgets it when it closes.
+        // The server ends the session itself after `sessionSeconds`, or when idle.
+        Cookie(name: Self.sessionCookie, value: li.token, path: "/", secure: config.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
     func clearedSessionCookie() -> Cookie {

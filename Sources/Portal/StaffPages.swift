@@ -4,7 +4,7 @@ import Store
 /// The bureau staff's pages: runs by month, the objections queue, finding a cadre.
 enum StaffPages {
     static func runs(_ runs: [RunRecord], defaultDays: Int, pending: [YearMonth: Int] = [:], locks: [ActiveLock] = [], today: CivilDate? = nil,
-                     nav: HTML.Nav, message: String? = nil) -> String {
+                     disabled: [PortalAccount] = [], nav: HTML.Nav, message: String? = nil) -> String {
         let e = HTML.esc
         var b = ""
         if let message { b += "<p class=\"msg\">\(e(message))</p>" }
@@ -43,7 +43,30 @@ enum StaffPages {
         }
         b += "</section>"
         b += Self.locks(locks, csrf: nav.csrf)
+        b += Self.accounts(disabled, csrf: nav.csrf)
         return HTML.page(title: "各月运行", nav: nav, body: b)
+    }
+
+    /// Disabling and enabling a cadre's account by 工号, and the disabled ones, each with a
+    /// button that enables it.
+    static func accounts(_ disabled: [PortalAccount], csrf: String) -> String {
+        let e = HTML.esc
+        var b = "<section id=\"accounts\"><h2>干部账户</h2>"
+        b += "<form method=\"post\" action=\"/staff/accounts\">\(HTML.csrfField(csrf))"
+        b += "<label for=\"account-cadre\">工号</label><input type=\"text\" id=\"account-cadre\" name=\"cadre\" maxlength=\"64\" required>"
+        b += "<button type=\"submit\" name=\"action\" value=\"disable\">停用账户</button> <button type=\"submit\" name=\"action\" value=\"enable\">启用账户</button></form>"
+        b += "<p class=\"muted\">停用后该干部不能登录，已登录的会话立即结束；记入审计日志。干部忘记密码请在服务器上补发激活码：jifen user activation-codes --month 月份 --cadre 工号。</p>"
+        if !disabled.isEmpty {
+            b += "<div class=\"scroll\"><table><thead><tr><th>工号</th><th>姓名</th><th>停用时间</th><th></th></tr></thead><tbody>"
+            for a in disabled {
+                b += "<tr><td>\(e(a.username))</td><td>\(e(a.displayName))</td><td class=\"nw\">\(e(HTML.time(a.disabledAt ?? "")))</td><td>"
+                b += "<form method=\"post\" action=\"/staff/accounts\">\(HTML.csrfField(csrf))<input type=\"hidden\" name=\"cadre\" value=\"\(e(a.username))\">"
+                b += "<button type=\"submit\" name=\"action\" value=\"enable\">启用</button></form></td></tr>"
+            }
+            b += "</tbody></table></div>"
+        }
+        b += "</section>"
+        return b
     }
 
     /// The login and activation locks in force, each with a button that lifts it (an

@@ -26,6 +26,12 @@ public struct PortalUser: Sendable, Hashable {
     public var failedAttempts: Int
     /// Seconds since 1970 until which logins are refused, after too many failures.
     public var lockedUntil: Int64?
+    /// When staff disabled the account (`jifen user disable`); nil while it may log in.
+    public var disabledAt: String? = nil
+    /// Seconds since 1970 of the last login or activation.
+    public var lastLoginAt: Int64? = nil
+
+    public var isDisabled: Bool { disabledAt != nil }
 }
 
 /// A logged-in session: found by the hash of its cookie token, with its CSRF token.
@@ -34,6 +40,8 @@ public struct PortalSession: Sendable, Hashable {
     public var csrfToken: String
     public var createdAt: Int64
     public var expiresAt: Int64
+    /// When the session last answered a request (its idle timeout counts from here).
+    public var lastSeenAt: Int64? = nil
 }
 
 /// A cadre's one-time activation code as stored (hashed) and how it has been used.
@@ -212,6 +220,10 @@ public enum PortalStoreError: Error, Sendable, Hashable {
     /// The cadre already has as many objections to this month (or year) as `ObjectionLimits`
     /// allow: `open` when it is the open ones that are too many.
     case tooManyObjections(open: Bool, limit: Int)
+    /// No account has this user name or 工号.
+    case userNotFound(String)
+    /// The account is disabled (`jifen user disable`): it cannot be activated until enabled.
+    case accountDisabled(String)
     case database(String)
 }
 

@@ -78,6 +78,22 @@ extension RunStore {
         }
     }
 
+    /// A new activation code for one cadre who forgot the password (or lost the sheet): the
+    /// earlier code stops working and the cadre's sessions end at once; the password is
+    /// replaced when the new code is used. Audited `activation-code-reissued`.
+    public func reissueActivationCode(cadreID: String, code: String, month: YearMonth, actor: String, at: String) throws(PortalStoreError) {
+        try portalWrite { db in
+            try db.execute(sql: """
+                INSERT INTO activationCode (cadreID, codeHash, month, createdAt, usedAt, failedAttempts, lockedUntil) VALUES (?, ?, ?, ?, NULL, 0, NULL)
+                ON CONFLICT(cadreID) DO UPDATE SET codeHash = excluded.codeHash, month = excluded.month, createdAt = excluded.createdAt,
+                  usedAt = NULL, failedAttempts = 0, lockedUntil = NULL
+                """, arguments: [cadreID, Self.secretHash(code), month.description, at])
+            try db.execute(sql: "DELETE FROM portalSession WHERE userID IN (SELECT id FROM portalUser WHERE cadreID = ?)", arguments: [cadreID])
+            try Self.audit(db, at: at, actor: actor, action: "activation-code-reissued", month: month.description, runID: nil, reason: nil,
+                           detail: "\(cadreID) \(db.changesCount) sessions ended")
+        }
+    }
+
     public func activation(cadreID: String) throws(PortalStoreError) -> ActivationRecord? {
         try portalRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM activationCode WHERE cadreID = ?", arguments: [cadreID]).map { r in
@@ -96,6 +112,10 @@ extension RunStore {
             // the cadre's user name: refuse rather than merge the two.
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM portalUser WHERE username = ? AND (cadreID IS NULL OR cadreID != ?)", arguments: [cadreID, cadreID]) == true {
                 throw PortalStoreError.userExists(cadreID)
+            }
+            // A disabled account stays disabled: its code is not used up, staff enable it first.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM portalUser WHERE cadreID = ? AND disabledAt IS NOT NULL", arguments: [cadreID]) == true {
+                throw PortalStoreError.accountDisabled(cadreID)
             }
             try db.execute(sql: "UPDATE activationCode SET usedAt = ? WHERE cadreID = ? AND usedAt IS NULL", arguments: [at, cadreID])
             guard db.changesCount == 1 else { return nil }
@@ -116,23 +136,47 @@ extension RunStore {
 
     // MARK: - Sessions
 
-    /// Stores a session under the hash of its token.
-    public func createSession(token: String, userID: Int64, csrfToken: String, now: Int64, expiresAt: Int64) throws(PortalStoreError) {
+    /// Stores a session under the hash of its token and notes the account's login. Expired
+    /// sessions, and those idle for `idleSeconds` when given, are deleted on the way.
+    public func createSession(token: String, userID: Int64, csrfToken: String, now: Int64, expiresAt: Int64, idleSeconds: Int64? = nil) throws(PortalStoreError) {
         try portalWrite { db in
             try db.execute(sql: "DELETE FROM portalSession WHERE expiresAt <= ?", arguments: [now])
-            try db.execute(sql: "INSERT INTO portalSession (tokenHash, userID, csrfToken, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Self.secretHash(token), userID, csrfToken, now, expiresAt])
+            if let idleSeconds {
+                try db.execute(sql: "DELETE FROM portalSession WHERE COALESCE(lastSeenAt, createdAt) <= ?", arguments: [now - idleSeconds])
+            }
+            try db.execute(sql: "INSERT INTO portalSession (tokenHash, userID, csrfToken, createdAt, expiresAt, lastSeenAt) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Self.secretHash(token), userID, csrfToken, now, expiresAt, now])
+            try db.execute(sql: "UPDATE portalUser SET lastLoginAt = ? WHERE id = ?", arguments: [now, userID])
         }
     }
 
-    /// The session of a cookie token, with its account, when it exists and has not expired.
-    public func session(token: String, now: Int64) throws(PortalStoreError) -> PortalSession? {
-        try portalRead { db in
-            guard let s = try Row.fetchOne(db, sql: "SELECT * FROM portalSession WHERE tokenHash = ? AND expiresAt > ?", arguments: [Self.secretHash(token), now]),
+    /// How stale a session's last use may get before a request writes it again: the idle
+    /// timeout is counted to within this, and page views do not each write the store.
+    public static let sessionTouchSeconds: Int64 = 60
+
+    /// The session of a cookie token, with its account, when it exists, has not expired, has
+    /// been used within `idleSeconds` (when given) and its account is not disabled. Notes
+    /// the use (at most once a `sessionTouchSeconds`).
+    public func session(token: String, now: Int64, idleSeconds: Int64? = nil) throws(PortalStoreError) -> PortalSession? {
+        let hash = Self.secretHash(token)
+        let found: PortalSession? = try portalRead { db in
+            guard let s = try Row.fetchOne(db, sql: "SELECT * FROM portalSession WHERE tokenHash = ? AND expiresAt > ?", arguments: [hash, now]),
                   let u = try Row.fetchOne(db, sql: "SELECT * FROM portalUser WHERE id = ?", arguments: [s["userID"] as Int64])
             else { return nil }
-            return PortalSession(user: Self.portalUser(u), csrfToken: s["csrfToken"], createdAt: s["createdAt"], expiresAt: s["expiresAt"])
+            return PortalSession(user: Self.portalUser(u), csrfToken: s["csrfToken"], createdAt: s["createdAt"], expiresAt: s["expiresAt"],
+                                 lastSeenAt: s["lastSeenAt"])
         }
+        guard var session = found else { return nil }
+        let lastSeen = session.lastSeenAt ?? session.createdAt
+        if session.user.isDisabled || idleSeconds.map({ lastSeen <= now - $0 }) == true {
+            try portalWrite { db in try db.execute(sql: "DELETE FROM portalSession WHERE tokenHash = ?", arguments: [hash]) }
+            return nil
+        }
+        if now - lastSeen >= Self.sessionTouchSeconds {
+            try portalWrite { db in try db.execute(sql: "UPDATE portalSession SET lastSeenAt = ? WHERE tokenHash = ?", arguments: [now, hash]) }
+            session.lastSeenAt = now
+        }
+        return session
     }
 
     public func deleteSession(token: String) throws(PortalStoreError) {
@@ -277,7 +321,8 @@ extension RunStore {
 
     static func portalUser(_ r: Row) -> PortalUser {
         PortalUser(id: r["id"], username: r["username"], role: PortalRole(rawValue: r["role"]) ?? .cadre, cadreID: r["cadreID"],
-                   displayName: r["displayName"], passwordHash: r["passwordHash"], failedAttempts: r["failedAttempts"], lockedUntil: r["lockedUntil"])
+                   displayName: r["displayName"], passwordHash: r["passwordHash"], failedAttempts: r["failedAttempts"], lockedUntil: r["lockedUntil"],
+                   disabledAt: r["disabledAt"], lastLoginAt: r["lastLoginAt"])
     }
 
     static func objection(_ r: Row) -> Objection {

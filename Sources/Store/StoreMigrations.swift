@@ -553,6 +553,17 @@ enum StoreMigrations {
                 t.add(column: "yearToDateRunID", .integer).references("run")
             }
         }
+        m.registerMigration("v15-portal-accounts: disabled accounts, last login, a session's last use") { db in
+            // `disabledAt`: an account staff disabled (`jifen user disable`, /staff) cannot log
+            // in. `lastLoginAt`: seconds since 1970 of its last login or activation (`jifen user
+            // list`). `lastSeenAt`: when a session last answered a request, for the idle
+            // timeout; NULL for sessions made before (their `createdAt` counts).
+            try db.alter(table: "portalUser") { t in
+                t.add(column: "disabledAt", .text)
+                t.add(column: "lastLoginAt", .integer)
+            }
+            try db.alter(table: "portalSession") { t in t.add(column: "lastSeenAt", .integer) }
+        }
         return m
     }
 }

@@ -15,7 +15,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "监听地址（默认 127.0.0.1）。 Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "端口（默认 8080）。 Port.") var port: Int = 8080
     @Flag(help: "在 HTTPS 反向代理之后运行时给 Cookie 加 Secure。 Mark cookies Secure (behind TLS).") var secureCookies = false
-    @Option(help: "会话有效期（分钟，1 到 10080，默认 480）。 Session lifetime in minutes.") var sessionMinutes: Int = 480
+    @Option(help: "会话有效期（分钟，1 到 10080，默认 480）：从登录算起，到期即结束。 Session lifetime in minutes.") var sessionMinutes: Int = 480
+    @Option(name: .customLong("session-idle-minutes"), help: "会话空闲多少分钟（没有任何请求）即结束（1 到 1440，默认 30）。 Minutes a session may go unused before it ends.")
+    var sessionIdleMinutes: Int = 30
+    @Option(name: .customLong("max-password-checks"), help: "同时进行的密码和激活码校验上限（默认为处理器核数的两倍）；超出时回答“登录的人较多，请稍后再试”。 Password checks at once in the whole process.")
+    var maxPasswordChecks: Int?
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "可信的反向代理地址或网段（可重复，如 127.0.0.1、10.0.0.0/8）：来自它的请求按 X-Forwarded-For 中最右边的非可信地址计为客户端地址；不给则不信任任何代理头。 A reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable.",
         valueName: "ADDR"))
@@ -30,6 +34,12 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard (1...10_080).contains(sessionMinutes) else {
             throw ValidationError("--session-minutes 应在 1 到 10080（7 天）之间，给的是 \(sessionMinutes)。 --session-minutes must be 1 to 10080 (a week).")
+        }
+        guard (1...1440).contains(sessionIdleMinutes) else {
+            throw ValidationError("--session-idle-minutes 应在 1 到 1440（一天）之间，给的是 \(sessionIdleMinutes)。 --session-idle-minutes must be 1 to 1440.")
+        }
+        if let n = maxPasswordChecks, !(1...1024).contains(n) {
+            throw ValidationError("--max-password-checks 应在 1 到 1024 之间，给的是 \(n)。 --max-password-checks must be 1 to 1024.")
         }
         guard (1...3600).contains(idleTimeout) else {
             throw ValidationError("--idle-timeout 应在 1 到 3600 秒之间，给的是 \(idleTimeout)。 --idle-timeout must be 1 to 3600 seconds.")
@@ -55,6 +65,8 @@ struct ServeCommand: ParsableCommand {
             objectionWorkingDays: project.project.noticeWorkingDays ?? 5)
         config.trustedProxies = trustedProxy.compactMap { AddressRange($0) }
         config.idleSeconds = Int64(idleTimeout)
+        config.sessionIdleSeconds = Int64(sessionIdleMinutes) * 60
+        if let n = maxPasswordChecks { config.checks = CheckLimiter(limit: n) }
         OpenFileLimit.raiseToHardLimit()
         config.maxConnections = maxConnections
         config.maxConnectionsPerAddress = maxConnectionsPerAddress

@@ -13,8 +13,8 @@ import Glibc
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "门户账户：添加工作人员、生成干部激活码、解除锁定。 Portal accounts.",
-        subcommands: [Add.self, ActivationCodesCommand.self, Unlock.self, Locks.self])
+        abstract: "门户账户：添加工作人员、生成干部激活码、停用和启用、重设密码、结束会话、解除锁定。 Portal accounts.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Password.self, Sessions.self, ActivationCodesCommand.self, Unlock.self, Locks.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "添加民政局工作人员或财务账户。 Add a staff or finance account.")
@@ -149,6 +149,9 @@ struct UserCommand: ParsableCommand {
         @Option(help: "输出文件（.csv 为表格，否则为可打印文本；默认打印到屏幕）。 Output file (.csv or text).") var out: String?
         @Option(help: "激活通知上印的门户地址。 The portal address printed on the sheet.") var address: String = "http://127.0.0.1:8080"
         @Flag(help: "已激活的干部也重新生成（旧密码仍可用，直到用新码激活）。 Include cadres already activated.") var all = false
+        @Option(help: ArgumentHelp("只为这名干部补发激活码（可重复）：旧激活码作废，已登录的会话立即结束，用新码激活时替换密码。 Re-issue the code of this cadre only (repeatable).",
+                                   valueName: "工号"))
+        var cadre: [String] = []
         @Option(help: "操作人。 Who.") var actor: String?
         @Option(help: "数据库文件（默认 store/jifen.sqlite）。 Store file.") var store: String?
         @Option(help: "项目配置文件（默认 jifen.json，如存在）。 Project config.") var config: String?
@@ -161,11 +164,18 @@ struct UserCommand: ParsableCommand {
                 opened = try RunStore(path: self.store ?? project.store ?? "store/jifen.sqlite")
             }
             let entries: [ActivationCodes.Entry]
+            let who = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen"
             do {
-                entries = try ActivationCodes.issue(store: opened, month: m, includeActivated: all, actor: actor ?? ProcessInfo.processInfo.environment["USER"] ?? "jifen", at: BatchCommand.Run.now())
+                if cadre.isEmpty {
+                    entries = try ActivationCodes.issue(store: opened, month: m, includeActivated: all, actor: who, at: BatchCommand.Run.now())
+                } else {
+                    entries = try ActivationCodes.reissue(store: opened, month: m, cadreIDs: cadre, actor: who, at: BatchCommand.Run.now())
+                }
             } catch let e as StoreError {
                 try withStoreErrors { throw e }
                 return
+            } catch ActivationCodes.Problem.notInMonth(let ids) {
+                throw ValidationError("\(m.chineseDescription)的运行中没有这些工号：\(ids.joined(separator: "、"))。 Not in the month's run: \(ids.joined(separator: ", ")).")
             }
             let text = out?.lowercased().hasSuffix(".csv") == true ? ActivationCodes.csv(entries) : ActivationCodes.sheet(entries, month: m, portalAddress: address)
             if let out {

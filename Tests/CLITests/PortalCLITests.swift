@@ -139,7 +139,8 @@ struct PortalCLITests {
     @Test func serveBehindATrustedProxyAndUnlockByAddress() async throws {
         let root = try Self.demoStore()
         let store = root + "/s.sqlite"
-        for bad in [["--session-minutes", "0"], ["--session-minutes=-5"], ["--trusted-proxy", "proxy.local"], ["--idle-timeout", "0"]] {
+        for bad in [["--session-minutes", "0"], ["--session-minutes=-5"], ["--trusted-proxy", "proxy.local"], ["--idle-timeout", "0"],
+                    ["--session-idle-minutes", "0"], ["--max-password-checks", "0"]] {
             let r = try CLI.run(["serve", "--store", store, "--out", root + "/out", "--port", "1"] + bad)
             let option = String(bad[0].prefix { $0 != "=" })
             #expect(r.status != 0 && r.stderr.contains(option) && (r.stderr.contains("应在") || r.stderr.contains("不是 IP")), "\(bad) \(r.stderr)")
@@ -308,5 +309,98 @@ struct PortalCLITests {
         #expect(explained.status == 0 && explained.stdout.contains("申诉调整.csv:2") && explained.stdout.contains("申诉#\(oid)"), "\(explained.stdout)")
         let plain = try CheckDataCLITests.run(["explain", "samples/2020-12", "--cadre", "FM-001"])
         #expect(plain.status == 0 && !plain.stdout.contains("申诉调整.csv"))
+    }
+
+    /// Account administration against a running server on the same store: `user disable`
+    /// ends the account's session at once and its right password is refused as a wrong one
+    /// (401); `user enable` undoes it; `user password` replaces a staff password and ends its
+    /// sessions; `user sessions --revoke` ends them; `user list` shows role, state and last
+    /// login without secrets; `activation-codes --cadre` issues one cadre's code, which
+    /// activates; a cadre's password is not `user password`'s.
+    @Test func accountAdministrationWhileServing() async throws {
+        let root = try Self.demoStore()
+        let store = root + "/s.sqlite"
+        #expect(try CLI.run(["user", "add", "--role", "staff", "--name", "张科长", "--password-stdin", "--store", store], input: "staff-pass-1\n").status == 0)
+        let port = 20_000 + Int(getpid() % 20_000) + 8
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["serve", "--store", store, "--out", root + "/out", "--port", String(port)]
+        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        let session = URLSession(configuration: configuration)
+        func post(_ path: String, _ json: String) async throws -> (Int, String?, String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            let (data, response) = try await session.data(for: request)
+            let r = response as! HTTPURLResponse
+            let cookie = (r.value(forHTTPHeaderField: "Set-Cookie") ?? "").split(separator: ";").first.map(String.init)
+            return (r.statusCode, cookie, String(decoding: data, as: UTF8.self))
+        }
+        func login(_ password: String) async throws -> (Int, String?, String) {
+            try await post("/api/login", #"{"username":"张科长","password":"\#(password)"}"#)
+        }
+        func me(_ cookie: String?) async throws -> Int {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/me")!)
+            request.setValue(cookie ?? "", forHTTPHeaderField: "Cookie")
+            let (_, response) = try await session.data(for: request)
+            return (response as! HTTPURLResponse).statusCode
+        }
+        var up = false
+        for _ in 0..<100 where !up {
+            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/login")!)) != nil { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(up)
+        let first = try await login("staff-pass-1")
+        #expect(first.0 == 200 && first.1?.hasPrefix("jifen_session=") == true)
+        #expect(try await me(first.1) == 200)
+
+        let disable = try CLI.run(["user", "disable", "张科长", "--actor", "李科长", "--store", store])
+        #expect(disable.status == 0 && disable.stdout.contains("已停用"), "\(disable.stdout) \(disable.stderr)")
+        #expect(try await me(first.1) == 401)
+        let right = try await login("staff-pass-1"), wrong = try await login("wrong-pass-1")
+        #expect(right.0 == 401 && right.2 == wrong.2, "\(right.2)")
+        let list = try CLI.run(["user", "list", "--store", store])
+        #expect(list.status == 0 && list.stdout.contains("张科长\tstaff\t张科长\t已停用\t"), "\(list.stdout) \(list.stderr)")
+        #expect(!list.stdout.contains("$2"))
+        #expect(try CLI.run(["user", "disable", "没有此人", "--store", store]).stderr.contains("没有用户名或工号"))
+
+        #expect(try CLI.run(["user", "enable", "张科长", "--store", store]).status == 0)
+        let second = try await login("staff-pass-1")
+        #expect(second.0 == 200)
+        let argv = try CLI.run(["user", "password", "张科长", "--password", "x-pass-123", "--store", store])
+        #expect(argv.status != 0 && argv.stderr.contains("--password-stdin"))
+        let short = try CLI.run(["user", "password", "张科长", "--password-stdin", "--store", store], input: "short\n")
+        #expect(short.status != 0 && short.stderr.contains("至少"))
+        let changed = try CLI.run(["user", "password", "张科长", "--password-stdin", "--store", store], input: "new-staff-pass\n")
+        #expect(changed.status == 0 && changed.stdout.contains("已为“张科长”设置新密码"), "\(changed.stdout) \(changed.stderr)")
+        #expect(try await me(second.1) == 401)
+        #expect(try await login("staff-pass-1").0 == 401)
+        let third = try await login("new-staff-pass")
+        #expect(third.0 == 200)
+        #expect(try CLI.run(["user", "sessions", "张科长", "--store", store]).stdout.contains("有 1 个"))
+        let revoked = try CLI.run(["user", "sessions", "张科长", "--revoke", "--store", store])
+        #expect(revoked.status == 0 && revoked.stdout.contains("已结束“张科长”的 1 个会话"), "\(revoked.stdout)")
+        #expect(try await me(third.1) == 401)
+
+        // One cadre's code: printed once, activates.
+        let unknown = try CLI.run(["user", "activation-codes", "--month", "2020-12", "--cadre", "NO-SUCH", "--store", store])
+        #expect(unknown.status != 0 && unknown.stderr.contains("NO-SUCH"))
+        let one = try CLI.run(["user", "activation-codes", "--month", "2020-12", "--cadre", "FM-001", "--store", store])
+        #expect(one.status == 0 && one.stdout.components(separatedBy: "激活码：").count == 2 && one.stdout.contains("工号：FM-001"), "\(one.stdout)")
+        let code = try #require(one.stdout.components(separatedBy: "激活码：").last.map { String($0.prefix(14)) })
+        let activated = try await post("/api/activate", #"{"cadreID":"FM-001","code":"\#(code)","password":"cadre-pass-1"}"#)
+        #expect(activated.0 == 200, "\(activated.2)")
+        let cadre = try CLI.run(["user", "password", "FM-001", "--password-stdin", "--store", store], input: "cadre-pass-2\n")
+        #expect(cadre.status != 0 && cadre.stderr.contains("--cadre FM-001"), "\(cadre.stderr)")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
     }
 }
