@@ -72,6 +72,13 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public var throttleKey: String {
         isIPv6 ? "\(masked(to: 64))/64" : description
     }
+
+    /// The wider network the throttle also counts an IPv6 client by (`ThrottleScope.network`):
+    /// its /56 (`2001:db8:0:100::/56`), what a home or small office is usually given, so
+    /// that walking 工号 from one /64 after another is still one client. nil for IPv4.
+    public var networkKey: String? {
+        isIPv6 ? "\(masked(to: 56))/56" : nil
+    }
 }
 
 /// An address or a network (`192.0.2.10`, `10.0.0.0/8`, `fd00::/8`): a `--trusted-proxy`.
@@ -139,6 +146,14 @@ public enum ClientAddress {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let a = IPAddress(t) { return a.throttleKey }
         if t.hasSuffix("/64"), let r = AddressRange(t), r.network.isIPv6 { return r.network.throttleKey }
+        if t.hasSuffix("/56"), let r = AddressRange(t), r.network.isIPv6 { return r.network.networkKey }
         return nil
+    }
+
+    /// The IPv6 /56 the throttle counts an address under too (`IPAddress.networkKey`); nil
+    /// for IPv4 and anything that is not an address.
+    public static func networkKey(_ address: String?) -> String? {
+        guard let address, let a = IPAddress(address) else { return nil }
+        return a.networkKey
     }
 }

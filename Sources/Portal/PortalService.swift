@@ -164,7 +164,7 @@ struct PortalService: Sendable {
         }
         defer { config.checks.release() }
         let ticket: AttemptTicket
-        switch try store.reserveAttempt(kind: .login, address: key, name: username, label: user?.username, now: now, policy: config.throttle) {
+        switch try store.reserveAttempt(kind: .login, address: key, network: ClientAddress.networkKey(from), name: username, label: user?.username, now: now, policy: config.throttle) {
         case .refused(let lock):
             throw try throttleRefusal(lock, kind: .login, address: key, label: user?.username, actor: actor, from: from, now: now, at: at)
         case .allowed(let t):
@@ -195,7 +195,7 @@ struct PortalService: Sendable {
     func throttleRefusal(_ lock: ThrottleLock, kind: AttemptKind, address key: String, label: String?, actor: String, from: String,
                          now: Int64, at: String) throws -> Refusal {
         let action = kind == .login ? "login-refused" : "activate-refused"
-        guard try lockInForce(lock, kind: kind, address: key, label: label, now: now) else {
+        guard try lockInForce(lock, kind: kind, address: key, from: from, label: label, now: now) else {
             try store.audit(at: at, actor: actor, action: action, detail: "busy (\(lock.scope.rawValue)) address \(from)")
             return .busy
         }
@@ -206,11 +206,12 @@ struct PortalService: Sendable {
     /// Whether the throttle's refusal is a stored lock (as `jifen user locks` and staff see
     /// it): a lock in force refuses with its own end; a key refused for attempts in flight
     /// has none stored.
-    func lockInForce(_ lock: ThrottleLock, kind: AttemptKind, address key: String, label: String?, now: Int64) throws -> Bool {
+    func lockInForce(_ lock: ThrottleLock, kind: AttemptKind, address key: String, from: String, label: String?, now: Int64) throws -> Bool {
         try store.activeLocks(now: now).contains { l in
             guard l.scope == lock.scope, l.until == lock.until else { return false }
             switch lock.scope {
             case .address: return l.address == key
+            case .network: return l.address == ClientAddress.networkKey(from)
             case .pair: return l.address == key && l.kind == kind.rawValue && l.label == label
             case .account: return l.address.isEmpty && l.kind == kind.rawValue && l.label == label
             }
@@ -247,7 +248,7 @@ struct PortalService: Sendable {
         }
         defer { config.checks.release() }
         let ticket: AttemptTicket
-        switch try store.reserveAttempt(kind: .activate, address: key, name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
+        switch try store.reserveAttempt(kind: .activate, address: key, network: ClientAddress.networkKey(from), name: cadreID, label: record == nil ? nil : cadreID, now: now, policy: config.throttle) {
         case .refused(let lock):
             throw try throttleRefusal(lock, kind: .activate, address: key, label: record == nil ? nil : cadreID, actor: actor, from: from, now: now, at: at)
         case .allowed(let t):

@@ -81,7 +81,7 @@ enum Refusal: Error, Sendable, Equatable {
         case .password(let p): p.message
         case .locked(let minutes, let scope):
             switch scope {
-            case .address:
+            case .address, .network:
                 // Everyone behind the same network address (a proxy, an office's NAT) shares
                 // this lock; it is lifted by address, not by an account.
                 "此网络地址的登录和激活失败次数过多，已暂时锁定，请 \(minutes) 分钟后再试。使用同一网络出口的人都会受影响；急需登录请联系民政局工作人员，在门户“登录锁定”中按地址解除，或在服务器上运行 jifen user unlock <地址>。"

@@ -79,18 +79,20 @@ enum StaffPages {
         if !locks.isEmpty {
             b += "<div class=\"scroll\"><table><thead><tr><th>账户</th><th>范围</th><th>地址</th><th>解锁时间</th><th></th></tr></thead><tbody>"
             for l in locks {
-                let who = l.scope == .address ? "（全部账户）" : (l.label ?? "（未知账户）")
+                let byAddress = l.scope == .address || l.scope == .network
+                let who = byAddress ? "（全部账户）" : (l.label ?? "（未知账户）")
                 let scope: String
                 switch l.scope {
                 case .pair: scope = "该地址"
                 case .account: scope = "所有地址"
                 case .address: scope = "该地址的全部尝试"
+                case .network: scope = "该 IPv6 /56 网段的全部尝试"
                 }
                 let kind = l.kind == "activate" ? "激活" : l.kind == "login" ? "登录" : "登录和激活"
                 // An address lock is lifted by the address; an account's by its name. A lock of
                 // a name that matches no account is lifted with its address (pair) or ends on
                 // its own (account-wide): nobody needs it lifted.
-                let target: String? = l.scope == .address ? l.address : (l.label ?? (l.scope == .pair ? l.address : nil))
+                let target: String? = byAddress ? l.address : (l.label ?? (l.scope == .pair ? l.address : nil))
                 var button = ""
                 if let target, !target.isEmpty, target != "-" {
                     button = "<form method=\"post\" action=\"/staff/unlock\">\(HTML.csrfField(csrf))<input type=\"hidden\" name=\"username\" value=\"\(e(target))\">"

@@ -17,6 +17,9 @@ public enum ThrottleScope: String, Sendable, Hashable, Codable, CaseIterable {
     /// One address at every account (logins and activations together): against trying one
     /// password on many accounts.
     case address
+    /// An IPv6 /56 at every account (logins and activations together): one subscriber's many
+    /// /64s walking 工号 one /64 at a time, each under its own `address` key.
+    case network
 }
 
 /// How many failures each key takes before it locks, and for how long.
@@ -24,6 +27,8 @@ public struct ThrottlePolicy: Sendable, Hashable {
     public var pairLimit: Int
     public var accountLimit: Int
     public var addressLimit: Int
+    /// Failures from one IPv6 /56 (every /64 in it, every account) before it locks.
+    public var networkLimit: Int
     /// The first lock of a key; each further lock of the same key doubles, up to
     /// `maxLockSeconds`.
     public var lockSeconds: Int64
@@ -31,11 +36,12 @@ public struct ThrottlePolicy: Sendable, Hashable {
     /// A key with no failure for this long is forgotten (its count and its lock growth).
     public var forgetSeconds: Int64
 
-    public init(pairLimit: Int = 5, accountLimit: Int = 50, addressLimit: Int = 30, lockSeconds: Int64 = 15 * 60,
+    public init(pairLimit: Int = 5, accountLimit: Int = 50, addressLimit: Int = 30, networkLimit: Int = 100, lockSeconds: Int64 = 15 * 60,
                 maxLockSeconds: Int64 = 24 * 3600, forgetSeconds: Int64 = 24 * 3600) {
         self.pairLimit = pairLimit
         self.accountLimit = accountLimit
         self.addressLimit = addressLimit
+        self.networkLimit = networkLimit
         self.lockSeconds = lockSeconds
         self.maxLockSeconds = maxLockSeconds
         self.forgetSeconds = forgetSeconds
@@ -46,6 +52,7 @@ public struct ThrottlePolicy: Sendable, Hashable {
         case .pair: pairLimit
         case .account: accountLimit
         case .address: addressLimit
+        case .network: networkLimit
         }
     }
 
@@ -71,6 +78,9 @@ public struct AttemptTicket: Sendable, Hashable {
     public var subject: String
     /// The user name when it matches an account.
     public var label: String?
+    /// The client's IPv6 /56 (`2001:db8:0:100::/56`), counted under `ThrottleScope.network`;
+    /// nil for an IPv4 client.
+    public var network: String? = nil
 }
 
 public enum AttemptReservation: Sendable, Hashable {
@@ -108,9 +118,11 @@ extension RunStore {
     }
 
     static func throttleKeys(_ t: AttemptTicket) -> [ThrottleKey] {
-        [ThrottleKey(scope: .pair, kind: t.kind.rawValue, address: t.address, subject: t.subject),
-         ThrottleKey(scope: .account, kind: t.kind.rawValue, address: "", subject: t.subject),
-         ThrottleKey(scope: .address, kind: "any", address: t.address, subject: "")]
+        var keys = [ThrottleKey(scope: .pair, kind: t.kind.rawValue, address: t.address, subject: t.subject),
+                    ThrottleKey(scope: .account, kind: t.kind.rawValue, address: "", subject: t.subject),
+                    ThrottleKey(scope: .address, kind: "any", address: t.address, subject: "")]
+        if let network = t.network { keys.append(ThrottleKey(scope: .network, kind: "any", address: network, subject: "")) }
+        return keys
     }
 
     struct ThrottleRow {
@@ -130,15 +142,16 @@ extension RunStore {
             INSERT INTO portalThrottle (scope, kind, address, subject, label, failures, locks, lockedUntil, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(scope, kind, address, subject) DO UPDATE SET label = COALESCE(excluded.label, label), failures = excluded.failures,
               locks = excluded.locks, lockedUntil = excluded.lockedUntil, updatedAt = excluded.updatedAt
-            """, arguments: [k.scope.rawValue, k.kind, k.address, k.subject, k.scope == .address ? nil : label, r.failures, r.locks, r.lockedUntil, now])
+            """, arguments: [k.scope.rawValue, k.kind, k.address, k.subject, k.scope == .address || k.scope == .network ? nil : label, r.failures, r.locks,
+                             r.lockedUntil, now])
     }
 
     /// Checks every key of the attempt and, when none is locked, counts the attempt as a
     /// failure on each, atomically. A key whose remaining attempts are all being checked
     /// refuses too, as if locked.
-    public func reserveAttempt(kind: AttemptKind, address: String, name: String, label: String?, now: Int64,
+    public func reserveAttempt(kind: AttemptKind, address: String, network: String? = nil, name: String, label: String?, now: Int64,
                                policy: ThrottlePolicy) throws(PortalStoreError) -> AttemptReservation {
-        let ticket = AttemptTicket(kind: kind, address: address, subject: Self.throttleSubject(name), label: label)
+        let ticket = AttemptTicket(kind: kind, address: address, subject: Self.throttleSubject(name), label: label, network: network)
         return try portalImmediate { db in
             try db.execute(sql: "DELETE FROM portalThrottle WHERE updatedAt < ? AND (lockedUntil IS NULL OR lockedUntil <= ?)",
                            arguments: [now - policy.forgetSeconds, now])
@@ -177,9 +190,9 @@ extension RunStore {
                 let seconds = policy.lockDuration(lockNumber: row.locks)
                 row.lockedUntil = now + seconds
                 try Self.saveThrottle(db, key, row, label: t.label, now: now)
-                let who = key.scope == .address ? t.address : (t.label ?? "（未知账户）")
+                let who = key.scope == .address || key.scope == .network ? key.address : (t.label ?? "（未知账户）")
                 try Self.audit(db, at: at, actor: who, action: "lock", month: nil, runID: nil, reason: nil,
-                               detail: "\(t.kind.rawValue) \(key.scope.rawValue) lock from \(t.address) for \(seconds / 60) min after \(row.failures) failures")
+                               detail: "\(t.kind.rawValue) \(key.scope.rawValue) lock from \(key.scope == .network ? key.address : t.address) for \(seconds / 60) min after \(row.failures) failures")
                 locks.append(ThrottleLock(scope: key.scope, until: now + seconds))
             }
             return locks
@@ -196,6 +209,10 @@ extension RunStore {
                            arguments: [t.kind.rawValue, t.address, t.subject])
             try db.execute(sql: "UPDATE portalThrottle SET failures = MAX(failures - 1, 0) WHERE scope = 'address' AND kind = 'any' AND address = ?",
                            arguments: [t.address])
+            if let network = t.network {
+                try db.execute(sql: "UPDATE portalThrottle SET failures = MAX(failures - 1, 0) WHERE scope = 'network' AND kind = 'any' AND address = ?",
+                               arguments: [network])
+            }
             try db.execute(sql: "UPDATE portalThrottle SET failures = MAX(failures - 1, 0) WHERE scope = 'account' AND kind = ? AND subject = ?",
                            arguments: [t.kind.rawValue, t.subject])
         }
@@ -227,7 +244,7 @@ extension RunStore {
     @discardableResult
     public func unlock(address key: String, actor: String, at: String) throws(PortalStoreError) -> Int {
         try portalImmediate { db in
-            try db.execute(sql: "DELETE FROM portalThrottle WHERE address = ? AND scope IN ('pair', 'address')", arguments: [key])
+            try db.execute(sql: "DELETE FROM portalThrottle WHERE address = ? AND scope IN ('pair', 'address', 'network')", arguments: [key])
             let cleared = db.changesCount
             try Self.audit(db, at: at, actor: actor, action: "unlock", month: nil, runID: nil, reason: nil, detail: "address \(key) \(cleared) keys")
             return cleared

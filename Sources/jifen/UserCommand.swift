@@ -99,7 +99,7 @@ struct UserCommand: ParsableCommand {
                 print(cleared == 0 ? "“\(shown)”没有锁定或失败记录。" : "已解除“\(shown)”的锁定和失败记录（\(cleared) 项）。")
                 // Still refused? A lock by address stops every account behind it (a proxy, an
                 // office's NAT): say which are in force and how to lift them.
-                let byAddress = try store.activeLocks(now: Int64(Date().timeIntervalSince1970)).filter { $0.scope == .address }
+                let byAddress = try store.activeLocks(now: Int64(Date().timeIntervalSince1970)).filter { $0.scope == .address || $0.scope == .network }
                 if !byAddress.isEmpty {
                     print("另有按地址的锁定（该地址的所有账户都被拒绝）：\(byAddress.map(\.address).joined(separator: "、"))；用 jifen user unlock <地址> 解除。")
                 }
@@ -131,10 +131,11 @@ struct UserCommand: ParsableCommand {
             f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
             print("范围\t尝试\t账户\t地址\t解锁时间（北京时间）\t解除用")
             for l in locks {
-                let scope = l.scope == .address ? "地址（全部账户）" : l.scope == .pair ? "该地址的该账户" : "账户（所有地址）"
+                let byAddress = l.scope == .address || l.scope == .network
+                let scope = l.scope == .network ? "IPv6 /56 网段（全部账户）" : l.scope == .address ? "地址（全部账户）" : l.scope == .pair ? "该地址的该账户" : "账户（所有地址）"
                 let kind = l.kind == "activate" ? "激活" : l.kind == "login" ? "登录" : "登录和激活"
-                let account = l.scope == .address ? "（全部账户）" : (l.label ?? "（未知账户）")
-                let target = l.scope == .address ? l.address : (l.label ?? (l.scope == .pair ? l.address : "—"))
+                let account = byAddress ? "（全部账户）" : (l.label ?? "（未知账户）")
+                let target = byAddress ? l.address : (l.label ?? (l.scope == .pair ? l.address : "—"))
                 let until = f.string(from: Date(timeIntervalSince1970: TimeInterval(l.until)))
                 print("\(scope)\t\(kind)\t\(account)\t\(l.address.isEmpty ? "—" : l.address)\t\(until)\tjifen user unlock \(target)")
             }

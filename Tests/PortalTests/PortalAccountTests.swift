@@ -243,4 +243,41 @@ import TestSupport
         }
         #expect(f.config.checks.maxInFlight <= 2 && f.config.checks.count == 0)
     }
+
+    // MARK: - F9: an IPv6 /56 counts as one client too
+
+    /// Wrong passwords at different 工号 from one /64 after another of one IPv6 /56 each stay
+    /// under their /64's keys, but together lock the /56 (`networkLimit`): a further /64 of it
+    /// is refused even with a right password, another /56 is not, and staff lift the lock by
+    /// the /56.
+    @Test func walkingCadreIDsFromManySlash64sOfOneSlash56Locks() async throws {
+        var setup = try PortalFixture()
+        setup.config.throttle.networkLimit = 6
+        let f = setup
+        try await f.application(PeerContext.self).test(.router) { client async throws in
+            for i in 0..<6 {
+                let b = Browser(client, peer: "2001:db8:0:1\(String(format: "%02x", i))::7")
+                // The sixth failure locks the /56 and says so.
+                #expect(try await b.login("FM-00\(i + 1)", "guess-pass-1").status == (i < 5 ? .unauthorized : .tooManyRequests))
+            }
+            let next = Browser(client, peer: "2001:db8:0:1ff::1")
+            let locked = try await next.login("张科长", PortalFixture.staffPassword)
+            #expect(locked.status == .tooManyRequests && locked.body.contains("此网络地址"), "\(locked.body)")
+            #expect(try await Browser(client, peer: "2001:db8:0:200::1").login("张科长", PortalFixture.staffPassword).status == .seeOther)
+            let locks = try f.store.activeLocks(now: f.clock.epochSeconds)
+            #expect(locks.contains { $0.scope == .network && $0.address == "2001:db8:0:100::/56" }, "\(locks)")
+            let staff = Browser(client, peer: "192.0.2.9")
+            try await staff.login("张科长", PortalFixture.staffPassword)
+            let home = try await staff.get("/staff")
+            #expect(home.body.contains("IPv6 /56") && home.body.contains("value=\"2001:db8:0:100::/56\""))
+            let lifted = try await staff.post("/staff/unlock", [("username", "2001:db8:0:100::/56")])
+            #expect(lifted.status == .ok && lifted.body.contains("已解除地址 2001:db8:0:100::/56"), "\(lifted.body)")
+            #expect(try await next.login("张科长", PortalFixture.staffPassword).status == .seeOther)
+        }
+        #expect(try f.store.auditLog().contains { $0.action == "lock" && $0.actor == "2001:db8:0:100::/56" && ($0.detail ?? "").contains("network lock") })
+        // IPv4 has no wider key; an IPv6 address's is its /56.
+        #expect(ClientAddress.networkKey("192.0.2.1") == nil)
+        #expect(ClientAddress.networkKey("2001:db8:0:1ab:1::9") == "2001:db8:0:100::/56")
+        #expect(ClientAddress.unlockKey("2001:db8:0:100::/56") == "2001:db8:0:100::/56")
+    }
 }
