@@ -134,7 +134,12 @@ public final class RunStore: RunStoring {
             try Self.markYearStale(db, year: run.month.year, reason: "\(run.month.chineseDescription)在年度运行之后\(previous == nil ? "" : "重新")运行（运行 #\(id)）",
                                    actor: run.actor, at: run.at)
             try Self.chainYearToDate(db, runID: id, month: run.month)
-            try Self.markLaterMonthsStale(db, month: run.month, runID: id, rerun: previous != nil, actor: run.actor, at: run.at)
+            // A re-run whose year to date is the run's it replaces, cadre by cadre, changes
+            // nothing the later months carried (points or a tier alone may have changed).
+            let unchanged = try previous.map { try Self.yearToDate(db, ofRun: $0.id) == Self.yearToDate(db, ofRun: id) } ?? false
+            if !unchanged {
+                try Self.markLaterMonthsStale(db, month: run.month, runID: id, rerun: previous != nil, actor: run.actor, at: run.at)
+            }
             return id
         }
     }
@@ -156,9 +161,10 @@ public final class RunStore: RunStoring {
         try RunRow.filter(key: runID).updateAll(db, RunRow.Columns.yearToDateRunID.set(to: source.id), RunRow.Columns.staleReason.set(to: stale))
     }
 
-    /// A run of `month` changes the year to date every later month of its year carried from
-    /// it: their current runs (any state) are marked stale with the reason, audited. They
-    /// must be run again before they are published or closed (S0024).
+    /// A run of `month` that changes the year to date every later month of its year carried
+    /// from it (a first run, or a re-run whose year to date differs from the replaced run's):
+    /// their current runs (any state) are marked stale with the reason, audited. They must be
+    /// run again before they are published or closed (S0024).
     static func markLaterMonthsStale(_ db: Database, month: YearMonth, runID: Int64, rerun: Bool, actor: String, at: String) throws {
         let later = try RunRow
             .filter(RunRow.Columns.state != RunState.superseded && RunRow.Columns.state != RunState.correction)
@@ -546,47 +552,50 @@ public final class RunStore: RunStoring {
 
     /// The year to date each cadre of a run ended its month with.
     private func yearToDate(ofRun runID: Int64) throws(StoreError) -> [String: YearToDate] {
-        try read { db in
-            var bySeq: [Int64: (cadreID: String, ytd: YearToDate)] = [:]
-            let names = try String.fetchAll(db, sql: "SELECT name FROM payItem WHERE runID = ? ORDER BY seq", arguments: [runID])
-            let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths, lines FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
-                                             arguments: [runID])
-            while let r = try cadres.next() {
-                var ytd = YearToDate(totals: [:], months: r[2])
-                // Since v11 the totals ride on the packed pay lines (`LineList`); before, on
-                // the `payLine` rows read below.
-                if let packed = r[3] as Data? {
-                    do {
-                        try packed.withUnsafeBytes { bytes in
-                            try LineList.visit(bytes, pay: { p in
-                                guard let year = p.yearFen else { return }
-                                guard p.item < names.count else { throw StoreError.database("item \(p.item) is missing") }
-                                ytd.totals[names[Int(p.item)]] = Money(fen: year)
-                            }, score: nil)
-                        }
-                    } catch let e as StoreError {
-                        throw e
-                    } catch {
-                        throw StoreError.database("cadre \(r[1] as String)'s lines: \(error)")
+        try read { db in try Self.yearToDate(db, ofRun: runID) }
+    }
+
+    /// Each cadre's year to date as run `runID` ended it, by 工号.
+    static func yearToDate(_ db: Database, ofRun runID: Int64) throws -> [String: YearToDate] {
+        var bySeq: [Int64: (cadreID: String, ytd: YearToDate)] = [:]
+        let names = try String.fetchAll(db, sql: "SELECT name FROM payItem WHERE runID = ? ORDER BY seq", arguments: [runID])
+        let cadres = try Row.fetchCursor(db, sql: "SELECT seq, cadreID, yearMonths, lines FROM cadreResult WHERE runID = ? AND yearMonths IS NOT NULL",
+                                         arguments: [runID])
+        while let r = try cadres.next() {
+            var ytd = YearToDate(totals: [:], months: r[2])
+            // Since v11 the totals ride on the packed pay lines (`LineList`); before, on
+            // the `payLine` rows read below.
+            if let packed = r[3] as Data? {
+                do {
+                    try packed.withUnsafeBytes { bytes in
+                        try LineList.visit(bytes, pay: { p in
+                            guard let year = p.yearFen else { return }
+                            guard p.item < names.count else { throw StoreError.database("item \(p.item) is missing") }
+                            ytd.totals[names[Int(p.item)]] = Money(fen: year)
+                        }, score: nil)
                     }
+                } catch let e as StoreError {
+                    throw e
+                } catch {
+                    throw StoreError.database("cadre \(r[1] as String)'s lines: \(error)")
                 }
-                bySeq[r[0]] = (r[1], ytd)
             }
-            let lines = try Row.fetchCursor(db, sql: """
-                SELECT l.cadreSeq, i.name, l.yearFen FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item
-                WHERE l.runID = ? AND l.yearFen IS NOT NULL
-                """, arguments: [runID])
-            while let r = try lines.next() {
-                bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
-            }
-            let others = try Row.fetchCursor(db, sql: "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", arguments: [runID])
-            while let r = try others.next() {
-                bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
-            }
-            var out: [String: YearToDate] = [:]
-            for (_, c) in bySeq { out[c.cadreID] = c.ytd }
-            return out
+            bySeq[r[0]] = (r[1], ytd)
         }
+        let lines = try Row.fetchCursor(db, sql: """
+            SELECT l.cadreSeq, i.name, l.yearFen FROM payLine l JOIN payItem i ON i.runID = l.runID AND i.seq = l.item
+            WHERE l.runID = ? AND l.yearFen IS NOT NULL
+            """, arguments: [runID])
+        while let r = try lines.next() {
+            bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
+        }
+        let others = try Row.fetchCursor(db, sql: "SELECT cadreSeq, line, amountFen FROM yearToDate WHERE runID = ?", arguments: [runID])
+        while let r = try others.next() {
+            bySeq[r[0]]?.ytd.totals[r[1]] = Money(fen: r[2])
+        }
+        var out: [String: YearToDate] = [:]
+        for (_, c) in bySeq { out[c.cadreID] = c.ytd }
+        return out
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

@@ -16,6 +16,17 @@ struct YearToDateTests {
         return o
     }
 
+    /// A copy of a sample month with one more paid adjustment: a re-run from it changes
+    /// FM-002's year to date.
+    static func changed(_ month: String, root: String) throws -> String {
+        let folder = root + "/" + month
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/" + month), toPath: folder)
+        let file = folder + "/adjustments.csv"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try (text + "FM-002,值班补助,,5000.00,漏发的加班补助补发,吴荣春\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return folder
+    }
+
     @Test func theYearsFirstRunAfterJanuaryNeedsAnOpeningFileOrTheClerksWord() throws {
         let root = PackagePaths.temporaryDirectory("first-month")
         let store = root + "/s.sqlite", out = root + "/out"
@@ -42,8 +53,8 @@ struct YearToDateTests {
     @Test func aRerunOfAnEarlierMonthMakesEveryLaterRunOfTheYearStale() throws {
         let root = PackagePaths.temporaryDirectory("stale-months")
         let store = root + "/s.sqlite", out = root + "/out"
-        func run(_ month: String) throws -> Int64 {
-            let o = BatchRunner(options: Self.options(month, store: store, out: out)).run()
+        func run(_ month: String, data: String? = nil) throws -> Int64 {
+            let o = BatchRunner(options: Self.options(month, store: store, out: out, data: data)).run()
             return try #require(o.runID, "\(o.diagnostics.map(\.code))")
         }
         let oct = try run("2020-10"), nov = try run("2020-11"), dec = try run("2020-12")
@@ -51,8 +62,13 @@ struct YearToDateTests {
         #expect(try s.run(id: nov).yearToDateRunID == oct)
         #expect(try s.run(id: dec).yearToDateRunID == nov)
         #expect(try s.runs().allSatisfy { $0.staleReason == nil })
+        // October run again from the same files: no one's year to date changes, nothing the
+        // later months carried is out of date.
+        _ = try run("2020-10")
+        #expect(try s.runs().allSatisfy { $0.staleReason == nil })
 
-        let oct2 = try run("2020-10")
+        // October with a forgotten 5,000 yuan: November and December carried the old figures.
+        let oct2 = try run("2020-10", data: try Self.changed("2020-10", root: root))
         #expect(try s.run(id: oct2).staleReason == nil)
         let staleNov = try #require(try s.currentRun(month: YearMonth("2020-11")!))
         #expect(staleNov.id == nov)
@@ -81,8 +97,9 @@ struct YearToDateTests {
     @Test func aMonthRunFromAStaleMonthIsStaleItself() throws {
         let root = PackagePaths.temporaryDirectory("stale-chain")
         let store = root + "/s.sqlite", out = root + "/out"
-        for m in ["2020-10", "2020-11", "2020-10"] {
-            #expect(!BatchRunner(options: Self.options(m, store: store, out: out)).run().stopped)
+        let changed = try Self.changed("2020-10", root: root)
+        for (m, data) in [("2020-10", nil), ("2020-11", nil), ("2020-10", changed)] {
+            #expect(!BatchRunner(options: Self.options(m, store: store, out: out, data: data)).run().stopped)
         }
         // December carries November's year to date, which October's re-run made stale.
         let dec = BatchRunner(options: Self.options("2020-12", store: store, out: out)).run()

@@ -59,6 +59,10 @@ struct YearToDateCLITests {
         let root = try Self.project("stale-month", months: ["2020-10", "2020-11"])
         #expect(try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root).status == 0)  // #1
         #expect(try Self.jifen(["batch", "run", "--month", "2020-11", "--quiet"], in: root).status == 0)  // #2
+        // October's adjustments get a forgotten 5,000 yuan for FM-002; October is run again.
+        let adjustments = root + "/data/2020-10/adjustments.csv"
+        let text = try String(contentsOfFile: adjustments, encoding: .utf8)
+        try (text + "FM-002,值班补助,,5000.00,10月漏发的加班补助补发,吴荣春\n").write(toFile: adjustments, atomically: true, encoding: .utf8)
         let rerun = try Self.jifen(["batch", "run", "--month", "2020-10", "--quiet"], in: root)  // #3
         #expect(rerun.status == 0)
         #expect(rerun.stdout.contains("警告 S0024：2020-11 的运行已过期"), "\(rerun.stdout)")

@@ -12,9 +12,11 @@ import Testing
 struct StaleMonthPortalTests {
     @Test func aStaleMonthIsNeitherPublishedNorClosedFromThePortal() async throws {
         let f = try PortalFixture()
-        // November reopened and run again after December was run: December is stale.
+        // November reopened and run again, with a forgotten 5,000 yuan, after December was run:
+        // December is stale.
         try f.store.reopen(month: YearMonth("2020-11")!, actor: "测试", at: "2021-01-05T01:00:00Z", reason: "补录服务记录")
-        let options = BatchOptions(month: YearMonth("2020-11")!, dataFolder: PackagePaths.path("samples/2020-11"), rulesFolder: PackagePaths.path("rules"),
+        let november = try YearToDatePortalData.changed("2020-11", root: f.root)
+        let options = BatchOptions(month: YearMonth("2020-11")!, dataFolder: november, rulesFolder: PackagePaths.path("rules"),
                                    storePath: f.store.path, outFolder: f.root + "/out", actor: "测试", now: "2021-01-05T02:00:00Z")
         let rerun = BatchRunner(options: options).run()
         #expect(rerun.staleMonths.map(\.description) == ["2020-12"], "\(rerun.diagnostics.map(\.code))")
@@ -29,5 +31,17 @@ struct StaleMonthPortalTests {
             #expect(close.status == .conflict && close.body.contains("已过期"), "\(close.body)")
         }
         #expect(try f.store.currentRun(month: YearMonth("2020-12")!)?.state == .draft)
+    }
+}
+
+enum YearToDatePortalData {
+    /// A copy of a sample month with one more paid adjustment (FM-002, 5,000 yuan).
+    static func changed(_ month: String, root: String) throws -> String {
+        let folder = root + "/data-" + month
+        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/" + month), toPath: folder)
+        let file = folder + "/adjustments.csv"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try (text + "FM-002,值班补助,,5000.00,漏发的加班补助补发,吴荣春\n").write(toFile: file, atomically: true, encoding: .utf8)
+        return folder
     }
 }
