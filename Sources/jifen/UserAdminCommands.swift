@@ -19,6 +19,20 @@ extension UserCommand {
         ValidationError("没有用户名或工号为“\(RunStore.normalizedUsername(name))”的账户（干部激活后才有账户；用 jifen user list 查看）。 No account '\(name)'.")
     }
 
+    /// `user disable` and `user enable`: one account's disabled flag, audited; disabling ends
+    /// its sessions.
+    static func setDisabled(_ name: String, _ disabled: Bool, actor: String?, project: ProjectOptions) throws {
+        let store = try UserCommand.openStore(project)
+        do {
+            let u = try store.setDisabled(username: name, disabled: disabled, actor: UserCommand.actorName(actor), at: BatchCommand.Run.now())
+            print(disabled ? "已停用\(u.role.chineseName)账户“\(u.username)”，其会话已全部结束。" : "已启用\(u.role.chineseName)账户“\(u.username)”。")
+        } catch .userNotFound {
+            throw UserCommand.noSuchAccount(name)
+        } catch {
+            throw ValidationError(disabled ? "无法停用账户：\(error)。 Cannot disable the account." : "无法启用账户：\(error)。 Cannot enable the account.")
+        }
+    }
+
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "停用账户：不能再登录（登录时与密码错误的回答相同），已登录的会话立即结束（记入审计日志）。 Disable an account and end its sessions.")
@@ -26,17 +40,7 @@ extension UserCommand {
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
-        func run() throws {
-            let store = try UserCommand.openStore(project)
-            do {
-                let u = try store.setDisabled(username: name, disabled: true, actor: UserCommand.actorName(actor), at: BatchCommand.Run.now())
-                print("已停用\(u.role.chineseName)账户“\(u.username)”，其会话已全部结束。")
-            } catch .userNotFound {
-                throw UserCommand.noSuchAccount(name)
-            } catch {
-                throw ValidationError("无法停用账户：\(error)。 Cannot disable the account.")
-            }
-        }
+        func run() throws { try UserCommand.setDisabled(name, true, actor: actor, project: project) }
     }
 
     struct Enable: ParsableCommand {
@@ -46,17 +50,7 @@ extension UserCommand {
         @Option(help: "操作人。 Who.") var actor: String?
         @OptionGroup var project: ProjectOptions
 
-        func run() throws {
-            let store = try UserCommand.openStore(project)
-            do {
-                let u = try store.setDisabled(username: name, disabled: false, actor: UserCommand.actorName(actor), at: BatchCommand.Run.now())
-                print("已启用\(u.role.chineseName)账户“\(u.username)”。")
-            } catch .userNotFound {
-                throw UserCommand.noSuchAccount(name)
-            } catch {
-                throw ValidationError("无法启用账户：\(error)。 Cannot enable the account.")
-            }
-        }
+        func run() throws { try UserCommand.setDisabled(name, false, actor: actor, project: project) }
     }
 
     struct Password: ParsableCommand {
