@@ -179,9 +179,10 @@ report-roundtrip: setup
 	done
 	@.build/debug/jifen year run --year $(YEAR) --store .build/report-roundtrip/jifen.sqlite --out .build/report-roundtrip/out --quiet >/dev/null
 	@scripts/libreoffice-check.sh .build/report-roundtrip/out/$(YEAR)-年度
-	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, its
+	@# One bank file per bank (scripts/report-roundtrip.json): the last month again, alone in a
+	@# store of its own (so --no-earlier-income, S0007), its
 	@# bank files and tax file opened by LibreOffice, totals against the payroll.
-	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --config scripts/report-roundtrip.json \
+	@.build/debug/jifen batch run --month $(lastword $(MONTHS)) --no-earlier-income --config scripts/report-roundtrip.json \
 	  --store .build/report-roundtrip/banks.sqlite --out .build/report-roundtrip/banks --quiet >/dev/null
 	@ls .build/report-roundtrip/banks/$(lastword $(MONTHS))/银行代发-*.xlsx
 	@scripts/libreoffice-check.sh .build/report-roundtrip/banks/$(lastword $(MONTHS))
