@@ -10,17 +10,6 @@ import Testing
 @Suite(.serialized) struct LeftOutCadreCLITests {
     static let rules = PackagePaths.path("rules")
 
-    static func all(_ r: (status: Int32, stdout: String, stderr: String)) -> String { r.stdout + r.stderr }
-
-    /// A data root with a copy of the sample month `month`: `<root>/data/<month>`.
-    static func dataRoot(_ name: String, month: String = "2020-10") throws -> (root: String, folder: String) {
-        let root = PackagePaths.temporaryDirectory(name)
-        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
-        let folder = root + "/data/" + month
-        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/" + month), toPath: folder)
-        return (root, folder)
-    }
-
     // MARK: - A cadre left out by a rejected roster row
 
     /// FM-003's roster row has a wrong check digit: under `--skip-invalid` she is neither
@@ -28,7 +17,7 @@ import Testing
     /// 核对 says the roster and the payroll differ (不一致) and lists her, the stored run
     /// keeps her, and each of her records is rejected naming the roster row.
     @Test func aCadreLeftOutByARejectedRosterRowIsNamedEverywhere() throws {
-        let (root, folder) = try Self.dataRoot("left-out")
+        let (root, folder) = try SampleMonthCopies.dataRoot("left-out")
         let roster = try String(contentsOfFile: folder + "/cadres.csv", encoding: .utf8)
         let badID = "522632199412140923"
         try roster.replacingOccurrences(of: "522632199412140922", with: badID).write(toFile: folder + "/cadres.csv", atomically: true, encoding: .utf8)
@@ -36,9 +25,9 @@ import Testing
         let common = ["batch", "run", "--month", "2020-10", "--data", root + "/data", "--rules", Self.rules, "--store", root + "/jifen.sqlite",
                       "--out", root + "/out"]
         let refused = try CLI.run(common)
-        #expect(refused.status == 65, "\(Self.all(refused))")
+        #expect(refused.status == 65, "\(SampleMonthCopies.all(refused))")
         let r = try CLI.run(common + ["--skip-invalid"])
-        let text = Self.all(r)
+        let text = SampleMonthCopies.all(r)
         #expect(r.status == 0, "\(text)")
         #expect(text.contains("花名册行被拒收的 1 人未计分、未计发"), "\(text)")
         #expect(text.contains("FM-003 欧婷萍  cadres.csv 第 \(line) 行  [D0113]") || text.contains("FM-003 欧婷萍  cadres.csv 第 \(line) 行  [D011"), "\(text)")
@@ -68,15 +57,15 @@ import Testing
         #expect(run.summary.rosterCadres == run.summary.cadres + 1)
         // And `batch show` says it from the store.
         let show = try CLI.run(["batch", "show", "--month", "2020-10", "--store", root + "/jifen.sqlite", "--out", root + "/out"])
-        #expect(show.status == 0 && show.stdout.contains("！花名册行被拒收、未计分未计发 1 人：FM-003 欧婷萍（cadres.csv 第 \(line) 行）"), "\(Self.all(show))")
+        #expect(show.status == 0 && show.stdout.contains("！花名册行被拒收、未计分未计发 1 人：FM-003 欧婷萍（cadres.csv 第 \(line) 行）"), "\(SampleMonthCopies.all(show))")
     }
 
     /// A month without a rejected roster row: 核对's head count is 一致, nobody is listed.
     @Test func aCompleteRosterCountsTheSameAsThePayroll() throws {
-        let (root, _) = try Self.dataRoot("head-count")
+        let (root, _) = try SampleMonthCopies.dataRoot("head-count")
         let r = try CLI.run(["batch", "run", "--month", "2020-10", "--data", root + "/data", "--rules", Self.rules, "--store", root + "/jifen.sqlite",
                              "--out", root + "/out"])
-        #expect(r.status == 0, "\(Self.all(r))")
+        #expect(r.status == 0, "\(SampleMonthCopies.all(r))")
         #expect(!r.stdout.contains("花名册行被拒收"))
         let money = try #require(try XlsxFile(path: root + "/out/2020-10/核对.xlsx").sheet("金额核对"))
         let headRow = try #require(money.rows.first { $0.first?.value == "差额：花名册人数 − 工资表人数" })

@@ -9,17 +9,6 @@ import ZIPFoundation
 @Suite(.serialized) struct MergedCommentCLITests {
     static let rules = PackagePaths.path("rules")
 
-    static func all(_ r: (status: Int32, stdout: String, stderr: String)) -> String { r.stdout + r.stderr }
-
-    /// A data root with a copy of the sample month `month`: `<root>/data/<month>`.
-    static func dataRoot(_ name: String, month: String = "2020-10") throws -> (root: String, folder: String) {
-        let root = PackagePaths.temporaryDirectory(name)
-        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
-        let folder = root + "/data/" + month
-        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/" + month), toPath: folder)
-        return (root, folder)
-    }
-
     // MARK: - Merged cells over a column no rule reads
 
     /// The sample's duty rows as an xlsx of inline strings, with `merged` ranges.
@@ -59,12 +48,12 @@ import ZIPFoundation
     /// checks clean; over 工号 they stay an error, and without the rules (nothing known of
     /// what is read) so does the 备注 range.
     @Test func mergedCellsOverACommentNoRuleReadsDoNotStopTheMonth() throws {
-        let (_, folder) = try Self.dataRoot("merged-notes", month: "2020-12")
+        let (_, folder) = try SampleMonthCopies.dataRoot("merged-notes", month: "2020-12")
         let csv = try String(contentsOfFile: folder + "/duty.csv", encoding: .utf8)
         try FileManager.default.removeItem(atPath: folder + "/duty.csv")
         try Self.dutyWorkbook(csv, merged: ["G2:G4"], to: folder + "/duty.xlsx")
         let r = try CLI.run(["check-data", folder, "--month", "2020-12", "--rules", Self.rules])
-        #expect(r.status == 0, "\(Self.all(r))")
+        #expect(r.status == 0, "\(SampleMonthCopies.all(r))")
         #expect(r.stdout.contains("警告[D0036]") && r.stdout.contains("G2:G4 是合并单元格（“备注”列）"), "\(r.stdout)")
         #expect(!r.stdout.contains("错误[D0036]"))
 
@@ -73,12 +62,12 @@ import ZIPFoundation
         let bare = folder + "/../无规则"
         try FileManager.default.createDirectory(atPath: bare, withIntermediateDirectories: true)
         let noRules = try CLI.run(["check-data", folder, "--month", "2020-12"], in: bare)
-        #expect(noRules.status == 65 && noRules.stdout.contains("错误[D0036]"), "\(Self.all(noRules))")
+        #expect(noRules.status == 65 && noRules.stdout.contains("错误[D0036]"), "\(SampleMonthCopies.all(noRules))")
 
         try FileManager.default.removeItem(atPath: folder + "/duty.xlsx")
         try Self.dutyWorkbook(csv, merged: ["G2:G4", "A5:A6"], to: folder + "/duty.xlsx")
         let id = try CLI.run(["check-data", folder, "--month", "2020-12", "--rules", Self.rules])
-        #expect(id.status == 65, "\(Self.all(id))")
+        #expect(id.status == 65, "\(SampleMonthCopies.all(id))")
         #expect(id.stdout.contains("错误[D0036]") && id.stdout.contains("A5:A6 是合并单元格：取消合并，并在每一行填写"), "\(id.stdout)")
         #expect(id.stdout.contains("警告[D0036]"), "\(id.stdout)")
     }

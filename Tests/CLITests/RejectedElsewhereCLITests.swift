@@ -7,24 +7,13 @@ import Testing
 @Suite(.serialized) struct RejectedElsewhereCLITests {
     static let rules = PackagePaths.path("rules")
 
-    static func all(_ r: (status: Int32, stdout: String, stderr: String)) -> String { r.stdout + r.stderr }
-
-    /// A data root with a copy of the sample month `month`: `<root>/data/<month>`.
-    static func dataRoot(_ name: String, month: String = "2020-10") throws -> (root: String, folder: String) {
-        let root = PackagePaths.temporaryDirectory(name)
-        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
-        let folder = root + "/data/" + month
-        try FileManager.default.copyItem(atPath: PackagePaths.path("samples/" + month), toPath: folder)
-        return (root, folder)
-    }
-
     // MARK: - check-data --rejected into another month
 
     /// `--rejected` inside another month's folder of the data root (where that month's next
     /// check or batch reads it), or named like a source's file anywhere: B0085, exit 64,
     /// nothing written. Beside the month folders with a name of its own: written.
     @Test func rejectedRowsAreNeverWrittenWhereAMonthWouldReadThem() throws {
-        let (root, folder) = try Self.dataRoot("rejected-elsewhere", month: "2020-12")
+        let (root, folder) = try SampleMonthCopies.dataRoot("rejected-elsewhere", month: "2020-12")
         try FileManager.default.copyItem(atPath: PackagePaths.path("samples/2020-11"), toPath: root + "/data/2020-11")
         try FileManager.default.createDirectory(atPath: root + "/data/2020-11-补报", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/elsewhere", withIntermediateDirectories: true)
@@ -44,7 +33,7 @@ import Testing
         ]
         for (path, says) in cases {
             let r = try CLI.run(["check-data", folder, "--month", "2020-12", "--rules", Self.rules, "--rejected", path])
-            #expect(r.status == 64, "\(path): \(Self.all(r))")
+            #expect(r.status == 64, "\(path): \(SampleMonthCopies.all(r))")
             #expect(r.stdout.contains("错误[B0085]") && r.stdout.contains(says), "\(path): \(r.stdout)")
             #expect(r.stdout.contains("拒收-2020-12.xlsx"), "\(r.stdout)")
             #expect(!FileManager.default.fileExists(atPath: path))
@@ -53,7 +42,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/data/2020-11-补报").isEmpty)
         for fine in [root + "/data/拒收-2020-12.xlsx", root + "/elsewhere/rejected.csv"] {
             let r = try CLI.run(["check-data", folder, "--month", "2020-12", "--rules", Self.rules, "--rejected", fine])
-            #expect(r.status == 65, "\(fine): \(Self.all(r))")
+            #expect(r.status == 65, "\(fine): \(SampleMonthCopies.all(r))")
             #expect(FileManager.default.fileExists(atPath: fine))
         }
     }
