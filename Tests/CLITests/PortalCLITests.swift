@@ -8,6 +8,26 @@ import FoundationNetworking
 
 /// `jifen user …` and `jifen serve` as the bureau runs them.
 struct PortalCLITests {
+    /// `jifen serve` on `store` at `port`, its output kept off the test's.
+    static func serve(store: String, out: String, port: Int) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["serve", "--store", store, "--out", out, "--port", String(port)]
+        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        return p
+    }
+
+    /// A URL session that keeps no cookies: each test sends its own.
+    static func cookielessSession() -> URLSession {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration)
+    }
+
     static func demoStore() throws -> String {
         let root = PackagePaths.temporaryDirectory("cli-portal")
         let r = try CheckDataCLITests.run(["batch", "run", "--no-earlier-income", "--month", "2020-12", "--store", root + "/s.sqlite", "--out", root + "/out"])
@@ -97,18 +117,9 @@ struct PortalCLITests {
         let store = root + "/s.sqlite"
         #expect(try CLI.run(["user", "add", "--role", "staff", "--name", "张科长", "--password-stdin", "--store", store], input: "staff-pass-1\n").status == 0)
         let port = 20_000 + Int(getpid() % 20_000) + 2
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["serve", "--store", store, "--out", root + "/out", "--port", String(port)]
-        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
-        p.standardOutput = Pipe()
-        p.standardError = Pipe()
-        try p.run()
+        let p = try Self.serve(store: store, out: root + "/out", port: port)
         defer { if p.isRunning { p.terminate() } }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration)
+        let session = Self.cookielessSession()
         func login(_ password: String) async throws -> Int {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/login")!)
             request.httpMethod = "POST"
@@ -155,10 +166,7 @@ struct PortalCLITests {
         p.standardError = Pipe()
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration)
+        let session = Self.cookielessSession()
         func login(_ password: String, from client: String) async throws -> Int {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/login")!)
             request.httpMethod = "POST"
@@ -322,18 +330,9 @@ struct PortalCLITests {
         let store = root + "/s.sqlite"
         #expect(try CLI.run(["user", "add", "--role", "staff", "--name", "张科长", "--password-stdin", "--store", store], input: "staff-pass-1\n").status == 0)
         let port = 20_000 + Int(getpid() % 20_000) + 8
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["serve", "--store", store, "--out", root + "/out", "--port", String(port)]
-        p.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
-        p.standardOutput = Pipe()
-        p.standardError = Pipe()
-        try p.run()
+        let p = try Self.serve(store: store, out: root + "/out", port: port)
         defer { if p.isRunning { p.terminate() } }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration)
+        let session = Self.cookielessSession()
         func post(_ path: String, _ json: String) async throws -> (Int, String?, String) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = "POST"
